@@ -1,0 +1,47 @@
+package dev.archivist;
+
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.catalog.VerificationRecords;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Per-type counts, total sizes, oldest and newest backups and the age of the newest one. */
+public record CatalogStats(List<TypeStats> types, long totalBackups, long totalBytes) {
+
+    /** Statistics of one backup type. */
+    public record TypeStats(BackupType type, int count, long bytes, String oldestId, Instant oldest, String newestId,
+                            Instant newest, Duration newestAge, Instant lastVerified, Boolean lastVerifiedClean) {
+    }
+
+    static CatalogStats of(Catalog catalog, Instant now) {
+        List<TypeStats> types = new ArrayList<>();
+        long total = 0;
+        long bytes = 0;
+        for (BackupType t : BackupType.values()) {
+            List<Manifest> list = catalog.list(t);
+            long sum = 0;
+            Instant lastVerified = null;
+            Boolean lastClean = null;
+            for (Manifest m : list) {
+                sum += m.type() == BackupType.FULL ? 0 : m.json().path("file_size").asLong(0) + m.json().path("index").path("size").asLong(0);
+                VerificationRecords.Result r = VerificationRecords.read(catalog.stateDir(), m.id());
+                if (r != null && (lastVerified == null || r.verifiedAt().isAfter(lastVerified))) {
+                    lastVerified = r.verifiedAt();
+                    lastClean = r.clean();
+                }
+            }
+            Manifest newest = list.isEmpty() ? null : list.get(0);
+            Manifest oldest = list.isEmpty() ? null : list.get(list.size() - 1);
+            types.add(new TypeStats(t, list.size(), sum,
+                    oldest == null ? null : oldest.id(), oldest == null ? null : oldest.createdAt(),
+                    newest == null ? null : newest.id(), newest == null ? null : newest.createdAt(),
+                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean));
+            total += list.size();
+            bytes += sum;
+        }
+        return new CatalogStats(types, total, bytes);
+    }
+}

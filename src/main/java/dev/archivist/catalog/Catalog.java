@@ -1,0 +1,238 @@
+package dev.archivist.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupType;
+import dev.archivist.NotFoundException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup directory: {@code database/}, {@code storage/}, {@code full/} (the original's layout) and
+ * {@code .archivist/} for the lock, the id counter, verification records and scheduler state. A backup exists exactly
+ * when its manifest does; listing reads manifests only.
+ */
+public final class Catalog {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+    /** Name of the state folder inside the backup directory. */
+    public static final String STATE_DIR = ".archivist";
+    private static final java.util.regex.Pattern ID_PATTERN =
+            java.util.regex.Pattern.compile("(db_backup|storage_backup|full_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
+
+    private final Path root;
+
+    public Catalog(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The folder of one backup type. */
+    public Path dir(BackupType type) {
+        return root.resolve(type.folder());
+    }
+
+    /** The state folder ({@code .archivist}). */
+    public Path stateDir() {
+        return root.resolve(STATE_DIR);
+    }
+
+    /** Creates the layout if missing. */
+    public void ensureLayout() throws IOException {
+        Durable.ensureDirectory(root);
+        for (BackupType t : BackupType.values()) {
+            Durable.ensureDirectory(dir(t));
+        }
+        Durable.ensureDirectory(stateDir());
+    }
+
+    /** Takes the exclusive write lock of this backup directory. */
+    public DirectoryLock lock(Duration timeout, String command, Consumer<String> waiting) throws IOException {
+        Durable.ensureDirectory(root);
+        return DirectoryLock.acquire(stateDir().resolve("lock"), timeout, command, waiting);
+    }
+
+    /** Allocates a new id; call under the lock. */
+    public String newId(BackupType type, Clock clock) throws IOException {
+        ensureLayout();
+        return BackupIds.next(type, clock, stateDir());
+    }
+
+    /** Commits a backup by writing its manifest (the last step of every backup). */
+    public Manifest commit(ObjectNode manifest) throws IOException {
+        Manifest m = new Manifest(manifest);
+        Durable.writeAtomically(dir(m.type()).resolve(Manifest.fileName(m.id())),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        return m;
+    }
+
+    /** Every backup of a type (all types when null), newest first. Unreadable manifests are skipped with a warning. */
+    public List<Manifest> list(BackupType type) {
+        List<Manifest> result = new ArrayList<>();
+        for (BackupType t : BackupType.values()) {
+            if (type == null || type == t) {
+                result.addAll(listDir(t));
+            }
+        }
+        result.sort(Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id).reversed());
+        return result;
+    }
+
+    private List<Manifest> listDir(BackupType type) {
+        List<Manifest> result = new ArrayList<>();
+        Path dir = dir(type);
+        if (!Files.isDirectory(dir)) {
+            return result;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
+            for (Path f : files) {
+                if (f.getFileName().toString().startsWith(Durable.TEMP_PREFIX)) {
+                    continue;
+                }
+                try {
+                    Manifest m = Manifest.read(f);
+                    if (m.type() == type) {
+                        result.add(m);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("skipping unreadable manifest {}: {}", f, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", dir, e.getMessage());
+        }
+        return result;
+    }
+
+    /** Finds a backup by id, by {@code latest} (newest of {@code type}, or of any type when null) or by a manifest path. */
+    public Manifest find(String ref, BackupType type) {
+        if (ref.equals("latest")) {
+            return list(type).stream().filter(m -> !m.preRestore()).findFirst()
+                    .orElseThrow(() -> new NotFoundException("no " + (type == null ? "" : type.wireName() + " ") + "backup found in " + root));
+        }
+        Path asPath = Path.of(ref);
+        if (ref.endsWith(Manifest.SUFFIX) && Files.isRegularFile(asPath)) {
+            try {
+                return Manifest.read(asPath);
+            } catch (IOException e) {
+                throw new NotFoundException("cannot read manifest " + ref + ": " + e.getMessage());
+            }
+        }
+        java.util.regex.Matcher idMatch = ID_PATTERN.matcher(asPath.getFileName() == null ? ref : asPath.getFileName().toString());
+        String id = idMatch.lookingAt() ? idMatch.group() : ref;
+        for (BackupType t : BackupType.values()) {
+            if ((type == null || type == t) && id.startsWith(t.prefix() + "_")) {
+                Path file = dir(t).resolve(Manifest.fileName(id));
+                if (Files.isRegularFile(file)) {
+                    try {
+                        return Manifest.read(file);
+                    } catch (IOException e) {
+                        throw new NotFoundException("cannot read manifest of " + id + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        throw new NotFoundException("no backup '" + ref + "' in " + root);
+    }
+
+    /** Optional lookup that never throws. */
+    public Optional<Manifest> findById(String id) {
+        try {
+            return Optional.of(find(id, null));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Removes a backup: the manifest first (so it stops existing atomically), then its files. A crash in between leaves
+     * only unreferenced files, which {@link #removeLeftovers()} deletes.
+     */
+    public void delete(Manifest m) throws IOException {
+        Path dir = dir(m.type());
+        Files.deleteIfExists(dir.resolve(Manifest.fileName(m.id())));
+        Durable.fsyncDirectory(dir);
+        for (String f : m.ownedFiles()) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+        Files.deleteIfExists(VerificationRecords.file(stateDir(), m.id()));
+    }
+
+    /**
+     * Deletes what a crashed run left: temporary files and data files no manifest references. Call under the lock.
+     *
+     * @return the removed paths
+     */
+    public List<Path> removeLeftovers() throws IOException {
+        List<Path> removed = new ArrayList<>();
+        for (BackupType t : BackupType.values()) {
+            Path dir = dir(t);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            Set<String> referenced = new HashSet<>();
+            for (Manifest m : listDir(t)) {
+                referenced.add(Manifest.fileName(m.id()));
+                referenced.addAll(m.ownedFiles());
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (!referenced.contains(name) && !(name.endsWith(Manifest.SUFFIX) && !name.startsWith(Durable.TEMP_PREFIX) && isUnreadableManifest(f))) {
+                        Durable.deleteTree(f);
+                        removed.add(f);
+                    }
+                }
+            }
+        }
+        Path state = stateDir();
+        if (Files.isDirectory(state)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(state, Durable.TEMP_PREFIX + "*")) {
+                for (Path f : files) {
+                    Durable.deleteTree(f);
+                    removed.add(f);
+                }
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.info("removed {} leftover file(s) of an interrupted run: {}", removed.size(), removed);
+        }
+        return removed;
+    }
+
+    /** A manifest we cannot parse is kept (and reported by list/verify), never silently deleted. */
+    private static boolean isUnreadableManifest(Path f) {
+        try {
+            Manifest.read(f);
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Whether a full backup's components both exist. */
+    public boolean componentsPresent(Manifest full) {
+        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+            JsonNode c = full.component(t);
+            if (c == null || !Files.isRegularFile(dir(t).resolve(Manifest.fileName(c.path("id").asText())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.archivist.catalog;
+
+import dev.archivist.LockUnavailableException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * An exclusive OS-level lock (fcntl via {@link FileChannel#tryLock()}) on a lock file in the backup directory. The
+ * holder writes its pid, command and start time beside it so a waiting process can say who it waits for. The kernel
+ * releases the lock when the holder dies, even by SIGKILL. Also exclusive between threads of one JVM.
+ */
+public final class DirectoryLock implements AutoCloseable {
+    private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
+    private final Path lockFile;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DirectoryLock(Path lockFile, FileChannel channel, FileLock lock) {
+        this.lockFile = lockFile;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the lock, waiting up to {@code timeout}; {@code waiting} is told once who holds it.
+     *
+     * @throws LockUnavailableException when the timeout passes, naming the holder
+     */
+    public static DirectoryLock acquire(Path lockFile, Duration timeout, String command, Consumer<String> waiting) throws IOException {
+        Durable.ensureDirectory(lockFile.getParent());
+        Instant deadline = Instant.now().plus(timeout);
+        boolean told = false;
+        while (true) {
+            DirectoryLock taken = tryAcquire(lockFile, command);
+            if (taken != null) {
+                return taken;
+            }
+            LockHolder holder = readHolder(lockFile);
+            if (!told) {
+                waiting.accept("waiting up to " + timeout.toSeconds() + " s for the lock on " + lockFile.getParent()
+                        + " held by " + (holder == null ? "another process" : holder));
+                told = true;
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                throw new LockUnavailableException("another Archivist process holds the lock on " + lockFile.getParent()
+                        + ": " + (holder == null ? "holder unknown" : holder));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the lock on " + lockFile.getParent(), e);
+            }
+        }
+    }
+
+    /** Takes the lock if free, else returns null. */
+    public static DirectoryLock tryAcquire(Path lockFile, String command) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        if (!HELD_IN_THIS_JVM.add(key)) {
+            return null;
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                HELD_IN_THIS_JVM.remove(key);
+                return null;
+            }
+            LockHolder me = new LockHolder(ProcessHandle.current().pid(), command, Instant.now().toString());
+            Durable.writeAtomically(holderFile(lockFile), Json.MAPPER.writeValueAsBytes(me));
+            return new DirectoryLock(lockFile, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            HELD_IN_THIS_JVM.remove(key);
+            if (e instanceof OverlappingFileLockException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** The recorded holder of a lock file, or null when unknown. */
+    public static LockHolder readHolder(Path lockFile) {
+        try {
+            byte[] bytes = Files.readAllBytes(holderFile(lockFile));
+            return Json.MAPPER.readValue(new String(bytes, StandardCharsets.UTF_8), LockHolder.class);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Path holderFile(Path lockFile) {
+        return lockFile.resolveSibling(lockFile.getFileName() + ".holder");
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            Files.deleteIfExists(holderFile(lockFile));
+            lock.release();
+        } finally {
+            channel.close();
+            HELD_IN_THIS_JVM.remove(lockFile.toAbsolutePath().normalize());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.archivist.catalog;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Crash-safe file operations: write to a temporary name, fsync, rename, fsync the directory. Files are created
+ * owner-only. The prefix {@link #TEMP_PREFIX} marks every temporary file so a later run can remove leftovers.
+ */
+public final class Durable {
+    /** Every temporary file Archivist writes starts with this. */
+    public static final String TEMP_PREFIX = ".tmp-";
+
+    private Durable() {
+    }
+
+    /** The temporary sibling used while writing {@code target}. */
+    public static Path tempFor(Path target) {
+        return target.resolveSibling(TEMP_PREFIX + target.getFileName());
+    }
+
+    /** Atomically replaces {@code target} with {@code content}. */
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path temp = tempFor(target);
+        try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        rename(temp, target);
+    }
+
+    /** Renames {@code from} to {@code to} atomically and fsyncs the directory. */
+    public static void rename(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+        fsyncDirectory(to.toAbsolutePath().getParent());
+    }
+
+    /** Flushes a file's content to disk. */
+    public static void fsync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Flushes a directory's entries (new names, renames) to disk. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some filesystems refuse fsync on a directory; the rename is still atomic there.
+        }
+    }
+
+    /** Creates a directory (and parents) if missing, owner-only when new. */
+    public static Path ensureDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        return dir;
+    }
+
+    /** Deletes a file or a whole tree without following symlinks; missing is fine. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(root)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    deleteTree(child);
+                }
+            }
+        }
+        Files.deleteIfExists(root);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.archivist.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A backup's manifest: the JSON document written last, whose presence makes a backup exist. Keeps the original's keys
+ * ({@code timestamp, type, original_path, backup_path, file_size, checksum, created_at}) and adds ours. Unknown keys
+ * are preserved.
+ */
+public final class Manifest {
+    /** Suffix of manifest files. */
+    public static final String SUFFIX = ".json";
+
+    private final ObjectNode json;
+
+    public Manifest(ObjectNode json) {
+        this.json = json;
+    }
+
+    /** Reads and minimally checks a manifest file. */
+    public static Manifest read(Path file) throws IOException {
+        JsonNode node = Json.MAPPER.readTree(file.toFile());
+        if (!(node instanceof ObjectNode obj) || !obj.hasNonNull("id") || !obj.hasNonNull("type")) {
+            throw new IOException("not an Archivist manifest: " + file);
+        }
+        return new Manifest(obj);
+    }
+
+    public ObjectNode json() {
+        return json;
+    }
+
+    public String id() {
+        return json.path("id").asText();
+    }
+
+    public BackupType type() {
+        return BackupType.parse(json.path("type").asText());
+    }
+
+    public Instant createdAt() {
+        return Instant.parse(json.path("created_at").asText());
+    }
+
+    public String checksum() {
+        return json.path("checksum").asText(null);
+    }
+
+    public long fileSize() {
+        return json.path("file_size").asLong();
+    }
+
+    public String compression() {
+        return json.path("compression").asText("none");
+    }
+
+    public boolean preRestore() {
+        return json.path("pre_restore").asBoolean(false);
+    }
+
+    /** The stored data files in order ({@code parts}); empty for a full backup. */
+    public List<Part> parts() {
+        List<Part> parts = new ArrayList<>();
+        for (JsonNode p : json.path("parts")) {
+            parts.add(new Part(p.path("path").asText(), p.path("size").asLong(), p.path("sha256").asText()));
+        }
+        return parts;
+    }
+
+    /** Name of the per-file index beside a storage archive, or null. */
+    public String indexFile() {
+        JsonNode idx = json.path("index");
+        return idx.isObject() ? idx.path("path").asText(null) : null;
+    }
+
+    /** SHA-256 of the per-file index, or null. */
+    public String indexChecksum() {
+        JsonNode idx = json.path("index");
+        return idx.isObject() ? idx.path("sha256").asText(null) : null;
+    }
+
+    /** For a full backup: the component of the given type ({@code id}, {@code checksum}), or null. */
+    public JsonNode component(BackupType type) {
+        JsonNode c = json.path(type.wireName());
+        return c.isObject() ? c : null;
+    }
+
+    /** Every file name this backup owns in its type folder (parts, index), excluding the manifest itself. */
+    public List<String> ownedFiles() {
+        List<String> files = new ArrayList<>();
+        parts().forEach(p -> files.add(p.path()));
+        if (indexFile() != null) {
+            files.add(indexFile());
+        }
+        return files;
+    }
+
+    /** A stored part: its file name (relative to the type folder), size and SHA-256. */
+    public record Part(String path, long size, String sha256) {
+    }
+
+    /** Builds the {@code parts} array. */
+    public static ArrayNode partsNode(List<Part> parts) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        for (Part p : parts) {
+            array.addObject().put("path", p.path()).put("size", p.size()).put("sha256", p.sha256());
+        }
+        return array;
+    }
+
+    /** The manifest file name for a backup id. */
+    public static String fileName(String id) {
+        return id + SUFFIX;
+    }
+
+    /** Whether a file in a type folder is a manifest. */
+    public static boolean isManifest(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(SUFFIX) && !n.startsWith(Durable.TEMP_PREFIX) && Files.isRegularFile(file);
+    }
+}

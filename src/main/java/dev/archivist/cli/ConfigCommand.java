@@ -1,0 +1,74 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.catalog.Json;
+import dev.archivist.config.ConfigKey;
+import dev.archivist.config.ConfigValue;
+import dev.archivist.config.RawConfig;
+import dev.archivist.config.Redactor;
+import dev.archivist.config.Settings;
+import dev.archivist.config.SettingsLoader;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code archivist config}: the effective configuration, where each value came from, secrets redacted. */
+@Command(name = "config", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "Print the effective configuration and where each value came from (default, environment, .env, flag). Validates it: exit 2 on any problem.")
+public final class ConfigCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        List<String> problems = new ArrayList<>();
+        RawConfig raw = config.raw(problems);
+        Settings settings = SettingsLoader.validate(raw, problems);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            ObjectNode vars = root.putObject("variables");
+            for (ConfigKey key : ConfigKey.values()) {
+                ConfigValue v = raw.get(key);
+                vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", v.origin().label());
+            }
+            ObjectNode eff = root.putObject("effective");
+            eff.put("database_path", String.valueOf(settings.databasePath()));
+            eff.put("storage_path", String.valueOf(settings.storagePath()));
+            eff.put("backup_dir", String.valueOf(settings.backupDir()));
+            eff.put("compression", settings.compression().wireName());
+            eff.put("compression_level", settings.compressionLevel());
+            eff.put("timezone", settings.zone().getId());
+            Output.json(out, root);
+            return ExitCodes.OK;
+        }
+        for (ConfigKey key : ConfigKey.values()) {
+            ConfigValue v = raw.get(key);
+            out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), v.origin().label());
+        }
+        out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
+                settings.databasePath(), settings.storagePath(), settings.backupDir(),
+                settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String display(ConfigKey key, String value) {
+        if (value == null) {
+            return "";
+        }
+        return Redactor.isSensitiveName(key.name()) && !value.isEmpty() ? Redactor.MASK : Redactor.redact(value);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.archivist.cli;
+
+import dev.archivist.config.ConfigKey;
+import dev.archivist.config.RawConfig;
+import dev.archivist.config.Settings;
+import dev.archivist.config.SettingsLoader;
+import dev.archivist.logging.LoggingSetup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where configuration comes from, and flags that override it. */
+public final class ConfigOptions {
+    @Option(names = "--env-file", paramLabel = "PATH", description = "Read this .env file instead of ./.env.")
+    Path envFile;
+
+    @Option(names = {"-S", "--set"}, paramLabel = "VAR=VALUE", description = "Override any configuration variable, e.g. --set MAX_BACKUPS=3 (repeatable).")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--backup-dir", paramLabel = "PATH", description = "Same as --set BACKUP_DIR=PATH.")
+    String backupDir;
+
+    @Option(names = "--database-url", paramLabel = "URL", description = "Same as --set DATABASE_URL=URL.")
+    String databaseUrl;
+
+    @Option(names = "--storage-path", paramLabel = "PATH", description = "Same as --set STORAGE_PATH=PATH.")
+    String storagePath;
+
+    @Option(names = "--compression", paramLabel = "CODEC", description = "Same as --set BACKUP_COMPRESSION=CODEC (zstd, gz, xz, none).")
+    String compression;
+
+    /** Environment the settings are read from; tests replace it. */
+    static Map<String, String> environment = System.getenv();
+
+    /** The layered raw values, for {@code archivist config}. */
+    RawConfig raw(List<String> problems) {
+        Path file = envFile != null ? envFile : Path.of(".env");
+        return RawConfig.load(environment, file, envFile != null, flags(problems), problems);
+    }
+
+    /** Loads, validates and applies logging settings; throws ConfigException listing every problem. */
+    Settings load() {
+        List<String> problems = new ArrayList<>();
+        Settings settings = SettingsLoader.validate(raw(problems), problems);
+        LoggingSetup.configure(settings.logLevel(), settings.jsonLogs());
+        return settings;
+    }
+
+    private Map<ConfigKey, String> flags(List<String> problems) {
+        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        sets.forEach((name, value) -> {
+            try {
+                flags.put(ConfigKey.valueOf(name), value);
+            } catch (IllegalArgumentException e) {
+                problems.add("--set " + name + ": unknown configuration variable");
+            }
+        });
+        putIf(flags, ConfigKey.BACKUP_DIR, backupDir);
+        putIf(flags, ConfigKey.DATABASE_URL, databaseUrl);
+        putIf(flags, ConfigKey.STORAGE_PATH, storagePath);
+        putIf(flags, ConfigKey.BACKUP_COMPRESSION, compression);
+        return flags;
+    }
+
+    private static void putIf(Map<ConfigKey, String> flags, ConfigKey key, String value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+}

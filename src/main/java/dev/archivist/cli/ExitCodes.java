@@ -1,0 +1,59 @@
+package dev.archivist.cli;
+
+import dev.archivist.ArchivistException;
+import dev.archivist.LockUnavailableException;
+import dev.archivist.config.ConfigException;
+import dev.archivist.config.Redactor;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** The one place exceptions become exit codes (documented in {@code --help} and the README). */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int LOCKED = 3;
+    public static final int INTERRUPTED = 130;
+
+    /** Text appended to every command's help. */
+    public static final String HELP = "%nExit codes:%n"
+            + "  0    success%n"
+            + "  1    the operation failed (backup failed, verification found problems, restore refused or failed)%n"
+            + "  2    usage or configuration error%n"
+            + "  3    another process holds the backup lock%n"
+            + "  130  interrupted%n";
+
+    private ExitCodes() {
+    }
+
+    /** Maps an exception thrown by a command to its exit code, printing a one-line reason (no stack trace). */
+    public static int handle(Exception e, CommandLine cmd) {
+        PrintWriter err = cmd.getErr();
+        Throwable t = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof ConfigException ce) {
+            err.println("archivist: invalid configuration (" + ce.problems().size() + " problem" + (ce.problems().size() == 1 ? "" : "s") + "):");
+            ce.problems().forEach(p -> err.println("  - " + p));
+            err.flush();
+            return USAGE;
+        }
+        if (t instanceof LockUnavailableException) {
+            err.println("archivist: " + Redactor.redact(t.getMessage()));
+            err.flush();
+            return LOCKED;
+        }
+        if (t instanceof ArchivistException) {
+            err.println("archivist: " + Redactor.redact(t.getMessage()));
+            err.flush();
+            return FAILED;
+        }
+        if (t instanceof IllegalArgumentException) {
+            err.println("archivist: " + Redactor.redact(t.getMessage()));
+            err.flush();
+            return USAGE;
+        }
+        err.println("archivist: unexpected error: " + Redactor.redact(String.valueOf(t)));
+        org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("unexpected error", t);
+        err.flush();
+        return FAILED;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.catalog.VerificationRecords;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code archivist list}: backups newest first, from manifests only. */
+@Command(name = "list", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "List backups, newest first.")
+public final class ListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "all", description = "database, storage, full or all (default).")
+    String type;
+
+    @Option(names = "--json", description = "Print a JSON array of manifests.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        BackupType filter = type.equalsIgnoreCase("all") ? null : BackupType.parse(type);
+        BackupService service = Services.create(config.load(), spec);
+        Catalog catalog = service.catalog();
+        List<ObjectNode> rows = new ArrayList<>();
+        for (Manifest m : service.list(filter)) {
+            rows.add(describe(catalog, m));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            array.addAll(rows);
+            Output.json(out, array);
+            return ExitCodes.OK;
+        }
+        if (rows.isEmpty()) {
+            out.println("no backups in " + catalog.root());
+        }
+        out.printf("%-34s %-9s %-20s %10s  %s%n", "ID", "TYPE", "CREATED (UTC)", "SIZE", "VERIFIED");
+        for (ObjectNode r : rows) {
+            JsonNode v = r.path("last_verified");
+            String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ") + v.path("at").asText().replace('T', ' ').substring(0, 19) : "never";
+            out.printf("%-34s %-9s %-20s %10s  %s%s%n", r.path("id").asText(), r.path("type").asText()
+                            + (r.path("pre_restore").asBoolean() ? "*" : ""),
+                    r.path("created_at").asText().replace('T', ' ').substring(0, 19),
+                    Output.size(r.path("total_size").asLong()), verified, fullNote(r));
+        }
+        if (rows.stream().anyMatch(r -> r.path("pre_restore").asBoolean())) {
+            out.println("* pre_restore: safety copy taken before a restore");
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String fullNote(ObjectNode r) {
+        if (!r.path("type").asText().equals("full")) {
+            return "";
+        }
+        String components = "  [" + r.path("database").path("id").asText("?") + " + " + r.path("storage").path("id").asText("?") + "]";
+        return r.path("broken").asBoolean() ? components + " BROKEN: missing " + r.path("missing_components") : components;
+    }
+
+    /** A manifest plus what list adds: last verification, total size and, for a full backup, broken components. */
+    static ObjectNode describe(Catalog catalog, Manifest m) {
+        ObjectNode row = m.json().deepCopy();
+        VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
+        if (v == null) {
+            row.putNull("last_verified");
+        } else {
+            row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean());
+        }
+        long total = m.json().path("file_size").asLong(0) + m.json().path("index").path("size").asLong(0);
+        if (m.type() == BackupType.FULL) {
+            ArrayNode missing = row.putArray("missing_components");
+            total = 0;
+            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                JsonNode c = m.component(t);
+                String id = c == null ? null : c.path("id").asText(null);
+                var comp = id == null ? java.util.Optional.<Manifest>empty() : catalog.findById(id);
+                if (comp.isEmpty()) {
+                    missing.add(id == null ? t.wireName() : id);
+                } else {
+                    total += comp.get().json().path("file_size").asLong(0) + comp.get().json().path("index").path("size").asLong(0);
+                }
+            }
+            row.put("broken", !missing.isEmpty());
+        }
+        row.put("total_size", total);
+        return row;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.archivist.catalog.Json;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Rendering helpers shared by commands: JSON on stdout, human sizes and durations. */
+final class Output {
+    private Output() {
+    }
+
+    static void json(PrintWriter out, Object value) {
+        try {
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+
+    /** Sizes in B/KB/MB/GB (powers of 1024), as the original printed them. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static String age(Duration d) {
+        if (d == null) {
+            return "-";
+        }
+        long s = Math.max(0, d.getSeconds());
+        if (s < 120) {
+            return s + " s";
+        }
+        if (s < 7200) {
+            return s / 60 + " min";
+        }
+        if (s < 172_800) {
+            return s / 3600 + " h";
+        }
+        return s / 86_400 + " d";
+    }
+}

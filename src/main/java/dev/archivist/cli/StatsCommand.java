@@ -1,0 +1,71 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.CatalogStats;
+import dev.archivist.catalog.Json;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code archivist stats}: counts, sizes, oldest and newest per type. */
+@Command(name = "stats", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "Counts, total sizes, oldest and newest backup per type, age of the newest.")
+public final class StatsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        CatalogStats stats = Services.create(config.load(), spec).stats();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("total_backups", stats.totalBackups());
+            root.put("total_size", stats.totalBytes());
+            ObjectNode types = root.putObject("types");
+            for (CatalogStats.TypeStats t : stats.types()) {
+                ObjectNode n = types.putObject(t.type().wireName());
+                n.put("count", t.count());
+                n.put("total_size", t.bytes());
+                n.put("oldest_id", t.oldestId());
+                n.put("oldest", t.oldest() == null ? null : t.oldest().toString());
+                n.put("newest_id", t.newestId());
+                n.put("newest", t.newest() == null ? null : t.newest().toString());
+                if (t.newestAge() == null) {
+                    n.putNull("newest_age_seconds");
+                } else {
+                    n.put("newest_age_seconds", t.newestAge().getSeconds());
+                }
+                n.put("last_verified", t.lastVerified() == null ? null : t.lastVerified().toString());
+                if (t.lastVerifiedClean() == null) {
+                    n.putNull("last_verified_clean");
+                } else {
+                    n.put("last_verified_clean", t.lastVerifiedClean());
+                }
+            }
+            Output.json(out, root);
+            return ExitCodes.OK;
+        }
+        out.printf("%-9s %6s %10s  %-20s  %-20s  %s%n", "TYPE", "COUNT", "SIZE", "OLDEST (UTC)", "NEWEST (UTC)", "NEWEST AGE");
+        for (CatalogStats.TypeStats t : stats.types()) {
+            out.printf("%-9s %6d %10s  %-20s  %-20s  %s%n", t.type().wireName(), t.count(), Output.size(t.bytes()),
+                    t.oldest() == null ? "-" : t.oldest().toString().replace('T', ' ').substring(0, 19),
+                    t.newest() == null ? "-" : t.newest().toString().replace('T', ' ').substring(0, 19),
+                    Output.age(t.newestAge()));
+        }
+        out.printf("total: %d backups, %s%n", stats.totalBackups(), Output.size(stats.totalBytes()));
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

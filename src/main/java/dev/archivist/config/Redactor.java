@@ -1,0 +1,43 @@
+package dev.archivist.config;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Scrubs secrets from any text before it is logged or printed: credentials inside URLs, {@code key=value} and
+ * {@code "key": "value"} pairs whose key names a secret (the original's list: password, passwd, pwd, secret, token,
+ * key, credential, auth, api_key, apikey).
+ */
+public final class Redactor {
+    /** What replaces a secret. */
+    public static final String MASK = "***";
+    private static final String WORDS = "password|passwd|pwd|secret|token|key|credential|auth|api_key|apikey";
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^/\\s:@'\"]*):([^/\\s@'\"]+)@");
+    private static final Pattern JSON_PAIR = Pattern.compile(
+            "(\"[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern TEXT_PAIR = Pattern.compile(
+            "(?<![A-Za-z0-9_\"])([A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;&'\"}\\]]+)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SENSITIVE_NAME = Pattern.compile(".*(" + WORDS + ").*", Pattern.CASE_INSENSITIVE);
+
+    private Redactor() {
+    }
+
+    /** Whether a variable or field name denotes a secret. */
+    public static boolean isSensitiveName(String name) {
+        return SENSITIVE_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches();
+    }
+
+    /** Returns {@code text} with every recognisable secret replaced by {@link #MASK}. */
+    public static String redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = URL_CREDENTIALS.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + ":" + MASK + "@"));
+        out = JSON_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + MASK + "\""));
+        out = TEXT_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+        return out;
+    }
+}

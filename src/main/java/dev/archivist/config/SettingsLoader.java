@@ -1,0 +1,306 @@
+package dev.archivist.config;
+
+import dev.archivist.schedule.CronExpression;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates a {@link RawConfig} into {@link Settings}, collecting every problem before failing so the
+ * operator sees them all at once.
+ */
+public final class SettingsLoader {
+    private static final Set<String> TRUE = Set.of("true", "yes", "on", "1");
+    private static final Set<String> FALSE = Set.of("false", "no", "off", "0");
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR");
+    private static final Pattern KEEP_WITHIN = Pattern.compile("(\\d+[yYmMwWdDhH])+");
+    private static final long MIB = 1024L * 1024L;
+
+    private final RawConfig raw;
+    private final List<String> problems;
+
+    private SettingsLoader(RawConfig raw, List<String> problems) {
+        this.raw = raw;
+        this.problems = problems;
+    }
+
+    /** Loads from the given sources; throws {@link ConfigException} listing every problem. */
+    public static Settings load(Map<String, String> environment, Path envFile, boolean envFileRequired,
+                                Map<ConfigKey, String> flags) {
+        List<String> problems = new ArrayList<>();
+        RawConfig raw = RawConfig.load(environment, envFile, envFileRequired, flags, problems);
+        return validate(raw, problems);
+    }
+
+    /** Validates already layered values; throws {@link ConfigException} listing every problem. */
+    public static Settings validate(RawConfig raw, List<String> earlierProblems) {
+        SettingsLoader loader = new SettingsLoader(raw, new ArrayList<>(earlierProblems));
+        Settings settings = loader.build();
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems.stream().map(Redactor::redact).toList());
+        }
+        return settings;
+    }
+
+    private Settings build() {
+        String url = raw.raw(ConfigKey.DATABASE_URL);
+        Path db = databasePath(url);
+        Path storage = path(ConfigKey.STORAGE_PATH, true);
+        Path backupDir = path(ConfigKey.BACKUP_DIR, true);
+        checkBackupDir(backupDir);
+        checkNotFile(ConfigKey.STORAGE_PATH, storage);
+
+        Compression compression = compression();
+        int level = compressionLevel(compression);
+        ZoneId zone = zone();
+        Duration lockTimeout = Duration.ofSeconds(integer(ConfigKey.BACKUP_LOCK_TIMEOUT_SECONDS, 0, 86_400, 60));
+
+        long maxSize = integer(ConfigKey.BACKUP_MAX_SIZE_MB, 1, 10_000_000, 500);
+        long chunk = integer(ConfigKey.BACKUP_CHUNK_SIZE_MB, 1, 10_000_000, 100);
+        if (chunk > maxSize) {
+            problem(ConfigKey.BACKUP_CHUNK_SIZE_MB, "must not exceed BACKUP_MAX_SIZE_MB (" + maxSize + ")");
+        }
+        Settings.ArchiveSettings archive = new Settings.ArchiveSettings(bool(ConfigKey.BACKUP_AUTO_SPLIT),
+                maxSize * MIB, chunk * MIB, excludes());
+
+        Settings.RetentionSettings retention = new Settings.RetentionSettings(
+                integer(ConfigKey.MAX_BACKUPS, 1, 100_000, 7),
+                optionalCount(ConfigKey.BACKUP_KEEP_LAST), optionalCount(ConfigKey.BACKUP_KEEP_HOURLY),
+                optionalCount(ConfigKey.BACKUP_KEEP_DAILY), optionalCount(ConfigKey.BACKUP_KEEP_WEEKLY),
+                optionalCount(ConfigKey.BACKUP_KEEP_MONTHLY), optionalCount(ConfigKey.BACKUP_KEEP_YEARLY),
+                keepWithin());
+
+        Settings.ScheduleSettings schedule = new Settings.ScheduleSettings(
+                job(ConfigKey.BACKUP_DATABASE_SCHEDULE, ConfigKey.BACKUP_DATABASE_ENABLED),
+                job(ConfigKey.BACKUP_STORAGE_SCHEDULE, ConfigKey.BACKUP_STORAGE_ENABLED),
+                job(ConfigKey.BACKUP_FULL_SCHEDULE, ConfigKey.BACKUP_FULL_ENABLED),
+                job(ConfigKey.BACKUP_ROTATION_SCHEDULE, ConfigKey.BACKUP_ROTATION_ENABLED),
+                Duration.ofSeconds(integer(ConfigKey.BACKUP_MISFIRE_GRACE_SECONDS, 0, 86_400, 300)),
+                bool(ConfigKey.BACKUP_CATCH_UP),
+                Duration.ofSeconds(integer(ConfigKey.BACKUP_JITTER_SECONDS, 0, 3600, 0)),
+                Duration.ofSeconds(integer(ConfigKey.BACKUP_SHUTDOWN_TIMEOUT_SECONDS, 0, 86_400, 60)));
+
+        boolean json = bool(ConfigKey.JSON_LOGS);
+        String logLevel = logLevel();
+        return new Settings(url, db, storage, backupDir, compression, level, zone, lockTimeout, archive, retention,
+                schedule, json, logLevel);
+    }
+
+    private void problem(ConfigKey key, String what) {
+        problems.add(key.name() + "='" + raw.raw(key) + "': " + what);
+    }
+
+    private String trimmed(ConfigKey key) {
+        return raw.raw(key) == null ? "" : raw.raw(key).strip();
+    }
+
+    private Path databasePath(String url) {
+        String u = url == null ? "" : url.strip();
+        if (u.isEmpty()) {
+            problem(ConfigKey.DATABASE_URL, "must not be empty (expected sqlite:///relative, sqlite:////absolute or a path)");
+            return null;
+        }
+        String path;
+        if (u.startsWith("sqlite:///")) {
+            path = u.substring("sqlite:///".length());
+        } else if (u.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !u.matches("^[A-Za-z]:[\\\\/].*")) {
+            problem(ConfigKey.DATABASE_URL, "only SQLite is supported (expected sqlite:///relative, sqlite:////absolute or a plain path)");
+            return null;
+        } else {
+            path = u;
+        }
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (path.isEmpty() || path.equals(":memory:")) {
+            problem(ConfigKey.DATABASE_URL, "must name a database file");
+            return null;
+        }
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        if (Files.isDirectory(p)) {
+            problem(ConfigKey.DATABASE_URL, "is a directory, expected a SQLite file");
+        }
+        return p;
+    }
+
+    private Path path(ConfigKey key, boolean required) {
+        String v = trimmed(key);
+        if (v.isEmpty()) {
+            if (required) {
+                problem(key, "must not be empty");
+            }
+            return null;
+        }
+        try {
+            return Path.of(v).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            problem(key, "not a valid path");
+            return null;
+        }
+    }
+
+    private void checkNotFile(ConfigKey key, Path p) {
+        if (p != null && Files.exists(p) && !Files.isDirectory(p)) {
+            problem(key, "exists but is not a directory");
+        }
+    }
+
+    private void checkBackupDir(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                problem(ConfigKey.BACKUP_DIR, "exists but is not a directory");
+            } else if (!Files.isWritable(dir)) {
+                problem(ConfigKey.BACKUP_DIR, "is not writable");
+            }
+            return;
+        }
+        Path ancestor = dir.getParent();
+        while (ancestor != null && !Files.exists(ancestor)) {
+            ancestor = ancestor.getParent();
+        }
+        if (ancestor == null || !Files.isDirectory(ancestor)) {
+            problem(ConfigKey.BACKUP_DIR, "cannot be created: " + ancestor + " is not a directory");
+        } else if (!Files.isWritable(ancestor)) {
+            problem(ConfigKey.BACKUP_DIR, "cannot be created: " + ancestor + " is not writable");
+        }
+    }
+
+    private Compression compression() {
+        Compression c = Compression.parseOrNull(trimmed(ConfigKey.BACKUP_COMPRESSION));
+        if (c == null) {
+            problem(ConfigKey.BACKUP_COMPRESSION, "unknown compression (expected zstd, gz, xz or none)");
+            return Compression.ZSTD;
+        }
+        return c;
+    }
+
+    private int compressionLevel(Compression c) {
+        String v = trimmed(ConfigKey.BACKUP_COMPRESSION_LEVEL);
+        if (v.isEmpty()) {
+            return c.defaultLevel();
+        }
+        try {
+            int level = Integer.parseInt(v);
+            if (c != Compression.NONE && (level < c.minLevel() || level > c.maxLevel())) {
+                problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "out of range " + c.minLevel() + "-" + c.maxLevel() + " for " + c.wireName());
+            }
+            return level;
+        } catch (NumberFormatException e) {
+            problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "not an integer");
+            return c.defaultLevel();
+        }
+    }
+
+    private ZoneId zone() {
+        String v = trimmed(ConfigKey.BACKUP_TIMEZONE);
+        if (v.isEmpty()) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(v);
+        } catch (DateTimeException e) {
+            problem(ConfigKey.BACKUP_TIMEZONE, "unknown time zone (expected an IANA name such as Europe/Berlin)");
+            return ZoneId.systemDefault();
+        }
+    }
+
+    private int integer(ConfigKey key, int min, int max, int fallback) {
+        String v = trimmed(key);
+        if (v.isEmpty()) {
+            problem(key, "must not be empty (expected an integer " + min + "-" + max + ")");
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                problem(key, "out of range " + min + "-" + max);
+                return fallback;
+            }
+            return (int) n;
+        } catch (NumberFormatException e) {
+            problem(key, "not an integer (expected " + min + "-" + max + ")");
+            return fallback;
+        }
+    }
+
+    private Integer optionalCount(ConfigKey key) {
+        return trimmed(key).isEmpty() ? null : integer(key, 0, 1_000_000, 0);
+    }
+
+    private String keepWithin() {
+        String v = trimmed(ConfigKey.BACKUP_KEEP_WITHIN);
+        if (v.isEmpty()) {
+            return null;
+        }
+        if (!KEEP_WITHIN.matcher(v).matches()) {
+            problem(ConfigKey.BACKUP_KEEP_WITHIN, "not a duration (expected e.g. 7d, 36h, 2w, 1y6m)");
+            return null;
+        }
+        return v;
+    }
+
+    private boolean bool(ConfigKey key) {
+        String v = trimmed(key).toLowerCase(Locale.ROOT);
+        if (TRUE.contains(v)) {
+            return true;
+        }
+        if (FALSE.contains(v)) {
+            return false;
+        }
+        problem(key, "not a boolean (expected true/false, yes/no, on/off or 1/0)");
+        return TRUE.contains(key.defaultValue());
+    }
+
+    private Settings.JobSettings job(ConfigKey cronKey, ConfigKey enabledKey) {
+        String cron = trimmed(cronKey);
+        try {
+            CronExpression.parse(cron);
+        } catch (IllegalArgumentException e) {
+            problem(cronKey, "invalid cron expression: " + e.getMessage());
+        }
+        return new Settings.JobSettings(cron, bool(enabledKey));
+    }
+
+    private List<String> excludes() {
+        String v = trimmed(ConfigKey.BACKUP_STORAGE_EXCLUDE);
+        List<String> globs = new ArrayList<>();
+        if (v.isEmpty()) {
+            return globs;
+        }
+        for (String g : Arrays.asList(v.split(","))) {
+            String glob = g.strip();
+            if (glob.isEmpty()) {
+                continue;
+            }
+            try {
+                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+                globs.add(glob);
+            } catch (RuntimeException e) {
+                problem(ConfigKey.BACKUP_STORAGE_EXCLUDE, "bad glob '" + glob + "': " + e.getMessage());
+            }
+        }
+        return globs;
+    }
+
+    private String logLevel() {
+        String v = trimmed(ConfigKey.LOG_LEVEL).toUpperCase(Locale.ROOT);
+        if (!LEVELS.contains(v)) {
+            problem(ConfigKey.LOG_LEVEL, "unknown level (expected TRACE, DEBUG, INFO, WARN or ERROR)");
+            return "INFO";
+        }
+        return v.equals("WARNING") ? "WARN" : v;
+    }
+}

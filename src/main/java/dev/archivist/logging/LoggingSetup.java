@@ -1,0 +1,56 @@
+package dev.archivist.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures Logback from the settings: JSON lines (logstash-logback-encoder) or readable lines, always on stderr so
+ * stdout carries only command output, always through {@link RedactingEncoder}.
+ */
+public final class LoggingSetup {
+    private LoggingSetup() {
+    }
+
+    /** Replaces the root logger's appenders; safe to call more than once. */
+    public static void configure(String level, boolean json) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+
+        Encoder<ILoggingEvent> inner;
+        if (json) {
+            LogstashEncoder logstash = new LogstashEncoder();
+            logstash.setContext(context);
+            // The backup's own "timestamp" argument must not collide with the log time (SEED-SPEC defect 11).
+            logstash.getFieldNames().setTimestamp("@timestamp");
+            logstash.getFieldNames().setVersion("[ignore]");
+            logstash.getFieldNames().setLevelValue("[ignore]");
+            inner = logstash;
+        } else {
+            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+            pattern.setContext(context);
+            pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n%ex{short}");
+            inner = pattern;
+        }
+        RedactingEncoder encoder = new RedactingEncoder(inner);
+        encoder.setContext(context);
+        encoder.start();
+
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("stderr");
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+
+        root.addAppender(appender);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+    }
+}

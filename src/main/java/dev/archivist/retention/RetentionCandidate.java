@@ -1,0 +1,43 @@
+package dev.archivist.retention;
+
+import dev.archivist.BackupType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A backup as retention sees it.
+ *
+ * @param id              unique, sortable backup id
+ * @param type            backup type
+ * @param createdAt       creation time
+ * @param preRestore      a database copy taken before a restore (only for {@link BackupType#DATABASE})
+ * @param lastVerifyClean result of the last verification: {@code TRUE} clean, {@code FALSE} problems, {@code null} never verified
+ * @param componentIds    for a full backup the ids of its database and storage components; empty otherwise
+ */
+public record RetentionCandidate(
+        String id,
+        BackupType type,
+        Instant createdAt,
+        boolean preRestore,
+        Boolean lastVerifyClean,
+        List<String> componentIds) {
+
+    public RetentionCandidate {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(createdAt, "createdAt");
+        componentIds = componentIds == null ? List.of() : List.copyOf(componentIds);
+        if (preRestore && type != BackupType.DATABASE) {
+            throw new IllegalArgumentException(id + ": only database backups can be pre_restore backups");
+        }
+        if (!componentIds.isEmpty() && type != BackupType.FULL) {
+            throw new IllegalArgumentException(id + ": only full backups have components");
+        }
+    }
+
+    /** Whether the last verification of this backup found no problem. */
+    public boolean verifiedClean() {
+        return Boolean.TRUE.equals(lastVerifyClean);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.archivist.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RetentionPolicyTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "7d,        0, 0, 7, 0, 7d",
+            "2y5m7d3h,  2, 5, 7, 3, 2y5m7d3h",
+            "3h,        0, 0, 0, 3, 3h",
+            "1y,        1, 0, 0, 0, 1y",
+            "7d2y,      2, 0, 7, 0, 2y7d",
+            "' 48h ',   0, 0, 0, 48, 48h",
+            "0y6m,      0, 6, 0, 0, 6m",
+    })
+    void parsesResticDurations(String text, int y, int m, int d, int h, String canonical) {
+        KeepWithin within = RetentionPolicy.parseKeepWithin(text);
+
+        assertThat(within).isEqualTo(new KeepWithin(y, m, d, h));
+        assertThat(within).hasToString(canonical);
+    }
+
+    @ParameterizedTest(name = "''{0}''")
+    @ValueSource(strings = {"", " ", "7", "d", "7x", "7D", "-1d", "1.5d", "7d 3h", "7dd", "7d7d", "0d", "0y0h", "P7D",
+            "99999999999d", "7days"})
+    void rejectsInvalidDurationsNamingTheValue(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> RetentionPolicy.parseKeepWithin(text))
+                .withMessageContaining("'" + text + "'");
+    }
+
+    @Test
+    void cutoffSubtractsCalendarUnitsInTheZone() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        Instant reference = Instant.parse("2026-10-25T12:00:00Z"); // 13:00 CET, the day DST ended
+
+        // one calendar day back is 13:00 CEST on 24 October = 11:00 UTC: 25 hours earlier
+        assertThat(KeepWithin.parse("1d").cutoff(reference, berlin)).isEqualTo(Instant.parse("2026-10-24T11:00:00Z"));
+        assertThat(KeepWithin.parse("24h").cutoff(reference, berlin)).isEqualTo(Instant.parse("2026-10-24T12:00:00Z"));
+        assertThat(KeepWithin.parse("1y1m").cutoff(reference, ZoneId.of("UTC"))).isEqualTo(Instant.parse("2025-09-25T12:00:00Z"));
+    }
+
+    @Test
+    void gfsWhenAnyKeepOptionIsSet() {
+        RetentionPolicy plain = RetentionPolicy.ofMaxBackups(7);
+
+        assertThat(plain.isGfs()).isFalse();
+        assertThat(plain.withKeepLast(1).isGfs()).isTrue();
+        assertThat(plain.withKeepHourly(1).isGfs()).isTrue();
+        assertThat(plain.withKeepDaily(1).isGfs()).isTrue();
+        assertThat(plain.withKeepWeekly(1).isGfs()).isTrue();
+        assertThat(plain.withKeepMonthly(1).isGfs()).isTrue();
+        assertThat(plain.withKeepYearly(-1).isGfs()).isTrue();
+        assertThat(plain.withKeepWithin(KeepWithin.parse("1d")).isGfs()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, -7})
+    void maxBackupsMustBePositive(int max) {
+        assertThatIllegalArgumentException().isThrownBy(() -> RetentionPolicy.ofMaxBackups(max))
+                .withMessageContaining("MAX_BACKUPS must be at least 1, got " + max);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -2})
+    void keepCountsArePositiveOrUnlimited(int count) {
+        assertThatIllegalArgumentException().isThrownBy(() -> RetentionPolicy.ofMaxBackups(7).withKeepDaily(count))
+                .withMessageContaining("keep-daily must be at least 1");
+    }
+
+    @Test
+    void nullOptionalsMeanUnset() {
+        RetentionPolicy policy = new RetentionPolicy(3, null, null, null, null, null, null, null);
+
+        assertThat(policy.isGfs()).isFalse();
+        assertThat(policy.keepDaily()).isEqualTo(OptionalInt.empty());
+        assertThat(policy.keepWithin()).isEqualTo(Optional.empty());
+    }
+}
