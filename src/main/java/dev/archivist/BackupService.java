@@ -1,6 +1,13 @@
 package dev.archivist;
 
+import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.VerificationRecords;
+import dev.archivist.restore.RestoreFiles;
+import dev.archivist.source.SqliteSnapshot;
+import dev.archivist.verify.Verifier;
+import dev.archivist.verify.VerifyReport;
+import java.nio.file.Path;
 import dev.archivist.catalog.DirectoryLock;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
@@ -51,12 +58,109 @@ public final class BackupService {
         return clock;
     }
 
-    /** Takes a database backup of the configured database. */
-    public Manifest backupDatabase() {
+    /** Takes a database backup of the configured database, then rotates (unless {@code rotate=false}). */
+    public Manifest backupDatabase(boolean rotate) {
+        SqliteSnapshot.checkSource(settings.databasePath());
         return locked("backup database", () -> {
             Manifest m = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false);
-            LOG.info("database backup {} written: {} bytes", m.id(), m.fileSize());
+            LOG.info("database backup {} written: {} bytes in {} ms", m.id(), m.fileSize(), m.json().path("duration_ms").asLong());
+            rotateAfter(rotate);
             return m;
+        });
+    }
+
+    /** Takes a storage backup, then rotates (unless {@code rotate=false}). */
+    public Manifest backupStorage(boolean rotate, ProgressListener progress) {
+        StorageBackup.checkSource(settings.storagePath());
+        return locked("backup storage", () -> {
+            Manifest m = new StorageBackup(settings, catalog, clock).run(progress);
+            LOG.info("storage backup {} written: {} files, {} bytes in {} part(s), {} ms", m.id(),
+                    m.json().path("file_count").asLong(), m.fileSize(), m.parts().size(), m.json().path("duration_ms").asLong());
+            rotateAfter(rotate);
+            return m;
+        });
+    }
+
+    /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
+    public Manifest backupFull(boolean rotate, ProgressListener progress) {
+        return locked("backup full", () -> {
+            Manifest m = new FullBackup(settings, catalog, clock).run(progress);
+            LOG.info("full backup {} written: database {}, storage {}", m.id(),
+                    m.json().path("database").path("id").asText(), m.json().path("storage").path("id").asText());
+            rotateAfter(rotate);
+            return m;
+        });
+    }
+
+    private void rotateAfter(boolean rotate) {
+        if (!rotate) {
+            return;
+        }
+        try {
+            new Rotation(settings, catalog, clock).run(false);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("rotation after the backup failed (the backup itself succeeded): {}", e.getMessage());
+        }
+    }
+
+    /** Applies the retention policy; a dry run only plans (and takes no lock). */
+    public RotationResult rotate(boolean dryRun) {
+        if (dryRun) {
+            try {
+                return new Rotation(settings, catalog, clock).run(true);
+            } catch (IOException e) {
+                throw new ArchivistException("rotate --dry-run failed: " + e.getMessage(), e);
+            }
+        }
+        return locked("rotate", () -> new Rotation(settings, catalog, clock).run(false));
+    }
+
+    /** Verifies one backup (deep unless {@code deep=false}) and records the result. Takes no lock; never writes to the backup. */
+    public VerifyReport verify(Manifest m, boolean deep) {
+        VerifyReport report = new Verifier(catalog, clock).verify(m, deep);
+        try {
+            VerificationRecords.record(catalog.stateDir(), m.id(), report.verifiedAt(), report.clean(), report.problems().size());
+        } catch (IOException e) {
+            LOG.warn("cannot record the verification of {}: {}", m.id(), e.getMessage());
+        }
+        return report;
+    }
+
+    /** Restores a database backup into the live database ({@code target} null) or into a new file. */
+    public RestoreResult restoreDatabase(String ref, Path target, boolean deep) {
+        return locked("restore database", () -> restoreDatabaseLocked(catalog.find(ref, BackupType.DATABASE), target, deep));
+    }
+
+    private RestoreResult restoreDatabaseLocked(Manifest m, Path target, boolean deep) throws IOException {
+        return new Restore(settings, catalog, clock).database(m, target, deep, () -> {
+            try {
+                return new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), true);
+            } catch (IOException e) {
+                throw new ArchivistException("safety backup before restore failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Restores a storage backup into the live folder (atomic swap) or into a new folder, optionally only some paths. */
+    public RestoreResult restoreStorage(String ref, Path target, List<String> globs, boolean deep) {
+        return locked("restore storage", () -> new Restore(settings, catalog, clock)
+                .storage(catalog.find(ref, BackupType.STORAGE), target, globs, deep));
+    }
+
+    /** Restores both components of a full backup, database first. */
+    public List<RestoreResult> restoreFull(String ref, boolean deep) {
+        return locked("restore full", () -> {
+            Manifest full = catalog.find(ref, BackupType.FULL);
+            VerifyReport report = new Verifier(catalog, clock).verify(full, false);
+            if (!report.clean()) {
+                throw new ArchivistException("restore of " + full.id() + " refused: " + report.problems().size()
+                        + " problem(s): " + report.problems().get(0) + (report.problems().size() > 1 ? " …" : ""));
+            }
+            Manifest db = catalog.find(full.component(BackupType.DATABASE).path("id").asText(), BackupType.DATABASE);
+            Manifest storage = catalog.find(full.component(BackupType.STORAGE).path("id").asText(), BackupType.STORAGE);
+            RestoreResult a = restoreDatabaseLocked(db, null, deep);
+            RestoreResult b = new Restore(settings, catalog, clock).storage(storage, null, List.of(), deep);
+            return List.of(a, b);
         });
     }
 
@@ -81,10 +185,20 @@ public final class BackupService {
         T run() throws IOException;
     }
 
+    private void removeRestoreLeftovers() throws IOException {
+        for (Path destination : List.of(settings.databasePath(), settings.storagePath())) {
+            for (String note : RestoreFiles.cleanLeftovers(destination)) {
+                LOG.warn("{}", note);
+                notices.accept(note);
+            }
+        }
+    }
+
     <T> T locked(String command, LockedWork<T> work) {
         try (DirectoryLock ignored = catalog.lock(settings.lockTimeout(), "archivist " + command, notices)) {
             catalog.ensureLayout();
             catalog.removeLeftovers();
+            removeRestoreLeftovers();
             return work.run();
         } catch (IOException e) {
             throw new ArchivistException(command + " failed: " + e.getMessage(), e);

@@ -90,6 +90,10 @@ final class DatabaseBackup {
                     : new ArchivistException("database backup of " + source + " failed: " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(snapshot);
+            // The snapshot keeps the source's WAL flag, so opening it (info, quick_check) creates -wal/-shm beside it.
+            for (String suffix : List.of("-wal", "-shm", "-journal")) {
+                Files.deleteIfExists(snapshot.resolveSibling(snapshot.getFileName() + suffix));
+            }
         }
     }
 

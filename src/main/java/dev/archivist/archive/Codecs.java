@@ -1,34 +1,74 @@
 package dev.archivist.archive;
 
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
 import dev.archivist.config.Compression;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
 
-/** TEMPORARY stub, replaced by the archive pipeline. */
+/**
+ * Compression stream layers for each {@link Compression}; the output is readable by the standard tools
+ * ({@code zstd -d}, {@code gzip -d}, {@code xz -d}).
+ *
+ * <p>Compressors buffer their input (1 MiB) and close the stream they wrap when closed.
+ * zstd and gzip compress on all available processors; xz is single-threaded.
+ */
 public final class Codecs {
+    static final int BUFFER = 1 << 20;
+
     private Codecs() {
     }
 
+    /** A stream compressing into {@code out} with codec {@code c} at {@code level} (within the codec's range). */
     public static OutputStream compressor(Compression c, int level, OutputStream out) throws IOException {
+        if (c != Compression.NONE && (level < c.minLevel() || level > c.maxLevel())) {
+            throw new IllegalArgumentException(c.wireName() + " level must be " + c.minLevel() + ".." + c.maxLevel()
+                    + ", got " + level);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
         switch (c) {
             case ZSTD: {
-                com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(out, level);
-                z.setWorkers(Runtime.getRuntime().availableProcessors());
-                return z;
+                ZstdOutputStream z = new ZstdOutputStream(out, level);
+                z.setWorkers(cpus);
+                return new ReportOnceOutputStream(new BufferedOutputStream(z, BUFFER));
             }
-            case GZ: return new java.util.zip.GZIPOutputStream(out, 1 << 16);
-            case XZ: return new org.tukaani.xz.XZOutputStream(out, new org.tukaani.xz.LZMA2Options(level));
-            default: return out;
+            case GZ:
+                return new ParallelGzipOutputStream(out, level, cpus);
+            case XZ:
+                try {
+                    return new ReportOnceOutputStream(
+                            new BufferedOutputStream(new XZOutputStream(out, new LZMA2Options(level)), BUFFER));
+                } catch (UnsupportedOptionsException e) {
+                    throw new IllegalArgumentException("xz level " + level + ": " + e.getMessage(), e);
+                }
+            case NONE:
+                return out;
+            default:
+                throw new IllegalArgumentException("unknown compression " + c);
         }
     }
 
+    /** A stream decompressing {@code in} (multi-member gzip and multi-frame zstd are read to the end). */
     public static InputStream decompressor(Compression c, InputStream in) throws IOException {
         switch (c) {
-            case ZSTD: return new com.github.luben.zstd.ZstdInputStream(in);
-            case GZ: return new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(in, true);
-            case XZ: return new org.tukaani.xz.XZInputStream(in);
-            default: return in;
+            case ZSTD:
+                return new BufferedInputStream(new ZstdInputStream(in), BUFFER);
+            case GZ:
+                return new GzipCompressorInputStream(new BufferedInputStream(in, BUFFER), true);
+            case XZ:
+                return new BufferedInputStream(new XZInputStream(new BufferedInputStream(in, BUFFER)), BUFFER);
+            case NONE:
+                return in;
+            default:
+                throw new IllegalArgumentException("unknown compression " + c);
         }
     }
 }

@@ -75,6 +75,7 @@ public final class Catalog {
 
     /** Commits a backup by writing its manifest (the last step of every backup). */
     public Manifest commit(ObjectNode manifest) throws IOException {
+        manifest.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(manifest));
         Manifest m = new Manifest(manifest);
         Durable.writeAtomically(dir(m.type()).resolve(Manifest.fileName(m.id())),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));

@@ -108,6 +108,20 @@ public final class Manifest {
     public record Part(String path, long size, String sha256) {
     }
 
+    /** Key of the manifest's own checksum (SHA-256 of its compact JSON without this key): detects edits. */
+    public static final String SELF_CHECKSUM = "manifest_checksum";
+
+    /** Computes the self checksum of a manifest document (ignoring any existing one). */
+    public static String selfChecksum(ObjectNode json) {
+        ObjectNode copy = json.deepCopy();
+        copy.remove(SELF_CHECKSUM);
+        try {
+            return java.util.HexFormat.of().formatHex(StoredFile.sha256().digest(Json.MAPPER.writeValueAsBytes(copy)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise manifest", e);
+        }
+    }
+
     /** Builds the {@code parts} array. */
     public static ArrayNode partsNode(List<Part> parts) {
         ArrayNode array = Json.MAPPER.createArrayNode();

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 @Command(name = "archivist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Backups of a SQLite database and a storage folder: scheduled, verified, restorable.",
         footer = ExitCodes.HELP,
-        subcommands = {BackupCommand.class, ListCommand.class, StatsCommand.class, ConfigCommand.class,
-                CronCommand.class, DemoCommand.class})
+        subcommands = {BackupCommand.class, ListCommand.class, StatsCommand.class, VerifyCommand.class,
+                RestoreCommand.class, RotateCommand.class, ConfigCommand.class,
+                ScheduleCommand.class, CronCommand.class, RunCommand.class, DemoCommand.class})
 public final class ArchivistCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

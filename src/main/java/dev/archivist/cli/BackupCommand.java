@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
+import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Manifest;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -36,16 +37,38 @@ public final class BackupCommand implements Callable<Integer> {
         BackupType backupType = BackupType.parse(type);
         BackupService service = Services.create(config.load(), spec);
         PrintWriter out = spec.commandLine().getOut();
-        Manifest m = switch (backupType) {
-            case DATABASE -> service.backupDatabase();
-            default -> throw new IllegalArgumentException("backup " + type + " is not available yet");
-        };
+        ProgressListener progress = ProgressPrinter.forTerminal(json);
+        Manifest m;
+        try {
+            m = switch (backupType) {
+                case DATABASE -> service.backupDatabase(!noRotate);
+                case STORAGE -> service.backupStorage(!noRotate, progress);
+                case FULL -> service.backupFull(!noRotate, progress);
+            };
+        } finally {
+            ProgressPrinter.finish(progress);
+        }
         if (json) {
             Output.json(out, m.json());
         } else {
-            out.println("created " + m.id() + " (" + Output.size(m.fileSize()) + ", sha256 " + m.checksum() + ")");
+            out.println(describe(m));
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** One human line about a new backup. */
+    static String describe(Manifest m) {
+        var j = m.json();
+        return switch (m.type()) {
+            case DATABASE -> "created " + m.id() + " (" + Output.size(m.fileSize()) + " " + m.compression() + " from "
+                    + Output.size(j.path("size_uncompressed").asLong()) + ", quick_check " + j.path("integrity").path("result").asText() + ")";
+            case STORAGE -> "created " + m.id() + " (" + j.path("file_count").asLong() + " files, " + Output.size(j.path("bytes_read").asLong())
+                    + " read, " + Output.size(m.fileSize()) + " " + m.compression() + " in " + m.parts().size() + " part(s)"
+                    + (j.path("skipped").size() > 0 ? ", " + j.path("skipped").size() + " skipped" : "")
+                    + (j.path("changed").size() > 0 ? ", " + j.path("changed").size() + " changed while read" : "") + ")";
+            case FULL -> "created " + m.id() + " = database " + j.path("database").path("id").asText() + " + storage "
+                    + j.path("storage").path("id").asText() + " (" + Output.size(m.fileSize()) + ")";
+        };
     }
 }

@@ -1,13 +1,124 @@
 package dev.archivist.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.catalog.Json;
+import dev.archivist.schedule.CronExpression;
+import java.io.PrintWriter;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** TEMPORARY stub, replaced by the cron command. */
-@Command(name = "cron")
+/** {@code archivist cron}: shows when a cron expression fires next, in local time and UTC. */
+@Command(name = "cron", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "Print the next fire times of a cron expression, in local time and UTC.")
 public final class CronCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<expression>",
+            description = "Five-field cron expression (quote it) or a macro such as @daily.")
+    private String expression;
+
+    @Option(names = "--zone", paramLabel = "<zone>",
+            description = "Time zone to evaluate in, e.g. Europe/Berlin (default: the system zone).")
+    private String zone;
+
+    @Option(names = "--from", paramLabel = "<time>",
+            description = {"Start strictly after this time; default: now.",
+                    "ISO-8601 with an offset (2024-11-03T01:30:00-04:00)",
+                    "or without, read in the zone: the earlier offset",
+                    "if ambiguous, shifted forward if skipped."})
+    private String from;
+
+    @Option(names = "--count", paramLabel = "<n>", defaultValue = "5",
+            description = "Number of fire times to print (default: ${DEFAULT-VALUE}).")
+    private int count;
+
+    @Option(names = "--json", description = "Print JSON: {\"expression\", \"zone\", \"next\": [...]}.")
+    private boolean json;
+
     @Override
     public Integer call() {
-        return 0;
+        List<ZonedDateTime> times;
+        ZoneId zoneId;
+        CronExpression cron;
+        try {
+            cron = CronExpression.parse(expression);
+            zoneId = zone();
+            times = fireTimes(cron, start(zoneId));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            spec.commandLine().getErr().println("archivist cron: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("expression", cron.expression());
+            root.put("zone", zoneId.getId());
+            ArrayNode next = root.putArray("next");
+            times.forEach(time -> next.add(FORMAT.format(time)));
+            Output.json(out, root);
+        } else {
+            times.forEach(time -> out.println(
+                    FORMAT.format(time) + "  (" + FORMAT.format(time.withZoneSameInstant(ZoneOffset.UTC)) + ")"));
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private List<ZonedDateTime> fireTimes(CronExpression cron, ZonedDateTime start) {
+        if (count < 1) {
+            throw new IllegalArgumentException("--count must be at least 1, got " + count);
+        }
+        List<ZonedDateTime> times = new ArrayList<>();
+        ZonedDateTime time = start;
+        while (times.size() < count) {
+            time = cron.next(time);
+            times.add(time);
+        }
+        return times;
+    }
+
+    private ZoneId zone() {
+        if (zone == null) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("--zone: unknown time zone '" + zone + "'", e);
+        }
+    }
+
+    private ZonedDateTime start(ZoneId zoneId) {
+        if (from == null) {
+            return ZonedDateTime.now(zoneId);
+        }
+        try {
+            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(
+                    from, ZonedDateTime::from, LocalDateTime::from);
+            return parsed instanceof ZonedDateTime zoned
+                    ? zoned.withZoneSameInstant(zoneId)
+                    : ZonedDateTime.ofLocal((LocalDateTime) parsed, zoneId, null);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("--from: cannot read '" + from
+                    + "' (expected ISO-8601 such as 2024-11-03T01:30:00-04:00 or 2024-11-03T01:30)", e);
+        }
     }
 }

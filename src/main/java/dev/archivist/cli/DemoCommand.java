@@ -1,7 +1,12 @@
 package dev.archivist.cli;
 
 import dev.archivist.BackupService;
+import dev.archivist.archive.ProgressListener;
+import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.schedule.BackupScheduler;
+import dev.archivist.verify.VerifyReport;
+import java.util.List;
 import dev.archivist.config.Settings;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code archivist demo}: builds a sample application under {@code ./demo} (first run only), writes
- * {@code ./demo/.env} for it, and runs the main job on it end to end.
+ * {@code ./demo/.env} for it, and runs the main job on it end to end: full backup, list, verify, restore into {@code ./demo/restored} and
+ * compare, and the schedule it would run.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = "Create a sample application under ./demo and back it up (the README's first command).")
@@ -56,10 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
         BackupService service = Services.create(settings, spec);
 
         out.println();
-        out.println("$ archivist backup database");
-        Manifest m = service.backupDatabase();
-        out.println("created " + m.id() + " (" + Output.size(m.fileSize()) + ", " + m.compression()
-                + ", quick_check " + m.json().path("integrity").path("result").asText() + ")");
+        out.println("$ archivist backup full");
+        Manifest full = service.backupFull(true, ProgressListener.NONE);
+        out.println(BackupCommand.describe(full));
         out.println();
         out.println("$ archivist list");
         out.flush();
@@ -68,6 +73,28 @@ public final class DemoCommand implements Callable<Integer> {
         list.config = options;
         list.type = "all";
         list.call();
-        return ExitCodes.OK;
+
+        out.println();
+        out.println("$ archivist verify " + full.id());
+        VerifyReport report = service.verify(full, true);
+        out.println((report.clean() ? "clean: " : "PROBLEMS: ") + report.filesChecked() + " files and "
+                + Output.size(report.bytesChecked()) + " checked (part checksums, every file against the index, integrity_check)");
+        report.problems().forEach(p -> out.println("  - " + p));
+
+        Path restored = root.resolve("restored");
+        Durable.deleteTree(restored);
+        out.println();
+        out.println("$ archivist restore database/storage " + full.id() + " --target " + restored);
+        String dbId = full.json().path("database").path("id").asText();
+        String storageId = full.json().path("storage").path("id").asText();
+        service.restoreDatabase(dbId, restored.resolve("app_data.db"), true);
+        service.restoreStorage(storageId, restored.resolve("storage"), List.of(), true);
+        DemoComparison.print(out, db, restored.resolve("app_data.db"), storage, restored.resolve("storage"));
+
+        out.println();
+        out.println("$ archivist schedule");
+        ScheduleView.text(out, new BackupScheduler(settings).jobs(), settings.zone(), java.time.Instant.now(), 2);
+        out.flush();
+        return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

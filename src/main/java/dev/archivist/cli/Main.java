@@ -21,7 +21,7 @@ public final class Main {
         CommandLine cmd = new CommandLine(new ArchivistCommand());
         cmd.setExecutionExceptionHandler((e, c, parsed) -> ExitCodes.handle(e, c));
         cmd.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("archivist: " + e.getMessage());
+            e.getCommandLine().getErr().println("archivist: " + dev.archivist.config.Redactor.redact(e.getMessage()));
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
         });

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Parses and validates a {@link RawConfig} into {@link Settings}, collecting every problem before failing so the
@@ -22,7 +21,6 @@ public final class SettingsLoader {
     private static final Set<String> TRUE = Set.of("true", "yes", "on", "1");
     private static final Set<String> FALSE = Set.of("false", "no", "off", "0");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR");
-    private static final Pattern KEEP_WITHIN = Pattern.compile("(\\d+[yYmMwWdDhH])+");
     private static final long MIB = 1024L * 1024L;
 
     private final RawConfig raw;
@@ -236,8 +234,22 @@ public final class SettingsLoader {
         }
     }
 
+    /** A keep-* count: empty = not set, -1 = unlimited (as restic), otherwise 1 or more. */
     private Integer optionalCount(ConfigKey key) {
-        return trimmed(key).isEmpty() ? null : integer(key, 0, 1_000_000, 0);
+        String v = trimmed(key);
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n == -1 || (n >= 1 && n <= 1_000_000)) {
+                return n;
+            }
+            problem(key, "out of range (expected 1-1000000, or -1 for unlimited)");
+        } catch (NumberFormatException e) {
+            problem(key, "not an integer (expected 1-1000000, or -1 for unlimited)");
+        }
+        return null;
     }
 
     private String keepWithin() {
@@ -245,11 +257,13 @@ public final class SettingsLoader {
         if (v.isEmpty()) {
             return null;
         }
-        if (!KEEP_WITHIN.matcher(v).matches()) {
-            problem(ConfigKey.BACKUP_KEEP_WITHIN, "not a duration (expected e.g. 7d, 36h, 2w, 1y6m)");
+        try {
+            dev.archivist.retention.KeepWithin.parse(v);
+            return v;
+        } catch (IllegalArgumentException e) {
+            problem(ConfigKey.BACKUP_KEEP_WITHIN, "not a duration (expected e.g. 7d, 36h, 1y6m): " + e.getMessage());
             return null;
         }
-        return v;
     }
 
     private boolean bool(ConfigKey key) {

@@ -37,8 +37,8 @@ public final class SqliteSnapshot {
     public record Info(long pageSize, long pageCount, String sqliteVersion) {
     }
 
-    /** Copies {@code source} (a live database) into a new file {@code dest}. */
-    public static Info copy(Path source, Path dest) {
+    /** Fails, before anything is written, when {@code source} is missing, not a file or unreadable. */
+    public static void checkSource(Path source) {
         if (!Files.exists(source)) {
             throw new ArchivistException("database " + source + " does not exist");
         }
@@ -48,6 +48,11 @@ public final class SqliteSnapshot {
         if (!Files.isReadable(source)) {
             throw new ArchivistException("database " + source + " is not readable");
         }
+    }
+
+    /** Copies {@code source} (a live database) into a new file {@code dest}. */
+    public static Info copy(Path source, Path dest) {
+        checkSource(source);
         try (Connection conn = open(source, false)) {
             conn.createStatement().execute("PRAGMA busy_timeout = 30000");
             // Touch the schema first: fails early and clearly on a file that is not SQLite.

@@ -1,0 +1,81 @@
+package dev.archivist;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.archive.ProgressListener;
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.catalog.StoredFile;
+import dev.archivist.config.Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * A full backup: a database backup, then a storage backup, each an ordinary catalogued backup, tied together by a full
+ * manifest written only when both succeeded. If one part fails the other stays as an ordinary backup.
+ */
+final class FullBackup {
+    private final Settings settings;
+    private final Catalog catalog;
+    private final Clock clock;
+
+    FullBackup(Settings settings, Catalog catalog, Clock clock) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    Manifest run(ProgressListener progress) throws IOException {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        Manifest db;
+        try {
+            db = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false);
+        } catch (ArchivistException e) {
+            throw new ArchivistException("full backup failed: database part: " + e.getMessage(), e);
+        }
+        Manifest storage;
+        try {
+            storage = new StorageBackup(settings, catalog, clock).run(progress);
+        } catch (ArchivistException e) {
+            throw new ArchivistException("full backup failed: storage part: " + e.getMessage()
+                    + " (the database part " + db.id() + " was kept as an ordinary backup)", e);
+        }
+        String id = catalog.newId(BackupType.FULL, clock);
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        m.put("id", id);
+        m.put("type", BackupType.FULL.wireName());
+        m.put("timestamp", started.toString());
+        m.put("created_at", started.toString());
+        m.put("backup_path", catalog.dir(BackupType.FULL).resolve(Manifest.fileName(id)).toString());
+        m.put("file_size", db.fileSize() + storage.fileSize());
+        m.put("checksum", generationChecksum(db, storage));
+        m.put("checksum_algorithm", "sha256 of the component checksums");
+        m.set("database", component(db));
+        m.set("storage", component(storage));
+        m.put("file_count", storage.json().path("file_count").asLong());
+        m.put("compression", settings.compression().wireName());
+        m.put("archivist_version", Version.get());
+        m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        return catalog.commit(m);
+    }
+
+    private static ObjectNode component(Manifest c) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("id", c.id());
+        n.put("checksum", c.checksum());
+        n.put("file_size", c.fileSize());
+        n.put("backup_path", c.json().path("backup_path").asText());
+        return n;
+    }
+
+    /** SHA-256 over "database:&lt;sum&gt;\nstorage:&lt;sum&gt;\n": identifies the generation. */
+    static String generationChecksum(Manifest db, Manifest storage) {
+        var digest = StoredFile.sha256();
+        digest.update(("database:" + db.checksum() + "\nstorage:" + storage.checksum() + "\n").getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

@@ -1,0 +1,121 @@
+package dev.archivist;
+
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.catalog.VerificationRecords;
+import dev.archivist.config.Settings;
+import dev.archivist.retention.Decision;
+import dev.archivist.retention.KeepWithin;
+import dev.archivist.retention.RetentionCandidate;
+import dev.archivist.retention.RetentionPlan;
+import dev.archivist.retention.RetentionPlanner;
+import dev.archivist.retention.RetentionPolicy;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor of the retention plan: builds candidates from the catalog, asks the pure
+ * {@link RetentionPlanner} what to keep, deletes the rest (full manifests before their components), and removes
+ * {@code before-restore} folders once a newer storage backup exists.
+ */
+final class Rotation {
+    private static final Logger LOG = LoggerFactory.getLogger(Rotation.class);
+
+    private final Settings settings;
+    private final Catalog catalog;
+    private final Clock clock;
+
+    Rotation(Settings settings, Catalog catalog, Clock clock) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** The policy the settings describe. */
+    static RetentionPolicy policy(Settings.RetentionSettings r) {
+        RetentionPolicy p = RetentionPolicy.ofMaxBackups(r.maxBackups());
+        if (r.keepLast() != null) p = p.withKeepLast(r.keepLast());
+        if (r.keepHourly() != null) p = p.withKeepHourly(r.keepHourly());
+        if (r.keepDaily() != null) p = p.withKeepDaily(r.keepDaily());
+        if (r.keepWeekly() != null) p = p.withKeepWeekly(r.keepWeekly());
+        if (r.keepMonthly() != null) p = p.withKeepMonthly(r.keepMonthly());
+        if (r.keepYearly() != null) p = p.withKeepYearly(r.keepYearly());
+        if (r.keepWithin() != null) p = p.withKeepWithin(KeepWithin.parse(r.keepWithin()));
+        return p;
+    }
+
+    /** Plans and, unless {@code dryRun}, executes. */
+    RotationResult run(boolean dryRun) throws IOException {
+        List<Manifest> all = catalog.list(null);
+        Map<String, Manifest> byId = new HashMap<>();
+        List<RetentionCandidate> candidates = new ArrayList<>();
+        for (Manifest m : all) {
+            byId.put(m.id(), m);
+            VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
+            List<String> components = new ArrayList<>();
+            if (m.type() == BackupType.FULL) {
+                for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                    if (m.component(t) != null) {
+                        components.add(m.component(t).path("id").asText());
+                    }
+                }
+            }
+            candidates.add(new RetentionCandidate(m.id(), m.type(), m.createdAt(), m.preRestore(),
+                    v == null ? null : v.clean(), components));
+        }
+        RetentionPlan plan = RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone()));
+        List<String> removed = new ArrayList<>();
+        List<String> folders = new ArrayList<>();
+        if (!dryRun) {
+            List<Decision> removals = new ArrayList<>(plan.decisions().stream().filter(d -> !d.keep()).toList());
+            removals.sort(Comparator.comparing(d -> d.backup().type() == BackupType.FULL ? 0 : 1));
+            for (Decision d : removals) {
+                catalog.delete(byId.get(d.backup().id()));
+                removed.add(d.backup().id());
+                LOG.info("rotation removed {}: {}", d.backup().id(), String.join(", ", d.reasons()));
+            }
+        }
+        folders.addAll(beforeRestoreFolders(all, dryRun));
+        return new RotationResult(plan.decisions(), removed, folders, dryRun);
+    }
+
+    /** {@code <storage>.before-restore-*} folders older than the newest storage backup. */
+    private List<String> beforeRestoreFolders(List<Manifest> all, boolean dryRun) throws IOException {
+        List<String> result = new ArrayList<>();
+        Path storage = settings.storagePath();
+        Path parent = storage.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return result;
+        }
+        Instant newestStorage = all.stream().filter(m -> m.type() == BackupType.STORAGE).map(Manifest::createdAt)
+                .max(Comparator.naturalOrder()).orElse(null);
+        if (newestStorage == null) {
+            return result;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, storage.getFileName() + ".before-restore-*")) {
+            for (Path d : dirs) {
+                Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
+                if (asideAt != null && newestStorage.isAfter(asideAt)) {
+                    if (!dryRun) {
+                        dev.archivist.catalog.Durable.deleteTree(d);
+                        BeforeRestoreRecords.forget(catalog.stateDir(), d);
+                        LOG.info("rotation removed {}: a newer storage backup exists", d);
+                    }
+                    result.add(d.toString());
+                }
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.archivist;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.archive.ArchiveFiles;
+import dev.archivist.archive.ArchiveResult;
+import dev.archivist.archive.Codecs;
+import dev.archivist.archive.IndexWriter;
+import dev.archivist.archive.PartWriter;
+import dev.archivist.archive.ProgressListener;
+import dev.archivist.archive.StorageArchiver;
+import dev.archivist.archive.WrittenFile;
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.Settings;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Takes one storage backup: a streaming PAX tar of the storage folder, compressed, split into parts while writing,
+ * hashed on the way (per part, whole archive, per file in the index); the manifest is written last.
+ */
+final class StorageBackup {
+    private final Settings settings;
+    private final Catalog catalog;
+    private final Clock clock;
+
+    StorageBackup(Settings settings, Catalog catalog, Clock clock) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** Fails before writing anything when the storage folder is missing. */
+    static void checkSource(Path storage) {
+        if (!Files.isDirectory(storage)) {
+            throw new ArchivistException("storage folder " + storage + (Files.exists(storage) ? " is not a directory" : " does not exist"));
+        }
+        if (!Files.isReadable(storage)) {
+            throw new ArchivistException("storage folder " + storage + " is not readable");
+        }
+    }
+
+    /** Runs under the caller's lock. */
+    Manifest run(ProgressListener progress) throws IOException {
+        Path storage = settings.storagePath();
+        checkSource(storage);
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        String id = catalog.newId(BackupType.STORAGE, clock);
+        Path dir = catalog.dir(BackupType.STORAGE);
+        String fileName = id + ".tar" + settings.compression().extension();
+        Settings.ArchiveSettings a = settings.archive();
+        PartWriter parts = new PartWriter(dir, fileName, a.chunkSizeBytes(), a.maxSizeBytes(), a.autoSplit());
+        IndexWriter index = null;
+        WrittenFile indexFile = null;
+        try {
+            index = new IndexWriter(dir, IndexWriter.fileNameFor(id));
+            ArchiveResult result;
+            try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), parts)) {
+                result = new StorageArchiver().write(storage, a.excludes(), compressed, index, progress);
+            }
+            ArchiveFiles files = parts.finish();
+            indexFile = index.finish();
+            ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result);
+            m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+            return catalog.commit(m);
+        } catch (IOException | RuntimeException e) {
+            parts.abort();
+            if (index != null) {
+                index.abort();
+            }
+            if (indexFile != null) {
+                Files.deleteIfExists(dir.resolve(indexFile.fileName()));
+            }
+            throw e instanceof ArchivistException ae ? ae
+                    : new ArchivistException("storage backup of " + storage + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private ObjectNode manifest(String id, Instant started, Path storage, Path dir, String fileName, ArchiveFiles files,
+                                WrittenFile indexFile, long indexEntries, ArchiveResult result) {
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        m.put("id", id);
+        m.put("type", BackupType.STORAGE.wireName());
+        m.put("timestamp", started.toString());
+        m.put("created_at", started.toString());
+        m.put("original_path", storage.toString());
+        m.put("backup_path", dir.resolve(files.parts().get(0).fileName()).toString());
+        m.put("file", fileName);
+        m.put("file_size", files.totalSize());
+        m.put("checksum", files.sha256Hex());
+        m.put("checksum_algorithm", "sha256");
+        m.put("archive_sha256", files.sha256Hex());
+        List<Manifest.Part> list = new ArrayList<>();
+        files.parts().forEach(p -> list.add(new Manifest.Part(p.fileName(), p.size(), p.sha256Hex())));
+        m.set("parts", Manifest.partsNode(list));
+        m.put("split", files.parts().size() > 1);
+        m.put("part_count", files.parts().size());
+        m.putObject("index").put("path", indexFile.fileName()).put("size", indexFile.size())
+                .put("sha256", indexFile.sha256Hex()).put("entries", indexEntries).put("format", "jsonl+gzip");
+        m.put("file_count", result.fileCount());
+        m.put("bytes_read", result.bytesRead());
+        m.put("bytes_written", files.totalSize());
+        m.put("compression", settings.compression().wireName());
+        m.put("compression_level", settings.compressionLevel());
+        m.put("format", "pax");
+        ArrayNode excludes = m.putArray("excludes");
+        settings.archive().excludes().forEach(excludes::add);
+        ArrayNode skipped = m.putArray("skipped");
+        result.skipped().forEach(s -> skipped.addObject().put("path", s.path()).put("reason", s.reason()));
+        ArrayNode changed = m.putArray("changed");
+        result.changed().forEach(c -> changed.addObject().put("path", c.path()).put("reason", c.reason()));
+        m.put("archivist_version", Version.get());
+        return m;
+    }
+}

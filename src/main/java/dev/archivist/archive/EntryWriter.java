@@ -1,0 +1,185 @@
+package dev.archivist.archive;
+
+import dev.archivist.source.FileStat;
+import dev.archivist.source.SkippedEntry;
+import dev.archivist.source.WalkEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/** Writes walked entries into the tar and the index, one at a time, and collects the {@link ArchiveResult}. */
+final class EntryWriter {
+    private static final int CHUNK = 1 << 20;
+
+    private final TarArchiveOutputStream tar;
+    private final IndexWriter index;
+    private final ProgressListener progress;
+    private final List<SkippedEntry> skipped = new ArrayList<>();
+    private final List<ChangedFile> changed = new ArrayList<>();
+    private byte[] chunk;
+    private long files;
+    private long entries;
+    private long bytes;
+
+    EntryWriter(TarArchiveOutputStream tar, IndexWriter index, ProgressListener progress) {
+        this.tar = tar;
+        this.index = index;
+        this.progress = progress;
+    }
+
+    void skipped(SkippedEntry s) {
+        skipped.add(s);
+    }
+
+    /** Writes a directory, symlink or file; {@code loaded} is the prefetched content of a small file, else null. */
+    void write(WalkEntry e, FileLoader.Loaded loaded) throws IOException {
+        switch (e.type()) {
+            case DIRECTORY:
+                directory(e);
+                break;
+            case SYMLINK:
+                symlink(e);
+                break;
+            case FILE:
+                if (loaded != null) {
+                    smallFile(e, loaded);
+                } else {
+                    streamedFile(e);
+                }
+                break;
+            default:
+                skipped.add(new SkippedEntry(e.relativePath(), e.stat().typeName()));
+        }
+        progress.progress(bytes, ++entries);
+    }
+
+    ArchiveResult result() {
+        return new ArchiveResult(files, bytes, skipped, changed);
+    }
+
+    private void directory(WalkEntry e) throws IOException {
+        FileStat s = e.stat();
+        tar.putArchiveEntry(TarStreams.directory(e.relativePath(), s.permissions(), s.lastModified(), s.uid(), s.gid()));
+        tar.closeArchiveEntry();
+        index.add(new IndexEntry(e.relativePath(), IndexEntry.DIR, 0, s.lastModified().toMillis(),
+                IndexEntry.octalMode(s.permissions()), null, null));
+    }
+
+    private void symlink(WalkEntry e) throws IOException {
+        String target;
+        try {
+            target = Files.readSymbolicLink(e.path()).toString();
+        } catch (NoSuchFileException | java.nio.file.NotLinkException ex) {
+            skipped.add(new SkippedEntry(e.relativePath(), FileLoader.VANISHED));
+            return;
+        } catch (IOException ex) {
+            skipped.add(new SkippedEntry(e.relativePath(), "cannot read link: " + ex.getMessage()));
+            return;
+        }
+        FileStat s = e.stat();
+        tar.putArchiveEntry(TarStreams.symlink(e.relativePath(), target, s.lastModified(), s.uid(), s.gid()));
+        tar.closeArchiveEntry();
+        index.add(new IndexEntry(e.relativePath(), IndexEntry.SYMLINK, 0, s.lastModified().toMillis(),
+                IndexEntry.octalMode(s.permissions()), target, null));
+    }
+
+    private void smallFile(WalkEntry e, FileLoader.Loaded loaded) throws IOException {
+        if (loaded.skipReason() != null) {
+            skipped.add(new SkippedEntry(e.relativePath(), loaded.skipReason()));
+            return;
+        }
+        putFileHeader(e);
+        tar.write(loaded.data());
+        tar.closeArchiveEntry();
+        fileDone(e, loaded.sha256Hex(), loaded.changed());
+    }
+
+    /** A large file: opened and its first chunk read before the header, then copied in chunks while hashing. */
+    private void streamedFile(WalkEntry e) throws IOException {
+        String[] why = new String[1];
+        FileChannel ch = FileLoader.open(e.path(), why);
+        if (ch == null) {
+            skipped.add(new SkippedEntry(e.relativePath(), why[0]));
+            return;
+        }
+        if (chunk == null) {
+            chunk = new byte[CHUNK];
+        }
+        long declared = e.stat().size();
+        MessageDigest md = FileSupport.sha256();
+        try (ch) {
+            ByteBuffer bb = ByteBuffer.wrap(chunk);
+            int n;
+            try {
+                n = fill(ch, bb, declared);
+            } catch (IOException ex) {
+                skipped.add(new SkippedEntry(e.relativePath(), "read error: " + ex.getMessage()));
+                return;
+            }
+            putFileHeader(e);
+            long done = 0;
+            String readError = null;
+            while (true) {
+                md.update(chunk, 0, n);
+                tar.write(chunk, 0, n);
+                done += n;
+                if (n == 0 || done == declared || readError != null) {
+                    break;
+                }
+                try {
+                    n = fill(ch, bb, declared - done);
+                } catch (IOException ex) {
+                    readError = "read error after " + done + " bytes: " + ex.getMessage();
+                    n = 0;
+                }
+            }
+            long read = done;
+            Arrays.fill(chunk, (byte) 0);
+            while (done < declared) { // shrank or failed: pad to the declared size
+                int k = (int) Math.min(chunk.length, declared - done);
+                md.update(chunk, 0, k);
+                tar.write(chunk, 0, k);
+                done += k;
+            }
+            tar.closeArchiveEntry();
+            boolean grew = read == declared && readError == null && ch.read(ByteBuffer.allocate(1)) > 0;
+            String reason = readError != null ? readError + " (rest padded with zeros)"
+                    : FileLoader.changeReason(e, read, grew);
+            fileDone(e, FileSupport.hex(md.digest()), reason);
+        }
+    }
+
+    /** Reads into {@code chunk} from its start up to {@code max} bytes or EOF; returns the count. */
+    private static int fill(FileChannel ch, ByteBuffer bb, long max) throws IOException {
+        bb.clear();
+        bb.limit((int) Math.min(bb.capacity(), max));
+        while (bb.hasRemaining() && ch.read(bb) >= 0) {
+            // until full or EOF
+        }
+        return bb.position();
+    }
+
+    private void putFileHeader(WalkEntry e) throws IOException {
+        FileStat s = e.stat();
+        tar.putArchiveEntry(TarStreams.file(e.relativePath(), s.size(), s.permissions(), s.lastModified(),
+                s.uid(), s.gid()));
+    }
+
+    private void fileDone(WalkEntry e, String sha, String changeReason) throws IOException {
+        FileStat s = e.stat();
+        if (changeReason != null) {
+            changed.add(new ChangedFile(e.relativePath(), changeReason));
+        }
+        index.add(new IndexEntry(e.relativePath(), IndexEntry.FILE, s.size(), s.lastModified().toMillis(),
+                IndexEntry.octalMode(s.permissions()), null, sha));
+        files++;
+        bytes += s.size();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.archivist.archive;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One line of a file index ({@code <base>.index.jsonl.gz}): an entry of a storage archive.
+ *
+ * <ul>
+ *   <li>{@code path}: relative to the storage root, {@code /} separators, no trailing slash;</li>
+ *   <li>{@code type}: {@code "file"}, {@code "dir"} or {@code "symlink"};</li>
+ *   <li>{@code size}: bytes stored in the archive (files; 0 otherwise);</li>
+ *   <li>{@code mtime}: modification time in epoch milliseconds, as read from the source (the tar header holds
+ *       whole seconds, {@code floorDiv(mtime, 1000)});</li>
+ *   <li>{@code mode}: permission bits as a 4-digit octal string, e.g. {@code "0644"};</li>
+ *   <li>{@code link}: a symlink's target as stored (null otherwise);</li>
+ *   <li>{@code sha256}: lowercase hex SHA-256 of the bytes stored in the archive (files only, else null).</li>
+ * </ul>
+ */
+@JsonPropertyOrder({"path", "type", "size", "mtime", "mode", "link", "sha256"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record IndexEntry(String path, String type, long size, long mtime, String mode, String link, String sha256) {
+    public static final String FILE = "file";
+    public static final String DIR = "dir";
+    public static final String SYMLINK = "symlink";
+
+    /** Formats permission bits as the index stores them ({@code 0644}). */
+    public static String octalMode(int permissions) {
+        char[] c = new char[4];
+        int m = permissions & 07777;
+        for (int i = 3; i >= 0; i--) {
+            c[i] = (char) ('0' + (m & 7));
+            m >>>= 3;
+        }
+        return new String(c);
+    }
+
+    /** The permission bits of {@link #mode()}. */
+    public int permissions() {
+        return Integer.parseInt(mode, 8);
+    }
+}

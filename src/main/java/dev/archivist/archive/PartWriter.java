@@ -1,0 +1,249 @@
+package dev.archivist.archive;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bottom layer of the archive pipeline: writes a byte stream into {@code dir} as parts of {@code chunkSize}
+ * bytes, hashing each part and the whole stream while writing (no second pass).
+ *
+ * <p>Parts are written under temporary names ({@code .tmp-<fileName>.part001}, ...). {@link #finish()} fsyncs
+ * them and, when splitting is off or the total is at most {@code maxSize}, joins them into one file
+ * {@code <fileName>} (parts 2..n are appended to part 1 and deleted one by one, so the extra I/O is at most
+ * {@code maxSize} and the peak disk use at most the archive plus one part); otherwise it renames them to
+ * {@code <fileName>.part001}, ... Then the directory is fsynced. With splitting off, one file is written
+ * directly. Files are created owner-only ({@code rw-------}); an existing target is never overwritten.
+ * {@link #abort()} deletes every file this writer created. {@link #close()} only flushes: call
+ * {@code finish()} or {@code abort()} to end. Not thread-safe.
+ */
+public final class PartWriter extends OutputStream {
+    static final String TEMP_PREFIX = ".tmp-";
+    private static final int BUFFER = 1 << 20;
+
+    private final Path dir;
+    private final String fileName;
+    private final long chunkSize;
+    private final long maxSize;
+    private final boolean autoSplit;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+    private final MessageDigest total = FileSupport.sha256();
+    private final MessageDigest partDigest = FileSupport.sha256();
+    private final List<Path> temps = new ArrayList<>();
+    private final List<ArchiveFiles.Part> written = new ArrayList<>();
+    private final List<Path> created = new ArrayList<>();
+    private FileChannel channel;
+    private long partBytes;
+    private long totalBytes;
+    private boolean closed;
+    private boolean ended;
+
+    /**
+     * @param dir       existing target directory
+     * @param fileName  final name of the archive, e.g. {@code storage_backup_20261128T010203Z.tar.zst}
+     * @param chunkSize size of each part (bytes, &gt; 0)
+     * @param maxSize   largest archive kept as a single file when {@code autoSplit}
+     * @param autoSplit split into parts when the archive is larger than {@code maxSize}
+     */
+    public PartWriter(Path dir, String fileName, long chunkSize, long maxSize, boolean autoSplit) throws IOException {
+        if (chunkSize <= 0 || maxSize < 0) {
+            throw new IllegalArgumentException("chunkSize must be > 0 and maxSize >= 0, got " + chunkSize + ", " + maxSize);
+        }
+        if (fileName.isEmpty() || fileName.contains("/") || fileName.startsWith(".")) {
+            throw new IllegalArgumentException("invalid archive file name: '" + fileName + "'");
+        }
+        this.dir = dir;
+        this.fileName = fileName;
+        this.chunkSize = autoSplit ? chunkSize : Long.MAX_VALUE;
+        this.maxSize = maxSize;
+        this.autoSplit = autoSplit;
+        if (Files.exists(dir.resolve(fileName)) || Files.exists(dir.resolve(partName(1)))) {
+            throw new FileAlreadyExistsException(dir.resolve(fileName).toString(), null, "archive already exists");
+        }
+    }
+
+    /** Name of part {@code n} (1-based): {@code <fileName>.part001}. */
+    public static String partName(String fileName, int n) {
+        return String.format("%s.part%03d", fileName, n);
+    }
+
+    private String partName(int n) {
+        return partName(fileName, n);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (closed || ended) {
+            throw new IOException("archive writer for " + dir.resolve(fileName) + " is closed");
+        }
+        while (len > 0) {
+            if (channel == null || partBytes == chunkSize) {
+                nextPart();
+            }
+            int n = (int) Math.min(len, chunkSize - partBytes);
+            total.update(b, off, n);
+            partDigest.update(b, off, n);
+            int done = 0;
+            while (done < n) {
+                if (!buffer.hasRemaining()) {
+                    drainBuffer();
+                }
+                int k = Math.min(n - done, buffer.remaining());
+                buffer.put(b, off + done, k);
+                done += k;
+            }
+            partBytes += n;
+            totalBytes += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Bytes written so far. */
+    public long bytesWritten() {
+        return totalBytes;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (channel != null && !ended) {
+            drainBuffer();
+        }
+    }
+
+    /** Flushes buffered bytes to the current part; does not finish the archive. */
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            flush();
+            closed = true;
+        }
+    }
+
+    /** Syncs, joins or renames the parts to their final names and returns them; see the class comment. */
+    public ArchiveFiles finish() throws IOException {
+        if (ended) {
+            throw new IllegalStateException("archive writer already finished or aborted: " + dir.resolve(fileName));
+        }
+        if (channel == null) {
+            nextPart(); // an empty stream is still one (empty) file
+        }
+        endPart();
+        ended = true;
+        String sha = FileSupport.hex(total.digest());
+        List<ArchiveFiles.Part> parts;
+        if (!autoSplit || totalBytes <= maxSize) {
+            Path target = dir.resolve(fileName);
+            joinInto(temps.get(0));
+            rename(temps.get(0), target);
+            parts = List.of(new ArchiveFiles.Part(fileName, totalBytes, sha));
+        } else {
+            for (int i = 0; i < temps.size(); i++) {
+                rename(temps.get(i), dir.resolve(partName(i + 1)));
+            }
+            parts = written;
+        }
+        FileSupport.fsyncDirectory(dir);
+        return new ArchiveFiles(parts, totalBytes, sha);
+    }
+
+    /** Closes and deletes every file this writer created (temporary or renamed); safe to call repeatedly. */
+    public void abort() {
+        ended = true;
+        closed = true;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the file is deleted next
+            }
+            channel = null;
+        }
+        for (Path p : created) {
+            FileSupport.deleteQuietly(p, null);
+        }
+        created.clear();
+    }
+
+    private void nextPart() throws IOException {
+        if (channel != null) {
+            endPart();
+        }
+        Path temp = dir.resolve(TEMP_PREFIX + partName(temps.size() + 1));
+        created.add(temp);
+        channel = FileSupport.createOwnerOnly(temp);
+        temps.add(temp);
+        partBytes = 0;
+    }
+
+    private void endPart() throws IOException {
+        drainBuffer();
+        Path temp = temps.get(temps.size() - 1);
+        try {
+            channel.force(true);
+            channel.close();
+        } catch (IOException e) {
+            throw new IOException("cannot sync " + temp + ": " + e.getMessage(), e);
+        }
+        channel = null;
+        written.add(new ArchiveFiles.Part(partName(temps.size()), partBytes, FileSupport.hex(partDigest.digest())));
+    }
+
+    private void drainBuffer() throws IOException {
+        buffer.flip();
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot write " + temps.get(temps.size() - 1) + ": " + e.getMessage(), e);
+        } finally {
+            buffer.clear();
+        }
+    }
+
+    /** Appends the temporary parts 2..n to {@code first}, deleting each once copied. */
+    private void joinInto(Path first) throws IOException {
+        if (temps.size() == 1) {
+            return;
+        }
+        try (FileChannel out = FileChannel.open(first, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            for (int i = 1; i < temps.size(); i++) {
+                Path part = temps.get(i);
+                try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
+                    long size = in.size();
+                    long pos = 0;
+                    while (pos < size) {
+                        pos += in.transferTo(pos, size - pos, out);
+                    }
+                } catch (IOException e) {
+                    throw new IOException("cannot append " + part + " to " + first + ": " + e.getMessage(), e);
+                }
+                Files.delete(part);
+            }
+            out.force(true);
+        }
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (Files.exists(to)) {
+            throw new FileAlreadyExistsException(to.toString(), null, "archive already exists");
+        }
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        created.add(to);
+    }
+}

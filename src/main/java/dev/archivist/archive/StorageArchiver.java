@@ -1,0 +1,122 @@
+package dev.archivist.archive;
+
+import dev.archivist.source.DirectoryWalker;
+import dev.archivist.source.SkippedEntry;
+import dev.archivist.source.WalkEntry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes a storage folder as a POSIX (pax) tar ({@link TarStreams}) into a sink, and its file index.
+ *
+ * <p>Entries are in {@link DirectoryWalker} order with paths relative to the root ({@code dir/} for
+ * directories), mode, mtime (seconds) and uid/gid; symlinks are stored as links with their target unchanged,
+ * never followed. Each file's SHA-256 is computed while it is copied into the tar.
+ *
+ * <p>Problems with single entries never fail the backup (like GNU tar, which warns and goes on):
+ * <ul>
+ *   <li>a file deleted between the walk and its reading is recorded in {@code skipped} as {@code "vanished"};
+ *       files are opened before their header is written, so no half entry is left;</li>
+ *   <li><b>decision:</b> a file that cannot be read (permission denied) is skipped and recorded in
+ *       {@code skipped} with the reason, rather than failing the whole backup;</li>
+ *   <li>sockets, FIFOs and devices are skipped with their type as the reason;</li>
+ *   <li>a file whose size or mtime changed while it was read, or whose byte count differs from the header's
+ *       size, is recorded in {@code changed}: exactly the declared size is stored (zero-padded if it shrank,
+ *       cut if it grew) and the index holds the SHA-256 of those stored bytes.</li>
+ * </ul>
+ * Errors of the sink (disk full, ...) or of the root fail the write with an {@link IOException}.
+ *
+ * <p>Performance: small files (&lt; 1 MiB) are read and hashed ahead on a small pool, bounded to 32 MiB in
+ * flight, so open/read latency overlaps with compression; large files are streamed in 1 MiB chunks.
+ * Memory stays flat whatever the number and size of files. Not thread-safe; one instance per write.
+ */
+public final class StorageArchiver {
+    static final long SMALL_FILE_LIMIT = 1 << 20;
+    static final long MAX_BYTES_IN_FLIGHT = 32L << 20;
+    private static final int SINK_BUFFER = 256 << 10;
+
+    private final int readerThreads;
+    private final long maxBytesInFlight;
+    private final long smallFileLimit;
+
+    /** The default: read-ahead on {@code max(2, processors)} threads. */
+    public StorageArchiver() {
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()), MAX_BYTES_IN_FLIGHT, SMALL_FILE_LIMIT);
+    }
+
+    /** With {@code readerThreads == 0} everything runs on the caller's thread (no read-ahead). */
+    StorageArchiver(int readerThreads, long maxBytesInFlight, long smallFileLimit) {
+        this.readerThreads = readerThreads;
+        this.maxBytesInFlight = maxBytesInFlight;
+        this.smallFileLimit = smallFileLimit;
+    }
+
+    /**
+     * Archives {@code root} into {@code tarSink} and lists each entry in {@code index}.
+     *
+     * <p>Ends the tar stream (end-of-archive records) and flushes, but does not close {@code tarSink} nor
+     * finish {@code index}: the caller closes the compressor, then finishes (or, on failure, aborts) the
+     * {@link PartWriter} and the {@link IndexWriter}.
+     *
+     * @param excludes globs relative to the root (see {@link DirectoryWalker})
+     */
+    public ArchiveResult write(Path root, List<String> excludes, OutputStream tarSink, IndexWriter index,
+            ProgressListener progress) throws IOException {
+        DirectoryWalker walker = new DirectoryWalker(root, excludes);
+        // the tar writer emits 512-byte records: batch them before the compressor
+        OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
+        TarArchiveOutputStream tar = TarStreams.newTarOutput(buffered);
+        EntryWriter writer = new EntryWriter(tar, index, progress == null ? ProgressListener.NONE : progress);
+        if (readerThreads == 0) {
+            walker.walk(new DirectoryWalker.Visitor() {
+                @Override
+                public void entry(WalkEntry e) throws IOException {
+                    boolean small = e.type() == dev.archivist.source.FileStat.Type.FILE
+                            && e.stat().size() < smallFileLimit;
+                    writer.write(e, small ? FileLoader.load(e) : null);
+                }
+
+                @Override
+                public void skipped(SkippedEntry s) {
+                    writer.skipped(s);
+                }
+            });
+        } else {
+            try (ReadAhead ahead = new ReadAhead(walker, readerThreads, maxBytesInFlight, smallFileLimit)) {
+                ahead.start();
+                for (ReadAhead.Item item = ahead.take(); item != null; item = ahead.take()) {
+                    if (item.skipped != null) {
+                        writer.skipped(item.skipped);
+                    } else {
+                        writer.write(item.entry, ahead.loaded(item));
+                    }
+                    ahead.release(item);
+                }
+            }
+        }
+        tar.finish();
+        tar.close(); // flushes and closes the buffer, not the sink
+        tarSink.flush();
+        return writer.result();
+    }
+
+    /** Keeps {@code close()} of the layers above from closing the caller's sink. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

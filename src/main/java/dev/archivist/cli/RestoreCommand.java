@@ -1,0 +1,119 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.RestoreResult;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code archivist restore database|storage|full <id|latest>}. */
+@Command(name = "restore", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "Restore a backup: verify it, take a safety copy of the current data, then switch atomically. "
+                + "Replacing live data asks for confirmation on a terminal; without a terminal --yes is required. "
+                + "--target (a new file or folder) replaces nothing and needs no confirmation.")
+public final class RestoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Parameters(index = "0", paramLabel = "TYPE", description = "database, storage or full")
+    String type;
+
+    @Parameters(index = "1", paramLabel = "BACKUP", description = "id, latest, or a manifest path")
+    String ref;
+
+    @Option(names = "--target", paramLabel = "PATH", description = "Restore into this new file or folder instead of the live data (never overwrites).")
+    Path target;
+
+    @Option(names = "--path", paramLabel = "GLOB", description = "Storage only: restore just the files matching GLOB (repeatable; needs --target).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    boolean yes;
+
+    @Option(names = "--no-verify", description = "Skip the deep check (checksums are always checked).")
+    boolean noVerify;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        BackupType backupType = BackupType.parse(type);
+        if (backupType == BackupType.FULL && target != null) {
+            throw new IllegalArgumentException("restore full restores the live database and storage; --target is for database or storage");
+        }
+        if (!paths.isEmpty() && backupType != BackupType.STORAGE) {
+            throw new IllegalArgumentException("--path applies to restore storage only");
+        }
+        BackupService service = Services.create(config.load(), spec);
+        Manifest m = service.find(ref, backupType);
+        PrintWriter out = spec.commandLine().getOut();
+        if (!yes && target == null && !confirm(m, service)) {
+            return ExitCodes.FAILED;
+        }
+        List<RestoreResult> results = switch (backupType) {
+            case DATABASE -> List.of(service.restoreDatabase(m.id(), target, !noVerify));
+            case STORAGE -> List.of(service.restoreStorage(m.id(), target, paths, !noVerify));
+            case FULL -> service.restoreFull(m.id(), !noVerify);
+        };
+        if (json) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            for (RestoreResult r : results) {
+                ObjectNode n = array.addObject();
+                n.put("backup_id", r.backupId()).put("type", r.type()).put("destination", r.destination())
+                        .put("safety_copy", r.safetyCopy()).put("files", r.files()).put("bytes", r.bytes());
+                ArrayNode notes = n.putArray("notes");
+                r.notes().forEach(notes::add);
+            }
+            Output.json(out, array);
+        } else {
+            for (RestoreResult r : results) {
+                out.println("restored " + r.backupId() + " into " + r.destination());
+                r.notes().forEach(note -> out.println("  " + note));
+            }
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private boolean confirm(Manifest m, BackupService service) {
+        Console console = System.console();
+        PrintWriter err = spec.commandLine().getErr();
+        if (console == null) {
+            err.println("archivist: restore refused: no terminal to confirm on; pass --yes to restore without confirmation");
+            err.flush();
+            return false;
+        }
+        String what = target != null ? target.toString()
+                : switch (m.type()) {
+                    case DATABASE -> "the live database " + service.settings().databasePath();
+                    case STORAGE -> "the live storage folder " + service.settings().storagePath();
+                    case FULL -> "the live database and storage folder";
+                };
+        String answer = console.readLine("Restore %s (created %s) into %s? [y/N] ", m.id(), m.createdAt(), what);
+        boolean ok = answer != null && List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT));
+        if (!ok) {
+            err.println("archivist: restore cancelled");
+            err.flush();
+        }
+        return ok;
+    }
+}

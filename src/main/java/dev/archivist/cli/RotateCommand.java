@@ -1,0 +1,71 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.RotationResult;
+import dev.archivist.catalog.Json;
+import dev.archivist.retention.Decision;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code archivist rotate}: applies the retention policy. */
+@Command(name = "rotate", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "Apply the retention policy (MAX_BACKUPS per type, or BACKUP_KEEP_*): remove what it does not keep.")
+public final class RotateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--dry-run", description = "Only print every backup with keep or remove and the reason.")
+    boolean dryRun;
+
+    @Option(names = "--max-backups", paramLabel = "N", description = "Same as --set MAX_BACKUPS=N (the original's flag).")
+    Integer maxBackups;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (maxBackups != null) {
+            config.sets.put("MAX_BACKUPS", maxBackups.toString());
+        }
+        RotationResult result = Services.create(config.load(), spec).rotate(dryRun);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("dry_run", result.dryRun());
+            ArrayNode decisions = root.putArray("decisions");
+            for (Decision d : result.decisions()) {
+                ObjectNode n = decisions.addObject();
+                n.put("id", d.backup().id()).put("type", d.backup().type().wireName()).put("action", d.keep() ? "keep" : "remove");
+                ArrayNode reasons = n.putArray("reasons");
+                d.reasons().forEach(reasons::add);
+            }
+            ArrayNode removed = root.putArray("removed");
+            result.removed().forEach(removed::add);
+            ArrayNode folders = root.putArray("removed_folders");
+            result.removedFolders().forEach(folders::add);
+            Output.json(out, root);
+            return ExitCodes.OK;
+        }
+        for (Decision d : result.decisions()) {
+            out.printf("%-7s %-34s %s%n", d.keep() ? "keep" : "remove", d.backup().id(), String.join("; ", d.reasons()));
+        }
+        for (String f : result.removedFolders()) {
+            out.printf("%-7s %s%n", "remove", f + " (a newer storage backup exists)");
+        }
+        long removals = result.decisions().stream().filter(d -> !d.keep()).count();
+        out.printf("%s%d backup(s) %s, %d kept%n", result.dryRun() ? "dry run: " : "", removals,
+                result.dryRun() ? "would be removed" : "removed", result.decisions().size() - removals);
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.verify.Problem;
+import dev.archivist.verify.VerifyReport;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code archivist verify}: checks backups deeply and reports every problem. */
+@Command(name = "verify", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "Verify a backup (id, 'latest' or manifest path) or --all: part sizes and SHA-256, the whole archive, every file against the index, integrity_check of databases. Exit 0 only when clean.")
+public final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP", description = "id, latest, or a manifest path")
+    String ref;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "With 'latest' or --all: database, storage or full.")
+    String type;
+
+    @Option(names = "--all", description = "Verify every backup and print a summary.")
+    boolean all;
+
+    @Option(names = "--quick", description = "Check sizes and checksums only, skip the deep read.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (!all && ref == null) {
+            throw new IllegalArgumentException("name a backup (id, latest or manifest path) or use --all");
+        }
+        BackupType filter = type == null || type.equalsIgnoreCase("all") ? null : BackupType.parse(type);
+        BackupService service = Services.create(config.load(), spec);
+        List<Manifest> targets = all ? service.list(filter) : List.of(service.find(ref, filter));
+        List<VerifyReport> reports = new ArrayList<>();
+        PrintWriter out = spec.commandLine().getOut();
+        for (Manifest m : targets) {
+            VerifyReport r = service.verify(m, !quick);
+            reports.add(r);
+            if (!json) {
+                out.printf("%s %s: %s (%s checked%s)%n", r.clean() ? "OK    " : "FAILED", r.backupId(), r.clean() ? "clean" : r.problems().size() + " problem(s)",
+                        Output.size(r.bytesChecked()), r.filesChecked() > 0 ? ", " + r.filesChecked() + " files" : "");
+                for (Problem p : r.problems()) {
+                    out.println("    - " + p.where() + ": " + p.what());
+                }
+                out.flush();
+            }
+        }
+        long failed = reports.stream().filter(r -> !r.clean()).count();
+        if (json) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            for (VerifyReport r : reports) {
+                ObjectNode n = array.addObject();
+                n.put("id", r.backupId()).put("type", r.type()).put("clean", r.clean()).put("deep", r.deep())
+                        .put("verified_at", r.verifiedAt().toString()).put("bytes_checked", r.bytesChecked()).put("files_checked", r.filesChecked());
+                ArrayNode ps = n.putArray("problems");
+                r.problems().forEach(p -> ps.addObject().put("backup_id", p.backupId()).put("where", p.where()).put("what", p.what()));
+            }
+            if (all) {
+                ObjectNode root = Json.MAPPER.createObjectNode();
+                root.put("verified", reports.size()).put("clean", reports.size() - failed).put("failed", failed);
+                root.set("reports", array);
+                Output.json(out, root);
+            } else {
+                Output.json(out, array.get(0));
+            }
+        } else if (all) {
+            out.printf("%d backup(s) verified: %d clean, %d with problems%n", reports.size(), reports.size() - failed, failed);
+            out.flush();
+        }
+        return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.archivist.restore;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Lexical rules for entry names and link targets: strict UTF-8 decoding, normalization
+ * ({@code ./} prefix and trailing {@code /} removed) and refusal of anything ambiguous or escaping.
+ */
+final class EntryNames {
+    private EntryNames() {
+    }
+
+    /** Decodes {@code raw} as UTF-8, or returns empty if the bytes are not valid UTF-8. */
+    static Optional<String> decodeStrict(byte[] raw) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Decodes {@code raw} as UTF-8, invalid bytes becoming U+FFFD: the name used in error reports. */
+    static String decodeLossy(byte[] raw) {
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Validates an entry name and returns its normalized relative path ({@code ""} for the root itself).
+     *
+     * @param entryName the entry reported on failure
+     * @param what      what {@code name} is, for messages: "path", "hard link target"
+     */
+    static String relativePath(String entryName, String name, String what) throws UnsafeEntryException {
+        checkCommon(entryName, name, what);
+        if (name.startsWith("/")) {
+            throw new UnsafeEntryException(entryName, what + " is absolute");
+        }
+        String path = name;
+        while (path.startsWith("./")) {
+            path = path.substring(2);
+        }
+        if (path.equals(".")) {
+            path = "";
+        }
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.isEmpty()) {
+            return "";
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals("..")) {
+                throw new UnsafeEntryException(entryName, what + " escapes the target (..)");
+            }
+            if (segment.isEmpty() || segment.equals(".")) {
+                throw new UnsafeEntryException(entryName, what + " has an empty or '.' component");
+            }
+        }
+        return path;
+    }
+
+    /** Checks what can be judged of a symlink target without the tree: not empty, relative, unambiguous. */
+    static void checkSymlinkTarget(String entryName, String target) throws UnsafeEntryException {
+        checkCommon(entryName, target, "symlink target");
+        if (target.startsWith("/")) {
+            throw new UnsafeEntryException(entryName, "symlink target '" + display(target) + "' is absolute");
+        }
+    }
+
+    private static void checkCommon(String entryName, String name, String what) throws UnsafeEntryException {
+        if (name.isEmpty()) {
+            throw new UnsafeEntryException(entryName, what + " is empty");
+        }
+        if (name.indexOf('\0') >= 0) {
+            throw new UnsafeEntryException(entryName, what + " contains a NUL character");
+        }
+        if (name.indexOf('\\') >= 0) {
+            throw new UnsafeEntryException(entryName, what + " contains a backslash (ambiguous separator)");
+        }
+        if (name.length() >= 2 && name.charAt(1) == ':' && isAsciiLetter(name.charAt(0))) {
+            throw new UnsafeEntryException(entryName, what + " starts with a Windows drive (absolute)");
+        }
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    /** The name with control characters escaped, for messages. */
+    static String display(String name) {
+        if (name == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

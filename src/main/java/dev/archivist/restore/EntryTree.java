@@ -1,0 +1,131 @@
+package dev.archivist.restore;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lexical model of every entry seen so far (extracted or filtered out): what each path is, which
+ * directories entries imply, and the symlinks, so that no entry goes through a symlink, replaces an
+ * earlier entry, or adds a symlink that resolves outside the root (following the archive's own links).
+ */
+final class EntryTree {
+    enum Kind { FILE, DIR, SYMLINK }
+
+    private static final int MAX_LINK_HOPS = 40;
+
+    private final Map<String, Kind> kinds = new HashMap<>();
+    private final Set<String> impliedDirs = new HashSet<>();
+    private final Map<String, String> linkTargets = new LinkedHashMap<>();
+    private final Map<String, String> linkEntryNames = new HashMap<>();
+
+    /** Records an entry at {@code path}, refusing traversal of symlinks or files and conflicting duplicates. */
+    void add(String entryName, String path, Kind kind) throws UnsafeEntryException {
+        List<String> ancestors = ancestors(path);
+        for (String ancestor : ancestors) {
+            Kind k = kinds.get(ancestor);
+            if (k == Kind.SYMLINK) {
+                throw new UnsafeEntryException(entryName, "path goes through the symlink '" + EntryNames.display(ancestor) + "'");
+            }
+            if (k == Kind.FILE) {
+                throw new UnsafeEntryException(entryName, "parent '" + EntryNames.display(ancestor) + "' is not a directory");
+            }
+        }
+        Kind previous = kinds.get(path);
+        boolean dirAgain = kind == Kind.DIR && (previous == Kind.DIR || (previous == null && impliedDirs.contains(path)));
+        if ((previous != null || impliedDirs.contains(path)) && !dirAgain) {
+            throw new UnsafeEntryException(entryName, "duplicate entry: '" + EntryNames.display(path) + "' already exists in the archive");
+        }
+        kinds.put(path, kind);
+        impliedDirs.addAll(ancestors);
+    }
+
+    /** Records a symlink and checks that its target resolves inside the root. */
+    void addSymlink(String entryName, String path, String target) throws UnsafeEntryException {
+        EntryNames.checkSymlinkTarget(entryName, target);
+        add(entryName, path, Kind.SYMLINK);
+        linkTargets.put(path, target);
+        linkEntryNames.put(path, entryName);
+        checkResolvesInside(path);
+    }
+
+    /** The kind recorded at {@code path}, or {@code null}. */
+    Kind kindOf(String path) {
+        return kinds.get(path);
+    }
+
+    /**
+     * Re-checks every symlink with the final set of links: a later link can change what an earlier
+     * target means ({@code a -> b/..} then {@code b -> .}).
+     */
+    void checkAllLinks() throws UnsafeEntryException {
+        for (String path : linkTargets.keySet()) {
+            checkResolvesInside(path);
+        }
+    }
+
+    private void checkResolvesInside(String linkPath) throws UnsafeEntryException {
+        String target = linkTargets.get(linkPath);
+        String problem = resolve(linkPath, target);
+        if (problem != null) {
+            throw new UnsafeEntryException(linkEntryNames.get(linkPath),
+                    "symlink target '" + EntryNames.display(target) + "' " + problem);
+        }
+    }
+
+    /** Resolves like the kernel would, within the root; returns a problem or {@code null} if inside. */
+    private String resolve(String linkPath, String target) {
+        Deque<String> stack = new ArrayDeque<>(ancestorSegments(linkPath));
+        Deque<String> pending = new ArrayDeque<>(Arrays.asList(target.split("/", -1)));
+        int hops = 0;
+        while (!pending.isEmpty()) {
+            String segment = pending.removeFirst();
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (stack.isEmpty()) {
+                    return "escapes the target (..)";
+                }
+                stack.removeLast();
+                continue;
+            }
+            stack.addLast(segment);
+            String next = linkTargets.get(String.join("/", stack));
+            if (next != null) {
+                if (++hops > MAX_LINK_HOPS) {
+                    return "loops (too many levels of symlinks)";
+                }
+                if (next.startsWith("/")) {
+                    return "goes through an absolute symlink";
+                }
+                stack.removeLast();
+                List<String> expanded = new ArrayList<>(Arrays.asList(next.split("/", -1)));
+                for (int i = expanded.size() - 1; i >= 0; i--) {
+                    pending.addFirst(expanded.get(i));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> ancestorSegments(String path) {
+        String[] segments = path.split("/");
+        return Arrays.asList(segments).subList(0, segments.length - 1);
+    }
+
+    private static List<String> ancestors(String path) {
+        List<String> result = new ArrayList<>();
+        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+            result.add(path.substring(0, i));
+        }
+        return result;
+    }
+}

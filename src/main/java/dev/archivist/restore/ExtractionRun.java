@@ -1,0 +1,205 @@
+package dev.archivist.restore;
+
+import dev.archivist.restore.EntryTree.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/** One extraction: reads entries in order, validates each against the {@link EntryTree}, writes included ones. */
+final class ExtractionRun {
+    private enum Type { FILE, DIR, SYMLINK, HARDLINK }
+
+    private record DirAttributes(int mode, FileTime mtime) {
+    }
+
+    private final RawTarInputStream in;
+    private final StagingWriter writer;
+    private final Predicate<String> include;
+    private final EntryTree tree = new EntryTree();
+    private final List<ExtractedEntry> entries = new ArrayList<>();
+    private final Map<String, Integer> listedDirs = new HashMap<>();
+    private final Map<String, DirAttributes> dirAttributes = new LinkedHashMap<>();
+    private final Map<String, ExtractedEntry> writtenFiles = new HashMap<>();
+    private long bytesWritten;
+
+    ExtractionRun(RawTarInputStream in, StagingWriter writer, Predicate<String> include) {
+        this.in = in;
+        this.writer = writer;
+        this.include = include;
+    }
+
+    ExtractionResult run() throws IOException {
+        TarArchiveEntry entry;
+        while ((entry = in.getNextEntry()) != null) {
+            process(entry, in.rawNames());
+        }
+        tree.checkAllLinks();
+        finishDirectories();
+        return new ExtractionResult(entries, bytesWritten);
+    }
+
+    private void process(TarArchiveEntry entry, RawTarInputStream.RawNames raw) throws IOException {
+        String entryName = EntryNames.decodeLossy(raw.name());
+        String name = EntryNames.decodeStrict(raw.name())
+                .orElseThrow(() -> new UnsafeEntryException(entryName, "name is not valid UTF-8"));
+        if (raw.globalRename()) {
+            throw new UnsafeEntryException(entryName, "a global PAX header overrides entry names");
+        }
+        Type type = typeOf(entryName, name, entry);
+        String path = EntryNames.relativePath(entryName, name, "path");
+        if (path.isEmpty()) {
+            if (type == Type.DIR) {
+                return; // "./": the staging root itself
+            }
+            throw new UnsafeEntryException(entryName, "path is empty");
+        }
+        try {
+            switch (type) {
+                case FILE -> file(entryName, path, entry);
+                case DIR -> directory(entryName, path, entry);
+                case SYMLINK -> symlink(entryName, path, entry, raw.linkName());
+                case HARDLINK -> hardLink(entryName, path, entry, raw.linkName());
+            }
+        } catch (UnsafeEntryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("extracting '" + EntryNames.display(entryName) + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static Type typeOf(String entryName, String name, TarArchiveEntry entry) throws UnsafeEntryException {
+        if (entry.isSparse()) {
+            throw new UnsafeEntryException(entryName, "sparse entries are not supported");
+        }
+        byte flag = entry.getLinkFlag();
+        switch (flag) {
+            case TarConstants.LF_NORMAL, TarConstants.LF_CONTIG:
+                if (name.endsWith("/")) {
+                    throw new UnsafeEntryException(entryName, "regular file name ends with '/'");
+                }
+                return Type.FILE;
+            case TarConstants.LF_OLDNORM:
+                return name.endsWith("/") ? Type.DIR : Type.FILE;
+            case TarConstants.LF_DIR:
+                return Type.DIR;
+            case TarConstants.LF_SYMLINK:
+                return Type.SYMLINK;
+            case TarConstants.LF_LINK:
+                return Type.HARDLINK;
+            case TarConstants.LF_CHR:
+                throw new UnsafeEntryException(entryName, "character devices are not restored");
+            case TarConstants.LF_BLK:
+                throw new UnsafeEntryException(entryName, "block devices are not restored");
+            case TarConstants.LF_FIFO:
+                throw new UnsafeEntryException(entryName, "FIFOs are not restored");
+            default:
+                String shown = flag >= 0x20 && flag < 0x7f ? String.valueOf((char) flag) : String.format("\\x%02x", flag & 0xff);
+                throw new UnsafeEntryException(entryName, "unsupported entry type '" + shown + "'");
+        }
+    }
+
+    private void file(String entryName, String path, TarArchiveEntry entry) throws IOException {
+        tree.add(entryName, path, Kind.FILE);
+        if (include.test(path)) {
+            writeFile(entryName, path, entry, in);
+        }
+    }
+
+    private void hardLink(String entryName, String path, TarArchiveEntry entry, byte[] rawTarget) throws IOException {
+        String targetName = EntryNames.decodeStrict(rawTarget)
+                .orElseThrow(() -> new UnsafeEntryException(entryName, "hard link target is not valid UTF-8"));
+        String target = EntryNames.relativePath(entryName, targetName, "hard link target");
+        if (target.isEmpty() || tree.kindOf(target) != Kind.FILE) {
+            throw new UnsafeEntryException(entryName,
+                    "hard link target '" + EntryNames.display(targetName) + "' is not a regular file earlier in the archive");
+        }
+        tree.add(entryName, path, Kind.FILE);
+        if (!include.test(path)) {
+            return;
+        }
+        if (!writtenFiles.containsKey(target)) {
+            throw new IOException("hard link target '" + EntryNames.display(target) + "' is excluded by the path filter");
+        }
+        try (InputStream source = writer.openWritten(entryName, target)) {
+            writeFile(entryName, path, entry, source);
+        }
+    }
+
+    private void writeFile(String entryName, String path, TarArchiveEntry entry, InputStream content) throws IOException {
+        StagingWriter.Written written = writer.writeFile(entryName, path, content);
+        if (entry.isFile() && entry.getLinkFlag() != TarConstants.LF_LINK && written.size() != entry.getSize()) {
+            throw new IOException("expected " + entry.getSize() + " bytes, read " + written.size());
+        }
+        int mode = entry.getMode() & 0777;
+        FileTime mtime = entry.getLastModifiedTime();
+        writer.setMode(path, mode);
+        writer.setMtime(path, mtime);
+        ExtractedEntry extracted = new ExtractedEntry(path, ExtractedEntry.FILE, written.size(), written.sha256(),
+                null, mode, mtime.toMillis());
+        entries.add(extracted);
+        writtenFiles.put(path, extracted);
+        bytesWritten += written.size();
+    }
+
+    private void directory(String entryName, String path, TarArchiveEntry entry) throws IOException {
+        tree.add(entryName, path, Kind.DIR);
+        DirAttributes attributes = new DirAttributes(entry.getMode() & 0777, entry.getLastModifiedTime());
+        dirAttributes.put(path, attributes);
+        if (include.test(path)) {
+            writer.createDirectories(entryName, path);
+            listDirectory(path, attributes);
+        }
+    }
+
+    private void symlink(String entryName, String path, TarArchiveEntry entry, byte[] rawTarget) throws IOException {
+        String target = EntryNames.decodeStrict(rawTarget)
+                .orElseThrow(() -> new UnsafeEntryException(entryName, "symlink target is not valid UTF-8"));
+        tree.addSymlink(entryName, path, target);
+        if (include.test(path)) {
+            writer.createSymlink(entryName, path, target);
+            FileTime mtime = entry.getLastModifiedTime();
+            writer.setMtime(path, mtime);
+            entries.add(new ExtractedEntry(path, ExtractedEntry.SYMLINK, 0, null, target, 0777, mtime.toMillis()));
+        }
+    }
+
+    private void listDirectory(String path, DirAttributes attributes) {
+        ExtractedEntry listed = new ExtractedEntry(path, ExtractedEntry.DIR, 0, null, null, attributes.mode(),
+                attributes.mtime().toMillis());
+        Integer index = listedDirs.get(path);
+        if (index == null) {
+            listedDirs.put(path, entries.size());
+            entries.add(listed);
+        } else {
+            entries.set(index, listed);
+        }
+    }
+
+    /** Lists directories created only as parents, then applies modes and times, deepest first. */
+    private void finishDirectories() throws IOException {
+        List<String> present = new ArrayList<>();
+        for (Map.Entry<String, DirAttributes> dir : dirAttributes.entrySet()) {
+            if (writer.isDirectory(dir.getKey())) {
+                present.add(dir.getKey());
+                if (!listedDirs.containsKey(dir.getKey())) {
+                    listDirectory(dir.getKey(), dir.getValue());
+                }
+            }
+        }
+        present.sort(Comparator.comparingLong((String p) -> p.chars().filter(c -> c == '/').count()).reversed());
+        for (String path : present) {
+            DirAttributes attributes = dirAttributes.get(path);
+            writer.setMode(path, attributes.mode());
+            writer.setMtime(path, attributes.mtime());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.archivist.restore;
+
+import dev.archivist.catalog.Durable;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Names of the files and folders a restore creates beside its destination, and the removal of what an interrupted
+ * restore left there. All start with {@link #PREFIX} so they are recognisable and never mistaken for user data.
+ */
+public final class RestoreFiles {
+    /** Prefix of staging folders, temporary database files and swap journals. */
+    public static final String PREFIX = ".archivist-restore-";
+
+    private RestoreFiles() {
+    }
+
+    /** Staging folder beside {@code destination}. */
+    public static Path staging(Path destination, String backupId) {
+        return destination.resolveSibling(PREFIX + destination.getFileName() + "-" + backupId);
+    }
+
+    /** Temporary database file beside {@code destination}. */
+    public static Path tempDatabase(Path destination, String backupId) {
+        return destination.resolveSibling(PREFIX + destination.getFileName() + "-" + backupId + ".tmp");
+    }
+
+    /** The swap journal of a storage folder. */
+    public static Path journal(Path storage) {
+        return storage.resolveSibling(PREFIX + storage.getFileName() + ".journal.json");
+    }
+
+    /** Where the live storage folder is moved aside to. */
+    public static Path aside(Path storage, String backupId) {
+        return storage.resolveSibling(storage.getFileName() + ".before-restore-" + backupId);
+    }
+
+    /**
+     * Finishes or rolls back an interrupted storage swap (see {@link StorageSwap}) and removes staging folders and
+     * temporary files beside {@code destination}.
+     *
+     * @return what was done, for the log
+     */
+    public static List<String> cleanLeftovers(Path destination) throws IOException {
+        List<String> done = new ArrayList<>();
+        Path parent = destination.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return done;
+        }
+        StorageSwap.recover(destination, done);
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, PREFIX + destination.getFileName() + "-*")) {
+            for (Path p : siblings) {
+                Durable.deleteTree(p);
+                done.add("removed leftover " + p);
+            }
+        }
+        return done;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.archivist.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Extracts an uncompressed tar stream into an empty staging folder without ever writing outside it
+ * (the tar-slip defect of the original tool).
+ *
+ * <p>Every entry is validated, even those the {@code include} filter skips; one unsafe entry fails the
+ * whole extraction with an {@link UnsafeEntryException} and the caller deletes the staging folder
+ * (without following symlinks). Refused: absolute names (leading {@code /} or a Windows drive
+ * {@code X:}), {@code ..}, empty or {@code .} components inside a path, backslashes, NUL, empty names,
+ * names or link targets that are not valid UTF-8, symlinks whose target is absolute or resolves outside
+ * the root (following the archive's own symlinks, also re-checked once all entries are known), any
+ * entry whose path goes through a symlink or a file, duplicates (except a directory repeated), hard
+ * links not pointing at a regular file earlier in the archive, devices, FIFOs, sparse files and any
+ * other special type, and a global PAX header that renames entries.
+ *
+ * <p>Restored: regular files (content hashed with SHA-256 while written), directories, relative symlinks
+ * and hard links (written as independent copies of their target). Permission bits are {@code mode & 0777}:
+ * setuid, setgid and sticky bits are never restored. Modification times are set on the path itself, never
+ * through a link; directory modes and times are applied after all entries, deepest first. Owners are
+ * not restored. The entry {@code ./} (the root itself) is accepted and ignored.
+ *
+ * <p>Assumes nothing else writes into the staging folder during the extraction. Names are compared
+ * byte-exactly, as on Linux; on a case-insensitive filesystem two names differing in case collide and
+ * fail the extraction (CREATE_NEW) rather than alias. A file name whose first component looks like a
+ * drive ({@code c:x}) is refused even on POSIX.
+ */
+public final class SafeExtractor {
+
+    /**
+     * @param tar     an uncompressed tar stream; read to the end of the archive, not closed
+     * @param staging an existing, empty directory
+     * @param include filter on each entry's normalized relative path (e.g. {@code dir/file.txt}); directories
+     *                needed by included entries are created whether or not they match
+     * @return metadata of what was written
+     * @throws UnsafeEntryException if any entry is unsafe
+     * @throws IOException          if the stream is not a valid tar or writing fails
+     */
+    public ExtractionResult extract(InputStream tar, Path staging, Predicate<String> include) throws IOException {
+        Objects.requireNonNull(tar, "tar");
+        Objects.requireNonNull(include, "include");
+        Path root = requireEmptyDirectory(staging);
+        return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include).run();
+    }
+
+    private static Path requireEmptyDirectory(Path staging) throws IOException {
+        Objects.requireNonNull(staging, "staging");
+        if (!Files.isDirectory(staging)) {
+            throw new IOException("staging folder " + staging + " is not a directory");
+        }
+        Path root = staging.toRealPath();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
+            if (children.iterator().hasNext()) {
+                throw new IOException("staging folder " + root + " is not empty");
+            }
+        }
+        return root;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.archivist.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Filesystem side of an extraction: creates files, directories and symlinks strictly below the
+ * staging root, never following a symlink (every ancestor is checked with NOFOLLOW_LINKS, files are
+ * created with CREATE_NEW), hashing file content while writing it. Files and directories are created
+ * owner-only and get their final mode afterwards.
+ */
+final class StagingWriter {
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final int BUFFER_SIZE = 1 << 20;
+    private static final Set<OpenOption> CREATE_NEW_NOFOLLOW =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+    /** Size and hex SHA-256 of a written file. */
+    record Written(long size, String sha256) {
+    }
+
+    private final Path root;
+    private final boolean posix;
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+
+    StagingWriter(Path root) {
+        this.root = root;
+        this.posix = Files.getFileAttributeView(root, PosixFileAttributeView.class) != null;
+    }
+
+    /** Creates the directory {@code path} and any missing parents; returns true if {@code path} was created. */
+    boolean createDirectories(String entryName, String path) throws IOException {
+        Path current = root;
+        boolean created = false;
+        for (String segment : path.split("/")) {
+            current = current.resolve(segment);
+            created = createDirectoryStep(entryName, current);
+        }
+        return created;
+    }
+
+    /** Writes {@code content} to a new file at {@code path}, creating parents as needed. */
+    Written writeFile(String entryName, String path, InputStream content) throws IOException {
+        Path target = prepare(entryName, path);
+        MessageDigest sha = sha256();
+        long size = 0;
+        try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(target, CREATE_NEW_NOFOLLOW, ownerOnly(false)))) {
+            int n;
+            while ((n = content.read(buffer)) != -1) {
+                out.write(buffer, 0, n);
+                sha.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        return new Written(size, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /** Opens a file written earlier in this extraction (for hard links, restored as copies). */
+    InputStream openWritten(String entryName, String path) throws IOException {
+        Path source = prepare(entryName, path, false);
+        if (!Files.isRegularFile(source, NOFOLLOW)) {
+            throw new UnsafeEntryException(entryName, "hard link target '" + EntryNames.display(path) + "' is not a regular file in staging");
+        }
+        return Files.newInputStream(source, NOFOLLOW);
+    }
+
+    /** Creates the symlink {@code path -> target}, creating parents as needed. */
+    void createSymlink(String entryName, String path, String target) throws IOException {
+        Files.createSymbolicLink(prepare(entryName, path), Path.of(target));
+    }
+
+    /** Applies permission bits (never following links; no-op where POSIX permissions are unsupported). */
+    void setMode(String path, int mode) throws IOException {
+        if (!posix) {
+            return;
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(resolve(path), PosixFileAttributeView.class, NOFOLLOW);
+        view.setPermissions(PosixFilePermissions.fromString(toRwx(mode)));
+    }
+
+    /** Applies the modification time to the path itself (never following links). */
+    void setMtime(String path, FileTime mtime) throws IOException {
+        Files.getFileAttributeView(resolve(path), BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, null, null);
+    }
+
+    /** True if {@code path} exists in staging as a real directory. */
+    boolean isDirectory(String path) {
+        return Files.isDirectory(resolve(path), NOFOLLOW);
+    }
+
+    private Path prepare(String entryName, String path) throws IOException {
+        return prepare(entryName, path, true);
+    }
+
+    /** Checks every ancestor is a real directory below the root (creating missing ones if asked). */
+    private Path prepare(String entryName, String path, boolean createParents) throws IOException {
+        Path target = resolve(path);
+        Path current = root;
+        String[] segments = path.split("/");
+        for (int i = 0; i < segments.length - 1; i++) {
+            current = current.resolve(segments[i]);
+            if (createParents) {
+                createDirectoryStep(entryName, current);
+            } else if (!Files.isDirectory(current, NOFOLLOW)) {
+                throw new UnsafeEntryException(entryName, "parent '" + root.relativize(current) + "' is not a directory");
+            }
+        }
+        return target;
+    }
+
+    private boolean createDirectoryStep(String entryName, Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw new UnsafeEntryException(entryName, "refusing to write through the symlink '" + root.relativize(dir) + "'");
+        }
+        if (Files.isDirectory(dir, NOFOLLOW)) {
+            return false;
+        }
+        if (Files.exists(dir, NOFOLLOW)) {
+            throw new UnsafeEntryException(entryName, "parent '" + root.relativize(dir) + "' is not a directory");
+        }
+        try {
+            Files.createDirectory(dir, ownerOnly(true));
+        } catch (FileAlreadyExistsException e) {
+            throw new UnsafeEntryException(entryName, "'" + root.relativize(dir) + "' appeared while extracting");
+        }
+        return true;
+    }
+
+    private Path resolve(String path) {
+        Path resolved = root.resolve(path).normalize();
+        if (!resolved.startsWith(root) || resolved.equals(root)) {
+            throw new IllegalStateException("path '" + path + "' is not below " + root + " (validation bug)");
+        }
+        return resolved;
+    }
+
+    private FileAttribute<?>[] ownerOnly(boolean directory) {
+        if (!posix) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"))};
+    }
+
+    private static String toRwx(int mode) {
+        StringBuilder rwx = new StringBuilder(9);
+        String letters = "rwxrwxrwx";
+        for (int bit = 8; bit >= 0; bit--) {
+            rwx.append((mode & (1 << bit)) != 0 ? letters.charAt(8 - bit) : '-');
+        }
+        return rwx.toString();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.archivist.restore;
+
+import dev.archivist.ArchivistException;
+import dev.archivist.archive.Codecs;
+import dev.archivist.archive.IndexEntry;
+import dev.archivist.archive.IndexReader;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.Compression;
+import dev.archivist.verify.PartStreams;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** Storage restore steps: safe extraction of a backup into staging, then a check of the staged tree against the index. */
+public final class StorageRestorer {
+    private StorageRestorer() {
+    }
+
+    /** Extracts the archive into {@code staging} (an existing empty folder), rejecting unsafe entries. */
+    public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include) throws IOException {
+        Compression codec = Compression.parseOrNull(m.compression());
+        if (codec == null) {
+            throw new ArchivistException("backup " + m.id() + ": unknown compression '" + m.compression() + "'");
+        }
+        try (InputStream in = new BufferedInputStream(Codecs.decompressor(codec, PartStreams.open(dir, m.parts())), 1 << 16)) {
+            return new SafeExtractor().extract(in, staging, include);
+        }
+    }
+
+    /** Compares what was extracted with the per-file index; returns every difference. */
+    public static List<String> compare(ExtractionResult result, Path indexFile, Predicate<String> include) throws IOException {
+        Map<String, ExtractedEntry> got = new HashMap<>();
+        for (ExtractedEntry e : result.entries()) {
+            got.put(strip(e.path()), e);
+        }
+        List<String> problems = new ArrayList<>();
+        try (IndexReader reader = new IndexReader(indexFile)) {
+            while (reader.hasNext()) {
+                IndexEntry want = reader.next();
+                String path = strip(want.path());
+                if (!include.test(path) && !IndexEntry.DIR.equals(want.type())) {
+                    continue;
+                }
+                ExtractedEntry e = got.remove(path);
+                if (e == null) {
+                    if (!IndexEntry.DIR.equals(want.type())) {
+                        problems.add(path + ": in the index but not restored");
+                    }
+                    continue;
+                }
+                if (IndexEntry.FILE.equals(want.type())) {
+                    if (e.size() != want.size() || !want.sha256().equals(e.sha256())) {
+                        problems.add(path + ": restored content differs from the index");
+                    }
+                } else if (IndexEntry.SYMLINK.equals(want.type()) && !want.link().equals(e.linkTarget())) {
+                    problems.add(path + ": symlink target differs from the index");
+                }
+            }
+        }
+        got.values().stream().filter(e -> !ExtractedEntry.DIR.equals(e.type()))
+                .forEach(e -> problems.add(e.path() + ": restored but not in the index"));
+        return problems;
+    }
+
+    private static String strip(String p) {
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.archivist.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.catalog.Durable;
+import dev.archivist.catalog.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Replaces the live storage folder with a checked staging folder by two renames, guarded by a journal written first:
+ * live → {@code <storage>.before-restore-<id>}, staging → live. A failure between the renames is rolled back at once;
+ * a crash between them is rolled back by {@link #recover} on the next run, so the live folder is always entirely the
+ * old or entirely the new tree.
+ */
+public final class StorageSwap {
+    private StorageSwap() {
+    }
+
+    /** Swaps {@code staging} into {@code live}; returns where the old tree went (null if there was none). */
+    public static Path swap(Path live, Path staging, String backupId) throws IOException {
+        Path aside = RestoreFiles.aside(live, backupId);
+        if (Files.exists(aside)) {
+            throw new IOException("cannot move the live folder aside: " + aside + " already exists");
+        }
+        Path journal = RestoreFiles.journal(live);
+        ObjectNode j = Json.MAPPER.createObjectNode().put("live", live.toString()).put("aside", aside.toString())
+                .put("staging", staging.toString()).put("backup_id", backupId);
+        Durable.writeAtomically(journal, Json.MAPPER.writeValueAsBytes(j));
+        boolean hadLive = Files.exists(live);
+        if (hadLive) {
+            Files.move(live, aside, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(staging, live, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            if (hadLive) {
+                Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.deleteIfExists(journal);
+            throw new IOException("swapping " + staging + " into " + live + " failed, rolled back: " + e.getMessage(), e);
+        }
+        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+        Files.deleteIfExists(journal);
+        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+        return hadLive ? aside : null;
+    }
+
+    /** Completes the bookkeeping of, or rolls back, a swap interrupted by a crash. */
+    static void recover(Path live, List<String> done) throws IOException {
+        Path journal = RestoreFiles.journal(live);
+        if (!Files.exists(journal)) {
+            return;
+        }
+        JsonNode j;
+        try {
+            j = Json.MAPPER.readTree(journal.toFile());
+        } catch (IOException e) {
+            Files.deleteIfExists(journal);
+            return;
+        }
+        Path aside = Path.of(j.path("aside").asText());
+        if (!Files.exists(live) && Files.exists(aside)) {
+            Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
+            done.add("rolled back an interrupted restore of " + live + " (old folder moved back from " + aside + ")");
+        } else if (Files.exists(live)) {
+            done.add("an interrupted restore of " + live + " had completed its swap");
+        }
+        Files.deleteIfExists(journal);
+        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+    }
+}

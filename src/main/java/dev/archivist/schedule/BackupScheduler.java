@@ -1,0 +1,144 @@
+package dev.archivist.schedule;
+
+import dev.archivist.ArchivistException;
+import dev.archivist.BackupService;
+import dev.archivist.RotationResult;
+import dev.archivist.archive.ProgressListener;
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.Settings;
+import dev.archivist.config.SettingsLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The scheduler as a library: an application embeds it without the CLI.
+ *
+ * <pre>{@code
+ * BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
+ * scheduler.start();
+ * scheduler.nextRunTimes();            // {database_backup=2026-11-29T02:00:00Z, ...}
+ * scheduler.trigger("database");       // a manual run, waits for it
+ * scheduler.stop();                    // waits for a running job like SIGTERM does
+ * }</pre>
+ */
+public final class BackupScheduler implements AutoCloseable {
+    private final Settings settings;
+    private final BackupService service;
+    private final Scheduler scheduler;
+    private final SchedulerLoop loop;
+    private final StateStore store;
+
+    public BackupScheduler(Settings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public BackupScheduler(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.service = new BackupService(settings, clock, org.slf4j.LoggerFactory.getLogger(BackupScheduler.class)::info);
+        this.store = new StateStore(new Catalog(settings.backupDir()).stateDir());
+        this.scheduler = new Scheduler(jobsOf(settings), settings.zone(), clock, settings.schedule().misfireGrace(),
+                settings.schedule().jitter(), this::runJob, store, System.nanoTime());
+        this.loop = new SchedulerLoop(scheduler, clock);
+    }
+
+    /** Built from the process environment and {@code ./.env}, as the CLI does. */
+    public static BackupScheduler fromEnvironment() {
+        return new BackupScheduler(SettingsLoader.load(System.getenv(), Path.of(".env"), false, Map.of()));
+    }
+
+    /** The four jobs of the settings, in run order. */
+    public static List<Job> jobsOf(Settings s) {
+        Settings.ScheduleSettings sc = s.schedule();
+        return List.of(
+                new Job(JobId.DATABASE_BACKUP, CronExpression.parse(sc.database().cron()), sc.database().enabled()),
+                new Job(JobId.STORAGE_BACKUP, CronExpression.parse(sc.storage().cron()), sc.storage().enabled()),
+                new Job(JobId.FULL_BACKUP, CronExpression.parse(sc.full().cron()), sc.full().enabled()),
+                new Job(JobId.BACKUP_ROTATION, CronExpression.parse(sc.rotation().cron()), sc.rotation().enabled()));
+    }
+
+    private String runJob(JobId job) {
+        return switch (job) {
+            case DATABASE_BACKUP -> describe(service.backupDatabase(false));
+            case STORAGE_BACKUP -> describe(service.backupStorage(false, ProgressListener.NONE));
+            case FULL_BACKUP -> describe(service.backupFull(false, ProgressListener.NONE));
+            case BACKUP_ROTATION -> {
+                RotationResult r = service.rotate(false);
+                yield "removed " + r.removed().size() + " backup(s), kept " + (r.decisions().size() - r.removed().size());
+            }
+        };
+    }
+
+    private static String describe(Manifest m) {
+        return m.id() + " (" + m.fileSize() + " bytes, " + m.json().path("duration_ms").asLong() + " ms)";
+    }
+
+    /** Starts scheduling (with catch-up when BACKUP_CATCH_UP is on). */
+    public void start() {
+        scheduler.start(settings.schedule().catchUp());
+        loop.start();
+    }
+
+    /** Stops: starts nothing new and waits for a running job up to BACKUP_SHUTDOWN_TIMEOUT_SECONDS, then aborts it. */
+    public boolean stop() {
+        return loop.stop(settings.schedule().shutdownTimeout());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The jobs with their next fire times (null when disabled or not started). */
+    public List<JobInfo> jobs() {
+        List<JobInfo> list = new ArrayList<>();
+        Map<String, JobState> states = store.load();
+        for (Job j : scheduler.jobs()) {
+            Instant next = j.enabled() ? j.cron().next(service.clock().instant(), settings.zone()) : null;
+            list.add(new JobInfo(j.id().id(), j.id().displayName(), j.cron().expression(), j.enabled(), next, states.get(j.id().id())));
+        }
+        return list;
+    }
+
+    /** Next fire time per enabled job id (the original's {@code get_next_run_times()}). */
+    public Map<String, Instant> nextRunTimes() {
+        Map<String, Instant> map = new LinkedHashMap<>();
+        jobs().stream().filter(JobInfo::enabled).forEach(j -> map.put(j.id(), j.nextFire()));
+        return map;
+    }
+
+    /**
+     * Runs a job now ({@code database}, {@code storage}, {@code full} or {@code rotation}) and waits for it; never
+     * overlaps a scheduled run. An unknown type is an {@link IllegalArgumentException}.
+     */
+    public Scheduler.RunOutcome trigger(String type) {
+        JobId job = JobId.parse(type);
+        var future = scheduler.trigger(job);
+        if (!loop.isRunning()) {
+            scheduler.runPending();
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ArchivistException("interrupted while waiting for " + job.id());
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            throw new ArchivistException(job.id() + " did not run: " + e.getMessage());
+        }
+    }
+
+    /** The scheduler core (for the daemon's status output and tests). */
+    public Scheduler core() {
+        return scheduler;
+    }
+
+    /** One job as shown by {@code archivist schedule}. */
+    public record JobInfo(String id, String name, String cron, boolean enabled, Instant nextFire, JobState last) {
+    }
+}

@@ -1,0 +1,99 @@
+package dev.archivist.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a {@link Scheduler} with two daemon threads: a ticker that wakes at the next due time (re-checking the clock
+ * at least every second, so clock jumps and suspends are noticed) and a worker that runs queued jobs one at a time.
+ * Neither loop dies on an exception: it is logged and the loop goes on.
+ */
+public final class SchedulerLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerLoop.class);
+
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private volatile boolean stopping;
+    private Thread ticker;
+    private Thread worker;
+
+    public SchedulerLoop(Scheduler scheduler, Clock clock) {
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    public synchronized void start() {
+        ticker = new Thread(this::tickLoop, "archivist-scheduler");
+        worker = new Thread(this::workLoop, "archivist-job");
+        ticker.setDaemon(true);
+        worker.setDaemon(true);
+        ticker.start();
+        worker.start();
+    }
+
+    public boolean isRunning() {
+        return ticker != null && !stopping;
+    }
+
+    private void tickLoop() {
+        while (!stopping) {
+            try {
+                Instant due = scheduler.nextDue();
+                long wait = due == null ? 1000 : Math.max(0, Math.min(1000, Duration.between(clock.instant(), due).toMillis()));
+                Thread.sleep(Math.max(wait, 10));
+                if (!stopping) {
+                    scheduler.tick();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("scheduler tick failed (continuing): {}", e.toString());
+            }
+        }
+    }
+
+    private void workLoop() {
+        while (!stopping) {
+            try {
+                if (scheduler.runNext() == null) {
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                if (stopping) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("job runner failed (continuing): {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Starts nothing new, lets a running job finish for up to {@code timeout}, then interrupts it so it aborts and
+     * removes its partial files. Returns true when the job (if any) finished on its own.
+     */
+    public boolean stop(Duration timeout) {
+        stopping = true;
+        scheduler.clearQueue();
+        if (ticker == null) {
+            return true;
+        }
+        ticker.interrupt();
+        try {
+            worker.join(Math.max(1, timeout.toMillis()));
+            if (worker.isAlive()) {
+                LOG.warn("a job is still running after the shutdown timeout of {} s; aborting it", timeout.toSeconds());
+                worker.interrupt();
+                worker.join(30_000);
+                return false;
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

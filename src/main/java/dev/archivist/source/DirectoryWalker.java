@@ -1,0 +1,148 @@
+package dev.archivist.source;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Walks a directory tree in a stable order: depth-first, parents before children, the entries of each
+ * directory sorted by name in Unicode code-point order (= UTF-8 byte order). Symbolic links are reported,
+ * never followed. The root itself is not reported.
+ *
+ * <p>Directories, regular files and symlinks go to {@link Visitor#entry}; everything else is reported to
+ * {@link Visitor#skipped} with a reason: sockets, FIFOs and devices by type name; an entry gone before it
+ * could be examined as {@code "vanished"}; a directory that cannot be listed is reported (so it is kept,
+ * empty) and its contents are skipped with {@code "permission denied: cannot list directory"}.
+ * Excluded paths ({@link ExcludeMatcher}) are not reported; an excluded directory is not entered.
+ *
+ * <p>Streaming: only the sorted name list of each directory on the current path is held in memory.
+ */
+public final class DirectoryWalker {
+    private final Path root;
+    private final ExcludeMatcher excludes;
+
+    /** Receives the walk's results in order; an exception thrown here ends the walk. */
+    public interface Visitor {
+        void entry(WalkEntry entry) throws IOException;
+
+        void skipped(SkippedEntry skipped) throws IOException;
+    }
+
+    /**
+     * @param root     directory to walk (if it is a symlink to a directory, that one link is followed)
+     * @param excludes globs relative to the root, e.g. {@code **}{@code /*.tmp}, {@code cache/**}
+     */
+    public DirectoryWalker(Path root, List<String> excludes) {
+        this.root = root;
+        this.excludes = new ExcludeMatcher(excludes);
+    }
+
+    /** Walks the whole tree; fails only when the root itself cannot be listed. */
+    public void walk(Visitor visitor) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new NotDirectoryException(root + " (backup source is not a directory)");
+        }
+        Deque<Frame> stack = new ArrayDeque<>();
+        stack.push(new Frame(root, "", list(root)));
+        while (!stack.isEmpty()) {
+            Frame frame = stack.peek();
+            if (frame.next == frame.names.size()) {
+                stack.pop();
+                continue;
+            }
+            String name = frame.names.get(frame.next);
+            frame.names.set(frame.next++, null); // let visited names go
+            String rel = frame.rel.isEmpty() ? name : frame.rel + "/" + name;
+            if (excludes.excluded(rel)) {
+                continue;
+            }
+            Path path = frame.dir.resolve(name);
+            FileStat stat;
+            try {
+                stat = FileStat.lstat(path);
+            } catch (NoSuchFileException e) {
+                visitor.skipped(new SkippedEntry(rel, "vanished"));
+                continue;
+            } catch (AccessDeniedException e) {
+                visitor.skipped(new SkippedEntry(rel, "permission denied"));
+                continue;
+            } catch (IOException e) {
+                visitor.skipped(new SkippedEntry(rel, "cannot stat: " + e.getMessage()));
+                continue;
+            }
+            switch (stat.type()) {
+                case DIRECTORY:
+                    List<String> children;
+                    try {
+                        children = list(path);
+                    } catch (NoSuchFileException | NotDirectoryException e) {
+                        visitor.skipped(new SkippedEntry(rel, "vanished"));
+                        continue;
+                    } catch (IOException e) {
+                        children = null;
+                        visitor.entry(new WalkEntry(path, rel, stat));
+                        String why = e instanceof AccessDeniedException ? "permission denied" : e.toString();
+                        visitor.skipped(new SkippedEntry(rel + "/", why + ": cannot list directory"));
+                        continue;
+                    }
+                    visitor.entry(new WalkEntry(path, rel, stat));
+                    stack.push(new Frame(path, rel, children));
+                    break;
+                case FILE:
+                case SYMLINK:
+                    visitor.entry(new WalkEntry(path, rel, stat));
+                    break;
+                default:
+                    visitor.skipped(new SkippedEntry(rel, stat.typeName()));
+            }
+        }
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                names.add(p.getFileName().toString());
+            }
+        }
+        names.sort(DirectoryWalker::compareCodePoints);
+        return names;
+    }
+
+    /** Orders names by Unicode code point (String.compareTo orders UTF-16 units, which differs above U+FFFF). */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
+    }
+
+    private static final class Frame {
+        final Path dir;
+        final String rel;
+        final List<String> names;
+        int next;
+
+        Frame(Path dir, String rel, List<String> names) {
+            this.dir = dir;
+            this.rel = rel;
+            this.names = names;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.archivist.source;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Map;
+
+/**
+ * What {@code lstat} says about a path (links are not followed): file type and permission bits as in
+ * {@code st_mode}, size, modification time, owner ids (-1 where unknown).
+ */
+public record FileStat(int mode, long size, FileTime lastModified, int uid, int gid) {
+    /** The kinds of entry a walk reports; everything else (sockets, FIFOs, devices) is {@link #OTHER}. */
+    public enum Type { DIRECTORY, FILE, SYMLINK, OTHER }
+
+    private static final int S_IFMT = 0170000;
+    private static final boolean UNIX_VIEW = !Boolean.getBoolean("nounix") && FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,size,lastModifiedTime";
+
+    /** Reads the attributes of {@code path} itself (a symlink is not followed). */
+    public static FileStat lstat(Path path) throws IOException {
+        if (UNIX_VIEW) {
+            Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
+            return new FileStat((Integer) a.get("mode"), (Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
+                    (Integer) a.get("uid"), (Integer) a.get("gid"));
+        }
+        BasicFileAttributes b;
+        int perms = 0;
+        try {
+            PosixFileAttributes p = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            for (PosixFilePermission perm : p.permissions()) {
+                perms |= 0400 >> perm.ordinal();
+            }
+            b = p;
+        } catch (UnsupportedOperationException e) {
+            b = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            perms = b.isDirectory() ? 0755 : 0644;
+        }
+        int type = b.isDirectory() ? 0040000 : b.isRegularFile() ? 0100000 : b.isSymbolicLink() ? 0120000 : 0;
+        return new FileStat(type | perms, b.size(), b.lastModifiedTime(), -1, -1);
+    }
+
+    /** Size and mtime only (cheaper than {@link #lstat}): enough to tell whether a file changed. */
+    public static FileStat lstatStamp(Path path) throws IOException {
+        BasicFileAttributes b = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return new FileStat(0, b.size(), b.lastModifiedTime(), -1, -1);
+    }
+
+    public Type type() {
+        switch (mode & S_IFMT) {
+            case 0040000: return Type.DIRECTORY;
+            case 0100000: return Type.FILE;
+            case 0120000: return Type.SYMLINK;
+            default: return Type.OTHER;
+        }
+    }
+
+    /** Permission bits including set-uid, set-gid and sticky ({@code mode & 07777}). */
+    public int permissions() {
+        return mode & 07777;
+    }
+
+    /** A short name of a non-archivable type, for skip reasons. */
+    public String typeName() {
+        switch (mode & S_IFMT) {
+            case 0140000: return "socket";
+            case 0010000: return "fifo";
+            case 0020000: return "character device";
+            case 0060000: return "block device";
+            default: return type().name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** True when size and modification time are the same (how a change is detected). */
+    public boolean sameContentStamp(FileStat other) {
+        return size == other.size && lastModified.equals(other.lastModified);
+    }
+}

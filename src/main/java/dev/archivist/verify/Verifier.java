@@ -1,0 +1,282 @@
+package dev.archivist.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.BackupType;
+import dev.archivist.archive.Codecs;
+import dev.archivist.archive.IndexEntry;
+import dev.archivist.archive.IndexReader;
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.catalog.StoredFile;
+import dev.archivist.config.Compression;
+import dev.archivist.source.SqliteSnapshot;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Checks a backup against its manifest and reports every problem: manifest self-checksum, each part's size and
+ * SHA-256, missing and extra parts, the whole-archive SHA-256, the per-file index's checksum, and (deep) every file in
+ * the tar stream against the index, or {@code PRAGMA integrity_check} on a decompressed database. For a full backup,
+ * both components and the references between them. Never writes to the backup.
+ */
+public final class Verifier {
+    private final Catalog catalog;
+    private final Clock clock;
+
+    public Verifier(Catalog catalog, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** Verifies one backup; {@code deep=false} checks sizes and checksums only. */
+    public VerifyReport verify(Manifest m, boolean deep) {
+        List<Problem> problems = new ArrayList<>();
+        long[] counters = new long[2];
+        checkSelf(m, problems);
+        switch (m.type()) {
+            case DATABASE -> verifyDatabase(m, deep, problems, counters);
+            case STORAGE -> verifyStorage(m, deep, problems, counters);
+            case FULL -> verifyFull(m, deep, problems, counters);
+        }
+        return new VerifyReport(m.id(), m.type().wireName(), clock.instant(), deep, counters[0], counters[1], problems);
+    }
+
+    private static void checkSelf(Manifest m, List<Problem> problems) {
+        String recorded = m.json().path(Manifest.SELF_CHECKSUM).asText(null);
+        if (recorded == null) {
+            problems.add(new Problem(m.id(), "manifest", "has no manifest_checksum"));
+        } else if (!recorded.equals(Manifest.selfChecksum(m.json()))) {
+            problems.add(new Problem(m.id(), "manifest", "edited after it was written (manifest_checksum mismatch)"));
+        }
+    }
+
+    private boolean partsPresent(Manifest m, Path dir, List<Problem> problems) {
+        boolean ok = true;
+        List<Manifest.Part> parts = m.parts();
+        if (parts.isEmpty()) {
+            problems.add(new Problem(m.id(), "manifest", "lists no data files"));
+            return false;
+        }
+        for (Manifest.Part p : parts) {
+            if (!Files.isRegularFile(dir.resolve(p.path()))) {
+                problems.add(new Problem(m.id(), "part " + p.path(), "missing"));
+                ok = false;
+            }
+        }
+        Set<String> listed = new HashSet<>();
+        parts.forEach(p -> listed.add(p.path()));
+        String base = m.json().path("file").asText(null);
+        if (base != null) {
+            Pattern partName = Pattern.compile(Pattern.quote(base) + "(\\.part\\d+)?");
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    String n = f.getFileName().toString();
+                    if (partName.matcher(n).matches() && !listed.contains(n)) {
+                        problems.add(new Problem(m.id(), "part " + n, "extra file not listed in the manifest"));
+                    }
+                }
+            } catch (IOException e) {
+                problems.add(new Problem(m.id(), "folder " + dir, "cannot list: " + e.getMessage()));
+            }
+        }
+        return ok;
+    }
+
+    private void checkWhole(Manifest m, CheckedParts in, List<Problem> problems) {
+        String whole = in.wholeSha256();
+        if (!whole.equals(m.checksum())) {
+            problems.add(new Problem(m.id(), "archive", "whole-archive SHA-256 differs from the manifest checksum"));
+        }
+        if (in.total() != m.fileSize()) {
+            problems.add(new Problem(m.id(), "archive", "total size " + in.total() + " differs from manifest file_size " + m.fileSize()));
+        }
+    }
+
+    private void verifyDatabase(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
+        Path dir = catalog.dir(BackupType.DATABASE);
+        if (!partsPresent(m, dir, problems)) {
+            return;
+        }
+        Compression codec = Compression.parseOrNull(m.compression());
+        Path temp = null;
+        boolean decompressed = false;
+        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), problems)) {
+            if (deep && codec != null) {
+                temp = Files.createTempFile("archivist-verify-", ".db");
+                try (InputStream raw = Codecs.decompressor(codec, org.apache.commons.io.input.CloseShieldInputStream.wrap(in)); OutputStream out = Files.newOutputStream(temp)) {
+                    raw.transferTo(out);
+                    decompressed = true;
+                } catch (IOException e) {
+                    problems.add(new Problem(m.id(), "database file", "cannot decompress: " + e.getMessage()));
+                }
+            }
+            in.drain();
+            checkWhole(m, in, problems);
+            counters[0] = in.total();
+            if (decompressed) {
+                long expected = m.json().path("size_uncompressed").asLong(-1);
+                if (expected >= 0 && Files.size(temp) != expected) {
+                    problems.add(new Problem(m.id(), "database file", "decompressed size " + Files.size(temp) + " differs from " + expected));
+                }
+                for (String p : SqliteSnapshot.check(temp, true)) {
+                    problems.add(new Problem(m.id(), "database file", "integrity_check: " + p));
+                }
+                counters[1] = 1;
+            }
+        } catch (IOException e) {
+            problems.add(new Problem(m.id(), "database file", "cannot read: " + e.getMessage()));
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private void verifyStorage(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
+        Path dir = catalog.dir(BackupType.STORAGE);
+        Map<String, IndexEntry> index = readIndex(m, dir, problems);
+        if (!partsPresent(m, dir, problems)) {
+            return;
+        }
+        Compression codec = Compression.parseOrNull(m.compression());
+        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), problems)) {
+            if (deep && codec != null && index != null) {
+                counters[1] = readArchive(m, codec, in, index, problems);
+            }
+            in.drain();
+            checkWhole(m, in, problems);
+            counters[0] = in.total();
+        } catch (IOException e) {
+            problems.add(new Problem(m.id(), "archive", "cannot read: " + e.getMessage()));
+        }
+    }
+
+    private Map<String, IndexEntry> readIndex(Manifest m, Path dir, List<Problem> problems) {
+        String name = m.indexFile();
+        if (name == null) {
+            problems.add(new Problem(m.id(), "index", "manifest names no per-file index"));
+            return null;
+        }
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            problems.add(new Problem(m.id(), "index " + name, "missing"));
+            return null;
+        }
+        try {
+            String sha = HexFormat.of().formatHex(StoredFile.sha256().digest(Files.readAllBytes(file)));
+            if (!sha.equals(m.indexChecksum())) {
+                problems.add(new Problem(m.id(), "index " + name, "SHA-256 mismatch (damaged or edited)"));
+                return null;
+            }
+            Map<String, IndexEntry> entries = new LinkedHashMap<>();
+            try (IndexReader reader = new IndexReader(file)) {
+                while (reader.hasNext()) {
+                    IndexEntry e = reader.next();
+                    entries.put(e.path(), e);
+                }
+            }
+            return entries;
+        } catch (IOException | RuntimeException e) {
+            problems.add(new Problem(m.id(), "index " + name, "unreadable: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private long readArchive(Manifest m, Compression codec, InputStream in, Map<String, IndexEntry> index,
+                             List<Problem> problems) {
+        Set<String> seen = new HashSet<>();
+        long files = 0;
+        byte[] buf = new byte[1 << 20];
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new BufferedInputStream(Codecs.decompressor(codec, org.apache.commons.io.input.CloseShieldInputStream.wrap(in)), 1 << 16), "UTF-8")) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                String path = e.getName();
+                String key = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+                IndexEntry expected = index.containsKey(path) ? index.get(path) : index.get(key);
+                String where = "file " + key;
+                if (expected == null) {
+                    problems.add(new Problem(m.id(), where, "in the archive but not in the index"));
+                    continue;
+                }
+                seen.add(expected.path());
+                if (e.isSymbolicLink()) {
+                    if (!e.getLinkName().equals(expected.link())) {
+                        problems.add(new Problem(m.id(), where, "symlink target differs from the index"));
+                    }
+                } else if (e.isFile()) {
+                    files++;
+                    var digest = StoredFile.sha256();
+                    long size = 0;
+                    int n;
+                    while ((n = tar.read(buf)) > 0) {
+                        digest.update(buf, 0, n);
+                        size += n;
+                    }
+                    if (size != expected.size()) {
+                        problems.add(new Problem(m.id(), where, "size " + size + " differs from index " + expected.size()));
+                    }
+                    if (!HexFormat.of().formatHex(digest.digest()).equals(expected.sha256())) {
+                        problems.add(new Problem(m.id(), where, "content SHA-256 differs from the index"));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: " + e.getMessage()));
+            return files;
+        }
+        for (String path : index.keySet()) {
+            if (!seen.contains(path)) {
+                problems.add(new Problem(m.id(), "file " + path, "listed in the index but missing from the archive"));
+            }
+        }
+        return files;
+    }
+
+    private void verifyFull(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
+        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+            JsonNode ref = m.component(t);
+            if (ref == null || ref.path("id").asText("").isEmpty()) {
+                problems.add(new Problem(m.id(), t.wireName() + " component", "not named in the full manifest"));
+                continue;
+            }
+            String id = ref.path("id").asText();
+            var component = catalog.findById(id);
+            if (component.isEmpty() || component.get().type() != t) {
+                problems.add(new Problem(m.id(), t.wireName() + " component " + id, "missing from the catalog"));
+                continue;
+            }
+            if (!ref.path("checksum").asText("").equals(component.get().checksum())) {
+                problems.add(new Problem(m.id(), t.wireName() + " component " + id, "checksum differs from the one recorded in the full manifest"));
+            }
+            VerifyReport sub = verify(component.get(), deep);
+            problems.addAll(sub.problems());
+            counters[0] += sub.bytesChecked();
+            counters[1] += sub.filesChecked();
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // temp file in the system temp dir
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.archivist.archive;
+
+import static dev.archivist.archive.TestTrees.q;
+import static dev.archivist.archive.TestTrees.sh;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archivist.config.Compression;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class CodecsTest {
+    @TempDir
+    Path tmp;
+
+    static byte[] mixed(int n) {
+        byte[] b = new byte[n];
+        Random r = new Random(7);
+        r.nextBytes(b);
+        byte[] text = "the quick brown fox jumps over the lazy dog\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < n / 2; i++) {
+            b[i] = text[i % text.length];
+        }
+        return b;
+    }
+
+    static byte[] roundTrip(Compression c, byte[] data) throws Exception {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (OutputStream out = Codecs.compressor(c, c.defaultLevel(), packed)) {
+            out.write(data, 0, Math.min(10, data.length));
+            if (data.length > 10) {
+                out.write(data[10]);
+                out.write(data, 11, data.length - 11);
+            }
+        }
+        try (InputStream in = Codecs.decompressor(c, new ByteArrayInputStream(packed.toByteArray()))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void roundTripsSeveralBlocks(Compression c) throws Exception {
+        byte[] data = mixed(3 * ParallelGzipOutputStream.BLOCK_SIZE + 12345);
+        assertThat(roundTrip(c, data)).isEqualTo(data);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void roundTripsEmptyInput(Compression c) throws Exception {
+        assertThat(roundTrip(c, new byte[0])).isEmpty();
+    }
+
+    @Test
+    void parallelGzipIsReadByGzipItself() throws Exception {
+        byte[] data = mixed(5 * ParallelGzipOutputStream.BLOCK_SIZE + 1);
+        Path gz = tmp.resolve("x.gz");
+        try (OutputStream out = Codecs.compressor(Compression.GZ, 6, Files.newOutputStream(gz))) {
+            out.write(data);
+        }
+        sh("gzip -t " + q(gz) + " && gzip -d -c " + q(gz) + " > " + q(tmp.resolve("x")));
+        assertThat(Files.readAllBytes(tmp.resolve("x"))).isEqualTo(data);
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+        assertThat(Files.size(gz)).isLessThan(data.length * 6L / 10);
+    }
+
+    @Test
+    void rejectsLevelsOutsideTheCodecsRange() {
+        assertThatThrownBy(() -> Codecs.compressor(Compression.ZSTD, 20, new ByteArrayOutputStream()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..19");
+        assertThatThrownBy(() -> Codecs.compressor(Compression.GZ, 0, new ByteArrayOutputStream()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

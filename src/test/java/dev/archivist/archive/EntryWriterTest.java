@@ -1,0 +1,117 @@
+package dev.archivist.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.source.FileStat;
+import dev.archivist.source.WalkEntry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Files that change between the walk and their reading: the tar stays valid, the change is reported. */
+class EntryWriterTest {
+    @TempDir
+    Path tmp;
+
+    private byte[] archiveOne(WalkEntry e, boolean prefetched, EntryWriter[] writerOut) throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        TarArchiveOutputStream tar = TarStreams.newTarOutput(sink);
+        try (IndexWriter index = new IndexWriter(tmp, "i.index.jsonl.gz")) {
+            EntryWriter w = new EntryWriter(tar, index, ProgressListener.NONE);
+            w.write(e, prefetched ? FileLoader.load(e) : null);
+            tar.finish();
+            index.finish();
+            writerOut[0] = w;
+        }
+        return sink.toByteArray();
+    }
+
+    private static byte[] contentOf(byte[] tarBytes, long[] declared) throws Exception {
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tarBytes))) {
+            TarArchiveEntry e = in.getNextEntry();
+            declared[0] = e.getSize();
+            return in.readAllBytes();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aFileThatShrankIsPaddedWithZeros(boolean prefetched) throws Exception {
+        Path f = tmp.resolve("shrinks.bin");
+        byte[] original = new byte[3_000_000];
+        Arrays.fill(original, (byte) 7);
+        Files.write(f, original);
+        WalkEntry e = new WalkEntry(f, "shrinks.bin", FileStat.lstat(f));
+        Files.write(f, Arrays.copyOf(original, 1_234_567));
+        EntryWriter[] w = new EntryWriter[1];
+        long[] declared = new long[1];
+        byte[] content = contentOf(archiveOne(e, prefetched, w), declared);
+        assertThat(declared[0]).isEqualTo(3_000_000);
+        byte[] expected = new byte[3_000_000];
+        Arrays.fill(expected, 0, 1_234_567, (byte) 7);
+        assertThat(content).isEqualTo(expected);
+        ArchiveResult r = w[0].result();
+        assertThat(r.changed()).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo("shrinks.bin");
+            assertThat(c.reason()).contains("shrank").contains("1234567 of 3000000");
+        });
+        assertThat(r.fileCount()).isEqualTo(1);
+        try (IndexReader in = new IndexReader(tmp.resolve("i.index.jsonl.gz"))) {
+            assertThat(in.next().sha256()).isEqualTo(TestTrees.sha256(expected));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aFileThatGrewIsCutToTheDeclaredSize(boolean prefetched) throws Exception {
+        Path f = tmp.resolve("grows.txt");
+        Files.writeString(f, "0123456789");
+        WalkEntry e = new WalkEntry(f, "grows.txt", FileStat.lstat(f));
+        Files.writeString(f, "0123456789 and more");
+        EntryWriter[] w = new EntryWriter[1];
+        long[] declared = new long[1];
+        byte[] content = contentOf(archiveOne(e, prefetched, w), declared);
+        assertThat(new String(content)).isEqualTo("0123456789");
+        assertThat(w[0].result().changed()).singleElement()
+                .satisfies(c -> assertThat(c.reason()).contains("grew"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aFileRewrittenWithTheSameSizeIsReportedByItsMtime(boolean prefetched) throws Exception {
+        Path f = tmp.resolve("same.txt");
+        Files.writeString(f, "aaaa");
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        WalkEntry e = new WalkEntry(f, "same.txt", FileStat.lstat(f));
+        Files.writeString(f, "bbbb");
+        EntryWriter[] w = new EntryWriter[1];
+        byte[] content = contentOf(archiveOne(e, prefetched, w), new long[1]);
+        assertThat(new String(content)).isEqualTo("bbbb");
+        assertThat(w[0].result().changed()).singleElement()
+                .satisfies(c -> assertThat(c.reason()).isEqualTo("file changed while being read"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aVanishedFileLeavesNoEntry(boolean prefetched) throws Exception {
+        Path f = tmp.resolve("gone.txt");
+        Files.writeString(f, "x");
+        WalkEntry e = new WalkEntry(f, "gone.txt", FileStat.lstat(f));
+        Files.delete(f);
+        EntryWriter[] w = new EntryWriter[1];
+        byte[] tar = archiveOne(e, prefetched, w);
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            assertThat(in.getNextEntry()).isNull();
+        }
+        assertThat(w[0].result().skipped()).singleElement()
+                .satisfies(s -> assertThat(s.reason()).isEqualTo("vanished"));
+    }
+}

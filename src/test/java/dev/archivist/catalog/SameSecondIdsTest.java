@@ -1,0 +1,74 @@
+package dev.archivist.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.config.Settings;
+import dev.archivist.config.SettingsLoader;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 2 acceptance: two backups in the same second get different ids and both survive (SEED-SPEC defect 5). */
+class SameSecondIdsTest {
+    @TempDir
+    Path dir;
+
+    private Settings settings() throws Exception {
+        Path db = dir.resolve("app.db");
+        if (!Files.exists(db)) {
+            TestDb.create(db, TestDb.Mode.WAL, 100, 50);
+        }
+        return SettingsLoader.load(Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR", dir.resolve("backups").toString()),
+                null, false, Map.of());
+    }
+
+    @Test
+    void backToBackBackupsGetDistinctIdsAndBothList() throws Exception {
+        BackupService service = new BackupService(settings(), Clock.systemUTC(), n -> { });
+        Manifest a = service.backupDatabase(false);
+        Manifest b = service.backupDatabase(false);
+        assertDistinctAndBothSurvive(service, a, b);
+    }
+
+    @Test
+    void aFrozenClockStillGivesDistinctSortableIds() throws Exception {
+        Clock frozen = Clock.fixed(Instant.parse("2026-03-29T01:30:00Z"), ZoneOffset.UTC);
+        BackupService service = new BackupService(settings(), frozen, n -> { });
+        Manifest a = service.backupDatabase(false);
+        Manifest b = service.backupDatabase(false);
+        Manifest c = service.backupDatabase(false);
+        assertThat(List.of(a.id(), b.id(), c.id())).doesNotHaveDuplicates().isSorted();
+        assertThat(a.id()).startsWith("db_backup_20260329T013000");
+        assertThat(service.list(BackupType.DATABASE)).extracting(Manifest::id).containsExactly(c.id(), b.id(), a.id());
+    }
+
+    @Test
+    void aClockThatStepsBackNeverReusesAnId() throws Exception {
+        Settings s = settings();
+        Manifest late = new BackupService(s, Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC), n -> { }).backupDatabase(false);
+        Manifest early = new BackupService(s, Clock.fixed(Instant.parse("2026-06-01T11:00:00Z"), ZoneOffset.UTC), n -> { }).backupDatabase(false);
+        assertThat(early.id()).isNotEqualTo(late.id()).isGreaterThan(late.id());
+    }
+
+    private static void assertDistinctAndBothSurvive(BackupService service, Manifest a, Manifest b) throws Exception {
+        assertThat(a.id()).isNotEqualTo(b.id());
+        assertThat(b.id()).as("sortable: later id sorts later").isGreaterThan(a.id());
+        List<Manifest> listed = service.list(BackupType.DATABASE);
+        assertThat(listed).extracting(Manifest::id).containsExactly(b.id(), a.id());
+        for (Manifest m : List.of(a, b)) {
+            Path file = Path.of(m.json().path("backup_path").asText());
+            assertThat(file).exists();
+            assertThat(TestDb.sha256(file)).isEqualTo(m.checksum());
+        }
+        assertThat(a.json().path("backup_path").asText()).isNotEqualTo(b.json().path("backup_path").asText());
+    }
+}

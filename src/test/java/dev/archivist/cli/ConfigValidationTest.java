@@ -1,0 +1,223 @@
+package dev.archivist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.config.ConfigKey;
+import dev.archivist.config.Settings;
+import dev.archivist.config.SettingsLoader;
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 2 acceptance: every invalid configuration value gives exit 2 with a message naming the variable and the bad
+ * value, all problems at once, no stack trace (SEED-SPEC defect 10).
+ */
+class ConfigValidationTest {
+    @TempDir
+    static Path shared;
+    static Path aFile;
+    static Path aDir;
+
+    @TempDir
+    Path dir;
+    Path emptyEnvFile;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        aFile = shared.resolve("a-regular-file");
+        if (!Files.exists(aFile)) {
+            Files.writeString(aFile, "x");
+        }
+        aDir = Files.createDirectories(shared.resolve("a-directory"));
+        emptyEnvFile = Files.writeString(dir.resolve("empty.env"), "");
+    }
+
+    /** (variable, bad value, extra environment, fragment the message must contain). */
+    static Stream<Arguments> badValues() {
+        Map<String, String> none = Map.of();
+        Map<String, String> gz = Map.of("BACKUP_COMPRESSION", "gz");
+        Map<String, String> xz = Map.of("BACKUP_COMPRESSION", "xz");
+        return Stream.of(
+                Arguments.of("DATABASE_URL", "", none, "must not be empty"),
+                Arguments.of("DATABASE_URL", "postgres://app@db.example.org/app", none, "only SQLite is supported"),
+                Arguments.of("DATABASE_URL", "mysql://localhost/app", none, "only SQLite is supported"),
+                Arguments.of("DATABASE_URL", "sqlite:///", none, "DATABASE_URL"),
+                Arguments.of("DATABASE_URL", "sqlite:///:memory:", none, "DATABASE_URL"),
+                Arguments.of("DATABASE_URL", "@DIR", none, "directory"),
+                Arguments.of("STORAGE_PATH", "", none, "must not be empty"),
+                Arguments.of("STORAGE_PATH", "@FILE", none, "not a directory"),
+                Arguments.of("BACKUP_DIR", "", none, "must not be empty"),
+                Arguments.of("BACKUP_DIR", "@FILE", none, "not a directory"),
+                Arguments.of("BACKUP_DIR", "@FILE/sub", none, "not a directory"),
+                Arguments.of("BACKUP_COMPRESSION", "lz4", none, "unknown compression"),
+                Arguments.of("BACKUP_COMPRESSION", "", none, "BACKUP_COMPRESSION"),
+                Arguments.of("BACKUP_COMPRESSION_LEVEL", "high", none, "not an integer"),
+                Arguments.of("BACKUP_COMPRESSION_LEVEL", "20", none, "out of range"),
+                Arguments.of("BACKUP_COMPRESSION_LEVEL", "0", none, "out of range"),
+                Arguments.of("BACKUP_COMPRESSION_LEVEL", "10", gz, "out of range"),
+                Arguments.of("BACKUP_COMPRESSION_LEVEL", "-1", xz, "out of range"),
+                Arguments.of("BACKUP_TIMEZONE", "Mars/Olympus_Mons", none, "unknown time zone"),
+                Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "", none, "must not be empty"),
+                Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "-1", none, "out of range"),
+                Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "86401", none, "out of range"),
+                Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "1.5", none, "not an integer"),
+                Arguments.of("MAX_BACKUPS", "0", none, "out of range"),
+                Arguments.of("MAX_BACKUPS", "seven", none, "not an integer"),
+                Arguments.of("MAX_BACKUPS", "99999999999999999999", none, "not an integer"),
+                Arguments.of("BACKUP_AUTO_SPLIT", "maybe", none, "not a boolean"),
+                Arguments.of("BACKUP_MAX_SIZE_MB", "0", none, "out of range"),
+                Arguments.of("BACKUP_CHUNK_SIZE_MB", "0", none, "out of range"),
+                Arguments.of("BACKUP_CHUNK_SIZE_MB", "600", none, "must not exceed BACKUP_MAX_SIZE_MB"),
+                Arguments.of("BACKUP_STORAGE_EXCLUDE", "cache/**,[unclosed", none, "bad glob"),
+                Arguments.of("BACKUP_DATABASE_SCHEDULE", "", none, "cron"),
+                Arguments.of("BACKUP_DATABASE_SCHEDULE", "61 2 * * *", none, "cron"),
+                Arguments.of("BACKUP_STORAGE_SCHEDULE", "0 3 * *", none, "cron"),
+                Arguments.of("BACKUP_FULL_SCHEDULE", "every sunday", none, "cron"),
+                Arguments.of("BACKUP_ROTATION_SCHEDULE", "0 4 * * 8", none, "cron"),
+                Arguments.of("BACKUP_DATABASE_ENABLED", "enabled", none, "not a boolean"),
+                Arguments.of("BACKUP_STORAGE_ENABLED", "", none, "not a boolean"),
+                Arguments.of("BACKUP_FULL_ENABLED", "2", none, "not a boolean"),
+                Arguments.of("BACKUP_ROTATION_ENABLED", "y", none, "not a boolean"),
+                Arguments.of("BACKUP_MISFIRE_GRACE_SECONDS", "-5", none, "out of range"),
+                Arguments.of("BACKUP_CATCH_UP", "sometimes", none, "not a boolean"),
+                Arguments.of("BACKUP_JITTER_SECONDS", "3601", none, "out of range"),
+                Arguments.of("BACKUP_SHUTDOWN_TIMEOUT_SECONDS", "soon", none, "not an integer"),
+                Arguments.of("BACKUP_KEEP_LAST", "-2", none, "out of range"),
+                Arguments.of("BACKUP_KEEP_HOURLY", "x", none, "not an integer"),
+                Arguments.of("BACKUP_KEEP_DAILY", "1e3", none, "not an integer"),
+                Arguments.of("BACKUP_KEEP_WEEKLY", "-3", none, "out of range"),
+                Arguments.of("BACKUP_KEEP_MONTHLY", "twelve", none, "not an integer"),
+                Arguments.of("BACKUP_KEEP_YEARLY", "-7", none, "out of range"),
+                Arguments.of("BACKUP_KEEP_WITHIN", "7 days", none, "BACKUP_KEEP_WITHIN"),
+                Arguments.of("BACKUP_KEEP_WITHIN", "d7", none, "BACKUP_KEEP_WITHIN"),
+                Arguments.of("LOG_LEVEL", "LOUD", none, "unknown level"),
+                Arguments.of("JSON_LOGS", "sure", none, "not a boolean"));
+    }
+
+    @Test
+    void everyVariableHasAtLeastOneBadValueInTheTable() {
+        Set<ConfigKey> covered = EnumSet.noneOf(ConfigKey.class);
+        badValues().forEach(a -> covered.add(ConfigKey.valueOf((String) a.get()[0])));
+        Set<ConfigKey> missing = EnumSet.complementOf(EnumSet.copyOf(covered));
+        assertThat(missing).as("ConfigKeys without a bad-value case in badValues()").isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}=''{1}''")
+    @MethodSource("badValues")
+    void badValueGivesExit2NamingTheVariable(String key, String value, Map<String, String> extra, String fragment) {
+        String v = value.replace("@FILE", aFile.toString()).replace("@DIR", aDir.toString());
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.putAll(extra);
+        env.put(key, v);
+        InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).as(r.describe()).contains(key + "='" + v + "'").contains(fragment)
+                .contains("invalid configuration (1 problem)");
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void badValueStopsABackupBeforeAnyWork() {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_COMPRESSION", "lz4");
+        InProcessCli.Result r = InProcessCli.run(env, "backup", "database", "--env-file", emptyEnvFile.toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(dir.resolve("backups")).as("nothing created").doesNotExist();
+    }
+
+    @Test
+    void severalBadValuesAreAllListedAtOnce() {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("MAX_BACKUPS", "zero");
+        env.put("BACKUP_COMPRESSION", "rar");
+        env.put("JSON_LOGS", "perhaps");
+        env.put("DATABASE_URL", "postgres://db/app");
+        env.put("BACKUP_LOCK_TIMEOUT_SECONDS", "-3");
+        InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("5 problems").contains("MAX_BACKUPS='zero'").contains("BACKUP_COMPRESSION='rar'")
+                .contains("JSON_LOGS='perhaps'").contains("DATABASE_URL='postgres://db/app'").contains("only SQLite")
+                .contains("BACKUP_LOCK_TIMEOUT_SECONDS='-3'");
+    }
+
+    @Test
+    void badValuesInDotEnvAndFlagsAreNamedToo() throws Exception {
+        Path envFile = Files.writeString(dir.resolve("bad.env"), "MAX_BACKUPS=lots\nthis line has no equals sign\n");
+        InProcessCli.Result r = InProcessCli.run(baseEnv(), "config", "--env-file", envFile.toString(),
+                "--set", "BACKUP_JITTER_SECONDS=-1", "--set", "NO_SUCH_VARIABLE=1");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("MAX_BACKUPS='lots'").contains("BACKUP_JITTER_SECONDS='-1'")
+                .contains("line 2").contains("NO_SUCH_VARIABLE");
+    }
+
+    @Test
+    void aMissingExplicitEnvFileIsAConfigurationError() {
+        InProcessCli.Result r = InProcessCli.run(baseEnv(), "config", "--env-file", dir.resolve("nope.env").toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("nope.env");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "TRUE", "True", "yes", "YES", "Yes", "on", "ON", "On", "1", " true "})
+    void booleansAcceptTrueSpellings(String value) {
+        Settings s = SettingsLoader.load(Map.of("JSON_LOGS", value, "BACKUP_CATCH_UP", value, "BACKUP_STORAGE_ENABLED", value),
+                null, false, Map.of());
+        assertThat(s.jsonLogs()).isTrue();
+        assertThat(s.schedule().catchUp()).isTrue();
+        assertThat(s.schedule().storage().enabled()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"false", "FALSE", "False", "no", "NO", "No", "off", "OFF", "Off", "0"})
+    void booleansAcceptFalseSpellings(String value) {
+        Settings s = SettingsLoader.load(Map.of("JSON_LOGS", value, "BACKUP_AUTO_SPLIT", value, "BACKUP_DATABASE_ENABLED", value),
+                null, false, Map.of());
+        assertThat(s.jsonLogs()).isFalse();
+        assertThat(s.archive().autoSplit()).isFalse();
+        assertThat(s.schedule().database().enabled()).isFalse();
+    }
+
+    @Test
+    void defaultsAreValid() {
+        InProcessCli.Result r = InProcessCli.run(baseEnv(), "config", "--env-file", emptyEnvFile.toString());
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+    }
+
+    @Test
+    @Tag("system")
+    void theRealProcessPrintsNoStackTrace() {
+        CliProcess.Result r = new CliProcess(dir).env("MAX_BACKUPS", "-1").env("DATABASE_URL", "postgres://x/y")
+                .env("BACKUP_DATABASE_ENABLED", "nope").env("BACKUP_DIR", aFile.toString())
+                .run("backup", "database");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("MAX_BACKUPS").contains("DATABASE_URL").contains("only SQLite is supported")
+                .contains("BACKUP_DATABASE_ENABLED").contains("BACKUP_DIR")
+                .doesNotContain("at dev.").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.stdout()).isEmpty();
+        for (String cmd : List.of("list", "stats", "config")) {
+            CliProcess.Result other = new CliProcess(dir).env("LOG_LEVEL", "chatty").run(cmd);
+            assertThat(other.exitCode()).as(other.describe()).isEqualTo(2);
+            assertThat(other.stderr()).contains("LOG_LEVEL='chatty'").doesNotContain("Exception");
+        }
+    }
+
+    private Map<String, String> baseEnv() {
+        return Map.of("DATABASE_URL", dir.resolve("app.db").toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "STORAGE_PATH", dir.resolve("storage").toString());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.archivist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class CronCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = new CommandLine(new CronCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void printsJson() throws Exception {
+        int exit = run("30 * * * *", "--zone", "America/New_York", "--from", "2024-03-10T01:45:00-05:00",
+                "--count", "3", "--json");
+
+        assertThat(exit).isZero();
+        assertThat(err.toString()).isEmpty();
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode json = mapper.readTree(out.toString());
+        assertThat(json).isEqualTo(mapper.readTree("{\"expression\": \"30 * * * *\", \"zone\": \"America/New_York\","
+                + " \"next\": [\"2024-03-10T03:30:00-04:00\", \"2024-03-10T04:30:00-04:00\", \"2024-03-10T05:30:00-04:00\"]}"));
+        assertThat(json.fieldNames()).toIterable().containsExactly("expression", "zone", "next");
+    }
+
+    @Test
+    void printsLocalAndUtcOnePerLine() {
+        int exit = run("@daily", "--zone", "Europe/Berlin", "--from", "2024-10-26T12:00:00+02:00", "--count", "2");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString().lines()).containsExactly(
+                "2024-10-27T00:00:00+02:00  (2024-10-26T22:00:00Z)",
+                "2024-10-28T00:00:00+01:00  (2024-10-27T23:00:00Z)");
+    }
+
+    @Test
+    void defaultsToFiveTimesFromNow() {
+        assertThat(run("*/5 * * * *", "--zone", "UTC")).isZero();
+        assertThat(out.toString().lines()).hasSize(5).allMatch(line -> line.matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d[05]:00Z {2}\\(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d[05]:00Z\\)"));
+    }
+
+    @ParameterizedTest(name = "--from {0} -> {1}")
+    @CsvSource({
+            // without an offset an ambiguous time takes the earlier offset
+            "2024-11-03T01:30, 2024-11-03T01:45:00-04:00",
+            "2024-11-03T01:30:00-05:00, 2024-11-03T01:45:00-05:00",
+            // a time in a gap is shifted forward by the length of the gap
+            "2024-03-10T02:30, 2024-03-10T03:45:00-04:00",
+            "2024-03-10T06:00:00Z, 2024-03-10T01:15:00-05:00",
+            "2024-03-10T01:00-05:00[America/New_York], 2024-03-10T01:15:00-05:00"})
+    void readsFromInTheZone(String from, String expected) {
+        assertThat(run("*/15 * * * *", "--zone", "America/New_York", "--from", from, "--count", "1")).isZero();
+        assertThat(out.toString()).startsWith(expected + "  (");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            61 * * * *  | --count=1          | minute: '61' out of range 0-59
+            * * * *     | --count=1          | expected 5 fields (minute hour day-of-month month day-of-week), got 4 in '* * * *'
+            @reboot     | --count=1          | @reboot is not supported: jobs run at clock times only; run a backup at startup from your service manager instead
+            0 0 30 2 *  | --count=1          | day-of-month: '30' never occurs in month '2'
+            * * * * *   | --zone=Mars/Olympus | --zone: unknown time zone 'Mars/Olympus'
+            * * * * *   | --from=yesterday   | --from: cannot read 'yesterday' (expected ISO-8601 such as 2024-11-03T01:30:00-04:00 or 2024-11-03T01:30)
+            * * * * *   | --count=0          | --count must be at least 1, got 0
+            """)
+    void rejectsBadInputWithExitCode2(String expression, String option, String reason) {
+        int exit = run(expression, option, "--json");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo("archivist cron: " + reason + System.lineSeparator());
+    }
+}

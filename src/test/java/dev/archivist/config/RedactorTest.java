@@ -1,0 +1,97 @@
+package dev.archivist.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The redaction rules of SEED-SPEC (logging) and defect 11: URLs, key=value, JSON pairs, nested values, exceptions. */
+class RedactorTest {
+    private static final String SECRET = "S3cretPW";
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "postgres://admin:S3cretPW@db/x",
+            "connecting to mysql://root:S3cretPW@127.0.0.1:3306/app now",
+            "https://user:S3cretPW@example.org/path?q=1",
+            "sqlite:////tmp/x.db?password=S3cretPW",
+            "sqlite:////tmp/x.db?mode=ro&password=S3cretPW&cache=shared",
+            "password=S3cretPW",
+            "PASSWORD = S3cretPW",
+            "token=S3cretPW",
+            "api_key=S3cretPW",
+            "apikey: S3cretPW",
+            "API_TOKEN=S3cretPW",
+            "DB_PASSWD=S3cretPW",
+            "x-auth=S3cretPW",
+            "client_secret='S3cretPW'",
+            "credential=\"S3cretPW\"",
+            "failed: pwd=S3cretPW, retrying",
+            "{\"password\": \"S3cretPW\"}",
+            "{\"api_key\":\"S3cretPW\",\"user\":\"bob\"}",
+            "{\"config\": {\"nested\": {\"db_token\": \"S3cretPW\"}}}",
+            "{\"message\":\"login with password=S3cretPW failed\",\"level\":\"ERROR\"}",
+            "{\"secret\": 12345S3cretPW}",
+            "java.sql.SQLException: access denied for postgres://admin:S3cretPW@db/x (token=S3cretPW)",
+            "Caused by: java.io.IOException: bad header Authorization: S3cretPW",
+            "[{\"key\": \"S3cretPW\"}, {\"token\": \"S3cretPW\"}]",
+            "line1\nline2 token=S3cretPW\nline3"})
+    void secretsAreMasked(String text) {
+        String out = Redactor.redact(text);
+        assertThat(out).doesNotContain(SECRET).contains(Redactor.MASK);
+    }
+
+    @Test
+    void urlKeepsSchemeUserAndHost() {
+        assertThat(Redactor.redact("postgres://admin:S3cretPW@db.example.org:5432/x"))
+                .isEqualTo("postgres://admin:***@db.example.org:5432/x");
+    }
+
+    @Test
+    void keyValueKeepsTheKey() {
+        assertThat(Redactor.redact("retry with token=abc123 in 5 s")).isEqualTo("retry with token=*** in 5 s");
+    }
+
+    @Test
+    void jsonKeepsValidJson() throws Exception {
+        String out = Redactor.redact("{\"user\":\"bob\",\"password\":\"p\\\"w\",\"n\":1}");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out).path("password").asText()).isEqualTo("***");
+        assertThat(out).contains("\"user\":\"bob\"").contains("\"n\":1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "database backup db_backup_20261128T010203.456Z written: 1234 bytes",
+            "backup_path=/var/backups/database/db_backup_1.db.zst",
+            "DATABASE_URL=sqlite:///./app_data.db",
+            "{\"type\":\"database\",\"file_size\":42,\"checksum\":\"abc\"}",
+            "MAX_BACKUPS=7, BACKUP_KEEP_DAILY=3"})
+    void ordinaryTextIsUntouched(String text) {
+        assertThat(Redactor.redact(text)).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"DATABASE_PASSWORD, true", "API_TOKEN, true", "apikey, true", "AWS_SECRET_ACCESS_KEY, true",
+            "AUTH_HEADER, true", "GCP_CREDENTIALS, true", "DB_PWD, true", "DATABASE_URL, false", "MAX_BACKUPS, false",
+            "BACKUP_KEEP_DAILY, false", "LOG_LEVEL, false"})
+    void sensitiveNames(String name, boolean sensitive) {
+        assertThat(Redactor.isSensitiveName(name)).isEqualTo(sensitive);
+    }
+
+    @Test
+    void nullAndEmptyPassThrough() {
+        assertThat(Redactor.redact(null)).isNull();
+        assertThat(Redactor.redact("")).isEmpty();
+    }
+
+    @Test
+    void exceptionTextWithStackTraceIsScrubbed() {
+        Exception e = new IllegalStateException("cannot open sqlite:////x.db?password=" + SECRET,
+                new java.io.IOException("auth=" + SECRET));
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        assertThat(Redactor.redact(w.toString())).doesNotContain(SECRET);
+    }
+}

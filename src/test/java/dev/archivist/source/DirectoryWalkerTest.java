@@ -1,0 +1,115 @@
+package dev.archivist.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectoryWalkerTest {
+    @TempDir
+    Path root;
+
+    private final List<String> entries = new ArrayList<>();
+    private final List<SkippedEntry> skipped = new ArrayList<>();
+
+    private void walk(List<String> excludes) throws IOException {
+        new DirectoryWalker(root, excludes).walk(new DirectoryWalker.Visitor() {
+            @Override
+            public void entry(WalkEntry e) {
+                entries.add(e.relativePath() + (e.type() == FileStat.Type.DIRECTORY ? "/" : "")
+                        + (e.type() == FileStat.Type.SYMLINK ? "@" : ""));
+            }
+
+            @Override
+            public void skipped(SkippedEntry s) {
+                skipped.add(s);
+            }
+        });
+    }
+
+    private void touch(String rel) throws IOException {
+        Path p = root.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, rel);
+    }
+
+    @Test
+    void walksDepthFirstInCodePointOrderParentsFirst() throws IOException {
+        for (String f : List.of("b/z", "b/a", "a.txt", "a/x", "B", "é", "z\uD83D\uDE00", "z\uFF61", "a/c/d")) {
+            touch(f);
+        }
+        walk(List.of());
+        assertThat(entries).containsExactly("B", "a/", "a/c/", "a/c/d", "a/x", "a.txt", "b/", "b/a", "b/z",
+                "z\uFF61", "z\uD83D\uDE00", "é");
+        assertThat(skipped).isEmpty();
+    }
+
+    @Test
+    void excludesPruneDirectoriesAndMatchFilesAtAnyDepth() throws IOException {
+        for (String f : List.of("a.tmp", "keep/b.tmp", "keep/c.txt", "cache/x/y", "cache2/z", "deep/cache/q")) {
+            touch(f);
+        }
+        walk(List.of("**/*.tmp", "cache/**", "deep/cache"));
+        assertThat(entries).containsExactly("cache/", "cache2/", "cache2/z", "deep/", "keep/", "keep/c.txt");
+    }
+
+    @Test
+    void reportsSymlinksWithoutFollowingThem() throws IOException {
+        touch("real/file");
+        Files.createSymbolicLink(root.resolve("link-dir"), Path.of("real"));
+        Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
+        Files.createSymbolicLink(root.resolve("up"), Path.of(".."));
+        walk(List.of());
+        assertThat(entries).containsExactly("link-dir@", "loop@", "real/", "real/file", "up@");
+    }
+
+    @Test
+    void skipsFifosAndSocketsWithAReason() throws Exception {
+        touch("a");
+        Process p = new ProcessBuilder("mkfifo", root.resolve("pipe").toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(root.resolve("sock")));
+            walk(List.of());
+        }
+        assertThat(entries).containsExactly("a");
+        assertThat(skipped).containsExactly(new SkippedEntry("pipe", "fifo"), new SkippedEntry("sock", "socket"));
+    }
+
+    @Test
+    void givesLstatAttributes() throws IOException {
+        touch("f");
+        Files.setPosixFilePermissions(root.resolve("f"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-----"));
+        List<WalkEntry> seen = new ArrayList<>();
+        new DirectoryWalker(root, List.of()).walk(new DirectoryWalker.Visitor() {
+            @Override
+            public void entry(WalkEntry e) {
+                seen.add(e);
+            }
+
+            @Override
+            public void skipped(SkippedEntry s) {
+            }
+        });
+        assertThat(seen).singleElement().satisfies(e -> {
+            assertThat(e.stat().permissions()).isEqualTo(0740);
+            assertThat(e.stat().size()).isEqualTo(1);
+            assertThat(e.path()).isEqualTo(root.resolve("f"));
+        });
+    }
+
+    @Test
+    void codePointComparison() {
+        assertThat(DirectoryWalker.compareCodePoints("a", "ab")).isNegative();
+        assertThat(DirectoryWalker.compareCodePoints("\uD83D\uDE00", "\uFF61")).isPositive();
+        assertThat(DirectoryWalker.compareCodePoints("x", "x")).isZero();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.archivist.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 2 acceptance: a source database that is already corrupt, missing, or not SQLite is reported (exit 1, a clear
+ * message) rather than backed up; nothing is left in the backup directory and the catalog is unchanged.
+ */
+@Tag("system")
+class BackupRefusesBadSourceTest {
+    @TempDir
+    Path dir;
+    Path backups;
+    String listBefore;
+
+    @BeforeEach
+    void oneGoodBackupExists() throws Exception {
+        backups = dir.resolve("backups");
+        Path good = TestDb.create(dir.resolve("good.db"), TestDb.Mode.WAL, 200, 100);
+        CliProcess.Result r = cli(good.toString()).run("backup", "database");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        listBefore = listJson();
+    }
+
+    @Test
+    void corruptDatabaseIsReportedNotBackedUp() throws Exception {
+        Path db = TestDb.create(dir.resolve("corrupt.db"), TestDb.Mode.ROLLBACK, 20_000, 300);
+        TestDb.corruptMiddlePage(db);
+        TestDb.Tool check = TestDb.sqlite3(db, "PRAGMA quick_check;");
+        assertThat(check.stdout() + check.stderr()).as("precondition: the source is corrupt").doesNotContain("\nok").isNotEqualTo("ok\n");
+        assertThat(TestDb.sqlite3(db, "SELECT count(*) FROM sqlite_schema;").exitCode()).as("header still valid").isZero();
+
+        assertRefused(db.toString(), "quick_check");
+    }
+
+    @Test
+    void corruptWalDatabaseIsReportedNotBackedUp() throws Exception {
+        Path db = TestDb.create(dir.resolve("corrupt-wal.db"), TestDb.Mode.WAL, 20_000, 300);
+        TestDb.corruptMiddlePage(db);
+        assertRefused(db.toString(), "quick_check");
+    }
+
+    @Test
+    void missingDatabaseIsReported() throws Exception {
+        assertRefused(dir.resolve("nope.db").toString(), "does not exist");
+        assertThat(dir.resolve("nope.db")).as("not created by the attempt").doesNotExist();
+    }
+
+    @Test
+    void randomBytesAreNotADatabase() throws Exception {
+        Path f = dir.resolve("random.db");
+        byte[] bytes = new byte[64 * 1024];
+        new Random(1).nextBytes(bytes);
+        Files.write(f, bytes);
+        assertRefused(f.toString(), "not a SQLite database");
+        assertThat(Files.readAllBytes(f)).as("source untouched").isEqualTo(bytes);
+    }
+
+    @Test
+    void textFileIsNotADatabase() throws Exception {
+        Path f = dir.resolve("notes.txt");
+        Files.writeString(f, "hello\nthis is not a database\n".repeat(500), StandardCharsets.UTF_8);
+        assertRefused(f.toString(), "not a SQLite database");
+    }
+
+    private void assertRefused(String databaseUrl, String messageFragment) throws Exception {
+        List<String> before = TestDb.files(backups.resolve("database"));
+        CliProcess.Result r = cli(databaseUrl).run("backup", "database");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).as(r.describe()).contains("archivist:").contains(messageFragment);
+        assertThat(r.stderr()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.stdout()).doesNotContain("created");
+        assertThat(TestDb.files(backups.resolve("database"))).as("nothing left behind, not even temporary files")
+                .isEqualTo(before);
+        assertThat(TestDb.files(backups.resolve(".archivist"))).allSatisfy(f -> assertThat(f).doesNotContain(".tmp-"));
+        assertThat(listJson()).as("catalog unchanged").isEqualTo(listBefore);
+    }
+
+    private String listJson() {
+        CliProcess.Result r = cli(dir.resolve("good.db").toString()).run("list", "--json");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        return r.stdout();
+    }
+
+    private CliProcess cli(String databaseUrl) {
+        return new CliProcess(dir).env("DATABASE_URL", databaseUrl).env("BACKUP_DIR", backups.toString())
+                .env("JSON_LOGS", "false");
+    }
+}

@@ -1,0 +1,104 @@
+package dev.archivist.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 2 acceptance: two concurrent {@code archivist backup database} processes never corrupt each other: the second
+ * waits (saying who holds the lock), or exits 3 after {@code BACKUP_LOCK_TIMEOUT_SECONDS} naming the holder; the
+ * catalog then holds only complete, verifiable backups.
+ */
+@Tag("system")
+class ConcurrentBackupProcessesTest {
+    @TempDir
+    Path dir;
+    Path backups;
+    Path db;
+
+    @BeforeEach
+    void bigDatabase() throws Exception {
+        db = TestDb.createBig(dir.resolve("big.db"), TestDb.Mode.WAL, 150);
+        backups = dir.resolve("backups");
+    }
+
+    private CliProcess cli() {
+        return new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("JSON_LOGS", "false");
+    }
+
+    @Test
+    void theSecondProcessWaitsForTheFirstAndBothSucceed() throws Exception {
+        CliProcess.Running first = cli().start("backup", "database");
+        awaitLockHeld();
+        CliProcess.Running second = cli().env("BACKUP_LOCK_TIMEOUT_SECONDS", "120").start("backup", "database");
+        CliProcess.Result a = first.await(Duration.ofMinutes(3));
+        CliProcess.Result b = second.await(Duration.ofMinutes(3));
+        assertThat(a.exitCode()).as(a.describe()).isZero();
+        assertThat(b.exitCode()).as(b.describe()).isZero();
+        assertThat(b.stderr()).as(b.describe()).contains("waiting").contains(Long.toString(first.pid()));
+        assertCatalogComplete(2);
+    }
+
+    @Test
+    void withTimeoutZeroTheSecondExits3NamingTheHolder() throws Exception {
+        holderBlocksSecond("0");
+    }
+
+    @Test
+    void withTimeoutOneTheSecondExits3NamingTheHolder() throws Exception {
+        holderBlocksSecond("1");
+    }
+
+    private void holderBlocksSecond(String timeout) throws Exception {
+        CliProcess.Running first = cli().start("backup", "database");
+        awaitLockHeld();
+        CliProcess.Result b = cli().env("BACKUP_LOCK_TIMEOUT_SECONDS", timeout).run("backup", "database");
+        boolean firstStillRunning = first.process().isAlive();
+        CliProcess.Result a = first.await(Duration.ofMinutes(3));
+        assertThat(a.exitCode()).as(a.describe()).isZero();
+        assertThat(firstStillRunning).as("precondition: the first still held the lock when the second gave up").isTrue();
+        assertThat(b.exitCode()).as(b.describe()).isEqualTo(3);
+        assertThat(b.stderr()).as(b.describe()).contains("lock").contains(Long.toString(first.pid()))
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertCatalogComplete(1);
+    }
+
+    private void awaitLockHeld() throws Exception {
+        Path holder = backups.resolve(".archivist").resolve("lock.holder");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(holder)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the first process never took the lock");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private void assertCatalogComplete(int expected) throws Exception {
+        CliProcess.Result list = cli().run("list", "--json");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        JsonNode all = new ObjectMapper().readTree(list.stdout());
+        assertThat(all).hasSize(expected);
+        for (JsonNode m : all) {
+            Path file = Path.of(m.path("backup_path").asText());
+            assertThat(file).exists();
+            assertThat(Files.size(file)).isEqualTo(m.path("file_size").asLong());
+            assertThat(TestDb.sha256(file)).as("checksum of " + file).isEqualTo(m.path("checksum").asText());
+            Path restored = TestDb.decompressWithStockTool(file, m.path("compression").asText(),
+                    dir.resolve(m.path("id").asText() + ".db"));
+            assertThat(TestDb.sqlite3(restored, "PRAGMA quick_check;").stdout().strip()).isEqualTo("ok");
+        }
+        assertThat(TestDb.files(backups.resolve("database"))).hasSize(2 * expected).noneMatch(f -> f.startsWith(".tmp-"));
+    }
+}

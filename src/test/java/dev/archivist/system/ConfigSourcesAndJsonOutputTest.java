@@ -1,0 +1,122 @@
+package dev.archivist.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archivist.config.ConfigKey;
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code config --json} shows where each value came from; {@code list/backup/stats --json} shapes. */
+@Tag("system")
+class ConfigSourcesAndJsonOutputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void configJsonShowsEachValuesSource() throws Exception {
+        Files.writeString(dir.resolve(".env"), "MAX_BACKUPS=5\nLOG_LEVEL=debug\nBACKUP_COMPRESSION=xz\n");
+        Path other = Files.writeString(dir.resolve("other.env"), "BACKUP_JITTER_SECONDS=7\n");
+        CliProcess cli = new CliProcess(dir).env("LOG_LEVEL", "WARN").env("BACKUP_DIR", dir.resolve("b").toString());
+
+        JsonNode vars = configJson(cli.run("config", "--json", "--set", "BACKUP_COMPRESSION=gz", "--backup-dir", dir.resolve("c").toString()));
+        assertThat(source(vars, "MAX_BACKUPS")).isEqualTo(".env");
+        assertThat(vars.path("MAX_BACKUPS").path("value").asText()).isEqualTo("5");
+        assertThat(source(vars, "LOG_LEVEL")).as("the environment wins over .env").isEqualTo("environment");
+        assertThat(vars.path("LOG_LEVEL").path("value").asText()).isEqualTo("WARN");
+        assertThat(source(vars, "BACKUP_COMPRESSION")).as("--set wins over .env").isEqualTo("flag");
+        assertThat(vars.path("BACKUP_COMPRESSION").path("value").asText()).isEqualTo("gz");
+        assertThat(source(vars, "BACKUP_DIR")).as("--backup-dir wins over the environment").isEqualTo("flag");
+        assertThat(source(vars, "STORAGE_PATH")).isEqualTo("default");
+        assertThat(vars.path("STORAGE_PATH").path("value").asText()).isEqualTo("./storage");
+        assertThat(source(vars, "BACKUP_JITTER_SECONDS")).isEqualTo("default");
+        for (ConfigKey k : ConfigKey.values()) {
+            assertThat(vars.has(k.name())).as("config --json lists " + k).isTrue();
+        }
+
+        JsonNode withFile = configJson(cli.run("config", "--json", "--env-file", other.toString()));
+        assertThat(source(withFile, "BACKUP_JITTER_SECONDS")).isEqualTo(".env");
+        assertThat(source(withFile, "MAX_BACKUPS")).as("./.env is not read when --env-file is given").isEqualTo("default");
+        assertThat(source(withFile, "BACKUP_DIR")).isEqualTo("environment");
+
+        CliProcess.Result text = cli.run("config");
+        assertThat(text.exitCode()).as(text.describe()).isZero();
+        assertThat(text.stdout()).containsPattern("MAX_BACKUPS\\s+=\\s+5\\s+\\(\\.env\\)")
+                .containsPattern("LOG_LEVEL\\s+=\\s+WARN\\s+\\(environment\\)")
+                .containsPattern("STORAGE_PATH\\s+=\\s+\\./storage\\s+\\(default\\)");
+    }
+
+    @Test
+    void jsonOutputsOfBackupListAndStats() throws Exception {
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 100, 100);
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", dir.resolve("b").toString())
+                .env("JSON_LOGS", "true");
+
+        CliProcess.Result emptyList = cli.run("list", "--json");
+        assertThat(emptyList.exitCode()).as(emptyList.describe()).isZero();
+        assertThat(JSON.readTree(emptyList.stdout()).isArray()).isTrue();
+        assertThat(JSON.readTree(emptyList.stdout())).isEmpty();
+
+        CliProcess.Result b1 = cli.run("backup", "database", "--json");
+        CliProcess.Result b2 = cli.run("backup", "database", "--json");
+        assertThat(b1.exitCode()).as(b1.describe()).isZero();
+        assertThat(b2.exitCode()).as(b2.describe()).isZero();
+        JsonNode m1 = JSON.readTree(b1.stdout());
+        JsonNode m2 = JSON.readTree(b2.stdout());
+        assertThat(m1.path("id").asText()).startsWith("db_backup_");
+        // logs are JSON lines on stderr, stdout is only the manifest
+        for (String line : b1.stderr().split("\n")) {
+            if (!line.isBlank()) {
+                assertThat(JSON.readTree(line).has("message")).as(line).isTrue();
+            }
+        }
+
+        CliProcess.Result list = cli.run("list", "--json");
+        JsonNode array = JSON.readTree(list.stdout());
+        assertThat(array.isArray()).isTrue();
+        assertThat(array).hasSize(2);
+        assertThat(array.get(0).path("id").asText()).as("newest first").isEqualTo(m2.path("id").asText());
+        assertThat(array.get(1).path("id").asText()).isEqualTo(m1.path("id").asText());
+        for (JsonNode m : array) {
+            for (String key : List.of("id", "type", "created_at", "backup_path", "file_size", "checksum")) {
+                assertThat(m.hasNonNull(key)).as(key + " in " + m).isTrue();
+            }
+        }
+        assertThat(array.get(1).path("checksum")).isEqualTo(m1.path("checksum"));
+        assertThat(JSON.readTree(cli.run("list", "--json", "--type", "storage").stdout())).isEmpty();
+        assertThat(JSON.readTree(cli.run("list", "--json", "--type", "database").stdout())).hasSize(2);
+
+        CliProcess.Result stats = cli.run("stats", "--json");
+        assertThat(stats.exitCode()).as(stats.describe()).isZero();
+        JsonNode s = JSON.readTree(stats.stdout());
+        assertThat(s.path("total_backups").asInt()).isEqualTo(2);
+        assertThat(s.path("total_size").asLong()).isEqualTo(m1.path("file_size").asLong() + m2.path("file_size").asLong());
+        JsonNode dbStats = s.path("types").path("database");
+        assertThat(dbStats.path("count").asInt()).isEqualTo(2);
+        assertThat(dbStats.path("newest_id").asText()).isEqualTo(m2.path("id").asText());
+        assertThat(dbStats.path("oldest_id").asText()).isEqualTo(m1.path("id").asText());
+        assertThat(dbStats.path("newest_age_seconds").asLong()).isBetween(0L, 600L);
+        assertThat(s.path("types").path("storage").path("count").asInt()).isZero();
+
+        CliProcess.Result human = cli.run("list");
+        assertThat(human.stdout()).contains(m1.path("id").asText()).contains(m2.path("id").asText());
+    }
+
+    private static JsonNode configJson(CliProcess.Result r) throws Exception {
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        return JSON.readTree(r.stdout()).path("variables");
+    }
+
+    private static String source(JsonNode vars, String key) {
+        return vars.path(key).path("source").asText();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.archivist.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 2 acceptance: a backup killed with SIGKILL mid-copy leaves no listed backup, and the next run removes its
+ * leftovers (SEED-SPEC defects 6 and 12).
+ */
+@Tag("system")
+class KilledBackupLeavesNoTraceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigkillAtRandomMomentsLeavesNoPartialBackupAndTheNextRunCleansUp() throws Exception {
+        Path db = TestDb.createBig(dir.resolve("big.db"), TestDb.Mode.WAL, 200);
+        Path backups = dir.resolve("backups");
+        Path dbDir = backups.resolve("database");
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("JSON_LOGS", "false");
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        int killedWithLeftovers = 0;
+        for (int round = 0; round < 3; round++) {
+            CliProcess.Running run = cli.start("backup", "database");
+            // Wait until the run has started writing (a temporary file exists), then kill at a random later moment.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (run.process().isAlive() && !hasTempFile(dbDir) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            int delay = random.nextInt(2500);
+            Thread.sleep(delay);
+            boolean wasAlive = run.process().isAlive();
+            run.kill9();
+            String context = "round " + round + ", seed " + seed + ", delay " + delay + " ms, killed while running: " + wasAlive;
+
+            if (wasAlive) {
+                assertThat(run.process().exitValue()).as(context).isEqualTo(137);
+                CliProcess.Result list = cli.run("list", "--json");
+                assertThat(list.exitCode()).as(list.describe()).isZero();
+                assertThat(new ObjectMapper().readTree(list.stdout())).as("no partial backup is listed; " + context).isEmpty();
+                assertThat(TestDb.files(dbDir)).as(context).noneMatch(f -> f.endsWith(".json") && !f.startsWith(".tmp-"));
+                if (TestDb.files(dbDir).stream().anyMatch(f -> f.startsWith(".tmp-"))) {
+                    killedWithLeftovers++;
+                }
+            } else {
+                // Finished before the kill: then it must be a complete backup; remove it to keep the next round clean.
+                CliProcess.Result list = cli.run("list", "--json");
+                JsonNode all = new ObjectMapper().readTree(list.stdout());
+                assertThat(all).as(context).hasSize(1);
+                for (String f : TestDb.files(dbDir)) {
+                    Files.delete(dbDir.resolve(f));
+                }
+            }
+        }
+        assertThat(killedWithLeftovers).as("at least one kill hit a run mid-copy (seed " + seed + ")").isPositive();
+
+        CliProcess.Result next = cli.run("backup", "database", "--json");
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        JsonNode m = new ObjectMapper().readTree(next.stdout());
+        String id = m.path("id").asText();
+        assertThat(TestDb.files(dbDir)).as("only the new backup remains; leftovers removed")
+                .containsExactlyInAnyOrder(Path.of(m.path("backup_path").asText()).getFileName().toString(), id + ".json");
+        assertThat(TestDb.files(backups.resolve(".archivist"))).noneMatch(f -> f.contains(".tmp-"));
+        assertThat(next.stderr()).contains("leftover");
+        assertThat(TestDb.sha256(Path.of(m.path("backup_path").asText()))).isEqualTo(m.path("checksum").asText());
+        CliProcess.Result list = cli.run("list", "--json");
+        assertThat(new ObjectMapper().readTree(list.stdout())).extracting(n -> n.path("id").asText()).containsExactly(id);
+    }
+
+    private static boolean hasTempFile(Path dbDir) throws java.io.IOException {
+        List<String> files = TestDb.files(dbDir);
+        return files.stream().anyMatch(f -> f.startsWith(".tmp-"));
+    }
+}

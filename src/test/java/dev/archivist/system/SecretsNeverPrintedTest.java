@@ -1,0 +1,88 @@
+package dev.archivist.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 2 acceptance: no secret placed in a configuration value or URL appears in any log line (JSON or readable, at
+ * DEBUG) or in {@code config} / {@code config --json} output (SEED-SPEC defect 11).
+ */
+@Tag("system")
+class SecretsNeverPrintedTest {
+    private static final String SECRET = "S3cretPW";
+
+    @TempDir
+    Path dir;
+    Path db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 50, 20);
+        // a .env in the working directory with secrets Archivist does not use, and one it does
+        Files.writeString(dir.resolve(".env"), String.join("\n",
+                "API_TOKEN=" + SECRET,
+                "DATABASE_PASSWORD=\"" + SECRET + "\"",
+                "SECRET_KEY=" + SECRET,
+                "DATABASE_URL=sqlite:///" + db + "?password=" + SECRET,
+                ""));
+    }
+
+    private CliProcess cli(String jsonLogs) {
+        return new CliProcess(dir).env("JSON_LOGS", jsonLogs).env("LOG_LEVEL", "DEBUG")
+                .env("BACKUP_DIR", dir.resolve("backups").toString())
+                .env("AWS_SECRET_ACCESS_KEY", SECRET).env("GITHUB_TOKEN", SECRET);
+    }
+
+    @ParameterizedTest(name = "JSON_LOGS={0}")
+    @ValueSource(strings = {"true", "false"})
+    void noSecretInLogsOrOutput(String jsonLogs) throws Exception {
+        List<CliProcess.Result> results = new ArrayList<>();
+        // A working backup whose URL carries a password parameter (the .env one), with its logs at DEBUG.
+        CliProcess.Result backup = cli(jsonLogs).run("backup", "database", "--json");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        assertThat(backup.stderr()).as("something was logged").isNotBlank();
+        results.add(backup);
+        results.add(cli(jsonLogs).run("list"));
+        results.add(cli(jsonLogs).run("list", "--json"));
+        results.add(cli(jsonLogs).run("stats", "--json"));
+        CliProcess.Result config = cli(jsonLogs).run("config");
+        CliProcess.Result configJson = cli(jsonLogs).run("config", "--json");
+        assertThat(config.exitCode()).as(config.describe()).isZero();
+        assertThat(configJson.exitCode()).as(configJson.describe()).isZero();
+        assertThat(config.stdout()).contains("DATABASE_URL").contains("password=***");
+        results.add(config);
+        results.add(configJson);
+
+        // Credentials in a URL of the wrong scheme: a configuration error that must not echo the password.
+        CliProcess.Result pg = cli(jsonLogs).env("DATABASE_URL", "postgres://admin:" + SECRET + "@db/x").run("config");
+        assertThat(pg.exitCode()).as(pg.describe()).isEqualTo(2);
+        assertThat(pg.stderr()).contains("only SQLite is supported").contains("admin:***@db");
+        results.add(pg);
+        results.add(cli(jsonLogs).env("DATABASE_URL", "postgres://admin:" + SECRET + "@db/x").run("backup", "database"));
+        results.add(cli(jsonLogs).run("--set", "DATABASE_URL=mysql://root:" + SECRET + "@h/db", "config", "--json"));
+        results.add(cli(jsonLogs).run("config", "--json", "--set", "DATABASE_URL=mysql://root:" + SECRET + "@h/db"));
+
+        // Secrets inside other values and inside an error message (a database path carrying token=...).
+        results.add(cli(jsonLogs).env("BACKUP_COMPRESSION", "token=" + SECRET).run("config"));
+        results.add(cli(jsonLogs).env("DATABASE_URL", dir.resolve("missing token=" + SECRET + ".db").toString())
+                .run("backup", "database"));
+        results.add(cli(jsonLogs).env("DATABASE_URL", "sqlite:////nonexistent/dir/app.db?password=" + SECRET)
+                .run("backup", "database"));
+
+        for (CliProcess.Result r : results) {
+            assertThat(r.stderr()).as(r.describe()).doesNotContain(SECRET);
+            assertThat(r.stdout()).as(r.describe()).doesNotContain(SECRET);
+        }
+    }
+}
