@@ -65,6 +65,7 @@ SQL
   echo "bench: generated in $(sub "$(now)" "$t0") s" >&2
 fi
 size=$(stat -c %s "$db")
+[ -n "${BENCH_GENERATE_ONLY:-}" ] && exit 0
 
 # --- 2. warm-up: build the jar / CDS archive if needed, and read the database once into the page cache -----------
 "$here/bin/archivist" --version >/dev/null

@@ -6,6 +6,8 @@ import dev.archivist.source.SkippedEntry;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -16,52 +18,60 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The prefetch stage of the archiver: a thread walks the tree and hands small files (under
- * {@code smallFileLimit}) to a pool that reads and hashes them into memory, while the tar writer takes the
- * entries in walk order. Memory is bounded by {@code maxBytesInFlight} (content plus a per-entry
- * allowance) and by a queue of at most {@value #MAX_ENTRIES} entries; large files are not read here.
+ * The prefetch stage of the archiver: a thread walks the tree and groups entries into batches (up to
+ * {@value #BATCH_ENTRIES} entries or {@value #BATCH_BYTES} bytes of small-file content); a pool reads and
+ * hashes the small files (under {@code smallFileLimit}) of each batch into memory while the tar writer takes
+ * the batches in walk order. Batching keeps thread hand-offs to a few hundred even for 100,000 files.
+ * Memory is bounded by {@code maxBytesInFlight} (content plus a per-entry allowance); large files are not
+ * read here.
  */
 final class ReadAhead implements AutoCloseable {
-    static final int MAX_ENTRIES = 8192;
-    private static final int ENTRY_COST = 512;
+    static final int BATCH_ENTRIES = 256;
+    static final int BATCH_BYTES = 1 << 20;
+    private static final int ENTRY_COST = 256;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    /** One walk result in order: an entry (with prefetched content for a small file), a skip, an error or the end. */
+    /** One walk result: an entry (with its content if it is a small file) or a skipped entry. */
     static final class Item {
         final WalkEntry entry;
         final SkippedEntry skipped;
-        final CompletableFuture<FileLoader.Loaded> loaded;
-        final Throwable error;
-        final int cost;
+        final boolean small;
+        FileLoader.Loaded loaded;
 
-        Item(WalkEntry entry, SkippedEntry skipped, CompletableFuture<FileLoader.Loaded> loaded, Throwable error,
-                int cost) {
+        Item(WalkEntry entry, SkippedEntry skipped, boolean small) {
             this.entry = entry;
             this.skipped = skipped;
-            this.loaded = loaded;
-            this.error = error;
-            this.cost = cost;
+            this.small = small;
         }
     }
 
-    private static final Item END = new Item(null, null, null, null, 0);
+    /** Consecutive items; {@code done} completes when its small files are loaded. */
+    static final class Batch {
+        final List<Item> items = new ArrayList<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        Throwable error;
+        int cost;
+        int smallBytes;
+        boolean end;
+    }
 
     private final DirectoryWalker walker;
     private final long smallFileLimit;
-    private final int budgetBytes;
     private final Semaphore budget;
-    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(MAX_ENTRIES);
+    private final BlockingQueue<Batch> queue;
     private final ExecutorService readers;
     private final Thread walkThread;
 
     ReadAhead(DirectoryWalker walker, int readerThreads, long maxBytesInFlight, long smallFileLimit) {
         this.walker = walker;
         this.smallFileLimit = smallFileLimit;
-        this.budgetBytes = (int) Math.min(Integer.MAX_VALUE, Math.max(maxBytesInFlight, smallFileLimit + ENTRY_COST));
-        this.budget = new Semaphore(budgetBytes);
+        long minimum = BATCH_BYTES + smallFileLimit + (long) BATCH_ENTRIES * ENTRY_COST;
+        this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.max(maxBytesInFlight, minimum)));
+        this.queue = new ArrayBlockingQueue<>(Math.max(4, (int) (maxBytesInFlight / BATCH_BYTES) + 2));
         int id = IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
-        this.readers = Executors.newFixedThreadPool(readerThreads, r -> daemon(r, "archive-read-" + id + "-" + n.incrementAndGet()));
+        this.readers = Executors.newFixedThreadPool(readerThreads,
+                r -> daemon(r, "archive-read-" + id + "-" + n.incrementAndGet()));
         this.walkThread = daemon(this::walk, "archive-walk-" + id);
     }
 
@@ -75,45 +85,26 @@ final class ReadAhead implements AutoCloseable {
         walkThread.start();
     }
 
-    /** The next item in walk order; null at the end. Throws the walk's failure. */
-    Item take() throws IOException {
-        Item item;
+    /** The next batch in walk order, its small files loaded; null at the end. Throws the walk's failure. */
+    List<Item> take() throws IOException {
+        Batch batch;
         try {
-            item = queue.take();
+            batch = queue.take();
+            batch.done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while archiving");
-        }
-        if (item == END) {
-            return null;
-        }
-        if (item.error != null) {
-            if (item.error instanceof IOException) {
-                throw new IOException(item.error.getMessage(), item.error);
-            }
-            throw new IOException("directory walk failed: " + item.error, item.error);
-        }
-        return item;
-    }
-
-    /** The prefetched content of a small file (waits for it), or null for other items. */
-    FileLoader.Loaded loaded(Item item) throws IOException {
-        if (item.loaded == null) {
-            return null;
-        }
-        try {
-            return item.loaded.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading " + item.entry.path());
         } catch (ExecutionException e) {
-            throw new IOException("cannot read " + item.entry.path() + ": " + e.getCause(), e.getCause());
+            throw new IOException("reading files ahead failed: " + e.getCause(), e.getCause());
         }
-    }
-
-    /** Returns an item's memory allowance once it has been written. */
-    void release(Item item) {
-        budget.release(item.cost);
+        if (batch.error != null) {
+            if (batch.error instanceof IOException) {
+                throw new IOException(batch.error.getMessage(), batch.error);
+            }
+            throw new IOException("directory walk failed: " + batch.error, batch.error);
+        }
+        budget.release(batch.cost);
+        return batch.end ? null : batch.items;
     }
 
     @Override
@@ -124,46 +115,86 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private void walk() {
+        Batch[] current = {new Batch()};
         try {
             walker.walk(new DirectoryWalker.Visitor() {
                 @Override
                 public void entry(WalkEntry e) throws IOException {
                     boolean small = e.type() == FileStat.Type.FILE && e.stat().size() < smallFileLimit;
-                    int cost = ENTRY_COST + (small ? (int) e.stat().size() : 0);
-                    acquire(cost);
-                    CompletableFuture<FileLoader.Loaded> f = small
-                            ? CompletableFuture.supplyAsync(() -> FileLoader.load(e), readers) : null;
-                    put(new Item(e, null, f, null, cost));
+                    Batch b = current[0];
+                    b.items.add(new Item(e, null, small));
+                    b.cost += ENTRY_COST;
+                    if (small) {
+                        b.smallBytes += (int) e.stat().size();
+                    }
+                    submitIfFull();
                 }
 
                 @Override
                 public void skipped(SkippedEntry s) throws IOException {
-                    put(new Item(null, s, null, null, 0));
+                    current[0].items.add(new Item(null, s, false));
+                    current[0].cost += ENTRY_COST;
+                    submitIfFull();
+                }
+
+                private void submitIfFull() throws InterruptedIOException {
+                    Batch b = current[0];
+                    if (b.items.size() >= BATCH_ENTRIES || b.smallBytes >= BATCH_BYTES) {
+                        current[0] = new Batch();
+                        submit(b);
+                    }
                 }
             });
-            put(END);
+            if (!current[0].items.isEmpty()) {
+                submit(current[0]);
+            }
+            Batch end = new Batch();
+            end.end = true;
+            end.done.complete(null);
+            put(end);
         } catch (InterruptedIOException e) {
             // closed by the consumer
         } catch (Throwable t) {
+            Batch failed = new Batch();
+            failed.error = t;
+            failed.done.complete(null);
             try {
-                put(new Item(null, null, null, t, 0));
+                put(failed);
             } catch (InterruptedIOException ignored) {
                 // closed by the consumer
             }
         }
     }
 
-    private void acquire(int cost) throws InterruptedIOException {
+    private void submit(Batch b) throws InterruptedIOException {
+        b.cost += b.smallBytes;
         try {
-            budget.acquire(cost);
+            budget.acquire(b.cost);
         } catch (InterruptedException e) {
             throw new InterruptedIOException("archive read-ahead stopped");
         }
+        if (b.items.stream().noneMatch(i -> i.small)) {
+            b.done.complete(null);
+        } else {
+            readers.execute(() -> {
+                try {
+                    for (Item i : b.items) {
+                        if (i.small) {
+                            i.loaded = FileLoader.load(i.entry);
+                        }
+                    }
+                    b.done.complete(null);
+                } catch (Throwable t) {
+                    b.done.completeExceptionally(t);
+                }
+            });
+        }
+        put(b);
     }
 
-    private void put(Item item) throws InterruptedIOException {
+    private void put(Batch b) throws InterruptedIOException {
         try {
-            queue.put(item);
+            queue.put(b);
         } catch (InterruptedException e) {
             throw new InterruptedIOException("archive read-ahead stopped");
         }

@@ -87,13 +87,15 @@ public final class StorageArchiver {
         } else {
             try (ReadAhead ahead = new ReadAhead(walker, readerThreads, maxBytesInFlight, smallFileLimit)) {
                 ahead.start();
-                for (ReadAhead.Item item = ahead.take(); item != null; item = ahead.take()) {
-                    if (item.skipped != null) {
-                        writer.skipped(item.skipped);
-                    } else {
-                        writer.write(item.entry, ahead.loaded(item));
+                for (List<ReadAhead.Item> batch = ahead.take(); batch != null; batch = ahead.take()) {
+                    for (ReadAhead.Item item : batch) {
+                        if (item.skipped != null) {
+                            writer.skipped(item.skipped);
+                        } else {
+                            writer.write(item.entry, item.loaded);
+                        }
+                        item.loaded = null; // let the content go as soon as it is written
                     }
-                    ahead.release(item);
                 }
             }
         }

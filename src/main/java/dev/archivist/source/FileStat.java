@@ -20,7 +20,7 @@ public record FileStat(int mode, long size, FileTime lastModified, int uid, int 
     public enum Type { DIRECTORY, FILE, SYMLINK, OTHER }
 
     private static final int S_IFMT = 0170000;
-    private static final boolean UNIX_VIEW = !Boolean.getBoolean("nounix") && FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+    private static final boolean UNIX_VIEW = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
     private static final String UNIX_ATTRS = "unix:mode,uid,gid,size,lastModifiedTime";
 
     /** Reads the attributes of {@code path} itself (a symlink is not followed). */

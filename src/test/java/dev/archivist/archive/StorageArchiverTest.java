@@ -162,6 +162,9 @@ class StorageArchiverTest {
         Run b = archive(root, tmp.resolve("b"), Compression.NONE, 1 << 30, 1L << 40,
                 new StorageArchiver(0, 0, StorageArchiver.SMALL_FILE_LIMIT), ProgressListener.NONE);
         assertThat(a.files().sha256Hex()).isEqualTo(b.files().sha256Hex());
+        Run tinyBudget = archive(root, tmp.resolve("c"), Compression.NONE, 1 << 30, 1L << 40,
+                new StorageArchiver(1, 0, 64 << 10), ProgressListener.NONE);
+        assertThat(tinyBudget.files().sha256Hex()).isEqualTo(a.files().sha256Hex());
     }
 
     @Test
