@@ -8,7 +8,9 @@ import dev.archivist.schedule.BackupScheduler;
 import dev.archivist.schedule.Job;
 import dev.archivist.schedule.Scheduler;
 import java.io.PrintWriter;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code archivist run}: the daemon, or {@code --once} for cron lines and systemd timers. */
 @Command(name = "run", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
@@ -42,19 +45,34 @@ public final class RunCommand implements Callable<Integer> {
         Settings settings = config.load();
         PrintWriter out = spec.commandLine().getOut();
         BackupScheduler scheduler = new BackupScheduler(settings);
-        if (once) {
-            boolean failed = false;
-            for (Job job : scheduler.core().jobs()) {
-                if (!job.enabled()) {
-                    continue;
-                }
-                Scheduler.RunOutcome o = scheduler.trigger(job.id().triggerName());
-                out.printf("%-17s %-8s %6d ms  %s%n", job.id().id(), o.outcome(), o.duration().toMillis(), o.message());
-                out.flush();
-                failed |= !o.succeeded();
+        return once ? runOnce(scheduler, out) : daemon(settings, scheduler, out);
+    }
+
+    private static int runOnce(BackupScheduler scheduler, PrintWriter out) {
+        boolean failed = false;
+        boolean any = false;
+        for (Job job : scheduler.core().jobs()) {
+            if (!job.enabled()) {
+                continue;
             }
-            return failed ? ExitCodes.FAILED : ExitCodes.OK;
+            any = true;
+            Scheduler.RunOutcome o = scheduler.trigger(job.id().triggerName());
+            out.printf("%-17s %-8s %6d ms  %s%n", job.id().id(), o.outcome(), o.duration().toMillis(), o.message());
+            out.flush();
+            failed |= !o.succeeded();
         }
+        if (!any) {
+            out.println("no job is enabled (BACKUP_*_ENABLED): nothing to run");
+            out.flush();
+        }
+        return failed ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    private int daemon(Settings settings, BackupScheduler scheduler, PrintWriter out) throws Exception {
+        // Handlers first: a signal from now on stops the daemon cleanly (exit 0) instead of killing the JVM (143/130).
+        CountDownLatch stop = new CountDownLatch(1);
+        handle("TERM", stop);
+        handle("INT", stop);
         Catalog catalog = new Catalog(settings.backupDir());
         catalog.ensureLayout();
         Path lockFile = catalog.stateDir().resolve("daemon.lock");
@@ -67,9 +85,6 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.LOCKED;
         }
         try (daemonLock) {
-            CountDownLatch stop = new CountDownLatch(1);
-            Signal.handle(new Signal("TERM"), s -> stop.countDown());
-            Signal.handle(new Signal("INT"), s -> stop.countDown());
             ScheduleView.text(out, scheduler.jobs(), settings.zone(), Instant.now(), 1);
             LOG.info("daemon started (pid {}) on {}", ProcessHandle.current().pid(), settings.backupDir());
             scheduler.start();
@@ -77,8 +92,36 @@ public final class RunCommand implements Callable<Integer> {
             LOG.info("shutdown requested: starting nothing new, waiting up to {} s for a running job",
                     settings.schedule().shutdownTimeout().toSeconds());
             boolean clean = scheduler.stop();
+            if (!clean) {
+                removeLeftovers(catalog);
+            }
             LOG.info("daemon stopped{}", clean ? "" : " (a running job was aborted)");
         }
         return ExitCodes.OK;
+    }
+
+    /** Installs a handler that releases {@code stop}; warns when the signal cannot be caught. */
+    private static void handle(String name, CountDownLatch stop) {
+        try {
+            SignalHandler old = Signal.handle(new Signal(name), s -> {
+                LOG.info("received SIG{}", name);
+                stop.countDown();
+            });
+            if (old == SignalHandler.SIG_IGN) {
+                // The JVM leaves a signal that the parent process ignored ignored (e.g. SIGINT of a background job).
+                LOG.warn("SIG{} is ignored by this process (inherited from its parent); stop the daemon with SIGTERM", name);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cannot handle SIG{} ({}); it will stop the JVM without waiting for a running job", name, e.getMessage());
+        }
+    }
+
+    /** After an aborted job: removes what it left behind, under the backup lock (best effort; the next run also does). */
+    private static void removeLeftovers(Catalog catalog) {
+        try (DirectoryLock lock = catalog.lock(Duration.ofSeconds(10), "archivist run (shutdown cleanup)", LOG::info)) {
+            catalog.removeLeftovers();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove the aborted job's leftovers now (the next run will): {}", e.getMessage());
+        }
     }
 }

@@ -50,7 +50,8 @@ final class ScheduleView {
                 }
             }
             if (j.last() != null) {
-                out.printf("      last fire %s: %s%s%n", j.last().lastFireTime(), j.last().lastOutcome(),
+                out.printf("      last fire %s%s: %s%s%n", j.last().lastFireTime(),
+                        j.last().trigger() == null ? "" : " (" + j.last().trigger() + ")", j.last().lastOutcome(),
                         j.last().lastMessage() == null ? "" : " - " + j.last().lastMessage());
             }
         }
@@ -73,6 +74,9 @@ final class ScheduleView {
             n.put("last_fire_time", j.last() == null ? null : j.last().lastFireTime());
             n.put("last_outcome", j.last() == null ? null : j.last().lastOutcome());
             n.put("last_message", j.last() == null ? null : j.last().lastMessage());
+            n.put("last_end_time", j.last() == null ? null : j.last().lastEndTime());
+            n.put("last_duration_ms", j.last() == null ? null : j.last().lastDurationMs());
+            n.put("last_trigger", j.last() == null ? null : j.last().trigger());
         }
         return array;
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutionException;
  * BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
  * scheduler.start();
  * scheduler.nextRunTimes();            // {database_backup=2026-11-29T02:00:00Z, ...}
- * scheduler.trigger("database");       // a manual run, waits for it
+ * scheduler.trigger("database");       // a manual run, waits for it; trigger("bogus") is an IllegalArgumentException
  * scheduler.stop();                    // waits for a running job like SIGTERM does
  * }</pre>
  */
@@ -95,15 +95,28 @@ public final class BackupScheduler implements AutoCloseable {
         stop();
     }
 
-    /** The jobs with their next fire times (null when disabled or not started). */
+    /** The jobs with their next fire times (null when disabled) and persisted last runs. */
     public List<JobInfo> jobs() {
         List<JobInfo> list = new ArrayList<>();
         Map<String, JobState> states = store.load();
+        Instant now = service.clock().instant();
         for (Job j : scheduler.jobs()) {
-            Instant next = j.enabled() ? j.cron().next(service.clock().instant(), settings.zone()) : null;
+            Instant next = null;
+            if (j.enabled()) {
+                Instant scheduled = scheduler.nextFire(j.id());
+                next = scheduled != null ? scheduled : nextAfter(j, now);
+            }
             list.add(new JobInfo(j.id().id(), j.id().displayName(), j.cron().expression(), j.enabled(), next, states.get(j.id().id())));
         }
         return list;
+    }
+
+    private Instant nextAfter(Job j, Instant now) {
+        try {
+            return j.cron().next(now, settings.zone());
+        } catch (IllegalStateException e) {
+            return null;
+        }
     }
 
     /** Next fire time per enabled job id (the original's {@code get_next_run_times()}). */
@@ -114,8 +127,13 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     /**
-     * Runs a job now ({@code database}, {@code storage}, {@code full} or {@code rotation}) and waits for it; never
-     * overlaps a scheduled run. An unknown type is an {@link IllegalArgumentException}.
+     * Runs a job now ({@code database}, {@code storage}, {@code full} or {@code rotation}; job ids are accepted too)
+     * and waits for it; never overlaps another run of this scheduler. Before {@link #start()} the job runs in the
+     * calling thread.
+     *
+     * @return the outcome ({@link Scheduler.RunOutcome#succeeded()} false when the job failed)
+     * @throws IllegalArgumentException for an unknown type
+     * @throws IllegalStateException    after {@link #stop()}
      */
     public Scheduler.RunOutcome trigger(String type) {
         JobId job = JobId.parse(type);
@@ -129,7 +147,7 @@ public final class BackupScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ArchivistException("interrupted while waiting for " + job.id());
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-            throw new ArchivistException(job.id() + " did not run: " + e.getMessage());
+            throw new ArchivistException(job.id() + " did not run: the scheduler was stopped");
         }
     }
 

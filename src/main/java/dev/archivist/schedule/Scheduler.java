@@ -1,10 +1,13 @@
 package dev.archivist.schedule;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,28 +16,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scheduling core, driven by an injected {@link Clock} and free of threads: {@link #tick()} turns due fire times
- * into queued runs, {@link #runNext()} runs one queued job. {@link SchedulerLoop} calls them from two threads in
- * production; tests call them directly with a settable clock, so no test sleeps for cron.
+ * into queued runs, {@link #runNext()} runs one queued job in the calling thread. {@link SchedulerLoop} calls them from
+ * two threads in production; tests call them directly with a settable clock ({@code clock := nextDue(); tick();
+ * runPending()}), so no test sleeps for cron.
  *
  * <p>Semantics (APScheduler's with {@code max_instances=1}, {@code coalesce=True} and one worker, plus systemd's
  * {@code Persistent=true}):
  * <ul>
- *   <li>several fire times passed at once coalesce into one run, for the latest of them;</li>
- *   <li>a fire time noticed later than the misfire grace is skipped and logged (the scheduler was stalled or the
- *       machine suspended); lateness is measured when the fire time is noticed, so a job that only waits in the queue
- *       behind another job still runs;</li>
+ *   <li>several fire times of a job passed at once coalesce into one run, for the latest of them; a fire time that
+ *       comes while a run of the same job is already queued joins that run;</li>
+ *   <li>a fire time noticed later than the misfire grace (measured from the fire time plus its jitter) is skipped and
+ *       logged: the scheduler was stalled, the machine suspended or the clock jumped;</li>
+ *   <li>lateness is measured when the fire time is <em>noticed</em>, not when its run starts: a job that waits in the
+ *       queue behind another job still runs, however long the other job takes. A fire time that passes while a job is
+ *       running counts as noticed on time even when nobody called {@link #tick()} during the run (the end of every
+ *       run notices what came due during it);</li>
  *   <li>a fire time that comes while the same job is running is skipped and logged (no overlap);</li>
- *   <li>jobs run one at a time, in the order they became due;</li>
- *   <li>on start, a job whose next fire time after its persisted last fire time has passed runs once (catch-up).</li>
+ *   <li>jobs run one at a time, in the order they became due (several due at once: database, storage, full,
+ *       rotation), whichever thread calls {@link #runNext()};</li>
+ *   <li>on {@link #start(boolean) start} with catch-up, an enabled job whose next fire time after its persisted last
+ *       fire time has passed runs once (however many fire times were missed), regardless of the grace; a scheduled
+ *       run that was aborted by a shutdown runs again;</li>
+ *   <li>after {@link #shutdown()} nothing new starts: queued runs are cancelled and ticks queue nothing.</li>
  * </ul>
+ * Each finished run's fire time, outcome, message, duration and trigger are persisted through the {@link StateStore}.
  */
 public final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
+    /** Outcomes. */
+    public static final String SUCCESS = "success";
+    public static final String FAILURE = "failure";
+    public static final String ABORTED = "aborted";
+    /** What started a run. */
+    public static final String SCHEDULE = "schedule";
+    public static final String CATCH_UP = "catch_up";
+    public static final String MANUAL = "manual";
 
     private final List<Job> jobs;
     private final ZoneId zone;
@@ -47,19 +70,32 @@ public final class Scheduler {
     private final Map<JobId, Instant> nextFire = new EnumMap<>(JobId.class);
     private final Map<JobId, Instant> nextDue = new EnumMap<>(JobId.class);
     private final Deque<Run> queue = new ArrayDeque<>();
+    /** Held for the whole of a run: one job at a time, whichever threads call {@link #runNext()}. */
+    private final ReentrantLock runLock = new ReentrantLock();
     private JobId running;
+    private Instant runningSince;
+    private boolean started;
+    private boolean shutdown;
 
-    /** A queued run: the job, the fire time it stands for, and who waits for its outcome. */
-    public record Run(JobId job, Instant fireTime, boolean manual, CompletableFuture<RunOutcome> outcome) {
-    }
-
-    /** How a run ended. */
-    public record RunOutcome(JobId job, Instant fireTime, String outcome, String message, Duration duration) {
-        public boolean succeeded() {
-            return "success".equals(outcome);
+    /** A queued run: the job, the fire time it stands for, what started it, and who waits for its outcome. */
+    public record Run(JobId job, Instant fireTime, String trigger, CompletableFuture<RunOutcome> outcome) {
+        public boolean manual() {
+            return MANUAL.equals(trigger);
         }
     }
 
+    /** How a run ended: {@code outcome} is {@code success}, {@code failure} or {@code aborted}. */
+    public record RunOutcome(JobId job, Instant fireTime, String trigger, String outcome, String message, Duration duration) {
+        public boolean succeeded() {
+            return SUCCESS.equals(outcome);
+        }
+    }
+
+    /**
+     * @param misfireGrace how late a fire time may be noticed and still run (BACKUP_MISFIRE_GRACE_SECONDS)
+     * @param jitter       a random delay in [0, jitter) added to each fire time (BACKUP_JITTER_SECONDS)
+     * @param seed         seeds the jitter
+     */
     public Scheduler(List<Job> jobs, ZoneId zone, Clock clock, Duration misfireGrace, Duration jitter,
                      JobRunner runner, StateStore store, long seed) {
         this.jobs = List.copyOf(jobs);
@@ -81,10 +117,16 @@ public final class Scheduler {
     }
 
     /**
-     * Computes the first fire times from now and, with {@code catchUp}, queues one run of each enabled job whose fire
-     * time passed since its persisted last fire time while the daemon was down.
+     * Computes the first fire times after now and, with {@code catchUp}, queues one run of each enabled job whose fire
+     * time passed since its persisted last fire time (while the daemon was down).
+     *
+     * @throws IllegalStateException when already started or shut down
      */
     public synchronized void start(boolean catchUp) {
+        if (started || shutdown) {
+            throw new IllegalStateException(shutdown ? "the scheduler was shut down" : "the scheduler is already started");
+        }
+        started = true;
         Instant now = clock.instant();
         Map<String, JobState> states = store.load();
         for (Job job : jobs) {
@@ -93,78 +135,133 @@ public final class Scheduler {
             }
             JobState state = states.get(job.id().id());
             if (catchUp && state != null && state.lastFireTime() != null) {
-                Instant last = Instant.parse(state.lastFireTime());
-                Instant missed = job.cron().next(last, zone);
-                if (missed != null && !missed.isAfter(now)) {
-                    Instant latest = latestFireAtOrBefore(job, missed, now);
-                    LOG.info("job {}: fire time {} passed while the daemon was down; catching up once", job.id().id(), latest);
-                    enqueue(new Run(job.id(), latest, false, new CompletableFuture<>()));
-                }
+                catchUp(job, state, now);
             }
             schedule(job, now);
+        }
+        notifyAll();
+    }
+
+    private void catchUp(Job job, JobState state, Instant now) {
+        Instant last;
+        try {
+            last = Instant.parse(state.lastFireTime());
+        } catch (DateTimeParseException e) {
+            LOG.warn("job {}: unreadable last fire time '{}' in the scheduler state; no catch-up", job.id().id(), state.lastFireTime());
+            return;
+        }
+        Instant missed = state.needsRerun() ? last : next(job, last);
+        if (missed == null || missed.isAfter(now)) {
+            return;
+        }
+        Instant latest = latestFireAtOrBefore(job, missed, now);
+        LOG.info("job {}: fire time {} passed while the daemon was down (last fire time {}{}); catching up once",
+                job.id().id(), latest, last, state.needsRerun() ? ", aborted" : "");
+        queue.addLast(new Run(job.id(), latest, CATCH_UP, new CompletableFuture<>()));
+    }
+
+    private Instant next(Job job, Instant after) {
+        try {
+            return job.cron().next(after, zone);
+        } catch (IllegalStateException e) { // an expression that never fires again
+            return null;
         }
     }
 
     private void schedule(Job job, Instant after) {
-        Instant fire = job.cron().next(after, zone);
+        Instant fire = next(job, after);
+        if (fire == null) {
+            LOG.warn("job {}: cron expression '{}' has no fire time after {}; not scheduled", job.id().id(),
+                    job.cron().expression(), after);
+            nextFire.remove(job.id());
+            nextDue.remove(job.id());
+            return;
+        }
         nextFire.put(job.id(), fire);
         long extra = jitter.isZero() ? 0 : (long) (random.nextDouble() * jitter.toMillis());
         nextDue.put(job.id(), fire.plusMillis(extra));
     }
 
+    /** The latest fire time in [first, now], given that {@code first} is a fire time at or before now. */
     private Instant latestFireAtOrBefore(Job job, Instant first, Instant now) {
         Instant latest = first;
-        Instant n = job.cron().next(first, zone);
+        Instant n = next(job, first);
         while (n != null && !n.isAfter(now)) {
             latest = n;
-            n = job.cron().next(n, zone);
+            n = next(job, n);
         }
         return latest;
     }
 
-    /** The earliest instant at which {@link #tick()} has something to do, or null when no job is enabled. */
+    /** The earliest instant at which {@link #tick()} has something to do, or null when no job is scheduled. */
     public synchronized Instant nextDue() {
         return nextDue.values().stream().min(Instant::compareTo).orElse(null);
     }
 
-    /** The next cron fire time of a job (before jitter), or null when disabled. */
+    /** The next cron fire time of a job (before jitter), or null when disabled or not started. */
     public synchronized Instant nextFire(JobId job) {
         return nextFire.get(job);
     }
 
+    /** The job running now, or null. */
+    public synchronized JobId running() {
+        return running;
+    }
+
     /** Notices fire times that have come and queues (or skips) their runs. */
     public synchronized void tick() {
-        Instant now = clock.instant();
+        notice(clock.instant(), null);
+    }
+
+    /**
+     * @param busySince when the run that just ended started (null for a plain tick): fire times at or after it came
+     *                  while the worker was busy and count as noticed on time
+     */
+    private void notice(Instant now, Instant busySince) {
+        if (shutdown) {
+            return;
+        }
+        boolean queued = false;
         for (Job job : jobs) {
             Instant due = nextDue.get(job.id());
             if (due == null || due.isAfter(now)) {
                 continue;
             }
-            Instant fire = latestFireAtOrBefore(job, nextFire.get(job.id()), now);
-            Instant fireDue = fire.equals(nextFire.get(job.id())) ? due : fire;
+            Instant first = nextFire.get(job.id());
+            Instant fire = latestFireAtOrBefore(job, first, now);
+            Instant fireDue = fire.equals(first) ? due : fire;
             Duration late = Duration.between(fireDue, now);
-            if (late.compareTo(grace) > 0) {
-                LOG.warn("job {}: fire time {} missed by {} s (misfire grace {} s); skipped", job.id().id(), fire,
+            boolean duringRun = busySince != null && !fireDue.isBefore(busySince);
+            if (!duringRun && late.compareTo(grace) > 0) {
+                LOG.warn("job {}: fire time {} noticed {} s late (misfire grace {} s); skipped", job.id().id(), fire,
                         late.toSeconds(), grace.toSeconds());
             } else if (job.id() == running) {
-                LOG.warn("job {}: fire time {} skipped: the previous run is still going", job.id().id(), fire);
-            } else if (queue.stream().anyMatch(r -> r.job() == job.id())) {
-                LOG.info("job {}: fire time {} coalesced with the queued run", job.id().id(), fire);
+                LOG.warn("job {}: fire time {} skipped: its previous run (since {}) is still going", job.id().id(), fire,
+                        runningSince);
+            } else if (queue.stream().anyMatch(r -> r.job() == job.id() && !r.manual())) {
+                LOG.info("job {}: fire time {} coalesced with the run already queued", job.id().id(), fire);
             } else {
-                enqueue(new Run(job.id(), fire, false, new CompletableFuture<>()));
+                queue.addLast(new Run(job.id(), fire, SCHEDULE, new CompletableFuture<>()));
+                queued = true;
             }
-            schedule(job, now.isAfter(fire) ? now : fire);
+            schedule(job, now);
+        }
+        if (queued) {
+            notifyAll();
         }
     }
 
-    private void enqueue(Run run) {
-        queue.addLast(run);
-    }
-
-    /** Queues a manual run now, returning its outcome's future. */
+    /**
+     * Queues a manual run now, returning its outcome's future.
+     *
+     * @throws IllegalStateException after {@link #shutdown()}
+     */
     public synchronized CompletableFuture<RunOutcome> trigger(JobId job) {
-        Run run = new Run(job, clock.instant(), true, new CompletableFuture<>());
-        enqueue(run);
+        if (shutdown) {
+            throw new IllegalStateException("the scheduler is stopped; " + job.id() + " not started");
+        }
+        Run run = new Run(job, clock.instant(), MANUAL, new CompletableFuture<>());
+        queue.addLast(run);
         notifyAll();
         return run.outcome();
     }
@@ -174,59 +271,123 @@ public final class Scheduler {
         return !queue.isEmpty();
     }
 
-    /** Removes queued runs (shutdown: start nothing new); their futures complete as cancelled. */
-    public synchronized void clearQueue() {
+    /** The queued runs, first to run first. */
+    public synchronized List<Run> pending() {
+        return List.copyOf(queue);
+    }
+
+    /** Starts nothing new from now on: queued runs are removed and their futures cancelled. A running job goes on. */
+    public synchronized void shutdown() {
+        shutdown = true;
         queue.forEach(r -> r.outcome().cancel(false));
         queue.clear();
+        notifyAll();
     }
 
-    private synchronized Run take() {
-        Run run = queue.pollFirst();
-        if (run != null) {
-            running = run.job();
+    public synchronized boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** Waits until a run is queued or the scheduler shuts down, at most {@code max}. */
+    public synchronized void awaitWork(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long left;
+        while (queue.isEmpty() && !shutdown && (left = deadline - System.nanoTime()) > 0) {
+            wait(Math.max(1, left / 1_000_000));
         }
-        return run;
     }
 
-    /** Runs the next queued job in the calling thread; returns its outcome or null when nothing was queued. */
+    /**
+     * Runs the next queued job in the calling thread (waiting while another thread runs one); returns its outcome, or
+     * null when nothing was queued. An interrupt of the calling thread during the run aborts it (outcome
+     * {@code aborted}); the interrupt status is kept for the caller.
+     */
     public RunOutcome runNext() {
-        Run run = take();
-        if (run == null) {
-            return null;
+        runLock.lock();
+        try {
+            Run run;
+            Instant since;
+            synchronized (this) {
+                run = shutdown ? null : queue.pollFirst();
+                if (run == null) {
+                    return null;
+                }
+                running = run.job();
+                runningSince = since = clock.instant();
+            }
+            return execute(run, since);
+        } finally {
+            runLock.unlock();
         }
+    }
+
+    private RunOutcome execute(Run run, Instant since) {
         long t0 = System.nanoTime();
         String outcome;
         String message;
+        boolean interruptedByException = false;
         try {
             message = runner.run(run.job());
-            outcome = "success";
-        } catch (InterruptedException e) {
-            outcome = "aborted";
-            message = "aborted by shutdown";
-        } catch (Exception e) {
-            outcome = Thread.currentThread().isInterrupted() ? "aborted" : "failure";
-            message = String.valueOf(e.getMessage());
+            outcome = SUCCESS;
+        } catch (Throwable e) { // loops never die: even an Error of a job (say a stack overflow) is that run's failure
+            boolean aborted = e instanceof InterruptedException || Thread.currentThread().isInterrupted() || causedByInterrupt(e);
+            outcome = aborted ? ABORTED : FAILURE;
+            message = aborted ? "aborted by shutdown (" + describe(e) + ")" : describe(e);
+            interruptedByException = e instanceof InterruptedException;
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        RunOutcome result = new RunOutcome(run.job(), run.fireTime(), outcome, message, took);
-        if (result.succeeded()) {
-            LOG.info("job {} ({}): success in {} ms: {}", run.job().id(), run.manual() ? "manual" : "fire time " + run.fireTime(), took.toMillis(), message);
-        } else {
-            LOG.error("job {} ({}): {} after {} ms: {}", run.job().id(), run.manual() ? "manual" : "fire time " + run.fireTime(), outcome, took.toMillis(), message);
-        }
+        // cleared so that the state can still be written; restored (also after an InterruptedException) at the end
+        boolean interrupted = Thread.interrupted() | interruptedByException;
         try {
-            store.save(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message, took.toMillis()));
-        } catch (IOException e) {
-            LOG.warn("cannot persist the state of job {}: {}", run.job().id(), e.getMessage());
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            RunOutcome result = new RunOutcome(run.job(), run.fireTime(), run.trigger(), outcome, message, took);
+            String what = run.manual() ? "manual run" : run.trigger().equals(CATCH_UP) ? "catch-up of fire time " + run.fireTime()
+                    : "fire time " + run.fireTime();
+            if (result.succeeded()) {
+                LOG.info("job {} ({}): success in {} ms: {}", run.job().id(), what, took.toMillis(), message);
+            } else {
+                LOG.error("job {} ({}): {} after {} ms: {}", run.job().id(), what, outcome, took.toMillis(), message);
+            }
+            try {
+                store.save(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
+                        took.toMillis(), run.trigger()));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot persist the state of job {}: {}", run.job().id(), e.toString());
+            }
+            synchronized (this) {
+                notice(clock.instant(), since); // what came due during the run, as the ticker would have seen it
+                running = null;
+                runningSince = null;
+            }
+            run.outcome().complete(result);
+            return result;
+        } finally {
+            synchronized (this) {
+                running = null;
+                runningSince = null;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        synchronized (this) {
-            running = null;
-        }
-        run.outcome().complete(result);
-        return result;
     }
 
-    /** Runs every queued job, one after another (tests and {@code run --once}). */
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException || t instanceof ClosedByInterruptException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** Runs every queued job, one after another, in the calling thread (tests, {@code run --once}, manual triggers). */
     public List<RunOutcome> runPending() {
         List<RunOutcome> outcomes = new ArrayList<>();
         RunOutcome o;

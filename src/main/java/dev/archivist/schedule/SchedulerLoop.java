@@ -17,15 +17,19 @@ public final class SchedulerLoop {
     private final Scheduler scheduler;
     private final Clock clock;
     private volatile boolean stopping;
-    private Thread ticker;
-    private Thread worker;
+    private volatile Thread ticker;
+    private volatile Thread worker;
 
     public SchedulerLoop(Scheduler scheduler, Clock clock) {
         this.scheduler = scheduler;
         this.clock = clock;
     }
 
+    /** Starts the two threads; once only. */
     public synchronized void start() {
+        if (ticker != null || stopping) {
+            throw new IllegalStateException("the scheduler loop was already started");
+        }
         ticker = new Thread(this::tickLoop, "archivist-scheduler");
         worker = new Thread(this::workLoop, "archivist-job");
         ticker.setDaemon(true);
@@ -34,6 +38,7 @@ public final class SchedulerLoop {
         worker.start();
     }
 
+    /** Whether the threads run jobs (started and not stopping). */
     public boolean isRunning() {
         return ticker != null && !stopping;
     }
@@ -49,7 +54,7 @@ public final class SchedulerLoop {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("scheduler tick failed (continuing): {}", e.toString());
             }
         }
@@ -59,35 +64,44 @@ public final class SchedulerLoop {
         while (!stopping) {
             try {
                 if (scheduler.runNext() == null) {
-                    Thread.sleep(100);
+                    scheduler.awaitWork(Duration.ofSeconds(1));
                 }
             } catch (InterruptedException e) {
                 if (stopping) {
                     return;
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("job runner failed (continuing): {}", e.toString());
+            }
+            if (Thread.interrupted() && stopping) { // an aborted run keeps the interrupt: the loop is being stopped
+                return;
             }
         }
     }
 
     /**
      * Starts nothing new, lets a running job finish for up to {@code timeout}, then interrupts it so it aborts and
-     * removes its partial files. Returns true when the job (if any) finished on its own.
+     * removes its partial files (waiting up to 30 s more for that). Returns true when no job had to be aborted.
      */
     public boolean stop(Duration timeout) {
         stopping = true;
-        scheduler.clearQueue();
-        if (ticker == null) {
+        scheduler.shutdown();
+        Thread t = ticker;
+        Thread w = worker;
+        if (t == null) {
             return true;
         }
-        ticker.interrupt();
+        t.interrupt();
         try {
-            worker.join(Math.max(1, timeout.toMillis()));
-            if (worker.isAlive()) {
-                LOG.warn("a job is still running after the shutdown timeout of {} s; aborting it", timeout.toSeconds());
-                worker.interrupt();
-                worker.join(30_000);
+            w.join(Math.max(1, timeout.toMillis()));
+            if (w.isAlive()) {
+                LOG.warn("a job ({}) is still running after the shutdown timeout of {} s; aborting it",
+                        scheduler.running() == null ? "?" : scheduler.running().id(), timeout.toSeconds());
+                w.interrupt();
+                w.join(30_000);
+                if (w.isAlive()) {
+                    LOG.error("the aborted job did not end within 30 s");
+                }
                 return false;
             }
             return true;

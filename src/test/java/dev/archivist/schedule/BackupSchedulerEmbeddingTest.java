@@ -1,0 +1,112 @@
+package dev.archivist.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.Settings;
+import dev.archivist.config.SettingsLoader;
+import dev.archivist.testing.TestDb;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 5, "The library face": the README's "Embedding" example, run as written (only the environment map differs:
+ * the test's own instead of {@code System.getenv()}); a second test keeps the README and this file in sync.
+ */
+class BackupSchedulerEmbeddingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theReadmeExampleWorksAsShown() throws Exception {
+        Path db = TestDb.create(dir.resolve("app_data.db"), TestDb.Mode.WAL, 200, 100);
+        Files.createDirectories(dir.resolve("storage"));
+        Map<String, String> env = Map.of("DATABASE_URL", "sqlite:///" + db, "STORAGE_PATH", dir.resolve("storage").toString(),
+                "BACKUP_DIR", dir.resolve("backups").toString(), "BACKUP_TIMEZONE", "Europe/Berlin");
+        Path envFileOfTheTest = dir.resolve(".env"); // stands for the README's Path.of(".env"); absent here
+
+        // ---- the README's example, line for line (envFileOfTheTest for Path.of(".env")) ----
+        Settings settings = SettingsLoader.load(env, envFileOfTheTest, false, Map.of());   // a missing .env is fine
+        BackupService service = new BackupService(settings);
+        Manifest backup = service.backupDatabase(true);
+
+        BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
+        scheduler.start();                                           // catches up a fire time missed while down
+        Map<String, Instant> next = scheduler.nextRunTimes();        // {database_backup=…, full_backup=…, backup_rotation=…}
+        List<BackupScheduler.JobInfo> jobs = scheduler.jobs();       // id, name, cron, enabled, next fire, last run
+        Scheduler.RunOutcome outcome = scheduler.trigger("database"); // database | storage | full | rotation; waits for it
+        boolean ok = outcome.succeeded();                            // false when the job failed; unknown type: IllegalArgumentException
+        // ---- (stop() below, after the checks that need a running scheduler) ----
+
+        assertThat(backup.type()).isEqualTo(BackupType.DATABASE);
+        assertThat(next).containsOnlyKeys("database_backup", "full_backup", "backup_rotation");
+        assertThat(next.values()).allSatisfy(t -> assertThat(t).isAfter(Instant.now()));
+        assertThat(next.get("database_backup").atZone(settings.zone()).getHour()).isEqualTo(2);
+        assertThat(jobs).extracting(BackupScheduler.JobInfo::id)
+                .containsExactly("database_backup", "storage_backup", "full_backup", "backup_rotation");
+        assertThat(ok).as(outcome.toString()).isTrue();
+        assertThat(outcome.job()).isEqualTo(JobId.DATABASE_BACKUP);
+        List<Manifest> backups = service.list(BackupType.DATABASE);
+        assertThat(backups).hasSize(2);
+        assertThat(outcome.message()).startsWith(backups.get(0).id());
+        assertThat(Files.isRegularFile(Path.of(backups.get(0).json().path("backup_path").asText()))).isTrue();
+        assertThat(service.verify(backups.get(0), true).clean()).isTrue();
+        assertThat(scheduler.jobs().get(0).last()).satisfies(last -> {
+            assertThat(last.lastOutcome()).isEqualTo("success");
+            assertThat(last.trigger()).isEqualTo("manual");
+        });
+
+        assertThatThrownBy(() -> scheduler.trigger("bogus")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bogus").hasMessageContaining("database, storage, full or rotation");
+        assertThat(scheduler.trigger("rotation").succeeded()).isTrue();
+
+        scheduler.stop();                                            // starts nothing new, waits for a running job like SIGTERM
+        assertThatThrownBy(() -> scheduler.trigger("database")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aFailingJobIsAnOutcomeNotAnException() throws Exception {
+        Map<String, String> env = Map.of("DATABASE_URL", "sqlite:///" + dir.resolve("missing.db"),
+                "STORAGE_PATH", dir.resolve("no-storage").toString(), "BACKUP_DIR", dir.resolve("backups").toString());
+        Settings settings = SettingsLoader.load(env, null, false, Map.of());
+        try (BackupScheduler scheduler = new BackupScheduler(settings)) {
+            Scheduler.RunOutcome outcome = scheduler.trigger("storage"); // before start(): runs in the calling thread
+            assertThat(outcome.succeeded()).isFalse();
+            assertThat(outcome.outcome()).isEqualTo("failure");
+            assertThat(outcome.message()).contains("no-storage");
+        }
+    }
+
+    @Test
+    void theReadmeShowsExactlyTheCodeThisTestRuns() throws Exception {
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        int section = readme.indexOf("## Embedding");
+        assertThat(section).isPositive();
+        int from = readme.indexOf("```java\n", section) + "```java\n".length();
+        String block = readme.substring(from, readme.indexOf("```", from));
+        String test = Files.readString(Path.of("src/test/java/dev/archivist/schedule/BackupSchedulerEmbeddingTest.java"),
+                StandardCharsets.UTF_8);
+        List<String> missing = new ArrayList<>();
+        for (String line : block.split("\n")) {
+            String code = line.strip();
+            if (code.isEmpty() || code.startsWith("Map<String, String> env = System.getenv()")) {
+                continue; // the environment map is the test's own
+            }
+            String expected = code.replace("Path.of(\".env\")", "envFileOfTheTest");
+            if (!test.contains(expected)) {
+                missing.add(code);
+            }
+        }
+        assertThat(missing).as("README Embedding lines not run by this test").isEmpty();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.archivist.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two daemon threads around the scheduler: they run a job when the (settable) clock reaches its fire time, and
+ * stop() waits for a running job up to the timeout, then interrupts it. Real threads, but no waiting for cron: the
+ * clock is set, and the test polls (bounded) for the threads to react.
+ */
+class SchedulerLoopTest {
+    @TempDir
+    Path dir;
+
+    final MutableClock clock = new MutableClock(Instant.parse("2024-05-06T01:59:00Z"));
+
+    Scheduler scheduler(JobRunner runner) {
+        return new Scheduler(List.of(new Job(JobId.DATABASE_BACKUP, CronExpression.parse("0 2 * * *"), true)),
+                ZoneOffset.UTC, clock, Duration.ofSeconds(300), Duration.ZERO, runner, new StateStore(dir), 1);
+    }
+
+    @Test
+    void theLoopRunsAJobWhenTheClockReachesItsFireTimeAndStopsCleanly() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        Scheduler s = scheduler(job -> {
+            ran.countDown();
+            return "ok";
+        });
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        assertThat(ran.await(300, TimeUnit.MILLISECONDS)).as("not yet due").isFalse();
+        clock.set(Instant.parse("2024-05-06T02:00:00Z"));
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        await(() -> new StateStore(dir).load().containsKey("database_backup"));
+        assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
+        assertThat(loop.isRunning()).isFalse();
+    }
+
+    @Test
+    void stopLetsARunningJobFinishWithinTheTimeout() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Scheduler s = scheduler(job -> {
+            started.countDown();
+            Thread.sleep(300);
+            return "finished";
+        });
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        s.trigger(JobId.DATABASE_BACKUP);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(loop.stop(Duration.ofSeconds(10))).as("finished on its own").isTrue();
+        assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).isEqualTo("success");
+    }
+
+    @Test
+    void stopAbortsAJobThatOutlivesTheTimeout() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Scheduler s = scheduler(job -> {
+            started.countDown();
+            Thread.sleep(60_000); // interrupted by stop()
+            return "never";
+        });
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        var outcome = s.trigger(JobId.DATABASE_BACKUP);
+        s.trigger(JobId.BACKUP_ROTATION);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
+        assertThat(loop.stop(Duration.ofMillis(200))).as("had to abort").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(outcome.get(5, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
+        assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup");
+        assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).isEqualTo("aborted");
+    }
+
+    @Test
+    void theWorkerSurvivesAJobThatThrows() throws Exception {
+        CountDownLatch second = new CountDownLatch(1);
+        Scheduler s = scheduler(job -> {
+            if (job == JobId.DATABASE_BACKUP) {
+                throw new StackOverflowError("simulated");
+            }
+            second.countDown();
+            return "ok";
+        });
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        s.trigger(JobId.DATABASE_BACKUP);
+        s.trigger(JobId.BACKUP_ROTATION);
+        assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
+    }
+
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}

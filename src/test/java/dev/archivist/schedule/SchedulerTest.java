@@ -1,0 +1,410 @@
+package dev.archivist.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scheduler's semantics with a settable clock (issue 5, "The scheduler"): misfire grace, coalescing, no overlap of
+ * a job with itself, one job at a time with a job delayed behind a long job still running, catch-up after downtime,
+ * jitter, shutdown, and a runner that fails.
+ */
+class SchedulerTest {
+    static final Instant T0 = Instant.parse("2024-05-06T00:00:00Z"); // a Monday
+    static final Duration GRACE = Duration.ofSeconds(300);
+
+    @TempDir
+    Path dir;
+
+    MutableClock clock = new MutableClock(T0);
+    RecordingRunner runner = new RecordingRunner(clock);
+
+    static Job job(JobId id, String cron) {
+        return new Job(id, CronExpression.parse(cron), true);
+    }
+
+    Scheduler scheduler(JobRunner r, Duration jitter, Job... jobs) {
+        return new Scheduler(List.of(jobs), ZoneOffset.UTC, clock, GRACE, jitter, r, new StateStore(dir), 42);
+    }
+
+    Scheduler scheduler(Job... jobs) {
+        return scheduler(runner, Duration.ZERO, jobs);
+    }
+
+    static Instant at(String hhmmss) {
+        return Instant.parse("2024-05-06T" + hhmmss + "Z");
+    }
+
+    // ---- misfire grace ------------------------------------------------------------------------------------------
+
+    @Test
+    void aFireTimeNoticedWithinTheGraceRuns() {
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(true);
+        clock.set(at("02:05:00")); // exactly the grace late
+        s.tick();
+        assertThat(s.runPending()).singleElement().satisfies(o -> {
+            assertThat(o.fireTime()).isEqualTo(at("02:00:00"));
+            assertThat(o.trigger()).isEqualTo(Scheduler.SCHEDULE);
+            assertThat(o.succeeded()).isTrue();
+        });
+        assertThat(s.nextFire(JobId.DATABASE_BACKUP)).isEqualTo(Instant.parse("2024-05-07T02:00:00Z"));
+    }
+
+    @Test
+    void aFireTimeNoticedLaterThanTheGraceIsSkippedAndTheNextOneIsScheduled() {
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(true);
+        clock.set(at("02:05:01")); // the clock jumped (suspend, stalled scheduler) past the grace
+        s.tick();
+        assertThat(s.hasPending()).isFalse();
+        assertThat(s.runPending()).isEmpty();
+        assertThat(runner.calls).isEmpty();
+        assertThat(s.nextFire(JobId.DATABASE_BACKUP)).isEqualTo(Instant.parse("2024-05-07T02:00:00Z"));
+        assertThat(new StateStore(dir).load()).as("a skipped fire time is not a run").isEmpty();
+    }
+
+    @Test
+    void withJitterTheGraceCountsFromTheJitteredTime() {
+        for (long lateBy : new long[] {300, 301}) {
+            clock.set(T0);
+            Scheduler s = scheduler(runner, Duration.ofSeconds(600), job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+            s.start(true);
+            Instant due = s.nextDue();
+            assertThat(due).isAfterOrEqualTo(at("02:00:00")).isBefore(at("02:10:00"));
+            clock.set(at("01:59:59"));
+            s.tick();
+            assertThat(s.hasPending()).isFalse();
+            clock.set(due.plusSeconds(lateBy));
+            s.tick();
+            assertThat(s.hasPending()).as("late by %d s after the jittered due time", lateBy).isEqualTo(lateBy <= 300);
+        }
+        assertThat(runner.calls).isEmpty();
+    }
+
+    @Test
+    void jitterDelaysEachFireTimeByLessThanTheJitter() {
+        Scheduler s = scheduler(runner, Duration.ofSeconds(60), job(JobId.DATABASE_BACKUP, "*/10 * * * *"));
+        s.start(true);
+        int jittered = 0;
+        for (int i = 0; i < 50; i++) {
+            Instant fire = s.nextFire(JobId.DATABASE_BACKUP);
+            Instant due = s.nextDue();
+            assertThat(Duration.between(fire, due)).isBetween(Duration.ZERO, Duration.ofSeconds(60));
+            jittered += due.equals(fire) ? 0 : 1;
+            clock.set(due);
+            s.tick();
+            assertThat(s.runPending()).singleElement().extracting(Scheduler.RunOutcome::fireTime).isEqualTo(fire);
+        }
+        assertThat(jittered).isGreaterThan(40);
+    }
+
+    // ---- coalescing ---------------------------------------------------------------------------------------------
+
+    @Test
+    void severalMissedFireTimesCoalesceIntoOneRunForTheLatest() {
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "*/10 * * * *"));
+        s.start(true);
+        clock.set(at("00:54:00")); // 00:10 … 00:50 all passed unnoticed; the latest is within the grace
+        s.tick();
+        assertThat(s.runPending()).singleElement().extracting(Scheduler.RunOutcome::fireTime).isEqualTo(at("00:50:00"));
+        assertThat(runner.calls).hasSize(1);
+        assertThat(new StateStore(dir).load().get("database_backup").lastFireTime()).isEqualTo("2024-05-06T00:50:00Z");
+        assertThat(s.nextFire(JobId.DATABASE_BACKUP)).isEqualTo(at("01:00:00"));
+    }
+
+    @Test
+    void aFireTimeWhileTheSameJobIsQueuedJoinsTheQueuedRun() {
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "*/10 * * * *"));
+        s.start(true);
+        clock.set(at("00:10:00"));
+        s.tick();
+        clock.set(at("00:20:00"));
+        s.tick();
+        assertThat(s.pending()).hasSize(1);
+        assertThat(s.runPending()).hasSize(1);
+    }
+
+    // ---- no overlap ---------------------------------------------------------------------------------------------
+
+    @Test
+    void fireTimesDuringTheJobsOwnRunAreSkipped() {
+        runner.takes(JobId.DATABASE_BACKUP, Duration.ofMinutes(35)); // longer than the 10-minute interval
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "*/10 * * * *"));
+        s.start(true);
+        drive(s, at("02:00:00"));
+        // 00:10-00:45 (00:20, 00:30, 00:40 skipped), 00:50-01:25 (01:00, 01:10, 01:20 skipped), 01:30-02:05
+        assertThat(runner.startsOf(JobId.DATABASE_BACKUP)).containsExactly(at("00:10:00"), at("00:50:00"), at("01:30:00"));
+        assertThat(runner.calls).allSatisfy(c -> assertThat(c.ended()).isAfter(c.started()));
+        for (int i = 1; i < runner.calls.size(); i++) {
+            assertThat(runner.calls.get(i).started()).as("never overlaps").isAfterOrEqualTo(runner.calls.get(i - 1).ended());
+        }
+    }
+
+    @Test
+    void fireTimesDuringTheJobsOwnRunAreSkippedAlsoWhenATickerTicksDuringTheRun() {
+        // As in the daemon: the ticker thread keeps ticking (here: every simulated minute) while the worker runs the job.
+        Scheduler[] holder = new Scheduler[1];
+        AtomicInteger runs = new AtomicInteger();
+        JobRunner ticking = job -> {
+            runs.incrementAndGet();
+            for (int minute = 0; minute < 35; minute++) {
+                clock.advance(Duration.ofMinutes(1));
+                holder[0].tick();
+                assertThat(holder[0].pending()).as("nothing queued for the running job").isEmpty();
+            }
+            return "ok";
+        };
+        Scheduler s = scheduler(ticking, Duration.ZERO, job(JobId.DATABASE_BACKUP, "*/10 * * * *"));
+        holder[0] = s;
+        s.start(true);
+        clock.set(at("00:10:00"));
+        s.tick();
+        assertThat(s.runPending()).hasSize(1);
+        assertThat(clock.instant()).isEqualTo(at("00:45:00"));
+        assertThat(s.nextFire(JobId.DATABASE_BACKUP)).isEqualTo(at("00:50:00"));
+        assertThat(runs).hasValue(1);
+    }
+
+    // ---- one at a time; delayed behind another job ---------------------------------------------------------------
+
+    @Test
+    void aJobDelayedBehindALongJobStillRunsEvenPastTheGrace() {
+        runner.takes(JobId.FULL_BACKUP, Duration.ofHours(2)); // far longer than the 5-minute grace
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 3 * * *"), job(JobId.FULL_BACKUP, "0 3 * * *"),
+                job(JobId.BACKUP_ROTATION, "30 3 * * *"));
+        s.start(true);
+        drive(s, at("06:00:00"));
+        assertThat(runner.order()).containsExactly(JobId.DATABASE_BACKUP, JobId.FULL_BACKUP, JobId.BACKUP_ROTATION);
+        assertThat(runner.startsOf(JobId.BACKUP_ROTATION)).as("due at 03:30 during the full backup; runs after it")
+                .containsExactly(at("05:00:00"));
+        assertThat(new StateStore(dir).load().get("backup_rotation").lastFireTime()).isEqualTo("2024-05-06T03:30:00Z");
+    }
+
+    @Test
+    void aJobDelayedBehindALongJobStillRunsWhenATickerQueuedIt() {
+        Scheduler[] holder = new Scheduler[1];
+        RecordingRunner inner = runner;
+        JobRunner ticking = job -> {
+            if (job == JobId.FULL_BACKUP) {
+                for (int minute = 0; minute < 120; minute++) {
+                    clock.advance(Duration.ofMinutes(1));
+                    holder[0].tick();
+                }
+            }
+            return inner.run(job);
+        };
+        Scheduler s = scheduler(ticking, Duration.ZERO, job(JobId.FULL_BACKUP, "0 3 * * *"), job(JobId.BACKUP_ROTATION, "30 3 * * *"));
+        holder[0] = s;
+        s.start(true);
+        drive(s, at("06:00:00"));
+        assertThat(runner.order()).containsExactly(JobId.FULL_BACKUP, JobId.BACKUP_ROTATION);
+    }
+
+    @Test
+    void jobsRunOneAtATimeEvenWhenSeveralThreadsCallRunNext() throws Exception {
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger maxConcurrent = new AtomicInteger();
+        JobRunner slow = job -> {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            Thread.sleep(20);
+            concurrent.decrementAndGet();
+            return "ok";
+        };
+        Scheduler s = scheduler(slow, Duration.ZERO, job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(false);
+        for (int i = 0; i < 12; i++) {
+            s.trigger(JobId.values()[i % 4]);
+        }
+        List<CompletableFuture<List<Scheduler.RunOutcome>>> workers = List.of(
+                CompletableFuture.supplyAsync(s::runPending), CompletableFuture.supplyAsync(s::runPending),
+                CompletableFuture.supplyAsync(s::runPending));
+        int total = 0;
+        for (var w : workers) {
+            total += w.get(30, TimeUnit.SECONDS).size();
+        }
+        assertThat(total).isEqualTo(12);
+        assertThat(maxConcurrent).hasValue(1);
+    }
+
+    // ---- catch-up after downtime ----------------------------------------------------------------------------------
+
+    @Test
+    void catchUpRunsAJobOnceWhenItsFireTimesPassedWhileDown() throws Exception {
+        Instant now = Instant.parse("2024-05-09T10:00:00Z");
+        clock.set(now);
+        new StateStore(dir).save(JobId.DATABASE_BACKUP, new JobState("2024-05-06T02:00:00Z", "2024-05-06T02:00:03Z",
+                "success", "db_backup_x", 3000L, Scheduler.SCHEDULE)); // three days ago
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"), job(JobId.BACKUP_ROTATION, "0 4 * * *"));
+        s.start(true);
+        assertThat(s.pending()).singleElement().satisfies(r -> {
+            assertThat(r.job()).isEqualTo(JobId.DATABASE_BACKUP);
+            assertThat(r.fireTime()).as("the latest missed fire time").isEqualTo(Instant.parse("2024-05-09T02:00:00Z"));
+            assertThat(r.trigger()).isEqualTo(Scheduler.CATCH_UP);
+        });
+        assertThat(s.runPending()).hasSize(1);
+        assertThat(runner.calls).as("one run, not three; rotation has no state and is not caught up").hasSize(1);
+        assertThat(s.nextFire(JobId.DATABASE_BACKUP)).isEqualTo(Instant.parse("2024-05-10T02:00:00Z"));
+        JobState state = new StateStore(dir).load().get("database_backup");
+        assertThat(state.lastFireTime()).isEqualTo("2024-05-09T02:00:00Z");
+        assertThat(state.lastOutcome()).isEqualTo("success");
+        assertThat(state.trigger()).isEqualTo("catch_up");
+
+        // A restart right after: nothing missed any more, so nothing runs.
+        Scheduler again = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        again.start(true);
+        assertThat(again.pending()).isEmpty();
+    }
+
+    @Test
+    void withoutCatchUpNothingRunsOnStart() throws Exception {
+        clock.set(Instant.parse("2024-05-09T10:00:00Z"));
+        new StateStore(dir).save(JobId.DATABASE_BACKUP, new JobState("2024-05-06T02:00:00Z", null, "success", null, 1L, null));
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(false);
+        assertThat(s.pending()).isEmpty();
+        assertThat(s.runPending()).isEmpty();
+        assertThat(runner.calls).isEmpty();
+    }
+
+    @Test
+    void catchUpSkipsJobsThatMissedNothingAndDisabledJobs() throws Exception {
+        clock.set(Instant.parse("2024-05-09T10:00:00Z"));
+        StateStore store = new StateStore(dir);
+        store.save(JobId.DATABASE_BACKUP, new JobState("2024-05-09T02:00:00Z", null, "failure", "disk full", 1L, "schedule"));
+        store.save(JobId.STORAGE_BACKUP, new JobState("2024-05-01T03:00:00Z", null, "success", null, 1L, "schedule"));
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"),
+                new Job(JobId.STORAGE_BACKUP, CronExpression.parse("0 3 * * 0"), false));
+        s.start(true);
+        assertThat(s.pending()).as("a failed run is not retried; a disabled job is not caught up").isEmpty();
+    }
+
+    @Test
+    void aScheduledRunAbortedByShutdownRunsAgainOnStartButAnAbortedManualRunDoesNot() throws Exception {
+        clock.set(Instant.parse("2024-05-09T02:30:00Z"));
+        StateStore store = new StateStore(dir);
+        store.save(JobId.DATABASE_BACKUP, new JobState("2024-05-09T02:00:00Z", null, "aborted", "aborted by shutdown", 1L, "schedule"));
+        store.save(JobId.BACKUP_ROTATION, new JobState("2024-05-09T02:10:00Z", null, "aborted", "aborted by shutdown", 1L, "manual"));
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"), job(JobId.BACKUP_ROTATION, "0 4 * * *"));
+        s.start(true);
+        assertThat(s.pending()).singleElement().satisfies(r -> {
+            assertThat(r.job()).isEqualTo(JobId.DATABASE_BACKUP);
+            assertThat(r.fireTime()).isEqualTo(Instant.parse("2024-05-09T02:00:00Z"));
+        });
+    }
+
+    @Test
+    void anInterruptedRunIsRecordedAsAbortedAndKeepsTheInterrupt() {
+        JobRunner interrupted = job -> {
+            throw new InterruptedException("stop");
+        };
+        Scheduler s = scheduler(interrupted, Duration.ZERO, job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(true);
+        clock.set(at("02:00:00"));
+        s.tick();
+        Scheduler.RunOutcome o = s.runNext();
+        assertThat(Thread.interrupted()).as("interrupt status kept for the caller (and cleared here)").isTrue();
+        assertThat(o.outcome()).isEqualTo("aborted");
+        assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).as("state written despite the interrupt")
+                .isEqualTo("aborted");
+    }
+
+    // ---- failures, manual runs, shutdown --------------------------------------------------------------------------
+
+    @Test
+    void aFailingJobIsRecordedAndTheNextJobStillRuns() {
+        runner.fails(JobId.DATABASE_BACKUP, new IllegalStateException("database locked"));
+        JobRunner withError = job -> {
+            if (job == JobId.FULL_BACKUP) {
+                throw new AssertionError("a bug");
+            }
+            return runner.run(job);
+        };
+        Scheduler s = scheduler(withError, Duration.ZERO, job(JobId.DATABASE_BACKUP, "0 2 * * *"),
+                job(JobId.FULL_BACKUP, "0 2 * * *"), job(JobId.BACKUP_ROTATION, "0 2 * * *"));
+        s.start(true);
+        clock.set(at("02:00:00"));
+        s.tick();
+        List<Scheduler.RunOutcome> outcomes = s.runPending();
+        assertThat(outcomes).extracting(Scheduler.RunOutcome::outcome).containsExactly("failure", "failure", "success");
+        assertThat(outcomes.get(0).message()).isEqualTo("database locked");
+        assertThat(outcomes.get(1).message()).contains("a bug");
+        assertThat(s.running()).isNull();
+        assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup", "full_backup", "backup_rotation");
+    }
+
+    @Test
+    void aManualTriggerRunsNowAndIsRecordedAsManual() throws Exception {
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(true);
+        clock.set(at("11:11:00"));
+        CompletableFuture<Scheduler.RunOutcome> f = s.trigger(JobId.STORAGE_BACKUP);
+        s.runPending();
+        assertThat(f.get().job()).isEqualTo(JobId.STORAGE_BACKUP);
+        assertThat(new StateStore(dir).load().get("storage_backup"))
+                .extracting(JobState::lastFireTime, JobState::trigger).containsExactly("2024-05-06T11:11:00Z", "manual");
+    }
+
+    @Test
+    void afterShutdownNothingNewStarts() {
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(true);
+        CompletableFuture<Scheduler.RunOutcome> queued = s.trigger(JobId.DATABASE_BACKUP);
+        s.shutdown();
+        assertThat(queued).isCancelled();
+        clock.set(at("02:00:00"));
+        s.tick();
+        assertThat(s.runPending()).isEmpty();
+        assertThatThrownBy(() -> s.trigger(JobId.DATABASE_BACKUP)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> s.start(true)).isInstanceOf(IllegalStateException.class);
+        assertThat(runner.calls).isEmpty();
+    }
+
+    @Test
+    void aRunningJobFinishesAfterShutdownIsRequested() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        JobRunner blocking = job -> {
+            started.countDown();
+            release.await();
+            return "done";
+        };
+        Scheduler s = scheduler(blocking, Duration.ZERO, job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(true);
+        s.trigger(JobId.DATABASE_BACKUP);
+        s.trigger(JobId.BACKUP_ROTATION);
+        CompletableFuture<Scheduler.RunOutcome> first = CompletableFuture.supplyAsync(s::runNext);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        s.shutdown();
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS).outcome()).isEqualTo("success");
+        assertThat(s.runPending()).as("the queued rotation was cancelled").isEmpty();
+    }
+
+    /** The test driver: clock := next due time (unless a long run already moved it past); tick; run what is due. */
+    private void drive(Scheduler s, Instant until) {
+        for (int i = 0; i < 100_000; i++) {
+            Instant due = s.nextDue();
+            if (due == null || due.isAfter(until)) {
+                return;
+            }
+            if (due.isAfter(clock.instant())) {
+                clock.set(due);
+            }
+            s.tick();
+            s.runPending();
+        }
+        throw new AssertionError("did not finish");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.archivist.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduler's persisted state: one JSON file in the backup directory's state folder, replaced atomically. */
+class StateStoreTest {
+    @TempDir
+    Path dir;
+
+    static JobState state(String fire, String outcome) {
+        return new JobState(fire, fire, outcome, "msg " + fire, 12L, Scheduler.SCHEDULE);
+    }
+
+    @Test
+    void savedStatesAreReadableByANewStoreAfterARestart() throws Exception {
+        new StateStore(dir).save(JobId.DATABASE_BACKUP, state("2024-05-06T02:00:00Z", "success"));
+        new StateStore(dir).save(JobId.BACKUP_ROTATION, state("2024-05-06T04:00:00Z", "failure"));
+        var loaded = new StateStore(dir).load();
+        assertThat(loaded).containsOnlyKeys("database_backup", "backup_rotation");
+        assertThat(loaded.get("database_backup")).isEqualTo(state("2024-05-06T02:00:00Z", "success"));
+        assertThat(loaded.get("backup_rotation").lastOutcome()).isEqualTo("failure");
+
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("scheduler-state.json").toFile());
+        assertThat(json.path("database_backup").path("last_fire_time").asText()).as("snake_case keys")
+                .isEqualTo("2024-05-06T02:00:00Z");
+        assertThat(json.path("database_backup").path("last_outcome").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void eachSaveReplacesTheFileByRenameNeverInPlace() throws Exception {
+        StateStore store = new StateStore(dir);
+        Path file = dir.resolve("scheduler-state.json");
+        store.save(JobId.DATABASE_BACKUP, state("2024-05-06T02:00:00Z", "success"));
+        Object inode = Files.getAttribute(file, "unix:ino");
+        store.save(JobId.DATABASE_BACKUP, state("2024-05-07T02:00:00Z", "success"));
+        assertThat(Files.getAttribute(file, "unix:ino")).as("a new file renamed over the old one (temp + rename)")
+                .isNotEqualTo(inode);
+        assertThat(Files.getPosixFilePermissions(file)).extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("scheduler-state.json");
+        }
+    }
+
+    @Test
+    void aReaderNeverSeesAHalfWrittenFile() throws Exception {
+        StateStore writer = new StateStore(dir);
+        writer.save(JobId.DATABASE_BACKUP, state("2024-01-01T02:00:00Z", "success"));
+        Path file = dir.resolve("scheduler-state.json");
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> {
+            List<String> bad = new java.util.ArrayList<>();
+            ObjectMapper mapper = new ObjectMapper();
+            while (!done.get()) {
+                try {
+                    String text = Files.readString(file, StandardCharsets.UTF_8);
+                    mapper.readTree(text).get("database_backup").get("last_fire_time").asText();
+                    reads.incrementAndGet();
+                } catch (Exception e) {
+                    bad.add(e.toString());
+                }
+            }
+            return bad;
+        });
+        for (int i = 0; i < 100; i++) {
+            writer.save(i % 2 == 0 ? JobId.FULL_BACKUP : JobId.DATABASE_BACKUP,
+                    state("2024-01-01T02:00:00Z".replace("01T", String.format("%02dT", 1 + i % 28)), "success"));
+        }
+        done.set(true);
+        assertThat(reader.get()).isEmpty();
+        assertThat(reads.get()).isPositive();
+    }
+
+    @Test
+    void aMissingOrUnreadableFileReadsAsNoStateAndUnknownFieldsAreIgnored() throws Exception {
+        assertThat(new StateStore(dir).load()).isEmpty();
+        Files.writeString(dir.resolve("scheduler-state.json"), "{not json");
+        assertThat(new StateStore(dir).load()).isEmpty();
+        Files.writeString(dir.resolve("scheduler-state.json"),
+                "{\"database_backup\":{\"last_fire_time\":\"2024-05-06T02:00:00Z\",\"last_outcome\":\"success\",\"added_later\":1}}");
+        assertThat(new StateStore(dir).load().get("database_backup").lastFireTime()).isEqualTo("2024-05-06T02:00:00Z");
+    }
+}
