@@ -85,12 +85,13 @@ final class Restore {
                 DatabaseRestorer.intoLive(temp, destination);
                 notes.add("copied into the live database with the SQLite backup API");
             } else {
+                deleteSidecars(temp); // the read-only check may leave empty -wal/-shm files beside it
                 Durable.rename(temp, destination);
                 notes.add("written as a new file");
             }
             return new RestoreResult(m.id(), "database", destination.toString(), safety, 1, m.json().path("size_uncompressed").asLong(), notes);
         } finally {
-            Files.deleteIfExists(temp);
+            deleteDatabaseFiles(temp);
         }
     }
 
@@ -125,13 +126,29 @@ final class Restore {
                 throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs from the index: "
                         + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
             }
+            StorageRestorer.applyIndexTimes(result, catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), staging);
             long files = result.entries().stream().filter(e -> "file".equals(e.type())).count();
             notes.add("extracted " + files + " files (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
             String safety = null;
             if (target == null) {
-                Path aside = StorageSwap.swap(destination, staging, m.id());
+                // recorded before the swap, so a folder moved aside by a swap that a crash interrupted is still known
+                // to rotation (which removes it once a newer storage backup exists)
+                Path planned = RestoreFiles.aside(destination, m.id());
+                boolean recorded = false;
+                if (Files.exists(destination) && !Files.exists(planned)) {
+                    BeforeRestoreRecords.record(catalog.stateDir(), planned, clock.instant());
+                    recorded = true;
+                }
+                Path aside;
+                try {
+                    aside = StorageSwap.swap(destination, staging, m.id());
+                } catch (IOException | RuntimeException e) {
+                    if (recorded && !Files.exists(planned)) {
+                        BeforeRestoreRecords.forget(catalog.stateDir(), planned);
+                    }
+                    throw e;
+                }
                 if (aside != null) {
-                    BeforeRestoreRecords.record(catalog.stateDir(), aside, clock.instant());
                     safety = aside.toString();
                     notes.add("previous storage folder kept as " + aside);
                 }
@@ -141,6 +158,18 @@ final class Restore {
             return new RestoreResult(m.id(), "storage", destination.toString(), safety, files, result.bytesWritten(), notes);
         } finally {
             Durable.deleteTree(staging);
+        }
+    }
+
+    /** Deletes a temporary database and the -wal, -shm and -journal files SQLite may have created beside it. */
+    private static void deleteDatabaseFiles(Path db) throws IOException {
+        deleteSidecars(db);
+        Files.deleteIfExists(db);
+    }
+
+    private static void deleteSidecars(Path db) throws IOException {
+        for (String suffix : List.of("-wal", "-shm", "-journal")) {
+            Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
         }
     }
 

@@ -203,10 +203,23 @@ public final class Catalog {
         }
         Path state = stateDir();
         if (Files.isDirectory(state)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(state, Durable.TEMP_PREFIX + "*")) {
-                for (Path f : files) {
-                    Durable.deleteTree(f);
-                    removed.add(f);
+            // The id counter and lock holder are written under the lock; scheduler state and verification records
+            // are also written without it, so only their temporary files old enough to be abandoned are removed.
+            java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                    java.time.Instant.now().minus(java.time.Duration.ofMinutes(10)));
+            for (Path folder : List.of(state, state.resolve("verified"), state.resolve("before-restore"))) {
+                if (!Files.isDirectory(folder)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, Durable.TEMP_PREFIX + "*")) {
+                    for (Path f : files) {
+                        boolean writtenWithoutLock = !folder.equals(state)
+                                || f.getFileName().toString().startsWith(Durable.TEMP_PREFIX + "scheduler-state");
+                        if (!writtenWithoutLock || Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
+                            Durable.deleteTree(f);
+                            removed.add(f);
+                        }
+                    }
                 }
             }
         }

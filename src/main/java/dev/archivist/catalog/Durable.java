@@ -21,9 +21,15 @@ public final class Durable {
     private Durable() {
     }
 
-    /** The temporary sibling used while writing {@code target}. */
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A temporary sibling for writing {@code target}: unique per process and call, so two writers of the same file
+     * (a daemon and a one-off command saving state) never share a temporary file.
+     */
     public static Path tempFor(Path target) {
-        return target.resolveSibling(TEMP_PREFIX + target.getFileName());
+        return target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + ProcessHandle.current().pid()
+                + "-" + COUNTER.incrementAndGet());
     }
 
     /** Atomically replaces {@code target} with {@code content}. */

@@ -68,6 +68,31 @@ public final class StorageRestorer {
         return problems;
     }
 
+    /**
+     * Gives every restored entry the millisecond modification time of the index when the archive only carried whole
+     * seconds (the tar stores seconds; the index milliseconds). Entries whose second differs from the index keep the
+     * archive's time. Runs after the tree was checked, so setting times changes no folder's content.
+     */
+    public static void applyIndexTimes(ExtractionResult result, Path indexFile, Path staging) throws IOException {
+        Map<String, ExtractedEntry> got = new HashMap<>();
+        for (ExtractedEntry e : result.entries()) {
+            got.put(strip(e.path()), e);
+        }
+        try (IndexReader reader = new IndexReader(indexFile)) {
+            while (reader.hasNext()) {
+                IndexEntry want = reader.next();
+                ExtractedEntry e = got.get(strip(want.path()));
+                if (e == null || e.mtimeMillis() == want.mtime()
+                        || Math.floorDiv(e.mtimeMillis(), 1000L) != Math.floorDiv(want.mtime(), 1000L)) {
+                    continue;
+                }
+                Path p = staging.resolve(strip(e.path()));
+                java.nio.file.Files.getFileAttributeView(p, java.nio.file.attribute.BasicFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.fromMillis(want.mtime()), null, null);
+            }
+        }
+    }
+
     private static String strip(String p) {
         return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }

@@ -63,11 +63,14 @@ public final class StorageSwap {
             return;
         }
         Path aside = Path.of(j.path("aside").asText());
+        Path staging = Path.of(j.path("staging").asText());
         if (!Files.exists(live) && Files.exists(aside)) {
             Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
             done.add("rolled back an interrupted restore of " + live + " (old folder moved back from " + aside + ")");
+        } else if (Files.exists(live) && Files.exists(staging)) {
+            done.add("an interrupted restore of " + live + " had not swapped yet; the live folder is unchanged");
         } else if (Files.exists(live)) {
-            done.add("an interrupted restore of " + live + " had completed its swap");
+            done.add("an interrupted restore of " + live + " had completed its swap (old folder kept as " + aside + ")");
         }
         Files.deleteIfExists(journal);
         Durable.fsyncDirectory(live.toAbsolutePath().getParent());

@@ -98,6 +98,22 @@ public final class Verifier {
         return ok;
     }
 
+    /** With a part missing the archive cannot be read through; still check each part that is there, one by one. */
+    private static void checkPresentParts(Manifest m, Path dir, List<Problem> problems, long[] counters) {
+        for (Manifest.Part p : m.parts()) {
+            Path file = dir.resolve(p.path());
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            try (CheckedParts in = new CheckedParts(dir, List.of(p), m.id(), problems)) {
+                in.drain();
+                counters[0] += in.total();
+            } catch (IOException e) {
+                problems.add(new Problem(m.id(), "part " + p.path(), "cannot read: " + e.getMessage()));
+            }
+        }
+    }
+
     private void checkWhole(Manifest m, CheckedParts in, List<Problem> problems) {
         String whole = in.wholeSha256();
         if (!whole.equals(m.checksum())) {
@@ -111,6 +127,7 @@ public final class Verifier {
     private void verifyDatabase(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
         Path dir = catalog.dir(BackupType.DATABASE);
         if (!partsPresent(m, dir, problems)) {
+            checkPresentParts(m, dir, problems, counters);
             return;
         }
         Compression codec = Compression.parseOrNull(m.compression());
@@ -150,6 +167,7 @@ public final class Verifier {
         Path dir = catalog.dir(BackupType.STORAGE);
         Map<String, IndexEntry> index = readIndex(m, dir, problems);
         if (!partsPresent(m, dir, problems)) {
+            checkPresentParts(m, dir, problems, counters);
             return;
         }
         Compression codec = Compression.parseOrNull(m.compression());
@@ -273,6 +291,9 @@ public final class Verifier {
     private static void deleteQuietly(Path p) {
         if (p != null) {
             try {
+                for (String suffix : List.of("-wal", "-shm", "-journal")) {
+                    Files.deleteIfExists(p.resolveSibling(p.getFileName() + suffix));
+                }
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {
                 // temp file in the system temp dir

@@ -1,0 +1,160 @@
+package dev.archivist.recovery;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupType;
+import dev.archivist.archive.Codecs;
+import dev.archivist.archive.IndexEntry;
+import dev.archivist.archive.IndexWriter;
+import dev.archivist.archive.WrittenFile;
+import dev.archivist.catalog.BackupIds;
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.Compression;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Forges a storage backup in a catalog from hand-made tar entries: compressed, written as parts, with a per-file index
+ * and a manifest whose every checksum (parts, whole archive, index, manifest_checksum) is correct. Only the content is
+ * hostile, so checksum checks pass and the restore's own defences are what is tested.
+ */
+final class ForgedBackup {
+    private final List<TarArchiveEntry> entries = new ArrayList<>();
+    private final List<byte[]> contents = new ArrayList<>();
+    private final List<IndexEntry> index = new ArrayList<>();
+
+    /** A harmless regular file (also listed in the index). */
+    ForgedBackup file(String name, String content) {
+        byte[] data = content.getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
+        e.setSize(data.length);
+        e.setMode(0100644);
+        entries.add(e);
+        contents.add(data);
+        index.add(new IndexEntry(name, IndexEntry.FILE, data.length, 1_700_000_000_000L, "0644", null, sha256(data)));
+        return this;
+    }
+
+    /** A file whose index entry claims other content (the archive and its index disagree). */
+    ForgedBackup fileIndexedAs(String name, String content, String indexed) {
+        file(name, content);
+        byte[] data = indexed.getBytes(StandardCharsets.UTF_8);
+        index.set(index.size() - 1, new IndexEntry(name, IndexEntry.FILE, data.length, 1_700_000_000_000L, "0644", null, sha256(data)));
+        return this;
+    }
+
+    ForgedBackup dir(String name) {
+        TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
+        e.setMode(040755);
+        entries.add(e);
+        contents.add(null);
+        index.add(new IndexEntry(name, IndexEntry.DIR, 0, 1_700_000_000_000L, "0755", null, null));
+        return this;
+    }
+
+    /** Any hand-made entry, listed in the index as a file of its content (whatever its tar type). */
+    ForgedBackup raw(TarArchiveEntry e, String content) {
+        byte[] data = content == null ? null : content.getBytes(StandardCharsets.UTF_8);
+        if (data != null) {
+            e.setSize(data.length);
+        }
+        entries.add(e);
+        contents.add(data);
+        String type = e.isSymbolicLink() ? IndexEntry.SYMLINK : e.isDirectory() ? IndexEntry.DIR : IndexEntry.FILE;
+        index.add(new IndexEntry(e.getName(), type, data == null ? 0 : data.length, 1_700_000_000_000L, "0644",
+                e.isSymbolicLink() || e.isLink() ? e.getLinkName() : null, data == null ? null : sha256(data)));
+        return this;
+    }
+
+    static TarArchiveEntry entry(String name, byte type) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type, true);
+        e.setMode(type == TarConstants.LF_DIR ? 040755 : 0100644);
+        return e;
+    }
+
+    static TarArchiveEntry link(String name, byte type, String target) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type, true);
+        e.setLinkName(target);
+        e.setMode(type == TarConstants.LF_SYMLINK ? 0120777 : 0100644);
+        return e;
+    }
+
+    /** The uncompressed tar. */
+    byte[] tar() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, "UTF-8")) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            for (int i = 0; i < entries.size(); i++) {
+                tar.putArchiveEntry(entries.get(i));
+                if (contents.get(i) != null) {
+                    tar.write(contents.get(i));
+                }
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Writes the backup into the catalog at {@code backupDir} (compressed with {@code codec}, in {@code parts} parts). */
+    Manifest writeTo(Path backupDir, Compression codec, int parts) throws IOException {
+        Catalog catalog = new Catalog(backupDir);
+        catalog.ensureLayout();
+        String id = BackupIds.next(BackupType.STORAGE, Clock.systemUTC(), catalog.stateDir());
+        Path dir = catalog.dir(BackupType.STORAGE);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (OutputStream c = Codecs.compressor(codec, codec.defaultLevel(), compressed)) {
+            c.write(tar());
+        }
+        byte[] archive = compressed.toByteArray();
+        String file = id + ".tar" + codec.extension();
+        List<Manifest.Part> written = new ArrayList<>();
+        int chunk = (archive.length + parts - 1) / parts;
+        for (int p = 0; p < parts; p++) {
+            int from = Math.min(archive.length, p * chunk);
+            int to = p == parts - 1 ? archive.length : Math.min(archive.length, from + chunk);
+            byte[] slice = java.util.Arrays.copyOfRange(archive, from, to);
+            String name = parts == 1 ? file : String.format("%s.part%03d", file, p + 1);
+            Files.write(dir.resolve(name), slice);
+            written.add(new Manifest.Part(name, slice.length, sha256(slice)));
+        }
+        IndexWriter iw = new IndexWriter(dir, IndexWriter.fileNameFor(id));
+        for (IndexEntry e : index) {
+            iw.add(e);
+        }
+        WrittenFile idx = iw.finish();
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        String now = java.time.Instant.now().toString();
+        m.put("id", id).put("type", "storage").put("timestamp", now).put("created_at", now)
+                .put("file", file).put("file_size", archive.length).put("checksum", sha256(archive))
+                .put("checksum_algorithm", "sha256");
+        m.set("parts", Manifest.partsNode(written));
+        m.put("split", parts > 1).put("part_count", parts);
+        m.putObject("index").put("path", idx.fileName()).put("size", idx.size()).put("sha256", idx.sha256Hex())
+                .put("entries", index.size()).put("format", "jsonl+gzip");
+        m.put("file_count", index.stream().filter(e -> IndexEntry.FILE.equals(e.type())).count());
+        m.put("compression", codec.wireName()).put("format", "pax");
+        return catalog.commit(m);
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

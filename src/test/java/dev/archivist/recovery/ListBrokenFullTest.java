@@ -1,0 +1,49 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SEED-SPEC defect 9: the CLI crashed listing a full backup with a missing part. */
+class ListBrokenFullTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void listAndStatsSurviveAFullBackupWithAMissingPartOrComponent() throws Exception {
+        Fixture f = new Fixture(dir).set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").database(20).storage(8, 2_200_000);
+        Manifest full = f.service().backupFull(false, null);
+        Manifest storage = f.service().find(full.component(BackupType.STORAGE).path("id").asText(), BackupType.STORAGE);
+        Files.delete(f.backups.resolve("storage").resolve(storage.parts().get(1).path()));
+
+        for (String[] args : new String[][] {{"list"}, {"list", "--json"}, {"list", "--type", "full"}, {"stats"}, {"stats", "--json"}}) {
+            Fixture.Run r = f.cli(args);
+            assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.describe()).isZero();
+            assertThat(r.stdout()).doesNotContain("None").doesNotContain("null null");
+        }
+        assertThat(f.cli("list").stdout()).contains(full.id());
+        Fixture.Run v = f.cli("verify", full.id());
+        assertThat(v.exitCode()).isEqualTo(1);
+        assertThat(v.stdout()).contains(storage.parts().get(1).path()).contains("missing");
+
+        // the component's manifest gone too: listed as BROKEN, still no crash
+        Files.delete(f.backups.resolve("storage").resolve(storage.id() + ".json"));
+        Fixture.Run list = f.cli("list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.stdout()).contains(full.id()).contains("BROKEN");
+        Fixture.Run json = f.cli("list", "--json");
+        assertThat(json.exitCode()).isZero();
+        JsonNode rows = Json.MAPPER.readTree(json.stdout());
+        assertThat(rows.toString()).contains(full.id());
+        Fixture.Run restore = f.cli("restore", "full", full.id(), "--yes");
+        assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
+        assertThat(restore.stderr()).contains(storage.id());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4 acceptance (SEED-SPEC defect 4: the database was overwritten under a running app): restoring a database
+ * while another process holds it open and reads it in a loop (WAL mode). The reader then sees the restored content and
+ * meets no error other than retried SQLITE_BUSY.
+ */
+@Tag("system")
+class LiveDatabaseRestoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReaderInAnotherProcessSeesTheRestoredContentWithoutErrors() throws Exception {
+        Fixture f = new Fixture(dir);
+        TestDb.createBig(f.db, TestDb.Mode.WAL, 40);
+        Manifest backup = f.service().backupDatabase(false);
+        String restoredState;
+        try (var c = TestDb.open(f.db); Statement st = c.createStatement()) {
+            try (var rs = st.executeQuery("SELECT count(*), (SELECT name FROM items WHERE id = 1), sum(length(payload)) FROM items")) {
+                rs.next();
+                restoredState = "rows=" + rs.getLong(1) + " first=" + rs.getString(2) + " bytes=" + rs.getLong(3);
+            }
+            st.execute("DELETE FROM items WHERE id % 2 = 0");
+            st.execute("UPDATE items SET name = 'changed after the backup' WHERE id = 1");
+        }
+
+        File out = dir.resolve("reader.out").toFile();
+        File err = dir.resolve("reader.err").toFile();
+        Path stop = dir.resolve("stop");
+        Process reader = f.process().startMain(LoopingReader.class, out, err, f.db.toString(), stop.toString());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Files.size(out.toPath()) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(Files.readString(out.toPath())).contains("first=changed after the backup");
+
+            CliProcess.Result r = f.process().run("restore", "database", backup.id(), "--yes");
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(out.toPath()).contains(restoredState) && reader.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Files.writeString(stop, "stop");
+            assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reader.destroyForcibly();
+        }
+        String lines = Files.readString(out.toPath());
+        assertThat(reader.exitValue()).as(lines + Files.readString(err.toPath())).isZero();
+        assertThat(lines).doesNotContain("ERROR").contains(restoredState).contains("done reads=");
+        // every state the reader saw was either the old or the restored one: never a torn mix
+        for (String line : lines.split("\n")) {
+            if (line.startsWith("rows=")) {
+                assertThat(line).matches(l -> l.equals(restoredState) || l.contains("first=changed after the backup"), line);
+            }
+        }
+        assertThat(TestDb.integrityCheck(f.db)).isEqualTo("ok");
+        assertThat(f.service().list(BackupType.DATABASE)).anyMatch(Manifest::preRestore);
+    }
+}

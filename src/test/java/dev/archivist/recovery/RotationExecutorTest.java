@@ -1,0 +1,213 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.RestoreResult;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rotation executor on real backups (the planner itself has table tests in {@code retention}): SEED-SPEC defect 7
+ * (MAX_BACKUPS from the environment ignored; components of kept full backups deleted) and defect 1 (parts counted as
+ * backups, parts of the only backup deleted).
+ */
+class RotationExecutorTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> ids(List<Manifest> ms) {
+        return ms.stream().map(Manifest::id).toList();
+    }
+
+    /** Every file of a backup (manifest, parts, index) exists, or none does. */
+    private static void assertFiles(Fixture f, Manifest m, boolean present) {
+        Path d = f.backups.resolve(m.type().folder());
+        List<String> files = new ArrayList<>(m.ownedFiles());
+        files.add(m.id() + ".json");
+        for (String name : files) {
+            assertThat(Files.exists(d.resolve(name))).as(m.id() + " " + name).isEqualTo(present);
+        }
+    }
+
+    @Test
+    void maxBackupsFromTheEnvironmentIsHonoured() throws Exception {
+        Fixture f = new Fixture(dir).database(20);
+        BackupService s = f.service();
+        for (int i = 0; i < 4; i++) {
+            s.backupDatabase(false);
+        }
+        List<Manifest> all = s.list(BackupType.DATABASE);
+        // a .env saying otherwise loses against the environment
+        Files.writeString(dir.resolve(".env"), "MAX_BACKUPS=3\n");
+        CliProcess.Result r = f.process().env("MAX_BACKUPS", "2").run("rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(ids(s.list(BackupType.DATABASE))).containsExactlyElementsOf(ids(all.subList(0, 2)));
+        assertFiles(f, all.get(2), false);
+        assertFiles(f, all.get(3), false);
+        assertThat(r.stdout()).contains("over MAX_BACKUPS=2");
+    }
+
+    @Test
+    void splitPartsAreNeverCountedAsBackupsAndGoTogether() throws Exception {
+        Fixture f = new Fixture(dir).set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").set("MAX_BACKUPS", "2")
+                .storage(3, 3_300_000);
+        BackupService s = f.service();
+        Manifest first = s.backupStorage(false, null);
+        Manifest second = s.backupStorage(false, null);
+        assertThat(first.parts()).hasSizeGreaterThanOrEqualTo(4);
+        s.rotate(false);
+        assertFiles(f, first, true);
+        assertFiles(f, second, true);
+        Manifest third = s.backupStorage(true, null); // rotates afterwards
+        assertFiles(f, first, false);
+        assertFiles(f, second, true);
+        assertFiles(f, third, true);
+        try (var files = Files.list(f.backups.resolve("storage"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(first.id()));
+        }
+        // MAX_BACKUPS=1 never deletes parts of the only backup
+        f.set("MAX_BACKUPS", "1");
+        f.service().rotate(false);
+        assertFiles(f, third, true);
+        Fixture.Run v = f.cli("verify", third.id());
+        assertThat(v.exitCode()).as(v.describe()).isZero();
+    }
+
+    @Test
+    void componentsOfKeptFullsStayAndComponentsOfRemovedFullsGo() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(50).storage(9, 10_000);
+        BackupService s = f.service();
+        Manifest oldFull = s.backupFull(false, null);
+        Manifest keptFull = s.backupFull(false, null);
+        Manifest oldDb = component(s, oldFull, BackupType.DATABASE);
+        Manifest oldStorage = component(s, oldFull, BackupType.STORAGE);
+        Manifest keptDb = component(s, keptFull, BackupType.DATABASE);
+        Manifest keptStorage = component(s, keptFull, BackupType.STORAGE);
+        Manifest newerDb = s.backupDatabase(false);
+        Manifest newerStorage = s.backupStorage(false, null);
+
+        s.rotate(false);
+        assertFiles(f, keptFull, true);
+        assertFiles(f, keptDb, true);
+        assertFiles(f, keptStorage, true);
+        assertFiles(f, newerDb, true);
+        assertFiles(f, newerStorage, true);
+        assertFiles(f, oldFull, false);
+        assertFiles(f, oldDb, false);
+        assertFiles(f, oldStorage, false);
+        Fixture.Run v = f.cli("verify", keptFull.id());
+        assertThat(v.exitCode()).as("the kept full backup is complete: " + v.describe()).isZero();
+        assertThat(f.cli("list").stdout()).doesNotContain("BROKEN");
+    }
+
+    private static Manifest component(BackupService s, Manifest full, BackupType t) {
+        return s.find(full.component(t).path("id").asText(), t);
+    }
+
+    @Test
+    void newestVerifiedAndNewestPreRestoreSurvive() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(30);
+        BackupService s = f.service();
+        Manifest verified = s.backupDatabase(false);
+        assertThat(f.cli("verify", verified.id()).exitCode()).isZero();
+        Manifest other = s.backupDatabase(false);
+        RestoreResult r = s.restoreDatabase(other.id(), null, true);
+        Manifest preRestore = s.find(r.safetyCopy(), BackupType.DATABASE);
+        Manifest newest = s.backupDatabase(false);
+        Manifest newest2 = s.backupDatabase(false);
+
+        Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
+        JsonNode plan = Json.MAPPER.readTree(dry.stdout());
+        assertThat(reasons(plan, verified.id())).contains("newest verified");
+        assertThat(reasons(plan, preRestore.id())).contains("newest pre_restore");
+
+        s.rotate(false);
+        assertThat(ids(s.list(BackupType.DATABASE))).containsExactlyInAnyOrder(newest2.id(), verified.id(), preRestore.id());
+        assertFiles(f, other, false);
+        assertFiles(f, newest, false);
+    }
+
+    private static String reasons(JsonNode plan, String id) {
+        for (JsonNode d : plan.path("decisions")) {
+            if (d.path("id").asText().equals(id)) {
+                return d.path("action").asText() + ": " + d.path("reasons").toString();
+            }
+        }
+        return "not listed";
+    }
+
+    @Test
+    void beforeRestoreFoldersGoOnceANewerStorageBackupExists() throws Exception {
+        Fixture f = new Fixture(dir).storage(4, 1000);
+        BackupService s = f.service();
+        Manifest b = s.backupStorage(false, null);
+        RestoreResult r = s.restoreStorage(b.id(), null, List.of(), true);
+        Path aside = Path.of(r.safetyCopy());
+        assertThat(aside).isDirectory();
+        s.rotate(false);
+        assertThat(aside).as("no newer storage backup yet").isDirectory();
+        s.backupStorage(false, null);
+        Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
+        assertThat(Json.MAPPER.readTree(dry.stdout()).path("removed_folders").toString()).contains(aside.getFileName().toString());
+        assertThat(aside).as("dry run removes nothing").isDirectory();
+        Fixture.Run real = f.cli("rotate");
+        assertThat(real.exitCode()).as(real.describe()).isZero();
+        assertThat(aside).doesNotExist();
+    }
+
+    @Test
+    void dryRunListsEveryBackupWithReasonsAndDeletesNothing() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(20).storage(2, 1000);
+        BackupService s = f.service();
+        s.backupFull(false, null);
+        s.backupDatabase(false);
+        s.backupDatabase(false);
+        s.backupStorage(false, null);
+        Files.writeString(f.backups.resolve("database/.tmp-leftover.db"), "partial");
+        Map<String, String> before = f.backupFiles();
+        Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        assertThat(f.backupFiles()).as("--dry-run deletes nothing").isEqualTo(before);
+        JsonNode plan = Json.MAPPER.readTree(dry.stdout());
+        assertThat(plan.path("dry_run").asBoolean()).isTrue();
+        List<String> listed = new ArrayList<>();
+        for (JsonNode d : plan.path("decisions")) {
+            listed.add(d.path("id").asText());
+            assertThat(d.path("action").asText()).isIn("keep", "remove");
+            assertThat(d.path("reasons")).as(d.toString()).isNotEmpty();
+        }
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(ids(s.list(null)));
+        assertThat(plan.path("decisions").toString()).contains("over MAX_BACKUPS=1").contains("referenced by full");
+        Fixture.Run text = f.cli("rotate", "--dry-run");
+        assertThat(text.stdout()).contains("dry run:").contains("remove").contains("keep");
+
+        Fixture.Run real = f.cli("rotate", "--json");
+        assertThat(real.exitCode()).as(real.describe()).isZero();
+        assertThat(Files.exists(f.backups.resolve("database/.tmp-leftover.db"))).as("incomplete leftovers removed").isFalse();
+        assertThat(Json.MAPPER.readTree(real.stdout()).path("removed")).isNotEmpty();
+    }
+
+    @Test
+    void backupRotatesAfterwardsUnlessNoRotate() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "2").database(20);
+        for (int i = 0; i < 3; i++) {
+            Fixture.Run r = f.cli("backup", "database", "--no-rotate");
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+        }
+        assertThat(f.service().list(BackupType.DATABASE)).hasSize(3);
+        Fixture.Run r = f.cli("backup", "database");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(f.service().list(BackupType.DATABASE)).hasSize(2);
+    }
+}

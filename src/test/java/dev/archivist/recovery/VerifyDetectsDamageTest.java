@@ -1,0 +1,250 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.archive.Codecs;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.Compression;
+import dev.archivist.testing.TestDb;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4 acceptance: verify detects every kind of damage, reports all problems of a backup together, exits 1 (0 when
+ * clean), records the result for list/stats, and never modifies a backup. SEED-SPEC defect 1: a split backup verifies
+ * clean, and damage in any of its parts is found.
+ */
+class VerifyDetectsDamageTest {
+    @TempDir
+    Path dir;
+
+    Fixture f;
+    Manifest storage;
+    Manifest database;
+    Manifest full;
+
+    @BeforeEach
+    void backups() throws Exception {
+        f = new Fixture(dir).set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").database(3000).storage(21, 2_400_000);
+        Fixture.Run r = f.cli("backup", "full", "--no-rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        BackupService s = f.service();
+        storage = s.list(BackupType.STORAGE).get(0);
+        database = s.list(BackupType.DATABASE).get(0);
+        full = s.list(BackupType.FULL).get(0);
+        assertThat(storage.parts()).hasSize(3);
+    }
+
+    private Path sdir() {
+        return f.backups.resolve("storage");
+    }
+
+    private List<JsonNode> problemsOf(String ref) throws Exception {
+        Map<String, String> before = f.backupFiles();
+        Fixture.Run r = f.cli("verify", ref, "--json");
+        assertThat(f.backupFiles()).as("verify never modifies a backup").isEqualTo(before);
+        JsonNode report = Json.MAPPER.readTree(r.stdout());
+        List<JsonNode> problems = new ArrayList<>();
+        report.path("problems").forEach(problems::add);
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(problems.isEmpty() ? 0 : 1);
+        assertThat(report.path("clean").asBoolean()).isEqualTo(problems.isEmpty());
+        return problems;
+    }
+
+    private static List<String> wheres(List<JsonNode> problems) {
+        return problems.stream().map(p -> p.path("where").asText() + ": " + p.path("what").asText()).toList();
+    }
+
+    @Test
+    void cleanBackupsVerifyCleanAndTheResultIsRecordedForListAndStats() throws Exception {
+        assertThat(problemsOf(storage.id())).isEmpty();
+        assertThat(problemsOf(database.id())).isEmpty();
+        assertThat(problemsOf(full.id())).isEmpty();
+        JsonNode list = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
+        for (JsonNode row : list) {
+            assertThat(row.path("last_verified").path("clean").asBoolean()).as(row.toString()).isTrue();
+            assertThat(row.path("last_verified").path("at").asText()).isNotEmpty();
+        }
+        JsonNode stats = Json.MAPPER.readTree(f.cli("stats", "--json").stdout());
+        assertThat(stats.path("types").path("storage").path("last_verified_clean").asBoolean()).isTrue();
+        assertThat(stats.path("types").path("storage").path("last_verified").asText()).isNotEmpty();
+        assertThat(f.cli("list").stdout()).contains("clean");
+    }
+
+    @Test
+    void oneFlippedByteInEachPartIsFound() throws Exception {
+        for (Manifest.Part p : storage.parts()) {
+            Path file = sdir().resolve(p.path());
+            byte[] original = Files.readAllBytes(file);
+            byte[] damaged = original.clone();
+            damaged[damaged.length / 2] ^= 0x01;
+            Files.write(file, damaged);
+            assertThat(wheres(problemsOf(storage.id()))).as(p.path())
+                    .anyMatch(w -> w.startsWith("part " + p.path() + ": SHA-256 mismatch"))
+                    .anyMatch(w -> w.startsWith("archive: whole-archive SHA-256"));
+            assertThat(wheres(problemsOf(full.id()))).as("the full backup reports its component's damage")
+                    .anyMatch(w -> w.startsWith("part " + p.path()));
+            Files.write(file, original);
+        }
+        assertThat(problemsOf(storage.id())).isEmpty();
+    }
+
+    @Test
+    void truncatedMissingAndExtraPartsAreFound() throws Exception {
+        Path second = sdir().resolve(storage.parts().get(1).path());
+        byte[] original = Files.readAllBytes(second);
+        try (var ch = java.nio.channels.FileChannel.open(second, StandardOpenOption.WRITE)) {
+            ch.truncate(original.length - 1000);
+        }
+        assertThat(wheres(problemsOf(storage.id()))).anyMatch(w -> w.startsWith("part " + second.getFileName() + ": size " + (original.length - 1000)));
+        Files.write(second, original);
+
+        Path third = sdir().resolve(storage.parts().get(2).path());
+        Path moved = Files.move(third, dir.resolve("aside"));
+        assertThat(wheres(problemsOf(storage.id()))).anyMatch(w -> w.equals("part " + third.getFileName() + ": missing"));
+        Files.move(moved, third);
+
+        Path extra = sdir().resolve(storage.json().path("file").asText() + ".part004");
+        Files.write(extra, new byte[100]);
+        assertThat(wheres(problemsOf(storage.id()))).anyMatch(w -> w.startsWith("part " + extra.getFileName() + ": extra"));
+        Files.delete(extra);
+        assertThat(problemsOf(storage.id())).isEmpty();
+    }
+
+    @Test
+    void editedManifestsAreFound() throws Exception {
+        Path manifest = sdir().resolve(storage.id() + ".json");
+        byte[] original = Files.readAllBytes(manifest);
+        for (String[] edit : new String[][] {{"created_at", "2020-01-01T00:00:00Z"}, {"file_count", "99999"}, {"compression", "gz"}}) {
+            ObjectNode json = (ObjectNode) Json.MAPPER.readTree(original);
+            if (edit[0].equals("file_count")) {
+                json.put(edit[0], Long.parseLong(edit[1]));
+            } else {
+                json.put(edit[0], edit[1]);
+            }
+            Files.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+            assertThat(wheres(problemsOf(storage.id()))).as(edit[0]).anyMatch(w -> w.startsWith("manifest: edited"));
+        }
+        // a removed manifest_checksum is a problem too
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(original);
+        json.remove(Manifest.SELF_CHECKSUM);
+        Files.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+        assertThat(wheres(problemsOf(storage.id()))).anyMatch(w -> w.startsWith("manifest: has no manifest_checksum"));
+        Files.write(manifest, original);
+        assertThat(problemsOf(storage.id())).isEmpty();
+    }
+
+    @Test
+    void aDamagedIndexIsFound() throws Exception {
+        Path index = sdir().resolve(storage.indexFile());
+        byte[] original = Files.readAllBytes(index);
+        byte[] damaged = original.clone();
+        damaged[damaged.length / 2] ^= 0x40;
+        Files.write(index, damaged);
+        assertThat(wheres(problemsOf(storage.id()))).anyMatch(w -> w.startsWith("index " + storage.indexFile() + ": SHA-256 mismatch"));
+        Files.delete(index);
+        assertThat(wheres(problemsOf(storage.id()))).anyMatch(w -> w.startsWith("index " + storage.indexFile() + ": missing"));
+        Files.write(index, original);
+    }
+
+    @Test
+    void corruptedDatabasePagesWithRecomputedChecksumsAreFoundOnlyByIntegrityCheck() throws Exception {
+        Path part = f.backups.resolve("database").resolve(database.parts().get(0).path());
+        Compression codec = Compression.parseOrNull(database.compression());
+        Path plain = dir.resolve("plain.db");
+        try (InputStream in = Codecs.decompressor(codec, Files.newInputStream(part))) {
+            Files.copy(in, plain);
+        }
+        TestDb.corruptMiddlePage(plain);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = Codecs.compressor(codec, codec.defaultLevel(), bytes)) {
+            Files.copy(plain, out);
+        }
+        byte[] stored = bytes.toByteArray();
+        Files.write(part, stored);
+        String sha = ForgedBackup.sha256(stored);
+        ObjectNode json = database.json().deepCopy();
+        json.put("checksum", sha).put("file_size", stored.length).put("size_compressed", stored.length);
+        ((ObjectNode) json.path("parts").get(0)).put("size", stored.length).put("sha256", sha);
+        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+        Files.write(f.backups.resolve("database").resolve(database.id() + ".json"), Json.MAPPER.writeValueAsBytes(json));
+
+        Fixture.Run quick = f.cli("verify", database.id(), "--quick");
+        assertThat(quick.exitCode()).as("checksums match, so the quick check passes: " + quick.describe()).isZero();
+        List<String> problems = wheres(problemsOf(database.id()));
+        assertThat(problems).isNotEmpty().allMatch(w -> w.startsWith("database file: integrity_check"), "only integrity_check");
+
+        // and a restore refuses it, live database untouched
+        List<String> rows = Fixture.rows(f.db);
+        Fixture.Run restore = f.cli("restore", "database", database.id(), "--yes");
+        assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
+        assertThat(restore.stderr()).contains("integrity_check");
+        assertThat(Fixture.rows(f.db)).isEqualTo(rows);
+    }
+
+    @Test
+    void severalProblemsAreAllReportedTogetherAndAllSummarises() throws Exception {
+        List<Manifest.Part> parts = storage.parts();
+        Path first = sdir().resolve(parts.get(0).path());
+        byte[] b = Files.readAllBytes(first);
+        b[10] ^= 0x10;
+        Files.write(first, b);
+        Files.delete(sdir().resolve(parts.get(2).path()));
+        Files.write(sdir().resolve(storage.json().path("file").asText() + ".part009"), new byte[] {1});
+        Path index = sdir().resolve(storage.indexFile());
+        byte[] idx = Files.readAllBytes(index);
+        idx[idx.length - 5] ^= 0x01;
+        Files.write(index, idx);
+        Path manifest = sdir().resolve(storage.id() + ".json");
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(manifest.toFile());
+        json.put("file_count", 1);
+        Files.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+
+        List<String> problems = wheres(problemsOf(storage.id()));
+        assertThat(problems)
+                .anyMatch(w -> w.startsWith("manifest: edited"))
+                .anyMatch(w -> w.startsWith("part " + parts.get(2).path() + ": missing"))
+                .anyMatch(w -> w.contains(".part009: extra"))
+                .anyMatch(w -> w.startsWith("index "))
+                .anyMatch(w -> w.startsWith("part " + parts.get(0).path() + ": SHA-256 mismatch"));
+
+        Fixture.Run text = f.cli("verify", storage.id());
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.stdout()).contains("FAILED").contains(parts.get(2).path()).contains(".part009");
+
+        Map<String, String> before = f.backupFiles();
+        Fixture.Run all = f.cli("verify", "--all", "--json");
+        assertThat(f.backupFiles()).isEqualTo(before);
+        assertThat(all.exitCode()).as(all.describe()).isEqualTo(1);
+        JsonNode summary = Json.MAPPER.readTree(all.stdout());
+        assertThat(summary.path("verified").asInt()).isEqualTo(3);
+        assertThat(summary.path("failed").asInt()).as("storage and the full backup containing it").isEqualTo(2);
+        assertThat(summary.path("clean").asInt()).isEqualTo(1);
+        Fixture.Run allText = f.cli("verify", "--all");
+        assertThat(allText.stdout()).contains("3 backup(s) verified: 1 clean, 2 with problems");
+
+        JsonNode list = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
+        for (JsonNode row : list) {
+            boolean clean = row.path("id").asText().equals(database.id());
+            assertThat(row.path("last_verified").path("clean").asBoolean()).as(row.toString()).isEqualTo(clean);
+        }
+        assertThat(f.cli("list").stdout()).contains("FAILED");
+        JsonNode stats = Json.MAPPER.readTree(f.cli("stats", "--json").stdout());
+        assertThat(stats.path("types").path("storage").path("last_verified_clean").asBoolean(true)).isFalse();
+    }
+}
