@@ -100,7 +100,10 @@ final class Restore {
      * only the files matching {@code globs}.
      */
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
-        check(m);
+        List<Problem> structure = new Verifier(catalog, clock).checkStructure(m);
+        if (!structure.isEmpty()) {
+            throw refused(m, structure);
+        }
         Path destination = target != null ? target.toAbsolutePath().normalize() : settings.storagePath();
         if (target != null && Files.exists(destination)) {
             throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
@@ -117,7 +120,11 @@ final class Restore {
         try {
             ExtractionResult result;
             try {
-                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include);
+                List<Problem> partProblems = new ArrayList<>();
+                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, partProblems);
+                if (!partProblems.isEmpty()) {
+                    throw refused(m, partProblems);
+                }
             } catch (UnsafeEntryException e) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + e.getMessage(), e);
             }

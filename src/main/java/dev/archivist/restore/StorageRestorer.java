@@ -6,7 +6,11 @@ import dev.archivist.archive.IndexEntry;
 import dev.archivist.archive.IndexReader;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Compression;
-import dev.archivist.verify.PartStreams;
+import dev.archivist.archive.PipelinedInputStream;
+import dev.archivist.verify.CheckedParts;
+import dev.archivist.verify.Problem;
+import dev.archivist.verify.Verifier;
+import org.apache.commons.io.input.CloseShieldInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,14 +26,42 @@ public final class StorageRestorer {
     private StorageRestorer() {
     }
 
-    /** Extracts the archive into {@code staging} (an existing empty folder), rejecting unsafe entries. */
-    public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include) throws IOException {
+    /**
+     * Extracts the archive into {@code staging} (an existing empty folder), rejecting unsafe entries. The parts are read,
+     * hashed and decompressed on a second thread while this one extracts; every part's size and SHA-256 and the whole
+     * archive's are checked before returning, and their problems land in {@code partProblems} (the caller refuses the
+     * restore when there are any). When extraction fails, the rest is still read so a damaged archive is reported as
+     * such rather than by whatever the damage made the tar reader say.
+     */
+    public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
+                                           List<Problem> partProblems) throws IOException {
         Compression codec = Compression.parseOrNull(m.compression());
         if (codec == null) {
             throw new ArchivistException("backup " + m.id() + ": unknown compression '" + m.compression() + "'");
         }
-        try (InputStream in = new BufferedInputStream(Codecs.decompressor(codec, PartStreams.open(dir, m.parts())), 1 << 16)) {
-            return new SafeExtractor().extract(in, staging, include);
+        try (CheckedParts raw = new CheckedParts(dir, m.parts(), m.id(), partProblems);
+             PipelinedInputStream tar = PipelinedInputStream.start("restore " + m.id(),
+                     () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)), raw::drain)) {
+            ExtractionResult result;
+            try {
+                result = new SafeExtractor().extract(new BufferedInputStream(tar, 1 << 16), staging, include);
+                tar.finish();
+            } catch (IOException e) {
+                try {
+                    tar.finish();
+                } catch (IOException ignored) {
+                    // the parts are drained below either way
+                }
+                raw.drain();
+                Verifier.checkWhole(m, raw, partProblems);
+                if (!partProblems.isEmpty()) {
+                    return null;
+                }
+                throw e;
+            }
+            raw.drain();
+            Verifier.checkWhole(m, raw, partProblems);
+            return result;
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
  * and hashing the whole archive; every mismatch becomes a {@link Problem}. One pass serves both the checksum check and
  * the deep read.
  */
-final class CheckedParts extends InputStream {
+public final class CheckedParts extends InputStream {
     private final Path dir;
     private final List<Manifest.Part> parts;
     private final String backupId;
@@ -27,7 +27,7 @@ final class CheckedParts extends InputStream {
     private int index = -1;
     private long total;
 
-    CheckedParts(Path dir, List<Manifest.Part> parts, String backupId, List<Problem> problems) {
+    public CheckedParts(Path dir, List<Manifest.Part> parts, String backupId, List<Problem> problems) {
         this.dir = dir;
         this.parts = parts;
         this.backupId = backupId;
@@ -84,18 +84,18 @@ final class CheckedParts extends InputStream {
     }
 
     /** Reads whatever the consumer left unread, so every part is fully checked. */
-    void drain() throws IOException {
+    public void drain() throws IOException {
         byte[] buf = new byte[1 << 20];
         while (read(buf, 0, buf.length) >= 0) {
             // checking as we go
         }
     }
 
-    String wholeSha256() {
+    public String wholeSha256() {
         return HexFormat.of().formatHex(whole.digest());
     }
 
-    long total() {
+    public long total() {
         return total;
     }
 

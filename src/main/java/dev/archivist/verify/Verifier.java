@@ -3,6 +3,8 @@ package dev.archivist.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.BackupType;
 import dev.archivist.archive.Codecs;
+import dev.archivist.archive.PipelinedInputStream;
+import org.apache.commons.io.input.CloseShieldInputStream;
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.archive.IndexReader;
 import dev.archivist.catalog.Catalog;
@@ -114,7 +116,38 @@ public final class Verifier {
         }
     }
 
-    private void checkWhole(Manifest m, CheckedParts in, List<Problem> problems) {
+    /**
+     * The checks that read no data: the manifest's own checksum, every part present with its recorded size, no extra
+     * part, and (storage) the per-file index's checksum. Restore runs these first and checks every part's SHA-256 while
+     * it extracts, before anything replaces live data.
+     */
+    public List<Problem> checkStructure(Manifest m) {
+        List<Problem> problems = new ArrayList<>();
+        checkSelf(m, problems);
+        if (m.type() == BackupType.FULL) {
+            return problems;
+        }
+        Path dir = catalog.dir(m.type());
+        if (partsPresent(m, dir, problems)) {
+            for (Manifest.Part p : m.parts()) {
+                try {
+                    long size = Files.size(dir.resolve(p.path()));
+                    if (size != p.size()) {
+                        problems.add(new Problem(m.id(), "part " + p.path(), "size " + size + " differs from manifest " + p.size()));
+                    }
+                } catch (IOException e) {
+                    problems.add(new Problem(m.id(), "part " + p.path(), "cannot read: " + e.getMessage()));
+                }
+            }
+        }
+        if (m.type() == BackupType.STORAGE) {
+            readIndex(m, dir, problems);
+        }
+        return problems;
+    }
+
+    /** Compares the whole-archive SHA-256 and size with the manifest, once {@code in} has been read to the end. */
+    public static void checkWhole(Manifest m, CheckedParts in, List<Problem> problems) {
         String whole = in.wholeSha256();
         if (!whole.equals(m.checksum())) {
             problems.add(new Problem(m.id(), "archive", "whole-archive SHA-256 differs from the manifest checksum"));
@@ -171,14 +204,27 @@ public final class Verifier {
             return;
         }
         Compression codec = Compression.parseOrNull(m.compression());
-        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), problems)) {
+        // Part problems are collected apart: the parts are read on the pipeline's thread while this one checks files.
+        List<Problem> partProblems = new ArrayList<>();
+        List<Problem> fileProblems = new ArrayList<>();
+        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), partProblems)) {
             if (deep && codec != null && index != null) {
-                counters[1] = readArchive(m, codec, in, index, problems);
+                try (PipelinedInputStream tar = PipelinedInputStream.start("verify " + m.id(),
+                        () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(in)), in::drain)) {
+                    counters[1] = readArchive(m, tar, index, fileProblems);
+                    tar.finish();
+                } catch (IOException e) {
+                    fileProblems.add(new Problem(m.id(), "archive", "cannot decompress: " + e.getMessage()));
+                }
             }
             in.drain();
+            problems.addAll(partProblems);
+            problems.addAll(fileProblems);
             checkWhole(m, in, problems);
             counters[0] = in.total();
         } catch (IOException e) {
+            problems.addAll(partProblems);
+            problems.addAll(fileProblems);
             problems.add(new Problem(m.id(), "archive", "cannot read: " + e.getMessage()));
         }
     }
@@ -214,13 +260,13 @@ public final class Verifier {
         }
     }
 
-    private long readArchive(Manifest m, Compression codec, InputStream in, Map<String, IndexEntry> index,
-                             List<Problem> problems) {
+    /** Reads the decompressed tar stream {@code tarStream}, checking every entry against the index. */
+    private long readArchive(Manifest m, InputStream tarStream, Map<String, IndexEntry> index, List<Problem> problems) {
         Set<String> seen = new HashSet<>();
         long files = 0;
         byte[] buf = new byte[1 << 20];
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new BufferedInputStream(Codecs.decompressor(codec, org.apache.commons.io.input.CloseShieldInputStream.wrap(in)), 1 << 16), "UTF-8")) {
+                new BufferedInputStream(tarStream, 1 << 16), "UTF-8")) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String path = e.getName();
