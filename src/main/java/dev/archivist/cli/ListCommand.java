@@ -54,11 +54,11 @@ public final class ListCommand implements Callable<Integer> {
         if (rows.isEmpty()) {
             out.println("no backups in " + catalog.root());
         }
-        out.printf("%-34s %-9s %-20s %10s  %s%n", "ID", "TYPE", "CREATED (UTC)", "SIZE", "VERIFIED");
+        out.printf("%-36s %-9s %-20s %10s  %s%n", "ID", "TYPE", "CREATED (UTC)", "SIZE", "VERIFIED");
         for (ObjectNode r : rows) {
             JsonNode v = r.path("last_verified");
             String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ") + v.path("at").asText().replace('T', ' ').substring(0, 19) : "never";
-            out.printf("%-34s %-9s %-20s %10s  %s%s%n", r.path("id").asText(), r.path("type").asText()
+            out.printf("%-36s %-9s %-20s %10s  %s%s%n", r.path("id").asText(), r.path("type").asText()
                             + (r.path("pre_restore").asBoolean() ? "*" : ""),
                     r.path("created_at").asText().replace('T', ' ').substring(0, 19),
                     Output.size(r.path("total_size").asLong()), verified, fullNote(r));

@@ -57,7 +57,7 @@ public final class RotateCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         for (Decision d : result.decisions()) {
-            out.printf("%-7s %-34s %s%n", d.keep() ? "keep" : "remove", d.backup().id(), String.join("; ", d.reasons()));
+            out.printf("%-7s %-36s %s%n", d.keep() ? "keep" : "remove", d.backup().id(), String.join("; ", d.reasons()));
         }
         for (String f : result.removedFolders()) {
             out.printf("%-7s %s%n", "remove", f + " (a newer storage backup exists)");
