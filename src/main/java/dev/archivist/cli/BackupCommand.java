@@ -15,7 +15,20 @@ import picocli.CommandLine.Spec;
 
 /** {@code archivist backup database|storage|full}: takes one backup now. */
 @Command(name = "backup", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
-        description = "Take a backup now: database, storage or full (both as one generation).")
+        description = {"Take a backup now: database, storage or full (both as one generation).",
+                "",
+                "storage: a PAX tar of STORAGE_PATH (paths relative to it, symlinks stored as links, never followed),"
+                        + " compressed with BACKUP_COMPRESSION, split into parts when larger than BACKUP_MAX_SIZE_MB,"
+                        + " with a per-file index; BACKUP_STORAGE_EXCLUDE globs are left out. Entries that cannot be"
+                        + " stored do not fail the backup: files that cannot be read (permission denied), folders that"
+                        + " cannot be listed, files deleted before they were read, sockets, FIFOs and devices are"
+                        + " skipped and listed in the manifest's 'skipped' with the reason; files that changed while"
+                        + " being read are stored as read and listed in 'changed' (the backup stays valid).",
+                "full: a database backup, then a storage backup, each an ordinary backup; the full manifest is"
+                        + " written only when both succeeded. If one part fails the command exits 1 naming the part;"
+                        + " the part that succeeded stays as an ordinary backup.",
+                "Progress (bytes, files, rate) is shown on stderr when stdout and stderr are terminals, never with"
+                        + " --json."})
 public final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -57,10 +57,10 @@ public final class ListCommand implements Callable<Integer> {
         out.printf("%-36s %-9s %-20s %10s  %s%n", "ID", "TYPE", "CREATED (UTC)", "SIZE", "VERIFIED");
         for (ObjectNode r : rows) {
             JsonNode v = r.path("last_verified");
-            String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ") + v.path("at").asText().replace('T', ' ').substring(0, 19) : "never";
+            String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ") + shortTime(v.path("at").asText()) : "never";
             out.printf("%-36s %-9s %-20s %10s  %s%s%n", r.path("id").asText(), r.path("type").asText()
                             + (r.path("pre_restore").asBoolean() ? "*" : ""),
-                    r.path("created_at").asText().replace('T', ' ').substring(0, 19),
+                    shortTime(r.path("created_at").asText()),
                     Output.size(r.path("total_size").asLong()), verified, fullNote(r));
         }
         if (rows.stream().anyMatch(r -> r.path("pre_restore").asBoolean())) {
@@ -68,6 +68,12 @@ public final class ListCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** "2026-11-28 01:02:03" from an ISO instant; whatever is there (never an exception) for a hand-edited value. */
+    static String shortTime(String iso) {
+        String t = iso.replace('T', ' ');
+        return t.length() >= 19 ? t.substring(0, 19) : t;
     }
 
     private static String fullNote(ObjectNode r) {

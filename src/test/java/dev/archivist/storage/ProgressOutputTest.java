@@ -1,0 +1,95 @@
+package dev.archivist.storage;
+
+import static dev.archivist.storage.StorageFixtures.JSON;
+import static dev.archivist.storage.StorageFixtures.q;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 3, progress: a storage backup long enough to report progress shows it (bytes, files, rate) on a terminal, and
+ * never when stdout or stderr is not a terminal or with {@code --json}, whose stdout stays pure JSON. The terminal is
+ * a pseudo-terminal from util-linux {@code script}.
+ */
+@Tag("system")
+class ProgressOutputTest {
+    @TempDir
+    Path tmp;
+    Path storage;
+
+    @BeforeEach
+    void aStorageThatTakesOverASecond() throws Exception {
+        storage = Files.createDirectories(tmp.resolve("storage"));
+        Random rnd = new Random(7);
+        byte[] b = new byte[1 << 20];
+        for (int i = 0; i < 48; i++) {
+            rnd.nextBytes(b);
+            Files.write(Files.createDirectories(storage.resolve("d" + i % 4)).resolve("f" + i + ".bin"), b);
+        }
+    }
+
+    private Map<String, String> env(String backups) {
+        // 48 MiB of random data through gzip -9 takes seconds: progress is drawn several times
+        return Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve(backups).toString(),
+                "JSON_LOGS", "false", "BACKUP_COMPRESSION", "gz", "BACKUP_COMPRESSION_LEVEL", "9");
+    }
+
+    @Test
+    void noProgressWhenOutputIsNotATerminal() throws Exception {
+        CliProcess.Result r = new CliProcess(tmp).env(env("b1")).run("backup", "storage", "--no-rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stdout()).startsWith("created storage_backup_").contains("48 files");
+        assertThat(r.stderr()).doesNotContain("\r").doesNotContain("MiB/s");
+        assertThat(r.stdout()).doesNotContain("\r").doesNotContain("MiB/s");
+
+        CliProcess.Result j = new CliProcess(tmp).env(env("b2")).run("backup", "storage", "--json", "--no-rotate");
+        assertThat(j.exitCode()).as(j.describe()).isZero();
+        JsonNode m = JSON.readTree(j.stdout()); // strict: nothing before or after the document
+        assertThat(m.path("file_count").asLong()).isEqualTo(48);
+        assertThat(j.stdout().trim()).startsWith("{").endsWith("}");
+        assertThat(j.stderr()).doesNotContain("\r").doesNotContain("MiB/s");
+    }
+
+    @Test
+    void progressOnATerminalButNeverInJsonModeOrIntoARedirectedStderr() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+
+        // stdin, stdout and stderr on the terminal: progress lines, redrawn in place
+        CliProcess.Result t = inTerminal("", "b1", "backup", "storage", "--no-rotate");
+        assertThat(t.exitCode()).as(t.describe()).isZero();
+        assertThat(t.stdout()).contains("MiB/s").contains(" files, ").contains("\r  ")
+                .contains("created storage_backup_");
+
+        // --json on a terminal: stdout is exactly the manifest
+        CliProcess.Result j = inTerminal(" 2>/dev/null", "b2", "backup", "storage", "--json", "--no-rotate");
+        assertThat(j.exitCode()).as(j.describe()).isZero();
+        String stdout = j.stdout().replace("\r\n", "\n"); // the terminal turns \n into \r\n
+        assertThat(stdout).doesNotContain("\r").doesNotContain("MiB/s");
+        assertThat(JSON.readTree(stdout).path("file_count").asLong()).isEqualTo(48);
+
+        // stdout on the terminal, stderr into a file: the file gets no progress
+        Path err = tmp.resolve("stderr.txt");
+        CliProcess.Result f = inTerminal(" 2>" + q(err), "b3", "backup", "storage", "--no-rotate");
+        assertThat(f.exitCode()).as(f.describe()).isZero();
+        assertThat(f.stdout()).contains("created storage_backup_").doesNotContain("MiB/s");
+        assertThat(Files.readString(err)).doesNotContain("\r").doesNotContain("MiB/s");
+    }
+
+    /** Runs the CLI inside {@code script} (a pseudo-terminal); {@code redirect} is appended to the shell command. */
+    private CliProcess.Result inTerminal(String redirect, String backups, String... args) throws Exception {
+        return StorageFixtures.runWrapped(tmp, env(backups), cmd -> List.of("script", "-qec",
+                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")) + redirect, "/dev/null"), args);
+    }
+}
