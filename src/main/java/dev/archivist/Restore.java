@@ -142,13 +142,13 @@ final class Restore {
                 // to rotation (which removes it once a newer storage backup exists)
                 Path planned = RestoreFiles.aside(destination, m.id());
                 boolean recorded = false;
-                if (Files.exists(destination) && !Files.exists(planned)) {
+                if (Files.exists(destination)) {
                     BeforeRestoreRecords.record(catalog.stateDir(), planned, clock.instant());
                     recorded = true;
                 }
                 Path aside;
                 try {
-                    aside = StorageSwap.swap(destination, staging, m.id());
+                    aside = StorageSwap.swap(destination, staging, planned, m.id());
                 } catch (IOException | RuntimeException e) {
                     if (recorded && !Files.exists(planned)) {
                         BeforeRestoreRecords.forget(catalog.stateDir(), planned);

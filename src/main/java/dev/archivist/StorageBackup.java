@@ -7,6 +7,7 @@ import dev.archivist.archive.ArchiveResult;
 import dev.archivist.archive.Codecs;
 import dev.archivist.archive.IndexWriter;
 import dev.archivist.archive.PartWriter;
+import dev.archivist.archive.PipelinedOutputStream;
 import dev.archivist.archive.ProgressListener;
 import dev.archivist.archive.StorageArchiver;
 import dev.archivist.archive.WrittenFile;
@@ -64,9 +65,14 @@ final class StorageBackup {
         try {
             index = new IndexWriter(dir, IndexWriter.fileNameFor(id));
             ArchiveResult result;
-            try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), parts)) {
+            PipelinedOutputStream toParts = new PipelinedOutputStream(parts, "archive-write " + id);
+            try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
                 result = new StorageArchiver().write(storage, a.excludes(), compressed, index, progress);
+            } catch (IOException | RuntimeException e) {
+                toParts.abort();
+                throw e;
             }
+            toParts.close();
             ArchiveFiles files = parts.finish();
             indexFile = index.finish();
             ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result);

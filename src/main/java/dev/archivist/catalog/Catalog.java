@@ -191,10 +191,23 @@ public final class Catalog {
                 referenced.add(Manifest.fileName(m.id()));
                 referenced.addAll(m.ownedFiles());
             }
+            // Ids that have a manifest file, readable or not: a damaged manifest must not get its backup's data deleted
+            // (the files stay for verify to report and for a person to recover); only ids without any manifest are leftovers.
+            Set<String> withManifest = new HashSet<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
+                for (Path f : files) {
+                    String n = f.getFileName().toString();
+                    if (!n.startsWith(Durable.TEMP_PREFIX)) {
+                        withManifest.add(n.substring(0, n.length() - Manifest.SUFFIX.length()));
+                    }
+                }
+            }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
-                    if (!referenced.contains(name) && !(name.endsWith(Manifest.SUFFIX) && !name.startsWith(Durable.TEMP_PREFIX) && isUnreadableManifest(f))) {
+                    java.util.regex.Matcher id = ID_PATTERN.matcher(name);
+                    boolean ownManifest = id.lookingAt() && withManifest.contains(id.group());
+                    if (!referenced.contains(name) && !ownManifest && !(name.endsWith(Manifest.SUFFIX) && !name.startsWith(Durable.TEMP_PREFIX) && isUnreadableManifest(f))) {
                         Durable.deleteTree(f);
                         removed.add(f);
                     }

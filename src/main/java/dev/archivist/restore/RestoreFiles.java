@@ -34,9 +34,15 @@ public final class RestoreFiles {
         return storage.resolveSibling(PREFIX + storage.getFileName() + ".journal.json");
     }
 
-    /** Where the live storage folder is moved aside to. */
+    /** Where the live storage folder is moved aside to: a name not taken yet. */
     public static Path aside(Path storage, String backupId) {
-        return storage.resolveSibling(storage.getFileName() + ".before-restore-" + backupId);
+        Path first = storage.resolveSibling(storage.getFileName() + ".before-restore-" + backupId);
+        Path candidate = first;
+        for (int n = 2; java.nio.file.Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+            // the same backup restored again: keep every earlier safety folder, never fail on the name
+            candidate = first.resolveSibling(first.getFileName() + "-" + n);
+        }
+        return candidate;
     }
 
     /**

@@ -20,9 +20,8 @@ public final class StorageSwap {
     private StorageSwap() {
     }
 
-    /** Swaps {@code staging} into {@code live}; returns where the old tree went (null if there was none). */
-    public static Path swap(Path live, Path staging, String backupId) throws IOException {
-        Path aside = RestoreFiles.aside(live, backupId);
+    /** Swaps {@code staging} into {@code live}, moving the old tree to {@code aside}; returns it (null if there was none). */
+    public static Path swap(Path live, Path staging, Path aside, String backupId) throws IOException {
         if (Files.exists(aside)) {
             throw new IOException("cannot move the live folder aside: " + aside + " already exists");
         }

@@ -77,7 +77,33 @@ public final class SqliteSnapshot {
         } catch (SQLException e) {
             throw new ArchivistException("database " + source + ": " + describe(e), e);
         }
+        checkComplete(source, dest);
         return info(dest);
+    }
+
+    /**
+     * Driven from the destination, the backup API does not report a failed write to it (sqlite-jdbc returns the source's
+     * error code), so a full disk would otherwise surface as a "corrupt" snapshot: compare the file with its header.
+     */
+    private static void checkComplete(Path source, Path dest) {
+        byte[] h = new byte[100];
+        long size;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dest)) {
+            size = ch.size();
+            if (size == 0 && Files.size(source) == 0) {
+                return; // an empty database copies to an empty file
+            }
+            ch.read(java.nio.ByteBuffer.wrap(h), 0);
+        } catch (java.io.IOException e) {
+            throw new ArchivistException("snapshot " + dest + " cannot be read back: " + e.getMessage(), e);
+        }
+        int ps = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
+        long pages = ((h[28] & 0xffL) << 24) | ((h[29] & 0xffL) << 16) | ((h[30] & 0xffL) << 8) | (h[31] & 0xffL);
+        boolean header = new String(h, 0, 16, java.nio.charset.StandardCharsets.ISO_8859_1).equals("SQLite format 3\0");
+        if (size < 100 || !header || size < (ps == 1 ? 65536L : ps) * pages) {
+            throw new ArchivistException("writing the snapshot " + dest + " failed: " + size + " bytes written"
+                    + (header ? " of " + (ps == 1 ? 65536L : ps) * pages : "") + " (no space left on device, or a file size limit)");
+        }
     }
 
     /** Page size, page count and library version of a database file. */

@@ -250,21 +250,24 @@ class StorageArchiverTest {
     void aFailingSinkFailsThePipelineAndAbortLeavesNoFile() throws Exception {
         Path root = tmp.resolve("storage");
         TestTrees.buildAwkward(root, tmp.resolve("outside.txt"));
-        for (Compression c : Compression.values()) {
-            Path dir = Files.createDirectories(tmp.resolve("out-" + c.wireName()));
-            PartWriter parts = new PartWriter(dir, BASE + ".tar" + c.extension(), 256 << 10, 1 << 20, true);
-            IndexWriter index = new IndexWriter(dir, IndexWriter.fileNameFor(BASE));
-            OutputStream full = new FailingOutputStream(parts, 700_000);
-            assertThatThrownBy(() -> {
-                try (OutputStream comp = Codecs.compressor(c, c.defaultLevel(), full)) {
-                    new StorageArchiver().write(root, List.of(), comp, index, ProgressListener.NONE);
+        // the disk fills at the very first byte, inside the first part, exactly at a part boundary, or later
+        for (long limit : new long[] {0, 1, 256 << 10, 700_000}) {
+            for (Compression c : Compression.values()) {
+                Path dir = Files.createDirectories(tmp.resolve("out-" + c.wireName() + "-" + limit));
+                PartWriter parts = new PartWriter(dir, BASE + ".tar" + c.extension(), 256 << 10, 1 << 20, true);
+                IndexWriter index = new IndexWriter(dir, IndexWriter.fileNameFor(BASE));
+                OutputStream full = new FailingOutputStream(parts, limit);
+                assertThatThrownBy(() -> {
+                    try (OutputStream comp = Codecs.compressor(c, c.defaultLevel(), full)) {
+                        new StorageArchiver().write(root, List.of(), comp, index, ProgressListener.NONE);
+                    }
+                    parts.finish();
+                }).as(c.wireName() + " full after " + limit).isInstanceOf(IOException.class).hasStackTraceContaining("No space left on device");
+                parts.abort();
+                index.abort();
+                try (Stream<Path> s = Files.list(dir)) {
+                    assertThat(s).as(c.wireName() + " full after " + limit).isEmpty();
                 }
-                parts.finish();
-            }).as(c.wireName()).isInstanceOf(IOException.class).hasStackTraceContaining("No space left on device");
-            parts.abort();
-            index.abort();
-            try (Stream<Path> s = Files.list(dir)) {
-                assertThat(s).as(c.wireName()).isEmpty();
             }
         }
     }

@@ -15,8 +15,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * writer, GNU long names), so invalid UTF-8, absolute paths and backslashes reach the header as given;
  * {@link #pax} adds a hand-made PAX header carrying raw {@code path}/{@code linkpath} bytes.
  */
-final class TarBuilder {
-    static final long MTIME = 1_700_000_000_000L;
+public final class TarBuilder {
+    public static final long MTIME = 1_700_000_000_000L;
     private static final String GLOBAL_NAME = "PaxHeaders/global";
     private static final byte GLOBAL_MARK = 0;
 
@@ -24,13 +24,13 @@ final class TarBuilder {
     private final TarArchiveOutputStream out;
     private Map<String, byte[]> pendingPax;
 
-    TarBuilder() {
+    public TarBuilder() {
         out = new TarArchiveOutputStream(bytes, StandardCharsets.ISO_8859_1.name());
         out.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
         out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -63,13 +63,13 @@ final class TarBuilder {
     }
 
     /** The next entry gets a PAX header with these raw values (keys {@code path}, {@code linkpath}, ...). */
-    TarBuilder pax(Map<String, byte[]> records) {
+    public TarBuilder pax(Map<String, byte[]> records) {
         pendingPax = new LinkedHashMap<>(records);
         return this;
     }
 
     /** Adds an entry whose header name and link name are the given raw bytes. */
-    TarBuilder entry(byte[] name, byte type, byte[] linkName, byte[] content, int mode, long mtimeMillis) {
+    public TarBuilder entry(byte[] name, byte type, byte[] linkName, byte[] content, int mode, long mtimeMillis) {
         try {
             if (pendingPax != null) {
                 writePax(pendingPax, TarConstants.LF_PAX_EXTENDED_HEADER_LC);
@@ -98,7 +98,7 @@ final class TarBuilder {
     }
 
     /** Adds a global PAX header. */
-    TarBuilder globalPax(Map<String, byte[]> records) {
+    public TarBuilder globalPax(Map<String, byte[]> records) {
         try {
             writePax(records, GLOBAL_MARK);
             return this;
@@ -107,7 +107,7 @@ final class TarBuilder {
         }
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         try {
             out.finish();
             out.close();

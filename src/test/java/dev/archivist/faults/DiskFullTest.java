@@ -1,0 +1,161 @@
+package dev.archivist.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.archivist.BackupService;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.testing.TestDb;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Disk full. On a real 4 MiB tmpfs (mounted for the test when running as root and the kernel allows it, otherwise
+ * skipped with the reason): a database and a storage backup larger than the free space fail with exit 1 and a message
+ * that says so, leave no temporary file and no data file without a manifest, and the earlier backup still verifies.
+ * On every Linux machine, the same path through the real process with a file-size limit ({@code ulimit -f}: writes
+ * fail with EFBIG, as the JVM ignores SIGXFSZ). The archive layer with a stream failing with "No space left on device"
+ * is covered by {@code archive.StorageArchiverTest#aFailingSinkFailsThePipelineAndAbortLeavesNoFile}.
+ */
+@Tag("system")
+class DiskFullTest {
+    @TempDir
+    Path dir;
+
+    private Path mounted;
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mounted != null) {
+            run(List.of("umount", "-l", mounted.toString()));
+            mounted = null;
+        }
+    }
+
+    @Test
+    void backupOntoAFullTmpfsFailsCleanlyAndKeepsEarlierBackups() throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("small-disk"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assumeTrue(root, "needs root to mount a tmpfs (running as " + System.getProperty("user.name") + ")");
+        String out = run(List.of("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString()));
+        assumeTrue(out.startsWith("0"), "cannot mount a tmpfs here: " + out);
+        mounted = mnt;
+
+        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(20, 100);
+        Files.createDirectories(fx.storage);
+        Files.writeString(fx.storage.resolve("small.txt"), "small\n");
+        var first = fx.cli().run("backup", "full", "--json");
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+
+        // 6 MiB of random bytes: incompressible, larger than the whole filesystem
+        byte[] noise = new byte[6 << 20];
+        new java.util.Random(1).nextBytes(noise);
+        Files.write(fx.storage.resolve("big.bin"), noise);
+        var storage = fx.cli().run("backup", "storage");
+        assertFailedForSpace(storage);
+        fx.assertNoLeftovers("after the failed storage backup");
+
+        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
+            for (int i = 0; i < 1500; i++) {
+                ps.setString(1, "big-" + i);
+                ps.setInt(2, 4000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        var database = fx.cli().run("backup", "database");
+        assertFailedForSpace(database);
+        fx.assertNoLeftovers("after the failed database backup");
+
+        List<Manifest> listed = fx.assertEveryListedBackupVerifies("after two backups failed for lack of space");
+        assertThat(listed).as("only the first full backup and its components").hasSize(3);
+        var verify = fx.cli().run("verify", "--all");
+        assertThat(verify.exitCode()).as(verify.describe()).isZero();
+        Files.delete(fx.storage.resolve("big.bin"));
+        var again = fx.cli().run("backup", "storage");
+        assertThat(again.exitCode()).as("space is back once the failed run cleaned up; %s", again.describe()).isZero();
+    }
+
+    private static void assertFailedForSpace(dev.archivist.testing.CliProcess.Result r) {
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("No space left").doesNotContain("\tat ");
+    }
+
+    @Test
+    void backupOverAFileSizeLimitFailsCleanlyOnEveryMachine() throws Exception {
+        FaultFixture fx = new FaultFixture(dir).database(20, 100);
+        FaultFixture.writeTree(fx.storage, 7, 2, 1_000);
+        BackupService service = fx.service();
+        Manifest earlier = service.backupFull(false, null);
+
+        byte[] noise = new byte[3 << 20];
+        new java.util.Random(2).nextBytes(noise);
+        Files.write(fx.storage.resolve("big.bin"), noise);
+        // 2 MiB per file: room for the JVM's own files (sqlite-jdbc extracts its 1 MiB native library), not for the backup
+        Result storage = limited(fx, LIMIT_KIB, "backup", "storage");
+        assertThat(storage.exit).as(storage.text).isEqualTo(1);
+        assertThat(storage.text).as(storage.text).contains("File too large").doesNotContain("\tat ");
+        fx.assertNoLeftovers("after the storage backup over the size limit");
+
+        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
+            for (int i = 0; i < 800; i++) {
+                ps.setString(1, "big-" + i);
+                ps.setInt(2, 4000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        Result database = limited(fx, LIMIT_KIB, "backup", "database");
+        assertThat(database.exit).as(database.text).isEqualTo(1);
+        assertThat(database.text).as(database.text).containsAnyOf("File too large", "file size limit", "No space left").doesNotContain("\tat ");
+        fx.assertNoLeftovers("after the database backup over the size limit");
+
+        List<Manifest> listed = fx.assertEveryListedBackupVerifies("after two failed backups");
+        assertThat(listed).extracting(Manifest::id).contains(earlier.id()).hasSize(3);
+    }
+
+    private static final int LIMIT_KIB = 2 * 1024;
+
+    record Result(int exit, String text) {
+    }
+
+    /** The real CLI under {@code ulimit -f kib} (bash counts in KiB). */
+    private Result limited(FaultFixture fx, int kib, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + kib + "; exec \"$@\"", "bash"));
+        cmd.addAll(fx.cli().command(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        Map<String, String> e = pb.environment();
+        e.clear();
+        for (String keep : List.of("PATH", "HOME")) {
+            if (System.getenv(keep) != null) {
+                e.put(keep, System.getenv(keep));
+            }
+        }
+        e.put("LANG", "C.UTF-8");
+        e.putAll(fx.env);
+        File log = dir.resolve("limited-" + System.nanoTime() + ".log").toFile();
+        pb.redirectErrorStream(true).redirectOutput(log);
+        Process p = pb.start();
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        String text = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        Files.delete(log.toPath());
+        return new Result(p.exitValue(), "exit " + p.exitValue() + "\n" + text);
+    }
+
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(1, TimeUnit.MINUTES);
+        return p.exitValue() + " " + out.strip();
+    }
+}
