@@ -1,5 +1,6 @@
 package dev.archivist;
 
+import dev.archivist.archive.Sha256;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Catalog;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * A full backup: a database backup, then a storage backup, each an ordinary catalogued backup, tied together by a full
@@ -74,8 +74,8 @@ final class FullBackup {
 
     /** SHA-256 over "database:&lt;sum&gt;\nstorage:&lt;sum&gt;\n": identifies the generation. */
     static String generationChecksum(Manifest db, Manifest storage) {
-        var digest = StoredFile.sha256();
+        var digest = Sha256.digest();
         digest.update(("database:" + db.checksum() + "\nstorage:" + storage.checksum() + "\n").getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest.digest());
     }
 }

@@ -113,7 +113,7 @@ final class EntryWriter {
             chunk = new byte[CHUNK];
         }
         long declared = e.stat().size();
-        MessageDigest md = FileSupport.sha256();
+        MessageDigest md = Sha256.digest();
         try (ch) {
             ByteBuffer bb = ByteBuffer.wrap(chunk);
             int n;
@@ -152,7 +152,7 @@ final class EntryWriter {
             boolean grew = read == declared && readError == null && ch.read(ByteBuffer.allocate(1)) > 0;
             String reason = readError != null ? readError + " (rest padded with zeros)"
                     : FileLoader.changeReason(e, read, grew);
-            fileDone(e, FileSupport.hex(md.digest()), reason);
+            fileDone(e, Sha256.hex(md.digest()), reason);
         }
     }
 

@@ -21,7 +21,7 @@ final class FileLoader {
     static final String VANISHED = "vanished";
     static final String PERMISSION_DENIED = "permission denied";
 
-    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(FileSupport::sha256);
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
 
     private FileLoader() {
     }
@@ -66,7 +66,7 @@ final class FileLoader {
         MessageDigest md = DIGEST.get();
         md.update(data); // a short read left zeros: the padding is what gets stored
         // growth after the declared size shows in the size after reading (no extra read for small files)
-        return new Loaded(data, FileSupport.hex(md.digest()), changeReason(entry, n, false), null);
+        return new Loaded(data, Sha256.hex(md.digest()), changeReason(entry, n, false), null);
     }
 
     /** Why a file counts as changed after {@code read} of its declared bytes were read, or null. */

@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 
 /** Passes bytes through while counting them and computing their SHA-256. */
 public final class HashingOutputStream extends FilterOutputStream {
-    private final MessageDigest digest = FileSupport.sha256();
+    private final MessageDigest digest = Sha256.digest();
     private long count;
 
     public HashingOutputStream(OutputStream out) {
@@ -34,6 +34,6 @@ public final class HashingOutputStream extends FilterOutputStream {
 
     /** Lowercase hex SHA-256 of everything written; call once, at the end. */
     public String sha256Hex() {
-        return FileSupport.hex(digest.digest());
+        return Sha256.hex(digest.digest());
     }
 }

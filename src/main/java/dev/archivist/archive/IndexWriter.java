@@ -102,7 +102,7 @@ public final class IndexWriter implements Closeable {
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         committed = target;
-        FileSupport.fsyncDirectory(dir);
+        dev.archivist.catalog.Durable.fsyncDirectory(dir);
         return new WrittenFile(fileName, hashing.count(), hashing.sha256Hex());
     }
 

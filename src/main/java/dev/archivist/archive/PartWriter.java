@@ -36,8 +36,8 @@ public final class PartWriter extends OutputStream {
     private final long maxSize;
     private final boolean autoSplit;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
-    private final MessageDigest total = FileSupport.sha256();
-    private final MessageDigest partDigest = FileSupport.sha256();
+    private final MessageDigest total = Sha256.digest();
+    private final MessageDigest partDigest = Sha256.digest();
     private final List<Path> temps = new ArrayList<>();
     private final List<ArchiveFiles.Part> written = new ArrayList<>();
     private final List<Path> created = new ArrayList<>();
@@ -144,7 +144,7 @@ public final class PartWriter extends OutputStream {
         }
         endPart();
         ended = true;
-        String sha = FileSupport.hex(total.digest());
+        String sha = Sha256.hex(total.digest());
         List<ArchiveFiles.Part> parts;
         if (!autoSplit || totalBytes <= maxSize) {
             Path target = dir.resolve(fileName);
@@ -157,7 +157,7 @@ public final class PartWriter extends OutputStream {
             }
             parts = written;
         }
-        FileSupport.fsyncDirectory(dir);
+        dev.archivist.catalog.Durable.fsyncDirectory(dir);
         return new ArchiveFiles(parts, totalBytes, sha);
     }
 
@@ -200,7 +200,7 @@ public final class PartWriter extends OutputStream {
             throw new IOException("cannot sync " + temp + ": " + e.getMessage(), e);
         }
         channel = null;
-        written.add(new ArchiveFiles.Part(partName(temps.size()), partBytes, FileSupport.hex(partDigest.digest())));
+        written.add(new ArchiveFiles.Part(partName(temps.size()), partBytes, Sha256.hex(partDigest.digest())));
     }
 
     private void drainBuffer() throws IOException {

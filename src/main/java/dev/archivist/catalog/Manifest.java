@@ -1,5 +1,6 @@
 package dev.archivist.catalog;
 
+import dev.archivist.archive.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -116,7 +117,7 @@ public final class Manifest {
         ObjectNode copy = json.deepCopy();
         copy.remove(SELF_CHECKSUM);
         try {
-            return java.util.HexFormat.of().formatHex(StoredFile.sha256().digest(Json.MAPPER.writeValueAsBytes(copy)));
+            return Sha256.of(Json.MAPPER.writeValueAsBytes(copy));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise manifest", e);
         }

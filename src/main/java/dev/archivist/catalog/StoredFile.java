@@ -1,5 +1,6 @@
 package dev.archivist.catalog;
 
+import dev.archivist.archive.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -8,8 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A backup file being written under its temporary name: owner-only, SHA-256 computed while writing, fsynced and
@@ -28,7 +27,7 @@ public final class StoredFile implements AutoCloseable {
         this.temp = Durable.tempFor(target);
         Files.deleteIfExists(temp);
         Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        this.digest = sha256();
+        this.digest = Sha256.digest();
         this.out = new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE), 1 << 20), digest);
     }
 
@@ -66,7 +65,7 @@ public final class StoredFile implements AutoCloseable {
         long size = Files.size(temp);
         Durable.rename(temp, target);
         committed = true;
-        return new Manifest.Part(target.getFileName().toString(), size, HexFormat.of().formatHex(digest.digest()));
+        return new Manifest.Part(target.getFileName().toString(), size, Sha256.hex(digest.digest()));
     }
 
     /** Deletes the file, whether temporary or already renamed. */
@@ -90,15 +89,6 @@ public final class StoredFile implements AutoCloseable {
     public void close() {
         if (!committed) {
             abort();
-        }
-    }
-
-    /** A fresh SHA-256 digest. */
-    public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.archivist.cli;
 
+import dev.archivist.archive.Sha256;
 import dev.archivist.catalog.StoredFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -60,7 +60,7 @@ final class DemoComparison {
                 if (Files.isSymbolicLink(p)) {
                     entries.put(rel, "-> " + Files.readSymbolicLink(p));
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    var digest = StoredFile.sha256();
+                    var digest = Sha256.digest();
                     try (InputStream in = Files.newInputStream(p)) {
                         byte[] buf = new byte[65536];
                         int n;
@@ -68,7 +68,7 @@ final class DemoComparison {
                             digest.update(buf, 0, n);
                         }
                     }
-                    entries.put(rel, HexFormat.of().formatHex(digest.digest()));
+                    entries.put(rel, Sha256.hex(digest.digest()));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.archivist.restore;
 
+import dev.archivist.archive.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,8 +17,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -59,7 +58,7 @@ final class StagingWriter {
     /** Writes {@code content} to a new file at {@code path}, creating parents as needed. */
     Written writeFile(String entryName, String path, InputStream content) throws IOException {
         Path target = prepare(entryName, path);
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         long size = 0;
         try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(target, CREATE_NEW_NOFOLLOW, ownerOnly(false)))) {
             int n;
@@ -69,7 +68,7 @@ final class StagingWriter {
                 size += n;
             }
         }
-        return new Written(size, HexFormat.of().formatHex(sha.digest()));
+        return new Written(size, Sha256.hex(sha.digest()));
     }
 
     /** Opens a file written earlier in this extraction (for hard links, restored as copies). */
@@ -165,13 +164,5 @@ final class StagingWriter {
             rwx.append((mode & (1 << bit)) != 0 ? letters.charAt(8 - bit) : '-');
         }
         return rwx.toString();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
     }
 }

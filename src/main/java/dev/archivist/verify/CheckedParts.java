@@ -1,5 +1,6 @@
 package dev.archivist.verify;
 
+import dev.archivist.archive.Sha256;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.StoredFile;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -20,7 +20,7 @@ public final class CheckedParts extends InputStream {
     private final List<Manifest.Part> parts;
     private final String backupId;
     private final List<Problem> problems;
-    private final MessageDigest whole = StoredFile.sha256();
+    private final MessageDigest whole = Sha256.digest();
     private MessageDigest current;
     private InputStream in;
     private long currentSize;
@@ -64,7 +64,7 @@ public final class CheckedParts extends InputStream {
         if (index >= parts.size()) {
             return false;
         }
-        current = StoredFile.sha256();
+        current = Sha256.digest();
         currentSize = 0;
         in = Files.newInputStream(dir.resolve(parts.get(index).path()));
         return true;
@@ -77,7 +77,7 @@ public final class CheckedParts extends InputStream {
         if (currentSize != p.size()) {
             problems.add(new Problem(backupId, "part " + p.path(), "size " + currentSize + " differs from manifest " + p.size()));
         }
-        String sha = HexFormat.of().formatHex(current.digest());
+        String sha = Sha256.hex(current.digest());
         if (!sha.equals(p.sha256())) {
             problems.add(new Problem(backupId, "part " + p.path(), "SHA-256 mismatch (stored file changed or damaged)"));
         }
@@ -92,7 +92,7 @@ public final class CheckedParts extends InputStream {
     }
 
     public String wholeSha256() {
-        return HexFormat.of().formatHex(whole.digest());
+        return Sha256.hex(whole.digest());
     }
 
     public long total() {

@@ -1,5 +1,6 @@
 package dev.archivist.verify;
 
+import dev.archivist.archive.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.BackupType;
 import dev.archivist.archive.Codecs;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,7 +241,7 @@ public final class Verifier {
             return null;
         }
         try {
-            String sha = HexFormat.of().formatHex(StoredFile.sha256().digest(Files.readAllBytes(file)));
+            String sha = Sha256.of(Files.readAllBytes(file));
             if (!sha.equals(m.indexChecksum())) {
                 problems.add(new Problem(m.id(), "index " + name, "SHA-256 mismatch (damaged or edited)"));
                 return null;
@@ -284,7 +284,7 @@ public final class Verifier {
                     }
                 } else if (e.isFile()) {
                     files++;
-                    var digest = StoredFile.sha256();
+                    var digest = Sha256.digest();
                     long size = 0;
                     int n;
                     while ((n = tar.read(buf)) > 0) {
@@ -294,7 +294,7 @@ public final class Verifier {
                     if (size != expected.size()) {
                         problems.add(new Problem(m.id(), where, "size " + size + " differs from index " + expected.size()));
                     }
-                    if (!HexFormat.of().formatHex(digest.digest()).equals(expected.sha256())) {
+                    if (!Sha256.hex(digest.digest()).equals(expected.sha256())) {
                         problems.add(new Problem(m.id(), where, "content SHA-256 differs from the index"));
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.testing.Trees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -70,72 +71,27 @@ final class TestTrees {
         setMtimes(root, 1_700_000_000L);
     }
 
-    /** Sets every entry's mtime (children first, so directory times stick). */
     static void setMtimes(Path root, long epochSeconds) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            List<Path> all = new ArrayList<>(s.toList());
-            all.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-            long t = epochSeconds;
-            for (Path p : all) {
-                if (!Files.isSymbolicLink(p)) {
-                    Files.setLastModifiedTime(p, FileTime.fromMillis(t * 1000 + 123));
-                }
-                t += 7;
-            }
-        }
+        Trees.setMtimes(root, epochSeconds);
     }
 
-    /** rel path → "type mode mtime(s) sha|target" for every entry below root (not following links). */
     static TreeMap<String, String> describe(Path root) throws IOException {
-        TreeMap<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.equals(root)) {
-                    continue;
-                }
-                String rel = root.relativize(p).toString();
-                if (Files.isSymbolicLink(p)) {
-                    m.put(rel, "link " + Files.readSymbolicLink(p));
-                    continue;
-                }
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-                long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000;
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    m.put(rel, "dir " + mode + " " + mtime);
-                } else {
-                    m.put(rel, "file " + mode + " " + mtime + " " + sha256(Files.readAllBytes(p)));
-                }
-            }
-        }
-        return m;
+        return Trees.describe(root);
     }
 
     static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Trees.sha256(data);
     }
 
     static String sha256(Path file) throws IOException {
-        return sha256(Files.readAllBytes(file));
+        return Trees.sha256(file);
     }
 
-    /** Runs {@code bash -c script}; asserts exit 0; returns stdout. */
     static String sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(out);
-        }
-        int rc = p.waitFor();
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(rc).as("exit code of %s\n%s", script, text).isZero();
-        return text;
+        return Trees.sh(script);
     }
 
     static String q(Path p) {
-        return "'" + p.toString().replace("'", "'\\''") + "'";
+        return Trees.q(p);
     }
 }

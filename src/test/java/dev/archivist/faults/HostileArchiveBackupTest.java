@@ -1,5 +1,6 @@
 package dev.archivist.faults;
 
+import dev.archivist.archive.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -198,7 +199,7 @@ class HostileArchiveBackupTest {
         byte[] data = compressed.toByteArray();
         String fileName = id + ".tar" + c.extension();
         Files.write(storageDir.resolve(fileName), data);
-        String sha = HexFormat.of().formatHex(StoredFile.sha256().digest(data));
+        String sha = HexFormat.of().formatHex(Sha256.digest().digest(data));
         String index = id + ".index.jsonl.gz";
         Files.copy(storageDir.resolve(template.indexFile()), storageDir.resolve(index), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ObjectNode m = template.json().deepCopy();

@@ -1,5 +1,6 @@
 package dev.archivist.storage;
 
+import dev.archivist.testing.Trees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -133,92 +134,32 @@ final class StorageFixtures {
         }
     }
 
-    /** Sets every entry's mtime (children first, so directory times stick). */
     static void setMtimes(Path root, long epochSeconds) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            List<Path> all = new ArrayList<>(s.toList());
-            all.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-            long t = epochSeconds;
-            for (Path p : all) {
-                if (!Files.isSymbolicLink(p) && !p.equals(root)) {
-                    Files.setLastModifiedTime(p, FileTime.fromMillis(t * 1000 + 123));
-                }
-                t += 7;
-            }
-        }
+        Trees.setMtimes(root, epochSeconds);
     }
 
-    /**
-     * rel path → "type mode mtime(s) sha|target" for every directory, regular file and symlink below root (links are
-     * not followed; other types are left out).
-     */
     static TreeMap<String, String> describe(Path root) throws IOException {
-        TreeMap<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.equals(root)) {
-                    continue;
-                }
-                String rel = root.relativize(p).toString();
-                if (Files.isSymbolicLink(p)) {
-                    m.put(rel, "link -> " + Files.readSymbolicLink(p));
-                    continue;
-                }
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-                long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000;
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    m.put(rel, "dir " + mode + " " + mtime);
-                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    m.put(rel, "file " + mode + " " + mtime + " " + sha256(p));
-                }
-            }
-        }
-        return m;
+        return Trees.describe(root);
     }
 
-    /** {@link #describe} without the entries {@code keep} rejects. */
     static TreeMap<String, String> describe(Path root, java.util.function.Predicate<String> keep) throws IOException {
-        TreeMap<String, String> m = describe(root);
-        m.keySet().removeIf(k -> !keep.test(k));
-        return m;
+        return Trees.describe(root, keep);
     }
 
     static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Trees.sha256(data);
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Trees.sha256(file);
     }
 
-    /** Runs {@code bash -c script}; asserts exit 0; returns stdout and stderr. */
     static String sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(out);
-        }
-        int rc = p.waitFor();
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(rc).as("exit code of %s\n%s", script, text).isZero();
-        return text;
+        return Trees.sh(script);
     }
 
     static String q(Object p) {
-        return "'" + p.toString().replace("'", "'\\''") + "'";
+        return Trees.q(p);
     }
 
     /** The stock decompressor of a codec, reading stdin. */
