@@ -22,6 +22,7 @@ public final class Manifest {
     public static final String SUFFIX = ".json";
 
     private final ObjectNode json;
+    private Instant createdAt;
 
     public Manifest(ObjectNode json) {
         this.json = json;
@@ -48,8 +49,23 @@ public final class Manifest {
         return BackupType.parse(json.path("type").asText());
     }
 
+    /**
+     * When the backup was taken; parsed once (listing sorts thousands of manifests by it). A damaged value falls back
+     * to the time in the id, so one bad manifest never breaks listing (verify reports it through the self-checksum).
+     */
     public Instant createdAt() {
-        return Instant.parse(json.path("created_at").asText());
+        if (createdAt == null) {
+            try {
+                createdAt = Instant.parse(json.path("created_at").asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                try {
+                    createdAt = BackupIds.instantOf(id());
+                } catch (RuntimeException notAnId) {
+                    createdAt = Instant.EPOCH;
+                }
+            }
+        }
+        return createdAt;
     }
 
     public String checksum() {

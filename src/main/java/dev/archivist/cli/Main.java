@@ -13,14 +13,24 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (used by tests in-process). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    /** The configured picocli command tree. */
+    /** The configured picocli command tree with every subcommand. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /** The command tree for {@code args}: just the subcommand they name, or all of them (help, errors). */
+    static CommandLine commandLine(String[] args) {
         CommandLine cmd = new CommandLine(new ArchivistCommand());
+        if (args.length > 0 && ArchivistCommand.SUBCOMMANDS.containsKey(args[0])) {
+            cmd.addSubcommand(args[0], ArchivistCommand.SUBCOMMANDS.get(args[0]).get());
+        } else {
+            ArchivistCommand.SUBCOMMANDS.forEach((name, create) -> cmd.addSubcommand(name, create.get()));
+        }
         cmd.setExecutionExceptionHandler((e, c, parsed) -> ExitCodes.handle(e, c));
-        cmd.setParameterExceptionHandler((e, args) -> {
+        cmd.setParameterExceptionHandler((e, rest) -> {
             e.getCommandLine().getErr().println("archivist: " + dev.archivist.config.Redactor.redact(e.getMessage()));
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
