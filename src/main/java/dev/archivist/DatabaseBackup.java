@@ -9,22 +9,30 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.StoredFile;
 import dev.archivist.config.Settings;
 import dev.archivist.source.SqliteSnapshot;
+import dev.archivist.archive.StoredFrame;
+import dev.archivist.source.FollowedSnapshot;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Takes one database backup: online snapshot to a temporary file, then {@code quick_check} and compression run in
- * parallel over that snapshot (two cores: the check is CPU-light and reads from the page cache), then the data file is
- * committed and the manifest written last. Any failure deletes everything this run wrote.
+ * Takes one database backup: an online snapshot into a temporary file, compressed while SQLite is still writing it
+ * (zstd, gzip and none; xz, or a source whose header cannot be read, compresses the finished copy), then
+ * {@code quick_check} on the copy, beside the end of the compression; then the data file is committed and the
+ * manifest written last. Any failure deletes everything this run wrote.
  */
 final class DatabaseBackup {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseBackup.class);
     private final Settings settings;
     private final Catalog catalog;
     private final Clock clock;
@@ -45,14 +53,16 @@ final class DatabaseBackup {
         String fileName = id + ".db" + settings.compression().extension();
         StoredFile stored = null;
         try {
-            SqliteSnapshot.Info info = SqliteSnapshot.copy(source, snapshot);
+            Path target = dir.resolve(fileName);
+            int pageSize = SqliteSnapshot.headerPageSize(source);
+            OptionalInt reserved = pageSize > 0 ? StoredFrame.size(settings.compression(), pageSize) : OptionalInt.empty();
+            Compressed c = reserved.isPresent()
+                    ? overlapped(source, snapshot, target, pageSize, reserved.getAsInt())
+                    : sequential(source, snapshot, target);
+            stored = c.stored();
+            SqliteSnapshot.Info info = c.info();
             long rawSize = Files.size(snapshot);
-            CompletableFuture<List<String>> check = CompletableFuture.supplyAsync(() -> SqliteSnapshot.check(snapshot, false));
-            stored = StoredFile.create(dir.resolve(fileName));
-            try (OutputStream out = Codecs.compressor(settings.compression(), settings.compressionLevel(), stored.stream())) {
-                Files.copy(snapshot, out);
-            }
-            List<String> problems = join(check);
+            List<String> problems = join(c.check());
             if (!problems.isEmpty()) {
                 throw new ArchivistException("database " + source + " failed PRAGMA quick_check, not backed up: "
                         + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
@@ -95,6 +105,68 @@ final class DatabaseBackup {
                 Files.deleteIfExists(snapshot.resolveSibling(snapshot.getFileName() + suffix));
             }
         }
+    }
+
+    /** A compressed, not yet committed copy, and its {@code quick_check} running on the side. */
+    private record Compressed(StoredFile stored, SqliteSnapshot.Info info, CompletableFuture<List<String>> check) {
+    }
+
+    /** Snapshot first, then compression of the finished copy while {@code quick_check} runs beside it. */
+    private Compressed sequential(Path source, Path snapshot, Path target) throws IOException {
+        SqliteSnapshot.Info info = SqliteSnapshot.copy(source, snapshot);
+        CompletableFuture<List<String>> check = CompletableFuture.supplyAsync(() -> SqliteSnapshot.check(snapshot, false));
+        return new Compressed(compressFinished(snapshot, target), info, check);
+    }
+
+    /**
+     * Compression follows the copy as SQLite writes it (see {@link FollowedSnapshot}); page 1, which SQLite writes
+     * last, goes into a stored frame in space reserved at the start of the file. When the streamed bytes turn out
+     * not to be the finished copy's, the finished copy is compressed again from the start.
+     */
+    private Compressed overlapped(Path source, Path snapshot, Path target, int pageSize, int reserved) throws IOException {
+        try (FollowedSnapshot followed = FollowedSnapshot.start(source, snapshot, pageSize)) {
+            long t0 = System.nanoTime();
+            CompletableFuture<List<String>> check = followed.afterCopy(info -> {
+                List<String> problems = SqliteSnapshot.check(snapshot, false);
+                LOG.debug("quick_check of the snapshot done {} ms after the start", (System.nanoTime() - t0) / 1_000_000);
+                return problems;
+            });
+            StoredFile stored = StoredFile.createWithReservedPrefix(target, reserved);
+            try {
+                try (InputStream body = followed.body();
+                     OutputStream out = compressor(stored)) {
+                    body.transferTo(out);
+                }
+                LOG.debug("snapshot compressed {} ms after the start", (System.nanoTime() - t0) / 1_000_000);
+                SqliteSnapshot.Info info = followed.await();
+                if (followed.bodyMatches()) {
+                    stored.writePrefix(StoredFrame.encode(settings.compression(), followed.firstPage()));
+                    return new Compressed(stored, info, check);
+                }
+                LOG.info("snapshot of {} was not written in page order; compressing the finished copy again", source);
+                stored.abort();
+                return new Compressed(compressFinished(snapshot, target), info, check);
+            } catch (IOException | RuntimeException e) {
+                stored.abort();
+                throw e;
+            }
+        }
+    }
+
+    private StoredFile compressFinished(Path snapshot, Path target) throws IOException {
+        StoredFile stored = StoredFile.create(target);
+        try (OutputStream out = compressor(stored)) {
+            Files.copy(snapshot, out);
+        } catch (IOException | RuntimeException e) {
+            stored.abort();
+            throw e;
+        }
+        return stored;
+    }
+
+    /** A database backup holds nothing else large in memory, so zstd may use its larger, cheaper jobs. */
+    private OutputStream compressor(StoredFile stored) throws IOException {
+        return Codecs.compressor(settings.compression(), settings.compressionLevel(), stored.stream(), false);
     }
 
     private static List<String> join(CompletableFuture<List<String>> f) throws IOException {

@@ -31,6 +31,16 @@ public final class Codecs {
 
     /** A stream compressing into {@code out} with codec {@code c} at {@code level} (within the codec's range). */
     public static OutputStream compressor(Compression c, int level, OutputStream out) throws IOException {
+        return compressor(c, level, out, true);
+    }
+
+    /**
+     * As {@link #compressor(Compression, int, OutputStream)}; {@code boundedMemory = false} lets zstd keep its default
+     * job size (8 MiB at level 3: about 10 % less CPU, about 40 MiB more native memory), for a process that holds
+     * nothing else large.
+     */
+    public static OutputStream compressor(Compression c, int level, OutputStream out, boolean boundedMemory)
+            throws IOException {
         if (c != Compression.NONE && (level < c.minLevel() || level > c.maxLevel())) {
             throw new IllegalArgumentException(c.wireName() + " level must be " + c.minLevel() + ".." + c.maxLevel()
                     + ", got " + level);
@@ -40,7 +50,7 @@ public final class Codecs {
             case ZSTD: {
                 ZstdOutputStream z = new ZstdOutputStream(out, level);
                 z.setWorkers(cpus);
-                if (level <= FAST_LEVELS) {
+                if (boundedMemory && level <= FAST_LEVELS) {
                     // zstd's default job is 4 windows (8 MiB at level 3) and it keeps workers + 2 jobs of input and
                     // output buffered: ~70 MiB of native memory. 2 MiB jobs cost nothing measurable in ratio or
                     // speed at the fast levels and keep the whole process under its memory budget.

@@ -1,5 +1,9 @@
 package dev.archivist.archive;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,6 +25,18 @@ public final class Sha256 {
     /** Lowercase hex of a finished digest. */
     public static String hex(byte[] digest) {
         return HexFormat.of().formatHex(digest);
+    }
+
+    /** Lowercase hex SHA-256 of a file's content. */
+    public static String ofFile(Path file) throws IOException {
+        MessageDigest d = digest();
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+        }
+        return hex(d.digest());
     }
 
     /** Lowercase hex SHA-256 of {@code bytes}. */

@@ -20,7 +20,10 @@ public final class LoggingSetup {
 
     /** Replaces the root logger's appenders; safe to call more than once. */
     public static void configure(String level, boolean json) {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        configure((LoggerContext) LoggerFactory.getILoggerFactory(), level, json);
+    }
+
+    static void configure(LoggerContext context, String level, boolean json) {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
 

@@ -29,6 +29,10 @@ import org.sqlite.SQLiteOpenMode;
 public final class SqliteSnapshot {
     private static final int BUSY_SLEEP_MILLIS = 100;
     private static final int BUSY_RETRIES = 600;
+    private static final int HEADER = 100;
+    private static final String MAGIC = "SQLite format 3\0";
+    private static final int MIN_PAGE_SIZE = 512;
+    private static final int MAX_PAGE_SIZE = 65536;
 
     private SqliteSnapshot() {
     }
@@ -86,7 +90,7 @@ public final class SqliteSnapshot {
      * error code), so a full disk would otherwise surface as a "corrupt" snapshot: compare the file with its header.
      */
     private static void checkComplete(Path source, Path dest) {
-        byte[] h = new byte[100];
+        byte[] h = new byte[HEADER];
         long size;
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dest)) {
             size = ch.size();
@@ -98,12 +102,38 @@ public final class SqliteSnapshot {
             throw new ArchivistException("snapshot " + dest + " cannot be read back: " + e.getMessage(), e);
         }
         int ps = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
+        long pageSize = ps == 1 ? MAX_PAGE_SIZE : ps;
         long pages = ((h[28] & 0xffL) << 24) | ((h[29] & 0xffL) << 16) | ((h[30] & 0xffL) << 8) | (h[31] & 0xffL);
-        boolean header = new String(h, 0, 16, java.nio.charset.StandardCharsets.ISO_8859_1).equals("SQLite format 3\0");
-        if (size < 100 || !header || size < (ps == 1 ? 65536L : ps) * pages) {
+        boolean header = new String(h, 0, MAGIC.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(MAGIC);
+        if (size < HEADER || !header || size < pageSize * pages) {
             throw new ArchivistException("writing the snapshot " + dest + " failed: " + size + " bytes written"
-                    + (header ? " of " + (ps == 1 ? 65536L : ps) * pages : "") + " (no space left on device, or a file size limit)");
+                    + (header ? " of " + pageSize * pages : "") + " (no space left on device, or a file size limit)");
         }
+    }
+
+    /**
+     * The page size a database file's header declares, or 0 when the file is empty, unreadable or has no valid
+     * SQLite header (the copy then reports what is wrong).
+     */
+    public static int headerPageSize(Path db) {
+        byte[] h = new byte[HEADER];
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(db)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h);
+            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+                // read the whole header
+            }
+            if (b.hasRemaining()) {
+                return 0;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        if (!new String(h, 0, MAGIC.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(MAGIC)) {
+            return 0;
+        }
+        int ps = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
+        int size = ps == 1 ? MAX_PAGE_SIZE : ps;
+        return size >= MIN_PAGE_SIZE && size <= MAX_PAGE_SIZE && Integer.bitCount(size) == 1 ? size : 0;
     }
 
     /** Page size, page count and library version of a database file. */

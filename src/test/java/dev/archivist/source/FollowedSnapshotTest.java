@@ -1,0 +1,71 @@
+package dev.archivist.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archivist.ArchivistException;
+import dev.archivist.testing.TestDb;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Following a snapshot while SQLite writes it yields exactly the finished copy, or says that it did not. */
+class FollowedSnapshotTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void bodyAndFirstPageAreTheFinishedCopy() throws Exception {
+        Path db = TestDb.createBig(tmp.resolve("live.db"), TestDb.Mode.WAL, 24);
+        int pageSize = SqliteSnapshot.headerPageSize(db);
+        assertThat(pageSize).isEqualTo(4096);
+        Path copy = tmp.resolve("copy.db");
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] first;
+        try (FollowedSnapshot f = FollowedSnapshot.start(db, copy, pageSize); InputStream in = f.body()) {
+            in.transferTo(body);
+            first = f.firstPage();
+            assertThat(f.bodyMatches()).isTrue();
+            assertThat(f.await().pageCount()).isEqualTo(Files.size(copy) / pageSize);
+        }
+        byte[] finished = Files.readAllBytes(copy);
+        assertThat(first).isEqualTo(Arrays.copyOf(finished, pageSize));
+        assertThat(body.toByteArray()).isEqualTo(Arrays.copyOfRange(finished, pageSize, finished.length));
+        assertThat(TestDb.integrityCheck(copy)).isEqualTo("ok");
+    }
+
+    @Test
+    void aWrongPageSizeIsReportedAsAMismatch() throws Exception {
+        Path db = TestDb.createBig(tmp.resolve("live.db"), TestDb.Mode.ROLLBACK, 2);
+        try (FollowedSnapshot f = FollowedSnapshot.start(db, tmp.resolve("copy.db"), 1024); InputStream in = f.body()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            assertThat(f.bodyMatches()).isFalse();
+        }
+    }
+
+    @Test
+    void aSourceThatIsNotSqliteFailsTheBodyWithTheReason() throws Exception {
+        Path bogus = Files.writeString(tmp.resolve("bogus.db"), "not a database at all, just text ".repeat(500));
+        try (FollowedSnapshot f = FollowedSnapshot.start(bogus, tmp.resolve("copy.db"), 4096)) {
+            assertThatThrownBy(() -> {
+                try (InputStream in = f.body()) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+            }).isInstanceOf(ArchivistException.class).hasMessageContaining("not a SQLite database");
+        }
+    }
+
+    @Test
+    void headerPageSizeIsZeroForAnythingButASqliteHeader() throws Exception {
+        assertThat(SqliteSnapshot.headerPageSize(tmp.resolve("missing.db"))).isZero();
+        assertThat(SqliteSnapshot.headerPageSize(Files.createFile(tmp.resolve("empty.db")))).isZero();
+        assertThat(SqliteSnapshot.headerPageSize(Files.writeString(tmp.resolve("text.db"), "x".repeat(200)))).isZero();
+        Path db = TestDb.create(tmp.resolve("small.db"), TestDb.Mode.WAL, 10, 10);
+        TestDb.sqlite3(db, "PRAGMA journal_mode=delete; PRAGMA page_size=65536; VACUUM;");
+        assertThat(SqliteSnapshot.headerPageSize(db)).isEqualTo(65536);
+    }
+}
