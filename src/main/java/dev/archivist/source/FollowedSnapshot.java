@@ -121,10 +121,11 @@ public final class FollowedSnapshot implements AutoCloseable {
             private FileChannel open() {
                 // The copy creates the file; wait for it to appear (or for the copy to fail first).
                 while (true) {
+                    boolean done = copied.isDone(); // before the attempt: a copy may finish right after it fails
                     try {
                         return FileChannel.open(scratch, StandardOpenOption.READ);
                     } catch (IOException e) {
-                        if (copied.isDone()) {
+                        if (done) {
                             await();
                             throw new ArchivistException("snapshot " + scratch + " cannot be read: " + e.getMessage(), e);
                         }

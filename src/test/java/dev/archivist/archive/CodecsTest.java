@@ -77,6 +77,36 @@ class CodecsTest {
     }
 
     @Test
+    void parallelGzipStoresIncompressibleBlocksAndStillCompressesTheRest() throws Exception {
+        int block = ParallelGzipOutputStream.BLOCK_SIZE;
+        byte[] random = new byte[4 * block];
+        new Random(11).nextBytes(random);
+        byte[] text = new byte[4 * block];
+        byte[] line = "a line of text that compresses well, number ".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < text.length; i++) {
+            text[i] = line[i % line.length];
+        }
+        // One block that is mostly random but has a compressible stretch in its last quarter: compressed, not stored.
+        byte[] mostlyRandom = java.util.Arrays.copyOf(random, block);
+        System.arraycopy(text, 0, mostlyRandom, block - block / 8, block / 8);
+        for (byte[] data : new byte[][] {random, text, mostlyRandom}) {
+            Path gz = tmp.resolve("x.gz");
+            try (OutputStream out = Codecs.compressor(Compression.GZ, 6, Files.newOutputStream(gz))) {
+                out.write(data);
+            }
+            sh("gzip -t " + q(gz) + " && gzip -d -c " + q(gz) + " > " + q(tmp.resolve("x")));
+            assertThat(Files.readAllBytes(tmp.resolve("x"))).isEqualTo(data);
+            long size = Files.size(gz);
+            if (data == random) {
+                // stored: 5 bytes per 64 KiB block plus one member header and trailer per 1 MiB
+                assertThat(size).isBetween((long) data.length, data.length + data.length / 1000L);
+            } else {
+                assertThat(size).isLessThan(data.length * 9L / 10);
+            }
+        }
+    }
+
+    @Test
     void rejectsLevelsOutsideTheCodecsRange() {
         assertThatThrownBy(() -> Codecs.compressor(Compression.ZSTD, 20, new ByteArrayOutputStream()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..19");
