@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archivist.catalog.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
 
 /** Rendering helpers shared by commands: JSON on stdout, human sizes and durations. */
 final class Output {
@@ -32,7 +31,8 @@ final class Output {
             v /= 1024;
             u++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        long tenths = Math.round(v * 10); // one decimal, rounded half up as "%.1f" would, without a Formatter
+        return tenths / 10 + "." + tenths % 10 + " " + units[u];
     }
 
     static String age(Duration d) {
