@@ -3,7 +3,6 @@ package dev.archivist.cli;
 import dev.archivist.archive.Sha256;
 import dev.archivist.catalog.StoredFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -60,15 +59,7 @@ final class DemoComparison {
                 if (Files.isSymbolicLink(p)) {
                     entries.put(rel, "-> " + Files.readSymbolicLink(p));
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    var digest = Sha256.digest();
-                    try (InputStream in = Files.newInputStream(p)) {
-                        byte[] buf = new byte[65536];
-                        int n;
-                        while ((n = in.read(buf)) > 0) {
-                            digest.update(buf, 0, n);
-                        }
-                    }
-                    entries.put(rel, Sha256.hex(digest.digest()));
+                    entries.put(rel, Sha256.ofFile(p));
                 }
             }
         }
