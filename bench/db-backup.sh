@@ -75,7 +75,8 @@ cat "$db" >/dev/null
 arch_walls=(); arch_rss=(); stock_walls=(); arch_size=0; stock_size=0
 for i in $(seq 1 "$runs"); do
   # (a) Archivist
-  rm -rf "$out/archivist"; mkdir -p "$out/archivist"
+  # sync before each side: no run pays for the writeback of the previous one's output (the stock tools do not fsync)
+  rm -rf "$out/archivist"; mkdir -p "$out/archivist"; sync
   t0=$(now)
   env -i PATH="$PATH" HOME="$HOME" LANG="${LANG:-C.UTF-8}" \
       DATABASE_URL="$db" BACKUP_DIR="$out/archivist" JSON_LOGS=false LOG_LEVEL=WARN \
@@ -86,7 +87,7 @@ for i in $(seq 1 "$runs"); do
   arch_size=$(stat -c %s "$out"/archivist/database/*.db.zst)
 
   # (b) the stock tools, one after another
-  rm -rf "$out/stock"; mkdir -p "$out/stock"
+  rm -rf "$out/stock"; mkdir -p "$out/stock"; sync
   t0=$(now)
   sqlite3 "$db" ".backup '$out/stock/copy.db'"
   check=$(sqlite3 "$out/stock/copy.db" "PRAGMA quick_check")
