@@ -1,0 +1,79 @@
+package dev.archivist.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.catalog.Json;
+import dev.archivist.testing.TestDb;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/archivist} as cron and systemd run it: with an environment that has no locale at all. Java takes the
+ * encoding of file names from the locale, so without the launcher's UTF-8 default a storage folder with
+ * {@code résumé.txt} would come out with that file skipped as unreadable. Runs only when the jar is already built and
+ * fresh ({@code .ci/run} builds it first), so the test never starts a nested Maven build.
+ */
+class LauncherTest {
+    static final Path LAUNCHER = Path.of("bin", "archivist").toAbsolutePath();
+    static final Path JAR = Path.of("target", "archivist.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void backsUpUnicodeNamesWithoutAnyLocaleInTheEnvironment() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        Path storage = Files.createDirectories(dir.resolve("storage/café"));
+        Files.writeString(storage.resolve("résumé-ñ.txt"), "bonjour", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("storage/日本語.txt"), "こんにちは", StandardCharsets.UTF_8);
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 10);
+
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "backup", "full", "--json", "--no-rotate")
+                .directory(dir.toFile()).redirectError(dir.resolve("err.txt").toFile());
+        Map<String, String> env = pb.environment();
+        String path = env.get("PATH");
+        env.clear();
+        env.put("PATH", path);
+        env.put("HOME", dir.toString());
+        env.put("DATABASE_URL", db.toString());
+        env.put("STORAGE_PATH", dir.resolve("storage").toString());
+        env.put("BACKUP_DIR", dir.resolve("backups").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("stderr: %s", Files.readString(dir.resolve("err.txt"))).isZero();
+
+        JsonNode storageManifest = Json.MAPPER.readTree(out).path("storage");
+        Path manifestFile = Files.list(dir.resolve("backups/storage")).filter(f -> f.toString().endsWith(".json"))
+                .findFirst().orElseThrow();
+        JsonNode m = storageManifest.has("file_count") ? storageManifest : Json.MAPPER.readTree(manifestFile.toFile());
+        assertThat(m.path("file_count").asInt()).isEqualTo(2);
+        assertThat(m.path("skipped")).isEmpty();
+    }
+
+    private static boolean jarIsFresh() throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            return false;
+        }
+        FileTime built = Files.getLastModifiedTime(JAR);
+        try (Stream<Path> sources = Stream.concat(Stream.of(Path.of("pom.xml")), Files.walk(Path.of("src", "main")))) {
+            return sources.noneMatch(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).compareTo(built) > 0;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+        }
+    }
+}
