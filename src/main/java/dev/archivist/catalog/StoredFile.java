@@ -3,8 +3,9 @@ package dev.archivist.catalog;
 import dev.archivist.archive.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -16,25 +17,31 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A backup file being written under its temporary name: owner-only, SHA-256 computed while writing, fsynced and
  * renamed by {@link #commit()}, deleted by {@link #abort()}.
  *
  * <p>A file {@linkplain #createWithReservedPrefix created with a reserved prefix} is written from offset {@code n}
- * on; its first {@code n} bytes are filled in by {@link #writePrefix} once known, and its SHA-256 is then computed
- * from the file at commit (a prefix cannot be hashed after what follows it).
+ * on; its first {@code n} bytes are filled in by {@link #writePrefix} once known, possibly while the rest is still
+ * being written. A prefix cannot be hashed after what follows it, so {@code writePrefix} starts a thread that hashes
+ * the file from its start, following the appended bytes as they land (this writer appends each byte once, so bytes
+ * below the end of the file are final), and {@link #commit()} waits for it.
  */
 public final class StoredFile implements AutoCloseable {
+    private static final int BUFFER = 1 << 20;
+    private static final long POLL_NANOS = 200_000;
+
     private final Path target;
     private final Path temp;
     private final int reserved;
     private final MessageDigest digest;
     private final FileChannel channel;
     private final OutputStream out;
-    private static final int BUFFER = 1 << 20;
-    private boolean closed;
-    private boolean prefixWritten;
+    private volatile boolean closed;
+    private volatile boolean aborted;
+    private CompletableFuture<String> followingHash;
     private boolean committed;
 
     private StoredFile(Path target, int reserved) throws IOException {
@@ -78,54 +85,89 @@ public final class StoredFile implements AutoCloseable {
         };
     }
 
-    private void finishWriting() throws IOException {
+    private synchronized void finishWriting() throws IOException {
         if (!closed) {
-            closed = true;
-            out.close();
+            try {
+                out.close();
+            } finally {
+                closed = true;
+            }
         }
     }
 
-    /** Finishes the stream and fills the reserved prefix with {@code prefix}, which must be exactly its size. */
-    public void writePrefix(byte[] prefix) throws IOException {
+    /**
+     * Fills the reserved prefix with {@code prefix}, which must be exactly its size, and starts hashing the file; may
+     * be called from another thread while the stream is still being written, once.
+     */
+    public synchronized void writePrefix(byte[] prefix) throws IOException {
         if (prefix.length != reserved) {
             throw new IllegalArgumentException("prefix of " + prefix.length + " bytes for " + reserved + " reserved");
         }
-        finishWriting();
+        if (followingHash != null) {
+            throw new IllegalStateException("the prefix of " + temp + " is already written");
+        }
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(prefix);
             while (b.hasRemaining()) {
                 ch.write(b, b.position());
             }
         }
-        prefixWritten = true;
+        followingHash = new CompletableFuture<>();
+        Thread hasher = new Thread(() -> {
+            try {
+                followingHash.complete(hashFollowing());
+            } catch (IOException | RuntimeException e) {
+                followingHash.completeExceptionally(e);
+            }
+        }, "hash-" + target.getFileName());
+        hasher.setDaemon(true);
+        hasher.start();
+    }
+
+    /** SHA-256 of the whole file, read as it grows, until the writer has closed it and every byte is read. */
+    private String hashFollowing() throws IOException {
+        MessageDigest d = Sha256.digest();
+        byte[] buf = new byte[BUFFER];
+        try (RandomAccessFile in = new RandomAccessFile(temp.toFile(), "r")) {
+            long pos = 0;
+            while (!aborted) {
+                boolean done = closed; // read before the length: once closed, the length is final
+                long available = in.length() - pos;
+                if (available > 0) {
+                    in.seek(pos);
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, available));
+                    if (n > 0) {
+                        d.update(buf, 0, n);
+                        pos += n;
+                        continue;
+                    }
+                }
+                if (done) {
+                    return Sha256.hex(d.digest());
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        }
+        throw new IOException("hashing " + temp + " stopped: the file was discarded");
     }
 
     /** Fsyncs and renames to the final name; returns size and SHA-256 of the stored bytes. */
     public Manifest.Part commit() throws IOException {
         finishWriting();
-        if (reserved > 0 && !prefixWritten) {
+        if (reserved > 0 && followingHash == null) {
             throw new IllegalStateException("the reserved prefix of " + temp + " was never written");
         }
-        // Without a running digest, hash the file beside the fsync rather than after it.
-        CompletableFuture<String> hash = digest != null ? CompletableFuture.completedFuture(Sha256.hex(digest.digest()))
-                : CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return Sha256.ofFile(temp);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
         Durable.fsync(temp);
         long size = Files.size(temp);
-        String sha256 = joinHash(hash);
+        String sha256 = digest != null ? Sha256.hex(digest.digest()) : joinHash();
         Durable.rename(temp, target);
         committed = true;
         return new Manifest.Part(target.getFileName().toString(), size, sha256);
     }
 
-    private String joinHash(CompletableFuture<String> hash) throws IOException {
+    private String joinHash() throws IOException {
         try {
-            return hash.get();
+            return followingHash.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while hashing " + temp, e);
@@ -137,6 +179,7 @@ public final class StoredFile implements AutoCloseable {
 
     /** Deletes the file, whether temporary or already renamed. */
     public void abort() {
+        aborted = true;
         try {
             finishWriting();
         } catch (IOException ignored) {
