@@ -2,15 +2,15 @@ package dev.archivist;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.archive.Codecs;
+import dev.archivist.archive.StoredFrame;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.StoredFile;
 import dev.archivist.config.Settings;
-import dev.archivist.source.SqliteSnapshot;
-import dev.archivist.archive.StoredFrame;
 import dev.archivist.source.FollowedSnapshot;
+import dev.archivist.source.SqliteSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
