@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DatabaseBackup {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseBackup.class);
+    private static final int COPY_BUFFER = 1 << 20;
     private final Settings settings;
     private final Catalog catalog;
     private final Clock clock;
@@ -167,7 +168,7 @@ final class DatabaseBackup {
                 }
             });
             try (InputStream body = followed.body(); OutputStream out = compressor(stored)) {
-                body.transferTo(out);
+                copy(body, out);
             }
             LOG.debug("snapshot compressed {} ms after the start", (System.nanoTime() - t0) / 1_000_000);
             SqliteSnapshot.Info info = followed.await();
@@ -181,6 +182,14 @@ final class DatabaseBackup {
         } catch (IOException | RuntimeException e) {
             stored.abort();
             throw e;
+        }
+    }
+
+    /** Copies in 1 MiB reads: {@code transferTo}'s 8 KiB would mean 64,000 reads (and polls) per 500 MiB. */
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[COPY_BUFFER];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
         }
     }
 
@@ -199,7 +208,9 @@ final class DatabaseBackup {
     private StoredFile compressFinished(Path snapshot, Path target) throws IOException {
         StoredFile stored = StoredFile.create(target);
         try (OutputStream out = compressor(stored)) {
-            Files.copy(snapshot, out);
+            try (InputStream in = Files.newInputStream(snapshot)) {
+                copy(in, out);
+            }
         } catch (IOException | RuntimeException e) {
             stored.abort();
             throw e;
