@@ -223,8 +223,9 @@ public final class Catalog {
         }
         Path state = stateDir();
         if (Files.isDirectory(state)) {
-            // The id counter and lock holder are written under the lock; scheduler state and verification records
-            // are also written without it, so only their temporary files old enough to be abandoned are removed.
+            // The id counter, the lock holder and the before-restore records (restore and rotation) are written under
+            // the lock; scheduler state and verification records also without it, so only their temporary files old
+            // enough to be abandoned are removed.
             java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
                     java.time.Instant.now().minus(java.time.Duration.ofMinutes(10)));
             for (Path folder : List.of(state, state.resolve("verified"), state.resolve("before-restore"))) {
@@ -233,7 +234,7 @@ public final class Catalog {
                 }
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, Durable.TEMP_PREFIX + "*")) {
                     for (Path f : files) {
-                        boolean writtenWithoutLock = !folder.equals(state)
+                        boolean writtenWithoutLock = folder.endsWith("verified")
                                 || f.getFileName().toString().startsWith(Durable.TEMP_PREFIX + "scheduler-state");
                         if (!writtenWithoutLock || Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
                             Durable.deleteTree(f);
