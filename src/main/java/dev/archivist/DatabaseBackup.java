@@ -64,7 +64,7 @@ final class DatabaseBackup {
             stored = c.stored();
             SqliteSnapshot.Info info = c.info();
             long rawSize = Files.size(snapshot);
-            List<String> problems = join(c.check());
+            List<String> problems = join(c.check(), "quick_check");
             if (!problems.isEmpty()) {
                 throw new ArchivistException("database " + source + " failed PRAGMA quick_check, not backed up: "
                         + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
@@ -172,7 +172,7 @@ final class DatabaseBackup {
             }
             LOG.debug("snapshot compressed {} ms after the start", (System.nanoTime() - t0) / 1_000_000);
             SqliteSnapshot.Info info = followed.await();
-            joinPrefix(prefix);
+            join(prefix, "writing page 1");
             if (followed.bodyMatches()) {
                 return new Compressed(stored, info, check);
             }
@@ -190,18 +190,6 @@ final class DatabaseBackup {
         byte[] buf = new byte[COPY_BUFFER];
         for (int n; (n = in.read(buf)) > 0; ) {
             out.write(buf, 0, n);
-        }
-    }
-
-    private static void joinPrefix(CompletableFuture<Void> prefix) throws IOException {
-        try {
-            prefix.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing page 1", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-            throw new IOException("writing page 1 failed: " + cause.getMessage(), cause);
         }
     }
 
@@ -223,14 +211,16 @@ final class DatabaseBackup {
         return Codecs.compressor(settings.compression(), settings.compressionLevel(), stored.stream(), false);
     }
 
-    private static List<String> join(CompletableFuture<List<String>> f) throws IOException {
+    /** The result of work on another thread; its failure as an IOException saying {@code what} failed. */
+    private static <T> T join(CompletableFuture<T> f, String what) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted during quick_check", e);
+            throw new IOException("interrupted during " + what, e);
         } catch (ExecutionException e) {
-            throw new IOException("quick_check failed: " + e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            throw new IOException(what + " failed: " + cause.getMessage(), cause);
         }
     }
 }

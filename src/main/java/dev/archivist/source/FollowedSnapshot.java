@@ -64,11 +64,6 @@ public final class FollowedSnapshot implements AutoCloseable {
         return new FollowedSnapshot(source, scratch, pageSize);
     }
 
-    /** The page size the body starts after. */
-    public int pageSize() {
-        return pageSize;
-    }
-
     /** Runs {@code task} on this snapshot's threads once the copy has finished. */
     public <T> CompletableFuture<T> afterCopy(java.util.function.Function<SqliteSnapshot.Info, T> task) {
         return copied.thenApplyAsync(task, pool);

@@ -101,10 +101,9 @@ public final class SqliteSnapshot {
         } catch (java.io.IOException e) {
             throw new ArchivistException("snapshot " + dest + " cannot be read back: " + e.getMessage(), e);
         }
-        int ps = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
-        long pageSize = ps == 1 ? MAX_PAGE_SIZE : ps;
+        long pageSize = declaredPageSize(h);
         long pages = ((h[28] & 0xffL) << 24) | ((h[29] & 0xffL) << 16) | ((h[30] & 0xffL) << 8) | (h[31] & 0xffL);
-        boolean header = new String(h, 0, MAGIC.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(MAGIC);
+        boolean header = hasMagic(h);
         if (size < HEADER || !header || size < pageSize * pages) {
             throw new ArchivistException("writing the snapshot " + dest + " failed: " + size + " bytes written"
                     + (header ? " of " + pageSize * pages : "") + " (no space left on device, or a file size limit)");
@@ -128,12 +127,21 @@ public final class SqliteSnapshot {
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
-        if (!new String(h, 0, MAGIC.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(MAGIC)) {
+        if (!hasMagic(h)) {
             return 0;
         }
-        int ps = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
-        int size = ps == 1 ? MAX_PAGE_SIZE : ps;
+        int size = declaredPageSize(h);
         return size >= MIN_PAGE_SIZE && size <= MAX_PAGE_SIZE && Integer.bitCount(size) == 1 ? size : 0;
+    }
+
+    private static boolean hasMagic(byte[] header) {
+        return new String(header, 0, MAGIC.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(MAGIC);
+    }
+
+    /** Bytes 16-17, big-endian; the value 1 stands for 65536. */
+    private static int declaredPageSize(byte[] header) {
+        int ps = ((header[16] & 0xff) << 8) | (header[17] & 0xff);
+        return ps == 1 ? MAX_PAGE_SIZE : ps;
     }
 
     /** Page size, page count and library version of a database file. */

@@ -20,7 +20,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -215,23 +214,7 @@ final class Fixture {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             return "dir " + mode + " " + mtime;
         }
-        return "file " + mode + " " + mtime + " " + Files.size(p) + " " + sha256(p);
-    }
-
-    static String sha256(Path f) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (var in = Files.newInputStream(f)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "file " + mode + " " + mtime + " " + Files.size(p) + " " + TestDb.sha256(p);
     }
 
     /** Every row of every table, in primary-key order, as text. */
@@ -269,7 +252,7 @@ final class Fixture {
             if (Files.isDirectory(d)) {
                 try (var s = Files.list(d)) {
                     for (Path f : s.toList()) {
-                        result.put(t + "/" + f.getFileName(), sha256(f) + " " + Files.getLastModifiedTime(f).toMillis());
+                        result.put(t + "/" + f.getFileName(), TestDb.sha256(f) + " " + Files.getLastModifiedTime(f).toMillis());
                     }
                 }
             }

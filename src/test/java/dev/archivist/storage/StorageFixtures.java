@@ -238,18 +238,8 @@ final class StorageFixtures {
      */
     static CliProcess.Result runWrapped(Path workDir, Map<String, String> env,
             java.util.function.Function<List<String>, List<String>> toShell, String... args) throws Exception {
-        List<String> cli = new CliProcess(workDir).command(args);
-        ProcessBuilder pb = new ProcessBuilder(toShell.apply(cli)).directory(workDir.toFile());
-        Map<String, String> e = pb.environment();
-        e.clear();
-        for (String keep : List.of("PATH", "HOME", "LANG")) {
-            String v = System.getenv(keep);
-            if (v != null) {
-                e.put(keep, v);
-            }
-        }
-        e.putIfAbsent("LANG", "C.UTF-8");
-        e.putAll(env);
+        CliProcess process = new CliProcess(workDir).env(env);
+        ProcessBuilder pb = process.builder(toShell.apply(process.command(args)));
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);

@@ -112,7 +112,11 @@ public final class CliProcess {
         }
     }
 
-    private ProcessBuilder builder(List<String> cmd) {
+    /**
+     * A process builder for {@code cmd} in this work folder with this CLI's clean environment ({@code PATH},
+     * {@code HOME}, {@code LANG} and the variables set with {@link #env}).
+     */
+    public ProcessBuilder builder(List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         Map<String, String> e = pb.environment();
         e.clear();
