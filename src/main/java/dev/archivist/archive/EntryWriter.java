@@ -96,7 +96,7 @@ final class EntryWriter {
             return;
         }
         putFileHeader(e);
-        tar.write(loaded.data());
+        tar.write(loaded.data(), loaded.offset(), (int) e.stat().size());
         tar.closeArchiveEntry();
         fileDone(e, loaded.sha256Hex(), loaded.changed());
     }
@@ -141,7 +141,9 @@ final class EntryWriter {
                 }
             }
             long read = done;
-            Arrays.fill(chunk, (byte) 0);
+            if (done < declared) {
+                Arrays.fill(chunk, (byte) 0);
+            }
             while (done < declared) { // shrank or failed: pad to the declared size
                 int k = (int) Math.min(chunk.length, declared - done);
                 md.update(chunk, 0, k);

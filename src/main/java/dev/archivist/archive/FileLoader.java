@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * Opening and reading source files with the archive's rules: open before anything is written (so a file that
@@ -26,8 +27,11 @@ final class FileLoader {
     private FileLoader() {
     }
 
-    /** A small file read whole: content padded/cut to the declared size, its SHA-256, or why it was skipped. */
-    record Loaded(byte[] data, String sha256Hex, String changed, String skipReason) {
+    /**
+     * A small file read whole: its content (the declared size, padded/cut) at {@code offset} in {@code data}, its
+     * SHA-256, or why it was skipped.
+     */
+    record Loaded(byte[] data, int offset, String sha256Hex, String changed, String skipReason) {
     }
 
     /** Opens a file without following a symlink; returns null and fills {@code why[0]} when it must be skipped. */
@@ -44,29 +48,39 @@ final class FileLoader {
         return null;
     }
 
-    /** Reads a whole (small) file into memory and hashes it; never throws for a problem of that file. */
+    /** Reads a whole (small) file into a new array and hashes it; never throws for a problem of that file. */
     static Loaded load(WalkEntry entry) {
+        return load(entry, new byte[(int) entry.stat().size()], 0);
+    }
+
+    /**
+     * Reads a whole (small) file into {@code into} at {@code offset} (room for its declared size needed) and hashes
+     * it; never throws for a problem of that file. A short read is padded with zeros: the padding is what gets stored.
+     */
+    static Loaded load(WalkEntry entry, byte[] into, int offset) {
         String[] why = new String[1];
         FileChannel ch = open(entry.path(), why);
         if (ch == null) {
-            return new Loaded(null, null, null, why[0]);
+            return new Loaded(null, 0, null, null, why[0]);
         }
         int size = (int) entry.stat().size();
-        byte[] data = new byte[size];
         int n;
         try (ch) {
-            ByteBuffer bb = ByteBuffer.wrap(data);
+            ByteBuffer bb = ByteBuffer.wrap(into, offset, size);
             while (bb.hasRemaining() && ch.read(bb) >= 0) {
                 // keep reading until full or EOF
             }
-            n = bb.position();
+            n = bb.position() - offset;
         } catch (IOException e) {
-            return new Loaded(null, null, null, "read error: " + e.getMessage());
+            return new Loaded(null, 0, null, null, "read error: " + e.getMessage());
+        }
+        if (n < size) {
+            Arrays.fill(into, offset + n, offset + size, (byte) 0); // the array may be a reused buffer
         }
         MessageDigest md = DIGEST.get();
-        md.update(data); // a short read left zeros: the padding is what gets stored
+        md.update(into, offset, size);
         // growth after the declared size shows in the size after reading (no extra read for small files)
-        return new Loaded(data, Sha256.hex(md.digest()), changeReason(entry, n, false), null);
+        return new Loaded(into, offset, Sha256.hex(md.digest()), changeReason(entry, n, false), null);
     }
 
     /** Why a file counts as changed after {@code read} of its declared bytes were read, or null. */

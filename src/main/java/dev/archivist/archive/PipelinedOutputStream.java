@@ -17,6 +17,8 @@ public final class PipelinedOutputStream extends OutputStream {
     private static final byte[] END = new byte[0];
 
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4);
+    /** Written chunks come back for reuse (fresh 1 MiB arrays per chunk kept the collector busy). */
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(6);
     private final OutputStream below;
     private final Thread consumer;
     private volatile Throwable failure;
@@ -40,6 +42,9 @@ public final class PipelinedOutputStream extends OutputStream {
                 }
                 if (failure == null) {
                     below.write(chunk, 0, chunk.length);
+                }
+                if (chunk.length == CHUNK) {
+                    free.offer(chunk);
                 }
             }
         } catch (Throwable t) {
@@ -84,7 +89,10 @@ public final class PipelinedOutputStream extends OutputStream {
         }
         byte[] chunk = count == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, count);
         put(chunk);
-        buffer = new byte[CHUNK];
+        if (chunk == buffer) { // handed over whole: continue in a recycled one
+            byte[] reused = free.poll();
+            buffer = reused != null ? reused : new byte[CHUNK];
+        }
         count = 0;
     }
 

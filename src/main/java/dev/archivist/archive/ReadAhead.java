@@ -24,6 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the batches in walk order. Batching keeps thread hand-offs to a few hundred even for 100,000 files.
  * Memory is bounded by {@code maxBytesInFlight} (content plus a per-entry allowance); large files are not
  * read here.
+ *
+ * <p>The content of a batch's small files lives in one buffer that is reused for a later batch once the consumer
+ * asks for the next one: a batch's content is valid until the following {@link #take()}. Reusing the buffers keeps
+ * the content, which waits in the queue long enough to survive a young collection, from being copied and promoted
+ * by the collector (with per-file arrays, a 640 MiB backup spent ~0.3 s in GC pauses, full collections included).
  */
 final class ReadAhead implements AutoCloseable {
     static final int BATCH_ENTRIES = 256;
@@ -52,6 +57,7 @@ final class ReadAhead implements AutoCloseable {
         Throwable error;
         int cost;
         int smallBytes;
+        byte[] content;
         boolean end;
     }
 
@@ -61,13 +67,19 @@ final class ReadAhead implements AutoCloseable {
     private final BlockingQueue<Batch> queue;
     private final ExecutorService readers;
     private final Thread walkThread;
+    private final int contentBufferSize;
+    private final BlockingQueue<byte[]> freeBuffers;
+    private Batch taken;
 
     ReadAhead(DirectoryWalker walker, int readerThreads, long maxBytesInFlight, long smallFileLimit) {
         this.walker = walker;
         this.smallFileLimit = smallFileLimit;
-        long minimum = BATCH_BYTES + smallFileLimit + (long) BATCH_ENTRIES * ENTRY_COST;
+        // a batch is cut once its small files reach BATCH_BYTES, so its content is below this
+        this.contentBufferSize = (int) (BATCH_BYTES + smallFileLimit);
+        long minimum = contentBufferSize + (long) BATCH_ENTRIES * ENTRY_COST;
         this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.max(maxBytesInFlight, minimum)));
         this.queue = new ArrayBlockingQueue<>(Math.max(4, (int) (maxBytesInFlight / BATCH_BYTES) + 2));
+        this.freeBuffers = new ArrayBlockingQueue<>((int) (Math.max(maxBytesInFlight, minimum) / contentBufferSize) + 1);
         int id = IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
         this.readers = Executors.newFixedThreadPool(readerThreads,
@@ -85,8 +97,18 @@ final class ReadAhead implements AutoCloseable {
         walkThread.start();
     }
 
-    /** The next batch in walk order, its small files loaded; null at the end. Throws the walk's failure. */
+    /**
+     * The next batch in walk order, its small files loaded; null at the end. Throws the walk's failure. The previous
+     * batch's content is given back for reuse: the caller must be done with it.
+     */
     List<Item> take() throws IOException {
+        if (taken != null) {
+            if (taken.content != null) {
+                freeBuffers.offer(taken.content);
+            }
+            budget.release(taken.cost);
+            taken = null;
+        }
         Batch batch;
         try {
             batch = queue.take();
@@ -103,7 +125,7 @@ final class ReadAhead implements AutoCloseable {
             }
             throw new IOException("directory walk failed: " + batch.error, batch.error);
         }
-        budget.release(batch.cost);
+        taken = batch;
         return batch.end ? null : batch.items;
     }
 
@@ -167,20 +189,27 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private void submit(Batch b) throws InterruptedIOException {
-        b.cost += b.smallBytes;
+        boolean anySmall = b.items.stream().anyMatch(i -> i.small);
+        if (anySmall) {
+            b.cost += contentBufferSize;
+        }
         try {
             budget.acquire(b.cost);
         } catch (InterruptedException e) {
             throw new InterruptedIOException("archive read-ahead stopped");
         }
-        if (b.items.stream().noneMatch(i -> i.small)) {
+        if (!anySmall) {
             b.done.complete(null);
         } else {
+            byte[] reused = freeBuffers.poll();
+            b.content = reused != null ? reused : new byte[contentBufferSize];
             readers.execute(() -> {
                 try {
+                    int offset = 0;
                     for (Item i : b.items) {
                         if (i.small) {
-                            i.loaded = FileLoader.load(i.entry);
+                            i.loaded = FileLoader.load(i.entry, b.content, offset);
+                            offset += (int) i.entry.stat().size();
                         }
                     }
                     b.done.complete(null);

@@ -168,6 +168,28 @@ class StorageArchiverTest {
     }
 
     @Test
+    void readAheadBuffersReusedForManyBatchesKeepEveryFilesContent() throws Exception {
+        Path root = tmp.resolve("many");
+        java.util.Random rnd = new java.util.Random(42);
+        for (int i = 0; i < 3000; i++) { // ~7.5 MiB of distinct content: many batches through a few buffers
+            byte[] data = new byte[1 + rnd.nextInt(4096)];
+            rnd.nextBytes(data);
+            Path f = root.resolve("d" + (i % 30)).resolve("f" + i + ".bin");
+            Files.createDirectories(f.getParent());
+            Files.write(f, data);
+        }
+        Run sequential = archive(root, tmp.resolve("a"), Compression.NONE, 1 << 30, 1L << 40,
+                new StorageArchiver(0, 0, StorageArchiver.SMALL_FILE_LIMIT), ProgressListener.NONE);
+        for (StorageArchiver ahead : List.of(new StorageArchiver(), new StorageArchiver(1, 0, 64 << 10))) {
+            Path out = tmp.resolve("ahead-" + System.nanoTime());
+            Run run = archive(root, out, Compression.NONE, 1 << 30, 1L << 40, ahead, ProgressListener.NONE);
+            assertThat(run.files().sha256Hex()).isEqualTo(sequential.files().sha256Hex());
+            assertThat(TestTrees.describe(extract(run, Compression.NONE, out.resolve("x"))))
+                    .isEqualTo(TestTrees.describe(root));
+        }
+    }
+
+    @Test
     void aFileDeletedDuringTheWalkIsRecordedAsVanished() throws Exception {
         for (StorageArchiver archiver : List.of(new StorageArchiver(0, 0, 1 << 20), new StorageArchiver())) {
             Path root = Files.createDirectories(tmp.resolve("storage"));

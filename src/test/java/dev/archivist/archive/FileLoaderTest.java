@@ -1,0 +1,53 @@
+package dev.archivist.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.source.FileStat;
+import dev.archivist.source.WalkEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading small files into a shared, reused buffer: exactly the file's slice is written, padding is zeros. */
+class FileLoaderTest {
+    @TempDir
+    Path tmp;
+
+    private static byte[] dirtyBuffer(int size) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) 0x5A);
+        return b;
+    }
+
+    @Test
+    void loadsIntoItsSliceAndLeavesTheRestOfTheBufferAlone() throws Exception {
+        Path f = tmp.resolve("a.txt");
+        Files.writeString(f, "hello");
+        byte[] buffer = dirtyBuffer(16);
+        FileLoader.Loaded loaded = FileLoader.load(new WalkEntry(f, "a.txt", FileStat.lstat(f)), buffer, 3);
+        assertThat(loaded.data()).isSameAs(buffer);
+        assertThat(loaded.offset()).isEqualTo(3);
+        assertThat(Arrays.copyOfRange(buffer, 3, 8)).isEqualTo("hello".getBytes());
+        assertThat(buffer[2]).isEqualTo((byte) 0x5A);
+        assertThat(buffer[8]).isEqualTo((byte) 0x5A);
+        assertThat(loaded.sha256Hex()).isEqualTo(Sha256.of("hello".getBytes()));
+        assertThat(loaded.changed()).isNull();
+    }
+
+    @Test
+    void aFileThatShrankIsPaddedWithZerosNotWithWhatTheBufferHeldBefore() throws Exception {
+        Path f = tmp.resolve("shrinks.bin");
+        Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        WalkEntry e = new WalkEntry(f, "shrinks.bin", FileStat.lstat(f));
+        Files.write(f, new byte[] {1, 2, 3});
+        byte[] buffer = dirtyBuffer(32);
+        FileLoader.Loaded loaded = FileLoader.load(e, buffer, 10);
+        byte[] stored = {1, 2, 3, 0, 0, 0, 0, 0};
+        assertThat(Arrays.copyOfRange(buffer, 10, 18)).isEqualTo(stored);
+        assertThat(buffer[18]).isEqualTo((byte) 0x5A);
+        assertThat(loaded.sha256Hex()).isEqualTo(Sha256.of(stored));
+        assertThat(loaded.changed()).contains("shrank");
+    }
+}
