@@ -12,6 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The bottom layer of the archive pipeline: writes a byte stream into {@code dir} as parts of {@code chunkSize}
@@ -21,7 +25,9 @@ import java.util.List;
  * them and, when splitting is off or the total is at most {@code maxSize}, joins them into one file
  * {@code <fileName>} (parts 2..n are appended to part 1 and deleted one by one, so the extra I/O is at most
  * {@code maxSize} and the peak disk use at most the archive plus one part); otherwise it renames them to
- * {@code <fileName>.part001}, ... Then the directory is fsynced. With splitting off, one file is written
+ * {@code <fileName>.part001}, ... Then the directory is fsynced. A full part is fsynced and closed on a background
+ * thread while the next one is written (at ~1 GB/s, each 100 MiB part stalled the whole pipeline for ~0.1 s);
+ * {@code finish()} waits for those syncs and fails if one did. With splitting off, one file is written
  * directly. Files are created owner-only ({@code rw-------}); an existing target is never overwritten.
  * {@link #abort()} deletes every file this writer created. {@link #close()} only flushes: call
  * {@code finish()} or {@code abort()} to end. Not thread-safe.
@@ -41,6 +47,8 @@ public final class PartWriter extends OutputStream {
     private final List<Path> temps = new ArrayList<>();
     private final List<ArchiveFiles.Part> written = new ArrayList<>();
     private final List<Path> created = new ArrayList<>();
+    private final List<CompletableFuture<Void>> syncs = new ArrayList<>();
+    private ExecutorService syncer;
     private FileChannel channel;
     private long partBytes;
     private long totalBytes;
@@ -142,7 +150,8 @@ public final class PartWriter extends OutputStream {
         if (channel == null) {
             nextPart(); // an empty stream is still one (empty) file
         }
-        endPart();
+        endPart(false);
+        awaitSyncs();
         ended = true;
         String sha = Sha256.hex(total.digest());
         List<ArchiveFiles.Part> parts;
@@ -165,6 +174,10 @@ public final class PartWriter extends OutputStream {
     public void abort() {
         ended = true;
         closed = true;
+        for (CompletableFuture<Void> sync : syncs) {
+            sync.handle((ok, failed) -> null).join(); // its channel is closed when it ends
+        }
+        stopSyncer();
         if (channel != null) {
             try {
                 channel.close();
@@ -181,7 +194,7 @@ public final class PartWriter extends OutputStream {
 
     private void nextPart() throws IOException {
         if (channel != null) {
-            endPart();
+            endPart(true);
         }
         Path temp = dir.resolve(TEMP_PREFIX + partName(temps.size() + 1));
         created.add(temp);
@@ -190,17 +203,72 @@ public final class PartWriter extends OutputStream {
         partBytes = 0;
     }
 
-    private void endPart() throws IOException {
+    /** Ends the current part: fsynced and closed here, or on the background thread when {@code inBackground}. */
+    private void endPart(boolean inBackground) throws IOException {
         drainBuffer();
         Path temp = temps.get(temps.size() - 1);
-        try {
-            channel.force(true);
-            channel.close();
-        } catch (IOException e) {
-            throw new IOException("cannot sync " + temp + ": " + e.getMessage(), e);
-        }
+        FileChannel done = channel;
         channel = null;
         written.add(new ArchiveFiles.Part(partName(temps.size()), partBytes, Sha256.hex(partDigest.digest())));
+        if (!inBackground) {
+            syncAndClose(done, temp);
+            return;
+        }
+        throwIfASyncFailed();
+        if (syncer == null) {
+            syncer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "archive-sync " + fileName);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        syncs.add(CompletableFuture.runAsync(() -> {
+            try {
+                syncAndClose(done, temp);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, syncer));
+    }
+
+    private static void syncAndClose(FileChannel ch, Path file) throws IOException {
+        try (ch) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new IOException("cannot sync " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rethrows the failure of a background sync that already ended, without waiting for the others. */
+    private void throwIfASyncFailed() throws IOException {
+        for (CompletableFuture<Void> sync : syncs) {
+            if (sync.isCompletedExceptionally()) {
+                awaitSyncs();
+            }
+        }
+    }
+
+    /** Waits for every background sync; rethrows the first failure. */
+    private void awaitSyncs() throws IOException {
+        try {
+            for (CompletableFuture<Void> sync : syncs) {
+                try {
+                    sync.join();
+                } catch (CompletionException e) {
+                    Throwable cause = e.getCause();
+                    throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
+                }
+            }
+        } finally {
+            stopSyncer();
+        }
+    }
+
+    private void stopSyncer() {
+        if (syncer != null) {
+            syncer.shutdown();
+            syncer = null;
+        }
     }
 
     private void drainBuffer() throws IOException {
