@@ -6,10 +6,16 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +110,28 @@ class DirectoryWalkerTest {
             assertThat(e.stat().size()).isEqualTo(1);
             assertThat(e.path()).isEqualTo(root.resolve("f"));
         });
+    }
+
+    /** Both sorting paths (with and without surrogate pairs among the names) give UTF-8 byte order. */
+    @Property(tries = 300)
+    void namesAreSortedInUtf8ByteOrder(@ForAll List<@StringLength(max = 6) @CharRange(from = 'a', to = 'c')
+            @CharRange(from = '\uD7FE', to = '\uE001') @CharRange(from = '\uFFFE', to = '\uFFFF') String> names,
+            @ForAll boolean withEmoji) {
+        List<String> list = new ArrayList<>();
+        for (String n : names) { // well-formed UTF-16 only: a file name cannot hold a lone surrogate
+            if (StandardCharsets.UTF_8.newEncoder().canEncode(n)) {
+                list.add(n);
+            }
+        }
+        if (withEmoji) {
+            list.add("\uD83D\uDE00");
+            list.add("\uFF61x");
+        }
+        List<String> expected = new ArrayList<>(list);
+        expected.sort((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
+                b.getBytes(StandardCharsets.UTF_8)));
+        DirectoryWalker.sortByCodePoint(list);
+        assertThat(list).isEqualTo(expected);
     }
 
     @Test
