@@ -51,7 +51,7 @@ class CodecsTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void roundTripsSeveralBlocks(Compression c) throws Exception {
-        byte[] data = mixed(3 * ParallelBlockOutputStream.BLOCK_SIZE + 12345);
+        byte[] data = mixed(3 * ParallelGzipOutputStream.BLOCK_SIZE + 12345);
         assertThat(roundTrip(c, data)).isEqualTo(data);
     }
 
@@ -63,7 +63,7 @@ class CodecsTest {
 
     @Test
     void parallelGzipIsReadByGzipItself() throws Exception {
-        byte[] data = mixed(5 * ParallelBlockOutputStream.BLOCK_SIZE + 1);
+        byte[] data = mixed(5 * ParallelGzipOutputStream.BLOCK_SIZE + 1);
         Path gz = tmp.resolve("x.gz");
         try (OutputStream out = Codecs.compressor(Compression.GZ, 6, Files.newOutputStream(gz))) {
             out.write(data);
@@ -76,10 +76,9 @@ class CodecsTest {
         assertThat(Files.size(gz)).isLessThan(data.length * 6L / 10);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Compression.class, names = {"GZ", "ZSTD"})
-    void storesIncompressibleBlocksAndStillCompressesTheRest(Compression c) throws Exception {
-        int block = ParallelBlockOutputStream.BLOCK_SIZE;
+    @Test
+    void parallelGzipStoresIncompressibleBlocksAndStillCompressesTheRest() throws Exception {
+        int block = ParallelGzipOutputStream.BLOCK_SIZE;
         byte[] random = new byte[4 * block];
         new Random(11).nextBytes(random);
         byte[] text = new byte[4 * block];
@@ -90,27 +89,17 @@ class CodecsTest {
         // One block that is mostly random but has a compressible stretch in its last quarter: compressed, not stored.
         byte[] mostlyRandom = java.util.Arrays.copyOf(random, block);
         System.arraycopy(text, 0, mostlyRandom, block - block / 8, block / 8);
-        // Random, text, random: the stream switches between stored and compressed members and back.
-        byte[] alternating = new byte[3 * block + 777];
-        System.arraycopy(random, 0, alternating, 0, block);
-        System.arraycopy(text, 0, alternating, block, block);
-        System.arraycopy(random, block, alternating, 2 * block, block + 777);
-        String tool = c == Compression.GZ ? "gzip" : "zstd";
-        for (byte[] data : new byte[][] {random, text, mostlyRandom, alternating}) {
-            Path packed = tmp.resolve("x" + c.extension());
-            try (OutputStream out = Codecs.compressor(c, c.defaultLevel(), Files.newOutputStream(packed))) {
+        for (byte[] data : new byte[][] {random, text, mostlyRandom}) {
+            Path gz = tmp.resolve("x.gz");
+            try (OutputStream out = Codecs.compressor(Compression.GZ, 6, Files.newOutputStream(gz))) {
                 out.write(data);
             }
-            Files.deleteIfExists(tmp.resolve("x"));
-            sh(tool + " -q -t " + q(packed) + " && " + tool + " -q -d -c " + q(packed) + " > " + q(tmp.resolve("x")));
+            sh("gzip -t " + q(gz) + " && gzip -d -c " + q(gz) + " > " + q(tmp.resolve("x")));
             assertThat(Files.readAllBytes(tmp.resolve("x"))).isEqualTo(data);
-            assertThat(roundTrip(c, data)).isEqualTo(data);
-            long size = Files.size(packed);
+            long size = Files.size(gz);
             if (data == random) {
-                // stored: a few bytes per 64 KiB (gzip) or 128 KiB (zstd) block plus one header per 1 MiB
+                // stored: 5 bytes per 64 KiB block plus one member header and trailer per 1 MiB
                 assertThat(size).isBetween((long) data.length, data.length + data.length / 1000L);
-            } else if (data == alternating) {
-                assertThat(size).isBetween(2L * block, 2L * block + 777 + 4096);
             } else {
                 assertThat(size).isLessThan(data.length * 9L / 10);
             }

@@ -11,35 +11,34 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * A compressing writer that cuts its input into independent 1 MiB blocks, encodes them on several threads as
- * self-contained members of the output format ({@link BlockFormat}: gzip members, zstd frames) and writes the members
- * in order (like {@code pigz}). Gzip and zstd decoders read concatenated members as one stream, so {@code gzip -d}
- * and {@code zstd -d} give the input back.
+ * A gzip writer that compresses on several threads (like {@code pigz}).
  *
- * <p>Why our own: {@link java.util.zip.GZIPOutputStream} and commons-compress' gzip writer are single-threaded, and
- * zstd's own multi-threaded stream cannot skip incompressible data (below) and stalls at every frame end. Losses from
- * not sharing a history across blocks: about 0.1 % for gzip; none measured for zstd at the fast levels (1 MiB frames
- * of the small-file bench set came out 1 % smaller than one frame, their entropy tables being more local).
+ * <p>Why our own: {@link java.util.zip.GZIPOutputStream} and commons-compress' {@code GzipCompressorOutputStream}
+ * are single-threaded, and no allowed dependency offers a parallel gzip writer. Input is cut into independent
+ * 1 MiB blocks; each is compressed on a small pool into a complete gzip member (header, raw deflate, CRC-32,
+ * size) and the members are written in order. The result is a multi-member gzip file, which {@code gzip -d},
+ * {@code pigz -d}, zlib's {@code gunzip} and commons-compress (with {@code decompressConcatenated}) read as one
+ * stream. The loss of ratio from not sharing a dictionary across blocks is about 0.1 % at 1 MiB.
  *
  * <p>Blocks that do not compress (photos, videos, archives: already compressed data) are stored rather than
- * compressed: a compressor spends nearly as long failing to shrink random bytes as it spends on text. A block is
- * judged by deflating four 16 KiB samples spread over it at level 1; when none of them shrinks by 3 %, the block is
- * stored.
+ * deflated, as zstd does on its own: deflate spends as long failing to shrink random bytes as it spends on text, and
+ * its output would be slightly larger than the input anyway. A block is judged by deflating four 16 KiB samples
+ * spread over it at level 1; when none of them shrinks by 3 %, the block is written as stored deflate blocks.
  *
  * <p>Memory is bounded: at most {@code 2 × threads} blocks are in flight, and their buffers are recycled.
- * {@link #flush()} writes finished members but keeps the partial block (as {@code GZIPOutputStream} does without
- * sync-flush), so frequent flushes do not degrade the ratio. {@link #close()} emits the last block (an empty member
- * when nothing was written) and closes the underlying stream.
+ * {@link #flush()} writes finished members but keeps the partial block (as {@code GZIPOutputStream} does
+ * without sync-flush), so frequent flushes do not degrade the ratio. {@link #close()} emits the last block
+ * (an empty member when nothing was written) and closes the underlying stream.
  */
-final class ParallelBlockOutputStream extends OutputStream {
+final class ParallelGzipOutputStream extends OutputStream {
     static final int BLOCK_SIZE = 1 << 20;
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     private final OutputStream out;
-    private final BlockFormat format;
     private final int level;
     private final ExecutorService pool;
     private final int maxInFlight;
@@ -49,15 +48,16 @@ final class ParallelBlockOutputStream extends OutputStream {
     private boolean anyMember;
     private boolean closed;
 
-    ParallelBlockOutputStream(OutputStream out, BlockFormat format, int level, int threads) {
-        format.checkLevel(level);
+    ParallelGzipOutputStream(OutputStream out, int level, int threads) {
+        if (level < 0 || level > 9) {
+            throw new IllegalArgumentException("gzip level must be 0..9, got " + level);
+        }
         this.out = out;
-        this.format = format;
         this.level = level;
         int n = Math.max(1, threads);
         this.maxInFlight = 2 * n;
         this.free = new ArrayBlockingQueue<>(maxInFlight + 1);
-        String name = format.name() + "-" + POOL_IDS.incrementAndGet() + "-";
+        String name = "gzip-" + POOL_IDS.incrementAndGet() + "-";
         AtomicInteger ids = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, name + ids.incrementAndGet());
@@ -91,7 +91,7 @@ final class ParallelBlockOutputStream extends OutputStream {
         }
     }
 
-    /** Writes the members already encoded and flushes the underlying stream; the partial block stays. */
+    /** Writes the members already compressed and flushes the underlying stream; the partial block stays. */
     @Override
     public void flush() throws IOException {
         ensureOpen();
@@ -116,19 +116,12 @@ final class ParallelBlockOutputStream extends OutputStream {
             }
         } finally {
             pool.shutdownNow();
-            try {
-                // an encoder still running (after a failure) must not have its native context freed under it
-                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            format.release();
         }
     }
 
     private void ensureOpen() throws IOException {
         if (closed) {
-            throw new IOException(format.name() + " stream already closed");
+            throw new IOException("gzip stream already closed");
         }
     }
 
@@ -141,10 +134,7 @@ final class ParallelBlockOutputStream extends OutputStream {
     private void submit(Block block) throws IOException {
         anyMember = true;
         try {
-            inFlight.addLast(pool.submit(() -> {
-                format.encode(block, level, Block.incompressible(block));
-                return block;
-            }));
+            inFlight.addLast(pool.submit(() -> block.compress(level)));
             while (inFlight.size() >= maxInFlight) {
                 writeOne();
             }
@@ -161,10 +151,10 @@ final class ParallelBlockOutputStream extends OutputStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pool.shutdownNow();
-            throw new InterruptedIOException("interrupted while compressing (" + format.name() + ")");
+            throw new InterruptedIOException("interrupted while compressing (gzip)");
         } catch (ExecutionException e) {
             pool.shutdownNow();
-            throw new IOException(format.name() + " compression failed: " + e.getCause(), e.getCause());
+            throw new IOException("gzip compression failed: " + e.getCause(), e.getCause());
         }
         out.write(done.out, 0, done.outLen);
         done.inLen = 0;
@@ -172,38 +162,65 @@ final class ParallelBlockOutputStream extends OutputStream {
         free.offer(done);
     }
 
-    /** One input block and the member encoded from it; recycled. */
-    static final class Block {
+    /** One input block and the gzip member compressed from it; recycled. */
+    private static final class Block {
         private static final int SAMPLES = 4;
         private static final int SAMPLE_SIZE = 16 << 10;
         private static final double INCOMPRESSIBLE = 0.97;
         private final byte[] sampleOut = new byte[SAMPLE_SIZE + 1024];
         final byte[] in = new byte[BLOCK_SIZE];
-        byte[] out = new byte[BLOCK_SIZE + (BLOCK_SIZE >>> 7) + 1024];
+        byte[] out = new byte[BLOCK_SIZE + (BLOCK_SIZE >>> 10) + 64];
         int inLen;
         int outLen;
 
-        /** Makes room for {@code capacity} bytes of output, keeping the first {@code keep}. */
-        void ensureOut(int capacity, int keep) {
-            if (out.length < capacity) {
-                out = java.util.Arrays.copyOf(out, Math.max(capacity, keep));
+        Block compress(int level) {
+            CRC32 crc = new CRC32();
+            crc.update(in, 0, inLen);
+            Deflater deflater = new Deflater(level > 0 && incompressible() ? Deflater.NO_COMPRESSION : level, true);
+            try {
+                int pos = 0;
+                // member header: magic, CM=deflate, no flags, mtime 0, XFL 0, OS 3 (Unix)
+                out[pos++] = 0x1f;
+                out[pos++] = (byte) 0x8b;
+                out[pos++] = 8;
+                for (int i = 0; i < 6; i++) {
+                    out[pos++] = 0;
+                }
+                out[pos++] = 3;
+                deflater.setInput(in, 0, inLen);
+                deflater.finish();
+                while (!deflater.finished()) {
+                    if (pos == out.length) {
+                        out = java.util.Arrays.copyOf(out, out.length + (out.length >>> 1));
+                    }
+                    pos += deflater.deflate(out, pos, out.length - pos);
+                }
+                if (out.length - pos < 8) {
+                    out = java.util.Arrays.copyOf(out, pos + 8);
+                }
+                pos = putIntLE(out, pos, (int) crc.getValue());
+                pos = putIntLE(out, pos, inLen);
+                outLen = pos;
+                return this;
+            } finally {
+                deflater.end();
             }
         }
 
         /** Whether every sample of the block fails to shrink (blocks too small to sample are compressed). */
-        static boolean incompressible(Block b) {
-            if (b.inLen < SAMPLES * SAMPLE_SIZE) {
+        private boolean incompressible() {
+            if (inLen < SAMPLES * SAMPLE_SIZE) {
                 return false;
             }
             Deflater probe = new Deflater(Deflater.BEST_SPEED, true);
             try {
                 for (int i = 0; i < SAMPLES; i++) {
                     probe.reset();
-                    probe.setInput(b.in, (int) ((long) (b.inLen - SAMPLE_SIZE) * i / (SAMPLES - 1)), SAMPLE_SIZE);
+                    probe.setInput(in, (int) ((long) (inLen - SAMPLE_SIZE) * i / (SAMPLES - 1)), SAMPLE_SIZE);
                     probe.finish();
                     int produced = 0;
-                    while (!probe.finished() && produced < b.sampleOut.length) {
-                        produced += probe.deflate(b.sampleOut, produced, b.sampleOut.length - produced);
+                    while (!probe.finished() && produced < sampleOut.length) {
+                        produced += probe.deflate(sampleOut, produced, sampleOut.length - produced);
                     }
                     if (produced < SAMPLE_SIZE * INCOMPRESSIBLE) {
                         return false;
@@ -213,6 +230,14 @@ final class ParallelBlockOutputStream extends OutputStream {
             } finally {
                 probe.end();
             }
+        }
+
+        private static int putIntLE(byte[] b, int pos, int v) {
+            b[pos] = (byte) v;
+            b[pos + 1] = (byte) (v >>> 8);
+            b[pos + 2] = (byte) (v >>> 16);
+            b[pos + 3] = (byte) (v >>> 24);
+            return pos + 4;
         }
     }
 }
