@@ -132,13 +132,16 @@ public final class BackupService {
     }
 
     private RestoreResult restoreDatabaseLocked(Manifest m, Path target, boolean deep) throws IOException {
-        return new Restore(settings, catalog, clock).database(m, target, deep, () -> {
-            try {
-                return new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), true);
-            } catch (IOException e) {
-                throw new ArchivistException("safety backup before restore failed: " + e.getMessage(), e);
-            }
-        });
+        return new Restore(settings, catalog, clock).database(m, target, deep, this::safetyBackup);
+    }
+
+    /** A backup of the live database taken just before a restore replaces it. */
+    private Manifest safetyBackup() {
+        try {
+            return new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), true);
+        } catch (IOException e) {
+            throw new ArchivistException("safety backup before restore failed: " + e.getMessage(), e);
+        }
     }
 
     /** Restores a storage backup into the live folder (atomic swap) or into a new folder, optionally only some paths. */
@@ -147,7 +150,10 @@ public final class BackupService {
                 .storage(catalog.find(ref, BackupType.STORAGE), target, globs, deep));
     }
 
-    /** Restores both components of a full backup, database first. */
+    /**
+     * Restores both components of a full backup, all or nothing: both are checked and prepared before either is
+     * switched in, and the storage swap is undone if the database switch fails.
+     */
     public List<RestoreResult> restoreFull(String ref, boolean deep) {
         return locked("restore full", () -> {
             Manifest full = catalog.find(ref, BackupType.FULL);
@@ -158,9 +164,7 @@ public final class BackupService {
             }
             Manifest db = catalog.find(full.component(BackupType.DATABASE).path("id").asText(), BackupType.DATABASE);
             Manifest storage = catalog.find(full.component(BackupType.STORAGE).path("id").asText(), BackupType.STORAGE);
-            RestoreResult a = restoreDatabaseLocked(db, null, deep);
-            RestoreResult b = new Restore(settings, catalog, clock).storage(storage, null, List.of(), deep);
-            return List.of(a, b);
+            return new Restore(settings, catalog, clock).full(db, storage, deep, this::safetyBackup);
         });
     }
 

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Restores, always in the same shape: check the backup (checksums always; the deep read unless told not to), prepare
@@ -59,7 +60,62 @@ final class Restore {
     }
 
     /** Restores a database backup into the live database, or into {@code target} (a new file). */
-    RestoreResult database(Manifest m, Path target, boolean deep, java.util.function.Supplier<Manifest> safetyBackup) throws IOException {
+    RestoreResult database(Manifest m, Path target, boolean deep, Supplier<Manifest> safetyBackup) throws IOException {
+        PreparedDatabase p = prepareDatabase(m, target, deep);
+        try {
+            return commit(p, safetyBackup);
+        } finally {
+            deleteDatabaseFiles(p.temp);
+        }
+    }
+
+    /**
+     * Restores a storage backup: into the live storage folder (swap), or into {@code target} (must not exist), optionally
+     * only the files matching {@code globs}.
+     */
+    RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
+        PreparedStorage p = prepareStorage(m, target, globs);
+        try {
+            return commit(p).result;
+        } finally {
+            Durable.deleteTree(p.staging);
+        }
+    }
+
+    /**
+     * Restores both components of a full backup, all or nothing: both are checked and prepared first (database, then
+     * storage), so a backup that fails anywhere leaves the live data as it was; then the storage folder is swapped
+     * and the database switched. If the database switch fails, the storage swap is undone.
+     */
+    List<RestoreResult> full(Manifest database, Manifest storage, boolean deep, Supplier<Manifest> safetyBackup)
+            throws IOException {
+        PreparedDatabase db = prepareDatabase(database, null, deep);
+        PreparedStorage st = null;
+        try {
+            st = prepareStorage(storage, null, List.of());
+            CommittedStorage swapped = commit(st);
+            RestoreResult dbResult;
+            try {
+                dbResult = commit(db, safetyBackup);
+            } catch (IOException | RuntimeException e) {
+                undo(swapped, st);
+                throw new ArchivistException("restore of " + database.id() + " into the live database failed, so the "
+                        + "storage folder was switched back and nothing changed: " + e.getMessage(), e);
+            }
+            return List.of(dbResult, swapped.result);
+        } finally {
+            deleteDatabaseFiles(db.temp);
+            if (st != null) {
+                Durable.deleteTree(st.staging);
+            }
+        }
+    }
+
+    /** A checked, decompressed database beside its destination, ready to switch in. */
+    private record PreparedDatabase(Manifest m, Path destination, Path temp, boolean live, List<String> notes) {
+    }
+
+    private PreparedDatabase prepareDatabase(Manifest m, Path target, boolean deep) throws IOException {
         check(m);
         Path destination = target != null ? target.toAbsolutePath().normalize() : settings.databasePath();
         if (target != null && Files.exists(destination)) {
@@ -76,30 +132,42 @@ final class Restore {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + (deep ? "integrity_check" : "quick_check")
                         + " of the decompressed backup failed: " + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
             }
-            notes.add("decompressed backup passed " + (deep ? "integrity_check" : "quick_check"));
-            String safety = null;
-            if (target == null && Files.exists(destination)) {
-                Manifest pre = safetyBackup.get();
-                safety = pre.id();
-                notes.add("safety backup of the current database: " + pre.id() + " (pre_restore)");
-                DatabaseRestorer.intoLive(temp, destination);
-                notes.add("copied into the live database with the SQLite backup API");
-            } else {
-                deleteSidecars(temp); // the read-only check may leave empty -wal/-shm files beside it
-                Durable.rename(temp, destination);
-                notes.add("written as a new file");
-            }
-            return new RestoreResult(m.id(), "database", destination.toString(), safety, 1, m.json().path("size_uncompressed").asLong(), notes);
-        } finally {
+        } catch (IOException | RuntimeException e) {
             deleteDatabaseFiles(temp);
+            throw e;
         }
+        notes.add("decompressed backup passed " + (deep ? "integrity_check" : "quick_check"));
+        return new PreparedDatabase(m, destination, temp, target == null, notes);
     }
 
-    /**
-     * Restores a storage backup: into the live storage folder (swap), or into {@code target} (must not exist), optionally
-     * only the files matching {@code globs}.
-     */
-    RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
+    private RestoreResult commit(PreparedDatabase p, Supplier<Manifest> safetyBackup) throws IOException {
+        List<String> notes = new ArrayList<>(p.notes);
+        String safety = null;
+        if (p.live && Files.exists(p.destination)) {
+            Manifest pre = safetyBackup.get();
+            safety = pre.id();
+            notes.add("safety backup of the current database: " + pre.id() + " (pre_restore)");
+            DatabaseRestorer.intoLive(p.temp, p.destination);
+            notes.add("copied into the live database with the SQLite backup API");
+        } else {
+            deleteSidecars(p.temp); // the read-only check may leave empty -wal/-shm files beside it
+            Durable.rename(p.temp, p.destination);
+            notes.add("written as a new file");
+        }
+        return new RestoreResult(p.m.id(), "database", p.destination.toString(), safety, 1,
+                p.m.json().path("size_uncompressed").asLong(), notes);
+    }
+
+    /** A checked, extracted tree in a staging folder beside its destination, ready to switch in. */
+    private record PreparedStorage(Manifest m, Path destination, Path staging, boolean live, long files, long bytes,
+                                   List<String> notes) {
+    }
+
+    /** A storage restore that was switched in, with what is needed to switch it back. */
+    private record CommittedStorage(RestoreResult result, Path aside, boolean recorded) {
+    }
+
+    private PreparedStorage prepareStorage(Manifest m, Path target, List<String> globs) throws IOException {
         List<Problem> structure = new Verifier(catalog, clock).checkStructure(m);
         if (!structure.isEmpty()) {
             throw refused(m, structure);
@@ -116,7 +184,6 @@ final class Restore {
         Path staging = RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
         Files.createDirectory(staging);
-        List<String> notes = new ArrayList<>();
         try {
             ExtractionResult result;
             try {
@@ -135,36 +202,53 @@ final class Restore {
             }
             StorageRestorer.applyIndexTimes(result, catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), staging);
             long files = result.entries().stream().filter(e -> "file".equals(e.type())).count();
+            List<String> notes = new ArrayList<>();
             notes.add("extracted " + files + " files (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
-            String safety = null;
-            if (target == null) {
-                // recorded before the swap, so a folder moved aside by a swap that a crash interrupted is still known
-                // to rotation (which removes it once a newer storage backup exists)
-                Path planned = RestoreFiles.aside(destination, m.id());
-                boolean recorded = false;
-                if (Files.exists(destination)) {
-                    BeforeRestoreRecords.record(catalog.stateDir(), planned, clock.instant());
-                    recorded = true;
-                }
-                Path aside;
-                try {
-                    aside = StorageSwap.swap(destination, staging, planned, m.id());
-                } catch (IOException | RuntimeException e) {
-                    if (recorded && !Files.exists(planned)) {
-                        BeforeRestoreRecords.forget(catalog.stateDir(), planned);
-                    }
-                    throw e;
-                }
-                if (aside != null) {
-                    safety = aside.toString();
-                    notes.add("previous storage folder kept as " + aside);
-                }
-            } else {
-                Durable.rename(staging, destination);
-            }
-            return new RestoreResult(m.id(), "storage", destination.toString(), safety, files, result.bytesWritten(), notes);
-        } finally {
+            return new PreparedStorage(m, destination, staging, target == null, files, result.bytesWritten(), notes);
+        } catch (IOException | RuntimeException e) {
             Durable.deleteTree(staging);
+            throw e;
+        }
+    }
+
+    private CommittedStorage commit(PreparedStorage p) throws IOException {
+        List<String> notes = new ArrayList<>(p.notes);
+        String safety = null;
+        Path aside = null;
+        boolean recorded = false;
+        if (p.live) {
+            // recorded before the swap, so a folder moved aside by a swap that a crash interrupted is still known
+            // to rotation (which removes it once a newer storage backup exists)
+            Path planned = RestoreFiles.aside(p.destination, p.m.id());
+            if (Files.exists(p.destination)) {
+                BeforeRestoreRecords.record(catalog.stateDir(), planned, clock.instant());
+                recorded = true;
+            }
+            try {
+                aside = StorageSwap.swap(p.destination, p.staging, planned, p.m.id());
+            } catch (IOException | RuntimeException e) {
+                if (recorded && !Files.exists(planned)) {
+                    BeforeRestoreRecords.forget(catalog.stateDir(), planned);
+                }
+                throw e;
+            }
+            if (aside != null) {
+                safety = aside.toString();
+                notes.add("previous storage folder kept as " + aside);
+            }
+        } else {
+            Durable.rename(p.staging, p.destination);
+        }
+        RestoreResult result = new RestoreResult(p.m.id(), "storage", p.destination.toString(), safety, p.files, p.bytes,
+                notes);
+        return new CommittedStorage(result, aside, recorded);
+    }
+
+    /** Switches a committed live storage restore back: the restored tree goes to the staging name, the old one back. */
+    private void undo(CommittedStorage c, PreparedStorage p) throws IOException {
+        StorageSwap.undo(p.destination, c.aside, p.staging, p.m.id());
+        if (c.recorded && c.aside != null && !Files.exists(c.aside)) {
+            BeforeRestoreRecords.forget(catalog.stateDir(), c.aside);
         }
     }
 

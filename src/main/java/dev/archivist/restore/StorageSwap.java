@@ -48,6 +48,28 @@ public final class StorageSwap {
         return hadLive ? aside : null;
     }
 
+    /**
+     * Undoes a {@link #swap}: the restored tree in {@code live} goes to {@code restoredTo} (to be deleted by the
+     * caller), then the old tree goes back from {@code aside} (null: there was none). Guarded by the same journal, so a
+     * crash in between is rolled back by {@link #recover}: the old tree comes back.
+     */
+    public static void undo(Path live, Path aside, Path restoredTo, String backupId) throws IOException {
+        if (aside == null) { // there was no live folder: one rename takes the restored one away
+            Files.move(live, restoredTo, StandardCopyOption.ATOMIC_MOVE);
+            Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+            return;
+        }
+        Path journal = RestoreFiles.journal(live);
+        ObjectNode j = Json.MAPPER.createObjectNode().put("live", live.toString()).put("aside", aside.toString())
+                .put("staging", restoredTo.toString()).put("backup_id", backupId);
+        Durable.writeAtomically(journal, Json.MAPPER.writeValueAsBytes(j));
+        Files.move(live, restoredTo, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
+        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+        Files.deleteIfExists(journal);
+        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+    }
+
     /** Completes the bookkeeping of, or rolls back, a swap interrupted by a crash. */
     static void recover(Path live, List<String> done) throws IOException {
         Path journal = RestoreFiles.journal(live);

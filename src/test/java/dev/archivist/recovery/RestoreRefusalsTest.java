@@ -164,6 +164,42 @@ class RestoreRefusalsTest {
         assertThat(ok.exitCode()).as(ok.describe()).isZero();
     }
 
+    @Test
+    void aFullRestoreWhoseStorageFailsLateLeavesTheLiveDatabaseAsWell() throws Exception {
+        Manifest full = f.service().backupFull(false, null);
+        Files.writeString(f.storage.resolve("documents/after-full.txt"), "newer than the full backup");
+        try (var c = dev.archivist.testing.TestDb.open(f.db); var st = c.createStatement()) {
+            st.execute("DELETE FROM items WHERE id < 80");
+        }
+        liveTree = Fixture.tree(f.storage);
+        liveRows = Fixture.rows(f.db);
+        // the storage component's compressed stream is cut short, every checksum (parts, archive, the full manifest's
+        // reference to it) recomputed to match: only extraction can find out, after the database was prepared
+        String storageId = full.component(BackupType.STORAGE).path("id").asText();
+        Path storageManifest = f.backups.resolve("storage").resolve(storageId + ".json");
+        Manifest component = Fixture.readManifest(storageManifest);
+        List<Manifest.Part> parts = component.parts();
+        Path last = f.backups.resolve("storage").resolve(parts.get(parts.size() - 1).path());
+        byte[] lastBytes = Files.readAllBytes(last);
+        Files.write(last, java.util.Arrays.copyOf(lastBytes, lastBytes.length / 2));
+        rewriteChecksums(storageManifest);
+        String newChecksum = Fixture.readManifest(storageManifest).checksum();
+        Path fullManifest = f.backups.resolve("full").resolve(full.id() + ".json");
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fullManifest.toFile());
+        ((ObjectNode) json.path("storage")).put("checksum", newChecksum);
+        String dbChecksum = json.path("database").path("checksum").asText();
+        json.put("checksum", ForgedBackup.sha256(("database:" + dbChecksum + "\nstorage:" + newChecksum + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+        Files.write(fullManifest, Json.MAPPER.writeValueAsBytes(json), StandardOpenOption.TRUNCATE_EXISTING);
+        assertThat(f.service().verify(f.service().find(full.id(), BackupType.FULL), false).clean())
+                .as("the forged full backup passes the checksum verification").isTrue();
+
+        Fixture.Run r = f.cli("restore", "full", full.id(), "--yes", "--no-verify");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertLiveUnchanged("full restore with a storage component that fails during extraction");
+    }
+
     /** Recomputes the part, whole-archive and manifest checksums after the parts were changed on disk. */
     private void rewriteChecksums(Path manifestFile) throws Exception {
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(manifestFile.toFile());
