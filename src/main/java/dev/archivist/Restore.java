@@ -19,6 +19,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,7 +146,16 @@ final class Restore {
         List<String> notes = new ArrayList<>(p.notes);
         String safety = null;
         if (p.live && Files.exists(p.destination)) {
-            Manifest pre = safetyBackup.get();
+            Manifest pre;
+            try {
+                pre = safetyBackup.get();
+            } catch (ArchivistException e) {
+                List<String> damage = SqliteSnapshot.check(p.destination, false);
+                if (damage.isEmpty()) {
+                    throw e; // a sound database that could not be backed up: no restore without a safety copy
+                }
+                return replaceDamaged(p, notes, damage);
+            }
             safety = pre.id();
             notes.add("safety backup of the current database: " + pre.id() + " (pre_restore)");
             DatabaseRestorer.intoLive(p.temp, p.destination);
@@ -156,6 +167,58 @@ final class Restore {
         }
         return new RestoreResult(p.m.id(), "database", p.destination.toString(), safety, 1,
                 p.m.json().path("size_uncompressed").asLong(), notes);
+    }
+
+    /**
+     * Restores over a live database that fails its own check (the usual reason to restore): no safety backup can be
+     * taken of it, so its files (with any -wal or -journal) are copied as they are beside it, its sidecars removed
+     * (SQLite would otherwise replay the damaged database's journal into the restored one), and the checked copy
+     * renamed over it.
+     */
+    private RestoreResult replaceDamaged(PreparedDatabase p, List<String> notes, List<String> damage) throws IOException {
+        Path copy = RestoreFiles.damagedDatabaseCopy(p.destination, p.m.id());
+        for (String suffix : List.of("", "-wal", "-journal")) {
+            Path from = p.destination.resolveSibling(p.destination.getFileName() + suffix);
+            if (Files.exists(from)) {
+                // through a temporary name the next run's leftover sweep removes, fsynced, then renamed
+                Path temp = RestoreFiles.tempDatabase(p.destination, p.m.id() + "-damaged" + suffix);
+                try {
+                    Files.copy(from, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Durable.fsync(temp);
+                    Durable.rename(temp, copy.resolveSibling(copy.getFileName() + suffix));
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
+        deleteSidecars(p.destination);
+        deleteSidecars(p.temp);
+        keepOwnerAndMode(p.destination, p.temp);
+        Durable.rename(p.temp, p.destination);
+        String first = damage.get(0).lines().filter(l -> !l.isBlank() && !l.startsWith("***")).findFirst()
+                .orElse(damage.get(0));
+        notes.add("the live database failed its check (" + (first.length() > 200 ? first.substring(0, 200) + "…" : first)
+                + "), so no safety backup could be taken: its files were copied as they were to " + copy);
+        notes.add("the checked copy replaced the live database file");
+        return new RestoreResult(p.m.id(), "database", p.destination.toString(), copy.toString(), 1,
+                p.m.json().path("size_uncompressed").asLong(), notes);
+    }
+
+    /** Gives {@code replacement} the owner, group and permissions of {@code original}, as far as this user may. */
+    private static void keepOwnerAndMode(Path original, Path replacement) {
+        var from = Files.getFileAttributeView(original, PosixFileAttributeView.class);
+        var to = Files.getFileAttributeView(replacement, PosixFileAttributeView.class);
+        if (from == null || to == null) {
+            return; // not a POSIX file system
+        }
+        try {
+            PosixFileAttributes attrs = from.readAttributes();
+            to.setPermissions(attrs.permissions());
+            to.setOwner(attrs.owner());
+            to.setGroup(attrs.group());
+        } catch (IOException e) {
+            // not allowed to give the file away: it keeps ours
+        }
     }
 
     /** A checked, extracted tree in a staging folder beside its destination, ready to switch in. */

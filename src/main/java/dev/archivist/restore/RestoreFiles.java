@@ -36,10 +36,21 @@ public final class RestoreFiles {
 
     /** Where the live storage folder is moved aside to: a name not taken yet. */
     public static Path aside(Path storage, String backupId) {
-        Path first = storage.resolveSibling(storage.getFileName() + ".before-restore-" + backupId);
+        return unused(storage.resolveSibling(storage.getFileName() + ".before-restore-" + backupId));
+    }
+
+    /**
+     * Where a damaged live database is copied before a restore replaces it (a safety backup cannot be taken of a
+     * database that fails its check): a name not taken yet.
+     */
+    public static Path damagedDatabaseCopy(Path database, String backupId) {
+        return unused(database.resolveSibling(database.getFileName() + ".damaged-before-restore-" + backupId));
+    }
+
+    private static Path unused(Path first) {
         Path candidate = first;
         for (int n = 2; java.nio.file.Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
-            // the same backup restored again: keep every earlier safety folder, never fail on the name
+            // the same backup restored again: keep every earlier safety copy, never fail on the name
             candidate = first.resolveSibling(first.getFileName() + "-" + n);
         }
         return candidate;

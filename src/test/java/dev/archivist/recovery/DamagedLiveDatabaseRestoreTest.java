@@ -1,0 +1,70 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.source.SqliteSnapshot;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A damaged live database is the usual reason to restore. No safety backup can be taken of it (it fails its check),
+ * so the restore keeps its files as they were beside it and replaces it; a sound database keeps the normal path.
+ */
+class DamagedLiveDatabaseRestoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void restoresOverADamagedLiveDatabaseAndKeepsTheDamagedFiles() throws Exception {
+        Fixture f = new Fixture(dir).database(3000);
+        f.service().backupDatabase(false);
+        List<String> backedUp = Fixture.rows(f.db);
+        try (RandomAccessFile raf = new RandomAccessFile(f.db.toFile(), "rw")) { // garbage over pages 3..12
+            byte[] junk = new byte[10 * 4096];
+            Arrays.fill(junk, (byte) 0xAB);
+            raf.seek(2 * 4096);
+            raf.write(junk);
+        }
+        assertThat(SqliteSnapshot.check(f.db, false)).as("the live database is damaged").isNotEmpty();
+        byte[] damaged = Files.readAllBytes(f.db);
+
+        Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stdout() + r.stderr()).contains("damaged-before-restore");
+        assertThat(SqliteSnapshot.check(f.db, true)).isEmpty();
+        assertThat(Fixture.rows(f.db)).isEqualTo(backedUp);
+        try (var copies = Files.list(dir)) {
+            List<Path> kept = copies.filter(p -> p.getFileName().toString().startsWith(f.db.getFileName()
+                    + ".damaged-before-restore-") && !p.toString().endsWith("-wal")).toList();
+            assertThat(kept).singleElement().satisfies(p -> assertThat(Files.readAllBytes(p)).isEqualTo(damaged));
+        }
+        assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseAtAllIsReplacedToo() throws Exception {
+        Fixture f = new Fixture(dir).database(200);
+        f.service().backupDatabase(false);
+        List<String> backedUp = Fixture.rows(f.db);
+        Files.writeString(f.db, "this is not a SQLite database any more");
+
+        Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(Fixture.rows(f.db)).isEqualTo(backedUp);
+    }
+
+    @Test
+    void aSoundLiveDatabaseStillGetsASafetyBackup() throws Exception {
+        Fixture f = new Fixture(dir).database(200);
+        f.service().backupDatabase(false);
+        Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(f.service().list(dev.archivist.BackupType.DATABASE)).anyMatch(dev.archivist.catalog.Manifest::preRestore);
+        assertThat(Fixture.names(dir)).noneMatch(n -> n.contains("damaged-before-restore"));
+    }
+}
