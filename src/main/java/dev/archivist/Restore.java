@@ -100,7 +100,14 @@ final class Restore {
             try {
                 dbResult = commit(db, safetyBackup);
             } catch (IOException | RuntimeException e) {
-                undo(swapped, st);
+                try {
+                    undo(swapped, st);
+                } catch (IOException | RuntimeException u) {
+                    e.addSuppressed(u);
+                    throw new ArchivistException("restore of " + database.id() + " into the live database failed ("
+                            + e.getMessage() + ") and switching the storage folder back failed too (" + u.getMessage()
+                            + "); the previous storage folder is " + swapped.aside, e);
+                }
                 throw new ArchivistException("restore of " + database.id() + " into the live database failed, so the "
                         + "storage folder was switched back and nothing changed: " + e.getMessage(), e);
             }
