@@ -274,6 +274,8 @@ final class Restore {
             long files = result.entries().stream().filter(e -> "file".equals(e.type())).count();
             List<String> notes = new ArrayList<>();
             notes.add("extracted " + files + " files (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
+            // durable before the rename: a power cut after the swap must not leave empty files in the live folder
+            notes.add("staging " + Durable.syncTree(staging));
             return new PreparedStorage(m, destination, staging, target == null, files, result.bytesWritten(), notes);
         } catch (IOException | RuntimeException e) {
             Durable.deleteTree(staging);

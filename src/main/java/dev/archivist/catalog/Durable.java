@@ -84,6 +84,50 @@ public final class Durable {
         return dir;
     }
 
+    /**
+     * Makes everything written under {@code root} durable before it is renamed into place: the file system's
+     * {@code syncfs} through coreutils' {@code sync -f}, or, where that is unavailable, every file and directory of
+     * the tree fsynced (symlinks not followed).
+     *
+     * <p>Why a process: Java has no {@code syncfs}, and fsyncing a restored tree file by file costs one journal
+     * commit per file (minutes for 100,000 files on ext4); one {@code syncfs} flushes them together.
+     *
+     * @return how it was done, for the restore's notes
+     */
+    public static String syncTree(Path root) throws IOException {
+        try {
+            Process p = new ProcessBuilder("sync", "-f", root.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(30, java.util.concurrent.TimeUnit.MINUTES) && p.exitValue() == 0) {
+                return "synced to disk (syncfs)";
+            }
+            p.destroyForcibly();
+        } catch (IOException e) {
+            // no sync command: fsync file by file below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while syncing " + root);
+        }
+        fsyncTree(root);
+        return "synced to disk (every file fsynced)";
+    }
+
+    /** Fsyncs every regular file and directory under {@code root}, children before their directory. */
+    static void fsyncTree(Path root) throws IOException {
+        if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(root)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    fsyncTree(child);
+                }
+            }
+            fsyncDirectory(root);
+        } else if (Files.isRegularFile(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel ch = FileChannel.open(root, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        }
+    }
+
     /** Deletes a file or a whole tree without following symlinks; missing is fine. */
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -1,0 +1,40 @@
+package dev.archivist.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Making a restored tree durable before it is renamed into place. */
+class DurableTest {
+    @TempDir
+    Path dir;
+
+    private Path awkwardTree() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("staging/a/b"));
+        Path top = dir.resolve("staging");
+        Files.writeString(root.resolve("file.txt"), "content");
+        Path readOnly = Files.writeString(top.resolve("read-only.txt"), "kept read-only, as restored");
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r--r--r--"));
+        Files.createSymbolicLink(top.resolve("dangling"), Path.of("/nonexistent/target"));
+        Files.createSymbolicLink(top.resolve("to-outside"), dir);
+        Files.createDirectories(top.resolve("empty"));
+        return top;
+    }
+
+    @Test
+    void fsyncingATreeOpensFilesReadOnlyAndNeverFollowsLinks() throws Exception {
+        Path top = awkwardTree();
+        Durable.fsyncTree(top); // would throw on the dangling link if it followed links, or on the read-only file
+        assertThat(Files.readString(top.resolve("a/b/file.txt"))).isEqualTo("content");
+        assertThat(Files.isSymbolicLink(top.resolve("dangling"))).isTrue();
+    }
+
+    @Test
+    void syncingATreeUsesOneSyncfsWhereCoreutilsHaveIt() throws Exception {
+        assertThat(Durable.syncTree(awkwardTree())).isEqualTo("synced to disk (syncfs)");
+    }
+}
