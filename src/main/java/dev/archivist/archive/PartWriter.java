@@ -241,10 +241,8 @@ public final class PartWriter extends OutputStream {
 
     /** Rethrows the failure of a background sync that already ended, without waiting for the others. */
     private void throwIfASyncFailed() throws IOException {
-        for (CompletableFuture<Void> sync : syncs) {
-            if (sync.isCompletedExceptionally()) {
-                awaitSyncs();
-            }
+        if (syncs.stream().anyMatch(CompletableFuture::isCompletedExceptionally)) {
+            awaitSyncs();
         }
     }
 

@@ -61,7 +61,8 @@ public final class Durable {
 
     /** Flushes a file's content to disk. */
     public static void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        // read-only is enough for fsync on Linux, and works on files restored without write permission
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ch.force(true);
         }
     }
@@ -122,9 +123,7 @@ public final class Durable {
             }
             fsyncDirectory(root);
         } else if (Files.isRegularFile(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (FileChannel ch = FileChannel.open(root, StandardOpenOption.READ)) {
-                ch.force(true);
-            }
+            fsync(root);
         }
     }
 

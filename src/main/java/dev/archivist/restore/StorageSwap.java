@@ -25,10 +25,7 @@ public final class StorageSwap {
         if (Files.exists(aside)) {
             throw new IOException("cannot move the live folder aside: " + aside + " already exists");
         }
-        Path journal = RestoreFiles.journal(live);
-        ObjectNode j = Json.MAPPER.createObjectNode().put("live", live.toString()).put("aside", aside.toString())
-                .put("staging", staging.toString()).put("backup_id", backupId);
-        Durable.writeAtomically(journal, Json.MAPPER.writeValueAsBytes(j));
+        Path journal = writeJournal(live, aside, staging, backupId);
         boolean hadLive = Files.exists(live);
         if (hadLive) {
             Files.move(live, aside, StandardCopyOption.ATOMIC_MOVE);
@@ -42,9 +39,7 @@ public final class StorageSwap {
             Files.deleteIfExists(journal);
             throw new IOException("swapping " + staging + " into " + live + " failed, rolled back: " + e.getMessage(), e);
         }
-        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
-        Files.deleteIfExists(journal);
-        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+        endJournal(live, journal);
         return hadLive ? aside : null;
     }
 
@@ -59,12 +54,23 @@ public final class StorageSwap {
             Durable.fsyncDirectory(live.toAbsolutePath().getParent());
             return;
         }
-        Path journal = RestoreFiles.journal(live);
-        ObjectNode j = Json.MAPPER.createObjectNode().put("live", live.toString()).put("aside", aside.toString())
-                .put("staging", restoredTo.toString()).put("backup_id", backupId);
-        Durable.writeAtomically(journal, Json.MAPPER.writeValueAsBytes(j));
+        Path journal = writeJournal(live, aside, restoredTo, backupId);
         Files.move(live, restoredTo, StandardCopyOption.ATOMIC_MOVE);
         Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
+        endJournal(live, journal);
+    }
+
+    /** The journal {@link #recover} reads: written (durably) before the first rename of a swap or an undo. */
+    private static Path writeJournal(Path live, Path aside, Path staging, String backupId) throws IOException {
+        Path journal = RestoreFiles.journal(live);
+        ObjectNode j = Json.MAPPER.createObjectNode().put("live", live.toString()).put("aside", aside.toString())
+                .put("staging", staging.toString()).put("backup_id", backupId);
+        Durable.writeAtomically(journal, Json.MAPPER.writeValueAsBytes(j));
+        return journal;
+    }
+
+    /** Makes the renames durable, then drops the journal. */
+    private static void endJournal(Path live, Path journal) throws IOException {
         Durable.fsyncDirectory(live.toAbsolutePath().getParent());
         Files.deleteIfExists(journal);
         Durable.fsyncDirectory(live.toAbsolutePath().getParent());
