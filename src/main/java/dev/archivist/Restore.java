@@ -6,6 +6,7 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
 import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.ExtractionResult;
+import dev.archivist.restore.Ownership;
 import dev.archivist.restore.RestoreFiles;
 import dev.archivist.restore.StorageRestorer;
 import dev.archivist.restore.StorageSwap;
@@ -19,8 +20,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,7 +199,14 @@ final class Restore {
         }
         deleteSidecars(p.destination);
         deleteSidecars(p.temp);
-        keepOwnerAndMode(p.destination, p.temp);
+        try {
+            String kept = Ownership.takeOverAttributes(p.destination, p.temp, "the restored database");
+            if (kept != null) {
+                notes.add(kept);
+            }
+        } catch (IOException e) {
+            notes.add("the restored database keeps this user's owner and mode: " + e.getMessage());
+        }
         Durable.rename(p.temp, p.destination);
         String first = damage.get(0).lines().filter(l -> !l.isBlank() && !l.startsWith("***")).findFirst()
                 .orElse(damage.get(0));
@@ -209,23 +215,6 @@ final class Restore {
         notes.add("the checked copy replaced the live database file");
         return new RestoreResult(p.m.id(), "database", p.destination.toString(), copy.toString(), 1,
                 p.m.json().path("size_uncompressed").asLong(), notes);
-    }
-
-    /** Gives {@code replacement} the owner, group and permissions of {@code original}, as far as this user may. */
-    private static void keepOwnerAndMode(Path original, Path replacement) {
-        var from = Files.getFileAttributeView(original, PosixFileAttributeView.class);
-        var to = Files.getFileAttributeView(replacement, PosixFileAttributeView.class);
-        if (from == null || to == null) {
-            return; // not a POSIX file system
-        }
-        try {
-            PosixFileAttributes attrs = from.readAttributes();
-            to.setPermissions(attrs.permissions());
-            to.setOwner(attrs.owner());
-            to.setGroup(attrs.group());
-        } catch (IOException e) {
-            // not allowed to give the file away: it keeps ours
-        }
     }
 
     /** A checked, extracted tree in a staging folder beside its destination, ready to switch in. */
@@ -274,6 +263,13 @@ final class Restore {
             long files = result.entries().stream().filter(e -> "file".equals(e.type())).count();
             List<String> notes = new ArrayList<>();
             notes.add("extracted " + files + " files (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
+            notes.add(Ownership.applyArchived(result, staging));
+            if (target == null) {
+                String folder = Ownership.takeOverAttributes(destination, staging, "the restored folder");
+                if (folder != null) {
+                    notes.add(folder);
+                }
+            }
             // durable before the rename: a power cut after the swap must not leave empty files in the live folder
             notes.add("staging " + Durable.syncTree(staging));
             return new PreparedStorage(m, destination, staging, target == null, files, result.bytesWritten(), notes);

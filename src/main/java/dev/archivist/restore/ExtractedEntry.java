@@ -10,9 +10,11 @@ package dev.archivist.restore;
  * @param linkTarget  the stored target, for symlinks; {@code null} otherwise
  * @param mode        permission bits applied ({@code & 0777}; 0777 for symlinks)
  * @param mtimeMillis modification time applied, epoch milliseconds
+ * @param uid         owner id the archive records (applied by {@link Ownership} when restoring as root)
+ * @param gid         group id the archive records
  */
 public record ExtractedEntry(String path, String type, long size, String sha256, String linkTarget,
-                             int mode, long mtimeMillis) {
+                             int mode, long mtimeMillis, long uid, long gid) {
     public static final String FILE = "file";
     public static final String DIR = "dir";
     public static final String SYMLINK = "symlink";

@@ -18,7 +18,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 final class ExtractionRun {
     private enum Type { FILE, DIR, SYMLINK, HARDLINK }
 
-    private record DirAttributes(int mode, FileTime mtime) {
+    private record DirAttributes(int mode, FileTime mtime, long uid, long gid) {
     }
 
     private final RawTarInputStream in;
@@ -144,7 +144,7 @@ final class ExtractionRun {
         writer.setMode(path, mode);
         writer.setMtime(path, mtime);
         ExtractedEntry extracted = new ExtractedEntry(path, ExtractedEntry.FILE, written.size(), written.sha256(),
-                null, mode, mtime.toMillis());
+                null, mode, mtime.toMillis(), entry.getLongUserId(), entry.getLongGroupId());
         entries.add(extracted);
         writtenFiles.put(path, extracted);
         bytesWritten += written.size();
@@ -152,7 +152,8 @@ final class ExtractionRun {
 
     private void directory(String entryName, String path, TarArchiveEntry entry) throws IOException {
         tree.add(entryName, path, Kind.DIR);
-        DirAttributes attributes = new DirAttributes(entry.getMode() & 0777, entry.getLastModifiedTime());
+        DirAttributes attributes = new DirAttributes(entry.getMode() & 0777, entry.getLastModifiedTime(),
+                entry.getLongUserId(), entry.getLongGroupId());
         dirAttributes.put(path, attributes);
         if (include.test(path)) {
             writer.createDirectories(entryName, path);
@@ -168,13 +169,14 @@ final class ExtractionRun {
             writer.createSymlink(entryName, path, target);
             FileTime mtime = entry.getLastModifiedTime();
             writer.setMtime(path, mtime);
-            entries.add(new ExtractedEntry(path, ExtractedEntry.SYMLINK, 0, null, target, 0777, mtime.toMillis()));
+            entries.add(new ExtractedEntry(path, ExtractedEntry.SYMLINK, 0, null, target, 0777, mtime.toMillis(),
+                    entry.getLongUserId(), entry.getLongGroupId()));
         }
     }
 
     private void listDirectory(String path, DirAttributes attributes) {
         ExtractedEntry listed = new ExtractedEntry(path, ExtractedEntry.DIR, 0, null, null, attributes.mode(),
-                attributes.mtime().toMillis());
+                attributes.mtime().toMillis(), attributes.uid(), attributes.gid());
         Integer index = listedDirs.get(path);
         if (index == null) {
             listedDirs.put(path, entries.size());

@@ -52,10 +52,22 @@ class DamagedLiveDatabaseRestoreTest {
         f.service().backupDatabase(false);
         List<String> backedUp = Fixture.rows(f.db);
         Files.writeString(f.db, "this is not a SQLite database any more");
+        Files.setAttribute(f.db, "unix:mode", 0640);
+        boolean root = (Integer) Files.getAttribute(dir, "unix:uid") == 0;
+        if (root) {
+            Files.setAttribute(f.db, "unix:uid", 1234);
+            Files.setAttribute(f.db, "unix:gid", 2345);
+        }
 
         Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(Fixture.rows(f.db)).isEqualTo(backedUp);
+        // the replacement is a new file: it takes over the replaced file's mode (and as root its owner)
+        assertThat((Integer) Files.getAttribute(f.db, "unix:mode") & 0777).isEqualTo(0640);
+        if (root) {
+            assertThat(Files.getAttribute(f.db, "unix:uid")).isEqualTo(1234);
+            assertThat(Files.getAttribute(f.db, "unix:gid")).isEqualTo(2345);
+        }
     }
 
     @Test
