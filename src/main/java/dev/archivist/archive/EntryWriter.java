@@ -25,7 +25,6 @@ final class EntryWriter {
     private final List<ChangedFile> changed = new ArrayList<>();
     private byte[] chunk;
     private long files;
-    private long entries;
     private long bytes;
 
     EntryWriter(TarArchiveOutputStream tar, IndexWriter index, ProgressListener progress) {
@@ -57,7 +56,7 @@ final class EntryWriter {
             default:
                 skipped.add(new SkippedEntry(e.relativePath(), e.stat().typeName()));
         }
-        progress.progress(bytes, ++entries);
+        progress.progress(bytes, files);
     }
 
     ArchiveResult result() {

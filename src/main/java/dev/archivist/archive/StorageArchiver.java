@@ -69,7 +69,16 @@ public final class StorageArchiver {
         // the tar writer emits 512-byte records: batch them before the compressor
         OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
         TarArchiveOutputStream tar = TarStreams.newTarOutput(buffered);
-        EntryWriter writer = new EntryWriter(tar, index, progress == null ? ProgressListener.NONE : progress);
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        try {
+            return write(walker, tar, new EntryWriter(tar, index, listener), tarSink);
+        } finally {
+            listener.finished();
+        }
+    }
+
+    private ArchiveResult write(DirectoryWalker walker, TarArchiveOutputStream tar, EntryWriter writer,
+            OutputStream tarSink) throws IOException {
         if (readerThreads == 0) {
             walker.walk(new DirectoryWalker.Visitor() {
                 @Override

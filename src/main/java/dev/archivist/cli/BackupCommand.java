@@ -51,16 +51,11 @@ public final class BackupCommand implements Callable<Integer> {
         BackupService service = Services.create(config.load(), spec);
         PrintWriter out = spec.commandLine().getOut();
         ProgressListener progress = ProgressPrinter.forTerminal(json);
-        Manifest m;
-        try {
-            m = switch (backupType) {
-                case DATABASE -> service.backupDatabase(!noRotate);
-                case STORAGE -> service.backupStorage(!noRotate, progress);
-                case FULL -> service.backupFull(!noRotate, progress);
-            };
-        } finally {
-            ProgressPrinter.finish(progress);
-        }
+        Manifest m = switch (backupType) {
+            case DATABASE -> service.backupDatabase(!noRotate);
+            case STORAGE -> service.backupStorage(!noRotate, progress);
+            case FULL -> service.backupFull(!noRotate, progress);
+        };
         if (json) {
             Output.json(out, m.json());
         } else {

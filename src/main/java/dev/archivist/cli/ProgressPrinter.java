@@ -18,6 +18,8 @@ final class ProgressPrinter implements ProgressListener {
     private long lastDraw;
     private boolean begun;
     private boolean drawn;
+    private long lastBytes;
+    private long lastFiles;
 
     private ProgressPrinter(PrintStream err) {
         this.err = err;
@@ -45,6 +47,8 @@ final class ProgressPrinter implements ProgressListener {
     @Override
     public void progress(long bytes, long files) {
         long now = System.nanoTime();
+        lastBytes = bytes;
+        lastFiles = files;
         if (!begun) { // the clock starts with the archive (in a full backup, after the database part)
             begun = true;
             started = now;
@@ -55,23 +59,25 @@ final class ProgressPrinter implements ProgressListener {
             return;
         }
         lastDraw = now;
+        draw(now);
+    }
+
+    /** Draws the final figures and ends the line, so what is printed next (a log line, the result) starts afresh. */
+    @Override
+    public void finished() {
+        if (drawn) {
+            draw(System.nanoTime());
+            err.println();
+            err.flush();
+            drawn = false;
+        }
+    }
+
+    private void draw(long now) {
         double seconds = Math.max(0.001, (now - started) / 1e9);
-        err.printf(Locale.ROOT, "\r  %s read, %,d files, %.1f MiB/s   ", Output.size(bytes), files, bytes / seconds / (1 << 20));
+        err.print("\r  " + Output.size(lastBytes) + " read, " + String.format(Locale.ROOT, "%,d", lastFiles) + " files, "
+                + Output.size((long) (lastBytes / seconds)) + "/s   ");
         err.flush();
         drawn = true;
-    }
-
-    /** Ends the progress line. */
-    void finish() {
-        if (drawn) {
-            err.println();
-        }
-    }
-
-    /** Ends the line if {@code listener} is a printer. */
-    static void finish(ProgressListener listener) {
-        if (listener instanceof ProgressPrinter p) {
-            p.finish();
-        }
     }
 }
