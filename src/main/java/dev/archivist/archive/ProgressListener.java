@@ -1,9 +1,8 @@
 package dev.archivist.archive;
 
 /**
- * Receives cumulative progress of an archive write (content bytes read, regular files written: the counts the
- * manifest ends with) after each entry, then
- * {@link #finished()} once when the archive stream ends, written or failed.
+ * Receives cumulative progress of an archive write after each entry (content bytes read and regular files written,
+ * the counts the manifest ends with), then {@link #finished()} once when the archive stream ends, written or failed.
  */
 @FunctionalInterface
 public interface ProgressListener {
