@@ -191,10 +191,18 @@ public final class BackupService {
 
     private void removeRestoreLeftovers() throws IOException {
         for (Path destination : List.of(settings.databasePath(), settings.storagePath())) {
-            for (String note : RestoreFiles.cleanLeftovers(destination)) {
-                LOG.warn("{}", note);
-                notices.accept(note);
-            }
+            reportLeftovers(RestoreFiles.cleanLeftovers(destination));
+        }
+        for (Path target : RestoreTargetRecords.recorded(catalog.stateDir())) {
+            reportLeftovers(RestoreFiles.cleanLeftovers(target));
+            RestoreTargetRecords.forget(catalog.stateDir(), target);
+        }
+    }
+
+    private void reportLeftovers(List<String> notes) {
+        for (String note : notes) {
+            LOG.warn("{}", note);
+            notices.accept(note);
         }
     }
 

@@ -62,12 +62,14 @@ final class Restore {
 
     /** Restores a database backup into the live database, or into {@code target} (a new file). */
     RestoreResult database(Manifest m, Path target, boolean deep, Supplier<Manifest> safetyBackup) throws IOException {
-        PreparedDatabase p = prepareDatabase(m, target, deep);
-        try {
-            return commit(p, safetyBackup);
-        } finally {
-            deleteDatabaseFiles(p.temp);
-        }
+        return intoTarget(target, () -> {
+            PreparedDatabase p = prepareDatabase(m, target, deep);
+            try {
+                return commit(p, safetyBackup);
+            } finally {
+                deleteDatabaseFiles(p.temp);
+            }
+        });
     }
 
     /**
@@ -75,12 +77,35 @@ final class Restore {
      * only the files matching {@code globs}.
      */
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
-        PreparedStorage p = prepareStorage(m, target, globs);
-        try {
-            return commit(p).result;
-        } finally {
-            Durable.deleteTree(p.staging);
+        return intoTarget(target, () -> {
+            PreparedStorage p = prepareStorage(m, target, globs);
+            try {
+                return commit(p).result;
+            } finally {
+                Durable.deleteTree(p.staging);
+            }
+        });
+    }
+
+    /** One step of a restore, which may throw. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a restore into {@code target} (a new place; null for the live data) with the target recorded, so the next
+     * command can remove what a killed run left beside it.
+     */
+    private <T> T intoTarget(Path target, Step<T> restore) throws IOException {
+        if (target == null) {
+            return restore.run();
         }
+        RestoreTargetRecords.record(catalog.stateDir(), target);
+        T result = restore.run();
+        // only a finished run forgets: after a failure its leftovers are gone already, or the next command sweeps them
+        RestoreTargetRecords.forget(catalog.stateDir(), target);
+        return result;
     }
 
     /**

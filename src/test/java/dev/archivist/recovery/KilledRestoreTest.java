@@ -84,6 +84,43 @@ class KilledRestoreTest {
     }
 
     @Test
+    void killedRestoreIntoANewFolderLeavesNothingBesideIt() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1000").storage(seed, 0);
+        bulk(f.storage.resolve("media"), new Random(seed), 90, 1 << 20);
+        Manifest backup = f.service().backupStorage(false, null);
+        Map<String, String> tree = Fixture.tree(f.storage);
+        // a place of its own: the sweep beside the live folder would not see it
+        Path restores = Files.createDirectories(dir.resolve("restores"));
+        Random random = new Random(seed);
+        for (int round = 0; round < 3; round++) {
+            Path target = restores.resolve("round-" + round);
+            CliProcess.Running run = f.process().start("restore", "storage", backup.id(), "--target", target.toString());
+            long extraDelay = random.nextInt(400);
+            String context = "seed " + seed + ", round " + round + ", killed " + extraDelay + " ms after staging appeared";
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (Fixture.names(restores).stream().noneMatch(n -> n.startsWith(".archivist-restore-"))
+                    && run.process().isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(extraDelay);
+            run.kill9();
+            boolean leftovers = Fixture.names(restores).stream().anyMatch(n -> n.startsWith(".archivist-restore-"));
+
+            CliProcess.Result next = f.process().run("rotate");
+            assertThat(next.exitCode()).as(context + "\n" + next.describe()).isZero();
+            assertThat(Fixture.names(restores)).as(context).noneMatch(n -> n.startsWith(".archivist-restore-"));
+            if (leftovers) {
+                assertThat(next.stderr()).as(context).contains("leftover");
+            }
+            if (Files.exists(target)) {
+                assertThat(Fixture.tree(target)).as(context + ": a target that exists is complete").isEqualTo(tree);
+            }
+        }
+        assertThat(Fixture.names(f.root.resolve("backups/.archivist/restore-targets"))).as("records are dropped once swept")
+                .isEmpty();
+    }
+
+    @Test
     void killedDatabaseRestoreLeavesTheOldOrTheNewDatabase() throws Exception {
         Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1000");
         TestDb.createBig(f.db, TestDb.Mode.WAL, 60);

@@ -1,0 +1,64 @@
+package dev.archivist;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.archive.Sha256;
+import dev.archivist.catalog.Durable;
+import dev.archivist.catalog.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Destinations of restores into a new place ({@code --target}), recorded in {@code .archivist/restore-targets/} while
+ * such a restore runs. A killed one leaves its staging folder or temporary file beside a target nothing else knows
+ * about; the next command holding the lock finds it through this record and removes it. (Leftovers beside the live
+ * database and storage folder need no record: their places are configured.)
+ */
+final class RestoreTargetRecords {
+    private RestoreTargetRecords() {
+    }
+
+    private static Path folder(Path stateDir) {
+        return stateDir.resolve("restore-targets");
+    }
+
+    private static Path file(Path stateDir, Path destination) {
+        byte[] name = destination.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8);
+        return folder(stateDir).resolve(Sha256.of(name) + ".json");
+    }
+
+    static void record(Path stateDir, Path destination) throws IOException {
+        Durable.ensureDirectory(folder(stateDir));
+        ObjectNode n = Json.MAPPER.createObjectNode().put("path", destination.toAbsolutePath().normalize().toString());
+        Durable.writeAtomically(file(stateDir, destination), Json.MAPPER.writeValueAsBytes(n));
+    }
+
+    static void forget(Path stateDir, Path destination) throws IOException {
+        Files.deleteIfExists(file(stateDir, destination));
+    }
+
+    /** Every recorded destination; a record that cannot be read is skipped (and kept, for a person to look at). */
+    static List<Path> recorded(Path stateDir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(folder(stateDir))) {
+            return out;
+        }
+        try (DirectoryStream<Path> records = Files.newDirectoryStream(folder(stateDir), "*.json")) {
+            for (Path r : records) {
+                try {
+                    String path = Json.MAPPER.readTree(r.toFile()).path("path").asText("");
+                    if (!path.isEmpty()) {
+                        out.add(Path.of(path));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // unreadable: left where it is
+                }
+            }
+        }
+        return out;
+    }
+}
