@@ -263,6 +263,9 @@ final class Restore {
         if (!globs.isEmpty() && target == null) {
             throw new IllegalArgumentException("--path restores selected files only into a new folder: give --target");
         }
+        if (target == null) {
+            ReservedPaths.of(settings).refuseLiveSwap(destination);
+        }
         Predicate<String> include = include(globs);
         Files.createDirectories(destination.getParent());
         Path staging = RestoreFiles.staging(destination, m.id());

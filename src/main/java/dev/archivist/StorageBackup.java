@@ -15,6 +15,7 @@ import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
+import dev.archivist.source.DirectoryWalker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -67,7 +68,8 @@ final class StorageBackup {
             ArchiveResult result;
             PipelinedOutputStream toParts = new PipelinedOutputStream(parts, "archive-write " + id);
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
-                result = new StorageArchiver().write(storage, a.excludes(), compressed, index, progress);
+                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).reasons());
+                result = new StorageArchiver().write(walker, compressed, index, progress);
             } catch (IOException | RuntimeException e) {
                 toParts.abort();
                 throw e;

@@ -65,7 +65,12 @@ public final class StorageArchiver {
      */
     public ArchiveResult write(Path root, List<String> excludes, OutputStream tarSink, IndexWriter index,
             ProgressListener progress) throws IOException {
-        DirectoryWalker walker = new DirectoryWalker(root, excludes);
+        return write(new DirectoryWalker(root, excludes), tarSink, index, progress);
+    }
+
+    /** As {@link #write(Path, List, OutputStream, IndexWriter, ProgressListener)}, walking with {@code walker}. */
+    public ArchiveResult write(DirectoryWalker walker, OutputStream tarSink, IndexWriter index,
+            ProgressListener progress) throws IOException {
         // the tar writer emits 512-byte records: batch them before the compressor
         OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
         TarArchiveOutputStream tar = TarStreams.newTarOutput(buffered);

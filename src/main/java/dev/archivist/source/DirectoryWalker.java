@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Walks a directory tree in a stable order: depth-first, parents before children, the entries of each
@@ -28,6 +29,7 @@ import java.util.List;
 public final class DirectoryWalker {
     private final Path root;
     private final ExcludeMatcher excludes;
+    private final Map<String, String> reserved;
 
     /** Receives the walk's results in order; an exception thrown here ends the walk. */
     public interface Visitor {
@@ -41,8 +43,17 @@ public final class DirectoryWalker {
      * @param excludes globs relative to the root, e.g. {@code **}{@code /*.tmp}, {@code cache/**}
      */
     public DirectoryWalker(Path root, List<String> excludes) {
+        this(root, excludes, Map.of());
+    }
+
+    /**
+     * @param reserved relative paths that are not entered nor reported as entries but as skipped, with the reason
+     *                 given (Archivist's own backup folder inside the storage folder, say)
+     */
+    public DirectoryWalker(Path root, List<String> excludes, Map<String, String> reserved) {
         this.root = root;
         this.excludes = new ExcludeMatcher(excludes);
+        this.reserved = Map.copyOf(reserved);
     }
 
     /** Walks the whole tree; fails only when the root itself cannot be listed. */
@@ -62,6 +73,10 @@ public final class DirectoryWalker {
             frame.names.set(frame.next++, null); // let visited names go
             String rel = frame.rel.isEmpty() ? name : frame.rel + "/" + name;
             if (excludes.excluded(rel)) {
+                continue;
+            }
+            if (!reserved.isEmpty() && reserved.containsKey(rel)) {
+                visitor.skipped(new SkippedEntry(rel, reserved.get(rel)));
                 continue;
             }
             Path path = frame.dir.resolve(name);

@@ -1,0 +1,94 @@
+package dev.archivist;
+
+import dev.archivist.catalog.Catalog;
+import dev.archivist.config.Settings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Paths inside the storage folder that are not the application's files: Archivist's backup folder
+ * ({@code BACKUP_DIR}) and the live database with its -wal, -shm and -journal files ({@code DATABASE_URL}), where
+ * the configuration puts them inside {@code STORAGE_PATH}. Storage backups skip them and record why: each backup
+ * would otherwise archive every earlier backup (and its own growing part), and copy the database torn while the
+ * application writes it (database backups take it consistently). A restore into the live storage folder refuses to run
+ * while they are there, because its swap would move them aside with the old tree.
+ */
+final class ReservedPaths {
+    private final Map<String, String> reasons;
+    private final List<String> owners;
+
+    private ReservedPaths(Map<String, String> reasons, List<String> owners) {
+        this.reasons = reasons;
+        this.owners = owners;
+    }
+
+    /** Finds what of {@code settings}' backup folder and database lies inside its storage folder. */
+    static ReservedPaths of(Settings settings) {
+        Path storage = real(settings.storagePath());
+        Map<String, String> reasons = new LinkedHashMap<>();
+        List<String> owners = new ArrayList<>();
+        Path backups = real(settings.backupDir());
+        if (backups.startsWith(storage)) {
+            String reason = "Archivist's backup folder (BACKUP_DIR)";
+            if (backups.equals(storage)) { // the catalog's own folders sit among the application's files
+                for (BackupType t : BackupType.values()) {
+                    reasons.put(t.folder(), reason);
+                }
+                reasons.put(Catalog.STATE_DIR, reason);
+            } else {
+                reasons.put(relative(storage, backups), reason);
+            }
+            owners.add("BACKUP_DIR " + settings.backupDir());
+        }
+        Path database = real(settings.databasePath());
+        if (database.startsWith(storage) && !database.equals(storage)) {
+            String name = relative(storage, database);
+            String reason = "the live database (DATABASE_URL), taken consistently by database backups";
+            for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                reasons.put(name + suffix, reason);
+            }
+            owners.add("the database " + settings.databasePath());
+        }
+        return new ReservedPaths(Map.copyOf(reasons), List.copyOf(owners));
+    }
+
+    /** Relative path ({@code /}-separated, as the walk names entries) to the reason it is skipped. */
+    Map<String, String> reasons() {
+        return reasons;
+    }
+
+    /**
+     * Fails when a restore would swap the live storage folder with these inside it; names them and the way out.
+     */
+    void refuseLiveSwap(Path storage) {
+        if (!owners.isEmpty()) {
+            throw new ArchivistException("restore into the live storage folder refused: " + String.join(" and ", owners)
+                    + (owners.size() > 1 ? " lie" : " lies") + " inside STORAGE_PATH " + storage
+                    + ", and the swap would move " + (owners.size() > 1 ? "them" : "it")
+                    + " aside with the old tree. Restore with --target into a new folder and move the files into place,"
+                    + " or keep BACKUP_DIR and the database outside the storage folder");
+        }
+    }
+
+    private static String relative(Path root, Path inside) {
+        return root.relativize(inside).toString().replace(inside.getFileSystem().getSeparator(), "/");
+    }
+
+    /** The real path where it exists (links resolved), else its nearest existing ancestor's real path plus the rest. */
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path rest = abs.getFileSystem().getPath("");
+        for (Path cur = abs; cur != null; cur = cur.getParent()) {
+            try {
+                return cur.toRealPath().resolve(rest);
+            } catch (IOException e) {
+                rest = cur.getFileName().resolve(rest);
+            }
+        }
+        return abs;
+    }
+}
