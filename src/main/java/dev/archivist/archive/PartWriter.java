@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
  * {@code <fileName>.part001}, ... Then the directory is fsynced. A full part is fsynced and closed on a background
  * thread while the next one is written (at ~1 GB/s, each 100 MiB part stalled the whole pipeline for ~0.1 s);
  * {@code finish()} waits for those syncs and fails if one did. With splitting off, one file is written
- * directly. Files are created owner-only ({@code rw-------}); an existing target is never overwritten.
+ * directly. Parts are written with direct I/O where the file system allows it ({@link SequentialFile}).
+ * Files are created owner-only ({@code rw-------}); an existing target is never overwritten.
  * {@link #abort()} deletes every file this writer created. {@link #close()} only flushes: call
  * {@code finish()} or {@code abort()} to end. Not thread-safe.
  */
@@ -41,7 +42,9 @@ public final class PartWriter extends OutputStream {
     private final long chunkSize;
     private final long maxSize;
     private final boolean autoSplit;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER + SequentialFile.MAX_ALIGNMENT)
+            .alignedSlice(SequentialFile.MAX_ALIGNMENT);
+    private final boolean directIo;
     private final MessageDigest total = Sha256.digest();
     private final MessageDigest partDigest = Sha256.digest();
     private final List<Path> temps = new ArrayList<>();
@@ -49,7 +52,7 @@ public final class PartWriter extends OutputStream {
     private final List<Path> created = new ArrayList<>();
     private final List<CompletableFuture<Void>> syncs = new ArrayList<>();
     private ExecutorService syncer;
-    private FileChannel channel;
+    private SequentialFile current;
     private long partBytes;
     private long totalBytes;
     private boolean closed;
@@ -63,6 +66,12 @@ public final class PartWriter extends OutputStream {
      * @param autoSplit split into parts when the archive is larger than {@code maxSize}
      */
     public PartWriter(Path dir, String fileName, long chunkSize, long maxSize, boolean autoSplit) throws IOException {
+        this(dir, fileName, chunkSize, maxSize, autoSplit, true);
+    }
+
+    /** As above; {@code directIo} false writes through the page cache even where direct I/O is possible. */
+    PartWriter(Path dir, String fileName, long chunkSize, long maxSize, boolean autoSplit, boolean directIo)
+            throws IOException {
         if (chunkSize <= 0 || maxSize < 0) {
             throw new IllegalArgumentException("chunkSize must be > 0 and maxSize >= 0, got " + chunkSize + ", " + maxSize);
         }
@@ -74,6 +83,7 @@ public final class PartWriter extends OutputStream {
         this.chunkSize = autoSplit ? chunkSize : Long.MAX_VALUE;
         this.maxSize = maxSize;
         this.autoSplit = autoSplit;
+        this.directIo = directIo;
         if (Files.exists(dir.resolve(fileName)) || Files.exists(dir.resolve(partName(1)))) {
             throw new FileAlreadyExistsException(dir.resolve(fileName).toString(), null, "archive already exists");
         }
@@ -99,7 +109,7 @@ public final class PartWriter extends OutputStream {
             throw new IOException("archive writer for " + dir.resolve(fileName) + " is closed");
         }
         while (len > 0) {
-            if (channel == null || partBytes == chunkSize) {
+            if (current == null || partBytes == chunkSize) {
                 nextPart();
             }
             int n = (int) Math.min(len, chunkSize - partBytes);
@@ -128,12 +138,12 @@ public final class PartWriter extends OutputStream {
 
     @Override
     public void flush() throws IOException {
-        if (channel != null && !ended) {
+        if (current != null && !ended) {
             drainBuffer();
         }
     }
 
-    /** Flushes buffered bytes to the current part; does not finish the archive. */
+    /** Writes the buffered whole blocks to the current part (the rest waits for the part's end); does not finish. */
     @Override
     public void close() throws IOException {
         if (!closed) {
@@ -147,7 +157,7 @@ public final class PartWriter extends OutputStream {
         if (ended) {
             throw new IllegalStateException("archive writer already finished or aborted: " + dir.resolve(fileName));
         }
-        if (channel == null) {
+        if (current == null) {
             nextPart(); // an empty stream is still one (empty) file
         }
         endPart(false);
@@ -175,16 +185,16 @@ public final class PartWriter extends OutputStream {
         ended = true;
         closed = true;
         for (CompletableFuture<Void> sync : syncs) {
-            sync.handle((ok, failed) -> null).join(); // its channel is closed when it ends
+            sync.handle((ok, failed) -> null).join(); // its file is closed when it ends
         }
         stopSyncer();
-        if (channel != null) {
+        if (current != null) {
             try {
-                channel.close();
+                current.close();
             } catch (IOException ignored) {
                 // the file is deleted next
             }
-            channel = null;
+            current = null;
         }
         for (Path p : created) {
             FileSupport.deleteQuietly(p, null);
@@ -193,12 +203,12 @@ public final class PartWriter extends OutputStream {
     }
 
     private void nextPart() throws IOException {
-        if (channel != null) {
+        if (current != null) {
             endPart(true);
         }
         Path temp = dir.resolve(TEMP_PREFIX + partName(temps.size() + 1));
         created.add(temp);
-        channel = FileSupport.createOwnerOnly(temp);
+        current = SequentialFile.create(temp, directIo);
         temps.add(temp);
         partBytes = 0;
     }
@@ -207,8 +217,16 @@ public final class PartWriter extends OutputStream {
     private void endPart(boolean inBackground) throws IOException {
         drainBuffer();
         Path temp = temps.get(temps.size() - 1);
-        FileChannel done = channel;
-        channel = null;
+        buffer.flip();
+        try {
+            current.finish(buffer, partBytes);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + temp + ": " + e.getMessage(), e);
+        } finally {
+            buffer.clear();
+        }
+        SequentialFile done = current;
+        current = null;
         written.add(new ArchiveFiles.Part(partName(temps.size()), partBytes, Sha256.hex(partDigest.digest())));
         if (!inBackground) {
             syncAndClose(done, temp);
@@ -231,11 +249,11 @@ public final class PartWriter extends OutputStream {
         }, syncer));
     }
 
-    private static void syncAndClose(FileChannel ch, Path file) throws IOException {
-        try (ch) {
-            ch.force(true);
+    private static void syncAndClose(SequentialFile file, Path path) throws IOException {
+        try {
+            file.forceAndClose();
         } catch (IOException e) {
-            throw new IOException("cannot sync " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot sync " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -269,17 +287,19 @@ public final class PartWriter extends OutputStream {
         }
     }
 
+    /** Writes the buffer's whole blocks to the current part; the rest (under one block) stays for later. */
     private void drainBuffer() throws IOException {
         buffer.flip();
+        int length = buffer.limit();
+        buffer.limit(length - length % current.alignment());
         try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            current.write(buffer);
         } catch (IOException e) {
-            throw new IOException("cannot write " + temps.get(temps.size() - 1) + ": " + e.getMessage(), e);
-        } finally {
             buffer.clear();
+            throw new IOException("cannot write " + temps.get(temps.size() - 1) + ": " + e.getMessage(), e);
         }
+        buffer.limit(length);
+        buffer.compact();
     }
 
     /** Appends the temporary parts 2..n to {@code first}, deleting each once copied. */
