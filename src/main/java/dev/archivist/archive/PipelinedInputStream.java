@@ -89,6 +89,10 @@ public final class PipelinedInputStream extends InputStream {
         if (ended) {
             return false;
         }
+        if (closed) {
+            // the producer stops without an end marker once closed: waiting for one would wait forever
+            throw new IOException("stream closed");
+        }
         while (current == null || position >= current.length) {
             try {
                 current = queue.take();
@@ -127,8 +131,14 @@ public final class PipelinedInputStream extends InputStream {
         return n;
     }
 
-    /** Reads to the end, so the producer's end action has run and any failure is known. */
+    /**
+     * Reads to the end, so the producer's end action has run and any failure is known. Does nothing once closed
+     * (a closed stream's producer stops where it is).
+     */
     public void finish() throws IOException {
+        if (closed) {
+            return;
+        }
         byte[] buf = new byte[CHUNK];
         while (read(buf, 0, buf.length) >= 0) {
             // discard

@@ -265,8 +265,9 @@ public final class Verifier {
         Set<String> seen = new HashSet<>();
         long files = 0;
         byte[] buf = new byte[1 << 20];
+        // the caller finishes the stream (reading it to its end, to learn of a failure behind the tar's end)
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new BufferedInputStream(tarStream, 1 << 16), "UTF-8")) {
+                new BufferedInputStream(CloseShieldInputStream.wrap(tarStream), 1 << 16), "UTF-8")) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String path = e.getName();

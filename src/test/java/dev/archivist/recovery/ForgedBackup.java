@@ -35,6 +35,7 @@ final class ForgedBackup {
     private final List<TarArchiveEntry> entries = new ArrayList<>();
     private final List<byte[]> contents = new ArrayList<>();
     private final List<IndexEntry> index = new ArrayList<>();
+    private byte[] end;
 
     /** A harmless regular file (also listed in the index). */
     ForgedBackup file(String name, String content) {
@@ -92,10 +93,17 @@ final class ForgedBackup {
         return e;
     }
 
+    /** Puts these bytes where the tar's end-of-archive records would be (inside the same compressed stream). */
+    ForgedBackup endInstead(byte[] bytes) {
+        end = bytes.clone();
+        return this;
+    }
+
     /** The uncompressed tar. */
     byte[] tar() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, "UTF-8")) {
+        // records of 512 bytes (no padding to 10 KiB): the end-of-archive is exactly the last two records
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, 512, "UTF-8")) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
             for (int i = 0; i < entries.size(); i++) {
@@ -106,7 +114,14 @@ final class ForgedBackup {
                 tar.closeArchiveEntry();
             }
         }
-        return bytes.toByteArray();
+        if (end == null) {
+            return bytes.toByteArray();
+        }
+        byte[] all = bytes.toByteArray();
+        ByteArrayOutputStream replaced = new ByteArrayOutputStream();
+        replaced.write(all, 0, all.length - 1024);
+        replaced.write(end);
+        return replaced.toByteArray();
     }
 
     /** Writes the backup into the catalog at {@code backupDir} (compressed with {@code codec}, in {@code parts} parts). */
