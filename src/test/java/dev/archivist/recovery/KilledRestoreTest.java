@@ -42,10 +42,10 @@ class KilledRestoreTest {
 
     @Test
     void killedStorageRestoreLeavesTheOldOrTheNewTree() throws Exception {
-        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1000").storage(seed, 0);
-        bulk(f.storage.resolve("media"), new Random(seed), 90, 1 << 20);
-        Manifest backup = f.service().backupStorage(false, null);
-        Map<String, String> newTree = Fixture.tree(f.storage);
+        BackedUp b = storageWithMedia();
+        Fixture f = b.fixture();
+        Manifest backup = b.backup();
+        Map<String, String> newTree = b.tree();
         Files.writeString(f.storage.resolve("documents/after-backup.txt"), "old tree only");
         Files.delete(f.storage.resolve("media/m3.bin"));
         Map<String, String> oldTree = Fixture.tree(f.storage);
@@ -85,16 +85,14 @@ class KilledRestoreTest {
 
     @Test
     void killedRestoreIntoANewFolderLeavesNothingBesideIt() throws Exception {
-        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1000").storage(seed, 0);
-        bulk(f.storage.resolve("media"), new Random(seed), 90, 1 << 20);
-        Manifest backup = f.service().backupStorage(false, null);
-        Map<String, String> tree = Fixture.tree(f.storage);
+        BackedUp b = storageWithMedia();
+        Fixture f = b.fixture();
         // a place of its own: the sweep beside the live folder would not see it
         Path restores = Files.createDirectories(dir.resolve("restores"));
         Random random = new Random(seed);
         for (int round = 0; round < 3; round++) {
             Path target = restores.resolve("round-" + round);
-            CliProcess.Running run = f.process().start("restore", "storage", backup.id(), "--target", target.toString());
+            CliProcess.Running run = f.process().start("restore", "storage", b.backup().id(), "--target", target.toString());
             long extraDelay = random.nextInt(400);
             String context = "seed " + seed + ", round " + round + ", killed " + extraDelay + " ms after staging appeared";
             long deadline = System.nanoTime() + 60_000_000_000L;
@@ -113,7 +111,7 @@ class KilledRestoreTest {
                 assertThat(next.stderr()).as(context).contains("leftover");
             }
             if (Files.exists(target)) {
-                assertThat(Fixture.tree(target)).as(context + ": a target that exists is complete").isEqualTo(tree);
+                assertThat(Fixture.tree(target)).as(context + ": a target that exists is complete").isEqualTo(b.tree());
             }
         }
         assertThat(Fixture.names(f.root.resolve("backups/.archivist/restore-targets"))).as("records are dropped once swept")
@@ -168,6 +166,17 @@ class KilledRestoreTest {
             assertThat(verify.exitCode()).as(context + ": every listed backup (safety backups too) is complete\n" + verify.describe()).isZero();
         }
         assertThat(killedRunning).as("seed " + seed + ": some kills hit a running restore").isPositive();
+    }
+
+    /** A storage folder with 90 MiB of media (a restore long enough to be killed midway), backed up. */
+    private record BackedUp(Fixture fixture, Manifest backup, Map<String, String> tree) {
+    }
+
+    private BackedUp storageWithMedia() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1000").storage(seed, 0);
+        bulk(f.storage.resolve("media"), new Random(seed), 90, 1 << 20);
+        Manifest backup = f.service().backupStorage(false, null);
+        return new BackedUp(f, backup, Fixture.tree(f.storage));
     }
 
     private static long timed(Supplier<CliProcess.Result> run) {
