@@ -136,7 +136,7 @@ public final class Catalog {
         Path asPath = Path.of(ref);
         if (ref.endsWith(Manifest.SUFFIX) && Files.isRegularFile(asPath)) {
             try {
-                return Manifest.read(asPath);
+                return typed(Manifest.read(asPath), null, ref);
             } catch (IOException e) {
                 throw new NotFoundException("cannot read manifest " + ref + ": " + e.getMessage());
             }
@@ -148,7 +148,7 @@ public final class Catalog {
                 Path file = dir(t).resolve(Manifest.fileName(id));
                 if (Files.isRegularFile(file)) {
                     try {
-                        return Manifest.read(file);
+                        return typed(Manifest.read(file), t, id);
                     } catch (IOException e) {
                         throw new NotFoundException("cannot read manifest of " + id + ": " + e.getMessage());
                     }
@@ -156,6 +156,23 @@ public final class Catalog {
             }
         }
         throw new NotFoundException("no backup '" + ref + "' in " + root);
+    }
+
+    /**
+     * {@code m} if its type field names a known type ({@code expected}, when given: the folder it was found in); a
+     * damaged one is not found, as listing skips it.
+     */
+    private static Manifest typed(Manifest m, BackupType expected, String ref) {
+        String type = m.json().path("type").asText("");
+        try {
+            if (expected == null ? m.type() != null : m.type() == expected) {
+                return m;
+            }
+        } catch (IllegalArgumentException e) {
+            // an unknown type: reported below
+        }
+        throw new NotFoundException("cannot read manifest of " + ref + ": it is damaged (type '" + type + "'"
+                + (expected == null ? "" : " in the " + expected.wireName() + " folder") + ")");
     }
 
     /** Optional lookup that never throws. */

@@ -87,6 +87,23 @@ class VerifyDetectsDamageTest {
     }
 
     @Test
+    void aComponentManifestWithADamagedTypeIsReportedNotThrown() throws Exception {
+        String componentId = full.component(BackupType.DATABASE).path("id").asText();
+        Path manifest = f.backups.resolve("database").resolve(Manifest.fileName(componentId));
+        String original = Files.readString(manifest);
+        String damaged = original.replaceFirst("\"type\"\\s*:\\s*\"database\"", "\"type\": \"dbtabase\"");
+        assertThat(damaged).isNotEqualTo(original);
+        Files.writeString(manifest, damaged);
+
+        assertThat(wheres(problemsOf(full.id()))).as("found by the corruption fuzz test: this used to throw")
+                .anyMatch(w -> w.startsWith("database component " + componentId));
+        Fixture.Run byId = f.cli("verify", componentId);
+        assertThat(byId.exitCode()).as(byId.describe()).isNotZero();
+        assertThat(byId.stderr()).contains("damaged").contains("dbtabase").doesNotContain("Exception");
+        assertThat(f.cli("list").exitCode()).isZero();
+    }
+
+    @Test
     void oneFlippedByteInEachPartIsFound() throws Exception {
         for (Manifest.Part p : storage.parts()) {
             Path file = sdir().resolve(p.path());
