@@ -76,13 +76,13 @@ public final class StorageArchiver {
         TarArchiveOutputStream tar = TarStreams.newTarOutput(buffered);
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         try {
-            return write(walker, tar, new EntryWriter(tar, index, listener), tarSink);
+            return archive(walker, tar, new EntryWriter(tar, index, listener), tarSink);
         } finally {
             listener.finished();
         }
     }
 
-    private ArchiveResult write(DirectoryWalker walker, TarArchiveOutputStream tar, EntryWriter writer,
+    private ArchiveResult archive(DirectoryWalker walker, TarArchiveOutputStream tar, EntryWriter writer,
             OutputStream tarSink) throws IOException {
         if (readerThreads == 0) {
             walker.walk(new DirectoryWalker.Visitor() {

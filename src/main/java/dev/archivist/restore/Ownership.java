@@ -68,16 +68,15 @@ public final class Ownership {
             return null;
         }
         int mode = (Integer) Files.getAttribute(original, "unix:mode") & 07777;
-        Files.setAttribute(replacement, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
         String note = String.format("%s took over the mode %04o", what, mode);
         if ((Integer) Files.getAttribute(replacement, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0) {
             int uid = (Integer) Files.getAttribute(original, "unix:uid");
             int gid = (Integer) Files.getAttribute(original, "unix:gid");
             setOwner(replacement, uid, gid);
-            // chown clears set-id bits on some systems: give them back
-            Files.setAttribute(replacement, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
             note += " and the owner " + uid + ":" + gid;
         }
+        // after the owner: chown clears set-id bits on some systems
+        Files.setAttribute(replacement, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
         return note + " of the one it replaces";
     }
 

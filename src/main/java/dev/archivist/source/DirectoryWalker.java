@@ -75,8 +75,9 @@ public final class DirectoryWalker {
             if (excludes.excluded(rel)) {
                 continue;
             }
-            if (!reserved.isEmpty() && reserved.containsKey(rel)) {
-                visitor.skipped(new SkippedEntry(rel, reserved.get(rel)));
+            String reservedFor = reserved.get(rel);
+            if (reservedFor != null) {
+                visitor.skipped(new SkippedEntry(rel, reservedFor));
                 continue;
             }
             Path path = frame.dir.resolve(name);
