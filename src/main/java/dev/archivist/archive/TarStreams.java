@@ -3,15 +3,15 @@ package dev.archivist.archive;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * The tar dialect of storage archives: POSIX (pax) extended headers for names and link targets over 100
- * bytes or not ASCII, for sizes of 8 GiB and more and other big numbers; UTF-8 names; mtimes in whole
- * seconds (so no pax record is needed for sub-second times). GNU tar and bsdtar read it.
+ * bytes or not ASCII, for sizes of 8 GiB and more and other big numbers, and for mtimes with a fraction of a
+ * second (as GNU tar's {@code --format=posix}; commons-compress keeps 100 ns, the header the whole second); UTF-8
+ * names. GNU tar and bsdtar read it and give extracted files the same times.
  */
 public final class TarStreams {
     private TarStreams() {
@@ -48,7 +48,7 @@ public final class TarStreams {
 
     private static TarArchiveEntry common(TarArchiveEntry e, int mode, FileTime mtime, int uid, int gid) {
         e.setMode(mode);
-        e.setLastModifiedTime(FileTime.from(Math.floorDiv(mtime.toMillis(), 1000L), TimeUnit.SECONDS));
+        e.setLastModifiedTime(mtime);
         e.setUserName("");
         e.setGroupName("");
         if (uid >= 0) {

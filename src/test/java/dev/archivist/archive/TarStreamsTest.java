@@ -41,10 +41,10 @@ class TarStreamsTest {
     }
 
     @Test
-    void shortAsciiNamesNeedNoPaxHeaderAndMtimeIsWholeSeconds() throws Exception {
+    void shortAsciiNamesWithWholeSecondMtimesNeedNoPaxHeader() throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         TarArchiveOutputStream tar = TarStreams.newTarOutput(sink);
-        tar.putArchiveEntry(TarStreams.directory("a/b", 0755, FileTime.fromMillis(1_700_000_000_999L), 0, 0));
+        tar.putArchiveEntry(TarStreams.directory("a/b", 0755, FileTime.fromMillis(1_700_000_000_000L), 0, 0));
         tar.closeArchiveEntry();
         tar.flush();
         byte[] h = sink.toByteArray();
@@ -52,5 +52,22 @@ class TarStreamsTest {
         assertThat((char) h[156]).isEqualTo('5');
         assertThat(new String(h, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("a/b/");
         assertThat(new String(h, 136, 11, StandardCharsets.US_ASCII)).isEqualTo(Long.toOctalString(1_700_000_000L));
+    }
+
+    @Test
+    void aSubSecondMtimeIsKeptInAPaxRecordAndTheHeaderHoldsItsSecond() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        TarArchiveOutputStream tar = TarStreams.newTarOutput(sink);
+        FileTime mtime = FileTime.from(java.time.Instant.ofEpochSecond(1_700_000_000L, 999_876_500));
+        tar.putArchiveEntry(TarStreams.file("f.txt", 0, 0644, mtime, 0, 0));
+        tar.closeArchiveEntry();
+        tar.finish();
+        byte[] h = sink.toByteArray();
+        assertThat((char) h[156]).isEqualTo('x');
+        assertThat(new String(h, 512, 512, StandardCharsets.UTF_8)).contains(" mtime=1700000000.9998765\n");
+        assertThat(new String(h, 1024 + 136, 11, StandardCharsets.US_ASCII)).isEqualTo(Long.toOctalString(1_700_000_000L));
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(h))) {
+            assertThat(in.getNextEntry().getLastModifiedTime()).isEqualTo(mtime);
+        }
     }
 }
