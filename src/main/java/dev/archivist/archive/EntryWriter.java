@@ -12,13 +12,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Writes walked entries into the tar and the index, one at a time, and collects the {@link ArchiveResult}. */
 final class EntryWriter {
     private static final int CHUNK = 1 << 20;
 
-    private final TarArchiveOutputStream tar;
+    private final PaxTarWriter tar;
     private final IndexWriter index;
     private final ProgressListener progress;
     private final List<SkippedEntry> skipped = new ArrayList<>();
@@ -27,7 +26,7 @@ final class EntryWriter {
     private long files;
     private long bytes;
 
-    EntryWriter(TarArchiveOutputStream tar, IndexWriter index, ProgressListener progress) {
+    EntryWriter(PaxTarWriter tar, IndexWriter index, ProgressListener progress) {
         this.tar = tar;
         this.index = index;
         this.progress = progress;
@@ -65,8 +64,7 @@ final class EntryWriter {
 
     private void directory(WalkEntry e) throws IOException {
         FileStat s = e.stat();
-        tar.putArchiveEntry(TarStreams.directory(e.relativePath(), s.permissions(), s.lastModified(), s.uid(), s.gid()));
-        tar.closeArchiveEntry();
+        tar.directory(e.relativePath(), s.permissions(), s.lastModified(), s.uid(), s.gid());
         index.add(new IndexEntry(e.relativePath(), IndexEntry.DIR, 0, s.lastModified().toMillis(),
                 IndexEntry.octalMode(s.permissions()), null, null));
     }
@@ -83,8 +81,7 @@ final class EntryWriter {
             return;
         }
         FileStat s = e.stat();
-        tar.putArchiveEntry(TarStreams.symlink(e.relativePath(), target, s.lastModified(), s.uid(), s.gid()));
-        tar.closeArchiveEntry();
+        tar.symlink(e.relativePath(), target, s.lastModified(), s.uid(), s.gid());
         index.add(new IndexEntry(e.relativePath(), IndexEntry.SYMLINK, 0, s.lastModified().toMillis(),
                 IndexEntry.octalMode(s.permissions()), target, null));
     }
@@ -96,7 +93,7 @@ final class EntryWriter {
         }
         putFileHeader(e);
         tar.write(loaded.data(), loaded.offset(), (int) e.stat().size());
-        tar.closeArchiveEntry();
+        tar.closeEntry();
         fileDone(e, loaded.sha256Hex(), loaded.changed());
     }
 
@@ -149,7 +146,7 @@ final class EntryWriter {
                 tar.write(chunk, 0, k);
                 done += k;
             }
-            tar.closeArchiveEntry();
+            tar.closeEntry();
             boolean grew = read == declared && readError == null && ch.read(ByteBuffer.allocate(1)) > 0;
             String reason = readError != null ? readError + " (rest padded with zeros)"
                     : FileLoader.changeReason(e, read, grew);
@@ -169,8 +166,7 @@ final class EntryWriter {
 
     private void putFileHeader(WalkEntry e) throws IOException {
         FileStat s = e.stat();
-        tar.putArchiveEntry(TarStreams.file(e.relativePath(), s.size(), s.permissions(), s.lastModified(),
-                s.uid(), s.gid()));
+        tar.file(e.relativePath(), s.size(), s.permissions(), s.lastModified(), s.uid(), s.gid());
     }
 
     private void fileDone(WalkEntry e, String sha, String changeReason) throws IOException {

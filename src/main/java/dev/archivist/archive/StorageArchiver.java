@@ -7,10 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes a storage folder as a POSIX (pax) tar ({@link TarStreams}) into a sink, and its file index.
+ * Writes a storage folder as a POSIX (pax) tar ({@link PaxTarWriter}) into a sink, and its file index.
  *
  * <p>Entries are in {@link DirectoryWalker} order with paths relative to the root ({@code dir/} for
  * directories), mode, mtime (seconds) and uid/gid; symlinks are stored as links with their target unchanged,
@@ -71,19 +70,19 @@ public final class StorageArchiver {
     /** As {@link #write(Path, List, OutputStream, IndexWriter, ProgressListener)}, walking with {@code walker}. */
     public ArchiveResult write(DirectoryWalker walker, OutputStream tarSink, IndexWriter index,
             ProgressListener progress) throws IOException {
-        // the tar writer emits 512-byte records: batch them before the compressor
+        // the tar writer emits headers of 512 bytes and content in the caller's pieces: batch them before the compressor
         OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
-        TarArchiveOutputStream tar = TarStreams.newTarOutput(buffered);
+        PaxTarWriter tar = new PaxTarWriter(buffered);
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         try {
-            return archive(walker, tar, new EntryWriter(tar, index, listener), tarSink);
+            return archive(walker, tar, new EntryWriter(tar, index, listener), buffered, tarSink);
         } finally {
             listener.finished();
         }
     }
 
-    private ArchiveResult archive(DirectoryWalker walker, TarArchiveOutputStream tar, EntryWriter writer,
-            OutputStream tarSink) throws IOException {
+    private ArchiveResult archive(DirectoryWalker walker, PaxTarWriter tar, EntryWriter writer,
+            OutputStream buffered, OutputStream tarSink) throws IOException {
         if (readerThreads == 0) {
             walker.walk(new DirectoryWalker.Visitor() {
                 @Override
@@ -114,7 +113,7 @@ public final class StorageArchiver {
             }
         }
         tar.finish();
-        tar.close(); // flushes and closes the buffer, not the sink
+        buffered.close(); // flushes and closes the buffer, not the sink
         tarSink.flush();
         return writer.result();
     }

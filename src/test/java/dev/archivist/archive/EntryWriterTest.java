@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +22,7 @@ class EntryWriterTest {
 
     private byte[] archiveOne(WalkEntry e, boolean prefetched, EntryWriter[] writerOut) throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        TarArchiveOutputStream tar = TarStreams.newTarOutput(sink);
+        PaxTarWriter tar = new PaxTarWriter(sink);
         try (IndexWriter index = new IndexWriter(tmp, "i.index.jsonl.gz")) {
             EntryWriter w = new EntryWriter(tar, index, ProgressListener.NONE);
             w.write(e, prefetched ? FileLoader.load(e) : null);

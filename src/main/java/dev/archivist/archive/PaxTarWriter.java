@@ -1,0 +1,261 @@
+package dev.archivist.archive;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * Writes the tar dialect of storage archives: POSIX ustar headers, with a pax extended header before an entry when
+ * its name or link target is over 100 bytes or not ASCII, its size is 8 GiB or more, its mtime has a fraction of a
+ * second or does not fit, or its uid/gid does not fit. Names are UTF-8; the ustar mode field holds the permission
+ * bits, uname/gname are empty; the archive ends with two zero blocks, padded to 10 KiB records as GNU tar does.
+ * GNU tar and bsdtar extract it with names, modes, mtimes (to the nanosecond) and link targets intact.
+ *
+ * <p>Written here instead of with commons-compress's {@code TarArchiveOutputStream}, which writes the same format
+ * correctly but slowly for many small files: a charset encoder per name, {@code BigDecimal} for a sub-second mtime,
+ * and a map plus a second entry object per pax header. For 100,000 entries with sub-second mtimes it took 1.0 s of
+ * CPU on the thread that writes the stream (0.5 s without pax records), about a sixth of a small-file backup's CPU;
+ * this writer formats headers straight into one reused buffer. Reading stays with commons-compress.
+ */
+public final class PaxTarWriter {
+    static final int BLOCK = 512;
+    private static final int RECORD = 20 * BLOCK;
+    private static final int NAME_LEN = 100;
+    private static final long MAX_OCTAL_11 = 077777777777L;
+    private static final long MAX_OCTAL_7 = 07777777L;
+    private static final byte[] ZEROS = new byte[RECORD];
+
+    private final OutputStream out;
+    private byte[] header = new byte[3 * BLOCK];
+    private long written;
+    private long entryRemaining = -1;
+    private long entrySize;
+    private String entryName;
+    private boolean finished;
+
+    /** A writer over {@code out}; it writes headers in one call each but does not buffer content: buffer {@code out}. */
+    public PaxTarWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    /** Starts a regular file of {@code size} bytes; write exactly that many, then {@link #closeEntry()}. */
+    public void file(String path, long size, int mode, FileTime mtime, long uid, long gid) throws IOException {
+        header(path, '0', size, mode, mtime, uid, gid, null);
+    }
+
+    /** Writes a directory entry; a trailing {@code /} is added to the path. */
+    public void directory(String path, int mode, FileTime mtime, long uid, long gid) throws IOException {
+        header(path.endsWith("/") ? path : path + "/", '5', 0, mode, mtime, uid, gid, null);
+        closeEntry();
+    }
+
+    /** Writes a symbolic link storing {@code target} as it is. */
+    public void symlink(String path, String target, FileTime mtime, long uid, long gid) throws IOException {
+        header(path, '2', 0, 0777, mtime, uid, gid, target);
+        closeEntry();
+    }
+
+    /** Content of the current file entry. */
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (len > entryRemaining) {
+            throw new IOException("'" + entryName + "': " + (entrySize - entryRemaining + len)
+                    + " bytes written, header declares " + entrySize);
+        }
+        out.write(b, off, len);
+        entryRemaining -= len;
+        written += len;
+    }
+
+    /** Ends the current entry, padding its content to a whole block. */
+    public void closeEntry() throws IOException {
+        if (entryRemaining != 0) {
+            throw new IOException("'" + entryName + "' closed after " + (entrySize - entryRemaining)
+                    + " bytes, header declares " + entrySize);
+        }
+        pad(BLOCK);
+        entryRemaining = -1;
+    }
+
+    /** Writes the end-of-archive blocks and pads to a whole record; does not close the stream. */
+    public void finish() throws IOException {
+        if (entryRemaining >= 0) {
+            throw new IOException("'" + entryName + "' not closed");
+        }
+        if (!finished) {
+            out.write(ZEROS, 0, 2 * BLOCK);
+            written += 2 * BLOCK;
+            pad(RECORD);
+            out.flush();
+            finished = true;
+        }
+    }
+
+    /** Bytes written so far (headers, content, padding). */
+    public long bytesWritten() {
+        return written;
+    }
+
+    private void pad(int unit) throws IOException {
+        int rest = (int) (written % unit);
+        if (rest != 0) {
+            out.write(ZEROS, 0, unit - rest);
+            written += unit - rest;
+        }
+    }
+
+    private void header(String path, char type, long size, int mode, FileTime mtime, long uid, long gid,
+            String target) throws IOException {
+        if (entryRemaining >= 0) {
+            throw new IOException("'" + entryName + "' not closed before '" + path + "'");
+        }
+        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        byte[] link = target == null ? null : target.getBytes(StandardCharsets.UTF_8);
+        Instant t = mtime.toInstant();
+        long seconds = t.getEpochSecond();
+        int nanos = t.getNano();
+        StringBuilder pax = null;
+        if (name.length > NAME_LEN || !ascii(name)) {
+            pax = record(null, "path", path);
+        }
+        if (link != null && (link.length > NAME_LEN || !ascii(link))) {
+            pax = record(pax, "linkpath", target);
+        }
+        if (size > MAX_OCTAL_11) {
+            pax = record(pax, "size", Long.toString(size));
+        }
+        if (nanos != 0 || seconds < 0 || seconds > MAX_OCTAL_11) {
+            pax = record(pax, "mtime", decimalSeconds(seconds, nanos));
+        }
+        if (uid > MAX_OCTAL_7) {
+            pax = record(pax, "uid", Long.toString(uid));
+        }
+        if (gid > MAX_OCTAL_7) {
+            pax = record(pax, "gid", Long.toString(gid));
+        }
+        int at = 0;
+        if (pax != null) {
+            byte[] records = pax.toString().getBytes(StandardCharsets.UTF_8);
+            int blocks = (records.length + BLOCK - 1) / BLOCK;
+            ensure((2 + blocks) * BLOCK);
+            fill(0, paxHeaderName(name), 'x', records.length, 0644, Math.max(0, Math.min(seconds, MAX_OCTAL_11)),
+                    0, 0, null);
+            System.arraycopy(records, 0, header, BLOCK, records.length);
+            Arrays.fill(header, BLOCK + records.length, (1 + blocks) * BLOCK, (byte) 0);
+            at = (1 + blocks) * BLOCK;
+        }
+        fill(at, name, type, Math.min(size, MAX_OCTAL_11), mode & 07777, Math.max(0, Math.min(seconds, MAX_OCTAL_11)),
+                Math.min(Math.max(uid, 0), MAX_OCTAL_7), Math.min(Math.max(gid, 0), MAX_OCTAL_7), link);
+        out.write(header, 0, at + BLOCK);
+        written += at + BLOCK;
+        entryName = path;
+        entrySize = size;
+        entryRemaining = size;
+    }
+
+    /** One ustar header block at {@code at}; over-long names and link targets are cut (a pax record has them). */
+    private void fill(int at, byte[] name, char type, long size, int mode, long mtime, long uid, long gid,
+            byte[] link) {
+        Arrays.fill(header, at, at + BLOCK, (byte) 0);
+        System.arraycopy(name, 0, header, at, Math.min(name.length, NAME_LEN));
+        octal(at + 100, 8, mode);
+        octal(at + 108, 8, uid);
+        octal(at + 116, 8, gid);
+        octal(at + 124, 12, size);
+        octal(at + 136, 12, mtime);
+        header[at + 156] = (byte) type;
+        if (link != null) {
+            System.arraycopy(link, 0, header, at + 157, Math.min(link.length, NAME_LEN));
+        }
+        header[at + 257] = 'u';
+        header[at + 258] = 's';
+        header[at + 259] = 't';
+        header[at + 260] = 'a';
+        header[at + 261] = 'r';
+        header[at + 263] = '0';
+        header[at + 264] = '0';
+        Arrays.fill(header, at + 148, at + 156, (byte) ' ');
+        long sum = 0;
+        for (int i = at; i < at + BLOCK; i++) {
+            sum += header[i] & 0xff;
+        }
+        octal(at + 148, 7, sum); // six digits, NUL, and the space left from above
+    }
+
+    /** {@code width - 1} zero-padded octal digits and a NUL. */
+    private void octal(int at, int width, long value) {
+        long v = value;
+        for (int i = at + width - 2; i >= at; i--) {
+            header[i] = (byte) ('0' + (v & 7));
+            v >>>= 3;
+        }
+        header[at + width - 1] = 0;
+    }
+
+    private void ensure(int length) {
+        if (header.length < length) {
+            header = new byte[length];
+        }
+    }
+
+    /** GNU tar's name for an extended header: {@code dir/PaxHeaders/file}, ASCII, cut to 100 bytes. */
+    private static byte[] paxHeaderName(byte[] name) {
+        int end = name.length;
+        while (end > 0 && name[end - 1] == '/') {
+            end--;
+        }
+        int slash = end - 1;
+        while (slash >= 0 && name[slash] != '/') {
+            slash--;
+        }
+        byte[] dir = Arrays.copyOfRange(name, 0, slash + 1);
+        byte[] file = Arrays.copyOfRange(name, slash + 1, end);
+        byte[] joined = new byte[dir.length + "PaxHeaders/".length() + file.length];
+        System.arraycopy(dir, 0, joined, 0, dir.length);
+        System.arraycopy("PaxHeaders/".getBytes(StandardCharsets.US_ASCII), 0, joined, dir.length, 11);
+        System.arraycopy(file, 0, joined, dir.length + 11, file.length);
+        for (int i = 0; i < joined.length; i++) {
+            if (joined[i] < 0) {
+                joined[i] = '_';
+            }
+        }
+        return Arrays.copyOf(joined, Math.min(joined.length, NAME_LEN));
+    }
+
+    /** Appends {@code "<len> key=value\n"}, where len counts the whole record in UTF-8 bytes, its own digits too. */
+    private static StringBuilder record(StringBuilder to, String key, String value) {
+        StringBuilder sb = to == null ? new StringBuilder(128) : to;
+        int body = 3 + key.length() + value.getBytes(StandardCharsets.UTF_8).length; // ' ', '=', '\n'
+        int len = body + Integer.toString(body).length();
+        if (Integer.toString(len).length() != Integer.toString(body).length()) {
+            len++; // adding the digits added a digit
+        }
+        return sb.append(len).append(' ').append(key).append('=').append(value).append('\n');
+    }
+
+    /** {@code seconds.nnnnnnnnn} without trailing zeros; for negative times the fraction counts forward too. */
+    static String decimalSeconds(long seconds, int nanos) {
+        if (nanos == 0) {
+            return Long.toString(seconds);
+        }
+        String whole = seconds < 0 && seconds + 1 == 0 ? "-0" : Long.toString(seconds < 0 ? seconds + 1 : seconds);
+        int fraction = seconds < 0 ? 1_000_000_000 - nanos : nanos;
+        String digits = Integer.toString(1_000_000_000 + fraction).substring(1);
+        int end = digits.length();
+        while (digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        return whole + "." + digits.substring(0, end);
+    }
+
+    private static boolean ascii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.archivist.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archivist.testing.Trees;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tar dialect at the byte level, as commons-compress reads it back and as GNU tar extracts it. */
+class PaxTarWriterTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSizeOver8GiBIsDeclaredInAPaxRecord() throws Exception {
+        long nineGiB = 9L << 30;
+        ByteArrayOutputStream sink = new ByteArrayOutputStream(); // only headers reach it: no content is written
+        new PaxTarWriter(sink).file("huge.bin", nineGiB, 0644, FileTime.fromMillis(1_700_000_000_000L), 1000, 1000);
+        byte[] h = sink.toByteArray();
+        assertThat(h.length).isEqualTo(3 * 512); // pax header, its record, the ustar header
+        assertThat((char) h[156]).isEqualTo('x');
+        String pax = new String(h, 512, 512, StandardCharsets.UTF_8);
+        assertThat(pax).startsWith("19 size=" + nineGiB + "\n");
+        assertThat((char) h[1024 + 156]).isEqualTo('0');
+        assertThat(new String(h, 1024, 8, StandardCharsets.US_ASCII)).isEqualTo("huge.bin");
+        assertThat(new String(h, 1024 + 257, 5, StandardCharsets.US_ASCII)).isEqualTo("ustar");
+
+        // a reader sees the full size again
+        byte[] withEnd = new byte[h.length + 1024];
+        System.arraycopy(h, 0, withEnd, 0, h.length);
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(withEnd))) {
+            TarArchiveEntry e = in.getNextEntry();
+            assertThat(e.getName()).isEqualTo("huge.bin");
+            assertThat(e.getSize()).isEqualTo(nineGiB);
+            assertThat(e.getMode() & 07777).isEqualTo(0644);
+            assertThat(e.getLongUserId()).isEqualTo(1000);
+            assertThat(e.getLastModifiedTime().toMillis()).isEqualTo(1_700_000_000_000L);
+        }
+    }
+
+    @Test
+    void shortAsciiNamesWithWholeSecondMtimesNeedNoPaxHeader() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        new PaxTarWriter(sink).directory("a/b", 0755, FileTime.fromMillis(1_700_000_000_000L), 0, 0);
+        byte[] h = sink.toByteArray();
+        assertThat(h.length).isEqualTo(512);
+        assertThat((char) h[156]).isEqualTo('5');
+        assertThat(new String(h, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("a/b/\0");
+        assertThat(new String(h, 100, 8, StandardCharsets.US_ASCII)).isEqualTo("0000755\0");
+        assertThat(new String(h, 136, 12, StandardCharsets.US_ASCII)).isEqualTo(Long.toOctalString(1_700_000_000L) + "\0");
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += i >= 148 && i < 156 ? ' ' : h[i] & 0xff;
+        }
+        assertThat(new String(h, 148, 8, StandardCharsets.US_ASCII)).isEqualTo(String.format("%06o\0 ", sum));
+    }
+
+    @Test
+    void aSubSecondMtimeIsKeptToTheNanosecondAndTheHeaderHoldsItsSecond() throws Exception {
+        FileTime mtime = FileTime.from(Instant.ofEpochSecond(1_700_000_000L, 999_876_543));
+        byte[] h = archive(w -> {
+            w.file("f.txt", 0, 0644, mtime, 0, 0);
+            w.closeEntry();
+        });
+        assertThat((char) h[156]).isEqualTo('x');
+        assertThat(new String(h, 512, 512, StandardCharsets.UTF_8)).startsWith("30 mtime=1700000000.999876543\n");
+        assertThat(new String(h, 1024 + 136, 11, StandardCharsets.US_ASCII)).isEqualTo(Long.toOctalString(1_700_000_000L));
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(h))) {
+            assertThat(in.getNextEntry().getLastModifiedTime()).isEqualTo(mtime);
+        }
+    }
+
+    @Test
+    void decimalSecondsCountTheFractionAwayFromZero() {
+        assertThat(PaxTarWriter.decimalSeconds(12, 500_000_000)).isEqualTo("12.5");
+        assertThat(PaxTarWriter.decimalSeconds(12, 1)).isEqualTo("12.000000001");
+        assertThat(PaxTarWriter.decimalSeconds(-2, 500_000_000)).isEqualTo("-1.5"); // Instant -1.5 s
+        assertThat(PaxTarWriter.decimalSeconds(-1, 750_000_000)).isEqualTo("-0.25");
+        assertThat(PaxTarWriter.decimalSeconds(-3, 0)).isEqualTo("-3");
+    }
+
+    @Test
+    void theArchiveEndsWithTwoZeroBlocksInWholeRecords() throws Exception {
+        byte[] h = archive(w -> {
+            w.file("a", 3, 0600, FileTime.fromMillis(0), 0, 0);
+            w.write(new byte[] {1, 2, 3}, 0, 3);
+            w.closeEntry();
+        });
+        assertThat(h.length).isEqualTo(10240);
+        assertThat(h[512]).isEqualTo((byte) 1);
+        for (int i = 515; i < h.length; i++) {
+            assertThat(h[i]).as("byte %d", i).isZero();
+        }
+    }
+
+    @Test
+    void contentThatDoesNotMatchTheDeclaredSizeIsRefused() throws Exception {
+        PaxTarWriter w = new PaxTarWriter(new ByteArrayOutputStream());
+        w.file("short", 4, 0644, FileTime.fromMillis(0), 0, 0);
+        w.write(new byte[3], 0, 3);
+        assertThatThrownBy(w::closeEntry).isInstanceOf(IOException.class).hasMessageContaining("'short' closed after 3 bytes");
+        assertThatThrownBy(() -> w.write(new byte[2], 0, 2)).isInstanceOf(IOException.class)
+                .hasMessageContaining("5 bytes written, header declares 4");
+    }
+
+    @Test
+    void gnuTarExtractsLongUnicodeNamesLinksModesAndExactTimes() throws Exception {
+        String deep = "d".repeat(60) + "/" + "é".repeat(40) + "/" + "日本語 spaces";
+        String longName = deep + "/" + "n".repeat(150) + ".txt";
+        String longTarget = "../" + "t".repeat(120);
+        FileTime t1 = FileTime.from(Instant.ofEpochSecond(1_600_000_000L, 123_456_789));
+        FileTime t2 = FileTime.from(Instant.ofEpochSecond(1_650_000_000L));
+        byte[] h = archive(w -> {
+            w.directory(deep, 0750, t2, 0, 0);
+            byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
+            w.file(longName, content.length, 0640, t1, 0, 0);
+            w.write(content, 0, content.length);
+            w.closeEntry();
+            w.file("plain.txt", 0, 0604, t1, 0, 0);
+            w.closeEntry();
+            w.symlink("link", longTarget, t2, 0, 0);
+            w.symlink("short-link", "plain.txt", t2, 0, 0);
+        });
+        Path tarFile = tmp.resolve("a.tar");
+        Files.write(tarFile, h);
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Trees.sh("LC_ALL=C.UTF-8 tar -xf " + Trees.q(tarFile) + " -C " + Trees.q(out));
+        Path file = out.resolve(longName);
+        assertThat(Files.readString(file)).isEqualTo("hello");
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(t1);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(Files.getLastModifiedTime(out.resolve(deep))).isEqualTo(t2);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(deep)))).isEqualTo("rwxr-x---");
+        assertThat(Files.getLastModifiedTime(out.resolve("plain.txt"))).isEqualTo(t1);
+        assertThat(Files.readSymbolicLink(out.resolve("link")).toString()).isEqualTo(longTarget);
+        assertThat(Files.readSymbolicLink(out.resolve("short-link")).toString()).isEqualTo("plain.txt");
+        assertThat(Files.getLastModifiedTime(out.resolve("short-link"), LinkOption.NOFOLLOW_LINKS)).isEqualTo(t2);
+        assertThat(Trees.sh("cd " + Trees.q(out) + " && find . -name PaxHeaders")).isEmpty();
+    }
+
+    interface Body {
+        void write(PaxTarWriter w) throws IOException;
+    }
+
+    private static byte[] archive(Body body) throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PaxTarWriter w = new PaxTarWriter(sink);
+        body.write(w);
+        w.finish();
+        return sink.toByteArray();
+    }
+}
