@@ -40,7 +40,7 @@ public final class Trees {
     }
 
     /**
-     * rel path → "type mode mtime(ms) sha|target" for every directory, regular file and symlink below root (links are
+     * rel path → "type mode mtime(ns) sha|target" for every directory, regular file and symlink below root (links are
      * not followed; other types are left out).
      */
     public static TreeMap<String, String> describe(Path root) throws IOException {
@@ -56,7 +56,7 @@ public final class Trees {
                     continue;
                 }
                 String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-                long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+                long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.NANOSECONDS);
                 if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     m.put(rel, "dir " + mode + " " + mtime);
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
