@@ -60,6 +60,9 @@ public final class PaxTarWriter {
 
     /** Content of the current file entry. */
     public void write(byte[] b, int off, int len) throws IOException {
+        if (entryRemaining < 0) {
+            throw new IOException("content written outside a file entry");
+        }
         if (len > entryRemaining) {
             throw new IOException("'" + entryName + "': " + (entrySize - entryRemaining + len)
                     + " bytes written, header declares " + entrySize);
