@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *   <li>{@code type}: {@code "file"}, {@code "dir"} or {@code "symlink"};</li>
  *   <li>{@code size}: bytes stored in the archive (files; 0 otherwise);</li>
  *   <li>{@code mtime}: modification time in epoch milliseconds, as read from the source (the tar keeps it to
- *       100 ns; archives written before that kept whole seconds);</li>
+ *       the nanosecond; archives of earlier versions kept whole seconds);</li>
  *   <li>{@code mode}: permission bits as a 4-digit octal string, e.g. {@code "0644"};</li>
  *   <li>{@code link}: a symlink's target as stored (null otherwise);</li>
  *   <li>{@code sha256}: lowercase hex SHA-256 of the bytes stored in the archive (files only, else null).</li>
