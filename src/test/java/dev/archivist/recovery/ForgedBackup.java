@@ -49,6 +49,20 @@ final class ForgedBackup {
         return this;
     }
 
+    /**
+     * A file as archives of earlier versions stored it: the tar header holds the whole second of {@code mtimeMillis},
+     * the index the milliseconds.
+     */
+    ForgedBackup fileWithWholeSecondTarTime(String name, String content, long mtimeMillis) {
+        file(name, content);
+        TarArchiveEntry e = entries.get(entries.size() - 1);
+        e.setLastModifiedTime(java.nio.file.attribute.FileTime.from(Math.floorDiv(mtimeMillis, 1000L),
+                java.util.concurrent.TimeUnit.SECONDS));
+        IndexEntry i = index.get(index.size() - 1);
+        index.set(index.size() - 1, new IndexEntry(i.path(), i.type(), i.size(), mtimeMillis, i.mode(), null, i.sha256()));
+        return this;
+    }
+
     /** A file whose index entry claims other content (the archive and its index disagree). */
     ForgedBackup fileIndexedAs(String name, String content, String indexed) {
         file(name, content);

@@ -153,4 +153,19 @@ class RoundTripTest {
         assertThat(Fixture.names(existingDir)).containsExactly("keep");
         assertThat(Files.readString(existingFile)).isEqualTo("mine");
     }
+
+    @Test
+    void archivesWithWholeSecondTarTimesGetTheIndexMillisecondsBack() throws Exception {
+        Fixture f = new Fixture(dir).storage(1, 0);
+        Manifest m = new ForgedBackup()
+                .fileWithWholeSecondTarTime("a.txt", "alpha", 1_700_000_000_123L)
+                .fileWithWholeSecondTarTime("b.txt", "beta", 1_700_000_005_000L)
+                .writeTo(f.backups, dev.archivist.config.Compression.ZSTD, 1);
+        Path target = dir.resolve("older");
+        Fixture.Run r = f.cli("restore", "storage", m.id(), "--target", target.toString());
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("alpha");
+        assertThat(Files.getLastModifiedTime(target.resolve("a.txt")).toMillis()).isEqualTo(1_700_000_000_123L);
+        assertThat(Files.getLastModifiedTime(target.resolve("b.txt")).toMillis()).isEqualTo(1_700_000_005_000L);
+    }
 }
