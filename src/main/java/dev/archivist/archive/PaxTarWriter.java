@@ -20,7 +20,7 @@ import java.util.Arrays;
  * CPU on the thread that writes the stream (0.5 s without pax records), about a sixth of a small-file backup's CPU;
  * this writer formats headers straight into one reused buffer. Reading stays with commons-compress.
  */
-public final class PaxTarWriter {
+final class PaxTarWriter {
     static final int BLOCK = 512;
     private static final int RECORD = 20 * BLOCK;
     private static final int NAME_LEN = 100;
@@ -37,29 +37,29 @@ public final class PaxTarWriter {
     private boolean finished;
 
     /** A writer over {@code out}; it writes headers in one call each but does not buffer content: buffer {@code out}. */
-    public PaxTarWriter(OutputStream out) {
+    PaxTarWriter(OutputStream out) {
         this.out = out;
     }
 
     /** Starts a regular file of {@code size} bytes; write exactly that many, then {@link #closeEntry()}. */
-    public void file(String path, long size, int mode, FileTime mtime, long uid, long gid) throws IOException {
+    void file(String path, long size, int mode, FileTime mtime, long uid, long gid) throws IOException {
         header(path, '0', size, mode, mtime, uid, gid, null);
     }
 
     /** Writes a directory entry; a trailing {@code /} is added to the path. */
-    public void directory(String path, int mode, FileTime mtime, long uid, long gid) throws IOException {
+    void directory(String path, int mode, FileTime mtime, long uid, long gid) throws IOException {
         header(path.endsWith("/") ? path : path + "/", '5', 0, mode, mtime, uid, gid, null);
         closeEntry();
     }
 
     /** Writes a symbolic link storing {@code target} as it is. */
-    public void symlink(String path, String target, FileTime mtime, long uid, long gid) throws IOException {
+    void symlink(String path, String target, FileTime mtime, long uid, long gid) throws IOException {
         header(path, '2', 0, 0777, mtime, uid, gid, target);
         closeEntry();
     }
 
     /** Content of the current file entry. */
-    public void write(byte[] b, int off, int len) throws IOException {
+    void write(byte[] b, int off, int len) throws IOException {
         if (entryRemaining < 0) {
             throw new IOException("content written outside a file entry");
         }
@@ -73,7 +73,7 @@ public final class PaxTarWriter {
     }
 
     /** Ends the current entry, padding its content to a whole block. */
-    public void closeEntry() throws IOException {
+    void closeEntry() throws IOException {
         if (entryRemaining != 0) {
             throw new IOException("'" + entryName + "' closed after " + (entrySize - entryRemaining)
                     + " bytes, header declares " + entrySize);
@@ -83,7 +83,7 @@ public final class PaxTarWriter {
     }
 
     /** Writes the end-of-archive blocks and pads to a whole record; does not close the stream. */
-    public void finish() throws IOException {
+    void finish() throws IOException {
         if (entryRemaining >= 0) {
             throw new IOException("'" + entryName + "' not closed");
         }
@@ -97,7 +97,7 @@ public final class PaxTarWriter {
     }
 
     /** Bytes written so far (headers, content, padding). */
-    public long bytesWritten() {
+    long bytesWritten() {
         return written;
     }
 
