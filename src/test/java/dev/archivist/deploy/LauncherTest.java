@@ -61,6 +61,23 @@ class LauncherTest {
         assertThat(m.path("skipped")).isEmpty();
     }
 
+    /** pom.xml builds picocli from its sources for Java 17, so that the launcher's CDS archive can hold it. */
+    @Test
+    void picocliIsLoadedFromTheClassDataSharingArchive() throws Exception {
+        try (java.io.InputStream in = picocli.CommandLine.class.getResourceAsStream("CommandLine.class")) {
+            byte[] head = in.readNBytes(8);
+            assertThat(((head[6] & 0xff) << 8) | (head[7] & 0xff)).as("class file major version").isGreaterThanOrEqualTo(61);
+        }
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--version").redirectErrorStream(true);
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("picocli.CommandLine source: shared objects file");
+    }
+
     private static boolean jarIsFresh() throws IOException {
         if (!Files.isRegularFile(JAR)) {
             return false;
