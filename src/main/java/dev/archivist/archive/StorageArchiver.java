@@ -12,7 +12,7 @@ import java.util.List;
  * Writes a storage folder as a POSIX (pax) tar ({@link PaxTarWriter}) into a sink, and its file index.
  *
  * <p>Entries are in {@link DirectoryWalker} order with paths relative to the root ({@code dir/} for
- * directories), mode, mtime (seconds) and uid/gid; symlinks are stored as links with their target unchanged,
+ * directories), mode, mtime (to the nanosecond) and uid/gid; symlinks are stored as links with their target unchanged,
  * never followed. Each file's SHA-256 is computed while it is copied into the tar.
  *
  * <p>Problems with single entries never fail the backup (like GNU tar, which warns and goes on):
