@@ -36,7 +36,7 @@ final class PaxTarWriter {
     private String entryName;
     private boolean finished;
 
-    /** A writer over {@code out}; it writes headers in one call each but does not buffer content: buffer {@code out}. */
+    /** A writer over {@code out}; it writes each header in one call but does not buffer: buffer {@code out}. */
     PaxTarWriter(OutputStream out) {
         this.out = out;
     }

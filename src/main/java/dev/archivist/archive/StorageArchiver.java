@@ -12,8 +12,8 @@ import java.util.List;
  * Writes a storage folder as a POSIX (pax) tar ({@link PaxTarWriter}) into a sink, and its file index.
  *
  * <p>Entries are in {@link DirectoryWalker} order with paths relative to the root ({@code dir/} for
- * directories), mode, mtime (to the nanosecond) and uid/gid; symlinks are stored as links with their target unchanged,
- * never followed. Each file's SHA-256 is computed while it is copied into the tar.
+ * directories), mode, mtime (to the nanosecond) and uid/gid; symlinks are stored as links with their target
+ * unchanged, never followed. Each file's SHA-256 is computed while it is copied into the tar.
  *
  * <p>Problems with single entries never fail the backup (like GNU tar, which warns and goes on):
  * <ul>
@@ -70,7 +70,7 @@ public final class StorageArchiver {
     /** As {@link #write(Path, List, OutputStream, IndexWriter, ProgressListener)}, walking with {@code walker}. */
     public ArchiveResult write(DirectoryWalker walker, OutputStream tarSink, IndexWriter index,
             ProgressListener progress) throws IOException {
-        // the tar writer emits headers of 512 bytes and content in the caller's pieces: batch them before the compressor
+        // the tar writer emits 512-byte headers and content in the caller's pieces: batch them for the compressor
         OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
         PaxTarWriter tar = new PaxTarWriter(buffered);
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
