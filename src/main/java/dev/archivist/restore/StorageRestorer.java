@@ -102,8 +102,8 @@ public final class StorageRestorer {
 
     /**
      * Gives every restored entry the millisecond modification time of the index when the archive only carried whole
-     * seconds (archives written before sub-second pax mtimes; the index has milliseconds). Entries whose second differs from the index keep the
-     * archive's time. Runs after the tree was checked, so setting times changes no folder's content.
+     * seconds (archives of earlier versions, before sub-second pax mtimes; the index has milliseconds). Entries whose
+     * second differs from the index keep the archive's time. Runs after the tree was checked, so setting times changes no folder's content.
      */
     public static void applyIndexTimes(ExtractionResult result, Path indexFile, Path staging) throws IOException {
         Map<String, ExtractedEntry> got = new HashMap<>();

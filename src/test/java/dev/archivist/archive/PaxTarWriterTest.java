@@ -60,7 +60,8 @@ class PaxTarWriterTest {
         assertThat((char) h[156]).isEqualTo('5');
         assertThat(new String(h, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("a/b/\0");
         assertThat(new String(h, 100, 8, StandardCharsets.US_ASCII)).isEqualTo("0000755\0");
-        assertThat(new String(h, 136, 12, StandardCharsets.US_ASCII)).isEqualTo(Long.toOctalString(1_700_000_000L) + "\0");
+        assertThat(new String(h, 136, 12, StandardCharsets.US_ASCII))
+                .isEqualTo(Long.toOctalString(1_700_000_000L) + "\0");
         long sum = 0;
         for (int i = 0; i < 512; i++) {
             sum += i >= 148 && i < 156 ? ' ' : h[i] & 0xff;
@@ -77,7 +78,8 @@ class PaxTarWriterTest {
         });
         assertThat((char) h[156]).isEqualTo('x');
         assertThat(new String(h, 512, 512, StandardCharsets.UTF_8)).startsWith("30 mtime=1700000000.999876543\n");
-        assertThat(new String(h, 1024 + 136, 11, StandardCharsets.US_ASCII)).isEqualTo(Long.toOctalString(1_700_000_000L));
+        assertThat(new String(h, 1024 + 136, 11, StandardCharsets.US_ASCII))
+                .isEqualTo(Long.toOctalString(1_700_000_000L));
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(h))) {
             assertThat(in.getNextEntry().getLastModifiedTime()).isEqualTo(mtime);
         }
@@ -111,7 +113,8 @@ class PaxTarWriterTest {
         PaxTarWriter w = new PaxTarWriter(new ByteArrayOutputStream());
         w.file("short", 4, 0644, FileTime.fromMillis(0), 0, 0);
         w.write(new byte[3], 0, 3);
-        assertThatThrownBy(w::closeEntry).isInstanceOf(IOException.class).hasMessageContaining("'short' closed after 3 bytes");
+        assertThatThrownBy(w::closeEntry).isInstanceOf(IOException.class)
+                .hasMessageContaining("'short' closed after 3 bytes");
         assertThatThrownBy(() -> w.write(new byte[2], 0, 2)).isInstanceOf(IOException.class)
                 .hasMessageContaining("5 bytes written, header declares 4");
     }
@@ -143,7 +146,8 @@ class PaxTarWriterTest {
         assertThat(Files.getLastModifiedTime(file)).isEqualTo(t1);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
         assertThat(Files.getLastModifiedTime(out.resolve(deep))).isEqualTo(t2);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(deep)))).isEqualTo("rwxr-x---");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(deep))))
+                .isEqualTo("rwxr-x---");
         assertThat(Files.getLastModifiedTime(out.resolve("plain.txt"))).isEqualTo(t1);
         assertThat(Files.readSymbolicLink(out.resolve("link")).toString()).isEqualTo(longTarget);
         assertThat(Files.readSymbolicLink(out.resolve("short-link")).toString()).isEqualTo("plain.txt");

@@ -66,7 +66,8 @@ class LauncherTest {
     void picocliIsLoadedFromTheClassDataSharingArchive() throws Exception {
         try (java.io.InputStream in = picocli.CommandLine.class.getResourceAsStream("CommandLine.class")) {
             byte[] head = in.readNBytes(8);
-            assertThat(((head[6] & 0xff) << 8) | (head[7] & 0xff)).as("class file major version").isGreaterThanOrEqualTo(61);
+            int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+            assertThat(major).as("class file major version").isGreaterThanOrEqualTo(61);
         }
         assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--version").redirectErrorStream(true);

@@ -59,7 +59,8 @@ final class ForgedBackup {
         e.setLastModifiedTime(java.nio.file.attribute.FileTime.from(Math.floorDiv(mtimeMillis, 1000L),
                 java.util.concurrent.TimeUnit.SECONDS));
         IndexEntry i = index.get(index.size() - 1);
-        index.set(index.size() - 1, new IndexEntry(i.path(), i.type(), i.size(), mtimeMillis, i.mode(), null, i.sha256()));
+        index.set(index.size() - 1,
+                new IndexEntry(i.path(), i.type(), i.size(), mtimeMillis, i.mode(), null, i.sha256()));
         return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Tree fixtures shared by the archive and storage tests: fixed mtimes, a comparable description, hashes, shell. */
@@ -56,7 +57,7 @@ public final class Trees {
                     continue;
                 }
                 String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-                long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+                long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
                 if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     m.put(rel, "dir " + mode + " " + mtime);
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
