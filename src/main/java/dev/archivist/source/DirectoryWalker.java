@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Walks a directory tree in a stable order: depth-first, parents before children, the entries of each
@@ -21,12 +23,16 @@ import java.util.Map;
  * <p>Directories, regular files and symlinks go to {@link Visitor#entry}; everything else is reported to
  * {@link Visitor#skipped} with a reason: sockets, FIFOs and devices by type name; an entry gone before it
  * could be examined as {@code "vanished"}; a directory that cannot be listed is reported (so it is kept,
- * empty) and its contents are skipped with {@code "permission denied: cannot list directory"}.
+ * empty) and its contents are skipped with {@code "permission denied: cannot list directory"}; a name that is not
+ * valid UTF-8 with {@link #NOT_UTF8} (archives hold UTF-8 names; GNU tar would store the raw bytes).
  * Excluded paths ({@link ExcludeMatcher}) are not reported; an excluded directory is not entered.
  *
  * <p>Streaming: only the sorted name list of each directory on the current path is held in memory.
  */
 public final class DirectoryWalker {
+    /** The reason recorded for an entry whose name is not valid UTF-8. */
+    public static final String NOT_UTF8 = "name is not valid UTF-8: not stored (rename it to back it up)";
+
     private final Path root;
     private final ExcludeMatcher excludes;
     private final Map<String, String> reserved;
@@ -65,14 +71,18 @@ public final class DirectoryWalker {
         stack.push(new Frame(root, "", list(root)));
         while (!stack.isEmpty()) {
             Frame frame = stack.peek();
-            if (frame.next == frame.names.size()) {
+            if (frame.next == frame.listing.names().size()) {
                 stack.pop();
                 continue;
             }
-            String name = frame.names.get(frame.next);
-            frame.names.set(frame.next++, null); // let visited names go
+            String name = frame.listing.names().get(frame.next);
+            frame.listing.names().set(frame.next++, null); // let visited names go
             String rel = frame.rel.isEmpty() ? name : frame.rel + "/" + name;
             if (excludes.excluded(rel)) {
+                continue;
+            }
+            if (frame.listing.undecodable() != null && frame.listing.undecodable().contains(name)) {
+                visitor.skipped(new SkippedEntry(rel, NOT_UTF8));
                 continue;
             }
             String reservedFor = reserved.get(rel);
@@ -96,7 +106,7 @@ public final class DirectoryWalker {
             }
             switch (stat.type()) {
                 case DIRECTORY:
-                    List<String> children;
+                    Listing children;
                     try {
                         children = list(path);
                     } catch (NoSuchFileException | NotDirectoryException e) {
@@ -122,15 +132,28 @@ public final class DirectoryWalker {
         }
     }
 
-    private static List<String> list(Path dir) throws IOException {
+    /** A directory's names in walk order, and those of them that are not valid UTF-8 (null when none). */
+    private record Listing(List<String> names, Set<String> undecodable) {
+    }
+
+    private static Listing list(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
+        Set<String> undecodable = null;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                names.add(p.getFileName().toString());
+                Path file = p.getFileName();
+                String name = file.toString();
+                // Java decodes a name that is not valid UTF-8 with U+FFFD for the bad bytes: that string names
+                // another file (or none), and the archive's UTF-8 names could not hold the original bytes anyway
+                if (name.indexOf('\uFFFD') >= 0 && !file.equals(file.getFileSystem().getPath(name))) {
+                    undecodable = undecodable == null ? new HashSet<>() : undecodable;
+                    undecodable.add(name);
+                }
+                names.add(name);
             }
         }
         sortByCodePoint(names);
-        return names;
+        return new Listing(names, undecodable);
     }
 
     /**
@@ -169,13 +192,13 @@ public final class DirectoryWalker {
     private static final class Frame {
         final Path dir;
         final String rel;
-        final List<String> names;
+        final Listing listing;
         int next;
 
-        Frame(Path dir, String rel, List<String> names) {
+        Frame(Path dir, String rel, Listing listing) {
             this.dir = dir;
             this.rel = rel;
-            this.names = names;
+            this.listing = listing;
         }
     }
 }

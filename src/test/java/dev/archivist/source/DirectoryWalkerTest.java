@@ -140,4 +140,18 @@ class DirectoryWalkerTest {
         assertThat(DirectoryWalker.compareCodePoints("\uD83D\uDE00", "\uFF61")).isPositive();
         assertThat(DirectoryWalker.compareCodePoints("x", "x")).isZero();
     }
+
+    @Test
+    void aNameThatIsNotValidUtf8IsSkippedWithThatReasonNotAsVanished() throws Exception {
+        touch("good.txt");
+        touch("sub/ok.txt");
+        // bytes 0xFF and 0xFE never occur in UTF-8; Java cannot even spell this name, so a shell creates it
+        dev.archivist.testing.Trees.sh("cd " + dev.archivist.testing.Trees.q(root)
+                + " && printf x > \"$(printf 'bad\\377name.txt')\" && printf y > \"sub/$(printf '\\376')\"");
+        walk(List.of());
+        assertThat(entries).containsExactly("good.txt", "sub/", "sub/ok.txt");
+        assertThat(skipped).extracting(SkippedEntry::reason).containsOnly(DirectoryWalker.NOT_UTF8).hasSize(2);
+        assertThat(skipped).extracting(SkippedEntry::path)
+                .containsExactlyInAnyOrder("bad\uFFFDname.txt", "sub/\uFFFD");
+    }
 }
