@@ -224,13 +224,9 @@ final class Restore {
         }
         deleteSidecars(p.destination);
         deleteSidecars(p.temp);
-        try {
-            String kept = Ownership.takeOverAttributes(p.destination, p.temp, "the restored database");
-            if (kept != null) {
-                notes.add(kept);
-            }
-        } catch (IOException e) {
-            notes.add("the restored database keeps this user's owner and mode: " + e.getMessage());
+        String kept = Ownership.takeOverAttributes(p.destination, p.temp, "the restored database");
+        if (kept != null) {
+            notes.add(kept);
         }
         Durable.rename(p.temp, p.destination);
         String first = damage.get(0).lines().filter(l -> !l.isBlank() && !l.startsWith("***")).findFirst()

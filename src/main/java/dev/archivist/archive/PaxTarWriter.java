@@ -27,6 +27,7 @@ final class PaxTarWriter {
     private static final long MAX_OCTAL_11 = 077777777777L;
     private static final long MAX_OCTAL_7 = 07777777L;
     private static final byte[] ZEROS = new byte[RECORD];
+    private static final byte[] PAX_HEADERS = "PaxHeaders/".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
     private byte[] header = new byte[3 * BLOCK];
@@ -138,18 +139,18 @@ final class PaxTarWriter {
         if (gid > MAX_OCTAL_7) {
             pax = record(pax, "gid", Long.toString(gid));
         }
+        long headerSeconds = Math.max(0, Math.min(seconds, MAX_OCTAL_11)); // the pax record has the exact time
         int at = 0;
         if (pax != null) {
             byte[] records = pax.toString().getBytes(StandardCharsets.UTF_8);
             int blocks = (records.length + BLOCK - 1) / BLOCK;
             ensure((2 + blocks) * BLOCK);
-            fill(0, paxHeaderName(name), 'x', records.length, 0644, Math.max(0, Math.min(seconds, MAX_OCTAL_11)),
-                    0, 0, null);
+            fill(0, paxHeaderName(name), 'x', records.length, 0644, headerSeconds, 0, 0, null);
             System.arraycopy(records, 0, header, BLOCK, records.length);
             Arrays.fill(header, BLOCK + records.length, (1 + blocks) * BLOCK, (byte) 0);
             at = (1 + blocks) * BLOCK;
         }
-        fill(at, name, type, Math.min(size, MAX_OCTAL_11), mode & 07777, Math.max(0, Math.min(seconds, MAX_OCTAL_11)),
+        fill(at, name, type, Math.min(size, MAX_OCTAL_11), mode & 07777, headerSeconds,
                 Math.min(Math.max(uid, 0), MAX_OCTAL_7), Math.min(Math.max(gid, 0), MAX_OCTAL_7), link);
         out.write(header, 0, at + BLOCK);
         written += at + BLOCK;
@@ -213,12 +214,12 @@ final class PaxTarWriter {
         while (slash >= 0 && name[slash] != '/') {
             slash--;
         }
-        byte[] dir = Arrays.copyOfRange(name, 0, slash + 1);
-        byte[] file = Arrays.copyOfRange(name, slash + 1, end);
-        byte[] joined = new byte[dir.length + "PaxHeaders/".length() + file.length];
-        System.arraycopy(dir, 0, joined, 0, dir.length);
-        System.arraycopy("PaxHeaders/".getBytes(StandardCharsets.US_ASCII), 0, joined, dir.length, 11);
-        System.arraycopy(file, 0, joined, dir.length + 11, file.length);
+        int dir = slash + 1;
+        int file = end - dir;
+        byte[] joined = new byte[dir + PAX_HEADERS.length + file];
+        System.arraycopy(name, 0, joined, 0, dir);
+        System.arraycopy(PAX_HEADERS, 0, joined, dir, PAX_HEADERS.length);
+        System.arraycopy(name, dir, joined, dir + PAX_HEADERS.length, file);
         for (int i = 0; i < joined.length; i++) {
             if (joined[i] < 0) {
                 joined[i] = '_';

@@ -61,23 +61,28 @@ public final class Ownership {
 
     /**
      * Gives {@code replacement} the permission bits of {@code original} (links followed), and as root its owner and
-     * group; returns a note for the restore report, or null when there is no original to take them from.
+     * group; returns a note for the restore report (also when that failed), or null when there is no original to
+     * take them from.
      */
-    public static String takeOverAttributes(Path original, Path replacement, String what) throws IOException {
+    public static String takeOverAttributes(Path original, Path replacement, String what) {
         if (!UNIX || !Files.exists(original)) {
             return null;
         }
-        int mode = (Integer) Files.getAttribute(original, "unix:mode") & 07777;
-        String note = String.format("%s took over the mode %04o", what, mode);
-        if ((Integer) Files.getAttribute(replacement, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0) {
-            int uid = (Integer) Files.getAttribute(original, "unix:uid");
-            int gid = (Integer) Files.getAttribute(original, "unix:gid");
-            setOwner(replacement, uid, gid);
-            note += " and the owner " + uid + ":" + gid;
+        try {
+            int mode = (Integer) Files.getAttribute(original, "unix:mode") & 07777;
+            String note = String.format("%s took over the mode %04o", what, mode);
+            if ((Integer) Files.getAttribute(replacement, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0) {
+                int uid = (Integer) Files.getAttribute(original, "unix:uid");
+                int gid = (Integer) Files.getAttribute(original, "unix:gid");
+                setOwner(replacement, uid, gid);
+                note += " and the owner " + uid + ":" + gid;
+            }
+            // after the owner: chown clears set-id bits on some systems
+            Files.setAttribute(replacement, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+            return note + " of the one it replaces";
+        } catch (IOException e) {
+            return what + " keeps this user's owner and mode: " + e.getMessage();
         }
-        // after the owner: chown clears set-id bits on some systems
-        Files.setAttribute(replacement, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
-        return note + " of the one it replaces";
     }
 
     private static void setOwner(Path path, long uid, long gid) throws IOException {
