@@ -30,6 +30,9 @@ public final class ExitCodes {
     public static int handle(Exception e, CommandLine cmd) {
         PrintWriter err = cmd.getErr();
         Throwable t = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (outOfMemory(t)) {
+            return outOfMemory(err);
+        }
         if (t instanceof ConfigException ce) {
             err.println("archivist: invalid configuration (" + ce.problems().size() + " problem" + (ce.problems().size() == 1 ? "" : "s") + "):");
             ce.problems().forEach(p -> err.println("  - " + p));
@@ -55,5 +58,25 @@ public final class ExitCodes {
         org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("unexpected error", t);
         err.flush();
         return FAILED;
+    }
+
+    /**
+     * Reports that the Java heap ran out (a storage restore keeps what it extracted, so a very large tree can need more
+     * than the launcher's limit) as one line naming the limit and how to raise it; the caller exits with {@link #FAILED}.
+     */
+    public static int outOfMemory(PrintWriter err) {
+        err.println("archivist: out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB); give it more with ARCHIVIST_MAX_HEAP, e.g. ARCHIVIST_MAX_HEAP=2g, and run the command again");
+        err.flush();
+        return FAILED;
+    }
+
+    private static boolean outOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -8,7 +8,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            code = ExitCodes.outOfMemory(new java.io.PrintWriter(System.err, true));
+        }
+        System.exit(code);
     }
 
     /** Runs a command line and returns its exit code (used by tests in-process). */

@@ -7,7 +7,6 @@ import dev.archivist.archive.Codecs;
 import dev.archivist.archive.PipelinedInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
 import dev.archivist.archive.IndexEntry;
-import dev.archivist.archive.IndexReader;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.StoredFile;
@@ -17,15 +16,14 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -141,7 +139,7 @@ public final class Verifier {
             }
         }
         if (m.type() == BackupType.STORAGE) {
-            readIndex(m, dir, problems);
+            intactIndex(m, dir, problems);
         }
         return problems;
     }
@@ -198,7 +196,7 @@ public final class Verifier {
 
     private void verifyStorage(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
         Path dir = catalog.dir(BackupType.STORAGE);
-        Map<String, IndexEntry> index = readIndex(m, dir, problems);
+        Path index = intactIndex(m, dir, problems);
         if (!partsPresent(m, dir, problems)) {
             checkPresentParts(m, dir, problems, counters);
             return;
@@ -229,7 +227,8 @@ public final class Verifier {
         }
     }
 
-    private Map<String, IndexEntry> readIndex(Manifest m, Path dir, List<Problem> problems) {
+    /** The index file when it is present and its SHA-256 matches the manifest (hashed as a stream), else null. */
+    private Path intactIndex(Manifest m, Path dir, List<Problem> problems) {
         String name = m.indexFile();
         if (name == null) {
             problems.add(new Problem(m.id(), "index", "manifest names no per-file index"));
@@ -241,44 +240,43 @@ public final class Verifier {
             return null;
         }
         try {
-            String sha = Sha256.of(Files.readAllBytes(file));
-            if (!sha.equals(m.indexChecksum())) {
+            if (!Sha256.ofFile(file).equals(m.indexChecksum())) {
                 problems.add(new Problem(m.id(), "index " + name, "SHA-256 mismatch (damaged or edited)"));
                 return null;
             }
-            Map<String, IndexEntry> entries = new LinkedHashMap<>();
-            try (IndexReader reader = new IndexReader(file)) {
-                while (reader.hasNext()) {
-                    IndexEntry e = reader.next();
-                    entries.put(e.path(), e);
-                }
-            }
-            return entries;
-        } catch (IOException | RuntimeException e) {
+            return file;
+        } catch (IOException e) {
             problems.add(new Problem(m.id(), "index " + name, "unreadable: " + e.getMessage()));
             return null;
         }
     }
 
-    /** Reads the decompressed tar stream {@code tarStream}, checking every entry against the index. */
-    private long readArchive(Manifest m, InputStream tarStream, Map<String, IndexEntry> index, List<Problem> problems) {
-        Set<String> seen = new HashSet<>();
+    /**
+     * Reads the decompressed tar stream {@code tarStream}, checking every entry against the index as both stream by
+     * ({@link IndexMatcher}: flat memory whatever the number of files).
+     */
+    private long readArchive(Manifest m, InputStream tarStream, Path indexFile, List<Problem> problems) {
         long files = 0;
         byte[] buf = new byte[1 << 20];
+        IndexMatcher index;
+        try {
+            index = new IndexMatcher(indexFile);
+        } catch (IOException e) {
+            problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + e.getMessage()));
+            return 0;
+        }
         // the caller finishes the stream (reading it to its end, to learn of a failure behind the tar's end)
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+        try (index; TarArchiveInputStream tar = new TarArchiveInputStream(
                 new BufferedInputStream(CloseShieldInputStream.wrap(tarStream), 1 << 16), "UTF-8")) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                String path = e.getName();
-                String key = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-                IndexEntry expected = index.containsKey(path) ? index.get(path) : index.get(key);
+                String key = IndexMatcher.strip(e.getName());
+                IndexEntry expected = takeFromIndex(index, key);
                 String where = "file " + key;
                 if (expected == null) {
                     problems.add(new Problem(m.id(), where, "in the archive but not in the index"));
                     continue;
                 }
-                seen.add(expected.path());
                 if (e.isSymbolicLink()) {
                     if (!e.getLinkName().equals(expected.link())) {
                         problems.add(new Problem(m.id(), where, "symlink target differs from the index"));
@@ -300,16 +298,37 @@ public final class Verifier {
                     }
                 }
             }
+            drainIndex(m, index, problems);
+        } catch (IndexUnreadable u) {
+            problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + u.getCause().getMessage()));
         } catch (IOException | RuntimeException e) {
             problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: " + e.getMessage()));
-            return files;
-        }
-        for (String path : index.keySet()) {
-            if (!seen.contains(path)) {
-                problems.add(new Problem(m.id(), "file " + path, "listed in the index but missing from the archive"));
-            }
         }
         return files;
+    }
+
+    private static IndexEntry takeFromIndex(IndexMatcher index, String path) {
+        try {
+            return index.take(path);
+        } catch (UncheckedIOException e) {
+            throw new IndexUnreadable(e);
+        }
+    }
+
+    private static void drainIndex(Manifest m, IndexMatcher index, List<Problem> problems) {
+        try {
+            index.drainUnmatched(missing -> problems.add(new Problem(m.id(), "file " + IndexMatcher.strip(missing.path()),
+                    "listed in the index but missing from the archive")));
+        } catch (UncheckedIOException e) {
+            throw new IndexUnreadable(e);
+        }
+    }
+
+    /** The index (checksum intact, so written that way) cannot be parsed: told apart from a damaged tar stream. */
+    private static final class IndexUnreadable extends RuntimeException {
+        IndexUnreadable(UncheckedIOException cause) {
+            super(cause);
+        }
     }
 
     private void verifyFull(Manifest m, boolean deep, List<Problem> problems, long[] counters) {

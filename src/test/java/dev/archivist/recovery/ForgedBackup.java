@@ -72,6 +72,26 @@ final class ForgedBackup {
         return this;
     }
 
+    /** A regular file in the archive that the index does not list. */
+    ForgedBackup unindexedFile(String name, String content) {
+        file(name, content);
+        index.remove(index.size() - 1);
+        return this;
+    }
+
+    /** A file the index lists but the archive does not hold. */
+    ForgedBackup indexedOnly(String name, String content) {
+        byte[] data = content.getBytes(StandardCharsets.UTF_8);
+        index.add(new IndexEntry(name, IndexEntry.FILE, data.length, 1_700_000_000_000L, "0644", null, sha256(data)));
+        return this;
+    }
+
+    /** Lists the index in the reverse of the archive's order. */
+    ForgedBackup indexReversed() {
+        java.util.Collections.reverse(index);
+        return this;
+    }
+
     ForgedBackup dir(String name) {
         TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
         e.setMode(040755);
