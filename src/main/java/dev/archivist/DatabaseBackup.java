@@ -99,7 +99,7 @@ final class DatabaseBackup {
             m.set("parts", Manifest.partsNode(List.of(part)));
             m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
             return catalog.commit(m);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (stored != null) {
                 stored.abort();
             }
@@ -179,7 +179,7 @@ final class DatabaseBackup {
             LOG.info("snapshot of {} was not written in page order; compressing the finished copy again", source);
             stored.abort();
             return new Compressed(compressFinished(snapshot, target), info, check);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             stored.abort();
             throw e;
         }
@@ -199,7 +199,7 @@ final class DatabaseBackup {
             try (InputStream in = Files.newInputStream(snapshot)) {
                 copy(in, out);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             stored.abort();
             throw e;
         }

@@ -165,7 +165,7 @@ final class Restore {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + (deep ? "integrity_check" : "quick_check")
                         + " of the decompressed backup failed: " + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             deleteDatabaseFiles(temp);
             throw e;
         }
@@ -297,7 +297,7 @@ final class Restore {
             // durable before the rename: a power cut after the swap must not leave empty files in the live folder
             notes.add("staging " + Durable.syncTree(staging));
             return new PreparedStorage(m, destination, staging, target == null, files, result.bytesWritten(), notes);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             Durable.deleteTree(staging);
             throw e;
         }

@@ -70,7 +70,7 @@ final class StorageBackup {
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
                 DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).reasons());
                 result = new StorageArchiver().write(walker, compressed, index, progress);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 toParts.abort();
                 throw e;
             }
@@ -80,7 +80,7 @@ final class StorageBackup {
             ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result);
             m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
             return catalog.commit(m);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             parts.abort();
             if (index != null) {
                 index.abort();

@@ -42,7 +42,7 @@ public final class Durable {
                 ch.write(buf);
             }
             ch.force(true);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;
         }

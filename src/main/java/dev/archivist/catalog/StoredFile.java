@@ -116,7 +116,7 @@ public final class StoredFile implements AutoCloseable {
         Thread hasher = new Thread(() -> {
             try {
                 followingHash.complete(hashFollowing());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 followingHash.completeExceptionally(e);
             }
         }, "hash-" + target.getFileName());

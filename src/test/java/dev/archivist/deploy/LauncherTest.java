@@ -61,6 +61,54 @@ class LauncherTest {
         assertThat(m.path("skipped")).isEmpty();
     }
 
+    /**
+     * xz's encoder is pure Java and needs ~680 MiB of heap at level 9: the launcher lets the heap grow to the JVM's own
+     * limit (a fixed 128 MiB made every xz backup of a few MiB fail). With a hard limit too small for it, the backup
+     * fails with one line naming ARCHIVIST_MAX_HEAP, no stack trace, and leaves no partial file.
+     */
+    @Test
+    void xzAtLevelNineFitsAndAHeapTooSmallFailsCleanly() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 4; i++) {
+            byte[] b = new byte[1 << 20];
+            random.nextBytes(b);
+            Files.write(storage.resolve("photo" + i + ".jpg"), b);
+        }
+        Process ok = xzBackup(storage, "ok", null);
+        String okErr = new String(ok.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ok.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(ok.exitValue()).as(okErr).isZero();
+        assertThat(Files.list(dir.resolve("ok/storage")).map(f -> f.getFileName().toString()))
+                .anyMatch(n -> n.endsWith(".tar.xz")).anyMatch(n -> n.endsWith(".json"));
+
+        Process small = xzBackup(storage, "small", "48m");
+        String err = new String(small.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(small.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(small.exitValue()).as(err).isEqualTo(1);
+        assertThat(err).contains("out of memory").contains("ARCHIVIST_MAX_HEAP").doesNotContain("\tat ");
+        try (Stream<Path> left = Files.list(dir.resolve("small/storage"))) {
+            assertThat(left).as("no partial file").isEmpty();
+        }
+    }
+
+    private Process xzBackup(Path storage, String backups, String maxHeap) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "backup", "storage", "--no-rotate")
+                .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = pb.environment();
+        env.put("STORAGE_PATH", storage.toString());
+        env.put("BACKUP_DIR", dir.resolve(backups).toString());
+        env.put("BACKUP_COMPRESSION", "xz");
+        env.put("BACKUP_COMPRESSION_LEVEL", "9");
+        env.put("LOG_LEVEL", "WARN");
+        env.remove("ARCHIVIST_MAX_HEAP");
+        if (maxHeap != null) {
+            env.put("ARCHIVIST_MAX_HEAP", maxHeap);
+        }
+        return pb.start();
+    }
+
     /** pom.xml builds picocli from its sources for Java 17, so that the launcher's CDS archive can hold it. */
     @Test
     void picocliIsLoadedFromTheClassDataSharingArchive() throws Exception {
