@@ -9,4 +9,21 @@ public class ArchivistException extends RuntimeException {
     public ArchivistException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The reason of a failure in words: file-system errors whose message is only the path (permission denied, no such
+     * file, not empty...) get what happened said before the path.
+     */
+    public static String reason(Throwable e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
+            String what = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : e instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : e.getClass().getSimpleName();
+            return what + ": " + fs.getMessage();
+        }
+        return e.getMessage();
+    }
 }

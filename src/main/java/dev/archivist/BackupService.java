@@ -140,7 +140,7 @@ public final class BackupService {
         try {
             return new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), true);
         } catch (IOException e) {
-            throw new ArchivistException("safety backup before restore failed: " + e.getMessage(), e);
+            throw new ArchivistException("safety backup before restore failed: " + ArchivistException.reason(e), e);
         }
     }
 
@@ -213,7 +213,7 @@ public final class BackupService {
             removeRestoreLeftovers();
             return work.run();
         } catch (IOException e) {
-            throw new ArchivistException(command + " failed: " + e.getMessage(), e);
+            throw new ArchivistException(command + " failed: " + ArchivistException.reason(e), e);
         } catch (UncheckedIOException e) {
             throw new ArchivistException(command + " failed: " + e.getCause().getMessage(), e);
         }

@@ -104,7 +104,7 @@ final class DatabaseBackup {
                 stored.abort();
             }
             throw e instanceof ArchivistException ae ? ae
-                    : new ArchivistException("database backup of " + source + " failed: " + e.getMessage(), e);
+                    : new ArchivistException("database backup of " + source + " failed: " + ArchivistException.reason(e), e);
         } finally {
             if (snapshotRemoved != null) {
                 snapshotRemoved.join();

@@ -89,7 +89,7 @@ final class StorageBackup {
                 Files.deleteIfExists(dir.resolve(indexFile.fileName()));
             }
             throw e instanceof ArchivistException ae ? ae
-                    : new ArchivistException("storage backup of " + storage + " failed: " + e.getMessage(), e);
+                    : new ArchivistException("storage backup of " + storage + " failed: " + ArchivistException.reason(e), e);
         }
     }
 

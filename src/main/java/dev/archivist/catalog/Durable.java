@@ -133,12 +133,29 @@ public final class Durable {
             return;
         }
         if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (var children = Files.list(root)) {
+            try (var children = listOwnDirectory(root)) {
                 for (Path child : (Iterable<Path>) children::iterator) {
                     deleteTree(child);
                 }
             }
         }
         Files.deleteIfExists(root);
+    }
+
+    /**
+     * Lists a directory; one that refuses to be listed (a restored folder with mode 000, when not running as root) is
+     * given rwx for its owner first, as {@code rm -rf} would need too.
+     */
+    private static java.util.stream.Stream<Path> listOwnDirectory(Path dir) throws IOException {
+        try {
+            return Files.list(dir);
+        } catch (java.nio.file.AccessDeniedException e) {
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException | UnsupportedOperationException ignored) {
+                throw e;
+            }
+            return Files.list(dir);
+        }
     }
 }

@@ -45,6 +45,7 @@ public final class ExitCodes {
             return LOCKED;
         }
         if (t instanceof ArchivistException) {
+            org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
             err.println("archivist: " + Redactor.redact(t.getMessage()));
             err.flush();
             return FAILED;

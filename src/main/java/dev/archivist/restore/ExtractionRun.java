@@ -141,8 +141,9 @@ final class ExtractionRun {
         }
         int mode = entry.getMode() & 0777;
         FileTime mtime = entry.getLastModifiedTime();
-        writer.setMode(path, mode);
+        // the time first: Java sets it through an open file descriptor, which a mode without read access refuses
         writer.setMtime(path, mtime);
+        writer.setMode(path, mode);
         ExtractedEntry extracted = new ExtractedEntry(path, ExtractedEntry.FILE, written.size(), written.sha256(),
                 null, mode, mtime.toMillis(), entry.getLongUserId(), entry.getLongGroupId());
         entries.add(extracted);
@@ -200,8 +201,8 @@ final class ExtractionRun {
         present.sort(Comparator.comparingLong((String p) -> p.chars().filter(c -> c == '/').count()).reversed());
         for (String path : present) {
             DirAttributes attributes = dirAttributes.get(path);
-            writer.setMode(path, attributes.mode());
             writer.setMtime(path, attributes.mtime());
+            writer.setMode(path, attributes.mode());
         }
     }
 }
