@@ -18,6 +18,7 @@ import dev.archivist.config.Settings;
 import dev.archivist.source.DirectoryWalker;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.apache.commons.io.output.ProxyOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,7 +52,8 @@ final class StorageBackup {
     }
 
     /** Runs under the caller's lock. */
-    Manifest run(ProgressListener progress) throws IOException {
+    Manifest run(ProgressListener listener) throws IOException {
+        ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
         Path storage = settings.storagePath();
         checkSource(storage);
         Instant started = clock.instant();
@@ -66,7 +68,15 @@ final class StorageBackup {
         try {
             index = new IndexWriter(dir, IndexWriter.fileNameFor(id));
             ArchiveResult result;
-            PipelinedOutputStream toParts = new PipelinedOutputStream(parts, "archive-write " + id);
+            PipelinedOutputStream toParts = new PipelinedOutputStream(new ProxyOutputStream(parts) {
+                private long stored;
+
+                @Override
+                protected void afterWrite(int n) {
+                    stored += n;
+                    progress.stored(stored);
+                }
+            }, "archive-write " + id);
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
                 DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).reasons());
                 result = new StorageArchiver().write(walker, compressed, index, progress);
@@ -75,12 +85,14 @@ final class StorageBackup {
                 throw e;
             }
             toParts.close();
+            progress.finished(); // everything stored: the line of figures ends before the result is printed
             ArchiveFiles files = parts.finish();
             indexFile = index.finish();
             ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result);
             m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
             return catalog.commit(m);
         } catch (IOException | RuntimeException | Error e) {
+            progress.finished();
             parts.abort();
             if (index != null) {
                 index.abort();

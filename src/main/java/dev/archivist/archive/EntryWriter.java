@@ -126,6 +126,7 @@ final class EntryWriter {
                 md.update(chunk, 0, n);
                 tar.write(chunk, 0, n);
                 done += n;
+                progress.progress(bytes + done, files);
                 if (n == 0 || done == declared || readError != null) {
                     break;
                 }

@@ -1,8 +1,9 @@
 package dev.archivist.archive;
 
 /**
- * Receives cumulative progress of an archive write after each entry (content bytes read and regular files written,
- * the counts the manifest ends with), then {@link #finished()} once when the archive stream ends, written or failed.
+ * Receives cumulative progress of an archive write: content bytes read and regular files written (the counts the
+ * manifest ends with) after each entry and during large files, the compressed bytes stored so far (from the thread
+ * writing the parts), then {@link #finished()} once everything is stored or the backup failed.
  */
 @FunctionalInterface
 public interface ProgressListener {
@@ -10,7 +11,11 @@ public interface ProgressListener {
 
     void progress(long bytes, long files);
 
-    /** The archive stream ended (written or failed): nothing more will be reported. */
+    /** Compressed bytes stored so far; called from the thread that writes the parts. */
+    default void stored(long archiveBytes) {
+    }
+
+    /** Everything is stored, or the backup failed: nothing more will be reported (may be called twice). */
     default void finished() {
     }
 }

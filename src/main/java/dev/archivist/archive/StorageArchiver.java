@@ -74,11 +74,7 @@ public final class StorageArchiver {
         OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
         PaxTarWriter tar = new PaxTarWriter(buffered);
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
-        try {
-            return archive(walker, tar, new EntryWriter(tar, index, listener), buffered, tarSink);
-        } finally {
-            listener.finished();
-        }
+        return archive(walker, tar, new EntryWriter(tar, index, listener), buffered, tarSink);
     }
 
     private ArchiveResult archive(DirectoryWalker walker, PaxTarWriter tar, EntryWriter writer,

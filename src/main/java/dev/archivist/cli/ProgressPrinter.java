@@ -6,20 +6,28 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Progress of a long backup on a terminal (bytes, files, rate), redrawn in place on stderr at most five times a
- * second, the first time after 200 ms (short backups print nothing). Silent in {@code --json} mode and when stdout or
- * stderr is not a terminal (so redirected logs never get carriage returns).
+ * Progress of a long backup on a terminal (bytes read, files, rate, compressed bytes stored), redrawn in place on
+ * stderr five times a second by a timer, the first time 200 ms after the archive starts (short backups print nothing).
+ * The timer keeps drawing while one large file is read and while the compressor finishes after the last file, so the
+ * line never freezes while work goes on. Silent in {@code --json} mode and when stdout or stderr is not a terminal (so
+ * redirected logs never get carriage returns).
  */
 final class ProgressPrinter implements ProgressListener {
+    private static final long PERIOD_MS = 200;
+
     private final PrintStream err;
+    private volatile long bytes;
+    private volatile long files;
+    private volatile long stored;
     private long started;
-    private long lastDraw;
-    private boolean begun;
+    private ScheduledExecutorService ticker;
+    private boolean ended;
     private boolean drawn;
-    private long lastBytes;
-    private long lastFiles;
 
     private ProgressPrinter(PrintStream err) {
         this.err = err;
@@ -46,37 +54,57 @@ final class ProgressPrinter implements ProgressListener {
 
     @Override
     public void progress(long bytes, long files) {
-        long now = System.nanoTime();
-        lastBytes = bytes;
-        lastFiles = files;
-        if (!begun) { // the clock starts with the archive (in a full backup, after the database part)
-            begun = true;
-            started = now;
-            lastDraw = now;
+        this.bytes = bytes;
+        this.files = files;
+        begin();
+    }
+
+    @Override
+    public void stored(long archiveBytes) {
+        this.stored = archiveBytes;
+        begin();
+    }
+
+    /** Starts the clock and the timer with the archive (in a full backup, after the database part). */
+    private synchronized void begin() {
+        if (ticker != null || ended) {
             return;
         }
-        if (now - lastDraw < 200_000_000L) {
-            return;
+        started = System.nanoTime();
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(this::tick, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void tick() {
+        if (!ended) {
+            draw();
         }
-        lastDraw = now;
-        draw(now);
     }
 
     /** Draws the final figures and ends the line, so what is printed next (a log line, the result) starts afresh. */
     @Override
-    public void finished() {
+    public synchronized void finished() {
+        ended = true;
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
         if (drawn) {
-            draw(System.nanoTime());
+            draw();
             err.println();
             err.flush();
             drawn = false;
         }
     }
 
-    private void draw(long now) {
-        double seconds = Math.max(0.001, (now - started) / 1e9);
-        err.print("\r  " + Output.size(lastBytes) + " read, " + String.format(Locale.ROOT, "%,d", lastFiles) + " files, "
-                + Output.size((long) (lastBytes / seconds)) + "/s   ");
+    private void draw() {
+        double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+        long read = bytes;
+        err.print("\r  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + " files, "
+                + Output.size((long) (read / seconds)) + "/s, " + Output.size(stored) + " stored   ");
         err.flush();
         drawn = true;
     }

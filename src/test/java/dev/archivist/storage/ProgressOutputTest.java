@@ -91,6 +91,41 @@ class ProgressOutputTest {
         assertThat(Files.readString(err)).doesNotContain("\r").doesNotContain("B/s");
     }
 
+    /**
+     * One large file: the figures move while it is read (not only between files), and the compressed bytes stored are
+     * shown; the timer draws them, so the line never freezes while work goes on.
+     */
+    @Test
+    void progressMovesWithinOneLargeFile() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        try (var files = Files.walk(storage)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.delete(f);
+            }
+        }
+        Random rnd = new Random(11);
+        byte[] b = new byte[48 << 20];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) ('a' + rnd.nextInt(26)); // compressible, so gzip -9 works on it for seconds
+        }
+        Files.write(storage.resolve("log.txt"), b);
+
+        CliProcess.Result t = inTerminal("", "b4", "backup", "storage", "--no-rotate");
+        assertThat(t.exitCode()).as(t.describe()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\\r  ([0-9.]+) ([KMG])B read, ([0-9,]+) files, [0-9.]+ [KMG]B/s, [0-9.]+ [KMG]?B stored")
+                .matcher(t.stdout());
+        List<String> duringTheFile = new java.util.ArrayList<>();
+        while (m.find()) {
+            if (m.group(3).equals("0")) {
+                duringTheFile.add(m.group(1) + m.group(2));
+            }
+        }
+        assertThat(duringTheFile).as(t.stdout()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(duringTheFile.stream().distinct().count()).as("bytes read grow while the file is read").isGreaterThan(1);
+        assertThat(t.stdout()).containsPattern("\\r  [0-9.]+ MB read, 1 files, .* stored");
+    }
+
     /** Runs the CLI inside {@code script} (a pseudo-terminal); {@code redirect} is appended to the shell command. */
     private CliProcess.Result inTerminal(String redirect, String backups, String... args) throws Exception {
         return StorageFixtures.runWrapped(tmp, env(backups), cmd -> List.of("script", "-qec",
