@@ -94,14 +94,20 @@ public final class ListCommand implements Callable<Integer> {
     }
 
     private static String fullNote(ObjectNode r) {
+        String files = r.path("missing_files").isEmpty() ? "" : " BROKEN: files missing " + r.path("missing_files");
         if (!r.path("type").asText().equals("full")) {
-            return "";
+            return files.isEmpty() ? "" : " " + files.trim();
         }
         String components = "  [" + r.path("database").path("id").asText("?") + " + " + r.path("storage").path("id").asText("?") + "]";
-        return r.path("broken").asBoolean() ? components + " BROKEN: missing " + r.path("missing_components") : components;
+        return r.path("missing_components").isEmpty() ? components + files
+                : components + " BROKEN: missing " + r.path("missing_components") + files;
     }
 
-    /** A manifest plus what list adds: last verification, total size and, for a full backup, broken components. */
+    /**
+     * A manifest plus what list adds: last verification, total size, the stored files that are not there (a part or
+     * index deleted by hand: {@code missing_files}, checked with one stat each, contents are verify's job) and, for a
+     * full backup, its missing components and its components' missing files; any of them makes the row {@code broken}.
+     */
     static ObjectNode describe(Catalog catalog, Manifest m) {
         ObjectNode row = m.json().deepCopy();
         VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
@@ -111,6 +117,7 @@ public final class ListCommand implements Callable<Integer> {
             row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean());
         }
         long total = m.json().path("file_size").asLong(0) + m.json().path("index").path("size").asLong(0);
+        ArrayNode missingFiles = row.putArray("missing_files");
         if (m.type() == BackupType.FULL) {
             ArrayNode missing = row.putArray("missing_components");
             total = 0;
@@ -122,11 +129,33 @@ public final class ListCommand implements Callable<Integer> {
                     missing.add(id == null ? t.wireName() : id);
                 } else {
                     total += comp.get().json().path("file_size").asLong(0) + comp.get().json().path("index").path("size").asLong(0);
+                    addMissingFiles(catalog, comp.get(), missingFiles);
                 }
             }
-            row.put("broken", !missing.isEmpty());
+            row.put("broken", !missing.isEmpty() || !missingFiles.isEmpty());
+        } else {
+            addMissingFiles(catalog, m, missingFiles);
+            row.put("broken", !missingFiles.isEmpty());
         }
         row.put("total_size", total);
         return row;
+    }
+
+    private static void addMissingFiles(Catalog catalog, Manifest m, ArrayNode into) {
+        java.nio.file.Path dir = catalog.dir(m.type());
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            m.parts().forEach(p -> names.add(p.path()));
+        } catch (RuntimeException e) {
+            return; // a hand-edited parts list: verify reports it
+        }
+        if (m.type() == BackupType.STORAGE && m.indexFile() != null) {
+            names.add(m.indexFile());
+        }
+        for (String name : names) {
+            if (!java.nio.file.Files.exists(dir.resolve(name))) {
+                into.add(m.type().wireName() + "/" + name);
+            }
+        }
     }
 }

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SEED-SPEC defect 9: the CLI crashed listing a full backup with a missing part. */
+/**
+ * SEED-SPEC defect 9: the CLI crashed listing a full backup with a missing part. Now a missing part or component makes
+ * the backups that need it listed as broken.
+ */
 class ListBrokenFullTest {
     @TempDir
     Path dir;
@@ -28,7 +31,18 @@ class ListBrokenFullTest {
             assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.describe()).isZero();
             assertThat(r.stdout()).doesNotContain("None").doesNotContain("null null");
         }
-        assertThat(f.cli("list").stdout()).contains(full.id());
+        // a part deleted by hand: the storage backup and the full backup holding it are listed as broken
+        String partName = "storage/" + storage.parts().get(1).path();
+        String listed = f.cli("list").stdout();
+        assertThat(listed.lines().filter(l -> l.startsWith(full.id()) || l.startsWith(storage.id())))
+                .hasSize(2).allMatch(l -> l.contains("BROKEN: files missing") && l.contains(partName));
+        JsonNode byId = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
+        for (JsonNode row : byId) {
+            String id = row.path("id").asText();
+            boolean holdsThePart = id.equals(full.id()) || id.equals(storage.id());
+            assertThat(row.path("broken").asBoolean()).as(id).isEqualTo(holdsThePart);
+            assertThat(row.path("missing_files").toString()).as(id).isEqualTo(holdsThePart ? "[\"" + partName + "\"]" : "[]");
+        }
         Fixture.Run v = f.cli("verify", full.id());
         assertThat(v.exitCode()).isEqualTo(1);
         assertThat(v.stdout()).contains(storage.parts().get(1).path()).contains("missing");
