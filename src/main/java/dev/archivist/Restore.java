@@ -271,7 +271,8 @@ final class Restore {
             ExtractionResult result;
             try {
                 List<Problem> partProblems = new ArrayList<>();
-                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, partProblems);
+                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include,
+                        settings.restoreOutsideSymlinks(), partProblems);
                 if (!partProblems.isEmpty()) {
                     throw refused(m, partProblems);
                 }

@@ -54,6 +54,10 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--allow-outside-symlinks", description = "Storage: restore symlinks whose target is absolute or "
+            + "outside the folder as they are (never followed). Same as --set RESTORE_OUTSIDE_SYMLINKS=true.")
+    boolean allowOutsideSymlinks;
+
     @Override
     public Integer call() {
         BackupType backupType = BackupType.parse(type);
@@ -62,6 +66,9 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         if (!paths.isEmpty() && backupType != BackupType.STORAGE) {
             throw new IllegalArgumentException("--path applies to restore storage only");
+        }
+        if (allowOutsideSymlinks) {
+            config.sets.put("RESTORE_OUTSIDE_SYMLINKS", "true");
         }
         BackupService service = Services.create(config.load(), spec);
         Manifest m = service.find(ref, backupType);

@@ -12,6 +12,7 @@ import java.util.List;
  * @param databaseUrl     the value of DATABASE_URL as given (for display)
  * @param databasePath    the SQLite file it names
  * @param compressionLevel the effective level (the codec's default when BACKUP_COMPRESSION_LEVEL is empty)
+ * @param restoreOutsideSymlinks restore symlinks whose target is absolute or outside the folder as they are
  */
 public record Settings(
         String databaseUrl,
@@ -26,7 +27,8 @@ public record Settings(
         RetentionSettings retention,
         ScheduleSettings schedule,
         boolean jsonLogs,
-        String logLevel) {
+        String logLevel,
+        boolean restoreOutsideSymlinks) {
 
     /** Storage-archive settings. */
     public record ArchiveSettings(boolean autoSplit, long maxSizeBytes, long chunkSizeBytes, List<String> excludes) {
@@ -55,12 +57,12 @@ public record Settings(
     /** Returns a copy with another backup directory (used by tests and the demo). */
     public Settings withBackupDir(Path dir) {
         return new Settings(databaseUrl, databasePath, storagePath, dir, compression, compressionLevel, zone,
-                lockTimeout, archive, retention, schedule, jsonLogs, logLevel);
+                lockTimeout, archive, retention, schedule, jsonLogs, logLevel, restoreOutsideSymlinks);
     }
 
     /** Returns a copy with another codec at its default level. */
     public Settings withCompression(Compression codec) {
         return new Settings(databaseUrl, databasePath, storagePath, backupDir, codec, codec.defaultLevel(), zone,
-                lockTimeout, archive, retention, schedule, jsonLogs, logLevel);
+                lockTimeout, archive, retention, schedule, jsonLogs, logLevel, restoreOutsideSymlinks);
     }
 }

@@ -90,7 +90,7 @@ public final class SettingsLoader {
         boolean json = bool(ConfigKey.JSON_LOGS);
         String logLevel = logLevel();
         return new Settings(url, db, storage, backupDir, compression, level, zone, lockTimeout, archive, retention,
-                schedule, json, logLevel);
+                schedule, json, logLevel, bool(ConfigKey.RESTORE_OUTSIDE_SYMLINKS));
     }
 
     private void problem(ConfigKey key, String what) {

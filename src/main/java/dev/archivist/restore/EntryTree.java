@@ -21,6 +21,10 @@ final class EntryTree {
 
     private static final int MAX_LINK_HOPS = 40;
 
+    /** Appended to a refused symlink target: how to restore such links anyway. */
+    static final String OUTSIDE_LINKS_HINT = " (to restore such links as they are, never followed: --allow-outside-symlinks)";
+
+    private final boolean keepOutsideLinks;
     private final Map<String, Kind> kinds = new HashMap<>();
     private final Set<String> impliedDirs = new HashSet<>();
     private final Map<String, String> linkTargets = new LinkedHashMap<>();
@@ -47,13 +51,37 @@ final class EntryTree {
         impliedDirs.addAll(ancestors);
     }
 
-    /** Records a symlink and checks that its target resolves inside the root. */
+    /**
+     * @param keepOutsideLinks accept symlinks whose target is absolute or resolves outside the root, as they are (an
+     *                         operator's choice for a storage folder that holds such links): they are never followed,
+     *                         and an entry whose path goes through any symlink is refused all the same
+     */
+    EntryTree(boolean keepOutsideLinks) {
+        this.keepOutsideLinks = keepOutsideLinks;
+    }
+
+    /** Records a symlink and checks that its target resolves inside the root (unless outside links are kept). */
     void addSymlink(String entryName, String path, String target) throws UnsafeEntryException {
-        EntryNames.checkSymlinkTarget(entryName, target);
+        if (keepOutsideLinks) {
+            if (target.isEmpty() || target.indexOf('\0') >= 0) {
+                throw new UnsafeEntryException(entryName, "symlink target is empty or contains a NUL character");
+            }
+            add(entryName, path, Kind.SYMLINK);
+            return;
+        }
+        try {
+            EntryNames.checkSymlinkTarget(entryName, target);
+        } catch (UnsafeEntryException e) {
+            throw withHint(e);
+        }
         add(entryName, path, Kind.SYMLINK);
         linkTargets.put(path, target);
         linkEntryNames.put(path, entryName);
         checkResolvesInside(path);
+    }
+
+    private static UnsafeEntryException withHint(UnsafeEntryException e) {
+        return new UnsafeEntryException(e.entryName(), e.reason() + OUTSIDE_LINKS_HINT);
     }
 
     /** The kind recorded at {@code path}, or {@code null}. */
@@ -76,7 +104,7 @@ final class EntryTree {
         String problem = resolve(linkPath, target);
         if (problem != null) {
             throw new UnsafeEntryException(linkEntryNames.get(linkPath),
-                    "symlink target '" + EntryNames.display(target) + "' " + problem);
+                    "symlink target '" + EntryNames.display(target) + "' " + problem + OUTSIDE_LINKS_HINT);
         }
     }
 

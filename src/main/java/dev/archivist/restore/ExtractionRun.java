@@ -24,14 +24,15 @@ final class ExtractionRun {
     private final RawTarInputStream in;
     private final StagingWriter writer;
     private final Predicate<String> include;
-    private final EntryTree tree = new EntryTree();
+    private final EntryTree tree;
     private final List<ExtractedEntry> entries = new ArrayList<>();
     private final Map<String, Integer> listedDirs = new HashMap<>();
     private final Map<String, DirAttributes> dirAttributes = new LinkedHashMap<>();
     private final Map<String, ExtractedEntry> writtenFiles = new HashMap<>();
     private long bytesWritten;
 
-    ExtractionRun(RawTarInputStream in, StagingWriter writer, Predicate<String> include) {
+    ExtractionRun(RawTarInputStream in, StagingWriter writer, Predicate<String> include, boolean keepOutsideLinks) {
+        this.tree = new EntryTree(keepOutsideLinks);
         this.in = in;
         this.writer = writer;
         this.include = include;

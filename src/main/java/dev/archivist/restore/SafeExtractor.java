@@ -34,6 +34,20 @@ import java.util.function.Predicate;
  * drive ({@code c:x}) is refused even on POSIX.
  */
 public final class SafeExtractor {
+    private final boolean keepOutsideLinks;
+
+    /** An extractor that refuses symlinks whose target is absolute or resolves outside the root. */
+    public SafeExtractor() {
+        this(false);
+    }
+
+    /**
+     * @param keepOutsideLinks restore symlinks whose target is absolute or resolves outside the root as they are (never
+     *                         followed; an entry whose path goes through any symlink is still refused)
+     */
+    public SafeExtractor(boolean keepOutsideLinks) {
+        this.keepOutsideLinks = keepOutsideLinks;
+    }
 
     /**
      * @param tar     an uncompressed tar stream; read to the end of the archive, not closed
@@ -48,7 +62,7 @@ public final class SafeExtractor {
         Objects.requireNonNull(tar, "tar");
         Objects.requireNonNull(include, "include");
         Path root = requireEmptyDirectory(staging);
-        return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include).run();
+        return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks).run();
     }
 
     private static Path requireEmptyDirectory(Path staging) throws IOException {

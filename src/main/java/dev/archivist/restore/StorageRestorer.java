@@ -34,7 +34,7 @@ public final class StorageRestorer {
      * such rather than by whatever the damage made the tar reader say.
      */
     public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
-                                           List<Problem> partProblems) throws IOException {
+                                           boolean keepOutsideLinks, List<Problem> partProblems) throws IOException {
         Compression codec = Compression.parseOrNull(m.compression());
         if (codec == null) {
             throw new ArchivistException("backup " + m.id() + ": unknown compression '" + m.compression() + "'");
@@ -44,7 +44,7 @@ public final class StorageRestorer {
                      () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)), raw::drain)) {
             ExtractionResult result;
             try {
-                result = new SafeExtractor().extract(new BufferedInputStream(tar, 1 << 16), staging, include);
+                result = new SafeExtractor(keepOutsideLinks).extract(new BufferedInputStream(tar, 1 << 16), staging, include);
                 tar.finish();
             } catch (IOException e) {
                 try {

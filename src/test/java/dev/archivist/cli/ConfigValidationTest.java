@@ -106,7 +106,8 @@ class ConfigValidationTest {
                 Arguments.of("BACKUP_KEEP_WITHIN", "7 days", none, "BACKUP_KEEP_WITHIN"),
                 Arguments.of("BACKUP_KEEP_WITHIN", "d7", none, "BACKUP_KEEP_WITHIN"),
                 Arguments.of("LOG_LEVEL", "LOUD", none, "unknown level"),
-                Arguments.of("JSON_LOGS", "sure", none, "not a boolean"));
+                Arguments.of("JSON_LOGS", "sure", none, "not a boolean"),
+                Arguments.of("RESTORE_OUTSIDE_SYMLINKS", "maybe", none, "not a boolean"));
     }
 
     @Test

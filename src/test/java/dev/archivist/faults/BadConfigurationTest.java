@@ -157,6 +157,7 @@ class BadConfigurationTest {
         bad.put(ConfigKey.BACKUP_KEEP_WITHIN, "1w");
         bad.put(ConfigKey.LOG_LEVEL, "LOUD");
         bad.put(ConfigKey.JSON_LOGS, "sure");
+        bad.put(ConfigKey.RESTORE_OUTSIDE_SYMLINKS, "perhaps");
         assertThat(bad.keySet()).as("a wrong value for every variable").containsExactlyInAnyOrder(ConfigKey.values());
         CliProcess cli = new CliProcess(dir);
         bad.forEach((k, v) -> cli.env(k.name(), v));
