@@ -8,7 +8,8 @@ package dev.archivist.restore;
  * @param size        bytes written (0 for directories and symlinks)
  * @param sha256      lower-case hex SHA-256 of the content, for files; {@code null} otherwise
  * @param linkTarget  the stored target, for symlinks; {@code null} otherwise
- * @param mode        permission bits applied ({@code & 0777}; 0777 for symlinks)
+ * @param mode        permission bits applied ({@code & 0777} for files, {@code & 03777} for directories; 0777 for
+ *                    symlinks)
  * @param mtimeMillis modification time applied, epoch milliseconds
  * @param uid         owner id the archive records (applied by {@link Ownership} when restoring as root)
  * @param gid         group id the archive records

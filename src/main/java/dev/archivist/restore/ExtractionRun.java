@@ -154,7 +154,8 @@ final class ExtractionRun {
 
     private void directory(String entryName, String path, TarArchiveEntry entry) throws IOException {
         tree.add(entryName, path, Kind.DIR);
-        DirAttributes attributes = new DirAttributes(entry.getMode() & 0777, entry.getLastModifiedTime(),
+        // a folder keeps its setgid (group inheritance) and sticky (restricted deletion) bits: neither grants a privilege
+        DirAttributes attributes = new DirAttributes(entry.getMode() & 03777, entry.getLastModifiedTime(),
                 entry.getLongUserId(), entry.getLongGroupId());
         dirAttributes.put(path, attributes);
         if (include.test(path)) {

@@ -23,8 +23,9 @@ import java.util.function.Predicate;
  * other special type, and a global PAX header that renames entries.
  *
  * <p>Restored: regular files (content hashed with SHA-256 while written), directories, relative symlinks
- * and hard links (written as independent copies of their target). Permission bits are {@code mode & 0777}:
- * setuid, setgid and sticky bits are never restored. Modification times are set on the path itself, never
+ * and hard links (written as independent copies of their target). Permission bits are {@code mode & 0777} for
+ * files (setuid and setgid, which grant privileges, are never restored) and {@code mode & 03777} for directories
+ * (their setgid and sticky bits are kept). Modification times are set on the path itself, never
  * through a link; directory modes and times are applied after all entries, deepest first. Owners are
  * not restored. The entry {@code ./} (the root itself) is accepted and ignored.
  *

@@ -1,0 +1,64 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What JDK 17's file-time and permission calls cannot set, a restore still reproduces: folders keep their sticky and
+ * setgid bits, and files keep modification times before 1970 and after 2262 to the nanosecond (GNU tar extracts
+ * both from the same archive).
+ */
+class ModesAndTimesRoundTripTest {
+    @TempDir
+    Path dir;
+
+    private static void touch(Path p, String epochSeconds) throws Exception {
+        Process t = new ProcessBuilder("touch", "-h", "-m", "-d", "@" + epochSeconds, p.toString()).inheritIO().start();
+        assertThat(t.waitFor()).isZero();
+    }
+
+    @Test
+    void stickyAndSetgidFoldersAndTimesOutsideJavasRangeComeBack() throws Exception {
+        Fixture f = new Fixture(dir);
+        Path sticky = Files.createDirectories(f.storage.resolve("drop-box"));
+        Path shared = Files.createDirectories(f.storage.resolve("team"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        Files.setAttribute(shared, "unix:mode", 02750);
+        Map<String, String> times = Map.of("old.txt", "-302616000.25", "just-before-1970.txt", "-1.5",
+                "far-future.txt", "10413792000.75");
+        for (Map.Entry<String, String> t : times.entrySet()) {
+            Path p = f.storage.resolve("team").resolve(t.getKey());
+            Files.writeString(p, t.getKey());
+            touch(p, t.getValue());
+        }
+        touch(shared, "1000000000.123456789"); // after the files were written into it
+        Fixture.Run backup = f.cli("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+
+        Path target = dir.resolve("restored");
+        Fixture.Run restore = f.cli("restore", "storage", "latest", "--target", target.toString());
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+
+        assertThat(mode(target.resolve("drop-box"))).isEqualTo(01777);
+        assertThat(mode(target.resolve("team"))).isEqualTo(02750);
+        for (Map.Entry<String, String> t : times.entrySet()) {
+            Instant expected = Files.getLastModifiedTime(f.storage.resolve("team").resolve(t.getKey())).toInstant();
+            assertThat(expected).as("the source holds the time").isNotEqualTo(Instant.EPOCH);
+            assertThat(Files.getLastModifiedTime(target.resolve("team").resolve(t.getKey())).toInstant())
+                    .as(t.getKey()).isEqualTo(expected);
+        }
+        assertThat(Files.getLastModifiedTime(target.resolve("team")).toInstant())
+                .isEqualTo(Instant.ofEpochSecond(1_000_000_000L, 123_456_789));
+    }
+
+    private static int mode(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+}
