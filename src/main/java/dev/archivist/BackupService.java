@@ -30,6 +30,7 @@ public final class BackupService {
     private final Clock clock;
     private final Catalog catalog;
     private final Consumer<String> notices;
+    private volatile boolean sweepOnShutdown;
 
     /**
      * @param notices receives human-oriented notices such as "waiting for the lock held by …" (the CLI prints them on
@@ -189,6 +190,18 @@ public final class BackupService {
         T run() throws IOException;
     }
 
+    /** Runs in a shutdown hook while this process holds the lock: only catalog files no manifest owns are removed. */
+    private void sweepUnfinished() {
+        try {
+            List<Path> removed = catalog.removeLeftovers();
+            if (!removed.isEmpty()) {
+                System.err.println("archivist: interrupted; removed " + removed.size() + " unfinished file(s)");
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("archivist: interrupted; the next run removes the unfinished files (" + e.getMessage() + ")");
+        }
+    }
+
     private void removeRestoreLeftovers() throws IOException {
         for (Path destination : List.of(settings.databasePath(), settings.storagePath())) {
             reportLeftovers(RestoreFiles.cleanLeftovers(destination));
@@ -206,12 +219,35 @@ public final class BackupService {
         }
     }
 
+    /**
+     * Makes a one-shot process stopped by SIGINT or SIGTERM while it holds the lock remove what its unfinished work
+     * left in the catalog (temporary files, parts without a manifest) before it exits, rather than leaving them for
+     * the next run. Not for the daemon: its own shutdown waits for a running job to finish.
+     */
+    public void sweepOnShutdown() {
+        this.sweepOnShutdown = true;
+    }
+
     <T> T locked(String command, LockedWork<T> work) {
         try (DirectoryLock ignored = catalog.lock(settings.lockTimeout(), "archivist " + command, notices)) {
             catalog.ensureLayout();
             catalog.removeLeftovers();
             removeRestoreLeftovers();
-            return work.run();
+            Thread sweep = sweepOnShutdown ? new Thread(this::sweepUnfinished, "sweep-unfinished") : null;
+            if (sweep != null) {
+                Runtime.getRuntime().addShutdownHook(sweep);
+            }
+            try {
+                return work.run();
+            } finally {
+                if (sweep != null) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(sweep);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook runs (or ran): nothing to undo
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new ArchivistException(command + " failed: " + ArchivistException.reason(e), e);
         } catch (UncheckedIOException e) {

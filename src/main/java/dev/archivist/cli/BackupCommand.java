@@ -49,6 +49,7 @@ public final class BackupCommand implements Callable<Integer> {
     public Integer call() {
         BackupType backupType = BackupType.parse(type);
         BackupService service = Services.create(config.load(), spec);
+        service.sweepOnShutdown();
         PrintWriter out = spec.commandLine().getOut();
         ProgressListener progress = ProgressPrinter.forTerminal(json);
         Manifest m = switch (backupType) {
