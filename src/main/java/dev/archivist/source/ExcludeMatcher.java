@@ -3,14 +3,20 @@ package dev.archivist.source;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.PathMatcher;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Exclude globs matched against paths relative to the walk root with {@code /} separators, using
  * {@link FileSystem#getPathMatcher} {@code glob:} syntax ({@code *} stays within a name, {@code **} crosses
- * directories). For convenience a pattern starting with {@code **}{@code /} also matches at the top level,
- * so {@code **}{@code /*.tmp} excludes {@code a.tmp} as well as {@code x/a.tmp}.
+ * directories). As in {@code .gitignore}, a {@code **}{@code /} stands for zero or more folders: a pattern starting
+ * with it also matches at the top level ({@code **}{@code /*.tmp} excludes {@code a.tmp} as well as {@code x/a.tmp}),
+ * and one in the middle also matches no folder ({@code docs/**}{@code /*.txt} excludes {@code docs/a.txt} as well as
+ * {@code docs/x/a.txt}); Java's glob alone needs at least one there.
  */
 final class ExcludeMatcher {
     private final List<PathMatcher> matchers = new ArrayList<>();
@@ -25,11 +31,29 @@ final class ExcludeMatcher {
             if (glob.startsWith("/")) {
                 glob = glob.substring(1);
             }
-            matchers.add(fs.getPathMatcher("glob:" + glob));
-            if (glob.startsWith("**/")) {
-                matchers.add(fs.getPathMatcher("glob:" + glob.substring(3)));
+            for (String variant : zeroFolderVariants(glob)) {
+                matchers.add(fs.getPathMatcher("glob:" + variant));
             }
         }
+    }
+
+    /** The glob plus every form of it where some {@code **}{@code /} match no folder (at most 16 forms). */
+    static Set<String> zeroFolderVariants(String glob) {
+        Set<String> all = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(glob));
+        while (!todo.isEmpty() && all.size() < 16) {
+            String g = todo.removeFirst();
+            if (!all.add(g)) {
+                continue;
+            }
+            if (g.startsWith("**/")) {
+                todo.addLast(g.substring(3));
+            }
+            for (int i = g.indexOf("/**/"); i >= 0; i = g.indexOf("/**/", i + 1)) {
+                todo.addLast(g.substring(0, i) + g.substring(i + 3));
+            }
+        }
+        return all;
     }
 
     boolean excluded(String relativePath) {

@@ -1,0 +1,38 @@
+package dev.archivist.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Exclude globs: {@code *} within a name, {@code **}{@code /} for zero or more folders, wherever it stands. */
+class ExcludeMatcherTest {
+    @Test
+    void aDoubleStarFolderMatchesZeroOrMoreFoldersAtTheStartAndInTheMiddle() {
+        ExcludeMatcher m = new ExcludeMatcher(List.of("**/*.tmp", "docs/**/*.txt", "a/**/b/**/c"));
+        assertThat(m.excluded("x.tmp")).isTrue();
+        assertThat(m.excluded("deep/er/x.tmp")).isTrue();
+        assertThat(m.excluded("docs/a.txt")).isTrue();
+        assertThat(m.excluded("docs/sub/deeper/a.txt")).isTrue();
+        assertThat(m.excluded("other/a.txt")).isFalse();
+        assertThat(m.excluded("docs/a.md")).isFalse();
+        assertThat(m.excluded("a/b/c")).isTrue();
+        assertThat(m.excluded("a/x/b/y/z/c")).isTrue();
+        assertThat(m.excluded("a/c")).isFalse();
+    }
+
+    @Test
+    void aSingleStarStaysWithinOneName() {
+        ExcludeMatcher m = new ExcludeMatcher(List.of("*.tmp", "cache/**"));
+        assertThat(m.excluded("a.tmp")).isTrue();
+        assertThat(m.excluded("x/a.tmp")).isFalse();
+        assertThat(m.excluded("cache/x/y")).isTrue();
+        assertThat(m.excluded("cache")).isFalse();
+    }
+
+    @Test
+    void variantsAreBounded() {
+        assertThat(ExcludeMatcher.zeroFolderVariants("**/a/**/b/**/c/**/d/**/e/**/f")).hasSizeLessThanOrEqualTo(16)
+                .contains("**/a/**/b/**/c/**/d/**/e/**/f");
+    }
+}
