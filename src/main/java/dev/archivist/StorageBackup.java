@@ -18,13 +18,13 @@ import dev.archivist.config.Settings;
 import dev.archivist.source.DirectoryWalker;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.apache.commons.io.output.ProxyOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.io.output.ProxyOutputStream;
 
 /**
  * Takes one storage backup: a streaming PAX tar of the storage folder, compressed, split into parts while writing,
