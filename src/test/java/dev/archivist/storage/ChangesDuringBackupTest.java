@@ -79,8 +79,10 @@ class ChangesDuringBackupTest {
         // after the first entry is stored (the walk has long seen the rest): b grows, c is rewritten in place with
         // the same size and a new mtime, d is deleted
         AtomicReference<Throwable> callbackError = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean mutated = new java.util.concurrent.atomic.AtomicBoolean();
         ProgressListener mutate = (bytes, files) -> {
-            if (files != 1) {
+            // progress also comes while a large file is read: mutate once, when the first file is stored
+            if (files != 1 || !mutated.compareAndSet(false, true)) {
                 return;
             }
             try {
