@@ -25,11 +25,9 @@ class KilledBackupLeavesNoTraceTest {
 
     @Test
     void sigkillAtRandomMomentsLeavesNoPartialBackupAndTheNextRunCleansUp() throws Exception {
-        Path db = TestDb.createBig(dir.resolve("big.db"), TestDb.Mode.WAL, 200);
         Path backups = dir.resolve("backups");
         Path dbDir = backups.resolve("database");
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("JSON_LOGS", "false");
+        CliProcess cli = cliOnABigDatabase(backups);
         long seed = System.nanoTime();
         Random random = new Random(seed);
         int killedWithLeftovers = 0;
@@ -38,10 +36,7 @@ class KilledBackupLeavesNoTraceTest {
             CliProcess.Running run = cli.start("backup", "database");
             // Wait until the run has started writing (a temporary file exists), then kill at a random later moment:
             // mostly mid-copy (the copy of 200 MiB takes well over a second), sometimes after the commit.
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (run.process().isAlive() && !hasTempFile(dbDir) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitFirstWrite(run, dbDir);
             int delay = random.nextInt(round == 3 ? 300 : 1200); // the last kill early: its leftovers are checked below
             Thread.sleep(delay);
             boolean wasAlive = run.process().isAlive();
@@ -93,17 +88,12 @@ class KilledBackupLeavesNoTraceTest {
     /** SIGTERM or SIGINT (Ctrl-C) mid-copy: the stopped process itself removes what it had written, before it exits. */
     @Test
     void sigtermAndSigintMidCopyLeaveNothingBehind() throws Exception {
-        Path db = TestDb.createBig(dir.resolve("big.db"), TestDb.Mode.WAL, 200);
         Path backups = dir.resolve("backups");
         Path dbDir = backups.resolve("database");
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("JSON_LOGS", "false");
+        CliProcess cli = cliOnABigDatabase(backups);
         for (String signal : List.of("TERM", "INT")) {
             CliProcess.Running run = cli.start("backup", "database");
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (run.process().isAlive() && !hasTempFile(dbDir) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitFirstWrite(run, dbDir);
             if (!run.process().isAlive()) {
                 continue; // finished before the signal could be sent: nothing to check
             }
@@ -119,6 +109,21 @@ class KilledBackupLeavesNoTraceTest {
                     Files.delete(dbDir.resolve(f));
                 }
             }
+        }
+    }
+
+    /** The CLI on a 200 MiB database (its copy takes well over a second), backing up into {@code backups}. */
+    private CliProcess cliOnABigDatabase(Path backups) throws Exception {
+        Path db = TestDb.createBig(dir.resolve("big.db"), TestDb.Mode.WAL, 200);
+        return new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("JSON_LOGS", "false");
+    }
+
+    /** Waits until the run has started writing (a temporary file exists) or ended. */
+    private static void awaitFirstWrite(CliProcess.Running run, Path dbDir) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (run.process().isAlive() && !hasTempFile(dbDir) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
     }
 
