@@ -31,6 +31,8 @@ import org.apache.commons.io.output.ProxyOutputStream;
  * hashed on the way (per part, whole archive, per file in the index); the manifest is written last.
  */
 final class StorageBackup {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StorageBackup.class);
+
     private final Settings settings;
     private final Catalog catalog;
     private final Clock clock;
@@ -138,6 +140,12 @@ final class StorageBackup {
         result.skipped().forEach(s -> skipped.addObject().put("path", s.path()).put("reason", s.reason()));
         ArrayNode changed = m.putArray("changed");
         result.changed().forEach(c -> changed.addObject().put("path", c.path()).put("reason", c.reason()));
+        ArrayNode warnings = m.putArray("restore_warnings");
+        result.restoreWarnings().forEach(w -> warnings.addObject().put("path", w.path()).put("reason", w.reason()));
+        if (!result.restoreWarnings().isEmpty()) {
+            LOG.warn("{} entries are stored but refused by a default restore (see restore_warnings in the manifest), e.g. {}: {}",
+                    result.restoreWarnings().size(), result.restoreWarnings().get(0).path(), result.restoreWarnings().get(0).reason());
+        }
         m.put("archivist_version", Version.get());
         return m;
     }

@@ -22,6 +22,7 @@ final class EntryWriter {
     private final ProgressListener progress;
     private final List<SkippedEntry> skipped = new ArrayList<>();
     private final List<ChangedFile> changed = new ArrayList<>();
+    private final List<SkippedEntry> restoreWarnings = new ArrayList<>();
     private byte[] chunk;
     private long files;
     private long bytes;
@@ -38,6 +39,10 @@ final class EntryWriter {
 
     /** Writes a directory, symlink or file; {@code loaded} is the prefetched content of a small file, else null. */
     void write(WalkEntry e, FileLoader.Loaded loaded) throws IOException {
+        String nameProblem = RestoreWarnings.nameProblem(e.relativePath());
+        if (nameProblem != null) {
+            restoreWarnings.add(new SkippedEntry(e.relativePath(), nameProblem));
+        }
         switch (e.type()) {
             case DIRECTORY:
                 directory(e);
@@ -59,7 +64,7 @@ final class EntryWriter {
     }
 
     ArchiveResult result() {
-        return new ArchiveResult(files, bytes, skipped, changed);
+        return new ArchiveResult(files, bytes, skipped, changed, restoreWarnings);
     }
 
     private void directory(WalkEntry e) throws IOException {
@@ -81,6 +86,10 @@ final class EntryWriter {
             return;
         }
         FileStat s = e.stat();
+        String linkProblem = RestoreWarnings.linkProblem(e.relativePath(), target);
+        if (linkProblem != null) {
+            restoreWarnings.add(new SkippedEntry(e.relativePath(), linkProblem));
+        }
         tar.symlink(e.relativePath(), target, s.lastModified(), s.uid(), s.gid());
         index.add(new IndexEntry(e.relativePath(), IndexEntry.SYMLINK, 0, s.lastModified().toMillis(),
                 IndexEntry.octalMode(s.permissions()), target, null));

@@ -75,7 +75,9 @@ public final class BackupCommand implements Callable<Integer> {
             case STORAGE -> "created " + m.id() + " (" + j.path("file_count").asLong() + " files, " + Output.size(j.path("bytes_read").asLong())
                     + " read, " + Output.size(m.fileSize()) + " " + m.compression() + " in " + m.parts().size() + " part(s)"
                     + (j.path("skipped").size() > 0 ? ", " + j.path("skipped").size() + " skipped" : "")
-                    + (j.path("changed").size() > 0 ? ", " + j.path("changed").size() + " changed while read" : "") + ")";
+                    + (j.path("changed").size() > 0 ? ", " + j.path("changed").size() + " changed while read" : "")
+                    + (j.path("restore_warnings").size() > 0 ? ", " + j.path("restore_warnings").size()
+                    + " refused by a default restore: see restore_warnings" : "") + ")";
             case FULL -> "created " + m.id() + " = database " + j.path("database").path("id").asText() + " + storage "
                     + j.path("storage").path("id").asText() + " (" + Output.size(m.fileSize()) + ")";
         };

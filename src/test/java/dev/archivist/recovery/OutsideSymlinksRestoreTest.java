@@ -27,8 +27,16 @@ class OutsideSymlinksRestoreTest {
         Files.writeString(f.storage.resolve("shared/logo.txt"), "logo");
         Files.createSymbolicLink(f.storage.resolve("passwd-link"), Path.of("/etc/passwd"));
         Files.createSymbolicLink(f.storage.resolve("shared/up-link"), Path.of("../../elsewhere/file"));
+        Files.createSymbolicLink(f.storage.resolve("shared/inside-link"), Path.of("../shared/logo.txt"));
         Fixture.Run backup = f.cli("backup", "storage", "--no-rotate");
         assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        // the backup already says which entries a default restore refuses
+        assertThat(backup.stdout()).contains("2 refused by a default restore");
+        java.util.Map<String, String> warnings = new java.util.HashMap<>();
+        f.service().list(dev.archivist.BackupType.STORAGE).get(0).json().path("restore_warnings")
+                .forEach(w -> warnings.put(w.path("path").asText(), w.path("reason").asText()));
+        assertThat(warnings).containsOnlyKeys("passwd-link", "shared/up-link");
+        assertThat(warnings.get("passwd-link")).contains("absolute").contains("--allow-outside-symlinks");
 
         Path target = dir.resolve("restored");
         Fixture.Run refused = f.cli("restore", "storage", "latest", "--target", target.toString());
