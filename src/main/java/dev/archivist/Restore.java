@@ -154,6 +154,9 @@ final class Restore {
         if (target != null && Files.exists(destination)) {
             throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
         }
+        if (target == null && Files.exists(destination)) {
+            DatabaseRestorer.requireWritable(destination); // before anything is prepared or (restore full) switched
+        }
         Files.createDirectories(destination.getParent());
         Path temp = RestoreFiles.tempDatabase(destination, m.id());
         Files.deleteIfExists(temp);
@@ -177,6 +180,7 @@ final class Restore {
         List<String> notes = new ArrayList<>(p.notes);
         String safety = null;
         if (p.live && Files.exists(p.destination)) {
+            DatabaseRestorer.requireWritable(p.destination);
             Manifest pre;
             try {
                 pre = safetyBackup.get();

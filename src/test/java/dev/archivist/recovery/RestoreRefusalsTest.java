@@ -201,6 +201,30 @@ class RestoreRefusalsTest {
     }
 
     /** Recomputes the part, whole-archive and manifest checksums after the parts were changed on disk. */
+    /**
+     * A live database SQLite may not write (here an immutable file: root ignores permissions) is refused before anything
+     * changes; SQLite would open it read-only and its backup API reported success with the old content still live. A
+     * full restore then switched the storage folder in and kept the old database.
+     */
+    @Test
+    void aLiveDatabaseThatCannotBeWrittenIsRefusedBeforeAnythingChanges() throws Exception {
+        Process lock = new ProcessBuilder("chattr", "+i", f.db.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(lock.waitFor() == 0, "chattr +i is not available here");
+        try {
+            Manifest full = f.service().backupFull(false, null);
+            liveTree = Fixture.tree(f.storage);
+            for (String[] args : new String[][] {{"restore", "database", database.id(), "--yes"},
+                    {"restore", "full", full.id(), "--yes"}}) {
+                Fixture.Run r = f.cli(args);
+                assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+                assertThat(r.stderr()).contains("not writable").contains("nothing was changed");
+                assertLiveUnchanged(String.join(" ", args));
+            }
+        } finally {
+            new ProcessBuilder("chattr", "-i", f.db.toString()).start().waitFor();
+        }
+    }
+
     private void rewriteChecksums(Path manifestFile) throws Exception {
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(manifestFile.toFile());
         Path sdir = manifestFile.getParent();
