@@ -94,6 +94,31 @@ public final class Catalog {
         return result;
     }
 
+    /**
+     * Manifest files of {@code type} (every type when null) that cannot be read: listings skip them with a warning,
+     * {@code verify --all} reports each as a failed backup.
+     */
+    public List<Path> unreadableManifests(BackupType type) {
+        List<Path> bad = new ArrayList<>();
+        for (BackupType t : type == null ? List.of(BackupType.values()) : List.of(type)) {
+            Path dir = dir(t);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
+                for (Path f : stream) {
+                    if (!f.getFileName().toString().startsWith(Durable.TEMP_PREFIX) && isUnreadableManifest(f)) {
+                        bad.add(f);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot list {}: {}", dir, e.getMessage());
+            }
+        }
+        java.util.Collections.sort(bad);
+        return bad;
+    }
+
     private List<Manifest> listDir(BackupType type) {
         Path dir = dir(type);
         if (!Files.isDirectory(dir)) {

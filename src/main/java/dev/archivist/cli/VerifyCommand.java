@@ -66,6 +66,20 @@ public final class VerifyCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+        if (all) { // a manifest that cannot be read is a backup that fails verification, not one to skip
+            for (java.nio.file.Path bad : service.catalog().unreadableManifests(filter)) {
+                String id = bad.getFileName().toString().replaceFirst("\\.json$", "");
+                VerifyReport r = new VerifyReport(id, bad.getParent().getFileName().toString(), java.time.Instant.now(),
+                        !quick, 0, 0, List.of(new Problem(id, "manifest " + bad.getFileName(), "unreadable (not valid JSON "
+                        + "or not a manifest): its backup cannot be verified or restored")));
+                reports.add(r);
+                if (!json) {
+                    out.printf("FAILED %s: %s%n    - %s: %s%n", id, "1 problem(s)", r.problems().get(0).where(),
+                            r.problems().get(0).what());
+                    out.flush();
+                }
+            }
+        }
         long failed = reports.stream().filter(r -> !r.clean()).count();
         if (json) {
             ArrayNode array = Json.MAPPER.createArrayNode();

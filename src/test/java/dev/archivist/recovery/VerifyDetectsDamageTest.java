@@ -166,6 +166,19 @@ class VerifyDetectsDamageTest {
         assertThat(problemsOf(storage.id())).isEmpty();
     }
 
+    /** Listings skip a manifest they cannot read; verify --all must not: its backup counts as failed. */
+    @Test
+    void anUnreadableManifestFailsVerifyAll() throws Exception {
+        Path manifest = sdir().resolve(storage.id() + ".json");
+        Files.writeString(manifest, "{not json");
+        Fixture.Run text = f.cli("verify", "--all");
+        assertThat(text.exitCode()).as(text.describe()).isEqualTo(1);
+        assertThat(text.stdout()).contains("FAILED " + storage.id()).contains("unreadable");
+        JsonNode all = Json.MAPPER.readTree(f.cli("verify", "--all", "--json").stdout());
+        assertThat(all.path("failed").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(all.path("reports").toString()).contains("manifest " + storage.id() + ".json");
+    }
+
     @Test
     void aDamagedIndexIsFound() throws Exception {
         Path index = sdir().resolve(storage.indexFile());
