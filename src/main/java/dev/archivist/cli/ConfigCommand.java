@@ -45,7 +45,7 @@ public final class ConfigCommand implements Callable<Integer> {
                 vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", v.origin().label());
             }
             ObjectNode eff = root.putObject("effective");
-            eff.put("database_path", String.valueOf(settings.databasePath()));
+            eff.put("database_path", Redactor.redact(String.valueOf(settings.databasePath())));
             eff.put("storage_path", String.valueOf(settings.storagePath()));
             eff.put("backup_dir", String.valueOf(settings.backupDir()));
             eff.put("compression", settings.compression().wireName());
@@ -59,7 +59,7 @@ public final class ConfigCommand implements Callable<Integer> {
             out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), v.origin().label());
         }
         out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
-                settings.databasePath(), settings.storagePath(), settings.backupDir(),
+                Redactor.redact(String.valueOf(settings.databasePath())), settings.storagePath(), settings.backupDir(),
                 settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
         out.flush();
         return ExitCodes.OK;

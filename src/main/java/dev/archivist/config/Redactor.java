@@ -6,13 +6,14 @@ import java.util.regex.Pattern;
 
 /**
  * Scrubs secrets from any text before it is logged or printed: credentials inside URLs, {@code key=value} and
- * {@code "key": "value"} pairs whose key names a secret (the original's list: password, passwd, pwd, secret, token,
- * key, credential, auth, api_key, apikey).
+ * {@code "key": "value"} pairs whose key names a secret: the original's list (password, passwd, pwd, secret, token,
+ * key, credential, auth, api_key, apikey) widened to any key containing pass (passphrase), signature, session, cookie,
+ * bearer or private. Over-redacting a harmless {@code compass=...} costs less than printing a secret.
  */
 public final class Redactor {
     /** What replaces a secret. */
     public static final String MASK = "***";
-    private static final String WORDS = "password|passwd|pwd|secret|token|key|credential|auth|api_key|apikey";
+    private static final String WORDS = "pass|pwd|secret|token|key|credential|auth|signature|session|cookie|bearer|private";
     private static final Pattern URL_CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^/\\s:@'\"]*):([^/\\s@'\"]+)@");
     private static final Pattern JSON_PAIR = Pattern.compile(
             "(\"[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
