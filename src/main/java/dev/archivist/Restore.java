@@ -180,7 +180,6 @@ final class Restore {
         List<String> notes = new ArrayList<>(p.notes);
         String safety = null;
         if (p.live && Files.exists(p.destination)) {
-            DatabaseRestorer.requireWritable(p.destination);
             Manifest pre;
             try {
                 pre = safetyBackup.get();

@@ -12,10 +12,10 @@ final class RestoreWarnings {
 
     /** Why restore refuses this entry name, or {@code null}. */
     static String nameProblem(String relativePath) {
-        if (relativePath.indexOf('\\') >= 0) {
+        if (AmbiguousNames.hasBackslash(relativePath)) {
             return "name contains a backslash: restore refuses it (ambiguous separator); GNU tar extracts it";
         }
-        if (relativePath.length() >= 2 && relativePath.charAt(1) == ':' && isAsciiLetter(relativePath.charAt(0))) {
+        if (AmbiguousNames.startsWithDrive(relativePath)) {
             return "name starts like a Windows drive: restore refuses it; GNU tar extracts it";
         }
         return null;
@@ -40,9 +40,5 @@ final class RestoreWarnings {
             }
         }
         return null;
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

@@ -143,14 +143,11 @@ public final class ListCommand implements Callable<Integer> {
 
     private static void addMissingFiles(Catalog catalog, Manifest m, ArrayNode into) {
         java.nio.file.Path dir = catalog.dir(m.type());
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names;
         try {
-            m.parts().forEach(p -> names.add(p.path()));
+            names = m.ownedFiles();
         } catch (RuntimeException e) {
             return; // a hand-edited parts list: verify reports it
-        }
-        if (m.type() == BackupType.STORAGE && m.indexFile() != null) {
-            names.add(m.indexFile());
         }
         for (String name : names) {
             if (!java.nio.file.Files.exists(dir.resolve(name))) {

@@ -1,5 +1,6 @@
 package dev.archivist.restore;
 
+import dev.archivist.archive.AmbiguousNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -81,16 +82,12 @@ final class EntryNames {
         if (name.indexOf('\0') >= 0) {
             throw new UnsafeEntryException(entryName, what + " contains a NUL character");
         }
-        if (name.indexOf('\\') >= 0) {
+        if (AmbiguousNames.hasBackslash(name)) {
             throw new UnsafeEntryException(entryName, what + " contains a backslash (ambiguous separator)");
         }
-        if (name.length() >= 2 && name.charAt(1) == ':' && isAsciiLetter(name.charAt(0))) {
+        if (AmbiguousNames.startsWithDrive(name)) {
             throw new UnsafeEntryException(entryName, what + " starts with a Windows drive (absolute)");
         }
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     /** The name with control characters escaped, for messages. */
