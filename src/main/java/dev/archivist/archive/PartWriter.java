@@ -48,6 +48,7 @@ public final class PartWriter extends OutputStream {
     private final MessageDigest total = Sha256.digest();
     private final MessageDigest partDigest = Sha256.digest();
     private final List<Path> temps = new ArrayList<>();
+    /** Size and hash of each ended part, under its provisional name: {@link #finish()} names them. */
     private final List<ArchiveFiles.Part> written = new ArrayList<>();
     private final List<Path> created = new ArrayList<>();
     private final List<CompletableFuture<Void>> syncs = new ArrayList<>();
@@ -89,13 +90,18 @@ public final class PartWriter extends OutputStream {
         }
     }
 
-    /** Name of part {@code n} (1-based): {@code <fileName>.part001}. */
-    public static String partName(String fileName, int n) {
-        return String.format("%s.part%03d", fileName, n);
+    /**
+     * Name of part {@code n} (1-based) of {@code count}: {@code <fileName>.part001}, with as many digits as
+     * {@code count} needs (at least three), so that name order is the archive's order for any number of parts
+     * ({@code cat name.part*} concatenates them right: {@code part1000} would sort before {@code part101}).
+     */
+    public static String partName(String fileName, int n, int count) {
+        int digits = Math.max(3, Integer.toString(count).length());
+        return String.format("%s.part%0" + digits + "d", fileName, n);
     }
 
     private String partName(int n) {
-        return partName(fileName, n);
+        return partName(fileName, n, n);
     }
 
     @Override
@@ -171,10 +177,12 @@ public final class PartWriter extends OutputStream {
             rename(temps.get(0), target);
             parts = List.of(new ArchiveFiles.Part(fileName, totalBytes, sha));
         } else {
+            parts = new ArrayList<>();
             for (int i = 0; i < temps.size(); i++) {
-                rename(temps.get(i), dir.resolve(partName(i + 1)));
+                String name = partName(fileName, i + 1, temps.size());
+                rename(temps.get(i), dir.resolve(name));
+                parts.add(new ArchiveFiles.Part(name, written.get(i).size(), written.get(i).sha256Hex()));
             }
-            parts = written;
         }
         dev.archivist.catalog.Durable.fsyncDirectory(dir);
         return new ArchiveFiles(parts, totalBytes, sha);

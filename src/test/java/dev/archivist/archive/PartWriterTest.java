@@ -66,6 +66,26 @@ class PartWriterTest {
     }
 
     @Test
+    void overNineHundredNinetyNinePartsTheNamesGetMoreDigitsSoNameOrderStaysTheArchiveOrder() throws Exception {
+        byte[] data = random(1_234 * 16 + 5);
+        PartWriter w = new PartWriter(dir, "a.tar.zst", 16, 0, true);
+        writeInOddSlices(w, data);
+        ArchiveFiles files = w.finish();
+
+        List<String> inNameOrder = names(); // what `cat a.tar.zst.part*` concatenates
+        assertThat(inNameOrder).hasSize(1_235).first().isEqualTo("a.tar.zst.part0001");
+        assertThat(inNameOrder).last().isEqualTo("a.tar.zst.part1235");
+        assertThat(files.parts()).extracting(ArchiveFiles.Part::fileName).containsExactlyElementsOf(inNameOrder);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (String name : inNameOrder) {
+            joined.write(Files.readAllBytes(dir.resolve(name)));
+        }
+        assertThat(joined.toByteArray()).isEqualTo(data);
+        assertThat(files.parts().get(1_000).sha256Hex())
+                .isEqualTo(TestTrees.sha256(Arrays.copyOfRange(data, 16_000, 16_016)));
+    }
+
+    @Test
     void joinsPartsIntoOneFileWhenNotOverMaxSize() throws Exception {
         byte[] data = random(2_500_000);
         PartWriter w = new PartWriter(dir, "a.tar.gz", 1_000_000, 2_500_000, true);
