@@ -106,6 +106,9 @@ public final class DirectoryWalker {
             }
             switch (stat.type()) {
                 case DIRECTORY:
+                    if (excludes.excludedFolder(rel)) {
+                        continue;
+                    }
                     Listing children;
                     try {
                         children = list(path);

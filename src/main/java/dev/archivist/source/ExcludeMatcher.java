@@ -16,10 +16,14 @@ import java.util.Set;
  * directories). As in {@code .gitignore}, a {@code **}{@code /} stands for zero or more folders: a pattern starting
  * with it also matches at the top level ({@code **}{@code /*.tmp} excludes {@code a.tmp} as well as {@code x/a.tmp}),
  * and one in the middle also matches no folder ({@code docs/**}{@code /*.txt} excludes {@code docs/a.txt} as well as
- * {@code docs/x/a.txt}); Java's glob alone needs at least one there.
+ * {@code docs/x/a.txt}); Java's glob alone needs at least one there. Also as in {@code .gitignore}, a pattern
+ * ending in {@code /} matches folders only ({@code cache/} excludes the folder {@code cache} with everything in it,
+ * not a file of that name); Java's glob alone never matches a path ending in {@code /}, so such a pattern silently
+ * excluded nothing.
  */
 final class ExcludeMatcher {
     private final List<PathMatcher> matchers = new ArrayList<>();
+    private final List<PathMatcher> folderMatchers = new ArrayList<>();
     private final FileSystem fs = FileSystems.getDefault();
 
     ExcludeMatcher(List<String> globs) {
@@ -31,8 +35,16 @@ final class ExcludeMatcher {
             if (glob.startsWith("/")) {
                 glob = glob.substring(1);
             }
+            List<PathMatcher> into = matchers;
+            if (glob.endsWith("/")) {
+                glob = glob.replaceAll("/+$", "");
+                into = folderMatchers;
+            }
+            if (glob.isEmpty()) {
+                continue;
+            }
             for (String variant : zeroFolderVariants(glob)) {
-                matchers.add(fs.getPathMatcher("glob:" + variant));
+                into.add(fs.getPathMatcher("glob:" + variant));
             }
         }
     }
@@ -56,12 +68,22 @@ final class ExcludeMatcher {
         return all;
     }
 
+    /** Whether an entry of any type is excluded (patterns without a trailing {@code /}). */
     boolean excluded(String relativePath) {
-        if (matchers.isEmpty()) {
+        return matchesAny(matchers, relativePath);
+    }
+
+    /** Whether a folder is excluded by a pattern ending in {@code /} (the others are asked by {@link #excluded}). */
+    boolean excludedFolder(String relativePath) {
+        return matchesAny(folderMatchers, relativePath);
+    }
+
+    private boolean matchesAny(List<PathMatcher> list, String relativePath) {
+        if (list.isEmpty()) {
             return false;
         }
         var p = fs.getPath(relativePath);
-        for (PathMatcher m : matchers) {
+        for (PathMatcher m : list) {
             if (m.matches(p)) {
                 return true;
             }

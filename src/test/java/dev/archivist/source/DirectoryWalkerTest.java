@@ -68,6 +68,16 @@ class DirectoryWalkerTest {
     }
 
     @Test
+    void aPatternEndingInASlashExcludesFoldersOnly() throws IOException {
+        for (String f : List.of("cache/x/y", "docs/cache", "docs/tmp/t", "keep/z")) {
+            touch(f);
+        }
+        Files.createSymbolicLink(root.resolve("link"), Path.of("keep"));
+        walk(List.of("cache/", "**/cache/", "**/tmp/", "link/"));
+        assertThat(entries).containsExactly("docs/", "docs/cache", "keep/", "keep/z", "link@");
+    }
+
+    @Test
     void reportsSymlinksWithoutFollowingThem() throws IOException {
         touch("real/file");
         Files.createSymbolicLink(root.resolve("link-dir"), Path.of("real"));

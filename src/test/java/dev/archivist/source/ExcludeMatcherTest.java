@@ -31,6 +31,18 @@ class ExcludeMatcherTest {
     }
 
     @Test
+    void aTrailingSlashMatchesFoldersOnly() {
+        ExcludeMatcher m = new ExcludeMatcher(List.of("cache/", "**/node_modules/", "/build//"));
+        assertThat(m.excludedFolder("cache")).isTrue();
+        assertThat(m.excluded("cache")).as("a file named cache stays").isFalse();
+        assertThat(m.excludedFolder("x/cache")).as("relative to the root, like any pattern").isFalse();
+        assertThat(m.excludedFolder("node_modules")).isTrue();
+        assertThat(m.excludedFolder("a/b/node_modules")).isTrue();
+        assertThat(m.excludedFolder("build")).isTrue();
+        assertThat(new ExcludeMatcher(List.of("/", " ")).excludedFolder("")).isFalse();
+    }
+
+    @Test
     void variantsAreBounded() {
         assertThat(ExcludeMatcher.zeroFolderVariants("**/a/**/b/**/c/**/d/**/e/**/f")).hasSizeLessThanOrEqualTo(16)
                 .contains("**/a/**/b/**/c/**/d/**/e/**/f");
