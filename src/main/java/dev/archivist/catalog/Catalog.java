@@ -224,7 +224,10 @@ public final class Catalog {
     }
 
     /**
-     * Deletes what a crashed run left: temporary files and data files no manifest references. Call under the lock.
+     * Deletes what a crashed run left: temporary files and data files no manifest references. Only names Archivist
+     * writes are candidates (an id such as {@code storage_backup_20261128T010203.456Z}, bare or behind the temporary
+     * prefix); anything else in the catalog folders (an operator's file, a backup of the Python tool, a live folder
+     * that was configured into the catalog) is never deleted, only reported once. Call under the lock.
      *
      * @return the removed paths
      */
@@ -251,16 +254,26 @@ public final class Catalog {
                     }
                 }
             }
+            List<Path> foreign = new ArrayList<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
-                    java.util.regex.Matcher id = ID_PATTERN.matcher(name);
-                    boolean ownManifest = id.lookingAt() && withManifest.contains(id.group());
-                    if (!referenced.contains(name) && !ownManifest && !(name.endsWith(Manifest.SUFFIX) && !name.startsWith(Durable.TEMP_PREFIX) && isUnreadableManifest(f))) {
+                    boolean temporary = name.startsWith(Durable.TEMP_PREFIX);
+                    java.util.regex.Matcher id = ID_PATTERN.matcher(temporary ? name.substring(Durable.TEMP_PREFIX.length()) : name);
+                    if (!id.lookingAt()) {
+                        foreign.add(f);
+                        continue;
+                    }
+                    boolean ownManifest = !temporary && withManifest.contains(id.group());
+                    if (!referenced.contains(name) && !ownManifest) {
                         Durable.deleteTree(f);
                         removed.add(f);
                     }
                 }
+            }
+            if (!foreign.isEmpty()) {
+                LOG.warn("{} holds {} file(s) Archivist did not write; left alone: {}", dir, foreign.size(),
+                        foreign.size() > 10 ? foreign.subList(0, 10) + " ..." : foreign);
             }
         }
         Path state = stateDir();

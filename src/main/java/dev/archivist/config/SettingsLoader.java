@@ -56,6 +56,8 @@ public final class SettingsLoader {
         Path backupDir = path(ConfigKey.BACKUP_DIR, true);
         checkBackupDir(backupDir);
         checkNotFile(ConfigKey.STORAGE_PATH, storage);
+        checkOutsideCatalog(ConfigKey.STORAGE_PATH, storage, backupDir);
+        checkOutsideCatalog(ConfigKey.DATABASE_URL, db, backupDir);
 
         Compression compression = compression();
         int level = compressionLevel(compression);
@@ -64,7 +66,9 @@ public final class SettingsLoader {
 
         long maxSize = integer(ConfigKey.BACKUP_MAX_SIZE_MB, 1, 10_000_000, 500);
         long chunk = integer(ConfigKey.BACKUP_CHUNK_SIZE_MB, 1, 10_000_000, 100);
-        if (chunk > maxSize) {
+        if (raw.get(ConfigKey.BACKUP_CHUNK_SIZE_MB).origin() == ConfigOrigin.DEFAULT) {
+            chunk = Math.min(chunk, maxSize); // BACKUP_MAX_SIZE_MB=50 alone means parts of 50, not an error
+        } else if (chunk > maxSize) {
             problem(ConfigKey.BACKUP_CHUNK_SIZE_MB, "must not exceed BACKUP_MAX_SIZE_MB (" + maxSize + ")");
         }
         Settings.ArchiveSettings archive = new Settings.ArchiveSettings(bool(ConfigKey.BACKUP_AUTO_SPLIT),
@@ -144,6 +148,46 @@ public final class SettingsLoader {
         } catch (RuntimeException e) {
             problem(key, "not a valid path");
             return null;
+        }
+    }
+
+    /**
+     * The live data must not lie in one of the catalog's own folders ({@code BACKUP_DIR/database}, {@code storage},
+     * {@code full}, {@code .archivist}): backups would be written among the live files, and rotation deletes there.
+     * ({@code BACKUP_DIR=.} with the default {@code STORAGE_PATH=./storage} is the natural way to get there.) The
+     * other way round, a backup directory inside the storage folder, is fine: the walk skips it.
+     */
+    private void checkOutsideCatalog(ConfigKey key, Path live, Path backupDir) {
+        if (live == null || backupDir == null) {
+            return;
+        }
+        Path realLive = resolved(live);
+        List<String> folders = new ArrayList<>(Arrays.stream(dev.archivist.BackupType.values())
+                .map(dev.archivist.BackupType::folder).toList());
+        folders.add(dev.archivist.catalog.Catalog.STATE_DIR);
+        for (String folder : folders) {
+            Path catalogFolder = resolved(backupDir.resolve(folder));
+            if (realLive.startsWith(catalogFolder)) {
+                problem(key, "lies in the backup catalog's folder " + catalogFolder + " (BACKUP_DIR='"
+                        + raw.raw(ConfigKey.BACKUP_DIR) + "'), where backups are written and rotated; use another BACKUP_DIR");
+                return;
+            }
+        }
+    }
+
+    /** The path with symlinks resolved as far as it exists (the rest appended), so aliases compare equal. */
+    private static Path resolved(Path p) {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(p)).normalize();
+        } catch (java.io.IOException | RuntimeException e) {
+            return p;
         }
     }
 

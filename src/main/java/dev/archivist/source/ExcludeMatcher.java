@@ -32,8 +32,8 @@ final class ExcludeMatcher {
             if (glob.isEmpty()) {
                 continue;
             }
-            if (glob.startsWith("/")) {
-                glob = glob.substring(1);
+            while (glob.startsWith("/") || glob.startsWith("./")) { // both mean the storage root
+                glob = glob.substring(glob.indexOf('/') + 1);
             }
             List<PathMatcher> into = matchers;
             if (glob.endsWith("/")) {

@@ -38,4 +38,28 @@ class CatalogLeftoversTest {
         assertThat(freshVerification).exists();
         assertThat(freshSchedulerState).exists();
     }
+
+    /**
+     * Only names Archivist writes are ever swept from the catalog folders. (Every file no manifest referenced used to
+     * be deleted: with {@code BACKUP_DIR=.} and {@code STORAGE_PATH=./storage} a backup emptied the live storage
+     * folder, and a first run deleted the Python tool's backups beside ours.)
+     */
+    @Test
+    void neverDeletesWhatArchivistDidNotWrite() throws Exception {
+        Catalog catalog = new Catalog(root);
+        catalog.ensureLayout();
+        Path database = catalog.dir(dev.archivist.BackupType.DATABASE);
+        Path storage = catalog.dir(dev.archivist.BackupType.STORAGE);
+        Path pythonBackup = Files.writeString(database.resolve("db_backup_20240101_020000.db"), "SQLite");
+        Path pythonManifest = Files.writeString(database.resolve("db_backup_20240101_020000.json"), "{}");
+        Path photo = Files.writeString(Files.createDirectories(storage.resolve("photos")).resolve("p.jpg"), "jpeg");
+        Path notes = Files.writeString(storage.resolve("notes.txt"), "mine");
+        Path someonesTemp = Files.writeString(storage.resolve(".tmp-upload"), "partial upload");
+        Path orphanData = Files.writeString(storage.resolve("storage_backup_20261128T010203.456Z.tar.zst"), "x");
+        Path orphanPart = Files.writeString(storage.resolve(".tmp-storage_backup_20261128T010203.456Z.tar.zst.part001"), "x");
+        Path orphanSnapshot = Files.writeString(database.resolve(".tmp-db_backup_20261128T010203.456Z.snapshot.db"), "x");
+
+        assertThat(catalog.removeLeftovers()).containsExactlyInAnyOrder(orphanData, orphanPart, orphanSnapshot);
+        assertThat(java.util.List.of(pythonBackup, pythonManifest, photo, notes, someonesTemp)).allMatch(Files::exists);
+    }
 }

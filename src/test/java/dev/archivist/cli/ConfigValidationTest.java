@@ -194,6 +194,32 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aSmallMaxSizeAloneShrinksTheDefaultChunkSize() {
+        Settings s = SettingsLoader.load(Map.of("BACKUP_MAX_SIZE_MB", "50"), null, false, Map.of());
+        assertThat(s.archive().chunkSizeBytes()).isEqualTo(50L << 20);
+        assertThat(SettingsLoader.load(Map.of(), null, false, Map.of()).archive().chunkSizeBytes()).isEqualTo(100L << 20);
+    }
+
+    /** Live data inside the catalog's folders would be written among and swept by rotation: refused up front. */
+    @Test
+    void liveDataInsideTheCatalogFoldersIsRefused() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.createDirectories(app.resolve("storage"));
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_DIR", app.toString());
+        env.put("STORAGE_PATH", app.resolve("storage").toString());
+        env.put("DATABASE_URL", app.resolve("database/app.db").toString());
+        InProcessCli.Result r = InProcessCli.run(env, "backup", "database", "--env-file", emptyEnvFile.toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("2 problems").contains("STORAGE_PATH='" + app.resolve("storage") + "'")
+                .contains("DATABASE_URL=").contains("backup catalog's folder");
+
+        env.put("STORAGE_PATH", app.toString()); // a backup directory inside the storage folder is fine (skipped)
+        env.put("DATABASE_URL", app.resolve("app.db").toString());
+        assertThat(InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString()).exitCode()).isZero();
+    }
+
+    @Test
     void defaultsAreValid() {
         InProcessCli.Result r = InProcessCli.run(baseEnv(), "config", "--env-file", emptyEnvFile.toString());
         assertThat(r.exitCode()).as(r.describe()).isZero();

@@ -43,6 +43,15 @@ class ExcludeMatcherTest {
     }
 
     @Test
+    void aLeadingSlashOrDotSlashMeansTheStorageRoot() {
+        ExcludeMatcher m = new ExcludeMatcher(List.of("./cache/**", "/tmp", ".//x/*.log"));
+        assertThat(m.excluded("cache/a")).isTrue();
+        assertThat(m.excluded("tmp")).isTrue();
+        assertThat(m.excluded("x/a.log")).isTrue();
+        assertThat(m.excluded("y/tmp")).isFalse();
+    }
+
+    @Test
     void variantsAreBounded() {
         assertThat(ExcludeMatcher.zeroFolderVariants("**/a/**/b/**/c/**/d/**/e/**/f")).hasSizeLessThanOrEqualTo(16)
                 .contains("**/a/**/b/**/c/**/d/**/e/**/f");
