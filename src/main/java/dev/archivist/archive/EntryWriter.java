@@ -70,7 +70,7 @@ final class EntryWriter {
     private void directory(WalkEntry e) throws IOException {
         FileStat s = e.stat();
         tar.directory(e.relativePath(), s.permissions(), s.lastModified(), s.uid(), s.gid());
-        index.add(new IndexEntry(e.relativePath(), IndexEntry.DIR, 0, s.lastModified().toMillis(),
+        index.add(new IndexEntry(e.relativePath(), IndexEntry.DIR, 0, IndexEntry.millis(s.lastModified()),
                 IndexEntry.octalMode(s.permissions()), null, null));
     }
 
@@ -91,7 +91,7 @@ final class EntryWriter {
             restoreWarnings.add(new SkippedEntry(e.relativePath(), linkProblem));
         }
         tar.symlink(e.relativePath(), target, s.lastModified(), s.uid(), s.gid());
-        index.add(new IndexEntry(e.relativePath(), IndexEntry.SYMLINK, 0, s.lastModified().toMillis(),
+        index.add(new IndexEntry(e.relativePath(), IndexEntry.SYMLINK, 0, IndexEntry.millis(s.lastModified()),
                 IndexEntry.octalMode(s.permissions()), target, null));
     }
 
@@ -184,7 +184,7 @@ final class EntryWriter {
         if (changeReason != null) {
             changed.add(new ChangedFile(e.relativePath(), changeReason));
         }
-        index.add(new IndexEntry(e.relativePath(), IndexEntry.FILE, s.size(), s.lastModified().toMillis(),
+        index.add(new IndexEntry(e.relativePath(), IndexEntry.FILE, s.size(), IndexEntry.millis(s.lastModified()),
                 IndexEntry.octalMode(s.permissions()), null, sha));
         files++;
         bytes += s.size();

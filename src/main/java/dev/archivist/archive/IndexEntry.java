@@ -24,6 +24,20 @@ public record IndexEntry(String path, String type, long size, long mtime, String
     public static final String DIR = "dir";
     public static final String SYMLINK = "symlink";
 
+    /**
+     * A time as the index stores it: epoch milliseconds rounded down, like the tar's seconds and the file system's
+     * own. ({@code FileTime.toMillis()} rounds toward zero, so a 1960 time with a fraction came out a millisecond
+     * late, and the restore then took it for a different time.)
+     */
+    public static long millis(java.nio.file.attribute.FileTime t) {
+        java.time.Instant i = t.toInstant();
+        try {
+            return i.toEpochMilli();
+        } catch (ArithmeticException beyondALong) {
+            return i.isBefore(java.time.Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
     /** Formats permission bits as the index stores them ({@code 0644}). */
     public static String octalMode(int permissions) {
         char[] c = new char[4];

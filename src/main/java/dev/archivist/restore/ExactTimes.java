@@ -2,7 +2,11 @@ package dev.archivist.restore;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,7 +24,19 @@ final class ExactTimes {
     private ExactTimes() {
     }
 
-    static void touch(Path path, Instant mtime) {
+    /** JDK 17 sets times as nanoseconds in a long: later ones saturate here, and earlier than 1970 become 1970. */
+    private static final Instant LAST_NANO_INSTANT = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+
+    /** Sets the modification time of the path itself (never following a link), exactly whatever the year. */
+    static void setMtime(Path path, FileTime mtime) throws IOException {
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
+        Instant t = mtime.toInstant();
+        if (t.isBefore(Instant.EPOCH) || t.isAfter(LAST_NANO_INSTANT)) {
+            touch(path, t);
+        }
+    }
+
+    private static void touch(Path path, Instant mtime) {
         String seconds = BigDecimal.valueOf(mtime.getEpochSecond()).add(BigDecimal.valueOf(mtime.getNano(), 9))
                 .toPlainString();
         try {

@@ -1,5 +1,6 @@
 package dev.archivist.restore;
 
+import dev.archivist.archive.IndexEntry;
 import dev.archivist.restore.EntryTree.Kind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,7 +147,7 @@ final class ExtractionRun {
         writer.setMtime(path, mtime);
         writer.setMode(path, mode);
         ExtractedEntry extracted = new ExtractedEntry(path, ExtractedEntry.FILE, written.size(), written.sha256(),
-                null, mode, mtime.toMillis(), entry.getLongUserId(), entry.getLongGroupId());
+                null, mode, IndexEntry.millis(mtime), entry.getLongUserId(), entry.getLongGroupId());
         entries.add(extracted);
         writtenFiles.put(path, extracted);
         bytesWritten += written.size();
@@ -172,14 +173,14 @@ final class ExtractionRun {
             writer.createSymlink(entryName, path, target);
             FileTime mtime = entry.getLastModifiedTime();
             writer.setMtime(path, mtime);
-            entries.add(new ExtractedEntry(path, ExtractedEntry.SYMLINK, 0, null, target, 0777, mtime.toMillis(),
+            entries.add(new ExtractedEntry(path, ExtractedEntry.SYMLINK, 0, null, target, 0777, IndexEntry.millis(mtime),
                     entry.getLongUserId(), entry.getLongGroupId()));
         }
     }
 
     private void listDirectory(String path, DirAttributes attributes) {
         ExtractedEntry listed = new ExtractedEntry(path, ExtractedEntry.DIR, 0, null, null, attributes.mode(),
-                attributes.mtime().toMillis(), attributes.uid(), attributes.gid());
+                IndexEntry.millis(attributes.mtime()), attributes.uid(), attributes.gid());
         Integer index = listedDirs.get(path);
         if (index == null) {
             listedDirs.put(path, entries.size());

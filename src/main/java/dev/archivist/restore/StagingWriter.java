@@ -11,10 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -101,15 +99,8 @@ final class StagingWriter {
 
     /** Applies the modification time to the path itself (never following links). */
     void setMtime(String path, FileTime mtime) throws IOException {
-        Path p = resolve(path);
-        Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, null, null);
-        if (mtime.toInstant().isBefore(Instant.EPOCH) || mtime.toInstant().isAfter(LAST_NANO_INSTANT)) {
-            ExactTimes.touch(p, mtime.toInstant());
-        }
+        ExactTimes.setMtime(resolve(path), mtime);
     }
-
-    /** JDK 17 sets times as nanoseconds in a long: later ones saturate here, and earlier than 1970 become 1970. */
-    private static final Instant LAST_NANO_INSTANT = Instant.ofEpochSecond(0, Long.MAX_VALUE);
 
     /** True if {@code path} exists in staging as a real directory. */
     boolean isDirectory(String path) {

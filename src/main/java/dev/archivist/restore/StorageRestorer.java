@@ -102,13 +102,20 @@ public final class StorageRestorer {
 
     /**
      * Gives every restored entry the millisecond modification time of the index when the archive only carried whole
-     * seconds (archives of earlier versions, before sub-second pax mtimes; the index has milliseconds). Entries whose
-     * second differs from the index keep the archive's time. Runs after the tree was checked, so setting times changes no folder's content.
+     * seconds (archives of earlier versions, before sub-second pax mtimes; the index has milliseconds): only entries
+     * restored at a whole second whose index time lies within that second. Entries restored with a fraction keep the
+     * archive's time, which is the more precise one. Runs after the tree was checked, so setting times changes no
+     * folder's content.
      */
     public static void applyIndexTimes(ExtractionResult result, Path indexFile, Path staging) throws IOException {
         Map<String, ExtractedEntry> got = new HashMap<>();
         for (ExtractedEntry e : result.entries()) {
-            got.put(strip(e.path()), e);
+            if (Math.floorMod(e.mtimeMillis(), 1000L) == 0) {
+                got.put(strip(e.path()), e);
+            }
+        }
+        if (got.isEmpty()) {
+            return;
         }
         try (IndexReader reader = new IndexReader(indexFile)) {
             while (reader.hasNext()) {
@@ -118,9 +125,7 @@ public final class StorageRestorer {
                         || Math.floorDiv(e.mtimeMillis(), 1000L) != Math.floorDiv(want.mtime(), 1000L)) {
                     continue;
                 }
-                Path p = staging.resolve(strip(e.path()));
-                java.nio.file.Files.getFileAttributeView(p, java.nio.file.attribute.BasicFileAttributeView.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.fromMillis(want.mtime()), null, null);
+                ExactTimes.setMtime(staging.resolve(strip(e.path())), java.nio.file.attribute.FileTime.fromMillis(want.mtime()));
             }
         }
     }

@@ -32,7 +32,10 @@ class ModesAndTimesRoundTripTest {
         Files.setAttribute(sticky, "unix:mode", 01777);
         Files.setAttribute(shared, "unix:mode", 02750);
         Map<String, String> times = Map.of("old.txt", "-302616000.25", "just-before-1970.txt", "-1.5",
-                "far-future.txt", "10413792000.75");
+                "far-future.txt", "10413792000.75",
+                // fractions finer than a millisecond before 1970: the index once rounded them toward zero, and the
+                // restore then "corrected" the exact time to the index's, which Java clamped to 1970
+                "1960-nanoseconds.txt", "-315619199.876543211", "1969-microseconds.txt", "-0.0001");
         for (Map.Entry<String, String> t : times.entrySet()) {
             Path p = f.storage.resolve("team").resolve(t.getKey());
             Files.writeString(p, t.getKey());
