@@ -39,10 +39,6 @@ final class EntryWriter {
 
     /** Writes a directory, symlink or file; {@code loaded} is the prefetched content of a small file, else null. */
     void write(WalkEntry e, FileLoader.Loaded loaded) throws IOException {
-        String nameProblem = RestoreWarnings.nameProblem(e.relativePath());
-        if (nameProblem != null) {
-            restoreWarnings.add(new SkippedEntry(e.relativePath(), nameProblem));
-        }
         switch (e.type()) {
             case DIRECTORY:
                 directory(e);

@@ -2,23 +2,12 @@ package dev.archivist.archive;
 
 /**
  * Entries a backup stores faithfully but that {@code archivist restore} refuses by default, found while backing up so
- * the operator learns of them then rather than when restoring: names with a backslash or a Windows drive prefix
- * (ambiguous, refused as hostile), and symlinks whose target is absolute or climbs out of the storage folder (restored
- * only with {@code --allow-outside-symlinks}). The checks are lexical, like the restore's first pass.
+ * the operator learns of them then rather than when restoring: symlinks whose target is absolute or climbs out of the
+ * storage folder (restored only with {@code --allow-outside-symlinks}). The checks are lexical, like the restore's
+ * first pass.
  */
 final class RestoreWarnings {
     private RestoreWarnings() {
-    }
-
-    /** Why restore refuses this entry name, or {@code null}. */
-    static String nameProblem(String relativePath) {
-        if (AmbiguousNames.hasBackslash(relativePath)) {
-            return "name contains a backslash: restore refuses it (ambiguous separator); GNU tar extracts it";
-        }
-        if (AmbiguousNames.startsWithDrive(relativePath)) {
-            return "name starts like a Windows drive: restore refuses it; GNU tar extracts it";
-        }
-        return null;
     }
 
     /** Why restore refuses this symlink by default, or {@code null}. */

@@ -1,6 +1,5 @@
 package dev.archivist.restore;
 
-import dev.archivist.archive.AmbiguousNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -81,12 +80,6 @@ final class EntryNames {
         }
         if (name.indexOf('\0') >= 0) {
             throw new UnsafeEntryException(entryName, what + " contains a NUL character");
-        }
-        if (AmbiguousNames.hasBackslash(name)) {
-            throw new UnsafeEntryException(entryName, what + " contains a backslash (ambiguous separator)");
-        }
-        if (AmbiguousNames.startsWithDrive(name)) {
-            throw new UnsafeEntryException(entryName, what + " starts with a Windows drive (absolute)");
         }
     }
 

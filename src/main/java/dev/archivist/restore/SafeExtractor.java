@@ -14,8 +14,8 @@ import java.util.function.Predicate;
  *
  * <p>Every entry is validated, even those the {@code include} filter skips; one unsafe entry fails the
  * whole extraction with an {@link UnsafeEntryException} and the caller deletes the staging folder
- * (without following symlinks). Refused: absolute names (leading {@code /} or a Windows drive
- * {@code X:}), {@code ..}, empty or {@code .} components inside a path, backslashes, NUL, empty names,
+ * (without following symlinks). Refused: absolute names (leading {@code /}), {@code ..}, empty or
+ * {@code .} components inside a path, NUL, empty names,
  * names or link targets that are not valid UTF-8, symlinks whose target is absolute or resolves outside
  * the root (following the archive's own symlinks, also re-checked once all entries are known), any
  * entry whose path goes through a symlink or a file, duplicates (except a directory repeated), hard
@@ -31,8 +31,8 @@ import java.util.function.Predicate;
  *
  * <p>Assumes nothing else writes into the staging folder during the extraction. Names are compared
  * byte-exactly, as on Linux; on a case-insensitive filesystem two names differing in case collide and
- * fail the extraction (CREATE_NEW) rather than alias. A file name whose first component looks like a
- * drive ({@code c:x}) is refused even on POSIX.
+ * fail the extraction (CREATE_NEW) rather than alias. A backslash or a drive prefix ({@code c:x}) is an
+ * ordinary character of a POSIX name: such an entry lands inside the root, named as it is, like GNU tar does.
  */
 public final class SafeExtractor {
     private final boolean keepOutsideLinks;

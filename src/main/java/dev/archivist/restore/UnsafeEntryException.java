@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * An archive entry that could write outside the staging folder, or whose meaning is ambiguous
- * (absolute path, {@code ..}, backslash, escaping or traversed symlink, hard link out, device, FIFO,
+ * (absolute path, {@code ..}, escaping or traversed symlink, hard link out, device, FIFO,
  * name that is not UTF-8...). One such entry fails the whole extraction.
  */
 public final class UnsafeEntryException extends IOException {
