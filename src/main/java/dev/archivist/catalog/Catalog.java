@@ -96,9 +96,16 @@ public final class Catalog {
 
     /**
      * Manifest files of {@code type} (every type when null) that cannot be read: listings skip them with a warning,
-     * {@code verify --all} reports each as a failed backup.
+     * {@code list} shows each as a broken row and {@code verify --all} reports each as a failed backup. Only files
+     * named like Archivist's manifests ({@code <id>.json}) count: other JSON files (the Python tool's metadata) are
+     * not backups of ours.
      */
     public List<Path> unreadableManifests(BackupType type) {
+        return unreadableManifests(type, Set.of());
+    }
+
+    /** As {@link #unreadableManifests(BackupType)}, without parsing again the manifests of {@code readIds}. */
+    public List<Path> unreadableManifests(BackupType type, Set<String> readIds) {
         List<Path> bad = new ArrayList<>();
         for (BackupType t : type == null ? List.of(BackupType.values()) : List.of(type)) {
             Path dir = dir(t);
@@ -107,7 +114,9 @@ public final class Catalog {
             }
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
                 for (Path f : stream) {
-                    if (!f.getFileName().toString().startsWith(Durable.TEMP_PREFIX) && isUnreadableManifest(f)) {
+                    String name = f.getFileName().toString();
+                    String id = name.substring(0, name.length() - Manifest.SUFFIX.length());
+                    if (ID_PATTERN.matcher(id).matches() && !readIds.contains(id) && isUnreadableManifest(f)) {
                         bad.add(f);
                     }
                 }

@@ -41,8 +41,16 @@ public final class ListCommand implements Callable<Integer> {
         BackupService service = Services.create(config.load(), spec);
         Catalog catalog = service.catalog();
         List<ObjectNode> rows = new ArrayList<>();
+        java.util.Set<String> read = new java.util.HashSet<>();
         for (Manifest m : service.list(filter)) {
             rows.add(describe(catalog, m));
+            read.add(m.id());
+        }
+        List<java.nio.file.Path> unreadable = catalog.unreadableManifests(filter, read);
+        if (!unreadable.isEmpty()) {
+            unreadable.forEach(f -> rows.add(unreadableRow(f)));
+            rows.sort(java.util.Comparator.comparing((ObjectNode r) -> r.path("created_at").asText())
+                    .thenComparing(r -> r.path("id").asText()).reversed());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -93,7 +101,36 @@ public final class ListCommand implements Callable<Integer> {
         return t.length() >= 19 ? t.substring(0, 19) : t;
     }
 
+    /**
+     * A row for a manifest file that cannot be read (hand-edited, truncated): broken, with the reason; its time is
+     * the one its id carries. (Such a backup used to be missing from {@code list} altogether.)
+     */
+    private static ObjectNode unreadableRow(java.nio.file.Path manifest) {
+        String name = manifest.getFileName().toString();
+        String id = name.substring(0, name.length() - Manifest.SUFFIX.length());
+        ObjectNode row = Json.MAPPER.createObjectNode();
+        row.put("id", id);
+        row.put("type", manifest.getParent().getFileName().toString());
+        row.put("created_at", dev.archivist.catalog.BackupIds.instantOf(id).toString());
+        row.putNull("last_verified");
+        row.putArray("missing_files");
+        row.put("total_size", 0);
+        row.put("broken", true);
+        String reason;
+        try {
+            Manifest.read(manifest);
+            reason = "unreadable";
+        } catch (java.io.IOException | RuntimeException e) {
+            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        row.put("unreadable_manifest", dev.archivist.config.Redactor.redact(reason));
+        return row;
+    }
+
     private static String fullNote(ObjectNode r) {
+        if (r.has("unreadable_manifest")) {
+            return " BROKEN: manifest unreadable (" + r.path("unreadable_manifest").asText() + ")";
+        }
         String files = r.path("missing_files").isEmpty() ? "" : " BROKEN: files missing " + r.path("missing_files");
         if (!r.path("type").asText().equals("full")) {
             return files.isEmpty() ? "" : " " + files.trim();

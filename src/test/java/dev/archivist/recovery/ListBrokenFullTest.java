@@ -60,4 +60,33 @@ class ListBrokenFullTest {
         assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
         assertThat(restore.stderr()).contains(storage.id());
     }
+
+    /** A manifest that cannot be read is a broken row with the reason (it was left out of list); other JSON is not. */
+    @Test
+    void anUnreadableManifestIsListedAsBrokenAndForeignJsonIsNot() throws Exception {
+        Fixture f = new Fixture(dir).database(5);
+        Manifest kept = f.service().backupDatabase(false);
+        Manifest damaged = f.service().backupDatabase(false);
+        Path database = f.backups.resolve("database");
+        Files.writeString(database.resolve(damaged.id() + ".json"), "{\"id\": \"" + damaged.id() + "\", trunc");
+        Files.writeString(database.resolve("db_backup_20240101_020000.json"), "{\"timestamp\": \"20240101_020000\"}");
+
+        Fixture.Run list = f.cli("list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.stdout().lines().filter(l -> l.startsWith(damaged.id())))
+                .singleElement().asString().contains("BROKEN: manifest unreadable");
+        assertThat(list.stdout()).contains(kept.id()).doesNotContain("20240101_020000");
+        JsonNode rows = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).path("id").asText()).isEqualTo(damaged.id());
+        assertThat(rows.get(0).path("broken").asBoolean()).isTrue();
+        assertThat(rows.get(0).path("type").asText()).isEqualTo("database");
+        assertThat(rows.get(0).path("unreadable_manifest").asText()).isNotEmpty();
+        assertThat(rows.get(1).path("broken").asBoolean()).isFalse();
+
+        Fixture.Run verify = f.cli("verify", "--all");
+        assertThat(verify.exitCode()).as("the damaged manifest fails verify --all; the Python tool's JSON does not")
+                .isEqualTo(1);
+        assertThat(verify.stdout() + verify.stderr()).contains(damaged.id()).doesNotContain("20240101_020000");
+    }
 }
