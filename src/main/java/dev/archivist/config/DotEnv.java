@@ -1,19 +1,27 @@
 package dev.archivist.config;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small {@code .env} parser: {@code KEY=value}, optional {@code export }, comments, single or double quotes.
- * Written here because the format is a dozen lines and the Java dotenv libraries either read the real environment
- * themselves or lack quote handling; the library must not read the environment on its own (DESIGN.md, principle 9).
+ * A {@code .env} parser that reads a file the way python-dotenv (the original system's loader) does, so the same
+ * file means the same thing: {@code KEY=value}, optional {@code export }, {@code #} comments on their own line or
+ * after a value (after whitespace when unquoted, anywhere after the closing quote when quoted); single quotes keep
+ * their content literally (only {@code \\} and {@code \'} are escapes); double quotes decode {@code \n}, {@code \t},
+ * {@code \"}, {@code \\} and the like; {@code ${NAME}} and {@code ${NAME:-default}} in unquoted and double-quoted
+ * values are replaced by the environment's value, else by one defined earlier in the file, else by the default or
+ * nothing ({@code load_dotenv}'s rule: the environment wins). Values spanning several lines are not supported and are
+ * reported. Written here because the Java dotenv libraries either read the real environment themselves or lack
+ * these rules; the library must not read the environment on its own (DESIGN.md, principle 9).
  */
 final class DotEnv {
     private DotEnv() {
     }
 
-    static Map<String, String> parse(List<String> lines, List<String> problems) {
+    /** Parses {@code lines}; {@code environment} only resolves {@code ${NAME}} references. */
+    static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems) {
         Map<String, String> result = new LinkedHashMap<>();
         int number = 0;
         for (String line : lines) {
@@ -27,19 +35,103 @@ final class DotEnv {
             }
             int eq = t.indexOf('=');
             if (eq <= 0) {
-                problems.add(".env line " + number + ": expected KEY=value");
+                problems.add(".env line " + number + ": expected NAME=value");
                 continue;
             }
-            result.put(t.substring(0, eq).strip(), unquote(t.substring(eq + 1).strip()));
+            String name = t.substring(0, eq).strip();
+            try {
+                Map<String, String> known = new HashMap<>(result);
+                known.putAll(environment);
+                result.put(name, value(t.substring(eq + 1).strip(), known));
+            } catch (IllegalArgumentException e) {
+                problems.add(".env line " + number + " (" + name + "): " + e.getMessage());
+            }
         }
         return result;
     }
 
-    private static String unquote(String v) {
-        if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
-            return v.substring(1, v.length() - 1);
+    private static String value(String v, Map<String, String> known) {
+        if (v.startsWith("'")) {
+            return quoted(v, '\'', known);
         }
-        int hash = v.indexOf(" #");
-        return hash >= 0 ? v.substring(0, hash).strip() : v;
+        if (v.startsWith("\"")) {
+            return quoted(v, '"', known);
+        }
+        for (int i = 1; i < v.length(); i++) { // a comment starts at a '#' after whitespace
+            if (v.charAt(i) == '#' && Character.isWhitespace(v.charAt(i - 1))) {
+                v = v.substring(0, i).strip();
+                break;
+            }
+        }
+        return interpolate(v, known);
+    }
+
+    private static String quoted(String v, char quote, Map<String, String> known) {
+        StringBuilder out = new StringBuilder(v.length());
+        int i = 1;
+        for (; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == quote) {
+                break;
+            }
+            if (c == '\\' && i + 1 < v.length()) {
+                char next = v.charAt(i + 1);
+                String decoded = quote == '\'' ? (next == '\\' || next == '\'' ? String.valueOf(next) : null) : escape(next);
+                if (decoded != null) {
+                    out.append(decoded);
+                    i++;
+                    continue;
+                }
+            }
+            out.append(c);
+        }
+        if (i >= v.length()) {
+            throw new IllegalArgumentException("unterminated " + quote + " quote (values spanning lines are not supported)");
+        }
+        String rest = v.substring(i + 1).strip();
+        if (!rest.isEmpty() && !rest.startsWith("#")) {
+            throw new IllegalArgumentException("unexpected text after the closing quote (a comment needs a #)");
+        }
+        return quote == '"' ? interpolate(out.toString(), known) : out.toString();
+    }
+
+    /** python-dotenv decodes the escapes of Python string literals in double quotes. */
+    private static String escape(char c) {
+        return switch (c) {
+            case 'n' -> "\n";
+            case 't' -> "\t";
+            case 'r' -> "\r";
+            case 'f' -> "\f";
+            case 'b' -> "\b";
+            case 'a' -> "\u0007";
+            case 'v' -> "\u000b";
+            case '"', '\'', '\\' -> String.valueOf(c);
+            default -> null;
+        };
+    }
+
+    /** Replaces {@code ${NAME}} and {@code ${NAME:-default}}; {@code $NAME} without braces stays as written. */
+    private static String interpolate(String v, Map<String, String> known) {
+        int start = v.indexOf("${");
+        if (start < 0) {
+            return v;
+        }
+        StringBuilder out = new StringBuilder(v.length());
+        int from = 0;
+        while (start >= 0) {
+            int end = v.indexOf('}', start + 2);
+            if (end < 0) {
+                break;
+            }
+            String ref = v.substring(start + 2, end);
+            int dash = ref.indexOf(":-");
+            String name = dash >= 0 ? ref.substring(0, dash) : ref;
+            String fallback = dash >= 0 ? ref.substring(dash + 2) : "";
+            String found = known.get(name);
+            out.append(v, from, start).append(found == null ? fallback : found);
+            from = end + 1;
+            start = v.indexOf("${", from);
+        }
+        return out.append(v.substring(from)).toString();
     }
 }

@@ -30,7 +30,7 @@ public final class RawConfig {
         }
         if (envFile != null && (envFileRequired || Files.exists(envFile))) {
             try {
-                DotEnv.parse(Files.readAllLines(envFile), problems).forEach((name, raw) -> put(values, name, raw, ConfigOrigin.DOTENV));
+                DotEnv.parse(Files.readAllLines(envFile), environment, problems).forEach((name, raw) -> put(values, name, raw, ConfigOrigin.DOTENV));
             } catch (IOException e) {
                 problems.add("env file " + envFile + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }

@@ -1,0 +1,76 @@
+package dev.archivist.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The original system's {@code .env} files mean the same here as with python-dotenv: the expected values below are
+ * what {@code dotenv_values()} returns for these lines. (A quoted value followed by a comment kept its quotes, so a
+ * backup went to a folder named {@code "/srv/backups"} in the working directory.)
+ */
+class DotEnvTest {
+    private final List<String> problems = new ArrayList<>();
+
+    private Map<String, String> parse(Map<String, String> environment, String... lines) {
+        return DotEnv.parse(List.of(lines), environment, problems);
+    }
+
+    @Test
+    void quotesAndCommentsAsPythonDotenvReadsThem() {
+        Map<String, String> v = parse(Map.of(),
+                "BACKUP_DIR=\"/srv/backups\"   # where backups go",
+                "STORAGE_PATH='/srv/app storage' # single quotes",
+                "BACKUP_DATABASE_SCHEDULE=\"0 2 * * *\" # nightly",
+                "export LOG_LEVEL=INFO # unquoted: a comment after whitespace",
+                "PASSWORD=abc#def",
+                "DOUBLE=\"a\\tb\\\"c\\\\d\"",
+                "SINGLE='a\\tb\\'c'",
+                "EMPTY=",
+                "  # a comment line",
+                "HASH_IN_QUOTES=\"x # not a comment\"");
+        assertThat(problems).isEmpty();
+        assertThat(v).containsEntry("BACKUP_DIR", "/srv/backups")
+                .containsEntry("STORAGE_PATH", "/srv/app storage")
+                .containsEntry("BACKUP_DATABASE_SCHEDULE", "0 2 * * *")
+                .containsEntry("LOG_LEVEL", "INFO")
+                .containsEntry("PASSWORD", "abc#def")
+                .containsEntry("DOUBLE", "a\tb\"c\\d")
+                .containsEntry("SINGLE", "a\\tb'c")
+                .containsEntry("EMPTY", "")
+                .containsEntry("HASH_IN_QUOTES", "x # not a comment")
+                .hasSize(9);
+    }
+
+    @Test
+    void referencesResolveFromTheEnvironmentFirstThenEarlierLinesThenTheDefault() {
+        Map<String, String> v = parse(Map.of("APP_HOME", "/srv/app", "BASE", "/from/env"),
+                "BASE=/from/file",
+                "DATA=${BASE}/data",
+                "BACKUP_DIR=${APP_HOME}/backups",
+                "STORAGE_PATH=\"${APP_HOME}/storage\"",
+                "LITERAL='${APP_HOME}'",
+                "MISSING=${NOPE}/x",
+                "DEFAULTED=${NOPE:-/fallback}/x",
+                "DOLLAR=$APP_HOME");
+        assertThat(v).containsEntry("DATA", "/from/env/data")
+                .containsEntry("BACKUP_DIR", "/srv/app/backups")
+                .containsEntry("STORAGE_PATH", "/srv/app/storage")
+                .containsEntry("LITERAL", "${APP_HOME}")
+                .containsEntry("MISSING", "/x")
+                .containsEntry("DEFAULTED", "/fallback/x")
+                .containsEntry("DOLLAR", "$APP_HOME");
+    }
+
+    @Test
+    void malformedLinesAreReportedWithTheirNumbers() {
+        parse(Map.of(), "GOOD=1", "no equals sign", "OPEN=\"never closed", "TAIL='x' y");
+        assertThat(problems).hasSize(3);
+        assertThat(problems.get(0)).isEqualTo(".env line 2: expected NAME=value");
+        assertThat(problems.get(1)).startsWith(".env line 3 (OPEN): unterminated \" quote");
+        assertThat(problems.get(2)).startsWith(".env line 4 (TAIL): unexpected text after the closing quote");
+    }
+}
