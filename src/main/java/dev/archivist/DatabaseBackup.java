@@ -3,6 +3,7 @@ package dev.archivist;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.archive.Codecs;
 import dev.archivist.archive.StoredFrame;
+import dev.archivist.catalog.BackupIds;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Json;
@@ -79,7 +80,7 @@ final class DatabaseBackup {
             m.put("id", id);
             m.put("type", BackupType.DATABASE.wireName());
             m.put("timestamp", started.toString());
-            m.put("created_at", started.toString());
+            m.put("created_at", BackupIds.instantOf(id).toString()); // the id's time: ids only increase, even when the clock steps back
             m.put("original_path", source.toString());
             m.put("backup_path", dir.resolve(fileName).toString());
             m.put("file", fileName);

@@ -3,6 +3,7 @@ package dev.archivist;
 import dev.archivist.archive.Sha256;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.archive.ProgressListener;
+import dev.archivist.catalog.BackupIds;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
@@ -49,7 +50,7 @@ final class FullBackup {
         m.put("id", id);
         m.put("type", BackupType.FULL.wireName());
         m.put("timestamp", started.toString());
-        m.put("created_at", started.toString());
+        m.put("created_at", BackupIds.instantOf(id).toString()); // the id's time: ids only increase, even when the clock steps back
         m.put("backup_path", catalog.dir(BackupType.FULL).resolve(Manifest.fileName(id)).toString());
         m.put("file_size", db.fileSize() + storage.fileSize());
         m.put("checksum", generationChecksum(db, storage));

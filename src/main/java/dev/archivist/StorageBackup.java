@@ -11,6 +11,7 @@ import dev.archivist.archive.PipelinedOutputStream;
 import dev.archivist.archive.ProgressListener;
 import dev.archivist.archive.StorageArchiver;
 import dev.archivist.archive.WrittenFile;
+import dev.archivist.catalog.BackupIds;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
@@ -113,7 +114,7 @@ final class StorageBackup {
         m.put("id", id);
         m.put("type", BackupType.STORAGE.wireName());
         m.put("timestamp", started.toString());
-        m.put("created_at", started.toString());
+        m.put("created_at", BackupIds.instantOf(id).toString()); // the id's time: ids only increase, even when the clock steps back
         m.put("original_path", storage.toString());
         m.put("backup_path", dir.resolve(files.parts().get(0).fileName()).toString());
         m.put("file", fileName);

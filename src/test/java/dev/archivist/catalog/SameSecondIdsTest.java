@@ -59,6 +59,27 @@ class SameSecondIdsTest {
         assertThat(early.id()).isNotEqualTo(late.id()).isGreaterThan(late.id());
     }
 
+    /**
+     * After the clock steps back, the backup just taken is still the newest: its time is its id's, so list, latest
+     * and rotation agree with the ids. (It used to carry the stepped-back clock's time: listed last, skipped by
+     * {@code latest}, and deleted at once by its own rotation with {@code MAX_BACKUPS=1}, while exit 0 said success.)
+     */
+    @Test
+    void afterTheClockStepsBackTheNewestBackupStaysTheNewestAndSurvivesItsRotation() throws Exception {
+        Path db = dir.resolve("app.db");
+        TestDb.create(db, TestDb.Mode.WAL, 100, 50);
+        Settings one = SettingsLoader.load(Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "MAX_BACKUPS", "1"), null, false, Map.of());
+        new BackupService(one, Clock.fixed(Instant.parse("2024-01-01T03:00:00Z"), ZoneOffset.UTC), n -> { }).backupDatabase(false);
+        new BackupService(one, Clock.fixed(Instant.parse("2024-01-02T12:00:00Z"), ZoneOffset.UTC), n -> { }).backupDatabase(false);
+        BackupService stepped = new BackupService(one, Clock.fixed(Instant.parse("2024-01-01T00:05:00Z"), ZoneOffset.UTC), n -> { });
+        Manifest latest = stepped.backupDatabase(true);
+
+        assertThat(stepped.list(BackupType.DATABASE)).extracting(Manifest::id).containsExactly(latest.id());
+        assertThat(latest.createdAt()).isEqualTo(BackupIds.instantOf(latest.id())).isAfter(Instant.parse("2024-01-02T12:00:00Z"));
+        assertThat(stepped.find("latest", BackupType.DATABASE).id()).isEqualTo(latest.id());
+    }
+
     private static void assertDistinctAndBothSurvive(BackupService service, Manifest a, Manifest b) throws Exception {
         assertThat(a.id()).isNotEqualTo(b.id());
         assertThat(b.id()).as("sortable: later id sorts later").isGreaterThan(a.id());
