@@ -41,4 +41,16 @@ public enum BackupType {
         }
         throw new IllegalArgumentException("unknown backup type '" + text + "' (expected database, storage or full)");
     }
+
+    /** Parses a filter: {@code database|storage|full}, or {@code all} for none (null), in any case. */
+    public static BackupType parseOrAll(String text) {
+        if (text.trim().equalsIgnoreCase("all")) {
+            return null;
+        }
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown backup type '" + text + "' (expected database, storage, full or all)");
+        }
+    }
 }

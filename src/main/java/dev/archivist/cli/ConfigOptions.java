@@ -56,19 +56,25 @@ public final class ConfigOptions {
             try {
                 flags.put(ConfigKey.valueOf(name), value);
             } catch (IllegalArgumentException e) {
-                problems.add("--set " + name + ": unknown configuration variable");
+                problems.add("unknown configuration variable in --set: " + name);
             }
         });
-        putIf(flags, ConfigKey.BACKUP_DIR, backupDir);
-        putIf(flags, ConfigKey.DATABASE_URL, databaseUrl);
-        putIf(flags, ConfigKey.STORAGE_PATH, storagePath);
-        putIf(flags, ConfigKey.BACKUP_COMPRESSION, compression);
+        putIf(flags, ConfigKey.BACKUP_DIR, "--backup-dir", backupDir, problems);
+        putIf(flags, ConfigKey.DATABASE_URL, "--database-url", databaseUrl, problems);
+        putIf(flags, ConfigKey.STORAGE_PATH, "--storage-path", storagePath, problems);
+        putIf(flags, ConfigKey.BACKUP_COMPRESSION, "--compression", compression, problems);
         return flags;
     }
 
-    private static void putIf(Map<ConfigKey, String> flags, ConfigKey key, String value) {
-        if (value != null) {
-            flags.put(key, value);
+    /** A shortcut flag; one that contradicts a {@code --set} of the same variable is a problem, not a silent pick. */
+    private static void putIf(Map<ConfigKey, String> flags, ConfigKey key, String flag, String value, List<String> problems) {
+        if (value == null) {
+            return;
         }
+        String set = flags.get(key);
+        if (set != null && !set.equals(value)) {
+            problems.add(flag + "='" + value + "' and --set " + key.name() + "='" + set + "' disagree: give one");
+        }
+        flags.put(key, value);
     }
 }

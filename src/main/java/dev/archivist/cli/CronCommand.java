@@ -16,12 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code archivist cron}: shows when a cron expression fires next, in local time and UTC. */
+/**
+ * {@code archivist cron}: shows when a cron expression fires next, in local time and UTC. Without {@code --zone} it
+ * evaluates in the configured {@code BACKUP_TIMEZONE}, as the daemon does, so the times it prints are the daemon's.
+ */
 @Command(name = "cron", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = "Print the next fire times of a cron expression, in local time and UTC.")
 public final class CronCommand implements Callable<Integer> {
@@ -31,12 +35,15 @@ public final class CronCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @Mixin
+    ConfigOptions config;
+
     @Parameters(index = "0", paramLabel = "<expression>",
             description = "Five-field cron expression (quote it) or a macro such as @daily.")
     private String expression;
 
     @Option(names = "--zone", paramLabel = "<zone>",
-            description = "Time zone to evaluate in, e.g. Europe/Berlin (default: the system zone).")
+            description = "Time zone to evaluate in, e.g. Europe/Berlin (default: BACKUP_TIMEZONE, as the daemon; empty = the system zone).")
     private String zone;
 
     @Option(names = "--from", paramLabel = "<time>",
@@ -97,7 +104,7 @@ public final class CronCommand implements Callable<Integer> {
 
     private ZoneId zone() {
         if (zone == null) {
-            return ZoneId.systemDefault();
+            return config == null ? ZoneId.systemDefault() : config.load().zone();
         }
         try {
             return ZoneId.of(zone);

@@ -55,6 +55,14 @@ public final class ExitCodes {
             err.flush();
             return USAGE;
         }
+        if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
+            // a file-system failure outside the backup paths (say, demo --dir on a folder that cannot be created)
+            Throwable io = t instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : t;
+            org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
+            err.println("archivist: " + Redactor.redact(dev.archivist.ArchivistException.reason(io)));
+            err.flush();
+            return FAILED;
+        }
         err.println("archivist: unexpected error: " + Redactor.redact(String.valueOf(t)));
         org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("unexpected error", t);
         err.flush();

@@ -37,7 +37,7 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BackupType filter = type.equalsIgnoreCase("all") ? null : BackupType.parse(type);
+        BackupType filter = BackupType.parseOrAll(type);
         BackupService service = Services.create(config.load(), spec);
         Catalog catalog = service.catalog();
         List<ObjectNode> rows = new ArrayList<>();

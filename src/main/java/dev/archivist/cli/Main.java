@@ -37,7 +37,9 @@ public final class Main {
         }
         cmd.setExecutionExceptionHandler((e, c, parsed) -> ExitCodes.handle(e, c));
         cmd.setParameterExceptionHandler((e, rest) -> {
-            e.getCommandLine().getErr().println("archivist: " + dev.archivist.config.Redactor.redact(e.getMessage()));
+            // picocli's own wording "in KEY=VALUE format" reads as a secret to the redactor: name it otherwise first
+            String message = String.valueOf(e.getMessage()).replace("KEY=VALUE", "NAME=VALUE");
+            e.getCommandLine().getErr().println("archivist: " + dev.archivist.config.Redactor.redact(message));
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
         });

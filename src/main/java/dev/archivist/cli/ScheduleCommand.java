@@ -30,16 +30,19 @@ public final class ScheduleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (count < 1) {
+            throw new IllegalArgumentException("--count must be at least 1, got " + count);
+        }
         Settings settings = config.load();
         BackupScheduler scheduler = new BackupScheduler(settings);
         Instant now = Instant.now();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("zone", settings.zone().getId());
-            root.set("jobs", ScheduleView.json(scheduler.jobs(), settings.zone(), now, Math.max(1, count)));
+            root.set("jobs", ScheduleView.json(scheduler.jobs(), settings.zone(), now, count));
             Output.json(spec.commandLine().getOut(), root);
         } else {
-            ScheduleView.text(spec.commandLine().getOut(), scheduler.jobs(), settings.zone(), now, Math.max(1, count));
+            ScheduleView.text(spec.commandLine().getOut(), scheduler.jobs(), settings.zone(), now, count);
         }
         return ExitCodes.OK;
     }

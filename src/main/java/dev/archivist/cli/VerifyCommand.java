@@ -49,7 +49,10 @@ public final class VerifyCommand implements Callable<Integer> {
         if (!all && ref == null) {
             throw new IllegalArgumentException("name a backup (id, latest or manifest path) or use --all");
         }
-        BackupType filter = type == null || type.equalsIgnoreCase("all") ? null : BackupType.parse(type);
+        if (all && ref != null) {
+            throw new IllegalArgumentException("name a backup or use --all, not both (got --all and '" + ref + "')");
+        }
+        BackupType filter = type == null ? null : BackupType.parseOrAll(type);
         BackupService service = Services.create(config.load(), spec);
         List<Manifest> targets = all ? service.list(filter) : List.of(service.find(ref, filter));
         List<VerifyReport> reports = new ArrayList<>();

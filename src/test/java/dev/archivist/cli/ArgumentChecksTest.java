@@ -1,0 +1,82 @@
+package dev.archivist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Arguments that contradict each other or make no sense are usage errors (exit 2) with a readable message, never a
+ * silent choice; {@code cron} takes the common options and evaluates in {@code BACKUP_TIMEZONE} like the daemon.
+ */
+class ArgumentChecksTest {
+    @TempDir
+    Path dir;
+
+    private Map<String, String> env() {
+        return Map.of("DATABASE_URL", dir.resolve("app.db").toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "STORAGE_PATH", dir.resolve("storage").toString());
+    }
+
+    private InProcessCli.Result run(String... args) {
+        return InProcessCli.run(env(), args);
+    }
+
+    @Test
+    void contradictionsAreUsageErrors() {
+        InProcessCli.Result verify = run("verify", "--all", "db_backup_20260101T000000.000Z");
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(2);
+        assertThat(verify.stderr()).contains("not both");
+
+        InProcessCli.Result schedule = run("schedule", "--count", "0");
+        assertThat(schedule.exitCode()).isEqualTo(2);
+        assertThat(schedule.stderr()).contains("--count must be at least 1, got 0");
+
+        InProcessCli.Result config = run("config", "--backup-dir", "/a", "--set", "BACKUP_DIR=/b");
+        assertThat(config.exitCode()).isEqualTo(2);
+        assertThat(config.stderr()).contains("--backup-dir='/a' and --set BACKUP_DIR='/b' disagree");
+
+        InProcessCli.Result list = run("list", "--type", "bogus");
+        assertThat(list.exitCode()).isEqualTo(2);
+        assertThat(list.stderr()).contains("expected database, storage, full or all");
+    }
+
+    /** Messages that merely look like "secret: value" are not redacted into nonsense. */
+    @Test
+    void messagesWithoutSecretsStayReadable() throws Exception {
+        InProcessCli.Result unknown = run("config", "--set", "FOO_PASSWORD=x");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("unknown configuration variable in --set: FOO_PASSWORD").doesNotContain("=x");
+
+        InProcessCli.Result noValue = run("config", "--set", "BACKUP_DIR");
+        assertThat(noValue.exitCode()).isEqualTo(2);
+        assertThat(noValue.stderr()).contains("NAME=VALUE").doesNotContain("***");
+
+        Path envFile = Files.writeString(dir.resolve("bad.env"), "this is not valid\n");
+        InProcessCli.Result badLine = run("config", "--env-file", envFile.toString());
+        assertThat(badLine.exitCode()).isEqualTo(2);
+        assertThat(badLine.stderr()).contains(".env line 1: expected NAME=value");
+    }
+
+    @Test
+    void cronTakesTheCommonOptionsAndTheConfiguredZone() {
+        InProcessCli.Result berlin = run("cron", "0 3 * * *", "--count", "1", "--from", "2026-01-10T12:00:00Z",
+                "--set", "BACKUP_TIMEZONE=Europe/Berlin");
+        assertThat(berlin.exitCode()).as(berlin.toString()).isZero();
+        assertThat(berlin.stdout()).startsWith("2026-01-11T03:00:00+01:00  (2026-01-11T02:00:00Z)");
+
+        InProcessCli.Result explicit = run("cron", "0 3 * * *", "--count", "1", "--from", "2026-01-10T12:00:00Z",
+                "--zone", "UTC", "--set", "BACKUP_TIMEZONE=Europe/Berlin");
+        assertThat(explicit.stdout()).startsWith("2026-01-11T03:00:00Z");
+    }
+
+    @Test
+    void aFileSystemFailureIsOneReadableLine() {
+        InProcessCli.Result demo = run("demo", "--dir", "/proc/archivist-cannot-create-this");
+        assertThat(demo.exitCode()).isEqualTo(1);
+        assertThat(demo.stderr()).startsWith("archivist: ").doesNotContain("unexpected error").doesNotContain("Exception");
+    }
+}
