@@ -160,8 +160,7 @@ public final class BackupService {
             Manifest full = catalog.find(ref, BackupType.FULL);
             VerifyReport report = new Verifier(catalog, clock).verify(full, false);
             if (!report.clean()) {
-                throw new ArchivistException("restore of " + full.id() + " refused: " + report.problems().size()
-                        + " problem(s): " + report.problems().get(0) + (report.problems().size() > 1 ? " …" : ""));
+                throw Restore.refused(full, report.problems());
             }
             Manifest db = catalog.find(full.component(BackupType.DATABASE).path("id").asText(), BackupType.DATABASE);
             Manifest storage = catalog.find(full.component(BackupType.STORAGE).path("id").asText(), BackupType.STORAGE);

@@ -54,7 +54,8 @@ final class Restore {
         }
     }
 
-    private static ArchivistException refused(Manifest m, List<Problem> problems) {
+    /** The refusal of a backup that does not verify, listing its problems (at most 20). */
+    static ArchivistException refused(Manifest m, List<Problem> problems) {
         StringBuilder sb = new StringBuilder("restore of " + m.id() + " refused: the backup does not verify (" + problems.size() + " problem(s)):");
         problems.stream().limit(20).forEach(p -> sb.append("\n  - ").append(p));
         return new ArchivistException(sb.toString());

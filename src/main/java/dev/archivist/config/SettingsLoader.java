@@ -254,6 +254,11 @@ public final class SettingsLoader {
         try {
             return ZoneId.of(v);
         } catch (DateTimeException e) {
+            for (String id : ZoneId.getAvailableZoneIds()) { // utc, europe/berlin: pytz reads names in any case too
+                if (id.equalsIgnoreCase(v)) {
+                    return ZoneId.of(id);
+                }
+            }
             problem(ConfigKey.BACKUP_TIMEZONE, "unknown time zone (expected an IANA name such as Europe/Berlin)");
             return ZoneId.systemDefault();
         }

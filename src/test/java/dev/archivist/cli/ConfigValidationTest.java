@@ -194,6 +194,13 @@ class ConfigValidationTest {
     }
 
     @Test
+    void timeZoneNamesAreReadInAnyCase() {
+        assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "utc"), null, false, Map.of()).zone().getId()).isEqualTo("UTC");
+        assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "europe/berlin"), null, false, Map.of()).zone().getId())
+                .isEqualTo("Europe/Berlin");
+    }
+
+    @Test
     void aSmallMaxSizeAloneShrinksTheDefaultChunkSize() {
         Settings s = SettingsLoader.load(Map.of("BACKUP_MAX_SIZE_MB", "50"), null, false, Map.of());
         assertThat(s.archive().chunkSizeBytes()).isEqualTo(50L << 20);
