@@ -174,7 +174,7 @@ class RotationExecutorTest {
         s.backupDatabase(false);
         s.backupDatabase(false);
         s.backupStorage(false, null);
-        Files.writeString(f.backups.resolve("database/.tmp-leftover.db"), "partial");
+        Files.writeString(f.backups.resolve("database/.tmp-db_backup_20260101T000000.000Z.snapshot.db"), "partial");
         Map<String, String> before = f.backupFiles();
         Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
         assertThat(dry.exitCode()).as(dry.describe()).isZero();
@@ -194,7 +194,7 @@ class RotationExecutorTest {
 
         Fixture.Run real = f.cli("rotate", "--json");
         assertThat(real.exitCode()).as(real.describe()).isZero();
-        assertThat(Files.exists(f.backups.resolve("database/.tmp-leftover.db"))).as("incomplete leftovers removed").isFalse();
+        assertThat(Files.exists(f.backups.resolve("database/.tmp-db_backup_20260101T000000.000Z.snapshot.db"))).as("incomplete leftovers removed").isFalse();
         assertThat(Json.MAPPER.readTree(real.stdout()).path("removed")).isNotEmpty();
     }
 
