@@ -44,7 +44,7 @@ final class DotEnv {
                 known.putAll(environment);
                 result.put(name, value(t.substring(eq + 1).strip(), known));
             } catch (IllegalArgumentException e) {
-                problems.add(".env line " + number + " (" + name + "): " + e.getMessage());
+                problems.add(".env line " + number + ": " + e.getMessage() + " in the value of " + name);
             }
         }
         return result;

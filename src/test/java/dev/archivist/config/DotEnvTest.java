@@ -67,10 +67,12 @@ class DotEnvTest {
 
     @Test
     void malformedLinesAreReportedWithTheirNumbers() {
-        parse(Map.of(), "GOOD=1", "no equals sign", "OPEN=\"never closed", "TAIL='x' y");
+        parse(Map.of(), "GOOD=1", "no equals sign", "OPEN=\"never closed", "DB_PASSWORD='x' y");
         assertThat(problems).hasSize(3);
         assertThat(problems.get(0)).isEqualTo(".env line 2: expected NAME=value");
-        assertThat(problems.get(1)).startsWith(".env line 3 (OPEN): unterminated \" quote");
-        assertThat(problems.get(2)).startsWith(".env line 4 (TAIL): unexpected text after the closing quote");
+        assertThat(problems.get(1)).startsWith(".env line 3: unterminated \" quote").endsWith("in the value of OPEN");
+        assertThat(problems.get(2)).startsWith(".env line 4: unexpected text after the closing quote")
+                .endsWith("in the value of DB_PASSWORD");
+        assertThat(Redactor.redact(problems.get(2))).as("readable after redaction, and no secret in it").isEqualTo(problems.get(2));
     }
 }
