@@ -60,8 +60,8 @@ final class Rotation {
         List<Manifest> all = catalog.list(null);
         Map<String, Manifest> byId = new HashMap<>();
         List<RetentionCandidate> candidates = new ArrayList<>();
+        all.forEach(m -> byId.put(m.id(), m));
         for (Manifest m : all) {
-            byId.put(m.id(), m);
             VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
             List<String> components = new ArrayList<>();
             if (m.type() == BackupType.FULL) {
@@ -72,7 +72,7 @@ final class Rotation {
                 }
             }
             candidates.add(new RetentionCandidate(m.id(), m.type(), m.createdAt(), m.preRestore(),
-                    v == null ? null : v.clean(), components));
+                    v == null ? null : v.clean(), components, incomplete(m, byId)));
         }
         RetentionPlan plan = RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone()));
         List<String> removed = new ArrayList<>();
@@ -88,6 +88,24 @@ final class Rotation {
         }
         folders.addAll(beforeRestoreFolders(all, dryRun));
         return new RotationResult(plan.decisions(), removed, folders, dryRun);
+    }
+
+    /** Whether some stored file of {@code m}, or for a full backup a component or its files, is missing. */
+    private boolean incomplete(Manifest m, Map<String, Manifest> byId) {
+        if (!catalog.missingFiles(m).isEmpty()) {
+            return true;
+        }
+        if (m.type() != BackupType.FULL) {
+            return false;
+        }
+        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+            var c = m.component(t);
+            Manifest component = c == null ? null : byId.get(c.path("id").asText());
+            if (component == null || !catalog.missingFiles(component).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code <storage>.before-restore-*} folders older than the newest storage backup. */

@@ -325,6 +325,27 @@ public final class Catalog {
     }
 
     /** Whether a full backup's components both exist. */
+    /**
+     * The stored files of {@code m} (parts, index, database file) that are not there, as {@code <type>/<name>}: one
+     * stat each, contents are verify's job. A parts list that cannot be read counts as nothing missing (verify reports
+     * it).
+     */
+    public List<String> missingFiles(Manifest m) {
+        List<String> names;
+        try {
+            names = m.ownedFiles();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<String> missing = new ArrayList<>();
+        for (String name : names) {
+            if (!Files.exists(dir(m.type()).resolve(name))) {
+                missing.add(m.type().wireName() + "/" + name);
+            }
+        }
+        return missing;
+    }
+
     public boolean componentsPresent(Manifest full) {
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
             JsonNode c = full.component(t);

@@ -179,17 +179,6 @@ public final class ListCommand implements Callable<Integer> {
     }
 
     private static void addMissingFiles(Catalog catalog, Manifest m, ArrayNode into) {
-        java.nio.file.Path dir = catalog.dir(m.type());
-        List<String> names;
-        try {
-            names = m.ownedFiles();
-        } catch (RuntimeException e) {
-            return; // a hand-edited parts list: verify reports it
-        }
-        for (String name : names) {
-            if (!java.nio.file.Files.exists(dir.resolve(name))) {
-                into.add(m.type().wireName() + "/" + name);
-            }
-        }
+        catalog.missingFiles(m).forEach(into::add);
     }
 }

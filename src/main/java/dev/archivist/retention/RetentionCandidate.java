@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param preRestore      a database copy taken before a restore (only for {@link BackupType#DATABASE})
  * @param lastVerifyClean result of the last verification: {@code TRUE} clean, {@code FALSE} problems, {@code null} never verified
  * @param componentIds    for a full backup the ids of its database and storage components; empty otherwise
+ * @param incomplete      some of its stored files (or, for a full backup, a component or a component's files) are
+ *                        missing: it cannot be restored
  */
 public record RetentionCandidate(
         String id,
@@ -21,7 +23,14 @@ public record RetentionCandidate(
         Instant createdAt,
         boolean preRestore,
         Boolean lastVerifyClean,
-        List<String> componentIds) {
+        List<String> componentIds,
+        boolean incomplete) {
+
+    /** A candidate whose files are all there. */
+    public RetentionCandidate(String id, BackupType type, Instant createdAt, boolean preRestore, Boolean lastVerifyClean,
+                              List<String> componentIds) {
+        this(id, type, createdAt, preRestore, lastVerifyClean, componentIds, false);
+    }
 
     public RetentionCandidate {
         Objects.requireNonNull(id, "id");
@@ -34,6 +43,17 @@ public record RetentionCandidate(
         if (!componentIds.isEmpty() && type != BackupType.FULL) {
             throw new IllegalArgumentException(id + ": only full backups have components");
         }
+    }
+
+    /**
+     * Why this backup cannot be restored as far as the catalog knows (files missing, or its last verification found
+     * problems), or {@code null}: such a backup takes no place in the quota.
+     */
+    public String unusableBecause() {
+        if (incomplete) {
+            return "files missing";
+        }
+        return Boolean.FALSE.equals(lastVerifyClean) ? "last verify failed" : null;
     }
 
     /** Whether the last verification of this backup found no problem. */

@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * <p>Rules, per type (database, storage, full):
  * <ol>
- *   <li>standalone backups: the newest {@code maxBackups}, or restic's GFS rules when {@link RetentionPolicy#isGfs()};</li>
+ *   <li>standalone backups: the newest {@code maxBackups} complete ones, or restic's GFS rules when
+ *       {@link RetentionPolicy#isGfs()}; backups that cannot be restored are not counted ({@link UnusableRule});</li>
  *   <li>the newest standalone backup whose last verification was clean is always kept ("newest verified");</li>
  *   <li>components of full backups are kept while a full referencing them is kept, and removed with their fulls
  *       otherwise; they are not counted against their type's quota;</li>
@@ -53,8 +54,11 @@ public final class RetentionPlanner {
             List<RetentionCandidate> standalone = ofType(all, type).stream()
                     .filter(b -> !b.preRestore() && !componentIds.contains(b.id()))
                     .toList();
-            applyQuota(standalone, policy, now, ledger);
-            NewestVerifiedRule.apply(standalone, ledger);
+            List<RetentionCandidate> usable = standalone.stream().filter(b -> b.unusableBecause() == null).toList();
+            applyQuota(usable, policy, now, ledger);
+            NewestVerifiedRule.apply(usable, ledger);
+            UnusableRule.apply(standalone.stream().filter(b -> b.unusableBecause() != null).toList(), usable, standalone,
+                    policy.isGfs() ? 0 : policy.maxBackups(), ledger);
         }
         PreRestoreRule.apply(all.stream().filter(RetentionCandidate::preRestore).toList(), ledger);
         all.stream()

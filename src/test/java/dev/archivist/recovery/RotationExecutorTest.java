@@ -58,6 +58,28 @@ class RotationExecutorTest {
         assertThat(r.stdout()).contains("over MAX_BACKUPS=2");
     }
 
+    /** A backup whose file was deleted by hand takes no place in MAX_BACKUPS: the intact ones are not pushed out. */
+    @Test
+    void aBrokenNewestBackupDoesNotPushOutTheLastIntactOne() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(20);
+        BackupService s = f.service();
+        Manifest oldest = s.backupDatabase(false);
+        Manifest intact = s.backupDatabase(false);
+        Manifest broken = s.backupDatabase(false);
+        for (String name : broken.ownedFiles()) {
+            Files.delete(f.backups.resolve("database").resolve(name));
+        }
+
+        Fixture.Run r = f.cli("rotate");
+
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(ids(s.list(BackupType.DATABASE))).containsExactly(broken.id(), intact.id());
+        assertFiles(f, oldest, false);
+        assertFiles(f, intact, true);
+        Fixture.Run restore = f.cli("restore", "database", intact.id(), "--target", dir.resolve("out.db").toString(), "--yes");
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+    }
+
     @Test
     void splitPartsAreNeverCountedAsBackupsAndGoTogether() throws Exception {
         Fixture f = new Fixture(dir).set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").set("MAX_BACKUPS", "2")

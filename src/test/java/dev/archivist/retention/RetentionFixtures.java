@@ -34,7 +34,12 @@ final class RetentionFixtures {
     }
 
     static RetentionCandidate verified(RetentionCandidate b, Boolean clean) {
-        return new RetentionCandidate(b.id(), b.type(), b.createdAt(), b.preRestore(), clean, b.componentIds());
+        return new RetentionCandidate(b.id(), b.type(), b.createdAt(), b.preRestore(), clean, b.componentIds(), b.incomplete());
+    }
+
+    /** The same backup with some of its stored files missing. */
+    static RetentionCandidate incomplete(RetentionCandidate b) {
+        return new RetentionCandidate(b.id(), b.type(), b.createdAt(), b.preRestore(), b.lastVerifyClean(), b.componentIds(), true);
     }
 
     static ZonedDateTime now(String at, ZoneId zone) {

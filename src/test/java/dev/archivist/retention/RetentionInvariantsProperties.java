@@ -80,12 +80,16 @@ class RetentionInvariantsProperties {
                 assertThat(guarded).containsExactly(ofType.get(0));
                 assertThat(ofType).filteredOn(b -> byId.get(b.id()).keep()).containsExactly(ofType.get(0));
             }
-            // the quota: min(maxBackups, count) newest standalone, or at least the newest under GFS
+            // the quota: min(maxBackups, count) newest standalone, or at least the newest under GFS; backups that
+            // cannot be restored take no place in it, so as many restorable ones are kept as well
             int atLeast = s.policy().isGfs() ? Math.min(1, standalone.size()) : Math.min(s.policy().maxBackups(), standalone.size());
             standalone.subList(0, atLeast).forEach(b -> assertThat(byId.get(b.id()).keep()).as("newest %s", b.id()).isTrue());
+            List<RetentionCandidate> usable = standalone.stream().filter(b -> b.unusableBecause() == null).toList();
+            int usableAtLeast = s.policy().isGfs() ? Math.min(1, usable.size()) : Math.min(s.policy().maxBackups(), usable.size());
+            usable.subList(0, usableAtLeast).forEach(b -> assertThat(byId.get(b.id()).keep()).as("newest restorable %s", b.id()).isTrue());
             if (!s.policy().isGfs()) {
-                assertThat(standalone.stream().filter(b -> byId.get(b.id()).keep()).count())
-                        .isLessThanOrEqualTo(atLeast + 1L); // + the newest verified
+                assertThat(usable.stream().filter(b -> byId.get(b.id()).keep()).count())
+                        .isLessThanOrEqualTo(usableAtLeast + 1L); // + the newest verified
             }
             // the newest clean-verified standalone backup
             standalone.stream().filter(RetentionCandidate::verifiedClean).findFirst()
