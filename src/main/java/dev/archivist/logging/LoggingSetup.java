@@ -7,12 +7,15 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.archivist.config.Redactor;
 import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 import org.slf4j.LoggerFactory;
 
 /**
  * Configures Logback from the settings: JSON lines (logstash-logback-encoder) or readable lines, always on stderr so
- * stdout carries only command output, always through {@link RedactingEncoder}.
+ * stdout carries only command output, and always redacted: readable lines through {@link RedactingEncoder}, JSON lines
+ * value by value as they are written (logstash-logback-encoder's masking decorator).
  */
 public final class LoggingSetup {
     private LoggingSetup() {
@@ -35,6 +38,13 @@ public final class LoggingSetup {
             logstash.getFieldNames().setTimestamp("@timestamp");
             logstash.getFieldNames().setVersion("[ignore]");
             logstash.getFieldNames().setLevelValue("[ignore]");
+            // Redact each value as it is written, before JSON escaping: redacting the finished line cut a secret at
+            // its escaped quote (password=\"hunter 2\"), leaking the rest and ending the string early.
+            MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
+            masking.addValueMasker((field, value) -> field.getCurrentName() != null && Redactor.isSensitiveName(field.getCurrentName())
+                    ? Redactor.MASK : value instanceof CharSequence text ? Redactor.redact(text.toString()) : value);
+            masking.start();
+            logstash.setJsonGeneratorDecorator(masking);
             inner = logstash;
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
@@ -42,7 +52,7 @@ public final class LoggingSetup {
             pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n%ex{short}");
             inner = pattern;
         }
-        RedactingEncoder encoder = new RedactingEncoder(inner);
+        Encoder<ILoggingEvent> encoder = json ? inner : new RedactingEncoder(inner);
         encoder.setContext(context);
         encoder.start();
 

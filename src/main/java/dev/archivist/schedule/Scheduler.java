@@ -337,6 +337,8 @@ public final class Scheduler {
         }
         // cleared so that the state can still be written; restored (also after an InterruptedException) at the end
         boolean interrupted = Thread.interrupted() | interruptedByException;
+        // the outcome is printed (run --once, schedule) and persisted (scheduler state): no secret in it, like the logs
+        message = dev.archivist.config.Redactor.redact(message);
         try {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             RunOutcome result = new RunOutcome(run.job(), run.fireTime(), run.trigger(), outcome, message, took);

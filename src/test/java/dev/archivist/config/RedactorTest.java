@@ -2,6 +2,7 @@ package dev.archivist.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,6 +56,15 @@ class RedactorTest {
     void urlKeepsSchemeUserAndHost() {
         assertThat(Redactor.redact("postgres://admin:S3cretPW@db.example.org:5432/x"))
                 .isEqualTo("postgres://admin:***@db.example.org:5432/x");
+    }
+
+    /** A secret holding a comma, a semicolon or a bracket is masked whole, not up to that character. */
+    @Test
+    void aValueIsMaskedUpToWhitespaceOrTheNextParameter() {
+        assertThat(Redactor.redact("x.db?password=hun,ter2&cache=shared")).isEqualTo("x.db?password=***&cache=shared");
+        for (String tail : List.of(";ter2", "}ter2", "]ter2", ",ter2")) {
+            assertThat(Redactor.redact("password=hun" + tail + " then")).isEqualTo("password=*** then");
+        }
     }
 
     @Test

@@ -80,9 +80,31 @@ class SecretsNeverPrintedTest {
         results.add(cli(jsonLogs).env("DATABASE_URL", "sqlite:////nonexistent/dir/app.db?password=" + SECRET)
                 .run("backup", "database"));
 
+        // A secret with a comma or quotes in it, in a file name a storage backup warns about, and in a job's outcome
+        // (printed by run --once and schedule, persisted in the scheduler state).
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.createSymbolicLink(storage.resolve("password=\"" + SECRET + " 2\""), Path.of("/etc/hosts"));
+        Files.createSymbolicLink(storage.resolve("token=a," + SECRET), Path.of("/etc/hosts"));
+        CliProcess.Result warned = cli(jsonLogs).env("STORAGE_PATH", storage.toString()).run("backup", "storage", "--no-rotate");
+        assertThat(warned.exitCode()).as(warned.describe()).isZero();
+        results.add(warned);
+        CliProcess once = cli(jsonLogs).env("DATABASE_URL", dir.resolve("gone password=" + SECRET + "/app.db").toString())
+                .env("BACKUP_STORAGE_ENABLED", "false").env("BACKUP_FULL_ENABLED", "false").env("BACKUP_ROTATION_ENABLED", "false");
+        CliProcess.Result failedJob = once.run("run", "--once");
+        assertThat(failedJob.exitCode()).as(failedJob.describe()).isEqualTo(1);
+        results.add(failedJob);
+        results.add(once.run("schedule", "--json"));
+        assertThat(Files.readString(dir.resolve("backups/.archivist/scheduler-state.json"))).doesNotContain(SECRET);
+
         for (CliProcess.Result r : results) {
             assertThat(r.stderr()).as(r.describe()).doesNotContain(SECRET);
             assertThat(r.stdout()).as(r.describe()).doesNotContain(SECRET);
+            if (jsonLogs.equals("true")) { // every log line stays one valid JSON object
+                for (String line : r.stderr().lines().filter(l -> l.startsWith("{")).toList()) {
+                    assertThat(com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(line).isObject())
+                            .as(line).isTrue();
+                }
+            }
         }
     }
 }
