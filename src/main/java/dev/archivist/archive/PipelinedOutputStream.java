@@ -22,6 +22,7 @@ public final class PipelinedOutputStream extends OutputStream {
     private final OutputStream below;
     private final Thread consumer;
     private volatile Throwable failure;
+    private boolean failureThrown;
     private byte[] buffer = new byte[CHUNK];
     private int count;
     private boolean closed;
@@ -56,7 +57,14 @@ public final class PipelinedOutputStream extends OutputStream {
     private void check() throws IOException {
         Throwable t = failure;
         if (t != null) {
-            throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
+            // The failure itself the first time; a new exception wrapping it after that: a try-with-resources whose
+            // body and close() threw the same instance failed with "Self-suppression not permitted", and the real
+            // reason (say "No space left on device") was lost.
+            if (!failureThrown && t instanceof IOException io) {
+                failureThrown = true;
+                throw io;
+            }
+            throw new IOException(t.getMessage(), t);
         }
     }
 
