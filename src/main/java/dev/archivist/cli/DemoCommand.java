@@ -54,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "JSON_LOGS=false",
                 "LOG_LEVEL=WARN",
                 ""), StandardCharsets.UTF_8);
-        out.println("wrote " + envFile + " (use it with: bin/archivist --env-file " + dir.resolve(".env") + " ...)");
+        out.println("wrote " + envFile + " (use it with: bin/archivist <command> --env-file " + dir.resolve(".env") + ")");
 
         ConfigOptions options = new ConfigOptions();
         options.envFile = envFile;

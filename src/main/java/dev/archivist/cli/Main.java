@@ -35,6 +35,8 @@ public final class Main {
         } else {
             ArchivistCommand.SUBCOMMANDS.forEach((name, create) -> cmd.addSubcommand(name, create.get()));
         }
+        // every subcommand's --version (mixinStandardHelpOptions) prints the version too, not an empty line
+        cmd.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
         cmd.setExecutionExceptionHandler((e, c, parsed) -> ExitCodes.handle(e, c));
         cmd.setParameterExceptionHandler((e, rest) -> {
             // picocli's own wording "in KEY=VALUE format" reads as a secret to the redactor: name it otherwise first

@@ -12,8 +12,8 @@ import java.util.Map;
  * their content literally (only {@code \\} and {@code \'} are escapes); double quotes decode {@code \n}, {@code \t},
  * {@code \"}, {@code \\} and the like; {@code ${NAME}} and {@code ${NAME:-default}} in unquoted and double-quoted
  * values are replaced by the environment's value, else by one defined earlier in the file, else by the default or
- * nothing ({@code load_dotenv}'s rule: the environment wins). Values spanning several lines are not supported and are
- * reported. Written here because the Java dotenv libraries either read the real environment themselves or lack
+ * nothing ({@code load_dotenv}'s rule: the environment wins). A quoted value may span lines (a PEM key); a bare
+ * {@code NAME} sets nothing. Written here because the Java dotenv libraries either read the real environment themselves or lack
  * these rules; the library must not read the environment on its own (DESIGN.md, principle 9).
  */
 final class DotEnv {
@@ -23,10 +23,9 @@ final class DotEnv {
     /** Parses {@code lines}; {@code environment} only resolves {@code ${NAME}} references. */
     static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems) {
         Map<String, String> result = new LinkedHashMap<>();
-        int number = 0;
-        for (String line : lines) {
-            number++;
-            String t = line.strip();
+        for (int i = 0; i < lines.size(); i++) {
+            int number = i + 1;
+            String t = lines.get(i).strip();
             if (t.isEmpty() || t.startsWith("#")) {
                 continue;
             }
@@ -35,19 +34,42 @@ final class DotEnv {
             }
             int eq = t.indexOf('=');
             if (eq <= 0) {
-                problems.add(".env line " + number + ": expected NAME=value");
+                if (!BARE_NAME.matcher(t).matches()) { // a bare NAME has no value (python-dotenv: None) and sets nothing
+                    problems.add(".env line " + number + ": expected NAME=value");
+                }
                 continue;
             }
             String name = t.substring(0, eq).strip();
-            try {
-                Map<String, String> known = new HashMap<>(result);
-                known.putAll(environment);
-                result.put(name, value(t.substring(eq + 1).strip(), known));
-            } catch (IllegalArgumentException e) {
-                problems.add(".env line " + number + ": " + e.getMessage() + " in the value of " + name);
+            String raw = t.substring(eq + 1).strip();
+            Map<String, String> known = new HashMap<>(result);
+            known.putAll(environment);
+            while (true) {
+                try {
+                    result.put(name, value(raw, known));
+                    break;
+                } catch (Unterminated e) {
+                    if (i + 1 < lines.size()) { // a quoted value goes on over the next lines, newlines included
+                        raw = raw + "\n" + lines.get(++i);
+                        continue;
+                    }
+                    problems.add(".env line " + number + ": " + e.getMessage() + " in the value of " + name);
+                    break;
+                } catch (IllegalArgumentException e) {
+                    problems.add(".env line " + number + ": " + e.getMessage() + " in the value of " + name);
+                    break;
+                }
             }
         }
         return result;
+    }
+
+    private static final java.util.regex.Pattern BARE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+    /** A quoted value whose closing quote has not come yet. */
+    private static final class Unterminated extends IllegalArgumentException {
+        Unterminated(char quote) {
+            super("unterminated " + quote + " quote");
+        }
     }
 
     private static String value(String v, Map<String, String> known) {
@@ -86,7 +108,7 @@ final class DotEnv {
             out.append(c);
         }
         if (i >= v.length()) {
-            throw new IllegalArgumentException("unterminated " + quote + " quote (values spanning lines are not supported)");
+            throw new Unterminated(quote);
         }
         String rest = v.substring(i + 1).strip();
         if (!rest.isEmpty() && !rest.startsWith("#")) {

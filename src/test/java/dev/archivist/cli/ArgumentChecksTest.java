@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,15 @@ class ArgumentChecksTest {
         InProcessCli.Result explicit = run("cron", "0 3 * * *", "--count", "1", "--from", "2026-01-10T12:00:00Z",
                 "--zone", "UTC", "--set", "BACKUP_TIMEZONE=Europe/Berlin");
         assertThat(explicit.stdout()).startsWith("2026-01-11T03:00:00Z");
+    }
+
+    @Test
+    void everySubcommandPrintsTheVersion() {
+        for (String command : List.of("list", "backup", "verify", "cron")) {
+            InProcessCli.Result r = run(command, "--version");
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.stdout()).as(command).startsWith("archivist ");
+        }
     }
 
     @Test

@@ -67,12 +67,31 @@ class DotEnvTest {
 
     @Test
     void malformedLinesAreReportedWithTheirNumbers() {
-        parse(Map.of(), "GOOD=1", "no equals sign", "OPEN=\"never closed", "DB_PASSWORD='x' y");
+        parse(Map.of(), "GOOD=1", "no equals sign", "DB_PASSWORD='x' y", "OPEN=\"never closed", "MORE=1");
         assertThat(problems).hasSize(3);
         assertThat(problems.get(0)).isEqualTo(".env line 2: expected NAME=value");
-        assertThat(problems.get(1)).startsWith(".env line 3: unterminated \" quote").endsWith("in the value of OPEN");
-        assertThat(problems.get(2)).startsWith(".env line 4: unexpected text after the closing quote")
+        assertThat(problems.get(1)).startsWith(".env line 3: unexpected text after the closing quote")
                 .endsWith("in the value of DB_PASSWORD");
-        assertThat(Redactor.redact(problems.get(2))).as("readable after redaction, and no secret in it").isEqualTo(problems.get(2));
+        assertThat(Redactor.redact(problems.get(1))).as("readable after redaction, and no secret in it").isEqualTo(problems.get(1));
+        assertThat(problems.get(2)).isEqualTo(".env line 4: unterminated \" quote in the value of OPEN");
+    }
+
+    /** An application's .env may hold a PEM key over several lines and bare names; python-dotenv reads both. */
+    @Test
+    void quotedValuesSpanLinesAndBareNamesSetNothing() {
+        Map<String, String> v = parse(Map.of(),
+                "MAX_BACKUPS=3",
+                "JWT_PRIVATE_KEY=\"-----BEGIN KEY-----",
+                "abc  ",
+                "-----END KEY-----\" # the app's key",
+                "FEATURE_FLAG",
+                "export ALSO_BARE",
+                "SINGLE='a",
+                "b'",
+                "LOG_LEVEL=WARN");
+        assertThat(problems).isEmpty();
+        assertThat(v).containsEntry("JWT_PRIVATE_KEY", "-----BEGIN KEY-----\nabc  \n-----END KEY-----")
+                .containsEntry("SINGLE", "a\nb").containsEntry("MAX_BACKUPS", "3").containsEntry("LOG_LEVEL", "WARN")
+                .doesNotContainKey("FEATURE_FLAG").hasSize(4);
     }
 }
