@@ -116,15 +116,33 @@ public final class BackupService {
         return locked("rotate", () -> new Rotation(settings, catalog, clock).run(false));
     }
 
-    /** Verifies one backup (deep unless {@code deep=false}) and records the result. Takes no lock; never writes to the backup. */
+    /**
+     * Verifies one backup (deep unless {@code deep=false}) and records the result; a full backup's verification is
+     * also recorded for each component it checked (clean unless a problem names it), so {@code list} and rotation's
+     * "newest verified" see it. Takes no lock; never writes to the backup.
+     */
     public VerifyReport verify(Manifest m, boolean deep) {
         VerifyReport report = new Verifier(catalog, clock).verify(m, deep);
-        try {
-            VerificationRecords.record(catalog.stateDir(), m.id(), report.verifiedAt(), report.clean(), report.problems().size());
-        } catch (IOException e) {
-            LOG.warn("cannot record the verification of {}: {}", m.id(), e.getMessage());
+        record(m.id(), report, report.clean(), report.problems().size());
+        if (m.type() == BackupType.FULL) {
+            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                var c = m.component(t);
+                String id = c == null ? null : c.path("id").asText(null);
+                if (id != null && catalog.findById(id).isPresent()) {
+                    long problems = report.problems().stream().filter(p -> id.equals(p.backupId())).count();
+                    record(id, report, problems == 0, (int) problems);
+                }
+            }
         }
         return report;
+    }
+
+    private void record(String id, VerifyReport report, boolean clean, int problems) {
+        try {
+            VerificationRecords.record(catalog.stateDir(), id, report.verifiedAt(), clean, problems);
+        } catch (IOException e) {
+            LOG.warn("cannot record the verification of {}: {}", id, e.getMessage());
+        }
     }
 
     /** Restores a database backup into the live database ({@code target} null) or into a new file. */
