@@ -121,7 +121,8 @@ public final class ListCommand implements Callable<Integer> {
             Manifest.read(manifest);
             reason = "unreadable";
         } catch (java.io.IOException | RuntimeException e) {
-            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // Jackson's messages run over several lines (the source excerpt): the first says what is wrong
+            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("").strip();
         }
         row.put("unreadable_manifest", dev.archivist.config.Redactor.redact(reason));
         return row;

@@ -74,7 +74,7 @@ class ListBrokenFullTest {
         Fixture.Run list = f.cli("list");
         assertThat(list.exitCode()).as(list.describe()).isZero();
         assertThat(list.stdout().lines().filter(l -> l.startsWith(damaged.id())))
-                .singleElement().asString().contains("BROKEN: manifest unreadable");
+                .singleElement().asString().contains("BROKEN: manifest unreadable").endsWith(")");
         assertThat(list.stdout()).contains(kept.id()).doesNotContain("20240101_020000");
         JsonNode rows = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
         assertThat(rows).hasSize(2);
