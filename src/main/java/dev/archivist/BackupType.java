@@ -50,7 +50,8 @@ public enum BackupType {
         try {
             return parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown backup type '" + text + "' (expected database, storage, full or all)");
+            throw new IllegalArgumentException("unknown backup type '" + text
+                    + "' (expected database, storage, full or all)");
         }
     }
 }

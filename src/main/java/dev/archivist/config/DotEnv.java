@@ -13,8 +13,8 @@ import java.util.Map;
  * {@code \"}, {@code \\} and the like; {@code ${NAME}} and {@code ${NAME:-default}} in unquoted and double-quoted
  * values are replaced by the environment's value, else by one defined earlier in the file, else by the default or
  * nothing ({@code load_dotenv}'s rule: the environment wins). A quoted value may span lines (a PEM key); a bare
- * {@code NAME} sets nothing. Written here because the Java dotenv libraries either read the real environment themselves or lack
- * these rules; the library must not read the environment on its own (DESIGN.md, principle 9).
+ * {@code NAME} sets nothing. Written here because the Java dotenv libraries either read the real environment
+ * themselves or lack these rules; the library must not read the environment on its own (DESIGN.md, principle 9).
  */
 final class DotEnv {
     private DotEnv() {

@@ -26,6 +26,14 @@ public final class LoggingSetup {
         configure((LoggerContext) LoggerFactory.getILoggerFactory(), level, json);
     }
 
+    /** A JSON value as logged: masked whole under a secret's field name, else with the secrets in its text masked. */
+    private static Object masked(com.fasterxml.jackson.core.JsonStreamContext field, Object value) {
+        if (field.getCurrentName() != null && Redactor.isSensitiveName(field.getCurrentName())) {
+            return Redactor.MASK;
+        }
+        return value instanceof CharSequence text ? Redactor.redact(text.toString()) : value;
+    }
+
     static void configure(LoggerContext context, String level, boolean json) {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
@@ -41,8 +49,7 @@ public final class LoggingSetup {
             // Redact each value as it is written, before JSON escaping: redacting the finished line cut a secret at
             // its escaped quote (password=\"hunter 2\"), leaking the rest and ending the string early.
             MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
-            masking.addValueMasker((field, value) -> field.getCurrentName() != null && Redactor.isSensitiveName(field.getCurrentName())
-                    ? Redactor.MASK : value instanceof CharSequence text ? Redactor.redact(text.toString()) : value);
+            masking.addValueMasker(LoggingSetup::masked);
             masking.start();
             logstash.setJsonGeneratorDecorator(masking);
             inner = logstash;
