@@ -59,12 +59,15 @@ public final class StatsCommand implements Callable<Integer> {
         }
         out.printf("%-9s %6s %10s  %-20s  %-20s  %s%n", "TYPE", "COUNT", "SIZE", "OLDEST (UTC)", "NEWEST (UTC)", "NEWEST AGE");
         for (CatalogStats.TypeStats t : stats.types()) {
-            out.printf("%-9s %6d %10s  %-20s  %-20s  %s%n", t.type().wireName(), t.count(), Output.size(t.bytes()),
+            // a full backup's data is its components', counted under database and storage: "-", not a puzzling 0 B
+            String size = t.type() == dev.archivist.BackupType.FULL ? "-" : Output.size(t.bytes());
+            out.printf("%-9s %6d %10s  %-20s  %-20s  %s%n", t.type().wireName(), t.count(), size,
                     t.oldest() == null ? "-" : t.oldest().toString().replace('T', ' ').substring(0, 19),
                     t.newest() == null ? "-" : t.newest().toString().replace('T', ' ').substring(0, 19),
                     Output.age(t.newestAge()));
         }
-        out.printf("total: %d backups, %s%n", stats.totalBackups(), Output.size(stats.totalBytes()));
+        out.printf("total: %d backups, %s (full backups are counted in their database and storage parts)%n",
+                stats.totalBackups(), Output.size(stats.totalBytes()));
         out.flush();
         return ExitCodes.OK;
     }

@@ -31,6 +31,10 @@ class ListBrokenFullTest {
             assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.describe()).isZero();
             assertThat(r.stdout()).doesNotContain("None").doesNotContain("null null");
         }
+        // stats counts a full backup's data under its parts, and says so rather than showing the full at 0 B
+        String stats = f.cli("stats").stdout();
+        assertThat(stats.lines().filter(l -> l.startsWith("full "))).singleElement().asString().doesNotContain(" 0 B");
+        assertThat(stats).contains("full backups are counted in their database and storage parts");
         // a part deleted by hand: the storage backup and the full backup holding it are listed as broken
         String partName = "storage/" + storage.parts().get(1).path();
         String listed = f.cli("list").stdout();
