@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic storage data sets for the benchmarks (same bytes on every machine).
 
-  gen-files.py media DIR   ~600 MiB: 120 x 4 MiB random, 3,000 x 40 KiB text, 20,000 x 2 KiB, in 200 folders
+  gen-files.py media DIR   ~640 MiB (637 MiB): 120 x 4 MiB random, 3,000 x 40 KiB text, 20,000 x 2 KiB, in 200 folders
   gen-files.py small DIR   100,000 x 1 KiB in 1,000 folders
 """
 import os

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Restore and verify benchmark (issue 4). In one run, on one storage backup of the ~600 MiB "media" set:
+# Restore and verify benchmark (issue 4). In one run, on one storage backup of the ~640 MiB "media" set:
 #   - `archivist restore storage <id> --target X --yes`  beside  `cat parts | zstd -d -c | tar -x -C Y` (the same archive),
 #     RUNS times each, interleaved; medians and their ratio (target <= 1.2);
 #   - `archivist verify <id>` (deep: part checksums, whole archive, every file against the index) in MiB/s of archive
@@ -30,7 +30,7 @@ rss_of() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
 # ---- 1. the data set (deterministic, cached) -------------------------------------------------------------------------
 if [ ! -d "$src" ]; then
   mkdir -p "$data"
-  echo "bench: generating $src (~600 MiB)..." >&2
+  echo "bench: generating $src (~640 MiB)..." >&2
   if [ -f "$here/bench/gen-files.py" ]; then
     python3 "$here/bench/gen-files.py" media "$src.tmp"
   else

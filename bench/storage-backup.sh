@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Storage-backup benchmark (issue 3): times `archivist backup storage` beside GNU tar with the stock compressors on
 # the same data in the same run, for two generated data sets:
-#   media  ~600 MiB: 120 x 4 MiB random, 3,000 x 40 KiB text, 20,000 x 2 KiB, in ~200 folders
+#   media  ~640 MiB (637 MiB): 120 x 4 MiB random, 3,000 x 40 KiB text, 20,000 x 2 KiB, in ~200 folders
 #   small  100,000 x 1 KiB in 1,000 folders
 # Per set and run (RUNS, default 3, interleaved; medians compared):
 #   archivist (zstd, default level 3)  vs  tar -I 'zstd -3 -T0' -cf   and   tar -czf

@@ -49,7 +49,7 @@ final class StorageBackup {
         if (!Files.isDirectory(storage)) {
             throw new ArchivistException("storage folder " + storage + (Files.exists(storage) ? " is not a directory" : " does not exist"));
         }
-        if (!Files.isReadable(storage)) {
+        if (!Files.isReadable(storage) || !Files.isExecutable(storage)) { // listable but not enterable: nothing to read
             throw new ArchivistException("storage folder " + storage + " is not readable");
         }
     }

@@ -61,6 +61,10 @@ public final class BackupCommand implements Callable<Integer> {
             Output.json(out, m.json());
         } else {
             out.println(describe(m));
+            if (m.type() == BackupType.FULL) { // what the storage part stored, skipped and saw change
+                out.println("  storage part: " + describe(service.find(m.component(BackupType.STORAGE).path("id").asText(),
+                        BackupType.STORAGE)).replaceFirst("^created ", ""));
+            }
             out.flush();
         }
         return ExitCodes.OK;

@@ -61,6 +61,8 @@ public final class ListCommand implements Callable<Integer> {
         }
         if (rows.isEmpty()) {
             out.println("no backups in " + catalog.root());
+            out.flush();
+            return ExitCodes.OK;
         }
         // Padded by hand: printf parses its format again for every line, a tenth of a second for a thousand rows.
         out.println(row("ID", "TYPE", "CREATED (UTC)", "SIZE", "VERIFIED"));

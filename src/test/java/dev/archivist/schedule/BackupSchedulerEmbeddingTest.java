@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archivist.BackupService;
+import dev.archivist.archive.ProgressListener;
 import dev.archivist.BackupType;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
@@ -36,9 +37,14 @@ class BackupSchedulerEmbeddingTest {
         Path envFileOfTheTest = dir.resolve(".env"); // stands for the README's Path.of(".env"); absent here
 
         // ---- the README's example, line for line (envFileOfTheTest for Path.of(".env")) ----
+        // imports: dev.archivist.BackupService, dev.archivist.catalog.Manifest, dev.archivist.config.{Settings, SettingsLoader},
+        //          dev.archivist.schedule.{BackupScheduler, Scheduler}, dev.archivist.archive.ProgressListener
         Settings settings = SettingsLoader.load(env, envFileOfTheTest, false, Map.of());   // a missing .env is fine
         BackupService service = new BackupService(settings);
-        Manifest backup = service.backupDatabase(true);
+        Manifest backup = service.backupDatabase(true);                 // true: rotate afterwards, as the CLI does
+        Manifest full = service.backupFull(true, ProgressListener.NONE);  // backupStorage(rotate, listener) likewise
+        List<Manifest> all = service.list(null);                         // newest first; a BackupType filters
+        boolean clean = service.verify(full, true).clean();              // deep; the result is recorded as by the CLI
 
         BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
         scheduler.start();                                           // catches up a fire time missed while down
@@ -49,6 +55,9 @@ class BackupSchedulerEmbeddingTest {
         // ---- (stop() below, after the checks that need a running scheduler) ----
 
         assertThat(backup.type()).isEqualTo(BackupType.DATABASE);
+        assertThat(full.type()).isEqualTo(BackupType.FULL);
+        assertThat(all).extracting(Manifest::id).startsWith(full.id()).contains(backup.id());
+        assertThat(clean).isTrue();
         assertThat(next).containsOnlyKeys("database_backup", "full_backup", "backup_rotation");
         assertThat(next.values()).allSatisfy(t -> assertThat(t).isAfter(Instant.now()));
         assertThat(next.get("database_backup").atZone(settings.zone()).getHour()).isEqualTo(2);
@@ -57,7 +66,7 @@ class BackupSchedulerEmbeddingTest {
         assertThat(ok).as(outcome.toString()).isTrue();
         assertThat(outcome.job()).isEqualTo(JobId.DATABASE_BACKUP);
         List<Manifest> backups = service.list(BackupType.DATABASE);
-        assertThat(backups).hasSize(2);
+        assertThat(backups).hasSize(3); // the first, the full's component, the triggered one
         assertThat(outcome.message()).startsWith(backups.get(0).id());
         assertThat(Files.isRegularFile(Path.of(backups.get(0).json().path("backup_path").asText()))).isTrue();
         assertThat(service.verify(backups.get(0), true).clean()).isTrue();
