@@ -8,8 +8,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Per-type counts, total sizes, oldest and newest backups and the age of the newest one. */
-public record CatalogStats(List<TypeStats> types, long totalBackups, long totalBytes) {
+/**
+ * Per-type counts, total sizes, oldest and newest backups and the age of the newest one; and the manifest files that
+ * cannot be read (each a backup that cannot be restored: {@code list} shows them as broken rows).
+ */
+public record CatalogStats(List<TypeStats> types, long totalBackups, long totalBytes, int unreadableManifests) {
 
     /** Statistics of one backup type. */
     public record TypeStats(BackupType type, int count, long bytes, String oldestId, Instant oldest, String newestId,
@@ -20,8 +23,10 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
         List<TypeStats> types = new ArrayList<>();
         long total = 0;
         long bytes = 0;
+        java.util.Set<String> read = new java.util.HashSet<>();
         for (BackupType t : BackupType.values()) {
             List<Manifest> list = catalog.list(t);
+            list.forEach(m -> read.add(m.id()));
             long sum = 0;
             Instant lastVerified = null;
             Boolean lastClean = null;
@@ -42,6 +47,6 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             total += list.size();
             bytes += sum;
         }
-        return new CatalogStats(types, total, bytes);
+        return new CatalogStats(types, total, bytes, catalog.unreadableManifests(null, read).size());
     }
 }

@@ -33,6 +33,7 @@ public final class StatsCommand implements Callable<Integer> {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("total_backups", stats.totalBackups());
             root.put("total_size", stats.totalBytes());
+            root.put("unreadable_manifests", stats.unreadableManifests());
             ObjectNode types = root.putObject("types");
             for (CatalogStats.TypeStats t : stats.types()) {
                 ObjectNode n = types.putObject(t.type().wireName());
@@ -68,6 +69,10 @@ public final class StatsCommand implements Callable<Integer> {
         }
         out.printf("total: %d backups, %s (full backups are counted in their database and storage parts)%n",
                 stats.totalBackups(), Output.size(stats.totalBytes()));
+        if (stats.unreadableManifests() > 0) {
+            out.printf("%d manifest(s) cannot be read: those backups cannot be restored (archivist list shows them)%n",
+                    stats.unreadableManifests());
+        }
         out.flush();
         return ExitCodes.OK;
     }

@@ -88,6 +88,9 @@ class ListBrokenFullTest {
         assertThat(rows.get(0).path("unreadable_manifest").asText()).isNotEmpty();
         assertThat(rows.get(1).path("broken").asBoolean()).isFalse();
 
+        assertThat(f.cli("stats").stdout()).contains("1 manifest(s) cannot be read");
+        assertThat(Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("unreadable_manifests").asInt()).isEqualTo(1);
+
         Fixture.Run verify = f.cli("verify", "--all");
         assertThat(verify.exitCode()).as("the damaged manifest fails verify --all; the Python tool's JSON does not")
                 .isEqualTo(1);
