@@ -87,7 +87,9 @@ final class Rotation {
             }
         }
         folders.addAll(beforeRestoreFolders(all, dryRun));
-        return new RotationResult(plan.decisions(), removed, folders, dryRun);
+        List<String> unreadable = catalog.unreadableManifests(null, byId.keySet()).stream()
+                .map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList();
+        return new RotationResult(plan.decisions(), removed, folders, dryRun, unreadable);
     }
 
     /** Whether some stored file of {@code m}, or for a full backup a component or its files, is missing. */

@@ -53,6 +53,8 @@ public final class RotateCommand implements Callable<Integer> {
             result.removed().forEach(removed::add);
             ArrayNode folders = root.putArray("removed_folders");
             result.removedFolders().forEach(folders::add);
+            ArrayNode unreadable = root.putArray("unreadable_manifests");
+            result.unreadableManifests().forEach(unreadable::add);
             Output.json(out, root);
             return ExitCodes.OK;
         }
@@ -61,6 +63,9 @@ public final class RotateCommand implements Callable<Integer> {
         }
         for (String f : result.removedFolders()) {
             out.printf("%-7s %s%n", "remove", f + " (a newer storage backup exists)");
+        }
+        for (String m : result.unreadableManifests()) {
+            out.printf("%-7s %s%n", "leave", m + " (manifest cannot be read: not rotated, see archivist list)");
         }
         long removals = result.decisions().stream().filter(d -> !d.keep()).count();
         out.printf("%s%d backup(s) %s, %d kept%n", result.dryRun() ? "dry run: " : "", removals,

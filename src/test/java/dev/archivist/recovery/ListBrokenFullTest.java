@@ -91,6 +91,9 @@ class ListBrokenFullTest {
         assertThat(f.cli("stats").stdout()).contains("1 manifest(s) cannot be read");
         assertThat(Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("unreadable_manifests").asInt()).isEqualTo(1);
 
+        Fixture.Run dry = f.cli("rotate", "--dry-run");
+        assertThat(dry.stdout()).contains("leave").contains("database/" + damaged.id() + ".json");
+
         Fixture.Run verify = f.cli("verify", "--all");
         assertThat(verify.exitCode()).as("the damaged manifest fails verify --all; the Python tool's JSON does not")
                 .isEqualTo(1);
