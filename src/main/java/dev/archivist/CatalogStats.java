@@ -31,7 +31,7 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             Instant lastVerified = null;
             Boolean lastClean = null;
             for (Manifest m : list) {
-                sum += m.type() == BackupType.FULL ? 0 : m.json().path("file_size").asLong(0) + m.json().path("index").path("size").asLong(0);
+                sum += m.type() == BackupType.FULL ? 0 : m.storedBytes();
                 VerificationRecords.Result r = VerificationRecords.read(catalog.stateDir(), m.id());
                 if (r != null && (lastVerified == null || r.verifiedAt().isAfter(lastVerified))) {
                     lastVerified = r.verifiedAt();

@@ -72,7 +72,8 @@ final class Rotation {
                 }
             }
             candidates.add(new RetentionCandidate(m.id(), m.type(), m.createdAt(), m.preRestore(),
-                    v == null ? null : v.clean(), components, incomplete(m, byId)));
+                    v == null ? null : v.clean(), components,
+                    catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()));
         }
         RetentionPlan plan = RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone()));
         List<String> removed = new ArrayList<>();
@@ -90,24 +91,6 @@ final class Rotation {
         List<String> unreadable = catalog.unreadableManifests(null, byId.keySet()).stream()
                 .map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList();
         return new RotationResult(plan.decisions(), removed, folders, dryRun, unreadable);
-    }
-
-    /** Whether some stored file of {@code m}, or for a full backup a component or its files, is missing. */
-    private boolean incomplete(Manifest m, Map<String, Manifest> byId) {
-        if (!catalog.missingFiles(m).isEmpty()) {
-            return true;
-        }
-        if (m.type() != BackupType.FULL) {
-            return false;
-        }
-        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-            var c = m.component(t);
-            Manifest component = c == null ? null : byId.get(c.path("id").asText());
-            if (component == null || !catalog.missingFiles(component).isEmpty()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code <storage>.before-restore-*} folders older than the newest storage backup. */

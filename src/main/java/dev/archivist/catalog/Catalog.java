@@ -98,13 +98,8 @@ public final class Catalog {
      * Manifest files of {@code type} (every type when null) that cannot be read: listings skip them with a warning,
      * {@code list} shows each as a broken row and {@code verify --all} reports each as a failed backup. Only files
      * named like Archivist's manifests ({@code <id>.json}) count: other JSON files (the Python tool's metadata) are
-     * not backups of ours.
+     * not backups of ours. The manifests of {@code readIds} (those a listing just read) are not parsed again.
      */
-    public List<Path> unreadableManifests(BackupType type) {
-        return unreadableManifests(type, Set.of());
-    }
-
-    /** As {@link #unreadableManifests(BackupType)}, without parsing again the manifests of {@code readIds}. */
     public List<Path> unreadableManifests(BackupType type, Set<String> readIds) {
         List<Path> bad = new ArrayList<>();
         for (BackupType t : type == null ? List.of(BackupType.values()) : List.of(type)) {
@@ -114,8 +109,7 @@ public final class Catalog {
             }
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
                 for (Path f : stream) {
-                    String name = f.getFileName().toString();
-                    String id = name.substring(0, name.length() - Manifest.SUFFIX.length());
+                    String id = Manifest.idOf(f);
                     if (ID_PATTERN.matcher(id).matches() && !readIds.contains(id) && isUnreadableManifest(f)) {
                         bad.add(f);
                     }
@@ -257,9 +251,8 @@ public final class Catalog {
             Set<String> withManifest = new HashSet<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
                 for (Path f : files) {
-                    String n = f.getFileName().toString();
-                    if (!n.startsWith(Durable.TEMP_PREFIX)) {
-                        withManifest.add(n.substring(0, n.length() - Manifest.SUFFIX.length()));
+                    if (!f.getFileName().toString().startsWith(Durable.TEMP_PREFIX)) {
+                        withManifest.add(Manifest.idOf(f));
                     }
                 }
             }
@@ -344,6 +337,39 @@ public final class Catalog {
             }
         }
         return missing;
+    }
+
+    /**
+     * What a backup needs and has: for a full backup its components found through {@code lookup} and those missing
+     * (by id, or by type when the manifest names none); the stored files missing of the backup or of its components.
+     */
+    public record Completeness(List<Manifest> components, List<String> missingComponents, List<String> missingFiles) {
+        /** Whether something is missing: the backup cannot be restored. */
+        public boolean broken() {
+            return !missingComponents.isEmpty() || !missingFiles.isEmpty();
+        }
+    }
+
+    /** See {@link Completeness}; {@code lookup} finds a component by id (a map of a listing, or {@link #findById}). */
+    public Completeness completeness(Manifest m, java.util.function.Function<String, Optional<Manifest>> lookup) {
+        if (m.type() != BackupType.FULL) {
+            return new Completeness(List.of(), List.of(), missingFiles(m));
+        }
+        List<Manifest> components = new ArrayList<>();
+        List<String> missingComponents = new ArrayList<>();
+        List<String> missing = new ArrayList<>(missingFiles(m));
+        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+            JsonNode c = m.component(t);
+            String id = c == null ? null : c.path("id").asText(null);
+            Optional<Manifest> component = id == null ? Optional.empty() : lookup.apply(id);
+            if (component.isEmpty()) {
+                missingComponents.add(id == null ? t.wireName() : id);
+            } else {
+                components.add(component.get());
+                missing.addAll(missingFiles(component.get()));
+            }
+        }
+        return new Completeness(components, missingComponents, missing);
     }
 
     public boolean componentsPresent(Manifest full) {

@@ -76,6 +76,17 @@ public final class Manifest {
         return json.path("file_size").asLong();
     }
 
+    /** Bytes this backup stores: its data files and its index (a full backup records its components' sum). */
+    public long storedBytes() {
+        return json.path("file_size").asLong(0) + json.path("index").path("size").asLong(0);
+    }
+
+    /** The id of a manifest file {@code <id>.json}. */
+    public static String idOf(Path manifestFile) {
+        String name = manifestFile.getFileName().toString();
+        return name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name;
+    }
+
     public String compression() {
         return json.path("compression").asText("none");
     }

@@ -40,33 +40,32 @@ public final class ExitCodes {
             return USAGE;
         }
         if (t instanceof LockUnavailableException) {
-            err.println("archivist: " + Redactor.redact(t.getMessage()));
-            err.flush();
-            return LOCKED;
+            return report(err, t.getMessage(), LOCKED);
         }
         if (t instanceof ArchivistException) {
             org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
-            err.println("archivist: " + Redactor.redact(t.getMessage()));
-            err.flush();
-            return FAILED;
+            return report(err, t.getMessage(), FAILED);
         }
         if (t instanceof IllegalArgumentException) {
-            err.println("archivist: " + Redactor.redact(t.getMessage()));
-            err.flush();
-            return USAGE;
+            return report(err, t.getMessage(), USAGE);
         }
         if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
             // a file-system failure outside the backup paths (say, demo --dir on a folder that cannot be created)
             Throwable io = t instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : t;
             org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
-            err.println("archivist: " + Redactor.redact(dev.archivist.ArchivistException.reason(io)));
-            err.flush();
-            return FAILED;
+            return report(err, dev.archivist.ArchivistException.reason(io), FAILED);
         }
         err.println("archivist: unexpected error: " + Redactor.redact(String.valueOf(t)));
         org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("unexpected error", t);
         err.flush();
         return FAILED;
+    }
+
+    /** Prints {@code archivist: <reason>} (redacted) and returns {@code code}. */
+    private static int report(PrintWriter err, String reason, int code) {
+        err.println("archivist: " + Redactor.redact(reason));
+        err.flush();
+        return code;
     }
 
     /**

@@ -108,8 +108,7 @@ public final class ListCommand implements Callable<Integer> {
      * the one its id carries. (Such a backup used to be missing from {@code list} altogether.)
      */
     private static ObjectNode unreadableRow(java.nio.file.Path manifest) {
-        String name = manifest.getFileName().toString();
-        String id = name.substring(0, name.length() - Manifest.SUFFIX.length());
+        String id = Manifest.idOf(manifest);
         ObjectNode row = Json.MAPPER.createObjectNode();
         row.put("id", id);
         row.put("type", manifest.getParent().getFileName().toString());
@@ -156,32 +155,15 @@ public final class ListCommand implements Callable<Integer> {
         } else {
             row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean());
         }
-        long total = m.json().path("file_size").asLong(0) + m.json().path("index").path("size").asLong(0);
-        ArrayNode missingFiles = row.putArray("missing_files");
+        Catalog.Completeness has = catalog.completeness(m, catalog::findById);
+        has.missingFiles().forEach(row.putArray("missing_files")::add);
+        long total = m.storedBytes();
         if (m.type() == BackupType.FULL) {
-            ArrayNode missing = row.putArray("missing_components");
-            total = 0;
-            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-                JsonNode c = m.component(t);
-                String id = c == null ? null : c.path("id").asText(null);
-                var comp = id == null ? java.util.Optional.<Manifest>empty() : catalog.findById(id);
-                if (comp.isEmpty()) {
-                    missing.add(id == null ? t.wireName() : id);
-                } else {
-                    total += comp.get().json().path("file_size").asLong(0) + comp.get().json().path("index").path("size").asLong(0);
-                    addMissingFiles(catalog, comp.get(), missingFiles);
-                }
-            }
-            row.put("broken", !missing.isEmpty() || !missingFiles.isEmpty());
-        } else {
-            addMissingFiles(catalog, m, missingFiles);
-            row.put("broken", !missingFiles.isEmpty());
+            has.missingComponents().forEach(row.putArray("missing_components")::add);
+            total = has.components().stream().mapToLong(Manifest::storedBytes).sum();
         }
+        row.put("broken", has.broken());
         row.put("total_size", total);
         return row;
-    }
-
-    private static void addMissingFiles(Catalog catalog, Manifest m, ArrayNode into) {
-        catalog.missingFiles(m).forEach(into::add);
     }
 }

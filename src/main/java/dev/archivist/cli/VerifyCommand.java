@@ -70,8 +70,10 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         if (all) { // a manifest that cannot be read is a backup that fails verification, not one to skip
-            for (java.nio.file.Path bad : service.catalog().unreadableManifests(filter)) {
-                String id = bad.getFileName().toString().replaceFirst("\\.json$", "");
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            targets.forEach(m -> listed.add(m.id()));
+            for (java.nio.file.Path bad : service.catalog().unreadableManifests(filter, listed)) {
+                String id = Manifest.idOf(bad);
                 VerifyReport r = new VerifyReport(id, bad.getParent().getFileName().toString(), java.time.Instant.now(),
                         !quick, 0, 0, List.of(new Problem(id, "manifest " + bad.getFileName(), "unreadable (not valid JSON "
                         + "or not a manifest): its backup cannot be verified or restored")));

@@ -1,9 +1,9 @@
 package dev.archivist.config;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A {@code .env} parser that reads a file the way python-dotenv (the original system's loader) does, so the same
@@ -23,6 +23,7 @@ final class DotEnv {
     /** Parses {@code lines}; {@code environment} only resolves {@code ${NAME}} references. */
     static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems) {
         Map<String, String> result = new LinkedHashMap<>();
+        Function<String, String> known = name -> environment.containsKey(name) ? environment.get(name) : result.get(name);
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
             String t = lines.get(i).strip();
@@ -41,8 +42,6 @@ final class DotEnv {
             }
             String name = t.substring(0, eq).strip();
             String raw = t.substring(eq + 1).strip();
-            Map<String, String> known = new HashMap<>(result);
-            known.putAll(environment);
             while (true) {
                 try {
                     result.put(name, value(raw, known));
@@ -72,7 +71,7 @@ final class DotEnv {
         }
     }
 
-    private static String value(String v, Map<String, String> known) {
+    private static String value(String v, Function<String, String> known) {
         if (v.startsWith("'")) {
             return quoted(v, '\'', known);
         }
@@ -88,7 +87,7 @@ final class DotEnv {
         return interpolate(v, known);
     }
 
-    private static String quoted(String v, char quote, Map<String, String> known) {
+    private static String quoted(String v, char quote, Function<String, String> known) {
         StringBuilder out = new StringBuilder(v.length());
         int i = 1;
         for (; i < v.length(); i++) {
@@ -133,7 +132,7 @@ final class DotEnv {
     }
 
     /** Replaces {@code ${NAME}} and {@code ${NAME:-default}}; {@code $NAME} without braces stays as written. */
-    private static String interpolate(String v, Map<String, String> known) {
+    private static String interpolate(String v, Function<String, String> known) {
         int start = v.indexOf("${");
         if (start < 0) {
             return v;
@@ -149,7 +148,7 @@ final class DotEnv {
             int dash = ref.indexOf(":-");
             String name = dash >= 0 ? ref.substring(0, dash) : ref;
             String fallback = dash >= 0 ? ref.substring(dash + 2) : "";
-            String found = known.get(name);
+            String found = known.apply(name);
             out.append(v, from, start).append(found == null ? fallback : found);
             from = end + 1;
             start = v.indexOf("${", from);
