@@ -4,7 +4,10 @@ import dev.archivist.ArchivistException;
 import dev.archivist.LockUnavailableException;
 import dev.archivist.config.ConfigException;
 import dev.archivist.config.Redactor;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.catalog.Json;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /** The one place exceptions become exit codes (documented in {@code --help} and the README). */
@@ -26,46 +29,68 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
-    /** Maps an exception thrown by a command to its exit code, printing a one-line reason (no stack trace). */
+    /**
+     * Maps an exception thrown by a command to its exit code, printing a one-line reason (no stack trace) on stderr
+     * and, when the command was given {@code --json}, the same as one JSON document on stdout, so that a script
+     * always gets JSON: {@code {"error": "<reason>", "exit_code": N}}, plus {@code "problems"} for a configuration
+     * error. Reasons are redacted.
+     */
     public static int handle(Exception e, CommandLine cmd) {
-        PrintWriter err = cmd.getErr();
         Throwable t = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Failure f = classify(t);
+        PrintWriter err = cmd.getErr();
+        err.println("archivist: " + f.reason() + (f.problems().isEmpty() ? "" : ":"));
+        f.problems().forEach(p -> err.println("  - " + p));
+        err.flush();
+        CommandLine.ParseResult parsed = cmd.getParseResult();
+        if (parsed != null && parsed.hasMatchedOption("--json")) {
+            json(cmd.getOut(), f.code(), f.reason(), f.problems());
+        }
+        return f.code();
+    }
+
+    /** The JSON form of a failure on stdout: {@code {"error": reason, "exit_code": code[, "problems": [...]]}}. */
+    static void json(PrintWriter out, int code, String reason, List<String> problems) {
+        ObjectNode root = Json.MAPPER.createObjectNode().put("error", reason).put("exit_code", code);
+        if (!problems.isEmpty()) {
+            problems.forEach(root.putArray("problems")::add);
+        }
+        Output.json(out, root);
+    }
+
+    /** What a failed command reports: its exit code, a one-line reason and, for a configuration, each problem. */
+    private record Failure(int code, String reason, List<String> problems) {
+        Failure(int code, String reason) {
+            this(code, Redactor.redact(reason), List.of());
+        }
+    }
+
+    private static Failure classify(Throwable t) {
         if (outOfMemory(t)) {
-            return outOfMemory(err);
+            return new Failure(FAILED, outOfMemoryReason());
         }
         if (t instanceof ConfigException ce) {
-            err.println("archivist: invalid configuration (" + ce.problems().size() + " problem" + (ce.problems().size() == 1 ? "" : "s") + "):");
-            ce.problems().forEach(p -> err.println("  - " + p));
-            err.flush();
-            return USAGE;
+            int n = ce.problems().size();
+            return new Failure(USAGE, "invalid configuration (" + n + " problem" + (n == 1 ? "" : "s") + ")", ce.problems());
         }
         if (t instanceof LockUnavailableException) {
-            return report(err, t.getMessage(), LOCKED);
+            return new Failure(LOCKED, t.getMessage());
         }
         if (t instanceof ArchivistException) {
             org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
-            return report(err, t.getMessage(), FAILED);
+            return new Failure(FAILED, t.getMessage());
         }
         if (t instanceof IllegalArgumentException) {
-            return report(err, t.getMessage(), USAGE);
+            return new Failure(USAGE, t.getMessage());
         }
         if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
             // a file-system failure outside the backup paths (say, demo --dir on a folder that cannot be created)
             Throwable io = t instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : t;
             org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
-            return report(err, dev.archivist.ArchivistException.reason(io), FAILED);
+            return new Failure(FAILED, ArchivistException.reason(io));
         }
-        err.println("archivist: unexpected error: " + Redactor.redact(String.valueOf(t)));
         org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("unexpected error", t);
-        err.flush();
-        return FAILED;
-    }
-
-    /** Prints {@code archivist: <reason>} (redacted) and returns {@code code}. */
-    private static int report(PrintWriter err, String reason, int code) {
-        err.println("archivist: " + Redactor.redact(reason));
-        err.flush();
-        return code;
+        return new Failure(FAILED, "unexpected error: " + t);
     }
 
     /**
@@ -73,10 +98,14 @@ public final class ExitCodes {
      * than the launcher's limit) as one line naming the limit and how to raise it; the caller exits with {@link #FAILED}.
      */
     public static int outOfMemory(PrintWriter err) {
-        err.println("archivist: out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
-                + " MiB); give it more with ARCHIVIST_MAX_HEAP, e.g. ARCHIVIST_MAX_HEAP=2g, and run the command again");
+        err.println("archivist: " + outOfMemoryReason());
         err.flush();
         return FAILED;
+    }
+
+    private static String outOfMemoryReason() {
+        return "out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB); give it more with ARCHIVIST_MAX_HEAP, e.g. ARCHIVIST_MAX_HEAP=2g, and run the command again";
     }
 
     private static boolean outOfMemory(Throwable t) {

@@ -40,9 +40,13 @@ public final class Main {
         cmd.setExecutionExceptionHandler((e, c, parsed) -> ExitCodes.handle(e, c));
         cmd.setParameterExceptionHandler((e, rest) -> {
             // picocli's own wording "in KEY=VALUE format" reads as a secret to the redactor: name it otherwise first
-            String message = String.valueOf(e.getMessage()).replace("KEY=VALUE", "NAME=VALUE");
-            e.getCommandLine().getErr().println("archivist: " + dev.archivist.config.Redactor.redact(message));
+            String message = dev.archivist.config.Redactor.redact(
+                    String.valueOf(e.getMessage()).replace("KEY=VALUE", "NAME=VALUE"));
+            e.getCommandLine().getErr().println("archivist: " + message);
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            if (java.util.Arrays.asList(rest).contains("--json")) { // a script asked for JSON: it gets JSON
+                ExitCodes.json(e.getCommandLine().getOut(), ExitCodes.USAGE, message, java.util.List.of());
+            }
             return ExitCodes.USAGE;
         });
         return cmd;

@@ -1,0 +1,86 @@
+package dev.archivist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.catalog.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With {@code --json} a script always gets one JSON document on stdout, also when the command fails: the reason and
+ * the exit code (and each problem of a bad configuration), while stderr keeps its one readable line. Without
+ * {@code --json}, a failure prints nothing on stdout.
+ */
+class JsonFailureOutputTest {
+    @TempDir
+    Path dir;
+
+    private Map<String, String> env(String... extra) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", dir.resolve("missing.db").toString(),
+                "BACKUP_DIR", dir.resolve("backups").toString(), "STORAGE_PATH", dir.resolve("no-storage").toString()));
+        for (int i = 0; i < extra.length; i += 2) {
+            env.put(extra[i], extra[i + 1]);
+        }
+        return env;
+    }
+
+    private static JsonNode json(InProcessCli.Result r) throws Exception {
+        return Json.MAPPER.readTree(r.stdout());
+    }
+
+    @Test
+    void aFailedBackupPrintsItsReasonAsJson() throws Exception {
+        InProcessCli.Result r = InProcessCli.run(env(), "backup", "storage", "--json", "--no-rotate");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderr()).contains("archivist: storage folder").contains("does not exist");
+        JsonNode j = json(r);
+        assertThat(j.path("exit_code").asInt()).isEqualTo(1);
+        assertThat(j.path("error").asText()).startsWith("storage folder").contains("does not exist");
+
+        InProcessCli.Result plain = InProcessCli.run(env(), "backup", "storage", "--no-rotate");
+        assertThat(plain.exitCode()).isEqualTo(1);
+        assertThat(plain.stdout()).isEmpty();
+    }
+
+    @Test
+    void anUnknownBackupIsAJsonErrorToo() throws Exception {
+        InProcessCli.Result r = InProcessCli.run(env(), "verify", "db_backup_20260101T000000.000Z", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(json(r).path("error").asText()).contains("db_backup_20260101T000000.000Z");
+    }
+
+    @Test
+    void aBadConfigurationListsEveryProblemInJson() throws Exception {
+        InProcessCli.Result r = InProcessCli.run(env("BACKUP_COMPRESSION", "rar", "MAX_BACKUPS", "many"), "list", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        JsonNode j = json(r);
+        assertThat(j.path("exit_code").asInt()).isEqualTo(2);
+        assertThat(j.path("error").asText()).isEqualTo("invalid configuration (2 problems)");
+        assertThat(j.path("problems")).hasSize(2);
+        assertThat(j.path("problems").toString()).contains("BACKUP_COMPRESSION").contains("rar")
+                .contains("MAX_BACKUPS").contains("many");
+        assertThat(r.stderr()).contains("invalid configuration (2 problems):").contains("  - ");
+    }
+
+    @Test
+    void aUsageErrorWithJsonIsAJsonError() throws Exception {
+        InProcessCli.Result r = InProcessCli.run(env(), "list", "--json", "--bogus");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(json(r).path("error").asText()).contains("--bogus");
+        assertThat(json(r).path("exit_code").asInt()).isEqualTo(2);
+    }
+
+    /** The JSON reason is the stderr line's (so it is redacted the same way: see {@code SecretsNeverPrintedTest}). */
+    @Test
+    void theJsonReasonIsTheRedactedStderrReason() throws Exception {
+        Path db = Files.writeString(dir.resolve("not-sqlite.db"), "plain text, not a database");
+        InProcessCli.Result r = InProcessCli.run(env("DATABASE_URL", db.toString()), "backup", "database", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderr().strip()).isEqualTo("archivist: " + json(r).path("error").asText());
+        assertThat(json(r).path("error").asText()).contains("not a SQLite database");
+    }
+}
