@@ -120,7 +120,9 @@ public final class PartWriter extends OutputStream {
             }
             int n = (int) Math.min(len, chunkSize - partBytes);
             total.update(b, off, n);
-            partDigest.update(b, off, n);
+            if (temps.size() > 1) { // the first part's hash is the whole stream's up to its end: see endPart
+                partDigest.update(b, off, n);
+            }
             int done = 0;
             while (done < n) {
                 if (!buffer.hasRemaining()) {
@@ -235,7 +237,7 @@ public final class PartWriter extends OutputStream {
         }
         SequentialFile done = current;
         current = null;
-        written.add(new ArchiveFiles.Part(partName(temps.size()), partBytes, Sha256.hex(partDigest.digest())));
+        written.add(new ArchiveFiles.Part(partName(temps.size()), partBytes, Sha256.hex(partHash())));
         if (!inBackground) {
             syncAndClose(done, temp);
             return;
@@ -255,6 +257,21 @@ public final class PartWriter extends OutputStream {
                 throw new CompletionException(e);
             }
         }, syncer));
+    }
+
+    /**
+     * The SHA-256 of the part just ended. The first part is the start of the whole stream, so its hash is a copy of
+     * the whole stream's digest at that point: one hashing pass instead of two over it (all of a one-part archive).
+     */
+    private byte[] partHash() {
+        if (temps.size() > 1) {
+            return partDigest.digest();
+        }
+        try {
+            return ((MessageDigest) total.clone()).digest();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digest cannot be copied", e);
+        }
     }
 
     private static void syncAndClose(SequentialFile file, Path path) throws IOException {
