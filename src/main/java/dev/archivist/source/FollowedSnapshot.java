@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +40,8 @@ public final class FollowedSnapshot implements AutoCloseable {
     private final CompletableFuture<long[]> finalChecksums;
     private final CRC32C streamed = new CRC32C();
     private long streamedBytes;
+    /** The tasks of {@link #afterCopy}: the threads stop only once each has run (or failed). */
+    private final List<CompletableFuture<?>> afterCopy = new CopyOnWriteArrayList<>();
 
     private FollowedSnapshot(Path source, Path scratch, int pageSize) {
         this.scratch = scratch;
@@ -66,7 +70,9 @@ public final class FollowedSnapshot implements AutoCloseable {
 
     /** Runs {@code task} on this snapshot's threads once the copy has finished. */
     public <T> CompletableFuture<T> afterCopy(java.util.function.Function<SqliteSnapshot.Info, T> task) {
-        return copied.thenApplyAsync(task, pool);
+        CompletableFuture<T> f = copied.thenApplyAsync(task, pool);
+        afterCopy.add(f);
+        return f;
     }
 
     /** Bytes {@code [pageSize, end)} of the copy, delivered while it is being written; single use. */
@@ -186,14 +192,18 @@ public final class FollowedSnapshot implements AutoCloseable {
         }
     }
 
-    /** Waits for the background work to end (a copy cannot be interrupted midway) and stops the threads. */
+    /**
+     * Waits for the copy to end (it cannot be interrupted midway) and stops the threads once the tasks of
+     * {@link #afterCopy} have run; those may still be running when this returns. (Stopping the threads as soon as
+     * the copy ended could reject a task that the thread completing the copy had not handed over yet.)
+     */
     @Override
     public void close() {
         try {
             copied.exceptionally(e -> null).join();
             finalChecksums.exceptionally(e -> null).join();
         } finally {
-            pool.shutdown();
+            CompletableFuture.allOf(afterCopy.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> pool.shutdown());
         }
     }
 }

@@ -68,4 +68,27 @@ class FollowedSnapshotTest {
         TestDb.sqlite3(db, "PRAGMA journal_mode=delete; PRAGMA page_size=65536; VACUUM;");
         assertThat(SqliteSnapshot.headerPageSize(db)).isEqualTo(65536);
     }
+
+    /**
+     * Work registered to run after the copy runs even when the snapshot is closed right as the copy ends: closing
+     * used to stop the threads as soon as the copy was done, and a task not yet handed to them then failed with
+     * "rejected from ThreadPoolExecutor[Shutting down]" (a database backup failed its quick_check that way).
+     */
+    @Test
+    void workAfterTheCopyRunsEvenWhenClosedAsTheCopyEnds() throws Exception {
+        Path db = TestDb.createBig(tmp.resolve("live.db"), TestDb.Mode.WAL, 1);
+        for (int round = 0; round < 20; round++) {
+            Path copy = tmp.resolve("copy-" + round + ".db");
+            java.util.List<java.util.concurrent.CompletableFuture<Integer>> after = new java.util.ArrayList<>();
+            try (FollowedSnapshot f = FollowedSnapshot.start(db, copy, SqliteSnapshot.headerPageSize(db))) {
+                for (int i = 0; i < 200; i++) {
+                    int n = i;
+                    after.add(f.afterCopy(info -> n));
+                }
+            }
+            for (int i = 0; i < after.size(); i++) {
+                assertThat(after.get(i).get()).isEqualTo(i);
+            }
+        }
+    }
 }
