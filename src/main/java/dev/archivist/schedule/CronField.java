@@ -39,7 +39,7 @@ enum CronField {
 
     /** The value of a number or (case-insensitive) name token. */
     int value(String token) {
-        if (!token.isEmpty() && token.chars().allMatch(Character::isDigit)) {
+        if (isNumber(token)) {
             int value = token.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(token);
             if (value < min || value > max) {
                 throw CronParseException.inField(this, "'" + token + "' out of range " + min + "-" + max);
@@ -54,6 +54,14 @@ enum CronField {
             throw CronParseException.inField(this, "'" + token + "' is not " + expected);
         }
         return min + index;
+    }
+
+    /**
+     * True for a non-empty run of ASCII digits. {@link Character#isDigit} and {@link Integer#parseInt} also take other
+     * scripts' digits ({@code '\u0663'}, ARABIC-INDIC DIGIT THREE, reads as 3); cron reads only {@code 0-9}.
+     */
+    static boolean isNumber(String token) {
+        return !token.isEmpty() && token.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** Maps a value to the bit that stands for it: day-of-week 7 is Sunday, like 0. */

@@ -57,7 +57,7 @@ final class CronFieldParser {
 
     private static int step(CronField field, String text) {
         int span = field.max() - field.min() + 1;
-        boolean digits = !text.isEmpty() && text.length() <= 9 && text.chars().allMatch(Character::isDigit);
+        boolean digits = text.length() <= 9 && CronField.isNumber(text);
         int step = digits ? Integer.parseInt(text) : 0;
         if (step < 1 || step > span) {
             throw CronParseException.inField(field, "step '" + text + "' out of range 1-" + span);

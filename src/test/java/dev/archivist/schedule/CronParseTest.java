@@ -55,6 +55,21 @@ class CronParseTest {
                 .hasMessage(message);
     }
 
+    /** Cron reads ASCII digits only; Java's isDigit and parseInt also take other scripts' digits (U+0663 reads as 3). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            \u0663 * * * *        | minute: '\u0663' is not a number 0-59
+            0 \u0662 * * *        | hour: '\u0662' is not a number 0-23
+            0 0 1\uFF15 * *       | day-of-month: '1\uFF15' is not a number 1-31
+            0 0 * 1-\u0969 *      | month: '\u0969' is not a number 1-12 or a name jan-dec
+            */\u0661\u0665 * * * * | minute: step '\u0661\u0665' out of range 1-60
+            """)
+    void rejectsDigitsOtherThanAscii(String expression, String message) {
+        assertThatThrownBy(() -> CronExpression.parse(expression))
+                .isInstanceOf(CronParseException.class)
+                .hasMessage(message);
+    }
+
     @ParameterizedTest
     @CsvSource(value = {"''", "'   '"})
     void rejectsBlank(String expression) {
