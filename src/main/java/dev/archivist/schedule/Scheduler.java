@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>several fire times of a job passed at once coalesce into one run, for the latest of them; a fire time that
  *       comes while a run of the same job is already queued joins that run;</li>
- *   <li>a fire time noticed later than the misfire grace (measured from the fire time plus its jitter) is skipped and
- *       logged: the scheduler was stalled, the machine suspended or the clock jumped;</li>
+ *   <li>a fire time noticed later than the misfire grace (measured from the fire time plus its jitter, in whole
+ *       seconds) is skipped and logged: the scheduler was stalled, the machine suspended or the clock jumped;</li>
  *   <li>lateness is measured when the fire time is <em>noticed</em>, not when its run starts: a job that waits in the
  *       queue behind another job still runs, however long the other job takes. A fire time that passes while a job is
  *       running counts as noticed on time even when nobody called {@link #tick()} during the run (the end of every
@@ -232,7 +232,9 @@ public final class Scheduler {
             Instant fireDue = fire.equals(first) ? due : fire;
             Duration late = Duration.between(fireDue, now);
             boolean duringRun = busySince != null && !fireDue.isBefore(busySince);
-            if (!duringRun && late.compareTo(grace) > 0) {
+            // in whole seconds, as the grace is given: with a grace of 0 a fire time the ticker notices a few
+            // milliseconds after it (as it always does) still runs
+            if (!duringRun && late.getSeconds() > grace.getSeconds()) {
                 LOG.warn("job {}: fire time {} noticed {} s late (misfire grace {} s); skipped", job.id().id(), fire,
                         late.toSeconds(), grace.toSeconds());
             } else if (job.id() == running) {

@@ -75,6 +75,27 @@ class SchedulerTest {
         assertThat(new StateStore(dir).load()).as("a skipped fire time is not a run").isEmpty();
     }
 
+    /** BACKUP_MISFIRE_GRACE_SECONDS=0 is valid: the ticker notices a fire time a few milliseconds late, and it runs. */
+    @Test
+    void withAGraceOfZeroAFireTimeNoticedWithinItsSecondRunsAndOneASecondLateIsSkipped() {
+        Scheduler s = new Scheduler(List.of(job(JobId.DATABASE_BACKUP, "0 2 * * *")), ZoneOffset.UTC, clock, Duration.ZERO,
+                Duration.ZERO, runner, new StateStore(dir), 42);
+        s.start(true);
+        clock.set(at("02:00:00").plusMillis(10));
+        s.tick();
+        assertThat(s.runPending()).singleElement().extracting(Scheduler.RunOutcome::fireTime).isEqualTo(at("02:00:00"));
+
+        clock.set(Instant.parse("2024-05-07T02:00:00.999Z"));
+        s.tick();
+        assertThat(s.runPending()).singleElement().extracting(Scheduler.RunOutcome::fireTime)
+                .isEqualTo(Instant.parse("2024-05-07T02:00:00Z"));
+
+        clock.set(Instant.parse("2024-05-08T02:00:01Z"));
+        s.tick();
+        assertThat(s.hasPending()).as("a whole second late is past a grace of 0").isFalse();
+        assertThat(runner.calls).hasSize(2);
+    }
+
     @Test
     void withJitterTheGraceCountsFromTheJitteredTime() {
         for (long lateBy : new long[] {300, 301}) {
