@@ -3,6 +3,7 @@ package dev.archivist.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.catalog.Json;
+import dev.archivist.config.Settings;
 import dev.archivist.schedule.CronExpression;
 import java.io.PrintWriter;
 import java.time.DateTimeException;
@@ -67,7 +68,10 @@ public final class CronCommand implements Callable<Integer> {
         CronExpression cron;
         try {
             cron = CronExpression.parse(expression);
-            zoneId = zone();
+            // validated like every command's, --zone or not: a bad variable (a schedule the daemon would refuse, an
+            // unknown --set, a missing --env-file) is exit 2 here too, not silently ignored
+            Settings settings = config == null ? null : config.load();
+            zoneId = zone(settings);
             times = fireTimes(cron, start(zoneId));
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("archivist cron: " + e.getMessage());
@@ -102,9 +106,9 @@ public final class CronCommand implements Callable<Integer> {
         return times;
     }
 
-    private ZoneId zone() {
+    private ZoneId zone(Settings settings) {
         if (zone == null) {
-            return config == null ? ZoneId.systemDefault() : config.load().zone();
+            return settings == null ? ZoneId.systemDefault() : settings.zone();
         }
         try {
             return ZoneId.of(zone);

@@ -141,6 +141,31 @@ class ConfigValidationTest {
         assertThat(dir.resolve("backups")).as("nothing created").doesNotExist();
     }
 
+    /** cron --zone needs no configured zone, but the configuration is still validated, as by every other command. */
+    @Test
+    void cronWithAZoneStillRejectsABadConfiguration() {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_DATABASE_SCHEDULE", "0 0 * * 8");
+        for (List<String> zone : List.of(List.<String>of(), List.of("--zone", "UTC"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("cron", "0 3 * * *", "--count", "1", "--env-file",
+                    emptyEnvFile.toString()));
+            args.addAll(zone);
+            InProcessCli.Result r = InProcessCli.run(env, args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.describe()).contains("BACKUP_DATABASE_SCHEDULE='0 0 * * 8'")
+                    .contains("day-of-week: '8' out of range 0-7");
+            assertThat(r.stdout()).isEmpty();
+        }
+        InProcessCli.Result unknown = InProcessCli.run(baseEnv(), "cron", "0 3 * * *", "--zone", "UTC", "--env-file",
+                emptyEnvFile.toString(), "--set", "NO_SUCH_VARIABLE=1");
+        assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("NO_SUCH_VARIABLE");
+        InProcessCli.Result missing = InProcessCli.run(baseEnv(), "cron", "0 3 * * *", "--zone", "UTC", "--env-file",
+                dir.resolve("nope.env").toString());
+        assertThat(missing.exitCode()).as(missing.describe()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("nope.env");
+    }
+
     @Test
     void severalBadValuesAreAllListedAtOnce() {
         Map<String, String> env = new LinkedHashMap<>(baseEnv());
