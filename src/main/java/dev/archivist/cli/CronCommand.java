@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.catalog.Json;
 import dev.archivist.config.Settings;
+import dev.archivist.config.SettingsLoader;
 import dev.archivist.schedule.CronExpression;
 import java.io.PrintWriter;
 import java.time.DateTimeException;
@@ -110,11 +111,11 @@ public final class CronCommand implements Callable<Integer> {
         if (zone == null) {
             return settings == null ? ZoneId.systemDefault() : settings.zone();
         }
-        try {
-            return ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException("--zone: unknown time zone '" + zone + "'", e);
+        ZoneId named = SettingsLoader.zoneNamed(zone); // in any case, as BACKUP_TIMEZONE
+        if (named == null) {
+            throw new IllegalArgumentException("--zone: unknown time zone '" + zone + "'");
         }
+        return named;
     }
 
     private ZonedDateTime start(ZoneId zoneId) {

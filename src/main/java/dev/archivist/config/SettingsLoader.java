@@ -251,16 +251,28 @@ public final class SettingsLoader {
         if (v.isEmpty()) {
             return ZoneId.systemDefault();
         }
+        ZoneId zone = zoneNamed(v);
+        if (zone == null) {
+            problem(ConfigKey.BACKUP_TIMEZONE, "unknown time zone (expected an IANA name such as Europe/Berlin)");
+            return ZoneId.systemDefault();
+        }
+        return zone;
+    }
+
+    /**
+     * The zone a name stands for, read in any case ({@code utc}, {@code europe/berlin}: pytz reads names in any case
+     * too), as {@code BACKUP_TIMEZONE} and {@code archivist cron --zone} take it; null when there is none.
+     */
+    public static ZoneId zoneNamed(String name) {
         try {
-            return ZoneId.of(v);
+            return ZoneId.of(name);
         } catch (DateTimeException e) {
-            for (String id : ZoneId.getAvailableZoneIds()) { // utc, europe/berlin: pytz reads names in any case too
-                if (id.equalsIgnoreCase(v)) {
+            for (String id : ZoneId.getAvailableZoneIds()) {
+                if (id.equalsIgnoreCase(name)) {
                     return ZoneId.of(id);
                 }
             }
-            problem(ConfigKey.BACKUP_TIMEZONE, "unknown time zone (expected an IANA name such as Europe/Berlin)");
-            return ZoneId.systemDefault();
+            return null;
         }
     }
 

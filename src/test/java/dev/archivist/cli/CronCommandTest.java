@@ -68,6 +68,14 @@ class CronCommandTest {
         assertThat(out.toString()).startsWith(expected + "  (");
     }
 
+    /** --zone reads a zone name in any case, as BACKUP_TIMEZONE does. */
+    @ParameterizedTest(name = "--zone {0}")
+    @CsvSource({"europe/berlin, Europe/Berlin", "EUROPE/BERLIN, Europe/Berlin", "utc, UTC", "america/new_york, America/New_York"})
+    void readsZoneNamesInAnyCase(String zone, String id) throws Exception {
+        assertThat(run("@daily", "--zone", zone, "--from", "2024-10-26T12:00:00Z", "--count", "1", "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString()).path("zone").asText()).isEqualTo(id);
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
             61 * * * *  | --count=1          | minute: '61' out of range 0-59
