@@ -34,8 +34,8 @@ public final class Ownership {
         if (!UNIX) {
             return "owners not restored: this file system has no numeric owners";
         }
-        int selfUid = (Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int selfGid = (Integer) Files.getAttribute(staging, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        long selfUid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        long selfGid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:gid", LinkOption.NOFOLLOW_LINKS));
         if (selfUid != 0) {
             return "owners not restored: not running as root, restored entries belong to uid " + selfUid;
         }
@@ -72,8 +72,9 @@ public final class Ownership {
             int mode = (Integer) Files.getAttribute(original, "unix:mode") & 07777;
             String note = String.format("%s took over the mode %04o", what, mode);
             if ((Integer) Files.getAttribute(replacement, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0) {
-                int uid = (Integer) Files.getAttribute(original, "unix:uid");
-                int gid = (Integer) Files.getAttribute(original, "unix:gid");
+                // uid_t is unsigned: ids of 2^31 and more come back from Java as negative ints
+                long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(original, "unix:uid"));
+                long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(original, "unix:gid"));
                 setOwner(replacement, uid, gid);
                 note += " and the owner " + uid + ":" + gid;
             }

@@ -14,8 +14,12 @@ import java.util.Map;
 /**
  * What {@code lstat} says about a path (links are not followed): file type and permission bits as in
  * {@code st_mode}, size, modification time, owner ids (-1 where unknown).
+ *
+ * <p>Owner ids are unsigned 32-bit values ({@code uid_t}): Java's {@code unix:uid} attribute gives them as an
+ * {@code int}, so an id of 2^31 or more (3000000000, common for user namespaces and some directory services) reads
+ * back negative and is widened here to the id it is.
  */
-public record FileStat(int mode, long size, FileTime lastModified, int uid, int gid) {
+public record FileStat(int mode, long size, FileTime lastModified, long uid, long gid) {
     /** The kinds of entry a walk reports; everything else (sockets, FIFOs, devices) is {@link #OTHER}. */
     public enum Type { DIRECTORY, FILE, SYMLINK, OTHER }
 
@@ -28,7 +32,7 @@ public record FileStat(int mode, long size, FileTime lastModified, int uid, int 
         if (UNIX_VIEW) {
             Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
             return new FileStat((Integer) a.get("mode"), (Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
-                    (Integer) a.get("uid"), (Integer) a.get("gid"));
+                    Integer.toUnsignedLong((Integer) a.get("uid")), Integer.toUnsignedLong((Integer) a.get("gid")));
         }
         BasicFileAttributes b;
         int perms = 0;
