@@ -15,6 +15,8 @@ import java.util.List;
 
 /** Writes walked entries into the tar and the index, one at a time, and collects the {@link ArchiveResult}. */
 final class EntryWriter {
+    /** The reason recorded for a symlink whose target is not valid UTF-8 (archives hold UTF-8 link targets). */
+    static final String NOT_UTF8_TARGET = "symlink target is not valid UTF-8: not stored (GNU tar would store the raw bytes)";
     private static final int CHUNK = 1 << 20;
 
     private final PaxTarWriter tar;
@@ -73,7 +75,14 @@ final class EntryWriter {
     private void symlink(WalkEntry e) throws IOException {
         String target;
         try {
-            target = Files.readSymbolicLink(e.path()).toString();
+            java.nio.file.Path link = Files.readSymbolicLink(e.path());
+            target = link.toString();
+            // Java decodes a target that is not valid UTF-8 with U+FFFD for the bad bytes: storing that string would
+            // give back a link to another path, silently; the archive's UTF-8 link targets cannot hold those bytes
+            if (target.indexOf('\uFFFD') >= 0 && !link.equals(link.getFileSystem().getPath(target))) {
+                skipped.add(new SkippedEntry(e.relativePath(), NOT_UTF8_TARGET));
+                return;
+            }
         } catch (NoSuchFileException | java.nio.file.NotLinkException ex) {
             skipped.add(new SkippedEntry(e.relativePath(), FileLoader.VANISHED));
             return;
