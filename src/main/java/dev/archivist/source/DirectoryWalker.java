@@ -10,10 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Walks a directory tree in a stable order: depth-first, parents before children, the entries of each
@@ -81,7 +80,16 @@ public final class DirectoryWalker {
             if (excludes.excluded(rel)) {
                 continue;
             }
-            if (frame.listing.undecodable() != null && frame.listing.undecodable().contains(name)) {
+            Map<String, Integer> undecodable = frame.listing.undecodable();
+            Integer notUtf8 = undecodable == null ? null : undecodable.get(name);
+            if (notUtf8 != null) {
+                // one of the names that are not UTF-8 and decode to this string; a file whose name really is this
+                // string (U+FFFD and all) sorts beside them and is walked once they are used up
+                if (notUtf8 == 1) {
+                    undecodable.remove(name);
+                } else {
+                    undecodable.put(name, notUtf8 - 1);
+                }
                 visitor.skipped(new SkippedEntry(rel, NOT_UTF8));
                 continue;
             }
@@ -135,13 +143,16 @@ public final class DirectoryWalker {
         }
     }
 
-    /** A directory's names in walk order, and those of them that are not valid UTF-8 (null when none). */
-    private record Listing(List<String> names, Set<String> undecodable) {
+    /**
+     * A directory's names in walk order, and how many names that are not valid UTF-8 decode to each string (null
+     * when none): several names can decode to one string, and a valid name can be that string too.
+     */
+    private record Listing(List<String> names, Map<String, Integer> undecodable) {
     }
 
     private static Listing list(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
-        Set<String> undecodable = null;
+        Map<String, Integer> undecodable = null;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 Path file = p.getFileName();
@@ -149,8 +160,8 @@ public final class DirectoryWalker {
                 // Java decodes a name that is not valid UTF-8 with U+FFFD for the bad bytes: that string names
                 // another file (or none), and the archive's UTF-8 names could not hold the original bytes anyway
                 if (name.indexOf('\uFFFD') >= 0 && !file.equals(file.getFileSystem().getPath(name))) {
-                    undecodable = undecodable == null ? new HashSet<>() : undecodable;
-                    undecodable.add(name);
+                    undecodable = undecodable == null ? new HashMap<>() : undecodable;
+                    undecodable.merge(name, 1, Integer::sum);
                 }
                 names.add(name);
             }

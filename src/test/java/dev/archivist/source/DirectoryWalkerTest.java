@@ -164,4 +164,31 @@ class DirectoryWalkerTest {
         assertThat(skipped).extracting(SkippedEntry::path)
                 .containsExactlyInAnyOrder("bad\uFFFDname.txt", "sub/\uFFFD");
     }
+
+    @Test
+    void aValidNameThatIsWhatBadNamesDecodeToIsStillWalked() throws Exception {
+        // U+FFFD is a valid character: this name is UTF-8, and the file must be backed up
+        Files.writeString(root.resolve("bad\uFFFD.txt"), "the real one");
+        // two names that are not UTF-8 and that Java decodes to that same string
+        dev.archivist.testing.Trees.sh("cd " + dev.archivist.testing.Trees.q(root)
+                + " && printf x > \"$(printf 'bad\\377.txt')\" && printf y > \"$(printf 'bad\\376.txt')\"");
+        List<String> contents = new ArrayList<>();
+        new DirectoryWalker(root, List.of()).walk(new DirectoryWalker.Visitor() {
+            @Override
+            public void entry(WalkEntry e) throws IOException {
+                entries.add(e.relativePath());
+                contents.add(Files.readString(e.path()));
+            }
+
+            @Override
+            public void skipped(SkippedEntry s) {
+                skipped.add(s);
+            }
+        });
+        assertThat(entries).containsExactly("bad\uFFFD.txt");
+        assertThat(contents).containsExactly("the real one");
+        assertThat(skipped).extracting(SkippedEntry::path, SkippedEntry::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("bad\uFFFD.txt", DirectoryWalker.NOT_UTF8),
+                org.assertj.core.groups.Tuple.tuple("bad\uFFFD.txt", DirectoryWalker.NOT_UTF8));
+    }
 }
