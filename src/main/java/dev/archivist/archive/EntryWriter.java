@@ -11,7 +11,11 @@ import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Writes walked entries into the tar and the index, one at a time, and collects the {@link ArchiveResult}. */
 final class EntryWriter {
@@ -25,6 +29,8 @@ final class EntryWriter {
     private final List<SkippedEntry> skipped = new ArrayList<>();
     private final List<ChangedFile> changed = new ArrayList<>();
     private final List<SkippedEntry> restoreWarnings = new ArrayList<>();
+    /** Every stored symlink (path to target), resolved against each other at the end. */
+    private final Map<String, String> links = new LinkedHashMap<>();
     private byte[] chunk;
     private long files;
     private long bytes;
@@ -62,7 +68,26 @@ final class EntryWriter {
     }
 
     ArchiveResult result() {
-        return new ArchiveResult(files, bytes, skipped, changed, restoreWarnings);
+        return new ArchiveResult(files, bytes, skipped, changed, restoreWarnings());
+    }
+
+    /**
+     * The lexical warnings, plus the links that only resolving them against the tree's other links shows the restore
+     * refuses: {@code up -> dot/..} with {@code dot -> .} leads out of the folder, {@code a -> b}, {@code b -> a}
+     * loops. The restore resolves every link this way ({@link SymlinkResolution}); so does this forecast.
+     */
+    private List<SkippedEntry> restoreWarnings() {
+        List<SkippedEntry> all = new ArrayList<>(restoreWarnings);
+        Set<String> warned = new HashSet<>();
+        restoreWarnings.forEach(w -> warned.add(w.path()));
+        links.forEach((path, target) -> {
+            String problem = warned.contains(path) ? null : SymlinkResolution.problem(links, path, target);
+            if (problem != null) {
+                all.add(new SkippedEntry(path, "symlink target '" + target + "' " + problem
+                        + ": restored only with --allow-outside-symlinks"));
+            }
+        });
+        return all;
     }
 
     private void directory(WalkEntry e) throws IOException {
@@ -95,6 +120,7 @@ final class EntryWriter {
         if (linkProblem != null) {
             restoreWarnings.add(new SkippedEntry(e.relativePath(), linkProblem));
         }
+        links.put(e.relativePath(), target);
         tar.symlink(e.relativePath(), target, s.lastModified(), s.uid(), s.gid());
         index.add(new IndexEntry(e.relativePath(), IndexEntry.SYMLINK, 0, IndexEntry.millis(s.lastModified()),
                 IndexEntry.octalMode(s.permissions()), target, null));

@@ -1,9 +1,7 @@
 package dev.archivist.restore;
 
-import java.util.ArrayDeque;
+import dev.archivist.archive.SymlinkResolution;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,8 +16,6 @@ import java.util.Set;
  */
 final class EntryTree {
     enum Kind { FILE, DIR, SYMLINK }
-
-    private static final int MAX_LINK_HOPS = 40;
 
     /** Appended to a refused symlink target: how to restore such links anyway. */
     static final String OUTSIDE_LINKS_HINT = " (to restore such links as they are, never followed: --allow-outside-symlinks)";
@@ -110,43 +106,7 @@ final class EntryTree {
 
     /** Resolves like the kernel would, within the root; returns a problem or {@code null} if inside. */
     private String resolve(String linkPath, String target) {
-        Deque<String> stack = new ArrayDeque<>(ancestorSegments(linkPath));
-        Deque<String> pending = new ArrayDeque<>(Arrays.asList(target.split("/", -1)));
-        int hops = 0;
-        while (!pending.isEmpty()) {
-            String segment = pending.removeFirst();
-            if (segment.isEmpty() || segment.equals(".")) {
-                continue;
-            }
-            if (segment.equals("..")) {
-                if (stack.isEmpty()) {
-                    return "escapes the target (..)";
-                }
-                stack.removeLast();
-                continue;
-            }
-            stack.addLast(segment);
-            String next = linkTargets.get(String.join("/", stack));
-            if (next != null) {
-                if (++hops > MAX_LINK_HOPS) {
-                    return "loops (too many levels of symlinks)";
-                }
-                if (next.startsWith("/")) {
-                    return "goes through an absolute symlink";
-                }
-                stack.removeLast();
-                List<String> expanded = new ArrayList<>(Arrays.asList(next.split("/", -1)));
-                for (int i = expanded.size() - 1; i >= 0; i--) {
-                    pending.addFirst(expanded.get(i));
-                }
-            }
-        }
-        return null;
-    }
-
-    private static List<String> ancestorSegments(String path) {
-        String[] segments = path.split("/");
-        return Arrays.asList(segments).subList(0, segments.length - 1);
+        return SymlinkResolution.problem(linkTargets, linkPath, target);
     }
 
     private static List<String> ancestors(String path) {

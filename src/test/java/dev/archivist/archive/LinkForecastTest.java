@@ -1,0 +1,82 @@
+package dev.archivist.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archivist.config.Compression;
+import dev.archivist.restore.SafeExtractor;
+import dev.archivist.restore.UnsafeEntryException;
+import dev.archivist.source.SkippedEntry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code restore_warnings} promises what a default restore refuses. Its check was lexical, the restore's resolves
+ * links through the tree's other links: a loop ({@code a -> b}, {@code b -> a}, {@code self -> self}) or a link that
+ * leads out only through another link ({@code up -> dot/..} with {@code dot -> .}) gave a backup with no warning, a
+ * clean verify, and a restore that refused it. Both now use {@link SymlinkResolution}.
+ */
+class LinkForecastTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void loopsAndLinksLeadingOutThroughOtherLinksAreForecastAsTheRestoreRefusesThem() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("storage"));
+        Files.createDirectories(root.resolve("deep"));
+        Files.writeString(root.resolve("f.txt"), "f");
+        Files.createSymbolicLink(root.resolve("dot"), Path.of("."));
+        Files.createSymbolicLink(root.resolve("fine"), Path.of("dot/f.txt"));
+        Files.createSymbolicLink(root.resolve("deep/fine-too"), Path.of("../dot/dot/f.txt"));
+        Files.createSymbolicLink(root.resolve("up"), Path.of("dot/.."));
+        Files.createSymbolicLink(root.resolve("loopA"), Path.of("loopB"));
+        Files.createSymbolicLink(root.resolve("loopB"), Path.of("loopA"));
+        Files.createSymbolicLink(root.resolve("self"), Path.of("self"));
+        Files.createSymbolicLink(root.resolve("out"), Path.of("../x")); // the lexical check finds this one
+
+        ArchiveResult warned = archive(root, "one").result();
+
+        assertThat(warned.restoreWarnings()).extracting(SkippedEntry::path)
+                .containsExactlyInAnyOrder("out", "up", "loopA", "loopB", "self");
+        assertThat(warned.restoreWarnings()).filteredOn(w -> w.path().equals("up")).singleElement()
+                .satisfies(w -> assertThat(w.reason()).contains("dot/..").contains("--allow-outside-symlinks"));
+        assertThat(warned.restoreWarnings()).filteredOn(w -> w.path().equals("self")).singleElement()
+                .satisfies(w -> assertThat(w.reason()).contains("loops"));
+
+        // each forecast link alone is refused by the restore; without them, the same tree restores
+        for (String link : new String[] {"up", "loopA", "self", "out"}) {
+            Path alone = Files.createDirectories(tmp.resolve("alone-" + link + "/storage"));
+            Files.writeString(alone.resolve("f.txt"), "f");
+            Files.createSymbolicLink(alone.resolve("dot"), Path.of("."));
+            Files.createSymbolicLink(alone.resolve(link), Files.readSymbolicLink(root.resolve(link)));
+            if (link.equals("loopA")) {
+                Files.createSymbolicLink(alone.resolve("loopB"), Path.of("loopA"));
+            }
+            StorageArchiverTest.Run run = archive(alone, "alone-" + link);
+            assertThat(run.result().restoreWarnings()).extracting(SkippedEntry::path).contains(link);
+            assertThatThrownBy(() -> restore(run, "restored-" + link)).isInstanceOf(UnsafeEntryException.class);
+        }
+        for (String link : new String[] {"up", "loopA", "loopB", "self", "out"}) {
+            Files.delete(root.resolve(link));
+        }
+        StorageArchiverTest.Run clean = archive(root, "two");
+        assertThat(clean.result().restoreWarnings()).isEmpty();
+        restore(clean, "restored");
+        assertThat(Files.readSymbolicLink(tmp.resolve("restored/deep/fine-too"))).isEqualTo(Path.of("../dot/dot/f.txt"));
+    }
+
+    private StorageArchiverTest.Run archive(Path root, String out) throws Exception {
+        return StorageArchiverTest.archive(root, tmp.resolve("out-" + out), Compression.NONE, 1 << 30, 1L << 40,
+                new StorageArchiver(), ProgressListener.NONE);
+    }
+
+    private void restore(StorageArchiverTest.Run run, String into) throws Exception {
+        Path staging = Files.createDirectories(tmp.resolve(into));
+        try (InputStream in = Files.newInputStream(run.partPaths().get(0))) {
+            new SafeExtractor().extract(in, staging, p -> true);
+        }
+    }
+}
