@@ -256,7 +256,8 @@ final class Restore {
         if (!structure.isEmpty()) {
             throw refused(m, structure);
         }
-        Path destination = target != null ? target.toAbsolutePath().normalize() : settings.storagePath();
+        Path destination = target != null ? target.toAbsolutePath().normalize()
+                : RestoreFiles.liveStorageFolder(settings.storagePath());
         if (target != null && Files.exists(destination)) {
             throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
         }

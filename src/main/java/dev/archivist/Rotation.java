@@ -4,6 +4,7 @@ import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.VerificationRecords;
 import dev.archivist.config.Settings;
+import dev.archivist.restore.RestoreFiles;
 import dev.archivist.retention.Decision;
 import dev.archivist.retention.KeepWithin;
 import dev.archivist.retention.RetentionCandidate;
@@ -96,7 +97,7 @@ final class Rotation {
     /** {@code <storage>.before-restore-*} folders older than the newest storage backup. */
     private List<String> beforeRestoreFolders(List<Manifest> all, boolean dryRun) throws IOException {
         List<String> result = new ArrayList<>();
-        Path storage = settings.storagePath();
+        Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
         Path parent = storage.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             return result;

@@ -19,6 +19,24 @@ public final class RestoreFiles {
     private RestoreFiles() {
     }
 
+    /**
+     * The folder a live storage restore replaces: {@code STORAGE_PATH}, or, when that is a symlink to a folder (the
+     * storage on a data volume, say), the folder the link leads to. The backup reads that folder through the link, so
+     * the restore swaps that folder and leaves the link as it is: swapping the link itself put a new folder where the
+     * link was (on another file system, perhaps) and left the real folder with the old data.
+     */
+    public static Path liveStorageFolder(Path storage) {
+        Path abs = storage.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(abs) && Files.isDirectory(abs)) {
+            try {
+                return abs.toRealPath();
+            } catch (IOException e) {
+                return abs;
+            }
+        }
+        return abs;
+    }
+
     /** Staging folder beside {@code destination}. */
     public static Path staging(Path destination, String backupId) {
         return destination.resolveSibling(PREFIX + destination.getFileName() + "-" + backupId);
