@@ -362,14 +362,28 @@ final class Restore {
         }
     }
 
-    private static Predicate<String> include(List<String> globs) {
+    /**
+     * What {@code --path} selects: the entries a glob matches, and everything inside a folder one matches, as
+     * {@code tar -x photos} and {@code restic restore --include /photos} do ({@code --path photos} gave an empty folder).
+     * A trailing {@code /} on a glob is ignored, as entry paths are matched without theirs.
+     */
+    static Predicate<String> include(List<String> globs) {
         if (globs.isEmpty()) {
             return p -> true;
         }
-        List<PathMatcher> matchers = globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        List<PathMatcher> matchers = globs.stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g.replaceAll("(?<=.)/+$", ""))).toList();
         return p -> {
-            Path path = Path.of(p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
-            return matchers.stream().anyMatch(mt -> mt.matches(path));
+            String rel = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+            for (String q = rel; ; q = q.substring(0, q.lastIndexOf('/'))) {
+                Path path = Path.of(q);
+                if (matchers.stream().anyMatch(mt -> mt.matches(path))) {
+                    return true;
+                }
+                if (q.indexOf('/') < 0) {
+                    return false;
+                }
+            }
         };
     }
 }

@@ -42,7 +42,7 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "PATH", description = "Restore into this new file or folder instead of the live data (never overwrites).")
     Path target;
 
-    @Option(names = "--path", paramLabel = "GLOB", description = "Storage only: restore just the files matching GLOB (repeatable; needs --target).")
+    @Option(names = "--path", paramLabel = "GLOB", description = "Storage only: restore just the entries matching GLOB, a matching folder with everything in it (repeatable; needs --target).")
     List<String> paths = new ArrayList<>();
 
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")

@@ -1,0 +1,65 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.catalog.Manifest;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code restore storage --path GLOB}: a glob naming a folder restores the folder with everything in it, as
+ * {@code tar -x documents} and {@code restic restore --include /documents} do. It restored an empty folder, with exit
+ * 0 and "extracted 0 files", and {@code --path documents/} restored nothing at all.
+ */
+class RestorePathSelectionTest {
+    @TempDir
+    Path dir;
+
+    private Fixture f;
+    private Manifest backup;
+    private Map<String, String> tree;
+
+    @BeforeEach
+    void backUp() throws Exception {
+        f = new Fixture(dir).storage(11, 20_000);
+        tree = Fixture.tree(f.storage);
+        backup = f.service().backupStorage(false, null);
+    }
+
+    @Test
+    void aFolderNamedByPathComesBackWithEverythingInIt() throws Exception {
+        for (String glob : new String[] {"documents", "documents/", "doc*"}) {
+            Path target = dir.resolve("restored-" + glob.replace('/', '_').replace('*', '_'));
+            Fixture.Run r = f.cli("restore", "storage", backup.id(), "--target", target.toString(), "--path", glob);
+            assertThat(r.exitCode()).as(glob + ": " + r.describe()).isZero();
+            assertThat(Fixture.tree(target)).as(glob).isEqualTo(subtree(p -> p.equals("documents") || p.startsWith("documents/")));
+        }
+    }
+
+    @Test
+    void aDeeperFolderComesBackInsideItsParentsAndFileGlobsStillSelectFiles() throws Exception {
+        Path target = dir.resolve("deep");
+        Fixture.Run r = f.cli("restore", "storage", backup.id(), "--target", target.toString(),
+                "--path", "photos/2024", "--path", "*.txt");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        Map<String, String> got = Fixture.tree(target);
+        got.keySet().removeIf(k -> k.equals("photos")); // created as the parent of what was asked for
+        assertThat(got).isEqualTo(subtree(p -> p.startsWith("photos/2024") || (!p.contains("/") && p.endsWith(".txt"))));
+        assertThat(got).containsKey("photos/2024/summer");
+    }
+
+    private Map<String, String> subtree(Predicate<String> keep) {
+        Map<String, String> out = new TreeMap<>();
+        tree.forEach((k, v) -> {
+            if (keep.test(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+}
