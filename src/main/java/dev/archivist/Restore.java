@@ -267,7 +267,7 @@ final class Restore {
         if (target == null) {
             ReservedPaths.of(settings).refuseLiveSwap(destination);
         }
-        Predicate<String> include = include(globs);
+        PathSelection include = new PathSelection(globs);
         Files.createDirectories(destination.getParent());
         Path staging = RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
@@ -283,6 +283,10 @@ final class Restore {
                 }
             } catch (UnsafeEntryException e) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + e.getMessage(), e);
+            }
+            if (!include.unmatched().isEmpty()) { // every entry was offered to the selection while extracting
+                throw new ArchivistException("restore of " + m.id() + " refused: nothing in the backup matches --path "
+                        + include.unmatched().stream().map(g -> "'" + g + "'").collect(java.util.stream.Collectors.joining(", ")));
             }
             List<String> problems = StorageRestorer.compare(result, catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), include);
             if (!problems.isEmpty()) {
@@ -365,25 +369,51 @@ final class Restore {
     /**
      * What {@code --path} selects: the entries a glob matches, and everything inside a folder one matches, as
      * {@code tar -x photos} and {@code restic restore --include /photos} do ({@code --path photos} gave an empty folder).
-     * A trailing {@code /} on a glob is ignored, as entry paths are matched without theirs.
+     * A trailing {@code /} on a glob is ignored, as entry paths are matched without theirs. It remembers which globs
+     * matched some entry, so that one matching nothing fails the restore as GNU tar's "Not found in archive" does.
      */
-    static Predicate<String> include(List<String> globs) {
-        if (globs.isEmpty()) {
-            return p -> true;
+    static final class PathSelection implements Predicate<String> {
+        private final List<String> globs;
+        private final List<PathMatcher> matchers;
+        private final boolean[] matched;
+
+        PathSelection(List<String> globs) {
+            this.globs = List.copyOf(globs);
+            this.matchers = globs.stream()
+                    .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g.replaceAll("(?<=.)/+$", ""))).toList();
+            this.matched = new boolean[globs.size()];
         }
-        List<PathMatcher> matchers = globs.stream()
-                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g.replaceAll("(?<=.)/+$", ""))).toList();
-        return p -> {
+
+        @Override
+        public boolean test(String p) {
+            if (globs.isEmpty()) {
+                return true;
+            }
             String rel = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+            boolean selected = false;
             for (String q = rel; ; q = q.substring(0, q.lastIndexOf('/'))) {
                 Path path = Path.of(q);
-                if (matchers.stream().anyMatch(mt -> mt.matches(path))) {
-                    return true;
+                for (int i = 0; i < matchers.size(); i++) {
+                    if (matchers.get(i).matches(path)) {
+                        matched[i] = true;
+                        selected = true;
+                    }
                 }
-                if (q.indexOf('/') < 0) {
-                    return false;
+                if (selected || q.indexOf('/') < 0) {
+                    return selected;
                 }
             }
-        };
+        }
+
+        /** The globs that matched no entry of the archive so far. */
+        List<String> unmatched() {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < globs.size(); i++) {
+                if (!matched[i]) {
+                    out.add(globs.get(i));
+                }
+            }
+            return out;
+        }
     }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code restore storage --path GLOB}: a glob naming a folder restores the folder with everything in it, as
  * {@code tar -x documents} and {@code restic restore --include /documents} do. It restored an empty folder, with exit
- * 0 and "extracted 0 files", and {@code --path documents/} restored nothing at all.
+ * 0 and "extracted 0 files", and {@code --path documents/} restored nothing at all. A glob that matches nothing fails
+ * the restore, as GNU tar's "Not found in archive" does: it gave an empty folder and exit 0, so a typo looked like a
+ * successful restore.
  */
 class RestorePathSelectionTest {
     @TempDir
@@ -51,6 +53,19 @@ class RestorePathSelectionTest {
         got.keySet().removeIf(k -> k.equals("photos")); // created as the parent of what was asked for
         assertThat(got).isEqualTo(subtree(p -> p.startsWith("photos/2024") || (!p.contains("/") && p.endsWith(".txt"))));
         assertThat(got).containsKey("photos/2024/summer");
+    }
+
+    @Test
+    void aGlobThatMatchesNothingFailsTheRestoreNamingItAndWritesNothing() throws Exception {
+        Path target = dir.resolve("typo");
+        Fixture.Run r = f.cli("restore", "storage", backup.id(), "--target", target.toString(),
+                "--path", "documents", "--path", "documnets/**");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).contains("'documnets/**'").doesNotContain("'documents'");
+        assertThat(target).doesNotExist();
+        try (var beside = java.nio.file.Files.list(dir)) {
+            assertThat(beside.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".archivist-restore-"));
+        }
     }
 
     private Map<String, String> subtree(Predicate<String> keep) {
