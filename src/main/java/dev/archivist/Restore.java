@@ -378,6 +378,12 @@ final class Restore {
         private final boolean[] matched;
 
         PathSelection(List<String> globs) {
+            for (String g : globs) {
+                String why = dev.archivist.config.Globs.problem(g);
+                if (why != null) {
+                    throw new IllegalArgumentException("--path '" + g + "': bad glob: " + why);
+                }
+            }
             this.globs = List.copyOf(globs);
             this.matchers = globs.stream()
                     .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g.replaceAll("(?<=.)/+$", ""))).toList();

@@ -360,11 +360,11 @@ public final class SettingsLoader {
             if (glob.isEmpty()) {
                 continue;
             }
-            try {
-                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            String why = Globs.problem(glob);
+            if (why == null) {
                 globs.add(glob);
-            } catch (RuntimeException e) {
-                problem(ConfigKey.BACKUP_STORAGE_EXCLUDE, "bad glob '" + glob + "': " + e.getMessage());
+            } else {
+                problem(ConfigKey.BACKUP_STORAGE_EXCLUDE, "bad glob '" + glob + "': " + why);
             }
         }
         return globs;

@@ -57,7 +57,7 @@ public final class DirectoryWalker {
      */
     public DirectoryWalker(Path root, List<String> excludes, Map<String, String> reserved) {
         this.root = root;
-        this.excludes = new ExcludeMatcher(excludes);
+        this.excludes = new ExcludeMatcher(excludes, root);
         this.reserved = Map.copyOf(reserved);
     }
 

@@ -2,6 +2,7 @@ package dev.archivist.source;
 
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,8 +28,21 @@ final class ExcludeMatcher {
     private final FileSystem fs = FileSystems.getDefault();
 
     ExcludeMatcher(List<String> globs) {
+        this(globs, null);
+    }
+
+    /**
+     * As {@link #ExcludeMatcher(List)}; a glob that starts with the absolute path of {@code root} (restic's excludes
+     * are absolute paths: {@code /srv/app/storage/cache/**}) means the same relative to the root, rather than a
+     * folder of that name inside it, which silently excluded nothing.
+     */
+    ExcludeMatcher(List<String> globs, Path root) {
+        String rootPrefix = root == null ? null : root.toAbsolutePath().normalize() + "/";
         for (String g : globs) {
             String glob = g.trim();
+            if (rootPrefix != null && glob.startsWith(rootPrefix) && !rootPrefix.equals("/")) {
+                glob = glob.substring(rootPrefix.length());
+            }
             if (glob.isEmpty()) {
                 continue;
             }

@@ -83,7 +83,7 @@ class ConfigValidationTest {
                 Arguments.of("BACKUP_MAX_SIZE_MB", "0", none, "out of range"),
                 Arguments.of("BACKUP_CHUNK_SIZE_MB", "0", none, "out of range"),
                 Arguments.of("BACKUP_CHUNK_SIZE_MB", "600", none, "must not exceed BACKUP_MAX_SIZE_MB"),
-                Arguments.of("BACKUP_STORAGE_EXCLUDE", "cache/**,[unclosed", none, "bad glob"),
+                Arguments.of("BACKUP_STORAGE_EXCLUDE", "cache/**,[unclosed", none, "bad glob '[unclosed': Missing ']'"),
                 Arguments.of("BACKUP_DATABASE_SCHEDULE", "", none, "cron"),
                 Arguments.of("BACKUP_DATABASE_SCHEDULE", "61 2 * * *", none, "cron"),
                 Arguments.of("BACKUP_STORAGE_SCHEDULE", "0 3 * *", none, "cron"),

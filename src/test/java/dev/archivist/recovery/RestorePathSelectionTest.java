@@ -77,4 +77,14 @@ class RestorePathSelectionTest {
         });
         return out;
     }
+
+    /** A glob that cannot be parsed is a usage error naming --path, in one line (the JDK's message spans three). */
+    @Test
+    void aBrokenGlobIsAUsageErrorNamingPath() throws Exception {
+        Path target = dir.resolve("broken");
+        Fixture.Run r = f.cli("restore", "storage", backup.id(), "--target", target.toString(), "--path", "[");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--path '[': bad glob: Missing ']'").doesNotContain("^");
+        assertThat(target).doesNotExist();
+    }
 }

@@ -51,6 +51,16 @@ class ExcludeMatcherTest {
         assertThat(m.excluded("y/tmp")).isFalse();
     }
 
+    /** restic's excludes are absolute paths: one under the storage folder means the same path inside it. */
+    @Test
+    void anAbsolutePathUnderTheStorageFolderMeansThatPathInsideIt() {
+        ExcludeMatcher m = new ExcludeMatcher(List.of("/srv/app/storage/cache/**", "/srv/other/*.log"),
+                java.nio.file.Path.of("/srv/app/storage"));
+        assertThat(m.excluded("cache/a")).isTrue();
+        assertThat(m.excluded("srv/app/storage/cache/a")).isFalse();
+        assertThat(m.excluded("srv/other/x.log")).isTrue(); // not under the folder: anchored at its root as before
+    }
+
     @Test
     void variantsAreBounded() {
         assertThat(ExcludeMatcher.zeroFolderVariants("**/a/**/b/**/c/**/d/**/e/**/f")).hasSizeLessThanOrEqualTo(16)
