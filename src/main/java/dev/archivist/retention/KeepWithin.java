@@ -1,13 +1,20 @@
 package dev.archivist.retention;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A restic-style keep-within duration such as {@code 2y5m7d3h}: calendar years, months and days, then hours.
- * Calendar units are subtracted in the planning zone, so "1m" back from 31 March is 28/29 February.
+ * The cutoff is computed as restic computes it, with Go's {@code time.AddDate} in the planning zone: years, months and
+ * days are subtracted from the date's fields at once and an overflowing day rolls over into the next month, so "1m"
+ * back from 31 March is "31 February", which is 3 March (2 March in a leap year), and "1y" back from 29 February 2024 is
+ * 1 March 2023; hours are then subtracted as elapsed time.
  */
 public record KeepWithin(int years, int months, int days, int hours) {
 
@@ -63,12 +70,29 @@ public record KeepWithin(int years, int months, int days, int hours) {
         }
     }
 
-    /** The instant this duration before {@code reference}, calendar units counted in {@code zone}. */
+    /** The instant this duration before {@code reference}, calendar units counted in {@code zone} (restic's cutoff). */
     public Instant cutoff(Instant reference, ZoneId zone) {
-        return reference.atZone(zone)
-                .minusYears(years).minusMonths(months).minusDays(days)
-                .minusHours(hours)
-                .toInstant();
+        LocalDateTime local = LocalDateTime.ofInstant(reference, zone);
+        // Go's AddDate: Date(year-y, month-m, day-d, ...) normalised; counting months from the 1st never clamps a day
+        LocalDate date = LocalDate.of(local.getYear(), 1, 1)
+                .minusYears(years)
+                .plusMonths(local.getMonthValue() - 1L - months)
+                .plusDays(local.getDayOfMonth() - 1L - days);
+        return resolveAsGo(LocalDateTime.of(date, local.toLocalTime()), zone).minusSeconds(hours * 3600L);
+    }
+
+    /**
+     * The instant of a local time as Go's {@code time.Date} resolves it: the offset in force at the local time read as
+     * UTC, unless the instant that gives falls outside that offset's period; then the offset in force at that instant.
+     * In a gap or an overlap this differs from {@link java.time.ZonedDateTime}'s choice (e.g. New York: 02:30 on the
+     * spring-forward day is 01:30 EST, not 03:30 EDT; 01:30 on the fall-back day is 01:30 EDT).
+     */
+    private static Instant resolveAsGo(LocalDateTime local, ZoneId zone) {
+        ZoneRules rules = zone.getRules();
+        long asUtc = local.toEpochSecond(ZoneOffset.UTC);
+        ZoneOffset guess = rules.getOffset(Instant.ofEpochSecond(asUtc));
+        ZoneOffset offset = rules.getOffset(Instant.ofEpochSecond(asUtc - guess.getTotalSeconds()));
+        return Instant.ofEpochSecond(asUtc - offset.getTotalSeconds(), local.getNano());
     }
 
     /** The canonical text, e.g. {@code 2y5m7d3h}; zero units are left out. */

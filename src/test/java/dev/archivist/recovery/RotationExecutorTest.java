@@ -11,6 +11,9 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.testing.CliProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -218,6 +221,38 @@ class RotationExecutorTest {
         assertThat(real.exitCode()).as(real.describe()).isZero();
         assertThat(Files.exists(f.backups.resolve("database/.tmp-db_backup_20260101T000000.000Z.snapshot.db"))).as("incomplete leftovers removed").isFalse();
         assertThat(Json.MAPPER.readTree(real.stdout()).path("removed")).isNotEmpty();
+    }
+
+    /**
+     * BACKUP_KEEP_WITHIN measures back from the newest backup as restic does (Go's AddDate): 1 month before 31 March
+     * 2024 is "31 February" = 2 March, so the backup of 1 March goes, as {@code restic forget --keep-within 1m} removes
+     * it (checked with restic 0.14); it used to be kept, counting back to 29 February.
+     */
+    @Test
+    void keepWithinMonthsEndWhereResticsDo() throws Exception {
+        Fixture f = new Fixture(dir).set("BACKUP_KEEP_WITHIN", "1m").set("BACKUP_TIMEZONE", "UTC").database(20);
+        List<Manifest> taken = new ArrayList<>();
+        for (String at : List.of("2024-03-01T12:00:00Z", "2024-03-02T12:00:01Z", "2024-03-31T12:00:00Z")) {
+            BackupService s = new BackupService(f.settings(), Clock.fixed(Instant.parse(at), ZoneOffset.UTC), n -> { });
+            taken.add(s.backupDatabase(false));
+        }
+
+        Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
+
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        JsonNode plan = Json.MAPPER.readTree(dry.stdout());
+        Map<String, String> actions = new java.util.HashMap<>();
+        plan.path("decisions").forEach(d -> actions.put(d.path("id").asText(), d.path("action").asText()));
+        assertThat(actions).containsExactlyInAnyOrderEntriesOf(Map.of(
+                taken.get(0).id(), "remove", taken.get(1).id(), "keep", taken.get(2).id(), "keep"));
+        assertThat(plan.path("decisions").toString()).contains("within 1m");
+
+        Fixture.Run real = f.cli("rotate");
+
+        assertThat(real.exitCode()).as(real.describe()).isZero();
+        assertThat(ids(f.service().list(BackupType.DATABASE))).containsExactly(taken.get(2).id(), taken.get(1).id());
+        assertFiles(f, taken.get(0), false);
+        assertFiles(f, taken.get(1), true);
     }
 
     @Test

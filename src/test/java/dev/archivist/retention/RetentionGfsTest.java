@@ -140,10 +140,16 @@ class RetentionGfsTest {
                 Arguments.of("only future backups: measured from now",
                         List.of(db("f1", "2026-12-01T00:00:00Z"), db("f2", "2026-12-02T00:00:00Z")),
                         "2026-11-06T00:00:00Z", "1h", ids("f1", "f2")),
-                Arguments.of("months are calendar months: 1m before 31 March is 28 February",
-                        List.of(db("feb27", "2026-02-27T12:00:00Z"), db("feb28", "2026-02-28T12:00:01Z"),
+                // restic subtracts with Go's AddDate: 31 March - 1 month = "31 February" = 3 March (restic 0.14 agrees)
+                Arguments.of("1m before 31 March is 3 March, as restic's AddDate, not 28 February",
+                        List.of(db("feb28", "2026-02-28T12:00:01Z"), db("mar02", "2026-03-02T12:00:00Z"),
+                                db("mar03", "2026-03-03T12:00:00Z"), db("mar03b", "2026-03-03T12:00:01Z"),
                                 db("mar31", "2026-03-31T12:00:00Z")),
-                        "2026-04-01T00:00:00Z", "1m", ids("feb28", "mar31")));
+                        "2026-04-01T00:00:00Z", "1m", ids("mar03b", "mar31")),
+                Arguments.of("1y before 29 February 2024 is 1 March 2023",
+                        List.of(db("feb28", "2023-02-28T13:00:00Z"), db("mar01", "2023-03-01T12:00:01Z"),
+                                db("leap", "2024-02-29T12:00:00Z")),
+                        "2024-03-01T00:00:00Z", "1y", ids("mar01", "leap")));
     }
 
     @ParameterizedTest(name = "{0}")

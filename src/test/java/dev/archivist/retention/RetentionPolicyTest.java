@@ -51,6 +51,32 @@ class RetentionPolicyTest {
         assertThat(KeepWithin.parse("1y1m").cutoff(reference, ZoneId.of("UTC"))).isEqualTo(Instant.parse("2025-09-25T12:00:00Z"));
     }
 
+    /**
+     * The cutoff restic computes, {@code newest.AddDate(-y, -m, -d).Add(-h hours)} in the zone: an overflowing day rolls
+     * into the next month, and a local time in a DST gap or overlap resolves as Go's {@code time.Date} does. Expected
+     * values printed by Go 1.19's time package; the planner's results with them agree with {@code restic forget}.
+     */
+    @ParameterizedTest(name = "{2} before {0} in {1}")
+    @CsvSource({
+            "2026-03-31T12:00:00Z, UTC,              1m,   2026-03-03T12:00:00Z", // "31 February"
+            "2024-03-31T12:00:00Z, UTC,              1m,   2024-03-02T12:00:00Z", // leap year
+            "2026-03-31T12:00:00Z, UTC,              1m1d, 2026-03-02T12:00:00Z", // units at once, then normalised
+            "2026-03-31T12:00:00Z, UTC,              1m2h, 2026-03-03T10:00:00Z",
+            "2026-05-31T12:00:00Z, UTC,              3m,   2026-03-03T12:00:00Z",
+            "2026-01-31T12:00:00Z, UTC,              2m,   2025-12-01T12:00:00Z", // "31 November"
+            "2024-02-29T12:00:00Z, UTC,              1y,   2023-03-01T12:00:00Z",
+            "2024-02-29T12:00:00Z, UTC,              1y1d, 2023-02-28T12:00:00Z",
+            "2026-03-09T06:30:00Z, America/New_York, 1d,   2026-03-08T06:30:00Z", // 02:30 in the gap: 01:30 EST
+            "2026-11-02T06:30:00Z, America/New_York, 1d,   2026-11-01T05:30:00Z", // 01:30 twice: the EDT one
+            "2026-10-26T01:30:00Z, Europe/Berlin,    1d,   2026-10-25T01:30:00Z", // 02:30 twice: the CET one
+            "2026-03-30T00:30:00Z, Europe/Berlin,    1d,   2026-03-29T01:30:00Z", // 02:30 in the gap: 03:30 CEST
+            "2026-10-25T12:00:00Z, Europe/Berlin,    1y1m, 2025-09-25T11:00:00Z",
+    })
+    void cutoffIsResticsAddDate(String newest, String zone, String within, String cutoff) {
+        assertThat(KeepWithin.parse(within).cutoff(Instant.parse(newest), ZoneId.of(zone)))
+                .isEqualTo(Instant.parse(cutoff));
+    }
+
     @Test
     void gfsWhenAnyKeepOptionIsSet() {
         RetentionPolicy plain = RetentionPolicy.ofMaxBackups(7);
