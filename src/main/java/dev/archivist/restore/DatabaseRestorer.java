@@ -23,6 +23,11 @@ import org.sqlite.SQLiteConnection;
  * database, and WAL/SHM files are handled by SQLite itself rather than replaced under it.
  */
 public final class DatabaseRestorer {
+    /** Pause between attempts while another connection holds the live database's write lock. */
+    private static final int BUSY_SLEEP_MILLIS = 100;
+    /** Attempts after the first busy wait (the connection's own 30 s busy timeout): about a minute more. */
+    private static final int BUSY_RETRIES = 600;
+
     private DatabaseRestorer() {
     }
 
@@ -53,41 +58,78 @@ public final class DatabaseRestorer {
     }
 
     /**
-     * Copies {@code restored} into the live database {@code live} page by page through the backup API, then checks that
-     * the live database now has the restored one's pages and schema (a write SQLite could not make must not pass as done).
+     * Copies {@code restored} into the live database {@code live} through the backup API, in one step inside one write
+     * transaction, and fails unless SQLite reports that step done (committed).
+     *
+     * <p>sqlite-jdbc's {@code restore} returns the error code of the <em>source</em> connection, so a copy that never
+     * got the live database's write lock (another connection kept a write transaction open: SQLITE_BUSY after the
+     * retries), or that SQLite refused (a WAL database and a backup of another page size: SQLITE_READONLY), came back
+     * as 0 with the live database unchanged. Comparing page count and schema afterwards did not tell: a backup of the
+     * same database usually has both equal to the live one's (such restores passed as done), and an application that
+     * commits right after a real restore changes the page count (such restores failed as "did not take effect"). The
+     * progress callback runs only after a step that returned SQLITE_OK or SQLITE_DONE; with all pages in one step,
+     * {@code remaining == 0} there means SQLITE_DONE, which SQLite returns only once the destination has committed.
      */
     public static void intoLive(Path restored, Path live) {
         requireWritable(live);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         try (Connection conn = SqliteSnapshot.open(live, false)) {
-            int rc = ((SQLiteConnection) conn).getDatabase().restore("main", restored.toString(), null, 100, 600, -1);
+            int rc = ((SQLiteConnection) conn).getDatabase().restore("main", restored.toString(),
+                    (remaining, pageCount) -> {
+                        if (remaining == 0) {
+                            done.set(true);
+                        }
+                    }, BUSY_SLEEP_MILLIS, BUSY_RETRIES, -1);
             if (rc != 0) {
-                throw new ArchivistException("restoring into " + live + " failed with SQLite code " + rc);
+                throw new ArchivistException("restoring into " + live + " failed with SQLite code " + rc
+                        + "; the live database was not changed");
             }
         } catch (SQLException e) {
             throw new ArchivistException("restoring into " + live + " failed: " + SqliteSnapshot.describe(e), e);
         }
-        String want = fingerprint(restored);
-        String got = fingerprint(live);
-        if (!want.equals(got)) {
-            throw new ArchivistException("restoring into " + live + " did not take effect (live database: " + got
-                    + ", backup: " + want + ")");
+        if (!done.get()) {
+            throw new ArchivistException("restoring into " + live + " did not complete: " + whyNotCopied(restored, live)
+                    + "; the live database was not changed");
         }
     }
 
-    /** Page count and schema of a database, read on a new connection. */
-    private static String fingerprint(Path db) {
-        try (Connection c = SqliteSnapshot.open(db, true); java.sql.Statement st = c.createStatement()) {
-            long pages;
-            try (java.sql.ResultSet rs = st.executeQuery("PRAGMA page_count")) {
-                pages = rs.next() ? rs.getLong(1) : -1;
+    /** The likely reason SQLite did not finish copying into the live database. */
+    private static String whyNotCopied(Path restored, Path live) {
+        try {
+            long livePageSize = pragma(live, "page_size");
+            long backupPageSize = pragma(restored, "page_size");
+            String mode = text(live, "PRAGMA journal_mode");
+            if ("wal".equalsIgnoreCase(mode) && livePageSize != backupPageSize) {
+                return "the live database is in WAL mode with a page size of " + livePageSize + " bytes and the backup's"
+                        + " is " + backupPageSize + " (SQLite cannot copy between page sizes into a WAL database); stop"
+                        + " the application and set PRAGMA journal_mode=DELETE on the live database, or restore with"
+                        + " --target and put the file in place while the application is stopped";
             }
-            int schema;
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT group_concat(coalesce(sql, name), ';') FROM sqlite_master")) {
-                schema = rs.next() ? String.valueOf(rs.getString(1)).hashCode() : 0;
+        } catch (SQLException | RuntimeException e) {
+            // fall through to the other reasons
+        }
+        try {
+            long free = Files.getFileStore(live.toAbsolutePath().getParent()).getUsableSpace();
+            if (free < Files.size(restored)) {
+                return "not enough free space beside the live database (" + free + " bytes free, the restored database"
+                        + " has " + Files.size(restored) + ")";
             }
-            return pages + " pages, schema " + Integer.toHexString(schema);
-        } catch (SQLException e) {
-            throw new ArchivistException("cannot read " + db + " after the restore: " + SqliteSnapshot.describe(e), e);
+        } catch (IOException | RuntimeException e) {
+            // fall through to the usual reason
+        }
+        return "SQLite could not get the live database's write lock within about "
+                + (BUSY_SLEEP_MILLIS * BUSY_RETRIES / 1000 + 30) + " s (another connection kept a write transaction"
+                + " open), or could not write it; retry when the application is idle or stopped";
+    }
+
+    private static long pragma(Path db, String name) throws SQLException {
+        return Long.parseLong(text(db, "PRAGMA " + name));
+    }
+
+    private static String text(Path db, String sql) throws SQLException {
+        try (Connection c = SqliteSnapshot.open(db, true); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : "";
         }
     }
 }

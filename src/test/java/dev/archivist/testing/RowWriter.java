@@ -17,7 +17,8 @@ import java.sql.Statement;
  * commit (the first line is the count before it started). Stops when the stop file appears. Exits 0 only if no
  * statement ever failed; any error is printed on stderr and gives exit 1.
  *
- * <p>Usage: {@code RowWriter DB JOURNAL_MODE(wal|delete) COUNT_LOG STOP_FILE}
+ * <p>Usage: {@code RowWriter DB JOURNAL_MODE(wal|delete) COUNT_LOG STOP_FILE [PAYLOAD_BYTES]} (200 bytes a row unless
+ * given; rows larger than a page make every commit grow the file)
  */
 public final class RowWriter {
     private RowWriter() {
@@ -43,7 +44,7 @@ public final class RowWriter {
             out.println(count);
             out.flush();
             c.setAutoCommit(false);
-            byte[] payload = new byte[200];
+            byte[] payload = new byte[args.length > 4 ? Integer.parseInt(args[4]) : 200];
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, ?)")) {
                 while (!Files.exists(stop)) {
                     ps.setString(1, "live-" + count);
