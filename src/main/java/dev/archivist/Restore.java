@@ -155,6 +155,11 @@ final class Restore {
         if (target != null && Files.exists(destination)) {
             throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
         }
+        if (target != null && !journals(destination).isEmpty()) {
+            throw new ArchivistException("restore target " + destination + " has a leftover "
+                    + journals(destination).get(0).getFileName() + " beside it, which SQLite would replay into the"
+                    + " restored database; remove it or choose another target");
+        }
         if (target == null && Files.exists(destination)) {
             DatabaseRestorer.requireWritable(destination); // before anything is prepared or (restore full) switched
         }
@@ -197,6 +202,9 @@ final class Restore {
             notes.add("copied into the live database with the SQLite backup API");
         } else {
             deleteSidecars(p.temp); // the read-only check may leave empty -wal/-shm files beside it
+            if (p.live) {
+                setAsideOrphanedJournals(p, notes);
+            }
             Durable.rename(p.temp, p.destination);
             notes.add("written as a new file");
         }
@@ -352,6 +360,40 @@ final class Restore {
         if (c.recorded && c.aside != null && !Files.exists(c.aside)) {
             BeforeRestoreRecords.forget(catalog.stateDir(), c.aside);
         }
+    }
+
+    /** The -wal and -journal files beside {@code db} that exist. */
+    private static List<Path> journals(Path db) {
+        List<Path> found = new ArrayList<>();
+        for (String suffix : List.of("-wal", "-journal")) {
+            Path log = db.resolveSibling(db.getFileName() + suffix);
+            if (Files.exists(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                found.add(log);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The live database file is gone but its -wal or -journal may still be there (the file was deleted, the
+     * application crashed): SQLite would replay such a log into the restored database the first time it is opened,
+     * and the restore would be silently undone or the database corrupted. They are moved aside, kept as they were,
+     * and the -shm (only an index of the -wal) removed, before the restored file is renamed in.
+     */
+    private static void setAsideOrphanedJournals(PreparedDatabase p, List<String> notes) throws IOException {
+        List<Path> logs = journals(p.destination);
+        if (logs.isEmpty()) {
+            return;
+        }
+        Path base = RestoreFiles.orphanedJournalCopy(p.destination, p.m.id());
+        for (Path log : logs) {
+            String suffix = log.getFileName().toString().substring(p.destination.getFileName().toString().length());
+            Path aside = base.resolveSibling(base.getFileName() + suffix);
+            Durable.rename(log, aside);
+            notes.add("the live database was missing but its " + log.getFileName() + " was there (SQLite would have "
+                    + "replayed it into the restored database): kept as " + aside);
+        }
+        Files.deleteIfExists(p.destination.resolveSibling(p.destination.getFileName() + "-shm"));
     }
 
     /** Deletes a temporary database and the -wal, -shm and -journal files SQLite may have created beside it. */

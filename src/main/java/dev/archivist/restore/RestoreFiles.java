@@ -65,6 +65,20 @@ public final class RestoreFiles {
         return unused(database.resolveSibling(database.getFileName() + ".damaged-before-restore-" + backupId));
     }
 
+    /**
+     * The name under which the -wal or -journal of a live database that is gone is kept (the suffix is appended), so
+     * that SQLite does not replay it into the restored database: a name whose -wal and -journal are not taken yet.
+     */
+    public static Path orphanedJournalCopy(Path database, String backupId) {
+        Path first = database.resolveSibling(database.getFileName() + ".orphaned-before-restore-" + backupId);
+        Path candidate = first;
+        for (int n = 2; Files.exists(candidate.resolveSibling(candidate.getFileName() + "-wal"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(candidate.resolveSibling(candidate.getFileName() + "-journal"), java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+            candidate = first.resolveSibling(first.getFileName() + "-" + n);
+        }
+        return candidate;
+    }
+
     private static Path unused(Path first) {
         Path candidate = first;
         for (int n = 2; java.nio.file.Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
