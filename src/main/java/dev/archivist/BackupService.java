@@ -220,7 +220,8 @@ public final class BackupService {
     }
 
     private void removeRestoreLeftovers() throws IOException {
-        for (Path destination : List.of(settings.databasePath(), RestoreFiles.liveStorageFolder(settings.storagePath()))) {
+        for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()),
+                RestoreFiles.liveStorageFolder(settings.storagePath()))) {
             reportLeftovers(RestoreFiles.cleanLeftovers(destination));
         }
         for (Path target : RestoreTargetRecords.recorded(catalog.stateDir())) {

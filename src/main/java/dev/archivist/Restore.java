@@ -151,7 +151,8 @@ final class Restore {
 
     private PreparedDatabase prepareDatabase(Manifest m, Path target, boolean deep) throws IOException {
         check(m);
-        Path destination = target != null ? target.toAbsolutePath().normalize() : settings.databasePath();
+        Path destination = target != null ? target.toAbsolutePath().normalize()
+                : RestoreFiles.liveDatabaseFile(settings.databasePath());
         if (target != null && Files.exists(destination)) {
             throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
         }

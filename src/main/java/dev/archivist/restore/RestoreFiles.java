@@ -37,6 +37,25 @@ public final class RestoreFiles {
         return abs;
     }
 
+    /**
+     * The file a live database restore replaces: the configured path, or, when that is a symlink (the database on a
+     * data volume, say), the file the link leads to, even when that file is gone. SQLite itself opens the file behind
+     * the link (and keeps its -wal beside it), so that is where the restored database belongs: renaming the restored
+     * file over the link replaced the link with a file and left the real location without a database.
+     */
+    public static Path liveDatabaseFile(Path database) {
+        Path p = database.toAbsolutePath().normalize();
+        for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+            try {
+                Path parent = p.getParent();
+                p = (parent == null ? Files.readSymbolicLink(p) : parent.resolve(Files.readSymbolicLink(p))).normalize();
+            } catch (IOException e) {
+                return p;
+            }
+        }
+        return p;
+    }
+
     /** Staging folder beside {@code destination}. */
     public static Path staging(Path destination, String backupId) {
         return destination.resolveSibling(PREFIX + destination.getFileName() + "-" + backupId);
