@@ -34,7 +34,24 @@ public final class Manifest {
         if (!(node instanceof ObjectNode obj) || !obj.hasNonNull("id") || !obj.hasNonNull("type")) {
             throw new IOException("not an Archivist manifest: " + file);
         }
+        // verify hashes, restore reads and rotation deletes the files a manifest names: only ever inside its folder
+        List<String> named = new ArrayList<>();
+        obj.path("parts").forEach(p -> named.add(p.path("path").asText()));
+        if (obj.path("index").isObject()) {
+            named.add(obj.path("index").path("path").asText());
+        }
+        for (String name : named) {
+            if (!isFileName(name)) {
+                throw new IOException("manifest " + file + " names a file outside its folder: '" + name + "'");
+            }
+        }
         return new Manifest(obj);
+    }
+
+    /** A plain file name (no folder, not {@code .} or {@code ..}): what the files of a backup are called. */
+    static boolean isFileName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\0') < 0;
     }
 
     public ObjectNode json() {
