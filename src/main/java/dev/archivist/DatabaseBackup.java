@@ -68,7 +68,8 @@ final class DatabaseBackup {
             List<String> problems = join(c.check(), "quick_check");
             if (!problems.isEmpty()) {
                 throw new ArchivistException("database " + source + " failed PRAGMA quick_check, not backed up: "
-                        + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
+                        + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
+                        + (problems.size() > 5 ? " (and " + (problems.size() - 5) + " more)" : ""));
             }
             // The snapshot is no longer needed: unlinking 500 MiB of page cache takes the kernel a tenth of a second,
             // so it happens beside the commit rather than after it.

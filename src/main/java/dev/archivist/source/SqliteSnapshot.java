@@ -163,9 +163,10 @@ public final class SqliteSnapshot {
         try (Connection conn = open(db, true); Statement st = conn.createStatement();
              ResultSet rs = st.executeQuery(full ? "PRAGMA integrity_check" : "PRAGMA quick_check")) {
             while (rs.next()) {
-                String line = rs.getString(1);
-                if (!"ok".equals(line)) {
-                    problems.add(line);
+                String row = rs.getString(1);
+                if (!"ok".equals(row)) {
+                    // quick_check can return all its findings as one row of many lines: one problem per line
+                    row.lines().filter(l -> !l.isBlank()).forEach(problems::add);
                 }
             }
         } catch (SQLException e) {

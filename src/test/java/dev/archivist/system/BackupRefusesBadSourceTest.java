@@ -45,6 +45,23 @@ class BackupRefusesBadSourceTest {
         assertRefused(db.toString(), "quick_check");
     }
 
+    /** Many damaged cells: quick_check's findings come as rows of several lines; the message stays one line. */
+    @Test
+    void aBadlyDamagedDatabaseIsReportedInOneLine() throws Exception {
+        Path db = TestDb.create(dir.resolve("damaged.db"), TestDb.Mode.ROLLBACK, 20_000, 300);
+        long size = java.nio.file.Files.size(db);
+        java.util.Random random = new java.util.Random(11);
+        try (var file = new java.io.RandomAccessFile(db.toFile(), "rw")) {
+            for (long at = size / 3; at < size / 3 + 40 * 4096L; at += 4096) { // 200 bytes into each of 40 pages
+                byte[] garbage = new byte[200];
+                random.nextBytes(garbage);
+                file.seek(at + 100);
+                file.write(garbage);
+            }
+        }
+        assertRefused(db.toString(), "quick_check");
+    }
+
     @Test
     void corruptWalDatabaseIsReportedNotBackedUp() throws Exception {
         Path db = TestDb.create(dir.resolve("corrupt-wal.db"), TestDb.Mode.WAL, 20_000, 300);
@@ -81,6 +98,8 @@ class BackupRefusesBadSourceTest {
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
         assertThat(r.stderr()).as(r.describe()).contains("archivist:").contains(messageFragment);
         assertThat(r.stderr()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+        // a corrupt database's quick_check can return its findings as one row of ~100 lines: at most five are shown
+        assertThat(r.stderr().lines().count()).as(r.describe()).isLessThanOrEqualTo(5);
         assertThat(r.stdout()).doesNotContain("created");
         assertThat(TestDb.files(backups.resolve("database"))).as("nothing left behind, not even temporary files")
                 .isEqualTo(before);
