@@ -27,6 +27,8 @@ import org.sqlite.SQLiteOpenMode;
  * connection restarts the copy, which never finishes under continuous writes.
  */
 public final class SqliteSnapshot {
+    /** How long a connection waits for another one's lock before SQLITE_BUSY. */
+    private static final int BUSY_TIMEOUT_MILLIS = 30_000;
     private static final int BUSY_SLEEP_MILLIS = 100;
     private static final int BUSY_RETRIES = 600;
     private static final int HEADER = 100;
@@ -183,7 +185,7 @@ public final class SqliteSnapshot {
             config.resetOpenMode(SQLiteOpenMode.READWRITE);
             config.setOpenMode(SQLiteOpenMode.READONLY);
         }
-        config.setBusyTimeout(30_000);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         return DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
     }
 
@@ -210,6 +212,11 @@ public final class SqliteSnapshot {
         }
         if (m.contains("SQLITE_CANTOPEN")) {
             return "cannot open (" + m + ")";
+        }
+        if (m.contains("SQLITE_BUSY") || m.contains("database is locked")) {
+            return "another connection kept the database locked for longer than Archivist waits (at least "
+                    + BUSY_TIMEOUT_MILLIS / 1000 + " s: a long write transaction or an exclusive lock); try again when"
+                    + " it is idle (" + m + ")";
         }
         return m;
     }
