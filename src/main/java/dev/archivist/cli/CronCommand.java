@@ -76,6 +76,9 @@ public final class CronCommand implements Callable<Integer> {
             times = fireTimes(cron, start(zoneId));
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("archivist cron: " + e.getMessage());
+            if (json) {
+                ExitCodes.json(spec.commandLine().getOut(), ExitCodes.USAGE, e.getMessage(), List.of());
+            }
             return ExitCodes.USAGE;
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
 import dev.archivist.RestoreResult;
@@ -73,8 +74,8 @@ public final class RestoreCommand implements Callable<Integer> {
         BackupService service = Services.create(config.load(), spec);
         Manifest m = service.find(ref, backupType);
         PrintWriter out = spec.commandLine().getOut();
-        if (!yes && target == null && !confirm(m, service)) {
-            return ExitCodes.FAILED;
+        if (!yes && target == null) {
+            confirm(m, service);
         }
         List<RestoreResult> results = switch (backupType) {
             case DATABASE -> List.of(service.restoreDatabase(m.id(), target, !noVerify));
@@ -101,13 +102,11 @@ public final class RestoreCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private boolean confirm(Manifest m, BackupService service) {
+    /** Asks on the terminal; fails (exit 1, see {@link ExitCodes}) when there is none or the answer is not yes. */
+    private void confirm(Manifest m, BackupService service) {
         Console console = System.console();
-        PrintWriter err = spec.commandLine().getErr();
         if (console == null) {
-            err.println("archivist: restore refused: no terminal to confirm on; pass --yes to restore without confirmation");
-            err.flush();
-            return false;
+            throw new ArchivistException("restore refused: no terminal to confirm on; pass --yes to restore without confirmation");
         }
         String what = target != null ? target.toString()
                 : switch (m.type()) {
@@ -116,11 +115,8 @@ public final class RestoreCommand implements Callable<Integer> {
                     case FULL -> "the live database and storage folder";
                 };
         String answer = console.readLine("Restore %s (created %s) into %s? [y/N] ", m.id(), m.createdAt(), what);
-        boolean ok = answer != null && List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT));
-        if (!ok) {
-            err.println("archivist: restore cancelled");
-            err.flush();
+        if (answer == null || !List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT))) {
+            throw new ArchivistException("restore cancelled");
         }
-        return ok;
     }
 }

@@ -90,7 +90,19 @@ class CronCommandTest {
         int exit = run(expression, option, "--json");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(out.toString()).isEmpty();
         assertThat(err.toString()).isEqualTo("archivist cron: " + reason + System.lineSeparator());
+        // with --json the same reason is the JSON error document on stdout (no fire times)
+        com.fasterxml.jackson.databind.JsonNode json = readJson(out.toString());
+        assertThat(json.path("error").asText()).isEqualTo(reason);
+        assertThat(json.path("exit_code").asInt()).isEqualTo(2);
+        assertThat(json.has("next")).isFalse();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+        try {
+            return dev.archivist.catalog.Json.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
     }
 }

@@ -83,4 +83,25 @@ class JsonFailureOutputTest {
         assertThat(r.stderr().strip()).isEqualTo("archivist: " + json(r).path("error").asText());
         assertThat(json(r).path("error").asText()).contains("not a SQLite database");
     }
+
+    @Test
+    void aBadCronExpressionIsAJsonError() throws Exception {
+        InProcessCli.Result r = InProcessCli.run(env(), "cron", "61 * * * *", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(json(r).path("error").asText()).contains("61");
+        assertThat(r.stderr()).startsWith("archivist cron: ");
+    }
+
+    /** A restore that cannot ask for confirmation (no terminal, no --yes) is refused, in JSON too. */
+    @Test
+    void anUnconfirmedRestoreIsAJsonError() throws Exception {
+        Path db = dir.resolve("app.db");
+        dev.archivist.testing.TestDb.create(db, dev.archivist.testing.TestDb.Mode.WAL, 10, 10);
+        Map<String, String> env = env("DATABASE_URL", db.toString());
+        assertThat(InProcessCli.run(env, "backup", "database", "--no-rotate").exitCode()).isZero();
+        InProcessCli.Result r = InProcessCli.run(env, "restore", "database", "latest", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(json(r).path("error").asText()).contains("no terminal to confirm on").contains("--yes");
+        assertThat(r.stderr()).contains("archivist: restore refused: no terminal to confirm on");
+    }
 }
