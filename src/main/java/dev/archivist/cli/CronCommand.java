@@ -74,10 +74,13 @@ public final class CronCommand implements Callable<Integer> {
             Settings settings = config == null ? null : config.load();
             zoneId = zone(settings);
             times = fireTimes(cron, start(zoneId));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            spec.commandLine().getErr().println("archivist cron: " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException | DateTimeException e) {
+            // a DateTimeException: the fire times run past the last year java.time can represent (a --from near it)
+            String reason = e instanceof DateTimeException && !(e instanceof java.time.format.DateTimeParseException)
+                    ? "--from: fire times run past the last representable year (" + e.getMessage() + ")" : e.getMessage();
+            spec.commandLine().getErr().println("archivist cron: " + reason);
             if (json) {
-                ExitCodes.json(spec.commandLine().getOut(), ExitCodes.USAGE, e.getMessage(), List.of());
+                ExitCodes.json(spec.commandLine().getOut(), ExitCodes.USAGE, reason, List.of());
             }
             return ExitCodes.USAGE;
         }

@@ -98,6 +98,17 @@ class CronCommandTest {
         assertThat(json.has("next")).isFalse();
     }
 
+    /** Fire times past year 999,999,999 (the end of java.time) are a usage error, not a stack trace. */
+    @Test
+    void fireTimesPastTheLastRepresentableYearAreAUsageError() {
+        int exit = run("0 0 1 1 *", "--from=+999999999-12-31T00:00Z", "--count=3");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("archivist cron: --from: fire times run past the last representable year")
+                .doesNotContain("\tat ");
+        assertThat(out.toString()).isEmpty();
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
         try {
             return dev.archivist.catalog.Json.MAPPER.readTree(text);
