@@ -156,9 +156,10 @@ final class Restore {
         if (target != null && Files.exists(destination)) {
             throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
         }
-        if (target != null && !journals(destination).isEmpty()) {
+        List<Path> leftoverLogs = target != null ? journals(destination) : List.of();
+        if (!leftoverLogs.isEmpty()) {
             throw new ArchivistException("restore target " + destination + " has a leftover "
-                    + journals(destination).get(0).getFileName() + " beside it, which SQLite would replay into the"
+                    + leftoverLogs.get(0).getFileName() + " beside it, which SQLite would replay into the"
                     + " restored database; remove it or choose another target");
         }
         if (target == null && Files.exists(destination)) {
