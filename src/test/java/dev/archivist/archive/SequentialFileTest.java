@@ -29,9 +29,10 @@ class SequentialFileTest {
 
     @Test
     void directAndBufferedPartsAreIdenticalForEveryLengthAndChunkSize() throws Exception {
-        List<Integer> lengths = List.of(0, 1, 4095, 4096, 4097, 1_000_000, (1 << 20) + 1, 3 * (1 << 20) + 12_345);
+        List<Integer> lengths = List.of(0, 1, 4095, 4096, 4097, 1_000_000, (1 << 20) + 1, 3 * (1 << 20) + 12_345,
+                13 * (1 << 20) + 777); // more than the writer's buffers (3 x 4 MiB) hold
         for (int length : lengths) {
-            for (long chunk : List.of(1_000_000L, 4096L * 300, 100L << 20)) {
+            for (long chunk : List.of(1_000_000L, 4096L * 300, 5_000_000L, 100L << 20)) {
                 byte[] data = random(length, length * 31L + chunk);
                 ArchiveFiles direct = write(dir.resolve("d-" + length + "-" + chunk), data, chunk, true);
                 ArchiveFiles buffered = write(dir.resolve("b-" + length + "-" + chunk), data, chunk, false);

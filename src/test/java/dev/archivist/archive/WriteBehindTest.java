@@ -1,0 +1,78 @@
+package dev.archivist.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Background writes keep their order, end before {@code await} returns, and report a failure to the caller. */
+class WriteBehindTest {
+    private static final int SIZE = 2 * SequentialFile.MAX_ALIGNMENT;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void buffersAreWrittenInTheOrderTheyWereFilled() throws Exception {
+        byte[] data = new byte[500 * SIZE];
+        new Random(1).nextBytes(data);
+        Path file = dir.resolve("f");
+        try (WriteBehind wb = new WriteBehind("test-io", 3, SIZE); SequentialFile out = SequentialFile.create(file, true)) {
+            for (int off = 0; off < data.length; off += SIZE) {
+                wb.filling().put(data, off, SIZE);
+                wb.submit(out);
+            }
+            wb.await();
+            assertThat(Files.size(file)).isEqualTo(data.length); // all written once await returns
+            out.forceAndClose();
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(data);
+    }
+
+    @Test
+    void aFailedWriteIsReportedAndLaterBuffersAreNotWritten() throws Exception {
+        Path file = dir.resolve("f");
+        SequentialFile out = SequentialFile.create(file, false);
+        out.close(); // every write now fails
+        try (WriteBehind wb = new WriteBehind("test-io", 2, SIZE)) {
+            wb.filling().put(new byte[SIZE]);
+            wb.submit(out);
+            assertThatThrownBy(wb::await).isInstanceOf(IOException.class);
+            assertThat(wb.failed()).isTrue();
+            wb.filling().put(new byte[SIZE]);
+            assertThatThrownBy(() -> wb.submit(out)).isInstanceOf(IOException.class);
+        }
+        assertThat(Files.size(file)).isZero();
+    }
+
+    @Test
+    void closeWaitsForTheWritesInFlight() throws Exception {
+        Path file = dir.resolve("f");
+        SequentialFile out = SequentialFile.create(file, false);
+        WriteBehind wb = new WriteBehind("test-io", 4, SIZE);
+        for (int i = 0; i < 50; i++) {
+            ByteBuffer b = wb.filling();
+            while (b.hasRemaining()) {
+                b.put((byte) i);
+            }
+            wb.submit(out);
+        }
+        wb.close();
+        out.close();
+        byte[] written = Files.readAllBytes(file);
+        assertThat(written).hasSize(50 * SIZE);
+        assertThat(written[49 * SIZE]).isEqualTo((byte) 49);
+    }
+
+    @Test
+    void buffersMustBeWholeBlocksAndAtLeastTwo() {
+        assertThatThrownBy(() -> new WriteBehind("x", 1, SIZE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WriteBehind("x", 2, SIZE + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
