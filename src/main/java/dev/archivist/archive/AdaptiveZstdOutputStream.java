@@ -99,13 +99,26 @@ final class AdaptiveZstdOutputStream extends OutputStream {
             return;
         }
         closed = true;
+        IOException failure = null;
         try (probe) {
             if (count > 0) {
                 emit();
             }
-        } finally {
-            chunk = null;
+        } catch (IOException e) {
+            failure = e;
+        }
+        chunk = null;
+        try {
             zstd.close(); // ends an open frame (or writes an empty one if nothing was written) and closes out
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure; // the first failure: the tail's, not the close's that followed from it
         }
     }
 
