@@ -80,7 +80,7 @@ final class StorageBackup {
                     progress.stored(stored);
                 }
             }, "archive-write " + id);
-            try (OutputStream compressed = Codecs.archiveCompressor(settings.compression(), settings.compressionLevel(), toParts)) {
+            try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
                 DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).reasons());
                 result = new StorageArchiver().write(walker, compressed, index, progress);
             } catch (IOException | RuntimeException | Error e) {

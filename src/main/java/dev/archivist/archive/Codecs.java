@@ -71,21 +71,6 @@ public final class Codecs {
         }
     }
 
-    /**
-     * As {@link #compressor(Compression, int, OutputStream)}, for archives of files, many of which are already
-     * compressed (photos, videos): with zstd, data that does not compress is stored instead of being run through
-     * the compressor ({@link AdaptiveZstdOutputStream}).
-     */
-    public static OutputStream archiveCompressor(Compression c, int level, OutputStream out) throws IOException {
-        if (c != Compression.ZSTD) {
-            return compressor(c, level, out);
-        }
-        checkLevel(c, level);
-        int jobSize = level <= FAST_LEVELS ? ZSTD_JOB_SIZE : 0; // see compressor()
-        return new ReportOnceOutputStream(
-                new AdaptiveZstdOutputStream(out, level, Runtime.getRuntime().availableProcessors(), jobSize));
-    }
-
     private static void checkLevel(Compression c, int level) {
         if (c != Compression.NONE && (level < c.minLevel() || level > c.maxLevel())) {
             throw new IllegalArgumentException(c.wireName() + " level must be " + c.minLevel() + ".." + c.maxLevel()
