@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupService {
     private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
+    /** For {@link #locked(String, boolean, LockedWork)}: a backup stops when its thread is interrupted. */
+    private static final boolean STOP_BY_INTERRUPT = true;
+    /** How long a process told to stop waits for its work to end before it removes the leftovers anyway. */
+    private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final Settings settings;
     private final Clock clock;
@@ -62,7 +68,7 @@ public final class BackupService {
     /** Takes a database backup of the configured database, then rotates (unless {@code rotate=false}). */
     public Manifest backupDatabase(boolean rotate) {
         SqliteSnapshot.checkSource(settings.databasePath());
-        return locked("backup database", () -> {
+        return locked("backup database", STOP_BY_INTERRUPT, () -> {
             Manifest m = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false);
             LOG.info("database backup {} written: {} bytes in {} ms", m.id(), m.fileSize(), m.json().path("duration_ms").asLong());
             rotateAfter(rotate);
@@ -73,7 +79,7 @@ public final class BackupService {
     /** Takes a storage backup, then rotates (unless {@code rotate=false}). */
     public Manifest backupStorage(boolean rotate, ProgressListener progress) {
         StorageBackup.checkSource(settings.storagePath());
-        return locked("backup storage", () -> {
+        return locked("backup storage", STOP_BY_INTERRUPT, () -> {
             Manifest m = new StorageBackup(settings, catalog, clock).run(progress);
             LOG.info("storage backup {} written: {} files, {} bytes in {} part(s), {} ms", m.id(),
                     m.json().path("file_count").asLong(), m.fileSize(), m.parts().size(), m.json().path("duration_ms").asLong());
@@ -84,7 +90,7 @@ public final class BackupService {
 
     /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
     public Manifest backupFull(boolean rotate, ProgressListener progress) {
-        return locked("backup full", () -> {
+        return locked("backup full", STOP_BY_INTERRUPT, () -> {
             Manifest m = new FullBackup(settings, catalog, clock).run(progress);
             LOG.info("full backup {} written: database {}, storage {}", m.id(),
                     m.json().path("database").path("id").asText(), m.json().path("storage").path("id").asText());
@@ -207,13 +213,12 @@ public final class BackupService {
         T run() throws IOException;
     }
 
-    /** Runs in a shutdown hook while this process holds the lock: only catalog files no manifest owns are removed. */
+    /** Removes the catalog files no manifest owns; runs under the lock of a process that is stopping. */
     private void sweepUnfinished() {
         try {
             List<Path> removed = catalog.removeLeftovers();
-            if (!removed.isEmpty()) {
-                System.err.println("archivist: interrupted; removed " + removed.size() + " unfinished file(s)");
-            }
+            System.err.println("archivist: interrupted; " + (removed.isEmpty() ? "nothing unfinished left behind"
+                    : "removed " + removed.size() + " unfinished file(s)"));
         } catch (IOException | RuntimeException e) {
             System.err.println("archivist: interrupted; the next run removes the unfinished files (" + e.getMessage() + ")");
         }
@@ -247,29 +252,97 @@ public final class BackupService {
     }
 
     <T> T locked(String command, LockedWork<T> work) {
+        return locked(command, !STOP_BY_INTERRUPT, work);
+    }
+
+    /**
+     * Runs {@code work} under the lock. In a one-shot process ({@link #sweepOnShutdown()}) stopped by SIGINT or SIGTERM
+     * meanwhile: no manifest is committed any more, the work is interrupted when {@code interruptOnStop} (backups:
+     * their failure path removes what they wrote), and once it has ended, still under the lock, the catalog files no
+     * manifest owns are removed. If the work has not ended after {@link #STOP_WAIT_MILLIS}, the stopping process
+     * removes them itself and exits; the next run removes what was written after that.
+     */
+    private <T> T locked(String command, boolean interruptOnStop, LockedWork<T> work) {
         try (DirectoryLock ignored = catalog.lock(settings.lockTimeout(), "archivist " + command, notices)) {
             catalog.ensureLayout();
             catalog.removeLeftovers();
             removeRestoreLeftovers();
-            Thread sweep = sweepOnShutdown ? new Thread(this::sweepUnfinished, "sweep-unfinished") : null;
-            if (sweep != null) {
-                Runtime.getRuntime().addShutdownHook(sweep);
-            }
+            StopHook stop = sweepOnShutdown ? new StopHook(Thread.currentThread(), interruptOnStop) : null;
             try {
                 return work.run();
             } finally {
-                if (sweep != null) {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(sweep);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook runs (or ran): nothing to undo
-                    }
+                if (stop != null) {
+                    stop.workEnded();
                 }
             }
         } catch (IOException e) {
             throw new ArchivistException(command + " failed: " + ArchivistException.reason(e), e);
         } catch (UncheckedIOException e) {
             throw new ArchivistException(command + " failed: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    /**
+     * The shutdown hook of one locked operation. SIGTERM or SIGINT runs its thread; the JVM exits when that thread
+     * ends, whatever the other threads are doing, so it waits for the work to stop and the sweep to run.
+     */
+    private final class StopHook {
+        private final Thread worker;
+        private final boolean interrupt;
+        private final Thread hook;
+        private final CountDownLatch stopping = new CountDownLatch(1);
+        private final CountDownLatch swept = new CountDownLatch(1);
+
+        StopHook(Thread worker, boolean interrupt) {
+            this.worker = worker;
+            this.interrupt = interrupt;
+            this.hook = new Thread(this::stop, "stop-" + worker.getName());
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        /** In the shutdown hook's thread. */
+        private void stop() {
+            catalog.refuseCommits();
+            if (interrupt) {
+                worker.interrupt();
+            }
+            stopping.countDown(); // after the interrupt: the worker's sweep is not interrupted
+            try {
+                if (swept.await(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sweepUnfinished(); // the work did not stop in time
+        }
+
+        /** In the worker's thread, under the lock, when the work returned or threw. */
+        void workEnded() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                return; // not stopping
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or is about to): sweep here, under the lock, once the hook has refused commits
+            }
+            boolean interrupted = false;
+            boolean stopped;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+            while (true) {
+                try {
+                    stopped = stopping.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the hook's, for the work: sweeping and unlocking need none
+                }
+            }
+            if (stopped) { // commits are refused from now on
+                sweepUnfinished();
+                swept.countDown();
+            }
+            if (interrupted && !interrupt) {
+                Thread.currentThread().interrupt(); // not the hook's: keep it for the caller
+            }
         }
     }
 }

@@ -33,6 +33,8 @@ public final class Catalog {
             java.util.regex.Pattern.compile("(db_backup|storage_backup|full_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
 
     private final Path root;
+    /** Set when the process is stopping; guarded by {@code this}, like the commits it refuses. */
+    private boolean commitsRefused;
 
     public Catalog(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -67,14 +69,28 @@ public final class Catalog {
         return DirectoryLock.acquire(stateDir().resolve("lock"), timeout, command, waiting);
     }
 
+    /**
+     * Makes every later {@link #commit} fail; returns once a commit in progress has ended. A process told to stop calls
+     * this before it removes what no manifest owns, so that no backup is committed after its files were removed.
+     */
+    public synchronized void refuseCommits() {
+        commitsRefused = true;
+    }
+
     /** Allocates a new id; call under the lock. */
     public String newId(BackupType type, Clock clock) throws IOException {
         ensureLayout();
         return BackupIds.next(type, clock, stateDir());
     }
 
-    /** Commits a backup by writing its manifest (the last step of every backup). */
-    public Manifest commit(ObjectNode manifest) throws IOException {
+    /**
+     * Commits a backup by writing its manifest (the last step of every backup). Fails once {@link #refuseCommits()}
+     * was called.
+     */
+    public synchronized Manifest commit(ObjectNode manifest) throws IOException {
+        if (commitsRefused) {
+            throw new IOException("stopped before the backup was committed (no manifest written)");
+        }
         manifest.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(manifest));
         Manifest m = new Manifest(manifest);
         Durable.writeAtomically(dir(m.type()).resolve(Manifest.fileName(m.id())),

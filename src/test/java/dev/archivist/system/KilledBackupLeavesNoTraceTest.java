@@ -103,7 +103,7 @@ class KilledBackupLeavesNoTraceTest {
             if (r.exitCode() != 0) {
                 assertThat(r.exitCode()).as(signal + ": " + r.describe()).isIn(130, 143);
                 assertThat(TestDb.files(dbDir)).as(signal + ": nothing left behind; " + r.describe()).isEmpty();
-                assertThat(r.stderr()).contains("interrupted; removed");
+                assertThat(r.stderr()).contains("archivist: interrupted; ");
             } else {
                 for (String f : TestDb.files(dbDir)) { // the commit came first: a complete backup, removed for the next round
                     Files.delete(dbDir.resolve(f));

@@ -1,0 +1,77 @@
+package dev.archivist.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A storage backup stopped with SIGTERM or SIGINT while it writes parts removes every file it wrote before it exits:
+ * the backup stops writing first (its thread is interrupted and no manifest can be committed any more), then the
+ * unfinished files are removed. Before, the removal ran while the backup went on creating parts, and several were
+ * left behind for the next run.
+ */
+@Tag("system")
+class StoppedStorageBackupLeavesNoTraceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermAndSigintWhileWritingPartsLeaveNothingBehind() throws Exception {
+        Path storage = dir.resolve("storage");
+        Random random = new Random(5);
+        byte[] content = new byte[4 << 20];
+        for (int i = 0; i < 60; i++) { // 240 MiB that does not compress: the backup writes parts for over a second
+            random.nextBytes(content);
+            Files.createDirectories(storage.resolve("d" + i % 6));
+            Files.write(storage.resolve("d" + i % 6).resolve("video-" + i + ".bin"), content);
+        }
+        Path backups = dir.resolve("backups");
+        Path partsDir = backups.resolve("storage");
+        CliProcess cli = new CliProcess(dir).env("STORAGE_PATH", storage.toString())
+                .env("BACKUP_DIR", backups.toString()).env("JSON_LOGS", "false")
+                .env("BACKUP_CHUNK_SIZE_MB", "1").env("BACKUP_MAX_SIZE_MB", "1");
+
+        int stoppedMidWrite = 0;
+        for (String signal : List.of("TERM", "INT")) {
+            CliProcess.Running run = cli.start("backup", "storage", "--no-rotate");
+            awaitParts(run, partsDir, 3);
+            if (!run.process().isAlive()) {
+                continue; // finished before the signal could be sent: nothing to check
+            }
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(run.pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
+            if (r.exitCode() == 0) { // the commit came first: a complete backup, removed for the next round
+                for (String f : TestDb.files(partsDir)) {
+                    Files.delete(partsDir.resolve(f));
+                }
+                continue;
+            }
+            stoppedMidWrite++;
+            assertThat(r.exitCode()).as(signal + ": " + r.describe()).isIn(130, 143);
+            assertThat(TestDb.files(partsDir)).as(signal + ": nothing left behind; " + r.describe()).isEmpty();
+            assertThat(r.stderr()).contains("archivist: interrupted; ");
+            CliProcess.Result list = cli.run("list", "--json");
+            assertThat(new ObjectMapper().readTree(list.stdout())).as(list.describe()).isEmpty();
+        }
+        assertThat(stoppedMidWrite).as("at least one signal arrived while parts were being written").isPositive();
+    }
+
+    /** Waits until {@code count} part files exist (temporary names) or the run ended. */
+    private static void awaitParts(CliProcess.Running run, Path partsDir, int count) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (run.process().isAlive() && System.nanoTime() < deadline
+                && (!Files.isDirectory(partsDir) || TestDb.files(partsDir).stream().filter(f -> f.contains(".part")).count() < count)) {
+            Thread.sleep(5);
+        }
+    }
+}
