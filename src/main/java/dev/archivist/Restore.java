@@ -120,6 +120,10 @@ final class Restore {
         PreparedStorage st = null;
         try {
             st = prepareStorage(storage, null, List.of());
+            if (catalog.commitsRefused()) { // stopping: its safety backup could not be committed, switch nothing
+                throw new ArchivistException("restore of " + storage.id() + " and " + database.id()
+                        + " stopped before anything was switched; the live data is unchanged");
+            }
             CommittedStorage swapped = commit(st);
             RestoreResult dbResult;
             try {

@@ -77,6 +77,11 @@ public final class Catalog {
         commitsRefused = true;
     }
 
+    /** Whether {@link #refuseCommits()} was called: the process is stopping, so nothing new should be switched in. */
+    public synchronized boolean commitsRefused() {
+        return commitsRefused;
+    }
+
     /** Allocates a new id; call under the lock. */
     public String newId(BackupType type, Clock clock) throws IOException {
         ensureLayout();

@@ -1,5 +1,7 @@
 package dev.archivist.cli;
 
+import dev.archivist.BackupService;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.RotationResult;
@@ -37,7 +39,9 @@ public final class RotateCommand implements Callable<Integer> {
         if (maxBackups != null) {
             config.sets.put("MAX_BACKUPS", maxBackups.toString());
         }
-        RotationResult result = Services.create(config.load(), spec).rotate(dryRun);
+        BackupService service = Services.create(config.load(), spec);
+        service.sweepOnShutdown(); // SIGTERM/SIGINT: rotation gets up to 5 s to end before the process exits
+        RotationResult result = service.rotate(dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
