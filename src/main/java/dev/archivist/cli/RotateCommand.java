@@ -1,9 +1,8 @@
 package dev.archivist.cli;
 
-import dev.archivist.BackupService;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupService;
 import dev.archivist.RotationResult;
 import dev.archivist.catalog.Json;
 import dev.archivist.retention.Decision;
