@@ -41,7 +41,10 @@ public final class Codecs {
      */
     public static OutputStream compressor(Compression c, int level, OutputStream out, boolean boundedMemory)
             throws IOException {
-        checkLevel(c, level);
+        if (c != Compression.NONE && (level < c.minLevel() || level > c.maxLevel())) {
+            throw new IllegalArgumentException(c.wireName() + " level must be " + c.minLevel() + ".." + c.maxLevel()
+                    + ", got " + level);
+        }
         int cpus = Runtime.getRuntime().availableProcessors();
         switch (c) {
             case ZSTD: {
@@ -68,13 +71,6 @@ public final class Codecs {
                 return out;
             default:
                 throw new IllegalArgumentException("unknown compression " + c);
-        }
-    }
-
-    private static void checkLevel(Compression c, int level) {
-        if (c != Compression.NONE && (level < c.minLevel() || level > c.maxLevel())) {
-            throw new IllegalArgumentException(c.wireName() + " level must be " + c.minLevel() + ".." + c.maxLevel()
-                    + ", got " + level);
         }
     }
 

@@ -26,8 +26,8 @@ import java.util.zip.Deflater;
  *
  * <p>Blocks that do not compress (photos, videos, archives: already compressed data) are stored rather than
  * deflated, as zstd does on its own: deflate spends as long failing to shrink random bytes as it spends on text, and
- * its output would be slightly larger than the input anyway. A block whose samples do not shrink at deflate level 1
- * ({@link Incompressible}) is written as stored deflate blocks.
+ * its output would be slightly larger than the input anyway. A block is judged by deflating four 16 KiB samples
+ * spread over it at level 1; when none of them shrinks by 3 %, the block is written as stored deflate blocks.
  *
  * <p>Memory is bounded: at most {@code 2 × threads} blocks are in flight, and their buffers are recycled.
  * {@link #flush()} writes finished members but keeps the partial block (as {@code GZIPOutputStream} does
@@ -164,7 +164,10 @@ final class ParallelGzipOutputStream extends OutputStream {
 
     /** One input block and the gzip member compressed from it; recycled. */
     private static final class Block {
-        private final byte[] sampleOut = new byte[Incompressible.SAMPLE_SIZE + 1024];
+        private static final int SAMPLES = 4;
+        private static final int SAMPLE_SIZE = 16 << 10;
+        private static final double INCOMPRESSIBLE = 0.97;
+        private final byte[] sampleOut = new byte[SAMPLE_SIZE + 1024];
         final byte[] in = new byte[BLOCK_SIZE];
         byte[] out = new byte[BLOCK_SIZE + (BLOCK_SIZE >>> 10) + 64];
         int inLen;
@@ -204,20 +207,26 @@ final class ParallelGzipOutputStream extends OutputStream {
             }
         }
 
-        /** Whether the block's samples do not shrink ({@link Incompressible}). */
+        /** Whether every sample of the block fails to shrink (blocks too small to sample are compressed). */
         private boolean incompressible() {
+            if (inLen < SAMPLES * SAMPLE_SIZE) {
+                return false;
+            }
             Deflater probe = new Deflater(Deflater.BEST_SPEED, true);
             try {
-                return Incompressible.test(in, inLen, (b, offset, length) -> {
+                for (int i = 0; i < SAMPLES; i++) {
                     probe.reset();
-                    probe.setInput(b, offset, length);
+                    probe.setInput(in, (int) ((long) (inLen - SAMPLE_SIZE) * i / (SAMPLES - 1)), SAMPLE_SIZE);
                     probe.finish();
                     int produced = 0;
                     while (!probe.finished() && produced < sampleOut.length) {
                         produced += probe.deflate(sampleOut, produced, sampleOut.length - produced);
                     }
-                    return produced;
-                });
+                    if (produced < SAMPLE_SIZE * INCOMPRESSIBLE) {
+                        return false;
+                    }
+                }
+                return true;
             } finally {
                 probe.end();
             }
