@@ -17,6 +17,8 @@ class RedactorTest {
             "postgres://admin:S3cretPW@db/x",
             "connecting to mysql://root:S3cretPW@127.0.0.1:3306/app now",
             "https://user:S3cretPW@example.org/path?q=1",
+            "https://ghp_S3cretPW0123456789abcdef@github.com/org/repo.git",
+            "pulling from https://glpat-S3cretPW-0123456@example.org/x now",
             "sqlite:////tmp/x.db?password=S3cretPW",
             "sqlite:////tmp/x.db?mode=ro&password=S3cretPW&cache=shared",
             "sqlite:////tmp/x.db?passphrase=S3cretPW",
@@ -56,6 +58,15 @@ class RedactorTest {
     void urlKeepsSchemeUserAndHost() {
         assertThat(Redactor.redact("postgres://admin:S3cretPW@db.example.org:5432/x"))
                 .isEqualTo("postgres://admin:***@db.example.org:5432/x");
+    }
+
+    /** Long userinfo without a password is a token: masked whole, host and path kept; a short user name stays. */
+    @Test
+    void tokenOnlyUserinfoIsMaskedWhole() {
+        assertThat(Redactor.redact("https://ghp_S3cretPW0123456789@github.com/org/repo.git?x=1"))
+                .isEqualTo("https://***@github.com/org/repo.git?x=1");
+        assertThat(Redactor.redact("https://example.org/x?mail=a@b")).isEqualTo("https://example.org/x?mail=a@b");
+        assertThat(Redactor.redact("postgres://app@db.example.org/x")).isEqualTo("postgres://app@db.example.org/x");
     }
 
     /** A secret holding a comma, a semicolon or a bracket is masked whole, not up to that character. */
