@@ -233,6 +233,8 @@ public final class BackupService {
             reportLeftovers(RestoreFiles.cleanLeftovers(target));
             RestoreTargetRecords.forget(catalog.stateDir(), target);
         }
+        // after the storage swap's own journal is settled above
+        reportLeftovers(InterruptedFullRestore.end(new Restore(settings, catalog, clock), catalog, this::safetyBackup));
     }
 
     private void reportLeftovers(List<String> notes) {

@@ -112,7 +112,9 @@ final class Restore {
     /**
      * Restores both components of a full backup, all or nothing: both are checked and prepared first (database, then
      * storage), so a backup that fails anywhere leaves the live data as it was; then the storage folder is swapped
-     * and the database switched. If the database switch fails, the storage swap is undone.
+     * and the database switched. If the database switch fails, the storage swap is undone. A {@link FullRestoreJournal}
+     * spans both switches, so that after a crash between them the next command ends the restore one way or the other
+     * ({@link InterruptedFullRestore}).
      */
     List<RestoreResult> full(Manifest database, Manifest storage, boolean deep, Supplier<Manifest> safetyBackup)
             throws IOException {
@@ -124,13 +126,34 @@ final class Restore {
                 throw new ArchivistException("restore of " + storage.id() + " and " + database.id()
                         + " stopped before anything was switched; the live data is unchanged");
             }
-            CommittedStorage swapped = commit(st);
+            Path planned = RestoreFiles.aside(st.destination, st.m.id());
+            FullRestoreJournal.Entry journal = new FullRestoreJournal.Entry(database.id(), storage.id(), st.destination,
+                    Files.exists(st.destination) ? planned : null, FullRestoreJournal.Phase.STORAGE, null);
+            FullRestoreJournal.write(catalog.stateDir(), journal);
+            CommittedStorage swapped;
+            try {
+                swapped = commit(st, planned);
+            } catch (IOException | RuntimeException e) { // rolled back by the swap itself
+                FullRestoreJournal.end(catalog.stateDir());
+                throw e;
+            }
             RestoreResult dbResult;
             try {
-                dbResult = commit(db, safetyBackup);
-            } catch (IOException | RuntimeException e) {
+                FullRestoreJournal.write(catalog.stateDir(), journal.inPhase(FullRestoreJournal.Phase.DATABASE, null));
+                dbResult = commit(db, () -> {
+                    Manifest pre = safetyBackup.get();
+                    try { // the next run need not take a safety backup of its own to complete the switch
+                        FullRestoreJournal.write(catalog.stateDir(), journal.inPhase(FullRestoreJournal.Phase.DATABASE, pre.id()));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return pre;
+                });
+            } catch (IOException | RuntimeException e) { // the database was not switched
                 try {
+                    FullRestoreJournal.write(catalog.stateDir(), journal);
                     undo(swapped, st);
+                    FullRestoreJournal.end(catalog.stateDir());
                 } catch (IOException | RuntimeException u) {
                     e.addSuppressed(u);
                     throw new ArchivistException("restore of " + database.id() + " into the live database failed ("
@@ -140,6 +163,7 @@ final class Restore {
                 throw new ArchivistException("restore of " + database.id() + " into the live database failed, so the "
                         + "storage folder was switched back and nothing changed: " + e.getMessage(), e);
             }
+            FullRestoreJournal.end(catalog.stateDir());
             return List.of(dbResult, swapped.result);
         } finally {
             deleteDatabaseFiles(db.temp);
@@ -328,6 +352,11 @@ final class Restore {
     }
 
     private CommittedStorage commit(PreparedStorage p) throws IOException {
+        return commit(p, p.live ? RestoreFiles.aside(p.destination, p.m.id()) : null);
+    }
+
+    /** Switches a prepared storage restore in; a live folder goes aside to {@code planned}. */
+    private CommittedStorage commit(PreparedStorage p, Path planned) throws IOException {
         List<String> notes = new ArrayList<>(p.notes);
         String safety = null;
         Path aside = null;
@@ -335,7 +364,6 @@ final class Restore {
         if (p.live) {
             // recorded before the swap, so a folder moved aside by a swap that a crash interrupted is still known
             // to rotation (which removes it once a newer storage backup exists)
-            Path planned = RestoreFiles.aside(p.destination, p.m.id());
             if (Files.exists(p.destination)) {
                 BeforeRestoreRecords.record(catalog.stateDir(), planned, clock.instant());
                 recorded = true;

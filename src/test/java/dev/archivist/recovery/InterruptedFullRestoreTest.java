@@ -1,0 +1,150 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.ArchivistException;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code restore full} cut short between its storage swap and its database switch (SIGKILL, power cut) leaves
+ * {@code .archivist/restore-full.json} behind; the next command holding the lock ends the restore from it. The states
+ * such a crash leaves are made here with the real steps (a storage restore is a real swap, a database restore a real
+ * switch), then the journal the restore would have written at that point.
+ */
+class InterruptedFullRestoreTest {
+    @TempDir
+    Path dir;
+
+    private Fixture f;
+    private BackupService service;
+    private String databaseId;
+    private String storageId;
+    private long restoredRows;
+    private Map<String, String> restoredTree;
+    private long oldRows;
+    private Map<String, String> oldTree;
+
+    @BeforeEach
+    void backUpThenChangeEverything() throws Exception {
+        f = new Fixture(dir);
+        TestDb.create(f.db, TestDb.Mode.WAL, 50, 100);
+        Files.createDirectories(f.storage.resolve("photos"));
+        Files.writeString(f.storage.resolve("photos/a.jpg"), "restored a");
+        service = f.service();
+        Manifest full = service.backupFull(false, null);
+        databaseId = full.component(BackupType.DATABASE).path("id").asText();
+        storageId = full.component(BackupType.STORAGE).path("id").asText();
+        restoredRows = TestDb.count(f.db, "items");
+        restoredTree = Fixture.tree(f.storage);
+
+        try (var c = TestDb.open(f.db)) {
+            TestDb.insert(c, 7, 100, 1_000_000);
+        }
+        Files.writeString(f.storage.resolve("photos/a.jpg"), "old a, changed after the backup");
+        Files.writeString(f.storage.resolve("new.txt"), "old only");
+        oldRows = TestDb.count(f.db, "items");
+        oldTree = Fixture.tree(f.storage);
+    }
+
+    @Test
+    void aSwapWithoutTheDatabaseSwitchIsUndone() throws Exception {
+        Path aside = swapStorage();
+        writeJournal("storage", aside, null);
+
+        service.rotate(false); // any command holding the lock
+
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(oldRows);
+        assertThat(Fixture.tree(f.storage)).isEqualTo(oldTree);
+        assertThat(aside).doesNotExist();
+        assertThat(journal()).doesNotExist();
+        assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
+    }
+
+    @Test
+    void aJournalWrittenBeforeTheSwapHappenedChangesNothing() throws Exception {
+        writeJournal("storage", f.storage.resolveSibling("storage.before-restore-" + storageId), null);
+
+        service.rotate(false);
+
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(oldRows);
+        assertThat(Fixture.tree(f.storage)).isEqualTo(oldTree);
+        assertThat(journal()).doesNotExist();
+    }
+
+    @Test
+    void aSwapWhoseDatabaseSwitchHadNotStartedIsCompletedWithASafetyBackup() throws Exception {
+        Path aside = swapStorage();
+        writeJournal("database", aside, null);
+        long safetyBefore = preRestoreBackups();
+
+        service.rotate(false);
+
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(restoredRows);
+        assertThat(Fixture.tree(f.storage)).isEqualTo(restoredTree);
+        assertThat(preRestoreBackups()).as("the old database was backed up before the switch").isEqualTo(safetyBefore + 1);
+        assertThat(journal()).doesNotExist();
+    }
+
+    @Test
+    void aSwitchThatHadHappenedIsCompletedWithoutASecondSafetyBackup() throws Exception {
+        Path aside = swapStorage();
+        String safety = service.restoreDatabase(databaseId, null, false).safetyCopy();
+        writeJournal("database", aside, safety);
+        long safetyBefore = preRestoreBackups();
+
+        service.rotate(false);
+
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(restoredRows);
+        assertThat(Fixture.tree(f.storage)).isEqualTo(restoredTree);
+        assertThat(preRestoreBackups()).isEqualTo(safetyBefore);
+        assertThat(journal()).doesNotExist();
+    }
+
+    @Test
+    void aSwitchThatCannotBeCompletedFailsEveryCommandAndKeepsTheJournal() throws Exception {
+        Path aside = swapStorage();
+        databaseId = "db_backup_20000101T000000.000Z"; // not in the catalog
+        writeJournal("database", aside, null);
+
+        assertThatThrownBy(() -> service.rotate(false)).isInstanceOf(ArchivistException.class)
+                .hasMessageContaining("cannot be completed").hasMessageContaining(journal().toString());
+        assertThat(journal()).exists();
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(oldRows);
+    }
+
+    /** The storage restore of the full backup, a real swap; returns where the old folder went. */
+    private Path swapStorage() throws Exception {
+        service.restoreStorage(storageId, null, java.util.List.of(), false);
+        assertThat(Fixture.tree(f.storage)).isEqualTo(restoredTree);
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("storage.before-restore-")).findFirst().orElseThrow();
+        }
+    }
+
+    private Path journal() {
+        return f.backups.resolve(".archivist/restore-full.json");
+    }
+
+    private void writeJournal(String phase, Path aside, String safety) throws Exception {
+        ObjectNode n = new ObjectMapper().createObjectNode().put("database_backup", databaseId)
+                .put("storage_backup", storageId).put("live", f.storage.toString()).put("aside", aside.toString())
+                .put("phase", phase).put("safety_backup", safety);
+        Files.write(journal(), new ObjectMapper().writeValueAsBytes(n));
+    }
+
+    private long preRestoreBackups() {
+        return service.list(BackupType.DATABASE).stream().filter(Manifest::preRestore).count();
+    }
+}
