@@ -71,6 +71,7 @@ final class StorageBackup {
         try {
             index = new IndexWriter(dir, IndexWriter.fileNameFor(id));
             ArchiveResult result;
+            long excluded;
             PipelinedOutputStream toParts = new PipelinedOutputStream(new ProxyOutputStream(parts) {
                 private long stored;
 
@@ -83,6 +84,7 @@ final class StorageBackup {
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
                 DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).reasons());
                 result = new StorageArchiver().write(walker, compressed, index, progress);
+                excluded = walker.excluded();
             } catch (IOException | RuntimeException | Error e) {
                 toParts.abort();
                 throw e;
@@ -92,6 +94,11 @@ final class StorageBackup {
             ArchiveFiles files = parts.finish();
             indexFile = index.finish();
             ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result);
+            m.put("excluded_count", excluded);
+            if (result.fileCount() == 0 && excluded > 0) { // a pattern like "**" or "*" left nothing: say so
+                LOG.warn("storage backup {} holds no files: BACKUP_STORAGE_EXCLUDE ({}) left out {} entries of {}, and no file was left to back up",
+                        id, String.join(",", settings.archive().excludes()), excluded, storage);
+            }
             m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
             return catalog.commit(m);
         } catch (IOException | RuntimeException | Error e) {

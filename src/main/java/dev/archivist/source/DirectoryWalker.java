@@ -35,6 +35,7 @@ public final class DirectoryWalker {
     private final Path root;
     private final ExcludeMatcher excludes;
     private final Map<String, String> reserved;
+    private volatile long excluded; // written by the walking thread only, read once the walk is over
 
     /** Receives the walk's results in order; an exception thrown here ends the walk. */
     public interface Visitor {
@@ -61,6 +62,11 @@ public final class DirectoryWalker {
         this.reserved = Map.copyOf(reserved);
     }
 
+    /** How many entries the excludes left out so far (an excluded folder counts once, its contents not at all). */
+    public long excluded() {
+        return excluded;
+    }
+
     /** Walks the whole tree; fails only when the root itself cannot be listed. */
     public void walk(Visitor visitor) throws IOException {
         if (!Files.isDirectory(root)) {
@@ -78,6 +84,7 @@ public final class DirectoryWalker {
             frame.listing.names().set(frame.next++, null); // let visited names go
             String rel = frame.rel.isEmpty() ? name : frame.rel + "/" + name;
             if (excludes.excluded(rel)) {
+                excluded++;
                 continue;
             }
             Map<String, Integer> undecodable = frame.listing.undecodable();
@@ -115,6 +122,7 @@ public final class DirectoryWalker {
             switch (stat.type()) {
                 case DIRECTORY:
                     if (excludes.excludedFolder(rel)) {
+                        excluded++;
                         continue;
                     }
                     Listing children;

@@ -201,6 +201,33 @@ class StorageBackupCliTest {
         assertThat(v.exitCode()).as(v.describe()).isZero();
     }
 
+    /** Excludes that leave no file give a valid, empty backup, but never silently: a warning names the setting. */
+    @Test
+    void excludesThatLeaveNoFileAreWarnedAboutAndCounted() throws Exception {
+        Path storage = tmp.resolve("storage");
+        Path backups = tmp.resolve("backups");
+        Files.createDirectories(storage.resolve("photos"));
+        Files.writeString(storage.resolve("photos/a.jpg"), "a");
+        Files.writeString(storage.resolve("b.jpg"), "b");
+        Files.writeString(storage.resolve("notes.txt"), "n");
+
+        CliProcess.Result r = StorageFixtures.cli(tmp, storage, backups).env("BACKUP_STORAGE_EXCLUDE", "**/*.jpg,*.txt")
+                .run("backup", "storage", "--json", "--no-rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        JsonNode m = JSON.readTree(r.stdout());
+        assertThat(m.path("file_count").asLong()).isZero();
+        assertThat(m.path("excluded_count").asLong()).isEqualTo(3);
+        assertThat(r.stderr()).contains("holds no files").contains("BACKUP_STORAGE_EXCLUDE (**/*.jpg,*.txt)");
+
+        CliProcess.Result some = StorageFixtures.cli(tmp, storage, backups).env("BACKUP_STORAGE_EXCLUDE", "photos/**")
+                .run("backup", "storage", "--json", "--no-rotate");
+        assertThat(some.exitCode()).as(some.describe()).isZero();
+        JsonNode sm = JSON.readTree(some.stdout());
+        assertThat(sm.path("file_count").asLong()).isEqualTo(2);
+        assertThat(sm.path("excluded_count").asLong()).isEqualTo(1);
+        assertThat(some.stderr()).doesNotContain("holds no files");
+    }
+
     @Test
     void aMissingStorageFolderFailsWithExit1AndWritesNothing() throws Exception {
         Path backups = tmp.resolve("backups");
