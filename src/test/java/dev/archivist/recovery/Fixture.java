@@ -170,6 +170,13 @@ final class Fixture {
 
     // ---------------------------------------------------------------- snapshots
 
+    /** The live data at one moment: the rows of {@code items} in the database, and the storage tree ({@link Fixture#tree}). */
+    record Generation(long rows, Map<String, String> tree) {
+        static Generation of(Fixture f) throws Exception {
+            return new Generation(TestDb.count(f.db, "items"), Fixture.tree(f.storage));
+        }
+    }
+
     /**
      * Every entry under {@code dir} (not {@code dir} itself): relative path → type, mode, mtime (ms), and SHA-256 of
      * the content or the symlink target. Folder mtimes are included.

@@ -12,7 +12,6 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.testing.TestDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,10 +30,8 @@ class InterruptedFullRestoreTest {
     private BackupService service;
     private String databaseId;
     private String storageId;
-    private long restoredRows;
-    private Map<String, String> restoredTree;
-    private long oldRows;
-    private Map<String, String> oldTree;
+    private Fixture.Generation restored;
+    private Fixture.Generation old;
 
     @BeforeEach
     void backUpThenChangeEverything() throws Exception {
@@ -46,16 +43,14 @@ class InterruptedFullRestoreTest {
         Manifest full = service.backupFull(false, null);
         databaseId = full.component(BackupType.DATABASE).path("id").asText();
         storageId = full.component(BackupType.STORAGE).path("id").asText();
-        restoredRows = TestDb.count(f.db, "items");
-        restoredTree = Fixture.tree(f.storage);
+        restored = Fixture.Generation.of(f);
 
         try (var c = TestDb.open(f.db)) {
             TestDb.insert(c, 7, 100, 1_000_000);
         }
         Files.writeString(f.storage.resolve("photos/a.jpg"), "old a, changed after the backup");
         Files.writeString(f.storage.resolve("new.txt"), "old only");
-        oldRows = TestDb.count(f.db, "items");
-        oldTree = Fixture.tree(f.storage);
+        old = Fixture.Generation.of(f);
     }
 
     @Test
@@ -65,8 +60,7 @@ class InterruptedFullRestoreTest {
 
         service.rotate(false); // any command holding the lock
 
-        assertThat(TestDb.count(f.db, "items")).isEqualTo(oldRows);
-        assertThat(Fixture.tree(f.storage)).isEqualTo(oldTree);
+        assertThat(Fixture.Generation.of(f)).isEqualTo(old);
         assertThat(aside).doesNotExist();
         assertThat(journal()).doesNotExist();
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
@@ -78,8 +72,7 @@ class InterruptedFullRestoreTest {
 
         service.rotate(false);
 
-        assertThat(TestDb.count(f.db, "items")).isEqualTo(oldRows);
-        assertThat(Fixture.tree(f.storage)).isEqualTo(oldTree);
+        assertThat(Fixture.Generation.of(f)).isEqualTo(old);
         assertThat(journal()).doesNotExist();
     }
 
@@ -91,8 +84,7 @@ class InterruptedFullRestoreTest {
 
         service.rotate(false);
 
-        assertThat(TestDb.count(f.db, "items")).isEqualTo(restoredRows);
-        assertThat(Fixture.tree(f.storage)).isEqualTo(restoredTree);
+        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
         assertThat(preRestoreBackups()).as("the old database was backed up before the switch").isEqualTo(safetyBefore + 1);
         assertThat(journal()).doesNotExist();
     }
@@ -106,8 +98,7 @@ class InterruptedFullRestoreTest {
 
         service.rotate(false);
 
-        assertThat(TestDb.count(f.db, "items")).isEqualTo(restoredRows);
-        assertThat(Fixture.tree(f.storage)).isEqualTo(restoredTree);
+        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
         assertThat(preRestoreBackups()).isEqualTo(safetyBefore);
         assertThat(journal()).doesNotExist();
     }
@@ -121,13 +112,13 @@ class InterruptedFullRestoreTest {
         assertThatThrownBy(() -> service.rotate(false)).isInstanceOf(ArchivistException.class)
                 .hasMessageContaining("cannot be completed").hasMessageContaining(journal().toString());
         assertThat(journal()).exists();
-        assertThat(TestDb.count(f.db, "items")).isEqualTo(oldRows);
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(old.rows());
     }
 
     /** The storage restore of the full backup, a real swap; returns where the old folder went. */
     private Path swapStorage() throws Exception {
         service.restoreStorage(storageId, null, java.util.List.of(), false);
-        assertThat(Fixture.tree(f.storage)).isEqualTo(restoredTree);
+        assertThat(Fixture.tree(f.storage)).isEqualTo(restored.tree());
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith("storage.before-restore-")).findFirst().orElseThrow();
         }
