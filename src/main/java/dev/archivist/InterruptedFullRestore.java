@@ -3,6 +3,7 @@ package dev.archivist;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.RestoreFiles;
 import dev.archivist.restore.StorageSwap;
 import java.io.IOException;
@@ -17,9 +18,11 @@ import java.util.function.Supplier;
  * switch, as its {@link FullRestoreJournal} says, before the next command holding the lock does anything else:
  * <ul>
  *   <li>database not touched yet: the storage swap is undone, and all the live data is the old data again;</li>
- *   <li>database perhaps switched: the switch is done (again; it is idempotent) from the same checked backup, and all
- *       the live data is the restored data. Its safety backup was committed before the database was touched; if that
- *       had not happened yet, one is taken now.</li>
+ *   <li>database perhaps switched: the switch is done (again) from the same checked backup, and all the live data is
+ *       the restored data. Its safety backup was committed before the database was touched; it is used only when the
+ *       live database is exactly the restored copy (switched, nothing written since). Otherwise (no safety backup yet,
+ *       the switch rolled back by SQLite, or the application wrote to the database after the interruption) a new
+ *       safety backup is taken first, so that switching again drops nothing that is in no backup.</li>
  * </ul>
  * Runs after the storage swap's own journal has been settled ({@link RestoreFiles#cleanLeftovers}).
  */
@@ -44,11 +47,29 @@ final class InterruptedFullRestore {
         } else {
             try {
                 Manifest db = catalog.find(e.databaseBackup(), BackupType.DATABASE);
-                Supplier<Manifest> safety = e.safetyBackup() == null ? safetyBackup
-                        : () -> catalog.find(e.safetyBackup(), BackupType.DATABASE);
-                RestoreResult r = restore.database(db, null, false, safety);
+                String[] why = {""};
+                RestoreResult r = restore.databaseAgain(db, (live, prepared) -> {
+                    if (e.safetyBackup() == null) {
+                        return safetyBackup.get();
+                    }
+                    try {
+                        // The recorded safety backup holds the live database as it was before the switch. Once the
+                        // switch had started, the live file is that database again (SQLite rolled the switch back)
+                        // or the restored one, and the application may have written to it since: switching again
+                        // would drop those writes, kept in no backup. Only a live database that is exactly the
+                        // restored copy (switched, nothing written since) needs no safety backup of its own.
+                        if (DatabaseRestorer.holdsExactly(live, prepared)) {
+                            return catalog.find(e.safetyBackup(), BackupType.DATABASE);
+                        }
+                    } catch (IOException x) {
+                        throw new java.io.UncheckedIOException(x);
+                    }
+                    why[0] = "; the live database had changed since the safety backup " + e.safetyBackup()
+                            + " (written to after the interruption, or the switch rolled back), so it was backed up again";
+                    return safetyBackup.get();
+                });
                 done.add(what + " had switched the storage folder; the database is now switched too"
-                        + (r.safetyCopy() == null ? "" : " (safety backup " + r.safetyCopy() + ")"));
+                        + (r.safetyCopy() == null ? "" : " (safety backup " + r.safetyCopy() + ")") + why[0]);
             } catch (IOException | RuntimeException x) {
                 throw new ArchivistException(what + " switched the storage folder " + e.live() + " but the database"
                         + " switch cannot be completed: " + ArchivistException.reason(x) + "; fix the cause and run any"

@@ -104,6 +104,41 @@ class InterruptedFullRestoreTest {
     }
 
     @Test
+    void aSwitchThatHadHappenedAndWasWrittenToIsBackedUpAgainBeforeItIsRedone() throws Exception {
+        Path aside = swapStorage();
+        String safety = service.restoreDatabase(databaseId, null, false).safetyCopy();
+        writeJournal("database", aside, safety);
+        try (var c = TestDb.open(f.db)) { // the application, started again after the crash, writes
+            TestDb.insert(c, 3, 100, 2_000_000);
+        }
+
+        service.rotate(false); // rotation keeps the newest pre_restore backup only
+
+        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
+        assertThat(newestPreRestore()).isNotEqualTo(safety);
+        assertThat(rowsOf(newestPreRestore())).as("what was written after the crash is kept in a safety backup")
+                .isEqualTo(restored.rows() + 3);
+        assertThat(journal()).doesNotExist();
+    }
+
+    @Test
+    void aSwitchRolledBackAndWrittenToAfterItsSafetyBackupIsBackedUpAgainBeforeItIsRedone() throws Exception {
+        Path aside = swapStorage();
+        String safety = service.backupDatabase(false).id(); // the old database, as the killed restore backed it up
+        writeJournal("database", aside, safety);
+        try (var c = TestDb.open(f.db)) {
+            TestDb.insert(c, 5, 100, 2_000_000);
+        }
+
+        service.rotate(false);
+
+        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
+        assertThat(rowsOf(newestPreRestore())).as("what was written after the crash is kept in a safety backup")
+                .isEqualTo(old.rows() + 5);
+        assertThat(journal()).doesNotExist();
+    }
+
+    @Test
     void aSwitchThatCannotBeCompletedFailsEveryCommandAndKeepsTheJournal() throws Exception {
         Path aside = swapStorage();
         databaseId = "db_backup_20000101T000000.000Z"; // not in the catalog
@@ -133,6 +168,17 @@ class InterruptedFullRestoreTest {
                 .put("storage_backup", storageId).put("live", f.storage.toString()).put("aside", aside.toString())
                 .put("phase", phase).put("safety_backup", safety);
         Files.write(journal(), new ObjectMapper().writeValueAsBytes(n));
+    }
+
+    private String newestPreRestore() {
+        return service.list(BackupType.DATABASE).stream().filter(Manifest::preRestore).findFirst().orElseThrow().id();
+    }
+
+    /** The rows of a database backup, restored into a new file. */
+    private long rowsOf(String backupId) throws Exception {
+        Path copy = dir.resolve("check-" + backupId + ".db");
+        service.restoreDatabase(backupId, copy, false);
+        return TestDb.count(copy, "items");
     }
 
     private long preRestoreBackups() {
