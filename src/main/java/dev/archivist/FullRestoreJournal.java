@@ -58,16 +58,43 @@ final class FullRestoreJournal {
         if (!Files.exists(f)) {
             return null;
         }
-        JsonNode n = Json.MAPPER.readTree(f.toFile());
-        String aside = n.path("aside").asText(null);
+        JsonNode n;
         try {
-            return new Entry(n.path("database_backup").asText(), n.path("storage_backup").asText(),
-                    Path.of(n.path("live").asText()), aside == null ? null : Path.of(aside),
-                    Phase.valueOf(n.path("phase").asText().toUpperCase(java.util.Locale.ROOT)),
-                    n.path("safety_backup").asText(null));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("unreadable full-restore journal " + f + ": " + e.getMessage(), e);
+            n = Json.MAPPER.readTree(f.toFile());
+        } catch (IOException e) { // truncated or not JSON: Jackson's own message names neither the file nor a way out
+            throw unreadable(f, "not valid JSON", e);
         }
+        if (n == null || !n.isObject()) {
+            throw unreadable(f, n == null || n.isMissingNode() ? "empty" : "not a JSON object", null);
+        }
+        for (String field : java.util.List.of("database_backup", "storage_backup", "live", "phase")) {
+            if (!n.path(field).isTextual() || n.path(field).asText().isEmpty()) {
+                throw unreadable(f, "no " + field, null);
+            }
+        }
+        String aside = n.path("aside").asText(null);
+        Phase phase;
+        try {
+            phase = Phase.valueOf(n.path("phase").asText().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw unreadable(f, "unknown phase '" + n.path("phase").asText() + "'", e);
+        }
+        return new Entry(n.path("database_backup").asText(), n.path("storage_backup").asText(),
+                Path.of(n.path("live").asText()), aside == null ? null : Path.of(aside), phase,
+                n.path("safety_backup").asText(null));
+    }
+
+    /**
+     * A journal that cannot be read: nothing can tell how far the restore had got, so nothing is changed, and the
+     * message says what the live data may look like and how to go on.
+     */
+    private static IOException unreadable(Path f, String why, Exception cause) {
+        return new IOException("the journal of an interrupted restore full, " + f + ", cannot be read (" + why + "),"
+                + " so it is not known how far that restore got: the storage folder may hold the restored tree (its"
+                + " previous tree kept as <storage>.before-restore-<id> beside it) while the database is not switched"
+                + " yet. Nothing was changed. Check the live data, remove " + f + ", then run the restore full again to"
+                + " have both restored (or move the before-restore folder back to keep both as they were); until the"
+                + " file is removed, every command that takes the lock refuses to run", cause);
     }
 
     static void end(Path stateDir) throws IOException {

@@ -150,6 +150,26 @@ class InterruptedFullRestoreTest {
         assertThat(TestDb.count(f.db, "items")).isEqualTo(old.rows());
     }
 
+    @Test
+    void aTruncatedOrEmptyJournalChangesNothingAndSaysWhatToDo() throws Exception {
+        Path aside = swapStorage();
+        writeJournal("database", aside, null);
+        byte[] whole = Files.readAllBytes(journal());
+
+        for (byte[] damaged : java.util.List.of(java.util.Arrays.copyOf(whole, whole.length / 2), new byte[0])) {
+            Files.write(journal(), damaged);
+
+            assertThatThrownBy(() -> service.rotate(false)).isInstanceOf(ArchivistException.class)
+                    .hasMessageContaining("rotate failed: the journal of an interrupted restore full, " + journal())
+                    .hasMessageContaining("cannot be read").hasMessageContaining("remove " + journal())
+                    .hasMessageNotContaining("Unexpected end-of-input").hasMessageNotContaining("No enum constant");
+            assertThat(journal()).exists();
+            assertThat(TestDb.count(f.db, "items")).isEqualTo(old.rows());
+            assertThat(Fixture.tree(f.storage)).isEqualTo(restored.tree());
+            assertThat(aside).exists();
+        }
+    }
+
     /** The storage restore of the full backup, a real swap; returns where the old folder went. */
     private Path swapStorage() throws Exception {
         service.restoreStorage(storageId, null, java.util.List.of(), false);
