@@ -162,10 +162,16 @@ public final class BackupService {
 
     /** A backup of the live database taken just before a restore replaces it. */
     private Manifest safetyBackup() {
+        return backUpLiveDatabase(true);
+    }
+
+    /** A backup of the live database, under the caller's lock: a {@code pre_restore} safety copy, or an ordinary one. */
+    private Manifest backUpLiveDatabase(boolean preRestore) {
         try {
-            return new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), true);
+            return new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), preRestore);
         } catch (IOException e) {
-            throw new ArchivistException("safety backup before restore failed: " + ArchivistException.reason(e), e);
+            throw new ArchivistException((preRestore ? "safety backup before restore" : "backup of the live database")
+                    + " failed: " + ArchivistException.reason(e), e);
         }
     }
 
@@ -234,7 +240,8 @@ public final class BackupService {
             RestoreTargetRecords.forget(catalog.stateDir(), target);
         }
         // after the storage swap's own journal is settled above
-        reportLeftovers(InterruptedFullRestore.end(new Restore(settings, catalog, clock), catalog, this::safetyBackup));
+        reportLeftovers(InterruptedFullRestore.end(new Restore(settings, catalog, clock), catalog, this::safetyBackup,
+                () -> backUpLiveDatabase(false)));
     }
 
     private void reportLeftovers(List<String> notes) {

@@ -11,17 +11,20 @@ import java.nio.file.Path;
 /**
  * The journal of a {@code restore full} in progress, {@code .archivist/restore-full.json}: it spans the storage swap
  * and the database switch, the two steps a crash (SIGKILL, power cut) could otherwise separate. Written durably
- * before the storage swap, moved to the {@link Phase#DATABASE} phase just before the database is touched, removed
- * once both are switched or the swap is undone. The next command holding the lock reads a journal left behind and
- * ends the restore one way or the other, so the live data is never left half old, half restored.
+ * before the storage swap, moved to the {@link Phase#DATABASE} phase once the swap is done (with the id of the
+ * database's safety backup once that is taken), to {@link Phase#UNDO} when the database switch failed and the swap is
+ * being undone, and removed once the restore ended either way. The next command holding the lock reads a journal left
+ * behind and ends the restore ({@link InterruptedFullRestore}), so the live data is never left half old, half restored.
  */
 final class FullRestoreJournal {
     /** How far a full restore had got. */
     enum Phase {
-        /** The storage folder may have been swapped; the database is untouched: the next run undoes the swap. */
+        /** The storage folder is being swapped; the database is untouched. */
         STORAGE,
-        /** The storage folder was swapped; the database may have been switched: the next run completes the switch. */
-        DATABASE
+        /** The storage folder was swapped; the database is being switched. */
+        DATABASE,
+        /** The database switch failed (the database is as it was): the storage swap is being undone. */
+        UNDO
     }
 
     /**

@@ -3,27 +3,30 @@ package dev.archivist;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
-import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.RestoreFiles;
 import dev.archivist.restore.StorageSwap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Ends a {@code restore full} that a crash (SIGKILL, power cut) interrupted between its storage swap and its database
- * switch, as its {@link FullRestoreJournal} says, before the next command holding the lock does anything else:
+ * Ends a {@code restore full} that a crash (SIGKILL, power cut) interrupted, as its {@link FullRestoreJournal} says,
+ * before the next command holding the lock does anything else:
  * <ul>
- *   <li>database not touched yet: the storage swap is undone, and all the live data is the old data again;</li>
- *   <li>database perhaps switched: the switch is done (again) from the same checked backup, and all the live data is
- *       the restored data. Its safety backup was committed before the database was touched; it is used only when the
- *       live database is exactly the restored copy (switched, nothing written since). Otherwise (no safety backup yet,
- *       the switch rolled back by SQLite, or the application wrote to the database after the interruption) a new
- *       safety backup is taken first, so that switching again drops nothing that is in no backup.</li>
+ *   <li>storage not swapped yet: nothing changed, nothing to do;</li>
+ *   <li>storage swapped: the restore is completed, as a journalling file system replays a committed transaction. The
+ *       database is switched (again: that is idempotent) from the same checked backup, and all the live data is the
+ *       restored data. Undoing the swap instead would delete the restored tree, with whatever the application wrote
+ *       into it after the crash;</li>
+ *   <li>the database switch had failed and the swap was being undone ({@link FullRestoreJournal.Phase#UNDO}): the undo
+ *       is finished, and all the live data is the old data.</li>
  * </ul>
+ * Before the database is switched again it is backed up, so nothing in it is lost: as the restore's {@code pre_restore}
+ * safety backup when the killed process had not taken that yet (the database was not touched), else as an ordinary
+ * backup, which keeps the writes made since that safety backup (the application may have run after the crash) and
+ * leaves the safety backup the newest {@code pre_restore} one, the one rotation keeps.
  * Runs after the storage swap's own journal has been settled ({@link RestoreFiles#cleanLeftovers}).
  */
 final class InterruptedFullRestore {
@@ -34,71 +37,71 @@ final class InterruptedFullRestore {
      * Ends the interrupted restore, if there is one; returns what was done. Throws, leaving the journal, when the
      * database switch cannot be completed: the data stays half restored, and every command says so until the cause is
      * fixed (or the journal removed by hand).
+     *
+     * @param safetyBackup backs up the live database as a {@code pre_restore} safety copy
+     * @param plainBackup  backs up the live database as an ordinary backup
      */
-    static List<String> end(Restore restore, Catalog catalog, Supplier<Manifest> safetyBackup) throws IOException {
+    static List<String> end(Restore restore, Catalog catalog, Supplier<Manifest> safetyBackup,
+                            Supplier<Manifest> plainBackup) throws IOException {
         FullRestoreJournal.Entry e = FullRestoreJournal.read(catalog.stateDir());
         if (e == null) {
             return List.of();
         }
-        List<String> done = new ArrayList<>();
         String what = "an interrupted restore of " + e.storageBackup() + " and " + e.databaseBackup();
-        if (e.phase() == FullRestoreJournal.Phase.STORAGE) {
-            done.add(what + " had not switched the database: " + undoSwap(e, catalog));
-        } else {
-            try {
-                Manifest db = catalog.find(e.databaseBackup(), BackupType.DATABASE);
-                String[] why = {""};
-                RestoreResult r = restore.databaseAgain(db, (live, prepared) -> {
-                    if (e.safetyBackup() == null) {
-                        return safetyBackup.get();
-                    }
-                    try {
-                        // The recorded safety backup holds the live database as it was before the switch. Once the
-                        // switch had started, the live file is that database again (SQLite rolled the switch back)
-                        // or the restored one, and the application may have written to it since: switching again
-                        // would drop those writes, kept in no backup. Only a live database that is exactly the
-                        // restored copy (switched, nothing written since) needs no safety backup of its own.
-                        if (DatabaseRestorer.holdsExactly(live, prepared)) {
-                            return catalog.find(e.safetyBackup(), BackupType.DATABASE);
-                        }
-                    } catch (IOException x) {
-                        throw new java.io.UncheckedIOException(x);
-                    }
-                    why[0] = "; the live database had changed since the safety backup " + e.safetyBackup()
-                            + " (written to after the interruption, or the switch rolled back), so it was backed up again";
-                    return safetyBackup.get();
-                });
-                done.add(what + " had switched the storage folder; the database is now switched too"
-                        + (r.safetyCopy() == null ? "" : " (safety backup " + r.safetyCopy() + ")") + why[0]);
-            } catch (IOException | RuntimeException x) {
-                throw new ArchivistException(what + " switched the storage folder " + e.live() + " but the database"
-                        + " switch cannot be completed: " + ArchivistException.reason(x) + "; fix the cause and run any"
-                        + " command again (or remove " + FullRestoreJournal.file(catalog.stateDir()) + " to leave the"
-                        + " data as it is" + (e.aside() == null ? "" : "; the previous storage folder is " + e.aside())
-                        + ")", x);
+        String done;
+        if (!swapped(e)) {
+            if (e.aside() != null) { // recorded before a swap that did not happen, or was undone
+                BeforeRestoreRecords.forget(catalog.stateDir(), e.aside());
             }
+            done = what + " had not switched anything; the live data is as it was before";
+        } else if (e.phase() == FullRestoreJournal.Phase.UNDO) {
+            undoSwap(e, catalog);
+            done = what + " had failed to switch the database; its storage swap was undone, and the live data is as it"
+                    + " was before";
+        } else {
+            done = what + " had switched the storage folder; " + switchDatabase(e, restore, catalog, safetyBackup, plainBackup);
         }
         FullRestoreJournal.end(catalog.stateDir());
-        return done;
+        return List.of(done);
     }
 
-    /** Puts the previous storage folder back if the swap happened; says what it did. */
-    private static String undoSwap(FullRestoreJournal.Entry e, Catalog catalog) throws IOException {
-        Path live = e.live();
-        Path restoredTo = RestoreFiles.staging(live, e.storageBackup()); // a leftover name: swept if this is cut short
-        if (e.aside() == null) { // there was no storage folder before
-            if (!Files.exists(live)) {
-                return "nothing had been switched";
+    /** Whether the storage swap happened (and was not undone since). */
+    private static boolean swapped(FullRestoreJournal.Entry e) {
+        return e.aside() != null ? Files.exists(e.aside()) : Files.exists(e.live());
+    }
+
+    private static String switchDatabase(FullRestoreJournal.Entry e, Restore restore, Catalog catalog,
+                                         Supplier<Manifest> safetyBackup, Supplier<Manifest> plainBackup) {
+        try {
+            Manifest db = catalog.find(e.databaseBackup(), BackupType.DATABASE);
+            String[] before = {null};
+            RestoreResult r = restore.database(db, null, false, () -> {
+                Manifest m = (e.safetyBackup() == null ? safetyBackup : plainBackup).get();
+                before[0] = m.id();
+                return m;
+            });
+            if (e.safetyBackup() == null) {
+                return "the database is now switched too"
+                        + (r.safetyCopy() == null ? "" : " (safety backup " + r.safetyCopy() + ")");
             }
-            StorageSwap.undo(live, null, restoredTo, e.storageBackup());
-        } else {
-            if (!Files.exists(e.aside())) {
-                return "nothing had been switched";
-            }
-            StorageSwap.undo(live, e.aside(), restoredTo, e.storageBackup());
+            return "the database is now switched too; its safety backup is " + e.safetyBackup()
+                    + (before[0] == null ? "" : ", and what it held just before this switch is in " + before[0]);
+        } catch (IOException | RuntimeException x) {
+            throw new ArchivistException("an interrupted restore of " + e.storageBackup() + " and " + e.databaseBackup()
+                    + " switched the storage folder " + e.live() + " but the database switch cannot be completed: "
+                    + ArchivistException.reason(x) + "; fix the cause and run any command again (or remove "
+                    + FullRestoreJournal.file(catalog.stateDir()) + " to leave the data as it is"
+                    + (e.aside() == null ? "" : "; the previous storage folder is " + e.aside()) + ")", x);
+        }
+    }
+
+    /** Puts the previous storage folder back (there was a swap). */
+    private static void undoSwap(FullRestoreJournal.Entry e, Catalog catalog) throws IOException {
+        Path restoredTo = RestoreFiles.staging(e.live(), e.storageBackup()); // a leftover name: swept if cut short
+        StorageSwap.undo(e.live(), e.aside(), restoredTo, e.storageBackup());
+        if (e.aside() != null) {
             BeforeRestoreRecords.forget(catalog.stateDir(), e.aside());
         }
         Durable.deleteTree(restoredTo);
-        return "the storage swap was undone, the live data is as it was before";
     }
 }

@@ -74,21 +74,6 @@ final class Restore {
     }
 
     /**
-     * Switches a database backup into the live database again, for a {@code restore full} that a crash interrupted
-     * ({@link InterruptedFullRestore}): like {@link #database} into the live database, but the safety backup is chosen
-     * by {@code safetyBackup} knowing the live file and the checked copy about to replace it.
-     */
-    RestoreResult databaseAgain(Manifest m, java.util.function.BiFunction<Path, Path, Manifest> safetyBackup)
-            throws IOException {
-        PreparedDatabase p = prepareDatabase(m, null, false);
-        try {
-            return commit(p, () -> safetyBackup.apply(p.destination, p.temp));
-        } finally {
-            deleteDatabaseFiles(p.temp);
-        }
-    }
-
-    /**
      * Restores a storage backup: into the live storage folder (swap), or into {@code target} (must not exist), optionally
      * only the files matching {@code globs}.
      */
@@ -166,7 +151,7 @@ final class Restore {
                 });
             } catch (IOException | RuntimeException e) { // the database was not switched
                 try {
-                    FullRestoreJournal.write(catalog.stateDir(), journal);
+                    FullRestoreJournal.write(catalog.stateDir(), journal.inPhase(FullRestoreJournal.Phase.UNDO, null));
                     undo(swapped, st);
                     FullRestoreJournal.end(catalog.stateDir());
                 } catch (IOException | RuntimeException u) {

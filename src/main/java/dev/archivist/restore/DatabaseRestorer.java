@@ -93,49 +93,6 @@ public final class DatabaseRestorer {
         }
     }
 
-    /**
-     * Whether {@code live} holds exactly the pages of {@code restored}, as {@link #intoLive} leaves it, with nothing
-     * written since. The header fields the backup API itself sets on the destination are not compared (the file format
-     * versions, the change counter, the schema cookie, the version-valid-for number and the SQLite version). False,
-     * to be safe, when a -wal or -journal with content lies beside the live file: its pages are not in the file.
-     */
-    public static boolean holdsExactly(Path live, Path restored) throws IOException {
-        for (String suffix : java.util.List.of("-wal", "-journal")) {
-            Path log = live.resolveSibling(live.getFileName() + suffix);
-            if (Files.exists(log) && Files.size(log) > 0) {
-                return false;
-            }
-        }
-        if (!Files.isRegularFile(live) || Files.size(live) != Files.size(restored)) {
-            return false;
-        }
-        byte[] a = new byte[1 << 16];
-        byte[] b = new byte[1 << 16];
-        try (InputStream x = Files.newInputStream(live); InputStream y = Files.newInputStream(restored)) {
-            for (boolean first = true; ; first = false) {
-                int n = x.readNBytes(a, 0, a.length);
-                int m = y.readNBytes(b, 0, b.length);
-                if (n != m) {
-                    return false;
-                }
-                if (n == 0) {
-                    return true;
-                }
-                if (first) {
-                    for (int[] field : new int[][] {{18, 20}, {24, 28}, {40, 44}, {92, 100}}) {
-                        for (int i = field[0]; i < Math.min(field[1], n); i++) {
-                            a[i] = 0;
-                            b[i] = 0;
-                        }
-                    }
-                }
-                if (!java.util.Arrays.equals(a, 0, n, b, 0, n)) {
-                    return false;
-                }
-            }
-        }
-    }
-
     /** The likely reason SQLite did not finish copying into the live database. */
     private static String whyNotCopied(Path restored, Path live) {
         try {

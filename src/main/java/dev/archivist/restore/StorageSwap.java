@@ -97,7 +97,8 @@ public final class StorageSwap {
         } else if (Files.exists(live) && Files.exists(staging)) {
             done.add("an interrupted restore of " + live + " had not swapped yet; the live folder is unchanged");
         } else if (Files.exists(live)) {
-            done.add("an interrupted restore of " + live + " had completed its swap (old folder kept as " + aside + ")");
+            done.add("an interrupted restore of " + live + " had completed its swap ("
+                    + (Files.exists(aside) ? "old folder kept as " + aside : "there was no folder before") + ")");
         }
         Files.deleteIfExists(journal);
         Durable.fsyncDirectory(live.toAbsolutePath().getParent());

@@ -54,26 +54,59 @@ class InterruptedFullRestoreTest {
     }
 
     @Test
-    void aSwapWithoutTheDatabaseSwitchIsUndone() throws Exception {
+    void aSwapWithoutTheDatabaseSwitchIsCompletedWithASafetyBackup() throws Exception {
         Path aside = swapStorage();
-        writeJournal("storage", aside, null);
+        writeJournal("storage", aside, null); // killed just after the swap, before the journal said so
+        long safetyBefore = preRestoreBackups();
 
         service.rotate(false); // any command holding the lock
 
-        assertThat(Fixture.Generation.of(f)).isEqualTo(old);
-        assertThat(aside).doesNotExist();
+        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
+        assertThat(preRestoreBackups()).as("the old database was backed up before the switch").isEqualTo(safetyBefore + 1);
+        assertThat(rowsOf(newestPreRestore())).isEqualTo(old.rows());
+        assertThat(Fixture.tree(aside)).as("the old tree is kept aside, as by any restore").isEqualTo(old.tree());
         assertThat(journal()).doesNotExist();
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
     }
 
     @Test
+    void filesWrittenIntoTheRestoredTreeAfterTheCrashAreKept() throws Exception {
+        Path aside = swapStorage();
+        writeJournal("storage", aside, null);
+        Files.writeString(f.storage.resolve("uploaded-after-the-crash.jpg"), "new upload");
+
+        service.rotate(false);
+
+        assertThat(f.storage.resolve("uploaded-after-the-crash.jpg")).hasContent("new upload");
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(restored.rows());
+    }
+
+    @Test
     void aJournalWrittenBeforeTheSwapHappenedChangesNothing() throws Exception {
-        writeJournal("storage", f.storage.resolveSibling("storage.before-restore-" + storageId), null);
+        Path planned = f.storage.resolveSibling("storage.before-restore-" + storageId);
+        Path record = f.backups.resolve(".archivist/before-restore/" + planned.getFileName() + ".json");
+        Files.createDirectories(record.getParent());
+        Files.writeString(record, "{\"path\":\"" + planned + "\",\"moved_aside_at\":\"2026-12-04T00:00:00Z\"}");
+        writeJournal("storage", planned, null);
 
         service.rotate(false);
 
         assertThat(Fixture.Generation.of(f)).isEqualTo(old);
         assertThat(journal()).doesNotExist();
+        assertThat(record).as("no record of a folder that was never moved aside").doesNotExist();
+    }
+
+    @Test
+    void anUndoOfTheSwapCutShortIsFinished() throws Exception {
+        Path aside = swapStorage();
+        writeJournal("undo", aside, null); // the database switch had failed; killed before the swap was undone
+
+        service.rotate(false);
+
+        assertThat(Fixture.Generation.of(f)).isEqualTo(old);
+        assertThat(aside).doesNotExist();
+        assertThat(journal()).doesNotExist();
+        assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
     }
 
     @Test
@@ -89,52 +122,31 @@ class InterruptedFullRestoreTest {
         assertThat(journal()).doesNotExist();
     }
 
+    /**
+     * Killed during or after the database switch, its safety backup taken: the application may have written since,
+     * so the live database is backed up again, as an ordinary backup, before the switch is redone; the safety backup
+     * stays the newest pre_restore one (the one rotation keeps).
+     */
     @Test
-    void aSwitchThatHadHappenedIsCompletedWithoutASecondSafetyBackup() throws Exception {
-        Path aside = swapStorage();
-        String safety = service.restoreDatabase(databaseId, null, false).safetyCopy();
-        writeJournal("database", aside, safety);
-        long safetyBefore = preRestoreBackups();
-
-        service.rotate(false);
-
-        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
-        assertThat(preRestoreBackups()).isEqualTo(safetyBefore);
-        assertThat(journal()).doesNotExist();
-    }
-
-    @Test
-    void aSwitchThatHadHappenedAndWasWrittenToIsBackedUpAgainBeforeItIsRedone() throws Exception {
+    void aSwitchRedoneAfterItsSafetyBackupKeepsWhatWasWrittenSinceAndTheSafetyBackup() throws Exception {
         Path aside = swapStorage();
         String safety = service.restoreDatabase(databaseId, null, false).safetyCopy();
         writeJournal("database", aside, safety);
         try (var c = TestDb.open(f.db)) { // the application, started again after the crash, writes
             TestDb.insert(c, 3, 100, 2_000_000);
         }
-
-        service.rotate(false); // rotation keeps the newest pre_restore backup only
-
-        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
-        assertThat(newestPreRestore()).isNotEqualTo(safety);
-        assertThat(rowsOf(newestPreRestore())).as("what was written after the crash is kept in a safety backup")
-                .isEqualTo(restored.rows() + 3);
-        assertThat(journal()).doesNotExist();
-    }
-
-    @Test
-    void aSwitchRolledBackAndWrittenToAfterItsSafetyBackupIsBackedUpAgainBeforeItIsRedone() throws Exception {
-        Path aside = swapStorage();
-        String safety = service.backupDatabase(false).id(); // the old database, as the killed restore backed it up
-        writeJournal("database", aside, safety);
-        try (var c = TestDb.open(f.db)) {
-            TestDb.insert(c, 5, 100, 2_000_000);
-        }
+        long safetyBefore = preRestoreBackups();
 
         service.rotate(false);
 
         assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
-        assertThat(rowsOf(newestPreRestore())).as("what was written after the crash is kept in a safety backup")
-                .isEqualTo(old.rows() + 5);
+        assertThat(preRestoreBackups()).isEqualTo(safetyBefore);
+        assertThat(newestPreRestore()).isEqualTo(safety);
+        assertThat(rowsOf(safety)).isEqualTo(old.rows());
+        Manifest since = service.list(BackupType.DATABASE).stream().filter(m -> !m.preRestore()).findFirst().orElseThrow();
+        assertThat(since.id()).isNotEqualTo(databaseId);
+        assertThat(rowsOf(since.id())).as("what was written after the crash is kept in a backup")
+                .isEqualTo(restored.rows() + 3);
         assertThat(journal()).doesNotExist();
     }
 
