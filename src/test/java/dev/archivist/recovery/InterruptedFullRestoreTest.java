@@ -150,6 +150,42 @@ class InterruptedFullRestoreTest {
         assertThat(journal()).doesNotExist();
     }
 
+    /**
+     * The completing run records its safety backup in the journal, as the killed restore does: killed after its own
+     * switch, the run after it must back up the (now restored) live database as an ordinary backup, not as the newest
+     * pre_restore one, which rotation keeps while it removes the older one holding the old database. Here the switch
+     * fails after the safety backup (a WAL database with another page size than the backup's: SQLite refuses), which
+     * leaves the journal as such a kill would.
+     */
+    @Test
+    void aCompletionCutShortAfterItsSafetyBackupLeavesThatBackupInTheJournal() throws Exception {
+        Path aside = swapStorage();
+        writeJournal("storage", aside, null);
+        try (var c = TestDb.open(f.db); var st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=DELETE");
+            st.execute("PRAGMA page_size=8192");
+            st.execute("VACUUM");
+            st.execute("PRAGMA journal_mode=WAL");
+        }
+        long safetyBefore = preRestoreBackups();
+
+        assertThatThrownBy(() -> service.rotate(false)).hasMessageContaining("cannot be completed");
+        String safety = newestPreRestore();
+        assertThat(preRestoreBackups()).isEqualTo(safetyBefore + 1);
+        assertThat(new ObjectMapper().readTree(journal().toFile()).path("safety_backup").asText()).isEqualTo(safety);
+
+        try (var c = TestDb.open(f.db); var st = c.createStatement()) { // the cause fixed
+            st.execute("PRAGMA journal_mode=DELETE");
+        }
+        service.rotate(false);
+
+        assertThat(Fixture.Generation.of(f)).isEqualTo(restored);
+        assertThat(preRestoreBackups()).as("no second pre_restore backup").isEqualTo(safetyBefore + 1);
+        assertThat(newestPreRestore()).isEqualTo(safety);
+        assertThat(rowsOf(safety)).isEqualTo(old.rows());
+        assertThat(journal()).doesNotExist();
+    }
+
     @Test
     void aSwitchThatCannotBeCompletedFailsEveryCommandAndKeepsTheJournal() throws Exception {
         Path aside = swapStorage();
