@@ -231,6 +231,8 @@ public final class BackupService {
     }
 
     private void removeRestoreLeftovers() throws IOException {
+        // before the staging folder is swept: with no previous folder, only it tells whether the swap happened
+        reportLeftovers(InterruptedFullRestore.endUnswappedWithoutPreviousFolder(catalog));
         for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()),
                 RestoreFiles.liveStorageFolder(settings.storagePath()))) {
             reportLeftovers(RestoreFiles.cleanLeftovers(destination));

@@ -55,14 +55,39 @@ final class InterruptedFullRestore {
             }
             done = what + " had not switched anything; the live data is as it was before";
         } else if (e.phase() == FullRestoreJournal.Phase.UNDO) {
-            undoSwap(e, catalog);
-            done = what + " had failed to switch the database; its storage swap was undone, and the live data is as it"
-                    + " was before";
+            Path restoredTo = undoSwap(e, catalog);
+            FullRestoreJournal.end(catalog.stateDir());
+            Durable.deleteTree(restoredTo); // after the journal: once gone, nothing tells an undo from no swap
+            return List.of(what + " had failed to switch the database; its storage swap was undone, and the live data"
+                    + " is as it was before");
         } else {
             done = what + " had switched the storage folder; " + switchDatabase(e, restore, catalog, safetyBackup, plainBackup);
         }
         FullRestoreJournal.end(catalog.stateDir());
         return List.of(done);
+    }
+
+    /**
+     * Ends, before the leftovers beside the storage folder are swept, an interrupted restore that found no storage
+     * folder to move aside, if its swap did not happen or was undone. Such a swap is one rename of the staging folder
+     * to the live name, so it happened when the live folder exists and the staging folder does not; once the staging
+     * folder is swept, only the live folder would tell, and the application may have created that folder since the
+     * crash (an empty one, or one with its first uploads): taken for the restored tree, it got the database switched
+     * to the backup while the restored tree was deleted, and a finished undo deleted it. The journal goes first, so a
+     * crash before the sweep has removed the staging folder cannot make the next run take that folder for a swap.
+     */
+    static List<String> endUnswappedWithoutPreviousFolder(Catalog catalog) throws IOException {
+        FullRestoreJournal.Entry e = FullRestoreJournal.read(catalog.stateDir());
+        if (e == null || e.aside() != null) {
+            return List.of();
+        }
+        if (Files.exists(e.live()) && !Files.exists(RestoreFiles.staging(e.live(), e.storageBackup()))) {
+            return List.of(); // swapped (and an undo not begun): ended after the sweep, by end()
+        }
+        FullRestoreJournal.end(catalog.stateDir());
+        return List.of("an interrupted restore of " + e.storageBackup() + " and " + e.databaseBackup() + " had not"
+                + (e.phase() == FullRestoreJournal.Phase.UNDO ? " switched the database, and its storage swap was undone"
+                : " switched anything") + "; the live data is as it was before");
     }
 
     /** Whether the storage swap happened (and was not undone since). */
@@ -108,13 +133,13 @@ final class InterruptedFullRestore {
         }
     }
 
-    /** Puts the previous storage folder back (there was a swap). */
-    private static void undoSwap(FullRestoreJournal.Entry e, Catalog catalog) throws IOException {
+    /** Puts the previous storage folder back (there was a swap); returns where the restored tree went. */
+    private static Path undoSwap(FullRestoreJournal.Entry e, Catalog catalog) throws IOException {
         Path restoredTo = RestoreFiles.staging(e.live(), e.storageBackup()); // a leftover name: swept if cut short
         StorageSwap.undo(e.live(), e.aside(), restoredTo, e.storageBackup());
         if (e.aside() != null) {
             BeforeRestoreRecords.forget(catalog.stateDir(), e.aside());
         }
-        Durable.deleteTree(restoredTo);
+        return restoredTo;
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
+import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.testing.TestDb;
 import java.nio.file.Files;
@@ -186,6 +187,47 @@ class InterruptedFullRestoreTest {
         assertThat(journal()).doesNotExist();
     }
 
+    /**
+     * No storage folder before the restore, killed before its swap: the application, started again, created the
+     * folder (its first upload). That folder is not the restored tree: nothing is switched, the upload stays.
+     */
+    @Test
+    void aFolderTheApplicationCreatedIsNotTakenForASwapThatDidNotHappen() throws Exception {
+        Path staging = dir.resolve(".archivist-restore-storage-" + storageId);
+        service.restoreStorage(storageId, staging, java.util.List.of(), false); // the prepared staging folder
+        Durable.deleteTree(f.storage); // there was no storage folder
+        writeJournal("storage", null, null);
+        Files.createDirectories(f.storage);
+        Files.writeString(f.storage.resolve("uploaded-after-the-crash.jpg"), "new upload");
+        long safetyBefore = preRestoreBackups();
+
+        service.rotate(false);
+
+        assertThat(TestDb.count(f.db, "items")).as("the database is not switched").isEqualTo(old.rows());
+        assertThat(Fixture.tree(f.storage)).containsOnlyKeys("uploaded-after-the-crash.jpg");
+        assertThat(preRestoreBackups()).isEqualTo(safetyBefore);
+        assertThat(journal()).doesNotExist();
+        assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
+    }
+
+    /** The same after an undo of a swap with no previous folder: the folder the application created since stays. */
+    @Test
+    void aFolderTheApplicationCreatedAfterAnUndoIsKept() throws Exception {
+        Path staging = dir.resolve(".archivist-restore-storage-" + storageId);
+        service.restoreStorage(storageId, staging, java.util.List.of(), false); // the restored tree, moved back out
+        Durable.deleteTree(f.storage);
+        writeJournal("undo", null, null);
+        Files.createDirectories(f.storage);
+        Files.writeString(f.storage.resolve("uploaded-after-the-crash.jpg"), "new upload");
+
+        service.rotate(false);
+
+        assertThat(f.storage.resolve("uploaded-after-the-crash.jpg")).hasContent("new upload");
+        assertThat(TestDb.count(f.db, "items")).isEqualTo(old.rows());
+        assertThat(journal()).doesNotExist();
+        assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
+    }
+
     @Test
     void aSwitchThatCannotBeCompletedFailsEveryCommandAndKeepsTheJournal() throws Exception {
         Path aside = swapStorage();
@@ -233,7 +275,7 @@ class InterruptedFullRestoreTest {
 
     private void writeJournal(String phase, Path aside, String safety) throws Exception {
         ObjectNode n = new ObjectMapper().createObjectNode().put("database_backup", databaseId)
-                .put("storage_backup", storageId).put("live", f.storage.toString()).put("aside", aside.toString())
+                .put("storage_backup", storageId).put("live", f.storage.toString()).put("aside", aside == null ? null : aside.toString())
                 .put("phase", phase).put("safety_backup", safety);
         Files.write(journal(), new ObjectMapper().writeValueAsBytes(n));
     }
