@@ -126,6 +126,14 @@ public final class RestoreFiles {
                 done.add("removed leftover " + p);
             }
         }
+        // the temporary file of a swap journal whose writing was cut short (it holds only that journal's content)
+        String journalTemp = Durable.TEMP_PREFIX + journal(destination).getFileName() + ".*";
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(parent, journalTemp)) {
+            for (Path p : temps) {
+                Files.deleteIfExists(p);
+                done.add("removed leftover " + p);
+            }
+        }
         return done;
     }
 }

@@ -228,6 +228,21 @@ class InterruptedFullRestoreTest {
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
     }
 
+    /** Killed while it wrote the swap journal (before its rename): the temporary file is not left beside the storage. */
+    @Test
+    void theTemporaryFileOfASwapJournalCutShortIsRemoved() throws Exception {
+        Path temp = dir.resolve(".tmp-.archivist-restore-storage.journal.json.4242-4");
+        Files.writeString(temp, "{\"live\":\"" + f.storage + "\",\"aside\":\"");
+        Path similar = dir.resolve(".tmp-storage-notes.txt"); // not ours
+        Files.writeString(similar, "the user's");
+
+        service.rotate(false);
+
+        assertThat(temp).doesNotExist();
+        assertThat(similar).hasContent("the user's");
+        assertThat(Fixture.Generation.of(f)).isEqualTo(old);
+    }
+
     @Test
     void aSwitchThatCannotBeCompletedFailsEveryCommandAndKeepsTheJournal() throws Exception {
         Path aside = swapStorage();
