@@ -77,6 +77,14 @@ public final class RestoreFiles {
     }
 
     /**
+     * Where a folder found at the live storage name after a crash cut a swap between its renames is kept (something,
+     * the application say, created it meanwhile): a name not taken yet.
+     */
+    public static Path createdDuringRestore(Path storage, String backupId) {
+        return unused(storage.resolveSibling(storage.getFileName() + ".created-during-restore-" + backupId));
+    }
+
+    /**
      * Where a damaged live database is copied before a restore replaces it (a safety backup cannot be taken of a
      * database that fails its check): a name not taken yet.
      */

@@ -94,6 +94,14 @@ public final class StorageSwap {
         if (!Files.exists(live) && Files.exists(aside)) {
             Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
             done.add("rolled back an interrupted restore of " + live + " (old folder moved back from " + aside + ")");
+        } else if (Files.exists(live) && Files.exists(aside) && Files.exists(staging)) {
+            // cut between its two renames, and something (the application) created a folder at the live name since:
+            // that folder is kept beside, not deleted and not taken for either tree, and the old one goes back
+            Path kept = RestoreFiles.createdDuringRestore(live, j.path("backup_id").asText("unknown"));
+            Files.move(live, kept, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
+            done.add("rolled back an interrupted restore of " + live + " (old folder moved back from " + aside
+                    + "); a folder created at " + live + " after the interruption was kept as " + kept);
         } else if (Files.exists(live) && Files.exists(staging)) {
             done.add("an interrupted restore of " + live + " had not swapped yet; the live folder is unchanged");
         } else if (Files.exists(live)) {

@@ -42,4 +42,34 @@ class StorageSwapTest {
         assertThat(dir.resolve("restored").resolve("new.txt")).hasContent("new");
         assertThat(RestoreFiles.journal(live)).doesNotExist();
     }
+
+    /**
+     * A crash between the swap's two renames (live moved aside, staging not in yet), then the application creates a
+     * folder at the live name: the next run puts the old tree back and keeps the newcomer beside it, deleting nothing.
+     */
+    @Test
+    void aFolderCreatedBetweenTheRenamesIsKeptAndTheOldTreeComesBack() throws Exception {
+        Path live = Files.createDirectory(dir.resolve("storage"));
+        Files.writeString(live.resolve("old.txt"), "old");
+        Path staging = Files.createDirectory(dir.resolve("staging"));
+        Files.writeString(staging.resolve("new.txt"), "new");
+        Path aside = dir.resolve("storage.before-restore-x");
+        Files.writeString(RestoreFiles.journal(live), "{\"live\":\"" + live + "\",\"aside\":\"" + aside
+                + "\",\"staging\":\"" + staging + "\",\"backup_id\":\"x\"}");
+        Files.move(live, aside); // the first rename, then the crash
+        Files.createDirectory(live);
+        Files.writeString(live.resolve("upload.jpg"), "written by the application after the crash");
+
+        java.util.List<String> done = new java.util.ArrayList<>();
+        StorageSwap.recover(live, done);
+
+        assertThat(live.resolve("old.txt")).hasContent("old");
+        assertThat(live.resolve("upload.jpg")).doesNotExist();
+        Path kept = dir.resolve("storage.created-during-restore-x");
+        assertThat(kept.resolve("upload.jpg")).hasContent("written by the application after the crash");
+        assertThat(aside).doesNotExist();
+        assertThat(staging.resolve("new.txt")).as("left for the leftover sweep").hasContent("new");
+        assertThat(RestoreFiles.journal(live)).doesNotExist();
+        assertThat(String.join("\n", done)).contains("kept as " + kept);
+    }
 }
