@@ -14,10 +14,8 @@ class StorageSwapTest {
 
     @Test
     void undoPutsTheOldTreeBackAndTheRestoredOneAside() throws Exception {
-        Path live = Files.createDirectory(dir.resolve("storage"));
-        Files.writeString(live.resolve("old.txt"), "old");
-        Path staging = Files.createDirectory(dir.resolve("staging"));
-        Files.writeString(staging.resolve("new.txt"), "new");
+        Path live = oldAndNewTrees();
+        Path staging = dir.resolve("staging");
         Path aside = StorageSwap.swap(live, staging, dir.resolve("storage.before-restore-x"), "x");
         assertThat(live.resolve("new.txt")).hasContent("new");
 
@@ -49,10 +47,8 @@ class StorageSwapTest {
      */
     @Test
     void aFolderCreatedBetweenTheRenamesIsKeptAndTheOldTreeComesBack() throws Exception {
-        Path live = Files.createDirectory(dir.resolve("storage"));
-        Files.writeString(live.resolve("old.txt"), "old");
-        Path staging = Files.createDirectory(dir.resolve("staging"));
-        Files.writeString(staging.resolve("new.txt"), "new");
+        Path live = oldAndNewTrees();
+        Path staging = dir.resolve("staging");
         Path aside = dir.resolve("storage.before-restore-x");
         Files.writeString(RestoreFiles.journal(live), "{\"live\":\"" + live + "\",\"aside\":\"" + aside
                 + "\",\"staging\":\"" + staging + "\",\"backup_id\":\"x\"}");
@@ -71,5 +67,13 @@ class StorageSwapTest {
         assertThat(staging.resolve("new.txt")).as("left for the leftover sweep").hasContent("new");
         assertThat(RestoreFiles.journal(live)).doesNotExist();
         assertThat(String.join("\n", done)).contains("kept as " + kept);
+    }
+
+    /** {@code storage/old.txt} and {@code staging/new.txt}; returns the live folder. */
+    private Path oldAndNewTrees() throws Exception {
+        Path live = Files.createDirectory(dir.resolve("storage"));
+        Files.writeString(live.resolve("old.txt"), "old");
+        Files.writeString(Files.createDirectory(dir.resolve("staging")).resolve("new.txt"), "new");
+        return live;
     }
 }
