@@ -55,6 +55,19 @@ final class FullRestoreJournal {
         Durable.writeAtomically(file(stateDir), Json.MAPPER.writeValueAsBytes(n));
     }
 
+    /**
+     * Records the id of the database's safety backup, once it is committed (from inside a {@code Supplier}, hence
+     * unchecked): a run that completes the restore after a crash reuses it rather than take another, of the switched
+     * database, which rotation would keep as the newest {@code pre_restore} and drop this one.
+     */
+    static void recordSafetyBackup(Path stateDir, Entry e, String safetyBackupId) {
+        try {
+            write(stateDir, e.inPhase(Phase.DATABASE, safetyBackupId));
+        } catch (IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+    }
+
     /** The journal left by an unfinished full restore, or null; throws when it exists but cannot be read. */
     static Entry read(Path stateDir) throws IOException {
         Path f = file(stateDir);

@@ -103,10 +103,8 @@ final class InterruptedFullRestore {
             RestoreResult r = restore.database(db, null, false, () -> {
                 Manifest m = (e.safetyBackup() == null ? safetyBackup : plainBackup).get();
                 before[0] = m.id();
-                if (e.safetyBackup() == null) {
-                    // recorded, as the killed run does: a run killed after this switch must not take another pre_restore
-                    // backup, of the restored database, which rotation would keep as the newest and this one removed
-                    recordSafetyBackup(e, catalog, m.id());
+                if (e.safetyBackup() == null) { // as the killed run does
+                    FullRestoreJournal.recordSafetyBackup(catalog.stateDir(), e, m.id());
                 }
                 return m;
             });
@@ -122,14 +120,6 @@ final class InterruptedFullRestore {
                     + ArchivistException.reason(x) + "; fix the cause and run any command again (or remove "
                     + FullRestoreJournal.file(catalog.stateDir()) + " to leave the data as it is"
                     + (e.aside() == null ? "" : "; the previous storage folder is " + e.aside()) + ")", x);
-        }
-    }
-
-    private static void recordSafetyBackup(FullRestoreJournal.Entry e, Catalog catalog, String id) {
-        try {
-            FullRestoreJournal.write(catalog.stateDir(), e.inPhase(FullRestoreJournal.Phase.DATABASE, id));
-        } catch (IOException x) {
-            throw new java.io.UncheckedIOException(x);
         }
     }
 

@@ -142,11 +142,7 @@ final class Restore {
                 FullRestoreJournal.write(catalog.stateDir(), journal.inPhase(FullRestoreJournal.Phase.DATABASE, null));
                 dbResult = commit(db, () -> {
                     Manifest pre = safetyBackup.get();
-                    try { // the next run need not take a safety backup of its own to complete the switch
-                        FullRestoreJournal.write(catalog.stateDir(), journal.inPhase(FullRestoreJournal.Phase.DATABASE, pre.id()));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+                    FullRestoreJournal.recordSafetyBackup(catalog.stateDir(), journal, pre.id());
                     return pre;
                 });
             } catch (IOException | RuntimeException e) { // the database was not switched
