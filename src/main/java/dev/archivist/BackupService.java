@@ -198,6 +198,21 @@ public final class BackupService {
         });
     }
 
+    /**
+     * What to tell an operator when a {@code restore full} was interrupted by a crash and waits for the next command
+     * that takes the lock to end it ({@link InterruptedFullRestore}); null when none is. Takes no lock.
+     */
+    public String interruptedRestoreNotice() {
+        Path journal = FullRestoreJournal.file(catalog.stateDir());
+        try {
+            FullRestoreJournal.Entry e = FullRestoreJournal.read(catalog.stateDir());
+            return e == null ? null : "a restore full of " + e.storageBackup() + " and " + e.databaseBackup()
+                    + " was interrupted; the next backup, restore or rotate ends it (" + journal + ")";
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
     /** Every backup of {@code type} (all when null), newest first. Reads manifests only; takes no lock. */
     public List<Manifest> list(BackupType type) {
         return catalog.list(type);

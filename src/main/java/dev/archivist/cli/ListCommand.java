@@ -52,6 +52,11 @@ public final class ListCommand implements Callable<Integer> {
             rows.sort(java.util.Comparator.comparing((ObjectNode r) -> r.path("created_at").asText())
                     .thenComparing(r -> r.path("id").asText()).reversed());
         }
+        String interrupted = service.interruptedRestoreNotice();
+        if (interrupted != null) { // on stderr: the listing itself stays what scripts parse
+            spec.commandLine().getErr().println("archivist: " + interrupted);
+            spec.commandLine().getErr().flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ArrayNode array = Json.MAPPER.createArrayNode();

@@ -59,6 +59,12 @@ class InterruptedFullRestoreTest {
         Path aside = swapStorage();
         writeJournal("storage", aside, null); // killed just after the swap, before the journal said so
         long safetyBefore = preRestoreBackups();
+        Fixture.Run list = f.cli("list", "--json"); // takes no lock, changes nothing, but says so
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.stderr()).contains("a restore full of " + storageId + " and " + databaseId + " was interrupted")
+                .contains(journal().toString());
+        assertThat(new ObjectMapper().readTree(list.stdout()).isArray()).isTrue();
+        assertThat(journal()).exists();
 
         service.rotate(false); // any command holding the lock
 
@@ -68,6 +74,7 @@ class InterruptedFullRestoreTest {
         assertThat(Fixture.tree(aside)).as("the old tree is kept aside, as by any restore").isEqualTo(old.tree());
         assertThat(journal()).doesNotExist();
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
+        assertThat(f.cli("list").stderr()).doesNotContain("was interrupted");
     }
 
     @Test
