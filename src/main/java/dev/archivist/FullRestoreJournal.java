@@ -35,6 +35,11 @@ final class FullRestoreJournal {
         Entry inPhase(Phase next, String safety) {
             return new Entry(databaseBackup, storageBackup, live, aside, next, safety);
         }
+
+        /** How messages name the restore: "an interrupted restore of &lt;storage id&gt; and &lt;database id&gt;". */
+        String what() {
+            return "an interrupted restore of " + storageBackup + " and " + databaseBackup;
+        }
     }
 
     private FullRestoreJournal() {

@@ -47,7 +47,7 @@ final class InterruptedFullRestore {
         if (e == null) {
             return List.of();
         }
-        String what = "an interrupted restore of " + e.storageBackup() + " and " + e.databaseBackup();
+        String what = e.what();
         String done;
         if (!swapped(e)) {
             if (e.aside() != null) { // recorded before a swap that did not happen, or was undone
@@ -61,7 +61,8 @@ final class InterruptedFullRestore {
             return List.of(what + " had failed to switch the database; its storage swap was undone, and the live data"
                     + " is as it was before");
         } else {
-            done = what + " had switched the storage folder; " + switchDatabase(e, restore, catalog, safetyBackup, plainBackup);
+            done = what + " had switched the storage folder; "
+                    + switchDatabase(e, restore, catalog, safetyBackup, plainBackup);
         }
         FullRestoreJournal.end(catalog.stateDir());
         return List.of(done);
@@ -85,9 +86,9 @@ final class InterruptedFullRestore {
             return List.of(); // swapped (and an undo not begun): ended after the sweep, by end()
         }
         FullRestoreJournal.end(catalog.stateDir());
-        return List.of("an interrupted restore of " + e.storageBackup() + " and " + e.databaseBackup() + " had not"
-                + (e.phase() == FullRestoreJournal.Phase.UNDO ? " switched the database, and its storage swap was undone"
-                : " switched anything") + "; the live data is as it was before");
+        String what = e.phase() == FullRestoreJournal.Phase.UNDO
+                ? " switched the database, and its storage swap was undone" : " switched anything";
+        return List.of(e.what() + " had not" + what + "; the live data is as it was before");
     }
 
     /** Whether the storage swap happened (and was not undone since). */
@@ -115,8 +116,8 @@ final class InterruptedFullRestore {
             return "the database is now switched too; its safety backup is " + e.safetyBackup()
                     + (before[0] == null ? "" : ", and what it held just before this switch is in " + before[0]);
         } catch (IOException | RuntimeException x) {
-            throw new ArchivistException("an interrupted restore of " + e.storageBackup() + " and " + e.databaseBackup()
-                    + " switched the storage folder " + e.live() + " but the database switch cannot be completed: "
+            throw new ArchivistException(e.what() + " switched the storage folder " + e.live()
+                    + " but the database switch cannot be completed: "
                     + ArchivistException.reason(x) + "; fix the cause and run any command again (or remove "
                     + FullRestoreJournal.file(catalog.stateDir()) + " to leave the data as it is"
                     + (e.aside() == null ? "" : "; the previous storage folder is " + e.aside()) + ")", x);
