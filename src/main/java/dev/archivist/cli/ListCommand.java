@@ -52,11 +52,7 @@ public final class ListCommand implements Callable<Integer> {
             rows.sort(java.util.Comparator.comparing((ObjectNode r) -> r.path("created_at").asText())
                     .thenComparing(r -> r.path("id").asText()).reversed());
         }
-        String interrupted = service.interruptedRestoreNotice();
-        if (interrupted != null) { // on stderr: the listing itself stays what scripts parse
-            spec.commandLine().getErr().println("archivist: " + interrupted);
-            spec.commandLine().getErr().flush();
-        }
+        Output.interruptedRestoreNotice(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ArrayNode array = Json.MAPPER.createArrayNode();

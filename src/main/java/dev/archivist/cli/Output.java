@@ -10,6 +10,18 @@ final class Output {
     private Output() {
     }
 
+    /**
+     * Names on stderr a {@code restore full} that a crash cut short and that waits for the next locked command to
+     * end it. On stderr, so that what read-only commands print on stdout stays what scripts parse.
+     */
+    static void interruptedRestoreNotice(dev.archivist.BackupService service, PrintWriter err) {
+        String interrupted = service.interruptedRestoreNotice();
+        if (interrupted != null) {
+            err.println("archivist: " + interrupted);
+            err.flush();
+        }
+    }
+
     static void json(PrintWriter out, Object value) {
         try {
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));

@@ -27,7 +27,9 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CatalogStats stats = Services.create(config.load(), spec).stats();
+        dev.archivist.BackupService service = Services.create(config.load(), spec);
+        CatalogStats stats = service.stats();
+        Output.interruptedRestoreNotice(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();

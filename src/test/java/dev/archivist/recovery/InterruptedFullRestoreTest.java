@@ -64,6 +64,10 @@ class InterruptedFullRestoreTest {
         assertThat(list.stderr()).contains("a restore full of " + storageId + " and " + databaseId + " was interrupted")
                 .contains(journal().toString());
         assertThat(new ObjectMapper().readTree(list.stdout()).isArray()).isTrue();
+        Fixture.Run stats = f.cli("stats", "--json");
+        assertThat(stats.exitCode()).isZero();
+        assertThat(stats.stderr()).contains("a restore full of " + storageId + " and " + databaseId + " was interrupted");
+        assertThat(new ObjectMapper().readTree(stats.stdout()).path("total_backups").asInt()).isPositive();
         assertThat(journal()).exists();
 
         service.rotate(false); // any command holding the lock
@@ -75,6 +79,7 @@ class InterruptedFullRestoreTest {
         assertThat(journal()).doesNotExist();
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
         assertThat(f.cli("list").stderr()).doesNotContain("was interrupted");
+        assertThat(f.cli("stats").stderr()).doesNotContain("was interrupted");
     }
 
     @Test
