@@ -1,6 +1,7 @@
 package dev.archivist.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.archivist.BackupService;
 import dev.archivist.catalog.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -14,7 +15,7 @@ final class Output {
      * Names on stderr a {@code restore full} that a crash cut short and that waits for the next locked command to
      * end it. On stderr, so that what read-only commands print on stdout stays what scripts parse.
      */
-    static void interruptedRestoreNotice(dev.archivist.BackupService service, PrintWriter err) {
+    static void interruptedRestoreNotice(BackupService service, PrintWriter err) {
         String interrupted = service.interruptedRestoreNotice();
         if (interrupted != null) {
             err.println("archivist: " + interrupted);

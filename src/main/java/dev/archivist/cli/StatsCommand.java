@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupService;
 import dev.archivist.CatalogStats;
 import dev.archivist.catalog.Json;
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        dev.archivist.BackupService service = Services.create(config.load(), spec);
+        BackupService service = Services.create(config.load(), spec);
         CatalogStats stats = service.stats();
         Output.interruptedRestoreNotice(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
