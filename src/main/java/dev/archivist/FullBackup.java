@@ -16,7 +16,9 @@ import java.time.Instant;
 
 /**
  * A full backup: a database backup, then a storage backup, each an ordinary catalogued backup, tied together by a full
- * manifest written only when both succeeded. If one part fails the other stays as an ordinary backup.
+ * manifest written only when both succeeded. If one part fails the other stays as an ordinary backup: the storage part
+ * is taken even when the database part failed (a database that cannot be read, say), since with the original's
+ * defaults the full backup is the only job that backs up the storage folder. Only a stopping process skips it.
  */
 final class FullBackup {
     private final Settings settings;
@@ -32,18 +34,28 @@ final class FullBackup {
     Manifest run(ProgressListener progress) throws IOException {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
-        Manifest db;
+        Manifest db = null;
+        ArchivistException dbFailure = null;
         try {
             db = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false);
         } catch (ArchivistException e) {
-            throw new ArchivistException("full backup failed: database part: " + e.getMessage(), e);
+            if (stopping()) {
+                throw new ArchivistException("full backup failed: database part: " + e.getMessage(), e);
+            }
+            dbFailure = e;
         }
         Manifest storage;
         try {
             storage = new StorageBackup(settings, catalog, clock).run(progress);
         } catch (ArchivistException e) {
-            throw new ArchivistException("full backup failed: storage part: " + e.getMessage()
-                    + " (the database part " + db.id() + " was kept as an ordinary backup)", e);
+            throw new ArchivistException("full backup failed: "
+                    + (dbFailure != null ? "database part: " + dbFailure.getMessage() + "; storage part: " + e.getMessage()
+                    : "storage part: " + e.getMessage() + " (the database part " + db.id()
+                            + " was kept as an ordinary backup)"), dbFailure != null ? dbFailure : e);
+        }
+        if (dbFailure != null) {
+            throw new ArchivistException("full backup failed: database part: " + dbFailure.getMessage()
+                    + " (the storage part " + storage.id() + " was kept as an ordinary backup)", dbFailure);
         }
         String id = catalog.newId(BackupType.FULL, clock);
         ObjectNode m = Json.MAPPER.createObjectNode();
@@ -63,6 +75,11 @@ final class FullBackup {
         m.put("archivist_version", Version.get());
         m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
         return catalog.commit(m);
+    }
+
+    /** SIGTERM or Ctrl-C arrived: nothing more is started, and nothing could be committed. */
+    private boolean stopping() {
+        return Thread.currentThread().isInterrupted() || catalog.commitsRefused();
     }
 
     private static ObjectNode component(Manifest c) {

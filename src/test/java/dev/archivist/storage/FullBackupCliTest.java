@@ -125,13 +125,34 @@ class FullBackupCliTest {
     }
 
     @Test
-    void whenTheDatabasePartFailsNothingIsWrittenAndThePartIsNamed() throws Exception {
+    void whenTheDatabasePartFailsTheStorageBackupIsStillTakenAndKept() throws Exception {
         Path noDb = tmp.resolve("missing.db");
         CliProcess.Result r = StorageFixtures.cli(tmp, storage, backups).env("DATABASE_URL", "sqlite:///" + noDb)
                 .run("backup", "full", "--no-rotate");
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
-        assertThat(r.stderr()).contains("database").contains("does not exist").doesNotContain("\tat ");
+        assertThat(r.stderr()).contains("database part").contains("does not exist").doesNotContain("\tat ");
         assertThat(noDb).doesNotExist();
+
+        JsonNode all = listJson();
+        assertThat(all).hasSize(1);
+        assertThat(all.get(0).path("type").asText()).isEqualTo("storage");
+        String stId = all.get(0).path("id").asText();
+        assertThat(r.stderr()).contains("the storage part " + stId + " was kept as an ordinary backup");
+        assertThat(TestDb.files(backups.resolve("database"))).isEmpty();
+        assertThat(TestDb.files(backups.resolve("full"))).isEmpty();
+        CliProcess.Result v = cli(storage).run("verify", stId);
+        assertThat(v.exitCode()).as("the kept storage part is a valid backup\n" + v.describe()).isZero();
+    }
+
+    @Test
+    void whenBothPartsFailBothAreNamedAndNothingIsWritten() throws Exception {
+        Path noDb = tmp.resolve("missing.db");
+        Path noStorage = tmp.resolve("no-storage-here");
+        CliProcess.Result r = StorageFixtures.cli(tmp, noStorage, backups).env("DATABASE_URL", "sqlite:///" + noDb)
+                .run("backup", "full", "--no-rotate");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).contains("database part").contains(noDb.toString())
+                .contains("storage part").contains(noStorage.toString()).doesNotContain("kept").doesNotContain("\tat ");
         for (String folder : List.of("database", "storage", "full")) {
             assertThat(TestDb.files(backups.resolve(folder))).as(folder).isEmpty();
         }
