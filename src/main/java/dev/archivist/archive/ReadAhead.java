@@ -34,6 +34,7 @@ final class ReadAhead implements AutoCloseable {
     static final int BATCH_ENTRIES = 256;
     static final int BATCH_BYTES = 1 << 20;
     private static final int ENTRY_COST = 256;
+    private static final int MIN_CONTENT_BUFFER = 64 << 10;
     private static final AtomicInteger IDS = new AtomicInteger();
 
     /** One walk result: an entry (with its content if it is a small file) or a skipped entry. */
@@ -201,8 +202,11 @@ final class ReadAhead implements AutoCloseable {
         if (!anySmall) {
             b.done.complete(null);
         } else {
+            // sized to the batch, not to the largest batch possible: 100,000 files of 1 KiB fill batches of 256 KiB,
+            // and 2 MiB buffers made the collector copy 32 MiB of them into the old generation
             byte[] reused = freeBuffers.poll();
-            b.content = reused != null ? reused : new byte[contentBufferSize];
+            b.content = reused != null && reused.length >= b.smallBytes ? reused
+                    : new byte[Math.max(b.smallBytes, MIN_CONTENT_BUFFER)];
             readers.execute(() -> {
                 try {
                     int offset = 0;

@@ -171,8 +171,11 @@ class StorageArchiverTest {
     void readAheadBuffersReusedForManyBatchesKeepEveryFilesContent() throws Exception {
         Path root = tmp.resolve("many");
         java.util.Random rnd = new java.util.Random(42);
-        for (int i = 0; i < 3000; i++) { // ~7.5 MiB of distinct content: many batches through a few buffers
-            byte[] data = new byte[1 + rnd.nextInt(4096)];
+        // ~25 MiB of distinct content: many batches through a few buffers, which are sized to their batch, so
+        // folders of tiny files (batches of ~0.5 MiB) alternate with folders holding larger ones (batches of 1 MiB+)
+        for (int i = 0; i < 3000; i++) {
+            boolean larger = (i % 30) % 7 == 3 && i % 8 == 0;
+            byte[] data = new byte[larger ? (64 << 10) + rnd.nextInt(640 << 10) : 1 + rnd.nextInt(4096)];
             rnd.nextBytes(data);
             Path f = root.resolve("d" + (i % 30)).resolve("f" + i + ".bin");
             Files.createDirectories(f.getParent());
