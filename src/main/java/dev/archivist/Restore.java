@@ -310,7 +310,9 @@ final class Restore {
             ExtractionResult result;
             try {
                 List<Problem> partProblems = new ArrayList<>();
-                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include,
+                java.util.Set<String> linkSources = globs.isEmpty() ? java.util.Set.of()
+                        : StorageRestorer.linkSources(catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), include);
+                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, linkSources,
                         settings.restoreOutsideSymlinks(), partProblems);
                 if (!partProblems.isEmpty()) {
                     throw refused(m, partProblems);

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,11 @@ final class EntryWriter {
     private final List<SkippedEntry> restoreWarnings = new ArrayList<>();
     /** Every stored symlink (path to target), resolved against each other at the end. */
     private final Map<String, String> links = new LinkedHashMap<>();
+    /**
+     * The first stored name of each file that has several (hard links), by inode: its other names are stored as links
+     * to it, as tar does, so the content is stored and read once. Only files with several names are held here.
+     */
+    private final Map<Object, IndexEntry> firstNames = new HashMap<>();
     private byte[] chunk;
     private long files;
     private long bytes;
@@ -55,7 +61,10 @@ final class EntryWriter {
                 symlink(e);
                 break;
             case FILE:
-                if (loaded != null) {
+                IndexEntry first = e.stat().hardLinked() ? firstNames.get(e.stat().inode()) : null;
+                if (first != null) {
+                    hardLink(e, first);
+                } else if (loaded != null) {
                     smallFile(e, loaded);
                 } else {
                     streamedFile(e);
@@ -124,6 +133,15 @@ final class EntryWriter {
         tar.symlink(e.relativePath(), target, s.lastModified(), s.uid(), s.gid());
         index.add(new IndexEntry(e.relativePath(), IndexEntry.SYMLINK, 0, IndexEntry.millis(s.lastModified()),
                 IndexEntry.octalMode(s.permissions()), target, null));
+    }
+
+    /** Another name of a file stored earlier under {@code first}: a tar hard link, its content not read again. */
+    private void hardLink(WalkEntry e, IndexEntry first) throws IOException {
+        FileStat s = e.stat();
+        tar.hardLink(e.relativePath(), first.path(), s.permissions(), s.lastModified(), s.uid(), s.gid());
+        index.add(new IndexEntry(e.relativePath(), IndexEntry.HARDLINK, first.size(), IndexEntry.millis(s.lastModified()),
+                IndexEntry.octalMode(s.permissions()), first.path(), first.sha256()));
+        files++;
     }
 
     private void smallFile(WalkEntry e, FileLoader.Loaded loaded) throws IOException {
@@ -215,8 +233,12 @@ final class EntryWriter {
         if (changeReason != null) {
             changed.add(new ChangedFile(e.relativePath(), changeReason));
         }
-        index.add(new IndexEntry(e.relativePath(), IndexEntry.FILE, s.size(), IndexEntry.millis(s.lastModified()),
-                IndexEntry.octalMode(s.permissions()), null, sha));
+        IndexEntry stored = new IndexEntry(e.relativePath(), IndexEntry.FILE, s.size(), IndexEntry.millis(s.lastModified()),
+                IndexEntry.octalMode(s.permissions()), null, sha);
+        index.add(stored);
+        if (s.hardLinked()) {
+            firstNames.put(s.inode(), stored);
+        }
         files++;
         bytes += s.size();
     }

@@ -8,13 +8,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *
  * <ul>
  *   <li>{@code path}: relative to the storage root, {@code /} separators, no trailing slash;</li>
- *   <li>{@code type}: {@code "file"}, {@code "dir"} or {@code "symlink"};</li>
- *   <li>{@code size}: bytes stored in the archive (files; 0 otherwise);</li>
+ *   <li>{@code type}: {@code "file"}, {@code "dir"}, {@code "symlink"} or {@code "hardlink"} (a regular file
+ *       stored as another name of an earlier {@code "file"}, as tar stores hard links);</li>
+ *   <li>{@code size}: bytes stored in the archive (files; a hard link's are its target's; 0 otherwise);</li>
  *   <li>{@code mtime}: modification time in epoch milliseconds, as read from the source (the tar keeps it to
  *       the nanosecond; archives of earlier versions kept whole seconds);</li>
  *   <li>{@code mode}: permission bits as a 4-digit octal string, e.g. {@code "0644"};</li>
- *   <li>{@code link}: a symlink's target as stored (null otherwise);</li>
- *   <li>{@code sha256}: lowercase hex SHA-256 of the bytes stored in the archive (files only, else null).</li>
+ *   <li>{@code link}: a symlink's target as stored, a hard link's target path (null otherwise);</li>
+ *   <li>{@code sha256}: lowercase hex SHA-256 of the bytes stored in the archive (files and hard links, else
+ *       null).</li>
  * </ul>
  */
 @JsonPropertyOrder({"path", "type", "size", "mtime", "mode", "link", "sha256"})
@@ -23,6 +25,7 @@ public record IndexEntry(String path, String type, long size, long mtime, String
     public static final String FILE = "file";
     public static final String DIR = "dir";
     public static final String SYMLINK = "symlink";
+    public static final String HARDLINK = "hardlink";
 
     /**
      * A time as the index stores it: epoch milliseconds rounded down, like the tar's seconds and the file system's
@@ -47,6 +50,11 @@ public record IndexEntry(String path, String type, long size, long mtime, String
             m >>>= 3;
         }
         return new String(c);
+    }
+
+    /** True for entries with content: a file, or a hard link (whose content is its target's). */
+    public boolean hasContent() {
+        return FILE.equals(type) || HARDLINK.equals(type);
     }
 
     /** The permission bits of {@link #mode()}. */

@@ -59,6 +59,12 @@ final class PaxTarWriter {
         closeEntry();
     }
 
+    /** Writes a hard link: {@code path} is another name of the regular file stored earlier as {@code target}. */
+    void hardLink(String path, String target, int mode, FileTime mtime, long uid, long gid) throws IOException {
+        header(path, '1', 0, mode, mtime, uid, gid, target);
+        closeEntry();
+    }
+
     /** Content of the current file entry. */
     void write(byte[] b, int off, int len) throws IOException {
         if (entryRemaining < 0) {

@@ -8,9 +8,11 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -30,6 +32,9 @@ final class ExtractionRun {
     private final Map<String, Integer> listedDirs = new HashMap<>();
     private final Map<String, DirAttributes> dirAttributes = new LinkedHashMap<>();
     private final Map<String, ExtractedEntry> writtenFiles = new HashMap<>();
+    private Set<String> linkSources = Set.of();
+    private StagingWriter spare;
+    private final Set<String> spareWritten = new HashSet<>();
     private long bytesWritten;
 
     ExtractionRun(RawTarInputStream in, StagingWriter writer, Predicate<String> include, boolean keepOutsideLinks) {
@@ -37,6 +42,13 @@ final class ExtractionRun {
         this.in = in;
         this.writer = writer;
         this.include = include;
+    }
+
+    /** Also keeps the content of {@code sources} (left out by the filter, named by included hard links) in {@code spare}. */
+    ExtractionRun keepingLinkSources(Set<String> sources, StagingWriter spareWriter) {
+        this.linkSources = sources;
+        this.spare = spareWriter;
+        return this;
     }
 
     ExtractionResult run() throws IOException {
@@ -113,6 +125,8 @@ final class ExtractionRun {
         tree.add(entryName, path, Kind.FILE);
         if (include.test(path)) {
             writeFile(entryName, path, entry, in);
+        } else if (linkSources.contains(path) && spareWritten.add(path)) {
+            spare.writeFile(entryName, path, in);
         }
     }
 
@@ -128,10 +142,12 @@ final class ExtractionRun {
         if (!include.test(path)) {
             return;
         }
-        if (!writtenFiles.containsKey(target)) {
-            throw new IOException("hard link target '" + EntryNames.display(target) + "' is excluded by the path filter");
+        StagingWriter from = writtenFiles.containsKey(target) ? writer : spareWritten.contains(target) ? spare : null;
+        if (from == null) {
+            throw new IOException("hard link target '" + EntryNames.display(target) + "' is not among the paths chosen"
+                    + " (a hard link is another name of a file stored earlier): add --path '" + EntryNames.display(target) + "'");
         }
-        try (InputStream source = writer.openWritten(entryName, target)) {
+        try (InputStream source = from.openWritten(entryName, target)) {
             writeFile(entryName, path, entry, source);
         }
     }

@@ -60,10 +60,30 @@ public final class SafeExtractor {
      * @throws IOException          if the stream is not a valid tar or writing fails
      */
     public ExtractionResult extract(InputStream tar, Path staging, Predicate<String> include) throws IOException {
+        return extract(tar, staging, include, java.util.Set.of());
+    }
+
+    /**
+     * As above, also keeping the content of {@code linkSources}, files that {@code include} leaves out, for included
+     * hard links that name them: in a folder beside staging ({@code <staging>.hardlinks}), removed before returning.
+     */
+    public ExtractionResult extract(InputStream tar, Path staging, Predicate<String> include,
+            java.util.Set<String> linkSources) throws IOException {
         Objects.requireNonNull(tar, "tar");
         Objects.requireNonNull(include, "include");
         Path root = requireEmptyDirectory(staging);
-        return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks).run();
+        if (linkSources.isEmpty()) {
+            return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks).run();
+        }
+        Path spare = root.resolveSibling(root.getFileName() + ".hardlinks");
+        dev.archivist.catalog.Durable.deleteTree(spare);
+        Files.createDirectory(spare);
+        try {
+            return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks)
+                    .keepingLinkSources(linkSources, new StagingWriter(spare)).run();
+        } finally {
+            dev.archivist.catalog.Durable.deleteTree(spare);
+        }
     }
 
     private static Path requireEmptyDirectory(Path staging) throws IOException {

@@ -17,8 +17,10 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** Storage restore steps: safe extraction of a backup into staging, then a check of the staged tree against the index. */
@@ -35,6 +37,16 @@ public final class StorageRestorer {
      */
     public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
                                            boolean keepOutsideLinks, List<Problem> partProblems) throws IOException {
+        return extract(dir, m, staging, include, Set.of(), keepOutsideLinks, partProblems);
+    }
+
+    /**
+     * As above; {@code linkSources} are stored files that {@code include} leaves out but whose content included hard
+     * links need ({@link #linkSources}).
+     */
+    public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
+                                           Set<String> linkSources, boolean keepOutsideLinks,
+                                           List<Problem> partProblems) throws IOException {
         Compression codec = Compression.parseOrNull(m.compression());
         if (codec == null) {
             throw new ArchivistException("backup " + m.id() + ": unknown compression '" + m.compression() + "'");
@@ -44,7 +56,8 @@ public final class StorageRestorer {
                      () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)), raw::drain)) {
             ExtractionResult result;
             try {
-                result = new SafeExtractor(keepOutsideLinks).extract(new BufferedInputStream(tar, 1 << 16), staging, include);
+                result = new SafeExtractor(keepOutsideLinks)
+                        .extract(new BufferedInputStream(tar, 1 << 16), staging, include, linkSources);
                 tar.finish();
             } catch (IOException e) {
                 try {
@@ -63,6 +76,23 @@ public final class StorageRestorer {
             Verifier.checkWhole(m, raw, partProblems);
             return result;
         }
+    }
+
+    /**
+     * The paths, from the index, of stored files that {@code include} leaves out but that an included hard link names:
+     * a hard link holds no content, so a restore of some paths only needs its target's content too.
+     */
+    public static Set<String> linkSources(Path indexFile, Predicate<String> include) throws IOException {
+        Set<String> sources = new HashSet<>();
+        try (IndexReader reader = new IndexReader(indexFile)) {
+            while (reader.hasNext()) {
+                IndexEntry e = reader.next();
+                if (IndexEntry.HARDLINK.equals(e.type()) && include.test(e.path()) && !include.test(e.link())) {
+                    sources.add(e.link());
+                }
+            }
+        }
+        return sources;
     }
 
     /** Compares what was extracted with the per-file index; returns every difference. */
@@ -86,7 +116,7 @@ public final class StorageRestorer {
                     }
                     continue;
                 }
-                if (IndexEntry.FILE.equals(want.type())) {
+                if (want.hasContent()) {
                     if (e.size() != want.size() || !want.sha256().equals(e.sha256())) {
                         problems.add(path + ": restored content differs from the index");
                     }

@@ -277,7 +277,11 @@ public final class Verifier {
                     problems.add(new Problem(m.id(), where, "in the archive but not in the index"));
                     continue;
                 }
-                if (e.isSymbolicLink()) {
+                if (e.isLink()) { // a hard link: no content of its own, its target's was checked where it is stored
+                    if (!IndexEntry.HARDLINK.equals(expected.type()) || !e.getLinkName().equals(expected.link())) {
+                        problems.add(new Problem(m.id(), where, "hard link target differs from the index"));
+                    }
+                } else if (e.isSymbolicLink()) {
                     if (!e.getLinkName().equals(expected.link())) {
                         problems.add(new Problem(m.id(), where, "symlink target differs from the index"));
                     }

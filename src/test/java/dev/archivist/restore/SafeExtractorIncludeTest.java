@@ -69,11 +69,24 @@ class SafeExtractorIncludeTest {
     }
 
     @Test
-    void hardLinkWhoseTargetIsFilteredOutFailsWithContext() throws Exception {
+    void hardLinkWhoseTargetIsFilteredOutAndNotKeptFailsWithContext() throws Exception {
         byte[] tar = new TarBuilder().file("a.txt", "a").hardLink("b.txt", "a.txt").bytes();
         Path staging = Files.createDirectory(temp.resolve("staging"));
 
         assertThatThrownBy(() -> new SafeExtractor().extract(new ByteArrayInputStream(tar), staging, p -> p.equals("b.txt")))
-                .hasMessageContaining("'b.txt'").hasMessageContaining("excluded by the path filter");
+                .hasMessageContaining("'b.txt'").hasMessageContaining("add --path 'a.txt'");
+    }
+
+    @Test
+    void aKeptLinkSourceGivesTheLinkItsContentAndIsRemovedAfterwards() throws Exception {
+        byte[] tar = new TarBuilder().file("a.txt", "a").file("c.txt", "c").hardLink("b.txt", "a.txt").bytes();
+        Path staging = Files.createDirectory(temp.resolve("staging"));
+
+        ExtractionResult result = new SafeExtractor().extract(new ByteArrayInputStream(tar), staging,
+                p -> p.equals("b.txt"), java.util.Set.of("a.txt"));
+        assertThat(result.entries()).extracting(ExtractedEntry::path).containsExactly("b.txt");
+        assertThat(staging.resolve("b.txt")).hasContent("a");
+        assertThat(staging.resolve("a.txt")).doesNotExist();
+        assertThat(temp.resolve("staging.hardlinks")).doesNotExist();
     }
 }
