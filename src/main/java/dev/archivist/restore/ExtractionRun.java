@@ -142,7 +142,15 @@ final class ExtractionRun {
         if (!include.test(path)) {
             return;
         }
-        StagingWriter from = writtenFiles.containsKey(target) ? writer : spareWritten.contains(target) ? spare : null;
+        ExtractedEntry stored = writtenFiles.get(target);
+        if (stored != null && writer.createLink(entryName, path, target)) { // one file with two names, as it was
+            ExtractedEntry linked = new ExtractedEntry(path, ExtractedEntry.FILE, stored.size(), stored.sha256(), null,
+                    stored.mode(), stored.mtimeMillis(), stored.uid(), stored.gid());
+            entries.add(linked);
+            writtenFiles.put(path, linked);
+            return;
+        }
+        StagingWriter from = stored != null ? writer : spareWritten.contains(target) ? spare : null;
         if (from == null) {
             throw new IOException("hard link target '" + EntryNames.display(target) + "' is not among the paths chosen"
                     + " (a hard link is another name of a file stored earlier): add --path '" + EntryNames.display(target) + "'");

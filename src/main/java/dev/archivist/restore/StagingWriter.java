@@ -79,6 +79,28 @@ final class StagingWriter {
         return Files.newInputStream(source, NOFOLLOW);
     }
 
+    /**
+     * Makes {@code path} another name of the regular file {@code target}, both in staging (creating parents as
+     * needed); false when the file system has no hard links, for the caller to copy instead.
+     */
+    boolean createLink(String entryName, String path, String target) throws IOException {
+        Path existing = prepare(entryName, target, false);
+        if (!Files.isRegularFile(existing, NOFOLLOW)) {
+            throw new UnsafeEntryException(entryName, "hard link target '" + EntryNames.display(target) + "' is not a regular file in staging");
+        }
+        try {
+            Files.createLink(prepare(entryName, path), existing);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        } catch (java.nio.file.FileSystemException e) {
+            if (Files.exists(resolve(path), NOFOLLOW)) {
+                throw e;
+            }
+            return false; // EPERM, EXDEV, EMLINK...: not a link here; the content is copied instead
+        }
+    }
+
     /** Creates the symlink {@code path -> target}, creating parents as needed. */
     void createSymlink(String entryName, String path, String target) throws IOException {
         Files.createSymbolicLink(prepare(entryName, path), Path.of(target));

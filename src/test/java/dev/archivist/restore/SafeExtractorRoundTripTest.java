@@ -70,10 +70,11 @@ class SafeExtractorRoundTripTest {
         assertFile(staging, byPath, "docs/empty.txt", new byte[0], "rw-r--r--", T1);
         assertFile(staging, byPath, "docs/run.sh", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", T2);
         assertFile(staging, byPath, "a/b/big.bin", big, "rw-r--r--", T1);
-        assertFile(staging, byPath, "docs/copy.txt", "hello\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--", T1);
+        // a hard link is another name of its target, as GNU tar extracts it: the target's mode and time, not its header's
+        assertFile(staging, byPath, "docs/copy.txt", "hello\n".getBytes(StandardCharsets.UTF_8), "rw-------", T2);
         assertFile(staging, byPath, LONG_NAME, "long".getBytes(StandardCharsets.UTF_8), "rw-r--r--", T1);
         assertFile(staging, byPath, UNICODE_NAME, "unicode".getBytes(StandardCharsets.UTF_8), "rw-r--r--", T1);
-        assertThat(Files.isSameFile(staging.resolve("docs/copy.txt"), staging.resolve("docs/readme.txt"))).isFalse();
+        assertThat(Files.isSameFile(staging.resolve("docs/copy.txt"), staging.resolve("docs/readme.txt"))).isTrue();
 
         assertThat(byPath.get("docs/run.sh").mode()).isEqualTo(0755);
         assertDir(staging, "docs", "rwxr-x---", T1);
@@ -85,7 +86,7 @@ class SafeExtractorRoundTripTest {
         assertSymlink(staging, byPath, "docs/latest", "readme.txt", T1);
         assertThat(Files.readString(staging.resolve("a/b/readme-link"))).isEqualTo("hello\n");
 
-        assertThat(result.bytesWritten()).isEqualTo(6 + 0 + 10 + big.length + 6 + 4 + 7);
+        assertThat(result.bytesWritten()).as("the link's content is not written twice").isEqualTo(6 + 0 + 10 + big.length + 4 + 7);
         try (var walk = Files.walk(staging)) {
             assertThat(walk.count()).isEqualTo(byPath.size() + 3 + 1);
         }

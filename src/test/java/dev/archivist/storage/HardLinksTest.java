@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A file with several names (hard links) is stored once, its other names as tar hard links, as GNU tar does: GNU tar
- * extracts them as links again, {@code verify} checks them against the index, and the restore gives every name the
- * file's content.
+ * extracts them as links again, {@code verify} checks them against the index, and the restore links the names again
+ * (or, for a restore of some paths only, gives a link its content without the name it was stored under).
  */
 @Tag("system")
 class HardLinksTest {
@@ -81,6 +81,10 @@ class HardLinksTest {
                 .run("restore", "storage", id, "--target", restored.toString(), "--yes");
         assertThat(rs.exitCode()).as(rs.describe()).isZero();
         assertThat(StorageFixtures.describe(restored)).isEqualTo(StorageFixtures.describe(storage));
+        assertThat(Files.isSameFile(restored.resolve("a/photo.jpg"), restored.resolve("b/photo-copy.jpg"))).isTrue();
+        assertThat(Files.isSameFile(restored.resolve("a/photo.jpg"), restored.resolve("z-third-name.jpg"))).isTrue();
+        assertThat(Files.isSameFile(restored.resolve("a/video.mp4"), restored.resolve("b/video-copy.mp4"))).isTrue();
+        assertThat(Files.isSameFile(restored.resolve("a/photo.jpg"), restored.resolve("a/alone.txt"))).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
