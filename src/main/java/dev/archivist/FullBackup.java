@@ -48,10 +48,12 @@ final class FullBackup {
         try {
             storage = new StorageBackup(settings, catalog, clock).run(progress);
         } catch (ArchivistException e) {
-            throw new ArchivistException("full backup failed: "
-                    + (dbFailure != null ? "database part: " + dbFailure.getMessage() + "; storage part: " + e.getMessage()
-                    : "storage part: " + e.getMessage() + " (the database part " + db.id()
-                            + " was kept as an ordinary backup)"), dbFailure != null ? dbFailure : e);
+            if (dbFailure != null) {
+                throw new ArchivistException("full backup failed: database part: " + dbFailure.getMessage()
+                        + "; storage part: " + e.getMessage(), dbFailure);
+            }
+            throw new ArchivistException("full backup failed: storage part: " + e.getMessage()
+                    + " (the database part " + db.id() + " was kept as an ordinary backup)", e);
         }
         if (dbFailure != null) {
             throw new ArchivistException("full backup failed: database part: " + dbFailure.getMessage()

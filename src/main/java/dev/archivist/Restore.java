@@ -23,6 +23,7 @@ import java.nio.file.PathMatcher;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -310,7 +311,7 @@ final class Restore {
             ExtractionResult result;
             try {
                 List<Problem> partProblems = new ArrayList<>();
-                java.util.Set<String> linkSources = globs.isEmpty() ? java.util.Set.of()
+                Set<String> linkSources = globs.isEmpty() ? Set.of()
                         : StorageRestorer.linkSources(catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), include);
                 result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, linkSources,
                         settings.restoreOutsideSymlinks(), partProblems);

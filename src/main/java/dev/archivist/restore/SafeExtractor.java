@@ -1,11 +1,13 @@
 package dev.archivist.restore;
 
+import dev.archivist.catalog.Durable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -60,7 +62,7 @@ public final class SafeExtractor {
      * @throws IOException          if the stream is not a valid tar or writing fails
      */
     public ExtractionResult extract(InputStream tar, Path staging, Predicate<String> include) throws IOException {
-        return extract(tar, staging, include, java.util.Set.of());
+        return extract(tar, staging, include, Set.of());
     }
 
     /**
@@ -68,7 +70,7 @@ public final class SafeExtractor {
      * hard links that name them: in a folder beside staging ({@code <staging>.hardlinks}), removed before returning.
      */
     public ExtractionResult extract(InputStream tar, Path staging, Predicate<String> include,
-            java.util.Set<String> linkSources) throws IOException {
+            Set<String> linkSources) throws IOException {
         Objects.requireNonNull(tar, "tar");
         Objects.requireNonNull(include, "include");
         Path root = requireEmptyDirectory(staging);
@@ -76,13 +78,13 @@ public final class SafeExtractor {
             return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks).run();
         }
         Path spare = root.resolveSibling(root.getFileName() + ".hardlinks");
-        dev.archivist.catalog.Durable.deleteTree(spare);
+        Durable.deleteTree(spare);
         Files.createDirectory(spare);
         try {
             return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks)
                     .keepingLinkSources(linkSources, new StagingWriter(spare)).run();
         } finally {
-            dev.archivist.catalog.Durable.deleteTree(spare);
+            Durable.deleteTree(spare);
         }
     }
 
