@@ -128,20 +128,19 @@ public final class RestoreFiles {
             return done;
         }
         StorageSwap.recover(destination, done);
-        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, PREFIX + destination.getFileName() + "-*")) {
-            for (Path p : siblings) {
+        removeMatching(parent, PREFIX + destination.getFileName() + "-*", done);
+        // the temporary file of a swap journal whose writing was cut short (it holds only that journal's content)
+        removeMatching(parent, Durable.TEMP_PREFIX + journal(destination).getFileName() + ".*", done);
+        return done;
+    }
+
+    /** Removes every entry of {@code parent} matching {@code glob} (folders with their content), noting each. */
+    private static void removeMatching(Path parent, String glob, List<String> done) throws IOException {
+        try (DirectoryStream<Path> matches = Files.newDirectoryStream(parent, glob)) {
+            for (Path p : matches) {
                 Durable.deleteTree(p);
                 done.add("removed leftover " + p);
             }
         }
-        // the temporary file of a swap journal whose writing was cut short (it holds only that journal's content)
-        String journalTemp = Durable.TEMP_PREFIX + journal(destination).getFileName() + ".*";
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(parent, journalTemp)) {
-            for (Path p : temps) {
-                Files.deleteIfExists(p);
-                done.add("removed leftover " + p);
-            }
-        }
-        return done;
     }
 }

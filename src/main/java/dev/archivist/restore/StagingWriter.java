@@ -72,11 +72,16 @@ final class StagingWriter {
 
     /** Opens a file written earlier in this extraction (for hard links, restored as copies). */
     InputStream openWritten(String entryName, String path) throws IOException {
+        return Files.newInputStream(linkTarget(entryName, path), NOFOLLOW);
+    }
+
+    /** The staging file a hard link names: it must be a regular file, not a symlink or folder in its place. */
+    private Path linkTarget(String entryName, String path) throws IOException {
         Path source = prepare(entryName, path, false);
         if (!Files.isRegularFile(source, NOFOLLOW)) {
             throw new UnsafeEntryException(entryName, "hard link target '" + EntryNames.display(path) + "' is not a regular file in staging");
         }
-        return Files.newInputStream(source, NOFOLLOW);
+        return source;
     }
 
     /**
@@ -84,10 +89,7 @@ final class StagingWriter {
      * needed); false when the file system has no hard links, for the caller to copy instead.
      */
     boolean createLink(String entryName, String path, String target) throws IOException {
-        Path existing = prepare(entryName, target, false);
-        if (!Files.isRegularFile(existing, NOFOLLOW)) {
-            throw new UnsafeEntryException(entryName, "hard link target '" + EntryNames.display(target) + "' is not a regular file in staging");
-        }
+        Path existing = linkTarget(entryName, target);
         try {
             Files.createLink(prepare(entryName, path), existing);
             return true;
