@@ -64,11 +64,13 @@ public final class SettingsLoader {
         ZoneId zone = zone();
         Duration lockTimeout = Duration.ofSeconds(integer(ConfigKey.BACKUP_LOCK_TIMEOUT_SECONDS, 0, 86_400, 60));
 
-        long maxSize = integer(ConfigKey.BACKUP_MAX_SIZE_MB, 1, 10_000_000, 500);
-        long chunk = integer(ConfigKey.BACKUP_CHUNK_SIZE_MB, 1, 10_000_000, 100);
+        Integer maxSizeMb = integerOrNull(ConfigKey.BACKUP_MAX_SIZE_MB, 1, 10_000_000);
+        Integer chunkMb = integerOrNull(ConfigKey.BACKUP_CHUNK_SIZE_MB, 1, 10_000_000);
+        long maxSize = maxSizeMb == null ? 500 : maxSizeMb;
+        long chunk = chunkMb == null ? 100 : chunkMb;
         if (raw.get(ConfigKey.BACKUP_CHUNK_SIZE_MB).origin() == ConfigOrigin.DEFAULT) {
             chunk = Math.min(chunk, maxSize); // BACKUP_MAX_SIZE_MB=50 alone means parts of 50, not an error
-        } else if (chunk > maxSize) {
+        } else if (maxSizeMb != null && chunkMb != null && chunk > maxSize) { // a bad value is reported once, above
             problem(ConfigKey.BACKUP_CHUNK_SIZE_MB, "must not exceed BACKUP_MAX_SIZE_MB (" + maxSize + ")");
         }
         Settings.ArchiveSettings archive = new Settings.ArchiveSettings(bool(ConfigKey.BACKUP_AUTO_SPLIT),
@@ -277,21 +279,27 @@ public final class SettingsLoader {
     }
 
     private int integer(ConfigKey key, int min, int max, int fallback) {
+        Integer n = integerOrNull(key, min, max);
+        return n == null ? fallback : n;
+    }
+
+    /** The value as an integer in {@code min..max}; null, with the problem recorded, when it is not one. */
+    private Integer integerOrNull(ConfigKey key, int min, int max) {
         String v = trimmed(key);
         if (v.isEmpty()) {
             problem(key, "must not be empty (expected an integer " + min + "-" + max + ")");
-            return fallback;
+            return null;
         }
         try {
             long n = Long.parseLong(v);
             if (n < min || n > max) {
                 problem(key, "out of range " + min + "-" + max);
-                return fallback;
+                return null;
             }
             return (int) n;
         } catch (NumberFormatException e) {
             problem(key, "not an integer (expected " + min + "-" + max + ")");
-            return fallback;
+            return null;
         }
     }
 

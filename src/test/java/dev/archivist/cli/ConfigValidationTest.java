@@ -232,6 +232,25 @@ class ConfigValidationTest {
         assertThat(SettingsLoader.load(Map.of(), null, false, Map.of()).archive().chunkSizeBytes()).isEqualTo(100L << 20);
     }
 
+    /** A chunk size that is itself bad is reported once, not also as exceeding the maximum size. */
+    @Test
+    void aBadChunkSizeIsNotAlsoComparedWithTheMaximum() {
+        for (String bad : List.of("0", "0.5", "-1", "lots")) {
+            Map<String, String> env = new LinkedHashMap<>(baseEnv());
+            env.put("BACKUP_MAX_SIZE_MB", "1");
+            env.put("BACKUP_CHUNK_SIZE_MB", bad);
+            InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.describe()).contains("BACKUP_CHUNK_SIZE_MB='" + bad + "'")
+                    .doesNotContain("must not exceed");
+        }
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_MAX_SIZE_MB", "big");
+        env.put("BACKUP_CHUNK_SIZE_MB", "600");
+        InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+        assertThat(r.stderr()).as(r.describe()).contains("BACKUP_MAX_SIZE_MB='big'").doesNotContain("must not exceed");
+    }
+
     /** Live data inside the catalog's folders would be written among and swept by rotation: refused up front. */
     @Test
     void liveDataInsideTheCatalogFoldersIsRefused() throws Exception {
