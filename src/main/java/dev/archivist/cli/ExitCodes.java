@@ -21,7 +21,8 @@ public final class ExitCodes {
     /** Text appended to every command's help. */
     public static final String HELP = "%nExit codes:%n"
             + "  0    success%n"
-            + "  1    the operation failed (backup failed, verification found problems, restore refused or failed)%n"
+            + "  1    the operation failed (backup failed, verification found problems,%n"
+            + "       restore refused or failed)%n"
             + "  2    usage or configuration error%n"
             + "  3    another process holds the backup lock%n"
             + "  130  interrupted%n";
