@@ -82,8 +82,9 @@ final class EntryWriter {
 
     /**
      * The lexical warnings, plus the links that only resolving them against the tree's other links shows the restore
-     * refuses: {@code up -> dot/..} with {@code dot -> .} leads out of the folder, {@code a -> b}, {@code b -> a}
-     * loops. The restore resolves every link this way ({@link SymlinkResolution}); so does this forecast.
+     * refuses: {@code up -> dot/..} with {@code dot -> .} leads out of the folder, {@code a -> b/x} with
+     * {@code b -> a/y} grows without end. The restore resolves every link this way ({@link SymlinkResolution}); so
+     * does this forecast.
      */
     private List<SkippedEntry> restoreWarnings() {
         List<SkippedEntry> all = new ArrayList<>(restoreWarnings);

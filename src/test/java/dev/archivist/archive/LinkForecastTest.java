@@ -15,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code restore_warnings} promises what a default restore refuses. Its check was lexical, the restore's resolves
- * links through the tree's other links: a loop ({@code a -> b}, {@code b -> a}, {@code self -> self}) or a link that
- * leads out only through another link ({@code up -> dot/..} with {@code dot -> .}) gave a backup with no warning, a
- * clean verify, and a restore that refused it. Both now use {@link SymlinkResolution}.
+ * links through the tree's other links: a link that leads out only through another link ({@code up -> dot/..} with
+ * {@code dot -> .}) or a lookup that grows without end ({@code a -> b/x}, {@code b -> a/y}) gave a backup with no
+ * warning, a clean verify, and a restore that refused it. Both now use {@link SymlinkResolution}. A plain cycle
+ * ({@code self -> self}, {@code a -> b} with {@code b -> a}) leads nowhere, so neither warns about it and the restore
+ * brings it back as it was, as GNU tar does.
  */
 class LinkForecastTest {
     @TempDir
@@ -32,40 +34,61 @@ class LinkForecastTest {
         Files.createSymbolicLink(root.resolve("fine"), Path.of("dot/f.txt"));
         Files.createSymbolicLink(root.resolve("deep/fine-too"), Path.of("../dot/dot/f.txt"));
         Files.createSymbolicLink(root.resolve("up"), Path.of("dot/.."));
-        Files.createSymbolicLink(root.resolve("loopA"), Path.of("loopB"));
-        Files.createSymbolicLink(root.resolve("loopB"), Path.of("loopA"));
-        Files.createSymbolicLink(root.resolve("self"), Path.of("self"));
+        Files.createSymbolicLink(root.resolve("growA"), Path.of("growB/x"));
+        Files.createSymbolicLink(root.resolve("growB"), Path.of("growA/y"));
         Files.createSymbolicLink(root.resolve("out"), Path.of("../x")); // the lexical check finds this one
 
         ArchiveResult warned = archive(root, "one").result();
 
         assertThat(warned.restoreWarnings()).extracting(SkippedEntry::path)
-                .containsExactlyInAnyOrder("out", "up", "loopA", "loopB", "self");
+                .containsExactlyInAnyOrder("out", "up", "growA", "growB");
         assertThat(warned.restoreWarnings()).filteredOn(w -> w.path().equals("up")).singleElement()
                 .satisfies(w -> assertThat(w.reason()).contains("dot/..").contains("--allow-outside-symlinks"));
-        assertThat(warned.restoreWarnings()).filteredOn(w -> w.path().equals("self")).singleElement()
+        assertThat(warned.restoreWarnings()).filteredOn(w -> w.path().equals("growA")).singleElement()
                 .satisfies(w -> assertThat(w.reason()).contains("loops"));
 
         // each forecast link alone is refused by the restore; without them, the same tree restores
-        for (String link : new String[] {"up", "loopA", "self", "out"}) {
+        for (String link : new String[] {"up", "growA", "out"}) {
             Path alone = Files.createDirectories(tmp.resolve("alone-" + link + "/storage"));
             Files.writeString(alone.resolve("f.txt"), "f");
             Files.createSymbolicLink(alone.resolve("dot"), Path.of("."));
             Files.createSymbolicLink(alone.resolve(link), Files.readSymbolicLink(root.resolve(link)));
-            if (link.equals("loopA")) {
-                Files.createSymbolicLink(alone.resolve("loopB"), Path.of("loopA"));
+            if (link.equals("growA")) {
+                Files.createSymbolicLink(alone.resolve("growB"), Path.of("growA/y"));
             }
             StorageArchiverTest.Run run = archive(alone, "alone-" + link);
             assertThat(run.result().restoreWarnings()).extracting(SkippedEntry::path).contains(link);
             assertThatThrownBy(() -> restore(run, "restored-" + link)).isInstanceOf(UnsafeEntryException.class);
         }
-        for (String link : new String[] {"up", "loopA", "loopB", "self", "out"}) {
+        for (String link : new String[] {"up", "growA", "growB", "out"}) {
             Files.delete(root.resolve(link));
         }
         StorageArchiverTest.Run clean = archive(root, "two");
         assertThat(clean.result().restoreWarnings()).isEmpty();
         restore(clean, "restored");
         assertThat(Files.readSymbolicLink(tmp.resolve("restored/deep/fine-too"))).isEqualTo(Path.of("../dot/dot/f.txt"));
+    }
+
+    /** A cycle leads nowhere, so it cannot lead out: no warning, and a default restore brings it back as it was. */
+    @Test
+    void cyclesAreNeitherWarnedAboutNorRefused() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("storage"));
+        Files.createDirectories(root.resolve("d"));
+        Files.writeString(root.resolve("f.txt"), "f");
+        Files.createSymbolicLink(root.resolve("self"), Path.of("self"));
+        Files.createSymbolicLink(root.resolve("loopA"), Path.of("loopB"));
+        Files.createSymbolicLink(root.resolve("loopB"), Path.of("loopA"));
+        Files.createSymbolicLink(root.resolve("d/ring"), Path.of("../d/./ring")); // the same link by another way
+        Files.createSymbolicLink(root.resolve("via"), Path.of("loopA/f.txt")); // through a cycle: leads nowhere too
+
+        StorageArchiverTest.Run run = archive(root, "cycles");
+        assertThat(run.result().restoreWarnings()).isEmpty();
+        restore(run, "restored");
+        for (String link : new String[] {"self", "loopA", "loopB", "d/ring", "via"}) {
+            assertThat(Files.readSymbolicLink(tmp.resolve("restored").resolve(link)))
+                    .isEqualTo(Files.readSymbolicLink(root.resolve(link)));
+        }
+        assertThat(tmp.resolve("restored/f.txt")).hasContent("f");
     }
 
     private StorageArchiverTest.Run archive(Path root, String out) throws Exception {
