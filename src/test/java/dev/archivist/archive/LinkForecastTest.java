@@ -27,16 +27,14 @@ class LinkForecastTest {
 
     @Test
     void loopsAndLinksLeadingOutThroughOtherLinksAreForecastAsTheRestoreRefusesThem() throws Exception {
-        Path root = Files.createDirectories(tmp.resolve("storage"));
-        Files.createDirectories(root.resolve("deep"));
-        Files.writeString(root.resolve("f.txt"), "f");
-        Files.createSymbolicLink(root.resolve("dot"), Path.of("."));
-        Files.createSymbolicLink(root.resolve("fine"), Path.of("dot/f.txt"));
-        Files.createSymbolicLink(root.resolve("deep/fine-too"), Path.of("../dot/dot/f.txt"));
-        Files.createSymbolicLink(root.resolve("up"), Path.of("dot/.."));
-        Files.createSymbolicLink(root.resolve("growA"), Path.of("growB/x"));
-        Files.createSymbolicLink(root.resolve("growB"), Path.of("growA/y"));
-        Files.createSymbolicLink(root.resolve("out"), Path.of("../x")); // the lexical check finds this one
+        Path root = storage("deep",
+                "dot", ".",
+                "fine", "dot/f.txt",
+                "deep/fine-too", "../dot/dot/f.txt",
+                "up", "dot/..",
+                "growA", "growB/x",
+                "growB", "growA/y",
+                "out", "../x"); // the lexical check finds this one
 
         ArchiveResult warned = archive(root, "one").result();
 
@@ -72,14 +70,12 @@ class LinkForecastTest {
     /** A cycle leads nowhere, so it cannot lead out: no warning, and a default restore brings it back as it was. */
     @Test
     void cyclesAreNeitherWarnedAboutNorRefused() throws Exception {
-        Path root = Files.createDirectories(tmp.resolve("storage"));
-        Files.createDirectories(root.resolve("d"));
-        Files.writeString(root.resolve("f.txt"), "f");
-        Files.createSymbolicLink(root.resolve("self"), Path.of("self"));
-        Files.createSymbolicLink(root.resolve("loopA"), Path.of("loopB"));
-        Files.createSymbolicLink(root.resolve("loopB"), Path.of("loopA"));
-        Files.createSymbolicLink(root.resolve("d/ring"), Path.of("../d/./ring")); // the same link by another way
-        Files.createSymbolicLink(root.resolve("via"), Path.of("loopA/f.txt")); // through a cycle: leads nowhere too
+        Path root = storage("d",
+                "self", "self",
+                "loopA", "loopB",
+                "loopB", "loopA",
+                "d/ring", "../d/./ring", // the same link by another way
+                "via", "loopA/f.txt"); // through a cycle: leads nowhere too
 
         StorageArchiverTest.Run run = archive(root, "cycles");
         assertThat(run.result().restoreWarnings()).isEmpty();
@@ -89,6 +85,17 @@ class LinkForecastTest {
                     .isEqualTo(Files.readSymbolicLink(root.resolve(link)));
         }
         assertThat(tmp.resolve("restored/f.txt")).hasContent("f");
+    }
+
+    /** {@code tmp/storage} with a folder, a file {@code f.txt} and the symlinks given as (path, target) pairs. */
+    private Path storage(String folder, String... linksAndTargets) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("storage"));
+        Files.createDirectories(root.resolve(folder));
+        Files.writeString(root.resolve("f.txt"), "f");
+        for (int i = 0; i < linksAndTargets.length; i += 2) {
+            Files.createSymbolicLink(root.resolve(linksAndTargets[i]), Path.of(linksAndTargets[i + 1]));
+        }
+        return root;
     }
 
     private StorageArchiverTest.Run archive(Path root, String out) throws Exception {
