@@ -107,7 +107,7 @@ final class Rotation {
         if (newestStorage == null) {
             return result;
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, storage.getFileName() + ".before-restore-*")) {
+        try (DirectoryStream<Path> dirs = RestoreFiles.namesStartingWith(parent, storage.getFileName() + ".before-restore-")) {
             for (Path d : dirs) {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
                 if (asideAt != null && newestStorage.isAfter(asideAt)) {

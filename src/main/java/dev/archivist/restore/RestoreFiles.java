@@ -128,15 +128,23 @@ public final class RestoreFiles {
             return done;
         }
         StorageSwap.recover(destination, done);
-        removeMatching(parent, PREFIX + destination.getFileName() + "-*", done);
+        removeStartingWith(parent, PREFIX + destination.getFileName() + "-", done);
         // the temporary file of a swap journal whose writing was cut short (it holds only that journal's content)
-        removeMatching(parent, Durable.TEMP_PREFIX + journal(destination).getFileName() + ".*", done);
+        removeStartingWith(parent, Durable.TEMP_PREFIX + journal(destination).getFileName() + ".", done);
         return done;
     }
 
-    /** Removes every entry of {@code parent} matching {@code glob} (folders with their content), noting each. */
-    private static void removeMatching(Path parent, String glob, List<String> done) throws IOException {
-        try (DirectoryStream<Path> matches = Files.newDirectoryStream(parent, glob)) {
+    /**
+     * The entries of {@code parent} whose name starts with {@code prefix}, compared as a plain string: the names come
+     * from the operator's paths, and a glob built from them failed on a '{' ("Missing '}'") or missed a '[1]'.
+     */
+    public static DirectoryStream<Path> namesStartingWith(Path parent, String prefix) throws IOException {
+        return Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix));
+    }
+
+    /** Removes every entry of {@code parent} whose name starts with {@code prefix} (folders with their content). */
+    private static void removeStartingWith(Path parent, String prefix, List<String> done) throws IOException {
+        try (DirectoryStream<Path> matches = namesStartingWith(parent, prefix)) {
             for (Path p : matches) {
                 Durable.deleteTree(p);
                 done.add("removed leftover " + p);
