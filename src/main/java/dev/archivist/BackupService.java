@@ -132,8 +132,7 @@ public final class BackupService {
         record(m.id(), report, report.clean(), report.problems().size());
         if (m.type() == BackupType.FULL) {
             for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-                var c = m.component(t);
-                String id = c == null ? null : c.path("id").asText(null);
+                String id = m.componentId(t);
                 if (id != null && catalog.findById(id).isPresent()) {
                     long problems = report.problems().stream().filter(p -> id.equals(p.backupId())).count();
                     record(id, report, problems == 0, (int) problems);
@@ -192,8 +191,8 @@ public final class BackupService {
             if (!report.clean()) {
                 throw Restore.refused(full, report.problems());
             }
-            Manifest db = catalog.find(full.component(BackupType.DATABASE).path("id").asText(), BackupType.DATABASE);
-            Manifest storage = catalog.find(full.component(BackupType.STORAGE).path("id").asText(), BackupType.STORAGE);
+            Manifest db = catalog.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE); // verified above
+            Manifest storage = catalog.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE);
             return new Restore(settings, catalog, clock).full(db, storage, deep, this::safetyBackup);
         });
     }

@@ -67,8 +67,8 @@ final class Rotation {
             List<String> components = new ArrayList<>();
             if (m.type() == BackupType.FULL) {
                 for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-                    if (m.component(t) != null) {
-                        components.add(m.component(t).path("id").asText());
+                    if (m.componentId(t) != null) {
+                        components.add(m.componentId(t));
                     }
                 }
             }

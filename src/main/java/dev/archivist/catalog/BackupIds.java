@@ -16,6 +16,10 @@ import java.time.format.DateTimeFormatter;
  * unique even within one millisecond or after the clock steps back) and never reused.
  */
 public final class BackupIds {
+    /** What an id looks like; anything else in a manifest (a hand-edited {@code ../../database/x}) is no id. */
+    static final java.util.regex.Pattern ID_PATTERN =
+            java.util.regex.Pattern.compile("(db_backup|storage_backup|full_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupIds.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private BackupIds() {
@@ -24,10 +28,34 @@ public final class BackupIds {
     /** Allocates the next id of {@code type}; {@code stateDir} holds the {@code last-id} file. */
     public static String next(BackupType type, Clock clock, Path stateDir) throws IOException {
         Path file = stateDir.resolve("last-id");
-        long last = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).strip()) : 0L;
+        long last = Files.exists(file) ? lastIssued(file) : 0L;
         long millis = Math.max(clock.millis(), last + 1);
         Durable.writeAtomically(file, Long.toString(millis).getBytes(StandardCharsets.UTF_8));
         return type.prefix() + "_" + STAMP.format(Instant.ofEpochMilli(millis));
+    }
+
+    /**
+     * The stamp in {@code last-id}. A damaged file (emptied, overwritten) must not stop every backup: the ids then go
+     * on from the clock, and the file is written anew with the next one.
+     */
+    private static long lastIssued(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            LOG.warn("ignoring the damaged {} ('{}'): backup ids go on from the clock", file, text);
+            return 0L;
+        }
+    }
+
+    /** Whether {@code id} is a well-formed id of a backup of {@code type}. */
+    public static boolean isId(String id, BackupType type) {
+        return id != null && ID_PATTERN.matcher(id).matches() && id.startsWith(type.prefix() + "_");
+    }
+
+    /** Whether {@code id} is a well-formed id of a backup of any type. */
+    public static boolean isId(String id) {
+        return id != null && ID_PATTERN.matcher(id).matches();
     }
 
     /** The instant encoded in an id (for display and sorting checks). */

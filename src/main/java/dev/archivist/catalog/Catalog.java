@@ -29,8 +29,7 @@ public final class Catalog {
     private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
     /** Name of the state folder inside the backup directory. */
     public static final String STATE_DIR = ".archivist";
-    private static final java.util.regex.Pattern ID_PATTERN =
-            java.util.regex.Pattern.compile("(db_backup|storage_backup|full_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
+    private static final java.util.regex.Pattern ID_PATTERN = BackupIds.ID_PATTERN;
 
     private final Path root;
     /** Set when the process is stopping; guarded by {@code this}, like the commits it refuses. */
@@ -380,9 +379,8 @@ public final class Catalog {
         List<String> missingComponents = new ArrayList<>();
         List<String> missing = new ArrayList<>(missingFiles(m));
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-            JsonNode c = m.component(t);
-            String id = c == null ? null : c.path("id").asText(null);
-            Optional<Manifest> component = id == null ? Optional.empty() : lookup.apply(id);
+            String id = m.componentId(t);
+            Optional<Manifest> component = id == null ? Optional.empty() : lookup.apply(id).filter(c -> c.type() == t);
             if (component.isEmpty()) {
                 missingComponents.add(id == null ? t.wireName() : id);
             } else {
@@ -395,8 +393,8 @@ public final class Catalog {
 
     public boolean componentsPresent(Manifest full) {
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-            JsonNode c = full.component(t);
-            if (c == null || !Files.isRegularFile(dir(t).resolve(Manifest.fileName(c.path("id").asText())))) {
+            String id = full.componentId(t);
+            if (id == null || !Files.isRegularFile(dir(t).resolve(Manifest.fileName(id)))) {
                 return false;
             }
         }

@@ -34,6 +34,10 @@ public final class Manifest {
         if (!(node instanceof ObjectNode obj) || !obj.hasNonNull("id") || !obj.hasNonNull("type")) {
             throw new IOException("not an Archivist manifest: " + file);
         }
+        // the id names the manifest, its verification record and its files' folder: never a path
+        if (!BackupIds.isId(obj.path("id").asText())) {
+            throw new IOException("manifest " + file + " has no valid backup id: '" + obj.path("id").asText() + "'");
+        }
         // verify hashes, restore reads and rotation deletes the files a manifest names: only ever inside its folder
         List<String> named = new ArrayList<>();
         obj.path("parts").forEach(p -> named.add(p.path("path").asText()));
@@ -137,6 +141,16 @@ public final class Manifest {
     public JsonNode component(BackupType type) {
         JsonNode c = json.path(type.wireName());
         return c.isObject() ? c : null;
+    }
+
+    /**
+     * For a full backup: the id its component of type {@code t} names, or null when it names none, or something that
+     * is no id of that type (a hand-edited {@code ../../database/x}, a database id in the storage slot).
+     */
+    public String componentId(BackupType t) {
+        JsonNode c = component(t);
+        String id = c == null ? null : c.path("id").asText(null);
+        return BackupIds.isId(id, t) ? id : null;
     }
 
     /** Every file name this backup owns in its type folder (parts, index), excluding the manifest itself. */

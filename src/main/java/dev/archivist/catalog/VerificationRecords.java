@@ -16,6 +16,9 @@ public final class VerificationRecords {
 
     /** The record file of a backup. */
     public static Path file(Path stateDir, String id) {
+        if (!BackupIds.isId(id)) {
+            throw new IllegalArgumentException("not a backup id: '" + id + "'"); // never a path out of the folder
+        }
         return stateDir.resolve("verified").resolve(id + ".json");
     }
 

@@ -62,7 +62,7 @@ public final class BackupCommand implements Callable<Integer> {
         } else {
             out.println(describe(m));
             if (m.type() == BackupType.FULL) { // what the storage part stored, skipped and saw change
-                out.println("  storage part: " + describe(service.find(m.component(BackupType.STORAGE).path("id").asText(),
+                out.println("  storage part: " + describe(service.find(m.componentId(BackupType.STORAGE),
                         BackupType.STORAGE)).replaceFirst("^created ", ""));
             }
             out.flush();

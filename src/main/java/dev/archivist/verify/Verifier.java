@@ -342,7 +342,12 @@ public final class Verifier {
                 problems.add(new Problem(m.id(), t.wireName() + " component", "not named in the full manifest"));
                 continue;
             }
-            String id = ref.path("id").asText();
+            String id = m.componentId(t);
+            if (id == null) {
+                problems.add(new Problem(m.id(), t.wireName() + " component '" + ref.path("id").asText() + "'",
+                        "not the id of a " + t.wireName() + " backup"));
+                continue;
+            }
             var component = catalog.findById(id);
             if (component.isEmpty() || component.get().type() != t) {
                 problems.add(new Problem(m.id(), t.wireName() + " component " + id, "missing from the catalog"));

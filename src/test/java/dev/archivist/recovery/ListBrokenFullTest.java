@@ -65,6 +65,52 @@ class ListBrokenFullTest {
         assertThat(restore.stderr()).contains(storage.id());
     }
 
+    /**
+     * A full manifest edited by hand to name a path ({@code ../../database/<id>}) or a backup of the wrong type as a
+     * component: listed as broken, refused by verify and restore, and no verification record is written through the
+     * path (it once overwrote the database backup's manifest with a record saying "clean").
+     */
+    @Test
+    void aComponentIdThatIsAPathOrOfTheWrongTypeMakesTheFullBackupBroken() throws Exception {
+        Fixture f = new Fixture(dir).database(20).storage(8, 20_000);
+        Manifest full = f.service().backupFull(false, null);
+        String dbId = full.component(BackupType.DATABASE).path("id").asText();
+        Path fullFile = f.backups.resolve("full").resolve(full.id() + ".json");
+        Path dbManifest = f.backups.resolve("database").resolve(dbId + ".json");
+        byte[] dbManifestBefore = Files.readAllBytes(dbManifest);
+        for (String forged : new String[] {"../../database/" + dbId, dbId}) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = full.json().deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("storage")).put("id", forged);
+            json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+            Files.write(fullFile, Json.MAPPER.writeValueAsBytes(json));
+
+            Fixture.Run v = f.cli("verify", full.id());
+            assertThat(v.exitCode()).as(forged + ": " + v.describe()).isEqualTo(1);
+            assertThat(v.stdout()).as(forged).contains("storage component");
+            assertThat(Files.readAllBytes(dbManifest)).as(forged + ": the database backup's manifest").isEqualTo(dbManifestBefore);
+            String row = f.cli("list").stdout().lines().filter(l -> l.startsWith(full.id())).findFirst().orElseThrow();
+            assertThat(row).as(forged).contains("BROKEN");
+            Fixture.Run restore = f.cli("restore", "full", full.id(), "--yes");
+            assertThat(restore.exitCode()).as(forged + ": " + restore.describe()).isEqualTo(1);
+        }
+        assertThat(f.cli("verify", dbId).exitCode()).isZero();
+    }
+
+    /** A damaged id counter ({@code .archivist/last-id}) does not stop backups: ids go on from the clock. */
+    @Test
+    void aDamagedIdCounterDoesNotStopBackups() throws Exception {
+        Fixture f = new Fixture(dir).database(5);
+        Manifest first = f.service().backupDatabase(false);
+        Path counter = f.backups.resolve(".archivist/last-id");
+        for (String damaged : new String[] {"garbage", ""}) {
+            Files.writeString(counter, damaged);
+            Fixture.Run r = f.cli("backup", "database", "--no-rotate");
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(Long.parseLong(Files.readString(counter).strip())).isPositive();
+        }
+        assertThat(f.service().list(BackupType.DATABASE)).hasSize(3).allMatch(m -> m.id().compareTo(first.id()) >= 0);
+    }
+
     /** A manifest that cannot be read is a broken row with the reason (it was left out of list); other JSON is not. */
     @Test
     void anUnreadableManifestIsListedAsBrokenAndForeignJsonIsNot() throws Exception {
