@@ -183,11 +183,14 @@ public final class Catalog {
         }
         Path asPath = Path.of(ref);
         if (ref.endsWith(Manifest.SUFFIX) && Files.isRegularFile(asPath)) {
+            Manifest m;
             try {
-                return typed(Manifest.read(asPath), null, ref);
+                m = typed(Manifest.read(asPath), null, ref);
             } catch (IOException e) {
                 throw new NotFoundException("cannot read manifest " + ref + ": " + e.getMessage());
             }
+            inThisCatalog(asPath, m);
+            return m;
         }
         java.util.regex.Matcher idMatch = ID_PATTERN.matcher(asPath.getFileName() == null ? ref : asPath.getFileName().toString());
         String id = idMatch.lookingAt() ? idMatch.group() : ref;
@@ -204,6 +207,26 @@ public final class Catalog {
             }
         }
         throw new NotFoundException("no backup '" + ref + "' in " + root);
+    }
+
+    /**
+     * A manifest given by path is checked and restored with the files of this catalog, so it must be one of this
+     * catalog's: a copy elsewhere was once "verified" against the files of the configured catalog instead.
+     */
+    private void inThisCatalog(Path manifestFile, Manifest m) {
+        Path folder = manifestFile.toAbsolutePath().normalize().getParent();
+        boolean same;
+        try {
+            same = folder != null && Files.isSameFile(folder, dir(m.type()))
+                    && manifestFile.getFileName().toString().equals(Manifest.fileName(m.id()));
+        } catch (IOException e) {
+            same = false;
+        }
+        if (!same) {
+            Path otherRoot = folder == null || folder.getParent() == null ? folder : folder.getParent();
+            throw new NotFoundException("manifest " + manifestFile + " is not one of the backup directory " + root
+                    + " (to use the catalog it belongs to, set BACKUP_DIR=" + otherRoot + ")");
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ public final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TYPE", description = "database, storage or full")
     String type;
 
-    @Parameters(index = "1", paramLabel = "BACKUP", description = "id, latest, or a manifest path")
+    @Parameters(index = "1", paramLabel = "BACKUP", description = "id, latest, or the path of a manifest in BACKUP_DIR")
     String ref;
 
     @Option(names = "--target", paramLabel = "PATH", description = "Restore into this new file or folder instead of the live data (never overwrites).")

@@ -29,7 +29,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP", description = "id, latest, or a manifest path")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP", description = "id, latest, or the path of a manifest in BACKUP_DIR")
     String ref;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "With 'latest' or --all: database, storage or full.")
