@@ -1,20 +1,33 @@
 package dev.archivist.retention;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
-/** Keeps the newest pre-restore backup; older ones are removed once a newer one exists. */
+/**
+ * Keeps the newest pre-restore backup, and every one taken in the last {@link #GRACE}; older ones go once a newer one
+ * exists. Keeping only the newest lost the data of the first restore's safety copy as soon as a second restore was
+ * made (the usual case: the wrong backup restored first, then the right one), since the second copy holds the wrong
+ * backup's data, not the data from before the incident.
+ */
 final class PreRestoreRule {
+    /** How long every safety copy is kept, whatever the number of restores since. */
+    static final Duration GRACE = Duration.ofDays(7);
 
     private PreRestoreRule() {
     }
 
     /** @param newestFirst all pre-restore backups, newest first */
-    static void apply(List<RetentionCandidate> newestFirst, Ledger ledger) {
+    static void apply(List<RetentionCandidate> newestFirst, Instant now, Ledger ledger) {
+        Instant cutoff = now.minus(GRACE);
         for (int i = 0; i < newestFirst.size(); i++) {
+            RetentionCandidate b = newestFirst.get(i);
             if (i == 0) {
-                ledger.keep(newestFirst.get(i), "newest pre_restore");
+                ledger.keep(b, "newest pre_restore");
+            } else if (b.createdAt().isAfter(cutoff)) {
+                ledger.keep(b, "pre_restore of the last " + GRACE.toDays() + " days");
             } else {
-                ledger.remove(newestFirst.get(i), "older pre_restore");
+                ledger.remove(b, "older pre_restore");
             }
         }
     }

@@ -20,7 +20,8 @@ import java.util.Set;
  *   <li>the newest standalone backup whose last verification was clean is always kept ("newest verified");</li>
  *   <li>components of full backups are kept while a full referencing them is kept, and removed with their fulls
  *       otherwise; they are not counted against their type's quota;</li>
- *   <li>pre-restore database backups: the newest is kept, older ones removed; they are not counted either.</li>
+ *   <li>pre-restore database backups: the newest and those of the last 7 days are kept, older ones removed; they
+ *       are not counted either.</li>
  * </ol>
  * A backup is kept when any rule keeps it. A type never loses all its backups: when every backup of a type would go
  * (only components of removed fulls, e.g. a storage component whose full was replaced by a full without one), its
@@ -60,7 +61,7 @@ public final class RetentionPlanner {
             UnusableRule.apply(standalone.stream().filter(b -> b.unusableBecause() != null).toList(), usable, standalone,
                     policy.isGfs() ? 0 : policy.maxBackups(), ledger);
         }
-        PreRestoreRule.apply(all.stream().filter(RetentionCandidate::preRestore).toList(), ledger);
+        PreRestoreRule.apply(all.stream().filter(RetentionCandidate::preRestore).toList(), now.toInstant(), ledger);
         all.stream()
                 .filter(b -> b.type() != BackupType.FULL && componentIds.contains(b.id()))
                 .forEach(component -> ComponentRule.apply(component, fulls, ledger));

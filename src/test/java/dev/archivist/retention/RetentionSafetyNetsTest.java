@@ -76,6 +76,10 @@ class RetentionSafetyNetsTest {
                         List.of(db("d1", "2026-11-01T00:00:00Z"), db("d2", "2026-11-02T00:00:00Z"),
                                 preRestore("p1", "2026-11-03T00:00:00Z"), preRestore("p2", "2026-11-04T00:00:00Z")),
                         ids("d2", "p2")),
+                Arguments.of("every pre_restore of the last 7 days kept (a second restore's copy holds the first's data)",
+                        List.of(preRestore("p1", "2026-11-20T00:00:00Z"), preRestore("p2", "2026-11-25T00:00:00Z"),
+                                preRestore("p3", "2026-11-28T00:00:00Z"), preRestore("p4", "2026-11-30T00:00:00Z")),
+                        ids("p2", "p3", "p4")),
                 Arguments.of("an old pre_restore survives newer regular backups",
                         List.of(preRestore("p1", "2026-01-01T00:00:00Z"), db("d1", "2026-11-01T00:00:00Z"),
                                 db("d2", "2026-11-02T00:00:00Z")), ids("d2", "p1")));
