@@ -449,7 +449,8 @@ final class Restore {
      */
     static final class PathSelection implements Predicate<String> {
         private final List<String> globs;
-        private final List<PathMatcher> matchers;
+        /** Per glob, its matchers: a {@code **}{@code /} also stands for no folder, as in excludes. */
+        private final List<List<PathMatcher>> matchers;
         private final boolean[] matched;
 
         PathSelection(List<String> globs) {
@@ -461,7 +462,9 @@ final class Restore {
             }
             this.globs = List.copyOf(globs);
             this.matchers = globs.stream()
-                    .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g.replaceAll("(?<=.)/+$", ""))).toList();
+                    .map(g -> dev.archivist.config.Globs.zeroFolderVariants(g.replaceAll("(?<=.)/+$", "")).stream()
+                            .map(v -> FileSystems.getDefault().getPathMatcher("glob:" + v)).toList())
+                    .toList();
             this.matched = new boolean[globs.size()];
         }
 
@@ -475,9 +478,11 @@ final class Restore {
             for (String q = rel; ; q = q.substring(0, q.lastIndexOf('/'))) {
                 Path path = Path.of(q);
                 for (int i = 0; i < matchers.size(); i++) {
-                    if (matchers.get(i).matches(path)) {
-                        matched[i] = true;
-                        selected = true;
+                    for (PathMatcher m : matchers.get(i)) {
+                        if (m.matches(path)) {
+                            matched[i] = true;
+                            selected = true;
+                        }
                     }
                 }
                 if (selected || q.indexOf('/') < 0) {

@@ -68,6 +68,9 @@ public final class RestoreCommand implements Callable<Integer> {
         if (!paths.isEmpty() && backupType != BackupType.STORAGE) {
             throw new IllegalArgumentException("--path applies to restore storage only");
         }
+        if (!paths.isEmpty() && target == null) { // a usage error, told before anything else is asked or checked
+            throw new IllegalArgumentException("--path restores selected files only into a new folder: give --target");
+        }
         if (allowOutsideSymlinks) {
             config.sets.put("RESTORE_OUTSIDE_SYMLINKS", "true");
         }

@@ -1,11 +1,42 @@
 package dev.archivist.config;
 
 import java.nio.file.FileSystems;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.PatternSyntaxException;
 
-/** Checks the glob patterns that excludes and {@code restore --path} take ({@code getPathMatcher("glob:…")} syntax). */
+/**
+ * The glob patterns that excludes and {@code restore --path} take ({@code getPathMatcher("glob:…")} syntax): their
+ * check, and the one dialect both read them in.
+ */
 public final class Globs {
     private Globs() {
+    }
+
+    /**
+     * The glob plus every form of it where some {@code **}{@code /} match no folder (at most 16 forms). As in
+     * {@code .gitignore}, a {@code **}{@code /} stands for zero or more folders ({@code **}{@code /*.tmp} matches
+     * {@code a.tmp} as well as {@code x/a.tmp}); Java's glob alone needs at least one there.
+     */
+    public static Set<String> zeroFolderVariants(String glob) {
+        Set<String> all = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(glob));
+        while (!todo.isEmpty() && all.size() < 16) {
+            String g = todo.removeFirst();
+            if (!all.add(g)) {
+                continue;
+            }
+            if (g.startsWith("**/")) {
+                todo.addLast(g.substring(3));
+            }
+            for (int i = g.indexOf("/**/"); i >= 0; i = g.indexOf("/**/", i + 1)) {
+                todo.addLast(g.substring(0, i) + g.substring(i + 3));
+            }
+        }
+        return all;
     }
 
     /**

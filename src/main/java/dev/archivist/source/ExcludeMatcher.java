@@ -4,12 +4,8 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Exclude globs matched against paths relative to the walk root with {@code /} separators, using
@@ -57,29 +53,10 @@ final class ExcludeMatcher {
             if (glob.isEmpty()) {
                 continue;
             }
-            for (String variant : zeroFolderVariants(glob)) {
+            for (String variant : dev.archivist.config.Globs.zeroFolderVariants(glob)) {
                 into.add(fs.getPathMatcher("glob:" + variant));
             }
         }
-    }
-
-    /** The glob plus every form of it where some {@code **}{@code /} match no folder (at most 16 forms). */
-    static Set<String> zeroFolderVariants(String glob) {
-        Set<String> all = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(glob));
-        while (!todo.isEmpty() && all.size() < 16) {
-            String g = todo.removeFirst();
-            if (!all.add(g)) {
-                continue;
-            }
-            if (g.startsWith("**/")) {
-                todo.addLast(g.substring(3));
-            }
-            for (int i = g.indexOf("/**/"); i >= 0; i = g.indexOf("/**/", i + 1)) {
-                todo.addLast(g.substring(0, i) + g.substring(i + 3));
-            }
-        }
-        return all;
     }
 
     /** Whether an entry of any type is excluded (patterns without a trailing {@code /}). */

@@ -87,4 +87,35 @@ class RestorePathSelectionTest {
         assertThat(r.stderr()).contains("--path '[': bad glob: Missing ']'").doesNotContain("^");
         assertThat(target).doesNotExist();
     }
+
+    /** --path without --target is a usage error (exit 2), told before the confirmation that has no terminal here. */
+    @Test
+    void pathWithoutTargetIsAUsageErrorBeforeAnyConfirmation() throws Exception {
+        Map<String, String> before = Fixture.tree(f.storage);
+        Fixture.Run r = f.cli("restore", "storage", backup.id(), "--path", "photos");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--path").contains("--target").doesNotContain("terminal");
+        assertThat(Fixture.tree(f.storage)).isEqualTo(before);
+    }
+
+    /** As in excludes, a {@code **}{@code /} stands for zero or more folders: top-level files match {@code **}{@code /*.txt}. */
+    @Test
+    void doubleStarSlashAlsoMatchesNoFolderAsInExcludes() throws Exception {
+        java.nio.file.Files.writeString(f.storage.resolve("top.txt"), "top");
+        Manifest again = f.service().backupStorage(false, null);
+        Map<String, String> all = Fixture.tree(f.storage);
+        Path target = dir.resolve("txt");
+        Fixture.Run r = f.cli("restore", "storage", again.id(), "--target", target.toString(), "--path", "**/*.txt");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        Map<String, String> got = Fixture.tree(target);
+        assertThat(got).containsKey("top.txt");
+        assertThat(got.keySet().stream().filter(k -> k.endsWith(".txt")).toList())
+                .containsExactlyInAnyOrderElementsOf(all.keySet().stream().filter(k -> k.endsWith(".txt")).toList());
+        Path documents = dir.resolve("documents-txt");
+        Fixture.Run d = f.cli("restore", "storage", again.id(), "--target", documents.toString(), "--path", "documents/**/*.txt");
+        assertThat(d.exitCode()).as(d.describe()).isZero();
+        assertThat(Fixture.tree(documents).keySet().stream().filter(k -> k.endsWith(".txt")).toList())
+                .containsExactlyInAnyOrderElementsOf(all.keySet().stream()
+                        .filter(k -> k.startsWith("documents/") && k.endsWith(".txt")).toList());
+    }
 }
