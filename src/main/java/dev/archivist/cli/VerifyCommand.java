@@ -6,6 +6,7 @@ import dev.archivist.BackupService;
 import dev.archivist.BackupType;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.restore.EntryNames;
 import dev.archivist.verify.Problem;
 import dev.archivist.verify.VerifyReport;
 import java.io.PrintWriter;
@@ -64,7 +65,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 out.printf("%s %s: %s (%s checked%s)%n", r.clean() ? "OK    " : "FAILED", r.backupId(), r.clean() ? "clean" : r.problems().size() + " problem(s)",
                         Output.size(r.bytesChecked()), r.filesChecked() > 0 ? ", " + r.filesChecked() + " files" : "");
                 for (Problem p : r.problems()) {
-                    out.println("    - " + p.where() + ": " + p.what());
+                    out.println("    - " + describe(p, r.backupId()));
                 }
                 out.flush();
             }
@@ -79,8 +80,7 @@ public final class VerifyCommand implements Callable<Integer> {
                         + "or not a manifest): its backup cannot be verified or restored")));
                 reports.add(r);
                 if (!json) {
-                    out.printf("FAILED %s: %s%n    - %s: %s%n", id, "1 problem(s)", r.problems().get(0).where(),
-                            r.problems().get(0).what());
+                    out.printf("FAILED %s: %s%n    - %s%n", id, "1 problem(s)", describe(r.problems().get(0), id));
                     out.flush();
                 }
             }
@@ -108,5 +108,14 @@ public final class VerifyCommand implements Callable<Integer> {
             out.flush();
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * One line per problem: names with control characters escaped (a damaged stream yields garbage names, and a real
+     * name may hold a newline), and the backup named when it is a component of the one verified.
+     */
+    private static String describe(Problem p, String verified) {
+        String where = EntryNames.display(p.where()) + ": " + EntryNames.display(p.what());
+        return p.backupId() == null || p.backupId().equals(verified) ? where : p.backupId() + ": " + where;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Lexical rules for entry names and link targets: strict UTF-8 decoding, normalization
  * ({@code ./} prefix and trailing {@code /} removed) and refusal of anything ambiguous or escaping.
  */
-final class EntryNames {
+public final class EntryNames {
     private EntryNames() {
     }
 
@@ -83,8 +83,8 @@ final class EntryNames {
         }
     }
 
-    /** The name with control characters escaped, for messages. */
-    static String display(String name) {
+    /** The name with control characters escaped, for messages (one line, whatever a name or a damaged stream holds). */
+    public static String display(String name) {
         if (name == null) {
             return "";
         }

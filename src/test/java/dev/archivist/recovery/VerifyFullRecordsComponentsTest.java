@@ -43,4 +43,32 @@ class VerifyFullRecordsComponentsTest {
         assertThat(VerificationRecords.read(f.backups.resolve(".archivist"), db).clean()).as("its database is fine").isTrue();
         assertThat(VerificationRecords.read(f.backups.resolve(".archivist"), full.id()).clean()).isFalse();
     }
+
+    /**
+     * The text report is one line per problem: a component's problem names the component, and a name holding a
+     * control character (here a newline) is escaped, as a damaged stream's garbage names are.
+     */
+    @Test
+    void eachProblemIsOneLineNamingTheComponentItConcerns() throws Exception {
+        Fixture f = new Fixture(dir).set("BACKUP_COMPRESSION", "none").database(10);
+        Files.createDirectories(f.storage);
+        String content = "content to damage ".repeat(100);
+        Files.writeString(f.storage.resolve("a\nb.txt"), content);
+        Manifest full = f.service().backupFull(false, null);
+        String storage = full.component(BackupType.STORAGE).path("id").asText();
+        Manifest storageManifest = f.service().find(storage, BackupType.STORAGE);
+        Path part = f.backups.resolve("storage").resolve(storageManifest.parts().get(0).path());
+        byte[] bytes = Files.readAllBytes(part);
+        int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(content);
+        bytes[at + 5] ^= 0x01;
+        Files.write(part, bytes);
+
+        Fixture.Run r = f.cli("verify", full.id());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        java.util.List<String> problems = r.stdout().lines().filter(l -> l.startsWith("    - ")).toList();
+        assertThat(problems).isNotEmpty().allMatch(l -> l.startsWith("    - " + storage + ": "), "names the storage component");
+        assertThat(r.stdout()).contains("a\\x0ab.txt").doesNotContain("a\nb.txt");
+        assertThat(r.stdout().lines().filter(l -> !l.startsWith("    - ") && !l.startsWith("OK") && !l.startsWith("FAILED")))
+                .as("no line continues a problem").isEmpty();
+    }
 }
