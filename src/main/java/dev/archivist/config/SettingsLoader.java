@@ -238,7 +238,10 @@ public final class SettingsLoader {
         }
         try {
             int level = Integer.parseInt(v);
-            if (c != Compression.NONE && (level < c.minLevel() || level > c.maxLevel())) {
+            if (c == Compression.NONE) {
+                return c.defaultLevel(); // no level applies: one kept from another codec is not recorded as used
+            }
+            if (level < c.minLevel() || level > c.maxLevel()) {
                 problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "out of range " + c.minLevel() + "-" + c.maxLevel() + " for " + c.wireName());
             }
             return level;

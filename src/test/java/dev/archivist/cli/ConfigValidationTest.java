@@ -232,6 +232,13 @@ class ConfigValidationTest {
         assertThat(SettingsLoader.load(Map.of(), null, false, Map.of()).archive().chunkSizeBytes()).isEqualTo(100L << 20);
     }
 
+    /** With no compression no level applies: a level kept in the .env from another codec is accepted, not recorded. */
+    @Test
+    void aLevelWithoutCompressionIsIgnored() {
+        Settings s = SettingsLoader.load(Map.of("BACKUP_COMPRESSION", "none", "BACKUP_COMPRESSION_LEVEL", "99"), null, false, Map.of());
+        assertThat(s.compressionLevel()).isZero();
+    }
+
     /** A chunk size that is itself bad is reported once, not also as exceeding the maximum size. */
     @Test
     void aBadChunkSizeIsNotAlsoComparedWithTheMaximum() {
