@@ -130,7 +130,7 @@ public final class Catalog {
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
                 for (Path f : stream) {
                     String id = Manifest.idOf(f);
-                    if (ID_PATTERN.matcher(id).matches() && !readIds.contains(id) && isUnreadableManifest(f)) {
+                    if (ID_PATTERN.matcher(id).matches() && !readIds.contains(id) && isUnreadableManifest(f, t)) {
                         bad.add(f);
                     }
                 }
@@ -164,15 +164,21 @@ public final class Catalog {
 
     private static Manifest readListed(Path f, BackupType type) {
         try {
-            Manifest m = Manifest.read(f);
-            if (m.type() == type) {
-                m.createdAt();
-                return m;
-            }
+            return readAs(f, type);
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable manifest {}: {}", f, e.getMessage());
+            return null;
         }
-        return null;
+    }
+
+    /** The manifest {@code f} of the {@code type} folder; fails when it cannot be read or is of another type. */
+    private static Manifest readAs(Path f, BackupType type) throws IOException {
+        Manifest m = Manifest.read(f);
+        if (m.type() != type) {
+            throw new IOException("a " + m.type().wireName() + " backup's manifest in the " + type.wireName() + " folder");
+        }
+        m.createdAt();
+        return m;
     }
 
     /** Finds a backup by id, by {@code latest} (newest of {@code type}, or of any type when null) or by a manifest path. */
@@ -351,25 +357,28 @@ public final class Catalog {
     }
 
     /** A manifest we cannot parse is kept (and reported by list/verify), never silently deleted. */
-    private static boolean isUnreadableManifest(Path f) {
+    /** Whether a manifest of the {@code type} folder cannot be listed: unreadable, or of another type (moved by hand). */
+    private static boolean isUnreadableManifest(Path f, BackupType type) {
         try {
-            Manifest.read(f);
+            readAs(f, type);
             return false;
         } catch (IOException | RuntimeException e) {
             return true;
         }
     }
 
-    /** Whether a full backup's components both exist. */
     /**
      * The stored files of {@code m} (parts, index, database file) that are not there, as {@code <type>/<name>}: one
      * stat each, contents are verify's job. A parts list that cannot be read counts as nothing missing (verify reports
-     * it).
+     * it); a database or storage backup whose manifest lists no part at all misses its data.
      */
     public List<String> missingFiles(Manifest m) {
         List<String> names;
         try {
             names = m.ownedFiles();
+            if (m.type() != BackupType.FULL && m.parts().isEmpty()) {
+                return List.of(m.type().wireName() + "/" + m.id() + " (its manifest lists no parts)");
+            }
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -414,6 +423,7 @@ public final class Catalog {
         return new Completeness(components, missingComponents, missing);
     }
 
+    /** Whether a full backup's components both exist. */
     public boolean componentsPresent(Manifest full) {
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
             String id = full.componentId(t);

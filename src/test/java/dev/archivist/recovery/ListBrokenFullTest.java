@@ -96,6 +96,31 @@ class ListBrokenFullTest {
         assertThat(f.cli("verify", dbId).exitCode()).isZero();
     }
 
+    /**
+     * A backup whose manifest lists no parts, and a manifest moved into another type's folder, are broken rows: the one
+     * was listed as healthy, the other was left out of {@code list} without a word.
+     */
+    @Test
+    void aManifestWithoutPartsOrInTheWrongFolderIsListedAsBroken() throws Exception {
+        Fixture f = new Fixture(dir).database(5).storage(2, 1000);
+        Manifest noParts = f.service().backupStorage(false, null);
+        Manifest moved = f.service().backupDatabase(false);
+        Path noPartsFile = f.backups.resolve("storage").resolve(noParts.id() + ".json");
+        com.fasterxml.jackson.databind.node.ObjectNode json = noParts.json().deepCopy();
+        json.putArray("parts");
+        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+        Files.write(noPartsFile, Json.MAPPER.writeValueAsBytes(json));
+        Files.move(f.backups.resolve("database").resolve(moved.id() + ".json"),
+                f.backups.resolve("storage").resolve(moved.id() + ".json"));
+
+        Fixture.Run list = f.cli("list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.stdout().lines().filter(l -> l.startsWith(noParts.id()))).singleElement().asString()
+                .contains("BROKEN").contains("lists no parts");
+        assertThat(list.stdout().lines().filter(l -> l.startsWith(moved.id()))).singleElement().asString()
+                .contains("BROKEN");
+    }
+
     /** A damaged id counter ({@code .archivist/last-id}) does not stop backups: ids go on from the clock. */
     @Test
     void aDamagedIdCounterDoesNotStopBackups() throws Exception {
