@@ -52,7 +52,7 @@ public final class ListCommand implements Callable<Integer> {
             rows.sort(java.util.Comparator.comparing((ObjectNode r) -> r.path("created_at").asText())
                     .thenComparing(r -> r.path("id").asText()).reversed());
         }
-        Output.interruptedRestoreNotice(service, spec.commandLine().getErr());
+        Output.catalogNotices(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ArrayNode array = Json.MAPPER.createArrayNode();

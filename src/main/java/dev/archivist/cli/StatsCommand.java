@@ -30,7 +30,7 @@ public final class StatsCommand implements Callable<Integer> {
     public Integer call() {
         BackupService service = Services.create(config.load(), spec);
         CatalogStats stats = service.stats();
-        Output.interruptedRestoreNotice(service, spec.commandLine().getErr());
+        Output.catalogNotices(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();

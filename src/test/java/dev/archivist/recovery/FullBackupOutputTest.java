@@ -38,5 +38,13 @@ class FullBackupOutputTest {
         Fixture.Run r = f.cli("list");
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout().strip()).startsWith("no backups in").doesNotContain("CREATED");
+        // a BACKUP_DIR that does not exist (a typo, say) is named on stderr by list and stats; stdout stays the same
+        for (String command : new String[] {"list", "stats"}) {
+            Fixture.Run missing = f.cli(command);
+            assertThat(missing.exitCode()).isZero();
+            assertThat(missing.stderr()).as(command).contains("BACKUP_DIR " + f.backups + " does not exist");
+        }
+        f.service().backupDatabase(false);
+        assertThat(f.cli("list").stderr()).doesNotContain("does not exist");
     }
 }
