@@ -12,7 +12,9 @@ import java.util.Set;
 /**
  * Lexical model of every entry seen so far (extracted or filtered out): what each path is, which
  * directories entries imply, and the symlinks, so that no entry goes through a symlink, replaces an
- * earlier entry, or adds a symlink that resolves outside the root (following the archive's own links).
+ * earlier entry, or restores a symlink that resolves outside the root (following the archive's own links). A symlink
+ * a partial restore leaves out is not written, so where it leads is not its problem; it still counts when another
+ * link is resolved through it.
  */
 final class EntryTree {
     enum Kind { FILE, DIR, SYMLINK }
@@ -25,6 +27,8 @@ final class EntryTree {
     private final Set<String> impliedDirs = new HashSet<>();
     private final Map<String, String> linkTargets = new LinkedHashMap<>();
     private final Map<String, String> linkEntryNames = new HashMap<>();
+    /** The links that are restored: those whose targets are checked. */
+    private final Set<String> restoredLinks = new HashSet<>();
 
     /** Records an entry at {@code path}, refusing traversal of symlinks or files and conflicting duplicates. */
     void add(String entryName, String path, Kind kind) throws UnsafeEntryException {
@@ -56,8 +60,11 @@ final class EntryTree {
         this.keepOutsideLinks = keepOutsideLinks;
     }
 
-    /** Records a symlink and checks that its target resolves inside the root (unless outside links are kept). */
-    void addSymlink(String entryName, String path, String target) throws UnsafeEntryException {
+    /**
+     * Records a symlink and, when it is {@code restored}, checks that its target resolves inside the root (unless
+     * outside links are kept).
+     */
+    void addSymlink(String entryName, String path, String target, boolean restored) throws UnsafeEntryException {
         if (keepOutsideLinks) {
             if (target.isEmpty() || target.indexOf('\0') >= 0) {
                 throw new UnsafeEntryException(entryName, "symlink target is empty or contains a NUL character");
@@ -65,15 +72,20 @@ final class EntryTree {
             add(entryName, path, Kind.SYMLINK);
             return;
         }
-        try {
-            EntryNames.checkSymlinkTarget(entryName, target);
-        } catch (UnsafeEntryException e) {
-            throw withHint(e);
+        if (restored) {
+            try {
+                EntryNames.checkSymlinkTarget(entryName, target);
+            } catch (UnsafeEntryException e) {
+                throw withHint(e);
+            }
         }
         add(entryName, path, Kind.SYMLINK);
         linkTargets.put(path, target);
         linkEntryNames.put(path, entryName);
-        checkResolvesInside(path);
+        if (restored) {
+            restoredLinks.add(path);
+            checkResolvesInside(path);
+        }
     }
 
     private static UnsafeEntryException withHint(UnsafeEntryException e) {
@@ -91,7 +103,9 @@ final class EntryTree {
      */
     void checkAllLinks() throws UnsafeEntryException {
         for (String path : linkTargets.keySet()) {
-            checkResolvesInside(path);
+            if (restoredLinks.contains(path)) {
+                checkResolvesInside(path);
+            }
         }
     }
 

@@ -192,8 +192,9 @@ final class ExtractionRun {
     private void symlink(String entryName, String path, TarArchiveEntry entry, byte[] rawTarget) throws IOException {
         String target = EntryNames.decodeStrict(rawTarget)
                 .orElseThrow(() -> new UnsafeEntryException(entryName, "symlink target is not valid UTF-8"));
-        tree.addSymlink(entryName, path, target);
-        if (include.test(path)) {
+        boolean restored = include.test(path);
+        tree.addSymlink(entryName, path, target, restored);
+        if (restored) {
             writer.createSymlink(entryName, path, target);
             FileTime mtime = entry.getLastModifiedTime();
             writer.setMtime(path, mtime);

@@ -51,6 +51,31 @@ class OutsideSymlinksRestoreTest {
         assertThat(Files.readSymbolicLink(target.resolve("shared/up-link"))).isEqualTo(Path.of("../../elsewhere/file"));
     }
 
+    /** A restore of some paths checks the links it restores, not those it leaves out. */
+    @Test
+    void aPartialRestoreIsRefusedOnlyForTheOutsideLinksItTakes() throws Exception {
+        Fixture f = new Fixture(dir).database(5);
+        Files.createDirectories(f.storage.resolve("shared"));
+        Files.writeString(f.storage.resolve("shared/logo.txt"), "logo");
+        Files.writeString(f.storage.resolve("big.bin"), "big");
+        Files.createSymbolicLink(f.storage.resolve("passwd-link"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(f.storage.resolve("shared/up-link"), Path.of("../../elsewhere/file"));
+        assertThat(f.cli("backup", "storage", "--no-rotate").exitCode()).isZero();
+
+        Path some = dir.resolve("some");
+        Fixture.Run taken = f.cli("restore", "storage", "latest", "--target", some.toString(), "--path", "big.bin");
+        assertThat(taken.exitCode()).as(taken.describe()).isZero();
+        assertThat(some.resolve("big.bin")).hasContent("big");
+        assertThat(some.resolve("passwd-link")).doesNotExist();
+        for (String path : new String[] {"passwd-link", "shared"}) {
+            Path target = dir.resolve("with-" + path);
+            Fixture.Run refused = f.cli("restore", "storage", "latest", "--target", target.toString(), "--path", path);
+            assertThat(refused.exitCode()).as(path + ": " + refused.describe()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("--allow-outside-symlinks");
+            assertThat(target).doesNotExist();
+        }
+    }
+
     @Test
     void anEntryThroughAnOutsideLinkIsRefusedEvenWhenAllowed() throws Exception {
         Fixture f = new Fixture(dir).set("RESTORE_OUTSIDE_SYMLINKS", "true");
