@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -21,6 +19,7 @@ import java.util.Arrays;
 final class FileLoader {
     static final String VANISHED = "vanished";
     static final String PERMISSION_DENIED = "permission denied";
+    static final String FIFO = "fifo (it replaced the file while the backup ran)";
 
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
 
@@ -34,10 +33,17 @@ final class FileLoader {
     record Loaded(byte[] data, int offset, String sha256Hex, String changed, String skipReason) {
     }
 
-    /** Opens a file without following a symlink; returns null and fills {@code why[0]} when it must be skipped. */
+    /**
+     * Opens a file without following a symlink (nor hanging on a FIFO put in its place: {@link FifoSafeOpen}); returns
+     * null and fills {@code why[0]} when it must be skipped.
+     */
     static FileChannel open(Path path, String[] why) {
         try {
-            return FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            FileChannel ch = FifoSafeOpen.open(path);
+            if (ch == null) {
+                why[0] = FIFO;
+            }
+            return ch;
         } catch (NoSuchFileException e) {
             why[0] = VANISHED;
         } catch (AccessDeniedException e) {

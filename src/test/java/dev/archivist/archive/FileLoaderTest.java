@@ -50,4 +50,33 @@ class FileLoaderTest {
         assertThat(loaded.sha256Hex()).isEqualTo(Sha256.of(stored));
         assertThat(loaded.changed()).contains("shrank");
     }
+
+    /**
+     * A FIFO put in a file's place between the walk and the read: opening it would wait for a writer for ever (with the
+     * backup lock held). It is skipped as a FIFO instead, and nothing is written into it.
+     */
+    @Test
+    void aFifoInAFilesPlaceIsSkippedInsteadOfWaitedOn() throws Exception {
+        Path f = tmp.resolve("was-a-file");
+        Files.writeString(f, "content");
+        WalkEntry seen = new WalkEntry(f, "was-a-file", FileStat.lstat(f));
+        Files.delete(f);
+        Process mkfifo = new ProcessBuilder("mkfifo", f.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // the timeout only keeps a regression from hanging the suite: it is no measure of speed
+            FileLoader.Loaded loaded = runner.submit(() -> FileLoader.load(seen, new byte[16], 0))
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(loaded.skipReason()).startsWith("fifo");
+            assertThat(loaded.data()).isNull();
+        } finally {
+            runner.shutdownNow();
+        }
+        assertThat(Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse(); // still the FIFO
+        // an ordinary file after it opens as before
+        Path g = Files.writeString(tmp.resolve("g"), "g");
+        assertThat(FileLoader.load(new WalkEntry(g, "g", FileStat.lstat(g)), new byte[1], 0).skipReason()).isNull();
+    }
 }
