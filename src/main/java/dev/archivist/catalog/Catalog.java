@@ -1,6 +1,5 @@
 package dev.archivist.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupType;
 import dev.archivist.NotFoundException;
@@ -356,8 +355,10 @@ public final class Catalog {
         return removed;
     }
 
-    /** A manifest we cannot parse is kept (and reported by list/verify), never silently deleted. */
-    /** Whether a manifest of the {@code type} folder cannot be listed: unreadable, or of another type (moved by hand). */
+    /**
+     * Whether a manifest of the {@code type} folder cannot be listed: unreadable, or of another type (moved by hand).
+     * Such a manifest is kept (and reported by list and verify), never silently deleted.
+     */
     private static boolean isUnreadableManifest(Path f, BackupType type) {
         try {
             readAs(f, type);
