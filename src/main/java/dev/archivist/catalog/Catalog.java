@@ -183,8 +183,7 @@ public final class Catalog {
     /** Finds a backup by id, by {@code latest} (newest of {@code type}, or of any type when null) or by a manifest path. */
     public Manifest find(String ref, BackupType type) {
         if (ref.equals("latest")) {
-            return list(type).stream().filter(m -> !m.preRestore()).findFirst()
-                    .orElseThrow(() -> new NotFoundException("no " + (type == null ? "" : type.wireName() + " ") + "backup found in " + root));
+            return latest(type);
         }
         Path asPath = Path.of(ref);
         if (ref.endsWith(Manifest.SUFFIX) && Files.isRegularFile(asPath)) {
@@ -212,6 +211,29 @@ public final class Catalog {
             }
         }
         throw new NotFoundException("no backup '" + ref + "' in " + root);
+    }
+
+    /**
+     * The newest backup of {@code type} (any when null) that is not a safety copy. When a newer manifest cannot be read,
+     * "latest" is refused rather than quietly resolved to an older backup (a restore of last week's data when the
+     * operator meant last night's).
+     */
+    private Manifest latest(BackupType type) {
+        List<Manifest> all = list(type);
+        Manifest newest = all.stream().filter(m -> !m.preRestore()).findFirst().orElse(null);
+        Set<String> read = new HashSet<>();
+        all.forEach(m -> read.add(m.id()));
+        for (Path bad : unreadableManifests(type, read)) {
+            String id = Manifest.idOf(bad);
+            if (newest == null || BackupIds.instantOf(id).isAfter(newest.createdAt())) {
+                throw new NotFoundException("the newest " + (type == null ? "" : type.wireName() + " ") + "backup, " + id
+                        + ", has a manifest that cannot be read (" + bad + "): name the backup to use by its id");
+            }
+        }
+        if (newest == null) {
+            throw new NotFoundException("no " + (type == null ? "" : type.wireName() + " ") + "backup found in " + root);
+        }
+        return newest;
     }
 
     /**

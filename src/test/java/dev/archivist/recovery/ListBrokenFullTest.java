@@ -169,5 +169,13 @@ class ListBrokenFullTest {
         assertThat(verify.exitCode()).as("the damaged manifest fails verify --all; the Python tool's JSON does not")
                 .isEqualTo(1);
         assertThat(verify.stdout() + verify.stderr()).contains(damaged.id()).doesNotContain("20240101_020000");
+
+        // 'latest' does not quietly fall back to the older backup: the newest one is named, and it is taken by id
+        Fixture.Run latest = f.cli("restore", "database", "latest", "--target", dir.resolve("latest.db").toString());
+        assertThat(latest.exitCode()).as(latest.describe()).isEqualTo(1);
+        assertThat(latest.stderr()).contains(damaged.id()).contains("cannot be read");
+        assertThat(dir.resolve("latest.db")).doesNotExist();
+        Fixture.Run byId = f.cli("restore", "database", kept.id(), "--target", dir.resolve("kept.db").toString());
+        assertThat(byId.exitCode()).as(byId.describe()).isZero();
     }
 }
