@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Rotation {
     private static final Logger LOG = LoggerFactory.getLogger(Rotation.class);
+    private static final java.util.regex.Pattern COMPONENT_ID =
+            java.util.regex.Pattern.compile("(db_backup|storage_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
 
     private final Settings settings;
     private final Catalog catalog;
@@ -76,7 +78,9 @@ final class Rotation {
                     v == null ? null : v.clean(), components,
                     catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()));
         }
-        RetentionPlan plan = RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone()));
+        RetentionPlan plan = keepNamedByUnreadableFulls(
+                RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone())),
+                byId.keySet());
         List<String> removed = new ArrayList<>();
         List<String> folders = new ArrayList<>();
         if (!dryRun) {
@@ -92,6 +96,31 @@ final class Rotation {
         List<String> unreadable = catalog.unreadableManifests(null, byId.keySet()).stream()
                 .map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList();
         return new RotationResult(plan.decisions(), removed, folders, dryRun, unreadable);
+    }
+
+    /**
+     * The plan, with the database and storage backups that a full manifest which cannot be read names kept: that full
+     * backup needs them once its manifest is mended, and nothing else protects them. Ids are found in its raw text.
+     */
+    private RetentionPlan keepNamedByUnreadableFulls(RetentionPlan plan, java.util.Set<String> readIds) {
+        Map<String, String> namedBy = new HashMap<>();
+        for (Path full : catalog.unreadableManifests(BackupType.FULL, readIds)) {
+            try {
+                var ids = COMPONENT_ID.matcher(Files.readString(full, java.nio.charset.StandardCharsets.ISO_8859_1));
+                while (ids.find()) {
+                    namedBy.putIfAbsent(ids.group(), full.getFileName().toString());
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot read {} for the backups it names: {}", full, e.getMessage());
+            }
+        }
+        if (namedBy.isEmpty()) {
+            return plan;
+        }
+        return new RetentionPlan(plan.decisions().stream()
+                .map(d -> d.keep() || !namedBy.containsKey(d.backup().id()) ? d : new Decision(d.backup(), true,
+                        List.of("named by the unreadable full manifest " + namedBy.get(d.backup().id()))))
+                .toList());
     }
 
     /** {@code <storage>.before-restore-*} folders older than the newest storage backup. */

@@ -267,4 +267,32 @@ class RotationExecutorTest {
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(f.service().list(BackupType.DATABASE)).hasSize(2);
     }
+
+    /**
+     * A full manifest that cannot be read still protects the backups it names: they are what it needs once mended.
+     * (Rotation left the manifest alone but removed its components like any other old backup.)
+     */
+    @Test
+    void theComponentsOfAnUnreadableFullManifestAreKept() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(10).storage(4, 1000);
+        BackupService s = f.service();
+        Manifest full = s.backupFull(false, null);
+        Manifest db = s.find(full.component(BackupType.DATABASE).path("id").asText(), BackupType.DATABASE);
+        Manifest storage = s.find(full.component(BackupType.STORAGE).path("id").asText(), BackupType.STORAGE);
+        s.backupDatabase(false);
+        s.backupStorage(false, null);
+        Path fullFile = f.backups.resolve("full").resolve(full.id() + ".json");
+        String text = Files.readString(fullFile);
+        Files.writeString(fullFile, text.substring(0, text.length() - 20)); // cut short: not JSON any more
+
+        Fixture.Run r = f.cli("rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertFiles(f, db, true);
+        assertFiles(f, storage, true);
+        assertThat(fullFile).exists();
+        assertThat(f.cli("rotate", "--dry-run").stdout()).contains("unreadable full manifest");
+        // mended, it is a full backup again, and ordinary rotation applies to its components
+        Files.writeString(fullFile, text);
+        assertThat(f.cli("verify", full.id()).exitCode()).isZero();
+    }
 }
