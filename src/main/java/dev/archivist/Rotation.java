@@ -12,6 +12,7 @@ import dev.archivist.retention.RetentionPlan;
 import dev.archivist.retention.RetentionPlanner;
 import dev.archivist.retention.RetentionPolicy;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Rotation {
     private static final Logger LOG = LoggerFactory.getLogger(Rotation.class);
-    private static final java.util.regex.Pattern COMPONENT_ID =
-            java.util.regex.Pattern.compile("(db_backup|storage_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
+    private static final Pattern COMPONENT_ID = Pattern.compile("(db_backup|storage_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
 
     private final Settings settings;
     private final Catalog catalog;
@@ -102,11 +104,11 @@ final class Rotation {
      * The plan, with the database and storage backups that a full manifest which cannot be read names kept: that full
      * backup needs them once its manifest is mended, and nothing else protects them. Ids are found in its raw text.
      */
-    private RetentionPlan keepNamedByUnreadableFulls(RetentionPlan plan, java.util.Set<String> readIds) {
+    private RetentionPlan keepNamedByUnreadableFulls(RetentionPlan plan, Set<String> readIds) {
         Map<String, String> namedBy = new HashMap<>();
         for (Path full : catalog.unreadableManifests(BackupType.FULL, readIds)) {
             try {
-                var ids = COMPONENT_ID.matcher(Files.readString(full, java.nio.charset.StandardCharsets.ISO_8859_1));
+                var ids = COMPONENT_ID.matcher(Files.readString(full, StandardCharsets.ISO_8859_1));
                 while (ids.find()) {
                     namedBy.putIfAbsent(ids.group(), full.getFileName().toString());
                 }
