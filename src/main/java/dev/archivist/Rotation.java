@@ -12,7 +12,6 @@ import dev.archivist.retention.RetentionPlan;
 import dev.archivist.retention.RetentionPlanner;
 import dev.archivist.retention.RetentionPolicy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Rotation {
     private static final Logger LOG = LoggerFactory.getLogger(Rotation.class);
-    private static final Pattern COMPONENT_ID = Pattern.compile("(db_backup|storage_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
 
     private final Settings settings;
     private final Catalog catalog;
@@ -105,17 +102,8 @@ final class Rotation {
      * backup needs them once its manifest is mended, and nothing else protects them. Ids are found in its raw text.
      */
     private RetentionPlan keepNamedByUnreadableFulls(RetentionPlan plan, Set<String> readIds) {
-        Map<String, String> namedBy = new HashMap<>();
-        for (Path full : catalog.unreadableManifests(BackupType.FULL, readIds)) {
-            try {
-                var ids = COMPONENT_ID.matcher(Files.readString(full, StandardCharsets.ISO_8859_1));
-                while (ids.find()) {
-                    namedBy.putIfAbsent(ids.group(), full.getFileName().toString());
-                }
-            } catch (IOException e) {
-                LOG.warn("cannot read {} for the backups it names: {}", full, e.getMessage());
-            }
-        }
+        Map<String, String> namedBy = catalog.idsNamedByFullManifests();
+        namedBy.values().removeIf(manifest -> readIds.contains(Manifest.idOf(Path.of(manifest)))); // readable: planned
         if (namedBy.isEmpty()) {
             return plan;
         }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -29,6 +30,8 @@ public final class Catalog {
     /** Name of the state folder inside the backup directory. */
     public static final String STATE_DIR = ".archivist";
     private static final java.util.regex.Pattern ID_PATTERN = BackupIds.ID_PATTERN;
+    private static final java.util.regex.Pattern COMPONENT_ID =
+            java.util.regex.Pattern.compile("(db_backup|storage_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
 
     private final Path root;
     /** Set when the process is stopping; guarded by {@code this}, like the commits it refuses. */
@@ -283,6 +286,36 @@ public final class Catalog {
     }
 
     /**
+     * The database and storage backup ids that full manifests name as components, each with the manifest naming it.
+     * A full manifest that cannot be read is searched as raw text, so that its backups stay protected until it is
+     * mended.
+     */
+    public Map<String, String> idsNamedByFullManifests() {
+        Map<String, String> named = new java.util.HashMap<>();
+        Set<String> read = new HashSet<>();
+        for (Manifest full : listDir(BackupType.FULL)) {
+            read.add(full.id());
+            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                String id = full.componentId(t);
+                if (id != null) {
+                    named.putIfAbsent(id, Manifest.fileName(full.id()));
+                }
+            }
+        }
+        for (Path full : unreadableManifests(BackupType.FULL, read)) {
+            try {
+                var ids = COMPONENT_ID.matcher(Files.readString(full, java.nio.charset.StandardCharsets.ISO_8859_1));
+                while (ids.find()) {
+                    named.putIfAbsent(ids.group(), full.getFileName().toString());
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot read {} for the backups it names: {}", full, e.getMessage());
+            }
+        }
+        return named;
+    }
+
+    /**
      * Removes a backup: the manifest first (so it stops existing atomically), then its files. A crash in between leaves
      * only unreferenced files, which {@link #removeLeftovers()} deletes.
      */
@@ -306,6 +339,8 @@ public final class Catalog {
      */
     public List<Path> removeLeftovers() throws IOException {
         List<Path> removed = new ArrayList<>();
+        // a component whose manifest was deleted by hand is still named by its full backup: its data stays
+        Map<String, String> namedByFulls = idsNamedByFullManifests();
         for (BackupType t : BackupType.values()) {
             Path dir = dir(t);
             if (!Files.isDirectory(dir)) {
@@ -337,6 +372,11 @@ public final class Catalog {
                         continue;
                     }
                     boolean ownManifest = !temporary && withManifest.contains(id.group());
+                    if (!temporary && !ownManifest && namedByFulls.containsKey(id.group())) {
+                        LOG.warn("{} has no manifest but {} names it as a component: left alone", f,
+                                namedByFulls.get(id.group()));
+                        continue;
+                    }
                     if (!referenced.contains(name) && !ownManifest) {
                         Durable.deleteTree(f);
                         removed.add(f);

@@ -295,4 +295,26 @@ class RotationExecutorTest {
         Files.writeString(fullFile, text);
         assertThat(f.cli("verify", full.id()).exitCode()).isZero();
     }
+
+    /**
+     * A component whose manifest was deleted by hand is still named by its full backup: the leftover sweep of the next
+     * locked command keeps its data (it deleted it as the debris of a crashed backup), and the full backup is listed
+     * as broken. A data file no manifest names at all is still swept.
+     */
+    @Test
+    void theDataOfAComponentWhoseManifestWasDeletedIsKeptWhileAFullNamesIt() throws Exception {
+        Fixture f = new Fixture(dir).database(10).storage(4, 1000);
+        BackupService s = f.service();
+        Manifest full = s.backupFull(false, null);
+        Manifest db = s.find(full.component(BackupType.DATABASE).path("id").asText(), BackupType.DATABASE);
+        Path dbData = f.backups.resolve("database").resolve(db.parts().get(0).path());
+        Files.delete(f.backups.resolve("database").resolve(db.id() + ".json"));
+        Path debris = Files.writeString(f.backups.resolve("database").resolve("db_backup_20200101T000000.000Z.db.zst"), "x");
+
+        assertThat(f.cli("backup", "database", "--no-rotate").exitCode()).isZero();
+        assertThat(dbData).exists();
+        assertThat(debris).doesNotExist();
+        String row = f.cli("list").stdout().lines().filter(l -> l.startsWith(full.id())).findFirst().orElseThrow();
+        assertThat(row).contains("BROKEN");
+    }
 }
