@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +67,9 @@ final class Rotation {
             List<String> components = new ArrayList<>();
             if (m.type() == BackupType.FULL) {
                 for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-                    if (m.componentId(t) != null) {
-                        components.add(m.componentId(t));
+                    String id = m.componentId(t);
+                    if (id != null) {
+                        components.add(id);
                     }
                 }
             }
@@ -77,9 +77,10 @@ final class Rotation {
                     v == null ? null : v.clean(), components,
                     catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()));
         }
+        List<Path> unreadable = catalog.unreadableManifests(null, byId.keySet());
         RetentionPlan plan = keepNamedByUnreadableFulls(
                 RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone())),
-                byId.keySet());
+                unreadable.stream().filter(f -> f.getParent().equals(catalog.dir(BackupType.FULL))).toList());
         List<String> removed = new ArrayList<>();
         List<String> folders = new ArrayList<>();
         if (!dryRun) {
@@ -92,18 +93,16 @@ final class Rotation {
             }
         }
         folders.addAll(beforeRestoreFolders(all, dryRun));
-        List<String> unreadable = catalog.unreadableManifests(null, byId.keySet()).stream()
-                .map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList();
-        return new RotationResult(plan.decisions(), removed, folders, dryRun, unreadable);
+        return new RotationResult(plan.decisions(), removed, folders, dryRun,
+                unreadable.stream().map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList());
     }
 
     /**
      * The plan, with the database and storage backups that a full manifest which cannot be read names kept: that full
      * backup needs them once its manifest is mended, and nothing else protects them. Ids are found in its raw text.
      */
-    private RetentionPlan keepNamedByUnreadableFulls(RetentionPlan plan, Set<String> readIds) {
-        Map<String, String> namedBy = catalog.idsNamedByFullManifests();
-        namedBy.values().removeIf(manifest -> readIds.contains(Manifest.idOf(Path.of(manifest)))); // readable: planned
+    private RetentionPlan keepNamedByUnreadableFulls(RetentionPlan plan, List<Path> unreadableFulls) {
+        Map<String, String> namedBy = catalog.idsNamedInRawText(unreadableFulls);
         if (namedBy.isEmpty()) {
             return plan;
         }

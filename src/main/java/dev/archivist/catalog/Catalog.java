@@ -286,23 +286,12 @@ public final class Catalog {
     }
 
     /**
-     * The database and storage backup ids that full manifests name as components, each with the manifest naming it.
-     * A full manifest that cannot be read is searched as raw text, so that its backups stay protected until it is
-     * mended.
+     * The database and storage backup ids that full manifests which cannot be read name in their raw text, each with
+     * the manifest naming it: their backups stay protected until those manifests are mended.
      */
-    public Map<String, String> idsNamedByFullManifests() {
+    public Map<String, String> idsNamedInRawText(List<Path> unreadableFullManifests) {
         Map<String, String> named = new java.util.HashMap<>();
-        Set<String> read = new HashSet<>();
-        for (Manifest full : listDir(BackupType.FULL)) {
-            read.add(full.id());
-            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-                String id = full.componentId(t);
-                if (id != null) {
-                    named.putIfAbsent(id, Manifest.fileName(full.id()));
-                }
-            }
-        }
-        for (Path full : unreadableManifests(BackupType.FULL, read)) {
+        for (Path full : unreadableFullManifests) {
             try {
                 var ids = COMPONENT_ID.matcher(Files.readString(full, java.nio.charset.StandardCharsets.ISO_8859_1));
                 while (ids.find()) {
@@ -339,15 +328,29 @@ public final class Catalog {
      */
     public List<Path> removeLeftovers() throws IOException {
         List<Path> removed = new ArrayList<>();
+        Map<BackupType, List<Manifest>> listed = new java.util.EnumMap<>(BackupType.class);
+        for (BackupType t : BackupType.values()) {
+            listed.put(t, listDir(t));
+        }
         // a component whose manifest was deleted by hand is still named by its full backup: its data stays
-        Map<String, String> namedByFulls = idsNamedByFullManifests();
+        Set<String> readFulls = new HashSet<>();
+        listed.get(BackupType.FULL).forEach(full -> readFulls.add(full.id()));
+        Map<String, String> namedByFulls = idsNamedInRawText(unreadableManifests(BackupType.FULL, readFulls));
+        for (Manifest full : listed.get(BackupType.FULL)) {
+            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                String id = full.componentId(t);
+                if (id != null) {
+                    namedByFulls.putIfAbsent(id, Manifest.fileName(full.id()));
+                }
+            }
+        }
         for (BackupType t : BackupType.values()) {
             Path dir = dir(t);
             if (!Files.isDirectory(dir)) {
                 continue;
             }
             Set<String> referenced = new HashSet<>();
-            for (Manifest m : listDir(t)) {
+            for (Manifest m : listed.get(t)) {
                 referenced.add(Manifest.fileName(m.id()));
                 referenced.addAll(m.ownedFiles());
             }
