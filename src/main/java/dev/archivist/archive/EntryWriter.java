@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.source.DirectoryWalker;
 import dev.archivist.source.FileStat;
 import dev.archivist.source.SkippedEntry;
 import dev.archivist.source.WalkEntry;
@@ -7,7 +8,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,7 +113,13 @@ final class EntryWriter {
     private void symlink(WalkEntry e) throws IOException {
         String target;
         try {
+            // Java reads a link through its path only (there is no readlinkat): the link must still be the one its
+            // folder held when walked, or a folder replaced with a symlink since would have led the read elsewhere
             java.nio.file.Path link = Files.readSymbolicLink(e.path());
+            if (!sameFile(e)) {
+                skipped.add(new SkippedEntry(e.relativePath(), DirectoryWalker.REPLACED));
+                return;
+            }
             target = link.toString();
             // Java decodes a target that is not valid UTF-8 with U+FFFD for the bad bytes: storing that string would
             // give back a link to another path, silently; the archive's UTF-8 link targets cannot hold those bytes
@@ -136,6 +145,13 @@ final class EntryWriter {
                 IndexEntry.octalMode(s.permissions()), target, null));
     }
 
+    /** Whether the entry's path still leads to the file the walk found (same device and inode). */
+    private static boolean sameFile(WalkEntry e) throws IOException {
+        Object key = e.stat().inode();
+        return key == null || key.equals(Files.readAttributes(e.path(), BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).fileKey());
+    }
+
     /** Another name of a file stored earlier under {@code first}: a tar hard link, its content not read again. */
     private void hardLink(WalkEntry e, IndexEntry first) throws IOException {
         FileStat s = e.stat();
@@ -159,7 +175,7 @@ final class EntryWriter {
     /** A large file: opened and its first chunk read before the header, then copied in chunks while hashing. */
     private void streamedFile(WalkEntry e) throws IOException {
         String[] why = new String[1];
-        FileChannel ch = FileLoader.open(e.path(), why);
+        FileChannel ch = FileLoader.open(e, why);
         if (ch == null) {
             skipped.add(new SkippedEntry(e.relativePath(), why[0]));
             return;

@@ -1,13 +1,12 @@
 package dev.archivist.archive;
 
-import dev.archivist.source.FileStat;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -34,12 +33,12 @@ final class FileLoader {
     }
 
     /**
-     * Opens a file without following a symlink (nor hanging on a FIFO put in its place: {@link FifoSafeOpen}); returns
-     * null and fills {@code why[0]} when it must be skipped.
+     * Opens a file in its open folder without following a symlink (nor hanging on a FIFO put in its place:
+     * {@link FifoSafeOpen}); returns null and fills {@code why[0]} when it must be skipped.
      */
-    static FileChannel open(Path path, String[] why) {
+    static FileChannel open(WalkEntry entry, String[] why) {
         try {
-            FileChannel ch = FifoSafeOpen.open(path);
+            FileChannel ch = FifoSafeOpen.open(entry.folder(), entry.name());
             if (ch == null) {
                 why[0] = FIFO;
             }
@@ -65,7 +64,7 @@ final class FileLoader {
      */
     static Loaded load(WalkEntry entry, byte[] into, int offset) {
         String[] why = new String[1];
-        FileChannel ch = open(entry.path(), why);
+        FileChannel ch = open(entry, why);
         if (ch == null) {
             return new Loaded(null, 0, null, null, why[0]);
         }
@@ -99,9 +98,9 @@ final class FileLoader {
         if (grew) {
             return "file grew while being read: only the first " + declared + " bytes were stored";
         }
-        FileStat after;
+        BasicFileAttributes after;
         try {
-            after = FileStat.lstatStamp(entry.path());
+            after = entry.folder().stat(entry.name());
         } catch (NoSuchFileException e) {
             return "file removed while being read";
         } catch (IOException e) {
@@ -110,7 +109,7 @@ final class FileLoader {
         if (after.size() > declared) {
             return "file grew while being read: only the first " + declared + " bytes were stored";
         }
-        if (!entry.stat().sameContentStamp(after)) {
+        if (!entry.stat().lastModified().equals(after.lastModifiedTime()) || after.size() != declared) {
             return "file changed while being read";
         }
         return null;

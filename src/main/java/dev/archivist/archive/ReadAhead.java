@@ -33,6 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReadAhead implements AutoCloseable {
     static final int BATCH_ENTRIES = 256;
     static final int BATCH_BYTES = 1 << 20;
+    /**
+     * What a batch is charged for each folder its entries are in: each entry holds its folder open
+     * ({@link WalkEntry#folder()}), and an open folder costs a descriptor and 32 KiB of libc's buffer, so a tree of many
+     * folders with one file each must not open thousands at once (with the default budget: at most 512 in flight).
+     * Folders the walk stands in are not counted: their number is bounded by the path length.
+     */
+    static final int FOLDER_COST = 64 << 10;
     private static final int ENTRY_COST = 256;
     private static final int MIN_CONTENT_BUFFER = 64 << 10;
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -77,7 +84,7 @@ final class ReadAhead implements AutoCloseable {
         this.smallFileLimit = smallFileLimit;
         // a batch is cut once its small files reach BATCH_BYTES, so its content is below this
         this.contentBufferSize = (int) (BATCH_BYTES + smallFileLimit);
-        long minimum = contentBufferSize + (long) BATCH_ENTRIES * ENTRY_COST;
+        long minimum = contentBufferSize + (long) BATCH_ENTRIES * (ENTRY_COST + FOLDER_COST);
         this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.max(maxBytesInFlight, minimum)));
         this.queue = new ArrayBlockingQueue<>(Math.max(4, (int) (maxBytesInFlight / BATCH_BYTES) + 2));
         this.freeBuffers = new ArrayBlockingQueue<>((int) (Math.max(maxBytesInFlight, minimum) / contentBufferSize) + 1);
@@ -135,42 +142,14 @@ final class ReadAhead implements AutoCloseable {
         walkThread.interrupt();
         readers.shutdownNow();
         queue.clear(); // unblocks a walker waiting to put
+        walker.closeFolders(); // those of entries never taken, when the consumer stopped half-way
     }
 
     private void walk() {
-        Batch[] current = {new Batch()};
+        Batcher batcher = new Batcher();
         try {
-            walker.walk(new DirectoryWalker.Visitor() {
-                @Override
-                public void entry(WalkEntry e) throws IOException {
-                    boolean small = e.type() == FileStat.Type.FILE && e.stat().size() < smallFileLimit;
-                    Batch b = current[0];
-                    b.items.add(new Item(e, null, small));
-                    b.cost += ENTRY_COST;
-                    if (small) {
-                        b.smallBytes += (int) e.stat().size();
-                    }
-                    submitIfFull();
-                }
-
-                @Override
-                public void skipped(SkippedEntry s) throws IOException {
-                    current[0].items.add(new Item(null, s, false));
-                    current[0].cost += ENTRY_COST;
-                    submitIfFull();
-                }
-
-                private void submitIfFull() throws InterruptedIOException {
-                    Batch b = current[0];
-                    if (b.items.size() >= BATCH_ENTRIES || b.smallBytes >= BATCH_BYTES) {
-                        current[0] = new Batch();
-                        submit(b);
-                    }
-                }
-            });
-            if (!current[0].items.isEmpty()) {
-                submit(current[0]);
-            }
+            walker.walk(batcher);
+            batcher.finish();
             Batch end = new Batch();
             end.end = true;
             end.done.complete(null);
@@ -185,6 +164,48 @@ final class ReadAhead implements AutoCloseable {
                 put(failed);
             } catch (InterruptedIOException ignored) {
                 // closed by the consumer
+            }
+        }
+    }
+
+    /** Groups the walk's results into batches, charging each batch for the folders its entries hold open. */
+    private final class Batcher implements DirectoryWalker.Visitor {
+        private Batch current = new Batch();
+        private Object lastFolder;
+
+        @Override
+        public void entry(WalkEntry e) throws IOException {
+            if (lastFolder != e.folder()) {
+                lastFolder = e.folder();
+                current.cost += FOLDER_COST;
+            }
+            boolean small = e.type() == FileStat.Type.FILE && e.stat().size() < smallFileLimit;
+            current.items.add(new Item(e, null, small));
+            current.cost += ENTRY_COST;
+            if (small) {
+                current.smallBytes += (int) e.stat().size();
+            }
+            submitIfFull();
+        }
+
+        @Override
+        public void skipped(SkippedEntry s) throws IOException {
+            current.items.add(new Item(null, s, false));
+            current.cost += ENTRY_COST;
+            submitIfFull();
+        }
+
+        private void submitIfFull() throws InterruptedIOException {
+            if (current.items.size() >= BATCH_ENTRIES || current.smallBytes >= BATCH_BYTES) {
+                submit(current);
+                current = new Batch();
+                lastFolder = null;
+            }
+        }
+
+        void finish() throws InterruptedIOException {
+            if (!current.items.isEmpty()) {
+                submit(current);
             }
         }
     }

@@ -79,34 +79,46 @@ public final class StorageArchiver {
 
     private ArchiveResult archive(DirectoryWalker walker, PaxTarWriter tar, EntryWriter writer,
             OutputStream buffered, OutputStream tarSink) throws IOException {
-        if (readerThreads == 0) {
-            walker.walk(new DirectoryWalker.Visitor() {
-                @Override
-                public void entry(WalkEntry e) throws IOException {
-                    boolean small = e.type() == dev.archivist.source.FileStat.Type.FILE
-                            && e.stat().size() < smallFileLimit;
-                    writer.write(e, small ? FileLoader.load(e) : null);
-                }
-
-                @Override
-                public void skipped(SkippedEntry s) {
-                    writer.skipped(s);
-                }
-            });
-        } else {
-            try (ReadAhead ahead = new ReadAhead(walker, readerThreads, maxBytesInFlight, smallFileLimit)) {
-                ahead.start();
-                for (List<ReadAhead.Item> batch = ahead.take(); batch != null; batch = ahead.take()) {
-                    for (ReadAhead.Item item : batch) {
-                        if (item.skipped != null) {
-                            writer.skipped(item.skipped);
-                        } else {
-                            writer.write(item.entry, item.loaded);
+        try {
+            if (readerThreads == 0) {
+                walker.walk(new DirectoryWalker.Visitor() {
+                    @Override
+                    public void entry(WalkEntry e) throws IOException {
+                        boolean small = e.type() == dev.archivist.source.FileStat.Type.FILE
+                                && e.stat().size() < smallFileLimit;
+                        try {
+                            writer.write(e, small ? FileLoader.load(e) : null);
+                        } finally {
+                            e.done();
                         }
-                        item.loaded = null; // let the content go as soon as it is written
+                    }
+
+                    @Override
+                    public void skipped(SkippedEntry s) {
+                        writer.skipped(s);
+                    }
+                });
+            } else {
+                try (ReadAhead ahead = new ReadAhead(walker, readerThreads, maxBytesInFlight, smallFileLimit)) {
+                    ahead.start();
+                    for (List<ReadAhead.Item> batch = ahead.take(); batch != null; batch = ahead.take()) {
+                        for (ReadAhead.Item item : batch) {
+                            if (item.skipped != null) {
+                                writer.skipped(item.skipped);
+                            } else {
+                                try {
+                                    writer.write(item.entry, item.loaded);
+                                } finally {
+                                    item.entry.done();
+                                }
+                            }
+                            item.loaded = null; // let the content go as soon as it is written
+                        }
                     }
                 }
             }
+        } finally {
+            walker.closeFolders(); // those still open when the backup failed half-way
         }
         tar.finish();
         buffered.close(); // flushes and closes the buffer, not the sink

@@ -2,7 +2,7 @@ package dev.archivist.source;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -26,15 +27,23 @@ import java.util.Map;
  * valid UTF-8 with {@link #NOT_UTF8} (archives hold UTF-8 names; GNU tar would store the raw bytes).
  * Excluded paths ({@link ExcludeMatcher}) are not reported; an excluded directory is not entered.
  *
+ * <p>Never led outside the root: each folder is opened relative to its parent, and its entries are stat'ed relative to
+ * it ({@link FolderHandle}). An entry whose path no longer leads to what its folder holds (a folder replaced with a
+ * symlink after it was listed) is skipped with {@link #REPLACED}. Each reported entry holds its folder open until
+ * {@link WalkEntry#done()}; {@link #closeFolders()} closes whatever is left.
+ *
  * <p>Streaming: only the sorted name list of each directory on the current path is held in memory.
  */
 public final class DirectoryWalker {
     /** The reason recorded for an entry whose name is not valid UTF-8. */
     public static final String NOT_UTF8 = "name is not valid UTF-8: not stored (rename it to back it up)";
+    /** The reason recorded for an entry whose path led to another file than its folder holds (see {@link FolderHandle}). */
+    public static final String REPLACED = "replaced while the backup ran: its path led to another file than its folder holds";
 
     private final Path root;
     private final ExcludeMatcher excludes;
     private final Map<String, String> reserved;
+    private final FolderHandles folders = new FolderHandles();
     private volatile long excluded; // written by the walking thread only, read once the walk is over
 
     /** Receives the walk's results in order; an exception thrown here ends the walk. */
@@ -73,81 +82,152 @@ public final class DirectoryWalker {
             throw new NotDirectoryException(root + " (backup source is not a directory)");
         }
         Deque<Frame> stack = new ArrayDeque<>();
-        stack.push(new Frame(root, "", list(root)));
-        while (!stack.isEmpty()) {
-            Frame frame = stack.peek();
-            if (frame.next == frame.listing.names().size()) {
-                stack.pop();
-                continue;
-            }
-            String name = frame.listing.names().get(frame.next);
-            frame.listing.names().set(frame.next++, null); // let visited names go
-            String rel = frame.rel.isEmpty() ? name : frame.rel + "/" + name;
-            if (excludes.excluded(rel)) {
-                excluded++;
-                continue;
-            }
-            Map<String, Integer> undecodable = frame.listing.undecodable();
-            Integer notUtf8 = undecodable == null ? null : undecodable.get(name);
-            if (notUtf8 != null) {
-                // one of the names that are not UTF-8 and decode to this string; a file whose name really is this
-                // string (U+FFFD and all) sorts beside them and is walked once they are used up
-                if (notUtf8 == 1) {
-                    undecodable.remove(name);
-                } else {
-                    undecodable.put(name, notUtf8 - 1);
+        FolderHandle top = folders.register(new FolderHandle(root, Files.newDirectoryStream(root), folders));
+        try {
+            stack.push(new Frame(top, "", list(top)));
+        } catch (IOException e) {
+            top.release();
+            throw e;
+        }
+        try {
+            while (!stack.isEmpty()) {
+                Frame frame = stack.peek();
+                if (frame.next == frame.listing.names().size()) {
+                    stack.pop().folder.release();
+                    continue;
                 }
-                visitor.skipped(new SkippedEntry(rel, NOT_UTF8));
-                continue;
+                visit(frame, stack, visitor);
             }
-            String reservedFor = reserved.get(rel);
-            if (reservedFor != null) {
-                visitor.skipped(new SkippedEntry(rel, reservedFor));
-                continue;
+        } finally {
+            stack.forEach(f -> f.folder.release()); // a visitor's failure ends the walk half-way
+        }
+    }
+
+    /** Lets go of every folder the walk still holds open (also those of entries not yet {@link WalkEntry#done()}). */
+    public void closeFolders() {
+        folders.closeAll();
+    }
+
+    /** How many folders the walk holds open now. */
+    public int openFolders() {
+        return folders.openCount();
+    }
+
+    private void visit(Frame frame, Deque<Frame> stack, Visitor visitor) throws IOException {
+        String name = frame.listing.names().get(frame.next);
+        frame.listing.names().set(frame.next++, null); // let visited names go
+        String rel = frame.rel.isEmpty() ? name : frame.rel + "/" + name;
+        if (excludes.excluded(rel)) {
+            excluded++;
+            return;
+        }
+        Map<String, Integer> undecodable = frame.listing.undecodable();
+        Integer notUtf8 = undecodable == null ? null : undecodable.get(name);
+        if (notUtf8 != null) {
+            // one of the names that are not UTF-8 and decode to this string; a file whose name really is this
+            // string (U+FFFD and all) sorts beside them and is walked once they are used up
+            if (notUtf8 == 1) {
+                undecodable.remove(name);
+            } else {
+                undecodable.put(name, notUtf8 - 1);
             }
-            Path path = frame.dir.resolve(name);
-            FileStat stat;
-            try {
-                stat = FileStat.lstat(path);
-            } catch (NoSuchFileException e) {
-                visitor.skipped(new SkippedEntry(rel, "vanished"));
-                continue;
-            } catch (AccessDeniedException e) {
-                visitor.skipped(new SkippedEntry(rel, "permission denied"));
-                continue;
-            } catch (IOException e) {
-                visitor.skipped(new SkippedEntry(rel, "cannot stat: " + e.getMessage()));
-                continue;
-            }
-            switch (stat.type()) {
-                case DIRECTORY:
-                    if (excludes.excludedFolder(rel)) {
-                        excluded++;
-                        continue;
+            visitor.skipped(new SkippedEntry(rel, NOT_UTF8));
+            return;
+        }
+        String reservedFor = reserved.get(rel);
+        if (reservedFor != null) {
+            visitor.skipped(new SkippedEntry(rel, reservedFor));
+            return;
+        }
+        FolderHandle folder = frame.folder;
+        Path path = folder.path().resolve(name);
+        FileStat stat;
+        try {
+            stat = stat(folder, name, path);
+        } catch (NoSuchFileException e) {
+            visitor.skipped(new SkippedEntry(rel, "vanished"));
+            return;
+        } catch (AccessDeniedException e) {
+            visitor.skipped(new SkippedEntry(rel, "permission denied"));
+            return;
+        } catch (IOException e) {
+            visitor.skipped(new SkippedEntry(rel, "cannot stat: " + e.getMessage()));
+            return;
+        }
+        if (stat == null) {
+            visitor.skipped(new SkippedEntry(rel, REPLACED));
+            return;
+        }
+        switch (stat.type()) {
+            case DIRECTORY:
+                if (excludes.excludedFolder(rel)) {
+                    excluded++;
+                    return;
+                }
+                FolderHandle child;
+                Listing children;
+                try {
+                    child = folder.openFolder(name);
+                } catch (IOException e) {
+                    String gone = goneOrReplaced(folder, name);
+                    if (gone != null) {
+                        visitor.skipped(new SkippedEntry(rel, gone));
+                        return;
                     }
-                    Listing children;
-                    try {
-                        children = list(path);
-                    } catch (NoSuchFileException | NotDirectoryException e) {
-                        visitor.skipped(new SkippedEntry(rel, "vanished"));
-                        continue;
-                    } catch (IOException e) {
-                        children = null;
-                        visitor.entry(new WalkEntry(path, rel, stat));
-                        String why = e instanceof AccessDeniedException ? "permission denied" : e.toString();
-                        visitor.skipped(new SkippedEntry(rel + "/", why + ": cannot list directory"));
-                        continue;
-                    }
-                    visitor.entry(new WalkEntry(path, rel, stat));
-                    stack.push(new Frame(path, rel, children));
-                    break;
-                case FILE:
-                case SYMLINK:
-                    visitor.entry(new WalkEntry(path, rel, stat));
-                    break;
-                default:
-                    visitor.skipped(new SkippedEntry(rel, stat.typeName()));
+                    visitor.entry(entry(folder, name, path, rel, stat));
+                    String why = e instanceof AccessDeniedException ? "permission denied" : e.toString();
+                    visitor.skipped(new SkippedEntry(rel + "/", why + ": cannot list directory"));
+                    return;
+                }
+                try {
+                    children = list(child);
+                } catch (IOException e) {
+                    child.release();
+                    visitor.entry(entry(folder, name, path, rel, stat));
+                    visitor.skipped(new SkippedEntry(rel + "/", e + ": cannot list directory"));
+                    return;
+                }
+                stack.push(new Frame(child, rel, children));
+                visitor.entry(entry(folder, name, path, rel, stat));
+                break;
+            case FILE:
+            case SYMLINK:
+                visitor.entry(entry(folder, name, path, rel, stat));
+                break;
+            default:
+                visitor.skipped(new SkippedEntry(rel, stat.typeName()));
+        }
+    }
+
+    private static WalkEntry entry(FolderHandle folder, String name, Path path, String rel, FileStat stat) {
+        folder.retain(); // released by the entry's done()
+        return new WalkEntry(path, rel, stat, folder, name);
+    }
+
+    /**
+     * The entry's full attributes, which Java reads through its path only, checked against what its open folder
+     * holds under that name (same device and inode): null when they differ twice, that is when the path leads
+     * somewhere else, such as through a folder replaced with a symlink since it was listed.
+     */
+    private static FileStat stat(FolderHandle folder, String name, Path path) throws IOException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Object key = folder.stat(name).fileKey();
+            FileStat stat = FileStat.lstat(path);
+            if (key == null || key.equals(stat.inode())) {
+                return stat;
             }
+        }
+        return null;
+    }
+
+    /** Why a folder that could not be opened is no longer one to walk ("vanished", {@link #REPLACED}), or null. */
+    private static String goneOrReplaced(FolderHandle folder, String name) {
+        try {
+            return folder.stat(name).isDirectory() ? null : REPLACED;
+        } catch (NoSuchFileException e) {
+            return "vanished";
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -158,12 +238,12 @@ public final class DirectoryWalker {
     private record Listing(List<String> names, Map<String, Integer> undecodable) {
     }
 
-    private static Listing list(Path dir) throws IOException {
+    private static Listing list(FolderHandle folder) throws IOException {
         List<String> names = new ArrayList<>();
         Map<String, Integer> undecodable = null;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                Path file = p.getFileName();
+        try {
+            for (Iterator<Path> it = folder.entries(); it.hasNext(); ) {
+                Path file = it.next().getFileName();
                 String name = file.toString();
                 // Java decodes a name that is not valid UTF-8 with U+FFFD for the bad bytes: that string names
                 // another file (or none), and the archive's UTF-8 names could not hold the original bytes anyway
@@ -173,6 +253,8 @@ public final class DirectoryWalker {
                 }
                 names.add(name);
             }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
         }
         sortByCodePoint(names);
         return new Listing(names, undecodable);
@@ -212,13 +294,13 @@ public final class DirectoryWalker {
     }
 
     private static final class Frame {
-        final Path dir;
+        final FolderHandle folder;
         final String rel;
         final Listing listing;
         int next;
 
-        Frame(Path dir, String rel, Listing listing) {
-            this.dir = dir;
+        Frame(FolderHandle folder, String rel, Listing listing) {
+            this.folder = folder;
             this.rel = rel;
             this.listing = listing;
         }

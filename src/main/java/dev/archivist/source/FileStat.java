@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * What {@code lstat} says about a path (links are not followed): file type and permission bits as in
  * {@code st_mode}, size, modification time, owner ids (-1 where unknown), number of names (hard links; 1 where
- * unknown) and, for a regular file with several, which file it is ({@link BasicFileAttributes#fileKey()}: device and
- * inode; null otherwise): two names with one key are hard links.
+ * unknown) and which file it is ({@link BasicFileAttributes#fileKey()}: device and inode; null where unknown): two
+ * names with one key are hard links, and a path that leads to another key leads to another file.
  *
  * <p>Owner ids are unsigned 32-bit values ({@code uid_t}): Java's {@code unix:uid} attribute gives them as an
  * {@code int}, so an id of 2^31 or more (3000000000, common for user namespaces and some directory services) reads
@@ -27,20 +27,16 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
 
     private static final int S_IFMT = 0170000;
     private static final boolean UNIX_VIEW = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
-    private static final String UNIX_ATTRS = "unix:mode,uid,gid,size,lastModifiedTime,nlink";
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,size,lastModifiedTime,nlink,fileKey";
 
     /** Reads the attributes of {@code path} itself (a symlink is not followed). */
     public static FileStat lstat(Path path) throws IOException {
         if (UNIX_VIEW) {
             Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
-            int links = (Integer) a.get("nlink");
-            // the inode only for the rare regular file with several names: one more stat for those, none for the rest
-            Object inode = links > 1 && (mode & S_IFMT) == 0100000
-                    ? Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey() : null;
             return new FileStat(mode, (Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
                     Integer.toUnsignedLong((Integer) a.get("uid")), Integer.toUnsignedLong((Integer) a.get("gid")),
-                    inode, links);
+                    a.get("fileKey"), (Integer) a.get("nlink"));
         }
         BasicFileAttributes b;
         int perms = 0;
@@ -55,13 +51,7 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
             perms = b.isDirectory() ? 0755 : 0644;
         }
         int type = b.isDirectory() ? 0040000 : b.isRegularFile() ? 0100000 : b.isSymbolicLink() ? 0120000 : 0;
-        return new FileStat(type | perms, b.size(), b.lastModifiedTime(), -1, -1, null, 1);
-    }
-
-    /** Size and mtime only (cheaper than {@link #lstat}): enough to tell whether a file changed. */
-    public static FileStat lstatStamp(Path path) throws IOException {
-        BasicFileAttributes b = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return new FileStat(0, b.size(), b.lastModifiedTime(), -1, -1, null, 1);
+        return new FileStat(type | perms, b.size(), b.lastModifiedTime(), -1, -1, b.fileKey(), 1);
     }
 
     public Type type() {
@@ -92,10 +82,5 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
     /** True for a regular file with more than one name (hard links), on a file system that tells. */
     public boolean hardLinked() {
         return inode != null && links > 1 && type() == Type.FILE;
-    }
-
-    /** True when size and modification time are the same (how a change is detected). */
-    public boolean sameContentStamp(FileStat other) {
-        return size == other.size && lastModified.equals(other.lastModified);
     }
 }

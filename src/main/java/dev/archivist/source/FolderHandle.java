@@ -1,0 +1,133 @@
+package dev.archivist.source;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.ClosedDirectoryStreamException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A folder of the walk, held open: its entries are listed, stat'ed and opened relative to it ({@code openat},
+ * {@code fstatat} with {@code O_NOFOLLOW}), never through its path. A folder that someone replaces with a symlink while
+ * the backup runs therefore cannot lead the backup out of the storage folder: the names, attributes and content it
+ * reads are those of the folder it listed. This is what GNU tar does with its directory descriptors.
+ *
+ * <p>Java's {@link SecureDirectoryStream} gives exactly these calls; where the platform has none (not Linux nor
+ * macOS), the handle falls back to paths. Reference-counted: the walker holds a folder while it is on its path, and
+ * each {@link WalkEntry} in it holds it until {@link WalkEntry#done()}; the last release closes it.
+ */
+public final class FolderHandle {
+    private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> WRITE = Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+    private final Path path;
+    private final DirectoryStream<Path> stream;
+    private final SecureDirectoryStream<Path> secure;
+    private final FolderHandles owner;
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    FolderHandle(Path path, DirectoryStream<Path> stream, FolderHandles owner) {
+        this.path = path;
+        this.stream = stream;
+        this.secure = stream instanceof SecureDirectoryStream ? (SecureDirectoryStream<Path>) stream : null;
+        this.owner = owner;
+    }
+
+    /** A handle that works through {@code folder}'s path (no open folder behind it): for entries made by hand. */
+    public static FolderHandle byPath(Path folder) {
+        return new FolderHandle(folder, null, null);
+    }
+
+    /** The folder's path when it was opened (for messages and for what only paths can do, such as reading a link). */
+    public Path path() {
+        return path;
+    }
+
+    /** The folder's entries, once (a directory stream is read once). */
+    Iterator<Path> entries() {
+        return stream.iterator();
+    }
+
+    /** Opens the entry {@code name} for reading, not following a symlink. */
+    public FileChannel openFile(String name) throws IOException {
+        return open(name, READ);
+    }
+
+    /** Opens the entry {@code name} for writing (nothing is created nor truncated), not following a symlink. */
+    public FileChannel openForWriting(String name) throws IOException {
+        return open(name, WRITE);
+    }
+
+    private FileChannel open(String name, Set<OpenOption> options) throws IOException {
+        if (secure == null) {
+            return FileChannel.open(path.resolve(name), options);
+        }
+        try {
+            // the JDK's relative open is a FileChannel (checked by FolderHandleTest)
+            return (FileChannel) secure.newByteChannel(relative(name), options);
+        } catch (ClosedDirectoryStreamException e) {
+            throw new IOException(path + " was closed", e);
+        }
+    }
+
+    /** The attributes of the entry {@code name} itself (a symlink is not followed). */
+    public BasicFileAttributes stat(String name) throws IOException {
+        if (secure == null) {
+            return Files.readAttributes(path.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+        try {
+            return secure.getFileAttributeView(relative(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        } catch (ClosedDirectoryStreamException e) {
+            throw new IOException(path + " was closed", e);
+        }
+    }
+
+    /** Opens the sub-folder {@code name}; fails when it is not a folder, a symlink to one included. */
+    FolderHandle openFolder(String name) throws IOException {
+        Path child = path.resolve(name);
+        if (secure == null) {
+            return owner.register(new FolderHandle(child, Files.newDirectoryStream(child), owner));
+        }
+        return owner.register(new FolderHandle(child, secure.newDirectoryStream(relative(name),
+                LinkOption.NOFOLLOW_LINKS), owner));
+    }
+
+    private Path relative(String name) {
+        return path.getFileSystem().getPath(name);
+    }
+
+    /** One more holder. */
+    public void retain() {
+        references.incrementAndGet();
+    }
+
+    /** One holder fewer; the last closes the folder. */
+    public void release() {
+        if (references.decrementAndGet() == 0) {
+            close();
+        }
+    }
+
+    void close() {
+        if (stream == null) {
+            return;
+        }
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // a directory stream open for reading: nothing was written that closing could lose
+        }
+        owner.closed(this);
+    }
+}
