@@ -212,7 +212,12 @@ public final class DirectoryWalker {
     private static FileStat stat(FolderHandle folder, String name, Path path) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
             Object key = folder.stat(name).fileKey();
-            FileStat stat = FileStat.lstat(path);
+            FileStat stat;
+            try {
+                stat = FileStat.lstat(path);
+            } catch (NoSuchFileException e) {
+                continue; // in its folder, but not where its path leads
+            }
             if (key == null || key.equals(stat.inode())) {
                 return stat;
             }
