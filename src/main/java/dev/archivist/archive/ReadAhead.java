@@ -2,6 +2,7 @@ package dev.archivist.archive;
 
 import dev.archivist.source.DirectoryWalker;
 import dev.archivist.source.FileStat;
+import dev.archivist.source.OpenFileLimit;
 import dev.archivist.source.SkippedEntry;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
@@ -33,13 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReadAhead implements AutoCloseable {
     static final int BATCH_ENTRIES = 256;
     static final int BATCH_BYTES = 1 << 20;
-    /**
-     * What a batch is charged for each folder its entries are in: each entry holds its folder open
-     * ({@link WalkEntry#folder()}), and an open folder costs a descriptor and 32 KiB of libc's buffer, so a tree of many
-     * folders with one file each must not open thousands at once (with the default budget: at most 512 in flight).
-     * Folders the walk stands in are not counted: their number is bounded by the path length.
-     */
-    static final int FOLDER_COST = 64 << 10;
     private static final int ENTRY_COST = 256;
     private static final int MIN_CONTENT_BUFFER = 64 << 10;
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -64,6 +58,7 @@ final class ReadAhead implements AutoCloseable {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         Throwable error;
         int cost;
+        int folders;
         int smallBytes;
         byte[] content;
         boolean end;
@@ -72,6 +67,8 @@ final class ReadAhead implements AutoCloseable {
     private final DirectoryWalker walker;
     private final long smallFileLimit;
     private final Semaphore budget;
+    private final Semaphore folderPermits;
+    private final int foldersPerBatch;
     private final BlockingQueue<Batch> queue;
     private final ExecutorService readers;
     private final Thread walkThread;
@@ -84,8 +81,13 @@ final class ReadAhead implements AutoCloseable {
         this.smallFileLimit = smallFileLimit;
         // a batch is cut once its small files reach BATCH_BYTES, so its content is below this
         this.contentBufferSize = (int) (BATCH_BYTES + smallFileLimit);
-        long minimum = contentBufferSize + (long) BATCH_ENTRIES * (ENTRY_COST + FOLDER_COST);
+        long minimum = contentBufferSize + (long) BATCH_ENTRIES * ENTRY_COST;
         this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.max(maxBytesInFlight, minimum)));
+        // each entry holds its folder open (WalkEntry.folder()): a tree of many folders with one file each must not
+        // open thousands at once, so batches take a permit per folder their entries are in
+        int folders = OpenFileLimit.folderBudget();
+        this.folderPermits = new Semaphore(folders);
+        this.foldersPerBatch = Math.max(1, folders / 4);
         this.queue = new ArrayBlockingQueue<>(Math.max(4, (int) (maxBytesInFlight / BATCH_BYTES) + 2));
         this.freeBuffers = new ArrayBlockingQueue<>((int) (Math.max(maxBytesInFlight, minimum) / contentBufferSize) + 1);
         int id = IDS.incrementAndGet();
@@ -115,6 +117,7 @@ final class ReadAhead implements AutoCloseable {
                 freeBuffers.offer(taken.content);
             }
             budget.release(taken.cost);
+            folderPermits.release(taken.folders);
             taken = null;
         }
         Batch batch;
@@ -168,7 +171,7 @@ final class ReadAhead implements AutoCloseable {
         }
     }
 
-    /** Groups the walk's results into batches, charging each batch for the folders its entries hold open. */
+    /** Groups the walk's results into batches, counting the folders each batch's entries hold open. */
     private final class Batcher implements DirectoryWalker.Visitor {
         private Batch current = new Batch();
         private Object lastFolder;
@@ -177,7 +180,7 @@ final class ReadAhead implements AutoCloseable {
         public void entry(WalkEntry e) throws IOException {
             if (lastFolder != e.folder()) {
                 lastFolder = e.folder();
-                current.cost += FOLDER_COST;
+                current.folders++;
             }
             boolean small = e.type() == FileStat.Type.FILE && e.stat().size() < smallFileLimit;
             current.items.add(new Item(e, null, small));
@@ -196,7 +199,8 @@ final class ReadAhead implements AutoCloseable {
         }
 
         private void submitIfFull() throws InterruptedIOException {
-            if (current.items.size() >= BATCH_ENTRIES || current.smallBytes >= BATCH_BYTES) {
+            if (current.items.size() >= BATCH_ENTRIES || current.smallBytes >= BATCH_BYTES
+                    || current.folders >= foldersPerBatch) {
                 submit(current);
                 current = new Batch();
                 lastFolder = null;
@@ -217,6 +221,7 @@ final class ReadAhead implements AutoCloseable {
         }
         try {
             budget.acquire(b.cost);
+            folderPermits.acquire(b.folders);
         } catch (InterruptedException e) {
             throw new InterruptedIOException("archive read-ahead stopped");
         }

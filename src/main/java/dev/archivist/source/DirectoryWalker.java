@@ -30,7 +30,9 @@ import java.util.Map;
  * <p>Never led outside the root: each folder is opened relative to its parent, and its entries are stat'ed relative to
  * it ({@link FolderHandle}). An entry whose path no longer leads to what its folder holds (a folder replaced with a
  * symlink after it was listed) is skipped with {@link #REPLACED}. Each reported entry holds its folder open until
- * {@link WalkEntry#done()}; {@link #closeFolders()} closes whatever is left.
+ * {@link WalkEntry#done()}; {@link #closeFolders()} closes whatever is left. Folders deeper than the descriptor limit
+ * allows to hold open ({@link OpenFileLimit}; 2,484 levels at a limit of 20,000, deeper than any path can go) are
+ * read through their paths, as all were before.
  *
  * <p>Streaming: only the sorted name list of each directory on the current path is held in memory.
  */
@@ -44,6 +46,8 @@ public final class DirectoryWalker {
     private final ExcludeMatcher excludes;
     private final Map<String, String> reserved;
     private final FolderHandles folders = new FolderHandles();
+    /** Folders deeper than this are read through their paths: the path's folders would hold too many descriptors. */
+    private final int maxOpenDepth = OpenFileLimit.folderBudget();
     private volatile long excluded; // written by the walking thread only, read once the walk is over
 
     /** Receives the walk's results in order; an exception thrown here ends the walk. */
@@ -167,7 +171,7 @@ public final class DirectoryWalker {
                 FolderHandle child;
                 Listing children;
                 try {
-                    child = folder.openFolder(name);
+                    child = folder.openFolder(name, stack.size() >= maxOpenDepth);
                 } catch (IOException e) {
                     String gone = goneOrReplaced(folder, name);
                     if (gone != null) {
@@ -246,8 +250,9 @@ public final class DirectoryWalker {
     private static Listing list(FolderHandle folder) throws IOException {
         List<String> names = new ArrayList<>();
         Map<String, Integer> undecodable = null;
+        Iterator<Path> it = folder.entries();
         try {
-            for (Iterator<Path> it = folder.entries(); it.hasNext(); ) {
+            while (it.hasNext()) {
                 Path file = it.next().getFileName();
                 String name = file.toString();
                 // Java decodes a name that is not valid UTF-8 with U+FFFD for the bad bytes: that string names

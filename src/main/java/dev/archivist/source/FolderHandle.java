@@ -3,6 +3,7 @@ package dev.archivist.source;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.ClosedDirectoryStreamException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,7 +13,9 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,9 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the backup runs therefore cannot lead the backup out of the storage folder: the names, attributes and content it
  * reads are those of the folder it listed. This is what GNU tar does with its directory descriptors.
  *
- * <p>Java's {@link SecureDirectoryStream} gives exactly these calls; where the platform has none (not Linux nor
- * macOS), the handle falls back to paths. Reference-counted: the walker holds a folder while it is on its path, and
- * each {@link WalkEntry} in it holds it until {@link WalkEntry#done()}; the last release closes it.
+ * <p>Java's {@link SecureDirectoryStream} gives exactly these calls. A handle works through paths instead (as the walk
+ * did before it held folders open) where the platform has no such stream (not Linux nor macOS), and for folders
+ * deeper than the descriptor limit lets the walk hold open ({@link OpenFileLimit}). Reference-counted: the walker
+ * holds a folder while it is on its path, and each {@link WalkEntry} in it holds it until {@link WalkEntry#done()};
+ * the last release closes it.
  */
 public final class FolderHandle {
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -48,14 +53,28 @@ public final class FolderHandle {
         return new FolderHandle(folder, null, null);
     }
 
+    /** Whether entries are read relative to an open folder (else through paths). */
+    public boolean secure() {
+        return secure != null;
+    }
+
     /** The folder's path when it was opened (for messages and for what only paths can do, such as reading a link). */
     public Path path() {
         return path;
     }
 
     /** The folder's entries, once (a directory stream is read once). */
-    Iterator<Path> entries() {
-        return stream.iterator();
+    Iterator<Path> entries() throws IOException {
+        if (stream != null) {
+            return stream.iterator();
+        }
+        try (DirectoryStream<Path> byPath = Files.newDirectoryStream(path)) {
+            List<Path> all = new ArrayList<>();
+            byPath.forEach(all::add);
+            return all.iterator();
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
     }
 
     /** Opens the entry {@code name} for reading, not following a symlink. */
@@ -93,11 +112,14 @@ public final class FolderHandle {
         }
     }
 
-    /** Opens the sub-folder {@code name}; fails when it is not a folder, a symlink to one included. */
-    FolderHandle openFolder(String name) throws IOException {
+    /**
+     * Opens the sub-folder {@code name}; fails when it is not a folder, a symlink to one included. With {@code byPath},
+     * or in a folder itself read through its path, the sub-folder is read through its path and holds no descriptor.
+     */
+    FolderHandle openFolder(String name, boolean byPath) throws IOException {
         Path child = path.resolve(name);
-        if (secure == null) {
-            return owner.register(new FolderHandle(child, Files.newDirectoryStream(child), owner));
+        if (secure == null || byPath) {
+            return new FolderHandle(child, null, owner);
         }
         return owner.register(new FolderHandle(child, secure.newDirectoryStream(relative(name),
                 LinkOption.NOFOLLOW_LINKS), owner));
