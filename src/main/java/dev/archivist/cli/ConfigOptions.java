@@ -36,10 +36,14 @@ public final class ConfigOptions {
     /** Environment the settings are read from; tests replace it. */
     static Map<String, String> environment = System.getenv();
 
+    /** Read the .env file and the flags only (the demo's sample configuration), not the environment. */
+    boolean ignoreEnvironment;
+
     /** The layered raw values, for {@code archivist config}. */
     RawConfig raw(List<String> problems) {
         Path file = envFile != null ? envFile : Path.of(".env");
-        return RawConfig.load(environment, file, envFile != null, flags(problems), problems);
+        return RawConfig.load(ignoreEnvironment ? Map.of() : environment, file, envFile != null, flags(problems),
+                problems);
     }
 
     /** Loads, validates and applies logging settings; throws ConfigException listing every problem. */

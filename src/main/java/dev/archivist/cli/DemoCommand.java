@@ -19,9 +19,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code archivist demo}: builds a sample application under {@code ./demo} (first run only), writes
- * {@code ./demo/.env} for it, and runs the main job on it end to end: full backup, list, verify, restore into {@code ./demo/restored} and
- * compare, and the schedule it would run.
+ * {@code archivist demo}: builds a sample application under {@code ./demo} (first run only, or again when an earlier
+ * run was cut short while building it), writes {@code ./demo/.env} for it, and runs the main job on it end to end: full
+ * backup, list, verify, restore into {@code ./demo/restored} and compare, and the schedule it would run. Exit 1 when
+ * the verification or the comparison fails.
+ *
+ * <p>It runs on built-in defaults and that file only: the environment and {@code ./.env} are ignored, since on a
+ * server they describe the real application, whose catalog the demo's backup and rotation must never touch.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = "Create a sample application under ./demo and back it up (the README's first command).")
@@ -39,17 +43,24 @@ public final class DemoCommand implements Callable<Integer> {
         Path db = root.resolve("app_data.db");
         Path storage = root.resolve("storage");
         Path envFile = root.resolve(".env");
-        if (!Files.exists(db)) {
+        Path built = root.resolve(".sample-complete");
+        if (!Files.exists(built) || !Files.exists(db) || !Files.isDirectory(storage)) {
+            Files.deleteIfExists(built);
+            Durable.deleteTree(storage); // what a run cut short left half-made
+            Files.deleteIfExists(db);
+            Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-wal"));
+            Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-shm"));
             DemoData.create(db, storage);
+            Files.writeString(built, "written by 'archivist demo' once the sample application was complete\n");
             out.println("created sample application: " + db + " (WAL mode, 6,000 rows in 3 tables) and " + storage);
         } else {
             out.println("using existing sample application in " + root);
         }
         Files.writeString(envFile, String.join("\n",
                 "# written by 'archivist demo'",
-                "DATABASE_URL=sqlite:///" + db,
-                "STORAGE_PATH=" + storage,
-                "BACKUP_DIR=" + root.resolve("backups"),
+                "DATABASE_URL=" + quoted("sqlite:///" + db),
+                "STORAGE_PATH=" + quoted(storage.toString()),
+                "BACKUP_DIR=" + quoted(root.resolve("backups").toString()),
                 "BACKUP_TIMEZONE=UTC",
                 "JSON_LOGS=false",
                 "LOG_LEVEL=WARN",
@@ -58,6 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         ConfigOptions options = new ConfigOptions();
         options.envFile = envFile;
+        options.ignoreEnvironment = true;
         Settings settings = options.load();
         BackupService service = Services.create(settings, spec);
 
@@ -89,12 +101,21 @@ public final class DemoCommand implements Callable<Integer> {
         String storageId = full.json().path("storage").path("id").asText();
         service.restoreDatabase(dbId, restored.resolve("app_data.db"), true);
         service.restoreStorage(storageId, restored.resolve("storage"), List.of(), true);
-        DemoComparison.print(out, db, restored.resolve("app_data.db"), storage, restored.resolve("storage"));
+        boolean identical = DemoComparison.print(out, db, restored.resolve("app_data.db"), storage,
+                restored.resolve("storage"));
 
         out.println();
         out.println("$ archivist schedule");
         ScheduleView.text(out, new BackupScheduler(settings).jobs(), settings.zone(), java.time.Instant.now(), 2);
         out.flush();
-        return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
+        return report.clean() && identical ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * A .env value in single quotes, read back literally by python-dotenv and by Archivist ({@code #} and {@code ${}}
+     * in a path are not a comment nor a reference there); only {@code \} and {@code '} are escaped.
+     */
+    static String quoted(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

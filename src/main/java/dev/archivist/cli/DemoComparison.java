@@ -21,7 +21,9 @@ final class DemoComparison {
     private DemoComparison() {
     }
 
-    static void print(PrintWriter out, Path db, Path restoredDb, Path storage, Path restoredStorage) throws IOException, SQLException {
+    /** Prints the comparison; true when both are identical. */
+    static boolean print(PrintWriter out, Path db, Path restoredDb, Path storage, Path restoredStorage)
+            throws IOException, SQLException {
         Map<String, Long> a = rowCounts(db);
         Map<String, Long> b = rowCounts(restoredDb);
         out.println("  database: " + (a.equals(b) ? "identical row counts " : "DIFFERENT row counts ") + b);
@@ -31,6 +33,7 @@ final class DemoComparison {
         out.println("  storage: " + same + " of " + fa.size() + " entries identical (content SHA-256, symlink targets)"
                 + (fa.equals(fb) ? "" : " - DIFFERENT"));
         out.flush();
+        return a.equals(b) && fa.equals(fb);
     }
 
     private static Map<String, Long> rowCounts(Path db) throws SQLException {
