@@ -24,6 +24,11 @@ public class ArchivistException extends RuntimeException {
                     : e.getClass().getSimpleName();
             return what + ": " + fs.getMessage();
         }
-        return e.getMessage();
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        // an interrupt and some I/O failures carry no message: name what happened rather than print "null"
+        return e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException
+                || e instanceof InterruptedException ? "interrupted" : e.getClass().getSimpleName();
     }
 }

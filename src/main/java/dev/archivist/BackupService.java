@@ -37,6 +37,7 @@ public final class BackupService {
     private final Catalog catalog;
     private final Consumer<String> notices;
     private volatile boolean sweepOnShutdown;
+    private volatile Consumer<String> stopReport = what -> System.err.println("archivist: interrupted; " + what);
 
     /**
      * @param notices receives human-oriented notices such as "waiting for the lock held by …" (the CLI prints them on
@@ -237,10 +238,10 @@ public final class BackupService {
     private void sweepUnfinished() {
         try {
             List<Path> removed = catalog.removeLeftovers();
-            System.err.println("archivist: interrupted; " + (removed.isEmpty() ? "nothing unfinished left behind"
-                    : "removed " + removed.size() + " unfinished file(s)"));
+            stopReport.accept(removed.isEmpty() ? "nothing unfinished left behind"
+                    : "removed " + removed.size() + " unfinished file(s)");
         } catch (IOException | RuntimeException e) {
-            System.err.println("archivist: interrupted; the next run removes the unfinished files (" + e.getMessage() + ")");
+            stopReport.accept("the next run removes the unfinished files (" + e.getMessage() + ")");
         }
     }
 
@@ -273,6 +274,15 @@ public final class BackupService {
      * the next run. Not for the daemon: its own shutdown waits for a running job to finish.
      */
     public void sweepOnShutdown() {
+        this.sweepOnShutdown = true;
+    }
+
+    /**
+     * As {@link #sweepOnShutdown()}; {@code report} receives what the sweep did ("nothing unfinished left behind"), to
+     * tell the operator (by default a line on stderr).
+     */
+    public void sweepOnShutdown(Consumer<String> report) {
+        this.stopReport = report;
         this.sweepOnShutdown = true;
     }
 

@@ -49,7 +49,8 @@ public final class BackupCommand implements Callable<Integer> {
     public Integer call() {
         BackupType backupType = BackupType.parse(type);
         BackupService service = Services.create(config.load(), spec);
-        service.sweepOnShutdown();
+        StopNotice.install();
+        service.sweepOnShutdown(StopNotice.reporter(spec, json));
         PrintWriter out = spec.commandLine().getOut();
         ProgressListener progress = ProgressPrinter.forTerminal(json);
         Manifest m = switch (backupType) {

@@ -38,6 +38,9 @@ public final class ExitCodes {
      */
     public static int handle(Exception e, CommandLine cmd) {
         Throwable t = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (StopNotice.stopping()) { // the stop report said what happened; the process exits with the signal's code
+            return FAILED;
+        }
         Failure f = classify(t);
         PrintWriter err = cmd.getErr();
         err.println("archivist: " + f.reason() + (f.problems().isEmpty() ? "" : ":"));

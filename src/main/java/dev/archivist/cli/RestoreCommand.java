@@ -75,7 +75,9 @@ public final class RestoreCommand implements Callable<Integer> {
             config.sets.put("RESTORE_OUTSIDE_SYMLINKS", "true");
         }
         BackupService service = Services.create(config.load(), spec);
-        service.sweepOnShutdown(); // SIGTERM/SIGINT: no switch after the signal; a full restore undoes its storage swap
+        // SIGTERM/SIGINT: no switch after the signal; a full restore undoes its storage swap
+        StopNotice.install();
+        service.sweepOnShutdown(StopNotice.reporter(spec, json));
         Manifest m = service.find(ref, backupType);
         PrintWriter out = spec.commandLine().getOut();
         if (!yes && target == null) {

@@ -39,7 +39,9 @@ public final class RotateCommand implements Callable<Integer> {
             config.sets.put("MAX_BACKUPS", maxBackups.toString());
         }
         BackupService service = Services.create(config.load(), spec);
-        service.sweepOnShutdown(); // SIGTERM/SIGINT: rotation gets up to 5 s to end before the process exits
+        // SIGTERM/SIGINT: rotation gets up to 5 s to end before the process exits
+        StopNotice.install();
+        service.sweepOnShutdown(StopNotice.reporter(spec, json));
         RotationResult result = service.rotate(dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,0 +1,21 @@
+package dev.archivist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import org.junit.jupiter.api.Test;
+
+/** The reason of a failure as operators read it: never "null". */
+class ArchivistExceptionTest {
+    @Test
+    void aFailureWithoutAMessageIsNamedNotPrintedAsNull() {
+        assertThat(ArchivistException.reason(new ClosedByInterruptException())).isEqualTo("interrupted");
+        assertThat(ArchivistException.reason(new InterruptedIOException())).isEqualTo("interrupted");
+        assertThat(ArchivistException.reason(new IOException())).isEqualTo("IOException");
+        assertThat(ArchivistException.reason(new IOException("disk full"))).isEqualTo("disk full");
+        assertThat(ArchivistException.reason(new AccessDeniedException("/x"))).isEqualTo("permission denied: /x");
+    }
+}
