@@ -35,20 +35,20 @@ final class ProgressPrinter implements ProgressListener {
 
     /** A printer when interactive, else {@link ProgressListener#NONE}. */
     static ProgressListener forTerminal(boolean json) {
-        return !json && System.console() != null && stderrIsTerminal() ? new ProgressPrinter(System.err) : ProgressListener.NONE;
+        return !json && isTerminal(1) && isTerminal(2) ? new ProgressPrinter(System.err) : ProgressListener.NONE;
     }
 
     /**
-     * {@link System#console()} only tells that stdin and stdout are terminals; on Linux, {@code /proc/self/fd/2} tells
-     * where stderr goes. Elsewhere stderr is assumed to follow stdout.
+     * Whether descriptor {@code fd} (1 or 2) is a terminal. On Linux {@code /proc/self/fd/N} tells. Elsewhere
+     * {@link System#console()} is all Java has, and it also wants stdin to be a terminal (so {@code < /dev/null} hides
+     * the progress there).
      */
-    static boolean stderrIsTerminal() {
-        Path fd = Path.of("/proc/self/fd/2");
+    static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(fd).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return !Files.isDirectory(Path.of("/proc/self/fd"));
+            return !Files.isDirectory(Path.of("/proc/self/fd")) && System.console() != null;
         }
     }
 

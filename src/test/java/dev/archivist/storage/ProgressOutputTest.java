@@ -76,6 +76,11 @@ class ProgressOutputTest {
         String firstLine = lastProgress.substring(0, lastProgress.indexOf('\n'));
         assertThat(firstLine).contains("48 files").doesNotContain("written").doesNotContain("created");
 
+        // stdin from elsewhere (cron-like redirection, a here-document): stdout and stderr decide, not stdin
+        CliProcess.Result n = inTerminal(" </dev/null", "b5", "backup", "storage", "--no-rotate");
+        assertThat(n.exitCode()).as(n.describe()).isZero();
+        assertThat(n.stdout()).containsPattern("\\r  [0-9.]+ [KMG]B read, [0-9,]+ files");
+
         // --json on a terminal: stdout is exactly the manifest
         CliProcess.Result j = inTerminal(" 2>/dev/null", "b2", "backup", "storage", "--json", "--no-rotate");
         assertThat(j.exitCode()).as(j.describe()).isZero();
