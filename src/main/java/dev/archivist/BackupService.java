@@ -68,9 +68,14 @@ public final class BackupService {
 
     /** Takes a database backup of the configured database, then rotates (unless {@code rotate=false}). */
     public Manifest backupDatabase(boolean rotate) {
+        return backupDatabase(rotate, ProgressListener.NONE);
+    }
+
+    /** As {@link #backupDatabase(boolean)}, telling {@code progress} how much of the copy is compressed. */
+    public Manifest backupDatabase(boolean rotate, ProgressListener progress) {
         SqliteSnapshot.checkSource(settings.databasePath());
         return locked("backup database", STOP_BY_INTERRUPT, () -> {
-            Manifest m = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false);
+            Manifest m = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false, progress);
             LOG.info("database backup {} written: {} bytes in {} ms", m.id(), m.fileSize(), m.json().path("duration_ms").asLong());
             rotateAfter(rotate);
             return m;

@@ -2,6 +2,7 @@ package dev.archivist;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.archive.Codecs;
+import dev.archivist.archive.ProgressListener;
 import dev.archivist.archive.StoredFrame;
 import dev.archivist.catalog.BackupIds;
 import dev.archivist.catalog.Catalog;
@@ -38,6 +39,7 @@ final class DatabaseBackup {
     private final Settings settings;
     private final Catalog catalog;
     private final Clock clock;
+    private ProgressListener progress = ProgressListener.NONE;
 
     DatabaseBackup(Settings settings, Catalog catalog, Clock clock) {
         this.settings = settings;
@@ -47,6 +49,20 @@ final class DatabaseBackup {
 
     /** Runs under the caller's lock. {@code preRestore} marks the safety copy taken before a restore. */
     Manifest run(Path source, boolean preRestore) throws IOException {
+        return run(source, preRestore, ProgressListener.NONE);
+    }
+
+    /** As {@link #run(Path, boolean)}, telling {@code progress} how much of the copy is compressed. */
+    Manifest run(Path source, boolean preRestore, ProgressListener progress) throws IOException {
+        this.progress = progress;
+        try {
+            return backUp(source, preRestore);
+        } finally {
+            progress.finished();
+        }
+    }
+
+    private Manifest backUp(Path source, boolean preRestore) throws IOException {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String id = catalog.newId(BackupType.DATABASE, clock);
@@ -189,10 +205,13 @@ final class DatabaseBackup {
     }
 
     /** Copies in 1 MiB reads: {@code transferTo}'s 8 KiB would mean 64,000 reads (and polls) per 500 MiB. */
-    private static void copy(InputStream in, OutputStream out) throws IOException {
+    private void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buf = new byte[COPY_BUFFER];
+        long done = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
             out.write(buf, 0, n);
+            done += n;
+            progress.database(done);
         }
     }
 

@@ -37,7 +37,7 @@ final class FullBackup {
         Manifest db = null;
         ArchivistException dbFailure = null;
         try {
-            db = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false);
+            db = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false, progress);
         } catch (ArchivistException e) {
             if (stopping()) {
                 throw new ArchivistException("full backup failed: database part: " + e.getMessage(), e);

@@ -3,7 +3,8 @@ package dev.archivist.archive;
 /**
  * Receives cumulative progress of an archive write: content bytes read and regular files written (the counts the
  * manifest ends with) after each entry and during large files, the compressed bytes stored so far (from the thread
- * writing the parts), then {@link #finished()} once everything is stored or the backup failed.
+ * writing the parts), then {@link #finished()} once everything is stored or the backup failed. A database backup (and
+ * a full backup's first part) reports through {@link #database(long)}, then {@link #finished()}.
  */
 @FunctionalInterface
 public interface ProgressListener {
@@ -15,7 +16,14 @@ public interface ProgressListener {
     default void stored(long archiveBytes) {
     }
 
-    /** Everything is stored, or the backup failed: nothing more will be reported (may be called twice). */
+    /** Bytes of the database copy compressed so far. */
+    default void database(long bytes) {
+    }
+
+    /**
+     * Everything is stored, or the backup failed: nothing more will be reported for this part (may be called twice);
+     * a full backup's storage part reports afresh after its database part.
+     */
     default void finished() {
     }
 }

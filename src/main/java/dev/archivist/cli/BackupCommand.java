@@ -54,7 +54,7 @@ public final class BackupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ProgressListener progress = ProgressPrinter.forTerminal(json);
         Manifest m = switch (backupType) {
-            case DATABASE -> service.backupDatabase(!noRotate);
+            case DATABASE -> service.backupDatabase(!noRotate, progress);
             case STORAGE -> service.backupStorage(!noRotate, progress);
             case FULL -> service.backupFull(!noRotate, progress);
         };

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * Progress of a long backup on a terminal (bytes read, files, rate, compressed bytes stored), redrawn in place on
  * stderr five times a second by a timer, the first time 200 ms after the archive starts (short backups print nothing).
  * The timer keeps drawing while one large file is read and while the compressor finishes after the last file, so the
- * line never freezes while work goes on. Silent in {@code --json} mode and when stdout or stderr is not a terminal (so
- * redirected logs never get carriage returns).
+ * line never freezes while work goes on. A database copy gets a line of its own ("database: … read"), before the
+ * archive's in a full backup. Silent in {@code --json} mode and when stdout or stderr is not a terminal (so redirected
+ * logs never get carriage returns).
  */
 final class ProgressPrinter implements ProgressListener {
     private static final long PERIOD_MS = 200;
@@ -24,6 +25,7 @@ final class ProgressPrinter implements ProgressListener {
     private volatile long bytes;
     private volatile long files;
     private volatile long stored;
+    private volatile boolean database;
     private long started;
     private ScheduledExecutorService ticker;
     private boolean ended;
@@ -54,9 +56,34 @@ final class ProgressPrinter implements ProgressListener {
 
     @Override
     public void progress(long bytes, long files) {
+        if (database) { // the storage part of a full backup, after its database part: a line of its own
+            restart(false);
+        }
         this.bytes = bytes;
         this.files = files;
         begin();
+    }
+
+    @Override
+    public void database(long bytes) {
+        if (!database) {
+            restart(true);
+        }
+        this.bytes = bytes;
+        begin();
+    }
+
+    /** Starts over for another part, once the previous one ended its line. */
+    private synchronized void restart(boolean databasePart) {
+        if (ticker != null && !ended) {
+            finished();
+        }
+        database = databasePart;
+        ticker = null;
+        ended = false;
+        bytes = 0;
+        files = 0;
+        stored = 0;
     }
 
     @Override
@@ -103,8 +130,10 @@ final class ProgressPrinter implements ProgressListener {
     private void draw() {
         double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
         long read = bytes;
-        err.print("\r  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + " files, "
-                + Output.size((long) (read / seconds)) + "/s, " + Output.size(stored) + " stored   ");
+        String rate = Output.size((long) (read / seconds)) + "/s";
+        err.print(database ? "\r  database: " + Output.size(read) + " read, " + rate + "   "
+                : "\r  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + " files, "
+                + rate + ", " + Output.size(stored) + " stored   ");
         err.flush();
         drawn = true;
     }

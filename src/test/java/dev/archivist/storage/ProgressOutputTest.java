@@ -131,6 +131,39 @@ class ProgressOutputTest {
         assertThat(t.stdout()).containsPattern("\\r  [0-9.]+ MB read, 1 files, .* stored");
     }
 
+    /**
+     * The database copy has a line of its own, before the archive's in a full backup (the database part of a full
+     * backup used to show nothing, for many seconds with a large database and a slow codec).
+     */
+    @Test
+    void aDatabaseCopyShowsItsOwnProgressThenTheArchiveItsOwn() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        assumeTrue(StorageFixtures.hasCommand("sqlite3"), "sqlite3 builds the database quickly");
+        Path db = dev.archivist.testing.TestDb.createBig(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL,
+                48);
+        Map<String, String> env = new java.util.HashMap<>(env("b6"));
+        env.put("DATABASE_URL", "sqlite:///" + db);
+        // 24 MiB of random pages through gzip -9: over a second of copying
+
+        CliProcess.Result d = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
+                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
+                "backup", "database", "--no-rotate");
+        assertThat(d.exitCode()).as(d.describe()).isZero();
+        assertThat(d.stdout()).containsPattern("\\r  database: [0-9.]+ [KMG]?B read, [0-9.]+ [KMG]?B/s")
+                .contains("created db_backup_");
+
+        CliProcess.Result f = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
+                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
+                "backup", "full", "--no-rotate");
+        assertThat(f.exitCode()).as(f.describe()).isZero();
+        int database = f.stdout().indexOf("\r  database: ");
+        int archive = f.stdout().indexOf(" files, ");
+        assertThat(database).as(f.stdout()).isNotNegative();
+        assertThat(archive).as("the archive's line comes after the database's: " + f.stdout()).isGreaterThan(database);
+        // the database's line was ended before the archive's began
+        assertThat(f.stdout().substring(database, archive)).contains("\n");
+    }
+
     /** Runs the CLI inside {@code script} (a pseudo-terminal); {@code redirect} is appended to the shell command. */
     private CliProcess.Result inTerminal(String redirect, String backups, String... args) throws Exception {
         return StorageFixtures.runWrapped(tmp, env(backups), cmd -> List.of("script", "-qec",
