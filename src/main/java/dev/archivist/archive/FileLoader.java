@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.source.OpenFileLimit;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,6 +49,9 @@ final class FileLoader {
         } catch (AccessDeniedException e) {
             why[0] = PERMISSION_DENIED;
         } catch (IOException e) {
+            if (OpenFileLimit.exhausted(e)) { // the backup fails: skipping would lose data silently
+                throw new java.io.UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
+            }
             why[0] = "cannot open: " + e.getMessage();
         }
         return null;

@@ -7,6 +7,7 @@ import dev.archivist.source.SkippedEntry;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -128,7 +129,9 @@ final class ReadAhead implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while archiving");
         } catch (ExecutionException e) {
-            throw new IOException("reading files ahead failed: " + e.getCause(), e.getCause());
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            throw cause instanceof IOException io ? new IOException(io.getMessage(), io)
+                    : new IOException("reading files ahead failed: " + cause, cause);
         }
         if (batch.error != null) {
             if (batch.error instanceof IOException) {

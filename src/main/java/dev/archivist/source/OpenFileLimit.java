@@ -20,6 +20,21 @@ public final class OpenFileLimit {
     private OpenFileLimit() {
     }
 
+    /**
+     * Whether {@code e} says the process (EMFILE) or the system (ENFILE) ran out of descriptors: a failure of the backup,
+     * never a file to skip, or the backup would succeed with most of the data missing.
+     */
+    public static boolean exhausted(IOException e) {
+        String m = e.getMessage();
+        return m != null && m.contains("Too many open files");
+    }
+
+    /** The failure to raise for {@code e} when descriptors ran out while {@code doing}. */
+    public static IOException failure(String doing, IOException e) {
+        return new IOException("out of file descriptors while " + doing + " (raise the limit, ulimit -n, now "
+                + current() + "): " + e.getMessage(), e);
+    }
+
     /** How many folders of one kind a walk may hold open under the current limit. */
     public static int folderBudget() {
         return folderBudget(current());
@@ -37,8 +52,20 @@ public final class OpenFileLimit {
         return (int) Math.max(4, Math.min(MAX_FOLDERS, (limit - 128) / 8));
     }
 
-    /** The soft limit, or 0 when unknown or unlimited (not Linux, no /proc). */
+    /**
+     * The soft limit, or 0 when unknown or unlimited (not Linux, no /proc). Read once, when the first walk starts: the
+     * JVM does not change it later, and once descriptors ran out, /proc could not be read to say what the limit was.
+     */
     static long current() {
+        return Read.LIMIT;
+    }
+
+    /** The holder of the value read once. */
+    private static final class Read {
+        static final long LIMIT = read();
+    }
+
+    private static long read() {
         try {
             for (String line : Files.readAllLines(LIMITS)) {
                 if (line.startsWith("Max open files")) {

@@ -23,4 +23,17 @@ class OpenFileLimitTest {
         assertThat(OpenFileLimit.folderBudget(160)).isEqualTo(4);
         assertThat(OpenFileLimit.folderBudget(64)).isEqualTo(4);
     }
+
+    /** Running out of descriptors fails the backup: skipping would report success with the data missing. */
+    @Test
+    void runningOutOfDescriptorsIsAFailureNamingTheLimit() {
+        assertThat(OpenFileLimit.exhausted(new java.nio.file.FileSystemException("f", null, "Too many open files")))
+                .isTrue();
+        assertThat(OpenFileLimit.exhausted(new java.io.IOException("x: Too many open files in system"))).isTrue();
+        assertThat(OpenFileLimit.exhausted(new java.nio.file.AccessDeniedException("f"))).isFalse();
+        assertThat(OpenFileLimit.exhausted(new java.io.IOException())).isFalse();
+        assertThat(OpenFileLimit.failure("opening /srv/a", new java.io.IOException("a: Too many open files"))
+                .getMessage()).startsWith("out of file descriptors while opening /srv/a (raise the limit, ulimit -n, now ")
+                .endsWith("a: Too many open files");
+    }
 }
