@@ -11,9 +11,12 @@ import java.util.concurrent.TimeUnit;
  * Opens a source file for reading so that a FIFO put in its place after the walk saw a regular file cannot hang the
  * backup: {@code open(2)} of a FIFO waits for a writer for ever, and the backup would hold its lock all that time.
  *
- * <p>Why our own: GNU tar opens with {@code O_NONBLOCK}, which Java offers no open option for. Here a watcher thread
- * looks at the opens that have waited more than a second; when the entry is now a FIFO, it opens it for writing once,
- * which ends the wait, and the opener gets {@code null} (the entry is skipped as a FIFO). Nothing is written to it.
+ * <p>Why our own: GNU tar opens with {@code O_NONBLOCK}, which Java offers no open option for. Here the entry is
+ * stat'ed just before it is opened (one that is no longer a file, folder or link is skipped at once), and a watcher
+ * thread looks at the opens that have waited more than a second: while the name is a FIFO, it opens it for reading and
+ * writing, once a second (such an open of a FIFO never waits on Linux), which ends the wait, and the opener gets
+ * {@code null} (the entry is skipped as a FIFO). Nothing is written to it. What remains: a FIFO swapped in between the
+ * stat and the open, then replaced in its turn before the watcher looks, leaves no name to release the open through.
  */
 final class FifoSafeOpen {
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -35,6 +38,7 @@ final class FifoSafeOpen {
         FolderHandle folder;
         String name;
         long since;
+        long lastRelease; // the watcher's own
         volatile boolean active;
         volatile boolean released;
     }
@@ -44,6 +48,14 @@ final class FifoSafeOpen {
      * out to be a FIFO.
      */
     static FileChannel open(FolderHandle folder, String name) throws IOException {
+        if (folder.stat(name).isOther()) {
+            return null; // a FIFO (or a socket or device) took the file's place since the walk: its open could hang
+        }
+        return openWatched(folder, name);
+    }
+
+    /** The open itself, watched: a wait of over a second on what is now a FIFO is ended. */
+    static FileChannel openWatched(FolderHandle folder, String name) throws IOException {
         if (watcher == null) {
             startWatcher();
         }
@@ -52,6 +64,7 @@ final class FifoSafeOpen {
         waiting.name = name;
         waiting.since = System.nanoTime();
         waiting.released = false;
+        waiting.lastRelease = 0;
         waiting.active = true;
         FileChannel ch;
         try {
@@ -85,13 +98,15 @@ final class FifoSafeOpen {
             long now = System.nanoTime();
             WAITING.keySet().removeIf(t -> !t.isAlive()); // the read-ahead pools of earlier backups
             for (Waiting w : WAITING.values()) {
-                if (!w.active || w.released || now - w.since <= PATIENCE_NANOS) {
+                if (!w.active || now - w.since <= PATIENCE_NANOS
+                        || w.lastRelease != 0 && now - w.lastRelease <= PATIENCE_NANOS) {
                     continue;
                 }
                 FolderHandle folder = w.folder; // written before active: read after it
                 String name = w.name;
-                if (isFifo(folder, name)) {
+                if (isFifo(folder, name)) { // again each second while it waits: the name may hold another FIFO by now
                     w.released = true;
+                    w.lastRelease = now;
                     release(folder, name);
                 }
             }
@@ -111,11 +126,14 @@ final class FifoSafeOpen {
         }
     }
 
-    /** Opens the FIFO for writing and closes it: the waiting reader's open returns. On its own thread: it may block. */
+    /**
+     * Opens the FIFO for reading and writing and closes it: the waiting reader's open returns. On its own thread, in
+     * case the name holds a device by now, whose open may block.
+     */
     private static void release(FolderHandle folder, String name) {
         Thread t = new Thread(() -> {
             try {
-                folder.openForWriting(name).close();
+                folder.openForReadingAndWriting(name).close();
             } catch (IOException | RuntimeException ignored) {
                 // gone or replaced again: the reader's open ends on its own then
             }

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FolderHandle {
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    private static final Set<OpenOption> WRITE = Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> READ_WRITE = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
 
     private final Path path;
     private final DirectoryStream<Path> stream;
@@ -82,9 +83,12 @@ public final class FolderHandle {
         return open(name, READ);
     }
 
-    /** Opens the entry {@code name} for writing (nothing is created nor truncated), not following a symlink. */
-    public FileChannel openForWriting(String name) throws IOException {
-        return open(name, WRITE);
+    /**
+     * Opens the entry {@code name} for reading and writing (nothing is created nor truncated), not following a symlink.
+     * On Linux such an open of a FIFO never waits for the other end.
+     */
+    public FileChannel openForReadingAndWriting(String name) throws IOException {
+        return open(name, READ_WRITE);
     }
 
     private FileChannel open(String name, Set<OpenOption> options) throws IOException {
