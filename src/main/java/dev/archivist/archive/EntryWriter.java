@@ -175,7 +175,7 @@ final class EntryWriter {
     /** A large file: opened and its first chunk read before the header, then copied in chunks while hashing. */
     private void streamedFile(WalkEntry e) throws IOException {
         String[] why = new String[1];
-        FileChannel ch = FileLoader.open(e, why);
+        FileChannel ch = FileLoader.openWatchingForStuck(e, why);
         if (ch == null) {
             skipped.add(new SkippedEntry(e.relativePath(), why[0]));
             return;

@@ -16,11 +16,16 @@ import java.util.concurrent.TimeUnit;
  * thread looks at the opens that have waited more than a second: while the name is a FIFO, it opens it for reading and
  * writing, once a second (such an open of a FIFO never waits on Linux), which ends the wait, and the opener gets
  * {@code null} (the entry is skipped as a FIFO). Nothing is written to it. What remains: a FIFO swapped in between the
- * stat and the open, then replaced in its turn before the watcher looks, leaves no name to release the open through.
+ * stat and the open, then replaced in its turn before the watcher looks, leaves no name to release the open through;
+ * {@link #stuck()} names such an open once it has waited {@value #STUCK_SECONDS} s, and the backup, which waits for
+ * its opens in steps, fails rather than hang with the lock held (the blocked thread stays so until the process ends).
  */
 final class FifoSafeOpen {
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long LOOK_EVERY_MILLIS = 250;
+    static final int STUCK_SECONDS = 10;
+    /** {@value #STUCK_SECONDS} s; tests shorten it. */
+    static volatile long stuckAfterNanos = TimeUnit.SECONDS.toNanos(STUCK_SECONDS);
     /** One record per opening thread, reused for each of its opens (a backup opens 100,000s of files). */
     private static final Map<Thread, Waiting> WAITING = new ConcurrentHashMap<>();
     private static final ThreadLocal<Waiting> MINE = ThreadLocal.withInitial(() -> {
@@ -39,6 +44,7 @@ final class FifoSafeOpen {
         String name;
         long since;
         long lastRelease; // the watcher's own
+        volatile boolean unreleasable; // the watcher found no FIFO under the name while the open waited
         volatile boolean active;
         volatile boolean released;
     }
@@ -65,6 +71,7 @@ final class FifoSafeOpen {
         waiting.since = System.nanoTime();
         waiting.released = false;
         waiting.lastRelease = 0;
+        waiting.unreleasable = false;
         waiting.active = true;
         FileChannel ch;
         try {
@@ -77,6 +84,29 @@ final class FifoSafeOpen {
             return null;
         }
         return ch;
+    }
+
+    /**
+     * The path of an open that has waited over {@value #STUCK_SECONDS} s while no FIFO was under its name to end the
+     * wait through, or null.
+     */
+    static String stuck() {
+        long now = System.nanoTime();
+        for (Waiting w : WAITING.values()) {
+            FolderHandle folder = w.folder;
+            String name = w.name;
+            if (w.active && w.unreleasable && now - w.since > stuckAfterNanos) {
+                return folder.path().resolve(name).toString();
+            }
+        }
+        return null;
+    }
+
+    /** The failure of a backup whose open of {@code path} is {@link #stuck()}. */
+    static IOException stuckFailure(String path) {
+        return new IOException("opening " + path + " has waited over " + STUCK_SECONDS + " s on a FIFO that replaced"
+                + " the file and was replaced in its turn while the backup ran: the backup is stopped rather than left"
+                + " waiting with the lock held");
     }
 
     private static synchronized void startWatcher() {
@@ -108,6 +138,8 @@ final class FifoSafeOpen {
                     w.released = true;
                     w.lastRelease = now;
                     release(folder, name);
+                } else {
+                    w.unreleasable = true;
                 }
             }
         }

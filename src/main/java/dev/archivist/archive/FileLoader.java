@@ -3,6 +3,8 @@ package dev.archivist.archive;
 import dev.archivist.source.OpenFileLimit;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -10,6 +12,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Opening and reading source files with the archive's rules: open before anything is written (so a file that
@@ -22,6 +30,11 @@ final class FileLoader {
     static final String FIFO = "fifo (it replaced the file while the backup ran)";
 
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
+    private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "archive-open");
+        t.setDaemon(true);
+        return t;
+    });
 
     private FileLoader() {
     }
@@ -50,11 +63,38 @@ final class FileLoader {
             why[0] = PERMISSION_DENIED;
         } catch (IOException e) {
             if (OpenFileLimit.exhausted(e)) { // the backup fails: skipping would lose data silently
-                throw new java.io.UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
+                throw new UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
             }
             why[0] = "cannot open: " + e.getMessage();
         }
         return null;
+    }
+
+    /**
+     * As {@link #open}, on a thread of its own, waited for in steps: for the (large) files the archive's writer opens
+     * itself, so that an open stuck on a FIFO ({@link FifoSafeOpen#stuck()}) fails the backup instead of hanging it.
+     * One thread hand-off per large file; small files are opened by the read-ahead, whose batches are waited for so.
+     */
+    static FileChannel openWatchingForStuck(WalkEntry entry, String[] why) throws IOException {
+        Future<FileChannel> opening = OPENER.submit(() -> open(entry, why));
+        while (true) {
+            try {
+                return opening.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                String stuck = FifoSafeOpen.stuck();
+                if (stuck != null) {
+                    throw FifoSafeOpen.stuckFailure(stuck);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while opening " + entry.path());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UncheckedIOException u) {
+                    throw u.getCause();
+                }
+                throw new IOException("opening " + entry.path() + " failed: " + e.getCause(), e.getCause());
+            }
+        }
     }
 
     /** Reads a whole (small) file into a new array and hashes it; never throws for a problem of that file. */
