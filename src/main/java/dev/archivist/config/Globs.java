@@ -13,18 +13,22 @@ import java.util.regex.PatternSyntaxException;
  * check, and the one dialect both read them in.
  */
 public final class Globs {
+    /** The most {@code **}{@code /} one pattern may hold: each doubles the forms it is matched in (2^8 = 256). */
+    static final int MAX_ANY_FOLDERS = 8;
+
     private Globs() {
     }
 
     /**
-     * The glob plus every form of it where some {@code **}{@code /} match no folder (at most 16 forms). As in
+     * The glob plus every form of it where some {@code **}{@code /} match no folder (2^k forms for k of them, at most
+     * {@value #MAX_ANY_FOLDERS}: {@link #problem} refuses more). As in
      * {@code .gitignore}, a {@code **}{@code /} stands for zero or more folders ({@code **}{@code /*.tmp} matches
      * {@code a.tmp} as well as {@code x/a.tmp}); Java's glob alone needs at least one there.
      */
     public static Set<String> zeroFolderVariants(String glob) {
         Set<String> all = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(glob));
-        while (!todo.isEmpty() && all.size() < 16) {
+        while (!todo.isEmpty()) {
             String g = todo.removeFirst();
             if (!all.add(g)) {
                 continue;
@@ -44,6 +48,13 @@ public final class Globs {
      * The JDK's own message spans three lines (the pattern and a caret under the position).
      */
     public static String problem(String glob) {
+        int anyFolders = glob.startsWith("**/") ? 1 : 0;
+        for (int i = glob.indexOf("/**/"); i >= 0; i = glob.indexOf("/**/", i + 1)) {
+            anyFolders++;
+        }
+        if (anyFolders > MAX_ANY_FOLDERS) {
+            return "more than " + MAX_ANY_FOLDERS + " '**/' in one pattern";
+        }
         try {
             FileSystems.getDefault().getPathMatcher("glob:" + glob);
             return null;
