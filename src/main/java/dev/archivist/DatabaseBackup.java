@@ -52,9 +52,9 @@ final class DatabaseBackup {
         return run(source, preRestore, ProgressListener.NONE);
     }
 
-    /** As {@link #run(Path, boolean)}, telling {@code progress} how much of the copy is compressed. */
-    Manifest run(Path source, boolean preRestore, ProgressListener progress) throws IOException {
-        this.progress = progress;
+    /** As {@link #run(Path, boolean)}, telling {@code listener} (may be null) how much of the copy is compressed. */
+    Manifest run(Path source, boolean preRestore, ProgressListener listener) throws IOException {
+        this.progress = listener == null ? ProgressListener.NONE : listener;
         try {
             return backUp(source, preRestore);
         } finally {
