@@ -218,11 +218,16 @@ public final class DirectoryWalker {
     }
 
     /**
-     * The entry's full attributes, which Java reads through its path only, checked against what its open folder
-     * holds under that name (same device and inode): null when they differ twice, that is when the path leads
-     * somewhere else, such as through a folder replaced with a symlink since it was listed.
+     * The entry's full attributes: relative to its open folder where the JDK's attributes can be read
+     * ({@link JdkUnixAttributes}); else through its path, checked against what its open folder holds under that name
+     * (same device and inode): null when they differ twice, that is when the path leads somewhere else, such as
+     * through a folder replaced with a symlink since it was listed.
      */
     private static FileStat stat(FolderHandle folder, String name, Path path) throws IOException {
+        FileStat relative = folder.fullStat(name);
+        if (relative != null) {
+            return relative; // all of it from the open folder: nothing to check
+        }
         for (int attempt = 0; attempt < 2; attempt++) {
             Object key = folder.stat(name).fileKey();
             FileStat stat;

@@ -13,6 +13,7 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -111,6 +112,22 @@ public final class FolderHandle {
         try {
             return secure.getFileAttributeView(relative(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .readAttributes();
+        } catch (ClosedDirectoryStreamException e) {
+            throw new IOException(path + " was closed", e);
+        }
+    }
+
+    /**
+     * The full attributes of the entry {@code name} itself, read relative to this open folder in one {@code fstatat};
+     * null where only a path can give them ({@link JdkUnixAttributes}, or a handle that works through paths).
+     */
+    FileStat fullStat(String name) throws IOException {
+        if (secure == null || !JdkUnixAttributes.available()) {
+            return null;
+        }
+        try {
+            return JdkUnixAttributes.of(secure.getFileAttributeView(relative(name), PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes());
         } catch (ClosedDirectoryStreamException e) {
             throw new IOException(path + " was closed", e);
         }
