@@ -45,6 +45,12 @@ public final class DemoCommand implements Callable<Integer> {
         Path envFile = root.resolve(".env");
         Path built = root.resolve(".sample-complete");
         if (!Files.exists(built) || !Files.exists(db) || !Files.isDirectory(storage)) {
+            if ((Files.exists(db) || Files.exists(storage)) && !writtenByDemo(envFile)) {
+                // never delete what the demo did not make: --dir may name a real application's folder
+                throw new IllegalArgumentException(root + " holds an app_data.db or a storage folder that 'archivist"
+                        + " demo' did not make: give the demo a folder of its own (--dir)");
+            }
+            writeEnv(envFile, db, storage, root); // first: a run cut short while building is known as the demo's
             Files.deleteIfExists(built);
             Durable.deleteTree(storage); // what a run cut short left half-made
             Files.deleteIfExists(db);
@@ -56,15 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             out.println("using existing sample application in " + root);
         }
-        Files.writeString(envFile, String.join("\n",
-                "# written by 'archivist demo'",
-                "DATABASE_URL=" + quoted("sqlite:///" + db),
-                "STORAGE_PATH=" + quoted(storage.toString()),
-                "BACKUP_DIR=" + quoted(root.resolve("backups").toString()),
-                "BACKUP_TIMEZONE=UTC",
-                "JSON_LOGS=false",
-                "LOG_LEVEL=WARN",
-                ""), StandardCharsets.UTF_8);
+        writeEnv(envFile, db, storage, root);
         out.println("wrote " + envFile + " (use it with: bin/archivist <command> --env-file " + dir.resolve(".env") + ")");
 
         ConfigOptions options = new ConfigOptions();
@@ -109,6 +107,33 @@ public final class DemoCommand implements Callable<Integer> {
         ScheduleView.text(out, new BackupScheduler(settings).jobs(), settings.zone(), java.time.Instant.now(), 2);
         out.flush();
         return report.clean() && identical ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private static final String ENV_HEADER = "# written by 'archivist demo'";
+
+    private static void writeEnv(Path envFile, Path db, Path storage, Path root) throws java.io.IOException {
+        Files.createDirectories(root);
+        Files.writeString(envFile, String.join("\n",
+                ENV_HEADER,
+                "DATABASE_URL=" + quoted("sqlite:///" + db),
+                "STORAGE_PATH=" + quoted(storage.toString()),
+                "BACKUP_DIR=" + quoted(root.resolve("backups").toString()),
+                "BACKUP_TIMEZONE=UTC",
+                "JSON_LOGS=false",
+                "LOG_LEVEL=WARN",
+                ""), StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code envFile} is one the demo wrote (so the folder is the demo's own). */
+    private static boolean writtenByDemo(Path envFile) throws java.io.IOException {
+        if (!Files.isRegularFile(envFile)) {
+            return false;
+        }
+        try (java.io.BufferedReader r = Files.newBufferedReader(envFile, StandardCharsets.UTF_8)) {
+            return ENV_HEADER.equals(r.readLine());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     /**

@@ -87,6 +87,7 @@ class DemoCommandTest {
         Files.createDirectories(dir.resolve("storage/photos"));
         Files.writeString(dir.resolve("storage/photos/only-one.jpg"), "half");
         Files.writeString(dir.resolve("app_data.db"), "");
+        Files.writeString(dir.resolve(".env"), "# written by 'archivist demo'\n"); // written before building
 
         CliProcess.Result r = new CliProcess(tmp).run("demo", "--dir", dir.toString());
 
@@ -96,5 +97,20 @@ class DemoCommandTest {
         CliProcess.Result again = new CliProcess(tmp).run("demo", "--dir", dir.toString());
         assertThat(again.exitCode()).as(again.describe()).isZero();
         assertThat(again.stdout()).contains("using existing sample application");
+    }
+
+    /** --dir naming a real application's folder: the demo refuses it rather than delete what it did not make. */
+    @Test
+    void aFolderWithDataTheDemoDidNotMakeIsLeftAlone() throws Exception {
+        Path app = tmp.resolve("app");
+        Files.createDirectories(app.resolve("storage"));
+        Path photo = Files.writeString(app.resolve("storage/photo.jpg"), "the application's own");
+
+        CliProcess.Result r = new CliProcess(tmp).run("demo", "--dir", app.toString());
+
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("did not make");
+        assertThat(photo).hasContent("the application's own");
+        assertThat(app.resolve("backups")).doesNotExist();
     }
 }
