@@ -7,7 +7,6 @@ import dev.archivist.catalog.BackupIds;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
-import dev.archivist.catalog.StoredFile;
 import dev.archivist.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

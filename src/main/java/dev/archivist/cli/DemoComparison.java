@@ -1,7 +1,6 @@
 package dev.archivist.cli;
 
 import dev.archivist.archive.Sha256;
-import dev.archivist.catalog.StoredFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
