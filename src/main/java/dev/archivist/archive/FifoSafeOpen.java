@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Opens a source file for reading so that a FIFO put in its place after the walk saw a regular file cannot hang the
@@ -100,6 +103,23 @@ final class FifoSafeOpen {
             }
         }
         return null;
+    }
+
+    /**
+     * Waits for {@code work} (which opens files) in steps of a second, failing when an open is {@link #stuck()}: the
+     * backup then fails instead of hanging with the lock held.
+     */
+    static <T> T awaitUnlessStuck(Future<T> work) throws InterruptedException, ExecutionException, IOException {
+        while (true) {
+            try {
+                return work.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                String stuck = stuck();
+                if (stuck != null) {
+                    throw stuckFailure(stuck);
+                }
+            }
+        }
     }
 
     /** The failure of a backup whose open of {@code path} is {@link #stuck()}. */

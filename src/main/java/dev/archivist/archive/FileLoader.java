@@ -15,9 +15,6 @@ import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Opening and reading source files with the archive's rules: open before anything is written (so a file that
@@ -76,24 +73,16 @@ final class FileLoader {
      * One thread hand-off per large file; small files are opened by the read-ahead, whose batches are waited for so.
      */
     static FileChannel openWatchingForStuck(WalkEntry entry, String[] why) throws IOException {
-        Future<FileChannel> opening = OPENER.submit(() -> open(entry, why));
-        while (true) {
-            try {
-                return opening.get(1, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                String stuck = FifoSafeOpen.stuck();
-                if (stuck != null) {
-                    throw FifoSafeOpen.stuckFailure(stuck);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while opening " + entry.path());
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UncheckedIOException u) {
-                    throw u.getCause();
-                }
-                throw new IOException("opening " + entry.path() + " failed: " + e.getCause(), e.getCause());
+        try {
+            return FifoSafeOpen.awaitUnlessStuck(OPENER.submit(() -> open(entry, why)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while opening " + entry.path());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
             }
+            throw new IOException("opening " + entry.path() + " failed: " + e.getCause(), e.getCause());
         }
     }
 

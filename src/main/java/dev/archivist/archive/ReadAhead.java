@@ -17,8 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -126,7 +124,7 @@ final class ReadAhead implements AutoCloseable {
         Batch batch;
         try {
             batch = queue.take();
-            awaitLoaded(batch);
+            FifoSafeOpen.awaitUnlessStuck(batch.done); // an open stuck on a FIFO fails the backup, not hangs it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while archiving");
@@ -143,21 +141,6 @@ final class ReadAhead implements AutoCloseable {
         }
         taken = batch;
         return batch.end ? null : batch.items;
-    }
-
-    /** Waits for the batch's small files, in steps: an open stuck on a FIFO fails the backup instead of hanging it. */
-    private static void awaitLoaded(Batch batch) throws InterruptedException, ExecutionException, IOException {
-        while (true) {
-            try {
-                batch.done.get(1, TimeUnit.SECONDS);
-                return;
-            } catch (TimeoutException e) {
-                String stuck = FifoSafeOpen.stuck();
-                if (stuck != null) {
-                    throw FifoSafeOpen.stuckFailure(stuck);
-                }
-            }
-        }
     }
 
     @Override

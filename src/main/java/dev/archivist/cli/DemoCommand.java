@@ -44,13 +44,15 @@ public final class DemoCommand implements Callable<Integer> {
         Path storage = root.resolve("storage");
         Path envFile = root.resolve(".env");
         Path built = root.resolve(".sample-complete");
-        if (!Files.exists(built) || !Files.exists(db) || !Files.isDirectory(storage)) {
-            if ((Files.exists(db) || Files.exists(storage)) && !writtenByDemo(envFile)) {
-                // never delete what the demo did not make: --dir may name a real application's folder
-                throw new IllegalArgumentException(root + " holds an app_data.db or a storage folder that 'archivist"
-                        + " demo' did not make: give the demo a folder of its own (--dir)");
-            }
-            writeEnv(envFile, db, storage, root); // first: a run cut short while building is known as the demo's
+        boolean complete = Files.exists(built) && Files.exists(db) && Files.isDirectory(storage);
+        if (!complete && (Files.exists(db) || Files.exists(storage)) && !writtenByDemo(envFile)) {
+            // never delete what the demo did not make: --dir may name a real application's folder
+            throw new IllegalArgumentException(root + " holds an app_data.db or a storage folder that 'archivist"
+                    + " demo' did not make: give the demo a folder of its own (--dir)");
+        }
+        // written before building: a run cut short while building is then known as the demo's
+        writeEnv(envFile, db, storage, root);
+        if (!complete) {
             Files.deleteIfExists(built);
             Durable.deleteTree(storage); // what a run cut short left half-made
             Files.deleteIfExists(db);
@@ -62,7 +64,6 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             out.println("using existing sample application in " + root);
         }
-        writeEnv(envFile, db, storage, root);
         out.println("wrote " + envFile + " (use it with: bin/archivist <command> --env-file " + dir.resolve(".env") + ")");
 
         ConfigOptions options = new ConfigOptions();

@@ -155,9 +155,7 @@ public final class DirectoryWalker {
             visitor.skipped(new SkippedEntry(rel, "permission denied"));
             return;
         } catch (IOException e) {
-            if (OpenFileLimit.exhausted(e)) {
-                throw OpenFileLimit.failure("reading " + path, e);
-            }
+            OpenFileLimit.failIfExhausted("reading " + path, e);
             visitor.skipped(new SkippedEntry(rel, "cannot stat: " + e.getMessage()));
             return;
         }
@@ -176,9 +174,7 @@ public final class DirectoryWalker {
                 try {
                     child = folder.openFolder(name, stack.size() >= maxOpenDepth);
                 } catch (IOException e) {
-                    if (OpenFileLimit.exhausted(e)) {
-                        throw OpenFileLimit.failure("opening " + path, e);
-                    }
+                    OpenFileLimit.failIfExhausted("opening " + path, e);
                     String gone = goneOrReplaced(folder, name);
                     if (gone != null) {
                         visitor.skipped(new SkippedEntry(rel, gone));
@@ -193,9 +189,7 @@ public final class DirectoryWalker {
                     children = list(child);
                 } catch (IOException e) {
                     child.release();
-                    if (OpenFileLimit.exhausted(e)) {
-                        throw OpenFileLimit.failure("listing " + path, e);
-                    }
+                    OpenFileLimit.failIfExhausted("listing " + path, e);
                     visitor.entry(entry(folder, name, path, rel, stat));
                     visitor.skipped(new SkippedEntry(rel + "/", e + ": cannot list directory"));
                     return;

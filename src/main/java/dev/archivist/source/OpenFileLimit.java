@@ -29,6 +29,13 @@ public final class OpenFileLimit {
         return m != null && m.contains("Too many open files");
     }
 
+    /** Throws {@link #failure} when {@code e} says descriptors ran out while {@code doing}; returns otherwise. */
+    static void failIfExhausted(String doing, IOException e) throws IOException {
+        if (exhausted(e)) {
+            throw failure(doing, e);
+        }
+    }
+
     /** The failure to raise for {@code e} when descriptors ran out while {@code doing}. */
     public static IOException failure(String doing, IOException e) {
         return new IOException("out of file descriptors while " + doing + " (raise the limit, ulimit -n, now "
