@@ -48,8 +48,17 @@ public final class ConfigOptions {
 
     /** Loads, validates and applies logging settings; throws ConfigException listing every problem. */
     Settings load() {
+        return load(SettingsLoader.CatalogAccess.READ_WRITE);
+    }
+
+    /** As {@link #load()}, for a command that only reads the backup directory: it need not be writable. */
+    Settings loadForReading() {
+        return load(SettingsLoader.CatalogAccess.READ_ONLY);
+    }
+
+    private Settings load(SettingsLoader.CatalogAccess access) {
         List<String> problems = new ArrayList<>();
-        Settings settings = SettingsLoader.validate(raw(problems), problems);
+        Settings settings = SettingsLoader.validate(raw(problems), problems, access);
         LoggingSetup.configure(settings.logLevel(), settings.jsonLogs());
         return settings;
     }

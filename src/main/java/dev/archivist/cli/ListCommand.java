@@ -38,7 +38,7 @@ public final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BackupType filter = BackupType.parseOrAll(type);
-        BackupService service = Services.create(config.load(), spec);
+        BackupService service = Services.create(config.loadForReading(), spec);
         Catalog catalog = service.catalog();
         List<ObjectNode> rows = new ArrayList<>();
         java.util.Set<String> read = new java.util.HashSet<>();

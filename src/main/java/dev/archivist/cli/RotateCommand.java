@@ -38,7 +38,7 @@ public final class RotateCommand implements Callable<Integer> {
         if (maxBackups != null) {
             config.sets.put("MAX_BACKUPS", maxBackups.toString());
         }
-        BackupService service = Services.create(config.load(), spec);
+        BackupService service = Services.create(dryRun ? config.loadForReading() : config.load(), spec);
         // SIGTERM/SIGINT: rotation gets up to 5 s to end before the process exits
         StopNotice.install();
         service.sweepOnShutdown(StopNotice.reporter(spec, json));

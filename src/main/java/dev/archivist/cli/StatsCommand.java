@@ -28,7 +28,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BackupService service = Services.create(config.load(), spec);
+        BackupService service = Services.create(config.loadForReading(), spec);
         CatalogStats stats = service.stats();
         Output.catalogNotices(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();

@@ -54,7 +54,7 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("name a backup or use --all, not both (got --all and '" + ref + "')");
         }
         BackupType filter = type == null ? null : BackupType.parseOrAll(type);
-        BackupService service = Services.create(config.load(), spec);
+        BackupService service = Services.create(config.loadForReading(), spec);
         List<Manifest> targets = all ? service.list(filter) : List.of(service.find(ref, filter));
         List<VerifyReport> reports = new ArrayList<>();
         PrintWriter out = spec.commandLine().getOut();

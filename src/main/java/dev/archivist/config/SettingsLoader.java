@@ -23,12 +23,23 @@ public final class SettingsLoader {
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR");
     private static final long MIB = 1024L * 1024L;
 
+    /** What a command does with the backup directory: only a command that writes needs it writable. */
+    public enum CatalogAccess {
+        /** Backups, restores, rotation, the daemon: the directory must be writable (or creatable). */
+        READ_WRITE,
+        /** {@code list}, {@code stats}, {@code verify}: a read-only directory (a read-only mount, another user's
+         *  backups) is enough, and a missing one is not created. */
+        READ_ONLY
+    }
+
     private final RawConfig raw;
     private final List<String> problems;
+    private final CatalogAccess access;
 
-    private SettingsLoader(RawConfig raw, List<String> problems) {
+    private SettingsLoader(RawConfig raw, List<String> problems, CatalogAccess access) {
         this.raw = raw;
         this.problems = problems;
+        this.access = access;
     }
 
     /** Loads from the given sources; throws {@link ConfigException} listing every problem. */
@@ -41,7 +52,12 @@ public final class SettingsLoader {
 
     /** Validates already layered values; throws {@link ConfigException} listing every problem. */
     public static Settings validate(RawConfig raw, List<String> earlierProblems) {
-        SettingsLoader loader = new SettingsLoader(raw, new ArrayList<>(earlierProblems));
+        return validate(raw, earlierProblems, CatalogAccess.READ_WRITE);
+    }
+
+    /** As {@link #validate(RawConfig, List)}, for a command that uses the backup directory as {@code access} says. */
+    public static Settings validate(RawConfig raw, List<String> earlierProblems, CatalogAccess access) {
+        SettingsLoader loader = new SettingsLoader(raw, new ArrayList<>(earlierProblems), access);
         Settings settings = loader.build();
         if (!loader.problems.isEmpty()) {
             throw new ConfigException(loader.problems.stream().map(Redactor::redact).toList());
@@ -206,10 +222,13 @@ public final class SettingsLoader {
         if (Files.exists(dir)) {
             if (!Files.isDirectory(dir)) {
                 problem(ConfigKey.BACKUP_DIR, "exists but is not a directory");
-            } else if (!Files.isWritable(dir)) {
-                problem(ConfigKey.BACKUP_DIR, "is not writable");
+            } else if (access == CatalogAccess.READ_ONLY ? !Files.isReadable(dir) : !Files.isWritable(dir)) {
+                problem(ConfigKey.BACKUP_DIR, access == CatalogAccess.READ_ONLY ? "is not readable" : "is not writable");
             }
             return;
+        }
+        if (access == CatalogAccess.READ_ONLY) {
+            return; // nothing to read yet: the command reports an empty catalog, and creates nothing
         }
         Path ancestor = dir.getParent();
         while (ancestor != null && !Files.exists(ancestor)) {

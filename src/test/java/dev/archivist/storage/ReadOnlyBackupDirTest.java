@@ -1,0 +1,111 @@
+package dev.archivist.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backup directory the command cannot write (a read-only mount, backups copied to read-only media): the commands
+ * that only read it ({@code list}, {@code stats}, {@code verify}, {@code rotate --dry-run}) work and change nothing;
+ * those that write refuse it at start-up (exit 2, naming BACKUP_DIR). As root, permission bits do not stop writing,
+ * so the CLI then runs without the capability that bypasses them ({@code setpriv}).
+ */
+class ReadOnlyBackupDirTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void readingCommandsWorkOnAReadOnlyBackupDirAndChangeNothing() throws Exception {
+        boolean root = StorageFixtures.runningAsRoot();
+        Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
+                "running as root without setpriv: permission bits cannot make a folder read-only");
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "alpha\n");
+        Path backups = tmp.resolve("backups");
+        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--json", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        String id = JSON.readTree(made.stdout()).path("id").asText();
+        List<String> before = StorageFixtures.snapshot(backups);
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", backups.toString(),
+                "JSON_LOGS", "false");
+        setWritable(backups, false);
+        try {
+            CliProcess.Result list = run(root, env, "list", "--json");
+            assertThat(list.exitCode()).as(list.describe()).isZero();
+            JsonNode rows = JSON.readTree(list.stdout());
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).path("id").asText()).isEqualTo(id);
+
+            CliProcess.Result stats = run(root, env, "stats");
+            assertThat(stats.exitCode()).as(stats.describe()).isZero();
+            assertThat(stats.stdout()).contains("total: 1 backups");
+
+            CliProcess.Result verify = run(root, env, "verify", id);
+            assertThat(verify.exitCode()).as(verify.describe()).isZero();
+            assertThat(verify.stdout()).contains("clean");
+            assertThat(verify.stderr()).contains("cannot record the verification");
+
+            CliProcess.Result dryRun = run(root, env, "rotate", "--dry-run");
+            assertThat(dryRun.exitCode()).as(dryRun.describe()).isZero();
+            assertThat(dryRun.stdout()).contains("would be removed");
+
+            for (String[] writing : new String[][] {{"backup", "storage"}, {"rotate"}}) {
+                CliProcess.Result refused = run(root, env, writing);
+                assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
+                assertThat(refused.stderr()).contains("BACKUP_DIR").contains("is not writable");
+            }
+        } finally {
+            setWritable(backups, true);
+        }
+        assertThat(StorageFixtures.snapshot(backups)).isEqualTo(before);
+    }
+
+    @Test
+    void listingAMissingBackupDirCreatesNothing() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path backups = tmp.resolve("not-yet");
+        CliProcess.Result list = StorageFixtures.cli(tmp, storage, backups).run("list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.stdout()).contains("no backups in " + backups);
+        assertThat(backups).doesNotExist();
+    }
+
+    private CliProcess.Result run(boolean root, Map<String, String> env, String... args) throws Exception {
+        return StorageFixtures.runWrapped(tmp, env, cmd -> {
+            List<String> full = new ArrayList<>();
+            if (root) {
+                full.addAll(List.of("setpriv", "--bounding-set", "-dac_override"));
+            }
+            full.addAll(cmd);
+            return full;
+        }, args);
+    }
+
+    /** Removes (or gives back) the owner's write permission on every folder below and including {@code dir}. */
+    private static void setWritable(Path dir, boolean writable) throws Exception {
+        List<Path> folders;
+        try (Stream<Path> s = Files.walk(dir)) {
+            folders = s.filter(Files::isDirectory).toList();
+        }
+        for (Path f : folders) {
+            Set<PosixFilePermission> perms = PosixFilePermissions.fromString(writable ? "rwx------" : "r-x------");
+            Files.setPosixFilePermissions(f, perms);
+        }
+    }
+}
