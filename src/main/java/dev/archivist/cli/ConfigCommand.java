@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "config", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = "Print the effective configuration and where each value came from (default, environment, .env, flag). Validates it: exit 2 on any problem.")
 public final class ConfigCommand implements Callable<Integer> {
+    private static final long MIB = 1024 * 1024;
+
     @Spec
     CommandSpec spec;
 
@@ -51,6 +53,10 @@ public final class ConfigCommand implements Callable<Integer> {
             eff.put("compression", settings.compression().wireName());
             eff.put("compression_level", settings.compressionLevel());
             eff.put("timezone", settings.zone().getId());
+            Settings.ArchiveSettings archive = settings.archive();
+            eff.put("auto_split", archive.autoSplit());
+            eff.put("max_size_mb", archive.maxSizeBytes() / MIB);
+            eff.put("chunk_size_mb", archive.chunkSizeBytes() / MIB);
             Output.json(out, root);
             return ExitCodes.OK;
         }
@@ -61,8 +67,21 @@ public final class ConfigCommand implements Callable<Integer> {
         out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
                 Redactor.redact(String.valueOf(settings.databasePath())), settings.storagePath(), settings.backupDir(),
                 settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
+        out.println("effective: " + splitting(settings.archive()));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * How storage archives are split. The part size shown is the one used, which is not always the variable's: with
+     * BACKUP_CHUNK_SIZE_MB unset, parts are never larger than BACKUP_MAX_SIZE_MB.
+     */
+    static String splitting(Settings.ArchiveSettings archive) {
+        if (!archive.autoSplit()) {
+            return "storage archives are never split";
+        }
+        return "storage archives over " + archive.maxSizeBytes() / MIB + " MiB are split into parts of "
+                + archive.chunkSizeBytes() / MIB + " MiB";
     }
 
     private static String display(ConfigKey key, String value) {

@@ -55,6 +55,23 @@ class ConfigSourcesAndJsonOutputTest {
                 .containsPattern("STORAGE_PATH\\s+=\\s+\\./storage\\s+\\(default\\)");
     }
 
+    /** With BACKUP_CHUNK_SIZE_MB unset and a BACKUP_MAX_SIZE_MB below its default, {@code config} shows the part size used. */
+    @Test
+    void configShowsThePartSizeUsedNotTheUnsetDefault() throws Exception {
+        CliProcess cli = new CliProcess(dir).env("BACKUP_DIR", dir.resolve("b").toString()).env("BACKUP_MAX_SIZE_MB", "50");
+        CliProcess.Result json = cli.run("config", "--json");
+        assertThat(json.exitCode()).as(json.describe()).isZero();
+        JsonNode root = JSON.readTree(json.stdout());
+        assertThat(source(root.path("variables"), "BACKUP_CHUNK_SIZE_MB")).isEqualTo("default");
+        assertThat(root.path("effective").path("chunk_size_mb").asLong()).isEqualTo(50);
+        assertThat(root.path("effective").path("max_size_mb").asLong()).isEqualTo(50);
+        assertThat(root.path("effective").path("auto_split").asBoolean()).isTrue();
+        CliProcess.Result text = cli.run("config");
+        assertThat(text.stdout()).contains("storage archives over 50 MiB are split into parts of 50 MiB");
+        CliProcess.Result off = cli.env("BACKUP_AUTO_SPLIT", "false").env("BACKUP_CHUNK_SIZE_MB", "20").run("config");
+        assertThat(off.stdout()).contains("storage archives are never split");
+    }
+
     @Test
     void jsonOutputsOfBackupListAndStats() throws Exception {
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 100, 100);
