@@ -489,11 +489,18 @@ public final class Catalog {
         return new Completeness(components, missingComponents, missing);
     }
 
+    /**
+     * Whether a manifest file for {@code id} is in {@code type}'s folder: a component that cannot be found although its
+     * manifest is there has an unreadable manifest (truncated, hand-edited), not a missing one.
+     */
+    public boolean hasManifestFile(BackupType type, String id) {
+        return id != null && Files.isRegularFile(dir(type).resolve(Manifest.fileName(id)));
+    }
+
     /** Whether a full backup's components both exist. */
     public boolean componentsPresent(Manifest full) {
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-            String id = full.componentId(t);
-            if (id == null || !Files.isRegularFile(dir(t).resolve(Manifest.fileName(id)))) {
+            if (!hasManifestFile(t, full.componentId(t))) {
                 return false;
             }
         }

@@ -139,14 +139,21 @@ public final class ListCommand implements Callable<Integer> {
             return files.isEmpty() ? "" : " " + files.trim();
         }
         String components = "  [" + r.path("database").path("id").asText("?") + " + " + r.path("storage").path("id").asText("?") + "]";
-        return r.path("missing_components").isEmpty() ? components + files
-                : components + " BROKEN: missing " + r.path("missing_components") + files;
+        List<String> gone = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        r.path("missing_components").forEach(c -> gone.add(c.asText()));
+        r.path("unreadable_components").forEach(c -> unreadable.add(c.asText()));
+        gone.removeAll(unreadable);
+        String broken = (gone.isEmpty() ? "" : " BROKEN: missing " + Json.MAPPER.valueToTree(gone))
+                + (unreadable.isEmpty() ? "" : " BROKEN: manifest unreadable " + Json.MAPPER.valueToTree(unreadable));
+        return components + broken + files;
     }
 
     /**
      * A manifest plus what list adds: last verification, total size, the stored files that are not there (a part or
      * index deleted by hand: {@code missing_files}, checked with one stat each, contents are verify's job) and, for a
-     * full backup, its missing components and its components' missing files; any of them makes the row {@code broken}.
+     * full backup, its missing components (those whose manifest is there but cannot be read also in
+     * {@code unreadable_components}) and its components' missing files; any of them makes the row {@code broken}.
      */
     static ObjectNode describe(Catalog catalog, Manifest m) {
         ObjectNode row = m.json().deepCopy();
@@ -161,6 +168,13 @@ public final class ListCommand implements Callable<Integer> {
         long total = m.storedBytes();
         if (m.type() == BackupType.FULL) {
             has.missingComponents().forEach(row.putArray("missing_components")::add);
+            ArrayNode unreadable = row.putArray("unreadable_components");
+            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                String id = m.componentId(t);
+                if (has.missingComponents().contains(id) && catalog.hasManifestFile(t, id)) {
+                    unreadable.add(id);
+                }
+            }
             total = has.components().stream().mapToLong(Manifest::storedBytes).sum();
         }
         row.put("broken", has.broken());

@@ -350,7 +350,8 @@ public final class Verifier {
             }
             var component = catalog.findById(id);
             if (component.isEmpty() || component.get().type() != t) {
-                problems.add(new Problem(m.id(), t.wireName() + " component " + id, "missing from the catalog"));
+                problems.add(new Problem(m.id(), t.wireName() + " component " + id, catalog.hasManifestFile(t, id)
+                        ? "its manifest is unreadable" : "missing from the catalog"));
                 continue;
             }
             if (!ref.path("checksum").asText("").equals(component.get().checksum())) {

@@ -66,6 +66,39 @@ class ListBrokenFullTest {
     }
 
     /**
+     * A full backup whose component manifest is there but truncated: list and verify say the manifest is unreadable,
+     * not that the component is missing (the operator then looks at the file, not for it).
+     */
+    @Test
+    void aFullBackupWithATruncatedComponentManifestSaysItIsUnreadable() throws Exception {
+        Fixture f = new Fixture(dir).database(5).storage(3, 1_000);
+        Manifest full = f.service().backupFull(false, null);
+        String storageId = full.component(BackupType.STORAGE).path("id").asText();
+        String databaseId = full.component(BackupType.DATABASE).path("id").asText();
+        Path manifest = f.backups.resolve("storage").resolve(storageId + ".json");
+        Files.write(manifest, java.util.Arrays.copyOf(Files.readAllBytes(manifest), 100));
+
+        Fixture.Run list = f.cli("list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.stdout().lines().filter(l -> l.startsWith(full.id()))).singleElement().asString()
+                .contains("BROKEN: manifest unreadable [\"" + storageId + "\"]").doesNotContain("BROKEN: missing");
+        JsonNode row = Json.MAPPER.readTree(f.cli("list", "--json").stdout()).get(0);
+        assertThat(row.path("id").asText()).isEqualTo(full.id());
+        assertThat(row.path("unreadable_components").toString()).isEqualTo("[\"" + storageId + "\"]");
+        assertThat(row.path("missing_components").toString()).isEqualTo("[\"" + storageId + "\"]");
+
+        Files.delete(f.backups.resolve("database").resolve(databaseId + ".json"));
+        assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(full.id()))).singleElement().asString()
+                .contains("BROKEN: missing [\"" + databaseId + "\"]")
+                .contains("BROKEN: manifest unreadable [\"" + storageId + "\"]");
+
+        Fixture.Run verify = f.cli("verify", full.id());
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.stdout()).contains("storage component " + storageId + ": its manifest is unreadable")
+                .contains("database component " + databaseId + ": missing from the catalog");
+    }
+
+    /**
      * A full manifest edited by hand to name a path ({@code ../../database/<id>}) or a backup of the wrong type as a
      * component: listed as broken, refused by verify and restore, and no verification record is written through the
      * path (it once overwrote the database backup's manifest with a record saying "clean").
