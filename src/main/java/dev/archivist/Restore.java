@@ -16,10 +16,8 @@ import dev.archivist.verify.Problem;
 import dev.archivist.verify.Verifier;
 import dev.archivist.verify.VerifyReport;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -450,7 +448,7 @@ final class Restore {
     static final class PathSelection implements Predicate<String> {
         private final List<String> globs;
         /** Per glob, its matchers: a {@code **}{@code /} also stands for no folder, as in excludes. */
-        private final List<List<PathMatcher>> matchers;
+        private final List<List<Predicate<String>>> matchers;
         private final boolean[] matched;
 
         PathSelection(List<String> globs) {
@@ -463,7 +461,7 @@ final class Restore {
             this.globs = List.copyOf(globs);
             this.matchers = globs.stream()
                     .map(g -> dev.archivist.config.Globs.zeroFolderVariants(g.replaceAll("(?<=.)/+$", "")).stream()
-                            .map(v -> FileSystems.getDefault().getPathMatcher("glob:" + v)).toList())
+                            .map(dev.archivist.config.Globs::matcher).toList())
                     .toList();
             this.matched = new boolean[globs.size()];
         }
@@ -476,10 +474,10 @@ final class Restore {
             String rel = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
             boolean selected = false;
             for (String q = rel; ; q = q.substring(0, q.lastIndexOf('/'))) {
-                Path path = Path.of(q);
+                String path = Path.of(q).toString(); // normalized, as the JDK's matcher saw it
                 for (int i = 0; i < matchers.size(); i++) {
-                    for (PathMatcher m : matchers.get(i)) {
-                        if (m.matches(path)) {
+                    for (Predicate<String> m : matchers.get(i)) {
+                        if (m.test(path)) {
                             matched[i] = true;
                             selected = true;
                         }

@@ -6,6 +6,8 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -41,6 +43,117 @@ public final class Globs {
             }
         }
         return all;
+    }
+
+    /**
+     * A test of paths (relative, {@code /}-separated, normalized) against {@code glob}, in the syntax of
+     * {@code getPathMatcher("glob:…")}: {@code *} and {@code ?} stay within a name, {@code **} crosses folders,
+     * {@code [a-z]} and {@code [!a]} match one character of a name, {@code {a,b}} either, {@code \} escapes.
+     *
+     * <p>Written here rather than taken from the JDK: the JDK turns {@code **} into the regex {@code .*} without
+     * {@code DOTALL}, so {@code **} stops at a line break ({@code \n}, {@code \r}, U+0085, U+2028, U+2029), which
+     * file names may hold: {@code cache/**} left {@code cache/a\nb} out of the exclusion and {@code restore --path}
+     * left it out of the restore. The syntax errors stay the JDK's ({@link #problem}, checked first).
+     */
+    public static Predicate<String> matcher(String glob) {
+        return Pattern.compile(toRegex(glob), Pattern.DOTALL).asMatchPredicate();
+    }
+
+    /** The regex of {@code glob}; see {@link #matcher}. Throws PatternSyntaxException for a malformed one. */
+    static String toRegex(String glob) {
+        StringBuilder re = new StringBuilder();
+        boolean inGroup = false;
+        int i = 0;
+        while (i < glob.length()) {
+            char c = glob.charAt(i++);
+            switch (c) {
+                case '\\' -> {
+                    if (i == glob.length()) {
+                        throw new PatternSyntaxException("No character to escape", glob, i - 1);
+                    }
+                    literal(re, glob.charAt(i++));
+                }
+                case '*' -> {
+                    boolean any = i < glob.length() && glob.charAt(i) == '*';
+                    re.append(any ? ".*" : "[^/]*");
+                    i += any ? 1 : 0;
+                }
+                case '?' -> re.append("[^/]");
+                case '[' -> i = bracket(glob, i, re);
+                case '{' -> {
+                    if (inGroup) {
+                        throw new PatternSyntaxException("Cannot nest groups", glob, i - 1);
+                    }
+                    re.append("(?:(?:");
+                    inGroup = true;
+                }
+                case '}' -> {
+                    if (inGroup) {
+                        re.append("))");
+                        inGroup = false;
+                    } else {
+                        literal(re, c);
+                    }
+                }
+                case ',' -> {
+                    if (inGroup) {
+                        re.append(")|(?:");
+                    } else {
+                        literal(re, c);
+                    }
+                }
+                default -> literal(re, c);
+            }
+        }
+        if (inGroup) {
+            throw new PatternSyntaxException("Missing '}'", glob, i - 1);
+        }
+        return re.toString();
+    }
+
+    /**
+     * The bracket expression starting after the {@code [} at {@code start - 1}: one character of a name, never
+     * {@code /}. {@code !} first negates; {@code -} first (or after {@code !}) is itself, else a range; {@code *},
+     * {@code ?} and {@code \} are themselves. Returns the index after the closing {@code ]}.
+     */
+    private static int bracket(String glob, int start, StringBuilder re) {
+        StringBuilder set = new StringBuilder();
+        int i = start;
+        if (i < glob.length() && glob.charAt(i) == '!') {
+            set.append('^');
+            i++;
+        }
+        int first = i;
+        while (i < glob.length() && glob.charAt(i) != ']') {
+            char c = glob.charAt(i++);
+            if (c == '/') {
+                throw new PatternSyntaxException("Explicit 'name separator' in class", glob, i - 1);
+            }
+            if (c == '-' && i - 1 > first && i < glob.length() && glob.charAt(i) != ']') {
+                char from = glob.charAt(i - 2);
+                char to = glob.charAt(i++);
+                if (to < from) {
+                    throw new PatternSyntaxException("Invalid range", glob, i - 3);
+                }
+                set.append('-');
+                literal(set, to);
+                continue;
+            }
+            literal(set, c);
+        }
+        if (i == glob.length()) {
+            throw new PatternSyntaxException("Missing ']'", glob, i - 1);
+        }
+        re.append("[[^/]&&[").append(set).append("]]");
+        return i + 1;
+    }
+
+    /** {@code c} matching itself: ASCII punctuation escaped (the regex may give it a meaning), the rest as it is. */
+    private static void literal(StringBuilder re, char c) {
+        if (c < 128 && !Character.isLetterOrDigit(c)) {
+            re.append('\\');
+        }
+        re.append(c);
     }
 
     /**

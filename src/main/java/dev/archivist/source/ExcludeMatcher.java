@@ -1,11 +1,11 @@
 package dev.archivist.source;
 
+import dev.archivist.config.Globs;
 import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Exclude globs matched against paths relative to the walk root with {@code /} separators, using
@@ -16,12 +16,12 @@ import java.util.List;
  * {@code docs/x/a.txt}); Java's glob alone needs at least one there. Also as in {@code .gitignore}, a pattern
  * ending in {@code /} matches folders only ({@code cache/} excludes the folder {@code cache} with everything in it,
  * not a file of that name); Java's glob alone never matches a path ending in {@code /}, so such a pattern silently
- * excluded nothing.
+ * excluded nothing. Matched with {@link Globs#matcher}: unlike the JDK's, its {@code **} also crosses line breaks in
+ * names.
  */
 final class ExcludeMatcher {
-    private final List<PathMatcher> matchers = new ArrayList<>();
-    private final List<PathMatcher> folderMatchers = new ArrayList<>();
-    private final FileSystem fs = FileSystems.getDefault();
+    private final List<Predicate<String>> matchers = new ArrayList<>();
+    private final List<Predicate<String>> folderMatchers = new ArrayList<>();
 
     ExcludeMatcher(List<String> globs) {
         this(globs, null);
@@ -45,7 +45,7 @@ final class ExcludeMatcher {
             while (glob.startsWith("/") || glob.startsWith("./")) { // both mean the storage root
                 glob = glob.substring(glob.indexOf('/') + 1);
             }
-            List<PathMatcher> into = matchers;
+            List<Predicate<String>> into = matchers;
             if (glob.endsWith("/")) {
                 glob = glob.replaceAll("/+$", "");
                 into = folderMatchers;
@@ -53,8 +53,8 @@ final class ExcludeMatcher {
             if (glob.isEmpty()) {
                 continue;
             }
-            for (String variant : dev.archivist.config.Globs.zeroFolderVariants(glob)) {
-                into.add(fs.getPathMatcher("glob:" + variant));
+            for (String variant : Globs.zeroFolderVariants(glob)) {
+                into.add(Globs.matcher(variant));
             }
         }
     }
@@ -69,13 +69,9 @@ final class ExcludeMatcher {
         return matchesAny(folderMatchers, relativePath);
     }
 
-    private boolean matchesAny(List<PathMatcher> list, String relativePath) {
-        if (list.isEmpty()) {
-            return false;
-        }
-        var p = fs.getPath(relativePath);
-        for (PathMatcher m : list) {
-            if (m.matches(p)) {
+    private static boolean matchesAny(List<Predicate<String>> list, String relativePath) {
+        for (Predicate<String> m : list) {
+            if (m.test(relativePath)) {
                 return true;
             }
         }

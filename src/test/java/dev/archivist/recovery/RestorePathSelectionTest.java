@@ -68,6 +68,22 @@ class RestorePathSelectionTest {
         }
     }
 
+    /** {@code **} of a --path glob stopped at a line break in a name: such files were left out, with exit 0. */
+    @Test
+    void aDoubleStarSelectsNamesWithLineBreaks() throws Exception {
+        java.nio.file.Files.createDirectories(f.storage.resolve("cache/d\nir"));
+        java.nio.file.Files.writeString(f.storage.resolve("cache/new\nline.txt"), "1\n");
+        java.nio.file.Files.writeString(f.storage.resolve("cache/d\nir/inner\u2028x.txt"), "2\n");
+        java.nio.file.Files.writeString(f.storage.resolve("cache/plain.txt"), "3\n");
+        Manifest withCache = f.service().backupStorage(false, null);
+        Path target = dir.resolve("cache-only");
+        Fixture.Run r = f.cli("restore", "storage", withCache.id(), "--target", target.toString(), "--path", "cache/**");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(target.resolve("cache/new\nline.txt")).hasContent("1\n");
+        assertThat(target.resolve("cache/d\nir/inner\u2028x.txt")).hasContent("2\n");
+        assertThat(target.resolve("cache/plain.txt")).hasContent("3\n");
+    }
+
     private Map<String, String> subtree(Predicate<String> keep) {
         Map<String, String> out = new TreeMap<>();
         tree.forEach((k, v) -> {

@@ -30,6 +30,18 @@ class ExcludeMatcherTest {
         assertThat(m.excluded("cache")).isFalse();
     }
 
+    /** The JDK's glob turns {@code **} into a regex that stops at line breaks: such names escaped the exclusion. */
+    @Test
+    void aDoubleStarCoversNamesWithLineBreaks() {
+        ExcludeMatcher m = new ExcludeMatcher(List.of("cache/**", "**/*.tmp", "logs/"));
+        for (String br : new String[] {"\n", "\r", "\u0085", "\u2028", "\u2029"}) {
+            assertThat(m.excluded("cache/new" + br + "line.txt")).isTrue();
+            assertThat(m.excluded("cache/d" + br + "ir/inner.txt")).isTrue();
+            assertThat(m.excluded("d" + br + "ir/x.tmp")).isTrue();
+            assertThat(m.excluded("d" + br + "ir/x.txt")).isFalse();
+        }
+    }
+
     @Test
     void aTrailingSlashMatchesFoldersOnly() {
         ExcludeMatcher m = new ExcludeMatcher(List.of("cache/", "**/node_modules/", "/build//"));

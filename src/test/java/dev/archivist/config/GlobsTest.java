@@ -1,0 +1,74 @@
+package dev.archivist.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Globs#matcher}: the JDK's glob dialect, except that {@code **} also crosses line breaks in names (the JDK's
+ * stops at them, so {@code cache/**} did not exclude {@code cache/a\nb}).
+ */
+class GlobsTest {
+    private static final String[] LINE_BREAKS = {"\n", "\r", "\u0085", "\u2028", "\u2029"};
+
+    @Property(tries = 3000)
+    void matchesAsTheJdkGlobDoesOnNamesWithoutLineBreaks(@ForAll("globs") String glob, @ForAll("paths") String path) {
+        var jdk = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        String normalized = Path.of(path).toString();
+        assertThat(Globs.matcher(glob).test(normalized)).as("glob %s on %s", glob, normalized)
+                .isEqualTo(jdk.matches(Path.of(path)));
+    }
+
+    @Test
+    void doubleStarCrossesLineBreaksInNames() {
+        for (String br : LINE_BREAKS) {
+            String name = "cache/a" + br + "b.txt";
+            assertThat(Globs.matcher("cache/**").test(name)).as("cache/** on %s", name.replace(br, "<br>")).isTrue();
+            assertThat(Globs.matcher("**.txt").test(name)).isTrue();
+            assertThat(Globs.matcher("cache/*").test(name)).as("one star stays within a name, line breaks included")
+                    .isTrue();
+            assertThat(Globs.matcher("cache/a?b.txt").test(name)).isTrue();
+            assertThat(Globs.matcher("cache/a[!x]b.txt").test(name)).isTrue();
+            assertThat(Globs.matcher("d" + br + "ir/**").test("d" + br + "ir/x.tmp")).isTrue();
+            assertThat(Globs.matcher("*").test("a" + br + "/b")).as("no star crosses a folder").isFalse();
+        }
+    }
+
+    @Test
+    void bracketsGroupsAndEscapesKeepTheirMeaning() {
+        assertThat(Globs.matcher("[a-c]x").test("bx")).isTrue();
+        assertThat(Globs.matcher("[a-c]x").test("dx")).isFalse();
+        assertThat(Globs.matcher("[!a-c]x").test("dx")).isTrue();
+        assertThat(Globs.matcher("[-a]").test("-")).isTrue();
+        assertThat(Globs.matcher("[*?]").test("?")).isTrue();
+        assertThat(Globs.matcher("[!a]").test("/")).as("a class never matches the separator").isFalse();
+        assertThat(Globs.matcher("{a,b}.{jpg,png}").test("b.png")).isTrue();
+        assertThat(Globs.matcher("{a,b}.{jpg,png}").test("c.png")).isFalse();
+        assertThat(Globs.matcher("a,b").test("a,b")).isTrue();
+        assertThat(Globs.matcher("\\*.txt").test("*.txt")).isTrue();
+        assertThat(Globs.matcher("\\*.txt").test("a.txt")).isFalse();
+        assertThat(Globs.matcher("a.b").test("axb")).as("a dot is a dot").isFalse();
+        assertThat(Globs.matcher("(x)|$^+").test("(x)|$^+")).isTrue();
+        assertThat(Globs.matcher("résumé [1].pdf").test("résumé 1.pdf")).isTrue();
+        assertThat(Globs.matcher("photo-😀.*").test("photo-😀.jpg")).isTrue();
+    }
+
+    @Provide
+    Arbitrary<String> globs() {
+        return Arbitraries.strings().withChars("ab/*?[]!-{},.\\^&").ofMaxLength(9)
+                .filter(g -> Globs.problem(g) == null);
+    }
+
+    @Provide
+    Arbitrary<String> paths() {
+        Arbitrary<String> name = Arbitraries.strings().withChars("ab.-!*{},^&[]?\\").ofMinLength(1).ofMaxLength(4);
+        return name.list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join("/", parts));
+    }
+}
