@@ -165,7 +165,7 @@ final class ExtractionRun {
         if (entry.isFile() && entry.getLinkFlag() != TarConstants.LF_LINK && written.size() != entry.getSize()) {
             throw new IOException("expected " + entry.getSize() + " bytes, read " + written.size());
         }
-        int mode = entry.getMode() & 0777;
+        int mode = entry.getMode() & 01777; // never setuid or setgid (privileges); the sticky bit is harmless
         FileTime mtime = entry.getLastModifiedTime();
         // the time first: Java sets it through an open file descriptor, which a mode without read access refuses
         writer.setMtime(path, mtime);

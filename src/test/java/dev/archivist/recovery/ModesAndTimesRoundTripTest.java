@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What JDK 17's file-time and permission calls cannot set, a restore still reproduces: folders keep their sticky and
- * setgid bits, and files keep modification times before 1970 and after 2262 to the nanosecond (GNU tar extracts
+ * setgid bits, files their sticky bit (never setuid or setgid), and files keep modification times before 1970 and after 2262 to the nanosecond (GNU tar extracts
  * both from the same archive).
  */
 class ModesAndTimesRoundTripTest {
@@ -31,6 +31,10 @@ class ModesAndTimesRoundTripTest {
         Path shared = Files.createDirectories(f.storage.resolve("team"));
         Files.setAttribute(sticky, "unix:mode", 01777);
         Files.setAttribute(shared, "unix:mode", 02750);
+        Path stickyFile = Files.writeString(f.storage.resolve("sticky-file"), "t");
+        Files.setAttribute(stickyFile, "unix:mode", 01644);
+        Path setuidFile = Files.writeString(f.storage.resolve("setuid-file"), "s");
+        Files.setAttribute(setuidFile, "unix:mode", 06755);
         Map<String, String> times = Map.of("old.txt", "-302616000.25", "just-before-1970.txt", "-1.5",
                 "far-future.txt", "10413792000.75",
                 // fractions finer than a millisecond before 1970: the index once rounded them toward zero, and the
@@ -51,6 +55,8 @@ class ModesAndTimesRoundTripTest {
 
         assertThat(mode(target.resolve("drop-box"))).isEqualTo(01777);
         assertThat(mode(target.resolve("team"))).isEqualTo(02750);
+        assertThat(mode(target.resolve("sticky-file"))).as("the sticky bit of a file, as GNU tar keeps it").isEqualTo(01644);
+        assertThat(mode(target.resolve("setuid-file"))).as("setuid and setgid never come back").isEqualTo(0755);
         for (Map.Entry<String, String> t : times.entrySet()) {
             Instant expected = Files.getLastModifiedTime(f.storage.resolve("team").resolve(t.getKey())).toInstant();
             assertThat(expected).as("the source holds the time").isNotEqualTo(Instant.EPOCH);
