@@ -169,7 +169,7 @@ final class EntryWriter {
         putFileHeader(e);
         tar.write(loaded.data(), loaded.offset(), (int) e.stat().size());
         tar.closeEntry();
-        fileDone(e, loaded.sha256Hex(), loaded.changed());
+        fileDone(e, loaded.sha256Hex(), loaded.changed(), loaded.bytesRead());
     }
 
     /** A large file: opened and its first chunk read before the header, then copied in chunks while hashing. */
@@ -226,7 +226,7 @@ final class EntryWriter {
             boolean grew = read == declared && readError == null && ch.read(ByteBuffer.allocate(1)) > 0;
             String reason = readError != null ? readError + " (rest padded with zeros)"
                     : FileLoader.changeReason(e, read, grew);
-            fileDone(e, Sha256.hex(md.digest()), reason);
+            fileDone(e, Sha256.hex(md.digest()), reason, read);
         }
     }
 
@@ -245,7 +245,8 @@ final class EntryWriter {
         tar.file(e.relativePath(), s.size(), s.permissions(), s.lastModified(), s.uid(), s.gid());
     }
 
-    private void fileDone(WalkEntry e, String sha, String changeReason) throws IOException {
+    /** A file stored: {@code read} of its bytes came from the disk (fewer than its size when it shrank: zeros pad it). */
+    private void fileDone(WalkEntry e, String sha, String changeReason, long read) throws IOException {
         FileStat s = e.stat();
         if (changeReason != null) {
             changed.add(new ChangedFile(e.relativePath(), changeReason));
@@ -257,6 +258,6 @@ final class EntryWriter {
             firstNames.put(s.inode(), stored);
         }
         files++;
-        bytes += s.size();
+        bytes += read;
     }
 }

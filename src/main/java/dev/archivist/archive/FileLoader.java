@@ -40,7 +40,7 @@ final class FileLoader {
      * A small file read whole: its content (the declared size, padded/cut) at {@code offset} in {@code data}, its
      * SHA-256, or why it was skipped.
      */
-    record Loaded(byte[] data, int offset, String sha256Hex, String changed, String skipReason) {
+    record Loaded(byte[] data, int offset, int bytesRead, String sha256Hex, String changed, String skipReason) {
     }
 
     /**
@@ -99,7 +99,7 @@ final class FileLoader {
         String[] why = new String[1];
         FileChannel ch = open(entry, why);
         if (ch == null) {
-            return new Loaded(null, 0, null, null, why[0]);
+            return new Loaded(null, 0, 0, null, null, why[0]);
         }
         int size = (int) entry.stat().size();
         int n;
@@ -110,7 +110,7 @@ final class FileLoader {
             }
             n = bb.position() - offset;
         } catch (IOException e) {
-            return new Loaded(null, 0, null, null, "read error: " + e.getMessage());
+            return new Loaded(null, 0, 0, null, null, "read error: " + e.getMessage());
         }
         if (n < size) {
             Arrays.fill(into, offset + n, offset + size, (byte) 0); // the array may be a reused buffer
@@ -118,7 +118,7 @@ final class FileLoader {
         MessageDigest md = DIGEST.get();
         md.update(into, offset, size);
         // growth after the declared size shows in the size after reading (no extra read for small files)
-        return new Loaded(into, offset, Sha256.hex(md.digest()), changeReason(entry, n, false), null);
+        return new Loaded(into, offset, n, Sha256.hex(md.digest()), changeReason(entry, n, false), null);
     }
 
     /** Why a file counts as changed after {@code read} of its declared bytes were read, or null. */

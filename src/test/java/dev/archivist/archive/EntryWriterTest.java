@@ -63,6 +63,7 @@ class EntryWriterTest {
             assertThat(c.reason()).contains("shrank").contains("1234567 of 3000000");
         });
         assertThat(r.fileCount()).isEqualTo(1);
+        assertThat(r.bytesRead()).as("what came from the disk, not the zeros that pad it").isEqualTo(1_234_567);
         try (IndexReader in = new IndexReader(tmp.resolve("i.index.jsonl.gz"))) {
             assertThat(in.next().sha256()).isEqualTo(TestTrees.sha256(expected));
         }

@@ -49,6 +49,7 @@ class FileLoaderTest {
         assertThat(buffer[18]).isEqualTo((byte) 0x5A);
         assertThat(loaded.sha256Hex()).isEqualTo(Sha256.of(stored));
         assertThat(loaded.changed()).contains("shrank");
+        assertThat(loaded.bytesRead()).isEqualTo(3);
     }
 
     /**
