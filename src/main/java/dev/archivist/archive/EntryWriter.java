@@ -56,6 +56,10 @@ final class EntryWriter {
 
     /** Writes a directory, symlink or file; {@code loaded} is the prefetched content of a small file, else null. */
     void write(WalkEntry e, FileLoader.Loaded loaded) throws IOException {
+        String tooLong = RestoreWarnings.pathProblem(e.relativePath());
+        if (tooLong != null) {
+            restoreWarnings.add(new SkippedEntry(e.relativePath(), tooLong));
+        }
         switch (e.type()) {
             case DIRECTORY:
                 directory(e);
