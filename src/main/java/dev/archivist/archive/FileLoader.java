@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.source.FileStat;
 import dev.archivist.source.OpenFileLimit;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
@@ -142,7 +143,7 @@ final class FileLoader {
         if (after.size() > declared) {
             return "file grew while being read: only the first " + declared + " bytes were stored";
         }
-        if (!entry.stat().lastModified().equals(after.lastModifiedTime()) || after.size() != declared) {
+        if (!entry.stat().lastModified().equals(FileStat.lastModifiedOf(after)) || after.size() != declared) {
             return "file changed while being read";
         }
         return null;

@@ -29,6 +29,14 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
     private static final boolean UNIX_VIEW = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
     private static final String UNIX_ATTRS = "unix:mode,uid,gid,size,lastModifiedTime,nlink,fileKey";
 
+    /**
+     * The modification time of attributes the JDK read, as exact as a walk's: to the nanosecond also before 1677 and
+     * after 2262 where {@link JdkUnixAttributes} can read it (the JDK's own conversion keeps microseconds there).
+     */
+    public static FileTime lastModifiedOf(BasicFileAttributes a) {
+        return JdkUnixAttributes.lastModified(a);
+    }
+
     /** Reads the attributes of {@code path} itself (a symlink is not followed). */
     public static FileStat lstat(Path path) throws IOException {
         if (UNIX_VIEW) {

@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 
 /**
  * The whole {@code st_mode}, owner ids and link count of attributes the JDK read relative to an open folder.
@@ -14,12 +16,19 @@ import java.nio.file.attribute.BasicFileAttributes;
  * {@code sun.nio.fs.UnixFileAttributes}, which holds them all from its one {@code fstatat}. With
  * {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} (bin/archivist and the tests pass it) they are read through
  * method handles; without it {@link #available()} is false and the walker takes the path and checks it.
+ *
+ * <p>The modification time is read from the same object's seconds and nanoseconds: JDK 17 turns a time before 1677 or
+ * after 2262 (out of a long of nanoseconds) into microseconds, so the archive lost its last three digits.
  */
 final class JdkUnixAttributes {
     private static final MethodHandle MODE;
     private static final MethodHandle UID;
     private static final MethodHandle GID;
     private static final MethodHandle NLINK;
+    private static final MethodHandle MTIME_SECONDS;
+    private static final MethodHandle MTIME_NANOS;
+    /** The JDK's attributes inside what its basic view returns (a wrapper), or null for anything else. */
+    private static final MethodHandle UNWRAP;
 
     static {
         MethodHandle mode = null;
@@ -41,6 +50,23 @@ final class JdkUnixAttributes {
         UID = uid;
         GID = gid;
         NLINK = nlink;
+        MethodHandle seconds = null;
+        MethodHandle nanos = null;
+        MethodHandle unwrap = null;
+        try {
+            Class<?> c = Class.forName("sun.nio.fs.UnixFileAttributes");
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+            MethodType asLong = MethodType.methodType(long.class, Object.class);
+            seconds = lookup.findGetter(c, "st_mtime_sec", long.class).asType(asLong);
+            nanos = lookup.findGetter(c, "st_mtime_nsec", long.class).asType(asLong);
+            unwrap = lookup.findStatic(c, "toUnixFileAttributes", MethodType.methodType(c, BasicFileAttributes.class))
+                    .asType(MethodType.methodType(Object.class, BasicFileAttributes.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            seconds = null; // the JDK's own conversion then
+        }
+        MTIME_SECONDS = seconds;
+        MTIME_NANOS = nanos;
+        UNWRAP = unwrap;
     }
 
     private JdkUnixAttributes() {
@@ -61,10 +87,30 @@ final class JdkUnixAttributes {
             int uid = (int) UID.invokeExact((Object) a);
             int gid = (int) GID.invokeExact((Object) a);
             int nlink = (int) NLINK.invokeExact((Object) a);
-            return new FileStat(mode, a.size(), a.lastModifiedTime(), Integer.toUnsignedLong(uid),
+            return new FileStat(mode, a.size(), lastModified(a), Integer.toUnsignedLong(uid),
                     Integer.toUnsignedLong(gid), a.fileKey(), nlink);
         } catch (Throwable e) {
             return null;
         }
+    }
+
+    /**
+     * The modification time to the nanosecond, whatever the year, where the JDK's attributes can be read (also inside
+     * the wrapper its basic view returns); else the JDK's own conversion.
+     */
+    static FileTime lastModified(BasicFileAttributes a) {
+        if (MTIME_SECONDS != null) {
+            try {
+                Object unix = (Object) UNWRAP.invokeExact(a);
+                if (unix != null) {
+                    long seconds = (long) MTIME_SECONDS.invokeExact(unix);
+                    long nanos = (long) MTIME_NANOS.invokeExact(unix);
+                    return FileTime.from(Instant.ofEpochSecond(seconds, nanos));
+                }
+            } catch (Throwable e) {
+                // the JDK's own conversion below
+            }
+        }
+        return a.lastModifiedTime();
     }
 }

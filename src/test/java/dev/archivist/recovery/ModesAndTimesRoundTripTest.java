@@ -37,6 +37,9 @@ class ModesAndTimesRoundTripTest {
         Files.setAttribute(setuidFile, "unix:mode", 06755);
         Map<String, String> times = Map.of("old.txt", "-302616000.25", "just-before-1970.txt", "-1.5",
                 "far-future.txt", "10413792000.75",
+                // past 2262 JDK 17's stat gives microseconds only: the walk reads the seconds and nanoseconds as they are
+                // (before 1677, the same, but ext4 holds no time before 1901)
+                "2300-nanoseconds.txt", "10413792000.123456789",
                 // fractions finer than a millisecond before 1970: the index once rounded them toward zero, and the
                 // restore then "corrected" the exact time to the index's, which Java clamped to 1970
                 "1960-nanoseconds.txt", "-315619199.876543211", "1969-microseconds.txt", "-0.0001");
@@ -48,6 +51,7 @@ class ModesAndTimesRoundTripTest {
         touch(shared, "1000000000.123456789"); // after the files were written into it
         Fixture.Run backup = f.cli("backup", "storage", "--no-rotate");
         assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        assertThat(backup.stdout()).as("an exact time read twice is the same time: nothing changed").doesNotContain("changed");
 
         Path target = dir.resolve("restored");
         Fixture.Run restore = f.cli("restore", "storage", "latest", "--target", target.toString());
@@ -63,8 +67,18 @@ class ModesAndTimesRoundTripTest {
             assertThat(Files.getLastModifiedTime(target.resolve("team").resolve(t.getKey())).toInstant())
                     .as(t.getKey()).isEqualTo(expected);
         }
+        // Java's own reading of this time stops at microseconds on both sides: ask stat for all nine digits
+        assertThat(statSeconds(target.resolve("team").resolve("2300-nanoseconds.txt"))).isEqualTo("10413792000.123456789");
         assertThat(Files.getLastModifiedTime(target.resolve("team")).toInstant())
                 .isEqualTo(Instant.ofEpochSecond(1_000_000_000L, 123_456_789));
+    }
+
+    /** The modification time as {@code stat} prints it, seconds with nine decimals. */
+    private static String statSeconds(Path p) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%.9Y", p.toString()).redirectErrorStream(true).start();
+        String out = new String(stat.getInputStream().readAllBytes()).strip();
+        assertThat(stat.waitFor()).as(out).isZero();
+        return out;
     }
 
     private static int mode(Path p) throws Exception {
