@@ -81,8 +81,7 @@ public final class DirectoryLock implements AutoCloseable {
                 HELD_IN_THIS_JVM.remove(key);
                 return null;
             }
-            LockHolder me = new LockHolder(ProcessHandle.current().pid(), command, Instant.now().toString());
-            Durable.writeAtomically(holderFile(lockFile), Json.MAPPER.writeValueAsBytes(me));
+            recordHolder(lockFile, command);
             return new DirectoryLock(lockFile, channel, lock);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
@@ -93,6 +92,24 @@ public final class DirectoryLock implements AutoCloseable {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Writes who holds the lock, for the processes that wait. Only a courtesy: on a full disk (or one that turned
+     * read-only) it cannot be written, and that must not stop the command that would free space, a rotation or the
+     * sweep of a killed backup's leftovers. An older record is removed instead, so nobody is told a wrong holder.
+     */
+    private static void recordHolder(Path lockFile, String command) {
+        LockHolder me = new LockHolder(ProcessHandle.current().pid(), command, Instant.now().toString());
+        try {
+            Durable.writeAtomically(holderFile(lockFile), Json.MAPPER.writeValueAsBytes(me));
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(holderFile(lockFile));
+            } catch (IOException ignored) {
+                // waiters then read a stale record: they still wait for the lock, which is what matters
+            }
         }
     }
 

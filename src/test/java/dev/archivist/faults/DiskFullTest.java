@@ -92,6 +92,50 @@ class DiskFullTest {
         assertThat(again.exitCode()).as("space is back once the failed run cleaned up; %s", again.describe()).isZero();
     }
 
+    /**
+     * A disk left full (by a backup killed at ENOSPC, or by anything else): the commands that free space still run. The
+     * lock's holder record could not be written, and every command that takes the lock failed before sweeping the
+     * killed run's leftovers or rotating.
+     */
+    @Test
+    void aFullDiskStillLetsRotationAndTheSweepOfLeftoversRun() throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("full-disk"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assumeTrue(root, "needs root to mount a tmpfs (running as " + System.getProperty("user.name") + ")");
+        String out = run(List.of("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString()));
+        assumeTrue(out.startsWith("0"), "cannot mount a tmpfs here: " + out);
+        mounted = mnt;
+        Path backups = mnt.resolve("backups");
+        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", backups.toString()).set("MAX_BACKUPS", "1");
+        Files.createDirectories(fx.storage);
+        byte[] noise = new byte[300_000];
+        new java.util.Random(3).nextBytes(noise);
+        Files.write(fx.storage.resolve("a.bin"), noise);
+        for (int i = 0; i < 2; i++) {
+            var b = fx.cli().run("backup", "storage", "--no-rotate");
+            assertThat(b.exitCode()).as(b.describe()).isZero();
+        }
+        Path leftover = backups.resolve("storage/.tmp-storage_backup_20991231T000000.000Z.tar.zst.part001");
+        Files.write(leftover, noise);
+        Path filler = Files.createDirectories(mnt.resolve("other")).resolve("filler");
+        try (var os = Files.newOutputStream(filler)) {
+            while (true) {
+                os.write(noise);
+            }
+        } catch (java.io.IOException full) {
+            assertThat(full.getMessage()).containsIgnoringCase("No space left");
+        }
+
+        var rotate = fx.cli().run("rotate");
+        assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
+        assertThat(rotate.stdout()).contains("1 backup(s) removed");
+        assertThat(leftover).as("swept by the first command that holds the lock").doesNotExist();
+        fx.assertNoLeftovers("after the rotation on a full disk");
+        Files.delete(filler);
+        var again = fx.cli().run("backup", "storage");
+        assertThat(again.exitCode()).as(again.describe()).isZero();
+    }
+
     private static void assertFailedForSpace(dev.archivist.testing.CliProcess.Result r) {
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
         assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("No space left").doesNotContain("\tat ");
