@@ -54,11 +54,34 @@ final class StorageBackup {
         }
     }
 
+    /** The identity (device and inode) of the folder {@code storage} leads to, or null when it cannot be read. */
+    private static Object folderKey(Path storage) {
+        try {
+            return Files.readAttributes(storage, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Fails the backup when the storage folder was removed, or replaced by another (a volume unmounted, a deploy that
+     * swaps the folder), while it ran: the walk went on through its open folders and saw their files vanish, so the
+     * archive holds a fraction of the data, and a rotation would have counted it as a good backup.
+     */
+    private static void checkStillThere(Path storage, Object atStart) {
+        Object now = folderKey(storage);
+        if (now == null || !now.equals(atStart)) {
+            throw new ArchivistException("storage folder " + storage + (now == null ? " was removed" : " was replaced by another folder")
+                    + " while the backup ran: it would not hold the folder's content, so it was not kept");
+        }
+    }
+
     /** Runs under the caller's lock. */
     Manifest run(ProgressListener listener) throws IOException {
         ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
         Path storage = settings.storagePath();
         checkSource(storage);
+        Object folderAtStart = folderKey(storage);
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String id = catalog.newId(BackupType.STORAGE, clock);
@@ -91,6 +114,7 @@ final class StorageBackup {
             }
             toParts.close();
             progress.finished(); // everything stored: the line of figures ends before the result is printed
+            checkStillThere(storage, folderAtStart);
             ArchiveFiles files = parts.finish();
             indexFile = index.finish();
             ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result);
