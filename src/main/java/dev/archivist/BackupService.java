@@ -38,6 +38,8 @@ public final class BackupService {
     private final Consumer<String> notices;
     private volatile boolean sweepOnShutdown;
     private volatile Consumer<String> stopReport = what -> System.err.println("archivist: interrupted; " + what);
+    /** The hook of the locked work now running in a one-shot process, if any: it reports a stop itself. */
+    private volatile StopHook activeStop;
 
     /**
      * @param notices receives human-oriented notices such as "waiting for the lock held by …" (the CLI prints them on
@@ -291,6 +293,14 @@ public final class BackupService {
         this.sweepOnShutdown = true;
     }
 
+    /**
+     * Whether locked work is running under a stop hook, which reports a stop itself (after sweeping); when false, a stop
+     * signal finds nothing running and whoever handles it reports.
+     */
+    public boolean lockedWorkRunning() {
+        return activeStop != null;
+    }
+
     <T> T locked(String command, LockedWork<T> work) {
         return locked(command, !STOP_BY_INTERRUPT, work);
     }
@@ -337,6 +347,7 @@ public final class BackupService {
             this.worker = worker;
             this.interrupt = interrupt;
             this.hook = new Thread(this::stop, "stop-" + worker.getName());
+            activeStop = this;
             Runtime.getRuntime().addShutdownHook(hook);
         }
 
@@ -361,6 +372,7 @@ public final class BackupService {
         void workEnded() {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
+                activeStop = null;
                 return; // not stopping
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs (or is about to): sweep here, under the lock, once the hook has refused commits

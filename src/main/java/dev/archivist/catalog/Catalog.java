@@ -37,6 +37,8 @@ public final class Catalog {
     /** Set when the process is stopping; guarded by {@code this}, like the commits it refuses. */
     private boolean commitsRefused;
 
+    private final List<String> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public Catalog(Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
@@ -101,7 +103,13 @@ public final class Catalog {
         Manifest m = new Manifest(manifest);
         Durable.writeAtomically(dir(m.type()).resolve(Manifest.fileName(m.id())),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        committed.add(m.id());
         return m;
+    }
+
+    /** The ids of the backups this object committed, oldest first: a stopped command names those it completed. */
+    public List<String> committed() {
+        return List.copyOf(committed);
     }
 
     /** Every backup of a type (all types when null), newest first. Unreadable manifests are skipped with a warning. */

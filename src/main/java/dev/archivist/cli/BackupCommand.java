@@ -50,7 +50,7 @@ public final class BackupCommand implements Callable<Integer> {
         BackupType backupType = BackupType.parse(type);
         BackupService service = Services.create(config.load(), spec);
         StopNotice.install();
-        service.sweepOnShutdown(StopNotice.reporter(spec, json));
+        service.sweepOnShutdown(StopNotice.reporter(spec, json, service));
         PrintWriter out = spec.commandLine().getOut();
         ProgressListener progress = ProgressPrinter.forTerminal(json);
         Manifest m = switch (backupType) {

@@ -77,7 +77,7 @@ public final class RestoreCommand implements Callable<Integer> {
         BackupService service = Services.create(config.load(), spec);
         // SIGTERM/SIGINT: no switch after the signal; a full restore undoes its storage swap
         StopNotice.install();
-        service.sweepOnShutdown(StopNotice.reporter(spec, json));
+        service.sweepOnShutdown(StopNotice.reporter(spec, json, service));
         Manifest m = service.find(ref, backupType);
         PrintWriter out = spec.commandLine().getOut();
         if (!yes && target == null) {

@@ -41,7 +41,7 @@ public final class RotateCommand implements Callable<Integer> {
         BackupService service = Services.create(dryRun ? config.loadForReading() : config.load(), spec);
         // SIGTERM/SIGINT: rotation gets up to 5 s to end before the process exits
         StopNotice.install();
-        service.sweepOnShutdown(StopNotice.reporter(spec, json));
+        service.sweepOnShutdown(StopNotice.reporter(spec, json, service));
         RotationResult result = service.rotate(dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,5 +1,6 @@
 package dev.archivist.cli;
 
+import dev.archivist.BackupService;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Consumer;
@@ -48,20 +49,37 @@ final class StopNotice {
     }
 
     /**
-     * Prints the stop report for {@code command}: "interrupted by SIGTERM; " and {@code what} (what was swept) on stderr,
-     * and with {@code json} the error object on stdout.
+     * Prints the stop report: "interrupted by SIGTERM; ", the backups {@code service} committed before the stop (they are
+     * complete), and {@code what} (what was swept) on stderr, and with {@code json} the error object on stdout. A stop
+     * that finds no locked work running (it ended, or has not begun) is reported too, on stderr only: it came after a
+     * commit, or before anything was written.
      */
-    static Consumer<String> reporter(CommandSpec spec, boolean json) {
+    static Consumer<String> reporter(CommandSpec spec, boolean json, BackupService service) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (received != null && !service.lockedWorkRunning()) {
+                print(spec, service, "nothing was running");
+            }
+        }, "stop-notice"));
         return what -> {
-            Signal s = received;
-            String reason = "interrupted" + (s == null ? "" : " by SIG" + s.getName()) + "; " + what;
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("archivist: " + reason);
-            err.flush();
+            String reason = print(spec, service, what);
             if (json) {
+                Signal s = received;
                 ExitCodes.json(spec.commandLine().getOut(), s == null ? ExitCodes.FAILED : 128 + s.getNumber(), reason,
                         List.of());
             }
         };
+    }
+
+    private static String print(CommandSpec spec, BackupService service, String what) {
+        Signal s = received;
+        List<String> committed = service.catalog().committed();
+        String done = committed.isEmpty() ? ""
+                : (committed.size() == 1 ? "backup " + committed.get(0) + " was" : "backups " + String.join(", ", committed) + " were")
+                + " committed before the stop and " + (committed.size() == 1 ? "is" : "are") + " complete; ";
+        String reason = "interrupted" + (s == null ? "" : " by SIG" + s.getName()) + "; " + done + what;
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("archivist: " + reason);
+        err.flush();
+        return reason;
     }
 }

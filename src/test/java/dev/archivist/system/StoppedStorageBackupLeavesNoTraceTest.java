@@ -73,6 +73,56 @@ class StoppedStorageBackupLeavesNoTraceTest {
         assertThat(stoppedMidWrite).as("at least one signal arrived while parts were being written").isPositive();
     }
 
+    /**
+     * A stop that comes after the manifest is written (during the rotation that follows, or as the process ends) names
+     * the backup it completed: it exited 143 in silence, or said "nothing unfinished left behind", and a script took
+     * the complete backup for a failed one.
+     */
+    @Test
+    void aStopAfterTheCommitNamesTheCompletedBackup() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(storage.resolve("f" + i + ".txt"), "file " + i + "\n");
+        }
+        Path backups = dir.resolve("backups");
+        Path manifests = backups.resolve("storage");
+        CliProcess cli = new CliProcess(dir).env("STORAGE_PATH", storage.toString())
+                .env("BACKUP_DIR", backups.toString()).env("JSON_LOGS", "false").env("MAX_BACKUPS", "1");
+        int stoppedAfterCommit = 0;
+        for (int attempt = 0; attempt < 6 && stoppedAfterCommit < 2; attempt++) {
+            List<String> before = TestDb.files(manifests);
+            CliProcess.Running run = cli.start("backup", "storage");
+            String committed = null;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (committed == null && run.process().isAlive() && System.nanoTime() < deadline) {
+                if (Files.isDirectory(manifests)) {
+                    committed = TestDb.files(manifests).stream()
+                            .filter(f -> f.endsWith(".json") && !f.startsWith(".") && !before.contains(f))
+                            .findFirst().orElse(null);
+                }
+                Thread.sleep(1);
+            }
+            if (committed == null || !run.process().isAlive()) {
+                run.await(CliProcess.DEFAULT_TIMEOUT);
+                continue; // ended before the signal could be sent
+            }
+            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
+            if (r.exitCode() == 0) {
+                continue; // it ended first
+            }
+            stoppedAfterCommit++;
+            String id = committed.substring(0, committed.length() - ".json".length());
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
+            assertThat(r.stderr()).as(r.describe())
+                    .contains("archivist: interrupted by SIGTERM; backup " + id + " was committed before the stop and is complete");
+            CliProcess.Result verify = cli.run("verify", id);
+            assertThat(verify.exitCode()).as(verify.describe()).isZero();
+        }
+        assertThat(stoppedAfterCommit).as("at least one signal arrived after the commit").isPositive();
+    }
+
     /** Waits until {@code count} part files exist (temporary names) or the run ended. */
     private static void awaitParts(CliProcess.Running run, Path partsDir, int count) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
