@@ -133,10 +133,14 @@ public final class BackupService {
     /**
      * Verifies one backup (deep unless {@code deep=false}) and records the result; a full backup's verification is
      * also recorded for each component it checked (clean unless a problem names it), so {@code list} and rotation's
-     * "newest verified" see it. Takes no lock; never writes to the backup.
+     * "newest verified" see it. Takes no lock; never writes to the backup. A backup removed while it was verified (by
+     * a rotation in another process) gets no record: {@link #removedWhileVerified} tells it from a failed one.
      */
     public VerifyReport verify(Manifest m, boolean deep) {
         VerifyReport report = new Verifier(catalog, clock).verify(m, deep);
+        if (!catalog.hasManifestFile(m.type(), m.id())) {
+            return report; // removed while it was verified (a rotation in another process): nothing to record it for
+        }
         record(m.id(), report, report.clean(), report.problems().size());
         if (m.type() == BackupType.FULL) {
             for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
@@ -148,6 +152,11 @@ public final class BackupService {
             }
         }
         return report;
+    }
+
+    /** Whether {@code m}, just verified with problems, was removed meanwhile: its problems are those of the removal. */
+    public boolean removedWhileVerified(Manifest m, VerifyReport report) {
+        return !report.clean() && !catalog.hasManifestFile(m.type(), m.id());
     }
 
     private void record(String id, VerifyReport report, boolean clean, int problems) {

@@ -58,8 +58,17 @@ public final class VerifyCommand implements Callable<Integer> {
         List<Manifest> targets = all ? service.list(filter) : List.of(service.find(ref, filter));
         List<VerifyReport> reports = new ArrayList<>();
         PrintWriter out = spec.commandLine().getOut();
+        java.util.Set<String> removed = new java.util.HashSet<>();
         for (Manifest m : targets) {
             VerifyReport r = service.verify(m, !quick);
+            if (all && service.removedWhileVerified(m, r)) { // a rotation in another process: not a failed backup
+                removed.add(r.backupId());
+                if (!json) {
+                    out.printf("GONE   %s: removed while it was verified (by a rotation or by hand)%n", r.backupId());
+                    out.flush();
+                }
+                continue;
+            }
             reports.add(r);
             if (!json) {
                 out.printf("%s %s: %s (%s checked%s)%n", r.clean() ? "OK    " : "FAILED", r.backupId(), r.clean() ? "clean" : r.problems().size() + " problem(s)",
@@ -97,14 +106,16 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             if (all) {
                 ObjectNode root = Json.MAPPER.createObjectNode();
-                root.put("verified", reports.size()).put("clean", reports.size() - failed).put("failed", failed);
+                root.put("verified", reports.size()).put("clean", reports.size() - failed).put("failed", failed)
+                        .put("removed_while_verified", removed.size());
                 root.set("reports", array);
                 Output.json(out, root);
             } else {
                 Output.json(out, array.get(0));
             }
         } else if (all) {
-            out.printf("%d backup(s) verified: %d clean, %d with problems%n", reports.size(), reports.size() - failed, failed);
+            out.printf("%d backup(s) verified: %d clean, %d with problems%s%n", reports.size(), reports.size() - failed, failed,
+                    removed.isEmpty() ? "" : ", " + removed.size() + " removed while verified");
             out.flush();
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
