@@ -58,6 +58,20 @@ final class FullBackup {
             throw new ArchivistException("full backup failed: database part: " + dbFailure.getMessage()
                     + " (the storage part " + storage.id() + " was kept as an ordinary backup)", dbFailure);
         }
+        try {
+            return commitFull(db, storage, started, t0);
+        } catch (IOException | RuntimeException e) {
+            if (stopping()) {
+                throw e; // the stop report says what happened
+            }
+            throw new ArchivistException("full backup failed: writing its manifest: " + ArchivistException.reason(e)
+                    + " (the database part " + db.id() + " and the storage part " + storage.id()
+                    + " were kept as ordinary backups)", e);
+        }
+    }
+
+    /** The full manifest naming both parts, written last: the full backup's commit point. */
+    private Manifest commitFull(Manifest db, Manifest storage, Instant started, long t0) throws IOException {
         String id = catalog.newId(BackupType.FULL, clock);
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("id", id);

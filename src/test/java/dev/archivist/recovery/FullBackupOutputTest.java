@@ -32,6 +32,33 @@ class FullBackupOutputTest {
         }
     }
 
+    /**
+     * Both parts committed, then the full manifest cannot be written (a full disk, say): the failure says so and names
+     * the two parts kept as ordinary backups, as a failed part's message does (it named only the file that failed).
+     */
+    @Test
+    void aFailedFullManifestNamesTheStepAndThePartsKept() throws Exception {
+        Fixture f = new Fixture(dir).database(5).storage(8, 1000);
+        Path fullDir = f.backups.resolve("full");
+        java.util.concurrent.atomic.AtomicBoolean blocked = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.archivist.archive.ProgressListener blockFullDir = (bytes, files) -> {
+            if (files > 0 && blocked.compareAndSet(false, true)) { // while the storage part runs
+                try {
+                    java.nio.file.Files.delete(fullDir);
+                    java.nio.file.Files.writeString(fullDir, "not a folder");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.service().backupFull(false, blockFullDir))
+                .isInstanceOf(dev.archivist.ArchivistException.class)
+                .hasMessageContaining("full backup failed: writing its manifest: ")
+                .hasMessageMatching("(?s).*the database part db_backup_\\S+ and the storage part storage_backup_\\S+ were kept as ordinary backups.*");
+        assertThat(f.service().list(dev.archivist.BackupType.DATABASE)).hasSize(1);
+        assertThat(f.service().list(dev.archivist.BackupType.STORAGE)).hasSize(1);
+    }
+
     @Test
     void anEmptyCatalogSaysSoWithoutAHeader() throws Exception {
         Fixture f = new Fixture(dir).database(5);
