@@ -169,7 +169,8 @@ public final class BackupService {
 
     /** Restores a database backup into the live database ({@code target} null) or into a new file. */
     public RestoreResult restoreDatabase(String ref, Path target, boolean deep) {
-        return locked("restore database", () -> restoreDatabaseLocked(catalog.find(ref, BackupType.DATABASE), target, deep));
+        return lockedUnlessReadOnly("restore database", target,
+                () -> restoreDatabaseLocked(catalog.find(ref, BackupType.DATABASE), target, deep));
     }
 
     private RestoreResult restoreDatabaseLocked(Manifest m, Path target, boolean deep) throws IOException {
@@ -193,8 +194,27 @@ public final class BackupService {
 
     /** Restores a storage backup into the live folder (atomic swap) or into a new folder, optionally only some paths. */
     public RestoreResult restoreStorage(String ref, Path target, List<String> globs, boolean deep) {
-        return locked("restore storage", () -> new Restore(settings, catalog, clock)
+        return lockedUnlessReadOnly("restore storage", target, () -> new Restore(settings, catalog, clock)
                 .storage(catalog.find(ref, BackupType.STORAGE), target, globs, deep));
+    }
+
+    /**
+     * A restore into {@code target} (a new place, not the live data) from a backup directory that cannot be written (a
+     * disk remounted read-only after errors, backups on read-only media) runs without the lock, which it could not
+     * take and does not need: nothing can change that directory. Any other runs {@link #locked}.
+     */
+    private <T> T lockedUnlessReadOnly(String command, Path target, LockedWork<T> work) {
+        if (target == null || !catalog.readOnly()) {
+            return locked(command, work);
+        }
+        notices.accept("BACKUP_DIR " + catalog.root() + " is read-only: restoring from it without its lock");
+        try {
+            return work.run();
+        } catch (IOException e) {
+            throw failed(command, e, e);
+        } catch (UncheckedIOException e) {
+            throw failed(command, e.getCause(), e);
+        }
     }
 
     /**
@@ -335,10 +355,15 @@ public final class BackupService {
                 }
             }
         } catch (IOException e) {
-            throw new ArchivistException(command + " failed: " + ArchivistException.reason(e), e);
+            throw failed(command, e, e);
         } catch (UncheckedIOException e) {
-            throw new ArchivistException(command + " failed: " + e.getCause().getMessage(), e);
+            throw failed(command, e.getCause(), e);
         }
+    }
+
+    /** The failure of {@code command} for I/O error {@code cause} (thrown as {@code thrown}), with its reason. */
+    private static ArchivistException failed(String command, IOException cause, Exception thrown) {
+        return new ArchivistException(command + " failed: " + ArchivistException.reason(cause), thrown);
     }
 
     /**

@@ -98,7 +98,7 @@ final class Restore {
      * command can remove what a killed run left beside it.
      */
     private <T> T intoTarget(Path target, Step<T> restore) throws IOException {
-        if (target == null) {
+        if (target == null || catalog.readOnly()) { // a read-only catalog holds no record: a killed run's leftover stays
             return restore.run();
         }
         RestoreTargetRecords.record(catalog.stateDir(), target);

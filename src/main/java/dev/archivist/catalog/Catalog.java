@@ -66,6 +66,14 @@ public final class Catalog {
         Durable.ensureDirectory(stateDir());
     }
 
+    /**
+     * Whether this backup directory exists but cannot be written (a read-only mount, media, another user's): no
+     * process can change it, so reading it needs no lock.
+     */
+    public boolean readOnly() {
+        return Files.isDirectory(root) && !Files.isWritable(root);
+    }
+
     /** Takes the exclusive write lock of this backup directory. */
     public DirectoryLock lock(Duration timeout, String command, Consumer<String> waiting) throws IOException {
         Durable.ensureDirectory(root);

@@ -74,7 +74,8 @@ public final class RestoreCommand implements Callable<Integer> {
         if (allowOutsideSymlinks) {
             config.sets.put("RESTORE_OUTSIDE_SYMLINKS", "true");
         }
-        BackupService service = Services.create(config.load(), spec);
+        // into a new place, a backup directory that cannot be written is enough (see BackupService.restoreStorage)
+        BackupService service = Services.create(target != null ? config.loadForReading() : config.load(), spec);
         // SIGTERM/SIGINT: no switch after the signal; a full restore undoes its storage swap
         StopNotice.install();
         service.sweepOnShutdown(StopNotice.reporter(spec, json, service));

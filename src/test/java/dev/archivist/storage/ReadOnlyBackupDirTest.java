@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A backup directory the command cannot write (a read-only mount, backups copied to read-only media): the commands
- * that only read it ({@code list}, {@code stats}, {@code verify}, {@code rotate --dry-run}) work and change nothing;
- * those that write refuse it at start-up (exit 2, naming BACKUP_DIR). As root, permission bits do not stop writing,
+ * A backup directory the command cannot write (a read-only mount, a disk remounted read-only after errors, backups
+ * copied to read-only media): the commands that only read it ({@code list}, {@code stats}, {@code verify},
+ * {@code rotate --dry-run}, and a restore into a new place with {@code --target}) work and change nothing; those that
+ * write it (backups, rotation, a restore of the live data with its safety copy) refuse it at start-up (exit 2, naming
+ * BACKUP_DIR). As root, permission bits do not stop writing,
  * so the CLI then runs without the capability that bypasses them ({@code setpriv}).
  */
 class ReadOnlyBackupDirTest {
@@ -38,15 +40,18 @@ class ReadOnlyBackupDirTest {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
         Files.writeString(storage.resolve("a.txt"), "alpha\n");
         Path backups = tmp.resolve("backups");
+        dev.archivist.testing.TestDb.create(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 100);
+        CliProcess.Result madeDb = StorageFixtures.cli(tmp, storage, backups).run("backup", "database", "--no-rotate");
+        assertThat(madeDb.exitCode()).as(madeDb.describe()).isZero();
         CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--json", "--no-rotate");
         assertThat(made.exitCode()).as(made.describe()).isZero();
         String id = JSON.readTree(made.stdout()).path("id").asText();
         List<String> before = StorageFixtures.snapshot(backups);
         Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", backups.toString(),
-                "JSON_LOGS", "false");
+                "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"), "JSON_LOGS", "false");
         setWritable(backups, false);
         try {
-            CliProcess.Result list = run(root, env, "list", "--json");
+            CliProcess.Result list = run(root, env, "list", "--json", "--type", "storage");
             assertThat(list.exitCode()).as(list.describe()).isZero();
             JsonNode rows = JSON.readTree(list.stdout());
             assertThat(rows).hasSize(1);
@@ -54,18 +59,28 @@ class ReadOnlyBackupDirTest {
 
             CliProcess.Result stats = run(root, env, "stats");
             assertThat(stats.exitCode()).as(stats.describe()).isZero();
-            assertThat(stats.stdout()).contains("total: 1 backups");
+            assertThat(stats.stdout()).contains("total: 2 backups");
 
             CliProcess.Result verify = run(root, env, "verify", id);
             assertThat(verify.exitCode()).as(verify.describe()).isZero();
             assertThat(verify.stdout()).contains("clean");
             assertThat(verify.stderr()).contains("cannot record the verification");
 
+            // a restore into a new place needs no lock on a directory nothing can change
+            CliProcess.Result restored = run(root, env, "restore", "storage", id, "--target", tmp.resolve("out").toString());
+            assertThat(restored.exitCode()).as(restored.describe()).isZero();
+            assertThat(restored.stderr()).contains("is read-only: restoring from it without its lock");
+            assertThat(tmp.resolve("out/a.txt")).hasContent("alpha\n");
+            CliProcess.Result restoredDb = run(root, env, "restore", "database", "latest", "--target",
+                    tmp.resolve("copy.db").toString());
+            assertThat(restoredDb.exitCode()).as(restoredDb.describe()).isZero();
+            assertThat(tmp.resolve("copy.db")).isRegularFile();
+
             CliProcess.Result dryRun = run(root, env, "rotate", "--dry-run");
             assertThat(dryRun.exitCode()).as(dryRun.describe()).isZero();
             assertThat(dryRun.stdout()).contains("would be removed");
 
-            for (String[] writing : new String[][] {{"backup", "storage"}, {"rotate"}}) {
+            for (String[] writing : new String[][] {{"backup", "storage"}, {"rotate"}, {"restore", "storage", id, "--yes"}}) {
                 CliProcess.Result refused = run(root, env, writing);
                 assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
                 assertThat(refused.stderr()).contains("BACKUP_DIR").contains("is not writable");
