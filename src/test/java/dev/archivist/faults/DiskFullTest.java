@@ -44,12 +44,7 @@ class DiskFullTest {
 
     @Test
     void backupOntoAFullTmpfsFailsCleanlyAndKeepsEarlierBackups() throws Exception {
-        Path mnt = Files.createDirectories(dir.resolve("small-disk"));
-        boolean root = "root".equals(System.getProperty("user.name"));
-        assumeTrue(root, "needs root to mount a tmpfs (running as " + System.getProperty("user.name") + ")");
-        String out = run(List.of("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString()));
-        assumeTrue(out.startsWith("0"), "cannot mount a tmpfs here: " + out);
-        mounted = mnt;
+        Path mnt = mountTmpfs("small-disk");
 
         FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(20, 100);
         Files.createDirectories(fx.storage);
@@ -99,12 +94,7 @@ class DiskFullTest {
      */
     @Test
     void aFullDiskStillLetsRotationAndTheSweepOfLeftoversRun() throws Exception {
-        Path mnt = Files.createDirectories(dir.resolve("full-disk"));
-        boolean root = "root".equals(System.getProperty("user.name"));
-        assumeTrue(root, "needs root to mount a tmpfs (running as " + System.getProperty("user.name") + ")");
-        String out = run(List.of("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString()));
-        assumeTrue(out.startsWith("0"), "cannot mount a tmpfs here: " + out);
-        mounted = mnt;
+        Path mnt = mountTmpfs("full-disk");
         Path backups = mnt.resolve("backups");
         FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", backups.toString()).set("MAX_BACKUPS", "1");
         Files.createDirectories(fx.storage);
@@ -134,6 +124,17 @@ class DiskFullTest {
         Files.delete(filler);
         var again = fx.cli().run("backup", "storage");
         assertThat(again.exitCode()).as(again.describe()).isZero();
+    }
+
+    /** A 4 MiB tmpfs mounted at {@code name} in the test's folder (unmounted after the test); skips the test when it cannot. */
+    private Path mountTmpfs(String name) throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve(name));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assumeTrue(root, "needs root to mount a tmpfs (running as " + System.getProperty("user.name") + ")");
+        String out = run(List.of("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString()));
+        assumeTrue(out.startsWith("0"), "cannot mount a tmpfs here: " + out);
+        mounted = mnt;
+        return mnt;
     }
 
     private static void assertFailedForSpace(dev.archivist.testing.CliProcess.Result r) {
