@@ -4,8 +4,8 @@ package dev.archivist.archive;
  * Entries a backup stores faithfully but that {@code archivist restore} refuses by default, found while backing up so
  * the operator learns of them then rather than when restoring: symlinks whose target is absolute or climbs out of the
  * storage folder (restored only with {@code --allow-outside-symlinks}). The checks are lexical, like the restore's
- * first pass. Also entries no restore can create: paths of {@value #PATH_MAX} bytes or more, which the system refuses
- * (GNU tar too: "File name too long"), however short the target's own path.
+ * first pass. Also entries no restore can create: paths of {@code PATH_MAX - 1} (4,095) bytes or more, which the
+ * system refuses (GNU tar too: "File name too long") however short the target's own path.
  */
 final class RestoreWarnings {
     /** Linux's limit on a path given to the system, its terminating zero byte included. */
