@@ -27,8 +27,8 @@ public final class SettingsLoader {
     public enum CatalogAccess {
         /** Backups, restores, rotation, the daemon: the directory must be writable (or creatable). */
         READ_WRITE,
-        /** {@code list}, {@code stats}, {@code verify}: a read-only directory (a read-only mount, another user's
-         *  backups) is enough, and a missing one is not created. */
+        /** {@code list}, {@code stats}, {@code verify}, {@code rotate --dry-run}, a restore into a new place: a
+         *  read-only directory (a read-only mount, another user's backups) is enough, and a missing one is not created. */
         READ_ONLY
     }
 

@@ -62,13 +62,13 @@ class GlobsTest {
 
     @Provide
     Arbitrary<String> globs() {
-        return Arbitraries.strings().withChars("ab/*?[]!-{},.\\^&").ofMaxLength(9)
+        return Arbitraries.strings().withChars("ab/*?[]!-{},.\\^&_ ~@#=$()|+é").ofMaxLength(9)
                 .filter(g -> Globs.problem(g) == null);
     }
 
     @Provide
     Arbitrary<String> paths() {
-        Arbitrary<String> name = Arbitraries.strings().withChars("ab.-!*{},^&[]?\\").ofMinLength(1).ofMaxLength(4);
+        Arbitrary<String> name = Arbitraries.strings().withChars("ab.-!*{},^&[]?\\_ ~@#=$()|+é").ofMinLength(1).ofMaxLength(4);
         return name.list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join("/", parts));
     }
 }
