@@ -189,11 +189,22 @@ public final class Catalog {
         }
     }
 
-    /** The manifest {@code f} of the {@code type} folder; fails when it cannot be read or is of another type. */
+    /** Why a manifest that parses is not the backup its file name says. */
+    public static String idMismatch(Manifest m) {
+        return "its id '" + m.id() + "' differs from its file name";
+    }
+
+    /**
+     * The manifest {@code f} of the {@code type} folder; fails when it cannot be read, is of another type, or names
+     * another id than its file.
+     */
     private static Manifest readAs(Path f, BackupType type) throws IOException {
         Manifest m = Manifest.read(f);
         if (m.type() != type) {
             throw new IOException("a " + m.type().wireName() + " backup's manifest in the " + type.wireName() + " folder");
+        }
+        if (!m.id().equals(Manifest.idOf(f))) { // edited by hand or damaged: rotation would delete another id's files
+            throw new IOException(idMismatch(m));
         }
         m.createdAt();
         return m;
@@ -221,11 +232,16 @@ public final class Catalog {
             if ((type == null || type == t) && id.startsWith(t.prefix() + "_")) {
                 Path file = dir(t).resolve(Manifest.fileName(id));
                 if (Files.isRegularFile(file)) {
+                    Manifest m;
                     try {
-                        return typed(Manifest.read(file), t, id);
+                        m = typed(Manifest.read(file), t, id);
                     } catch (IOException e) {
                         throw new NotFoundException("cannot read manifest of " + id + ": " + e.getMessage());
                     }
+                    if (!m.id().equals(id)) { // listing skips it too: it is not the backup its name says
+                        throw new NotFoundException("cannot read manifest of " + id + ": " + idMismatch(m));
+                    }
+                    return m;
                 }
             }
         }

@@ -120,8 +120,8 @@ public final class ListCommand implements Callable<Integer> {
         row.put("broken", true);
         String reason;
         try {
-            Manifest.read(manifest);
-            reason = "unreadable";
+            Manifest m = Manifest.read(manifest);
+            reason = m.id().equals(id) ? "unreadable" : Catalog.idMismatch(m);
         } catch (java.io.IOException | RuntimeException e) {
             // Jackson's messages run over several lines (the source excerpt): the first says what is wrong
             reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("").strip();

@@ -99,6 +99,36 @@ class ListBrokenFullTest {
     }
 
     /**
+     * A manifest whose id no longer matches its file name (one digit changed): it is not the backup its name says, so
+     * it is listed as broken, fails {@code verify --all} (it was once "removed while verified", exit 0) and is left out
+     * of rotation, which deleted another id's files for it and reported it removed on every run.
+     */
+    @Test
+    void aManifestWhoseIdDiffersFromItsFileNameIsBroken() throws Exception {
+        Fixture f = new Fixture(dir).database(5).storage(3, 1_000);
+        Manifest full = f.service().backupFull(false, null);
+        String dbId = full.component(BackupType.DATABASE).path("id").asText();
+        Path manifest = f.backups.resolve("database").resolve(dbId + ".json");
+        String otherId = dbId.substring(0, dbId.length() - 2) + (dbId.charAt(dbId.length() - 2) == '7' ? "8Z" : "7Z");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"" + dbId + "\"", "\"" + otherId + "\""));
+
+        String listed = f.cli("list").stdout();
+        assertThat(listed.lines().filter(l -> l.startsWith(dbId))).singleElement().asString()
+                .contains("BROKEN: manifest unreadable (its id '" + otherId + "' differs from its file name)");
+        assertThat(listed.lines().filter(l -> l.startsWith(full.id()))).singleElement().asString()
+                .contains("BROKEN: manifest unreadable [\"" + dbId + "\"]");
+        assertThat(listed).doesNotContain(otherId + " ");
+        Fixture.Run all = f.cli("verify", "--all");
+        assertThat(all.exitCode()).as(all.describe()).isEqualTo(1);
+        assertThat(all.stdout()).doesNotContain("GONE").contains("FAILED " + dbId);
+        Fixture.Run one = f.cli("verify", dbId);
+        assertThat(one.exitCode()).isEqualTo(1);
+        assertThat(one.stderr()).contains("differs from its file name");
+        Fixture.Run dry = f.cli("rotate", "--dry-run", "--max-backups", "1");
+        assertThat(dry.stdout()).contains("leave").contains("database/" + dbId + ".json");
+    }
+
+    /**
      * A full manifest edited by hand to name a path ({@code ../../database/<id>}) or a backup of the wrong type as a
      * component: listed as broken, refused by verify and restore, and no verification record is written through the
      * path (it once overwrote the database backup's manifest with a record saying "clean").
