@@ -48,11 +48,18 @@ public final class RunCommand implements Callable<Integer> {
         return once ? runOnce(scheduler, out) : daemon(settings, scheduler, out);
     }
 
-    private static int runOnce(BackupScheduler scheduler, PrintWriter out) {
+    /**
+     * Runs every enabled job once, in this thread. Stopped by SIGTERM or SIGINT (a systemd stop of the oneshot unit), it
+     * behaves as {@code backup} does: the running job is interrupted, nothing more is committed, what it wrote is
+     * removed, and the stop is reported, naming any backup already complete.
+     */
+    private int runOnce(BackupScheduler scheduler, PrintWriter out) {
+        StopNotice.install();
+        scheduler.service().sweepOnShutdown(StopNotice.reporter(spec, false, scheduler.service()));
         boolean failed = false;
         boolean any = false;
         for (Job job : scheduler.core().jobs()) {
-            if (!job.enabled()) {
+            if (!job.enabled() || StopNotice.stopping()) {
                 continue;
             }
             any = true;

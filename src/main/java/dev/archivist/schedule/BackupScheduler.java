@@ -151,6 +151,11 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
+    /** The facade the jobs run on: a one-shot run ({@code run --once}) sets its stop handling there. */
+    public BackupService service() {
+        return service;
+    }
+
     /** The scheduler core (for the daemon's status output and tests). */
     public Scheduler core() {
         return scheduler;

@@ -74,6 +74,52 @@ class StoppedStorageBackupLeavesNoTraceTest {
     }
 
     /**
+     * {@code run --once} (the oneshot service a systemd timer starts) stopped with SIGTERM during its storage job: as
+     * {@code backup} does, the job stops, what it wrote is removed before the process exits, and the stop is reported,
+     * naming the database backup it completed before. It exited 143 in silence and left the job's parts and index.
+     */
+    @Test
+    void runOnceStoppedDuringAJobLeavesNothingBehind() throws Exception {
+        Path storage = dir.resolve("storage");
+        Random random = new Random(6);
+        byte[] content = new byte[4 << 20];
+        for (int i = 0; i < 40; i++) { // 160 MiB that does not compress, in parts of 1 MiB
+            random.nextBytes(content);
+            Files.createDirectories(storage.resolve("d" + i % 4));
+            Files.write(storage.resolve("d" + i % 4).resolve("video-" + i + ".bin"), content);
+        }
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        Path backups = dir.resolve("backups");
+        Path partsDir = backups.resolve("storage");
+        CliProcess cli = new CliProcess(dir).env("STORAGE_PATH", storage.toString()).env("DATABASE_URL", db.toString())
+                .env("BACKUP_DIR", backups.toString()).env("JSON_LOGS", "false")
+                .env("BACKUP_STORAGE_ENABLED", "true").env("BACKUP_FULL_ENABLED", "false")
+                .env("BACKUP_CHUNK_SIZE_MB", "1").env("BACKUP_MAX_SIZE_MB", "1");
+        int stopped = 0;
+        for (int attempt = 0; attempt < 3 && stopped == 0; attempt++) {
+            CliProcess.Running run = cli.start("run", "--once");
+            awaitParts(run, partsDir, 3);
+            if (!run.process().isAlive()) {
+                run.await(CliProcess.DEFAULT_TIMEOUT);
+                continue; // finished before the signal could be sent
+            }
+            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
+            if (r.exitCode() == 0) {
+                continue;
+            }
+            stopped++;
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
+            assertThat(r.stderr()).as(r.describe()).contains("archivist: interrupted by SIGTERM; backup db_backup_");
+            assertThat(TestDb.files(partsDir)).as("nothing of the storage job left; " + r.describe())
+                    .noneMatch(f -> f.startsWith("."));
+            assertThat(TestDb.files(partsDir)).as(r.describe()).isEmpty();
+        }
+        assertThat(stopped).as("at least one signal arrived during the storage job").isPositive();
+    }
+
+    /**
      * A stop that comes after the manifest is written (during the rotation that follows, or as the process ends) names
      * the backup it completed: it exited 143 in silence, or said "nothing unfinished left behind", and a script took
      * the complete backup for a failed one.
