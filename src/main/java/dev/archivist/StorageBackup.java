@@ -175,6 +175,14 @@ final class StorageBackup {
         result.changed().forEach(c -> changed.addObject().put("path", c.path()).put("reason", c.reason()));
         ArrayNode warnings = m.putArray("restore_warnings");
         result.restoreWarnings().forEach(w -> warnings.addObject().put("path", w.path()).put("reason", w.reason()));
+        // the catalog and the live database are skipped by design (see ReservedPaths); anything else is data left out
+        java.util.Collection<String> byDesign = ReservedPaths.of(settings).reasons().values();
+        List<dev.archivist.source.SkippedEntry> leftOut = result.skipped().stream()
+                .filter(e -> !byDesign.contains(e.reason())).toList();
+        if (!leftOut.isEmpty()) {
+            LOG.warn("{} entries were not stored (see skipped in the manifest), e.g. {}: {}", leftOut.size(),
+                    leftOut.get(0).path(), leftOut.get(0).reason());
+        }
         if (!result.restoreWarnings().isEmpty()) {
             LOG.warn("{} entries are stored but refused by a default restore (see restore_warnings in the manifest), e.g. {}: {}",
                     result.restoreWarnings().size(), result.restoreWarnings().get(0).path(), result.restoreWarnings().get(0).reason());

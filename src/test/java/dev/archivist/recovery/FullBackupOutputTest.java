@@ -29,6 +29,9 @@ class FullBackupOutputTest {
             List<String> lines = r.stdout().lines().toList();
             assertThat(lines.get(0)).startsWith("created full_backup_");
             assertThat(lines.get(1)).startsWith("  storage part: storage_backup_").contains(" files, ").contains("1 skipped");
+            var logged = f.process().run("backup", "storage", "--no-rotate");
+            assertThat(logged.stderr()).as(logged.describe()).contains("WARN")
+                    .contains("1 entries were not stored (see skipped in the manifest), e.g. app.sock");
         }
     }
 

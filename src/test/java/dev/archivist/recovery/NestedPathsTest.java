@@ -41,6 +41,9 @@ class NestedPathsTest {
         assertThat(second.json().path("file_count").asLong()).isEqualTo(first.json().path("file_count").asLong());
         assertThat(second.json().path("bytes_read").asLong()).isEqualTo(first.json().path("bytes_read").asLong());
         assertThat(skipped(second)).containsEntry("backups", "Archivist's backup folder (BACKUP_DIR)");
+        var third = f.process().env("LOG_LEVEL", "INFO").run("backup", "storage", "--no-rotate");
+        assertThat(third.exitCode()).as(third.describe()).isZero();
+        assertThat(third.stderr()).as("skipped by design: no warning").contains("written").doesNotContain("were not stored");
 
         Path copy = dir.resolve("copy");
         f.service().restoreStorage(second.id(), copy, List.of(), true);
