@@ -37,7 +37,8 @@ final class FullBackup {
         ArchivistException dbFailure = null;
         try {
             db = new DatabaseBackup(settings, catalog, clock).run(settings.databasePath(), false, progress);
-        } catch (ArchivistException e) {
+        } catch (ArchivistException | IOException failure) {
+            ArchivistException e = asFailure(failure);
             if (stopping()) {
                 throw new ArchivistException("full backup failed: database part: " + e.getMessage(), e);
             }
@@ -46,7 +47,8 @@ final class FullBackup {
         Manifest storage;
         try {
             storage = new StorageBackup(settings, catalog, clock).run(progress);
-        } catch (ArchivistException e) {
+        } catch (ArchivistException | IOException failure) {
+            ArchivistException e = asFailure(failure);
             if (dbFailure != null) {
                 throw new ArchivistException("full backup failed: database part: " + dbFailure.getMessage()
                         + "; storage part: " + e.getMessage(), dbFailure);
@@ -90,6 +92,11 @@ final class FullBackup {
         m.put("archivist_version", Version.get());
         m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
         return catalog.commit(m);
+    }
+
+    /** A part's failure as one to report: an I/O error before the part's own handling (its id, say) keeps its reason. */
+    private static ArchivistException asFailure(Exception e) {
+        return e instanceof ArchivistException ae ? ae : new ArchivistException(ArchivistException.reason(e), e);
     }
 
     /** SIGTERM or Ctrl-C arrived: nothing more is started, and nothing could be committed. */

@@ -42,7 +42,13 @@ public final class Durable {
                 ch.write(buf);
             }
             ch.force(true);
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (java.nio.file.FileSystemException e) { // names its file already
+            Files.deleteIfExists(temp);
+            throw e;
+        } catch (IOException e) { // a failed write says only "No space left on device": say where
+            Files.deleteIfExists(temp);
+            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;
         }

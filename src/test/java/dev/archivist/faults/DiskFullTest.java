@@ -96,7 +96,7 @@ class DiskFullTest {
     void aFullDiskStillLetsRotationAndTheSweepOfLeftoversRun() throws Exception {
         Path mnt = mountTmpfs("full-disk");
         Path backups = mnt.resolve("backups");
-        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", backups.toString()).set("MAX_BACKUPS", "1");
+        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", backups.toString()).set("MAX_BACKUPS", "1").database(5, 100);
         Files.createDirectories(fx.storage);
         byte[] noise = new byte[300_000];
         new java.util.Random(3).nextBytes(noise);
@@ -115,6 +115,19 @@ class DiskFullTest {
         } catch (java.io.IOException full) {
             assertThat(full.getMessage()).containsIgnoringCase("No space left");
         }
+        try (var os = Files.newOutputStream(filler.resolveSibling("last-pages"))) { // the last few pages too
+            while (true) {
+                os.write(noise, 0, 4096);
+                os.flush();
+            }
+        } catch (java.io.IOException full) {
+            assertThat(full.getMessage()).containsIgnoringCase("No space left");
+        }
+
+        // the sweep of the leftover frees a little room, not enough: the failure names the part and the file
+        var full = fx.cli().run("backup", "full", "--no-rotate");
+        assertFailedForSpace(full);
+        assertThat(full.stderr()).containsPattern("full backup failed: (database|storage) part: .*cannot write ");
 
         var rotate = fx.cli().run("rotate");
         assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
@@ -122,6 +135,7 @@ class DiskFullTest {
         assertThat(leftover).as("swept by the first command that holds the lock").doesNotExist();
         fx.assertNoLeftovers("after the rotation on a full disk");
         Files.delete(filler);
+        Files.delete(filler.resolveSibling("last-pages"));
         var again = fx.cli().run("backup", "storage");
         assertThat(again.exitCode()).as(again.describe()).isZero();
     }
