@@ -47,10 +47,10 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        StopNotice.install(spec, json);
         BackupType backupType = BackupType.parse(type);
         BackupService service = Services.create(config.load(), spec);
-        StopNotice.install();
-        service.sweepOnShutdown(StopNotice.reporter(spec, json, service));
+        service.sweepOnShutdown(StopNotice.reporter(service));
         PrintWriter out = spec.commandLine().getOut();
         ProgressListener progress = ProgressPrinter.forTerminal(json);
         Manifest m = switch (backupType) {

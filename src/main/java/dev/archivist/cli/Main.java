@@ -8,6 +8,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (takesTheLock(args)) { // a stop while the JVM starts and the configuration loads is reported too
+            StopNotice.install(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
+                    java.util.Arrays.asList(args).contains("--json"));
+        }
         int code;
         try {
             code = run(args);
@@ -15,6 +19,18 @@ public final class Main {
             code = ExitCodes.outOfMemory(new java.io.PrintWriter(System.err, true));
         }
         System.exit(code);
+    }
+
+    /** Whether {@code args} name a command that takes the backup lock and reports a stop ({@link StopNotice}). */
+    private static boolean takesTheLock(String[] args) {
+        if (args.length == 0) {
+            return false;
+        }
+        return switch (args[0]) {
+            case "backup", "restore", "rotate" -> true;
+            case "run" -> java.util.Arrays.asList(args).contains("--once");
+            default -> false;
+        };
     }
 
     /** Runs a command line and returns its exit code (used by tests in-process). */

@@ -8,6 +8,8 @@ import java.time.Duration;
 
 /** Rendering helpers shared by commands: JSON on stdout, human sizes and durations. */
 final class Output {
+    private static volatile boolean jsonPrinted;
+
     private Output() {
     }
 
@@ -28,9 +30,16 @@ final class Output {
         err.flush();
     }
 
+    /** Whether this process printed its JSON document: a stop reported later must not print a second one. */
+    static boolean printedJson() {
+        return jsonPrinted;
+    }
+
     static void json(PrintWriter out, Object value) {
         try {
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+            String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+            jsonPrinted = true;
+            out.println(text);
             out.flush();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON", e);

@@ -74,11 +74,11 @@ public final class RestoreCommand implements Callable<Integer> {
         if (allowOutsideSymlinks) {
             config.sets.put("RESTORE_OUTSIDE_SYMLINKS", "true");
         }
+        StopNotice.install(spec, json);
         // into a new place, a backup directory that cannot be written is enough (see BackupService.restoreStorage)
         BackupService service = Services.create(target != null ? config.loadForReading() : config.load(), spec);
         // SIGTERM/SIGINT: no switch after the signal; a full restore undoes its storage swap
-        StopNotice.install();
-        service.sweepOnShutdown(StopNotice.reporter(spec, json, service));
+        service.sweepOnShutdown(StopNotice.reporter(service));
         Manifest m = service.find(ref, backupType);
         PrintWriter out = spec.commandLine().getOut();
         if (!yes && target == null) {

@@ -35,13 +35,13 @@ public final class RotateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        StopNotice.install(spec, json);
         if (maxBackups != null) {
             config.sets.put("MAX_BACKUPS", maxBackups.toString());
         }
         BackupService service = Services.create(dryRun ? config.loadForReading() : config.load(), spec);
         // SIGTERM/SIGINT: rotation gets up to 5 s to end before the process exits
-        StopNotice.install();
-        service.sweepOnShutdown(StopNotice.reporter(spec, json, service));
+        service.sweepOnShutdown(StopNotice.reporter(service));
         RotationResult result = service.rotate(dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -42,6 +42,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (once) {
+            StopNotice.install(spec, false);
+        }
         Settings settings = config.load();
         PrintWriter out = spec.commandLine().getOut();
         BackupScheduler scheduler = new BackupScheduler(settings);
@@ -54,8 +57,7 @@ public final class RunCommand implements Callable<Integer> {
      * removed, and the stop is reported, naming any backup already complete.
      */
     private int runOnce(BackupScheduler scheduler, PrintWriter out) {
-        StopNotice.install();
-        scheduler.service().sweepOnShutdown(StopNotice.reporter(spec, false, scheduler.service()));
+        scheduler.service().sweepOnShutdown(StopNotice.reporter(scheduler.service()));
         boolean failed = false;
         boolean any = false;
         for (Job job : scheduler.core().jobs()) {

@@ -19,12 +19,35 @@ import sun.misc.SignalHandler;
  */
 final class StopNotice {
     private static volatile Signal received;
+    private static volatile PrintWriter out;
+    private static volatile PrintWriter err;
+    private static volatile boolean json;
+    private static volatile BackupService service;
+    private static boolean installed;
 
     private StopNotice() {
     }
 
-    /** Notes which stop signal arrives, then lets the JVM's handler shut down as it would have. */
-    static synchronized void install() {
+    /**
+     * Notes which stop signal arrives, then lets the JVM's handler shut down as it would have; a stop that finds no
+     * locked work running (before it begins, after it ended) is reported by a shutdown hook: on stderr, and with
+     * {@code json} as the JSON error on stdout unless the command already printed its JSON. Called first thing by a
+     * command, so that a stop while its configuration loads is reported too.
+     */
+    static void install(CommandSpec spec, boolean json) {
+        install(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+    }
+
+    /** As {@link #install(CommandSpec, boolean)}, printing to {@code out} and {@code err} (before a command is chosen). */
+    static synchronized void install(PrintWriter out, PrintWriter err, boolean json) {
+        StopNotice.out = out;
+        StopNotice.err = err;
+        StopNotice.json = json;
+        StopNotice.service = null;
+        if (installed) {
+            return;
+        }
+        installed = true;
         for (String name : List.of("TERM", "INT", "HUP")) {
             try {
                 Signal signal = new Signal(name);
@@ -41,6 +64,20 @@ final class StopNotice {
                 // the JVM keeps this signal (-Xrs, a debugger): the stop is then reported without its name
             }
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(StopNotice::reportIdleStop, "stop-notice"));
+    }
+
+    /** In the shutdown hook: the stop, when no locked work runs to report it after its sweep. */
+    private static void reportIdleStop() {
+        BackupService s = service;
+        Signal signal = received;
+        if (signal == null || err == null || (s != null && s.lockedWorkRunning())) {
+            return;
+        }
+        String reason = print(err, s, s == null ? "nothing was written" : "nothing was running");
+        if (json && !Output.printedJson()) {
+            ExitCodes.json(out, 128 + signal.getNumber(), reason, List.of());
+        }
     }
 
     /** Whether a stop signal arrived. */
@@ -49,35 +86,31 @@ final class StopNotice {
     }
 
     /**
-     * Prints the stop report: "interrupted by SIGTERM; ", the backups {@code service} committed before the stop (they are
-     * complete), and {@code what} (what was swept) on stderr, and with {@code json} the error object on stdout. A stop
-     * that finds no locked work running (it ended, or has not begun) is reported too, on stderr only: it came after a
-     * commit, or before anything was written.
+     * The stop report of locked work, for {@link BackupService#sweepOnShutdown(Consumer)}: "interrupted by SIGTERM; ",
+     * the backups {@code service} committed before the stop (they are complete), and {@code what} (what was swept) on
+     * stderr, and with {@code json} the error object on stdout. Call {@link #install} first.
      */
-    static Consumer<String> reporter(CommandSpec spec, boolean json, BackupService service) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (received != null && !service.lockedWorkRunning()) {
-                print(spec, service, "nothing was running");
-            }
-        }, "stop-notice"));
+    static Consumer<String> reporter(BackupService service) {
+        StopNotice.service = service;
+        PrintWriter toOut = out;
+        PrintWriter toErr = err;
+        boolean asJson = json;
         return what -> {
-            String reason = print(spec, service, what);
-            if (json) {
+            String reason = print(toErr, service, what);
+            if (asJson) {
                 Signal s = received;
-                ExitCodes.json(spec.commandLine().getOut(), s == null ? ExitCodes.FAILED : 128 + s.getNumber(), reason,
-                        List.of());
+                ExitCodes.json(toOut, s == null ? ExitCodes.FAILED : 128 + s.getNumber(), reason, List.of());
             }
         };
     }
 
-    private static String print(CommandSpec spec, BackupService service, String what) {
+    private static String print(PrintWriter err, BackupService service, String what) {
         Signal s = received;
-        List<String> committed = service.catalog().committed();
+        List<String> committed = service == null ? List.of() : service.catalog().committed();
         String done = committed.isEmpty() ? ""
                 : (committed.size() == 1 ? "backup " + committed.get(0) + " was" : "backups " + String.join(", ", committed) + " were")
                 + " committed before the stop and " + (committed.size() == 1 ? "is" : "are") + " complete; ";
         String reason = "interrupted" + (s == null ? "" : " by SIG" + s.getName()) + "; " + done + what;
-        PrintWriter err = spec.commandLine().getErr();
         err.println("archivist: " + reason);
         err.flush();
         return reason;

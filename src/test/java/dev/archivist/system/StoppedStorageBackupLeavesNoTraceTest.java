@@ -74,6 +74,31 @@ class StoppedStorageBackupLeavesNoTraceTest {
     }
 
     /**
+     * A stop while the configuration is still being read (here, a {@code --env-file} that is a FIFO nobody writes):
+     * with {@code --json} the script still gets its JSON error on stdout, and stderr says nothing was written. The
+     * process exited 143 with empty output.
+     */
+    @Test
+    void aStopBeforeTheBackupBeginsIsReportedAsJson() throws Exception {
+        Path fifo = dir.resolve("slow.env");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mk.waitFor()).isZero();
+        CliProcess cli = new CliProcess(dir).env("STORAGE_PATH", dir.toString()).env("BACKUP_DIR", dir.resolve("b").toString());
+        CliProcess.Running run = cli.start("backup", "storage", "--json", "--env-file", fifo.toString());
+        Thread.sleep(3000); // the JVM starts and blocks opening the FIFO
+        assertThat(run.process().isAlive()).as("waiting on its .env").isTrue();
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start();
+        assertThat(kill.waitFor()).isZero();
+        CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
+        assertThat(r.stderr()).contains("archivist: interrupted by SIGTERM; nothing was written");
+        com.fasterxml.jackson.databind.JsonNode error = new ObjectMapper().readTree(r.stdout());
+        assertThat(error.path("error").asText()).isEqualTo("interrupted by SIGTERM; nothing was written");
+        assertThat(error.path("exit_code").asInt()).isEqualTo(143);
+        assertThat(dir.resolve("b")).doesNotExist();
+    }
+
+    /**
      * {@code run --once} (the oneshot service a systemd timer starts) stopped with SIGTERM during its storage job: as
      * {@code backup} does, the job stops, what it wrote is removed before the process exits, and the stop is reported,
      * naming the database backup it completed before. It exited 143 in silence and left the job's parts and index.
