@@ -104,15 +104,15 @@ final class StopNotice {
         };
     }
 
-    private static String print(PrintWriter err, BackupService service, String what) {
+    private static String print(PrintWriter to, BackupService service, String what) {
         Signal s = received;
         List<String> committed = service == null ? List.of() : service.catalog().committed();
         String done = committed.isEmpty() ? ""
                 : (committed.size() == 1 ? "backup " + committed.get(0) + " was" : "backups " + String.join(", ", committed) + " were")
                 + " committed before the stop and " + (committed.size() == 1 ? "is" : "are") + " complete; ";
         String reason = "interrupted" + (s == null ? "" : " by SIG" + s.getName()) + "; " + done + what;
-        err.println("archivist: " + reason);
-        err.flush();
+        to.println("archivist: " + reason);
+        to.flush();
         return reason;
     }
 }
