@@ -35,35 +35,41 @@ final class JdkUnixAttributes {
         MethodHandle uid = null;
         MethodHandle gid = null;
         MethodHandle nlink = null;
+        MethodHandle seconds = null;
+        MethodHandle nanos = null;
+        MethodHandle unwrap = null;
+        Class<?> c = null;
+        MethodHandles.Lookup lookup = null;
         try {
-            Class<?> c = Class.forName("sun.nio.fs.UnixFileAttributes");
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
-            MethodType asInt = MethodType.methodType(int.class, Object.class);
-            mode = lookup.findVirtual(c, "mode", MethodType.methodType(int.class)).asType(asInt);
-            uid = lookup.findVirtual(c, "uid", MethodType.methodType(int.class)).asType(asInt);
-            gid = lookup.findVirtual(c, "gid", MethodType.methodType(int.class)).asType(asInt);
-            nlink = lookup.findVirtual(c, "nlink", MethodType.methodType(int.class)).asType(asInt);
+            c = Class.forName("sun.nio.fs.UnixFileAttributes");
+            lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
         } catch (ReflectiveOperationException | RuntimeException e) {
-            mode = null; // not opened to us, or another JDK's classes: the walker uses paths
+            lookup = null; // not opened to us: the walker uses paths, and times the JDK's own conversion
+        }
+        if (lookup != null) {
+            try {
+                MethodType asInt = MethodType.methodType(int.class, Object.class);
+                mode = lookup.findVirtual(c, "mode", MethodType.methodType(int.class)).asType(asInt);
+                uid = lookup.findVirtual(c, "uid", MethodType.methodType(int.class)).asType(asInt);
+                gid = lookup.findVirtual(c, "gid", MethodType.methodType(int.class)).asType(asInt);
+                nlink = lookup.findVirtual(c, "nlink", MethodType.methodType(int.class)).asType(asInt);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                mode = null; // another JDK's classes: the walker uses paths
+            }
+            try {
+                MethodType asLong = MethodType.methodType(long.class, Object.class);
+                seconds = lookup.findGetter(c, "st_mtime_sec", long.class).asType(asLong);
+                nanos = lookup.findGetter(c, "st_mtime_nsec", long.class).asType(asLong);
+                unwrap = lookup.findStatic(c, "toUnixFileAttributes", MethodType.methodType(c, BasicFileAttributes.class))
+                        .asType(MethodType.methodType(Object.class, BasicFileAttributes.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                seconds = null; // the JDK's own conversion then
+            }
         }
         MODE = mode;
         UID = uid;
         GID = gid;
         NLINK = nlink;
-        MethodHandle seconds = null;
-        MethodHandle nanos = null;
-        MethodHandle unwrap = null;
-        try {
-            Class<?> c = Class.forName("sun.nio.fs.UnixFileAttributes");
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
-            MethodType asLong = MethodType.methodType(long.class, Object.class);
-            seconds = lookup.findGetter(c, "st_mtime_sec", long.class).asType(asLong);
-            nanos = lookup.findGetter(c, "st_mtime_nsec", long.class).asType(asLong);
-            unwrap = lookup.findStatic(c, "toUnixFileAttributes", MethodType.methodType(c, BasicFileAttributes.class))
-                    .asType(MethodType.methodType(Object.class, BasicFileAttributes.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            seconds = null; // the JDK's own conversion then
-        }
         MTIME_SECONDS = seconds;
         MTIME_NANOS = nanos;
         UNWRAP = unwrap;
