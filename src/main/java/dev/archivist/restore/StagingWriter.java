@@ -16,6 +16,10 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -37,6 +41,12 @@ final class StagingWriter {
     private final Path root;
     private final boolean posix;
     private final byte[] buffer = new byte[BUFFER_SIZE];
+    /**
+     * The folders this writer created or found to be real folders. Nothing in an extraction removes or replaces one
+     * (every entry is created new), so each is checked once: checking every ancestor of every entry, each through its
+     * full path, made a tree 1,000 levels deep take 54 s of system time to restore (GNU tar: 0.4 s).
+     */
+    private final Set<Path> folders = new HashSet<>();
 
     StagingWriter(Path root) {
         this.root = root;
@@ -45,11 +55,10 @@ final class StagingWriter {
 
     /** Creates the directory {@code path} and any missing parents; returns true if {@code path} was created. */
     boolean createDirectories(String entryName, String path) throws IOException {
-        Path current = root;
+        Path dir = resolve(path);
         boolean created = false;
-        for (String segment : path.split("/")) {
-            current = current.resolve(segment);
-            created = createDirectoryStep(entryName, current);
+        for (Path missing : unchecked(dir)) {
+            created = createDirectoryStep(entryName, missing);
         }
         return created;
     }
@@ -128,7 +137,8 @@ final class StagingWriter {
 
     /** True if {@code path} exists in staging as a real directory. */
     boolean isDirectory(String path) {
-        return Files.isDirectory(resolve(path), NOFOLLOW);
+        Path dir = resolve(path);
+        return folders.contains(dir) || Files.isDirectory(dir, NOFOLLOW);
     }
 
     private Path prepare(String entryName, String path) throws IOException {
@@ -138,35 +148,48 @@ final class StagingWriter {
     /** Checks every ancestor is a real directory below the root (creating missing ones if asked). */
     private Path prepare(String entryName, String path, boolean createParents) throws IOException {
         Path target = resolve(path);
-        Path current = root;
-        String[] segments = path.split("/");
-        for (int i = 0; i < segments.length - 1; i++) {
-            current = current.resolve(segments[i]);
+        for (Path parent : unchecked(target.getParent())) {
             if (createParents) {
-                createDirectoryStep(entryName, current);
-            } else if (!Files.isDirectory(current, NOFOLLOW)) {
-                throw new UnsafeEntryException(entryName, "parent '" + root.relativize(current) + "' is not a directory");
+                createDirectoryStep(entryName, parent);
+            } else if (Files.isDirectory(parent, NOFOLLOW)) {
+                folders.add(parent);
+            } else {
+                throw new UnsafeEntryException(entryName, "parent '" + root.relativize(parent) + "' is not a directory");
             }
         }
         return target;
     }
 
+    /** {@code dir} and those of its ancestors below the root not yet known as folders, outermost first. */
+    private List<Path> unchecked(Path dir) {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !p.equals(root) && !folders.contains(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        Collections.reverse(missing);
+        return missing;
+    }
+
+    /**
+     * Creates the folder {@code dir} (its parent a known folder) or accepts the real folder already there; anything
+     * else in its place is refused. {@code mkdir} first: it never follows a symlink in the last place, and in a new
+     * staging folder it nearly always succeeds, so the checks run only when something is there.
+     */
     private boolean createDirectoryStep(String entryName, Path dir) throws IOException {
-        if (Files.isSymbolicLink(dir)) {
-            throw new UnsafeEntryException(entryName, "refusing to write through the symlink '" + root.relativize(dir) + "'");
-        }
-        if (Files.isDirectory(dir, NOFOLLOW)) {
-            return false;
-        }
-        if (Files.exists(dir, NOFOLLOW)) {
-            throw new UnsafeEntryException(entryName, "parent '" + root.relativize(dir) + "' is not a directory");
-        }
         try {
             Files.createDirectory(dir, ownerOnly(true));
+            folders.add(dir);
+            return true;
         } catch (FileAlreadyExistsException e) {
-            throw new UnsafeEntryException(entryName, "'" + root.relativize(dir) + "' appeared while extracting");
+            if (Files.isSymbolicLink(dir)) {
+                throw new UnsafeEntryException(entryName, "refusing to write through the symlink '" + root.relativize(dir) + "'");
+            }
+            if (!Files.isDirectory(dir, NOFOLLOW)) {
+                throw new UnsafeEntryException(entryName, "parent '" + root.relativize(dir) + "' is not a directory");
+            }
+            folders.add(dir);
+            return false;
         }
-        return true;
     }
 
     private Path resolve(String path) {
