@@ -223,7 +223,9 @@ public final class SettingsLoader {
             if (!Files.isDirectory(dir)) {
                 problem(ConfigKey.BACKUP_DIR, "exists but is not a directory");
             } else if (access == CatalogAccess.READ_ONLY ? !Files.isReadable(dir) : !Files.isWritable(dir)) {
-                problem(ConfigKey.BACKUP_DIR, access == CatalogAccess.READ_ONLY ? "is not readable" : "is not writable");
+                problem(ConfigKey.BACKUP_DIR, access == CatalogAccess.READ_ONLY ? "is not readable"
+                        : "is not writable (this command writes there: backups, rotation, and a restore's safety copy"
+                        + " of the live data; list, stats, verify, rotate --dry-run and restore --target only read it)");
             }
             return;
         }

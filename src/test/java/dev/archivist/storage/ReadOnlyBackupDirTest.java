@@ -83,7 +83,8 @@ class ReadOnlyBackupDirTest {
             for (String[] writing : new String[][] {{"backup", "storage"}, {"rotate"}, {"restore", "storage", id, "--yes"}}) {
                 CliProcess.Result refused = run(root, env, writing);
                 assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
-                assertThat(refused.stderr()).contains("BACKUP_DIR").contains("is not writable");
+                assertThat(refused.stderr()).contains("BACKUP_DIR").contains("is not writable")
+                        .contains("restore --target only read it");
             }
         } finally {
             setWritable(backups, true);
