@@ -1,8 +1,10 @@
 package dev.archivist.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -207,8 +209,17 @@ public final class TestDb {
         if (!Files.exists(dir)) {
             return result;
         }
-        try (var walk = Files.walk(dir)) {
-            walk.filter(Files::isRegularFile).forEach(p -> result.add(dir.relativize(p).toString()));
+        for (int attempt = 1; ; attempt++) {
+            try (var walk = Files.walk(dir)) {
+                walk.filter(Files::isRegularFile).forEach(p -> result.add(dir.relativize(p).toString()));
+                break;
+            } catch (UncheckedIOException e) {
+                // a file renamed or removed between the listing and its stat (a backup running beside): walk again
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt == 20) {
+                    throw e;
+                }
+                result.clear();
+            }
         }
         result.sort(null);
         return result;
