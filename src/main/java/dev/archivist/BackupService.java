@@ -98,6 +98,7 @@ public final class BackupService {
 
     /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
     public Manifest backupFull(boolean rotate, ProgressListener progress) {
+        FullBackup.checkSources(settings);
         return locked("backup full", STOP_BY_INTERRUPT, () -> {
             Manifest m = new FullBackup(settings, catalog, clock).run(progress);
             LOG.info("full backup {} written: database {}, storage {}", m.id(),

@@ -8,6 +8,7 @@ import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
+import dev.archivist.source.SqliteSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,6 +29,27 @@ final class FullBackup {
         this.settings = settings;
         this.catalog = catalog;
         this.clock = clock;
+    }
+
+    /**
+     * Fails before anything is written (no lock, no catalog folder) when neither source can be backed up, as a
+     * database or storage backup alone does for its own; with one source there, that part is taken and kept.
+     */
+    static void checkSources(Settings settings) {
+        String database = sourceProblem(() -> SqliteSnapshot.checkSource(settings.databasePath()));
+        String storage = sourceProblem(() -> StorageBackup.checkSource(settings.storagePath()));
+        if (database != null && storage != null) {
+            throw new ArchivistException("full backup failed: database part: " + database + "; storage part: " + storage);
+        }
+    }
+
+    private static String sourceProblem(Runnable check) {
+        try {
+            check.run();
+            return null;
+        } catch (ArchivistException e) {
+            return e.getMessage();
+        }
     }
 
     Manifest run(ProgressListener progress) throws IOException {

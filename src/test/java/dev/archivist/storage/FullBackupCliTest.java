@@ -128,6 +128,20 @@ class FullBackupCliTest {
         assertOnlyKept("storage", r);
     }
 
+    /** Neither source there: nothing to back up, and nothing written, not even the backup folder (as for one part). */
+    @Test
+    void withNeitherSourceThereNothingIsWritten() throws Exception {
+        Path missing = tmp.resolve("no-storage-here");
+        Path empty = tmp.resolve("not-yet");
+        CliProcess.Result r = StorageFixtures.cli(tmp, missing, empty)
+                .env("DATABASE_URL", "sqlite:///" + tmp.resolve("missing.db")).run("backup", "full", "--json");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(StorageFixtures.JSON.readTree(r.stdout()).path("error").asText())
+                .contains("database part: database " + tmp.resolve("missing.db") + " does not exist")
+                .contains("storage part: storage folder " + missing + " does not exist");
+        assertThat(empty).doesNotExist();
+    }
+
     /** The one backup a failed full backup kept: of {@code type}, named on stderr, valid; nothing else written. */
     private void assertOnlyKept(String type, CliProcess.Result failed) throws Exception {
         JsonNode all = listJson();
