@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tree 1,000 folders deep (a file at every level; at the bottom, a symlink to the file one level up) comes back whole from
- * {@code restore --target} and from GNU tar alike. The restore used to check every ancestor of every entry through its
- * full path, cubic in the depth: 54 s for this tree; each folder is now checked once.
+ * A tree 1,000 folders deep (a file at every level; at the bottom, a symlink to the file one level up) comes back
+ * whole from {@code restore --target} and from GNU tar alike. The restore used to check every ancestor of every entry
+ * through its full path, cubic in the depth: 54 s for this tree; each folder is now checked once.
  */
 class DeepTreeRoundTripTest {
     private static final int LEVELS = 1000;
