@@ -58,8 +58,7 @@ class SignalledFullRestoreTest {
     @Test
     void sigtermBetweenTheStorageSwapAndTheDatabaseSwitchLeavesAllOldOrAllNew() throws Exception {
         CliProcess.Running run = startRestoreAndAwaitTheSwap();
-        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start();
-        assertThat(kill.waitFor()).isZero();
+        run.signal("TERM");
         long signalled = System.nanoTime();
         CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
         long exitMillis = (System.nanoTime() - signalled) / 1_000_000;

@@ -49,8 +49,7 @@ class StoppedStorageBackupLeavesNoTraceTest {
             if (!run.process().isAlive()) {
                 continue; // finished before the signal could be sent: nothing to check
             }
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(run.pid())).start();
-            assertThat(kill.waitFor()).isZero();
+            run.signal(signal);
             CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
             if (r.exitCode() == 0) { // the commit came first: a complete backup, removed for the next round
                 for (String f : TestDb.files(partsDir)) {
@@ -87,8 +86,7 @@ class StoppedStorageBackupLeavesNoTraceTest {
         CliProcess.Running run = cli.start("backup", "storage", "--json", "--env-file", fifo.toString());
         Thread.sleep(3000); // the JVM starts and blocks opening the FIFO
         assertThat(run.process().isAlive()).as("waiting on its .env").isTrue();
-        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start();
-        assertThat(kill.waitFor()).isZero();
+        run.signal("TERM");
         CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
         assertThat(r.stderr()).contains("archivist: interrupted by SIGTERM; nothing was written");
@@ -128,8 +126,7 @@ class StoppedStorageBackupLeavesNoTraceTest {
                 run.await(CliProcess.DEFAULT_TIMEOUT);
                 continue; // finished before the signal could be sent
             }
-            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start();
-            assertThat(kill.waitFor()).isZero();
+            run.signal("TERM");
             CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
             if (r.exitCode() == 0) {
                 continue;
@@ -177,8 +174,7 @@ class StoppedStorageBackupLeavesNoTraceTest {
                 run.await(CliProcess.DEFAULT_TIMEOUT);
                 continue; // ended before the signal could be sent
             }
-            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start();
-            assertThat(kill.waitFor()).isZero();
+            run.signal("TERM");
             CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
             if (r.exitCode() == 0) {
                 continue; // it ended first

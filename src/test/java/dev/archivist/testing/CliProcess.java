@@ -138,6 +138,14 @@ public final class CliProcess {
             return process.pid();
         }
 
+        /** Sends the signal {@code name} ({@code TERM}, {@code INT}...) with {@code kill}; fails when it cannot. */
+        public void signal(String name) throws IOException, InterruptedException {
+            int code = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start().waitFor();
+            if (code != 0) {
+                throw new AssertionError("kill -" + name + " " + pid() + " exited " + code);
+            }
+        }
+
         /** SIGKILL (on Linux {@link Process#destroyForcibly()} sends signal 9) and wait for the death. */
         public void kill9() throws InterruptedException {
             process.destroyForcibly();
