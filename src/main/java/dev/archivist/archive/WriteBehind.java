@@ -23,6 +23,9 @@ final class WriteBehind implements Closeable {
     private final BlockingQueue<ByteBuffer> free;
     private final BlockingQueue<Runnable> work;
     private final String name;
+    private final int count;
+    private final int size;
+    private int allocated;
     private Thread thread;
     private ByteBuffer filling;
     private volatile IOException failure;
@@ -39,13 +42,22 @@ final class WriteBehind implements Closeable {
                     + " bytes, got " + count + " x " + size);
         }
         this.name = name;
+        this.count = count;
+        this.size = size;
         this.free = new ArrayBlockingQueue<>(count);
         this.work = new ArrayBlockingQueue<>(count);
-        for (int i = 0; i < count; i++) {
-            free.add(ByteBuffer.allocateDirect(size + SequentialFile.MAX_ALIGNMENT)
-                    .alignedSlice(SequentialFile.MAX_ALIGNMENT).limit(size).slice()); // capacity exactly size
-        }
-        this.filling = free.poll();
+        this.filling = allocate();
+    }
+
+    /**
+     * A new buffer. Buffers are made when first needed, not all up front: the JDK zeroes direct memory, and the page
+     * faults of zeroing 12 MiB took ~50 ms of a backup's start on the bench machine, most of it wasted on an archive
+     * that fits in one buffer.
+     */
+    private ByteBuffer allocate() {
+        allocated++;
+        return ByteBuffer.allocateDirect(size + SequentialFile.MAX_ALIGNMENT)
+                .alignedSlice(SequentialFile.MAX_ALIGNMENT).limit(size).slice(); // capacity exactly size
     }
 
     /** The buffer to fill (in write mode); {@link #submit} hands it over and makes another one the buffer to fill. */
@@ -97,6 +109,11 @@ final class WriteBehind implements Closeable {
         throwIfFailed();
     }
 
+    /** How many buffers were made so far (at most the count given; one while a single buffer was enough). */
+    int buffersMade() {
+        return allocated;
+    }
+
     /** True once a background write failed (without waiting for the others). */
     boolean failed() {
         return failure != null;
@@ -135,6 +152,13 @@ final class WriteBehind implements Closeable {
     }
 
     private ByteBuffer take() throws InterruptedIOException {
+        ByteBuffer ready = free.poll();
+        if (ready != null) {
+            return ready;
+        }
+        if (allocated < count) {
+            return allocate();
+        }
         try {
             return free.take();
         } catch (InterruptedException e) {

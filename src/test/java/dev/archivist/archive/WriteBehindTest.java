@@ -71,6 +71,27 @@ class WriteBehindTest {
     }
 
     @Test
+    void buffersAreMadeWhenNeededAndNeverMoreThanTheCount() throws Exception {
+        Path file = dir.resolve("f");
+        try (WriteBehind wb = new WriteBehind("test-io", 3, SIZE); SequentialFile out = SequentialFile.create(file, false)) {
+            assertThat(wb.buffersMade()).isOne();
+            wb.filling().put(new byte[SIZE]);
+            wb.submit(out);
+            wb.await(); // the written buffer is free again: filling it needs no new one
+            wb.filling().put(new byte[SIZE]);
+            wb.submit(out);
+            assertThat(wb.buffersMade()).isLessThanOrEqualTo(2);
+            for (int i = 0; i < 40; i++) {
+                wb.filling().put(new byte[SIZE]);
+                wb.submit(out);
+            }
+            wb.await();
+            assertThat(wb.buffersMade()).isBetween(1, 3);
+        }
+        assertThat(Files.size(file)).isEqualTo(42L * SIZE);
+    }
+
+    @Test
     void buffersMustBeWholeBlocksAndAtLeastTwo() {
         assertThatThrownBy(() -> new WriteBehind("x", 1, SIZE)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WriteBehind("x", 2, SIZE + 1)).isInstanceOf(IllegalArgumentException.class);
