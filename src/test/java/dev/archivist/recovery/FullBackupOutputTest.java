@@ -31,7 +31,7 @@ class FullBackupOutputTest {
             assertThat(lines.get(1)).startsWith("  storage part: storage_backup_").contains(" files, ").contains("1 skipped");
             var logged = f.process().run("backup", "storage", "--no-rotate");
             assertThat(logged.stderr()).as(logged.describe()).contains("WARN")
-                    .contains("1 entries were not stored (see skipped in the manifest), e.g. app.sock");
+                    .contains("1 entry was not stored (see skipped in the manifest), e.g. app.sock");
         }
     }
 
