@@ -2,8 +2,11 @@ package dev.archivist;
 
 import dev.archivist.catalog.Catalog;
 import dev.archivist.config.Settings;
+import dev.archivist.source.DirectoryWalker;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +21,15 @@ import java.util.Map;
  * while they are there, because its swap would move them aside with the old tree.
  */
 final class ReservedPaths {
+    private static final String BACKUP_DIR_REASON = "Archivist's backup folder (BACKUP_DIR)";
+
     private final Map<String, String> reasons;
+    private final Map<Object, String> folders;
     private final List<String> owners;
 
-    private ReservedPaths(Map<String, String> reasons, List<String> owners) {
+    private ReservedPaths(Map<String, String> reasons, Map<Object, String> folders, List<String> owners) {
         this.reasons = reasons;
+        this.folders = folders;
         this.owners = owners;
     }
 
@@ -33,7 +40,7 @@ final class ReservedPaths {
         List<String> owners = new ArrayList<>();
         Path backups = real(settings.backupDir());
         if (backups.startsWith(storage)) {
-            String reason = "Archivist's backup folder (BACKUP_DIR)";
+            String reason = BACKUP_DIR_REASON;
             if (backups.equals(storage)) { // the catalog's own folders sit among the application's files
                 for (BackupType t : BackupType.values()) {
                     reasons.put(t.folder(), reason);
@@ -53,12 +60,38 @@ final class ReservedPaths {
             }
             owners.add("the database " + settings.databasePath());
         }
-        return new ReservedPaths(Map.copyOf(reasons), List.copyOf(owners));
+        return new ReservedPaths(Map.copyOf(reasons), backupFolderKey(backups), List.copyOf(owners));
+    }
+
+    /**
+     * The backup folder by identity (device and inode), for the walk to skip it wherever it shows up in the storage
+     * folder: bind-mounted there (a container with the backup volume mounted twice), its path is not under
+     * {@code STORAGE_PATH}, and every backup would hold every earlier one.
+     */
+    private static Map<Object, String> backupFolderKey(Path backups) {
+        try {
+            Object key = Files.readAttributes(backups, BasicFileAttributes.class).fileKey();
+            return key == null ? Map.of() : Map.of(key, BACKUP_DIR_REASON);
+        } catch (IOException e) {
+            return Map.of(); // not made yet: then it is not in the storage folder either
+        }
     }
 
     /** Relative path ({@code /}-separated, as the walk names entries) to the reason it is skipped. */
     Map<String, String> reasons() {
         return reasons;
+    }
+
+    /** Folders skipped by identity wherever the walk meets them ({@link DirectoryWalker}), with the reason. */
+    Map<Object, String> folders() {
+        return folders;
+    }
+
+    /** Every reason an entry is skipped by design (not data left out). */
+    java.util.Set<String> allReasons() {
+        java.util.Set<String> all = new java.util.HashSet<>(reasons.values());
+        all.addAll(folders.values());
+        return all;
     }
 
     /**

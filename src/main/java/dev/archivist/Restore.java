@@ -299,6 +299,7 @@ final class Restore {
         }
         if (target == null) {
             ReservedPaths.of(settings).refuseLiveSwap(destination);
+            StorageSwap.refuseUnswappable(destination);
         }
         PathSelection include = new PathSelection(globs);
         Files.createDirectories(destination.getParent());

@@ -105,7 +105,8 @@ final class StorageBackup {
                 }
             }, "archive-write " + id);
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
-                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).reasons());
+                ReservedPaths reserved = ReservedPaths.of(settings);
+                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), reserved.reasons(), reserved.folders());
                 result = new StorageArchiver().write(walker, compressed, index, progress);
                 excluded = walker.excluded();
             } catch (IOException | RuntimeException | Error e) {
@@ -176,7 +177,7 @@ final class StorageBackup {
         ArrayNode warnings = m.putArray("restore_warnings");
         result.restoreWarnings().forEach(w -> warnings.addObject().put("path", w.path()).put("reason", w.reason()));
         // the catalog and the live database are skipped by design (see ReservedPaths); anything else is data left out
-        java.util.Collection<String> byDesign = ReservedPaths.of(settings).reasons().values();
+        java.util.Collection<String> byDesign = ReservedPaths.of(settings).allReasons();
         List<dev.archivist.source.SkippedEntry> leftOut = result.skipped().stream()
                 .filter(e -> !byDesign.contains(e.reason())).toList();
         if (!leftOut.isEmpty()) {

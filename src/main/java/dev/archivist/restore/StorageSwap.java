@@ -2,6 +2,7 @@ package dev.archivist.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.ArchivistException;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Json;
 import java.io.IOException;
@@ -20,6 +21,34 @@ public final class StorageSwap {
     private StorageSwap() {
     }
 
+    /**
+     * Refuses, before anything is extracted, a swap that renames cannot make: {@code live} a mount point (a volume:
+     * renaming it fails with "Device or resource busy") or a folder holding mount points (the swap would carry them
+     * off with the old tree, and rotation would later delete what they hold).
+     */
+    public static void refuseUnswappable(Path live) {
+        Path real;
+        try {
+            real = live.toRealPath();
+        } catch (IOException e) {
+            return; // nothing there yet: nothing is moved aside
+        }
+        List<Path> mounts = MountPoints.atOrUnder(real);
+        if (mounts.isEmpty()) {
+            return;
+        }
+        String way = " Restore with --target into a new folder and move the files into place with the application"
+                + " stopped.";
+        if (mounts.contains(real)) {
+            throw new ArchivistException("restore into the live storage folder refused: " + live + " is a mount point"
+                    + " (a volume), which cannot be swapped by renaming it; nothing was changed." + way
+                    + " (A --target on the same volume lets them move without being copied.)");
+        }
+        throw new ArchivistException("restore into the live storage folder refused: " + live + " holds mount points ("
+                + mounts.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+                + "), which the swap would move aside with the old tree; nothing was changed." + way);
+    }
+
     /** Swaps {@code staging} into {@code live}, moving the old tree to {@code aside}; returns it (null if there was none). */
     public static Path swap(Path live, Path staging, Path aside, String backupId) throws IOException {
         if (Files.exists(aside)) {
@@ -28,7 +57,13 @@ public final class StorageSwap {
         Path journal = writeJournal(live, aside, staging, backupId);
         boolean hadLive = Files.exists(live);
         if (hadLive) {
-            Files.move(live, aside, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(live, aside, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(journal); // nothing moved: a journal left would tell the next run of a swap
+                throw new IOException("moving " + live + " aside to " + aside + " failed, nothing was changed: "
+                        + e.getMessage(), e);
+            }
         }
         try {
             Files.move(staging, live, StandardCopyOption.ATOMIC_MOVE);

@@ -45,6 +45,7 @@ public final class DirectoryWalker {
     private final Path root;
     private final ExcludeMatcher excludes;
     private final Map<String, String> reserved;
+    private final Map<Object, String> reservedFolders;
     private final FolderHandles folders = new FolderHandles();
     /** Folders deeper than this are read through their paths: the path's folders would hold too many descriptors. */
     private final int maxOpenDepth = OpenFileLimit.folderBudget();
@@ -70,9 +71,21 @@ public final class DirectoryWalker {
      *                 given (Archivist's own backup folder inside the storage folder, say)
      */
     public DirectoryWalker(Path root, List<String> excludes, Map<String, String> reserved) {
+        this(root, excludes, reserved, Map.of());
+    }
+
+    /**
+     * @param reservedFolders folders, by {@link java.nio.file.attribute.BasicFileAttributes#fileKey() file key}
+     *                        (device and inode), that are not entered wherever they show up in the tree but skipped
+     *                        with the reason given: the backup folder bind-mounted into the storage folder has a path
+     *                        that {@code reserved} cannot know
+     */
+    public DirectoryWalker(Path root, List<String> excludes, Map<String, String> reserved,
+            Map<Object, String> reservedFolders) {
         this.root = root;
         this.excludes = new ExcludeMatcher(excludes, root);
         this.reserved = Map.copyOf(reserved);
+        this.reservedFolders = Map.copyOf(reservedFolders);
     }
 
     /** How many entries the excludes left out so far (an excluded folder counts once, its contents not at all). */
@@ -167,6 +180,11 @@ public final class DirectoryWalker {
             case DIRECTORY:
                 if (excludes.excludedFolder(rel)) {
                     excluded++;
+                    return;
+                }
+                String sameAsReserved = stat.inode() == null ? null : reservedFolders.get(stat.inode());
+                if (sameAsReserved != null) {
+                    visitor.skipped(new SkippedEntry(rel, sameAsReserved));
                     return;
                 }
                 FolderHandle child;

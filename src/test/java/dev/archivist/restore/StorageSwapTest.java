@@ -1,6 +1,7 @@
 package dev.archivist.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,22 @@ class StorageSwapTest {
         assertThat(live.resolve("new.txt")).doesNotExist();
         assertThat(restoredTo.resolve("new.txt")).hasContent("new");
         assertThat(aside).doesNotExist();
+        assertThat(RestoreFiles.journal(live)).doesNotExist();
+    }
+
+    /** The live folder cannot be moved aside (a mount point, say): nothing changes and no journal is left behind. */
+    @Test
+    void aSwapWhoseFirstRenameFailsChangesNothingAndLeavesNoJournal() throws Exception {
+        Path live = oldAndNewTrees();
+        Path staging = dir.resolve("staging");
+        Path aside = dir.resolve("no-such-folder").resolve("storage.before-restore-x"); // the rename cannot land there
+
+        assertThatThrownBy(() -> StorageSwap.swap(live, staging, aside, "x"))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("moving " + live + " aside")
+                .hasMessageContaining("nothing was changed");
+        assertThat(live.resolve("old.txt")).hasContent("old");
+        assertThat(staging.resolve("new.txt")).hasContent("new");
         assertThat(RestoreFiles.journal(live)).doesNotExist();
     }
 
