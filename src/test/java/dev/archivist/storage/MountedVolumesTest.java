@@ -41,17 +41,14 @@ class MountedVolumesTest {
      */
     @Test
     void aLiveRestoreOfAStorageFolderThatIsAMountPointIsRefusedAndChangesNothing() throws Exception {
-        Path volume = Files.createDirectories(tmp.resolve("volume"));
-        Files.writeString(volume.resolve("a.txt"), "one");
+        Path volume = folderWithFile(tmp.resolve("volume"), "a.txt", "one");
         Path app = Files.createDirectories(tmp.resolve("app"));
         Path storage = Files.createDirectories(app.resolve("storage"));
         Path backups = tmp.resolve("backups");
 
-        CliProcess.Result made = mounted(storage, backups, List.of(volume, storage), "backup", "storage", "--no-rotate");
-        assertThat(made.exitCode()).as(made.describe()).isZero();
-        Files.writeString(volume.resolve("a.txt"), "two");
+        CliProcess.Result restore = backupThenRestoreLive(storage, backups, List.of(volume, storage),
+                () -> Files.writeString(volume.resolve("a.txt"), "two"));
 
-        CliProcess.Result restore = mounted(storage, backups, List.of(volume, storage), "restore", "storage", "latest", "--yes");
         assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
         assertThat(restore.stderr()).contains(storage + " is a mount point").contains("--target")
                 .contains("nothing was changed");
@@ -64,16 +61,12 @@ class MountedVolumesTest {
     /** A volume mounted inside the storage folder would leave with the old tree on a swap: refused the same way. */
     @Test
     void aLiveRestoreOfAStorageFolderHoldingAMountIsRefused() throws Exception {
-        Path storage = Files.createDirectories(tmp.resolve("storage"));
-        Files.writeString(storage.resolve("a.txt"), "one");
+        Path storage = folderWithFile(tmp.resolve("storage"), "a.txt", "one");
         Path uploads = Files.createDirectories(storage.resolve("uploads"));
-        Path volume = Files.createDirectories(tmp.resolve("uploads-volume"));
-        Files.writeString(volume.resolve("photo.jpg"), "pixels");
+        Path volume = folderWithFile(tmp.resolve("uploads-volume"), "photo.jpg", "pixels");
         Path backups = tmp.resolve("backups");
 
-        CliProcess.Result made = mounted(storage, backups, List.of(volume, uploads), "backup", "storage", "--no-rotate");
-        assertThat(made.exitCode()).as(made.describe()).isZero();
-        CliProcess.Result restore = mounted(storage, backups, List.of(volume, uploads), "restore", "storage", "latest", "--yes");
+        CliProcess.Result restore = backupThenRestoreLive(storage, backups, List.of(volume, uploads), () -> { });
 
         assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
         assertThat(restore.stderr()).contains("holds mount points (" + uploads + ")");
@@ -90,8 +83,7 @@ class MountedVolumesTest {
      */
     @Test
     void theBackupFolderBindMountedInsideTheStorageFolderIsNotBackedUp() throws Exception {
-        Path storage = Files.createDirectories(tmp.resolve("storage"));
-        Files.writeString(storage.resolve("f.txt"), "data");
+        Path storage = folderWithFile(tmp.resolve("storage"), "f.txt", "data");
         Path mountedBackups = Files.createDirectories(storage.resolve("bk"));
         Path backups = Files.createDirectories(tmp.resolve("backups"));
 
@@ -108,6 +100,26 @@ class MountedVolumesTest {
         assertThat(m.path("skipped").get(0).path("reason").asText()).isEqualTo("Archivist's backup folder (BACKUP_DIR)");
         assertThat(StorageFixtures.readIndex(backups.resolve("storage"), m).keySet()).containsExactly("f.txt");
         assertThat(second.stderr()).doesNotContain("not stored"); // skipped by design, not data left out
+    }
+
+    /** Makes {@code folder} with one file in it. */
+    private static Path folderWithFile(Path folder, String file, String content) throws Exception {
+        Files.writeString(Files.createDirectories(folder).resolve(file), content);
+        return folder;
+    }
+
+    /** Something done between the backup and the restore. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** A storage backup, {@code between}, then a live restore of it, with the same mounts; returns the restore's result. */
+    private CliProcess.Result backupThenRestoreLive(Path storage, Path backups, List<Path> binds, Step between)
+            throws Exception {
+        CliProcess.Result made = mounted(storage, backups, binds, "backup", "storage", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        between.run();
+        return mounted(storage, backups, binds, "restore", "storage", "latest", "--yes");
     }
 
     /** Runs the CLI in a mount namespace of its own with {@code binds} (source, mount point, ...) bind-mounted. */
