@@ -2,7 +2,10 @@ package dev.archivist;
 
 import dev.archivist.catalog.Catalog;
 import dev.archivist.config.Settings;
+import dev.archivist.restore.InPlaceSwap;
+import dev.archivist.restore.RestoreFiles;
 import dev.archivist.source.DirectoryWalker;
+import dev.archivist.source.ReservedEntries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,22 +17,27 @@ import java.util.Map;
 
 /**
  * Paths inside the storage folder that are not the application's files: Archivist's backup folder
- * ({@code BACKUP_DIR}) and the live database with its -wal, -shm and -journal files ({@code DATABASE_URL}), where
- * the configuration puts them inside {@code STORAGE_PATH}. Storage backups skip them and record why: each backup
+ * ({@code BACKUP_DIR}, also where it is bind-mounted under another name) and the live database with its -wal, -shm
+ * and -journal files ({@code DATABASE_URL}), where the configuration puts them inside {@code STORAGE_PATH}, and what a
+ * restore in place keeps at the top of the storage folder ({@link InPlaceSwap}). Storage backups skip them and record why: each backup
  * would otherwise archive every earlier backup (and its own growing part), and copy the database torn while the
  * application writes it (database backups take it consistently). A restore into the live storage folder refuses to run
  * while they are there, because its swap would move them aside with the old tree.
  */
 final class ReservedPaths {
     private static final String BACKUP_DIR_REASON = "Archivist's backup folder (BACKUP_DIR)";
+    /** What a restore in place ({@link InPlaceSwap}) keeps at the top of the storage folder. */
+    private static final Map<String, String> OWN_ENTRIES = Map.of(
+            RestoreFiles.IN_PLACE_ASIDE_PREFIX, "the storage folder's content before a restore, kept until a newer"
+                    + " storage backup exists",
+            RestoreFiles.PREFIX, "a restore's staging folder or journal",
+            dev.archivist.catalog.Durable.TEMP_PREFIX + RestoreFiles.PREFIX, "a restore's temporary file");
 
-    private final Map<String, String> reasons;
-    private final Map<Object, String> folders;
+    private final ReservedEntries entries;
     private final List<String> owners;
 
-    private ReservedPaths(Map<String, String> reasons, Map<Object, String> folders, List<String> owners) {
-        this.reasons = reasons;
-        this.folders = folders;
+    private ReservedPaths(ReservedEntries entries, List<String> owners) {
+        this.entries = entries;
         this.owners = owners;
     }
 
@@ -60,7 +68,7 @@ final class ReservedPaths {
             }
             owners.add("the database " + settings.databasePath());
         }
-        return new ReservedPaths(Map.copyOf(reasons), backupFolderKey(backups), List.copyOf(owners));
+        return new ReservedPaths(new ReservedEntries(reasons, backupFolderKey(backups), OWN_ENTRIES), List.copyOf(owners));
     }
 
     /**
@@ -77,20 +85,16 @@ final class ReservedPaths {
         }
     }
 
-    /** Relative path ({@code /}-separated, as the walk names entries) to the reason it is skipped. */
-    Map<String, String> reasons() {
-        return reasons;
-    }
-
-    /** Folders skipped by identity wherever the walk meets them ({@link DirectoryWalker}), with the reason. */
-    Map<Object, String> folders() {
-        return folders;
+    /** Everything a storage backup's walk ({@link DirectoryWalker}) skips by design, with the reasons. */
+    ReservedEntries entries() {
+        return entries;
     }
 
     /** Every reason an entry is skipped by design (not data left out). */
     java.util.Set<String> allReasons() {
-        java.util.Set<String> all = new java.util.HashSet<>(reasons.values());
-        all.addAll(folders.values());
+        java.util.Set<String> all = new java.util.HashSet<>(entries.paths().values());
+        all.addAll(entries.folders().values());
+        all.addAll(entries.topLevelPrefixes().values());
         return all;
     }
 

@@ -6,6 +6,7 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
 import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.ExtractionResult;
+import dev.archivist.restore.InPlaceSwap;
 import dev.archivist.restore.Ownership;
 import dev.archivist.restore.RestoreFiles;
 import dev.archivist.restore.StorageRestorer;
@@ -117,6 +118,14 @@ final class Restore {
      */
     List<RestoreResult> full(Manifest database, Manifest storage, boolean deep, Supplier<Manifest> safetyBackup)
             throws IOException {
+        Path liveStorage = RestoreFiles.liveStorageFolder(settings.storagePath());
+        if (StorageSwap.mustSwapInPlace(liveStorage)) {
+            throw new ArchivistException("restore of " + storage.id() + " and " + database.id() + " refused: the storage"
+                    + " folder " + liveStorage + " is a mount point, restored by moving its entries one by one, which a"
+                    + " full restore could not undo as one step if the database switch failed; nothing was changed."
+                    + " Restore the two one after the other: restore storage " + storage.id() + ", then restore database "
+                    + database.id());
+        }
         PreparedDatabase db = prepareDatabase(database, null, deep);
         PreparedStorage st = null;
         try {
@@ -276,8 +285,8 @@ final class Restore {
     }
 
     /** A checked, extracted tree in a staging folder beside its destination, ready to switch in. */
-    private record PreparedStorage(Manifest m, Path destination, Path staging, boolean live, long files, long bytes,
-                                   List<String> notes) {
+    private record PreparedStorage(Manifest m, Path destination, Path staging, boolean live, boolean inPlace, long files,
+                                   long bytes, List<String> notes) {
     }
 
     /** A storage restore that was switched in, with what is needed to switch it back. */
@@ -297,13 +306,14 @@ final class Restore {
         if (!globs.isEmpty() && target == null) {
             throw new IllegalArgumentException("--path restores selected files only into a new folder: give --target");
         }
+        boolean inPlace = false;
         if (target == null) {
             ReservedPaths.of(settings).refuseLiveSwap(destination);
-            StorageSwap.refuseUnswappable(destination);
+            inPlace = StorageSwap.mustSwapInPlace(destination);
         }
         PathSelection include = new PathSelection(globs);
         Files.createDirectories(destination.getParent());
-        Path staging = RestoreFiles.staging(destination, m.id());
+        Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
         Files.createDirectory(staging);
         try {
@@ -334,7 +344,10 @@ final class Restore {
             List<String> notes = new ArrayList<>();
             notes.add("extracted " + files + " files (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
             notes.add(Ownership.applyArchived(result, staging));
-            if (target == null) {
+            if (inPlace) {
+                notes.add(destination + " is a mount point: its entries are switched one by one inside it (the folder"
+                        + " itself, its owner and mode stay)");
+            } else if (target == null) {
                 String folder = Ownership.takeOverAttributes(destination, staging, "the restored folder");
                 if (folder != null) {
                     notes.add(folder);
@@ -342,7 +355,8 @@ final class Restore {
             }
             // durable before the rename: a power cut after the swap must not leave empty files in the live folder
             notes.add("staging " + Durable.syncTree(staging));
-            return new PreparedStorage(m, destination, staging, target == null, files, result.bytesWritten(), notes);
+            return new PreparedStorage(m, destination, staging, target == null, inPlace, files, result.bytesWritten(),
+                    notes);
         } catch (IOException | RuntimeException | Error e) {
             Durable.deleteTree(staging);
             throw e;
@@ -350,7 +364,11 @@ final class Restore {
     }
 
     private CommittedStorage commit(PreparedStorage p) throws IOException {
-        return commit(p, p.live ? RestoreFiles.aside(p.destination, p.m.id()) : null);
+        if (!p.live) {
+            return commit(p, null);
+        }
+        return commit(p, p.inPlace ? RestoreFiles.inPlaceAside(p.destination, p.m.id())
+                : RestoreFiles.aside(p.destination, p.m.id()));
     }
 
     /** Switches a prepared storage restore in; a live folder goes aside to {@code planned}. */
@@ -367,7 +385,8 @@ final class Restore {
                 recorded = true;
             }
             try {
-                aside = StorageSwap.swap(p.destination, p.staging, planned, p.m.id());
+                aside = p.inPlace ? InPlaceSwap.swap(p.destination, p.staging, planned, p.m.id())
+                        : StorageSwap.swap(p.destination, p.staging, planned, p.m.id());
             } catch (IOException | RuntimeException e) {
                 if (recorded && !Files.exists(planned)) {
                     BeforeRestoreRecords.forget(catalog.stateDir(), planned);

@@ -112,23 +112,35 @@ final class Rotation {
                 .toList());
     }
 
-    /** {@code <storage>.before-restore-*} folders older than the newest storage backup. */
+    /**
+     * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
+     * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest storage backup.
+     */
     private List<String> beforeRestoreFolders(List<Manifest> all, boolean dryRun) throws IOException {
         List<String> result = new ArrayList<>();
         Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
-        Path parent = storage.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            return result;
-        }
         Instant newestStorage = all.stream().filter(m -> m.type() == BackupType.STORAGE).map(Manifest::createdAt)
                 .max(Comparator.naturalOrder()).orElse(null);
         if (newestStorage == null) {
             return result;
         }
-        try (DirectoryStream<Path> dirs = RestoreFiles.namesStartingWith(parent, storage.getFileName() + ".before-restore-")) {
+        Path parent = storage.getParent();
+        if (parent != null && Files.isDirectory(parent)) {
+            removeOlder(parent, storage.getFileName() + ".before-restore-", newestStorage, dryRun, result);
+        }
+        if (Files.isDirectory(storage)) {
+            removeOlder(storage, RestoreFiles.IN_PLACE_ASIDE_PREFIX, newestStorage, dryRun, result);
+        }
+        return result;
+    }
+
+    /** Removes the folders in {@code parent} named {@code prefix…} that were moved aside before {@code newest}. */
+    private void removeOlder(Path parent, String prefix, Instant newest, boolean dryRun, List<String> result)
+            throws IOException {
+        try (DirectoryStream<Path> dirs = RestoreFiles.namesStartingWith(parent, prefix)) {
             for (Path d : dirs) {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
-                if (asideAt != null && newestStorage.isAfter(asideAt)) {
+                if (asideAt != null && newest.isAfter(asideAt)) {
                     if (!dryRun) {
                         dev.archivist.catalog.Durable.deleteTree(d);
                         BeforeRestoreRecords.forget(catalog.stateDir(), d);
@@ -138,6 +150,5 @@ final class Rotation {
                 }
             }
         }
-        return result;
     }
 }

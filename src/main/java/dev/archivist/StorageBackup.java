@@ -105,8 +105,7 @@ final class StorageBackup {
                 }
             }, "archive-write " + id);
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
-                ReservedPaths reserved = ReservedPaths.of(settings);
-                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), reserved.reasons(), reserved.folders());
+                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).entries());
                 result = new StorageArchiver().write(walker, compressed, index, progress);
                 excluded = walker.excluded();
             } catch (IOException | RuntimeException | Error e) {

@@ -15,6 +15,8 @@ import java.util.List;
 public final class RestoreFiles {
     /** Prefix of staging folders, temporary database files and swap journals. */
     public static final String PREFIX = ".archivist-restore-";
+    /** Prefix of the folder an in-place restore ({@link InPlaceSwap}) keeps the earlier entries in. */
+    public static final String IN_PLACE_ASIDE_PREFIX = ".archivist-before-restore-";
 
     private RestoreFiles() {
     }
@@ -59,6 +61,21 @@ public final class RestoreFiles {
     /** Staging folder beside {@code destination}. */
     public static Path staging(Path destination, String backupId) {
         return destination.resolveSibling(PREFIX + destination.getFileName() + "-" + backupId);
+    }
+
+    /** Staging folder inside a live storage folder restored in place ({@link InPlaceSwap}). */
+    public static Path inPlaceStaging(Path live, String backupId) {
+        return live.resolve(PREFIX + "staging-" + backupId);
+    }
+
+    /** The journal of an in-place swap, inside the storage folder. */
+    public static Path inPlaceJournal(Path live) {
+        return live.resolve(PREFIX + "journal.json");
+    }
+
+    /** Where an in-place restore keeps the earlier entries, inside the storage folder: a name not taken yet. */
+    public static Path inPlaceAside(Path live, String backupId) {
+        return unused(live.resolve(IN_PLACE_ASIDE_PREFIX + backupId));
     }
 
     /** Temporary database file beside {@code destination}. */
@@ -131,6 +148,23 @@ public final class RestoreFiles {
         removeStartingWith(parent, PREFIX + destination.getFileName() + "-", done);
         // the temporary file of a swap journal whose writing was cut short (it holds only that journal's content)
         removeStartingWith(parent, Durable.TEMP_PREFIX + journal(destination).getFileName() + ".", done);
+        return done;
+    }
+
+    /**
+     * Settles an in-place swap a crash interrupted inside the live storage folder ({@link InPlaceSwap#recover}), then
+     * removes staging folders and journal temporary files an interrupted in-place restore left there.
+     *
+     * @return what was done, for the log
+     */
+    public static List<String> cleanInPlaceLeftovers(Path live) throws IOException {
+        List<String> done = new ArrayList<>();
+        if (!Files.isDirectory(live)) {
+            return done;
+        }
+        InPlaceSwap.recover(live, done);
+        removeStartingWith(live, PREFIX + "staging-", done);
+        removeStartingWith(live, Durable.TEMP_PREFIX + inPlaceJournal(live).getFileName() + ".", done);
         return done;
     }
 

@@ -22,31 +22,27 @@ public final class StorageSwap {
     }
 
     /**
-     * Refuses, before anything is extracted, a swap that renames cannot make: {@code live} a mount point (a volume:
-     * renaming it fails with "Device or resource busy") or a folder holding mount points (the swap would carry them
-     * off with the old tree, and rotation would later delete what they hold).
+     * Whether {@code live} must be swapped in place ({@link InPlaceSwap}): it is a mount point (a volume), which a
+     * rename cannot move ("Device or resource busy"). Refuses, before anything is extracted, a folder that holds mount
+     * points: either swap would carry them off with the old tree, and the rotation of {@code before-restore} folders
+     * would later delete what they hold.
      */
-    public static void refuseUnswappable(Path live) {
+    public static boolean mustSwapInPlace(Path live) {
         Path real;
         try {
             real = live.toRealPath();
         } catch (IOException e) {
-            return; // nothing there yet: nothing is moved aside
+            return false; // nothing there yet: nothing is moved aside
         }
         List<Path> mounts = MountPoints.atOrUnder(real);
-        if (mounts.isEmpty()) {
-            return;
+        List<Path> inside = mounts.stream().filter(m -> !m.equals(real)).toList();
+        if (!inside.isEmpty()) {
+            throw new ArchivistException("restore into the live storage folder refused: " + live + " holds mount points ("
+                    + inside.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + "), which the swap would move aside with the old tree; nothing was changed. Restore with --target"
+                    + " into a new folder and move the files into place with the application stopped.");
         }
-        String way = " Restore with --target into a new folder and move the files into place with the application"
-                + " stopped.";
-        if (mounts.contains(real)) {
-            throw new ArchivistException("restore into the live storage folder refused: " + live + " is a mount point"
-                    + " (a volume), which cannot be swapped by renaming it; nothing was changed." + way
-                    + " (A --target on the same volume lets them move without being copied.)");
-        }
-        throw new ArchivistException("restore into the live storage folder refused: " + live + " holds mount points ("
-                + mounts.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
-                + "), which the swap would move aside with the old tree; nothing was changed." + way);
+        return mounts.contains(real);
     }
 
     /** Swaps {@code staging} into {@code live}, moving the old tree to {@code aside}; returns it (null if there was none). */

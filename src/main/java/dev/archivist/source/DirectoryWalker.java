@@ -44,8 +44,7 @@ public final class DirectoryWalker {
 
     private final Path root;
     private final ExcludeMatcher excludes;
-    private final Map<String, String> reserved;
-    private final Map<Object, String> reservedFolders;
+    private final ReservedEntries reserved;
     private final FolderHandles folders = new FolderHandles();
     /** Folders deeper than this are read through their paths: the path's folders would hold too many descriptors. */
     private final int maxOpenDepth = OpenFileLimit.folderBudget();
@@ -71,21 +70,14 @@ public final class DirectoryWalker {
      *                 given (Archivist's own backup folder inside the storage folder, say)
      */
     public DirectoryWalker(Path root, List<String> excludes, Map<String, String> reserved) {
-        this(root, excludes, reserved, Map.of());
+        this(root, excludes, new ReservedEntries(reserved, Map.of(), Map.of()));
     }
 
-    /**
-     * @param reservedFolders folders, by {@link java.nio.file.attribute.BasicFileAttributes#fileKey() file key}
-     *                        (device and inode), that are not entered wherever they show up in the tree but skipped
-     *                        with the reason given: the backup folder bind-mounted into the storage folder has a path
-     *                        that {@code reserved} cannot know
-     */
-    public DirectoryWalker(Path root, List<String> excludes, Map<String, String> reserved,
-            Map<Object, String> reservedFolders) {
+    /** @param reserved entries that are not entered nor reported as entries but as skipped, with their reason */
+    public DirectoryWalker(Path root, List<String> excludes, ReservedEntries reserved) {
         this.root = root;
         this.excludes = new ExcludeMatcher(excludes, root);
-        this.reserved = Map.copyOf(reserved);
-        this.reservedFolders = Map.copyOf(reservedFolders);
+        this.reserved = reserved;
     }
 
     /** How many entries the excludes left out so far (an excluded folder counts once, its contents not at all). */
@@ -151,7 +143,7 @@ public final class DirectoryWalker {
             visitor.skipped(new SkippedEntry(rel, NOT_UTF8));
             return;
         }
-        String reservedFor = reserved.get(rel);
+        String reservedFor = reserved.byPath(rel);
         if (reservedFor != null) {
             visitor.skipped(new SkippedEntry(rel, reservedFor));
             return;
@@ -182,7 +174,7 @@ public final class DirectoryWalker {
                     excluded++;
                     return;
                 }
-                String sameAsReserved = stat.inode() == null ? null : reservedFolders.get(stat.inode());
+                String sameAsReserved = reserved.byIdentity(stat.inode());
                 if (sameAsReserved != null) {
                     visitor.skipped(new SkippedEntry(rel, sameAsReserved));
                     return;

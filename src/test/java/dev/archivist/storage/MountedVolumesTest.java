@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Storage on volumes, as containers mount them: real bind mounts, made in a mount namespace of the CLI's own
- * ({@code unshare -m}), so they vanish with it. The storage folder itself a mount point, a volume mounted inside it,
- * and the backup folder mounted inside it a second time. Needs root (or the right to make mount namespaces).
+ * ({@code unshare -m}), so they vanish with it. The storage folder itself a mount point (restored in place), a volume
+ * mounted inside it (refused), and the backup folder mounted inside it a second time (skipped). Needs root (or the
+ * right to make mount namespaces).
  */
 class MountedVolumesTest {
     @TempDir
@@ -36,25 +37,71 @@ class MountedVolumesTest {
     }
 
     /**
-     * A live restore cannot rename a mount point away: it is refused at once, before anything is extracted, naming the
-     * way out; the live data and the folder around it are as they were (no journal, no staging left).
+     * A mount point cannot be renamed away, so a live restore switches its entries inside it: the content comes back,
+     * the earlier content is kept in the volume as {@code .archivist-before-restore-<id>}, nothing is left beside the
+     * folder; the next backup skips the kept tree, and rotation removes it once a newer storage backup exists.
      */
     @Test
-    void aLiveRestoreOfAStorageFolderThatIsAMountPointIsRefusedAndChangesNothing() throws Exception {
+    void aLiveRestoreOfAStorageFolderThatIsAMountPointSwitchesItsEntriesInPlace() throws Exception {
         Path volume = folderWithFile(tmp.resolve("volume"), "a.txt", "one");
+        Files.writeString(Files.createDirectories(volume.resolve("photos")).resolve("p.jpg"), "pixels");
         Path app = Files.createDirectories(tmp.resolve("app"));
         Path storage = Files.createDirectories(app.resolve("storage"));
         Path backups = tmp.resolve("backups");
+        List<Path> binds = List.of(volume, storage);
 
-        CliProcess.Result restore = backupThenRestoreLive(storage, backups, List.of(volume, storage),
-                () -> Files.writeString(volume.resolve("a.txt"), "two"));
+        CliProcess.Result restore = backupThenRestoreLive(storage, backups, binds, () -> {
+            Files.writeString(volume.resolve("a.txt"), "two");
+            Files.writeString(volume.resolve("new.txt"), "made after the backup");
+        });
 
-        assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
-        assertThat(restore.stderr()).contains(storage + " is a mount point").contains("--target")
-                .contains("nothing was changed");
-        assertThat(volume.resolve("a.txt")).hasContent("two");
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+        assertThat(restore.stdout()).contains("is a mount point");
+        assertThat(volume.resolve("a.txt")).hasContent("one");
+        assertThat(volume.resolve("photos/p.jpg")).hasContent("pixels");
+        assertThat(volume.resolve("new.txt")).doesNotExist();
+        Path kept;
+        try (Stream<Path> s = Files.list(volume)) {
+            kept = s.filter(p -> p.getFileName().toString().startsWith(".archivist-before-restore-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no before-restore folder in " + volume));
+        }
+        assertThat(kept.resolve("a.txt")).hasContent("two");
+        assertThat(kept.resolve("new.txt")).hasContent("made after the backup");
         try (Stream<Path> around = Files.list(app)) {
             assertThat(around.map(p -> p.getFileName().toString())).containsExactly("storage");
+        }
+
+        CliProcess.Result next = mounted(storage, backups, binds, "backup", "storage", "--no-rotate", "--json");
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        JsonNode m = StorageFixtures.JSON.readTree(next.stdout());
+        assertThat(m.path("skipped").get(0).path("path").asText()).isEqualTo(kept.getFileName().toString());
+        assertThat(StorageFixtures.readIndex(backups.resolve("storage"), m).keySet())
+                .containsExactlyInAnyOrder("a.txt", "photos", "photos/p.jpg");
+        CliProcess.Result rotate = mounted(storage, backups, binds, "rotate");
+        assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
+        assertThat(kept).doesNotExist();
+    }
+
+    /** A full restore could not undo such a switch as one step: refused before anything changes, naming the way. */
+    @Test
+    void aFullRestoreWithTheStorageFolderAMountPointIsRefused() throws Exception {
+        Path volume = folderWithFile(tmp.resolve("volume"), "a.txt", "one");
+        Path storage = Files.createDirectories(tmp.resolve("app").resolve("storage"));
+        Path backups = tmp.resolve("backups");
+        dev.archivist.testing.TestDb.create(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 100);
+        List<Path> binds = List.of(volume, storage);
+        CliProcess.Result made = mounted(storage, backups, binds, "backup", "full", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        Files.writeString(volume.resolve("a.txt"), "two");
+
+        CliProcess.Result restore = mounted(storage, backups, binds, "restore", "full", "latest", "--yes");
+
+        assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
+        assertThat(restore.stderr()).contains("is a mount point").contains("nothing was changed")
+                .contains("restore storage storage_backup_");
+        assertThat(volume.resolve("a.txt")).hasContent("two");
+        try (Stream<Path> s = Files.list(volume)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("a.txt");
         }
     }
 

@@ -1,0 +1,201 @@
+package dev.archivist.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.catalog.Durable;
+import dev.archivist.catalog.Json;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replaces the content of a live storage folder that cannot be renamed (a mount point: a container's volume) with a
+ * checked staging folder made inside it, entry by entry, guarded by a journal inside it.
+ *
+ * <p>The folder itself stays (its owner, mode and mount); its top-level entries move into
+ * {@code <storage>/.archivist-before-restore-<id>/} (phase {@code out}), then the staged ones move in (phase
+ * {@code in}). Each move is a rename within the volume, so no data is copied. A failure in either phase is undone at
+ * once; a crash is settled by {@link #recover} on the next run: cut during {@code out}, the old entries go back;
+ * cut during {@code in} (every old entry is aside, every staged one was checked), the staged ones are moved in. So the
+ * folder ends entirely old or entirely new. Not atomic as a whole, unlike {@link StorageSwap}: while the entries move,
+ * the application sees some of each; the README says to stop it first. An entry the application creates meanwhile at
+ * a name the restore brings back is kept in the aside folder ({@code <name>.created-during-restore}), never
+ * overwritten. Archivist's own entries (names starting with {@link #OWN_PREFIXES}) are never moved.
+ */
+public final class InPlaceSwap {
+    /** Names of the entries a restore keeps in the storage folder itself (staging, journal, earlier trees). */
+    public static final List<String> OWN_PREFIXES = List.of(RestoreFiles.PREFIX, RestoreFiles.IN_PLACE_ASIDE_PREFIX,
+            Durable.TEMP_PREFIX + RestoreFiles.PREFIX);
+    private static final String OUT = "out";
+    private static final String IN = "in";
+
+    private InPlaceSwap() {
+    }
+
+    /** Whether {@code name}, at the top of a storage folder, is one of Archivist's own entries. */
+    public static boolean isOwn(String name) {
+        return OWN_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    /**
+     * Moves the entries of {@code live} into {@code aside} (made here; it must not exist) and those of {@code staging}
+     * (inside {@code live}) into {@code live}; {@code staging} is removed. Returns {@code aside}.
+     */
+    public static Path swap(Path live, Path staging, Path aside, String backupId) throws IOException {
+        Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path journal = RestoreFiles.inPlaceJournal(live);
+        writeJournal(journal, live, staging, aside, backupId, OUT);
+        List<String> movedOut = new ArrayList<>();
+        try {
+            for (String name : ownerEntries(live)) {
+                Files.move(live.resolve(name), aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                movedOut.add(name);
+            }
+            syncFolders(live, aside);
+            writeJournal(journal, live, staging, aside, backupId, IN);
+        } catch (IOException | RuntimeException e) {
+            try {
+                moveBack(aside, live, movedOut);
+                deleteIfEmpty(aside);
+                Files.deleteIfExists(journal);
+                syncFolders(live);
+            } catch (IOException | RuntimeException u) {
+                e.addSuppressed(u); // the journal stays: the next run moves the rest back
+            }
+            throw new IOException("moving the entries of " + live + " aside failed, moved back: " + e.getMessage(), e);
+        }
+        List<String> movedIn = new ArrayList<>();
+        try {
+            moveIn(staging, live, aside, movedIn);
+        } catch (IOException | RuntimeException e) {
+            try {
+                moveBack(live, staging, movedIn);
+                moveBack(aside, live, movedOut);
+                deleteIfEmpty(aside);
+                Files.deleteIfExists(journal);
+                syncFolders(live, staging);
+            } catch (IOException | RuntimeException u) {
+                e.addSuppressed(u); // the journal stays (phase in): the next run completes the restore
+            }
+            throw new IOException("moving the restored entries into " + live + " failed, rolled back: "
+                    + e.getMessage(), e);
+        }
+        Files.delete(staging);
+        syncFolders(live, aside);
+        Files.deleteIfExists(journal);
+        syncFolders(live);
+        return aside;
+    }
+
+    /** Settles an in-place swap a crash interrupted (see the class comment); notes what was done in {@code done}. */
+    static void recover(Path live, List<String> done) throws IOException {
+        Path journal = RestoreFiles.inPlaceJournal(live);
+        if (!Files.exists(journal)) {
+            return;
+        }
+        JsonNode j;
+        try {
+            j = Json.MAPPER.readTree(journal.toFile());
+        } catch (IOException e) {
+            Files.deleteIfExists(journal); // cut while written: written before the first move, so nothing moved
+            return;
+        }
+        Path staging = Path.of(j.path("staging").asText());
+        Path aside = Path.of(j.path("aside").asText());
+        if (IN.equals(j.path("phase").asText()) && Files.isDirectory(staging)) {
+            moveIn(staging, live, aside, new ArrayList<>());
+            Files.delete(staging);
+            done.add("completed an interrupted restore of " + live + " (every earlier entry was aside in " + aside
+                    + ", the checked restored ones are now in place)");
+        } else if (OUT.equals(j.path("phase").asText()) && Files.isDirectory(aside)) {
+            moveBack(aside, live, names(aside));
+            done.add("rolled back an interrupted restore of " + live + " (its entries moved back from " + aside
+                    + (deleteIfEmpty(aside) ? ")" : "; what the application created meanwhile at the same names kept there)"));
+        }
+        syncFolders(live);
+        Files.deleteIfExists(journal);
+        syncFolders(live);
+    }
+
+    /** Moves every entry of {@code staging} into {@code live}; one the application made meanwhile goes aside, kept. */
+    private static void moveIn(Path staging, Path live, Path aside, List<String> moved) throws IOException {
+        for (String name : names(staging)) {
+            Path there = live.resolve(name);
+            if (Files.exists(there, LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(there, unused(aside.resolve(name + ".created-during-restore")), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staging.resolve(name), there, StandardCopyOption.ATOMIC_MOVE);
+            moved.add(name);
+        }
+        syncFolders(live, staging, aside);
+    }
+
+    /** Moves {@code names} from {@code from} back to {@code to}, in reverse order, skipping those not there. */
+    private static void moveBack(Path from, Path to, List<String> names) throws IOException {
+        for (int i = names.size() - 1; i >= 0; i--) {
+            Path p = from.resolve(names.get(i));
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to.resolve(names.get(i)), LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(p, to.resolve(names.get(i)), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    /** The entries of the storage folder that belong to its owner (all but Archivist's own). */
+    private static List<String> ownerEntries(Path live) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String name : names(live)) {
+            if (!isOwn(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** Deletes an empty folder; one still holding something is kept (an entry that could not go back). */
+    private static boolean deleteIfEmpty(Path folder) throws IOException {
+        if (!names(folder).isEmpty()) {
+            return false;
+        }
+        Files.delete(folder);
+        return true;
+    }
+
+    private static Path unused(Path first) {
+        Path candidate = first;
+        for (int n = 2; Files.exists(candidate, LinkOption.NOFOLLOW_LINKS); n++) {
+            candidate = first.resolveSibling(first.getFileName() + "-" + n);
+        }
+        return candidate;
+    }
+
+    private static void writeJournal(Path journal, Path live, Path staging, Path aside, String backupId, String phase)
+            throws IOException {
+        ObjectNode j = Json.MAPPER.createObjectNode().put("mode", "in-place").put("live", live.toString())
+                .put("staging", staging.toString()).put("aside", aside.toString()).put("backup_id", backupId)
+                .put("phase", phase);
+        Durable.writeAtomically(journal, Json.MAPPER.writeValueAsBytes(j));
+    }
+
+    private static void syncFolders(Path... folders) throws IOException {
+        for (Path f : folders) {
+            if (Files.isDirectory(f)) {
+                Durable.fsyncDirectory(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.archivist.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.catalog.Durable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The swap of a storage folder's content in place (a mount point cannot be renamed): real folders, and the states a
+ * crash can leave, written as the swap writes them.
+ */
+class InPlaceSwapTest {
+    @TempDir
+    Path dir;
+    Path live;
+    Path staging;
+    Path earlier;
+
+    /** A live folder with the application's entries and an earlier restore's kept tree; a staging folder inside it. */
+    @BeforeEach
+    void liveAndStaged() throws Exception {
+        live = Files.createDirectory(dir.resolve("storage"));
+        Files.writeString(live.resolve("a.txt"), "old a");
+        Files.createDirectories(live.resolve("photos"));
+        Files.writeString(live.resolve("photos/p.jpg"), "old photo");
+        earlier = Files.createDirectories(live.resolve(RestoreFiles.IN_PLACE_ASIDE_PREFIX + "earlier"));
+        Files.writeString(earlier.resolve("x.txt"), "kept from an earlier restore");
+        staging = Files.createDirectory(RestoreFiles.inPlaceStaging(live, "b1"));
+        Files.writeString(staging.resolve("a.txt"), "new a");
+        Files.createDirectories(staging.resolve("docs"));
+        Files.writeString(staging.resolve("docs/d.txt"), "new doc");
+    }
+
+    @Test
+    void theOldEntriesGoAsideAndTheRestoredOnesComeInWhileArchivistsOwnStay() throws Exception {
+        Path aside = InPlaceSwap.swap(live, staging, RestoreFiles.inPlaceAside(live, "b1"), "b1");
+
+        assertThat(names(live)).containsExactlyInAnyOrder("a.txt", "docs", aside.getFileName().toString(),
+                earlier.getFileName().toString());
+        assertThat(live.resolve("a.txt")).hasContent("new a");
+        assertThat(live.resolve("docs/d.txt")).hasContent("new doc");
+        assertThat(aside.resolve("a.txt")).hasContent("old a");
+        assertThat(aside.resolve("photos/p.jpg")).hasContent("old photo");
+        assertThat(earlier.resolve("x.txt")).hasContent("kept from an earlier restore");
+        assertThat(staging).doesNotExist();
+        assertThat(RestoreFiles.inPlaceJournal(live)).doesNotExist();
+    }
+
+    /** Cut while the old entries were moving out: the next run moves them back; the staging folder is then swept. */
+    @Test
+    void aSwapCutWhileMovingOutIsRolledBack() throws Exception {
+        Path aside = Files.createDirectory(RestoreFiles.inPlaceAside(live, "b1"));
+        journal(aside, "out");
+        Files.move(live.resolve("a.txt"), aside.resolve("a.txt")); // then the crash
+
+        List<String> done = RestoreFiles.cleanInPlaceLeftovers(live);
+
+        assertThat(names(live)).containsExactlyInAnyOrder("a.txt", "photos", earlier.getFileName().toString());
+        assertThat(live.resolve("a.txt")).hasContent("old a");
+        assertThat(aside).doesNotExist();
+        assertThat(staging).doesNotExist();
+        assertThat(done).anyMatch(n -> n.startsWith("rolled back an interrupted restore of " + live));
+    }
+
+    /**
+     * Cut while the restored entries were moving in (every old one aside already): the next run completes it; a file
+     * the application created meanwhile at a restored name is kept in the aside folder, not overwritten.
+     */
+    @Test
+    void aSwapCutWhileMovingInIsCompletedKeepingWhatTheApplicationMadeMeanwhile() throws Exception {
+        Path aside = Files.createDirectory(RestoreFiles.inPlaceAside(live, "b1"));
+        Files.move(live.resolve("a.txt"), aside.resolve("a.txt"));
+        Files.move(live.resolve("photos"), aside.resolve("photos"));
+        journal(aside, "in");
+        Files.move(staging.resolve("docs"), live.resolve("docs")); // then the crash
+        Files.writeString(live.resolve("a.txt"), "uploaded after the crash");
+
+        List<String> done = RestoreFiles.cleanInPlaceLeftovers(live);
+
+        assertThat(names(live)).containsExactlyInAnyOrder("a.txt", "docs", aside.getFileName().toString(),
+                earlier.getFileName().toString());
+        assertThat(live.resolve("a.txt")).hasContent("new a");
+        assertThat(live.resolve("docs/d.txt")).hasContent("new doc");
+        assertThat(aside.resolve("a.txt.created-during-restore")).hasContent("uploaded after the crash");
+        assertThat(aside.resolve("a.txt")).hasContent("old a");
+        assertThat(staging).doesNotExist();
+        assertThat(RestoreFiles.inPlaceJournal(live)).doesNotExist();
+        assertThat(done).anyMatch(n -> n.startsWith("completed an interrupted restore of " + live));
+    }
+
+    /** No journal: only a staging folder and a journal's temporary file are left, and swept; nothing else moves. */
+    @Test
+    void withoutAJournalOnlyTheStagingFolderAndTemporaryFilesAreSwept() throws Exception {
+        Path temp = Files.writeString(live.resolve(Durable.TEMP_PREFIX + RestoreFiles.inPlaceJournal(live).getFileName()
+                + ".123-1"), "{");
+
+        List<String> done = RestoreFiles.cleanInPlaceLeftovers(live);
+
+        assertThat(names(live)).containsExactlyInAnyOrder("a.txt", "photos", earlier.getFileName().toString());
+        assertThat(temp).doesNotExist();
+        assertThat(done).hasSize(2);
+    }
+
+    private void journal(Path aside, String phase) throws Exception {
+        Files.writeString(RestoreFiles.inPlaceJournal(live), "{\"mode\":\"in-place\",\"live\":\"" + live + "\",\"staging\":\""
+                + staging + "\",\"aside\":\"" + aside + "\",\"backup_id\":\"b1\",\"phase\":\"" + phase + "\"}");
+    }
+
+    private static List<String> names(Path folder) throws Exception {
+        try (Stream<Path> s = Files.list(folder)) {
+            return new ArrayList<>(s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+}
