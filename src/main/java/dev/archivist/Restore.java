@@ -119,10 +119,12 @@ final class Restore {
     List<RestoreResult> full(Manifest database, Manifest storage, boolean deep, Supplier<Manifest> safetyBackup)
             throws IOException {
         Path liveStorage = RestoreFiles.liveStorageFolder(settings.storagePath());
-        if (StorageSwap.mustSwapInPlace(liveStorage)) {
+        String inPlaceReason = StorageSwap.inPlaceReason(liveStorage);
+        if (inPlaceReason != null) {
             throw new ArchivistException("restore of " + storage.id() + " and " + database.id() + " refused: the storage"
-                    + " folder " + liveStorage + " is a mount point, restored by moving its entries one by one, which a"
-                    + " full restore could not undo as one step if the database switch failed; nothing was changed."
+                    + " folder " + liveStorage + " " + inPlaceReason + ", so it is restored by moving its entries one by"
+                    + " one, which a full restore could not undo as one step if the database switch failed; nothing was"
+                    + " changed."
                     + " Restore the two one after the other: restore storage " + storage.id() + ", then restore database "
                     + database.id());
         }
@@ -306,11 +308,12 @@ final class Restore {
         if (!globs.isEmpty() && target == null) {
             throw new IllegalArgumentException("--path restores selected files only into a new folder: give --target");
         }
-        boolean inPlace = false;
+        String inPlaceReason = null;
         if (target == null) {
             ReservedPaths.of(settings).refuseLiveSwap(destination);
-            inPlace = StorageSwap.mustSwapInPlace(destination);
+            inPlaceReason = StorageSwap.inPlaceReason(destination);
         }
+        boolean inPlace = inPlaceReason != null;
         PathSelection include = new PathSelection(globs);
         Files.createDirectories(destination.getParent());
         Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
@@ -345,8 +348,8 @@ final class Restore {
             notes.add("extracted " + files + " files (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
             notes.add(Ownership.applyArchived(result, staging));
             if (inPlace) {
-                notes.add(destination + " is a mount point: its entries are switched one by one inside it (the folder"
-                        + " itself, its owner and mode stay)");
+                notes.add(destination + " " + inPlaceReason + ": its entries are switched one by one inside it (the"
+                        + " folder itself, its owner and mode stay)");
             } else if (target == null) {
                 String folder = Ownership.takeOverAttributes(destination, staging, "the restored folder");
                 if (folder != null) {
@@ -395,7 +398,7 @@ final class Restore {
             }
             if (aside != null) {
                 safety = aside.toString();
-                notes.add("previous storage folder kept as " + aside);
+                notes.add((p.inPlace ? "previous content kept in " : "previous storage folder kept as ") + aside);
             }
         } else {
             Durable.rename(p.staging, p.destination);

@@ -15,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Replaces the content of a live storage folder that cannot be renamed (a mount point: a container's volume) with a
- * checked staging folder made inside it, entry by entry, guarded by a journal inside it.
+ * Replaces the content of a live storage folder that cannot be swapped by renames (a mount point: a container's
+ * volume; or a folder in a parent this user cannot write) with a checked staging folder made inside it, entry by
+ * entry, guarded by a journal inside it.
  *
  * <p>The folder itself stays (its owner, mode and mount); its top-level entries move into
  * {@code <storage>/.archivist-before-restore-<id>/} (phase {@code out}), then the staged ones move in (phase
@@ -96,14 +97,8 @@ public final class InPlaceSwap {
     /** Settles an in-place swap a crash interrupted (see the class comment); notes what was done in {@code done}. */
     static void recover(Path live, List<String> done) throws IOException {
         Path journal = RestoreFiles.inPlaceJournal(live);
-        if (!Files.exists(journal)) {
-            return;
-        }
-        JsonNode j;
-        try {
-            j = Json.MAPPER.readTree(journal.toFile());
-        } catch (IOException e) {
-            Files.deleteIfExists(journal); // cut while written: written before the first move, so nothing moved
+        JsonNode j = StorageSwap.readJournal(journal);
+        if (j == null) {
             return;
         }
         Path staging = Path.of(j.path("staging").asText());

@@ -22,17 +22,18 @@ public final class StorageSwap {
     }
 
     /**
-     * Whether {@code live} must be swapped in place ({@link InPlaceSwap}): it is a mount point (a volume), which a
-     * rename cannot move ("Device or resource busy"). Refuses, before anything is extracted, a folder that holds mount
-     * points: either swap would carry them off with the old tree, and the rotation of {@code before-restore} folders
-     * would later delete what they hold.
+     * Why {@code live} must be swapped in place ({@link InPlaceSwap}), or null when two renames can swap it: it is a
+     * mount point (a volume), which a rename cannot move ("Device or resource busy"), or the folder it is in cannot
+     * be written by this user (a staging folder and the earlier tree could not be put beside it). Refuses, before
+     * anything is extracted, a folder that holds mount points: either swap would carry them off with the old tree,
+     * and the rotation of {@code before-restore} folders would later delete what they hold.
      */
-    public static boolean mustSwapInPlace(Path live) {
+    public static String inPlaceReason(Path live) {
         Path real;
         try {
             real = live.toRealPath();
         } catch (IOException e) {
-            return false; // nothing there yet: nothing is moved aside
+            return null; // nothing there yet: nothing is moved aside
         }
         List<Path> mounts = MountPoints.atOrUnder(real);
         List<Path> inside = mounts.stream().filter(m -> !m.equals(real)).toList();
@@ -42,7 +43,14 @@ public final class StorageSwap {
                     + "), which the swap would move aside with the old tree; nothing was changed. Restore with --target"
                     + " into a new folder and move the files into place with the application stopped.");
         }
-        return mounts.contains(real);
+        if (mounts.contains(real)) {
+            return "is a mount point";
+        }
+        Path parent = real.getParent();
+        if (parent != null && !Files.isWritable(parent) && Files.isWritable(real)) {
+            return "is in a folder this user cannot write (" + parent + ")";
+        }
+        return null;
     }
 
     /** Swaps {@code staging} into {@code live}, moving the old tree to {@code aside}; returns it (null if there was none). */
@@ -107,17 +115,27 @@ public final class StorageSwap {
         Durable.fsyncDirectory(live.toAbsolutePath().getParent());
     }
 
+    /**
+     * A swap's journal, or null when there is none; one that cannot be read is deleted (it is written whole before
+     * the first move, so a journal cut while being written means nothing moved).
+     */
+    static JsonNode readJournal(Path journal) throws IOException {
+        if (!Files.exists(journal)) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(journal.toFile());
+        } catch (IOException e) {
+            Files.deleteIfExists(journal);
+            return null;
+        }
+    }
+
     /** Completes the bookkeeping of, or rolls back, a swap interrupted by a crash. */
     static void recover(Path live, List<String> done) throws IOException {
         Path journal = RestoreFiles.journal(live);
-        if (!Files.exists(journal)) {
-            return;
-        }
-        JsonNode j;
-        try {
-            j = Json.MAPPER.readTree(journal.toFile());
-        } catch (IOException e) {
-            Files.deleteIfExists(journal);
+        JsonNode j = readJournal(journal);
+        if (j == null) {
             return;
         }
         Path aside = Path.of(j.path("aside").asText());

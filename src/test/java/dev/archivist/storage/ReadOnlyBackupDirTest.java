@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,37 +50,37 @@ class ReadOnlyBackupDirTest {
                 "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"), "JSON_LOGS", "false");
         setWritable(backups, false);
         try {
-            CliProcess.Result list = run(root, env, "list", "--json", "--type", "storage");
+            CliProcess.Result list = run(env, "list", "--json", "--type", "storage");
             assertThat(list.exitCode()).as(list.describe()).isZero();
             JsonNode rows = JSON.readTree(list.stdout());
             assertThat(rows).hasSize(1);
             assertThat(rows.get(0).path("id").asText()).isEqualTo(id);
 
-            CliProcess.Result stats = run(root, env, "stats");
+            CliProcess.Result stats = run(env, "stats");
             assertThat(stats.exitCode()).as(stats.describe()).isZero();
             assertThat(stats.stdout()).contains("total: 2 backups");
 
-            CliProcess.Result verify = run(root, env, "verify", id);
+            CliProcess.Result verify = run(env, "verify", id);
             assertThat(verify.exitCode()).as(verify.describe()).isZero();
             assertThat(verify.stdout()).contains("clean");
             assertThat(verify.stderr()).contains("cannot record the verification");
 
             // a restore into a new place needs no lock on a directory nothing can change
-            CliProcess.Result restored = run(root, env, "restore", "storage", id, "--target", tmp.resolve("out").toString());
+            CliProcess.Result restored = run(env, "restore", "storage", id, "--target", tmp.resolve("out").toString());
             assertThat(restored.exitCode()).as(restored.describe()).isZero();
             assertThat(restored.stderr()).contains("is read-only: restoring from it without its lock");
             assertThat(tmp.resolve("out/a.txt")).hasContent("alpha\n");
-            CliProcess.Result restoredDb = run(root, env, "restore", "database", "latest", "--target",
+            CliProcess.Result restoredDb = run(env, "restore", "database", "latest", "--target",
                     tmp.resolve("copy.db").toString());
             assertThat(restoredDb.exitCode()).as(restoredDb.describe()).isZero();
             assertThat(tmp.resolve("copy.db")).isRegularFile();
 
-            CliProcess.Result dryRun = run(root, env, "rotate", "--dry-run");
+            CliProcess.Result dryRun = run(env, "rotate", "--dry-run");
             assertThat(dryRun.exitCode()).as(dryRun.describe()).isZero();
             assertThat(dryRun.stdout()).contains("would be removed");
 
             for (String[] writing : new String[][] {{"backup", "storage"}, {"rotate"}, {"restore", "storage", id, "--yes"}}) {
-                CliProcess.Result refused = run(root, env, writing);
+                CliProcess.Result refused = run(env, writing);
                 assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
                 assertThat(refused.stderr()).contains("BACKUP_DIR").contains("is not writable")
                         .contains("restore --target only read it");
@@ -102,15 +101,8 @@ class ReadOnlyBackupDirTest {
         assertThat(backups).doesNotExist();
     }
 
-    private CliProcess.Result run(boolean root, Map<String, String> env, String... args) throws Exception {
-        return StorageFixtures.runWrapped(tmp, env, cmd -> {
-            List<String> full = new ArrayList<>();
-            if (root) {
-                full.addAll(List.of("setpriv", "--bounding-set", "-dac_override"));
-            }
-            full.addAll(cmd);
-            return full;
-        }, args);
+    private CliProcess.Result run(Map<String, String> env, String... args) throws Exception {
+        return StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override", args);
     }
 
     /** Removes (or gives back) the owner's write permission on every folder below and including {@code dir}. */

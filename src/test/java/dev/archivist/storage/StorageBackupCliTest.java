@@ -283,14 +283,8 @@ class StorageBackupCliTest {
                 "BACKUP_DIR", backups.toString(), "JSON_LOGS", "false");
         CliProcess.Result r;
         try {
-            r = StorageFixtures.runWrapped(tmp, env, cmd -> {
-                List<String> full = new ArrayList<>();
-                if (root) {
-                    full.addAll(List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search"));
-                }
-                full.addAll(cmd);
-                return full;
-            }, "backup", "storage", "--json", "--no-rotate");
+            r = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override,-dac_read_search",
+                    "backup", "storage", "--json", "--no-rotate");
         } finally {
             Files.setPosixFilePermissions(lockedDir, PosixFilePermissions.fromString("rwx------"));
             Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));

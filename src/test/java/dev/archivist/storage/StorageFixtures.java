@@ -255,6 +255,24 @@ final class StorageFixtures {
         return r;
     }
 
+    /**
+     * Runs the CLI as {@link #runWrapped} does; as root, without the capabilities {@code dropped} (such as
+     * {@code -dac_override}, the one that lets root write whatever the permission bits say), so that permission bits
+     * bind it as they bind any other user.
+     */
+    static CliProcess.Result runWithoutPermissionBypass(Path workDir, Map<String, String> env, String dropped,
+            String... args) throws Exception {
+        boolean root = runningAsRoot();
+        return runWrapped(workDir, env, cmd -> {
+            List<String> full = new ArrayList<>();
+            if (root) {
+                full.addAll(List.of("setpriv", "--bounding-set", dropped));
+            }
+            full.addAll(cmd);
+            return full;
+        }, args);
+    }
+
     /** Whether this process runs as root (uid 0): permission bits do not stop it reading. */
     static boolean runningAsRoot() {
         try {
