@@ -3,7 +3,6 @@ package dev.archivist;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.config.Settings;
 import dev.archivist.restore.InPlaceSwap;
-import dev.archivist.restore.RestoreFiles;
 import dev.archivist.source.DirectoryWalker;
 import dev.archivist.source.ReservedEntries;
 import java.io.IOException;
@@ -26,12 +25,6 @@ import java.util.Map;
  */
 final class ReservedPaths {
     private static final String BACKUP_DIR_REASON = "Archivist's backup folder (BACKUP_DIR)";
-    /** What a restore in place ({@link InPlaceSwap}) keeps at the top of the storage folder. */
-    private static final Map<String, String> OWN_ENTRIES = Map.of(
-            RestoreFiles.IN_PLACE_ASIDE_PREFIX, "the storage folder's content before a restore, kept until a newer"
-                    + " storage backup exists",
-            RestoreFiles.PREFIX, "a restore's staging folder or journal",
-            dev.archivist.catalog.Durable.TEMP_PREFIX + RestoreFiles.PREFIX, "a restore's temporary file");
 
     private final ReservedEntries entries;
     private final List<String> owners;
@@ -68,7 +61,7 @@ final class ReservedPaths {
             }
             owners.add("the database " + settings.databasePath());
         }
-        return new ReservedPaths(new ReservedEntries(reasons, backupFolderKey(backups), OWN_ENTRIES), List.copyOf(owners));
+        return new ReservedPaths(new ReservedEntries(reasons, backupFolderKey(backups), InPlaceSwap.OWN_ENTRIES), List.copyOf(owners));
     }
 
     /**

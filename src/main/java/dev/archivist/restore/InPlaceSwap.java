@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Replaces the content of a live storage folder that cannot be swapped by renames (a mount point: a container's
@@ -27,12 +28,18 @@ import java.util.List;
  * folder ends entirely old or entirely new. Not atomic as a whole, unlike {@link StorageSwap}: while the entries move,
  * the application sees some of each; the README says to stop it first. An entry the application creates meanwhile at
  * a name the restore brings back is kept in the aside folder ({@code <name>.created-during-restore}), never
- * overwritten. Archivist's own entries (names starting with {@link #OWN_PREFIXES}) are never moved.
+ * overwritten. Archivist's own entries ({@link #OWN_ENTRIES}) are never moved.
  */
 public final class InPlaceSwap {
-    /** Names of the entries a restore keeps in the storage folder itself (staging, journal, earlier trees). */
-    public static final List<String> OWN_PREFIXES = List.of(RestoreFiles.PREFIX, RestoreFiles.IN_PLACE_ASIDE_PREFIX,
-            Durable.TEMP_PREFIX + RestoreFiles.PREFIX);
+    /**
+     * The entries a restore keeps at the top of the storage folder itself, by name prefix, with what they are: never
+     * moved here, and skipped by storage backups.
+     */
+    public static final Map<String, String> OWN_ENTRIES = Map.of(
+            RestoreFiles.IN_PLACE_ASIDE_PREFIX, "the storage folder's content before a restore, kept until a newer"
+                    + " storage backup exists",
+            RestoreFiles.PREFIX, "a restore's staging folder or journal",
+            Durable.TEMP_PREFIX + RestoreFiles.PREFIX, "a restore's temporary file");
     private static final String OUT = "out";
     private static final String IN = "in";
 
@@ -40,8 +47,8 @@ public final class InPlaceSwap {
     }
 
     /** Whether {@code name}, at the top of a storage folder, is one of Archivist's own entries. */
-    public static boolean isOwn(String name) {
-        return OWN_PREFIXES.stream().anyMatch(name::startsWith);
+    private static boolean isOwn(String name) {
+        return OWN_ENTRIES.keySet().stream().anyMatch(name::startsWith);
     }
 
     /**
