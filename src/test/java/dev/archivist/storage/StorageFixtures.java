@@ -262,12 +262,9 @@ final class StorageFixtures {
      */
     static CliProcess.Result runWithoutPermissionBypass(Path workDir, Map<String, String> env, String dropped,
             String... args) throws Exception {
-        boolean root = runningAsRoot();
+        List<String> wrapper = CliProcess.withoutPermissionBypass(dropped);
         return runWrapped(workDir, env, cmd -> {
-            List<String> full = new ArrayList<>();
-            if (root) {
-                full.addAll(List.of("setpriv", "--bounding-set", dropped));
-            }
+            List<String> full = new ArrayList<>(wrapper);
             full.addAll(cmd);
             return full;
         }, args);
@@ -275,19 +272,11 @@ final class StorageFixtures {
 
     /** Whether this process runs as root (uid 0): permission bits do not stop it reading. */
     static boolean runningAsRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (Exception e) {
-            return false;
-        }
+        return CliProcess.runningAsRoot();
     }
 
     /** Whether {@code cmd} is on the PATH. */
     static boolean hasCommand(String cmd) {
-        try {
-            return new ProcessBuilder("sh", "-c", "command -v " + cmd).start().waitFor() == 0;
-        } catch (Exception e) {
-            return false;
-        }
+        return dev.archivist.testing.TestDb.onPath(cmd);
     }
 }

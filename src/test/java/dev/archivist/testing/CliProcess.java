@@ -96,11 +96,40 @@ public final class CliProcess {
 
     /** Starts the CLI with stdout/stderr in temporary files; see {@link Running}. */
     public Running start(String... args) throws IOException {
+        return startWrapped(List.of(), args);
+    }
+
+    /**
+     * As {@link #start(String...)}, behind {@code wrapper} (a command that execs the rest, such as {@code setpriv …}:
+     * the process is then the CLI's JVM, so {@link Running#kill9()} kills the CLI).
+     */
+    public Running startWrapped(List<String> wrapper, String... args) throws IOException {
         File out = File.createTempFile("archivist-out", ".txt");
         File err = File.createTempFile("archivist-err", ".txt");
         out.deleteOnExit();
         err.deleteOnExit();
-        return new Running(start(out, err, args), out.toPath(), err.toPath());
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(command(args));
+        Process p = builder(cmd).redirectOutput(out).redirectError(err).start();
+        return new Running(p, out.toPath(), err.toPath());
+    }
+
+    /** Whether this process runs as root (uid 0): permission bits do not stop it. */
+    public static boolean runningAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * The wrapper under which a command started as root runs without the capabilities {@code dropped} (such as
+     * {@code -dac_override}, the one that lets root write whatever the permission bits say), so that permission bits
+     * bind it as they bind any other user; none when not root.
+     */
+    public static List<String> withoutPermissionBypass(String dropped) {
+        return runningAsRoot() ? List.of("setpriv", "--bounding-set", dropped) : List.of();
     }
 
     /** Runs the CLI to completion. */
