@@ -289,7 +289,8 @@ public final class BackupService {
                 RestoreFiles.liveStorageFolder(settings.storagePath()))) {
             reportLeftovers(RestoreFiles.cleanLeftovers(destination));
         }
-        // an in-place restore (STORAGE_PATH a mount point) keeps its journal and staging inside the storage folder
+        // an in-place restore (STORAGE_PATH a mount point, or in a folder it cannot write) keeps its journal and
+        // staging inside the storage folder
         reportLeftovers(RestoreFiles.cleanInPlaceLeftovers(RestoreFiles.liveStorageFolder(settings.storagePath())));
         for (Path target : RestoreTargetRecords.recorded(catalog.stateDir())) {
             reportLeftovers(RestoreFiles.cleanLeftovers(target));

@@ -18,9 +18,9 @@ import java.util.Map;
  * Paths inside the storage folder that are not the application's files: Archivist's backup folder
  * ({@code BACKUP_DIR}, also where it is bind-mounted under another name) and the live database with its -wal, -shm
  * and -journal files ({@code DATABASE_URL}), where the configuration puts them inside {@code STORAGE_PATH}, and what a
- * restore in place keeps at the top of the storage folder ({@link InPlaceSwap}). Storage backups skip them and record why: each backup
- * would otherwise archive every earlier backup (and its own growing part), and copy the database torn while the
- * application writes it (database backups take it consistently). A restore into the live storage folder refuses to run
+ * restore in place keeps at the top of the storage folder ({@link InPlaceSwap}). Storage backups skip them and record
+ * why: each backup would otherwise archive every earlier backup (and its own growing part), and copy the database
+ * torn while the application writes it (database backups take it consistently). A restore into the live storage folder refuses to run
  * while they are there, because its swap would move them aside with the old tree.
  */
 final class ReservedPaths {
@@ -61,7 +61,8 @@ final class ReservedPaths {
             }
             owners.add("the database " + settings.databasePath());
         }
-        return new ReservedPaths(new ReservedEntries(reasons, backupFolderKey(backups), InPlaceSwap.OWN_ENTRIES), List.copyOf(owners));
+        return new ReservedPaths(new ReservedEntries(reasons, backupFolderKey(backups), InPlaceSwap.OWN_ENTRIES),
+                List.copyOf(owners));
     }
 
     /**

@@ -175,7 +175,8 @@ final class StorageBackup {
         result.changed().forEach(c -> changed.addObject().put("path", c.path()).put("reason", c.reason()));
         ArrayNode warnings = m.putArray("restore_warnings");
         result.restoreWarnings().forEach(w -> warnings.addObject().put("path", w.path()).put("reason", w.reason()));
-        // the catalog and the live database are skipped by design (see ReservedPaths); anything else is data left out
+        // the catalog, the live database and a restore's own entries are skipped by design (see ReservedPaths);
+        // anything else is data left out
         java.util.Collection<String> byDesign = ReservedPaths.of(settings).allReasons();
         List<dev.archivist.source.SkippedEntry> leftOut = result.skipped().stream()
                 .filter(e -> !byDesign.contains(e.reason())).toList();

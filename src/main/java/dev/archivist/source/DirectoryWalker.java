@@ -62,18 +62,13 @@ public final class DirectoryWalker {
      * @param excludes globs relative to the root, e.g. {@code **}{@code /*.tmp}, {@code cache/**}
      */
     public DirectoryWalker(Path root, List<String> excludes) {
-        this(root, excludes, Map.of());
+        this(root, excludes, ReservedEntries.NONE);
     }
 
     /**
-     * @param reserved relative paths that are not entered nor reported as entries but as skipped, with the reason
-     *                 given (Archivist's own backup folder inside the storage folder, say)
+     * @param reserved entries that are not entered nor reported as entries but as skipped, with their reason
+     *                 (Archivist's own backup folder inside the storage folder, say)
      */
-    public DirectoryWalker(Path root, List<String> excludes, Map<String, String> reserved) {
-        this(root, excludes, new ReservedEntries(reserved, Map.of(), Map.of()));
-    }
-
-    /** @param reserved entries that are not entered nor reported as entries but as skipped, with their reason */
     public DirectoryWalker(Path root, List<String> excludes, ReservedEntries reserved) {
         this.root = root;
         this.excludes = new ExcludeMatcher(excludes, root);
