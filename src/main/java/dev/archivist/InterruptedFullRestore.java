@@ -3,6 +3,7 @@ package dev.archivist;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.restore.InPlaceSwap;
 import dev.archivist.restore.RestoreFiles;
 import dev.archivist.restore.StorageSwap;
 import java.io.IOException;
@@ -124,10 +125,20 @@ final class InterruptedFullRestore {
         }
     }
 
-    /** Puts the previous storage folder back (there was a swap); returns where the restored tree went. */
+    /**
+     * Puts the previous storage folder back (there was a swap); returns where the restored tree went. A swap made in
+     * place (its earlier entries kept inside the storage folder, {@link InPlaceSwap}) is undone in place.
+     */
     private static Path undoSwap(FullRestoreJournal.Entry e, Catalog catalog) throws IOException {
-        Path restoredTo = RestoreFiles.staging(e.live(), e.storageBackup()); // a leftover name: swept if cut short
-        StorageSwap.undo(e.live(), e.aside(), restoredTo, e.storageBackup());
+        boolean inPlace = e.aside() != null && e.live().equals(e.aside().getParent());
+        // a leftover name either way: swept if cut short
+        Path restoredTo = inPlace ? RestoreFiles.inPlaceStaging(e.live(), e.storageBackup())
+                : RestoreFiles.staging(e.live(), e.storageBackup());
+        if (inPlace) {
+            InPlaceSwap.swap(e.live(), e.aside(), restoredTo, e.storageBackup());
+        } else {
+            StorageSwap.undo(e.live(), e.aside(), restoredTo, e.storageBackup());
+        }
         if (e.aside() != null) {
             BeforeRestoreRecords.forget(catalog.stateDir(), e.aside());
         }

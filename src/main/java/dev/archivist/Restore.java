@@ -118,16 +118,6 @@ final class Restore {
      */
     List<RestoreResult> full(Manifest database, Manifest storage, boolean deep, Supplier<Manifest> safetyBackup)
             throws IOException {
-        Path liveStorage = RestoreFiles.liveStorageFolder(settings.storagePath());
-        String inPlaceReason = StorageSwap.inPlaceReason(liveStorage);
-        if (inPlaceReason != null) {
-            throw new ArchivistException("restore of " + storage.id() + " and " + database.id() + " refused: the storage"
-                    + " folder " + liveStorage + " " + inPlaceReason + ", so it is restored by moving its entries one by"
-                    + " one, which a full restore could not undo as one step if the database switch failed; nothing was"
-                    + " changed."
-                    + " Restore the two one after the other: restore storage " + storage.id() + ", then restore database "
-                    + database.id());
-        }
         PreparedDatabase db = prepareDatabase(database, null, deep);
         PreparedStorage st = null;
         try {
@@ -136,7 +126,8 @@ final class Restore {
                 throw new ArchivistException("restore of " + storage.id() + " and " + database.id()
                         + " stopped before anything was switched; the live data is unchanged");
             }
-            Path planned = RestoreFiles.aside(st.destination, st.m.id());
+            Path planned = st.inPlace ? RestoreFiles.inPlaceAside(st.destination, st.m.id())
+                    : RestoreFiles.aside(st.destination, st.m.id());
             FullRestoreJournal.Entry journal = new FullRestoreJournal.Entry(database.id(), storage.id(), st.destination,
                     Files.exists(st.destination) ? planned : null, FullRestoreJournal.Phase.STORAGE, null);
             FullRestoreJournal.write(catalog.stateDir(), journal);
@@ -410,7 +401,11 @@ final class Restore {
 
     /** Switches a committed live storage restore back: the restored tree goes to the staging name, the old one back. */
     private void undo(CommittedStorage c, PreparedStorage p) throws IOException {
-        StorageSwap.undo(p.destination, c.aside, p.staging, p.m.id());
+        if (p.inPlace) { // the same entry-by-entry switch, the other way: the kept entries come back
+            InPlaceSwap.swap(p.destination, c.aside, p.staging, p.m.id());
+        } else {
+            StorageSwap.undo(p.destination, c.aside, p.staging, p.m.id());
+        }
         if (c.recorded && c.aside != null && !Files.exists(c.aside)) {
             BeforeRestoreRecords.forget(catalog.stateDir(), c.aside);
         }

@@ -117,8 +117,16 @@ public final class InPlaceSwap {
                     + ", the checked restored ones are now in place)");
         } else if (OUT.equals(j.path("phase").asText()) && Files.isDirectory(aside)) {
             moveBack(aside, live, names(aside));
-            done.add("rolled back an interrupted restore of " + live + " (its entries moved back from " + aside
-                    + (deleteIfEmpty(aside) ? ")" : "; what the application created meanwhile at the same names kept there)"));
+            if (deleteIfEmpty(aside)) {
+                done.add("rolled back an interrupted restore of " + live + " (its entries moved back from " + aside + ")");
+            } else {
+                // the application made entries at some of the names meanwhile: theirs stay; the earlier ones are kept
+                // under another name, so that nothing takes this folder for one a finished switch left
+                Path kept = unused(aside.resolveSibling(aside.getFileName() + "-not-moved-back"));
+                Files.move(aside, kept, StandardCopyOption.ATOMIC_MOVE);
+                done.add("rolled back an interrupted restore of " + live + " (its entries moved back from " + aside
+                        + "; those whose names the application had taken again meanwhile are kept in " + kept + ")");
+            }
         }
         syncFolders(live);
         Files.deleteIfExists(journal);

@@ -122,6 +122,27 @@ class InterruptedFullRestoreTest {
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
     }
 
+    /**
+     * The same for a storage folder switched in place (a mount point): its earlier entries, kept inside it, come back
+     * in place, and the restored ones go.
+     */
+    @Test
+    void anUndoOfAnInPlaceSwitchCutShortIsFinishedInPlace() throws Exception {
+        Path staging = dev.archivist.restore.RestoreFiles.inPlaceStaging(f.storage, storageId);
+        service.restoreStorage(storageId, staging, java.util.List.of(), false);
+        Path aside = dev.archivist.restore.InPlaceSwap.swap(f.storage, staging,
+                dev.archivist.restore.RestoreFiles.inPlaceAside(f.storage, storageId), storageId);
+        assertThat(f.storage.resolve("new.txt")).doesNotExist(); // switched: the restored entries are in place
+        writeJournal("undo", aside, null); // the database switch had failed; killed before the switch was undone
+
+        service.rotate(false);
+
+        assertThat(Fixture.Generation.of(f)).isEqualTo(old);
+        assertThat(aside).doesNotExist();
+        assertThat(journal()).doesNotExist();
+        assertThat(Fixture.names(f.storage)).noneMatch(n -> n.startsWith(".archivist-"));
+    }
+
     @Test
     void aSwapWhoseDatabaseSwitchHadNotStartedIsCompletedWithASafetyBackup() throws Exception {
         Path aside = swapStorage();

@@ -70,6 +70,26 @@ class InPlaceSwapTest {
     }
 
     /**
+     * Cut while moving out, and the application took one of the moved names again meanwhile: its entry stays, the
+     * earlier one is kept in a folder that no longer reads as one a finished switch left.
+     */
+    @Test
+    void aRollbackMeetingANameTakenAgainKeepsBothAndRenamesTheKeptFolder() throws Exception {
+        Path aside = Files.createDirectory(RestoreFiles.inPlaceAside(live, "b1"));
+        journal(aside, "out");
+        Files.move(live.resolve("a.txt"), aside.resolve("a.txt"));
+        Files.writeString(live.resolve("a.txt"), "uploaded after the crash");
+
+        RestoreFiles.cleanInPlaceLeftovers(live);
+
+        assertThat(live.resolve("a.txt")).hasContent("uploaded after the crash");
+        assertThat(aside).doesNotExist();
+        Path kept = aside.resolveSibling(aside.getFileName() + "-not-moved-back");
+        assertThat(kept.resolve("a.txt")).hasContent("old a");
+        assertThat(live.resolve("photos/p.jpg")).hasContent("old photo");
+    }
+
+    /**
      * Cut while the restored entries were moving in (every old one aside already): the next run completes it; a file
      * the application created meanwhile at a restored name is kept in the aside folder, not overwritten.
      */

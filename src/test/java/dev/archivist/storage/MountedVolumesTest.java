@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Storage on volumes, as containers mount them: real bind mounts, made in a mount namespace of the CLI's own
- * ({@code unshare -m}), so they vanish with it. The storage folder itself a mount point (restored in place), a volume
- * mounted inside it (refused), and the backup folder mounted inside it a second time (skipped). Needs root (or the
- * right to make mount namespaces).
+ * ({@code unshare -m}), so they vanish with it. The storage folder itself a mount point (restored in place, alone or
+ * with the database), a volume mounted inside it (refused), and the backup folder mounted inside it a second time
+ * (skipped). Needs root (or the right to make mount namespaces).
  */
 class MountedVolumesTest {
     @TempDir
@@ -82,26 +82,31 @@ class MountedVolumesTest {
         assertThat(kept).doesNotExist();
     }
 
-    /** A full restore could not undo such a switch as one step: refused before anything changes, naming the way. */
+    /** A full restore switches the storage folder's entries in place too, and the database with them. */
     @Test
-    void aFullRestoreWithTheStorageFolderAMountPointIsRefused() throws Exception {
+    void aFullRestoreWithTheStorageFolderAMountPointRestoresBoth() throws Exception {
         Path volume = folderWithFile(tmp.resolve("volume"), "a.txt", "one");
         Path storage = Files.createDirectories(tmp.resolve("app").resolve("storage"));
         Path backups = tmp.resolve("backups");
-        dev.archivist.testing.TestDb.create(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 100);
+        Path db = tmp.resolve("app.db");
+        dev.archivist.testing.TestDb.create(db, dev.archivist.testing.TestDb.Mode.WAL, 10, 100);
         List<Path> binds = List.of(volume, storage);
         CliProcess.Result made = mounted(storage, backups, binds, "backup", "full", "--no-rotate");
         assertThat(made.exitCode()).as(made.describe()).isZero();
         Files.writeString(volume.resolve("a.txt"), "two");
+        try (var c = dev.archivist.testing.TestDb.open(db)) {
+            dev.archivist.testing.TestDb.insert(c, 5, 100, 1_000_000);
+        }
 
         CliProcess.Result restore = mounted(storage, backups, binds, "restore", "full", "latest", "--yes");
 
-        assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
-        assertThat(restore.stderr()).contains("is a mount point").contains("nothing was changed")
-                .contains("restore storage storage_backup_");
-        assertThat(volume.resolve("a.txt")).hasContent("two");
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+        assertThat(volume.resolve("a.txt")).hasContent("one");
+        assertThat(dev.archivist.testing.TestDb.count(db, "items")).isEqualTo(10);
         try (Stream<Path> s = Files.list(volume)) {
-            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("a.txt");
+            assertThat(s.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith(".archivist-before-restore-"))
+                    .noneMatch(n -> n.startsWith(".archivist-restore-"));
         }
     }
 
