@@ -69,6 +69,8 @@ size=$(stat -c %s "$db")
 
 # --- 2. warm-up: build the jar / CDS archive if needed, and read the database once into the page cache -----------
 "$here/bin/archivist" --version >/dev/null
+source "$here/bench/jar-guard.sh"
+jar_guard_start
 cat "$db" >/dev/null
 
 
@@ -82,6 +84,7 @@ for i in $(seq 1 "$runs"); do
       DATABASE_URL="$db" BACKUP_DIR="$out/archivist" JSON_LOGS=false LOG_LEVEL=WARN \
       /usr/bin/time -v -o "$out/time.txt" "$here/bin/archivist" backup database --no-rotate >"$out/archivist.out"
   t1=$(now)
+  jar_guard_check "archivist backup database"
   arch_walls+=("$(sub "$t1" "$t0")")
   arch_rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/time.txt")")
   arch_size=$(stat -c %s "$out"/archivist/database/*.db.zst)

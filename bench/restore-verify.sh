@@ -59,6 +59,8 @@ content_bytes=$(find "$src" -type f -printf '%s\n' | awk '{s += $1} END {print s
 files=$(find "$src" -type f | wc -l)
 
 "$archivist" --version >/dev/null   # builds the jar (and CDS archive) once, outside the timings
+source "$here/bench/jar-guard.sh"
+jar_guard_start
 
 # ---- 2. one storage backup ---------------------------------------------------------------------------------------------
 rm -rf "$out"; mkdir -p "$out"
@@ -77,6 +79,7 @@ a_walls=(); s_walls=(); v_walls=(); a_rss=0; v_rss=0
 for i in $(seq 1 "$runs"); do
   rm -rf "$out/x"
   /usr/bin/time -v -o "$out/time-restore.txt" "${run_env[@]}" "$archivist" restore storage "$id" --target "$out/x" --yes >"$out/restore.out"
+  jar_guard_check "archivist restore storage --target"
   a_walls+=("$(wall_of "$out/time-restore.txt")"); r=$(rss_of "$out/time-restore.txt"); [ "$r" -gt "$a_rss" ] && a_rss=$r
 
   rm -rf "$out/y"; mkdir -p "$out/y"
@@ -84,6 +87,7 @@ for i in $(seq 1 "$runs"); do
   s_walls+=("$(wall_of "$out/time-stock.txt")")
 
   /usr/bin/time -v -o "$out/time-verify.txt" "${run_env[@]}" "$archivist" verify "$id" >"$out/verify.out"
+  jar_guard_check "archivist verify"
   v_walls+=("$(wall_of "$out/time-verify.txt")"); r=$(rss_of "$out/time-verify.txt"); [ "$r" -gt "$v_rss" ] && v_rss=$r
   printf 'run %d: restore %.2f s, zstd|tar %.2f s, verify %.2f s\n' "$i" "${a_walls[-1]}" "${s_walls[-1]}" "${v_walls[-1]}"
 done

@@ -83,6 +83,8 @@ PY
 
 # --- 2. warm-up: the jar and its CDS archive, one read of each set -----------------------------------------------
 "$here/bin/archivist" --version >/dev/null
+source "$here/bench/jar-guard.sh"
+jar_guard_start
 mkdir -p "$out"
 
 run_archivist() { # codec set-dir out-dir -> wall seconds on stdout; RSS in $out/time.txt
@@ -93,6 +95,7 @@ run_archivist() { # codec set-dir out-dir -> wall seconds on stdout; RSS in $out
       STORAGE_PATH="$set" BACKUP_DIR="$dest" BACKUP_COMPRESSION="$codec" JSON_LOGS=false LOG_LEVEL=WARN \
       /usr/bin/time -v -o "$out/time.txt" "$here/bin/archivist" backup storage --no-rotate >"$out/archivist.out"
   t1=$(now)
+  jar_guard_check "archivist backup storage ($codec)"
   sub "$t1" "$t0"
 }
 
