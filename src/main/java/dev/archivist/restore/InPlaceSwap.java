@@ -122,7 +122,7 @@ public final class InPlaceSwap {
             } else {
                 // the application made entries at some of the names meanwhile: theirs stay; the earlier ones are kept
                 // under another name, so that nothing takes this folder for one a finished switch left
-                Path kept = unused(aside.resolveSibling(aside.getFileName() + "-not-moved-back"));
+                Path kept = RestoreFiles.unused(aside.resolveSibling(aside.getFileName() + "-not-moved-back"));
                 Files.move(aside, kept, StandardCopyOption.ATOMIC_MOVE);
                 done.add("rolled back an interrupted restore of " + live + " (its entries moved back from " + aside
                         + "; those whose names the application had taken again meanwhile are kept in " + kept + ")");
@@ -138,7 +138,7 @@ public final class InPlaceSwap {
         for (String name : names(staging)) {
             Path there = live.resolve(name);
             if (Files.exists(there, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(there, unused(aside.resolve(name + ".created-during-restore")), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(there, RestoreFiles.unused(aside.resolve(name + ".created-during-restore")), StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(staging.resolve(name), there, StandardCopyOption.ATOMIC_MOVE);
             moved.add(name);
@@ -183,14 +183,6 @@ public final class InPlaceSwap {
         }
         Files.delete(folder);
         return true;
-    }
-
-    private static Path unused(Path first) {
-        Path candidate = first;
-        for (int n = 2; Files.exists(candidate, LinkOption.NOFOLLOW_LINKS); n++) {
-            candidate = first.resolveSibling(first.getFileName() + "-" + n);
-        }
-        return candidate;
     }
 
     private static void writeJournal(Path journal, Path live, Path staging, Path aside, String backupId, String phase)

@@ -123,7 +123,8 @@ public final class RestoreFiles {
         return candidate;
     }
 
-    private static Path unused(Path first) {
+    /** {@code first}, or {@code first-2}, {@code first-3}, … : the first name not taken yet. */
+    static Path unused(Path first) {
         Path candidate = first;
         for (int n = 2; java.nio.file.Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
             // the same backup restored again: keep every earlier safety copy, never fail on the name
@@ -145,9 +146,10 @@ public final class RestoreFiles {
             return done;
         }
         StorageSwap.recover(destination, done);
-        removeStartingWith(parent, PREFIX + destination.getFileName() + "-", done);
-        // the temporary file of a swap journal whose writing was cut short (it holds only that journal's content)
-        removeStartingWith(parent, Durable.TEMP_PREFIX + journal(destination).getFileName() + ".", done);
+        // staging folders, and the temporary file of a swap journal whose writing was cut short (it holds only that
+        // journal's content)
+        removeStartingWith(parent, done, PREFIX + destination.getFileName() + "-",
+                Durable.TEMP_PREFIX + journal(destination).getFileName() + ".");
         return done;
     }
 
@@ -163,8 +165,8 @@ public final class RestoreFiles {
             return done;
         }
         InPlaceSwap.recover(live, done);
-        removeStartingWith(live, PREFIX + "staging-", done);
-        removeStartingWith(live, Durable.TEMP_PREFIX + inPlaceJournal(live).getFileName() + ".", done);
+        removeStartingWith(live, done, PREFIX + "staging-",
+                Durable.TEMP_PREFIX + inPlaceJournal(live).getFileName() + ".");
         return done;
     }
 
@@ -176,9 +178,10 @@ public final class RestoreFiles {
         return Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix));
     }
 
-    /** Removes every entry of {@code parent} whose name starts with {@code prefix} (folders with their content). */
-    private static void removeStartingWith(Path parent, String prefix, List<String> done) throws IOException {
-        try (DirectoryStream<Path> matches = namesStartingWith(parent, prefix)) {
+    /** Removes every entry of {@code parent} whose name starts with one of {@code prefixes}, in one listing. */
+    private static void removeStartingWith(Path parent, List<String> done, String... prefixes) throws IOException {
+        try (DirectoryStream<Path> matches = Files.newDirectoryStream(parent,
+                p -> java.util.Arrays.stream(prefixes).anyMatch(p.getFileName().toString()::startsWith))) {
             for (Path p : matches) {
                 Durable.deleteTree(p);
                 done.add("removed leftover " + p);
