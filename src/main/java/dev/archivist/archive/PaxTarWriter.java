@@ -24,6 +24,8 @@ final class PaxTarWriter {
     static final int BLOCK = 512;
     private static final int RECORD = 20 * BLOCK;
     private static final int NAME_LEN = 100;
+    /** A header's bytes up to the end of the ustar version field; it writes nothing after them. */
+    private static final int USED = 265;
     private static final long MAX_OCTAL_11 = 077777777777L;
     private static final long MAX_OCTAL_7 = 07777777L;
     private static final byte[] ZEROS = new byte[RECORD];
@@ -187,8 +189,8 @@ final class PaxTarWriter {
         header[at + 263] = '0';
         header[at + 264] = '0';
         Arrays.fill(header, at + 148, at + 156, (byte) ' ');
-        long sum = 0;
-        for (int i = at; i < at + BLOCK; i++) {
+        int sum = 0; // at most 512 x 255; the fields after the version (owner names, device numbers, prefix) stay zero
+        for (int i = at; i < at + USED; i++) {
             sum += header[i] & 0xff;
         }
         octal(at + 148, 7, sum); // six digits, NUL, and the space left from above
