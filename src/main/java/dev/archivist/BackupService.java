@@ -89,8 +89,9 @@ public final class BackupService {
         StorageBackup.checkSource(settings.storagePath());
         return locked("backup storage", STOP_BY_INTERRUPT, () -> {
             Manifest m = new StorageBackup(settings, catalog, clock).run(progress);
-            LOG.info("storage backup {} written: {} files, {} bytes in {} part(s), {} ms", m.id(),
-                    m.json().path("file_count").asLong(), m.fileSize(), m.parts().size(), m.json().path("duration_ms").asLong());
+            LOG.info("storage backup {} written: {}, {} bytes in {}, {} ms", m.id(),
+                    Plural.of(m.json().path("file_count").asLong(), "file"), m.fileSize(), Plural.of(m.parts().size(), "part"),
+                    m.json().path("duration_ms").asLong());
             rotateAfter(rotate);
             return m;
         });
@@ -276,7 +277,7 @@ public final class BackupService {
         try {
             List<Path> removed = catalog.removeLeftovers();
             stopReport.accept(removed.isEmpty() ? "nothing unfinished left behind"
-                    : "removed " + removed.size() + " unfinished file(s)");
+                    : "removed " + Plural.of(removed.size(), "unfinished file"));
         } catch (IOException | RuntimeException e) {
             stopReport.accept("the next run removes the unfinished files (" + e.getMessage() + ")");
         }

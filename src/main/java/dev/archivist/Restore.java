@@ -56,7 +56,7 @@ final class Restore {
 
     /** The refusal of a backup that does not verify, listing its problems (at most 20). */
     static ArchivistException refused(Manifest m, List<Problem> problems) {
-        StringBuilder sb = new StringBuilder("restore of " + m.id() + " refused: the backup does not verify (" + problems.size() + " problem(s)):");
+        StringBuilder sb = new StringBuilder("restore of " + m.id() + " refused: the backup does not verify (" + Plural.of(problems.size(), "problem") + "):");
         problems.stream().limit(20).forEach(p -> sb.append("\n  - ").append(p));
         return new ArchivistException(sb.toString());
     }

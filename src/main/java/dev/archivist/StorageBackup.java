@@ -181,20 +181,15 @@ final class StorageBackup {
         List<dev.archivist.source.SkippedEntry> leftOut = result.skipped().stream()
                 .filter(e -> !byDesign.contains(e.reason())).toList();
         if (!leftOut.isEmpty()) {
-            LOG.warn("{} not stored (see skipped in the manifest), e.g. {}: {}", entries(leftOut.size(), "was", "were"),
+            LOG.warn("{} not stored (see skipped in the manifest), e.g. {}: {}", Plural.of(leftOut.size(), "entry was", "entries were"),
                     leftOut.get(0).path(), leftOut.get(0).reason());
         }
         if (!result.restoreWarnings().isEmpty()) {
             LOG.warn("{} stored but refused by a default restore (see restore_warnings in the manifest), e.g. {}: {}",
-                    entries(result.restoreWarnings().size(), "is", "are"), result.restoreWarnings().get(0).path(),
+                    Plural.of(result.restoreWarnings().size(), "entry is", "entries are"), result.restoreWarnings().get(0).path(),
                     result.restoreWarnings().get(0).reason());
         }
         m.put("archivist_version", Version.get());
         return m;
-    }
-
-    /** "1 entry was", "3 entries were". */
-    private static String entries(int n, String singularVerb, String pluralVerb) {
-        return n == 1 ? "1 entry " + singularVerb : n + " entries " + pluralVerb;
     }
 }

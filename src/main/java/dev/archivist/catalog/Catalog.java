@@ -3,6 +3,7 @@ package dev.archivist.catalog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupType;
 import dev.archivist.NotFoundException;
+import dev.archivist.Plural;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -419,7 +420,7 @@ public final class Catalog {
                 }
             }
             if (!foreign.isEmpty()) {
-                LOG.warn("{} holds {} file(s) Archivist did not write; left alone: {}", dir, foreign.size(),
+                LOG.warn("{} holds {} Archivist did not write; left alone: {}", dir, Plural.of(foreign.size(), "file"),
                         foreign.size() > 10 ? foreign.subList(0, 10) + " ..." : foreign);
             }
         }
@@ -447,7 +448,7 @@ public final class Catalog {
             }
         }
         if (!removed.isEmpty()) {
-            LOG.info("removed {} leftover file(s) of an interrupted run: {}", removed.size(), removed);
+            LOG.info("removed {} of an interrupted run: {}", Plural.of(removed.size(), "leftover file"), removed);
         }
         return removed;
     }

@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
+import dev.archivist.Plural;
 import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Manifest;
 import java.io.PrintWriter;
@@ -77,8 +78,8 @@ public final class BackupCommand implements Callable<Integer> {
         return switch (m.type()) {
             case DATABASE -> "created " + m.id() + " (" + Output.size(m.fileSize()) + " " + m.compression() + " from "
                     + Output.size(j.path("size_uncompressed").asLong()) + ", quick_check " + j.path("integrity").path("result").asText() + ")";
-            case STORAGE -> "created " + m.id() + " (" + j.path("file_count").asLong() + " files, " + Output.size(j.path("bytes_read").asLong())
-                    + " read, " + Output.size(m.fileSize()) + " " + m.compression() + " in " + m.parts().size() + " part(s)"
+            case STORAGE -> "created " + m.id() + " (" + Plural.of(j.path("file_count").asLong(), "file") + ", " + Output.size(j.path("bytes_read").asLong())
+                    + " read, " + Output.size(m.fileSize()) + " " + m.compression() + " in " + Plural.of(m.parts().size(), "part")
                     + (j.path("skipped").size() > 0 ? ", " + j.path("skipped").size() + " skipped" : "")
                     + (j.path("changed").size() > 0 ? ", " + j.path("changed").size() + " changed while read" : "")
                     + (j.path("restore_warnings").size() > 0 ? ", " + j.path("restore_warnings").size()

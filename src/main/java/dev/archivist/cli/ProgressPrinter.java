@@ -132,7 +132,7 @@ final class ProgressPrinter implements ProgressListener {
         long read = bytes;
         String rate = Output.size((long) (read / seconds)) + "/s";
         err.print(database ? "\r  database: " + Output.size(read) + " read, " + rate + "   "
-                : "\r  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + " files, "
+                : "\r  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + (files == 1 ? " file, " : " files, ")
                 + rate + ", " + Output.size(stored) + " stored   ");
         err.flush();
         drawn = true;

@@ -3,6 +3,7 @@ package dev.archivist.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupService;
+import dev.archivist.Plural;
 import dev.archivist.RotationResult;
 import dev.archivist.catalog.Json;
 import dev.archivist.retention.Decision;
@@ -73,7 +74,7 @@ public final class RotateCommand implements Callable<Integer> {
             out.printf("%-7s %s%n", "leave", m + " (manifest cannot be read: not rotated, see archivist list)");
         }
         long removals = result.decisions().stream().filter(d -> !d.keep()).count();
-        out.printf("%s%d backup(s) %s, %d kept%n", result.dryRun() ? "dry run: " : "", removals,
+        out.printf("%s%s %s, %d kept%n", result.dryRun() ? "dry run: " : "", Plural.of(removals, "backup"),
                 result.dryRun() ? "would be removed" : "removed", result.decisions().size() - removals);
         out.flush();
         return ExitCodes.OK;

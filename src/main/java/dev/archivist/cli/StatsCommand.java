@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupService;
 import dev.archivist.CatalogStats;
+import dev.archivist.Plural;
 import dev.archivist.catalog.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -73,8 +74,9 @@ public final class StatsCommand implements Callable<Integer> {
         out.printf("total: %d backups, %s (full backups are counted in their database and storage parts)%n",
                 stats.totalBackups(), Output.size(stats.totalBytes()));
         if (stats.unreadableManifests() > 0) {
-            out.printf("%d manifest(s) cannot be read: those backups cannot be restored (archivist list shows them)%n",
-                    stats.unreadableManifests());
+            out.printf("%s cannot be read: %s cannot be restored (archivist list shows %s)%n",
+                    Plural.of(stats.unreadableManifests(), "manifest"), stats.unreadableManifests() == 1 ? "that backup" : "those backups",
+                    stats.unreadableManifests() == 1 ? "it" : "them");
         }
         out.flush();
         return ExitCodes.OK;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
+import dev.archivist.Plural;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.restore.EntryNames;
@@ -71,8 +72,8 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             reports.add(r);
             if (!json) {
-                out.printf("%s %s: %s (%s checked%s)%n", r.clean() ? "OK    " : "FAILED", r.backupId(), r.clean() ? "clean" : r.problems().size() + " problem(s)",
-                        Output.size(r.bytesChecked()), r.filesChecked() > 0 ? ", " + r.filesChecked() + " files" : "");
+                out.printf("%s %s: %s (%s checked%s)%n", r.clean() ? "OK    " : "FAILED", r.backupId(), r.clean() ? "clean" : Plural.of(r.problems().size(), "problem"),
+                        Output.size(r.bytesChecked()), r.filesChecked() > 0 ? ", " + Plural.of(r.filesChecked(), "file") : "");
                 for (Problem p : r.problems()) {
                     out.println("    - " + describe(p, r.backupId()));
                 }
@@ -89,7 +90,7 @@ public final class VerifyCommand implements Callable<Integer> {
                         + "or not a manifest): its backup cannot be verified or restored")));
                 reports.add(r);
                 if (!json) {
-                    out.printf("FAILED %s: %s%n    - %s%n", id, "1 problem(s)", describe(r.problems().get(0), id));
+                    out.printf("FAILED %s: %s%n    - %s%n", id, "1 problem", describe(r.problems().get(0), id));
                     out.flush();
                 }
             }
@@ -114,7 +115,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 Output.json(out, array.get(0));
             }
         } else if (all) {
-            out.printf("%d backup(s) verified: %d clean, %d with problems%s%n", reports.size(), reports.size() - failed, failed,
+            out.printf("%s verified: %d clean, %d with problems%s%n", Plural.of(reports.size(), "backup"), reports.size() - failed, failed,
                     removed.isEmpty() ? "" : ", " + removed.size() + " removed while verified");
             out.flush();
         }

@@ -2,6 +2,7 @@ package dev.archivist.schedule;
 
 import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
+import dev.archivist.Plural;
 import dev.archivist.RotationResult;
 import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Catalog;
@@ -70,7 +71,7 @@ public final class BackupScheduler implements AutoCloseable {
             case FULL_BACKUP -> describe(service.backupFull(false, ProgressListener.NONE));
             case BACKUP_ROTATION -> {
                 RotationResult r = service.rotate(false);
-                yield "removed " + r.removed().size() + " backup(s), kept " + (r.decisions().size() - r.removed().size());
+                yield "removed " + Plural.of(r.removed().size(), "backup") + ", kept " + (r.decisions().size() - r.removed().size());
             }
         };
     }

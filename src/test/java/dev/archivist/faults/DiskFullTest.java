@@ -131,7 +131,7 @@ class DiskFullTest {
 
         var rotate = fx.cli().run("rotate");
         assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
-        assertThat(rotate.stdout()).contains("1 backup(s) removed");
+        assertThat(rotate.stdout()).contains("1 backup removed");
         assertThat(leftover).as("swept by the first command that holds the lock").doesNotExist();
         fx.assertNoLeftovers("after the rotation on a full disk");
         Files.delete(filler);

@@ -222,7 +222,7 @@ class ListBrokenFullTest {
         assertThat(rows.get(0).path("unreadable_manifest").asText()).isNotEmpty();
         assertThat(rows.get(1).path("broken").asBoolean()).isFalse();
 
-        assertThat(f.cli("stats").stdout()).contains("1 manifest(s) cannot be read");
+        assertThat(f.cli("stats").stdout()).contains("1 manifest cannot be read: that backup cannot be restored (archivist list shows it)");
         assertThat(Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("unreadable_manifests").asInt()).isEqualTo(1);
 
         Fixture.Run dry = f.cli("rotate", "--dry-run");

@@ -266,7 +266,7 @@ class VerifyDetectsDamageTest {
         assertThat(summary.path("failed").asInt()).as("storage and the full backup containing it").isEqualTo(2);
         assertThat(summary.path("clean").asInt()).isEqualTo(1);
         Fixture.Run allText = f.cli("verify", "--all");
-        assertThat(allText.stdout()).contains("3 backup(s) verified: 1 clean, 2 with problems");
+        assertThat(allText.stdout()).contains("3 backups verified: 1 clean, 2 with problems");
 
         JsonNode list = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
         for (JsonNode row : list) {

@@ -128,7 +128,7 @@ class ProgressOutputTest {
         }
         assertThat(duringTheFile).as(t.stdout()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(duringTheFile.stream().distinct().count()).as("bytes read grow while the file is read").isGreaterThan(1);
-        assertThat(t.stdout()).containsPattern("\\r  [0-9.]+ MB read, 1 files, .* stored");
+        assertThat(t.stdout()).containsPattern("\\r  [0-9.]+ MB read, 1 file, .* stored");
     }
 
     /**
