@@ -26,8 +26,9 @@ import net.jqwik.api.Provide;
 
 /**
  * Random storage trees (see {@link RandomTrees}) backed up with every codec in 1 MiB parts and restored by Archivist
- * itself, into a new folder or over the live one after the application replaced its content: the restored tree is
- * the one backed up, file for file (content, mode, nanosecond mtime), folder for folder, link for link.
+ * itself, into a new folder or over the live one after the application replaced its content: a deep verify finds
+ * nothing wrong, and the restored tree is the one backed up, file for file (content, mode, nanosecond mtime), folder
+ * for folder, link for link.
  */
 class BackupRestoreRoundTripPropertyTest {
     @Property(tries = 16)
@@ -47,6 +48,7 @@ class BackupRestoreRoundTripPropertyTest {
                     "RESTORE_OUTSIDE_SYMLINKS", "true"), null, false, Map.of()), Clock.systemUTC(), n -> { });
             Manifest m = service.backupStorage(false, ProgressListener.NONE);
             TreeMap<String, String> backedUp = Trees.describe(root);
+            assertThat(service.verify(m, true).problems()).as("deep verify, seed %d, %s", seed, codec).isEmpty();
 
             Path restored;
             if (live) {
