@@ -195,7 +195,7 @@ final class EntryWriter {
             try {
                 n = fill(ch, bb, declared);
             } catch (IOException ex) {
-                skipped.add(new SkippedEntry(e.relativePath(), "read error: " + ex.getMessage()));
+                skipped.add(new SkippedEntry(e.relativePath(), FileLoader.replacedOr(e, "read error: " + ex.getMessage())));
                 return;
             }
             putFileHeader(e);

@@ -26,6 +26,9 @@ final class FileLoader {
     static final String VANISHED = "vanished";
     static final String PERMISSION_DENIED = "permission denied";
     static final String FIFO = "fifo (it replaced the file while the backup ran)";
+    static final String REPLACED_BY_SYMLINK = "replaced by a symlink while the backup ran (not followed)";
+    static final String REPLACED_BY_FOLDER = "replaced by a folder while the backup ran";
+    static final String REPLACED_BY_SPECIAL = "replaced by a special file while the backup ran";
 
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
     private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
@@ -63,9 +66,31 @@ final class FileLoader {
             if (OpenFileLimit.exhausted(e)) { // the backup fails: skipping would lose data silently
                 throw new UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
             }
-            why[0] = "cannot open: " + e.getMessage();
+            why[0] = replacedOr(entry, "cannot open: " + e.getMessage());
         }
         return null;
+    }
+
+    /**
+     * Why a file that could not be opened or read is skipped: what now stands at its name when that is no longer a
+     * regular file (the application replaced it while the backup ran: a symlink, never followed, or a folder, whose
+     * content the walk had already passed), else {@code otherwise}.
+     */
+    static String replacedOr(WalkEntry entry, String otherwise) {
+        try {
+            BasicFileAttributes now = entry.folder().stat(entry.name());
+            if (now.isSymbolicLink()) {
+                return REPLACED_BY_SYMLINK;
+            }
+            if (now.isDirectory()) {
+                return REPLACED_BY_FOLDER;
+            }
+            return now.isRegularFile() ? otherwise : REPLACED_BY_SPECIAL;
+        } catch (NoSuchFileException e) {
+            return VANISHED;
+        } catch (IOException | RuntimeException e) {
+            return otherwise;
+        }
     }
 
     /**
@@ -111,7 +136,7 @@ final class FileLoader {
             }
             n = bb.position() - offset;
         } catch (IOException e) {
-            return new Loaded(null, 0, 0, null, null, "read error: " + e.getMessage());
+            return new Loaded(null, 0, 0, null, null, replacedOr(entry, "read error: " + e.getMessage()));
         }
         if (n < size) {
             Arrays.fill(into, offset + n, offset + size, (byte) 0); // the array may be a reused buffer
