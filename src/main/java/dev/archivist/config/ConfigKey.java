@@ -16,7 +16,7 @@ public enum ConfigKey {
     BACKUP_AUTO_SPLIT("true", "boolean: split large storage archives into parts"),
     BACKUP_MAX_SIZE_MB("500", "integer >= 1: archives larger than this are split"),
     BACKUP_CHUNK_SIZE_MB("100", "integer >= 1 and <= BACKUP_MAX_SIZE_MB: size of each part"),
-    BACKUP_STORAGE_EXCLUDE("", "comma-separated globs relative to the storage root (**/*.tmp, cache/**)"),
+    BACKUP_STORAGE_EXCLUDE("", "comma-separated globs relative to the storage root (**/*.tmp, cache/**, **/*.{tmp,bak})"),
     BACKUP_DATABASE_SCHEDULE("0 2 * * *", "5-field Unix cron or @daily-style macro"),
     BACKUP_STORAGE_SCHEDULE("0 3 * * 0", "5-field Unix cron or macro"),
     BACKUP_FULL_SCHEDULE("0 3 * * 0", "5-field Unix cron or macro"),

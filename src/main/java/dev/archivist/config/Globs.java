@@ -2,6 +2,7 @@ package dev.archivist.config;
 
 import java.nio.file.FileSystems;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,41 @@ public final class Globs {
     static final int MAX_ANY_FOLDERS = 8;
 
     private Globs() {
+    }
+
+    /**
+     * The globs of a comma-separated list, as written (not stripped, empty ones included). A comma inside a group
+     * ({@code **}{@code /*.{tmp,bak}}) or a bracket expression ({@code [,;]}), or escaped ({@code \,}), belongs to
+     * its glob: splitting at every comma broke {@code *.{tmp,bak}} into two patterns that do not parse.
+     */
+    public static List<String> splitList(String list) {
+        List<String> globs = new ArrayList<>();
+        StringBuilder glob = new StringBuilder();
+        int groups = 0;
+        boolean inBrackets = false;
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            if (c == '\\' && i + 1 < list.length()) {
+                glob.append(c).append(list.charAt(++i));
+                continue;
+            }
+            if (inBrackets) {
+                inBrackets = c != ']';
+            } else if (c == '[') {
+                inBrackets = true;
+            } else if (c == '{') {
+                groups++;
+            } else if (c == '}' && groups > 0) {
+                groups--;
+            } else if (c == ',' && groups == 0) {
+                globs.add(glob.toString());
+                glob.setLength(0);
+                continue;
+            }
+            glob.append(c);
+        }
+        globs.add(glob.toString());
+        return globs;
     }
 
     /**

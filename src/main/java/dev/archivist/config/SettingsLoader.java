@@ -387,7 +387,7 @@ public final class SettingsLoader {
         if (v.isEmpty()) {
             return globs;
         }
-        for (String g : Arrays.asList(v.split(","))) {
+        for (String g : Globs.splitList(v)) {
             String glob = g.strip();
             if (glob.isEmpty()) {
                 continue;

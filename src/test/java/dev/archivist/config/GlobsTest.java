@@ -60,6 +60,23 @@ class GlobsTest {
         assertThat(Globs.matcher("photo-😀.*").test("photo-😀.jpg")).isTrue();
     }
 
+    @Test
+    void aListSplitsAtCommasOutsideGroupsBracketsAndEscapes() {
+        assertThat(Globs.splitList("**/*.{tmp,bak}, cache/**")).containsExactly("**/*.{tmp,bak}", " cache/**");
+        assertThat(Globs.splitList("a[,;]b,c\\,d,{x,{y,z}}/**")).containsExactly("a[,;]b", "c\\,d", "{x,{y,z}}/**");
+        assertThat(Globs.splitList("a,,b")).containsExactly("a", "", "b");
+        assertThat(Globs.splitList("{unclosed,x")).containsExactly("{unclosed,x");
+
+        var excludes = SettingsLoader.load(java.util.Map.of("BACKUP_STORAGE_EXCLUDE", " **/*.{tmp,bak} ,cache/**,"),
+                null, false, java.util.Map.of()).archive().excludes();
+        assertThat(excludes).containsExactly("**/*.{tmp,bak}", "cache/**");
+        var matches = Globs.matcher(excludes.get(0));
+        assertThat(matches.test("a/b.bak")).isTrue();
+        assertThat(matches.test("a/b.tmp")).isTrue();
+        assertThat(matches.test("a/b.txt")).isFalse();
+        assertThat(Globs.matcher("c\\,d").test("c,d")).as("an escaped comma is a comma of the name").isTrue();
+    }
+
     @Provide
     Arbitrary<String> globs() {
         return Arbitraries.strings().withChars("ab/*?[]!-{},.\\^&_ ~@#=$()|+é").ofMaxLength(9)
