@@ -97,6 +97,25 @@ public final class BackupService {
         });
     }
 
+    /**
+     * What a storage backup would take now, writing nothing and taking no lock (a dry run); fails as the backup would
+     * when the storage folder is missing or unreadable.
+     */
+    public StoragePreview previewStorage() {
+        StorageBackup.checkSource(settings.storagePath());
+        try {
+            return StoragePreview.of(settings.storagePath(), settings.archive().excludes(),
+                    ReservedPaths.of(settings).entries());
+        } catch (IOException e) {
+            throw new ArchivistException("cannot read the storage folder " + settings.storagePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails as a database backup would before writing anything: the database missing, not a file, or unreadable. */
+    public void checkDatabaseSource() {
+        SqliteSnapshot.checkSource(settings.databasePath());
+    }
+
     /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
     public Manifest backupFull(boolean rotate, ProgressListener progress) {
         FullBackup.checkSources(settings);

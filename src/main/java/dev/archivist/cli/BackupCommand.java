@@ -46,10 +46,17 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--no-rotate", description = "Do not apply the retention policy afterwards.")
     boolean noRotate;
 
+    @Option(names = "--dry-run", description = "Write nothing: check the sources and show what the backup would take"
+            + " (files, bytes, and the entries BACKUP_STORAGE_EXCLUDE leaves out or that would be skipped).")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-        StopNotice.install(spec, json);
         BackupType backupType = BackupType.parse(type);
+        if (dryRun) {
+            return BackupDryRun.run(Services.create(config.load(), spec), backupType, json, spec.commandLine().getOut());
+        }
+        StopNotice.install(spec, json);
         BackupService service = Services.create(config.load(), spec);
         service.sweepOnShutdown(StopNotice.reporter(service));
         PrintWriter out = spec.commandLine().getOut();

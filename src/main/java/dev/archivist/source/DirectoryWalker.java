@@ -55,6 +55,10 @@ public final class DirectoryWalker {
         void entry(WalkEntry entry) throws IOException;
 
         void skipped(SkippedEntry skipped) throws IOException;
+
+        /** An entry the excludes left out (a folder once, with nothing of what it holds). */
+        default void excluded(String relativePath) throws IOException {
+        }
     }
 
     /**
@@ -123,6 +127,7 @@ public final class DirectoryWalker {
         String rel = frame.rel.isEmpty() ? name : frame.rel + "/" + name;
         if (excludes.excluded(rel)) {
             excluded++;
+            visitor.excluded(rel);
             return;
         }
         Map<String, Integer> undecodable = frame.listing.undecodable();
@@ -167,6 +172,7 @@ public final class DirectoryWalker {
             case DIRECTORY:
                 if (excludes.excludedFolder(rel)) {
                     excluded++;
+                    visitor.excluded(rel);
                     return;
                 }
                 String sameAsReserved = reserved.byIdentity(stat.inode());

@@ -1,0 +1,105 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.ArchivistException;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.Plural;
+import dev.archivist.StoragePreview;
+import dev.archivist.catalog.Json;
+import dev.archivist.source.SkippedEntry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code archivist backup TYPE --dry-run}: what the backup would take, found as the backup would find it (the same
+ * checks of the sources, the same walk, excludes and reserved folders), with nothing written and no lock taken. Fails
+ * (exit 1) where the backup would fail before writing anything, naming every part that would.
+ */
+final class BackupDryRun {
+    private BackupDryRun() {
+    }
+
+    static int run(BackupService service, BackupType type, boolean json, PrintWriter out) {
+        List<String> problems = new ArrayList<>();
+        Path database = service.settings().databasePath();
+        long databaseSize = -1;
+        StoragePreview storage = null;
+        if (type != BackupType.STORAGE) {
+            try {
+                service.checkDatabaseSource();
+                databaseSize = Files.size(database);
+            } catch (ArchivistException | IOException e) {
+                problems.add((type == BackupType.FULL ? "database part: " : "") + e.getMessage());
+            }
+        }
+        if (type != BackupType.DATABASE) {
+            try {
+                storage = service.previewStorage();
+            } catch (ArchivistException e) {
+                problems.add((type == BackupType.FULL ? "storage part: " : "") + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ArchivistException("dry run: the " + type.wireName() + " backup would fail: "
+                    + String.join("; ", problems));
+        }
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode().put("dry_run", true).put("type", type.wireName());
+            if (databaseSize >= 0) {
+                root.putObject("database").put("path", database.toString()).put("size", databaseSize);
+            }
+            if (storage != null) {
+                root.set("storage", json(storage));
+            }
+            Output.json(out, root);
+        } else {
+            out.println("dry run: nothing written");
+            if (databaseSize >= 0) {
+                out.println("database " + database + ": " + Output.size(databaseSize) + " (copied with SQLite's backup"
+                        + " API, then compressed with " + service.settings().compression().wireName() + ")");
+            }
+            if (storage != null) {
+                text(storage, out);
+            }
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static ObjectNode json(StoragePreview p) {
+        ObjectNode n = Json.MAPPER.createObjectNode().put("path", p.storage().toString()).put("files", p.files())
+                .put("bytes", p.bytes()).put("folders", p.folders()).put("symlinks", p.symlinks())
+                .put("excluded_count", p.excludedCount()).put("skipped_count", p.skippedCount());
+        ArrayNode excluded = n.putArray("excluded");
+        p.excluded().forEach(excluded::add);
+        ArrayNode skipped = n.putArray("skipped");
+        p.skipped().forEach(s -> skipped.addObject().put("path", s.path()).put("reason", s.reason()));
+        return n;
+    }
+
+    private static void text(StoragePreview p, PrintWriter out) {
+        out.println("storage " + p.storage() + ": would store " + Plural.of(p.files(), "file") + " ("
+                + Output.size(p.bytes()) + "), " + Plural.of(p.folders(), "folder") + ", "
+                + Plural.of(p.symlinks(), "symlink"));
+        if (p.excludedCount() > 0) {
+            out.println("  excluded by BACKUP_STORAGE_EXCLUDE: " + p.excludedCount() + more(p.excludedCount(), p.excluded().size()));
+            p.excluded().forEach(e -> out.println("    " + e));
+        }
+        if (p.skippedCount() > 0) {
+            out.println("  would be skipped: " + p.skippedCount() + more(p.skippedCount(), p.skipped().size()));
+            for (SkippedEntry s : p.skipped()) {
+                out.println("    " + s.path() + ": " + s.reason());
+            }
+        }
+    }
+
+    private static String more(long count, int listed) {
+        return count > listed ? " (the first " + listed + " listed)" : "";
+    }
+}

@@ -1,0 +1,109 @@
+package dev.archivist.storage;
+
+import static dev.archivist.storage.StorageFixtures.JSON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code archivist backup TYPE --dry-run}: nothing written (not even the backup folder), the same checks of the
+ * sources as the backup, and a preview that agrees with what the backup then stores.
+ */
+class BackupDryRunTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aStorageDryRunWritesNothingAndForetellsWhatTheBackupStores() throws Exception {
+        Path storage = tmp.resolve("storage");
+        StorageFixtures.buildAwkward(storage, tmp.resolve("outside.txt"), 0.5);
+        Files.createLink(storage.resolve("docs/text again.txt"), storage.resolve("docs/text.txt"));
+        Path backups = tmp.resolve("backups");
+        List<String> before = StorageFixtures.snapshot(storage);
+
+        CliProcess.Result dry = cli(storage, backups).run("backup", "storage", "--dry-run", "--json");
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        assertThat(backups).doesNotExist();
+        assertThat(StorageFixtures.snapshot(storage)).isEqualTo(before);
+        JsonNode preview = JSON.readTree(dry.stdout());
+        assertThat(preview.path("dry_run").asBoolean()).isTrue();
+        JsonNode s = preview.path("storage");
+
+        CliProcess.Result real = cli(storage, backups).run("backup", "storage", "--json", "--no-rotate");
+        assertThat(real.exitCode()).as(real.describe()).isZero();
+        JsonNode m = JSON.readTree(real.stdout());
+        assertThat(s.path("files").asLong()).isEqualTo(m.path("file_count").asLong());
+        assertThat(s.path("bytes").asLong()).isEqualTo(m.path("bytes_read").asLong());
+        assertThat(s.path("excluded_count").asLong()).isEqualTo(m.path("excluded_count").asLong()).isPositive();
+        assertThat(paths(s.path("skipped"))).containsExactlyInAnyOrderElementsOf(paths(m.path("skipped")))
+                .contains("a-fifo");
+        assertThat(texts(s.path("excluded"))).contains("top.tmp", "docs/draft.tmp", "cache/a.bin", "cache/sub");
+        assertThat(s.path("symlinks").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void theTextNamesWhatIsLeftOutAndTheBackupFolderInsideTheStorageIsSkippedAsInABackup() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("photo.jpg"), "jpeg");
+        Files.writeString(storage.resolve("scratch.tmp"), "tmp");
+        Path backups = storage.resolve("backups");
+        assertThat(cli(storage, backups).run("backup", "storage", "--no-rotate").exitCode()).isZero();
+        List<String> catalog = StorageFixtures.snapshot(backups);
+
+        CliProcess.Result dry = cli(storage, backups).run("backup", "storage", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        assertThat(dry.stdout()).contains("dry run: nothing written")
+                .contains("would store 1 file (4 B), 0 folders, 0 symlinks")
+                .contains("excluded by BACKUP_STORAGE_EXCLUDE: 1").contains("    scratch.tmp")
+                .contains("would be skipped: 1").contains("    backups: ");
+        assertThat(StorageFixtures.snapshot(backups)).isEqualTo(catalog);
+    }
+
+    @Test
+    void aFullDryRunChecksBothSourcesAndFailsAsTheBackupWouldWithoutWriting() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "a");
+        TestDb.create(tmp.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        Path backups = tmp.resolve("backups");
+
+        CliProcess.Result ok = cli(storage, backups).run("backup", "full", "--dry-run");
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+        assertThat(ok.stdout()).contains("database " + tmp.resolve("app.db") + ": ")
+                .contains("storage " + storage + ": would store 1 file (1 B)");
+
+        CliProcess.Result noStorage = cli(tmp.resolve("missing"), backups).run("backup", "full", "--dry-run");
+        assertThat(noStorage.exitCode()).as(noStorage.describe()).isEqualTo(1);
+        assertThat(noStorage.stderr()).contains("full backup would fail: storage part: storage folder")
+                .contains("does not exist");
+
+        CliProcess.Result noDatabase = cli(storage, backups).env("DATABASE_URL", "sqlite:///" + tmp.resolve("none.db"))
+                .run("backup", "database", "--dry-run", "--json");
+        assertThat(noDatabase.exitCode()).as(noDatabase.describe()).isEqualTo(1);
+        assertThat(JSON.readTree(noDatabase.stdout()).path("error").asText()).contains("none.db does not exist");
+        assertThat(backups).doesNotExist();
+    }
+
+    private CliProcess cli(Path storage, Path backups) {
+        return StorageFixtures.cli(tmp, storage, backups).env("BACKUP_STORAGE_EXCLUDE", StorageFixtures.EXCLUDES);
+    }
+
+    private static List<String> paths(JsonNode entries) {
+        List<String> out = new ArrayList<>();
+        entries.forEach(e -> out.add(e.path("path").asText()));
+        return out;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+}
