@@ -78,33 +78,19 @@ class ChangesDuringBackupTest {
 
         // after the first entry is stored (the walk has long seen the rest): b grows, c is rewritten in place with
         // the same size and a new mtime, d is deleted
-        AtomicReference<Throwable> callbackError = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean mutated = new java.util.concurrent.atomic.AtomicBoolean();
-        ProgressListener mutate = (bytes, files) -> {
-            // progress also comes while a large file is read: mutate once, when the first file is stored
-            if (files != 1 || !mutated.compareAndSet(false, true)) {
-                return;
+        Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
+            try (OutputStream out = Files.newOutputStream(storage.resolve("b-grows.bin"), StandardOpenOption.APPEND)) {
+                out.write(random(100_000, 6));
             }
-            try {
-                Thread.sleep(100); // let the walk thread run ahead (it normally is by far)
-                try (OutputStream out = Files.newOutputStream(storage.resolve("b-grows.bin"), StandardOpenOption.APPEND)) {
-                    out.write(random(100_000, 6));
-                }
-                Files.write(storage.resolve("c-rewritten.bin"), rewrittenNew);
-                Files.setLastModifiedTime(storage.resolve("c-rewritten.bin"),
-                        FileTime.fromMillis(rewrittenTime.toMillis() + 60_000));
-                Files.delete(storage.resolve("d-gone.bin"));
-            } catch (Exception e) {
-                callbackError.set(e);
-            }
-        };
+            Files.write(storage.resolve("c-rewritten.bin"), rewrittenNew);
+            Files.setLastModifiedTime(storage.resolve("c-rewritten.bin"),
+                    FileTime.fromMillis(rewrittenTime.toMillis() + 60_000));
+            Files.delete(storage.resolve("d-gone.bin"));
+        });
         BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
-        Manifest m = service.backupStorage(false, mutate);
-        assertThat(callbackError.get()).isNull();
         JsonNode j = m.json();
 
-        Map<String, String> changed = new HashMap<>();
-        j.path("changed").forEach(c -> changed.put(c.path("path").asText(), c.path("reason").asText()));
+        Map<String, String> changed = byPath(j.path("changed"));
         assertThat(changed).containsOnlyKeys("b-grows.bin", "c-rewritten.bin");
         assertThat(changed.get("b-grows.bin")).contains("grew");
         assertThat(changed.get("c-rewritten.bin")).contains("changed");
@@ -158,36 +144,22 @@ class ChangesDuringBackupTest {
         }
         Files.writeString(storage.resolve("k-last.txt"), "last\n");
 
-        AtomicReference<Throwable> callbackError = new AtomicReference<>();
-        AtomicBoolean mutated = new AtomicBoolean();
-        ProgressListener mutate = (bytes, files) -> {
-            if (files != 1 || !mutated.compareAndSet(false, true)) {
-                return;
+        Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
+            try (var ch = java.nio.channels.FileChannel.open(storage.resolve("g-shrinks.bin"), StandardOpenOption.WRITE)) {
+                ch.truncate(1000);
             }
-            try {
-                Thread.sleep(100); // the walk is far ahead
-                try (var ch = java.nio.channels.FileChannel.open(storage.resolve("g-shrinks.bin"), StandardOpenOption.WRITE)) {
-                    ch.truncate(1000);
-                }
-                Files.delete(storage.resolve("h-becomes-dir.bin"));
-                Files.createDirectories(storage.resolve("h-becomes-dir.bin"));
-                Files.writeString(storage.resolve("h-becomes-dir.bin/inside.txt"), "inside");
-                Files.delete(storage.resolve("i-becomes-link.bin"));
-                Files.createSymbolicLink(storage.resolve("i-becomes-link.bin"), outside);
-                StorageFixtures.sh("rm -rf " + StorageFixtures.q(storage.resolve("j-folder")));
-            } catch (Exception e) {
-                callbackError.set(e);
-            }
-        };
+            Files.delete(storage.resolve("h-becomes-dir.bin"));
+            Files.createDirectories(storage.resolve("h-becomes-dir.bin"));
+            Files.writeString(storage.resolve("h-becomes-dir.bin/inside.txt"), "inside");
+            Files.delete(storage.resolve("i-becomes-link.bin"));
+            Files.createSymbolicLink(storage.resolve("i-becomes-link.bin"), outside);
+            StorageFixtures.sh("rm -rf " + StorageFixtures.q(storage.resolve("j-folder")));
+        });
         BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
-        Manifest m = service.backupStorage(false, mutate);
-        assertThat(callbackError.get()).isNull();
         JsonNode j = m.json();
 
-        Map<String, String> changed = new HashMap<>();
-        j.path("changed").forEach(c -> changed.put(c.path("path").asText(), c.path("reason").asText()));
-        Map<String, String> skipped = new HashMap<>();
-        j.path("skipped").forEach(c -> skipped.put(c.path("path").asText(), c.path("reason").asText()));
+        Map<String, String> changed = byPath(j.path("changed"));
+        Map<String, String> skipped = byPath(j.path("skipped"));
         assertThat(changed).containsKey("g-shrinks.bin");
         assertThat(service.verify(m, true).problems()).isEmpty();
 
@@ -278,6 +250,43 @@ class ChangesDuringBackupTest {
             bothSeen = m.path("skipped").size() > 0 && changed.contains("f16.bin");
         }
         assertThat(bothSeen).as("in three attempts, a vanished file and a changed file were recorded").isTrue();
+    }
+
+    /** What changes the tree, once, while a backup runs. */
+    interface TreeChange {
+        void apply() throws Exception;
+    }
+
+    /**
+     * A storage backup through the service that applies {@code change} once, when the first file is stored (the
+     * walk has long seen the rest: it runs ahead, and is given 100 ms more); fails if the change failed.
+     */
+    private Manifest backUpChangingTheTreeOnce(Path storage, Path backups, TreeChange change) {
+        AtomicReference<Throwable> callbackError = new AtomicReference<>();
+        AtomicBoolean changed = new AtomicBoolean();
+        ProgressListener changeOnce = (bytes, files) -> {
+            // progress also comes while a large file is read: change once, when the first file is stored
+            if (files != 1 || !changed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+                change.apply();
+            } catch (Exception e) {
+                callbackError.set(e);
+            }
+        };
+        Manifest m = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { })
+                .backupStorage(false, changeOnce);
+        assertThat(callbackError.get()).isNull();
+        return m;
+    }
+
+    /** A manifest list of {@code {path, reason}} as a map. */
+    private static Map<String, String> byPath(JsonNode entries) {
+        Map<String, String> m = new HashMap<>();
+        entries.forEach(c -> m.put(c.path("path").asText(), c.path("reason").asText()));
+        return m;
     }
 
     /** Waits for the archive's first part to appear, then deletes f20..f31 and keeps appending to f16. */
