@@ -336,7 +336,7 @@ final class Restore {
             StorageRestorer.applyIndexTimes(result, catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), staging);
             long files = result.entries().stream().filter(e -> "file".equals(e.type())).count();
             List<String> notes = new ArrayList<>();
-            notes.add("extracted " + files + " files (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
+            notes.add("extracted " + Plural.of(files, "file") + " (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
             notes.add(Ownership.applyArchived(result, staging));
             if (inPlace) {
                 notes.add(destination + " " + inPlaceReason + ": its entries are switched one by one inside it (the"

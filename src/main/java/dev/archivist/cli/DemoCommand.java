@@ -1,17 +1,18 @@
 package dev.archivist.cli;
 
 import dev.archivist.BackupService;
+import dev.archivist.Plural;
 import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.config.Settings;
 import dev.archivist.schedule.BackupScheduler;
 import dev.archivist.verify.VerifyReport;
-import java.util.List;
-import dev.archivist.config.Settings;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("$ archivist verify " + full.id());
         VerifyReport report = service.verify(full, true);
-        out.println((report.clean() ? "clean: " : "PROBLEMS: ") + report.filesChecked() + " files and "
+        out.println((report.clean() ? "clean: " : "PROBLEMS: ") + Plural.of(report.filesChecked(), "file") + " and "
                 + Output.size(report.bytesChecked()) + " checked (part checksums, every file against the index, integrity_check)");
         report.problems().forEach(p -> out.println("  - " + p));
 

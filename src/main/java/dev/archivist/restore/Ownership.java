@@ -1,5 +1,6 @@
 package dev.archivist.restore;
 
+import dev.archivist.Plural;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public final class Ownership {
                 }
             }
         }
-        String note = "owners restored as archived (numeric ids): " + changed + " entries changed";
+        String note = "owners restored as archived (numeric ids): " + Plural.of(changed, "entry", "entries") + " changed";
         return failed == 0 ? note : note + "; could not change " + failed + ": " + String.join(", ", failures);
     }
 
