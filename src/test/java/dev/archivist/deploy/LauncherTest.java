@@ -127,6 +127,62 @@ class LauncherTest {
         assertThat(out).contains("picocli.CommandLine source: shared objects file");
     }
 
+    /**
+     * {@code JAVA_HOME} names the Java that runs (as for mvn), and a Java of another version than the one that made the
+     * class-data archive starts without a word on stdout (Java 25 printed two lines about the archive there, which
+     * broke {@code --json}) and without native-access warnings on stderr. Needs a second Java under /usr/lib/jvm.
+     */
+    @Test
+    void anotherJavaInJavaHomeRunsWithCleanOutput() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        Path other = otherJava();
+        assumeTrue(other != null, "no Java of another version under /usr/lib/jvm");
+        ProcessBuilder first = new ProcessBuilder(LAUNCHER.toString(), "--version").redirectErrorStream(true);
+        first.environment().remove("JAVA_HOME");
+        Process made = first.start(); // the archive, made by this machine's default Java if not there yet
+        made.getInputStream().readAllBytes();
+        assertThat(made.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(Path.of("target", "archivist.jsa")).exists();
+
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "a");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "backup", "storage", "--json", "--no-rotate")
+                .directory(dir.toFile()).redirectError(dir.resolve("err.txt").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("JAVA_HOME", other.toString());
+        env.put("JDK_JAVA_OPTIONS", "-XshowSettings:properties");
+        env.put("STORAGE_PATH", storage.toString());
+        env.put("BACKUP_DIR", dir.resolve("backups").toString());
+        env.put("LOG_LEVEL", "WARN");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertThat(p.exitValue()).as("stderr: %s", err).isZero();
+        assertThat(err).contains("java.home = " + other.toRealPath()).doesNotContain("restricted method");
+        assertThat(Json.MAPPER.readTree(out).path("file_count").asInt()).as(out).isEqualTo(1);
+    }
+
+    /** A JDK under /usr/lib/jvm whose major version differs from the one running the tests, or null. */
+    private static Path otherJava() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        String running = "JAVA_VERSION=\"" + Runtime.version().feature() + ".";
+        try (Stream<Path> homes = Files.list(jvms)) {
+            for (Path home : (Iterable<Path>) homes.sorted()::iterator) {
+                Path release = home.resolve("release");
+                if (Files.isExecutable(home.resolve("bin/java")) && Files.isRegularFile(release)
+                        && Files.readAllLines(release).stream().anyMatch(l -> l.startsWith("JAVA_VERSION=\""))
+                        && Files.readAllLines(release).stream().noneMatch(l -> l.startsWith(running))) {
+                    return home;
+                }
+            }
+        }
+        return null;
+    }
+
     private static boolean jarIsFresh() throws IOException {
         if (!Files.isRegularFile(JAR)) {
             return false;
