@@ -93,6 +93,7 @@ final class StorageBackup {
         WrittenFile indexFile = null;
         try {
             index = new IndexWriter(dir, IndexWriter.fileNameFor(id));
+            ReservedPaths reserved = ReservedPaths.of(settings);
             ArchiveResult result;
             long excluded;
             PipelinedOutputStream toParts = new PipelinedOutputStream(new ProxyOutputStream(parts) {
@@ -105,7 +106,7 @@ final class StorageBackup {
                 }
             }, "archive-write " + id);
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
-                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), ReservedPaths.of(settings).entries());
+                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), reserved.entries());
                 result = new StorageArchiver().write(walker, compressed, index, progress);
                 excluded = walker.excluded();
             } catch (IOException | RuntimeException | Error e) {
@@ -117,7 +118,8 @@ final class StorageBackup {
             checkStillThere(storage, folderAtStart);
             ArchiveFiles files = parts.finish();
             indexFile = index.finish();
-            ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result);
+            ObjectNode m = manifest(id, started, storage, dir, fileName, files, indexFile, index.entries(), result,
+                    reserved.allReasons());
             m.put("excluded_count", excluded);
             if (result.fileCount() == 0 && excluded > 0) { // a pattern like "**" or "*" left nothing: say so
                 LOG.warn("storage backup {} holds no files: BACKUP_STORAGE_EXCLUDE ({}) left out {} entries of {}, and no file was left to back up",
@@ -140,7 +142,8 @@ final class StorageBackup {
     }
 
     private ObjectNode manifest(String id, Instant started, Path storage, Path dir, String fileName, ArchiveFiles files,
-                                WrittenFile indexFile, long indexEntries, ArchiveResult result) {
+                                WrittenFile indexFile, long indexEntries, ArchiveResult result,
+                                java.util.Collection<String> byDesign) {
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("id", id);
         m.put("type", BackupType.STORAGE.wireName());
@@ -177,7 +180,6 @@ final class StorageBackup {
         result.restoreWarnings().forEach(w -> warnings.addObject().put("path", w.path()).put("reason", w.reason()));
         // the catalog, the live database and a restore's own entries are skipped by design (see ReservedPaths);
         // anything else is data left out
-        java.util.Collection<String> byDesign = ReservedPaths.of(settings).allReasons();
         List<dev.archivist.source.SkippedEntry> leftOut = result.skipped().stream()
                 .filter(e -> !byDesign.contains(e.reason())).toList();
         if (!leftOut.isEmpty()) {

@@ -67,7 +67,7 @@ public record StoragePreview(Path storage, long files, long bytes, long folders,
                     }
                     case DIRECTORY -> folders++;
                     case SYMLINK -> symlinks++;
-                    case OTHER -> skipped(new SkippedEntry(e.relativePath(), stat.typeName())); // as the archive does
+                    case OTHER -> skipped(SkippedEntry.special(e)); // as the archive does
                 }
             } finally {
                 e.done();

@@ -78,7 +78,7 @@ final class EntryWriter {
                 }
                 break;
             default:
-                skipped.add(new SkippedEntry(e.relativePath(), e.stat().typeName()));
+                skipped.add(SkippedEntry.special(e));
         }
         progress.progress(bytes, files);
     }
