@@ -280,6 +280,14 @@ public final class BackupService {
         return CatalogStats.of(catalog, clock.instant());
     }
 
+    /**
+     * The files of a storage backup (by id, {@code latest}, or a full backup's id for its storage component), read
+     * from its per-file index once that matches the manifest; {@code globs} select (all when empty). Takes no lock.
+     */
+    public StorageFiles files(String ref, List<String> globs) {
+        return StorageFiles.open(catalog, ref, globs);
+    }
+
     /** Finds a backup by id, {@code latest} or manifest path. */
     public Manifest find(String ref, BackupType type) {
         return catalog.find(ref, type);

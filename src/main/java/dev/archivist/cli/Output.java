@@ -1,5 +1,6 @@
 package dev.archivist.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archivist.BackupService;
 import dev.archivist.catalog.Json;
@@ -44,6 +45,17 @@ final class Output {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON", e);
         }
+    }
+
+    /**
+     * A generator for a JSON document written as it is produced (listings too long to build in memory), pretty-printed
+     * as {@link #json}; closing it leaves {@code out} open.
+     */
+    static JsonGenerator jsonStream(PrintWriter out) throws java.io.IOException {
+        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        jsonPrinted = true;
+        return g;
     }
 
     /** Sizes in B/KB/MB/GB (powers of 1024), as the original printed them. */

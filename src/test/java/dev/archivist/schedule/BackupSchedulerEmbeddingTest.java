@@ -31,7 +31,7 @@ class BackupSchedulerEmbeddingTest {
     @Test
     void theReadmeExampleWorksAsShown() throws Exception {
         Path db = TestDb.create(dir.resolve("app_data.db"), TestDb.Mode.WAL, 200, 100);
-        Files.createDirectories(dir.resolve("storage"));
+        Files.writeString(Files.createDirectories(dir.resolve("storage")).resolve("photo.jpg"), "jpeg");
         Map<String, String> env = Map.of("DATABASE_URL", "sqlite:///" + db, "STORAGE_PATH", dir.resolve("storage").toString(),
                 "BACKUP_DIR", dir.resolve("backups").toString(), "BACKUP_TIMEZONE", "Europe/Berlin");
         Path envFileOfTheTest = dir.resolve(".env"); // stands for the README's Path.of(".env"); absent here
@@ -45,6 +45,8 @@ class BackupSchedulerEmbeddingTest {
         Manifest full = service.backupFull(true, ProgressListener.NONE);  // backupStorage(rotate, listener) likewise
         List<Manifest> all = service.list(null);                         // newest first; a BackupType filters
         boolean clean = service.verify(full, true).clean();              // deep; the result is recorded as by the CLI
+        List<String> paths = new ArrayList<>();                         // a storage or full backup's files, from its index:
+        service.files(full.id(), List.of()).forEach(e -> paths.add(e.path()));   // globs select; checked against the manifest first
 
         BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
         scheduler.start();                                           // catches up a fire time missed while down
@@ -58,6 +60,7 @@ class BackupSchedulerEmbeddingTest {
         assertThat(full.type()).isEqualTo(BackupType.FULL);
         assertThat(all).extracting(Manifest::id).startsWith(full.id()).contains(backup.id());
         assertThat(clean).isTrue();
+        assertThat(paths).containsExactly("photo.jpg");
         assertThat(next).containsOnlyKeys("database_backup", "full_backup", "backup_rotation");
         assertThat(next.values()).allSatisfy(t -> assertThat(t).isAfter(Instant.now()));
         assertThat(next.get("database_backup").atZone(settings.zone()).getHour()).isEqualTo(2);

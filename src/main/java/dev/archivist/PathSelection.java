@@ -1,0 +1,70 @@
+package dev.archivist;
+
+import dev.archivist.config.Globs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * What {@code --path} selects: the entries a glob matches, and everything inside a folder one matches, as
+ * {@code tar -x photos} and {@code restic restore --include /photos} do ({@code --path photos} gave an empty folder).
+ * A trailing {@code /} on a glob is ignored, as entry paths are matched without theirs. It remembers which globs
+ * matched some entry, so that one matching nothing fails a restore or a listing as GNU tar's "Not found in archive"
+ * does.
+ */
+final class PathSelection implements Predicate<String> {
+    private final List<String> globs;
+    /** Per glob, its matchers: a {@code **}{@code /} also stands for no folder, as in excludes. */
+    private final List<List<Predicate<String>>> matchers;
+    private final boolean[] matched;
+
+    PathSelection(List<String> globs) {
+        for (String g : globs) {
+            String why = Globs.problem(g);
+            if (why != null) {
+                throw new IllegalArgumentException("--path '" + g + "': bad glob: " + why);
+            }
+        }
+        this.globs = List.copyOf(globs);
+        this.matchers = globs.stream()
+                .map(g -> Globs.zeroFolderVariants(g.replaceAll("(?<=.)/+$", "")).stream()
+                        .map(Globs::matcher).toList())
+                .toList();
+        this.matched = new boolean[globs.size()];
+    }
+
+    @Override
+    public boolean test(String p) {
+        if (globs.isEmpty()) {
+            return true;
+        }
+        String rel = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        boolean selected = false;
+        for (String q = rel; ; q = q.substring(0, q.lastIndexOf('/'))) {
+            String path = Path.of(q).toString(); // normalized, as the JDK's matcher saw it
+            for (int i = 0; i < matchers.size(); i++) {
+                for (Predicate<String> m : matchers.get(i)) {
+                    if (m.test(path)) {
+                        matched[i] = true;
+                        selected = true;
+                    }
+                }
+            }
+            if (selected || q.indexOf('/') < 0) {
+                return selected;
+            }
+        }
+    }
+
+    /** The globs that matched no entry of the archive so far. */
+    List<String> unmatched() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < globs.size(); i++) {
+            if (!matched[i]) {
+                out.add(globs.get(i));
+            }
+        }
+        return out;
+    }
+}

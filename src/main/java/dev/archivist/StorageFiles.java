@@ -1,0 +1,103 @@
+package dev.archivist;
+
+import dev.archivist.archive.IndexEntry;
+import dev.archivist.archive.IndexReader;
+import dev.archivist.archive.Sha256;
+import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The files of a storage backup, read from its per-file index (as {@code restic ls} and {@code borg list} read
+ * theirs): no archive is decompressed, so listing a 100 GB backup reads a few megabytes. The index is checked against
+ * the manifest's SHA-256 before any entry is given out, so a damaged or edited index is reported instead of listed.
+ * Memory stays flat: entries are streamed one at a time.
+ */
+public final class StorageFiles {
+    private final Manifest backup;
+    private final Path index;
+    private final List<String> globs;
+
+    private StorageFiles(Manifest backup, Path index, List<String> globs) {
+        this.backup = backup;
+        this.index = index;
+        this.globs = globs;
+    }
+
+    /**
+     * The listing of the storage backup {@code ref} names: a storage backup's id, {@code latest} (the newest storage
+     * backup), a full backup's id (its storage component) or a manifest path; only the entries {@code globs} select
+     * ({@link PathSelection}: a matching folder with everything in it), all when empty.
+     *
+     * @throws NotFoundException    when there is no such backup, or a full backup's storage component is gone
+     * @throws ArchivistException   when it is a database backup, or its index is missing or damaged
+     * @throws IllegalArgumentException when a glob does not parse (a usage error)
+     */
+    static StorageFiles open(Catalog catalog, String ref, List<String> globs) {
+        new PathSelection(globs); // a bad glob is a usage error, told before anything is read
+        Manifest m = ref.equals("latest") ? catalog.find(ref, BackupType.STORAGE) : catalog.find(ref, null);
+        if (m.type() == BackupType.DATABASE) {
+            throw new ArchivistException(m.id() + " is a database backup: only storage backups (and full backups,"
+                    + " through theirs) have files to list");
+        }
+        if (m.type() == BackupType.FULL) {
+            String id = m.componentId(BackupType.STORAGE);
+            if (id == null) {
+                throw new ArchivistException("full backup " + m.id() + " names no storage backup (damaged manifest)");
+            }
+            try {
+                m = catalog.find(id, BackupType.STORAGE);
+            } catch (NotFoundException e) {
+                throw new NotFoundException("full backup " + m.id() + ": its storage backup " + id
+                        + " cannot be found (" + e.getMessage() + ")");
+            }
+        }
+        return new StorageFiles(m, checkedIndex(catalog, m), List.copyOf(globs));
+    }
+
+    private static Path checkedIndex(Catalog catalog, Manifest m) {
+        if (m.indexFile() == null) {
+            throw new ArchivistException("storage backup " + m.id() + " names no per-file index (damaged manifest)");
+        }
+        Path file = catalog.dir(BackupType.STORAGE).resolve(m.indexFile());
+        String problem;
+        try {
+            problem = !Files.isRegularFile(file) ? "is missing"
+                    : Sha256.ofFile(file).equals(m.indexChecksum()) ? null
+                    : "does not match the SHA-256 in the manifest (damaged or edited)";
+        } catch (IOException e) {
+            problem = "cannot be read: " + ArchivistException.reason(e);
+        }
+        if (problem != null) {
+            throw new ArchivistException("the index of " + m.id() + ", " + file + ", " + problem
+                    + ": archivist verify " + m.id() + " checks the rest of the backup");
+        }
+        return file;
+    }
+
+    /** The storage backup listed (for a full backup: its storage component). */
+    public Manifest backup() {
+        return backup;
+    }
+
+    /**
+     * Gives {@code action} every selected entry, in archive order (the order of the backup's walk: a folder before
+     * what it holds); returns the globs that selected nothing (empty when none were given).
+     */
+    public List<String> forEach(Consumer<IndexEntry> action) throws IOException {
+        PathSelection selection = new PathSelection(globs);
+        try (IndexReader reader = new IndexReader(index)) {
+            while (reader.hasNext()) {
+                IndexEntry e = reader.next();
+                if (selection.test(e.path())) {
+                    action.accept(e);
+                }
+            }
+        }
+        return selection.unmatched();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.archivist.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.archivist.ArchivistException;
+import dev.archivist.BackupService;
+import dev.archivist.Plural;
+import dev.archivist.StorageFiles;
+import dev.archivist.archive.IndexEntry;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code archivist ls <id|latest> [--path GLOB]...}: the files of a storage backup, from its per-file index. */
+@Command(name = "ls", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = {"List the files of a storage backup, from its per-file index.",
+                "%nA full backup's id lists its storage part. The index is checked against the manifest first; no "
+                        + "archive is read. One line per entry, as tar -tv (times in UTC); the backup listed and the "
+                        + "totals go to stderr. Exit 1 when a --path glob matches nothing."})
+public final class LsCommand implements Callable<Integer> {
+    private static final String WRITE_FAILED = "the listing could not be written to the output (closed or full)";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Parameters(index = "0", paramLabel = "BACKUP",
+            description = "a storage or full backup's id, latest (the newest storage backup), or a manifest path")
+    String ref;
+
+    @Option(names = "--path", paramLabel = "GLOB",
+            description = "Only the entries matching GLOB, a matching folder with everything in it (repeatable).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print JSON: the backup, its entries as the index records them, totals.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        BackupService service = Services.create(config.loadForReading(), spec);
+        StorageFiles files = service.files(ref, paths);
+        Output.catalogNotices(service, spec.commandLine().getErr());
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Manifest m = files.backup();
+        Totals totals = new Totals();
+        List<String> unmatched;
+        if (json) {
+            try (JsonGenerator g = Output.jsonStream(out)) {
+                g.writeStartObject();
+                g.writeStringField("backup_id", m.id());
+                g.writeStringField("created_at", m.createdAt().toString());
+                g.writeArrayFieldStart("entries");
+                unmatched = files.forEach(totals.then(e -> write(g, e)));
+                g.writeEndArray();
+                totals.write(g);
+                g.writeArrayFieldStart("unmatched");
+                for (String glob : unmatched) {
+                    g.writeString(glob);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            out.println();
+        } else {
+            err.println("archivist: files of " + m.id() + " (taken " + ListCommand.shortTime(m.createdAt().toString())
+                    + " UTC)");
+            err.flush();
+            unmatched = files.forEach(totals.then(e -> {
+                out.println(EntryLine.of(e));
+                if (++totals.entries % 4096 == 0 && out.checkError()) { // a closed pipe (ls | head): stop reading
+                    throw new ArchivistException(WRITE_FAILED);
+                }
+            }));
+            out.flush();
+            err.println("archivist: " + totals);
+        }
+        if (out.checkError()) {
+            throw new ArchivistException(WRITE_FAILED);
+        }
+        if (!unmatched.isEmpty()) {
+            unmatched.forEach(glob -> err.println("archivist: --path '" + glob + "': not found in " + m.id()));
+            err.flush();
+            return ExitCodes.FAILED;
+        }
+        err.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void write(JsonGenerator g, IndexEntry e) {
+        try {
+            g.writeObject(e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Counts of what was listed. */
+    private static final class Totals {
+        long entries;
+        long files;
+        long bytes;
+        long folders;
+        long symlinks;
+        long hardLinks;
+
+        Consumer<IndexEntry> then(Consumer<IndexEntry> action) {
+            return e -> {
+                switch (e.type()) {
+                    case IndexEntry.FILE -> {
+                        files++;
+                        bytes += e.size();
+                    }
+                    case IndexEntry.DIR -> folders++;
+                    case IndexEntry.SYMLINK -> symlinks++;
+                    case IndexEntry.HARDLINK -> hardLinks++;
+                    default -> {
+                    }
+                }
+                action.accept(e);
+            };
+        }
+
+        void write(JsonGenerator g) throws IOException {
+            g.writeNumberField("files", files);
+            g.writeNumberField("bytes", bytes);
+            g.writeNumberField("folders", folders);
+            g.writeNumberField("symlinks", symlinks);
+            g.writeNumberField("hard_links", hardLinks);
+        }
+
+        @Override
+        public String toString() {
+            return Plural.of(files, "file") + " (" + Output.size(bytes) + "), " + Plural.of(folders, "folder") + ", "
+                    + Plural.of(symlinks, "symlink") + (hardLinks == 0 ? "" : ", " + Plural.of(hardLinks, "hard link"));
+        }
+    }
+}
