@@ -53,6 +53,23 @@ public final class ExitCodes {
         return f.code();
     }
 
+    /**
+     * The exit code once the command's output is flushed: a command that succeeded but whose output could not be
+     * written (a full disk, a closed pipe: {@code archivist list --json > file} on a full disk) fails, as GNU tools
+     * do, instead of leaving a script with an empty or cut file and exit 0.
+     */
+    static int afterOutput(int code, java.io.PrintStream out, java.io.PrintStream err) {
+        if (code == OK && out.checkError()) {
+            err.println("archivist: " + OUTPUT_FAILED);
+            err.flush();
+            return FAILED;
+        }
+        return code;
+    }
+
+    /** What is said when the output could not be written. */
+    static final String OUTPUT_FAILED = "the output could not be written (closed pipe or full disk)";
+
     /** The JSON form of a failure on stdout: {@code {"error": reason, "exit_code": code[, "problems": [...]]}}. */
     static void json(PrintWriter out, int code, String reason, List<String> problems) {
         ObjectNode root = Json.MAPPER.createObjectNode().put("error", reason).put("exit_code", code);

@@ -29,8 +29,6 @@ import picocli.CommandLine.Spec;
                         + "archive is read. One line per entry, as tar -tv (times in UTC); the backup listed and the "
                         + "totals go to stderr. Exit 1 when a --path glob matches nothing."})
 public final class LsCommand implements Callable<Integer> {
-    private static final String WRITE_FAILED = "the listing could not be written to the output (closed or full)";
-
     @Spec
     CommandSpec spec;
 
@@ -81,15 +79,15 @@ public final class LsCommand implements Callable<Integer> {
             err.flush();
             unmatched = files.forEach(totals.then(e -> {
                 out.println(EntryLine.of(e));
-                if (++totals.entries % 4096 == 0 && out.checkError()) { // a closed pipe (ls | head): stop reading
-                    throw new ArchivistException(WRITE_FAILED);
+                if (++totals.entries % 4096 == 0 && Output.writeFailed(out)) { // a closed pipe (ls | head): stop reading
+                    throw new ArchivistException(ExitCodes.OUTPUT_FAILED);
                 }
             }));
             out.flush();
             err.println("archivist: " + totals);
         }
-        if (out.checkError()) {
-            throw new ArchivistException(WRITE_FAILED);
+        if (Output.writeFailed(out)) {
+            throw new ArchivistException(ExitCodes.OUTPUT_FAILED);
         }
         if (!unmatched.isEmpty()) {
             unmatched.forEach(glob -> err.println("archivist: --path '" + glob + "': not found in " + m.id()));

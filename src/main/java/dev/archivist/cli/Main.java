@@ -18,7 +18,7 @@ public final class Main {
         } catch (OutOfMemoryError e) {
             code = ExitCodes.outOfMemory(new java.io.PrintWriter(System.err, true));
         }
-        System.exit(code);
+        System.exit(ExitCodes.afterOutput(code, System.out, System.err));
     }
 
     /** Whether {@code args} name a command that takes the backup lock and reports a stop ({@link StopNotice}). */

@@ -58,6 +58,15 @@ final class Output {
         return g;
     }
 
+    /**
+     * Whether writing to {@code out} failed (a closed pipe, a full disk). picocli's writer reaches the process's
+     * stdout through {@code System.out}, a {@link java.io.PrintStream} that keeps such failures to itself, so both are
+     * asked.
+     */
+    static boolean writeFailed(PrintWriter out) {
+        return out.checkError() || System.out.checkError();
+    }
+
     /** Sizes in B/KB/MB/GB (powers of 1024), as the original printed them. */
     static String size(long bytes) {
         if (bytes < 1024) {

@@ -103,7 +103,7 @@ class LsCommandTest {
     }
 
     @Test
-    void aDamagedIndexAnUnknownBackupOrABadGlobListNothing() throws Exception {
+    void aDamagedIndexAnUnknownBackupOrABadGlobListNothingAndAFailedOutputIsAnError() throws Exception {
         Path storage = tree();
         Path backups = tmp.resolve("backups");
         CliProcess.Result backup = cli(storage, backups).run("backup", "storage", "--json", "--no-rotate");
@@ -118,6 +118,11 @@ class LsCommandTest {
         CliProcess.Result unknown = cli(storage, backups).run("ls", "storage_backup_20200101T000000.000Z", "--json");
         assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(1);
         assertThat(JSON.readTree(unknown.stdout()).path("error").asText()).contains("no backup");
+
+        Path err = tmp.resolve("ls-full.err");
+        Process full = cli(storage, backups).start(new java.io.File("/dev/full"), err.toFile(), "ls", id);
+        assertThat(full.waitFor()).as("ls into a full disk").isEqualTo(1);
+        assertThat(Files.readString(err)).contains("the output could not be written (closed pipe or full disk)");
 
         try (RandomAccessFile f = new RandomAccessFile(index.toFile(), "rw")) { // still a valid gzip header: damage inside
             f.seek(f.length() / 2);

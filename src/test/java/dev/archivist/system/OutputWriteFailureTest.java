@@ -1,0 +1,40 @@
+package dev.archivist.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A command whose output cannot be written (stdout on a full disk) fails with exit 1 and says so, as GNU tools do:
+ * {@code archivist list --json > report.json} on a full disk must not leave a script an empty file and exit 0.
+ */
+@Tag("system")
+class OutputWriteFailureTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void outputOnAFullDiskIsAFailureNotASilentSuccess() throws Exception {
+        TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"))
+                .env("BACKUP_DIR", dir.resolve("backups").toString()).env("STORAGE_PATH", dir.toString());
+        assertThat(cli.run("backup", "database", "--no-rotate").exitCode()).isZero();
+
+        for (String[] args : new String[][] {{"list", "--json"}, {"stats"}, {"list"}}) {
+            Path err = dir.resolve("err.txt");
+            Process p = cli.start(new File("/dev/full"), err.toFile(), args);
+            assertThat(p.waitFor()).as(String.join(" ", args) + " > /dev/full").isEqualTo(1);
+            assertThat(Files.readString(err)).contains("archivist: the output could not be written (closed pipe or full disk)");
+        }
+        CliProcess.Result ok = cli.run("list");
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+        assertThat(ok.stderr()).doesNotContain("could not be written");
+    }
+}
