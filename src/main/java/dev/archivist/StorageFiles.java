@@ -84,13 +84,18 @@ public final class StorageFiles {
         return backup;
     }
 
+    /** A reader of every entry of the index, in archive order, unselected; the caller closes it. */
+    IndexReader reader() throws IOException {
+        return new IndexReader(index);
+    }
+
     /**
      * Gives {@code action} every selected entry, in archive order (the order of the backup's walk: a folder before
      * what it holds); returns the globs that selected nothing (empty when none were given).
      */
     public List<String> forEach(Consumer<IndexEntry> action) throws IOException {
         PathSelection selection = new PathSelection(globs);
-        try (IndexReader reader = new IndexReader(index)) {
+        try (IndexReader reader = reader()) {
             while (reader.hasNext()) {
                 IndexEntry e = reader.next();
                 if (selection.test(e.path())) {

@@ -20,6 +20,7 @@ public final class ArchivistCommand implements Runnable {
         m.put("list", ListCommand::new);
         m.put("stats", StatsCommand::new);
         m.put("ls", LsCommand::new);
+        m.put("diff", DiffCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("restore", RestoreCommand::new);
         m.put("rotate", RotateCommand::new);
