@@ -21,8 +21,8 @@ import java.util.List;
  * <pre>java -cp target/archivist.jar:CLASSES Floor SOURCE_DIR OUTPUT copy|hash</pre>
  *
  * {@code copy} only reads and compresses; {@code hash} also computes the three SHA-256 the issue asks of a backup:
- * each file's content (for the index), each part and the whole archive (here: the same stream twice). Whatever these
- * take is a lower bound for Archivist on the same machine, JVM start included.
+ * each file's content (for the index), each part and the whole archive (here: the same stream twice). What these take
+ * is what a plain Java program pays for the bare work, JVM start included.
  */
 public final class Floor {
     public static void main(String[] args) throws Exception {
