@@ -9,9 +9,9 @@ import java.util.function.Predicate;
 /**
  * What {@code --path} selects: the entries a glob matches, and everything inside a folder one matches, as
  * {@code tar -x photos} and {@code restic restore --include /photos} do ({@code --path photos} gave an empty folder).
- * A trailing {@code /} on a glob is ignored, as entry paths are matched without theirs. It remembers which globs
- * matched some entry, so that one matching nothing fails a restore or a listing as GNU tar's "Not found in archive"
- * does.
+ * A leading {@code /} or {@code ./} stands for the storage root, as in the excludes; a trailing {@code /} is ignored,
+ * as entry paths are matched without theirs. It remembers which globs matched some entry, so that one matching
+ * nothing fails a restore or a listing as GNU tar's "Not found in archive" does.
  */
 final class PathSelection implements Predicate<String> {
     private final List<String> globs;
@@ -28,10 +28,22 @@ final class PathSelection implements Predicate<String> {
         }
         this.globs = List.copyOf(globs);
         this.matchers = globs.stream()
-                .map(g -> Globs.zeroFolderVariants(g.replaceAll("(?<=.)/+$", "")).stream()
+                .map(g -> Globs.zeroFolderVariants(relative(g).replaceAll("(?<=.)/+$", "")).stream()
                         .map(Globs::matcher).toList())
                 .toList();
         this.matched = new boolean[globs.size()];
+    }
+
+    /**
+     * The glob relative to the storage root: a leading {@code /} or {@code ./} means the root, as in
+     * {@code BACKUP_STORAGE_EXCLUDE} ({@code --path /photos} matched nothing); the root itself is everything.
+     */
+    private static String relative(String glob) {
+        String g = glob;
+        while (g.startsWith("/") || g.startsWith("./")) {
+            g = g.substring(g.startsWith("/") ? 1 : 2);
+        }
+        return g.isEmpty() || g.equals(".") ? "**" : g;
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class StorageFiles {
         Manifest m = ref.equals("latest") ? catalog.find(ref, BackupType.STORAGE) : catalog.find(ref, null);
         if (m.type() == BackupType.DATABASE) {
             throw new ArchivistException(m.id() + " is a database backup: only storage backups (and full backups,"
-                    + " through theirs) have files to list");
+                    + " through theirs) have a per-file index");
         }
         if (m.type() == BackupType.FULL) {
             String id = m.componentId(BackupType.STORAGE);
@@ -60,23 +60,36 @@ public final class StorageFiles {
     }
 
     private static Path checkedIndex(Catalog catalog, Manifest m) {
+        String recorded = m.json().path(Manifest.SELF_CHECKSUM).asText(null);
+        if (recorded == null || !recorded.equals(Manifest.selfChecksum(m.json()))) { // its index checksum is not to be trusted
+            throw new ArchivistException("the manifest of " + m.id() + " was edited after it was written ("
+                    + Manifest.SELF_CHECKSUM + (recorded == null ? " missing" : " mismatch") + "): archivist verify "
+                    + m.id() + " checks the rest of the backup");
+        }
         if (m.indexFile() == null) {
             throw new ArchivistException("storage backup " + m.id() + " names no per-file index (damaged manifest)");
         }
         Path file = catalog.dir(BackupType.STORAGE).resolve(m.indexFile());
-        String problem;
+        String damage;
         try {
-            problem = !Files.isRegularFile(file) ? "is missing"
+            damage = !Files.isRegularFile(file) ? "is missing"
                     : Sha256.ofFile(file).equals(m.indexChecksum()) ? null
                     : "does not match the SHA-256 in the manifest (damaged or edited)";
         } catch (IOException e) {
-            problem = "cannot be read: " + ArchivistException.reason(e);
+            throw new ArchivistException("the index of " + m.id() + ", " + file + ", cannot be read: "
+                    + ArchivistException.reason(e), e);
         }
-        if (problem != null) {
-            throw new ArchivistException("the index of " + m.id() + ", " + file + ", " + problem
+        if (damage != null) {
+            throw new ArchivistException("the index of " + m.id() + ", " + file + ", " + damage
                     + ": archivist verify " + m.id() + " checks the rest of the backup");
         }
         return file;
+    }
+
+    /** The archive parts of the backup that are not in the catalog (the files are listed, but cannot be restored). */
+    public List<String> missingParts() {
+        Path dir = index.getParent(); // the index lies beside the parts
+        return backup.parts().stream().map(Manifest.Part::path).filter(p -> !Files.isRegularFile(dir.resolve(p))).toList();
     }
 
     /** The storage backup listed (for a full backup: its storage component). */

@@ -36,7 +36,7 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Parameters(index = "0", paramLabel = "FROM", description = "the older backup: a storage or full backup's id, or a manifest path")
+    @Parameters(index = "0", paramLabel = "FROM", description = "the older backup: a storage or full backup's id, latest, or a manifest path")
     String from;
 
     @Parameters(index = "1", paramLabel = "TO", description = "the newer backup: the same, or latest (the newest storage backup)")
@@ -56,6 +56,12 @@ public final class DiffCommand implements Callable<Integer> {
         Output.catalogNotices(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (before.backup().createdAt().isAfter(after.backup().createdAt())) {
+            err.println("archivist: note: FROM " + before.backup().id() + " is newer than TO " + after.backup().id()
+                    + ": the changes are shown from the newer to the older");
+        }
+        Output.missingPartsNote(before, err);
+        Output.missingPartsNote(after, err);
         StorageDiff.Summary summary;
         if (json) {
             try (JsonGenerator g = Output.jsonStream(out)) {

@@ -1,15 +1,17 @@
 package dev.archivist.cli;
 
 import dev.archivist.archive.IndexEntry;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * One index entry as a line of {@code archivist ls}, in the manner of {@code tar -tv}: type and permissions, size,
- * modification time (UTC, as {@code archivist list}), path (a folder's with a trailing {@code /}), and a link's target.
- * Control characters and backslashes in names are escaped as GNU tar escapes them ({@code \n}, {@code \\},
- * {@code \033}), so that one entry is always one line; {@code --json} gives names exactly.
+ * One index entry as a line of {@code archivist ls}, as {@code tar -tv} shows it: type and permissions ({@code h} for
+ * a hard link), size (a hard link's: its file's), modification time (UTC, as {@code archivist list}), path (a folder's
+ * with a trailing {@code /}), and a link's target. Names are escaped as GNU tar escapes them in a UTF-8 locale
+ * ({@code \n}, {@code \a}, {@code \\}, other control and line-separator characters as the octal bytes of their
+ * UTF-8), so that one entry is always one line; {@code --json} gives names exactly.
  */
 final class EntryLine {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -35,11 +37,12 @@ final class EntryLine {
         return b.toString();
     }
 
-    /** {@code drwxr-xr-x}: the type ({@code -} for files and hard links, as tar shows them) and the mode bits. */
+    /** {@code drwxr-xr-x}: the type ({@code -} file, {@code h} hard link, {@code d}, {@code l}) and the mode bits. */
     static String mode(IndexEntry e) {
         char type = switch (e.type()) {
             case IndexEntry.DIR -> 'd';
             case IndexEntry.SYMLINK -> 'l';
+            case IndexEntry.HARDLINK -> 'h';
             default -> '-';
         };
         int m;
@@ -72,7 +75,7 @@ final class EntryLine {
         return TIME.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    /** Appends {@code s} with control characters and backslashes escaped (GNU tar's default quoting). */
+    /** Appends {@code s} escaped as GNU tar's default quoting does in a UTF-8 locale. */
     static void escape(String s, StringBuilder b) {
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
@@ -81,10 +84,17 @@ final class EntryLine {
                 case '\n' -> b.append("\\n");
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
+                case 0x07 -> b.append("\\a");
+                case '\b' -> b.append("\\b");
+                case 0x0b -> b.append("\\v");
+                case '\f' -> b.append("\\f");
                 default -> {
-                    if (ch < 0x20 || ch == 0x7f) {
-                        b.append('\\').append((char) ('0' + (ch >> 6))).append((char) ('0' + ((ch >> 3) & 7)))
-                                .append((char) ('0' + (ch & 7)));
+                    if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+                        for (byte u : String.valueOf(ch).getBytes(StandardCharsets.UTF_8)) { // not printable: its bytes
+                            int v = u & 0xff;
+                            b.append('\\').append((char) ('0' + (v >> 6))).append((char) ('0' + ((v >> 3) & 7)))
+                                    .append((char) ('0' + (v & 7)));
+                        }
                     } else {
                         b.append(ch);
                     }

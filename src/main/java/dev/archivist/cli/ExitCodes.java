@@ -47,24 +47,28 @@ public final class ExitCodes {
         f.problems().forEach(p -> err.println("  - " + p));
         err.flush();
         CommandLine.ParseResult parsed = cmd.getParseResult();
-        if (parsed != null && parsed.hasMatchedOption("--json")) {
+        if (parsed != null && parsed.hasMatchedOption("--json") && !Output.printedJson()) { // never a second document
             json(cmd.getOut(), f.code(), f.reason(), f.problems());
         }
         return f.code();
     }
 
     /**
-     * The exit code once the command's output is flushed: a command that succeeded but whose output could not be
-     * written (a full disk, a closed pipe: {@code archivist list --json > file} on a full disk) fails, as GNU tools
-     * do, instead of leaving a script with an empty or cut file and exit 0.
+     * The exit code once the command's output is flushed. A command whose output is what it is run for ({@code list},
+     * {@code ls}, {@code verify} …) and whose output could not be written (a full disk, a closed pipe:
+     * {@code archivist list --json > file} on a full disk) fails, as GNU tools do, instead of leaving a script an
+     * empty or cut file and exit 0. A command that changes something ({@code backup}, {@code restore},
+     * {@code rotate}, {@code run}, {@code demo}) keeps the exit code of its work, which was done, and says what was
+     * lost: a cron wrapper must not take a backup that was written for a failed one.
      */
-    static int afterOutput(int code, java.io.PrintStream out, java.io.PrintStream err) {
-        if (code == OK && out.checkError()) {
-            err.println("archivist: " + OUTPUT_FAILED);
-            err.flush();
-            return FAILED;
+    static int afterOutput(int code, String command, java.io.PrintStream out, java.io.PrintStream err) {
+        if (code != OK || !out.checkError()) {
+            return code;
         }
-        return code;
+        boolean changes = java.util.Set.of("backup", "restore", "rotate", "run", "demo").contains(command);
+        err.println("archivist: " + OUTPUT_FAILED + (changes ? "; the " + command + " itself succeeded" : ""));
+        err.flush();
+        return changes ? OK : FAILED;
     }
 
     /** What is said when the output could not be written. */

@@ -53,6 +53,7 @@ public final class LsCommand implements Callable<Integer> {
         Output.catalogNotices(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Output.missingPartsNote(files, err);
         Manifest m = files.backup();
         Totals totals = new Totals();
         List<String> unmatched;

@@ -18,7 +18,7 @@ public final class Main {
         } catch (OutOfMemoryError e) {
             code = ExitCodes.outOfMemory(new java.io.PrintWriter(System.err, true));
         }
-        System.exit(ExitCodes.afterOutput(code, System.out, System.err));
+        System.exit(ExitCodes.afterOutput(code, args.length > 0 ? args[0] : "", System.out, System.err));
     }
 
     /** Whether {@code args} name a command that takes the backup lock and reports a stop ({@link StopNotice}). */
@@ -45,6 +45,7 @@ public final class Main {
 
     /** The command tree for {@code args}: just the subcommand they name, or all of them (help, errors). */
     static CommandLine commandLine(String[] args) {
+        Output.newCommandLine();
         CommandLine cmd = new CommandLine(new ArchivistCommand());
         if (args.length > 0 && ArchivistCommand.SUBCOMMANDS.containsKey(args[0])) {
             cmd.addSubcommand(args[0], ArchivistCommand.SUBCOMMANDS.get(args[0]).get());

@@ -31,7 +31,26 @@ final class Output {
         err.flush();
     }
 
-    /** Whether this process printed its JSON document: a stop reported later must not print a second one. */
+    /**
+     * Names on stderr the archive parts of a listed backup that are missing: its index still tells what it held, but
+     * it cannot be restored ({@code archivist list} shows it as broken).
+     */
+    static void missingPartsNote(dev.archivist.StorageFiles files, PrintWriter err) {
+        java.util.List<String> missing = files.missingParts();
+        if (!missing.isEmpty()) {
+            err.println("archivist: note: " + files.backup().id() + " cannot be restored: "
+                    + dev.archivist.Plural.of(missing.size(), "archive part") + " missing (" + String.join(", ", missing)
+                    + "); its files are listed from the index");
+            err.flush();
+        }
+    }
+
+    /** A new command line runs (in-process callers run several): no JSON document printed for it yet. */
+    static void newCommandLine() {
+        jsonPrinted = false;
+    }
+
+    /** Whether this command line printed its JSON document: a failure or stop reported later must not print a second one. */
     static boolean printedJson() {
         return jsonPrinted;
     }

@@ -71,6 +71,8 @@ class DiffCommandTest {
 
         CliProcess.Result reverse = cli(storage, backups).run("diff", second, first, "--json");
         assertThat(reverse.exitCode()).as(reverse.describe()).isZero();
+        assertThat(reverse.stderr()).contains("note: FROM " + second + " is newer than TO " + first);
+        assertThat(diff.stderr()).doesNotContain("is newer than");
         JsonNode doc = JSON.readTree(reverse.stdout());
         assertThat(doc.path("from").path("id").asText()).isEqualTo(second);
         List<String> mirrored = new ArrayList<>();

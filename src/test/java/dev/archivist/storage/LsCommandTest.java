@@ -46,7 +46,7 @@ class LsCommandTest {
                 "lrwxrwxrwx            0  2021-03-04 05:06:08  ln -> sub/é.bin",
                 "-rwxr-xr-x            2  2021-03-04 05:06:09  new\\nline\\\\.sh",
                 "drwxrwxrwt            0  2021-03-04 05:06:10  sub/",
-                "-rw-r-----            5  2021-03-04 05:06:07  sub/hard link to a b.txt",
+                "hrw-r-----            5  2021-03-04 05:06:07  sub/hard link to a b.txt",
                 "-rw-r--r--         1000  2021-03-04 05:06:12  sub/é.bin");
         assertThat(ls.stderr()).contains("archivist: files of " + id + " (taken ")
                 .contains("archivist: 3 files (1007 B), 1 folder, 1 symlink, 1 hard link");
@@ -82,11 +82,14 @@ class LsCommandTest {
         String fullId = full.path("id").asText();
         String storageId = full.path("storage").path("id").asText();
 
-        CliProcess.Result sub = cli(storage, backups).run("ls", fullId, "--path", "sub/");
-        assertThat(sub.exitCode()).as(sub.describe()).isZero();
-        assertThat(sub.stdout().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)))
-                .containsExactly("sub/", "sub/hard link to a b.txt", "sub/é.bin");
-        assertThat(sub.stderr()).contains("files of " + storageId);
+        for (String glob : List.of("sub/", "/sub", "./sub")) { // a leading / or ./ is the storage root, as in excludes
+            CliProcess.Result sub = cli(storage, backups).run("ls", fullId, "--path", glob);
+            assertThat(sub.exitCode()).as(sub.describe()).isZero();
+            assertThat(sub.stdout().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)))
+                    .containsExactly("sub/", "sub/hard link to a b.txt", "sub/é.bin");
+            assertThat(sub.stderr()).contains("files of " + storageId);
+        }
+        assertThat(cli(storage, backups).run("ls", fullId, "--path", "/").stdout().lines()).hasSize(6);
 
         CliProcess.Result some = cli(storage, backups).run("ls", fullId, "--path", "*.txt", "--path", "photos/**", "--json");
         assertThat(some.exitCode()).as(some.describe()).isEqualTo(1);
@@ -118,6 +121,25 @@ class LsCommandTest {
         CliProcess.Result unknown = cli(storage, backups).run("ls", "storage_backup_20200101T000000.000Z", "--json");
         assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(1);
         assertThat(JSON.readTree(unknown.stdout()).path("error").asText()).contains("no backup");
+
+        Path part = backups.resolve("storage").resolve(m.path("parts").get(0).path("path").asText());
+        Path aside = Files.move(part, tmp.resolve("part-aside"));
+        CliProcess.Result noArchive = cli(storage, backups).run("ls", id);
+        assertThat(noArchive.exitCode()).as(noArchive.describe()).isZero();
+        assertThat(noArchive.stdout().lines()).hasSize(6);
+        assertThat(noArchive.stderr()).contains("note: " + id + " cannot be restored: 1 archive part missing ("
+                + part.getFileName() + ")");
+        Files.move(aside, part);
+
+        Path manifest = backups.resolve("storage").resolve(id + ".json");
+        String original = Files.readString(manifest);
+        Files.writeString(manifest, original.replaceFirst("\"file_count\" : \\d+", "\"file_count\" : 999"));
+        assertThat(Files.readString(manifest)).isNotEqualTo(original);
+        CliProcess.Result edited = cli(storage, backups).run("ls", id);
+        assertThat(edited.exitCode()).as(edited.describe()).isEqualTo(1);
+        assertThat(edited.stdout()).isEmpty();
+        assertThat(edited.stderr()).contains("the manifest of " + id + " was edited after it was written");
+        Files.writeString(manifest, original);
 
         Path err = tmp.resolve("ls-full.err");
         Process full = cli(storage, backups).start(new java.io.File("/dev/full"), err.toFile(), "ls", id);

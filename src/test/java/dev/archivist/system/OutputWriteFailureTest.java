@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A command whose output cannot be written (stdout on a full disk) fails with exit 1 and says so, as GNU tools do:
- * {@code archivist list --json > report.json} on a full disk must not leave a script an empty file and exit 0.
+ * {@code archivist list --json > report.json} on a full disk must not leave a script an empty file and exit 0. A
+ * backup that was written keeps exit 0 and is said to have succeeded.
  */
 @Tag("system")
 class OutputWriteFailureTest {
@@ -21,7 +22,7 @@ class OutputWriteFailureTest {
     Path dir;
 
     @Test
-    void outputOnAFullDiskIsAFailureNotASilentSuccess() throws Exception {
+    void outputOnAFullDiskIsAFailureNotASilentSuccessExceptForWorkThatWasDone() throws Exception {
         TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
         CliProcess cli = new CliProcess(dir).env("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"))
                 .env("BACKUP_DIR", dir.resolve("backups").toString()).env("STORAGE_PATH", dir.toString());
@@ -33,6 +34,14 @@ class OutputWriteFailureTest {
             assertThat(p.waitFor()).as(String.join(" ", args) + " > /dev/full").isEqualTo(1);
             assertThat(Files.readString(err)).contains("archivist: the output could not be written (closed pipe or full disk)");
         }
+        Path err = dir.resolve("backup.err");
+        Process backup = cli.start(new File("/dev/full"), err.toFile(), "backup", "database", "--no-rotate", "--json");
+        assertThat(backup.waitFor()).as("a backup that was written is no failure for want of its report").isZero();
+        assertThat(Files.readString(err)).contains("the output could not be written (closed pipe or full disk); the "
+                + "backup itself succeeded");
+        assertThat(cli.run("list", "--type", "database").stdout().lines().filter(l -> l.startsWith("db_backup_")))
+                .hasSize(2);
+
         CliProcess.Result ok = cli.run("list");
         assertThat(ok.exitCode()).as(ok.describe()).isZero();
         assertThat(ok.stderr()).doesNotContain("could not be written");
