@@ -69,7 +69,11 @@ public final class DiffCommand implements Callable<Integer> {
                 backup(g, "from", before.backup());
                 backup(g, "to", after.backup());
                 g.writeArrayFieldStart("changes");
-                summary = StorageDiff.compare(before, after, metadata, d -> write(g, d));
+                Output.Watch watch = new Output.Watch(out);
+                summary = StorageDiff.compare(before, after, metadata, d -> {
+                    write(g, d);
+                    watch.wrote();
+                });
                 g.writeEndArray();
                 for (Change c : Change.values()) {
                     g.writeNumberField(c.wireName(), summary.count(c));
@@ -82,14 +86,12 @@ public final class DiffCommand implements Callable<Integer> {
         } else {
             err.println("archivist: from " + describe(before.backup()) + " to " + describe(after.backup()));
             err.flush();
-            long[] lines = {0};
+            Output.Watch watch = new Output.Watch(out);
             summary = StorageDiff.compare(before, after, metadata, d -> {
                 StringBuilder line = new StringBuilder(d.change().mark()).append("    ");
                 EntryLine.escape(d.path(), line);
                 out.println(line.append(IndexEntry.DIR.equals((d.after() != null ? d.after() : d.before()).type()) ? "/" : ""));
-                if (++lines[0] % 4096 == 0 && Output.writeFailed(out)) { // a closed pipe (diff | head): stop reading
-                    throw new ArchivistException(ExitCodes.OUTPUT_FAILED);
-                }
+                watch.wrote();
             });
             out.flush();
             err.println("archivist: " + totals(summary));

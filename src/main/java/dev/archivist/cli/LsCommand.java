@@ -6,7 +6,6 @@ import dev.archivist.BackupService;
 import dev.archivist.Plural;
 import dev.archivist.StorageFiles;
 import dev.archivist.archive.IndexEntry;
-import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +62,11 @@ public final class LsCommand implements Callable<Integer> {
                 g.writeStringField("backup_id", m.id());
                 g.writeStringField("created_at", m.createdAt().toString());
                 g.writeArrayFieldStart("entries");
-                unmatched = files.forEach(totals.then(e -> write(g, e)));
+                Output.Watch watch = new Output.Watch(out);
+                unmatched = files.forEach(totals.then(e -> {
+                    write(g, e);
+                    watch.wrote();
+                }));
                 g.writeEndArray();
                 totals.write(g);
                 g.writeArrayFieldStart("unmatched");
@@ -78,11 +81,10 @@ public final class LsCommand implements Callable<Integer> {
             err.println("archivist: files of " + m.id() + " (taken " + ListCommand.shortTime(m.createdAt().toString())
                     + " UTC)");
             err.flush();
+            Output.Watch watch = new Output.Watch(out);
             unmatched = files.forEach(totals.then(e -> {
                 out.println(EntryLine.of(e));
-                if (++totals.entries % 4096 == 0 && Output.writeFailed(out)) { // a closed pipe (ls | head): stop reading
-                    throw new ArchivistException(ExitCodes.OUTPUT_FAILED);
-                }
+                watch.wrote();
             }));
             out.flush();
             err.println("archivist: " + totals);
@@ -109,7 +111,6 @@ public final class LsCommand implements Callable<Integer> {
 
     /** Counts of what was listed. */
     private static final class Totals {
-        long entries;
         long files;
         long bytes;
         long folders;

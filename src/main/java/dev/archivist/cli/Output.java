@@ -86,6 +86,25 @@ final class Output {
         return out.checkError() || System.out.checkError();
     }
 
+    /**
+     * Counts the entries a long listing writes and, every few thousand, checks that its output is still there: a
+     * listing piped into {@code head} stops reading once {@code head} has gone, with exit 1 ({@link #writeFailed}).
+     */
+    static final class Watch {
+        private final PrintWriter out;
+        private long written;
+
+        Watch(PrintWriter out) {
+            this.out = out;
+        }
+
+        void wrote() {
+            if (++written % 4096 == 0 && writeFailed(out)) {
+                throw new dev.archivist.ArchivistException(ExitCodes.OUTPUT_FAILED);
+            }
+        }
+    }
+
     /** Sizes in B/KB/MB/GB (powers of 1024), as the original printed them. */
     static String size(long bytes) {
         if (bytes < 1024) {
