@@ -39,11 +39,17 @@ final class PathSelection implements Predicate<String> {
      * {@code BACKUP_STORAGE_EXCLUDE} ({@code --path /photos} matched nothing); the root itself is everything.
      */
     private static String relative(String glob) {
-        String g = glob;
-        while (g.startsWith("/") || g.startsWith("./")) {
-            g = g.substring(g.startsWith("/") ? 1 : 2);
-        }
+        String g = withoutRoot(glob);
         return g.isEmpty() || g.equals(".") ? "**" : g;
+    }
+
+    /** {@code path} without the leading {@code /} and {@code ./} that stand for the storage root. */
+    static String withoutRoot(String path) {
+        String p = path;
+        while (p.startsWith("/") || p.startsWith("./")) {
+            p = p.substring(p.startsWith("/") ? 1 : 2);
+        }
+        return p;
     }
 
     @Override

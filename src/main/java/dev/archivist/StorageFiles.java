@@ -88,13 +88,18 @@ public final class StorageFiles {
 
     /** The archive parts of the backup that are not in the catalog (the files are listed, but cannot be restored). */
     public List<String> missingParts() {
-        Path dir = index.getParent(); // the index lies beside the parts
+        Path dir = folder();
         return backup.parts().stream().map(Manifest.Part::path).filter(p -> !Files.isRegularFile(dir.resolve(p))).toList();
     }
 
     /** The storage backup listed (for a full backup: its storage component). */
     public Manifest backup() {
         return backup;
+    }
+
+    /** The catalog folder of the backup's archive parts and its index (which lies beside them). */
+    Path folder() {
+        return index.getParent();
     }
 
     /** A reader of every entry of the index, in archive order, unselected; the caller closes it. */

@@ -21,6 +21,7 @@ public final class ArchivistCommand implements Runnable {
         m.put("stats", StatsCommand::new);
         m.put("ls", LsCommand::new);
         m.put("diff", DiffCommand::new);
+        m.put("dump", DumpCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("restore", RestoreCommand::new);
         m.put("rotate", RotateCommand::new);

@@ -1,0 +1,115 @@
+package dev.archivist.storage;
+
+import static dev.archivist.storage.StorageFixtures.JSON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.testing.CliProcess;
+import java.io.File;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code archivist dump}: one file of a storage backup, byte for byte, from an archive in several parts; a hard link
+ * gives its file's content; what is no file is refused before any archive is read; content that does not match the
+ * index fails, and with {@code --output} leaves no file.
+ */
+class DumpCommandTest {
+    private static final String LONG_NAME = "Ünïcødé 😀 " + "n".repeat(120) + ".bin"; // over 100 bytes: a pax path
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileComesOutByteForByteFromAnArchiveInSeveralParts() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        byte[] big = new byte[3 * 1024 * 1024 + 123];
+        new Random(7).nextBytes(big);
+        Files.createDirectories(storage.resolve("photos/2024"));
+        Files.write(storage.resolve("photos/2024/big.raw"), big);
+        Files.writeString(storage.resolve("photos/" + LONG_NAME), "long name", StandardCharsets.UTF_8);
+        Files.writeString(storage.resolve("a.txt"), "first name");
+        Files.createLink(storage.resolve("z-link.txt"), storage.resolve("a.txt"));
+        Files.createSymbolicLink(storage.resolve("shortcut"), Path.of("a.txt"));
+        Path backups = tmp.resolve("backups");
+        CliProcess cli = cli(storage, backups).env("BACKUP_MAX_SIZE_MB", "1").env("BACKUP_CHUNK_SIZE_MB", "1");
+        CliProcess.Result backup = cli.run("backup", "storage", "--json", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        JsonNode m = JSON.readTree(backup.stdout());
+        assertThat(m.path("parts").size()).isGreaterThanOrEqualTo(3);
+        String id = m.path("id").asText();
+
+        assertThat(dump(cli, id, "photos/2024/big.raw")).isEqualTo(big);
+        assertThat(new String(dump(cli, "latest", "/photos/" + LONG_NAME), StandardCharsets.UTF_8)).isEqualTo("long name");
+        assertThat(new String(dump(cli, id, "./z-link.txt"), StandardCharsets.UTF_8)).isEqualTo("first name");
+
+        Path out = tmp.resolve("restored.raw");
+        CliProcess.Result toFile = cli.run("dump", id, "photos/2024/big.raw", "--output", out.toString());
+        assertThat(toFile.exitCode()).as(toFile.describe()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(big);
+        assertThat(toFile.stderr()).contains("photos/2024/big.raw from " + id).contains("content checked");
+        CliProcess.Result again = cli.run("dump", id, "a.txt", "--output", out.toString());
+        assertThat(again.exitCode()).as(again.describe()).isEqualTo(2);
+        assertThat(Files.readAllBytes(out)).as("never written over").isEqualTo(big);
+
+        for (String[] refused : new String[][] {{"photos", "is a folder"}, {"shortcut", "is a symlink to 'a.txt'"},
+                {"photos/nope.jpg", "no file photos/nope.jpg in " + id}}) {
+            CliProcess.Result r = cli.run("dump", id, refused[0], "--output", tmp.resolve("x").toString());
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stderr()).contains(refused[1]);
+            assertThat(tmp.resolve("x")).doesNotExist();
+        }
+    }
+
+    @Test
+    void contentThatDoesNotMatchTheIndexFailsAndLeavesNoOutputFile() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        byte[] text = "0123456789".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+        Files.write(storage.resolve("doc.txt"), text);
+        Path backups = tmp.resolve("backups");
+        CliProcess cli = cli(storage, backups).env("BACKUP_COMPRESSION", "none");
+        CliProcess.Result backup = cli.run("backup", "storage", "--json", "--no-rotate");
+        JsonNode m = JSON.readTree(backup.stdout());
+        String id = m.path("id").asText();
+        Path part = backups.resolve("storage").resolve(m.path("parts").get(0).path("path").asText());
+        try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) { // a content byte of the only file
+            f.seek(1536 + 5000);
+            int b = f.read();
+            f.seek(1536 + 5000);
+            f.write(b ^ 1);
+        }
+
+        Path out = tmp.resolve("doc-out.txt");
+        CliProcess.Result toFile = cli.run("dump", id, "doc.txt", "--output", out.toString());
+        assertThat(toFile.exitCode()).as(toFile.describe()).isEqualTo(1);
+        assertThat(toFile.stderr()).contains("the content of doc.txt in " + id + " does not match its index");
+        assertThat(out).doesNotExist();
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("doc-out.txt"));
+        }
+        Path stdout = tmp.resolve("stdout.bin");
+        Path stderr = tmp.resolve("stderr.txt");
+        Process p = cli.start(stdout.toFile(), stderr.toFile(), "dump", id, "doc.txt");
+        assertThat(p.waitFor()).isEqualTo(1);
+        assertThat(Files.readString(stderr)).contains("does not match its index");
+    }
+
+    /** The bytes {@code archivist dump} writes on stdout (exit 0 required). */
+    private byte[] dump(CliProcess cli, String backup, String path) throws Exception {
+        File out = tmp.resolve("dump.out").toFile();
+        File err = tmp.resolve("dump.err").toFile();
+        Process p = cli.start(out, err, "dump", backup, path);
+        assertThat(p.waitFor()).as(Files.readString(err.toPath())).isZero();
+        return Files.readAllBytes(out.toPath());
+    }
+
+    private CliProcess cli(Path storage, Path backups) {
+        return StorageFixtures.cli(tmp, storage, backups);
+    }
+}
