@@ -35,8 +35,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Parameters(index = "0", paramLabel = "BACKUP",
-            description = "a storage or full backup's id, latest (the newest storage backup), or a manifest path")
+    @Parameters(index = "0", paramLabel = "BACKUP", description = LsCommand.STORAGE_BACKUP)
     String ref;
 
     @Parameters(index = "1", paramLabel = "PATH", description = "the file, relative to the storage folder (as ls shows it)")

@@ -28,14 +28,16 @@ import picocli.CommandLine.Spec;
                         + "archive is read. One line per entry, as tar -tv (times in UTC); the backup listed and the "
                         + "totals go to stderr. Exit 1 when a --path glob matches nothing."})
 public final class LsCommand implements Callable<Integer> {
+    /** What a BACKUP argument of a command reading one storage backup's files may be (ls, dump). */
+    static final String STORAGE_BACKUP = "a storage or full backup's id, latest (the newest storage backup), or a manifest path";
+
     @Spec
     CommandSpec spec;
 
     @Mixin
     ConfigOptions config;
 
-    @Parameters(index = "0", paramLabel = "BACKUP",
-            description = "a storage or full backup's id, latest (the newest storage backup), or a manifest path")
+    @Parameters(index = "0", paramLabel = "BACKUP", description = STORAGE_BACKUP)
     String ref;
 
     @Option(names = "--path", paramLabel = "GLOB",
