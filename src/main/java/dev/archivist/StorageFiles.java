@@ -34,7 +34,8 @@ public final class StorageFiles {
      * ({@link PathSelection}: a matching folder with everything in it), all when empty.
      *
      * @throws NotFoundException    when there is no such backup, or a full backup's storage component is gone
-     * @throws ArchivistException   when it is a database backup, or its index is missing or damaged
+     * @throws ArchivistException   when it is a database backup, its manifest was edited, or its index is missing or
+     *                              damaged
      * @throws IllegalArgumentException when a glob does not parse (a usage error)
      */
     static StorageFiles open(Catalog catalog, String ref, List<String> globs) {
@@ -45,6 +46,7 @@ public final class StorageFiles {
                     + " through theirs) have a per-file index");
         }
         if (m.type() == BackupType.FULL) {
+            checkUnedited(m); // the storage id it names is to be trusted
             String id = m.componentId(BackupType.STORAGE);
             if (id == null) {
                 throw new ArchivistException("full backup " + m.id() + " names no storage backup (damaged manifest)");
@@ -59,13 +61,18 @@ public final class StorageFiles {
         return new StorageFiles(m, checkedIndex(catalog, m), List.copyOf(globs));
     }
 
-    private static Path checkedIndex(Catalog catalog, Manifest m) {
+    /** Refuses a manifest that does not match its own checksum (as verify does): what it records is not to be trusted. */
+    private static void checkUnedited(Manifest m) {
         String recorded = m.json().path(Manifest.SELF_CHECKSUM).asText(null);
-        if (recorded == null || !recorded.equals(Manifest.selfChecksum(m.json()))) { // its index checksum is not to be trusted
+        if (recorded == null || !recorded.equals(Manifest.selfChecksum(m.json()))) {
             throw new ArchivistException("the manifest of " + m.id() + " was edited after it was written ("
                     + Manifest.SELF_CHECKSUM + (recorded == null ? " missing" : " mismatch") + "): archivist verify "
                     + m.id() + " checks the rest of the backup");
         }
+    }
+
+    private static Path checkedIndex(Catalog catalog, Manifest m) {
+        checkUnedited(m); // the index checksum it records is to be trusted
         if (m.indexFile() == null) {
             throw new ArchivistException("storage backup " + m.id() + " names no per-file index (damaged manifest)");
         }

@@ -103,6 +103,12 @@ class LsCommandTest {
         assertThat(db.exitCode()).as(db.describe()).isEqualTo(1);
         assertThat(db.stdout()).isEmpty();
         assertThat(db.stderr()).contains(dbId + " is a database backup");
+
+        Path fullManifest = backups.resolve("full").resolve(fullId + ".json");
+        Files.writeString(fullManifest, Files.readString(fullManifest).replaceFirst("\\{", "{ \"note\" : \"edited\","));
+        CliProcess.Result edited = cli(storage, backups).run("ls", fullId);
+        assertThat(edited.exitCode()).as(edited.describe()).isEqualTo(1);
+        assertThat(edited.stderr()).contains("the manifest of " + fullId + " was edited after it was written");
     }
 
     @Test
