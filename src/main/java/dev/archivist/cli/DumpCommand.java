@@ -2,16 +2,31 @@ package dev.archivist.cli;
 
 import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
+import dev.archivist.NotFoundException;
 import dev.archivist.StorageDump;
 import dev.archivist.StorageFiles;
+import dev.archivist.archive.IndexEntry;
 import dev.archivist.catalog.Durable;
+import dev.archivist.config.Settings;
 import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,55 +53,114 @@ public final class DumpCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BACKUP", description = LsCommand.STORAGE_BACKUP)
     String ref;
 
-    @Parameters(index = "1", paramLabel = "PATH", description = "the file, relative to the storage folder (as ls shows it)")
+    @Parameters(index = "1", paramLabel = "PATH",
+            description = "the file: relative to the storage folder, as ls shows it, or its live path inside STORAGE_PATH")
     String path;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write into this new file (never overwrites).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write into this new file (never overwrites), with the mode and mtime the backup recorded.")
     Path output;
 
     @Override
     public Integer call() throws IOException {
-        if (output != null && (Files.exists(output, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+        if (output != null && (output.toString().endsWith("/") || Files.isDirectory(output))) {
+            throw new IllegalArgumentException("--output " + output + " names a folder: give the new file's name");
+        }
+        if (output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("--output " + output + " exists: dump writes a new file, never over one");
         }
-        if (output == null && System.console() != null) {
+        if (output == null && ProgressPrinter.isTerminal(1)) {
             throw new IllegalArgumentException("stdout is a terminal: redirect it (archivist dump ... > FILE) or give --output FILE");
         }
-        BackupService service = Services.create(config.loadForReading(), spec);
+        Settings settings = config.loadForReading();
+        BackupService service = Services.create(settings, spec);
         StorageFiles files = service.files(ref, List.of());
         Output.catalogNotices(service, spec.commandLine().getErr());
-        StorageDump.Dumped dumped = output == null ? toStdout(files) : toFile(files);
-        spec.commandLine().getErr().println("archivist: " + dumped.entry().path() + " from " + files.backup().id()
-                + ": " + Output.size(dumped.bytes()) + ", content checked");
+        IndexEntry entry = find(files, settings.storagePath());
+        StorageDump.Dumped dumped = output == null ? toStdout(files, entry) : toFile(files, entry);
+        StringBuilder done = new StringBuilder("archivist: ");
+        EntryLine.escape(dumped.entry().path(), done);
+        spec.commandLine().getErr().println(done.append(" from ").append(files.backup().id()).append(": ")
+                .append(Output.size(dumped.bytes())).append(", content checked"));
         spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }
 
-    private StorageDump.Dumped toStdout(StorageFiles files) throws IOException {
-        OutputStream out = new Named(new FileOutputStream(java.io.FileDescriptor.out), "stdout");
-        StorageDump.Dumped dumped = StorageDump.write(files, path, out);
+    /**
+     * The entry of {@code path} as given, else as {@code ls} prints it (escaped), else as the live file's path inside
+     * the storage folder ({@code /srv/app/storage/photos/a.jpg}).
+     */
+    private IndexEntry find(StorageFiles files, Path storage) throws IOException {
+        try {
+            return StorageDump.find(files, path);
+        } catch (NotFoundException e) {
+            String unescaped = EntryLine.unescape(path);
+            if (!unescaped.equals(path)) {
+                return StorageDump.find(files, unescaped);
+            }
+            Path asGiven = Path.of(path);
+            if (storage != null && asGiven.isAbsolute() && asGiven.normalize().startsWith(storage)
+                    && !asGiven.normalize().equals(storage)) {
+                return StorageDump.find(files, storage.relativize(asGiven.normalize()).toString());
+            }
+            throw e;
+        }
+    }
+
+    private static StorageDump.Dumped toStdout(StorageFiles files, IndexEntry entry) throws IOException {
+        OutputStream out = new Named(new FileOutputStream(FileDescriptor.out), "stdout");
+        StorageDump.Dumped dumped = StorageDump.write(files, entry, out);
         out.flush();
         return dumped;
     }
 
-    private StorageDump.Dumped toFile(StorageFiles files) throws IOException {
+    /**
+     * Into a new file: written under a temporary name created new (never through a link planted there), fsynced with
+     * the recorded mode and mtime, then linked to its name, which fails if the name was taken meanwhile (a rename
+     * would replace it), then the temporary name is removed.
+     */
+    private StorageDump.Dumped toFile(StorageFiles files, IndexEntry entry) throws IOException {
         Path target = output.toAbsolutePath();
         Path temp = Durable.tempFor(target);
         try {
             StorageDump.Dumped dumped;
-            try (FileOutputStream file = new FileOutputStream(temp.toFile());
-                 OutputStream out = new Named(file, target.toString())) {
-                dumped = StorageDump.write(files, path, out);
+            try (FileChannel channel = createNew(temp, entry);
+                 OutputStream out = new Named(Channels.newOutputStream(channel), target.toString())) {
+                dumped = StorageDump.write(files, entry, out);
                 out.flush();
-                file.getFD().sync();
+                channel.force(true);
             }
-            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.setLastModifiedTime(temp, FileTime.fromMillis(entry.mtime()));
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
                 throw new ArchivistException("--output " + output + " appeared while the file was read: left as it is");
+            } catch (UnsupportedOperationException | FileSystemException e) { // no hard links here (FAT, some mounts)
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new ArchivistException("--output " + output + " appeared while the file was read: left as it is");
+                }
+                Files.move(temp, target);
             }
-            Durable.rename(temp, target);
+            Durable.fsyncDirectory(target.getParent());
             return dumped;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private FileChannel createNew(Path temp, IndexEntry entry) throws IOException {
+        Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // owner read ... others execute: 0400 ... 0001
+        for (int i = 0; i < bits.length; i++) {
+            if ((entry.permissions() & (0400 >> i)) != 0) {
+                mode.add(bits[i]);
+            }
+        }
+        try {
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(mode));
+        } catch (IOException e) {
+            throw new IOException("cannot create --output " + output + ": " + ArchivistException.reason(e), e);
         }
     }
 

@@ -21,6 +21,15 @@ class EntryLineTest {
     }
 
     @Test
+    void aShownNameReadsBackAsTheName() {
+        for (String name : new String[] {"plain.txt", "c_\u0007\b\u000b\f\r\t\n", "back\\slash", "nel\u0085 ls\u2028",
+                "esc\u001b del\u007f", "é 😀 \uFF21", "\\n literally"}) {
+            assertThat(EntryLine.unescape(escaped(name))).as(escaped(name)).isEqualTo(name);
+        }
+        assertThat(EntryLine.unescape("no\\qescape \\9 \\47")).isEqualTo("no\\qescape \\9 \\47");
+    }
+
+    @Test
     void typesAndModesReadAsLsAndTarShowThem() {
         assertThat(EntryLine.mode(entry(IndexEntry.FILE, "0644"))).isEqualTo("-rw-r--r--");
         assertThat(EntryLine.mode(entry(IndexEntry.HARDLINK, "0640"))).isEqualTo("hrw-r-----");

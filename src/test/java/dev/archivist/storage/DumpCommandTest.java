@@ -29,7 +29,7 @@ class DumpCommandTest {
     @Test
     void aFileComesOutByteForByteFromAnArchiveInSeveralParts() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
-        byte[] big = new byte[3 * 1024 * 1024 + 123];
+        byte[] big = new byte[7 * 1024 * 1024 + 123]; // 8 parts: reading the first file never reaches the last
         new Random(7).nextBytes(big);
         Files.createDirectories(storage.resolve("photos/2024"));
         Files.write(storage.resolve("photos/2024/big.raw"), big);
@@ -37,6 +37,7 @@ class DumpCommandTest {
         Files.writeString(storage.resolve("a.txt"), "first name");
         Files.createLink(storage.resolve("z-link.txt"), storage.resolve("a.txt"));
         Files.createSymbolicLink(storage.resolve("shortcut"), Path.of("a.txt"));
+        Files.writeString(storage.resolve("photos/new\nline\\.txt"), "odd name");
         Path backups = tmp.resolve("backups");
         CliProcess cli = cli(storage, backups).env("BACKUP_MAX_SIZE_MB", "1").env("BACKUP_CHUNK_SIZE_MB", "1");
         CliProcess.Result backup = cli.run("backup", "storage", "--json", "--no-rotate");
@@ -49,22 +50,38 @@ class DumpCommandTest {
         assertThat(new String(dump(cli, "latest", "/photos/" + LONG_NAME), StandardCharsets.UTF_8)).isEqualTo("long name");
         assertThat(new String(dump(cli, id, "./z-link.txt"), StandardCharsets.UTF_8)).isEqualTo("first name");
 
+        assertThat(new String(dump(cli, id, "photos/new\\nline\\\\.txt"), StandardCharsets.UTF_8)) // as ls shows it
+                .isEqualTo("odd name");
+        assertThat(new String(dump(cli, id, storage.resolve("photos/new\nline\\.txt").toString()), // its live path
+                StandardCharsets.UTF_8)).isEqualTo("odd name");
+
         Path out = tmp.resolve("restored.raw");
         CliProcess.Result toFile = cli.run("dump", id, "photos/2024/big.raw", "--output", out.toString());
         assertThat(toFile.exitCode()).as(toFile.describe()).isZero();
         assertThat(Files.readAllBytes(out)).isEqualTo(big);
+        assertThat(Files.getLastModifiedTime(out).toMillis())
+                .isEqualTo(Files.getLastModifiedTime(storage.resolve("photos/2024/big.raw")).toMillis());
         assertThat(toFile.stderr()).contains("photos/2024/big.raw from " + id).contains("content checked");
         CliProcess.Result again = cli.run("dump", id, "a.txt", "--output", out.toString());
         assertThat(again.exitCode()).as(again.describe()).isEqualTo(2);
         assertThat(Files.readAllBytes(out)).as("never written over").isEqualTo(big);
 
-        for (String[] refused : new String[][] {{"photos", "is a folder"}, {"shortcut", "is a symlink to 'a.txt'"},
+        for (String[] refused : new String[][] {{"photos/", "is a folder"}, {"shortcut", "is a symlink to 'a.txt'"},
                 {"photos/nope.jpg", "no file photos/nope.jpg in " + id}}) {
             CliProcess.Result r = cli.run("dump", id, refused[0], "--output", tmp.resolve("x").toString());
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
             assertThat(r.stderr()).contains(refused[1]);
             assertThat(tmp.resolve("x")).doesNotExist();
         }
+
+        JsonNode parts = m.path("parts");
+        Files.delete(backups.resolve("storage").resolve(parts.get(parts.size() - 1).path("path").asText()));
+        assertThat(new String(dump(cli, id, "a.txt"), StandardCharsets.UTF_8)).as("held by the first part")
+                .isEqualTo("first name");
+        CliProcess.Result lost = cli.run("dump", id, "photos/2024/big.raw", "--output", tmp.resolve("y").toString());
+        assertThat(lost.exitCode()).as(lost.describe()).isEqualTo(1);
+        assertThat(lost.stderr()).contains("cannot read the archive of " + id).contains("archive part missing");
+        assertThat(tmp.resolve("y")).doesNotExist();
     }
 
     @Test
