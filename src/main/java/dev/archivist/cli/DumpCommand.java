@@ -66,6 +66,10 @@ public final class DumpCommand implements Callable<Integer> {
         if (output != null && (output.toString().endsWith("/") || Files.isDirectory(output))) {
             throw new IllegalArgumentException("--output " + output + " names a folder: give the new file's name");
         }
+        Path folder = output == null ? null : output.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("--output " + output + ": the folder " + folder + " does not exist");
+        }
         if (output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("--output " + output + " exists: dump writes a new file, never over one");
         }
