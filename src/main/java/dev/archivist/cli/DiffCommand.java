@@ -36,10 +36,12 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Parameters(index = "0", paramLabel = "FROM", description = "the older backup: a storage or full backup's id, latest, or a manifest path")
+    @Parameters(index = "0", paramLabel = "FROM",
+            description = "the older backup: a storage or full backup's id, latest, or a manifest path")
     String from;
 
-    @Parameters(index = "1", paramLabel = "TO", description = "the newer backup: the same, or latest (the newest storage backup)")
+    @Parameters(index = "1", paramLabel = "TO",
+            description = "the newer backup: the same, or latest (the newest storage backup)")
     String to;
 
     @Option(names = "--metadata", description = "Also list entries whose mode or mtime alone changed.")

@@ -40,9 +40,9 @@ import picocli.CommandLine.Spec;
         description = {"Write one file of a storage backup to stdout or a new file.",
                 "%nThe file is found in the backup's index (checked as ls checks it), then read from the archive and "
                         + "checked against the index's SHA-256. With --output the file appears only when the check "
-                        + "passed (written under a temporary name, fsynced, renamed); on stdout a damaged file is "
-                        + "reported with exit 1 after its bytes. A folder, a symlink or a path the backup does not "
-                        + "hold is refused before any archive is read."})
+                        + "passed (created under a temporary name, fsynced, then given its name); on stdout a damaged "
+                        + "file is reported with exit 1 after its bytes. A folder, a symlink or a path the backup does "
+                        + "not hold is refused before any archive is read."})
 public final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,7 +74,8 @@ public final class DumpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--output " + output + " exists: dump writes a new file, never over one");
         }
         if (output == null && ProgressPrinter.isTerminal(1)) {
-            throw new IllegalArgumentException("stdout is a terminal: redirect it (archivist dump ... > FILE) or give --output FILE");
+            throw new IllegalArgumentException(
+                    "stdout is a terminal: redirect it (archivist dump ... > FILE) or give --output FILE");
         }
         Settings settings = config.loadForReading();
         BackupService service = Services.create(settings, spec);
