@@ -20,6 +20,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -92,17 +93,23 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     /**
-     * The entry of {@code path} as given, else as {@code ls} prints it (escaped), else as the live file's path inside
-     * the storage folder ({@code /srv/app/storage/photos/a.jpg}).
+     * The entry of {@code path} as {@code ls} prints it (escapes read back: {@code nl\\n} is the name with a newline,
+     * {@code nl\\\\n} the one with a backslash), else as given, else as the live file's path inside the storage folder
+     * ({@code /srv/app/storage/photos/a.jpg}). Read as {@code ls} prints it first, so that a name copied from its
+     * output always gives that entry.
      */
     private IndexEntry find(StorageFiles files, Path storage) throws IOException {
+        String unescaped = EntryLine.unescape(path);
+        if (!unescaped.equals(path)) {
+            try {
+                return StorageDump.find(files, unescaped);
+            } catch (NotFoundException | IllegalArgumentException notAsShown) {
+                // the name as given, below
+            }
+        }
         try {
             return StorageDump.find(files, path);
         } catch (NotFoundException e) {
-            String unescaped = EntryLine.unescape(path);
-            if (!unescaped.equals(path)) {
-                return StorageDump.find(files, unescaped);
-            }
             Path asGiven = Path.of(path);
             if (storage != null && asGiven.isAbsolute() && asGiven.normalize().startsWith(storage)
                     && !asGiven.normalize().equals(storage)) {
@@ -120,40 +127,61 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     /**
-     * Into a new file: written under a temporary name created new (never through a link planted there), fsynced with
-     * the recorded mode and mtime, then linked to its name, which fails if the name was taken meanwhile (a rename
-     * would replace it), then the temporary name is removed.
+     * Into a new file: written under a temporary name created new (never through a link planted there), fsynced, given
+     * the recorded mtime and mode (as {@code tar -xp}), then linked to its name, which fails if the name was taken
+     * meanwhile (a rename would replace it), then the temporary name is removed. Where the file system has no hard
+     * links, the file is copied to its name created new instead.
      */
     private StorageDump.Dumped toFile(StorageFiles files, IndexEntry entry) throws IOException {
         Path target = output.toAbsolutePath();
         Path temp = Durable.tempFor(target);
+        FileChannel created = createNew(temp);
         try {
             StorageDump.Dumped dumped;
-            try (FileChannel channel = createNew(temp, entry);
-                 OutputStream out = new Named(Channels.newOutputStream(channel), target.toString())) {
+            try (FileChannel channel = created; OutputStream out = new Named(Channels.newOutputStream(channel),
+                    target.toString())) {
                 dumped = StorageDump.write(files, entry, out);
                 out.flush();
                 channel.force(true);
             }
             Files.setLastModifiedTime(temp, FileTime.fromMillis(entry.mtime()));
+            Files.setPosixFilePermissions(temp, permissions(entry)); // last: the mode may not let its owner read
             try {
                 Files.createLink(target, temp);
             } catch (FileAlreadyExistsException e) {
-                throw new ArchivistException("--output " + output + " appeared while the file was read: left as it is");
+                throw appeared();
             } catch (UnsupportedOperationException | FileSystemException e) { // no hard links here (FAT, some mounts)
-                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new ArchivistException("--output " + output + " appeared while the file was read: left as it is");
+                try {
+                    Files.copy(temp, target, StandardCopyOption.COPY_ATTRIBUTES); // creates new: never over a file
+                } catch (FileAlreadyExistsException taken) {
+                    throw appeared();
                 }
-                Files.move(temp, target);
+                Durable.fsync(target);
             }
             Durable.fsyncDirectory(target.getParent());
             return dumped;
         } finally {
-            Files.deleteIfExists(temp);
+            Files.deleteIfExists(temp); // created above by this process (a name taken already fails createNew)
         }
     }
 
-    private FileChannel createNew(Path temp, IndexEntry entry) throws IOException {
+    private ArchivistException appeared() {
+        return new ArchivistException("--output " + output + " appeared while the file was read: left as it is");
+    }
+
+    /** The temporary file, created new and readable and writable by its owner only while it is written. */
+    private FileChannel createNew(Path temp) throws IOException {
+        try {
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
+                    EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        } catch (IOException e) {
+            throw new IOException("cannot create --output " + output + ": " + ArchivistException.reason(e), e);
+        }
+    }
+
+    /** The permission bits the backup recorded. */
+    private static Set<PosixFilePermission> permissions(IndexEntry entry) {
         Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] bits = PosixFilePermission.values(); // owner read ... others execute: 0400 ... 0001
         for (int i = 0; i < bits.length; i++) {
@@ -161,12 +189,7 @@ public final class DumpCommand implements Callable<Integer> {
                 mode.add(bits[i]);
             }
         }
-        try {
-            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(mode));
-        } catch (IOException e) {
-            throw new IOException("cannot create --output " + output + ": " + ArchivistException.reason(e), e);
-        }
+        return mode;
     }
 
     /** A buffered output whose write failures name it ("cannot write to stdout: No space left on device"). */

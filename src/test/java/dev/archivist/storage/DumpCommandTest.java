@@ -10,6 +10,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,10 @@ class DumpCommandTest {
         Files.createLink(storage.resolve("z-link.txt"), storage.resolve("a.txt"));
         Files.createSymbolicLink(storage.resolve("shortcut"), Path.of("a.txt"));
         Files.writeString(storage.resolve("photos/new\nline\\.txt"), "odd name");
+        Files.writeString(storage.resolve("nl\n"), "with a newline");
+        Files.writeString(storage.resolve("nl\\n"), "with a backslash"); // shown by ls as nl\\n, the other as nl\n
+        Files.writeString(storage.resolve("write-only.bin"), "private");
+        Files.setPosixFilePermissions(storage.resolve("write-only.bin"), PosixFilePermissions.fromString("-w-------"));
         Path backups = tmp.resolve("backups");
         CliProcess cli = cli(storage, backups).env("BACKUP_MAX_SIZE_MB", "1").env("BACKUP_CHUNK_SIZE_MB", "1");
         CliProcess.Result backup = cli.run("backup", "storage", "--json", "--no-rotate");
@@ -54,6 +60,17 @@ class DumpCommandTest {
                 .isEqualTo("odd name");
         assertThat(new String(dump(cli, id, storage.resolve("photos/new\nline\\.txt").toString()), // its live path
                 StandardCharsets.UTF_8)).isEqualTo("odd name");
+
+        assertThat(new String(dump(cli, id, "nl\\n"), StandardCharsets.UTF_8)).isEqualTo("with a newline");
+        assertThat(new String(dump(cli, id, "nl\\\\n"), StandardCharsets.UTF_8)).isEqualTo("with a backslash");
+
+        Path writeOnly = tmp.resolve("write-only.out"); // as a user the recorded mode (0200) does not let read
+        CliProcess.Result unprivileged = StorageFixtures.runWithoutPermissionBypass(tmp, Map.of("STORAGE_PATH",
+                storage.toString(), "BACKUP_DIR", backups.toString(), "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db")),
+                "-dac_override,-dac_read_search", "dump", id, "write-only.bin", "--output", writeOnly.toString());
+        assertThat(unprivileged.exitCode()).as(unprivileged.describe()).isZero();
+        assertThat(Files.getPosixFilePermissions(writeOnly)).isEqualTo(PosixFilePermissions.fromString("-w-------"));
+        assertThat(Files.readString(writeOnly)).isEqualTo("private");
 
         Path out = tmp.resolve("restored.raw");
         CliProcess.Result toFile = cli.run("dump", id, "photos/2024/big.raw", "--output", out.toString());
