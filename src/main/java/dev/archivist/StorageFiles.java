@@ -21,11 +21,13 @@ public final class StorageFiles {
     private final Manifest backup;
     private final Path index;
     private final List<String> globs;
+    private final List<String> missingParts;
 
-    private StorageFiles(Manifest backup, Path index, List<String> globs) {
+    private StorageFiles(Manifest backup, Path index, List<String> globs, List<String> missingParts) {
         this.backup = backup;
         this.index = index;
         this.globs = globs;
+        this.missingParts = missingParts;
     }
 
     /**
@@ -58,7 +60,10 @@ public final class StorageFiles {
                         + " cannot be found (" + e.getMessage() + ")");
             }
         }
-        return new StorageFiles(m, checkedIndex(catalog, m), List.copyOf(globs));
+        Path index = checkedIndex(catalog, m);
+        List<String> missing = catalog.missingFiles(m).stream() // the index is there: parts only, as "storage/<name>"
+                .map(name -> name.substring(name.indexOf('/') + 1)).toList();
+        return new StorageFiles(m, index, List.copyOf(globs), missing);
     }
 
     /** Refuses a manifest that does not match its own checksum (as verify does): what it records is not to be trusted. */
@@ -95,8 +100,7 @@ public final class StorageFiles {
 
     /** The archive parts of the backup that are not in the catalog (the files are listed, but cannot be restored). */
     public List<String> missingParts() {
-        Path dir = folder();
-        return backup.parts().stream().map(Manifest.Part::path).filter(p -> !Files.isRegularFile(dir.resolve(p))).toList();
+        return missingParts;
     }
 
     /** The storage backup listed (for a full backup: its storage component). */

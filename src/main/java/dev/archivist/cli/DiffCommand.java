@@ -86,7 +86,7 @@ public final class DiffCommand implements Callable<Integer> {
             }
             out.println();
         } else {
-            err.println("archivist: from " + describe(before.backup()) + " to " + describe(after.backup()));
+            err.println("archivist: from " + Output.taken(before.backup()) + " to " + Output.taken(after.backup()));
             err.flush();
             Output.Watch watch = new Output.Watch(out);
             summary = StorageDiff.compare(before, after, metadata, d -> {
@@ -103,10 +103,6 @@ public final class DiffCommand implements Callable<Integer> {
             throw new ArchivistException(ExitCodes.OUTPUT_FAILED);
         }
         return ExitCodes.OK;
-    }
-
-    private static String describe(Manifest m) {
-        return m.id() + " (taken " + ListCommand.shortTime(m.createdAt().toString()) + " UTC)";
     }
 
     private String totals(StorageDiff.Summary s) {

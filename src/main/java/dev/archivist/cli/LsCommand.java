@@ -80,8 +80,7 @@ public final class LsCommand implements Callable<Integer> {
             }
             out.println();
         } else {
-            err.println("archivist: files of " + m.id() + " (taken " + ListCommand.shortTime(m.createdAt().toString())
-                    + " UTC)");
+            err.println("archivist: files of " + Output.taken(m));
             err.flush();
             Output.Watch watch = new Output.Watch(out);
             unmatched = files.forEach(totals.then(e -> {

@@ -105,6 +105,11 @@ final class Output {
         }
     }
 
+    /** A backup named with the time it was taken: {@code <id> (taken 2026-12-05 15:33:48 UTC)}. */
+    static String taken(dev.archivist.catalog.Manifest m) {
+        return m.id() + " (taken " + ListCommand.shortTime(m.createdAt().toString()) + " UTC)";
+    }
+
     /** Sizes in B/KB/MB/GB (powers of 1024), as the original printed them. */
     static String size(long bytes) {
         if (bytes < 1024) {
