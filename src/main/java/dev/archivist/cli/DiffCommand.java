@@ -1,7 +1,6 @@
 package dev.archivist.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.Plural;
 import dev.archivist.StorageDiff;
@@ -100,7 +99,7 @@ public final class DiffCommand implements Callable<Integer> {
         }
         err.flush();
         if (Output.writeFailed(out)) {
-            throw new ArchivistException(ExitCodes.OUTPUT_FAILED);
+            throw new Output.Lost(null);
         }
         return ExitCodes.OK;
     }

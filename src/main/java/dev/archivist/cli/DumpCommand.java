@@ -220,6 +220,9 @@ public final class DumpCommand implements Callable<Integer> {
         }
 
         private IOException named(IOException e) {
+            if (name.equals("stdout")) {
+                throw new Output.Lost(e); // a closed pipe (dump | head -c 100) or a full disk, as for a listing
+            }
             return new IOException("cannot write to " + name + ": " + e.getMessage(), e);
         }
     }

@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     public static final int LOCKED = 3;
     public static final int INTERRUPTED = 130;
+    /** The reader of stdout went away ({@code archivist ls latest | head}): 128 + SIGPIPE, as a C tool ends there. */
+    public static final int PIPE_CLOSED = 141;
 
     /** Text appended to every command's help. */
     public static final String HELP = "%nExit codes:%n"
@@ -25,7 +27,8 @@ public final class ExitCodes {
             + "       restore refused or failed)%n"
             + "  2    usage or configuration error%n"
             + "  3    another process holds the backup lock%n"
-            + "  130  interrupted%n";
+            + "  130  interrupted%n"
+            + "  141  stdout was a pipe whose reader went away (as | head), nothing said%n";
 
     private ExitCodes() {
     }
@@ -40,6 +43,9 @@ public final class ExitCodes {
         Throwable t = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
         if (StopNotice.stopping()) { // the stop report said what happened; the process exits with the signal's code
             return FAILED;
+        }
+        if (t instanceof Output.Lost && Output.stdoutIsPipe()) { // | head took what it wanted: nothing to say
+            return PIPE_CLOSED;
         }
         Failure f = classify(t);
         PrintWriter err = cmd.getErr();
@@ -66,6 +72,9 @@ public final class ExitCodes {
             return code;
         }
         boolean changes = java.util.Set.of("backup", "restore", "rotate", "run", "demo").contains(command);
+        if (!changes && Output.stdoutIsPipe()) { // its reader went away, as in | head: what it read was written
+            return PIPE_CLOSED;
+        }
         err.println("archivist: " + OUTPUT_FAILED + (changes ? "; the " + command + " itself succeeded" : ""));
         err.flush();
         return changes ? OK : FAILED;

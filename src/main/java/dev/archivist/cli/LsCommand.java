@@ -1,7 +1,6 @@
 package dev.archivist.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.Plural;
 import dev.archivist.StorageFiles;
@@ -91,7 +90,7 @@ public final class LsCommand implements Callable<Integer> {
             err.println("archivist: " + totals);
         }
         if (Output.writeFailed(out)) {
-            throw new ArchivistException(ExitCodes.OUTPUT_FAILED);
+            throw new Output.Lost(null);
         }
         if (!unmatched.isEmpty()) {
             unmatched.forEach(glob -> err.println("archivist: --path '" + glob + "': not found in " + m.id()));

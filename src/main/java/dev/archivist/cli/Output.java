@@ -87,6 +87,28 @@ final class Output {
     }
 
     /**
+     * Whether stdout is a pipe or a socket, so that a failed write to it means its reader went away ({@code | head}
+     * read what it wanted): a pipe cannot be full the way a disk is. Java ignores {@code SIGPIPE}, so the process is
+     * not ended by the signal as a C program is; {@link ExitCodes#PIPE_CLOSED} stands for that ending. Read through
+     * {@code /proc/self/fd/1}; where there is none, a failed write stays a failure.
+     */
+    static boolean stdoutIsPipe() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
+            return target.startsWith("pipe:") || target.startsWith("socket:");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** The output of a listing could not be written (a closed pipe or a full disk): thrown to stop the listing. */
+    static final class Lost extends dev.archivist.ArchivistException {
+        Lost(Throwable cause) {
+            super(ExitCodes.OUTPUT_FAILED, cause);
+        }
+    }
+
+    /**
      * Counts the entries a long listing writes and, every few thousand, checks that its output is still there: a
      * listing piped into {@code head} stops reading once {@code head} has gone, with exit 1 ({@link #writeFailed}).
      */
@@ -100,7 +122,7 @@ final class Output {
 
         void wrote() {
             if (++written % 4096 == 0 && writeFailed(out)) {
-                throw new dev.archivist.ArchivistException(ExitCodes.OUTPUT_FAILED);
+                throw new Lost(null);
             }
         }
     }

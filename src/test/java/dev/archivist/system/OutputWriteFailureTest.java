@@ -46,4 +46,39 @@ class OutputWriteFailureTest {
         assertThat(ok.exitCode()).as(ok.describe()).isZero();
         assertThat(ok.stderr()).doesNotContain("could not be written");
     }
+
+    /**
+     * {@code archivist ls latest | head}: once the reader has gone, a command run for its output stops and says
+     * nothing, with 141 (128 + SIGPIPE) as a C tool ended by the signal; a backup keeps exit 0 and says it was taken.
+     */
+    @Test
+    void aClosedPipeEndsAListingQuietlyWithTheSigpipeCode() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        for (int i = 0; i < 5_000; i++) { // a listing longer than a pipe's buffer
+            Files.writeString(storage.resolve("file-" + i + ".txt"), "content " + i);
+        }
+        CliProcess cli = new CliProcess(dir).env("STORAGE_PATH", storage.toString())
+                .env("BACKUP_DIR", dir.resolve("backups").toString());
+        assertThat(cli.run("backup", "storage", "--no-rotate").exitCode()).isZero();
+
+        Path err = dir.resolve("err.txt");
+        for (String[] args : new String[][] {{"ls", "latest"}, {"ls", "latest", "--json"}, {"list"},
+                {"dump", "latest", "file-1.txt"}}) {
+            Process p = closedPipe(cli, err, args);
+            assertThat(p.waitFor()).as(String.join(" ", args) + " | (closed)").isEqualTo(141);
+            assertThat(Files.readString(err)).as(String.join(" ", args)).doesNotContain("could not be written")
+                    .doesNotContain("Exception");
+        }
+        Process backup = closedPipe(cli, err, "backup", "storage", "--no-rotate");
+        assertThat(backup.waitFor()).as("a backup that was written is no failure for want of its report").isZero();
+        assertThat(Files.readString(err)).contains("the backup itself succeeded");
+        assertThat(cli.run("list").stdout().lines().filter(l -> l.startsWith("storage_backup_"))).hasSize(2);
+    }
+
+    /** Starts the command with stdout a pipe whose reading end is closed before the command writes anything. */
+    private static Process closedPipe(CliProcess cli, Path err, String... args) throws Exception {
+        Process p = cli.builder(cli.command(args)).redirectError(err.toFile()).start();
+        p.getInputStream().close();
+        return p;
+    }
 }
