@@ -21,6 +21,9 @@ final class PathSelection implements Predicate<String> {
 
     PathSelection(List<String> globs) {
         for (String g : globs) {
+            if (g.isBlank()) { // "$DIR" unset in a script: never read as the whole folder, which '/' asks for
+                throw new IllegalArgumentException("--path '" + g + "': empty; give / for the whole storage folder");
+            }
             String why = Globs.problem(g);
             if (why != null) {
                 throw new IllegalArgumentException("--path '" + g + "': bad glob: " + why);

@@ -90,6 +90,10 @@ class LsCommandTest {
             assertThat(sub.stderr()).contains("files of " + storageId);
         }
         assertThat(cli(storage, backups).run("ls", fullId, "--path", "/").stdout().lines()).hasSize(6);
+        CliProcess.Result empty = cli(storage, backups).run("ls", fullId, "--path", ""); // "$DIR" unset in a script
+        assertThat(empty.exitCode()).as(empty.describe()).isEqualTo(2);
+        assertThat(empty.stdout()).isEmpty();
+        assertThat(empty.stderr()).contains("--path '': empty; give / for the whole storage folder");
 
         CliProcess.Result some = cli(storage, backups).run("ls", fullId, "--path", "*.txt", "--path", "photos/**", "--json");
         assertThat(some.exitCode()).as(some.describe()).isEqualTo(1);
