@@ -27,6 +27,9 @@ public class ArchivistException extends RuntimeException {
         if (e.getMessage() != null) {
             return e.getMessage();
         }
+        if (e instanceof java.io.EOFException) { // a gzip or xz stream cut short says only this
+            return "unexpected end of data (truncated)";
+        }
         // an interrupt and some I/O failures carry no message: name what happened rather than print "null"
         return e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException
                 || e instanceof InterruptedException ? "interrupted" : e.getClass().getSimpleName();

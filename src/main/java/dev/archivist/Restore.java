@@ -153,11 +153,11 @@ final class Restore {
                 } catch (IOException | RuntimeException u) {
                     e.addSuppressed(u);
                     throw new ArchivistException("restore of " + database.id() + " into the live database failed ("
-                            + e.getMessage() + ") and switching the storage folder back failed too (" + u.getMessage()
+                            + ArchivistException.reason(e) + ") and switching the storage folder back failed too (" + u.getMessage()
                             + "); the previous storage folder is " + swapped.aside, e);
                 }
                 throw new ArchivistException("restore of " + database.id() + " into the live database failed, so the "
-                        + "storage folder was switched back and nothing changed: " + e.getMessage(), e);
+                        + "storage folder was switched back and nothing changed: " + ArchivistException.reason(e), e);
             }
             FullRestoreJournal.end(catalog.stateDir());
             return List.of(dbResult, swapped.result);
@@ -321,7 +321,7 @@ final class Restore {
                     throw refused(m, partProblems);
                 }
             } catch (UnsafeEntryException e) {
-                throw new ArchivistException("restore of " + m.id() + " refused: " + e.getMessage(), e);
+                throw new ArchivistException("restore of " + m.id() + " refused: " + ArchivistException.reason(e), e);
             }
             if (!include.unmatched().isEmpty()) { // every entry was offered to the selection while extracting
                 throw new ArchivistException("restore of " + m.id() + " refused: nothing in the backup matches --path "

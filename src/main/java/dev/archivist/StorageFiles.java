@@ -57,7 +57,7 @@ public final class StorageFiles {
                 m = catalog.find(id, BackupType.STORAGE);
             } catch (NotFoundException e) {
                 throw new NotFoundException("full backup " + m.id() + ": its storage backup " + id
-                        + " cannot be found (" + e.getMessage() + ")");
+                        + " cannot be found (" + ArchivistException.reason(e) + ")");
             }
         }
         Path index = checkedIndex(catalog, m);

@@ -15,6 +15,7 @@ class ArchivistExceptionTest {
         assertThat(ArchivistException.reason(new ClosedByInterruptException())).isEqualTo("interrupted");
         assertThat(ArchivistException.reason(new InterruptedIOException())).isEqualTo("interrupted");
         assertThat(ArchivistException.reason(new IOException())).isEqualTo("IOException");
+        assertThat(ArchivistException.reason(new java.io.EOFException())).isEqualTo("unexpected end of data (truncated)");
         assertThat(ArchivistException.reason(new IOException("disk full"))).isEqualTo("disk full");
         assertThat(ArchivistException.reason(new AccessDeniedException("/x"))).isEqualTo("permission denied: /x");
     }

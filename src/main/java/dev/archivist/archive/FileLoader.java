@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.ArchivistException;
 import dev.archivist.source.FileStat;
 import dev.archivist.source.OpenFileLimit;
 import dev.archivist.source.WalkEntry;
@@ -66,7 +67,7 @@ final class FileLoader {
             if (OpenFileLimit.exhausted(e)) { // the backup fails: skipping would lose data silently
                 throw new UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
             }
-            why[0] = replacedOr(entry, "cannot open: " + e.getMessage());
+            why[0] = replacedOr(entry, "cannot open: " + ArchivistException.reason(e));
         }
         return null;
     }
@@ -136,7 +137,7 @@ final class FileLoader {
             }
             n = bb.position() - offset;
         } catch (IOException e) {
-            return new Loaded(null, 0, 0, null, null, replacedOr(entry, "read error: " + e.getMessage()));
+            return new Loaded(null, 0, 0, null, null, replacedOr(entry, "read error: " + ArchivistException.reason(e)));
         }
         if (n < size) {
             Arrays.fill(into, offset + n, offset + size, (byte) 0); // the array may be a reused buffer
@@ -163,7 +164,7 @@ final class FileLoader {
         } catch (NoSuchFileException e) {
             return "file removed while being read";
         } catch (IOException e) {
-            return "cannot stat after reading: " + e.getMessage();
+            return "cannot stat after reading: " + ArchivistException.reason(e);
         }
         if (after.size() > declared) {
             return "file grew while being read: only the first " + declared + " bytes were stored";

@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.ArchivistException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.archivist.config.Compression;
 import java.io.Closeable;
@@ -27,7 +28,7 @@ public final class IndexReader implements Iterator<IndexEntry>, Closeable {
             this.entries = IndexWriter.MAPPER.readerFor(IndexEntry.class).readValues(in);
         } catch (IOException e) {
             in.close();
-            throw new IOException("cannot read index " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot read index " + file + ": " + ArchivistException.reason(e), e);
         }
     }
 
@@ -36,7 +37,7 @@ public final class IndexReader implements Iterator<IndexEntry>, Closeable {
         try {
             return entries.hasNextValue();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read index " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read index " + file + ": " + ArchivistException.reason(e), e);
         }
     }
 
@@ -48,7 +49,7 @@ public final class IndexReader implements Iterator<IndexEntry>, Closeable {
         try {
             return entries.nextValue();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read index " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read index " + file + ": " + ArchivistException.reason(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.ArchivistException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.archivist.config.Compression;
@@ -73,7 +74,7 @@ public final class IndexWriter implements Closeable {
             json.writeEndObject();
             json.writeRaw('\n');
         } catch (IOException e) {
-            throw new IOException("cannot write index " + temp + ": " + e.getMessage(), e);
+            throw new IOException("cannot write index " + temp + ": " + ArchivistException.reason(e), e);
         }
         entries++;
     }
@@ -93,7 +94,7 @@ public final class IndexWriter implements Closeable {
             json.close();
             gzip.close(); // closes hashing and the channel's stream; flushes the buffer first
         } catch (IOException e) {
-            throw new IOException("cannot write index " + temp + ": " + e.getMessage(), e);
+            throw new IOException("cannot write index " + temp + ": " + ArchivistException.reason(e), e);
         }
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             ch.force(true);

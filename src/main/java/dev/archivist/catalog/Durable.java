@@ -1,5 +1,6 @@
 package dev.archivist.catalog;
 
+import dev.archivist.ArchivistException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -47,7 +48,7 @@ public final class Durable {
             throw e;
         } catch (IOException e) { // a failed write says only "No space left on device": say where
             Files.deleteIfExists(temp);
-            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new IOException("cannot write " + target + ": " + ArchivistException.reason(e), e);
         } catch (RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;

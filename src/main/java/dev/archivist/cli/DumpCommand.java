@@ -223,7 +223,7 @@ public final class DumpCommand implements Callable<Integer> {
             if (name.equals("stdout")) {
                 throw new Output.Lost(e); // a closed pipe (dump | head -c 100) or a full disk, as for a listing
             }
-            return new IOException("cannot write to " + name + ": " + e.getMessage(), e);
+            return new IOException("cannot write to " + name + ": " + ArchivistException.reason(e), e);
         }
     }
 }

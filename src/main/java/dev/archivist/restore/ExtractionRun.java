@@ -1,5 +1,6 @@
 package dev.archivist.restore;
 
+import dev.archivist.ArchivistException;
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.restore.EntryTree.Kind;
 import java.io.IOException;
@@ -86,7 +87,7 @@ final class ExtractionRun {
         } catch (UnsafeEntryException e) {
             throw e;
         } catch (IOException e) {
-            throw new IOException("extracting '" + EntryNames.display(entryName) + "': " + e.getMessage(), e);
+            throw new IOException("extracting '" + EntryNames.display(entryName) + "': " + ArchivistException.reason(e), e);
         }
     }
 

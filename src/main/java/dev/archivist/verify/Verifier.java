@@ -1,5 +1,7 @@
 package dev.archivist.verify;
 
+import dev.archivist.ArchivistException;
+
 import dev.archivist.archive.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.BackupType;
@@ -92,7 +94,7 @@ public final class Verifier {
                     }
                 }
             } catch (IOException e) {
-                problems.add(new Problem(m.id(), "folder " + dir, "cannot list: " + e.getMessage()));
+                problems.add(new Problem(m.id(), "folder " + dir, "cannot list: " + ArchivistException.reason(e)));
             }
         }
         return ok;
@@ -109,7 +111,7 @@ public final class Verifier {
                 in.drain();
                 counters[0] += in.total();
             } catch (IOException e) {
-                problems.add(new Problem(m.id(), "part " + p.path(), "cannot read: " + e.getMessage()));
+                problems.add(new Problem(m.id(), "part " + p.path(), "cannot read: " + ArchivistException.reason(e)));
             }
         }
     }
@@ -134,7 +136,7 @@ public final class Verifier {
                         problems.add(new Problem(m.id(), "part " + p.path(), "size " + size + " differs from manifest " + p.size()));
                     }
                 } catch (IOException e) {
-                    problems.add(new Problem(m.id(), "part " + p.path(), "cannot read: " + e.getMessage()));
+                    problems.add(new Problem(m.id(), "part " + p.path(), "cannot read: " + ArchivistException.reason(e)));
                 }
             }
         }
@@ -171,7 +173,7 @@ public final class Verifier {
                     raw.transferTo(out);
                     decompressed = true;
                 } catch (IOException e) {
-                    problems.add(new Problem(m.id(), "database file", "cannot decompress: " + e.getMessage()));
+                    problems.add(new Problem(m.id(), "database file", "cannot decompress: " + ArchivistException.reason(e)));
                 }
             }
             in.drain();
@@ -188,7 +190,7 @@ public final class Verifier {
                 counters[1] = 1;
             }
         } catch (IOException e) {
-            problems.add(new Problem(m.id(), "database file", "cannot read: " + e.getMessage()));
+            problems.add(new Problem(m.id(), "database file", "cannot read: " + ArchivistException.reason(e)));
         } finally {
             deleteQuietly(temp);
         }
@@ -212,7 +214,7 @@ public final class Verifier {
                     counters[1] = readArchive(m, tar, index, fileProblems);
                     tar.finish();
                 } catch (IOException e) {
-                    fileProblems.add(new Problem(m.id(), "archive", "cannot decompress: " + e.getMessage()));
+                    fileProblems.add(new Problem(m.id(), "archive", "cannot decompress: " + ArchivistException.reason(e)));
                 }
             }
             in.drain();
@@ -223,7 +225,7 @@ public final class Verifier {
         } catch (IOException e) {
             problems.addAll(partProblems);
             problems.addAll(fileProblems);
-            problems.add(new Problem(m.id(), "archive", "cannot read: " + e.getMessage()));
+            problems.add(new Problem(m.id(), "archive", "cannot read: " + ArchivistException.reason(e)));
         }
     }
 
@@ -246,7 +248,7 @@ public final class Verifier {
             }
             return file;
         } catch (IOException e) {
-            problems.add(new Problem(m.id(), "index " + name, "unreadable: " + e.getMessage()));
+            problems.add(new Problem(m.id(), "index " + name, "unreadable: " + ArchivistException.reason(e)));
             return null;
         }
     }
@@ -262,7 +264,7 @@ public final class Verifier {
         try {
             index = new IndexMatcher(indexFile);
         } catch (IOException e) {
-            problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + e.getMessage()));
+            problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + ArchivistException.reason(e)));
             return 0;
         }
         // the caller finishes the stream (reading it to its end, to learn of a failure behind the tar's end)
@@ -304,9 +306,9 @@ public final class Verifier {
             }
             drainIndex(m, index, problems);
         } catch (IndexUnreadable u) {
-            problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + u.getCause().getMessage()));
+            problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + ArchivistException.reason(u.getCause())));
         } catch (IOException | RuntimeException e) {
-            problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: " + e.getMessage()));
+            problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: " + ArchivistException.reason(e)));
         }
         return files;
     }

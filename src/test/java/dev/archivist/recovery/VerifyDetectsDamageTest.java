@@ -144,6 +144,26 @@ class VerifyDetectsDamageTest {
     }
 
     @Test
+    void aTruncatedGzipOrXzArchiveIsSaidToBeTruncatedNeverNull() throws Exception {
+        for (String codec : List.of("gz", "xz")) {
+            Fixture g = new Fixture(Files.createDirectories(dir.resolve(codec))).set("BACKUP_COMPRESSION", codec)
+                    .storage(3, 200_000);
+            assertThat(g.cli("backup", "storage", "--no-rotate").exitCode()).isZero();
+            Manifest m = g.service().list(BackupType.STORAGE).get(0);
+            Path archive = g.backups.resolve("storage").resolve(m.parts().get(0).path());
+            try (var ch = java.nio.channels.FileChannel.open(archive, StandardOpenOption.WRITE)) {
+                ch.truncate(ch.size() / 2); // the compressed stream ends early: its decoder says only EOFException
+            }
+            Fixture.Run r = g.cli("verify", m.id(), "--json");
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            List<String> what = new ArrayList<>();
+            Json.MAPPER.readTree(r.stdout()).path("problems").forEach(p -> what.add(p.path("what").asText()));
+            assertThat(what).as(codec).contains("cannot read the compressed tar stream: unexpected end of data (truncated)")
+                    .noneMatch(w -> w.contains("null") || w.contains("Exception"));
+        }
+    }
+
+    @Test
     void editedManifestsAreFound() throws Exception {
         Path manifest = sdir().resolve(storage.id() + ".json");
         byte[] original = Files.readAllBytes(manifest);
