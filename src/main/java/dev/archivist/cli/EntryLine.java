@@ -113,10 +113,25 @@ final class EntryLine {
 
     /** Appends {@code s} escaped as GNU tar's default quoting does in a UTF-8 locale. */
     static void escape(String s, StringBuilder b) {
+        escape(s, b, true);
+    }
+
+    /**
+     * {@code text} (a failure's reason, which may name a file) with its control characters escaped as {@code ls}
+     * escapes them and its backslashes as they are: a name holding a newline or a terminal's escape sequence stays on
+     * the one line it is reported in and cannot drive the operator's terminal.
+     */
+    static String controlsEscaped(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 8);
+        escape(text, b, false);
+        return b.toString();
+    }
+
+    private static void escape(String s, StringBuilder b, boolean backslashes) {
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
-                case '\\' -> b.append("\\\\");
+                case '\\' -> b.append(backslashes ? "\\\\" : "\\");
                 case '\n' -> b.append("\\n");
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");

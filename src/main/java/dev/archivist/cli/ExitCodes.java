@@ -49,8 +49,8 @@ public final class ExitCodes {
         }
         Failure f = classify(t);
         PrintWriter err = cmd.getErr();
-        err.println("archivist: " + f.reason() + (f.problems().isEmpty() ? "" : ":"));
-        f.problems().forEach(p -> err.println("  - " + p));
+        err.println("archivist: " + EntryLine.controlsEscaped(f.reason()) + (f.problems().isEmpty() ? "" : ":"));
+        f.problems().forEach(p -> err.println("  - " + EntryLine.controlsEscaped(p)));
         err.flush();
         CommandLine.ParseResult parsed = cmd.getParseResult();
         if (parsed != null && parsed.hasMatchedOption("--json") && !Output.printedJson()) { // never a second document

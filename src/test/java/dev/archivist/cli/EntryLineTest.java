@@ -30,6 +30,13 @@ class EntryLineTest {
     }
 
     @Test
+    void aReasonKeepsItsBackslashesButNotItsControlCharacters() {
+        assertThat(EntryLine.controlsEscaped("cannot open: a\nb/evil\n\u001b[2J.txt"))
+                .isEqualTo("cannot open: a\\nb/evil\\n\\033[2J.txt");
+        assertThat(EntryLine.controlsEscaped("C:\\dir\nline")).isEqualTo("C:\\dir\\nline");
+    }
+
+    @Test
     void typesAndModesReadAsLsAndTarShowThem() {
         assertThat(EntryLine.mode(entry(IndexEntry.FILE, "0644"))).isEqualTo("-rw-r--r--");
         assertThat(EntryLine.mode(entry(IndexEntry.HARDLINK, "0640"))).isEqualTo("hrw-r-----");
