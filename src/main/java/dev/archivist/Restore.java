@@ -216,7 +216,8 @@ final class Restore {
             try {
                 pre = safetyBackup.get();
             } catch (ArchivistException e) {
-                List<String> damage = SqliteSnapshot.check(p.destination, false);
+                // a locked database is busy, not damaged: it is never replaced without a safety copy
+                List<String> damage = SqliteSnapshot.busy(e) ? List.of() : SqliteSnapshot.damage(p.destination);
                 if (damage.isEmpty()) {
                     throw e; // a sound database that could not be backed up: no restore without a safety copy
                 }

@@ -161,6 +161,38 @@ public final class SqliteSnapshot {
      * empty when it is "ok".
      */
     public static List<String> check(Path db, boolean full) {
+        try {
+            return problems(db, full);
+        } catch (SQLException e) {
+            return new ArrayList<>(List.of(describe(e)));
+        }
+    }
+
+    /**
+     * The damage {@link #check} (quick) finds in a live database, where a lock held by another connection all along
+     * is no damage: the database is busy, not broken, and must not be taken for damaged (a restore replaces a damaged
+     * live database without a safety copy).
+     */
+    public static List<String> damage(Path db) {
+        try {
+            return problems(db, false);
+        } catch (SQLException e) {
+            return busy(e) ? List.of() : List.of(describe(e));
+        }
+    }
+
+    /** Whether {@code t} or one of its causes is SQLite's "another connection holds the lock" (SQLITE_BUSY). */
+    public static boolean busy(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException e && (String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
+                    || String.valueOf(e.getMessage()).contains("database is locked"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> problems(Path db, boolean full) throws SQLException {
         List<String> problems = new ArrayList<>();
         try (Connection conn = open(db, true); Statement st = conn.createStatement();
              ResultSet rs = st.executeQuery(full ? "PRAGMA integrity_check" : "PRAGMA quick_check")) {
@@ -171,8 +203,6 @@ public final class SqliteSnapshot {
                     row.lines().filter(l -> !l.isBlank()).forEach(problems::add);
                 }
             }
-        } catch (SQLException e) {
-            problems.add(describe(e));
         }
         return problems;
     }
@@ -213,7 +243,7 @@ public final class SqliteSnapshot {
         if (m.contains("SQLITE_CANTOPEN")) {
             return "cannot open (" + m + ")";
         }
-        if (m.contains("SQLITE_BUSY") || m.contains("database is locked")) {
+        if (busy(e)) {
             return "another connection kept the database locked for longer than Archivist waits (at least "
                     + BUSY_TIMEOUT_MILLIS / 1000 + " s: a long write transaction or an exclusive lock); try again when"
                     + " it is idle (" + m + ")";

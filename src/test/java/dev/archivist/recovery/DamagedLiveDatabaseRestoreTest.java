@@ -3,9 +3,13 @@ package dev.archivist.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archivist.source.SqliteSnapshot;
+import dev.archivist.testing.CliProcess;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,5 +82,32 @@ class DamagedLiveDatabaseRestoreTest {
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(f.service().list(dev.archivist.BackupType.DATABASE)).anyMatch(dev.archivist.catalog.Manifest::preRestore);
         assertThat(Fixture.names(dir)).noneMatch(n -> n.contains("damaged-before-restore"));
+    }
+
+    /**
+     * A sound database in SQLite's default journal mode, whose application holds a write transaction for the whole
+     * restore, cannot be read: busy is not damaged, so the restore is refused and the database and the application's
+     * commit are left alone (it was once replaced, without a safety copy, under the application's open transaction).
+     */
+    @Test
+    void aSoundLiveDatabaseLockedByItsApplicationIsNeverTakenForDamaged() throws Exception {
+        Fixture f = new Fixture(dir).database(200);
+        f.service().backupDatabase(false);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f.db); Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=DELETE"); // SQLite's default: a writer's lock keeps every reader out
+        }
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + f.db); Statement st = app.createStatement()) {
+            st.execute("BEGIN EXCLUSIVE");
+            st.execute("CREATE TABLE written_during_the_restore(x)");
+            st.execute("INSERT INTO written_during_the_restore VALUES (42)");
+            CliProcess.Result r = f.process().run("restore", "database", "latest", "--yes");
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stderr()).contains("another connection kept the database locked");
+            st.execute("COMMIT");
+        }
+        assertThat(Fixture.names(dir)).noneMatch(n -> n.contains("damaged-before-restore"));
+        assertThat(SqliteSnapshot.check(f.db, true)).isEmpty();
+        assertThat(Fixture.rows(f.db)).as("the application's commit is in the live database")
+                .contains("written_during_the_restore|42");
     }
 }
