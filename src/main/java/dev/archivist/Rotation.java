@@ -58,10 +58,12 @@ final class Rotation {
 
     /** Plans and, unless {@code dryRun}, executes. */
     RotationResult run(boolean dryRun) throws IOException {
-        List<Manifest> all = catalog.list(null);
+        List<Manifest> read = catalog.list(null);
         Map<String, Manifest> byId = new HashMap<>();
         List<RetentionCandidate> candidates = new ArrayList<>();
-        all.forEach(m -> byId.put(m.id(), m));
+        read.forEach(m -> byId.put(m.id(), m));
+        // an edited manifest is treated as one that cannot be read: the files it names may be another backup's
+        List<Manifest> all = read.stream().filter(m -> !m.editedAfterWriting()).toList();
         for (Manifest m : all) {
             VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
             List<String> components = new ArrayList<>();
@@ -77,7 +79,9 @@ final class Rotation {
                     v == null ? null : v.clean(), components,
                     catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()));
         }
-        List<Path> unreadable = catalog.unreadableManifests(null, byId.keySet());
+        List<Path> unreadable = new ArrayList<>(catalog.unreadableManifests(null, byId.keySet()));
+        read.stream().filter(Manifest::editedAfterWriting)
+                .forEach(m -> unreadable.add(catalog.dir(m.type()).resolve(m.id() + Manifest.SUFFIX)));
         RetentionPlan plan = keepNamedByUnreadableFulls(
                 RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone())),
                 unreadable.stream().filter(f -> f.getParent().equals(catalog.dir(BackupType.FULL))).toList());
@@ -108,7 +112,7 @@ final class Rotation {
         }
         return new RetentionPlan(plan.decisions().stream()
                 .map(d -> d.keep() || !namedBy.containsKey(d.backup().id()) ? d : new Decision(d.backup(), true,
-                        List.of("named by the unreadable full manifest " + namedBy.get(d.backup().id()))))
+                        List.of("named by the full manifest that cannot be read or was edited, " + namedBy.get(d.backup().id()))))
                 .toList());
     }
 

@@ -181,6 +181,15 @@ public final class Manifest {
         }
     }
 
+    /**
+     * Whether this manifest was changed after it was written: its {@link #SELF_CHECKSUM} does not match. What it
+     * records (parts, components, checksums) is not to be trusted; one without the key at all is not judged here.
+     */
+    public boolean editedAfterWriting() {
+        String recorded = json().path(SELF_CHECKSUM).asText(null);
+        return recorded != null && !recorded.equals(selfChecksum(json()));
+    }
+
     /** Builds the {@code parts} array. */
     public static ArrayNode partsNode(List<Part> parts) {
         ArrayNode array = Json.MAPPER.createArrayNode();

@@ -71,7 +71,7 @@ public final class RotateCommand implements Callable<Integer> {
             out.printf("%-7s %s%n", "remove", f + " (a newer storage backup exists)");
         }
         for (String m : result.unreadableManifests()) {
-            out.printf("%-7s %s%n", "leave", m + " (manifest cannot be read: not rotated, see archivist list)");
+            out.printf("%-7s %s%n", "leave", m + " (manifest cannot be read or was edited after it was written: not rotated, see archivist verify)");
         }
         long removals = result.decisions().stream().filter(d -> !d.keep()).count();
         out.printf("%s%s %s, %d kept%n", result.dryRun() ? "dry run: " : "", Plural.of(removals, "backup"),

@@ -290,10 +290,42 @@ class RotationExecutorTest {
         assertFiles(f, db, true);
         assertFiles(f, storage, true);
         assertThat(fullFile).exists();
-        assertThat(f.cli("rotate", "--dry-run").stdout()).contains("unreadable full manifest");
+        assertThat(f.cli("rotate", "--dry-run").stdout()).contains("named by the full manifest that cannot be read");
         // mended, it is a full backup again, and ordinary rotation applies to its components
         Files.writeString(fullFile, text);
         assertThat(f.cli("verify", full.id()).exitCode()).isZero();
+    }
+
+    /**
+     * A manifest edited after it was written (its own checksum no longer matches) is not trusted, as one that cannot be
+     * read: left alone, and a full one protects every backup its text names. (Rotation followed an edited full's
+     * component id, kept the backup it now named and removed its real component.)
+     */
+    @Test
+    void anEditedManifestIsLeftAloneAndAnEditedFullProtectsWhatItsTextNames() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(10).storage(4, 1000);
+        BackupService s = f.service();
+        Manifest full = s.backupFull(false, null);
+        Manifest storage = s.find(full.component(BackupType.STORAGE).path("id").asText(), BackupType.STORAGE);
+        Manifest other = s.backupStorage(false, null);
+        Manifest edited = s.backupStorage(false, null);
+        s.backupStorage(false, null);
+        Path fullFile = f.backups.resolve("full").resolve(full.id() + ".json");
+        Files.writeString(fullFile, Files.readString(fullFile).replaceFirst(
+                "\"id\" : \"" + storage.id() + "\"", "\"id\" : \"" + other.id() + "\""));
+        Path editedFile = f.backups.resolve("storage").resolve(edited.id() + ".json");
+        Files.writeString(editedFile, Files.readString(editedFile).replaceFirst("\"file_count\" : 4", "\"file_count\" : 5"));
+        assertThat(Files.readString(fullFile)).contains(other.id());
+        assertThat(Files.readString(editedFile)).contains("\"file_count\" : 5");
+
+        Fixture.Run r = f.cli("rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertFiles(f, storage, true); // the full's real component, still named in its backup_path
+        assertFiles(f, other, true);
+        assertFiles(f, edited, true);
+        assertThat(fullFile).exists();
+        assertThat(r.stdout()).contains("leave   full/" + full.id() + ".json (manifest cannot be read or was edited")
+                .contains("leave   storage/" + edited.id() + ".json");
     }
 
     /**
