@@ -97,7 +97,9 @@ public final class Catalog {
     /** Allocates a new id; call under the lock. */
     public String newId(BackupType type, Clock clock) throws IOException {
         ensureLayout();
-        return BackupIds.next(type, clock, stateDir());
+        String id = BackupIds.next(type, clock, stateDir());
+        InFlight.mark(stateDir(), id); // what it writes before its manifest is an interrupted run's, for the sweep
+        return id;
     }
 
     /**
@@ -112,6 +114,7 @@ public final class Catalog {
         Manifest m = new Manifest(manifest);
         Durable.writeAtomically(dir(m.type()).resolve(Manifest.fileName(m.id())),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        InFlight.clear(stateDir(), m.id());
         committed.add(m.id());
         return m;
     }
@@ -338,22 +341,26 @@ public final class Catalog {
     }
 
     /**
-     * Removes a backup: the manifest first (so it stops existing atomically), then its files. A crash in between leaves
-     * only unreferenced files, which {@link #removeLeftovers()} deletes.
+     * Removes a backup: the manifest first (so it stops existing atomically), then its files. Its id is marked in
+     * flight meanwhile: a crash in between leaves unreferenced files of a marked id, which {@link #removeLeftovers()}
+     * deletes.
      */
     public void delete(Manifest m) throws IOException {
         Path dir = dir(m.type());
+        InFlight.mark(stateDir(), m.id());
         Files.deleteIfExists(dir.resolve(Manifest.fileName(m.id())));
         Durable.fsyncDirectory(dir);
         for (String f : m.ownedFiles()) {
             Files.deleteIfExists(dir.resolve(f));
         }
         Files.deleteIfExists(VerificationRecords.file(stateDir(), m.id()));
+        InFlight.clear(stateDir(), m.id());
     }
 
     /**
-     * Deletes what a crashed run left: temporary files and data files no manifest references. Only names Archivist
-     * writes are candidates (an id such as {@code storage_backup_20261128T010203.456Z}, bare or behind the temporary
+     * Deletes what a crashed run left: temporary files, and data files no manifest references of a backup that was being
+     * written or removed ({@link InFlight}); the files of a backup whose manifest was lost or moved away are left alone
+     * and named in a warning. Only names Archivist writes are candidates (an id such as {@code storage_backup_20261128T010203.456Z}, bare or behind the temporary
      * prefix); anything else in the catalog folders (an operator's file, a backup of the Python tool, a live folder
      * that was configured into the catalog) is never deleted, only reported once. Call under the lock.
      *
@@ -377,6 +384,7 @@ public final class Catalog {
                 }
             }
         }
+        Set<String> inFlight = InFlight.ids(stateDir());
         for (BackupType t : BackupType.values()) {
             Path dir = dir(t);
             if (!Files.isDirectory(dir)) {
@@ -398,6 +406,7 @@ public final class Catalog {
                 }
             }
             List<Path> foreign = new ArrayList<>();
+            Set<String> orphaned = new java.util.TreeSet<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
@@ -413,11 +422,21 @@ public final class Catalog {
                                 namedByFulls.get(id.group()));
                         continue;
                     }
-                    if (!referenced.contains(name) && !ownManifest) {
+                    if (referenced.contains(name) || ownManifest) {
+                        continue;
+                    }
+                    if (temporary || inFlight.contains(id.group())) {
                         Durable.deleteTree(f);
                         removed.add(f);
+                    } else { // no interrupted run wrote it: its manifest was lost or moved away
+                        orphaned.add(id.group());
                     }
                 }
+            }
+            if (!orphaned.isEmpty()) {
+                LOG.warn("{} holds the files of {} without a manifest, which no interrupted run wrote (a manifest lost or"
+                        + " moved away?): left alone, they are no backup until their manifest is back; delete them by"
+                        + " hand if they are not needed: {}", dir, Plural.of(orphaned.size(), "backup"), orphaned);
             }
             if (!foreign.isEmpty()) {
                 LOG.warn("{} holds {} Archivist did not write; left alone: {}", dir, Plural.of(foreign.size(), "file"),
@@ -447,6 +466,8 @@ public final class Catalog {
                 }
             }
         }
+        // under the lock no run is writing: each marked one ended (committed, failed or killed), what it left is gone
+        inFlight.forEach(id -> InFlight.clear(stateDir(), id));
         if (!removed.isEmpty()) {
             LOG.info("removed {} of an interrupted run: {}", Plural.of(removed.size(), "leftover file"), removed);
         }
