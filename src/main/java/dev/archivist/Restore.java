@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  * and the switch itself is atomic or rolled back.
  */
 final class Restore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Restore.class);
     private final Settings settings;
     private final Catalog catalog;
     private final Clock clock;
@@ -101,7 +102,13 @@ final class Restore {
         if (target == null || catalog.readOnly()) { // a read-only catalog holds no record: a killed run's leftover stays
             return restore.run();
         }
-        RestoreTargetRecords.record(catalog.stateDir(), target);
+        try {
+            RestoreTargetRecords.record(catalog.stateDir(), target);
+        } catch (IOException e) { // BACKUP_DIR full: the restore needs no room there, only a killed run's leftover stays
+            LOG.warn("cannot record the restore into {} in {} ({}): a killed run's leftover beside it would stay",
+                    target, catalog.stateDir(), ArchivistException.reason(e));
+            return restore.run();
+        }
         T result = restore.run();
         // only a finished run forgets: after a failure its leftovers are gone already, or the next command sweeps them
         RestoreTargetRecords.forget(catalog.stateDir(), target);

@@ -347,7 +347,11 @@ public final class Catalog {
      */
     public void delete(Manifest m) throws IOException {
         Path dir = dir(m.type());
-        InFlight.mark(stateDir(), m.id());
+        try {
+            InFlight.mark(stateDir(), m.id());
+        } catch (IOException e) { // a full disk is when space is freed: a crash in between then leaves named files
+            LOG.debug("cannot mark {} as being removed: {}", m.id(), e.toString());
+        }
         Files.deleteIfExists(dir.resolve(Manifest.fileName(m.id())));
         Durable.fsyncDirectory(dir);
         for (String f : m.ownedFiles()) {

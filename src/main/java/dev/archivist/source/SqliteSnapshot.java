@@ -243,6 +243,9 @@ public final class SqliteSnapshot {
         if (m.contains("SQLITE_CANTOPEN")) {
             return "cannot open (" + m + ")";
         }
+        if (m.contains("SQLITE_FULL") || m.contains("SQLITE_IOERR_SHMSIZE")) { // the shared-memory file cannot grow
+            return "no space left on device (" + m + ")";
+        }
         if (busy(e)) {
             return "another connection kept the database locked for longer than Archivist waits (at least "
                     + BUSY_TIMEOUT_MILLIS / 1000 + " s: a long write transaction or an exclusive lock); try again when"

@@ -128,6 +128,18 @@ class DiskFullTest {
         var full = fx.cli().run("backup", "full", "--no-rotate");
         assertFailedForSpace(full);
         assertThat(full.stderr()).containsPattern("full backup failed: (database|storage) part: .*cannot write ");
+        // a restore into a new place needs no room in BACKUP_DIR (it failed, recording its target there)
+        try (var os = Files.newOutputStream(filler.resolveSibling("again"))) { // what the sweep freed, full again
+            while (true) {
+                os.write(noise, 0, 4096);
+                os.flush();
+            }
+        } catch (java.io.IOException fullAgain) {
+            assertThat(fullAgain.getMessage()).containsIgnoringCase("No space left");
+        }
+        var restored = fx.cli().run("restore", "storage", "latest", "--target", dir.resolve("restored").toString());
+        assertThat(restored.exitCode()).as(restored.describe()).isZero();
+        assertThat(dir.resolve("restored").resolve("a.bin")).hasBinaryContent(noise);
 
         var rotate = fx.cli().run("rotate");
         assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
@@ -136,6 +148,7 @@ class DiskFullTest {
         fx.assertNoLeftovers("after the rotation on a full disk");
         Files.delete(filler);
         Files.delete(filler.resolveSibling("last-pages"));
+        Files.delete(filler.resolveSibling("again"));
         var again = fx.cli().run("backup", "storage");
         assertThat(again.exitCode()).as(again.describe()).isZero();
     }

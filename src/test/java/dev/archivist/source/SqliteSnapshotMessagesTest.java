@@ -35,4 +35,14 @@ class SqliteSnapshotMessagesTest {
             st.execute("ROLLBACK");
         }
     }
+
+    /** A full disk reaches SQLite's shared-memory file first near the limit: said as a full disk, not an I/O error. */
+    @Test
+    void aSharedMemoryFileThatCannotGrowIsAFullDisk() {
+        String sqlite = "[SQLITE_IOERR_SHMSIZE] I/O error within the xShmMap method (disk I/O error)"; // as sqlite-jdbc words it
+        assertThat(SqliteSnapshot.describe(new SQLException(sqlite))).isEqualTo("no space left on device (" + sqlite + ")");
+        assertThat(SqliteSnapshot.describe(new SQLException("[SQLITE_FULL] Insertion failed because database is full")))
+                .startsWith("no space left on device");
+        assertThat(SqliteSnapshot.describe(new SQLException("[SQLITE_IOERR_READ] disk I/O error"))).doesNotContain("space");
+    }
 }
