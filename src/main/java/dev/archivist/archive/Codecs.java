@@ -82,7 +82,8 @@ public final class Codecs {
             case GZ:
                 return new GzipCompressorInputStream(new BufferedInputStream(in, BUFFER), true);
             case XZ:
-                return new BufferedInputStream(new XZInputStream(new BufferedInputStream(in, BUFFER)), BUFFER);
+                // 64 KiB above the decoder: a truncated archive loses what the failing read decoded, not 1 MiB of it
+                return new BufferedInputStream(new XZInputStream(new BufferedInputStream(in, BUFFER)), 1 << 16);
             case NONE:
                 return in;
             default:

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PipelinedInputStream extends InputStream {
     private static final int CHUNK = 1 << 20;
+    private static final int STEP = 1 << 16;
     private static final byte[] END = new byte[0];
 
     /** Opens the producing stream on the background thread. */
@@ -51,16 +52,21 @@ public final class PipelinedInputStream extends InputStream {
     }
 
     private void produce(Source source, AtEnd atEnd) {
+        byte[] chunk = null;
+        int filled = 0;
         try (InputStream in = source.open()) {
             while (!closed) {
-                byte[] chunk = new byte[CHUNK];
-                int filled = 0;
+                chunk = new byte[CHUNK];
+                filled = 0;
                 int n;
-                while (filled < CHUNK && (n = in.read(chunk, filled, CHUNK - filled)) > 0) {
+                // in steps: a decoder that fails (a truncated archive) loses what it decoded in the failing call
+                while (filled < CHUNK && (n = in.read(chunk, filled, Math.min(CHUNK - filled, STEP))) > 0) {
                     filled += n;
                 }
+                byte[] full = chunk;
+                chunk = null;
                 if (filled > 0) {
-                    put(filled == CHUNK ? chunk : java.util.Arrays.copyOf(chunk, filled));
+                    put(filled == CHUNK ? full : java.util.Arrays.copyOf(full, filled));
                 }
                 if (filled < CHUNK) {
                     break;
@@ -71,6 +77,13 @@ public final class PipelinedInputStream extends InputStream {
             }
         } catch (Throwable t) {
             failure = t;
+            if (chunk != null && filled > 0) { // what was read before the failure is handed over first
+                try {
+                    put(java.util.Arrays.copyOf(chunk, filled));
+                } catch (InterruptedException ignored) {
+                    // closing
+                }
+            }
         }
         try {
             put(END);

@@ -270,39 +270,49 @@ public final class Verifier {
         // the caller finishes the stream (reading it to its end, to learn of a failure behind the tar's end)
         try (index; TarArchiveInputStream tar = new TarArchiveInputStream(
                 new BufferedInputStream(CloseShieldInputStream.wrap(tarStream), 1 << 16), "UTF-8")) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                String key = IndexMatcher.strip(e.getName());
-                IndexEntry expected = takeFromIndex(index, key);
-                String where = "file " + key;
-                if (expected == null) {
-                    problems.add(new Problem(m.id(), where, "in the archive but not in the index"));
-                    continue;
+            try {
+                TarArchiveEntry e;
+                while ((e = tar.getNextEntry()) != null) {
+                    String key = IndexMatcher.strip(e.getName());
+                    IndexEntry expected = takeFromIndex(index, key);
+                    String where = "file " + key;
+                    if (expected == null) {
+                        problems.add(new Problem(m.id(), where, "in the archive but not in the index"));
+                        continue;
+                    }
+                    if (e.isLink()) { // a hard link: no content of its own, its target's was checked where it is stored
+                        if (!IndexEntry.HARDLINK.equals(expected.type()) || !e.getLinkName().equals(expected.link())) {
+                            problems.add(new Problem(m.id(), where, "hard link target differs from the index"));
+                        }
+                    } else if (e.isSymbolicLink()) {
+                        if (!e.getLinkName().equals(expected.link())) {
+                            problems.add(new Problem(m.id(), where, "symlink target differs from the index"));
+                        }
+                    } else if (e.isFile()) {
+                        files++;
+                        var digest = Sha256.digest();
+                        long size = 0;
+                        int n;
+                        while ((n = tar.read(buf)) > 0) {
+                            digest.update(buf, 0, n);
+                            size += n;
+                        }
+                        if (size != expected.size()) {
+                            problems.add(new Problem(m.id(), where, "size " + size + " differs from index " + expected.size()));
+                        }
+                        if (!Sha256.hex(digest.digest()).equals(expected.sha256())) {
+                            problems.add(new Problem(m.id(), where, "content SHA-256 differs from the index"));
+                        }
+                    }
                 }
-                if (e.isLink()) { // a hard link: no content of its own, its target's was checked where it is stored
-                    if (!IndexEntry.HARDLINK.equals(expected.type()) || !e.getLinkName().equals(expected.link())) {
-                        problems.add(new Problem(m.id(), where, "hard link target differs from the index"));
-                    }
-                } else if (e.isSymbolicLink()) {
-                    if (!e.getLinkName().equals(expected.link())) {
-                        problems.add(new Problem(m.id(), where, "symlink target differs from the index"));
-                    }
-                } else if (e.isFile()) {
-                    files++;
-                    var digest = Sha256.digest();
-                    long size = 0;
-                    int n;
-                    while ((n = tar.read(buf)) > 0) {
-                        digest.update(buf, 0, n);
-                        size += n;
-                    }
-                    if (size != expected.size()) {
-                        problems.add(new Problem(m.id(), where, "size " + size + " differs from index " + expected.size()));
-                    }
-                    if (!Sha256.hex(digest.digest()).equals(expected.sha256())) {
-                        problems.add(new Problem(m.id(), where, "content SHA-256 differs from the index"));
-                    }
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof IndexUnreadable) {
+                    throw e;
                 }
+                problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: "
+                        + ArchivistException.reason(e)));
+                notReached(m, index, problems);
+                return files;
             }
             drainIndex(m, index, problems);
         } catch (IndexUnreadable u) {
@@ -318,6 +328,32 @@ public final class Verifier {
             return index.take(path);
         } catch (UncheckedIOException e) {
             throw new IndexUnreadable(e);
+        }
+    }
+
+    /**
+     * After the archive could not be read on: what the index still lists lies beyond the damage and cannot be
+     * restored, named (the first few, with their count and bytes) so an operator knows what is lost.
+     */
+    private static void notReached(Manifest m, IndexMatcher index, List<Problem> problems) {
+        long[] lost = new long[2];
+        List<String> first = new ArrayList<>();
+        try {
+            index.drainUnmatched(e -> {
+                lost[0]++;
+                lost[1] += IndexEntry.FILE.equals(e.type()) ? e.size() : 0;
+                if (first.size() < 10) {
+                    first.add(IndexMatcher.strip(e.path()));
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw new IndexUnreadable(e);
+        }
+        if (lost[0] > 0) {
+            problems.add(new Problem(m.id(), "archive", "beyond the damage, cannot be restored: "
+                    + dev.archivist.Plural.of(lost[0], "entry", "entries") + " of the index (" + lost[1]
+                    + " bytes of content): " + String.join(", ", first)
+                    + (lost[0] > first.size() ? ", … (archivist ls " + m.id() + " lists them all)" : "")));
         }
     }
 
