@@ -24,8 +24,14 @@ public final class Redactor {
     private static final Pattern JSON_PAIR = Pattern.compile(
             "(\"[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
             Pattern.CASE_INSENSITIVE);
+    /**
+     * An unquoted value: up to whitespace or the next {@code &} parameter, and not over the quote that closes the
+     * whole value in a message ({@code DATABASE_URL='…?password=x': only SQLite …} kept its {@code ':}).
+     */
+    private static final String UNQUOTED = "(?:[^\\s&']|'(?![:,.;)]?(?:\\s|$)))+";
     private static final Pattern TEXT_PAIR = Pattern.compile(
-            "(?<![A-Za-z0-9_\"])([A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s&]+)",
+            "(?<![A-Za-z0-9_\"])([A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|"
+                    + UNQUOTED + ")",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern SENSITIVE_NAME = Pattern.compile(".*(" + WORDS + ").*", Pattern.CASE_INSENSITIVE);
 

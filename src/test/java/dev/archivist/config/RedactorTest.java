@@ -78,6 +78,15 @@ class RedactorTest {
         }
     }
 
+    /** The quote that closes a quoted value in a message is the message's, not the secret's. */
+    @Test
+    void theQuoteClosingAMessagesValueStays() {
+        assertThat(Redactor.redact("DATABASE_URL='mysql://admin:hunter2@db/app?password=zzz': only SQLite is supported"))
+                .isEqualTo("DATABASE_URL='mysql://admin:***@db/app?password=***': only SQLite is supported");
+        assertThat(Redactor.redact("X='file:/x.db?token=abc'")).isEqualTo("X='file:/x.db?token=***'");
+        assertThat(Redactor.redact("password=it's-secret then")).isEqualTo("password=*** then");
+    }
+
     @Test
     void keyValueKeepsTheKey() {
         assertThat(Redactor.redact("retry with token=abc123 in 5 s")).isEqualTo("retry with token=*** in 5 s");
