@@ -123,6 +123,9 @@ public final class SettingsLoader {
         return raw.raw(key) == null ? "" : raw.raw(key).strip();
     }
 
+    private static final java.util.regex.Pattern ASCII_INTEGER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+    private static final java.util.regex.Pattern SQLITE_URL = java.util.regex.Pattern.compile("sqlite(\\+[A-Za-z0-9_]+)?:///");
+
     private Path databasePath(String url) {
         String u = url == null ? "" : url.strip();
         if (u.isEmpty()) {
@@ -130,8 +133,9 @@ public final class SettingsLoader {
             return null;
         }
         String path;
-        if (u.startsWith("sqlite:///")) {
-            path = u.substring("sqlite:///".length());
+        java.util.regex.Matcher sqlite = SQLITE_URL.matcher(u);
+        if (sqlite.lookingAt()) { // SQLAlchemy's dialect+driver form too (sqlite+aiosqlite:///): the same file
+            path = u.substring(sqlite.end());
         } else if (u.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !u.matches("^[A-Za-z]:[\\\\/].*")) {
             problem(ConfigKey.DATABASE_URL, "only SQLite is supported (expected sqlite:///relative, sqlite:////absolute or a plain path)");
             return null;
@@ -258,6 +262,9 @@ public final class SettingsLoader {
             return c.defaultLevel();
         }
         try {
+            if (!ASCII_INTEGER.matcher(v).matches() || v.length() > 9) {
+                throw new NumberFormatException(v);
+            }
             int level = Integer.parseInt(v);
             if (c == Compression.NONE) {
                 return c.defaultLevel(); // no level applies: one kept from another codec is not recorded as used
@@ -314,17 +321,21 @@ public final class SettingsLoader {
             problem(key, "must not be empty (expected an integer " + min + "-" + max + ")");
             return null;
         }
-        try {
-            long n = Long.parseLong(v);
-            if (n < min || n > max) {
-                problem(key, "out of range " + min + "-" + max);
-                return null;
-            }
-            return (int) n;
-        } catch (NumberFormatException e) {
+        if (!ASCII_INTEGER.matcher(v).matches()) { // Long.parseLong also reads other scripts' digits (٣, ７)
             problem(key, "not an integer (expected " + min + "-" + max + ")");
             return null;
         }
+        String digits = v.replaceFirst("^([+-]?)0+(?=\\d)", "$1");
+        if (digits.replaceFirst("^[+-]", "").length() > 18) { // beyond a long: out of range like any other too large
+            problem(key, "out of range " + min + "-" + max);
+            return null;
+        }
+        long n = Long.parseLong(digits);
+        if (n < min || n > max) {
+            problem(key, "out of range " + min + "-" + max);
+            return null;
+        }
+        return (int) n;
     }
 
     /** A keep-* count: empty = not set, -1 = unlimited (as restic), otherwise 1 or more. */
@@ -334,7 +345,10 @@ public final class SettingsLoader {
             return null;
         }
         try {
-            int n = Integer.parseInt(v);
+            if (!ASCII_INTEGER.matcher(v).matches()) {
+                throw new NumberFormatException(v);
+            }
+            int n = v.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(v);
             if (n == -1 || (n >= 1 && n <= 1_000_000)) {
                 return n;
             }

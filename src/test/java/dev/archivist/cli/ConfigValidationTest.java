@@ -78,7 +78,12 @@ class ConfigValidationTest {
                 Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "1.5", none, "not an integer"),
                 Arguments.of("MAX_BACKUPS", "0", none, "out of range"),
                 Arguments.of("MAX_BACKUPS", "seven", none, "not an integer"),
-                Arguments.of("MAX_BACKUPS", "99999999999999999999", none, "not an integer"),
+                Arguments.of("MAX_BACKUPS", "99999999999999999999", none, "out of range"),
+                Arguments.of("MAX_BACKUPS", "\u0663", none, "not an integer"), // an Arabic-Indic 3
+                Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "\uff17", none, "not an integer"), // a full-width 7
+                Arguments.of("BACKUP_KEEP_DAILY", "\u0663", none, "not an integer"),
+                Arguments.of("BACKUP_COMPRESSION_LEVEL", "\u0663", none, "not an integer"),
+                Arguments.of("DATABASE_URL", "sqlite+pysqlcipher:/x.db", none, "only SQLite is supported"),
                 Arguments.of("BACKUP_AUTO_SPLIT", "maybe", none, "not a boolean"),
                 Arguments.of("BACKUP_MAX_SIZE_MB", "0", none, "out of range"),
                 Arguments.of("BACKUP_CHUNK_SIZE_MB", "0", none, "out of range"),
@@ -223,6 +228,15 @@ class ConfigValidationTest {
         assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "utc"), null, false, Map.of()).zone().getId()).isEqualTo("UTC");
         assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "europe/berlin"), null, false, Map.of()).zone().getId())
                 .isEqualTo("Europe/Berlin");
+    }
+
+    /** The original's users may name the database with SQLAlchemy's dialect+driver form: the same SQLite file. */
+    @Test
+    void sqlAlchemyDriverUrlsNameTheSameFile() {
+        for (String url : List.of("sqlite+aiosqlite:////srv/app/app.db", "sqlite+pysqlite:////srv/app/app.db?mode=ro")) {
+            assertThat(SettingsLoader.load(Map.of("DATABASE_URL", url), null, false, Map.of()).databasePath())
+                    .isEqualTo(Path.of("/srv/app/app.db"));
+        }
     }
 
     @Test
