@@ -39,12 +39,14 @@ public final class ConfigCommand implements Callable<Integer> {
         RawConfig raw = config.raw(problems);
         Settings settings = SettingsLoader.validate(raw, problems);
         PrintWriter out = spec.commandLine().getOut();
+        raw.warnings().forEach(w -> spec.commandLine().getErr().println("archivist: warning: " + w));
+        spec.commandLine().getErr().flush();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
             ObjectNode vars = root.putObject("variables");
             for (ConfigKey key : ConfigKey.values()) {
                 ConfigValue v = raw.get(key);
-                vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", v.origin().label());
+                vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", raw.sourceOf(key));
             }
             ObjectNode eff = root.putObject("effective");
             eff.put("database_path", Redactor.redact(String.valueOf(settings.databasePath())));
@@ -62,7 +64,7 @@ public final class ConfigCommand implements Callable<Integer> {
         }
         for (ConfigKey key : ConfigKey.values()) {
             ConfigValue v = raw.get(key);
-            out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), v.origin().label());
+            out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), raw.sourceOf(key));
         }
         out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
                 Redactor.redact(String.valueOf(settings.databasePath())), settings.storagePath(), settings.backupDir(),

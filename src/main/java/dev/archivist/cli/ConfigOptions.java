@@ -58,8 +58,10 @@ public final class ConfigOptions {
 
     private Settings load(SettingsLoader.CatalogAccess access) {
         List<String> problems = new ArrayList<>();
-        Settings settings = SettingsLoader.validate(raw(problems), problems, access);
+        RawConfig raw = raw(problems);
+        Settings settings = SettingsLoader.validate(raw, problems, access);
         LoggingSetup.configure(settings.logLevel(), settings.jsonLogs());
+        raw.warnings().forEach(w -> org.slf4j.LoggerFactory.getLogger(ConfigOptions.class).warn(w));
         return settings;
     }
 

@@ -22,6 +22,12 @@ final class DotEnv {
 
     /** Parses {@code lines}; {@code environment} only resolves {@code ${NAME}} references. */
     static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems) {
+        return parse(lines, environment, problems, ".env");
+    }
+
+    /** As {@link #parse(List, Map, List)}, naming the file as {@code file} in problems ({@code app.env line 3: …}). */
+    static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems,
+                                     String file) {
         Map<String, String> result = new LinkedHashMap<>();
         Function<String, String> known = name -> environment.containsKey(name) ? environment.get(name) : result.get(name);
         for (int i = 0; i < lines.size(); i++) {
@@ -36,7 +42,7 @@ final class DotEnv {
             int eq = t.indexOf('=');
             if (eq <= 0) {
                 if (!BARE_NAME.matcher(t).matches()) { // a bare NAME has no value (python-dotenv: None) and sets nothing
-                    problems.add(".env line " + number + ": expected NAME=value");
+                    problems.add(file + " line " + number + ": expected NAME=value");
                 }
                 continue;
             }
@@ -51,10 +57,10 @@ final class DotEnv {
                         raw = raw + "\n" + lines.get(++i);
                         continue;
                     }
-                    problems.add(".env line " + number + ": " + e.getMessage() + " in the value of " + name);
+                    problems.add(file + " line " + number + ": " + e.getMessage() + " in the value of " + name);
                     break;
                 } catch (IllegalArgumentException e) {
-                    problems.add(".env line " + number + ": " + e.getMessage() + " in the value of " + name);
+                    problems.add(file + " line " + number + ": " + e.getMessage() + " in the value of " + name);
                     break;
                 }
             }

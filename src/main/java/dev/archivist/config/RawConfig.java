@@ -13,9 +13,13 @@ import java.util.Map;
  */
 public final class RawConfig {
     private final Map<ConfigKey, ConfigValue> values;
+    private final Path envFile;
+    private final List<String> warnings;
 
-    private RawConfig(Map<ConfigKey, ConfigValue> values) {
+    private RawConfig(Map<ConfigKey, ConfigValue> values, Path envFile, List<String> warnings) {
         this.values = values;
+        this.envFile = envFile;
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -28,16 +32,24 @@ public final class RawConfig {
         for (ConfigKey key : ConfigKey.values()) {
             values.put(key, new ConfigValue(key, key.defaultValue(), ConfigOrigin.DEFAULT));
         }
+        List<String> warnings = new java.util.ArrayList<>();
         if (envFile != null && (envFileRequired || Files.exists(envFile))) {
             try {
-                DotEnv.parse(Files.readAllLines(envFile), environment, problems).forEach((name, raw) -> put(values, name, raw, ConfigOrigin.DOTENV));
+                DotEnv.parse(Files.readAllLines(envFile), environment, problems, envFile.toString())
+                        .forEach((name, raw) -> {
+                            put(values, name, raw, ConfigOrigin.DOTENV);
+                            UnknownVariables.check(name, "in " + envFile).ifPresent(warnings::add);
+                        });
             } catch (IOException e) {
                 problems.add("env file " + envFile + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }
         }
-        environment.forEach((name, raw) -> put(values, name, raw, ConfigOrigin.ENVIRONMENT));
+        environment.forEach((name, raw) -> {
+            put(values, name, raw, ConfigOrigin.ENVIRONMENT);
+            UnknownVariables.check(name, "in the environment").ifPresent(warnings::add);
+        });
         flags.forEach((key, raw) -> values.put(key, new ConfigValue(key, raw, ConfigOrigin.FLAG)));
-        return new RawConfig(values);
+        return new RawConfig(values, envFile, warnings);
     }
 
     private static void put(Map<ConfigKey, ConfigValue> values, String name, String raw, ConfigOrigin origin) {
@@ -51,6 +63,17 @@ public final class RawConfig {
 
     public ConfigValue get(ConfigKey key) {
         return values.get(key);
+    }
+
+    /** Where the value of {@code key} came from: {@code default}, {@code environment}, {@code flag} or the env file's path. */
+    public String sourceOf(ConfigKey key) {
+        ConfigValue v = values.get(key);
+        return v.origin() == ConfigOrigin.DOTENV && envFile != null ? envFile.toString() : v.origin().label();
+    }
+
+    /** Variables that look like Archivist's but are none of them (a misspelt name is otherwise silently ignored). */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public String raw(ConfigKey key) {

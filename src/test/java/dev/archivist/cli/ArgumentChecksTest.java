@@ -59,7 +59,29 @@ class ArgumentChecksTest {
         Path envFile = Files.writeString(dir.resolve("bad.env"), "this is not valid\n");
         InProcessCli.Result badLine = run("config", "--env-file", envFile.toString());
         assertThat(badLine.exitCode()).isEqualTo(2);
-        assertThat(badLine.stderr()).contains(".env line 1: expected NAME=value");
+        assertThat(badLine.stderr()).contains(envFile + " line 1: expected NAME=value"); // which file, not ".env"
+
+        Path good = Files.writeString(dir.resolve("app.env"), "MAX_BACKUPS=3\n");
+        InProcessCli.Result config = run("config", "--env-file", good.toString());
+        assertThat(config.exitCode()).as(config.describe()).isZero();
+        assertThat(config.stdout()).containsPattern("MAX_BACKUPS +?= 3 +\\(" + java.util.regex.Pattern.quote(good.toString()) + "\\)");
+    }
+
+    /**
+     * A misspelt variable is named with the one it resembles (it was silently ignored: BACKUP_FULL_ENABLE=false kept
+     * full backups on); the application's own variables in the shared file are not.
+     */
+    @Test
+    void misspeltVariablesAreNamedWithTheOneTheyResemble() throws Exception {
+        Path envFile = Files.writeString(dir.resolve("typo.env"), String.join("\n", "BACKUP_FULL_ENABLE=false",
+                "MAX_BACKUP=3", "BACKUP_S3_BUCKET=x", "SECRET_KEY=app-secret", "REDIS_URL=redis://cache", ""));
+        InProcessCli.Result r = run("config", "--env-file", envFile.toString());
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stderr()).contains("BACKUP_FULL_ENABLE (in " + envFile + ") is not a variable Archivist reads: "
+                + "ignored; did you mean BACKUP_FULL_ENABLED?")
+                .contains("MAX_BACKUP (in " + envFile + ") is not a variable Archivist reads: ignored; did you mean MAX_BACKUPS?")
+                .contains("BACKUP_S3_BUCKET (in " + envFile + ") is not a variable Archivist reads: ignored")
+                .doesNotContain("SECRET_KEY").doesNotContain("REDIS_URL").doesNotContain("app-secret");
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.archivist.config;
+
+import java.util.Optional;
+
+/**
+ * Names in the {@code .env} file or the environment that look like Archivist's variables but are none of them:
+ * {@code BACKUP_FULL_ENABLE=false} kept full backups on without a word. A name counts as ours when it starts with
+ * {@code BACKUP_} or is within two edits of a variable's name ({@code MAX_BACKUP}, {@code DATABSE_URL}); the
+ * application's own variables share the file, so these are warnings, never errors.
+ */
+final class UnknownVariables {
+    private UnknownVariables() {
+    }
+
+    /** The warning for {@code name} ({@code where}: "in app.env"), when it looks like a variable and is none. */
+    static Optional<String> check(String name, String where) {
+        ConfigKey nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (ConfigKey key : ConfigKey.values()) {
+            if (key.name().equals(name)) {
+                return Optional.empty();
+            }
+            int d = distance(name, key.name());
+            if (d < best) {
+                best = d;
+                nearest = key;
+            }
+        }
+        boolean close = best <= 2 && name.length() >= 6;
+        if (!close && !name.startsWith("BACKUP_")) {
+            return Optional.empty();
+        }
+        return Optional.of(name + " (" + where + ") is not a variable Archivist reads: ignored"
+                + (close ? "; did you mean " + nearest.name() + "?" : ""));
+    }
+
+    /**
+     * Levenshtein distance (insertions, deletions, substitutions). Twenty lines here rather than commons-text for one
+     * call on a few dozen short names.
+     */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
+    }
+}
