@@ -101,9 +101,7 @@ public final class CronCommand implements Callable<Integer> {
     }
 
     private List<ZonedDateTime> fireTimes(CronExpression cron, ZonedDateTime start) {
-        if (count < 1) {
-            throw new IllegalArgumentException("--count must be at least 1, got " + count);
-        }
+        ExitCodes.checkCount(count);
         List<ZonedDateTime> times = new ArrayList<>();
         ZonedDateTime time = start;
         while (times.size() < count) {

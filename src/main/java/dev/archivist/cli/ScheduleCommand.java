@@ -30,9 +30,7 @@ public final class ScheduleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (count < 1) {
-            throw new IllegalArgumentException("--count must be at least 1, got " + count);
-        }
+        ExitCodes.checkCount(count);
         Settings settings = config.load();
         BackupScheduler scheduler = new BackupScheduler(settings);
         Instant now = Instant.now();

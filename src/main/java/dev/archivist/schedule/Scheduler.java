@@ -155,8 +155,13 @@ public final class Scheduler {
             return;
         }
         Instant latest = latestFireAtOrBefore(job, missed, now);
-        LOG.info("job {}: fire time {} passed while the daemon was down (last fire time {}{}); catching up once",
-                job.id().id(), latest, last, state.needsRerun() ? ", aborted" : "");
+        if (state.needsRerun() && latest.equals(last)) { // nothing passed: its own run was cut short
+            LOG.info("job {}: the run of fire time {} was aborted by the last shutdown; running it again", job.id().id(),
+                    last);
+        } else {
+            LOG.info("job {}: fire time {} passed while the daemon was down (last fire time {}{}); catching up once",
+                    job.id().id(), latest, last, state.needsRerun() ? ", aborted" : "");
+        }
         queue.addLast(new Run(job.id(), latest, CATCH_UP, new CompletableFuture<>()));
     }
 

@@ -34,7 +34,7 @@ class ArgumentChecksTest {
 
         InProcessCli.Result schedule = run("schedule", "--count", "0");
         assertThat(schedule.exitCode()).isEqualTo(2);
-        assertThat(schedule.stderr()).contains("--count must be at least 1, got 0");
+        assertThat(schedule.stderr()).contains("--count must be 1-100000, got 0");
 
         InProcessCli.Result config = run("config", "--backup-dir", "/a", "--set", "BACKUP_DIR=/b");
         assertThat(config.exitCode()).isEqualTo(2);

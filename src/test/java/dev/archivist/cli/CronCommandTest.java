@@ -84,7 +84,8 @@ class CronCommandTest {
             0 0 30 2 *  | --count=1          | day-of-month: '30' never occurs in month '2'
             * * * * *   | --zone=Mars/Olympus | --zone: unknown time zone 'Mars/Olympus'
             * * * * *   | --from=yesterday   | --from: cannot read 'yesterday' (expected ISO-8601 such as 2024-11-03T01:30:00-04:00 or 2024-11-03T01:30)
-            * * * * *   | --count=0          | --count must be at least 1, got 0
+            * * * * *   | --count=0          | --count must be 1-100000, got 0
+            * * * * *   | --count=100000000  | --count must be 1-100000, got 100000000
             """)
     void rejectsBadInputWithExitCode2(String expression, String option, String reason) {
         int exit = run(expression, option, "--json");
