@@ -3,6 +3,7 @@ package dev.archivist.catalog;
 import dev.archivist.LockUnavailableException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,14 @@ public final class DirectoryLock implements AutoCloseable {
     private final Path lockFile;
     private final FileChannel channel;
     private final FileLock lock;
+    /** The locked file's identity (device and inode), to tell whether the file at {@link #lockFile} is still it. */
+    private final Object fileKey;
 
-    private DirectoryLock(Path lockFile, FileChannel channel, FileLock lock) {
+    private DirectoryLock(Path lockFile, FileChannel channel, FileLock lock, Object fileKey) {
         this.lockFile = lockFile;
         this.channel = channel;
         this.lock = lock;
+        this.fileKey = fileKey;
     }
 
     /**
@@ -81,8 +85,9 @@ public final class DirectoryLock implements AutoCloseable {
                 HELD_IN_THIS_JVM.remove(key);
                 return null;
             }
+            Object fileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
             recordHolder(lockFile, command);
-            return new DirectoryLock(lockFile, channel, lock);
+            return new DirectoryLock(lockFile, channel, lock, fileKey);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -127,10 +132,26 @@ public final class DirectoryLock implements AutoCloseable {
         return lockFile.resolveSibling(lockFile.getFileName() + ".holder");
     }
 
+    /**
+     * Whether the file at the lock's path is still the one this lock holds. A lock file removed ({@code rm -rf
+     * BACKUP_DIR/.archivist}) or a backup directory moved or replaced leaves the lock on a file nobody else can see:
+     * another process would take a new one at the path as if nobody held it.
+     */
+    public boolean stillAtItsPath() {
+        try {
+            return fileKey != null && fileKey.equals(Files.readAttributes(lockFile, BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try {
-            Files.deleteIfExists(holderFile(lockFile));
+            if (stillAtItsPath()) { // else the record at the path is another holder's
+                Files.deleteIfExists(holderFile(lockFile));
+            }
             lock.release();
         } finally {
             channel.close();

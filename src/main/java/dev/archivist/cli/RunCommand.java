@@ -93,8 +93,13 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return ExitCodes.LOCKED;
         }
-        try (daemonLock) {
+        DaemonLockWatch watch = new DaemonLockWatch(daemonLock, lockFile, stop::countDown);
+        try (watch) {
             ScheduleView.text(out, scheduler.jobs(), settings.zone(), Instant.now(), 1);
+            if (scheduler.jobs().stream().noneMatch(BackupScheduler.JobInfo::enabled)) {
+                LOG.warn("every job is disabled (BACKUP_DATABASE_ENABLED, BACKUP_STORAGE_ENABLED, BACKUP_FULL_ENABLED, "
+                        + "BACKUP_ROTATION_ENABLED): the daemon has nothing to do");
+            }
             LOG.info("daemon started (pid {}) on {}", ProcessHandle.current().pid(), settings.backupDir());
             scheduler.start();
             stop.await();
@@ -106,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             LOG.info("daemon stopped{}", clean ? "" : " (a running job was aborted)");
         }
-        return ExitCodes.OK;
+        return watch.lost() ? ExitCodes.LOCKED : ExitCodes.OK;
     }
 
     /** Installs a handler that releases {@code stop}; warns when the signal cannot be caught. */

@@ -194,6 +194,32 @@ class DaemonSystemTest {
         }
     }
 
+    /**
+     * The lock file of a running daemon removed ({@code rm -rf BACKUP_DIR/.archivist}): the daemon takes it again within
+     * seconds, so a second daemon still exits 3 (it started beside the first and every job ran twice).
+     */
+    @Test
+    void aDaemonTakesItsRemovedLockAgainSoASecondOneStillCannotStart() throws Exception {
+        Path db = TestDb.create(dir.resolve("app_data.db"), TestDb.Mode.WAL, 10, 10);
+        Files.createDirectories(dir.resolve("storage"));
+        Path backups = dir.resolve("backups");
+        CliProcess cli = new CliProcess(dir).env(env(db, backups)).env("BACKUP_DATABASE_SCHEDULE", "0 2 * * *");
+        CliProcess.Running daemon = cli.start("run");
+        try {
+            await(Duration.ofSeconds(60), daemon, () -> daemon.stderrSoFar().contains("daemon started"));
+            dev.archivist.catalog.Durable.deleteTree(backups.resolve(".archivist"));
+            await(Duration.ofSeconds(30), daemon, () -> daemon.stderrSoFar().contains("taken again there"));
+            CliProcess.Result second = cli.run("run");
+            assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
+            assertThat(second.stderr()).contains("another daemon").contains("pid " + daemon.pid());
+            signal(daemon.pid(), "TERM");
+            CliProcess.Result r = daemon.await(Duration.ofSeconds(60));
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+        } finally {
+            daemon.process().destroyForcibly();
+        }
+    }
+
     static void signal(long pid, String name) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
