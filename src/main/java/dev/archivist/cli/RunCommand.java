@@ -80,8 +80,8 @@ public final class RunCommand implements Callable<Integer> {
     private int daemon(Settings settings, BackupScheduler scheduler, PrintWriter out) throws Exception {
         // Handlers first: a signal from now on stops the daemon cleanly (exit 0) instead of killing the JVM (143/130).
         CountDownLatch stop = new CountDownLatch(1);
-        handle("TERM", stop);
-        handle("INT", stop);
+        handle("TERM", stop, scheduler);
+        handle("INT", stop, scheduler);
         Catalog catalog = new Catalog(settings.backupDir());
         catalog.ensureLayout();
         Path lockFile = catalog.stateDir().resolve("daemon.lock");
@@ -114,10 +114,18 @@ public final class RunCommand implements Callable<Integer> {
         return watch.lost() ? ExitCodes.LOCKED : ExitCodes.OK;
     }
 
-    /** Installs a handler that releases {@code stop}; warns when the signal cannot be caught. */
-    private static void handle(String name, CountDownLatch stop) {
+    /**
+     * Installs a handler that releases {@code stop}, and on a second signal during the shutdown aborts the running job
+     * at once (as a second Ctrl-C does for most tools); warns when the signal cannot be caught.
+     */
+    private static void handle(String name, CountDownLatch stop, BackupScheduler scheduler) {
         try {
             SignalHandler old = Signal.handle(new Signal(name), s -> {
+                if (stop.getCount() == 0) {
+                    LOG.warn("received SIG{} again: aborting the running job now", name);
+                    scheduler.abortRunningJob();
+                    return;
+                }
                 LOG.info("received SIG{}", name);
                 stop.countDown();
             });

@@ -91,6 +91,11 @@ public final class BackupScheduler implements AutoCloseable {
         return loop.stop(settings.schedule().shutdownTimeout());
     }
 
+    /** During {@link #stop}: aborts the running job now instead of waiting for the shutdown timeout. */
+    public void abortRunningJob() {
+        loop.abortNow();
+    }
+
     @Override
     public void close() {
         stop();

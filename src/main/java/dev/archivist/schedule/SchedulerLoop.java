@@ -17,6 +17,7 @@ public final class SchedulerLoop {
     private final Scheduler scheduler;
     private final Clock clock;
     private volatile boolean stopping;
+    private volatile boolean abortedEarly;
     private volatile Thread ticker;
     private volatile Thread worker;
 
@@ -80,11 +81,24 @@ public final class SchedulerLoop {
     }
 
     /**
+     * Aborts the running job now, during a {@link #stop} (a second Ctrl-C or SIGTERM: the operator does not want to
+     * wait for the shutdown timeout); it removes its partial files as on the timeout. Does nothing before a stop.
+     */
+    public void abortNow() {
+        Thread w = worker;
+        if (stopping && w != null && w.isAlive()) {
+            abortedEarly = true;
+            w.interrupt();
+        }
+    }
+
+    /**
      * Starts nothing new, lets a running job finish for up to {@code timeout}, then interrupts it so it aborts and
      * removes its partial files (waiting up to 30 s more for that). Returns true when no job had to be aborted.
      */
     public boolean stop(Duration timeout) {
         stopping = true;
+        abortedEarly = false;
         scheduler.shutdown();
         Thread t = ticker;
         Thread w = worker;
@@ -94,6 +108,10 @@ public final class SchedulerLoop {
         t.interrupt();
         try {
             w.join(Math.max(1, timeout.toMillis()));
+            if (abortedEarly) {
+                w.join(30_000);
+                return false;
+            }
             if (w.isAlive()) {
                 LOG.warn("a job ({}) is still running after the shutdown timeout of {} s; aborting it",
                         scheduler.running() == null ? "?" : scheduler.running().id(), timeout.toSeconds());

@@ -86,6 +86,32 @@ class SchedulerLoopTest {
         assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).isEqualTo("aborted");
     }
 
+    /** A second Ctrl-C or SIGTERM during the shutdown aborts the running job at once, without waiting out the timeout. */
+    @Test
+    void abortNowDuringAStopAbortsTheRunningJobWithoutWaitingForTheTimeout() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Scheduler s = scheduler(job -> {
+            started.countDown();
+            Thread.sleep(600_000); // interrupted by abortNow()
+            return "never";
+        });
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        loop.abortNow(); // before a stop: nothing happens
+        s.start(true);
+        loop.start();
+        var outcome = s.trigger(JobId.DATABASE_BACKUP);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        loop.abortNow(); // not stopping yet: the job goes on
+        var stopped = java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.stop(Duration.ofHours(1)));
+        assertThat(outcome.isDone()).as("abortNow outside a stop leaves the job running").isFalse();
+        await(() -> { // once the stop has begun, abortNow ends the job
+            loop.abortNow();
+            return outcome.isDone();
+        });
+        assertThat(stopped.get(60, TimeUnit.SECONDS)).as("had to abort").isFalse(); // not the hour of the timeout
+        assertThat(outcome.get(5, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
+    }
+
     @Test
     void theWorkerSurvivesAJobThatThrows() throws Exception {
         CountDownLatch second = new CountDownLatch(1);
