@@ -104,7 +104,7 @@ final class Restore {
         }
         try {
             RestoreTargetRecords.record(catalog.stateDir(), target);
-        } catch (IOException e) { // BACKUP_DIR full: the restore needs no room there, only a killed run's leftover stays
+        } catch (IOException e) { // BACKUP_DIR full: the restore needs no room there; a killed run's leftover stays
             LOG.warn("cannot record the restore into {} in {} ({}): a killed run's leftover beside it would stay",
                     target, catalog.stateDir(), ArchivistException.reason(e));
             return restore.run();
@@ -160,7 +160,8 @@ final class Restore {
                 } catch (IOException | RuntimeException u) {
                     e.addSuppressed(u);
                     throw new ArchivistException("restore of " + database.id() + " into the live database failed ("
-                            + ArchivistException.reason(e) + ") and switching the storage folder back failed too (" + u.getMessage()
+                            + ArchivistException.reason(e) + ") and switching the storage folder back failed too ("
+                            + u.getMessage()
                             + "); the previous storage folder is " + swapped.aside, e);
                 }
                 throw new ArchivistException("restore of " + database.id() + " into the live database failed, so the "

@@ -112,7 +112,8 @@ final class Rotation {
         }
         return new RetentionPlan(plan.decisions().stream()
                 .map(d -> d.keep() || !namedBy.containsKey(d.backup().id()) ? d : new Decision(d.backup(), true,
-                        List.of("named by the full manifest that cannot be read or was edited, " + namedBy.get(d.backup().id()))))
+                        List.of("named by the full manifest that cannot be read or was edited, "
+                                + namedBy.get(d.backup().id()))))
                 .toList());
     }
 

@@ -362,10 +362,10 @@ public final class Catalog {
     }
 
     /**
-     * Deletes what a crashed run left: temporary files, and data files no manifest references of a backup that was being
-     * written or removed ({@link InFlight}); the files of a backup whose manifest was lost or moved away are left alone
-     * and named in a warning. Only names Archivist writes are candidates (an id such as {@code storage_backup_20261128T010203.456Z}, bare or behind the temporary
-     * prefix); anything else in the catalog folders (an operator's file, a backup of the Python tool, a live folder
+     * Deletes what a crashed run left: temporary files, and data files no manifest references of a backup that was
+     * being written or removed ({@link InFlight}); the files of a backup whose manifest was lost or moved away are left
+     * alone and named in a warning. Only names Archivist writes are candidates (an id such as
+     * {@code storage_backup_20261128T010203.456Z}, bare or behind the temporary prefix); anything else in the catalog folders (an operator's file, a backup of the Python tool, a live folder
      * that was configured into the catalog) is never deleted, only reported once. Call under the lock.
      *
      * @return the removed paths

@@ -275,34 +275,10 @@ public final class Verifier {
                 while ((e = tar.getNextEntry()) != null) {
                     String key = IndexMatcher.strip(e.getName());
                     IndexEntry expected = takeFromIndex(index, key);
-                    String where = "file " + key;
                     if (expected == null) {
-                        problems.add(new Problem(m.id(), where, "in the archive but not in the index"));
-                        continue;
-                    }
-                    if (e.isLink()) { // a hard link: no content of its own, its target's was checked where it is stored
-                        if (!IndexEntry.HARDLINK.equals(expected.type()) || !e.getLinkName().equals(expected.link())) {
-                            problems.add(new Problem(m.id(), where, "hard link target differs from the index"));
-                        }
-                    } else if (e.isSymbolicLink()) {
-                        if (!e.getLinkName().equals(expected.link())) {
-                            problems.add(new Problem(m.id(), where, "symlink target differs from the index"));
-                        }
-                    } else if (e.isFile()) {
+                        problems.add(new Problem(m.id(), "file " + key, "in the archive but not in the index"));
+                    } else if (checkEntry(m, e, tar, expected, buf, problems)) {
                         files++;
-                        var digest = Sha256.digest();
-                        long size = 0;
-                        int n;
-                        while ((n = tar.read(buf)) > 0) {
-                            digest.update(buf, 0, n);
-                            size += n;
-                        }
-                        if (size != expected.size()) {
-                            problems.add(new Problem(m.id(), where, "size " + size + " differs from index " + expected.size()));
-                        }
-                        if (!Sha256.hex(digest.digest()).equals(expected.sha256())) {
-                            problems.add(new Problem(m.id(), where, "content SHA-256 differs from the index"));
-                        }
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -329,6 +305,41 @@ public final class Verifier {
         } catch (UncheckedIOException e) {
             throw new IndexUnreadable(e);
         }
+    }
+
+    /** Checks one archive entry against its index entry; returns whether it was a file (its content hashed). */
+    private static boolean checkEntry(Manifest m, TarArchiveEntry e, InputStream tar, IndexEntry expected, byte[] buf,
+                                      List<Problem> problems) throws IOException {
+        String where = "file " + IndexMatcher.strip(e.getName());
+        if (e.isLink()) { // a hard link: no content of its own, its target's was checked where it is stored
+            if (!IndexEntry.HARDLINK.equals(expected.type()) || !e.getLinkName().equals(expected.link())) {
+                problems.add(new Problem(m.id(), where, "hard link target differs from the index"));
+            }
+            return false;
+        }
+        if (e.isSymbolicLink()) {
+            if (!e.getLinkName().equals(expected.link())) {
+                problems.add(new Problem(m.id(), where, "symlink target differs from the index"));
+            }
+            return false;
+        }
+        if (!e.isFile()) {
+            return false;
+        }
+        var digest = Sha256.digest();
+        long size = 0;
+        int n;
+        while ((n = tar.read(buf)) > 0) {
+            digest.update(buf, 0, n);
+            size += n;
+        }
+        if (size != expected.size()) {
+            problems.add(new Problem(m.id(), where, "size " + size + " differs from index " + expected.size()));
+        }
+        if (!Sha256.hex(digest.digest()).equals(expected.sha256())) {
+            problems.add(new Problem(m.id(), where, "content SHA-256 differs from the index"));
+        }
+        return true;
     }
 
     /**

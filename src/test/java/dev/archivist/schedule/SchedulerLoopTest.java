@@ -67,11 +67,7 @@ class SchedulerLoopTest {
     @Test
     void stopAbortsAJobThatOutlivesTheTimeout() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
-        Scheduler s = scheduler(job -> {
-            started.countDown();
-            Thread.sleep(60_000); // interrupted by stop()
-            return "never";
-        });
+        Scheduler s = scheduler(untilInterrupted(started));
         SchedulerLoop loop = new SchedulerLoop(s, clock);
         s.start(true);
         loop.start();
@@ -90,11 +86,7 @@ class SchedulerLoopTest {
     @Test
     void abortNowDuringAStopAbortsTheRunningJobWithoutWaitingForTheTimeout() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
-        Scheduler s = scheduler(job -> {
-            started.countDown();
-            Thread.sleep(600_000); // interrupted by abortNow()
-            return "never";
-        });
+        Scheduler s = scheduler(untilInterrupted(started));
         SchedulerLoop loop = new SchedulerLoop(s, clock);
         loop.abortNow(); // before a stop: nothing happens
         s.start(true);
@@ -129,6 +121,15 @@ class SchedulerLoopTest {
         s.trigger(JobId.BACKUP_ROTATION);
         assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /** A job that says it started and then runs until it is interrupted (by a stop's timeout or abortNow). */
+    private static JobRunner untilInterrupted(CountDownLatch started) {
+        return job -> {
+            started.countDown();
+            Thread.sleep(600_000);
+            return "never";
+        };
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {
