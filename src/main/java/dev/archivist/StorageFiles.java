@@ -68,10 +68,11 @@ public final class StorageFiles {
 
     /** Refuses a manifest that does not match its own checksum (as verify does): what it records is not to be trusted. */
     private static void checkUnedited(Manifest m) {
-        String recorded = m.json().path(Manifest.SELF_CHECKSUM).asText(null);
-        if (recorded == null || !recorded.equals(Manifest.selfChecksum(m.json()))) {
+        Manifest.SelfCheck self = m.selfCheck();
+        if (self != Manifest.SelfCheck.INTACT) {
             throw new ArchivistException("the manifest of " + m.id() + " was edited after it was written ("
-                    + Manifest.SELF_CHECKSUM + (recorded == null ? " missing" : " mismatch") + "): archivist verify "
+                    + Manifest.SELF_CHECKSUM + (self == Manifest.SelfCheck.MISSING ? " missing" : " mismatch")
+                    + "): archivist verify "
                     + m.id() + " checks the rest of the backup");
         }
     }

@@ -181,13 +181,22 @@ public final class Manifest {
         }
     }
 
+    /** What its {@link #SELF_CHECKSUM} says of this manifest. */
+    public enum SelfCheck { INTACT, MISSING, MISMATCH }
+
+    /** Whether this manifest still matches its own checksum, has none, or was changed after it was written. */
+    public SelfCheck selfCheck() {
+        String recorded = json().path(SELF_CHECKSUM).asText(null);
+        return recorded == null ? SelfCheck.MISSING
+                : recorded.equals(selfChecksum(json())) ? SelfCheck.INTACT : SelfCheck.MISMATCH;
+    }
+
     /**
      * Whether this manifest was changed after it was written: its {@link #SELF_CHECKSUM} does not match. What it
      * records (parts, components, checksums) is not to be trusted; one without the key at all is not judged here.
      */
     public boolean editedAfterWriting() {
-        String recorded = json().path(SELF_CHECKSUM).asText(null);
-        return recorded != null && !recorded.equals(selfChecksum(json()));
+        return selfCheck() == SelfCheck.MISMATCH;
     }
 
     /** Builds the {@code parts} array. */

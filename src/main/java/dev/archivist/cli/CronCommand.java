@@ -100,8 +100,18 @@ public final class CronCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Most fire times {@code cron} and {@code schedule} print (all are computed before the first is printed). */
+    static final int MAX_COUNT = 100_000;
+
+    /** Refuses a {@code --count} outside 1-{@link #MAX_COUNT} (100,000,000 took 6 GiB and printed nothing). */
+    static void checkCount(int count) {
+        if (count < 1 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("--count must be 1-" + MAX_COUNT + ", got " + count);
+        }
+    }
+
     private List<ZonedDateTime> fireTimes(CronExpression cron, ZonedDateTime start) {
-        ExitCodes.checkCount(count);
+        checkCount(count);
         List<ZonedDateTime> times = new ArrayList<>();
         ZonedDateTime time = start;
         while (times.size() < count) {

@@ -80,16 +80,6 @@ public final class ExitCodes {
         return changes ? OK : FAILED;
     }
 
-    /** Most fire times {@code cron} and {@code schedule} print: a year of minutes is 525,600, and they are held to print. */
-    static final int MAX_COUNT = 100_000;
-
-    /** Refuses a {@code --count} outside 1-{@link #MAX_COUNT} (100,000,000 took 6 GiB and printed nothing). */
-    static void checkCount(int count) {
-        if (count < 1 || count > MAX_COUNT) {
-            throw new IllegalArgumentException("--count must be 1-" + MAX_COUNT + ", got " + count);
-        }
-    }
-
     /** What is said when the output could not be written. */
     static final String OUTPUT_FAILED = "the output could not be written (closed pipe or full disk)";
 

@@ -93,12 +93,8 @@ final class Output {
      * {@code /proc/self/fd/1}; where there is none, a failed write stays a failure.
      */
     static boolean stdoutIsPipe() {
-        try {
-            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
-            return target.startsWith("pipe:") || target.startsWith("socket:");
-        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
+        String target = ProgressPrinter.descriptorTarget(1);
+        return target != null && (target.startsWith("pipe:") || target.startsWith("socket:"));
     }
 
     /** The output of a listing could not be written (a closed pipe or a full disk): thrown to stop the listing. */

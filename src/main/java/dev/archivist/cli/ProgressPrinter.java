@@ -46,11 +46,19 @@ final class ProgressPrinter implements ProgressListener {
      * the progress there).
      */
     static boolean isTerminal(int fd) {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+        String target = descriptorTarget(fd);
+        if (target == null) {
             return !Files.isDirectory(Path.of("/proc/self/fd")) && System.console() != null;
+        }
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    }
+
+    /** What descriptor {@code fd} is open on, as {@code /proc/self/fd/N} names it ({@code pipe:[…]}, a path), or null. */
+    static String descriptorTarget(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
         }
     }
 

@@ -30,7 +30,7 @@ public final class ScheduleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExitCodes.checkCount(count);
+        CronCommand.checkCount(count);
         Settings settings = config.load();
         BackupScheduler scheduler = new BackupScheduler(settings);
         Instant now = Instant.now();
