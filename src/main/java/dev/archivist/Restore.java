@@ -79,7 +79,7 @@ final class Restore {
      */
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
         return intoTarget(target, () -> {
-            PreparedStorage p = prepareStorage(m, target, globs);
+            PreparedStorage p = prepareStorage(m, target, globs, deep);
             try {
                 return commit(p).result;
             } finally {
@@ -127,7 +127,7 @@ final class Restore {
         PreparedDatabase db = prepareDatabase(database, null, deep);
         PreparedStorage st = null;
         try {
-            st = prepareStorage(storage, null, List.of());
+            st = prepareStorage(storage, null, List.of(), deep);
             if (catalog.commitsRefused()) { // stopping: its safety backup could not be committed, switch nothing
                 throw new ArchivistException("restore of " + storage.id() + " and " + database.id()
                         + " stopped before anything was switched; the live data is unchanged");
@@ -294,10 +294,23 @@ final class Restore {
     private record CommittedStorage(RestoreResult result, Path aside, boolean recorded) {
     }
 
-    private PreparedStorage prepareStorage(Manifest m, Path target, List<String> globs) throws IOException {
+    /**
+     * Checks, extracts into staging and compares with the per-file index. A damaged or missing index refuses the
+     * restore unless {@code deep} is off (--no-verify): the archive is then extracted without it, its parts still
+     * checked against their SHA-256 as they are read, as an operator would recover with {@code cat | zstd -d | tar -x}.
+     */
+    private PreparedStorage prepareStorage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
         List<Problem> structure = new Verifier(catalog, clock).checkStructure(m);
-        if (!structure.isEmpty()) {
-            throw refused(m, structure);
+        boolean onlyIndex = !structure.isEmpty() && structure.stream().allMatch(Problem::aboutIndex);
+        if (!structure.isEmpty() && (deep || !onlyIndex)) {
+            ArchivistException refusal = refused(m, structure);
+            throw onlyIndex ? new ArchivistException(refusal.getMessage() + "\n  the archive's parts are intact: --no-verify"
+                    + " restores without the index (files are then not compared one by one)") : refusal;
+        }
+        Path index = onlyIndex ? null : catalog.dir(BackupType.STORAGE).resolve(m.indexFile());
+        String indexTrouble = onlyIndex ? structure.get(0).where() + ": " + structure.get(0).what() : null;
+        if (onlyIndex) {
+            LOG.warn("restore of {}: {}: restoring without the per-file index (--no-verify)", m.id(), indexTrouble);
         }
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveStorageFolder(settings.storagePath());
@@ -322,8 +335,8 @@ final class Restore {
             ExtractionResult result;
             try {
                 List<Problem> partProblems = new ArrayList<>();
-                Set<String> linkSources = globs.isEmpty() ? Set.of()
-                        : StorageRestorer.linkSources(catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), include);
+                Set<String> linkSources = globs.isEmpty() || index == null ? Set.of()
+                        : StorageRestorer.linkSources(index, include);
                 result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, linkSources,
                         settings.restoreOutsideSymlinks(), partProblems);
                 if (!partProblems.isEmpty()) {
@@ -336,15 +349,21 @@ final class Restore {
                 throw new ArchivistException("restore of " + m.id() + " refused: nothing in the backup matches --path "
                         + include.unmatched().stream().map(g -> "'" + g + "'").collect(java.util.stream.Collectors.joining(", ")));
             }
-            List<String> problems = StorageRestorer.compare(result, catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), include);
-            if (!problems.isEmpty()) {
-                throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs from the index: "
-                        + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
-            }
-            StorageRestorer.applyIndexTimes(result, catalog.dir(BackupType.STORAGE).resolve(m.indexFile()), staging);
             long files = result.entries().stream().filter(e -> "file".equals(e.type())).count();
             List<String> notes = new ArrayList<>();
-            notes.add("extracted " + Plural.of(files, "file") + " (" + result.bytesWritten() + " bytes) into staging and compared each with the index (size, SHA-256, link targets)");
+            String extracted = "extracted " + Plural.of(files, "file") + " (" + result.bytesWritten() + " bytes) into staging";
+            if (index != null) {
+                List<String> problems = StorageRestorer.compare(result, index, include);
+                if (!problems.isEmpty()) {
+                    throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs from the index: "
+                            + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
+                }
+                StorageRestorer.applyIndexTimes(result, index, staging);
+                notes.add(extracted + " and compared each with the index (size, SHA-256, link targets)");
+            } else {
+                notes.add(extracted + " WITHOUT the per-file index (" + indexTrouble + "): the parts' SHA-256"
+                        + " were checked as they were read; the files were not compared one by one");
+            }
             notes.add(Ownership.applyArchived(result, staging));
             if (inPlace) {
                 notes.add(destination + " " + inPlaceReason + ": its entries are switched one by one inside it (the"

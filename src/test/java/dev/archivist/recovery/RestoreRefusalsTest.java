@@ -80,6 +80,44 @@ class RestoreRefusalsTest {
     }
 
     @Test
+    void aDamagedIndexRefusesTheRestoreButNoVerifyRestoresTheIntactPartsWithoutIt() throws Exception {
+        Fixture.Run checked = f.cli("restore", "storage", storage.id(), "--target", dir.resolve("checked").toString());
+        assertThat(checked.exitCode()).as(checked.describe()).isEqualTo(0);
+        Map<String, String> backedUp = Fixture.tree(dir.resolve("checked"));
+        assertThat(backedUp).containsKey("photos/2025/IMG_0.raw").doesNotContainKey("documents/after-backup.txt");
+        Path index = f.backups.resolve("storage").resolve(storage.indexFile());
+        byte[] b = Files.readAllBytes(index);
+        b[b.length / 2] ^= 0x10;
+        Files.write(index, b);
+
+        Fixture.Run r = f.cli("restore", "storage", storage.id(), "--yes");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).contains("refused").contains("SHA-256 mismatch").contains("--no-verify restores without the index");
+        assertLiveUnchanged("damaged index, checked restore");
+
+        Path target = dir.resolve("t");
+        Fixture.Run t = f.cli("restore", "storage", storage.id(), "--target", target.toString(), "--no-verify");
+        assertThat(t.exitCode()).as(t.describe()).isEqualTo(0);
+        assertThat(t.stdout() + t.stderr()).contains("WITHOUT the per-file index");
+        assertThat(Fixture.tree(target)).isEqualTo(backedUp);
+
+        Files.delete(index);
+        Fixture.Run live = f.cli("restore", "storage", storage.id(), "--yes", "--no-verify");
+        assertThat(live.exitCode()).as(live.describe()).isEqualTo(0);
+        assertThat(Fixture.tree(f.storage)).isEqualTo(backedUp);
+
+        // the parts are still checked: a damaged part as well refuses, index or not
+        Path part = f.backups.resolve("storage").resolve(storage.parts().get(0).path());
+        byte[] p = Files.readAllBytes(part);
+        p[p.length / 2] ^= 0x01;
+        Files.write(part, p);
+        Fixture.Run both = f.cli("restore", "storage", storage.id(), "--target", dir.resolve("u").toString(), "--no-verify");
+        assertThat(both.exitCode()).as(both.describe()).isEqualTo(1);
+        assertThat(both.stderr()).contains("refused").contains(storage.parts().get(0).path());
+        assertThat(Files.exists(dir.resolve("u"))).isFalse();
+    }
+
+    @Test
     void aBackupWithoutItsManifestOrWithoutChecksumsIsNeverRestored() throws Exception {
         // the data file named directly, its manifest gone
         Path dbFile = f.backups.resolve("database").resolve(database.parts().get(0).path());
