@@ -261,22 +261,31 @@ public final class SettingsLoader {
         if (v.isEmpty()) {
             return c.defaultLevel();
         }
-        try {
-            if (!ASCII_INTEGER.matcher(v).matches() || v.length() > 9) {
-                throw new NumberFormatException(v);
-            }
-            int level = Integer.parseInt(v);
-            if (c == Compression.NONE) {
-                return c.defaultLevel(); // no level applies: one kept from another codec is not recorded as used
-            }
-            if (level < c.minLevel() || level > c.maxLevel()) {
-                problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "out of range " + c.minLevel() + "-" + c.maxLevel() + " for " + c.wireName());
-            }
-            return level;
-        } catch (NumberFormatException e) {
+        if (!ASCII_INTEGER.matcher(v).matches()) {
             problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "not an integer");
             return c.defaultLevel();
         }
+        if (c == Compression.NONE) {
+            return c.defaultLevel(); // no level applies: one kept from another codec is not recorded as used
+        }
+        long level = clamped(v);
+        if (level < c.minLevel() || level > c.maxLevel()) {
+            problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "out of range " + c.minLevel() + "-" + c.maxLevel() + " for " + c.wireName());
+            return c.defaultLevel();
+        }
+        return (int) level;
+    }
+
+    /**
+     * An ASCII integer ({@link #ASCII_INTEGER}) as a long, any number of digits: one beyond a long's range reads as
+     * {@link Long#MAX_VALUE} or {@link Long#MIN_VALUE}, so that it is "out of range" like any other too large.
+     */
+    static long clamped(String asciiInteger) {
+        String digits = asciiInteger.replaceFirst("^([+-]?)0+(?=\\d)", "$1");
+        if (digits.replaceFirst("^[+-]", "").length() > 18) {
+            return digits.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return Long.parseLong(digits);
     }
 
     private ZoneId zone() {
@@ -325,12 +334,7 @@ public final class SettingsLoader {
             problem(key, "not an integer (expected " + min + "-" + max + ")");
             return null;
         }
-        String digits = v.replaceFirst("^([+-]?)0+(?=\\d)", "$1");
-        if (digits.replaceFirst("^[+-]", "").length() > 18) { // beyond a long: out of range like any other too large
-            problem(key, "out of range " + min + "-" + max);
-            return null;
-        }
-        long n = Long.parseLong(digits);
+        long n = clamped(v);
         if (n < min || n > max) {
             problem(key, "out of range " + min + "-" + max);
             return null;
@@ -344,18 +348,15 @@ public final class SettingsLoader {
         if (v.isEmpty()) {
             return null;
         }
-        try {
-            if (!ASCII_INTEGER.matcher(v).matches()) {
-                throw new NumberFormatException(v);
-            }
-            int n = v.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(v);
-            if (n == -1 || (n >= 1 && n <= 1_000_000)) {
-                return n;
-            }
-            problem(key, "out of range (expected 1-1000000, or -1 for unlimited)");
-        } catch (NumberFormatException e) {
+        if (!ASCII_INTEGER.matcher(v).matches()) {
             problem(key, "not an integer (expected 1-1000000, or -1 for unlimited)");
+            return null;
         }
+        long n = clamped(v);
+        if (n == -1 || (n >= 1 && n <= 1_000_000)) {
+            return (int) n;
+        }
+        problem(key, "out of range (expected 1-1000000, or -1 for unlimited)");
         return null;
     }
 
