@@ -1,5 +1,6 @@
 package dev.archivist.cli;
 
+import dev.archivist.Printable;
 import dev.archivist.archive.IndexEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -113,44 +114,6 @@ final class EntryLine {
 
     /** Appends {@code s} escaped as GNU tar's default quoting does in a UTF-8 locale. */
     static void escape(String s, StringBuilder b) {
-        escape(s, b, true);
-    }
-
-    /**
-     * {@code text} (a failure's reason, which may name a file) with its control characters escaped as {@code ls}
-     * escapes them and its backslashes as they are: a name holding a newline or a terminal's escape sequence stays on
-     * the one line it is reported in and cannot drive the operator's terminal.
-     */
-    static String controlsEscaped(String text) {
-        StringBuilder b = new StringBuilder(text.length() + 8);
-        escape(text, b, false);
-        return b.toString();
-    }
-
-    private static void escape(String s, StringBuilder b, boolean backslashes) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '\\' -> b.append(backslashes ? "\\\\" : "\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                case 0x07 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                case 0x0b -> b.append("\\v");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
-                        for (byte u : String.valueOf(ch).getBytes(StandardCharsets.UTF_8)) { // not printable: its bytes
-                            int v = u & 0xff;
-                            b.append('\\').append((char) ('0' + (v >> 6))).append((char) ('0' + ((v >> 3) & 7)))
-                                    .append((char) ('0' + (v & 7)));
-                        }
-                    } else {
-                        b.append(ch);
-                    }
-                }
-            }
-        }
+        Printable.escape(s, b, true);
     }
 }

@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import dev.archivist.ArchivistException;
 import dev.archivist.LockUnavailableException;
+import dev.archivist.Printable;
 import dev.archivist.config.ConfigException;
 import dev.archivist.config.Redactor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,8 +50,8 @@ public final class ExitCodes {
         }
         Failure f = classify(t);
         PrintWriter err = cmd.getErr();
-        err.println("archivist: " + EntryLine.controlsEscaped(f.reason()) + (f.problems().isEmpty() ? "" : ":"));
-        f.problems().forEach(p -> err.println("  - " + EntryLine.controlsEscaped(p)));
+        err.println("archivist: " + Printable.controlsEscaped(f.reason()) + (f.problems().isEmpty() ? "" : ":"));
+        f.problems().forEach(p -> err.println("  - " + Printable.controlsEscaped(p)));
         err.flush();
         CommandLine.ParseResult parsed = cmd.getParseResult();
         if (parsed != null && parsed.hasMatchedOption("--json") && !Output.printedJson()) { // never a second document

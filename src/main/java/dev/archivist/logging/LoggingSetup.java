@@ -3,11 +3,13 @@ package dev.archivist.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.archivist.config.Redactor;
+import java.nio.charset.StandardCharsets;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 import org.slf4j.LoggerFactory;
@@ -54,10 +56,16 @@ public final class LoggingSetup {
             logstash.setJsonGeneratorDecorator(masking);
             inner = logstash;
         } else {
-            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setContext(context);
-            pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n%ex{short}");
-            inner = pattern;
+            PatternLayout layout = new PatternLayout();
+            layout.setContext(context);
+            layout.getInstanceConverterMap().put("msg", EscapedMessageConverter::new); // one event, one line
+            layout.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n%ex{short}");
+            layout.start();
+            LayoutWrappingEncoder<ILoggingEvent> lines = new LayoutWrappingEncoder<>();
+            lines.setContext(context);
+            lines.setLayout(layout);
+            lines.setCharset(StandardCharsets.UTF_8); // RedactingEncoder reads the line back as UTF-8
+            inner = lines;
         }
         Encoder<ILoggingEvent> encoder = json ? inner : new RedactingEncoder(inner);
         encoder.setContext(context);

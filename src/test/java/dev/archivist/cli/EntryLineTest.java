@@ -31,9 +31,9 @@ class EntryLineTest {
 
     @Test
     void aReasonKeepsItsBackslashesButNotItsControlCharacters() {
-        assertThat(EntryLine.controlsEscaped("cannot open: a\nb/evil\n\u001b[2J.txt"))
+        assertThat(dev.archivist.Printable.controlsEscaped("cannot open: a\nb/evil\n\u001b[2J.txt"))
                 .isEqualTo("cannot open: a\\nb/evil\\n\\033[2J.txt");
-        assertThat(EntryLine.controlsEscaped("C:\\dir\nline")).isEqualTo("C:\\dir\\nline");
+        assertThat(dev.archivist.Printable.controlsEscaped("C:\\dir\nline")).isEqualTo("C:\\dir\\nline");
     }
 
     @Test

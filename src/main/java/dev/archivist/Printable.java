@@ -1,0 +1,52 @@
+package dev.archivist;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Text that may hold names from the storage folder, made safe to print on one line: control and line-separator
+ * characters escaped as GNU tar and {@code ls} escape them in a UTF-8 locale ({@code \n}, {@code \a}, others as the
+ * octal bytes of their UTF-8). A name holding a newline or a terminal's escape sequence then stays on the one line it
+ * is reported in: it can neither forge another line (of a log, of {@code ls}) nor drive the operator's terminal.
+ */
+public final class Printable {
+    private Printable() {
+    }
+
+    /** {@code text} (a failure's reason, a log message) with its control characters escaped, backslashes as they are. */
+    public static String controlsEscaped(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(text.length() + 8);
+        escape(text, b, false);
+        return b.toString();
+    }
+
+    /** Appends {@code s} escaped; {@code backslashes} doubles them too, as tar does for names. */
+    public static void escape(String s, StringBuilder b, boolean backslashes) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> b.append(backslashes ? "\\\\" : "\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                case 0x07 -> b.append("\\a");
+                case '\b' -> b.append("\\b");
+                case 0x0b -> b.append("\\v");
+                case '\f' -> b.append("\\f");
+                default -> {
+                    if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+                        for (byte u : String.valueOf(ch).getBytes(StandardCharsets.UTF_8)) { // not printable: its bytes
+                            int v = u & 0xff;
+                            b.append('\\').append((char) ('0' + (v >> 6))).append((char) ('0' + ((v >> 3) & 7)))
+                                    .append((char) ('0' + (v & 7)));
+                        }
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+    }
+}
