@@ -7,6 +7,7 @@ import dev.archivist.config.Settings;
 import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.ExtractionResult;
 import dev.archivist.restore.InPlaceSwap;
+import dev.archivist.restore.OpenFileHolders;
 import dev.archivist.restore.Ownership;
 import dev.archivist.restore.RestoreFiles;
 import dev.archivist.restore.StorageRestorer;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Restores, always in the same shape: check the backup (checksums always; the deep read unless told not to), prepare
@@ -254,6 +256,14 @@ final class Restore {
      * renamed over it.
      */
     private RestoreResult replaceDamaged(PreparedDatabase p, List<String> notes, List<String> damage) throws IOException {
+        List<String> holders = OpenFileHolders.of(Stream.of("", "-wal", "-shm", "-journal")
+                .map(s -> p.destination.resolveSibling(p.destination.getFileName() + s)).toList());
+        if (!holders.isEmpty()) { // they would go on writing into the replaced file: their commits would be lost
+            throw new ArchivistException("restore of " + p.m.id() + " refused: the live database " + p.destination
+                    + " is damaged, so it is replaced by a new file, but " + String.join(", ", holders)
+                    + (holders.size() == 1 ? " holds" : " hold") + " it open: stop the application, then restore"
+                    + " (its writes would go to the replaced file and be lost); the live database was left as it was");
+        }
         Path copy = RestoreFiles.damagedDatabaseCopy(p.destination, p.m.id());
         for (String suffix : List.of("", "-wal", "-journal")) {
             Path from = p.destination.resolveSibling(p.destination.getFileName() + suffix);

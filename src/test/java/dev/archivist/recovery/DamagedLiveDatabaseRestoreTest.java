@@ -51,6 +51,35 @@ class DamagedLiveDatabaseRestoreTest {
     }
 
     @Test
+    void aDamagedDatabaseThatAnotherProcessHoldsOpenIsNotReplaced() throws Exception {
+        Fixture f = new Fixture(dir).database(500);
+        f.service().backupDatabase(false);
+        List<String> backedUp = Fixture.rows(f.db);
+        Files.writeString(f.db, "damaged beyond SQLite's recognition");
+        byte[] damaged = Files.readAllBytes(f.db);
+        // the application: a process with the database open, as a server with its connection pool would be
+        Process app = new ProcessBuilder("bash", "-c", "exec 3<\"$1\"; exec sleep 300", "app", f.db.toString()).start();
+        try {
+            String holds = "/proc/" + app.pid() + "/fd/3";
+            for (int i = 0; i < 500 && !Files.exists(Path.of(holds)); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(Path.of(holds)).exists();
+
+            Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stderr()).contains("refused").contains(app.pid() + " (sleep)").contains("stop the application");
+            assertThat(Files.readAllBytes(f.db)).isEqualTo(damaged);
+            assertThat(Fixture.names(dir)).noneMatch(n -> n.contains("damaged-before-restore") || n.startsWith(".archivist-restore-"));
+        } finally {
+            app.destroyForcibly().waitFor();
+        }
+        Fixture.Run again = f.cli("restore", "database", "latest", "--yes");
+        assertThat(again.exitCode()).as(again.describe()).isZero();
+        assertThat(Fixture.rows(f.db)).isEqualTo(backedUp);
+    }
+
+    @Test
     void aFileThatIsNotADatabaseAtAllIsReplacedToo() throws Exception {
         Fixture f = new Fixture(dir).database(200);
         f.service().backupDatabase(false);
