@@ -1,13 +1,31 @@
 package dev.archivist;
 
-/** An operation failed (exit code 1); the message carries the context, e.g. which backup and which part. */
+import java.util.List;
+
+/**
+ * An operation failed (exit code 1); the message carries the context, e.g. which backup and which part, on one line;
+ * a failure with several causes lists them as {@link #problems()}, printed one per line below it.
+ */
 public class ArchivistException extends RuntimeException {
+    private final List<String> problems;
+
     public ArchivistException(String message) {
-        super(message);
+        this(message, List.of());
     }
 
     public ArchivistException(String message, Throwable cause) {
         super(message, cause);
+        this.problems = List.of();
+    }
+
+    public ArchivistException(String message, List<String> problems) {
+        super(message);
+        this.problems = List.copyOf(problems);
+    }
+
+    /** The failure's causes, one per item (a refused restore: what does not verify); empty when the message says it. */
+    public List<String> problems() {
+        return problems;
     }
 
     /**

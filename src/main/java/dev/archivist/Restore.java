@@ -58,9 +58,17 @@ final class Restore {
 
     /** The refusal of a backup that does not verify, listing its problems (at most 20). */
     static ArchivistException refused(Manifest m, List<Problem> problems) {
-        StringBuilder sb = new StringBuilder("restore of " + m.id() + " refused: the backup does not verify (" + Plural.of(problems.size(), "problem") + "):");
-        problems.stream().limit(20).forEach(p -> sb.append("\n  - ").append(p));
-        return new ArchivistException(sb.toString());
+        return refused(m, problems, "");
+    }
+
+    /** As {@link #refused(Manifest, List)}, with {@code advice} after the count. */
+    private static ArchivistException refused(Manifest m, List<Problem> problems, String advice) {
+        List<String> listed = new ArrayList<>(problems.stream().limit(20).map(Problem::toString).toList());
+        if (problems.size() > 20) {
+            listed.add("… and " + (problems.size() - 20) + " more (archivist verify " + m.id() + " lists them all)");
+        }
+        return new ArchivistException("restore of " + m.id() + " refused: the backup does not verify ("
+                + Plural.of(problems.size(), "problem") + advice + ")", listed);
     }
 
     /** Restores a database backup into the live database, or into {@code target} (a new file). */
@@ -313,9 +321,8 @@ final class Restore {
         List<Problem> structure = new Verifier(catalog, clock).checkStructure(m);
         boolean onlyIndex = !structure.isEmpty() && structure.stream().allMatch(Problem::aboutIndex);
         if (!structure.isEmpty() && (deep || !onlyIndex)) {
-            ArchivistException refusal = refused(m, structure);
-            throw onlyIndex ? new ArchivistException(refusal.getMessage() + "\n  the archive's parts are intact: --no-verify"
-                    + " restores without the index (files are then not compared one by one)") : refusal;
+            throw refused(m, structure, onlyIndex ? "; the archive's parts are intact: --no-verify restores without the"
+                    + " index, not comparing the files one by one" : "");
         }
         Path index = onlyIndex ? null : catalog.dir(BackupType.STORAGE).resolve(m.indexFile());
         String indexTrouble = onlyIndex ? structure.get(0).where() + ": " + structure.get(0).what() : null;

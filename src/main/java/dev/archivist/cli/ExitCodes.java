@@ -111,9 +111,9 @@ public final class ExitCodes {
         if (t instanceof LockUnavailableException) {
             return new Failure(LOCKED, t.getMessage());
         }
-        if (t instanceof ArchivistException) {
+        if (t instanceof ArchivistException ae) {
             org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
-            return new Failure(FAILED, t.getMessage());
+            return new Failure(FAILED, Redactor.redact(ae.getMessage()), ae.problems().stream().map(Redactor::redact).toList());
         }
         if (t instanceof IllegalArgumentException) {
             return new Failure(USAGE, t.getMessage());

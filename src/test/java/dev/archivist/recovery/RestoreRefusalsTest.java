@@ -93,6 +93,7 @@ class RestoreRefusalsTest {
         Fixture.Run r = f.cli("restore", "storage", storage.id(), "--yes");
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
         assertThat(r.stderr()).contains("refused").contains("SHA-256 mismatch").contains("--no-verify restores without the index");
+        assertThat(r.stderr().lines()).as("one problem per line").anyMatch(l -> l.startsWith("  - " + storage.id() + ": index "));
         assertLiveUnchanged("damaged index, checked restore");
 
         Path target = dir.resolve("t");
