@@ -300,14 +300,35 @@ public final class BackupService {
     }
 
     /** Removes the catalog files no manifest owns; runs under the lock of a process that is stopping. */
-    private void sweepUnfinished() {
+    /** Removes what the stopped work left unfinished and reports it, after {@code completed} (null: not completed). */
+    private void sweepUnfinished(String completed) {
+        String done = completed == null ? "" : completed + "; ";
         try {
             List<Path> removed = catalog.removeLeftovers();
-            stopReport.accept(removed.isEmpty() ? "nothing unfinished left behind"
-                    : "removed " + Plural.of(removed.size(), "unfinished file"));
+            stopReport.accept(done + (removed.isEmpty() ? "nothing unfinished left behind"
+                    : "removed " + Plural.of(removed.size(), "unfinished file")));
         } catch (IOException | RuntimeException e) {
-            stopReport.accept("the next run removes the unfinished files (" + e.getMessage() + ")");
+            stopReport.accept(done + "the next run removes the unfinished files (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * What locked work that ended normally after a stop signal did, for the stop report: a restore switched the live
+     * data (or wrote its target) before the process could exit, and the operator must not read the signal's exit code
+     * as "nothing changed". Null for a backup: the report names the backups committed.
+     */
+    private static String completedBeforeStop(String command, Object result) {
+        if (result instanceof Manifest) {
+            return null;
+        }
+        List<?> results = result instanceof List<?> list ? list : java.util.Collections.singletonList(result);
+        if (!results.isEmpty() && results.stream().allMatch(RestoreResult.class::isInstance)) {
+            return results.stream().map(RestoreResult.class::cast)
+                    .map(r -> r.type() + " restore of " + r.backupId() + " completed before the stop: " + r.destination()
+                            + " now holds the backup" + (r.safetyCopy() == null ? "" : " (safety copy: " + r.safetyCopy() + ")"))
+                    .collect(java.util.stream.Collectors.joining("; "));
+        }
+        return command + " completed before the stop";
     }
 
     private void removeRestoreLeftovers() throws IOException {
@@ -379,11 +400,14 @@ public final class BackupService {
             catalog.removeLeftovers();
             removeRestoreLeftovers();
             StopHook stop = sweepOnShutdown ? new StopHook(Thread.currentThread(), interruptOnStop) : null;
+            String completed = null;
             try {
-                return work.run();
+                T result = work.run();
+                completed = completedBeforeStop(command, result);
+                return result;
             } finally {
                 if (stop != null) {
-                    stop.workEnded();
+                    stop.workEnded(completed);
                 }
             }
         } catch (IOException e) {
@@ -431,11 +455,14 @@ public final class BackupService {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            sweepUnfinished(); // the work did not stop in time
+            sweepUnfinished(null); // the work did not stop in time
         }
 
-        /** In the worker's thread, under the lock, when the work returned or threw. */
-        void workEnded() {
+        /**
+         * In the worker's thread, under the lock, when the work returned ({@code completed} says what it did, for the
+         * stop report) or threw (null).
+         */
+        void workEnded(String completed) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 activeStop = null;
@@ -455,7 +482,7 @@ public final class BackupService {
                 }
             }
             if (stopped) { // commits are refused from now on
-                sweepUnfinished();
+                sweepUnfinished(completed);
                 swept.countDown();
             }
             if (interrupted && !interrupt) {
