@@ -127,6 +127,22 @@ class LauncherTest {
         assertThat(out).contains("picocli.CommandLine source: shared objects file");
     }
 
+    /** Installed as a symlink on the PATH ({@code /usr/local/bin/archivist}), run from another folder, it still runs. */
+    @Test
+    void runsThroughASymlinkFromAnotherFolder() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("archivist"), Files.createSymbolicLink(dir.resolve("chained"), LAUNCHER));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "archivist --version").directory(dir.toFile())
+                .redirectErrorStream(true); // found on the PATH, as a shell finds it
+        pb.environment().put("PATH", bin + ":" + pb.environment().get("PATH"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).startsWith("archivist ").doesNotContain("building");
+    }
+
     /**
      * {@code JAVA_HOME} names the Java that runs (as for mvn), and a Java of another version than the one that made the
      * class-data archive starts without a word on stdout (Java 25 printed two lines about the archive there, which
