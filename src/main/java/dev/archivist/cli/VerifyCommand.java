@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
 import dev.archivist.Plural;
@@ -62,6 +63,10 @@ public final class VerifyCommand implements Callable<Integer> {
         java.util.Set<String> removed = new java.util.HashSet<>();
         for (Manifest m : targets) {
             VerifyReport r = service.verify(m, !quick);
+            if (!all && service.removedWhileVerified(m, r)) { // its problems are those of the removal, not damage
+                throw new ArchivistException("verify of " + m.id() + ": the backup was removed while it was verified"
+                        + " (by a rotation or by hand), so nothing can be said of it");
+            }
             if (all && service.removedWhileVerified(m, r)) { // a rotation in another process: not a failed backup
                 removed.add(r.backupId());
                 if (!json) {
