@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-type counts, total sizes, oldest and newest backups and the age of the newest one; and the manifest files that
- * cannot be read (each a backup that cannot be restored: {@code list} shows them as broken rows).
+ * Per-type counts, total sizes, oldest backups, the newest backups that can be restored (not a {@code pre_restore}
+ * safety copy, nothing missing, the manifest as written) and their age; and the manifest files that cannot be read (each a backup that cannot be restored: {@code list} shows them as broken rows).
  */
 public record CatalogStats(List<TypeStats> types, long totalBackups, long totalBytes, int unreadableManifests) {
 
@@ -38,7 +38,10 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
                     lastClean = r.clean();
                 }
             }
-            Manifest newest = list.isEmpty() ? null : list.get(0);
+            // the newest backup that can be restored: what an alert on its age must see (a restore's safety copy,
+            // a backup whose files are gone or whose manifest was edited would make an old catalog look fresh)
+            Manifest newest = list.stream().filter(m -> !m.preRestore() && !m.editedAfterWriting()
+                    && !catalog.completeness(m, catalog::findById).broken()).findFirst().orElse(null);
             Manifest oldest = list.isEmpty() ? null : list.get(list.size() - 1);
             types.add(new TypeStats(t, list.size(), sum,
                     oldest == null ? null : oldest.id(), oldest == null ? null : oldest.createdAt(),

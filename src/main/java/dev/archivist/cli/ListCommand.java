@@ -134,7 +134,9 @@ public final class ListCommand implements Callable<Integer> {
         if (r.has("unreadable_manifest")) {
             return " BROKEN: manifest unreadable (" + r.path("unreadable_manifest").asText() + ")";
         }
-        String files = r.path("missing_files").isEmpty() ? "" : " BROKEN: files missing " + r.path("missing_files");
+        String files = (r.path("edited_manifest").asBoolean() ? " BROKEN: manifest edited after it was written (its"
+                + " checksum does not match)" : "")
+                + (r.path("missing_files").isEmpty() ? "" : " BROKEN: files missing " + r.path("missing_files"));
         if (!r.path("type").asText().equals("full")) {
             return files.isEmpty() ? "" : " " + files.trim();
         }
@@ -177,7 +179,11 @@ public final class ListCommand implements Callable<Integer> {
             }
             total = has.components().stream().mapToLong(Manifest::storedBytes).sum();
         }
-        row.put("broken", has.broken());
+        boolean edited = m.editedAfterWriting(); // its figures are not what was written: restore and rotate refuse it
+        if (edited) {
+            row.put("edited_manifest", true);
+        }
+        row.put("broken", has.broken() || edited);
         row.put("total_size", total);
         return row;
     }

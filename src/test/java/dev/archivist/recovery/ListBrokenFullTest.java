@@ -20,6 +20,36 @@ class ListBrokenFullTest {
     Path dir;
 
     @Test
+    void statsNamesTheNewestBackupThatCanBeRestoredAndListFlagsAnEditedManifest() throws Exception {
+        Fixture f = new Fixture(dir).database(20).storage(9, 10_000);
+        Manifest good = f.service().backupDatabase(false);
+        Manifest edited = f.service().backupDatabase(false);
+        Manifest gone = f.service().backupDatabase(false);
+        Fixture.Run restore = f.cli("restore", "database", good.id(), "--yes"); // its pre_restore copy is the newest
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+        Files.delete(f.backups.resolve("database").resolve(gone.parts().get(0).path()));
+        Path manifest = f.backups.resolve("database").resolve(edited.id() + ".json");
+        String written = Files.readString(manifest);
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"file_size\" ?: ?\\d+", "\"file_size\" : 1"));
+        assertThat(Files.readString(manifest)).isNotEqualTo(written);
+
+        JsonNode stats = Json.MAPPER.readTree(f.cli("stats", "--json").stdout());
+        JsonNode database = stats.path("types").path("database");
+        assertThat(database.path("count").asInt()).isEqualTo(4);
+        assertThat(database.path("newest_id").asText()).as("not the safety copy, the backup without its file nor the"
+                + " edited one").isEqualTo(good.id());
+
+        JsonNode listed = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
+        for (JsonNode row : listed) {
+            String id = row.path("id").asText();
+            assertThat(row.path("broken").asBoolean()).as(id).isEqualTo(id.equals(edited.id()) || id.equals(gone.id()));
+            assertThat(row.path("edited_manifest").asBoolean()).as(id).isEqualTo(id.equals(edited.id()));
+        }
+        assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(edited.id()))).singleElement().asString()
+                .contains("BROKEN: manifest edited after it was written");
+    }
+
+    @Test
     void listAndStatsSurviveAFullBackupWithAMissingPartOrComponent() throws Exception {
         Fixture f = new Fixture(dir).set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").database(20).storage(8, 2_200_000);
         Manifest full = f.service().backupFull(false, null);
