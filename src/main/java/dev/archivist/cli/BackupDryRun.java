@@ -9,6 +9,7 @@ import dev.archivist.Plural;
 import dev.archivist.StoragePreview;
 import dev.archivist.catalog.Json;
 import dev.archivist.source.SkippedEntry;
+import dev.archivist.source.SqliteSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,11 +30,21 @@ final class BackupDryRun {
         List<String> problems = new ArrayList<>();
         Path database = service.settings().databasePath();
         long databaseSize = -1;
+        long walSize = 0;
         StoragePreview storage = null;
         if (type != BackupType.STORAGE) {
             try {
                 service.checkDatabaseSource();
+                // the backup checks its copy, which holds what the live database holds: a damaged or foreign file
+                // fails here as it would there (a database busy with another connection is not damaged)
+                List<String> damage = SqliteSnapshot.damage(database);
+                if (!damage.isEmpty()) {
+                    throw new ArchivistException("database " + database + " failed PRAGMA quick_check, it would not be"
+                            + " backed up: " + String.join("; ", damage.subList(0, Math.min(5, damage.size()))));
+                }
                 databaseSize = Files.size(database);
+                Path wal = database.resolveSibling(database.getFileName() + "-wal"); // pages not yet checkpointed
+                walSize = Files.exists(wal) ? Files.size(wal) : 0;
             } catch (ArchivistException | IOException e) {
                 problems.add((type == BackupType.FULL ? "database part: " : "") + e.getMessage());
             }
@@ -52,7 +63,8 @@ final class BackupDryRun {
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode().put("dry_run", true).put("type", type.wireName());
             if (databaseSize >= 0) {
-                root.putObject("database").put("path", database.toString()).put("size", databaseSize);
+                root.putObject("database").put("path", database.toString()).put("size", databaseSize)
+                        .put("wal_size", walSize);
             }
             if (storage != null) {
                 root.set("storage", json(storage));
@@ -61,8 +73,11 @@ final class BackupDryRun {
         } else {
             out.println("dry run: nothing written");
             if (databaseSize >= 0) {
-                out.println("database " + database + ": " + Output.size(databaseSize) + " (copied with SQLite's backup"
-                        + " API, then compressed with " + service.settings().compression().wireName() + ")");
+                out.println("database " + database + ": " + Output.size(databaseSize)
+                        + (walSize > 0 ? " and " + Output.size(walSize) + " in its -wal (the copy holds both: up to "
+                        + Output.size(databaseSize + walSize) + " of room in BACKUP_DIR)" : "")
+                        + " (copied with SQLite's backup API, checked, then compressed with "
+                        + service.settings().compression().wireName() + ")");
             }
             if (storage != null) {
                 text(storage, out);

@@ -91,6 +91,38 @@ class BackupDryRunTest {
         assertThat(backups).doesNotExist();
     }
 
+    @Test
+    void aDatabaseDryRunRefusesAFileTheBackupWouldRefuseAndCountsTheWal() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path backups = tmp.resolve("backups");
+        Path text = tmp.resolve("notes.db");
+        Files.writeString(text, "this is not a SQLite database, only text that is long enough to look like a header");
+        CliProcess notSqlite = cli(storage, backups).env("DATABASE_URL", text.toString());
+        CliProcess.Result dry = notSqlite.run("backup", "database", "--dry-run");
+        CliProcess.Result real = notSqlite.run("backup", "database");
+        assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
+        assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
+        assertThat(dry.stderr()).contains("database backup would fail").contains("notes.db failed PRAGMA quick_check");
+
+        // a WAL database whose pages are all in its -wal (a reader keeps them from being checkpointed)
+        Path db = TestDb.create(tmp.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        try (var reader = TestDb.open(db); var hold = reader.createStatement()) {
+            reader.setAutoCommit(false);
+            hold.executeQuery("SELECT count(*) FROM items").close(); // a read transaction stays open
+            try (var writer = TestDb.open(db)) {
+                TestDb.insert(writer, 2000, 1000, 1_000_000);
+            }
+            Path wal = tmp.resolve("app.db-wal");
+            assertThat(Files.size(wal)).isGreaterThan(Files.size(db));
+            CliProcess.Result r = cli(storage, backups).run("backup", "database", "--dry-run", "--json");
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            JsonNode d = JSON.readTree(r.stdout()).path("database");
+            assertThat(d.path("size").asLong()).isEqualTo(Files.size(db));
+            assertThat(d.path("wal_size").asLong()).isGreaterThan(2000L * 1000);
+            assertThat(cli(storage, backups).run("backup", "database", "--dry-run").stdout()).contains("in its -wal");
+        }
+    }
+
     private CliProcess cli(Path storage, Path backups) {
         return StorageFixtures.cli(tmp, storage, backups).env("BACKUP_STORAGE_EXCLUDE", StorageFixtures.EXCLUDES);
     }
