@@ -139,8 +139,14 @@ public final class BackupService {
         }
     }
 
-    /** Applies the retention policy; a dry run only plans (and takes no lock). */
+    /**
+     * Applies the retention policy; a dry run only plans (and takes no lock). A {@code BACKUP_DIR} that does not exist
+     * holds nothing to rotate, and is not created (a typo, or a backup volume not mounted).
+     */
     public RotationResult rotate(boolean dryRun) {
+        if (!java.nio.file.Files.isDirectory(settings.backupDir())) {
+            return new RotationResult(List.of(), List.of(), List.of(), dryRun, List.of());
+        }
         if (dryRun) {
             try {
                 return new Rotation(settings, catalog, clock).run(true);

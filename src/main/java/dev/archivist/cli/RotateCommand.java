@@ -7,8 +7,12 @@ import dev.archivist.Plural;
 import dev.archivist.RotationResult;
 import dev.archivist.catalog.Json;
 import dev.archivist.retention.Decision;
+import dev.archivist.config.Settings;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +45,21 @@ public final class RotateCommand implements Callable<Integer> {
             config.sets.put("MAX_BACKUPS", maxBackups.toString());
         }
         BackupService service = Services.create(dryRun ? config.loadForReading() : config.load(), spec);
+        PrintWriter err = spec.commandLine().getErr();
+        Settings.RetentionSettings keep = service.settings().retention();
+        if (maxBackups != null && Stream.of(keep.keepLast(), keep.keepHourly(), keep.keepDaily(), keep.keepWeekly(),
+                keep.keepMonthly(), keep.keepYearly(), keep.keepWithin()).anyMatch(Objects::nonNull)) {
+            err.println("archivist: warning: --max-backups has no effect: a BACKUP_KEEP_* variable is set, and it"
+                    + " replaces MAX_BACKUPS (see archivist config)");
+            err.flush();
+        }
         // SIGTERM/SIGINT: rotation gets up to 5 s to end before the process exits
         service.sweepOnShutdown(StopNotice.reporter(service));
+        if (!Files.isDirectory(service.settings().backupDir())) { // a typo or a volume not mounted: create nothing
+            err.println("archivist: note: BACKUP_DIR " + service.settings().backupDir() + " does not exist: nothing"
+                    + " to rotate");
+            err.flush();
+        }
         RotationResult result = service.rotate(dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

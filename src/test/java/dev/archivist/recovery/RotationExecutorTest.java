@@ -63,6 +63,25 @@ class RotationExecutorTest {
 
     /** A backup whose file was deleted by hand takes no place in MAX_BACKUPS: the intact ones are not pushed out. */
     @Test
+    void rotateCreatesNoMissingBackupDirAndSaysWhenMaxBackupsIsOverridden() throws Exception {
+        Fixture f = new Fixture(dir).database(20);
+        Fixture.Run missing = f.cli("rotate");
+        assertThat(missing.exitCode()).as(missing.describe()).isZero();
+        assertThat(missing.stderr()).contains("BACKUP_DIR " + f.backups + " does not exist: nothing to rotate");
+        assertThat(f.backups).as("a typo or an unmounted volume gets no skeleton").doesNotExist();
+
+        for (int i = 0; i < 3; i++) {
+            f.service().backupDatabase(false);
+        }
+        Fixture.Run flag = f.set("BACKUP_KEEP_LAST", "3").cli("rotate", "--max-backups", "1");
+        assertThat(flag.exitCode()).as(flag.describe()).isZero();
+        assertThat(flag.stderr()).contains("--max-backups has no effect");
+        assertThat(f.service().list(BackupType.DATABASE)).hasSize(3);
+        Fixture.Run plain = f.cli("rotate");
+        assertThat(plain.stderr()).doesNotContain("--max-backups").doesNotContain("does not exist");
+    }
+
+    @Test
     void aBrokenNewestBackupDoesNotPushOutTheLastIntactOne() throws Exception {
         Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(20);
         BackupService s = f.service();
