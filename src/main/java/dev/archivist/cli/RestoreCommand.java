@@ -81,8 +81,15 @@ public final class RestoreCommand implements Callable<Integer> {
         service.sweepOnShutdown(StopNotice.reporter(service));
         Manifest m = service.find(ref, backupType);
         PrintWriter out = spec.commandLine().getOut();
+        String otherSource = target == null ? otherSource(m, service) : null;
+        if (otherSource != null) { // two applications sharing a BACKUP_DIR, or a DATABASE_URL changed since
+            spec.commandLine().getErr().println("archivist: warning: " + m.id() + " was taken from " + otherSource
+                    + ", not from the " + (m.type() == BackupType.DATABASE ? "database " : "storage folder ")
+                    + livePath(m, service) + " it restores into");
+            spec.commandLine().getErr().flush();
+        }
         if (!yes && target == null) {
-            confirm(m, service);
+            confirm(m, service, otherSource);
         }
         List<RestoreResult> results = switch (backupType) {
             case DATABASE -> List.of(service.restoreDatabase(m.id(), target, !noVerify));
@@ -109,8 +116,34 @@ public final class RestoreCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The live path {@code m} restores into (a database or storage backup). */
+    private static Path livePath(Manifest m, BackupService service) {
+        return m.type() == BackupType.DATABASE ? service.settings().databasePath() : service.settings().storagePath();
+    }
+
+    /** Where a database or storage backup was taken from when that is not the live path it restores into, else null. */
+    private static String otherSource(Manifest m, BackupService service) {
+        String from = m.json().path("original_path").asText("");
+        if (m.type() == BackupType.FULL || from.isEmpty()) {
+            return null;
+        }
+        return sameFile(Path.of(from), livePath(m, service)) ? null : from;
+    }
+
+    /** Whether two paths name the same file: as written, or once symlinks are resolved (when both exist). */
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return a.toRealPath().equals(b.toRealPath());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Asks on the terminal; fails (exit 1, see {@link ExitCodes}) when there is none or the answer is not yes. */
-    private void confirm(Manifest m, BackupService service) {
+    private void confirm(Manifest m, BackupService service, String otherSource) {
         Console console = System.console();
         if (console == null) {
             throw new ArchivistException("restore refused: no terminal to confirm on; pass --yes to restore without confirmation");
@@ -121,7 +154,8 @@ public final class RestoreCommand implements Callable<Integer> {
                     case STORAGE -> "the live storage folder " + service.settings().storagePath();
                     case FULL -> "the live database and storage folder";
                 };
-        String answer = console.readLine("Restore %s (created %s) into %s? [y/N] ", m.id(), m.createdAt(), what);
+        String answer = console.readLine("Restore %s (created %s%s) into %s? [y/N] ", m.id(), m.createdAt(),
+                otherSource == null ? "" : ", taken from " + otherSource, what);
         if (answer == null || !List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT))) {
             throw new ArchivistException("restore cancelled");
         }

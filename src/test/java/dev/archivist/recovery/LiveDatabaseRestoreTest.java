@@ -26,6 +26,24 @@ class LiveDatabaseRestoreTest {
     Path dir;
 
     @Test
+    void aBackupTakenFromAnotherDatabaseIsNamedAsSuchBeforeItIsRestored() throws Exception {
+        Fixture f = new Fixture(dir).database(30);
+        Manifest own = f.service().backupDatabase(false);
+        Path other = dir.resolve("other-app.db");
+        Files.copy(f.db, other);
+        Manifest foreign = f.set("DATABASE_URL", other.toString()).service().backupDatabase(false);
+        f.set("DATABASE_URL", f.db.toString());
+
+        Fixture.Run r = f.cli("restore", "database", foreign.id(), "--yes");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stderr()).contains("warning: " + foreign.id() + " was taken from " + other + ", not from the database "
+                + f.db);
+        Fixture.Run same = f.cli("restore", "database", own.id(), "--yes");
+        assertThat(same.exitCode()).as(same.describe()).isZero();
+        assertThat(same.stderr()).doesNotContain("was taken from");
+    }
+
+    @Test
     void aReaderInAnotherProcessSeesTheRestoredContentWithoutErrors() throws Exception {
         Fixture f = new Fixture(dir);
         TestDb.createBig(f.db, TestDb.Mode.WAL, 40);
