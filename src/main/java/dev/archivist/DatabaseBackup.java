@@ -117,7 +117,12 @@ final class DatabaseBackup {
             m.put("pre_restore", preRestore);
             m.set("parts", Manifest.partsNode(List.of(part)));
             m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
-            return catalog.commit(m);
+            Manifest committed = catalog.commit(m);
+            if (info.pageCount() <= 1 && !preRestore) { // page 1 is the schema: no table has a page of its own
+                LOG.warn("database {} holds no tables (a 0-byte or new file): backed up as {}, but is DATABASE_URL the"
+                        + " application's database? Such backups count for rotation like any other", source, id);
+            }
+            return committed;
         } catch (IOException | RuntimeException | Error e) {
             if (stored != null) {
                 stored.abort();

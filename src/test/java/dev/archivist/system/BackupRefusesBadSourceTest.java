@@ -70,6 +70,17 @@ class BackupRefusesBadSourceTest {
     }
 
     @Test
+    void anEmptyDatabaseIsBackedUpWithAWarningAndAGoodOneWithout() throws Exception {
+        Path empty = dir.resolve("empty.db");
+        Files.createFile(empty); // what a DATABASE_URL that names the wrong file often finds
+        CliProcess.Result r = cli(empty.toString()).run("backup", "database");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stderr()).as(r.describe()).contains("holds no tables").contains("is DATABASE_URL the application's database?");
+        CliProcess.Result good = cli(dir.resolve("good.db").toString()).run("backup", "database");
+        assertThat(good.stderr()).as(good.describe()).doesNotContain("holds no tables");
+    }
+
+    @Test
     void missingDatabaseIsReported() throws Exception {
         assertRefused(dir.resolve("nope.db").toString(), "does not exist");
         assertThat(dir.resolve("nope.db")).as("not created by the attempt").doesNotExist();
