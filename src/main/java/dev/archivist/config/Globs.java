@@ -84,7 +84,7 @@ public final class Globs {
     /**
      * A test of paths (relative, {@code /}-separated, normalized) against {@code glob}, in the syntax of
      * {@code getPathMatcher("glob:…")}: {@code *} and {@code ?} stay within a name, {@code **} crosses folders,
-     * {@code [a-z]} and {@code [!a]} match one character of a name, {@code {a,b}} either, {@code \} escapes.
+     * {@code [a-z]} and {@code [!a]} (or {@code [^a]}) match one character of a name, {@code {a,b}} either, {@code \} escapes.
      *
      * <p>Written here rather than taken from the JDK: the JDK turns {@code **} into the regex {@code .*} without
      * {@code DOTALL}, so {@code **} stops at a line break ({@code \n}, {@code \r}, U+0085, U+2028, U+2029), which
@@ -149,13 +149,13 @@ public final class Globs {
 
     /**
      * The bracket expression starting after the {@code [} at {@code start - 1}: one character of a name, never
-     * {@code /}. {@code !} first negates; {@code -} first (or after {@code !}) is itself, else a range; {@code *},
+     * {@code /}. {@code !} or {@code ^} first negates; {@code -} first (or after {@code !}) is itself, else a range; {@code *},
      * {@code ?} and {@code \} are themselves. Returns the index after the closing {@code ]}.
      */
     private static int bracket(String glob, int start, StringBuilder re) {
         StringBuilder set = new StringBuilder();
         int i = start;
-        if (i < glob.length() && glob.charAt(i) == '!') {
+        if (i < glob.length() && (glob.charAt(i) == '!' || glob.charAt(i) == '^')) { // ^ as bash, fnmatch and gitignore
             set.append('^');
             i++;
         }

@@ -46,6 +46,10 @@ class GlobsTest {
         assertThat(Globs.matcher("[a-c]x").test("bx")).isTrue();
         assertThat(Globs.matcher("[a-c]x").test("dx")).isFalse();
         assertThat(Globs.matcher("[!a-c]x").test("dx")).isTrue();
+        // ^ negates as ! does (bash, fnmatch, gitignore): "[^a]*.txt" keeps a.txt, it used to exclude it
+        assertThat(Globs.matcher("**/[^a]*.txt").test("docs/a.txt")).isFalse();
+        assertThat(Globs.matcher("**/[^a]*.txt").test("docs/b.txt")).isTrue();
+        assertThat(Globs.matcher("[a^]x").test("^x")).as("not first: itself").isTrue();
         assertThat(Globs.matcher("[-a]").test("-")).isTrue();
         assertThat(Globs.matcher("[*?]").test("?")).isTrue();
         assertThat(Globs.matcher("[!a]").test("/")).as("a class never matches the separator").isFalse();
