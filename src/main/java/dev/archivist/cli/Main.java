@@ -58,7 +58,8 @@ public final class Main {
         cmd.setParameterExceptionHandler((e, rest) -> {
             // picocli's own wording "in KEY=VALUE format" reads as a secret to the redactor: name it otherwise first
             String message = dev.archivist.config.Redactor.redact(
-                    String.valueOf(e.getMessage()).replace("KEY=VALUE", "NAME=VALUE"));
+                    String.valueOf(e.getMessage()).replace("KEY=VALUE", "NAME=VALUE")
+                            .replace("option option ", "option ")); // picocli's map-option wording doubles the word
             e.getCommandLine().getErr().println("archivist: " + message);
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             if (java.util.Arrays.asList(rest).contains("--json")) { // a script asked for JSON: it gets JSON
