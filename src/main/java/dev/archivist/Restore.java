@@ -237,7 +237,9 @@ final class Restore {
                 // a locked database is busy, not damaged: it is never replaced without a safety copy
                 List<String> damage = SqliteSnapshot.busy(e) ? List.of() : SqliteSnapshot.damage(p.destination);
                 if (damage.isEmpty()) {
-                    throw e; // a sound database that could not be backed up: no restore without a safety copy
+                    // a sound database that could not be backed up: no restore without a safety copy
+                    throw new ArchivistException("restore of " + p.m.id() + " refused: " + e.getMessage()
+                            + "; the live database was left as it was (no restore without a safety copy)", e);
                 }
                 return replaceDamaged(p, notes, damage);
             }
