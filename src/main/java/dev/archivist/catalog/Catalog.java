@@ -188,7 +188,7 @@ public final class Catalog {
         try {
             return readAs(f, type);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("skipping unreadable manifest {}: {}", f, e.getMessage());
+            LOG.warn("skipping unreadable manifest {}: {}", f, Json.readFailure(e));
             return null;
         }
     }
@@ -225,7 +225,7 @@ public final class Catalog {
             try {
                 m = typed(Manifest.read(asPath), null, ref);
             } catch (IOException e) {
-                throw new NotFoundException("cannot read manifest " + ref + ": " + e.getMessage());
+                throw new NotFoundException("cannot read manifest " + ref + ": " + Json.readFailure(e));
             }
             inThisCatalog(asPath, m);
             return m;
@@ -240,7 +240,7 @@ public final class Catalog {
                     try {
                         m = typed(Manifest.read(file), t, id);
                     } catch (IOException e) {
-                        throw new NotFoundException("cannot read manifest of " + id + ": " + e.getMessage());
+                        throw new NotFoundException("cannot read manifest of " + id + ": " + Json.readFailure(e));
                     }
                     if (!m.id().equals(id)) { // listing skips it too: it is not the backup its name says
                         throw new NotFoundException("cannot read manifest of " + id + ": " + idMismatch(m));

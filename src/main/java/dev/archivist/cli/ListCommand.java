@@ -123,8 +123,7 @@ public final class ListCommand implements Callable<Integer> {
             Manifest m = Manifest.read(manifest);
             reason = m.id().equals(id) ? "unreadable" : Catalog.idMismatch(m);
         } catch (java.io.IOException | RuntimeException e) {
-            // Jackson's messages run over several lines (the source excerpt): the first says what is wrong
-            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("").strip();
+            reason = Json.readFailure(e);
         }
         row.put("unreadable_manifest", dev.archivist.config.Redactor.redact(reason));
         return row;

@@ -249,7 +249,12 @@ class ListBrokenFullTest {
         assertThat(rows.get(0).path("id").asText()).isEqualTo(damaged.id());
         assertThat(rows.get(0).path("broken").asBoolean()).isTrue();
         assertThat(rows.get(0).path("type").asText()).isEqualTo("database");
-        assertThat(rows.get(0).path("unreadable_manifest").asText()).isNotEmpty();
+        assertThat(rows.get(0).path("unreadable_manifest").asText()).startsWith("not valid JSON at line 1, column ")
+                .doesNotContain("StreamReadFeature").doesNotContain("[Source");
+        Fixture.Run named = f.cli("verify", damaged.id());
+        assertThat(named.exitCode()).as(named.describe()).isNotZero();
+        assertThat(named.stderr()).contains("cannot read manifest of " + damaged.id() + ": not valid JSON at line 1")
+                .doesNotContain("StreamReadFeature");
         assertThat(rows.get(1).path("broken").asBoolean()).isFalse();
 
         assertThat(f.cli("stats").stdout()).contains("1 manifest cannot be read: that backup cannot be restored (archivist list shows it)");
