@@ -290,8 +290,12 @@ public final class Catalog {
         }
         if (!same) {
             Path otherRoot = folder == null || folder.getParent() == null ? folder : folder.getParent();
+            // a catalog keeps a manifest in the folder of its type: only then is the folder above one to suggest
+            boolean inTypeFolder = folder != null && folder.getFileName() != null
+                    && folder.getFileName().toString().equals(m.type().wireName());
             throw new NotFoundException("manifest " + manifestFile + " is not one of the backup directory " + root
-                    + " (to use the catalog it belongs to, set BACKUP_DIR=" + otherRoot + ")");
+                    + (inTypeFolder ? " (to use the catalog it belongs to, set BACKUP_DIR=" + otherRoot + ")"
+                    : " (a manifest is used in its catalog, BACKUP_DIR/" + m.type().wireName() + "/, beside its files)"));
         }
     }
 

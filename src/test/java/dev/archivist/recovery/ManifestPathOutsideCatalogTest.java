@@ -31,6 +31,11 @@ class ManifestPathOutsideCatalogTest {
         Fixture.Run other = f.cli("verify", copied.toString());
         assertThat(other.exitCode()).as(other.describe()).isEqualTo(1);
         assertThat(other.stderr()).contains("is not one of the backup directory").contains("BACKUP_DIR=" + copy);
+        Path loose = Files.copy(copied, dir.resolve(storage.id() + ".json")); // a manifest alone, outside any catalog
+        Fixture.Run alone = f.cli("verify", loose.toString());
+        assertThat(alone.exitCode()).as(alone.describe()).isEqualTo(1);
+        assertThat(alone.stderr()).contains("is not one of the backup directory").doesNotContain("set BACKUP_DIR=")
+                .contains("BACKUP_DIR/storage/");
         Fixture.Run restore = f.cli("restore", "storage", copied.toString(), "--target", dir.resolve("t").toString());
         assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
         assertThat(dir.resolve("t")).doesNotExist();
