@@ -56,6 +56,26 @@ final class Restore {
         }
     }
 
+    /**
+     * Refuses a {@code --target} that exists (a symlink too, even one that leads nowhere: it would be replaced) or
+     * that cannot be made, because the nearest existing folder above it is a file.
+     */
+    private static void requireNewTarget(Path destination) {
+        if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new ArchivistException("restore target " + destination + " already exists"
+                    + (Files.isSymbolicLink(destination) ? " (a symlink)" : "") + "; refusing to overwrite it");
+        }
+        for (Path above = destination.getParent(); above != null; above = above.getParent()) {
+            if (Files.exists(above)) {
+                if (!Files.isDirectory(above)) {
+                    throw new ArchivistException("restore target " + destination + " cannot be made: " + above
+                            + " is not a folder");
+                }
+                return;
+            }
+        }
+    }
+
     /** The refusal of a backup that does not verify, listing its problems (at most 20). */
     static ArchivistException refused(Manifest m, List<Problem> problems) {
         return refused(m, problems, "");
@@ -195,8 +215,8 @@ final class Restore {
         check(m);
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveDatabaseFile(settings.databasePath());
-        if (target != null && Files.exists(destination)) {
-            throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
+        if (target != null) {
+            requireNewTarget(destination);
         }
         List<Path> leftoverLogs = target != null ? journals(destination) : List.of();
         if (!leftoverLogs.isEmpty()) {
@@ -333,8 +353,8 @@ final class Restore {
         }
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveStorageFolder(settings.storagePath());
-        if (target != null && Files.exists(destination)) {
-            throw new ArchivistException("restore target " + destination + " already exists; refusing to overwrite it");
+        if (target != null) {
+            requireNewTarget(destination);
         }
         if (!globs.isEmpty() && target == null) {
             throw new IllegalArgumentException("--path restores selected files only into a new folder: give --target");

@@ -119,6 +119,25 @@ class RestoreRefusalsTest {
     }
 
     @Test
+    void aTargetThatIsADanglingSymlinkOrLiesUnderAFileIsRefusedAsSuch() throws Exception {
+        Path dangling = Files.createSymbolicLink(dir.resolve("link"), dir.resolve("nowhere"));
+        Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+        for (String type : new String[] {"database", "storage"}) {
+            String id = type.equals("database") ? database.id() : storage.id();
+            Fixture.Run link = f.cli("restore", type, id, "--target", dangling.toString());
+            assertThat(link.exitCode()).as(link.describe()).isEqualTo(1);
+            assertThat(link.stderr()).contains("already exists (a symlink)");
+            assertThat(Files.isSymbolicLink(dangling)).isTrue();
+            assertThat(dir.resolve("nowhere")).doesNotExist();
+
+            Fixture.Run under = f.cli("restore", type, id, "--target", aFile.resolve("x").toString());
+            assertThat(under.exitCode()).as(under.describe()).isEqualTo(1);
+            assertThat(under.stderr()).contains("cannot be made: " + aFile + " is not a folder");
+        }
+        assertThat(Files.readString(aFile)).isEqualTo("x");
+    }
+
+    @Test
     void aBackupWithoutItsManifestOrWithoutChecksumsIsNeverRestored() throws Exception {
         // the data file named directly, its manifest gone
         Path dbFile = f.backups.resolve("database").resolve(database.parts().get(0).path());
