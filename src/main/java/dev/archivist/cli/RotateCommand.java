@@ -72,8 +72,12 @@ public final class RotateCommand implements Callable<Integer> {
                 ArrayNode reasons = n.putArray("reasons");
                 d.reasons().forEach(reasons::add);
             }
-            ArrayNode removed = root.putArray("removed");
-            result.removed().forEach(removed::add);
+            ArrayNode removed = root.putArray("removed"); // on a dry run, what would be: as removed_folders
+            if (result.dryRun()) {
+                result.decisions().stream().filter(d -> !d.keep()).forEach(d -> removed.add(d.backup().id()));
+            } else {
+                result.removed().forEach(removed::add);
+            }
             ArrayNode folders = root.putArray("removed_folders");
             result.removedFolders().forEach(folders::add);
             ArrayNode unreadable = root.putArray("unreadable_manifests");

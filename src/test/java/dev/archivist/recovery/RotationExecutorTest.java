@@ -232,6 +232,16 @@ class RotationExecutorTest {
             assertThat(d.path("reasons")).as(d.toString()).isNotEmpty();
         }
         assertThat(listed).containsExactlyInAnyOrderElementsOf(ids(s.list(null)));
+        List<String> wouldGo = new ArrayList<>();
+        plan.path("decisions").forEach(d -> {
+            if (d.path("action").asText().equals("remove")) {
+                wouldGo.add(d.path("id").asText());
+            }
+        });
+        List<String> removedOnDryRun = new ArrayList<>();
+        plan.path("removed").forEach(r -> removedOnDryRun.add(r.asText()));
+        assertThat(removedOnDryRun).as("on a dry run, what would be removed").isNotEmpty()
+                .containsExactlyInAnyOrderElementsOf(wouldGo);
         assertThat(plan.path("decisions").toString()).contains("over MAX_BACKUPS=1").contains("referenced by full");
         Fixture.Run text = f.cli("rotate", "--dry-run");
         assertThat(text.stdout()).contains("dry run:").contains("remove").contains("keep");
