@@ -31,8 +31,11 @@ public final class StorageDump {
     private StorageDump() {
     }
 
-    /** What was written: the entry as the index records it and the bytes. */
-    public record Dumped(IndexEntry entry, long bytes) {
+    /**
+     * What was written: the entry as the index records it, the bytes, and the modification time as the archive holds
+     * it (to the nanosecond, as {@code tar -xp} sets it; the index has milliseconds).
+     */
+    public record Dumped(IndexEntry entry, long bytes, java.nio.file.attribute.FileTime mtime) {
     }
 
     /**
@@ -66,7 +69,7 @@ public final class StorageDump {
                      StandardCharsets.UTF_8.name())) {
             for (TarArchiveEntry e = next(tar, id); e != null; e = next(tar, id)) {
                 if (e.isFile() && !e.isLink() && e.getName().equals(stored)) {
-                    return new Dumped(entry, copyChecked(tar, out, entry, id));
+                    return new Dumped(entry, copyChecked(tar, out, entry, id), e.getLastModifiedTime());
                 }
             }
         } catch (UncheckedIOException e) { // a part that could not be opened

@@ -22,7 +22,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -144,7 +143,7 @@ public final class DumpCommand implements Callable<Integer> {
                 out.flush();
                 channel.force(true);
             }
-            Files.setLastModifiedTime(temp, FileTime.fromMillis(entry.mtime()));
+            Files.setLastModifiedTime(temp, dumped.mtime());
             Files.setPosixFilePermissions(temp, permissions(entry)); // last: the mode may not let its owner read
             try {
                 Files.createLink(target, temp);
