@@ -50,8 +50,8 @@ public final class ConfigCommand implements Callable<Integer> {
             }
             ObjectNode eff = root.putObject("effective");
             eff.put("database_path", Redactor.redact(String.valueOf(settings.databasePath())));
-            eff.put("storage_path", String.valueOf(settings.storagePath()));
-            eff.put("backup_dir", String.valueOf(settings.backupDir()));
+            eff.put("storage_path", Redactor.redact(String.valueOf(settings.storagePath())));
+            eff.put("backup_dir", Redactor.redact(String.valueOf(settings.backupDir())));
             eff.put("compression", settings.compression().wireName());
             eff.put("compression_level", settings.compressionLevel());
             eff.put("timezone", settings.zone().getId());
@@ -66,9 +66,10 @@ public final class ConfigCommand implements Callable<Integer> {
             ConfigValue v = raw.get(key);
             out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), raw.sourceOf(key));
         }
-        out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
-                Redactor.redact(String.valueOf(settings.databasePath())), settings.storagePath(), settings.backupDir(),
-                settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
+        // the whole line redacted, as every value above: a path may carry a secret (?token=…, user:password@)
+        out.print(Redactor.redact(String.format("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
+                settings.databasePath(), settings.storagePath(), settings.backupDir(),
+                settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId())));
         out.println("effective: " + splitting(settings.archive()));
         out.flush();
         return ExitCodes.OK;

@@ -17,6 +17,7 @@ class RedactorTest {
             "postgres://admin:S3cretPW@db/x",
             "connecting to mysql://root:S3cretPW@127.0.0.1:3306/app now",
             "https://user:S3cretPW@example.org/path?q=1",
+            "backups in /mnt/https:/user:S3cretPW@nas/bk", // a URL in a path, its // collapsed by normalisation
             "https://ghp_S3cretPW0123456789abcdef@github.com/org/repo.git",
             "pulling from https://glpat-S3cretPW-0123456@example.org/x now",
             "sqlite:////tmp/x.db?password=S3cretPW",

@@ -75,6 +75,15 @@ class SecretsNeverPrintedTest {
 
         // Secrets inside other values and inside an error message (a database path carrying token=...).
         results.add(cli(jsonLogs).env("BACKUP_COMPRESSION", "token=" + SECRET).run("config"));
+        // in the paths of the storage folder and the backup directory: the table and the effective summary alike
+        for (String format : new String[] {"text", "json"}) {
+            CliProcess paths = cli(jsonLogs).env("STORAGE_PATH", dir.resolve("st?token=" + SECRET).toString())
+                    .env("BACKUP_DIR", dir.resolve("https:/bob:" + SECRET + "@nas/bk").toString());
+            CliProcess.Result shown = format.equals("json") ? paths.run("config", "--json") : paths.run("config");
+            assertThat(shown.exitCode()).as(shown.describe()).isZero();
+            assertThat(shown.stdout()).as(shown.describe()).contains("storage").contains("***");
+            results.add(shown);
+        }
         results.add(cli(jsonLogs).env("DATABASE_URL", dir.resolve("missing token=" + SECRET + ".db").toString())
                 .run("backup", "database"));
         results.add(cli(jsonLogs).env("DATABASE_URL", "sqlite:////nonexistent/dir/app.db?password=" + SECRET)
