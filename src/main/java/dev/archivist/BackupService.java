@@ -305,14 +305,17 @@ public final class BackupService {
         T run() throws IOException;
     }
 
-    /** Removes the catalog files no manifest owns; runs under the lock of a process that is stopping. */
-    /** Removes what the stopped work left unfinished and reports it, after {@code completed} (null: not completed). */
-    private void sweepUnfinished(String completed) {
-        String done = completed == null ? "" : completed + "; ";
+    /**
+     * Removes the catalog files no manifest owns, under the lock of a process that is stopping, and reports it after
+     * {@code before} (what the work did; null: nothing to say); {@code ended}: whether the work has ended (else
+     * "nothing unfinished" could not be said).
+     */
+    private void sweepUnfinished(String before, boolean ended) {
+        String done = before == null ? "" : before + "; ";
         try {
             List<Path> removed = catalog.removeLeftovers();
-            stopReport.accept(done + (removed.isEmpty() ? "nothing unfinished left behind"
-                    : "removed " + Plural.of(removed.size(), "unfinished file")));
+            stopReport.accept(done + (!removed.isEmpty() ? "removed " + Plural.of(removed.size(), "unfinished file")
+                    : ended ? "nothing unfinished left behind" : "nothing else to remove yet"));
         } catch (IOException | RuntimeException e) {
             stopReport.accept(done + "the next run removes the unfinished files (" + e.getMessage() + ")");
         }
@@ -461,7 +464,9 @@ public final class BackupService {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            sweepUnfinished(null); // the work did not stop in time
+            // the work did not stop in time: what it is still writing is the next locked command's to remove
+            sweepUnfinished("it had not ended after " + STOP_WAIT_MILLIS / 1000 + " s: the next command that takes the"
+                    + " lock removes what it was still writing", false);
         }
 
         /**
@@ -488,7 +493,7 @@ public final class BackupService {
                 }
             }
             if (stopped) { // commits are refused from now on
-                sweepUnfinished(completed);
+                sweepUnfinished(completed, true);
                 swept.countDown();
             }
             if (interrupted && !interrupt) {

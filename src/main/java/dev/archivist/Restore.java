@@ -232,7 +232,7 @@ final class Restore {
         Files.deleteIfExists(temp);
         List<String> notes = new ArrayList<>();
         try {
-            DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp);
+            DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp, catalog::commitsRefused);
             List<String> problems = SqliteSnapshot.check(temp, deep);
             if (!problems.isEmpty()) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + (deep ? "integrity_check" : "quick_check")
@@ -377,7 +377,7 @@ final class Restore {
                 Set<String> linkSources = globs.isEmpty() || index == null ? Set.of()
                         : StorageRestorer.linkSources(index, include);
                 result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, linkSources,
-                        settings.restoreOutsideSymlinks(), partProblems);
+                        settings.restoreOutsideSymlinks(), partProblems, catalog::commitsRefused);
                 if (!partProblems.isEmpty()) {
                     throw refused(m, partProblems);
                 }

@@ -31,13 +31,18 @@ public final class DatabaseRestorer {
     private DatabaseRestorer() {
     }
 
-    /** Decompresses a database backup's parts into {@code out} (created new, fsynced). */
-    public static void decompress(Path dir, Manifest m, Path out) throws IOException {
+    /**
+     * Decompresses a database backup's parts into {@code out} (created new, fsynced), ending with
+     * {@link StopAwareInputStream.Stopped} at the next read once {@code stopping} says so.
+     */
+    public static void decompress(Path dir, Manifest m, Path out, java.util.function.BooleanSupplier stopping)
+            throws IOException {
         Compression codec = Compression.parseOrNull(m.compression());
         if (codec == null) {
             throw new ArchivistException("backup " + m.id() + ": unknown compression '" + m.compression() + "'");
         }
-        try (InputStream in = Codecs.decompressor(codec, PartStreams.open(dir, m.parts()));
+        try (InputStream in = new StopAwareInputStream(Codecs.decompressor(codec, PartStreams.open(dir, m.parts())),
+                stopping);
              OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             in.transferTo(o);
         }

@@ -84,7 +84,7 @@ final class ExtractionRun {
                 case SYMLINK -> symlink(entryName, path, entry, raw.linkName());
                 case HARDLINK -> hardLink(entryName, path, entry, raw.linkName());
             }
-        } catch (UnsafeEntryException e) {
+        } catch (UnsafeEntryException | StopAwareInputStream.Stopped e) {
             throw e;
         } catch (IOException e) {
             throw new IOException("extracting '" + EntryNames.display(entryName) + "': " + ArchivistException.reason(e), e);

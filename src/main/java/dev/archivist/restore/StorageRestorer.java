@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /** Storage restore steps: safe extraction of a backup into staging, then a check of the staged tree against the index. */
@@ -33,20 +34,13 @@ public final class StorageRestorer {
      * hashed and decompressed on a second thread while this one extracts; every part's size and SHA-256 and the whole
      * archive's are checked before returning, and their problems land in {@code partProblems} (the caller refuses the
      * restore when there are any). When extraction fails, the rest is still read so a damaged archive is reported as
-     * such rather than by whatever the damage made the tar reader say.
-     */
-    public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
-                                           boolean keepOutsideLinks, List<Problem> partProblems) throws IOException {
-        return extract(dir, m, staging, include, Set.of(), keepOutsideLinks, partProblems);
-    }
-
-    /**
-     * As above; {@code linkSources} are stored files that {@code include} leaves out but whose content included hard
-     * links need ({@link #linkSources}).
+     * such rather than by whatever the damage made the tar reader say. {@code linkSources} are stored files that
+     * {@code include} leaves out but whose content included hard links need ({@link #linkSources}). Once
+     * {@code stopping} says so, it ends with {@link StopAwareInputStream.Stopped} at the next read.
      */
     public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
                                            Set<String> linkSources, boolean keepOutsideLinks,
-                                           List<Problem> partProblems) throws IOException {
+                                           List<Problem> partProblems, BooleanSupplier stopping) throws IOException {
         Compression codec = Compression.parseOrNull(m.compression());
         if (codec == null) {
             throw new ArchivistException("backup " + m.id() + ": unknown compression '" + m.compression() + "'");
@@ -56,9 +50,12 @@ public final class StorageRestorer {
                      () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)), raw::drain)) {
             ExtractionResult result;
             try {
-                result = new SafeExtractor(keepOutsideLinks)
-                        .extract(new BufferedInputStream(tar, 1 << 16), staging, include, linkSources);
+                result = new SafeExtractor(keepOutsideLinks).extract(
+                        new BufferedInputStream(new StopAwareInputStream(tar, stopping), 1 << 16), staging, include,
+                        linkSources);
                 tar.finish();
+            } catch (StopAwareInputStream.Stopped e) {
+                throw e; // stopping: the rest of the parts is neither read nor checked
             } catch (IOException e) {
                 try {
                     tar.finish();

@@ -1,0 +1,55 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code restore storage} signalled while it extracts into staging. The extraction ends at its next read, its staging
+ * copy is removed and nothing is switched in, before the process exits. Before, the restore went on extracting, the
+ * process exited after its 5 s wait saying "nothing unfinished left behind", and a staging copy of the whole storage
+ * folder stayed beside the live one until the next locked command.
+ */
+@Tag("system")
+class SignalledStorageRestoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStopWhileExtractingRemovesTheStagingCopyAndChangesNothing() throws Exception {
+        Fixture f = new Fixture(dir).storage(11, 300_000_000);
+        CliProcess cli = f.process();
+        CliProcess.Result backup = cli.run("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Files.writeString(f.storage.resolve("written after the backup.txt"), "live only");
+        Map<String, String> live = Fixture.tree(f.storage);
+
+        CliProcess.Running run = cli.start("restore", "storage", "latest", "--yes");
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (run.process().isAlive() && System.nanoTime() < deadline
+                && Fixture.names(dir).stream().noneMatch(n -> n.startsWith(".archivist-restore-"))) {
+            Thread.sleep(1);
+        }
+        assertThat(run.process().isAlive()).as("the restore still extracts").isTrue();
+        run.signal("TERM");
+        long signalled = System.nanoTime();
+        CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
+        long exitMillis = (System.nanoTime() - signalled) / 1_000_000;
+
+        assertThat(Fixture.names(dir)).as(r.describe()).noneMatch(n -> n.startsWith(".archivist-restore-"));
+        if (r.stderr().contains("completed before the stop")) { // the extraction had ended: it was switched in
+            assertThat(Fixture.tree(f.storage)).doesNotContainKey("written after the backup.txt");
+        } else {
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
+            assertThat(exitMillis).as("it ends at once, not after the 5 s wait").isLessThan(4_000);
+            assertThat(r.stderr()).as(r.describe()).contains("interrupted by SIGTERM").doesNotContain("had not ended");
+            assertThat(Fixture.tree(f.storage)).as("live folder untouched").isEqualTo(live);
+        }
+    }
+}
