@@ -135,7 +135,7 @@ public final class BackupService {
         try {
             new Rotation(settings, catalog, clock).run(false);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("rotation after the backup failed (the backup itself succeeded): {}", e.getMessage());
+            LOG.warn("rotation after the backup failed (the backup itself succeeded): {}", ArchivistException.reason(e));
         }
     }
 
@@ -190,7 +190,7 @@ public final class BackupService {
         try {
             VerificationRecords.record(catalog.stateDir(), id, report.verifiedAt(), clean, problems);
         } catch (IOException e) {
-            LOG.warn("cannot record the verification of {}: {}", id, e.getMessage());
+            LOG.warn("cannot record the verification of {}: {}", id, ArchivistException.reason(e));
         }
     }
 

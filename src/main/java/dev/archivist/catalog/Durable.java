@@ -140,6 +140,10 @@ public final class Durable {
             return;
         }
         if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isWritable(root) || !Files.isExecutable(root)) {
+                // a restored read-only folder (0555): its entries cannot be removed until its owner may write it
+                ownerMayWrite(root);
+            }
             try (var children = listOwnDirectory(root)) {
                 for (Path child : (Iterable<Path>) children::iterator) {
                     deleteTree(child);
@@ -147,6 +151,18 @@ public final class Durable {
             }
         }
         Files.deleteIfExists(root);
+    }
+
+    /** Gives a folder's owner rwx, keeping its other bits; one it cannot change is left as it is (the removal says why). */
+    private static void ownerMayWrite(Path dir) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> bits = Files.getPosixFilePermissions(dir,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            bits.addAll(PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(dir, bits);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not ours to change: deleting its entries fails below with the reason
+        }
     }
 
     /**
