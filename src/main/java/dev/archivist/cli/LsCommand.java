@@ -87,7 +87,9 @@ public final class LsCommand implements Callable<Integer> {
                 watch.wrote();
             }));
             out.flush();
-            err.println("archivist: " + totals);
+            if (!Output.writeFailed(out)) { // totals of a listing cut short (| head) would read as complete
+                err.println("archivist: " + totals);
+            }
         }
         if (Output.writeFailed(out)) {
             throw new Output.Lost(null);

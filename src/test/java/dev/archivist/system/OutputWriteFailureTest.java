@@ -54,7 +54,7 @@ class OutputWriteFailureTest {
     @Test
     void aClosedPipeEndsAListingQuietlyWithTheSigpipeCode() throws Exception {
         Path storage = Files.createDirectories(dir.resolve("storage"));
-        for (int i = 0; i < 5_000; i++) { // a listing longer than a pipe's buffer
+        for (int i = 0; i < 3_000; i++) { // a listing longer than a pipe's buffer (~160 KB), checked only at its end
             Files.writeString(storage.resolve("file-" + i + ".txt"), "content " + i);
         }
         CliProcess cli = new CliProcess(dir).env("STORAGE_PATH", storage.toString())
@@ -67,7 +67,7 @@ class OutputWriteFailureTest {
             Process p = closedPipe(cli, err, args);
             assertThat(p.waitFor()).as(String.join(" ", args) + " | (closed)").isEqualTo(141);
             assertThat(Files.readString(err)).as(String.join(" ", args)).doesNotContain("could not be written")
-                    .doesNotContain("Exception");
+                    .doesNotContain("Exception").doesNotContain("3000 files"); // no totals of a listing cut short
         }
         Process backup = closedPipe(cli, err, "backup", "storage", "--no-rotate");
         assertThat(backup.waitFor()).as("a backup that was written is no failure for want of its report").isZero();
