@@ -28,7 +28,7 @@ public final class ExitCodes {
             + "       restore refused or failed)%n"
             + "  2    usage or configuration error%n"
             + "  3    another process holds the backup lock%n"
-            + "  130  interrupted%n"
+            + "  130  interrupted (Ctrl-C); 143 stopped by SIGTERM, 129 by SIGHUP%n"
             + "  141  stdout was a pipe whose reader went away (as | head), nothing said%n";
 
     private ExitCodes() {

@@ -37,7 +37,7 @@ public enum ConfigKey {
     BACKUP_KEEP_YEARLY("", "integer >= 1 or -1 (unlimited)"),
     BACKUP_KEEP_WITHIN("", "duration: years, months, days, hours, e.g. 7d, 2m, 1y6m, 36h"),
     RESTORE_OUTSIDE_SYMLINKS("false", "boolean: restore symlinks whose target is absolute or outside the restored folder as they are (never followed); false refuses such a restore"),
-    LOG_LEVEL("INFO", "TRACE, DEBUG, INFO, WARN, ERROR"),
+    LOG_LEVEL("INFO", "TRACE, DEBUG, INFO, WARN, ERROR (WARNING, CRITICAL as in Python)"),
     JSON_LOGS("true", "boolean: JSON log lines on stderr, else readable lines");
 
     private final String defaultValue;

@@ -20,7 +20,8 @@ import java.util.Set;
 public final class SettingsLoader {
     private static final Set<String> TRUE = Set.of("true", "yes", "on", "1");
     private static final Set<String> FALSE = Set.of("false", "no", "off", "0");
-    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR");
+    /** Logback's levels, and Python's names for two of them (a .env written for the Python tool keeps working). */
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL");
     private static final long MIB = 1024L * 1024L;
 
     /** What a command does with the backup directory: only a command that writes needs it writable. */
@@ -420,9 +421,9 @@ public final class SettingsLoader {
     private String logLevel() {
         String v = trimmed(ConfigKey.LOG_LEVEL).toUpperCase(Locale.ROOT);
         if (!LEVELS.contains(v)) {
-            problem(ConfigKey.LOG_LEVEL, "unknown level (expected TRACE, DEBUG, INFO, WARN or ERROR)");
+            problem(ConfigKey.LOG_LEVEL, "unknown level (expected TRACE, DEBUG, INFO, WARN or ERROR; WARNING and CRITICAL as in Python)");
             return "INFO";
         }
-        return v.equals("WARNING") ? "WARN" : v;
+        return v.equals("WARNING") ? "WARN" : v.equals("CRITICAL") ? "ERROR" : v;
     }
 }

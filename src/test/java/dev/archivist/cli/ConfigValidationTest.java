@@ -227,6 +227,12 @@ class ConfigValidationTest {
     }
 
     @Test
+    void pythonLevelNamesAreReadAsTheirLogbackLevels() {
+        assertThat(SettingsLoader.load(Map.of("LOG_LEVEL", "warning"), null, false, Map.of()).logLevel()).isEqualTo("WARN");
+        assertThat(SettingsLoader.load(Map.of("LOG_LEVEL", "CRITICAL"), null, false, Map.of()).logLevel()).isEqualTo("ERROR");
+    }
+
+    @Test
     void timeZoneNamesAreReadInAnyCase() {
         assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "utc"), null, false, Map.of()).zone().getId()).isEqualTo("UTC");
         assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "europe/berlin"), null, false, Map.of()).zone().getId())
