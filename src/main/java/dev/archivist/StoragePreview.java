@@ -60,6 +60,10 @@ public record StoragePreview(Path storage, long files, long bytes, long folders,
                 FileStat stat = e.stat();
                 switch (stat.type()) {
                     case FILE -> {
+                        if (!java.nio.file.Files.isReadable(e.path())) { // as the backup would find it: one access(2)
+                            skipped(new SkippedEntry(e.relativePath(), "permission denied"));
+                            return;
+                        }
                         files++;
                         if (!stat.hardLinked() || linkedInodes.add(stat.inode())) {
                             bytes += stat.size();

@@ -123,6 +123,29 @@ class BackupDryRunTest {
         }
     }
 
+    @Test
+    void anUnreadableFileIsForetoldAsSkippedAsTheBackupSkipsIt() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "a");
+        Path secret = Files.writeString(storage.resolve("noread.txt"), "not for this user");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        java.util.Map<String, String> env = java.util.Map.of("STORAGE_PATH", storage.toString(),
+                "BACKUP_DIR", tmp.resolve("backups").toString(), "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"));
+        CliProcess.Result dry = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override,-dac_read_search",
+                "backup", "storage", "--dry-run", "--json");
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        JsonNode preview = JSON.readTree(dry.stdout()).path("storage");
+        assertThat(preview.path("files").asInt()).isEqualTo(1);
+        assertThat(preview.path("skipped").toString()).contains("noread.txt").contains("permission denied");
+
+        CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override,-dac_read_search",
+                "backup", "storage", "--json");
+        assertThat(real.exitCode()).as(real.describe()).isZero();
+        JsonNode m = JSON.readTree(real.stdout());
+        assertThat(m.path("file_count").asInt()).isEqualTo(preview.path("files").asInt());
+        assertThat(m.path("skipped").toString()).contains("noread.txt").contains("permission denied");
+    }
+
     private CliProcess cli(Path storage, Path backups) {
         return StorageFixtures.cli(tmp, storage, backups).env("BACKUP_STORAGE_EXCLUDE", StorageFixtures.EXCLUDES);
     }
