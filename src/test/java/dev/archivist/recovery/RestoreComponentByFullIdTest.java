@@ -1,0 +1,35 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Manifest;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code restore storage} and {@code restore database} take a full backup's id for its component of that type, as
+ * {@code ls}, {@code dump} and {@code diff} do: "no backup 'full_…'" was the answer, for a backup {@code list} shows.
+ */
+class RestoreComponentByFullIdTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFullBackupsIdRestoresItsComponent() throws Exception {
+        Fixture f = new Fixture(dir).database(40).storage(5, 20_000);
+        Manifest full = f.service().backupFull(false, null);
+        Map<String, String> tree = Fixture.tree(f.storage);
+
+        Fixture.Run storage = f.cli("restore", "storage", full.id(), "--target", dir.resolve("st").toString());
+        assertThat(storage.exitCode()).as(storage.describe()).isZero();
+        assertThat(storage.stdout()).contains("restored " + full.componentId(BackupType.STORAGE));
+        assertThat(Fixture.tree(dir.resolve("st"))).isEqualTo(tree);
+
+        Fixture.Run database = f.cli("restore", "database", full.id(), "--target", dir.resolve("db.sqlite").toString());
+        assertThat(database.exitCode()).as(database.describe()).isZero();
+        assertThat(Fixture.rows(dir.resolve("db.sqlite"))).isEqualTo(Fixture.rows(f.db));
+    }
+}
