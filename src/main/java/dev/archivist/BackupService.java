@@ -221,8 +221,9 @@ public final class BackupService {
 
     /** Restores a storage backup into the live folder (atomic swap) or into a new folder, optionally only some paths. */
     public RestoreResult restoreStorage(String ref, Path target, List<String> globs, boolean deep) {
+        List<String> selected = PathSelection.underStorageRoot(globs, settings.storagePath());
         return lockedUnlessReadOnly("restore storage", target, () -> new Restore(settings, catalog, clock)
-                .storage(catalog.find(ref, BackupType.STORAGE), target, globs, deep));
+                .storage(catalog.find(ref, BackupType.STORAGE), target, selected, deep));
     }
 
     /**
@@ -291,7 +292,7 @@ public final class BackupService {
      * from its per-file index once that matches the manifest; {@code globs} select (all when empty). Takes no lock.
      */
     public StorageFiles files(String ref, List<String> globs) {
-        return StorageFiles.open(catalog, ref, globs);
+        return StorageFiles.open(catalog, ref, PathSelection.underStorageRoot(globs, settings.storagePath()));
     }
 
     /** Finds a backup by id, {@code latest} or manifest path. */

@@ -46,6 +46,19 @@ final class PathSelection implements Predicate<String> {
         return g.isEmpty() || g.equals(".") ? "**" : g;
     }
 
+    /**
+     * {@code globs} with the storage folder's absolute path taken as the storage root ({@code /srv/app/storage/photos}
+     * is {@code /photos}), as the excludes take it: a path copied from the live folder selects what it names there.
+     */
+    static List<String> underStorageRoot(List<String> globs, Path storage) {
+        String root = storage.toAbsolutePath().normalize() + "/";
+        if (root.equals("/")) {
+            return globs;
+        }
+        return globs.stream().map(g -> g.startsWith(root) ? "/" + g.substring(root.length())
+                : g.equals(root.substring(0, root.length() - 1)) ? "/" : g).toList();
+    }
+
     /** {@code path} without the leading {@code /} and {@code ./} that stand for the storage root. */
     static String withoutRoot(String path) {
         String p = path;
