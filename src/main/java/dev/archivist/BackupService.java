@@ -334,8 +334,9 @@ public final class BackupService {
         List<?> results = result instanceof List<?> list ? list : java.util.Collections.singletonList(result);
         if (!results.isEmpty() && results.stream().allMatch(RestoreResult.class::isInstance)) {
             return results.stream().map(RestoreResult.class::cast)
-                    .map(r -> r.type() + " restore of " + r.backupId() + " completed before the stop: " + r.destination()
-                            + " now holds the backup" + (r.safetyCopy() == null ? "" : " (safety copy: " + r.safetyCopy() + ")"))
+                    .map(r -> r.type() + " restore of " + r.backupId() + " completed before the stop: "
+                            + r.destination() + " now holds the backup"
+                            + (r.safetyCopy() == null ? "" : " (safety copy: " + r.safetyCopy() + ")"))
                     .collect(java.util.stream.Collectors.joining("; "));
         }
         return command + " completed before the stop";

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Per-type counts, total sizes, oldest backups, the newest backups that can be restored (not a {@code pre_restore}
- * safety copy, nothing missing, the manifest as written) and their age; and the manifest files that cannot be read (each a backup that cannot be restored: {@code list} shows them as broken rows).
+ * safety copy, nothing missing, the manifest as written) and their age; and the manifest files that cannot be read
+ * (each a backup that cannot be restored: {@code list} shows them as broken rows).
  */
 public record CatalogStats(List<TypeStats> types, long totalBackups, long totalBytes, int unreadableManifests) {
 

@@ -394,8 +394,8 @@ final class Restore {
             if (index != null) {
                 List<String> problems = StorageRestorer.compare(result, index, include);
                 if (!problems.isEmpty()) {
-                    throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs from the index: "
-                            + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
+                    throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs"
+                            + " from the index: " + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
                 }
                 StorageRestorer.applyIndexTimes(result, index, staging);
                 notes.add(extracted + " and compared each with the index (size, SHA-256, link targets)");

@@ -20,7 +20,8 @@ public final class Json {
     public static String readFailure(Exception e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
-            String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             String what = String.valueOf(j.getOriginalMessage()).lines().findFirst().orElse("").strip();
             return "not valid JSON" + where + ": " + what;
         }

@@ -67,8 +67,8 @@ public final class ConfigCommand implements Callable<Integer> {
             out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), raw.sourceOf(key));
         }
         // the whole line redacted, as every value above: a path may carry a secret (?token=…, user:password@)
-        out.print(Redactor.redact(String.format("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
-                settings.databasePath(), settings.storagePath(), settings.backupDir(),
+        out.print(Redactor.redact(String.format(
+                "%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n", settings.databasePath(), settings.storagePath(), settings.backupDir(),
                 settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId())));
         out.println("effective: " + splitting(settings.archive()));
         out.flush();

@@ -113,7 +113,8 @@ public final class ExitCodes {
         }
         if (t instanceof ArchivistException ae) {
             org.slf4j.LoggerFactory.getLogger(ExitCodes.class).debug("command failed", t);
-            return new Failure(FAILED, Redactor.redact(ae.getMessage()), ae.problems().stream().map(Redactor::redact).toList());
+            return new Failure(FAILED, Redactor.redact(ae.getMessage()),
+                    ae.problems().stream().map(Redactor::redact).toList());
         }
         if (t instanceof IllegalArgumentException) {
             return new Failure(USAGE, t.getMessage());

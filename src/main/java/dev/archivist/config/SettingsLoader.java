@@ -271,7 +271,8 @@ public final class SettingsLoader {
         }
         long level = clamped(v);
         if (level < c.minLevel() || level > c.maxLevel()) {
-            problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "out of range " + c.minLevel() + "-" + c.maxLevel() + " for " + c.wireName());
+            problem(ConfigKey.BACKUP_COMPRESSION_LEVEL,
+                    "out of range " + c.minLevel() + "-" + c.maxLevel() + " for " + c.wireName());
             return c.defaultLevel();
         }
         return (int) level;
@@ -421,7 +422,8 @@ public final class SettingsLoader {
     private String logLevel() {
         String v = trimmed(ConfigKey.LOG_LEVEL).toUpperCase(Locale.ROOT);
         if (!LEVELS.contains(v)) {
-            problem(ConfigKey.LOG_LEVEL, "unknown level (expected TRACE, DEBUG, INFO, WARN or ERROR; WARNING and CRITICAL as in Python)");
+            problem(ConfigKey.LOG_LEVEL,
+                    "unknown level (expected TRACE, DEBUG, INFO, WARN or ERROR; WARNING and CRITICAL as in Python)");
             return "INFO";
         }
         return v.equals("WARNING") ? "WARN" : v.equals("CRITICAL") ? "ERROR" : v;
