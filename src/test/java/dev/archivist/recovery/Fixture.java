@@ -267,6 +267,18 @@ final class Fixture {
         return result;
     }
 
+    /**
+     * Waits, while {@code run} is alive and for at most two minutes, until a name in {@code dir} matches {@code name}
+     * (a restore's staging folder, the folder its swap set aside): the moment a test signals it.
+     */
+    static void awaitName(dev.archivist.testing.CliProcess.Running run, Path dir,
+            java.util.function.Predicate<String> name) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (run.process().isAlive() && System.nanoTime() < deadline && names(dir).stream().noneMatch(name)) {
+            Thread.sleep(1);
+        }
+    }
+
     /** Names in a folder. */
     static List<String> names(Path dir) throws IOException {
         try (var s = Files.list(dir)) {

@@ -86,11 +86,7 @@ class SignalledFullRestoreTest {
 
     private CliProcess.Running startRestoreAndAwaitTheSwap() throws Exception {
         CliProcess.Running run = cli.start("restore", "full", "latest", "--yes");
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (run.process().isAlive() && System.nanoTime() < deadline
-                && Fixture.names(dir).stream().noneMatch(n -> n.startsWith("storage.before-restore-"))) {
-            Thread.sleep(1);
-        }
+        Fixture.awaitName(run, dir, n -> n.startsWith("storage.before-restore-"));
         assertThat(run.process().isAlive()).as("the restore still runs after its storage swap").isTrue();
         return run;
     }

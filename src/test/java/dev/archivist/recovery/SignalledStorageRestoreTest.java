@@ -31,11 +31,7 @@ class SignalledStorageRestoreTest {
         Map<String, String> live = Fixture.tree(f.storage);
 
         CliProcess.Running run = cli.start("restore", "storage", "latest", "--yes");
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (run.process().isAlive() && System.nanoTime() < deadline
-                && Fixture.names(dir).stream().noneMatch(n -> n.startsWith(".archivist-restore-"))) {
-            Thread.sleep(1);
-        }
+        Fixture.awaitName(run, dir, n -> n.startsWith(".archivist-restore-"));
         assertThat(run.process().isAlive()).as("the restore still extracts").isTrue();
         run.signal("TERM");
         long signalled = System.nanoTime();
