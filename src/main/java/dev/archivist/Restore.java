@@ -76,6 +76,17 @@ final class Restore {
         }
     }
 
+    /**
+     * Ends a restore whose process is stopping (SIGTERM, Ctrl-C) once it is prepared and before anything is switched
+     * in: the live data stays as it was. A switch already begun is not stopped.
+     */
+    private void refuseSwitchWhenStopping(String ids) {
+        if (catalog.commitsRefused()) {
+            throw new ArchivistException("restore of " + ids + " stopped before anything was switched; the live data"
+                    + " is unchanged");
+        }
+    }
+
     /** The refusal of a backup that does not verify, listing its problems (at most 20). */
     static ArchivistException refused(Manifest m, List<Problem> problems) {
         return refused(m, problems, "");
@@ -96,6 +107,7 @@ final class Restore {
         return intoTarget(target, () -> {
             PreparedDatabase p = prepareDatabase(m, target, deep);
             try {
+                refuseSwitchWhenStopping(m.id());
                 return commit(p, safetyBackup);
             } finally {
                 deleteDatabaseFiles(p.temp);
@@ -111,6 +123,7 @@ final class Restore {
         return intoTarget(target, () -> {
             PreparedStorage p = prepareStorage(m, target, globs, deep);
             try {
+                refuseSwitchWhenStopping(m.id());
                 return commit(p).result;
             } finally {
                 Durable.deleteTree(p.staging);
@@ -158,10 +171,7 @@ final class Restore {
         PreparedStorage st = null;
         try {
             st = prepareStorage(storage, null, List.of(), deep);
-            if (catalog.commitsRefused()) { // stopping: its safety backup could not be committed, switch nothing
-                throw new ArchivistException("restore of " + storage.id() + " and " + database.id()
-                        + " stopped before anything was switched; the live data is unchanged");
-            }
+            refuseSwitchWhenStopping(storage.id() + " and " + database.id());
             Path planned = st.inPlace ? RestoreFiles.inPlaceAside(st.destination, st.m.id())
                     : RestoreFiles.aside(st.destination, st.m.id());
             FullRestoreJournal.Entry journal = new FullRestoreJournal.Entry(database.id(), storage.id(), st.destination,

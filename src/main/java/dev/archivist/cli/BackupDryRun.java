@@ -37,7 +37,7 @@ final class BackupDryRun {
                 service.checkDatabaseSource();
                 // the backup checks its copy, which holds what the live database holds: a damaged or foreign file
                 // fails here as it would there (a database busy with another connection is not damaged)
-                List<String> damage = SqliteSnapshot.damage(database);
+                List<String> damage = SqliteSnapshot.damageWithoutWaiting(database);
                 if (!damage.isEmpty()) {
                     throw new ArchivistException("database " + database + " failed PRAGMA quick_check, it would not be"
                             + " backed up: " + String.join("; ", damage.subList(0, Math.min(5, damage.size()))));

@@ -192,9 +192,27 @@ public final class SqliteSnapshot {
         return false;
     }
 
+    /**
+     * The damage {@code quick_check} finds for a dry run, which neither waits nor changes anything: a database another
+     * connection keeps locked is not checked (busy is no damage), nor one with a hot journal, which a backup's
+     * read-write open rolls back as SQLite does after an application's crash, but a read-only check cannot.
+     */
+    public static List<String> damageWithoutWaiting(Path db) {
+        try {
+            return problems(db, false, 0);
+        } catch (SQLException e) {
+            return busy(e) || String.valueOf(e.getMessage()).contains("SQLITE_READONLY_ROLLBACK") ? List.of()
+                    : List.of(describe(e));
+        }
+    }
+
     private static List<String> problems(Path db, boolean full) throws SQLException {
+        return problems(db, full, BUSY_TIMEOUT_MILLIS);
+    }
+
+    private static List<String> problems(Path db, boolean full, int busyMillis) throws SQLException {
         List<String> problems = new ArrayList<>();
-        try (Connection conn = open(db, true); Statement st = conn.createStatement();
+        try (Connection conn = open(db, true, busyMillis); Statement st = conn.createStatement();
              ResultSet rs = st.executeQuery(full ? "PRAGMA integrity_check" : "PRAGMA quick_check")) {
             while (rs.next()) {
                 String row = rs.getString(1);
@@ -209,13 +227,17 @@ public final class SqliteSnapshot {
 
     /** Opens a database without ever creating it. */
     public static Connection open(Path db, boolean readOnly) throws SQLException {
+        return open(db, readOnly, BUSY_TIMEOUT_MILLIS);
+    }
+
+    private static Connection open(Path db, boolean readOnly, int busyMillis) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.resetOpenMode(SQLiteOpenMode.CREATE);
         if (readOnly) {
             config.resetOpenMode(SQLiteOpenMode.READWRITE);
             config.setOpenMode(SQLiteOpenMode.READONLY);
         }
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setBusyTimeout(busyMillis);
         return DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
     }
 

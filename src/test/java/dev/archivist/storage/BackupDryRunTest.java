@@ -124,6 +124,30 @@ class BackupDryRunTest {
     }
 
     @Test
+    void aHotJournalLeftByACrashedApplicationPassesTheDryRunAsTheBackup() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path db = TestDb.create(tmp.resolve("app.db"), TestDb.Mode.ROLLBACK, 3000, 100);
+        // the application dies in the middle of a transaction: its rollback journal stays, hot
+        Process app = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
+        // a tiny page cache spills changed pages into the database file, so the journal is synced first: hot
+        app.getOutputStream().write("PRAGMA cache_size=2; BEGIN; UPDATE items SET payload = randomblob(100);\n"
+                .getBytes());
+        app.getOutputStream().flush();
+        Path journal = tmp.resolve("app.db-journal");
+        for (int i = 0; i < 1000 && !(Files.exists(journal) && Files.size(journal) > 0); i++) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(500); // the update has gone through the 3,000 rows
+        app.destroyForcibly().waitFor();
+        assertThat(journal).isNotEmptyFile();
+
+        CliProcess.Result dry = cli(storage, tmp.resolve("backups")).run("backup", "database", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        CliProcess.Result real = cli(storage, tmp.resolve("backups")).run("backup", "database");
+        assertThat(real.exitCode()).as(real.describe()).isZero();
+    }
+
+    @Test
     void anUnreadableFileIsForetoldAsSkippedAsTheBackupSkipsIt() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
         Files.writeString(storage.resolve("a.txt"), "a");
