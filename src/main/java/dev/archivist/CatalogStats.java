@@ -41,7 +41,7 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             }
             // the newest backup that can be restored: what an alert on its age must see (a restore's safety copy,
             // a backup whose files are gone or whose manifest was edited would make an old catalog look fresh)
-            Manifest newest = list.stream().filter(m -> !m.preRestore() && !m.editedAfterWriting()
+            Manifest newest = list.stream().filter(m -> !m.preRestore()
                     && !catalog.completeness(m, catalog::findById).broken()).findFirst().orElse(null);
             Manifest oldest = list.isEmpty() ? null : list.get(list.size() - 1);
             types.add(new TypeStats(t, list.size(), sum,

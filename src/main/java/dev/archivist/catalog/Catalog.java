@@ -523,17 +523,25 @@ public final class Catalog {
      * What a backup needs and has: for a full backup its components found through {@code lookup} and those missing
      * (by id, or by type when the manifest names none); the stored files missing of the backup or of its components.
      */
-    public record Completeness(List<Manifest> components, List<String> missingComponents, List<String> missingFiles) {
-        /** Whether something is missing: the backup cannot be restored. */
+    public record Completeness(List<Manifest> components, List<String> missingComponents, List<String> missingFiles,
+                               List<String> editedManifests) {
+        /**
+         * Whether something is missing, or a manifest (the backup's or a component's, {@link #editedManifests}) was
+         * edited after it was written: the backup cannot be restored.
+         */
         public boolean broken() {
-            return !missingComponents.isEmpty() || !missingFiles.isEmpty();
+            return !missingComponents.isEmpty() || !missingFiles.isEmpty() || !editedManifests.isEmpty();
         }
     }
 
     /** See {@link Completeness}; {@code lookup} finds a component by id (a map of a listing, or {@link #findById}). */
     public Completeness completeness(Manifest m, java.util.function.Function<String, Optional<Manifest>> lookup) {
+        List<String> edited = new ArrayList<>();
+        if (m.editedAfterWriting()) {
+            edited.add(m.id());
+        }
         if (m.type() != BackupType.FULL) {
-            return new Completeness(List.of(), List.of(), missingFiles(m));
+            return new Completeness(List.of(), List.of(), missingFiles(m), edited);
         }
         List<Manifest> components = new ArrayList<>();
         List<String> missingComponents = new ArrayList<>();
@@ -546,9 +554,12 @@ public final class Catalog {
             } else {
                 components.add(component.get());
                 missing.addAll(missingFiles(component.get()));
+                if (component.get().editedAfterWriting()) {
+                    edited.add(component.get().id());
+                }
             }
         }
-        return new Completeness(components, missingComponents, missing);
+        return new Completeness(components, missingComponents, missing, edited);
     }
 
     /**

@@ -146,7 +146,9 @@ public final class ListCommand implements Callable<Integer> {
         r.path("unreadable_components").forEach(c -> unreadable.add(c.asText()));
         gone.removeAll(unreadable);
         String broken = (gone.isEmpty() ? "" : " BROKEN: missing " + Json.MAPPER.valueToTree(gone))
-                + (unreadable.isEmpty() ? "" : " BROKEN: manifest unreadable " + Json.MAPPER.valueToTree(unreadable));
+                + (unreadable.isEmpty() ? "" : " BROKEN: manifest unreadable " + Json.MAPPER.valueToTree(unreadable))
+                + (r.path("edited_components").isEmpty() ? "" : " BROKEN: manifest edited after it was written "
+                + r.path("edited_components"));
         return components + broken + files;
     }
 
@@ -178,11 +180,15 @@ public final class ListCommand implements Callable<Integer> {
             }
             total = has.components().stream().mapToLong(Manifest::storedBytes).sum();
         }
-        boolean edited = m.editedAfterWriting(); // its figures are not what was written: restore and rotate refuse it
-        if (edited) {
+        // a manifest whose figures are not what was written: restore and rotate refuse it
+        if (has.editedManifests().contains(m.id())) {
             row.put("edited_manifest", true);
         }
-        row.put("broken", has.broken() || edited);
+        if (m.type() == BackupType.FULL) {
+            ArrayNode editedComponents = row.putArray("edited_components");
+            has.editedManifests().stream().filter(id -> !id.equals(m.id())).forEach(editedComponents::add);
+        }
+        row.put("broken", has.broken());
         row.put("total_size", total);
         return row;
     }

@@ -50,6 +50,28 @@ class ListBrokenFullTest {
     }
 
     @Test
+    void aFullBackupWhoseComponentManifestWasEditedIsBrokenInListAndNotTheNewestInStats() throws Exception {
+        Fixture f = new Fixture(dir).database(20).storage(4, 10_000);
+        Manifest older = f.service().backupFull(false, null);
+        Manifest newer = f.service().backupFull(false, null);
+        String storageId = newer.componentId(BackupType.STORAGE);
+        Path manifest = f.backups.resolve("storage").resolve(storageId + ".json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"duration_ms\" ?: ?\\d+", "\"duration_ms\" : 1"));
+
+        JsonNode rows = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
+        for (JsonNode row : rows) {
+            if (row.path("id").asText().equals(newer.id())) {
+                assertThat(row.path("broken").asBoolean()).isTrue();
+                assertThat(row.path("edited_components").toString()).contains(storageId);
+            }
+        }
+        assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(newer.id()))).singleElement().asString()
+                .contains("BROKEN: manifest edited after it was written").contains(storageId);
+        JsonNode full = Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("types").path("full");
+        assertThat(full.path("newest_id").asText()).isEqualTo(older.id());
+    }
+
+    @Test
     void listAndStatsSurviveAFullBackupWithAMissingPartOrComponent() throws Exception {
         Fixture f = new Fixture(dir).set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").database(20).storage(8, 2_200_000);
         Manifest full = f.service().backupFull(false, null);
