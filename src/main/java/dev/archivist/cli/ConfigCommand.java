@@ -66,10 +66,12 @@ public final class ConfigCommand implements Callable<Integer> {
             ConfigValue v = raw.get(key);
             out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), raw.sourceOf(key));
         }
-        // the whole line redacted, as every value above: a path may carry a secret (?token=…, user:password@)
-        out.print(Redactor.redact(String.format(
-                "%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n", settings.databasePath(), settings.storagePath(), settings.backupDir(),
-                settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId())));
+        // each path redacted, as every value above: a path may carry a secret (?token=…, user:password@)
+        out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
+                Redactor.redact(String.valueOf(settings.databasePath())),
+                Redactor.redact(String.valueOf(settings.storagePath())),
+                Redactor.redact(String.valueOf(settings.backupDir())),
+                settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
         out.println("effective: " + splitting(settings.archive()));
         out.flush();
         return ExitCodes.OK;

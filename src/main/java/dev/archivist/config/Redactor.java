@@ -15,12 +15,14 @@ public final class Redactor {
     /** What replaces a secret. */
     public static final String MASK = "***";
     private static final String WORDS = "pass|pwd|secret|token|key|credential|auth|signature|session|cookie|bearer|private";
-    private static final Pattern URL_CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*:/+)([^/\\s:@'\"]*):([^/\\s@'\"]+)@");
+    /** {@code scheme://user:password@}, also with its {@code //} collapsed to one by a path's normalisation. */
+    private static final Pattern URL_CREDENTIALS = Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*:/{1,2})([^/\\s:@'\"]*):([^/\\s@'\"]+)@");
     /**
      * A URL whose userinfo has no password but 16 characters or more ({@code https://ghp_…@host/}): a token, not a
      * user name, masked whole. A short name ({@code postgres://app@db/x}) is kept, so errors still show the value.
      */
-    private static final Pattern URL_TOKEN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*:/+)[^/?#\\s:@'\"]{16,}@");
+    private static final Pattern URL_TOKEN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s:@'\"]{16,}@");
     private static final Pattern JSON_PAIR = Pattern.compile(
             "(\"[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
             Pattern.CASE_INSENSITIVE);

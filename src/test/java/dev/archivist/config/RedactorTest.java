@@ -106,7 +106,9 @@ class RedactorTest {
             "backup_path=/var/backups/database/db_backup_1.db.zst",
             "DATABASE_URL=sqlite:///./app_data.db",
             "{\"type\":\"database\",\"file_size\":42,\"checksum\":\"abc\"}",
-            "MAX_BACKUPS=7, BACKUP_KEEP_DAILY=3"})
+            "MAX_BACKUPS=7, BACKUP_KEEP_DAILY=3",
+            "DATABASE_URL=sqlite:///customer-database-prod@2024.db", // a name with '@' in a URL of three slashes
+            "sqlite:////srv/data/customer-database-production@2024.db"})
     void ordinaryTextIsUntouched(String text) {
         assertThat(Redactor.redact(text)).isEqualTo(text);
     }
