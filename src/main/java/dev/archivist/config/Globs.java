@@ -204,8 +204,8 @@ public final class Globs {
         if (anyFolders > MAX_ANY_FOLDERS) {
             return "more than " + MAX_ANY_FOLDERS + " '**/' in one pattern";
         }
-        try {
-            FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        try { // the JDK reads [^a] as the set {^, a}; here ^ negates as ! does (see bracket)
+            FileSystems.getDefault().getPathMatcher("glob:" + glob.replaceAll("(?<!\\\\)\\[\\^", "[!"));
             return null;
         } catch (PatternSyntaxException e) {
             String why = e.getDescription();

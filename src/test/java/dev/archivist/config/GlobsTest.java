@@ -50,6 +50,9 @@ class GlobsTest {
         assertThat(Globs.matcher("**/[^a]*.txt").test("docs/a.txt")).isFalse();
         assertThat(Globs.matcher("**/[^a]*.txt").test("docs/b.txt")).isTrue();
         assertThat(Globs.matcher("[a^]x").test("^x")).as("not first: itself").isTrue();
+        assertThat(Globs.problem("[^-x]*")).as("valid as [!-x]* is").isNull();
+        assertThat(Globs.matcher("[^-x]*").test("ab")).isTrue();
+        assertThat(Globs.matcher("[^-x]*").test("-b")).isFalse();
         assertThat(Globs.matcher("[-a]").test("-")).isTrue();
         assertThat(Globs.matcher("[*?]").test("?")).isTrue();
         assertThat(Globs.matcher("[!a]").test("/")).as("a class never matches the separator").isFalse();
