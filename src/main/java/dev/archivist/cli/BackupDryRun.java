@@ -6,6 +6,7 @@ import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
 import dev.archivist.Plural;
+import dev.archivist.Printable;
 import dev.archivist.StoragePreview;
 import dev.archivist.catalog.Json;
 import dev.archivist.source.SkippedEntry;
@@ -104,12 +105,12 @@ final class BackupDryRun {
                 + Plural.of(p.symlinks(), "symlink"));
         if (p.excludedCount() > 0) {
             out.println("  excluded by BACKUP_STORAGE_EXCLUDE: " + p.excludedCount() + more(p.excludedCount(), p.excluded().size()));
-            p.excluded().forEach(e -> out.println("    " + e));
+            p.excluded().forEach(e -> out.println("    " + Printable.controlsEscaped(e))); // one name, one line
         }
         if (p.skippedCount() > 0) {
             out.println("  would be skipped: " + p.skippedCount() + more(p.skippedCount(), p.skipped().size()));
             for (SkippedEntry s : p.skipped()) {
-                out.println("    " + s.path() + ": " + s.reason());
+                out.println("    " + Printable.controlsEscaped(s.path()) + ": " + s.reason());
             }
         }
     }

@@ -54,6 +54,7 @@ class BackupDryRunTest {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
         Files.writeString(storage.resolve("photo.jpg"), "jpeg");
         Files.writeString(storage.resolve("scratch.tmp"), "tmp");
+        Files.writeString(storage.resolve("evil\n\u001b[2J.tmp"), "a name that would forge a line, clear a screen");
         Path backups = storage.resolve("backups");
         assertThat(cli(storage, backups).run("backup", "storage", "--no-rotate").exitCode()).isZero();
         List<String> catalog = StorageFixtures.snapshot(backups);
@@ -62,7 +63,8 @@ class BackupDryRunTest {
         assertThat(dry.exitCode()).as(dry.describe()).isZero();
         assertThat(dry.stdout()).contains("dry run: nothing written")
                 .contains("would store 1 file (4 B), 0 folders, 0 symlinks")
-                .contains("excluded by BACKUP_STORAGE_EXCLUDE: 1").contains("    scratch.tmp")
+                .contains("excluded by BACKUP_STORAGE_EXCLUDE: 2").contains("    scratch.tmp")
+                .contains("    evil\\n\\033[2J.tmp").doesNotContain("\u001b")
                 .contains("would be skipped: 1").contains("    backups: ");
         assertThat(StorageFixtures.snapshot(backups)).isEqualTo(catalog);
     }
