@@ -140,11 +140,12 @@ public final class Durable {
             return;
         }
         if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            if (!Files.isWritable(root) || !Files.isExecutable(root)) {
-                // a restored read-only folder (0555): its entries cannot be removed until its owner may write it
+            if (!Files.isReadable(root) || !Files.isWritable(root) || !Files.isExecutable(root)) {
+                // a restored folder of mode 0555 or 000 (when not root): its entries cannot be listed or removed until
+                // its owner may, as rm -rf would need too
                 ownerMayWrite(root);
             }
-            try (var children = listOwnDirectory(root)) {
+            try (var children = Files.list(root)) {
                 for (Path child : (Iterable<Path>) children::iterator) {
                     deleteTree(child);
                 }
@@ -162,23 +163,6 @@ public final class Durable {
             Files.setPosixFilePermissions(dir, bits);
         } catch (IOException | UnsupportedOperationException ignored) {
             // not ours to change: deleting its entries fails below with the reason
-        }
-    }
-
-    /**
-     * Lists a directory; one that refuses to be listed (a restored folder with mode 000, when not running as root) is
-     * given rwx for its owner first, as {@code rm -rf} would need too.
-     */
-    private static java.util.stream.Stream<Path> listOwnDirectory(Path dir) throws IOException {
-        try {
-            return Files.list(dir);
-        } catch (java.nio.file.AccessDeniedException e) {
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (IOException | UnsupportedOperationException ignored) {
-                throw e;
-            }
-            return Files.list(dir);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import java.io.Console;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +153,7 @@ public final class RestoreCommand implements Callable<Integer> {
             return true;
         }
         try {
-            return a.toRealPath().equals(b.toRealPath());
+            return Files.isSameFile(a, b);
         } catch (java.io.IOException | RuntimeException e) {
             return false;
         }
