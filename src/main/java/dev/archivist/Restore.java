@@ -58,10 +58,20 @@ final class Restore {
 
     /**
      * Refuses a {@code --target} that exists (a symlink too, even one that leads nowhere: it would be replaced) or
-     * that cannot be made, because the nearest existing folder above it is a file.
+     * that cannot be made, because the nearest existing folder above it is a file. With {@code emptyFolderAllowed}
+     * (storage), an existing empty folder is taken: a freshly made or mounted volume, restored into as restic does.
+     *
+     * @return whether the target is such an existing empty folder
      */
-    private static void requireNewTarget(Path destination) {
+    private static boolean requireNewTarget(Path destination, boolean emptyFolderAllowed) {
         if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (emptyFolderAllowed && Files.isDirectory(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (isEmptyFolder(destination)) {
+                    return true;
+                }
+                throw new ArchivistException("restore target " + destination + " already exists and is not empty;"
+                        + " refusing to mix the backup into it (give a new folder or an empty one)");
+            }
             throw new ArchivistException("restore target " + destination + " already exists"
                     + (Files.isSymbolicLink(destination) ? " (a symlink)" : "") + "; refusing to overwrite it");
         }
@@ -71,8 +81,17 @@ final class Restore {
                     throw new ArchivistException("restore target " + destination + " cannot be made: " + above
                             + " is not a folder");
                 }
-                return;
+                return false;
             }
+        }
+        return false;
+    }
+
+    private static boolean isEmptyFolder(Path folder) {
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            return !entries.iterator().hasNext();
+        } catch (IOException e) {
+            throw new ArchivistException("restore target " + folder + " cannot be read: " + ArchivistException.reason(e), e);
         }
     }
 
@@ -116,7 +135,7 @@ final class Restore {
     }
 
     /**
-     * Restores a storage backup: into the live storage folder (swap), or into {@code target} (must not exist), optionally
+     * Restores a storage backup: into the live storage folder (swap), or into {@code target} (new, or an empty folder), optionally
      * only the files matching {@code globs}.
      */
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
@@ -226,7 +245,7 @@ final class Restore {
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveDatabaseFile(settings.databasePath());
         if (target != null) {
-            requireNewTarget(destination);
+            requireNewTarget(destination, false);
         }
         List<Path> leftoverLogs = target != null ? journals(destination) : List.of();
         if (!leftoverLogs.isEmpty()) {
@@ -363,13 +382,12 @@ final class Restore {
         }
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveStorageFolder(settings.storagePath());
-        if (target != null) {
-            requireNewTarget(destination);
-        }
+        boolean intoEmptyFolder = target != null && requireNewTarget(destination, true);
         if (!globs.isEmpty() && target == null) {
             throw new IllegalArgumentException("--path restores selected files only into a new folder: give --target");
         }
-        String inPlaceReason = null;
+        // an existing empty --target is filled in place: the folder itself stays (its owner, mode, mount)
+        String inPlaceReason = intoEmptyFolder ? "is an existing empty folder" : null;
         if (target == null) {
             ReservedPaths.of(settings).refuseLiveSwap(destination);
             inPlaceReason = StorageSwap.inPlaceReason(destination);
@@ -414,7 +432,10 @@ final class Restore {
                         + " were checked as they were read; the files were not compared one by one");
             }
             notes.add(Ownership.applyArchived(result, staging));
-            if (inPlace) {
+            if (intoEmptyFolder) {
+                notes.add(destination + " " + inPlaceReason + ": the restored entries are moved into it (the folder"
+                        + " itself, its owner and mode stay)");
+            } else if (inPlace) {
                 notes.add(destination + " " + inPlaceReason + ": its entries are switched one by one inside it (the"
                         + " folder itself, its owner and mode stay)");
             } else if (target == null) {
@@ -466,6 +487,13 @@ final class Restore {
             if (aside != null) {
                 safety = aside.toString();
                 notes.add((p.inPlace ? "previous content kept in " : "previous storage folder kept as ") + aside);
+            }
+        } else if (p.inPlace) { // an existing empty --target: filled entry by entry, the folder itself stays
+            Path arrived = InPlaceSwap.swap(p.destination, p.staging, RestoreFiles.inPlaceAside(p.destination, p.m.id()),
+                    p.m.id());
+            if (!InPlaceSwap.deleteIfEmpty(arrived)) {
+                notes.add("entries that appeared in " + p.destination + " while the backup was restored were kept in "
+                        + arrived);
             }
         } else {
             Durable.rename(p.staging, p.destination);

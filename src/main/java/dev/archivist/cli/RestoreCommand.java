@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "restore", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = "Restore a backup: verify it, take a safety copy of the current data, then switch atomically. "
                 + "Replacing live data asks for confirmation on a terminal; without a terminal --yes is required. "
-                + "--target (a new file or folder) replaces nothing and needs no confirmation.")
+                + "--target (a new file or folder, or an empty folder) replaces nothing and needs no confirmation.")
 public final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,7 +41,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "BACKUP", description = "id, latest, or the path of a manifest in BACKUP_DIR")
     String ref;
 
-    @Option(names = "--target", paramLabel = "PATH", description = "Restore into this new file or folder instead of the live data (never overwrites).")
+    @Option(names = "--target", paramLabel = "PATH", description = "Restore into this new file or folder instead of the live data (never overwrites; storage also "
+            + "fills an existing empty folder, keeping its owner and mode).")
     Path target;
 
     @Option(names = "--path", paramLabel = "GLOB", description = "Storage only: restore just the entries matching GLOB, a matching folder with everything in it (repeatable; needs --target).")

@@ -177,7 +177,7 @@ public final class InPlaceSwap {
     }
 
     /** Deletes an empty folder; one still holding something is kept (an entry that could not go back). */
-    private static boolean deleteIfEmpty(Path folder) throws IOException {
+    public static boolean deleteIfEmpty(Path folder) throws IOException {
         if (!names(folder).isEmpty()) {
             return false;
         }

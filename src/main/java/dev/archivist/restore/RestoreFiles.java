@@ -171,6 +171,29 @@ public final class RestoreFiles {
     }
 
     /**
+     * Removes the empty folders an in-place restore into an empty {@code --target} set aside for what was in it (an
+     * interrupted one that {@link #cleanInPlaceLeftovers} completed leaves one behind); one holding entries stays.
+     *
+     * @return what was done, for the log
+     */
+    public static List<String> dropEmptyInPlaceAsides(Path target) throws IOException {
+        List<String> done = new ArrayList<>();
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return done;
+        }
+        List<Path> asides = new ArrayList<>();
+        try (DirectoryStream<Path> found = namesStartingWith(target, IN_PLACE_ASIDE_PREFIX)) {
+            found.forEach(asides::add);
+        }
+        for (Path aside : asides) {
+            if (Files.isDirectory(aside, java.nio.file.LinkOption.NOFOLLOW_LINKS) && InPlaceSwap.deleteIfEmpty(aside)) {
+                done.add("removed the empty " + aside + " an interrupted restore left");
+            }
+        }
+        return done;
+    }
+
+    /**
      * The entries of {@code parent} whose name starts with {@code prefix}, compared as a plain string: the names come
      * from the operator's paths, and a glob built from them failed on a '{' ("Missing '}'") or missed a '[1]'.
      */

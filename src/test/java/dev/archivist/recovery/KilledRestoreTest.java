@@ -119,6 +119,35 @@ class KilledRestoreTest {
     }
 
     @Test
+    void killedRestoreIntoAnEmptyFolderLeavesItEmptyOrComplete() throws Exception {
+        BackedUp b = storageWithMedia();
+        Fixture f = b.fixture();
+        Random random = new Random(seed);
+        for (int round = 0; round < 3; round++) {
+            // filled inside, as a mount point is: the staging folder and the journal are in the target itself
+            Path target = Files.createDirectories(dir.resolve("volumes/round-" + round));
+            CliProcess.Running run = f.process().start("restore", "storage", b.backup().id(), "--target", target.toString());
+            long extraDelay = random.nextInt(600);
+            String context = "seed " + seed + ", round " + round + ", killed " + extraDelay + " ms after staging appeared";
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (Fixture.names(target).isEmpty() && run.process().isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(extraDelay);
+            run.kill9();
+
+            CliProcess.Result next = f.process().run("rotate");
+            assertThat(next.exitCode()).as(context + "\n" + next.describe()).isZero();
+            assertThat(Fixture.names(target)).as(context).noneMatch(n -> n.startsWith(".archivist-"));
+            Map<String, String> left = Fixture.tree(target);
+            assertThat(left.isEmpty() || left.equals(b.tree())).as(context + ": empty or complete, got " + left.size()
+                    + " entries").isTrue();
+        }
+        assertThat(Fixture.names(f.root.resolve("backups/.archivist/restore-targets"))).as("records are dropped once swept")
+                .isEmpty();
+    }
+
+    @Test
     void killedDatabaseRestoreLeavesTheOldOrTheNewDatabase() throws Exception {
         Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1000");
         TestDb.createBig(f.db, TestDb.Mode.WAL, 60);
