@@ -199,11 +199,14 @@ public final class Verifier {
     private void verifyStorage(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
         Path dir = catalog.dir(BackupType.STORAGE);
         Path index = intactIndex(m, dir, problems);
+        Compression codec = Compression.parseOrNull(m.compression());
         if (!partsPresent(m, dir, problems)) {
             checkPresentParts(m, dir, problems, counters);
+            if (deep && codec != null && index != null) {
+                lostWithMissingPart(m, dir, codec, index, problems);
+            }
             return;
         }
-        Compression codec = Compression.parseOrNull(m.compression());
         // Part problems are collected apart: the parts are read on the pipeline's thread while this one checks files.
         List<Problem> partProblems = new ArrayList<>();
         List<Problem> fileProblems = new ArrayList<>();
@@ -227,6 +230,27 @@ public final class Verifier {
             problems.addAll(fileProblems);
             problems.add(new Problem(m.id(), "archive", "cannot read: " + ArchivistException.reason(e)));
         }
+    }
+
+    /**
+     * With a part missing, the archive is one stream cut there: reads the parts before the first missing one and
+     * names, as a truncated archive's are named, the entries that lie beyond it and cannot be restored (content
+     * problems met on the way are reported too; the parts' own checks were made one by one already).
+     */
+    private void lostWithMissingPart(Manifest m, Path dir, Compression codec, Path index, List<Problem> problems) {
+        List<Manifest.Part> readable = m.parts().stream()
+                .takeWhile(p -> Files.isRegularFile(dir.resolve(p.path()))).toList();
+        List<Problem> found = new ArrayList<>();
+        try (CheckedParts in = new CheckedParts(dir, readable, m.id(), new ArrayList<>());
+             InputStream tar = readable.isEmpty() ? InputStream.nullInputStream()
+                     : Codecs.decompressor(codec, CloseShieldInputStream.wrap(in))) {
+            readArchive(m, tar, index, found, true);
+        } catch (IOException | RuntimeException e) {
+            // a stream cut short fails to decompress here or on close: expected, the entries were counted above
+        }
+        // the cut itself was already reported as the missing part; what lies beyond it is the news
+        found.removeIf(p -> p.what().startsWith("cannot read the compressed tar stream"));
+        problems.addAll(found);
     }
 
     /** The index file when it is present and its SHA-256 matches the manifest (hashed as a stream), else null. */
@@ -258,6 +282,14 @@ public final class Verifier {
      * ({@link IndexMatcher}: flat memory whatever the number of files).
      */
     private long readArchive(Manifest m, InputStream tarStream, Path indexFile, List<Problem> problems) {
+        return readArchive(m, tarStream, indexFile, problems, false);
+    }
+
+    /**
+     * As {@link #readArchive(Manifest, InputStream, Path, List)}; with {@code cut}, the stream is known to stop short
+     * (a part is missing), so what the index lists beyond its end is named once as lost, not file by file as missing.
+     */
+    private long readArchive(Manifest m, InputStream tarStream, Path indexFile, List<Problem> problems, boolean cut) {
         long files = 0;
         byte[] buf = new byte[1 << 20];
         IndexMatcher index;
@@ -290,7 +322,11 @@ public final class Verifier {
                 notReached(m, index, problems);
                 return files;
             }
-            drainIndex(m, index, problems);
+            if (cut) {
+                notReached(m, index, problems);
+            } else {
+                drainIndex(m, index, problems);
+            }
         } catch (IndexUnreadable u) {
             problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + ArchivistException.reason(u.getCause())));
         } catch (IOException | RuntimeException e) {

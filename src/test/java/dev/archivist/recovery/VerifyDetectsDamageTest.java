@@ -173,6 +173,40 @@ class VerifyDetectsDamageTest {
     }
 
     @Test
+    void aMissingPartNamesTheEntriesThatLieBeyondIt() throws Exception {
+        for (String codec : List.of("zstd", "gz", "xz", "none")) {
+            Fixture g = new Fixture(Files.createDirectories(dir.resolve("missing-" + codec))).set("BACKUP_COMPRESSION", codec)
+                    .set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").storage(23, 2_400_000);
+            assertThat(g.cli("backup", "storage", "--no-rotate").exitCode()).isZero();
+            Manifest m = g.service().list(BackupType.STORAGE).get(0);
+            assertThat(m.parts()).as(codec).hasSizeGreaterThanOrEqualTo(3);
+            int entries = m.json().path("file_count").asInt();
+            Path storageDir = g.backups.resolve("storage");
+            for (int missing : new int[] {0, 1}) {
+                Path part = storageDir.resolve(m.parts().get(missing).path());
+                Path aside = Files.move(part, part.resolveSibling("aside"));
+                Fixture.Run r = g.cli("verify", m.id(), "--json");
+                Files.move(aside, part);
+                String context = codec + ", part " + (missing + 1) + " missing\n" + r.describe();
+                assertThat(r.exitCode()).as(context).isEqualTo(1);
+                List<String> what = new ArrayList<>();
+                Json.MAPPER.readTree(r.stdout()).path("problems")
+                        .forEach(p -> what.add(p.path("where").asText() + ": " + p.path("what").asText()));
+                assertThat(what).as(context).contains("part " + part.getFileName() + ": missing");
+                String lost = what.stream().filter(w -> w.startsWith("archive: beyond the damage, cannot be restored: "))
+                        .findFirst().orElseThrow(() -> new AssertionError("no lost entries named: " + context));
+                long count = Long.parseLong(lost.replaceAll("^archive: beyond the damage, cannot be restored: (\\d+) .*", "$1"));
+                if (missing == 0) {
+                    assertThat(count).as(context + ": nothing can be read without the first part").isGreaterThanOrEqualTo(entries);
+                } else {
+                    assertThat(count).as(context + ": the entries of the first part are readable").isBetween(1L, entries - 1L);
+                }
+                assertThat(what).as(context).noneMatch(w -> w.contains("listed in the index but missing from the archive"));
+            }
+        }
+    }
+
+    @Test
     void editedManifestsAreFound() throws Exception {
         Path manifest = sdir().resolve(storage.id() + ".json");
         byte[] original = Files.readAllBytes(manifest);
