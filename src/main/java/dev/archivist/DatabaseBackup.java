@@ -127,6 +127,7 @@ final class DatabaseBackup {
             if (stored != null) {
                 stored.abort();
             }
+            catalog.abandon(BackupType.DATABASE, id);
             throw e instanceof ArchivistException ae ? ae
                     : new ArchivistException("database backup of " + source + " failed: " + ArchivistException.reason(e), e);
         } finally {

@@ -113,7 +113,12 @@ final class FullBackup {
         m.put("compression", settings.compression().wireName());
         m.put("archivist_version", Version.get());
         m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
-        return catalog.commit(m);
+        try {
+            return catalog.commit(m);
+        } catch (IOException | RuntimeException e) {
+            catalog.abandon(BackupType.FULL, id);
+            throw e;
+        }
     }
 
     /** A part's failure as one to report: an I/O error before the part's own handling (its id, say) keeps its reason. */

@@ -88,10 +88,11 @@ final class StorageBackup {
         Path dir = catalog.dir(BackupType.STORAGE);
         String fileName = id + ".tar" + settings.compression().extension();
         Settings.ArchiveSettings a = settings.archive();
-        PartWriter parts = new PartWriter(dir, fileName, a.chunkSizeBytes(), a.maxSizeBytes(), a.autoSplit());
+        PartWriter parts = null;
         IndexWriter index = null;
         WrittenFile indexFile = null;
         try {
+            parts = new PartWriter(dir, fileName, a.chunkSizeBytes(), a.maxSizeBytes(), a.autoSplit());
             index = new IndexWriter(dir, IndexWriter.fileNameFor(id));
             ReservedPaths reserved = ReservedPaths.of(settings);
             ArchiveResult result;
@@ -129,13 +130,16 @@ final class StorageBackup {
             return catalog.commit(m);
         } catch (IOException | RuntimeException | Error e) {
             progress.finished();
-            parts.abort();
+            if (parts != null) {
+                parts.abort();
+            }
             if (index != null) {
                 index.abort();
             }
             if (indexFile != null) {
                 Files.deleteIfExists(dir.resolve(indexFile.fileName()));
             }
+            catalog.abandon(BackupType.STORAGE, id);
             throw e instanceof ArchivistException ae ? ae
                     : new ArchivistException("storage backup of " + storage + " failed: " + ArchivistException.reason(e), e);
         }
@@ -185,6 +189,11 @@ final class StorageBackup {
         if (!leftOut.isEmpty()) {
             LOG.warn("{} not stored (see skipped in the manifest), e.g. {}: {}", Plural.of(leftOut.size(), "entry was", "entries were"),
                     leftOut.get(0).path(), leftOut.get(0).reason());
+        }
+        if (!result.changed().isEmpty()) { // GNU tar warns "file changed as we read it"
+            LOG.warn("{} while being read, stored as read (see changed in the manifest), e.g. {}: {}",
+                    Plural.of(result.changed().size(), "file changed", "files changed"), result.changed().get(0).path(),
+                    result.changed().get(0).reason());
         }
         if (!result.restoreWarnings().isEmpty()) {
             LOG.warn("{} stored but refused by a default restore (see restore_warnings in the manifest), e.g. {}: {}",

@@ -103,6 +103,23 @@ public final class Catalog {
     }
 
     /**
+     * Ends the mark of a backup that failed and removed what it wrote. The mark stays while a file of {@code id} is
+     * still in its folder (a removal that failed too), so that the next sweep removes it; temporary files are swept
+     * whatever the mark.
+     */
+    public void abandon(BackupType type, String id) {
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(dir(type),
+                f -> f.getFileName().toString().startsWith(id))) {
+            if (left.iterator().hasNext()) {
+                return;
+            }
+        } catch (IOException e) {
+            return; // cannot tell: the next sweep decides
+        }
+        InFlight.clear(stateDir(), id);
+    }
+
+    /**
      * Commits a backup by writing its manifest (the last step of every backup). Fails once {@link #refuseCommits()}
      * was called.
      */

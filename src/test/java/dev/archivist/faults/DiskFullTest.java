@@ -184,6 +184,7 @@ class DiskFullTest {
         assertThat(storage.exit).as(storage.text).isEqualTo(1);
         assertThat(storage.text).as(storage.text).contains("File too large").doesNotContain("\tat ");
         fx.assertNoLeftovers("after the storage backup over the size limit");
+        fx.assertNoInFlightMarks("after the storage backup over the size limit");
 
         try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
             for (int i = 0; i < 800; i++) {
@@ -197,6 +198,7 @@ class DiskFullTest {
         assertThat(database.exit).as(database.text).isEqualTo(1);
         assertThat(database.text).as(database.text).containsAnyOf("File too large", "file size limit", "No space left").doesNotContain("\tat ");
         fx.assertNoLeftovers("after the database backup over the size limit");
+        fx.assertNoInFlightMarks("after the database backup over the size limit");
 
         List<Manifest> listed = fx.assertEveryListedBackupVerifies("after two failed backups");
         assertThat(listed).extracting(Manifest::id).contains(earlier.id()).hasSize(3);

@@ -204,6 +204,16 @@ final class FaultFixture {
      * No leftovers: no {@code .tmp-*} anywhere in the backup directory, every file of a type folder is a readable
      * manifest or a file a manifest owns, and no {@code .archivist-restore-*} beside the database or storage folder.
      */
+    /** No backup is marked as being written: a failed one ended its mark with the files it removed. */
+    void assertNoInFlightMarks(String context) throws IOException {
+        Path marks = catalog().stateDir().resolve("in-flight");
+        if (Files.isDirectory(marks)) {
+            try (var names = Files.list(marks)) {
+                assertThat(names.map(p -> p.getFileName().toString())).as("in-flight marks; %s", context).isEmpty();
+            }
+        }
+    }
+
     void assertNoLeftovers(String context) throws IOException {
         Catalog catalog = catalog();
         for (BackupType t : BackupType.values()) {

@@ -154,8 +154,15 @@ class FullBackupCliTest {
                 assertThat(TestDb.files(backups.resolve(folder))).as(folder).isEmpty();
             }
         }
+        assertNoInFlightMarks();
         CliProcess.Result v = cli(storage).run("verify", id);
         assertThat(v.exitCode()).as("the kept " + type + " part is a valid backup\n" + v.describe()).isZero();
+    }
+
+    /** A failed part removes what it wrote, its mark of a backup being written too (it is not left for the next run). */
+    private void assertNoInFlightMarks() throws Exception {
+        Path marks = backups.resolve(".archivist/in-flight");
+        assertThat(Files.isDirectory(marks) ? TestDb.files(marks) : List.<String>of()).as("in-flight marks").isEmpty();
     }
 
     @Test
@@ -170,6 +177,7 @@ class FullBackupCliTest {
         for (String folder : List.of("database", "storage", "full")) {
             assertThat(TestDb.files(backups.resolve(folder))).as(folder).isEmpty();
         }
+        assertNoInFlightMarks();
     }
 
     @Test
