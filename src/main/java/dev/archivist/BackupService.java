@@ -354,9 +354,10 @@ public final class BackupService {
         reportLeftovers(RestoreFiles.cleanInPlaceLeftovers(RestoreFiles.liveStorageFolder(settings.storagePath())));
         for (Path target : RestoreTargetRecords.recorded(catalog.stateDir())) {
             reportLeftovers(RestoreFiles.cleanLeftovers(target));
-            // an existing empty target is filled inside it, as a live folder on a mount point is
-            reportLeftovers(RestoreFiles.cleanInPlaceLeftovers(target));
-            reportLeftovers(RestoreFiles.dropEmptyInPlaceAsides(target));
+            if (!java.nio.file.Files.isSymbolicLink(target)) { // an existing empty target is filled inside it, under a journal there
+                reportLeftovers(RestoreFiles.cleanInPlaceLeftovers(target));
+                reportLeftovers(RestoreFiles.dropEmptyTargetAsides(target));
+            }
             RestoreTargetRecords.forget(catalog.stateDir(), target);
         }
         // after the storage swap's own journal is settled above

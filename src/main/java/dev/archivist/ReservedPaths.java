@@ -105,6 +105,18 @@ final class ReservedPaths {
         }
     }
 
+    /**
+     * Fails when a restore {@code --target} lies in {@code BACKUP_DIR} (links resolved): Archivist sweeps its folders
+     * of what no backup owns, and its state folder is its own, so restored files there would be taken for leftovers.
+     */
+    static void refuseTargetInBackupDir(Settings settings, Path target) {
+        Path backups = real(settings.backupDir());
+        if (real(target).startsWith(backups)) {
+            throw new ArchivistException("restore target " + target + " lies inside BACKUP_DIR " + settings.backupDir()
+                    + ", whose folders Archivist sweeps of files no backup owns; choose a place outside it");
+        }
+    }
+
     private static String relative(Path root, Path inside) {
         return root.relativize(inside).toString().replace(inside.getFileSystem().getSeparator(), "/");
     }

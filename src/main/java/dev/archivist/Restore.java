@@ -58,12 +58,14 @@ final class Restore {
 
     /**
      * Refuses a {@code --target} that exists (a symlink too, even one that leads nowhere: it would be replaced) or
-     * that cannot be made, because the nearest existing folder above it is a file. With {@code emptyFolderAllowed}
+     * that cannot be made, because the nearest existing folder above it is a file, or that lies in {@code BACKUP_DIR}.
+     * With {@code emptyFolderAllowed}
      * (storage), an existing empty folder is taken: a freshly made or mounted volume, restored into as restic does.
      *
      * @return whether the target is such an existing empty folder
      */
-    private static boolean requireNewTarget(Path destination, boolean emptyFolderAllowed) {
+    private boolean requireNewTarget(Path destination, boolean emptyFolderAllowed) {
+        ReservedPaths.refuseTargetInBackupDir(settings, destination);
         if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             if (emptyFolderAllowed && Files.isDirectory(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 if (isEmptyFolder(destination)) {
@@ -88,8 +90,8 @@ final class Restore {
     }
 
     private static boolean isEmptyFolder(Path folder) {
-        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-            return !entries.iterator().hasNext();
+        try {
+            return InPlaceSwap.entriesOfTarget(folder).isEmpty();
         } catch (IOException e) {
             throw new ArchivistException("restore target " + folder + " cannot be read: " + ArchivistException.reason(e), e);
         }
@@ -123,6 +125,9 @@ final class Restore {
 
     /** Restores a database backup into the live database, or into {@code target} (a new file). */
     RestoreResult database(Manifest m, Path target, boolean deep, Supplier<Manifest> safetyBackup) throws IOException {
+        if (target != null) { // before the target is recorded: a refused one is never swept
+            requireNewTarget(target.toAbsolutePath().normalize(), false);
+        }
         return intoTarget(target, () -> {
             PreparedDatabase p = prepareDatabase(m, target, deep);
             try {
@@ -139,8 +144,10 @@ final class Restore {
      * only the files matching {@code globs}.
      */
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
+        // before the target is recorded: a refused one is never swept
+        boolean intoEmptyFolder = target != null && requireNewTarget(target.toAbsolutePath().normalize(), true);
         return intoTarget(target, () -> {
-            PreparedStorage p = prepareStorage(m, target, globs, deep);
+            PreparedStorage p = prepareStorage(m, target, intoEmptyFolder, globs, deep);
             try {
                 refuseSwitchWhenStopping(m.id());
                 return commit(p).result;
@@ -189,7 +196,7 @@ final class Restore {
         PreparedDatabase db = prepareDatabase(database, null, deep);
         PreparedStorage st = null;
         try {
-            st = prepareStorage(storage, null, List.of(), deep);
+            st = prepareStorage(storage, null, false, List.of(), deep);
             refuseSwitchWhenStopping(storage.id() + " and " + database.id());
             Path planned = st.inPlace ? RestoreFiles.inPlaceAside(st.destination, st.m.id())
                     : RestoreFiles.aside(st.destination, st.m.id());
@@ -244,9 +251,6 @@ final class Restore {
         check(m);
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveDatabaseFile(settings.databasePath());
-        if (target != null) {
-            requireNewTarget(destination, false);
-        }
         List<Path> leftoverLogs = target != null ? journals(destination) : List.of();
         if (!leftoverLogs.isEmpty()) {
             throw new ArchivistException("restore target " + destination + " has a leftover "
@@ -368,7 +372,8 @@ final class Restore {
      * restore unless {@code deep} is off (--no-verify): the archive is then extracted without it, its parts still
      * checked against their SHA-256 as they are read, as an operator would recover with {@code cat | zstd -d | tar -x}.
      */
-    private PreparedStorage prepareStorage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
+    private PreparedStorage prepareStorage(Manifest m, Path target, boolean intoEmptyFolder, List<String> globs,
+                                           boolean deep) throws IOException {
         List<Problem> structure = new Verifier(catalog, clock).checkStructure(m);
         boolean onlyIndex = !structure.isEmpty() && structure.stream().allMatch(Problem::aboutIndex);
         if (!structure.isEmpty() && (deep || !onlyIndex)) {
@@ -382,7 +387,6 @@ final class Restore {
         }
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveStorageFolder(settings.storagePath());
-        boolean intoEmptyFolder = target != null && requireNewTarget(destination, true);
         if (!globs.isEmpty() && target == null) {
             throw new IllegalArgumentException("--path restores selected files only into a new folder: give --target");
         }
@@ -489,11 +493,11 @@ final class Restore {
                 notes.add((p.inPlace ? "previous content kept in " : "previous storage folder kept as ") + aside);
             }
         } else if (p.inPlace) { // an existing empty --target: filled entry by entry, the folder itself stays
-            Path arrived = InPlaceSwap.swap(p.destination, p.staging, RestoreFiles.inPlaceAside(p.destination, p.m.id()),
+            Path kept = InPlaceSwap.fill(p.destination, p.staging, RestoreFiles.targetAside(p.destination, p.m.id()),
                     p.m.id());
-            if (!InPlaceSwap.deleteIfEmpty(arrived)) {
-                notes.add("entries that appeared in " + p.destination + " while the backup was restored were kept in "
-                        + arrived);
+            if (kept != null) {
+                notes.add("entries made in " + p.destination + " at restored names while the entries moved in were"
+                        + " kept in " + kept);
             }
         } else {
             Durable.rename(p.staging, p.destination);

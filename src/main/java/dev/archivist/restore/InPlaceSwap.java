@@ -40,6 +40,7 @@ public final class InPlaceSwap {
                     + " storage backup exists",
             RestoreFiles.PREFIX, "a restore's staging folder or journal",
             Durable.TEMP_PREFIX + RestoreFiles.PREFIX, "a restore's temporary file");
+    private static final String LOST_AND_FOUND = "lost+found";
     private static final String OUT = "out";
     private static final String IN = "in";
 
@@ -99,6 +100,60 @@ public final class InPlaceSwap {
         Files.deleteIfExists(journal);
         syncFolders(live);
         return aside;
+    }
+
+    /**
+     * The entries that make {@code folder} not empty as a restore target: all but a {@code lost+found} folder (a
+     * freshly made ext2/3/4 volume has one; it stays where it is).
+     */
+    public static List<String> entriesOfTarget(Path folder) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String name : names(folder)) {
+            if (!(name.equals(LOST_AND_FOUND) && Files.isDirectory(folder.resolve(name), LinkOption.NOFOLLOW_LINKS))) {
+                found.add(name);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Fills {@code target}, an empty folder a restore goes into ({@code --target}), with the entries of {@code staging}
+     * (inside it), under the journal of {@link #swap} in its phase {@code in}, so that {@link #recover} completes a fill
+     * a crash cut short. Anything else that appeared in the target meanwhile refuses the fill, nothing moved. An entry
+     * made at a restored name while the entries move in is kept in {@code aside}, a folder of ordinary name (it is not
+     * Archivist's to hide from backups). Returns {@code aside} when it holds something, else null.
+     */
+    public static Path fill(Path target, Path staging, Path aside, String backupId) throws IOException {
+        List<String> appeared = new ArrayList<>(entriesOfTarget(target));
+        appeared.remove(staging.getFileName().toString());
+        if (!appeared.isEmpty()) {
+            throw new IOException(target + " is no longer empty: " + String.join(", ", appeared.subList(0,
+                    Math.min(5, appeared.size()))) + (appeared.size() > 5 ? ", …" : "") + " appeared while the backup"
+                    + " was restored; nothing was moved in");
+        }
+        Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path journal = RestoreFiles.inPlaceJournal(target);
+        List<String> movedIn = new ArrayList<>();
+        try {
+            writeJournal(journal, target, staging, aside, backupId, IN);
+            moveIn(staging, target, aside, movedIn);
+        } catch (IOException | RuntimeException e) {
+            try {
+                moveBack(target, staging, movedIn);
+                deleteIfEmpty(aside); // one holding what clashed stays, under its ordinary name
+                Files.deleteIfExists(journal);
+                syncFolders(target, staging);
+            } catch (IOException | RuntimeException u) {
+                e.addSuppressed(u); // the journal stays (phase in): the next run completes the restore
+            }
+            throw new IOException("moving the restored entries into " + target + " failed, rolled back: "
+                    + e.getMessage(), e);
+        }
+        Files.delete(staging);
+        syncFolders(target);
+        Files.deleteIfExists(journal);
+        syncFolders(target);
+        return deleteIfEmpty(aside) ? null : aside;
     }
 
     /** Settles an in-place swap a crash interrupted (see the class comment); notes what was done in {@code done}. */

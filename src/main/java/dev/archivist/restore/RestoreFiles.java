@@ -17,6 +17,8 @@ public final class RestoreFiles {
     public static final String PREFIX = ".archivist-restore-";
     /** Prefix of the folder an in-place restore ({@link InPlaceSwap}) keeps the earlier entries in. */
     public static final String IN_PLACE_ASIDE_PREFIX = ".archivist-before-restore-";
+    /** The start of {@link #targetAside}'s name. */
+    public static final String TARGET_ASIDE_PREFIX = "archivist-created-during-restore-";
 
     private RestoreFiles() {
     }
@@ -76,6 +78,14 @@ public final class RestoreFiles {
     /** Where an in-place restore keeps the earlier entries, inside the storage folder: a name not taken yet. */
     public static Path inPlaceAside(Path live, String backupId) {
         return unused(live.resolve(IN_PLACE_ASIDE_PREFIX + backupId));
+    }
+
+    /**
+     * Where a restore into an empty {@code --target} keeps what was made at a restored name while the entries moved in:
+     * a name not taken yet, and not one of Archivist's own (backups of the folder keep it).
+     */
+    public static Path targetAside(Path target, String backupId) {
+        return unused(target.resolve(TARGET_ASIDE_PREFIX + backupId));
     }
 
     /** Temporary database file beside {@code destination}. */
@@ -171,18 +181,18 @@ public final class RestoreFiles {
     }
 
     /**
-     * Removes the empty folders an in-place restore into an empty {@code --target} set aside for what was in it (an
-     * interrupted one that {@link #cleanInPlaceLeftovers} completed leaves one behind); one holding entries stays.
+     * Removes the empty folders a restore into an empty {@code --target} made for what might clash with it (one that a
+     * crash cut short, then completed by {@link #cleanInPlaceLeftovers}, leaves one behind); one holding entries stays.
      *
      * @return what was done, for the log
      */
-    public static List<String> dropEmptyInPlaceAsides(Path target) throws IOException {
+    public static List<String> dropEmptyTargetAsides(Path target) throws IOException {
         List<String> done = new ArrayList<>();
         if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return done;
         }
         List<Path> asides = new ArrayList<>();
-        try (DirectoryStream<Path> found = namesStartingWith(target, IN_PLACE_ASIDE_PREFIX)) {
+        try (DirectoryStream<Path> found = namesStartingWith(target, TARGET_ASIDE_PREFIX)) {
             found.forEach(asides::add);
         }
         for (Path aside : asides) {

@@ -203,7 +203,7 @@ public final class Verifier {
         if (!partsPresent(m, dir, problems)) {
             checkPresentParts(m, dir, problems, counters);
             if (deep && codec != null && index != null) {
-                lostWithMissingPart(m, dir, codec, index, problems);
+                counters[1] = lostWithMissingPart(m, dir, codec, index, problems);
             }
             return;
         }
@@ -235,22 +235,25 @@ public final class Verifier {
     /**
      * With a part missing, the archive is one stream cut there: reads the parts before the first missing one and
      * names, as a truncated archive's are named, the entries that lie beyond it and cannot be restored (content
-     * problems met on the way are reported too; the parts' own checks were made one by one already).
+     * problems met on the way are reported too; the parts' own checks were made one by one already). Returns the
+     * number of files checked.
      */
-    private void lostWithMissingPart(Manifest m, Path dir, Compression codec, Path index, List<Problem> problems) {
+    private long lostWithMissingPart(Manifest m, Path dir, Compression codec, Path index, List<Problem> problems) {
         List<Manifest.Part> readable = m.parts().stream()
                 .takeWhile(p -> Files.isRegularFile(dir.resolve(p.path()))).toList();
         List<Problem> found = new ArrayList<>();
+        long checked = 0;
         try (CheckedParts in = new CheckedParts(dir, readable, m.id(), new ArrayList<>());
              InputStream tar = readable.isEmpty() ? InputStream.nullInputStream()
                      : Codecs.decompressor(codec, CloseShieldInputStream.wrap(in))) {
-            readArchive(m, tar, index, found, true);
+            checked = readArchive(m, tar, index, found, true);
         } catch (IOException | RuntimeException e) {
             // a stream cut short fails to decompress here or on close: expected, the entries were counted above
         }
         // the cut itself was already reported as the missing part; what lies beyond it is the news
         found.removeIf(p -> p.what().startsWith("cannot read the compressed tar stream"));
         problems.addAll(found);
+        return checked;
     }
 
     /** The index file when it is present and its SHA-256 matches the manifest (hashed as a stream), else null. */
@@ -302,6 +305,7 @@ public final class Verifier {
         // the caller finishes the stream (reading it to its end, to learn of a failure behind the tar's end)
         try (index; TarArchiveInputStream tar = new TarArchiveInputStream(
                 new BufferedInputStream(CloseShieldInputStream.wrap(tarStream), 1 << 16), "UTF-8")) {
+            String reading = null; // the entry whose content is being read: the damage may cut it short
             try {
                 TarArchiveEntry e;
                 while ((e = tar.getNextEntry()) != null) {
@@ -309,8 +313,12 @@ public final class Verifier {
                     IndexEntry expected = takeFromIndex(index, key);
                     if (expected == null) {
                         problems.add(new Problem(m.id(), "file " + key, "in the archive but not in the index"));
-                    } else if (checkEntry(m, e, tar, expected, buf, problems)) {
-                        files++;
+                    } else {
+                        reading = key;
+                        if (checkEntry(m, e, tar, expected, buf, problems)) {
+                            files++;
+                        }
+                        reading = null;
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -319,6 +327,9 @@ public final class Verifier {
                 }
                 problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: "
                         + ArchivistException.reason(e)));
+                if (reading != null) {
+                    problems.add(new Problem(m.id(), "file " + reading, "cut short by the damage, cannot be restored"));
+                }
                 notReached(m, index, problems);
                 return files;
             }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,51 @@ class EmptyTargetRestoreTest {
         assertThat(run.stderr()).contains("already exists and is not empty").contains(target.toString());
         assertThat(Fixture.tree(target)).isEqualTo(before);
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
+    }
+
+    @Test
+    void aFreshVolumeWithOnlyAnEmptyLostAndFoundCountsAsEmpty() throws Exception {
+        Path target = Files.createDirectory(dir.resolve("ext4-volume"));
+        Files.createDirectory(target.resolve("lost+found"));
+
+        Fixture.Run run = f.cli("restore", "storage", storage.id(), "--target", target.toString());
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        Map<String, String> restored = new java.util.TreeMap<>(Fixture.tree(target));
+        assertThat(restored.remove("lost+found")).as("lost+found stays where it was").isNotNull();
+        assertThat(restored).isEqualTo(backedUp);
+    }
+
+    @Test
+    void aRefusedTargetIsNeverSweptByTheNextCommand() throws Exception {
+        Path target = Files.createDirectory(dir.resolve("someone-elses"));
+        Path staging = Files.createDirectories(target.resolve(".archivist-restore-staging-theirs"));
+        Files.writeString(staging.resolve("data"), "precious");
+        Files.createDirectory(target.resolve("archivist-created-during-restore-x"));
+        Map<String, String> before = Fixture.tree(target);
+
+        Fixture.Run refused = f.cli("restore", "storage", storage.id(), "--target", target.toString());
+        Fixture.Run next = f.cli("rotate");
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        assertThat(Fixture.tree(target)).isEqualTo(before);
+    }
+
+    @Test
+    void aTargetInsideBackupDirIsRefused() throws Exception {
+        Path inside = Files.createDirectories(f.backups.resolve("restored-here"));
+        for (Path target : List.of(inside, f.backups.resolve("new-folder"), f.backups.resolve(".archivist/x"))) {
+            Fixture.Run run = f.cli("restore", "storage", storage.id(), "--target", target.toString());
+            assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
+            assertThat(run.stderr()).contains("lies inside BACKUP_DIR");
+        }
+        Fixture.Run db = f.cli("restore", "database", database.id(), "--target", f.backups.resolve("copy.db").toString());
+        assertThat(db.exitCode()).as(db.describe()).isEqualTo(1);
+        assertThat(db.stderr()).contains("lies inside BACKUP_DIR");
+        assertThat(Fixture.names(inside)).isEmpty();
+        assertThat(f.backups.resolve("new-folder")).doesNotExist();
+        assertThat(f.backups.resolve("copy.db")).doesNotExist();
     }
 
     @Test

@@ -207,6 +207,32 @@ class VerifyDetectsDamageTest {
     }
 
     @Test
+    void theFileAMissingPartCutsInTwoIsNamedAndTheFilesBeforeItAreChecked() throws Exception {
+        Fixture g = new Fixture(Files.createDirectories(dir.resolve("straddle"))).set("BACKUP_COMPRESSION", "none")
+                .set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1");
+        Files.createDirectories(g.storage);
+        Files.writeString(g.storage.resolve("a.txt"), "before the gap");
+        byte[] big = new byte[3 << 20]; // parts 1 to 4: the second lies inside it
+        new java.util.Random(5).nextBytes(big);
+        Files.write(g.storage.resolve("b.bin"), big);
+        Files.writeString(g.storage.resolve("c.txt"), "after the gap");
+        assertThat(g.cli("backup", "storage", "--no-rotate").exitCode()).isZero();
+        Manifest m = g.service().list(BackupType.STORAGE).get(0);
+        Files.delete(g.backups.resolve("storage").resolve(m.parts().get(1).path()));
+
+        Fixture.Run r = g.cli("verify", m.id(), "--json");
+
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        JsonNode report = Json.MAPPER.readTree(r.stdout());
+        List<String> what = new ArrayList<>();
+        report.path("problems").forEach(p -> what.add(p.path("where").asText() + ": " + p.path("what").asText()));
+        assertThat(what).as(r.describe()).contains("file b.bin: cut short by the damage, cannot be restored")
+                .anyMatch(w -> w.matches("archive: beyond the damage, cannot be restored: 1 entry of the index \\(13 bytes"
+                        + " of content\\): c\\.txt"));
+        assertThat(report.path("files_checked").asInt()).as("a.txt was read and checked").isEqualTo(1);
+    }
+
+    @Test
     void editedManifestsAreFound() throws Exception {
         Path manifest = sdir().resolve(storage.id() + ".json");
         byte[] original = Files.readAllBytes(manifest);
