@@ -352,13 +352,9 @@ public final class BackupService {
         // an in-place restore (STORAGE_PATH a mount point, or in a folder it cannot write) keeps its journal and
         // staging inside the storage folder
         reportLeftovers(RestoreFiles.cleanInPlaceLeftovers(RestoreFiles.liveStorageFolder(settings.storagePath())));
-        for (Path target : RestoreTargetRecords.recorded(catalog.stateDir())) {
-            reportLeftovers(RestoreFiles.cleanLeftovers(target));
-            if (!java.nio.file.Files.isSymbolicLink(target)) { // an existing empty target is filled inside it, under a journal there
-                reportLeftovers(RestoreFiles.cleanInPlaceLeftovers(target));
-                reportLeftovers(RestoreFiles.dropEmptyTargetAsides(target));
-            }
-            RestoreTargetRecords.forget(catalog.stateDir(), target);
+        for (RestoreTargetRecords.Recorded target : RestoreTargetRecords.recorded(catalog.stateDir())) {
+            reportLeftovers(Restore.cleanTargetLeftovers(target.path(), target.backupId()));
+            RestoreTargetRecords.forget(catalog.stateDir(), target.path());
         }
         // after the storage swap's own journal is settled above
         reportLeftovers(InterruptedFullRestore.end(new Restore(settings, catalog, clock), catalog, this::safetyBackup,

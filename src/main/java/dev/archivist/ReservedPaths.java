@@ -106,15 +106,30 @@ final class ReservedPaths {
     }
 
     /**
-     * Fails when a restore {@code --target} lies in {@code BACKUP_DIR} (links resolved): Archivist sweeps its folders
+     * Fails when a restore {@code --target} lies in {@code BACKUP_DIR} (links resolved, and through a bind mount of it,
+     * found by device and inode): Archivist sweeps its folders
      * of what no backup owns, and its state folder is its own, so restored files there would be taken for leftovers.
      */
     static void refuseTargetInBackupDir(Settings settings, Path target) {
         Path backups = real(settings.backupDir());
-        if (real(target).startsWith(backups)) {
+        if (real(target).startsWith(backups) || underFolder(real(target), backupFolderKey(backups).keySet())) {
             throw new ArchivistException("restore target " + target + " lies inside BACKUP_DIR " + settings.backupDir()
                     + ", whose folders Archivist sweeps of files no backup owns; choose a place outside it");
         }
+    }
+
+    /** Whether a folder above {@code p} (or {@code p}) has one of {@code keys}: the backup folder bind-mounted elsewhere. */
+    private static boolean underFolder(Path p, java.util.Set<Object> keys) {
+        for (Path cur = p; cur != null && !keys.isEmpty(); cur = cur.getParent()) {
+            try {
+                if (keys.contains(Files.readAttributes(cur, BasicFileAttributes.class).fileKey())) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not there (yet): its parent decides
+            }
+        }
+        return false;
     }
 
     private static String relative(Path root, Path inside) {

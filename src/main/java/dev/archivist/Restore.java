@@ -128,7 +128,7 @@ final class Restore {
         if (target != null) { // before the target is recorded: a refused one is never swept
             requireNewTarget(target.toAbsolutePath().normalize(), false);
         }
-        return intoTarget(target, () -> {
+        return intoTarget(target, m.id(), () -> {
             PreparedDatabase p = prepareDatabase(m, target, deep);
             try {
                 refuseSwitchWhenStopping(m.id());
@@ -146,7 +146,7 @@ final class Restore {
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
         // before the target is recorded: a refused one is never swept
         boolean intoEmptyFolder = target != null && requireNewTarget(target.toAbsolutePath().normalize(), true);
-        return intoTarget(target, () -> {
+        return intoTarget(target, m.id(), () -> {
             PreparedStorage p = prepareStorage(m, target, intoEmptyFolder, globs, deep);
             try {
                 refuseSwitchWhenStopping(m.id());
@@ -167,21 +167,49 @@ final class Restore {
      * Runs a restore into {@code target} (a new place; null for the live data) with the target recorded, so the next
      * command can remove what a killed run left beside it.
      */
-    private <T> T intoTarget(Path target, Step<T> restore) throws IOException {
+    private <T> T intoTarget(Path target, String backupId, Step<T> restore) throws IOException {
         if (target == null || catalog.readOnly()) { // a read-only catalog holds no record: a killed run's leftover stays
             return restore.run();
         }
         try {
-            RestoreTargetRecords.record(catalog.stateDir(), target);
+            RestoreTargetRecords.record(catalog.stateDir(), target, backupId);
         } catch (IOException e) { // BACKUP_DIR full: the restore needs no room there; a killed run's leftover stays
             LOG.warn("cannot record the restore into {} in {} ({}): a killed run's leftover beside it would stay",
                     target, catalog.stateDir(), ArchivistException.reason(e));
             return restore.run();
         }
-        T result = restore.run();
-        // only a finished run forgets: after a failure its leftovers are gone already, or the next command sweeps them
+        T result;
+        try {
+            result = restore.run();
+        } catch (IOException | RuntimeException | Error e) {
+            // a failed run removed its own files; once nothing of it is left, the record goes too, so that no later
+            // command touches a folder that someone else may be using by then (a killed run keeps its record)
+            try {
+                cleanTargetLeftovers(target, backupId);
+                RestoreTargetRecords.forget(catalog.stateDir(), target);
+            } catch (IOException | RuntimeException u) {
+                e.addSuppressed(u); // the record stays: the next command sweeps
+            }
+            throw e;
+        }
         RestoreTargetRecords.forget(catalog.stateDir(), target);
         return result;
+    }
+
+    /**
+     * Removes what a restore of {@code backupId} into {@code target} left: its staging folder or temporary file beside
+     * a new target, or inside an empty one it was filling (a fill cut short after its journal was written is
+     * completed). Only that run's own names are touched ({@code backupId} null: records of earlier versions, which
+     * only restored into new targets).
+     *
+     * @return what was done, for the log
+     */
+    static List<String> cleanTargetLeftovers(Path target, String backupId) throws IOException {
+        List<String> done = new ArrayList<>(RestoreFiles.cleanLeftovers(target));
+        if (backupId != null && Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            done.addAll(RestoreFiles.cleanTargetFill(target, backupId));
+        }
+        return done;
     }
 
     /**
@@ -496,8 +524,8 @@ final class Restore {
             Path kept = InPlaceSwap.fill(p.destination, p.staging, RestoreFiles.targetAside(p.destination, p.m.id()),
                     p.m.id());
             if (kept != null) {
-                notes.add("entries made in " + p.destination + " at restored names while the entries moved in were"
-                        + " kept in " + kept);
+                notes.add("entries at restored names that were not the backup's (made in " + p.destination + " while"
+                        + " the entries moved in, or the volume's own lost+found) were kept in " + kept);
             }
         } else {
             Durable.rename(p.staging, p.destination);

@@ -31,9 +31,14 @@ final class RestoreTargetRecords {
         return folder(stateDir).resolve(Sha256.of(name) + ".json");
     }
 
-    static void record(Path stateDir, Path destination) throws IOException {
+    /** A recorded restore: its destination, and the backup it restores (null in records of earlier versions). */
+    record Recorded(Path path, String backupId) {
+    }
+
+    static void record(Path stateDir, Path destination, String backupId) throws IOException {
         Durable.ensureDirectory(folder(stateDir));
-        ObjectNode n = Json.MAPPER.createObjectNode().put("path", destination.toAbsolutePath().normalize().toString());
+        ObjectNode n = Json.MAPPER.createObjectNode().put("path", destination.toAbsolutePath().normalize().toString())
+                .put("backup_id", backupId);
         Durable.writeAtomically(file(stateDir, destination), Json.MAPPER.writeValueAsBytes(n));
     }
 
@@ -42,17 +47,18 @@ final class RestoreTargetRecords {
     }
 
     /** Every recorded destination; a record that cannot be read is skipped (and kept, for a person to look at). */
-    static List<Path> recorded(Path stateDir) throws IOException {
-        List<Path> out = new ArrayList<>();
+    static List<Recorded> recorded(Path stateDir) throws IOException {
+        List<Recorded> out = new ArrayList<>();
         if (!Files.isDirectory(folder(stateDir))) {
             return out;
         }
         try (DirectoryStream<Path> records = Files.newDirectoryStream(folder(stateDir), "*.json")) {
             for (Path r : records) {
                 try {
-                    String path = Json.MAPPER.readTree(r.toFile()).path("path").asText("");
+                    var node = Json.MAPPER.readTree(r.toFile());
+                    String path = node.path("path").asText("");
                     if (!path.isEmpty()) {
-                        out.add(Path.of(path));
+                        out.add(new Recorded(Path.of(path), node.path("backup_id").asText(null)));
                     }
                 } catch (IOException | RuntimeException e) {
                     // unreadable: left where it is

@@ -109,11 +109,15 @@ public final class InPlaceSwap {
     public static List<String> entriesOfTarget(Path folder) throws IOException {
         List<String> found = new ArrayList<>();
         for (String name : names(folder)) {
-            if (!(name.equals(LOST_AND_FOUND) && Files.isDirectory(folder.resolve(name), LinkOption.NOFOLLOW_LINKS))) {
+            if (!(name.equals(LOST_AND_FOUND) && isEmptyFolder(folder.resolve(name)))) {
                 found.add(name);
             }
         }
         return found;
+    }
+
+    private static boolean isEmptyFolder(Path p) throws IOException {
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && names(p).isEmpty();
     }
 
     /**
@@ -131,7 +135,11 @@ public final class InPlaceSwap {
                     Math.min(5, appeared.size()))) + (appeared.size() > 5 ? ", …" : "") + " appeared while the backup"
                     + " was restored; nothing was moved in");
         }
+        if (isEmptyFolder(target.resolve(LOST_AND_FOUND)) && isEmptyFolder(staging.resolve(LOST_AND_FOUND))) {
+            Files.delete(staging.resolve(LOST_AND_FOUND)); // the volume's own stays (mkfs made it for fsck)
+        }
         Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Ownership.takeOverAttributes(target, aside, "the folder of clashing entries"); // theirs to read and remove
         Path journal = RestoreFiles.inPlaceJournal(target);
         List<String> movedIn = new ArrayList<>();
         try {
@@ -154,6 +162,19 @@ public final class InPlaceSwap {
         Files.deleteIfExists(journal);
         syncFolders(target);
         return deleteIfEmpty(aside) ? null : aside;
+    }
+
+    /**
+     * Completes a {@link #fill} of {@code backupId} a crash cut short, when the journal in {@code target} is that
+     * fill's; returns whether it was (a journal of another restore is left alone).
+     */
+    static boolean recoverFill(Path target, String backupId, List<String> done) throws IOException {
+        JsonNode j = StorageSwap.readJournal(RestoreFiles.inPlaceJournal(target));
+        if (j == null || !backupId.equals(j.path("backup_id").asText()) || !IN.equals(j.path("phase").asText())) {
+            return false;
+        }
+        recover(target, done);
+        return true;
     }
 
     /** Settles an in-place swap a crash interrupted (see the class comment); notes what was done in {@code done}. */

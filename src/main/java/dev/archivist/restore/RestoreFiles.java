@@ -181,18 +181,27 @@ public final class RestoreFiles {
     }
 
     /**
-     * Removes the empty folders a restore into an empty {@code --target} made for what might clash with it (one that a
-     * crash cut short, then completed by {@link #cleanInPlaceLeftovers}, leaves one behind); one holding entries stays.
+     * Settles what a restore of {@code backupId} filling the empty folder {@code target} left there: a fill its journal
+     * shows cut short is completed ({@link InPlaceSwap#recover}); then its staging folder, the temporary file of its
+     * journal and its empty {@link #targetAside} folders are removed. Entries of other names are never touched: the
+     * folder may be someone else's by now.
      *
      * @return what was done, for the log
      */
-    public static List<String> dropEmptyTargetAsides(Path target) throws IOException {
+    public static List<String> cleanTargetFill(Path target, String backupId) throws IOException {
         List<String> done = new ArrayList<>();
-        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return done;
+        boolean ours = InPlaceSwap.recoverFill(target, backupId, done);
+        Path staging = inPlaceStaging(target, backupId);
+        if (Files.exists(staging, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            ours = true;
+            Durable.deleteTree(staging);
+            done.add("removed leftover " + staging);
+        }
+        if (ours) { // the journal's temporary file has no id in its name: removed only when this run was there
+            removeStartingWith(target, done, Durable.TEMP_PREFIX + inPlaceJournal(target).getFileName() + ".");
         }
         List<Path> asides = new ArrayList<>();
-        try (DirectoryStream<Path> found = namesStartingWith(target, TARGET_ASIDE_PREFIX)) {
+        try (DirectoryStream<Path> found = namesStartingWith(target, TARGET_ASIDE_PREFIX + backupId)) {
             found.forEach(asides::add);
         }
         for (Path aside : asides) {

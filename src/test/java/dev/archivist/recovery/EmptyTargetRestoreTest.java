@@ -98,6 +98,22 @@ class EmptyTargetRestoreTest {
         assertThat(Fixture.tree(target)).isEqualTo(before);
     }
 
+    /** A failed restore into an empty folder ends its record: the next command touches nothing there. */
+    @Test
+    void aFailedRestoreIntoAnEmptyFolderLeavesNothingForTheNextCommandToSweep() throws Exception {
+        Path target = Files.createDirectory(dir.resolve("volume"));
+
+        Fixture.Run failed = f.cli("restore", "storage", storage.id(), "--target", target.toString(), "--path", "no-such/**");
+        Path theirs = Files.createDirectories(target.resolve(".archivist-restore-staging-" + storage.id()));
+        Files.writeString(theirs.resolve("p"), "made after the restore failed");
+        Fixture.Run next = f.cli("rotate");
+
+        assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(1);
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        assertThat(theirs.resolve("p")).hasContent("made after the restore failed");
+        assertThat(Fixture.names(f.backups.resolve(".archivist/restore-targets"))).isEmpty();
+    }
+
     @Test
     void aTargetInsideBackupDirIsRefused() throws Exception {
         Path inside = Files.createDirectories(f.backups.resolve("restored-here"));
