@@ -79,6 +79,16 @@ public final class InPlaceSwap {
             }
             throw new IOException("moving the entries of " + live + " aside failed, moved back: " + e.getMessage(), e);
         }
+        moveInAndEnd(live, staging, aside, movedOut, journal);
+        return aside;
+    }
+
+    /**
+     * The phase {@code in} of a swap or a fill: moves the staged entries into {@code live}, then removes the staging
+     * folder and the journal. A failure moves them back, and the {@code movedOut} entries back from {@code aside}.
+     */
+    private static void moveInAndEnd(Path live, Path staging, Path aside, List<String> movedOut, Path journal)
+            throws IOException {
         List<String> movedIn = new ArrayList<>();
         try {
             moveIn(staging, live, aside, movedIn);
@@ -86,7 +96,7 @@ public final class InPlaceSwap {
             try {
                 moveBack(live, staging, movedIn);
                 moveBack(aside, live, movedOut);
-                deleteIfEmpty(aside);
+                deleteIfEmpty(aside); // one holding what clashed stays
                 Files.deleteIfExists(journal);
                 syncFolders(live, staging);
             } catch (IOException | RuntimeException u) {
@@ -99,7 +109,6 @@ public final class InPlaceSwap {
         syncFolders(live, aside);
         Files.deleteIfExists(journal);
         syncFolders(live);
-        return aside;
     }
 
     /**
@@ -141,26 +150,13 @@ public final class InPlaceSwap {
         Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Ownership.takeOverAttributes(target, aside, "the folder of clashing entries"); // theirs to read and remove
         Path journal = RestoreFiles.inPlaceJournal(target);
-        List<String> movedIn = new ArrayList<>();
         try {
             writeJournal(journal, target, staging, aside, backupId, IN);
-            moveIn(staging, target, aside, movedIn);
         } catch (IOException | RuntimeException e) {
-            try {
-                moveBack(target, staging, movedIn);
-                deleteIfEmpty(aside); // one holding what clashed stays, under its ordinary name
-                Files.deleteIfExists(journal);
-                syncFolders(target, staging);
-            } catch (IOException | RuntimeException u) {
-                e.addSuppressed(u); // the journal stays (phase in): the next run completes the restore
-            }
-            throw new IOException("moving the restored entries into " + target + " failed, rolled back: "
-                    + e.getMessage(), e);
+            deleteIfEmpty(aside);
+            throw e;
         }
-        Files.delete(staging);
-        syncFolders(target);
-        Files.deleteIfExists(journal);
-        syncFolders(target);
+        moveInAndEnd(target, staging, aside, List.of(), journal);
         return deleteIfEmpty(aside) ? null : aside;
     }
 
