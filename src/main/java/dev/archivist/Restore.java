@@ -59,8 +59,8 @@ final class Restore {
     /**
      * Refuses a {@code --target} that exists (a symlink too, even one that leads nowhere: it would be replaced) or
      * that cannot be made, because the nearest existing folder above it is a file, or that lies in {@code BACKUP_DIR}.
-     * With {@code emptyFolderAllowed}
-     * (storage), an existing empty folder is taken: a freshly made or mounted volume, restored into as restic does.
+     * With {@code emptyFolderAllowed} (storage), an existing empty folder is taken: a freshly made or mounted volume,
+     * restored into as restic does.
      *
      * @return whether the target is such an existing empty folder
      */
@@ -140,8 +140,8 @@ final class Restore {
     }
 
     /**
-     * Restores a storage backup: into the live storage folder (swap), or into {@code target} (new, or an empty folder), optionally
-     * only the files matching {@code globs}.
+     * Restores a storage backup: into the live storage folder (swap), or into {@code target} (new, or an empty folder),
+     * optionally only the files matching {@code globs}.
      */
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
         // before the target is recorded: a refused one is never swept
