@@ -30,11 +30,24 @@ final class PathSelection implements Predicate<String> {
             }
         }
         this.globs = List.copyOf(globs);
-        this.matchers = globs.stream()
-                .map(g -> Globs.zeroFolderVariants(relative(g).replaceAll("(?<=.)/+$", "")).stream()
-                        .map(Globs::matcher).toList())
-                .toList();
+        this.matchers = globs.stream().map(PathSelection::matchersOf).toList();
         this.matched = new boolean[globs.size()];
+    }
+
+    /**
+     * The matchers of one glob: its own (a {@code **}{@code /} also standing for no folder), and, when it reads as a
+     * name that {@code ls} escaped ({@code new\nline}, {@code back\\slash}), that very name too, as {@code dump}
+     * takes it: a name copied from {@code ls} selects that entry.
+     */
+    private static List<Predicate<String>> matchersOf(String glob) {
+        List<Predicate<String>> all = new ArrayList<>(Globs.zeroFolderVariants(relative(glob).replaceAll("(?<=.)/+$", ""))
+                .stream().map(Globs::matcher).toList());
+        String shown = Printable.unescape(glob);
+        if (!shown.equals(glob) && shown.indexOf('\0') < 0) { // no name holds a NUL
+            String name = Path.of(relative(shown).replaceAll("(?<=.)/+$", "")).toString(); // as test() normalizes
+            all.add(path -> path.equals(name));
+        }
+        return all;
     }
 
     /**

@@ -49,4 +49,40 @@ public final class Printable {
             }
         }
     }
+
+    /**
+     * The name that {@link #escape} with doubled backslashes (a line of {@code ls}) shows ({@code back\\\\slash} gives {@code back\\slash}); text that is no
+     * such escape stays as it is.
+     */
+    public static String unescape(String shown) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(shown.length());
+        int i = 0;
+        while (i < shown.length()) {
+            int simple = shown.charAt(i) == '\\' && i + 1 < shown.length() ? "\\ntrabvf".indexOf(shown.charAt(i + 1)) : -1;
+            if (simple >= 0) {
+                bytes.write("\\\n\t\r\u0007\b\u000b\f".charAt(simple));
+                i += 2;
+            } else if (shown.charAt(i) == '\\' && octal(shown, i + 1)) { // a byte of a name's UTF-8
+                bytes.write(Integer.parseInt(shown.substring(i + 1, i + 4), 8));
+                i += 4;
+            } else {
+                int cp = shown.codePointAt(i);
+                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(cp);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean octal(String s, int from) {
+        if (from + 3 > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + 3; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return s.charAt(from) <= '3';
+    }
 }

@@ -2,7 +2,6 @@ package dev.archivist.cli;
 
 import dev.archivist.Printable;
 import dev.archivist.archive.IndexEntry;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -76,40 +75,9 @@ final class EntryLine {
         return TIME.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    /**
-     * The name a line of {@link #escape} shows ({@code back\\\\slash} gives {@code back\\slash}); text that is no
-     * such escape stays as it is.
-     */
+    /** The name a line of {@link #escape} shows; see {@link Printable#unescape}. */
     static String unescape(String shown) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(shown.length());
-        int i = 0;
-        while (i < shown.length()) {
-            int simple = shown.charAt(i) == '\\' && i + 1 < shown.length() ? "\\ntrabvf".indexOf(shown.charAt(i + 1)) : -1;
-            if (simple >= 0) {
-                bytes.write("\\\n\t\r\u0007\b\u000b\f".charAt(simple));
-                i += 2;
-            } else if (shown.charAt(i) == '\\' && octal(shown, i + 1)) { // a byte of a name's UTF-8
-                bytes.write(Integer.parseInt(shown.substring(i + 1, i + 4), 8));
-                i += 4;
-            } else {
-                int cp = shown.codePointAt(i);
-                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-                i += Character.charCount(cp);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static boolean octal(String s, int from) {
-        if (from + 3 > s.length()) {
-            return false;
-        }
-        for (int i = from; i < from + 3; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
-                return false;
-            }
-        }
-        return s.charAt(from) <= '3';
+        return Printable.unescape(shown);
     }
 
     /** Appends {@code s} escaped as GNU tar's default quoting does in a UTF-8 locale. */

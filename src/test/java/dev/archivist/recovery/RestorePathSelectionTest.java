@@ -84,6 +84,28 @@ class RestorePathSelectionTest {
         assertThat(target.resolve("cache/plain.txt")).hasContent("3\n");
     }
 
+    /** A name copied from {@code ls}, which escapes it as GNU tar does, selects that entry, as {@code dump} takes it. */
+    @Test
+    void aNameAsLsShowsItSelectsThatEntry() throws Exception {
+        java.nio.file.Files.createDirectories(f.storage.resolve("odd"));
+        java.nio.file.Files.writeString(f.storage.resolve("odd/new\nline.txt"), "1\n");
+        java.nio.file.Files.writeString(f.storage.resolve("odd/back\\slash.txt"), "2\n");
+        java.nio.file.Files.writeString(f.storage.resolve("odd/newnline.txt"), "3\n");
+        Manifest m = f.service().backupStorage(false, null);
+        Fixture.Run ls = f.cli("ls", m.id(), "--path", "odd/**");
+        assertThat(ls.stdout()).as(ls.describe()).contains("odd/new\\nline.txt").contains("odd/back\\\\slash.txt");
+
+        Path target = dir.resolve("as-shown");
+        Fixture.Run r = f.cli("restore", "storage", m.id(), "--target", target.toString(),
+                "--path", "odd/new\\nline.txt", "--path", "odd/back\\\\slash.txt");
+
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(target.resolve("odd/new\nline.txt")).hasContent("1\n");
+        assertThat(target.resolve("odd/back\\slash.txt")).hasContent("2\n");
+        // read as a glob too, as before: \n is an escaped n
+        assertThat(target.resolve("odd/newnline.txt")).hasContent("3\n");
+    }
+
     private Map<String, String> subtree(Predicate<String> keep) {
         Map<String, String> out = new TreeMap<>();
         tree.forEach((k, v) -> {
