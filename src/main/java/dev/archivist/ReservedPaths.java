@@ -107,8 +107,8 @@ final class ReservedPaths {
 
     /**
      * Fails when a restore {@code --target} lies in {@code BACKUP_DIR} (links resolved, and through a bind mount of it,
-     * found by device and inode): Archivist sweeps its folders
-     * of what no backup owns, and its state folder is its own, so restored files there would be taken for leftovers.
+     * found by device and inode): Archivist sweeps its folders of what no backup owns, and its state folder is its
+     * own, so restored files there would be taken for leftovers.
      */
     static void refuseTargetInBackupDir(Settings settings, Path target) {
         Path backups = real(settings.backupDir());
