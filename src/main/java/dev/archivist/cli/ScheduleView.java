@@ -49,7 +49,7 @@ final class ScheduleView {
                     out.printf("      next %s  (%s)%n", local(t, zone), utc(t));
                 }
             }
-            if (j.last() != null) {
+            if (j.last() != null && j.last().lastFireTime() != null) { // a job watched but never run has no last fire
                 out.printf("      last fire %s%s: %s%s%n", j.last().lastFireTime(),
                         j.last().trigger() == null ? "" : " (" + j.last().trigger() + ")", j.last().lastOutcome(),
                         j.last().lastMessage() == null ? "" : " - " + j.last().lastMessage());

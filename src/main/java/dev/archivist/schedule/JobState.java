@@ -7,16 +7,45 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /**
  * What the scheduler remembers of a job across restarts: the last fire time it ran for, when that run ended, its
  * outcome ({@code success}, {@code failure}, {@code aborted}), a one-line message, how long it took and what started it
- * ({@code schedule}, {@code catch_up} or {@code manual}; null in files written before the field existed).
+ * ({@code schedule}, {@code catch_up} or {@code manual}; null in files written before the field existed), and the latest
+ * fire time the daemon saw and let pass on purpose, or since when it has watched a job that never ran
+ * ({@code seenThrough}).
  *
- * <p>Catch-up after downtime starts from {@code lastFireTime}: the next cron fire time after it that has passed runs
- * once. A scheduled run that was {@code aborted} by a shutdown did not do its work, so its own fire time counts as
- * missed and runs again on the next start.
+ * <p>Catch-up after downtime starts from the later of {@code lastFireTime} and {@code seenThrough}: the next cron fire
+ * time after it that has passed runs once. A scheduled run that was {@code aborted} by a shutdown did not do its work,
+ * so its own fire time counts as missed and runs again on the next start.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobState(String lastFireTime, String lastEndTime, String lastOutcome, String lastMessage, Long lastDurationMs,
-                       String trigger) {
+                       String trigger, String seenThrough) {
+
+    /** A state without {@code seenThrough}, as files written before the field existed hold. */
+    public JobState(String lastFireTime, String lastEndTime, String lastOutcome, String lastMessage, Long lastDurationMs,
+                    String trigger) {
+        this(lastFireTime, lastEndTime, lastOutcome, lastMessage, lastDurationMs, trigger, null);
+    }
+
+    /** A job the daemon has watched since {@code since} without running it yet. */
+    static JobState watchedSince(java.time.Instant since) {
+        return new JobState(null, null, null, null, null, null, since.toString());
+    }
+
+    /**
+     * Where catch-up starts: the later of the last fire time run and the last one the daemon saw and let pass on
+     * purpose (skipped as a run of the job was still going, or noticed too late); null when neither is known.
+     */
+    String catchUpFrom() {
+        if (lastFireTime == null || seenThrough == null) {
+            return lastFireTime != null ? lastFireTime : seenThrough;
+        }
+        try {
+            return java.time.Instant.parse(seenThrough).isAfter(java.time.Instant.parse(lastFireTime)) ? seenThrough
+                    : lastFireTime;
+        } catch (java.time.format.DateTimeParseException e) {
+            return lastFireTime;
+        }
+    }
 
     /** Whether the run this state records must run again (an aborted scheduled or catch-up run). */
     boolean needsRerun() {

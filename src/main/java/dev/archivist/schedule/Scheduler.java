@@ -70,6 +70,8 @@ public final class Scheduler {
     private final Map<JobId, Instant> nextFire = new EnumMap<>(JobId.class);
     private final Map<JobId, Instant> nextDue = new EnumMap<>(JobId.class);
     private final Deque<Run> queue = new ArrayDeque<>();
+    /** Per job, the latest fire time let pass on purpose while one of its runs was queued or going. */
+    private final Map<JobId, Instant> skippedThrough = new EnumMap<>(JobId.class);
     /** Held for the whole of a run: one job at a time, whichever threads call {@link #runNext()}. */
     private final ReentrantLock runLock = new ReentrantLock();
     private JobId running;
@@ -134,7 +136,10 @@ public final class Scheduler {
                 continue;
             }
             JobState state = states.get(job.id().id());
-            if (catchUp && state != null && state.lastFireTime() != null) {
+            if (state == null || state.catchUpFrom() == null) {
+                // watched from now on: a fire time it misses while down before its first run is caught up too
+                persist(job.id(), JobState.watchedSince(now));
+            } else if (catchUp) {
                 catchUp(job, state, now);
             }
             schedule(job, now);
@@ -144,10 +149,11 @@ public final class Scheduler {
 
     private void catchUp(Job job, JobState state, Instant now) {
         Instant last;
+        String from = state.needsRerun() ? state.lastFireTime() : state.catchUpFrom();
         try {
-            last = Instant.parse(state.lastFireTime());
+            last = Instant.parse(from);
         } catch (DateTimeParseException e) {
-            LOG.warn("job {}: unreadable last fire time '{}' in the scheduler state; no catch-up", job.id().id(), state.lastFireTime());
+            LOG.warn("job {}: unreadable last fire time '{}' in the scheduler state; no catch-up", job.id().id(), from);
             return;
         }
         Instant missed = state.needsRerun() ? last : next(job, last);
@@ -242,11 +248,14 @@ public final class Scheduler {
             if (!duringRun && late.getSeconds() > grace.getSeconds()) {
                 LOG.warn("job {}: fire time {} noticed {} s late (misfire grace {} s); skipped", job.id().id(), fire,
                         late.toSeconds(), grace.toSeconds());
+                letPass(job.id(), fire);
             } else if (job.id() == running) {
                 LOG.warn("job {}: fire time {} skipped: its previous run (since {}) is still going", job.id().id(), fire,
                         runningSince);
+                letPass(job.id(), fire);
             } else if (queue.stream().anyMatch(r -> r.job() == job.id() && !r.manual())) {
                 LOG.info("job {}: fire time {} coalesced with the run already queued", job.id().id(), fire);
+                coalesce(job.id(), fire);
             } else {
                 queue.addLast(new Run(job.id(), fire, SCHEDULE, new CompletableFuture<>()));
                 queued = true;
@@ -255,6 +264,38 @@ public final class Scheduler {
         }
         if (queued) {
             notifyAll();
+        }
+    }
+
+    /**
+     * Remembers a fire time let pass on purpose, so that a restart does not take it for one missed while down: at the
+     * end of the job's queued or going run (persisted then, with its outcome), else at once.
+     */
+    private void letPass(JobId job, Instant fire) {
+        if (job == running || queue.stream().anyMatch(r -> r.job() == job)) {
+            skippedThrough.merge(job, fire, (a, b) -> a.isAfter(b) ? a : b);
+            return;
+        }
+        JobState was = store.load().get(job.id());
+        persist(job, was == null ? JobState.watchedSince(fire) : new JobState(was.lastFireTime(), was.lastEndTime(),
+                was.lastOutcome(), was.lastMessage(), was.lastDurationMs(), was.trigger(), fire.toString()));
+    }
+
+    /** The queued scheduled run of {@code job} now stands for {@code fire} too: it runs for the latest of them. */
+    private void coalesce(JobId job, Instant fire) {
+        List<Run> runs = new ArrayList<>(queue);
+        queue.clear();
+        for (Run r : runs) {
+            queue.addLast(r.job() == job && !r.manual() && fire.isAfter(r.fireTime())
+                    ? new Run(r.job(), fire, r.trigger(), r.outcome()) : r);
+        }
+    }
+
+    private void persist(JobId job, JobState state) {
+        try {
+            store.save(job, state);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot persist the state of job {}: {}", job.id(), e.toString());
         }
     }
 
@@ -356,17 +397,15 @@ public final class Scheduler {
             } else {
                 LOG.error("job {} ({}): {} after {} ms: {}", run.job().id(), what, outcome, took.toMillis(), message);
             }
-            try {
-                store.save(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
-                        took.toMillis(), run.trigger()));
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot persist the state of job {}: {}", run.job().id(), e.toString());
-            }
+            Instant passed;
             synchronized (this) {
                 notice(clock.instant(), since); // what came due during the run, as the ticker would have seen it
                 running = null;
                 runningSince = null;
+                passed = queue.stream().anyMatch(r -> r.job() == run.job()) ? null : skippedThrough.remove(run.job());
             }
+            persist(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
+                    took.toMillis(), run.trigger(), passed != null && passed.isAfter(run.fireTime()) ? passed.toString() : null));
             run.outcome().complete(result);
             return result;
         } finally {

@@ -72,7 +72,13 @@ class SchedulerTest {
         assertThat(s.runPending()).isEmpty();
         assertThat(runner.calls).isEmpty();
         assertThat(s.nextFire(JobId.DATABASE_BACKUP)).isEqualTo(Instant.parse("2024-05-07T02:00:00Z"));
-        assertThat(new StateStore(dir).load()).as("a skipped fire time is not a run").isEmpty();
+        JobState state = new StateStore(dir).load().get("database_backup");
+        assertThat(state.lastFireTime()).as("a skipped fire time is not a run").isNull();
+        assertThat(state.seenThrough()).as("but it was seen: a restart does not catch it up").isEqualTo("2024-05-06T02:00:00Z");
+        clock.set(at("02:06:00"));
+        Scheduler restarted = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        restarted.start(true);
+        assertThat(restarted.pending()).isEmpty();
     }
 
     /** BACKUP_MISFIRE_GRACE_SECONDS=0 is valid: the ticker notices a fire time a few milliseconds late, and it runs. */
@@ -286,6 +292,52 @@ class SchedulerTest {
         Scheduler again = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
         again.start(true);
         assertThat(again.pending()).isEmpty();
+    }
+
+    /** A fire time coalesced into a queued run, or skipped while its own job ran, passed while the daemon was up. */
+    @Test
+    void fireTimesCoalescedOrSkippedWhileUpAreNotCaughtUpByARestart() throws Exception {
+        clock.set(at("01:59:00"));
+        Scheduler[] s = new Scheduler[1];
+        JobRunner longStorage = job -> {
+            if (job == JobId.STORAGE_BACKUP) { // runs 02:00-02:25; the ticker goes on meanwhile
+                for (String t : new String[] {"02:10:30", "02:20:30", "02:24:59"}) {
+                    clock.set(at(t));
+                    s[0].tick();
+                }
+                clock.set(at("02:25:00"));
+            }
+            return "ok";
+        };
+        s[0] = scheduler(longStorage, Duration.ZERO, job(JobId.STORAGE_BACKUP, "0,10,20 2 * * *"),
+                job(JobId.DATABASE_BACKUP, "10,20 2 * * *"));
+        s[0].start(true);
+        clock.set(at("02:00:01"));
+        s[0].tick();
+        List<Scheduler.RunOutcome> ran = s[0].runPending();
+        assertThat(ran).extracting(Scheduler.RunOutcome::job).containsExactly(JobId.STORAGE_BACKUP, JobId.DATABASE_BACKUP);
+        assertThat(ran.get(1).fireTime()).as("coalesced: one run, for the latest fire time").isEqualTo(at("02:20:00"));
+
+        clock.set(at("02:40:00"));
+        Scheduler restarted = scheduler(job(JobId.STORAGE_BACKUP, "0,10,20 2 * * *"), job(JobId.DATABASE_BACKUP, "10,20 2 * * *"));
+        restarted.start(true);
+        assertThat(restarted.pending()).as("nothing passed while the daemon was down").isEmpty();
+    }
+
+    /** systemd's Persistent=true: a job watched since the daemon's start catches up a fire time missed while down. */
+    @Test
+    void aJobThatNeverRanCatchesUpAFireTimeMissedSinceTheDaemonFirstWatchedIt() throws Exception {
+        clock.set(at("01:00:00"));
+        scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *")).start(true); // stopped before 02:00
+        assertThat(new StateStore(dir).load().get("database_backup").seenThrough()).isEqualTo("2024-05-06T01:00:00Z");
+
+        clock.set(at("02:30:00"));
+        Scheduler restarted = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        restarted.start(true);
+        assertThat(restarted.pending()).singleElement().satisfies(r -> {
+            assertThat(r.fireTime()).isEqualTo(at("02:00:00"));
+            assertThat(r.trigger()).isEqualTo(Scheduler.CATCH_UP);
+        });
     }
 
     @Test
