@@ -100,8 +100,8 @@ public final class RunCommand implements Callable<Integer> {
                 LOG.warn("every job is disabled (BACKUP_DATABASE_ENABLED, BACKUP_STORAGE_ENABLED, BACKUP_FULL_ENABLED, "
                         + "BACKUP_ROTATION_ENABLED): the daemon has nothing to do");
             }
+            scheduler.start(); // its catch-up decisions and first state are logged and written before "started"
             LOG.info("daemon started (pid {}) on {}", ProcessHandle.current().pid(), settings.backupDir());
-            scheduler.start();
             stop.await();
             LOG.info("shutdown requested: starting nothing new, waiting up to {} s for a running job",
                     settings.schedule().shutdownTimeout().toSeconds());
