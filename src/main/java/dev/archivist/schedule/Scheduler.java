@@ -397,15 +397,15 @@ public final class Scheduler {
             } else {
                 LOG.error("job {} ({}): {} after {} ms: {}", run.job().id(), what, outcome, took.toMillis(), message);
             }
-            Instant passed;
-            synchronized (this) {
+            synchronized (this) { // persisted under the monitor, so that a tick's letPass comes before or after it
                 notice(clock.instant(), since); // what came due during the run, as the ticker would have seen it
                 running = null;
                 runningSince = null;
-                passed = queue.stream().anyMatch(r -> r.job() == run.job()) ? null : skippedThrough.remove(run.job());
+                Instant passed = queue.stream().anyMatch(r -> r.job() == run.job()) ? null : skippedThrough.remove(run.job());
+                persist(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
+                        took.toMillis(), run.trigger(),
+                        passed != null && passed.isAfter(run.fireTime()) ? passed.toString() : null));
             }
-            persist(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
-                    took.toMillis(), run.trigger(), passed != null && passed.isAfter(run.fireTime()) ? passed.toString() : null));
             run.outcome().complete(result);
             return result;
         } finally {
