@@ -68,7 +68,7 @@ final class Restore {
         ReservedPaths.refuseTargetInBackupDir(settings, destination);
         if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             if (emptyFolderAllowed && Files.isDirectory(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                if (isEmptyFolder(destination)) {
+                if (isEmptyTarget(destination)) {
                     return true;
                 }
                 throw new ArchivistException("restore target " + destination + " already exists and is not empty;"
@@ -89,7 +89,7 @@ final class Restore {
         return false;
     }
 
-    private static boolean isEmptyFolder(Path folder) {
+    private static boolean isEmptyTarget(Path folder) {
         try {
             return InPlaceSwap.entriesOfTarget(folder).isEmpty();
         } catch (IOException e) {

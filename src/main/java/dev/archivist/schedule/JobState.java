@@ -31,6 +31,11 @@ public record JobState(String lastFireTime, String lastEndTime, String lastOutco
         return new JobState(null, null, null, null, null, null, since.toString());
     }
 
+    /** This state with {@code seenThrough} set to {@code fire}. */
+    JobState seenThrough(java.time.Instant fire) {
+        return new JobState(lastFireTime, lastEndTime, lastOutcome, lastMessage, lastDurationMs, trigger, fire.toString());
+    }
+
     /**
      * Where catch-up starts: the later of the last fire time run and the last one the daemon saw and let pass on
      * purpose (skipped as a run of the job was still going, or noticed too late); null when neither is known.

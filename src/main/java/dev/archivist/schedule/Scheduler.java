@@ -277,8 +277,7 @@ public final class Scheduler {
             return;
         }
         JobState was = store.load().get(job.id());
-        persist(job, was == null ? JobState.watchedSince(fire) : new JobState(was.lastFireTime(), was.lastEndTime(),
-                was.lastOutcome(), was.lastMessage(), was.lastDurationMs(), was.trigger(), fire.toString()));
+        persist(job, was == null ? JobState.watchedSince(fire) : was.seenThrough(fire));
     }
 
     /** The queued scheduled run of {@code job} now stands for {@code fire} too: it runs for the latest of them. */
