@@ -7,6 +7,7 @@ import dev.archivist.restore.RestoreFiles;
 import dev.archivist.source.SqliteSnapshot;
 import dev.archivist.verify.Verifier;
 import dev.archivist.verify.VerifyReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.archivist.catalog.DirectoryLock;
 import dev.archivist.catalog.Manifest;
@@ -14,6 +15,7 @@ import dev.archivist.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +88,7 @@ public final class BackupService {
 
     /** Takes a storage backup, then rotates (unless {@code rotate=false}). */
     public Manifest backupStorage(boolean rotate, ProgressListener progress) {
-        StorageBackup.checkSource(settings.storagePath());
+        checkStorageSourceUnlessRestorePending(); // StorageBackup.run checks again, under the lock
         return locked("backup storage", STOP_BY_INTERRUPT, () -> {
             Manifest m = new StorageBackup(settings, catalog, clock).run(progress);
             LOG.info("storage backup {} written: {}, {} bytes in {}, {} ms", m.id(),
@@ -102,7 +104,12 @@ public final class BackupService {
      * when the storage folder is missing or unreadable.
      */
     public StoragePreview previewStorage() {
-        StorageBackup.checkSource(settings.storagePath());
+        try {
+            StorageBackup.checkSource(settings.storagePath());
+        } catch (ArchivistException e) {
+            List<String> pending = interruptedRestoreNotices();
+            throw pending.isEmpty() ? e : new ArchivistException(e.getMessage() + ": " + String.join("; ", pending));
+        }
         try {
             return StoragePreview.of(settings.storagePath(), settings.archive().excludes(),
                     ReservedPaths.of(settings).entries());
@@ -118,7 +125,9 @@ public final class BackupService {
 
     /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
     public Manifest backupFull(boolean rotate, ProgressListener progress) {
-        FullBackup.checkSources(settings);
+        if (storageSwapJournals().isEmpty()) { // else as backupStorage: the locked run ends the swap, then checks
+            FullBackup.checkSources(settings);
+        }
         return locked("backup full", STOP_BY_INTERRUPT, () -> {
             Manifest m = new FullBackup(settings, catalog, clock).run(progress);
             LOG.info("full backup {} written: database {}, storage {}", m.id(),
@@ -188,7 +197,9 @@ public final class BackupService {
 
     private void record(String id, VerifyReport report, boolean clean, int problems) {
         try {
-            VerificationRecords.record(catalog.stateDir(), id, report.verifiedAt(), clean, problems);
+            if (!VerificationRecords.record(catalog.stateDir(), id, report.verifiedAt(), clean, problems, report.deep())) {
+                LOG.info("{}: checksums clean; the last deep verify stays on record", id);
+            }
         } catch (IOException e) {
             LOG.warn("cannot record the verification of {}: {}", id, ArchivistException.reason(e));
         }
@@ -263,17 +274,47 @@ public final class BackupService {
     }
 
     /**
-     * What to tell an operator when a {@code restore full} was interrupted by a crash and waits for the next command
-     * that takes the lock to end it ({@link InterruptedFullRestore}); null when none is. Takes no lock.
+     * What to tell an operator about restores a crash cut short that wait for the next command taking the lock to end
+     * them: a {@code restore full} ({@link InterruptedFullRestore}) and a swap of the live storage folder, which may
+     * have moved the folder aside (a run going on now has the same journal: hence "unless"). Empty when there are
+     * none. Takes no lock.
      */
-    public String interruptedRestoreNotice() {
+    public List<String> interruptedRestoreNotices() {
+        List<String> notes = new ArrayList<>();
         Path journal = FullRestoreJournal.file(catalog.stateDir());
         try {
             FullRestoreJournal.Entry e = FullRestoreJournal.read(catalog.stateDir());
-            return e == null ? null : "a restore full of " + e.storageBackup() + " and " + e.databaseBackup()
-                    + " was interrupted; the next backup, restore or rotate ends it (" + journal + ")";
+            if (e != null) {
+                notes.add("a restore full of " + e.storageBackup() + " and " + e.databaseBackup()
+                        + " was interrupted; the next backup, restore or rotate ends it (" + journal + ")");
+            }
         } catch (IOException e) {
-            return e.getMessage();
+            notes.add(e.getMessage());
+        }
+        Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
+        for (Path swap : storageSwapJournals()) {
+            notes.add("a restore of the storage folder " + live + " did not finish"
+                    + (Files.exists(live) ? "" : ", which is moved aside until it ends")
+                    + "; unless a restore is running now, the next backup, restore or rotate ends it (" + swap + ")");
+        }
+        return notes;
+    }
+
+    /** The journals of storage swaps that have not ended (beside the live folder, or inside it for an in-place one). */
+    private List<Path> storageSwapJournals() {
+        Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
+        return java.util.stream.Stream.of(RestoreFiles.journal(live), RestoreFiles.inPlaceJournal(live))
+                .filter(j -> Files.exists(j, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+    }
+
+    /**
+     * Fails as a storage backup would before taking the lock when the storage folder is missing or unreadable, unless
+     * a storage swap that did not end may have moved it aside: the locked run ends that swap first (rolling it back
+     * brings the folder back) and checks the folder then.
+     */
+    private void checkStorageSourceUnlessRestorePending() {
+        if (storageSwapJournals().isEmpty()) {
+            StorageBackup.checkSource(settings.storagePath());
         }
     }
 

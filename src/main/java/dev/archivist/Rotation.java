@@ -76,7 +76,7 @@ final class Rotation {
                 }
             }
             candidates.add(new RetentionCandidate(m.id(), m.type(), m.createdAt(), m.preRestore(),
-                    v == null ? null : v.clean(), components,
+                    v == null ? null : v.restorable(), components,
                     catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()));
         }
         List<Path> unreadable = new ArrayList<>(catalog.unreadableManifests(null, byId.keySet()));

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * When each backup was last verified and whether it was clean, kept in {@code .archivist/verified/<id>.json} so that
- * verification never modifies a backup's own files.
+ * When each backup was last verified, whether it was clean and how deep the check went, kept in
+ * {@code .archivist/verified/<id>.json} so that verification never modifies a backup's own files.
  */
 public final class VerificationRecords {
     private VerificationRecords() {
@@ -22,12 +22,25 @@ public final class VerificationRecords {
         return stateDir.resolve("verified").resolve(id + ".json");
     }
 
-    /** Records a verification result. */
-    public static void record(Path stateDir, String id, Instant at, boolean clean, int problems) throws IOException {
+    /**
+     * Records a verification result, {@code deep} when it read the whole backup (not only its checksums). A clean
+     * checksum-only result does not replace a deep one: it cannot see what the deep check saw (a damaged database page
+     * whose checksum was recomputed, an entry that does not match the index), so a deep failure stays on record, and
+     * so does the deep check that last found the backup clean. Returns whether it was recorded.
+     */
+    public static boolean record(Path stateDir, String id, Instant at, boolean clean, int problems, boolean deep)
+            throws IOException {
+        if (clean && !deep) {
+            Result last = read(stateDir, id);
+            if (last != null && last.deep()) {
+                return false;
+            }
+        }
         Durable.ensureDirectory(stateDir.resolve("verified"));
-        ObjectNode node = Json.MAPPER.createObjectNode()
-                .put("id", id).put("verified_at", at.toString()).put("clean", clean).put("problems", problems);
+        ObjectNode node = Json.MAPPER.createObjectNode().put("id", id).put("verified_at", at.toString())
+                .put("clean", clean).put("problems", problems).put("deep", deep);
         Durable.writeAtomically(file(stateDir, id), Json.MAPPER.writeValueAsBytes(node));
+        return true;
     }
 
     /** The last result, or null when never verified. */
@@ -38,13 +51,22 @@ public final class VerificationRecords {
         }
         try {
             var node = Json.MAPPER.readTree(f.toFile());
-            return new Result(Instant.parse(node.path("verified_at").asText()), node.path("clean").asBoolean());
+            // records written before the depth was kept came from the default, deep, verify
+            return new Result(Instant.parse(node.path("verified_at").asText()), node.path("clean").asBoolean(),
+                    node.path("deep").asBoolean(true));
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    /** A recorded verification outcome. */
-    public record Result(Instant verifiedAt, boolean clean) {
+    /** A recorded verification outcome; {@code deep} when the whole backup was read, not only its checksums. */
+    public record Result(Instant verifiedAt, boolean clean, boolean deep) {
+        /**
+         * For retention: true when a deep check found the backup clean, false when any check found problems, null
+         * when only checksums were seen clean (not enough to call the backup restorable).
+         */
+        public Boolean restorable() {
+            return !clean ? Boolean.FALSE : deep ? Boolean.TRUE : null;
+        }
     }
 }

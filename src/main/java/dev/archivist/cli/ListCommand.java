@@ -69,7 +69,8 @@ public final class ListCommand implements Callable<Integer> {
         out.println(row("ID", "TYPE", "CREATED (UTC)", "SIZE", "VERIFIED"));
         for (ObjectNode r : rows) {
             JsonNode v = r.path("last_verified");
-            String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ") + shortTime(v.path("at").asText()) : "never";
+            String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ")
+                    + (v.path("deep").asBoolean(true) ? "" : "(checksums) ") + shortTime(v.path("at").asText()) : "never";
             out.println(row(r.path("id").asText(), r.path("type").asText() + (r.path("pre_restore").asBoolean() ? "*" : ""),
                     shortTime(r.path("created_at").asText()), Output.size(r.path("total_size").asLong()),
                     verified + fullNote(r)));
@@ -164,7 +165,8 @@ public final class ListCommand implements Callable<Integer> {
         if (v == null) {
             row.putNull("last_verified");
         } else {
-            row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean());
+            row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean())
+                    .put("deep", v.deep());
         }
         Catalog.Completeness has = catalog.completeness(m, catalog::findById);
         has.missingFiles().forEach(row.putArray("missing_files")::add);

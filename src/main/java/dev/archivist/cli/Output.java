@@ -15,17 +15,16 @@ final class Output {
     }
 
     /**
-     * Names on stderr a {@code restore full} that a crash cut short and that waits for the next locked command to
-     * end it, and a {@code BACKUP_DIR} that does not exist (a typo shows as "no backups" otherwise). On stderr, so
-     * that what read-only commands print on stdout stays what scripts parse.
+     * Names on stderr the restores that a crash cut short and that wait for the next locked command to end them, and a
+     * {@code BACKUP_DIR} that does not exist (a typo shows as "no backups" otherwise). On stderr, so that what read-only
+     * commands print on stdout stays what scripts parse.
      */
     static void catalogNotices(BackupService service, PrintWriter err) {
         java.nio.file.Path dir = service.settings().backupDir();
         if (!java.nio.file.Files.isDirectory(dir)) {
             err.println("archivist: note: BACKUP_DIR " + dir + " does not exist: no backup was taken there yet");
         }
-        String interrupted = service.interruptedRestoreNotice();
-        if (interrupted != null) {
+        for (String interrupted : service.interruptedRestoreNotices()) {
             err.println("archivist: " + interrupted);
         }
         err.flush();

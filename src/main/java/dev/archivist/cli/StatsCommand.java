@@ -62,14 +62,14 @@ public final class StatsCommand implements Callable<Integer> {
             Output.json(out, root);
             return ExitCodes.OK;
         }
-        out.printf("%-9s %6s %10s  %-20s  %-20s  %s%n", "TYPE", "COUNT", "SIZE", "OLDEST (UTC)", "NEWEST (UTC)", "NEWEST AGE");
+        out.printf("%-9s %6s %10s  %-20s  %-20s  %-10s  %s%n", "TYPE", "COUNT", "SIZE", "OLDEST (UTC)", "NEWEST (UTC)",
+                "NEWEST AGE", "LAST VERIFIED (UTC)");
         for (CatalogStats.TypeStats t : stats.types()) {
             // a full backup's data is its components', counted under database and storage: "-", not a puzzling 0 B
             String size = t.type() == dev.archivist.BackupType.FULL ? "-" : Output.size(t.bytes());
-            out.printf("%-9s %6d %10s  %-20s  %-20s  %s%n", t.type().wireName(), t.count(), size,
-                    t.oldest() == null ? "-" : t.oldest().toString().replace('T', ' ').substring(0, 19),
-                    t.newest() == null ? "-" : t.newest().toString().replace('T', ' ').substring(0, 19),
-                    Output.age(t.newestAge()));
+            out.printf("%-9s %6d %10s  %-20s  %-20s  %-10s  %s%n", t.type().wireName(), t.count(), size,
+                    utc(t.oldest()), utc(t.newest()), Output.age(t.newestAge()), t.lastVerified() == null ? "never"
+                            : (Boolean.TRUE.equals(t.lastVerifiedClean()) ? "clean " : "FAILED ") + utc(t.lastVerified()));
         }
         out.printf("total: %d backups, %s (full backups are counted in their database and storage parts)%n",
                 stats.totalBackups(), Output.size(stats.totalBytes()));
@@ -80,5 +80,10 @@ public final class StatsCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code 2026-11-20 03:00:00}, or {@code -} for none. */
+    private static String utc(java.time.Instant t) {
+        return t == null ? "-" : t.toString().replace('T', ' ').substring(0, 19);
     }
 }

@@ -57,6 +57,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         BackupType filter = type == null ? null : BackupType.parseOrAll(type);
         BackupService service = Services.create(config.loadForReading(), spec);
+        Output.catalogNotices(service, spec.commandLine().getErr());
         List<Manifest> targets = all ? service.list(filter) : List.of(service.find(ref, filter));
         List<VerifyReport> reports = new ArrayList<>();
         PrintWriter out = spec.commandLine().getOut();

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param type            backup type
  * @param createdAt       creation time
  * @param preRestore      a database copy taken before a restore (only for {@link BackupType#DATABASE})
- * @param lastVerifyClean result of the last verification: {@code TRUE} clean, {@code FALSE} problems, {@code null} never verified
+ * @param lastVerifyClean result of the last verification: {@code TRUE} clean (a deep verify), {@code FALSE} problems, {@code null} never verified or only its checksums seen clean
  * @param componentIds    for a full backup the ids of its database and storage components; empty otherwise
  * @param incomplete      some of its stored files (or, for a full backup, a component or a component's files) are
  *                        missing: it cannot be restored

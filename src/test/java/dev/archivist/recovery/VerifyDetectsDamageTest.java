@@ -84,6 +84,10 @@ class VerifyDetectsDamageTest {
         assertThat(stats.path("types").path("storage").path("last_verified_clean").asBoolean()).isTrue();
         assertThat(stats.path("types").path("storage").path("last_verified").asText()).isNotEmpty();
         assertThat(f.cli("list").stdout()).contains("clean");
+        String text = f.cli("stats").stdout();
+        assertThat(text).contains("LAST VERIFIED (UTC)");
+        assertThat(text.lines().filter(l -> l.startsWith("storage"))).singleElement().asString()
+                .containsPattern("clean \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$");
     }
 
     @Test
@@ -281,10 +285,10 @@ class VerifyDetectsDamageTest {
         Files.write(index, original);
     }
 
-    @Test
-    void corruptedDatabasePagesWithRecomputedChecksumsAreFoundOnlyByIntegrityCheck() throws Exception {
-        Path part = f.backups.resolve("database").resolve(database.parts().get(0).path());
-        Compression codec = Compression.parseOrNull(database.compression());
+    /** Corrupts a page of database backup {@code m}'s content, then recomputes every checksum to match. */
+    private void corruptPagesKeepingChecksums(Manifest m) throws Exception {
+        Path part = f.backups.resolve("database").resolve(m.parts().get(0).path());
+        Compression codec = Compression.parseOrNull(m.compression());
         Path plain = dir.resolve("plain.db");
         try (InputStream in = Codecs.decompressor(codec, Files.newInputStream(part))) {
             Files.copy(in, plain);
@@ -294,14 +298,20 @@ class VerifyDetectsDamageTest {
         try (OutputStream out = Codecs.compressor(codec, codec.defaultLevel(), bytes)) {
             Files.copy(plain, out);
         }
+        Files.delete(plain);
         byte[] stored = bytes.toByteArray();
         Files.write(part, stored);
         String sha = ForgedBackup.sha256(stored);
-        ObjectNode json = database.json().deepCopy();
+        ObjectNode json = m.json().deepCopy();
         json.put("checksum", sha).put("file_size", stored.length).put("size_compressed", stored.length);
         ((ObjectNode) json.path("parts").get(0)).put("size", stored.length).put("sha256", sha);
         json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(f.backups.resolve("database").resolve(database.id() + ".json"), Json.MAPPER.writeValueAsBytes(json));
+        Files.write(f.backups.resolve("database").resolve(m.id() + ".json"), Json.MAPPER.writeValueAsBytes(json));
+    }
+
+    @Test
+    void corruptedDatabasePagesWithRecomputedChecksumsAreFoundOnlyByIntegrityCheck() throws Exception {
+        corruptPagesKeepingChecksums(database);
 
         Fixture.Run quick = f.cli("verify", database.id(), "--quick");
         assertThat(quick.exitCode()).as("checksums match, so the quick check passes: " + quick.describe()).isZero();
@@ -314,6 +324,58 @@ class VerifyDetectsDamageTest {
         assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
         assertThat(restore.stderr()).contains("integrity_check");
         assertThat(Fixture.rows(f.db)).isEqualTo(rows);
+    }
+
+    @Test
+    void aCleanQuickVerifyNeitherClearsADeepFailureNorProtectsTheBackupInRotation() throws Exception {
+        // two more database backups, outside any full backup: the newer gets damaged
+        for (int i = 0; i < 2; i++) {
+            Fixture.Run r = f.cli("backup", "database", "--no-rotate");
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+        }
+        Manifest newest = f.service().list(BackupType.DATABASE).get(0);
+        Manifest sound = f.service().list(BackupType.DATABASE).get(1);
+        assertThat(List.of(newest.id(), sound.id())).doesNotContain(database.id());
+        corruptPagesKeepingChecksums(newest);
+
+        assertThat(problemsOf(newest.id())).as("the deep verify finds the damage").isNotEmpty();
+        Fixture.Run quick = f.cli("verify", newest.id(), "--quick");
+        assertThat(quick.exitCode()).as("its checksums match: " + quick.describe()).isZero();
+        JsonNode row = listRow(newest.id());
+        assertThat(row.path("last_verified").path("clean").asBoolean()).as("the deep failure stays: " + row).isFalse();
+        assertThat(row.path("last_verified").path("deep").asBoolean()).isTrue();
+        assertThat(f.cli("list", "--type", "database").stdout()).containsPattern(newest.id() + ".*FAILED");
+
+        // rotation keeping one database backup keeps the older, sound one: the damaged one takes no place
+        JsonNode plan = Json.MAPPER.readTree(f.cli("rotate", "--dry-run", "--json", "--max-backups", "1").stdout());
+        Map<String, String> actions = new java.util.HashMap<>();
+        plan.path("decisions").forEach(d -> actions.put(d.path("id").asText(), d.path("action").asText()));
+        assertThat(actions).as(plan.toString()).containsEntry(sound.id(), "keep");
+    }
+
+    @Test
+    void aQuickVerifyIsRecordedAsChecksumsOnlyAndDoesNotReplaceADeepClean() throws Exception {
+        assertThat(f.cli("verify", storage.id(), "--quick").exitCode()).isZero();
+        JsonNode quick = listRow(storage.id()).path("last_verified");
+        assertThat(quick.path("clean").asBoolean()).isTrue();
+        assertThat(quick.path("deep").asBoolean()).as(quick.toString()).isFalse();
+        assertThat(f.cli("list", "--type", "storage").stdout()).containsPattern(storage.id() + ".*clean \\(checksums\\)");
+
+        assertThat(problemsOf(storage.id())).isEmpty();
+        String deepAt = listRow(storage.id()).path("last_verified").path("at").asText();
+        assertThat(f.cli("verify", storage.id(), "--quick").exitCode()).isZero();
+        JsonNode after = listRow(storage.id()).path("last_verified");
+        assertThat(after.path("deep").asBoolean()).as(after.toString()).isTrue();
+        assertThat(after.path("at").asText()).isEqualTo(deepAt);
+    }
+
+    private JsonNode listRow(String id) throws Exception {
+        for (JsonNode row : Json.MAPPER.readTree(f.cli("list", "--json").stdout())) {
+            if (row.path("id").asText().equals(id)) {
+                return row;
+            }
+        }
+        throw new AssertionError(id + " not listed");
     }
 
     @Test
