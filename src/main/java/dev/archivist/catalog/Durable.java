@@ -33,11 +33,15 @@ public final class Durable {
                 + "-" + COUNTER.incrementAndGet());
     }
 
+    /** The permissions of the files Archivist writes: they hold the application's data, for their owner only. */
+    public static final java.nio.file.attribute.FileAttribute<Set<java.nio.file.attribute.PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     /** Atomically replaces {@code target} with {@code content}. */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
         Path temp = tempFor(target);
         try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                StandardOpenOption.TRUNCATE_EXISTING), OWNER_ONLY)) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);

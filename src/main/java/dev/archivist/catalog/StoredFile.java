@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +48,7 @@ public final class StoredFile implements AutoCloseable {
         this.temp = Durable.tempFor(target);
         this.reserved = reserved;
         Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(temp, Durable.OWNER_ONLY);
         this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         channel.position(reserved);
         OutputStream file = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);

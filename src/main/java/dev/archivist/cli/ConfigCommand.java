@@ -93,6 +93,6 @@ public final class ConfigCommand implements Callable<Integer> {
         if (value == null) {
             return "";
         }
-        return Redactor.isSensitiveName(key.name()) && !value.isEmpty() ? Redactor.MASK : Redactor.redact(value);
+        return Redactor.redactValue(key.name(), value);
     }
 }

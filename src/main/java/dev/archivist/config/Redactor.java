@@ -22,6 +22,7 @@ public final class Redactor {
      * A URL whose userinfo has no password but 16 characters or more ({@code https://ghp_…@host/}): a token, not a
      * user name, masked whole. A short name ({@code postgres://app@db/x}) is kept, so errors still show the value.
      */
+    private static final Pattern URL_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/{1,2}");
     private static final Pattern URL_TOKEN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s:@'\"]{16,}@");
     private static final Pattern JSON_PAIR = Pattern.compile(
             "(\"[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
@@ -43,6 +44,47 @@ public final class Redactor {
     /** Whether a variable or field name denotes a secret. */
     public static boolean isSensitiveName(String name) {
         return SENSITIVE_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches();
+    }
+
+    /**
+     * A configuration value as it may be shown: masked whole when its variable names a secret; a URL with its
+     * password masked up to the last {@code @} of the value and every secret query parameter up to the next
+     * {@code &} (a value is known whole, unlike free text: a password holding an unescaped {@code /}, {@code @} or
+     * space, as generated ones do, is masked whole); then as {@link #redact}.
+     */
+    public static String redactValue(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        if (isSensitiveName(name)) {
+            return MASK;
+        }
+        Matcher url = URL_START.matcher(value);
+        if (!url.lookingAt()) {
+            return redact(value);
+        }
+        StringBuilder out = new StringBuilder(value.length()).append(url.group());
+        String rest = value.substring(url.end());
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            String userinfo = rest.substring(0, at);
+            int colon = userinfo.indexOf(':');
+            out.append(colon >= 0 ? userinfo.substring(0, colon + 1) + MASK : userinfo.length() >= 16 ? MASK : userinfo);
+            rest = rest.substring(at);
+        }
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            out.append(rest, 0, query + 1);
+            String[] params = rest.substring(query + 1).split("&", -1);
+            for (int i = 0; i < params.length; i++) {
+                int eq = params[i].indexOf('=');
+                boolean secret = eq > 0 && isSensitiveName(params[i].substring(0, eq));
+                out.append(i == 0 ? "" : "&").append(secret ? params[i].substring(0, eq + 1) + MASK : params[i]);
+            }
+        } else {
+            out.append(rest);
+        }
+        return redact(out.toString());
     }
 
     /** Returns {@code text} with every recognisable secret replaced by {@link #MASK}. */

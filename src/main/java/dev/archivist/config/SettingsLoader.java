@@ -117,7 +117,7 @@ public final class SettingsLoader {
     }
 
     private void problem(ConfigKey key, String what) {
-        problems.add(key.name() + "='" + raw.raw(key) + "': " + what);
+        problems.add(key.name() + "='" + Redactor.redactValue(key.name(), raw.raw(key)) + "': " + what);
     }
 
     private String trimmed(ConfigKey key) {
@@ -126,6 +126,7 @@ public final class SettingsLoader {
 
     private static final java.util.regex.Pattern ASCII_INTEGER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
     private static final java.util.regex.Pattern SQLITE_URL = java.util.regex.Pattern.compile("sqlite(\\+[A-Za-z0-9_]+)?:///");
+    private static final java.util.regex.Pattern SQLITE_HOST = java.util.regex.Pattern.compile("sqlite(\\+[A-Za-z0-9_]+)?://[^/]");
 
     private Path databasePath(String url) {
         String u = url == null ? "" : url.strip();
@@ -137,6 +138,10 @@ public final class SettingsLoader {
         java.util.regex.Matcher sqlite = SQLITE_URL.matcher(u);
         if (sqlite.lookingAt()) { // SQLAlchemy's dialect+driver form too (sqlite+aiosqlite:///): the same file
             path = u.substring(sqlite.end());
+        } else if (SQLITE_HOST.matcher(u).lookingAt()) { // sqlite://x.db: SQLAlchemy reads "x.db" as a host
+            problem(ConfigKey.DATABASE_URL, "a SQLite URL names no host: three slashes before a relative path"
+                    + " (sqlite:///data/app.db), four before an absolute one (sqlite:////var/lib/app.db)");
+            return null;
         } else if (u.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !u.matches("^[A-Za-z]:[\\\\/].*")) {
             problem(ConfigKey.DATABASE_URL, "only SQLite is supported (expected sqlite:///relative, sqlite:////absolute or a plain path)");
             return null;
@@ -290,6 +295,9 @@ public final class SettingsLoader {
         return Long.parseLong(digits);
     }
 
+    private static final Map<String, String> FIXED_OFFSET_ZONES =
+            Map.of("EST", "Etc/GMT+5", "MST", "Etc/GMT+7", "HST", "Etc/GMT+10");
+
     private ZoneId zone() {
         String v = trimmed(ConfigKey.BACKUP_TIMEZONE);
         if (v.isEmpty()) {
@@ -316,7 +324,10 @@ public final class SettingsLoader {
                     return ZoneId.of(id);
                 }
             }
-            return null;
+            // IANA names that Java keeps out of its region ids, fixed offsets without daylight saving in tzdata
+            // (PST, CST... are no IANA names: refused as before)
+            String fixed = FIXED_OFFSET_ZONES.get(name.toUpperCase(Locale.ROOT));
+            return fixed == null ? null : ZoneId.of(fixed);
         }
     }
 

@@ -43,7 +43,9 @@ public final class DatabaseRestorer {
         }
         try (InputStream in = new StopAwareInputStream(Codecs.decompressor(codec, PartStreams.open(dir, m.parts())),
                 stopping);
-             OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             // owner-only, as every file Archivist writes: the live database's own mode is applied once it is checked
+             OutputStream o = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(out,
+                     java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), Durable.OWNER_ONLY))) {
             in.transferTo(o);
         }
         Durable.fsync(out);

@@ -72,6 +72,7 @@ public final class SqliteSnapshot {
         } catch (SQLException e) {
             throw new ArchivistException("database " + source + ": " + describe(e), e);
         }
+        createOwnerOnly(dest);
         try (Connection scratch = DriverManager.getConnection("jdbc:sqlite:" + dest); Statement st = scratch.createStatement()) {
             st.execute("PRAGMA synchronous = OFF");
             st.execute("PRAGMA journal_mode = OFF");
@@ -85,6 +86,20 @@ public final class SqliteSnapshot {
         }
         checkComplete(source, dest);
         return info(dest);
+    }
+
+    /**
+     * Creates the scratch file readable by its owner only before SQLite opens it: SQLite creates a new file with mode
+     * 0666 less the umask (often world-readable) and gives its -wal and -shm the mode of the database file, and the
+     * copy holds the whole database for as long as the backup runs (after a crash, until the next one).
+     */
+    private static void createOwnerOnly(Path dest) {
+        try {
+            Files.createFile(dest, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.io.IOException e) {
+            throw new ArchivistException("cannot create the snapshot " + dest + ": " + ArchivistException.reason(e), e);
+        }
     }
 
     /**

@@ -57,6 +57,7 @@ class ConfigValidationTest {
                 Arguments.of("DATABASE_URL", "postgres://app@db.example.org/app", none, "only SQLite is supported"),
                 Arguments.of("DATABASE_URL", "mysql://localhost/app", none, "only SQLite is supported"),
                 Arguments.of("DATABASE_URL", "sqlite:///", none, "DATABASE_URL"),
+                Arguments.of("DATABASE_URL", "sqlite://app.db", none, "a SQLite URL names no host"),
                 Arguments.of("DATABASE_URL", "sqlite:///:memory:", none, "DATABASE_URL"),
                 Arguments.of("DATABASE_URL", "@DIR", none, "directory"),
                 Arguments.of("STORAGE_PATH", "", none, "must not be empty"),
@@ -138,6 +139,23 @@ class ConfigValidationTest {
         assertThat(r.stderr()).as(r.describe()).contains(key + "='" + v + "'").contains(fragment)
                 .contains("invalid configuration (1 problem)");
         assertThat(r.stdout()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres://user:SEK@RET1@host/db", "postgres://user:SEK/RET8@host/db",
+        "postgres://user:SEK RETB@host/db"})
+    void aRefusedUrlIsShownWithoutItsPasswordWhateverItHolds(String url) {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("DATABASE_URL", url);
+        for (List<String> args : List.of(List.of("config"), List.of("config", "--json"), List.of("backup", "database", "--json"))) {
+            List<String> all = new java.util.ArrayList<>(args);
+            all.addAll(List.of("--env-file", emptyEnvFile.toString()));
+            InProcessCli.Result r = InProcessCli.run(env, all.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.describe()).contains("DATABASE_URL='postgres://user:***@host/db'")
+                    .contains("only SQLite is supported");
+            assertThat(r.stdout() + r.stderr()).as(r.describe()).doesNotContain("SEK").doesNotContain("RET");
+        }
     }
 
     @Test
@@ -237,6 +255,12 @@ class ConfigValidationTest {
         assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "utc"), null, false, Map.of()).zone().getId()).isEqualTo("UTC");
         assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "europe/berlin"), null, false, Map.of()).zone().getId())
                 .isEqualTo("Europe/Berlin");
+        // IANA's fixed-offset names, which Java keeps out of its region ids; PST is no IANA name
+        assertThat(SettingsLoader.load(Map.of("BACKUP_TIMEZONE", "EST"), null, false, Map.of()).zone()
+                .getRules().getOffset(java.time.Instant.parse("2026-07-01T00:00:00Z")).getTotalSeconds()).isEqualTo(-5 * 3600);
+        assertThat(SettingsLoader.zoneNamed("hst").getId()).isEqualTo("Etc/GMT+10");
+        assertThat(SettingsLoader.zoneNamed("MST")).isNotNull();
+        assertThat(SettingsLoader.zoneNamed("PST")).isNull();
     }
 
     /** The original's users may name the database with SQLAlchemy's dialect+driver form: the same SQLite file. */

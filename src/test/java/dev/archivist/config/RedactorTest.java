@@ -121,6 +121,29 @@ class RedactorTest {
         assertThat(Redactor.isSensitiveName(name)).isEqualTo(sensitive);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "postgres://user:SEK@RET1@host/db | postgres://user:***@host/db",
+        "postgres://user:SEK/RET8@host/db | postgres://user:***@host/db",
+        "postgres://user:SEK RETB@host/db | postgres://user:***@host/db",
+        "mysql://root:a?b#c&d=e@db:3306/app | mysql://root:***@db:3306/app",
+        "sqlite:///app_data.db?key=SEK RETQ2&mode=ro | sqlite:///app_data.db?key=***&mode=ro",
+        "https://ghp_0123456789abcdefSEKRET@github.com/x | https://***@github.com/x",
+        "postgres://app@db/x | postgres://app@db/x",
+        "sqlite:////var/lib/app.db | sqlite:////var/lib/app.db",
+        "./data/app.db | ./data/app.db",
+    })
+    void aConfigurationValueIsKnownWholeSoAPasswordWithAnyCharacterIsMaskedWhole(String value, String shown) {
+        assertThat(Redactor.redactValue("DATABASE_URL", value)).isEqualTo(shown).doesNotContain("SEK");
+    }
+
+    @Test
+    void aValueOfASecretVariableIsMaskedWhole() {
+        assertThat(Redactor.redactValue("API_TOKEN", "plain text " + SECRET)).isEqualTo(Redactor.MASK);
+        assertThat(Redactor.redactValue("API_TOKEN", "")).isEmpty();
+        assertThat(Redactor.redactValue("DATABASE_URL", null)).isNull();
+    }
+
     @Test
     void nullAndEmptyPassThrough() {
         assertThat(Redactor.redact(null)).isNull();

@@ -39,6 +39,25 @@ class FollowedSnapshotTest {
     }
 
     @Test
+    void theScratchCopyAndTheFilesSqliteMakesBesideItAreForTheOwnerOnly() throws Exception {
+        Path db = TestDb.createBig(tmp.resolve("live.db"), TestDb.Mode.WAL, 2);
+        Path copy = tmp.resolve("copy.db");
+        SqliteSnapshot.copy(db, copy);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> ownerOnly =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        assertThat(Files.getPosixFilePermissions(copy)).isEqualTo(ownerOnly);
+        // the copy is in WAL mode, as its source: opening it (the backup's quick_check does) makes its -wal and -shm
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + copy);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeQuery("SELECT count(*) FROM sqlite_schema").close();
+            for (String suffix : java.util.List.of("-wal", "-shm")) {
+                Path beside = copy.resolveSibling(copy.getFileName() + suffix);
+                assertThat(Files.getPosixFilePermissions(beside)).as(suffix).isEqualTo(ownerOnly);
+            }
+        }
+    }
+
+    @Test
     void aWrongPageSizeIsReportedAsAMismatch() throws Exception {
         Path db = TestDb.createBig(tmp.resolve("live.db"), TestDb.Mode.ROLLBACK, 2);
         try (FollowedSnapshot f = FollowedSnapshot.start(db, tmp.resolve("copy.db"), 1024); InputStream in = f.body()) {
