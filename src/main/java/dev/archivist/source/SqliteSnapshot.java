@@ -43,7 +43,11 @@ public final class SqliteSnapshot {
     public record Info(long pageSize, long pageCount, String sqliteVersion) {
     }
 
-    /** Fails, before anything is written, when {@code source} is missing, not a file or unreadable. */
+    /**
+     * Fails, before anything is written (no lock, no catalog folder), when {@code source} is missing, not a file,
+     * unreadable, or not a SQLite database: a file that does not start with SQLite's header (an empty file is an
+     * empty database).
+     */
     public static void checkSource(Path source) {
         if (!Files.exists(source)) {
             throw new ArchivistException("database " + source + " does not exist");
@@ -53,6 +57,17 @@ public final class SqliteSnapshot {
         }
         if (!Files.isReadable(source)) {
             throw new ArchivistException("database " + source + " is not readable");
+        }
+        byte[] start = new byte[MAGIC.length()];
+        int read;
+        try (java.io.InputStream in = Files.newInputStream(source)) {
+            read = in.readNBytes(start, 0, start.length);
+        } catch (java.io.IOException e) {
+            throw new ArchivistException("database " + source + " cannot be read: " + ArchivistException.reason(e), e);
+        }
+        if (read > 0 && (read < start.length || !hasMagic(start))) {
+            throw new ArchivistException("database " + source + ": not a SQLite database (it does not start with"
+                    + " SQLite's header)");
         }
     }
 

@@ -104,7 +104,8 @@ class BackupDryRunTest {
         CliProcess.Result real = notSqlite.run("backup", "database");
         assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
         assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
-        assertThat(dry.stderr()).contains("database backup would fail").contains("notes.db failed PRAGMA quick_check");
+        assertThat(dry.stderr()).contains("database backup would fail").contains("notes.db: not a SQLite database");
+        assertThat(real.stderr()).contains("notes.db: not a SQLite database");
 
         // a WAL database whose pages are all in its -wal (a reader keeps them from being checkpointed)
         Path db = TestDb.create(tmp.resolve("app.db"), TestDb.Mode.WAL, 10, 100);

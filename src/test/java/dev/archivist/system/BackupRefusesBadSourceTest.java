@@ -97,6 +97,17 @@ class BackupRefusesBadSourceTest {
     }
 
     @Test
+    void aFileThatIsNotADatabaseIsRefusedBeforeTheCatalogIsCreated() throws Exception {
+        Path f = Files.writeString(dir.resolve("junk.db"), "junk\n");
+        Path fresh = dir.resolve("fresh-backups");
+        CliProcess.Result r = new CliProcess(dir).env("DATABASE_URL", f.toString()).env("BACKUP_DIR", fresh.toString())
+                .env("JSON_LOGS", "false").run("backup", "database");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).contains("not a SQLite database");
+        assertThat(fresh).as("no lock, no catalog folders").doesNotExist();
+    }
+
+    @Test
     void textFileIsNotADatabase() throws Exception {
         Path f = dir.resolve("notes.txt");
         Files.writeString(f, "hello\nthis is not a database\n".repeat(500), StandardCharsets.UTF_8);
