@@ -5,6 +5,7 @@ import dev.archivist.LockUnavailableException;
 import dev.archivist.Printable;
 import dev.archivist.config.ConfigException;
 import dev.archivist.config.Redactor;
+import dev.archivist.logging.LoggingSetup;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.catalog.Json;
 import java.io.PrintWriter;
@@ -53,6 +54,11 @@ public final class ExitCodes {
         err.println("archivist: " + Printable.controlsEscaped(f.reason()) + (f.problems().isEmpty() ? "" : ":"));
         f.problems().forEach(p -> err.println("  - " + Printable.controlsEscaped(p)));
         err.flush();
+        if (LoggingSetup.jsonLines()) { // a log pipeline reading JSON lines sees the failure as an event too
+            org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("{} failed (exit {}): {}",
+                    cmd.getCommandSpec().qualifiedName(), f.code(),
+                    f.problems().isEmpty() ? f.reason() : f.reason() + ": " + String.join("; ", f.problems()));
+        }
         CommandLine.ParseResult parsed = cmd.getParseResult();
         if (parsed != null && parsed.hasMatchedOption("--json") && !Output.printedJson()) { // never a second document
             json(cmd.getOut(), f.code(), f.reason(), f.problems());

@@ -20,7 +20,14 @@ import org.slf4j.LoggerFactory;
  * value by value as they are written (logstash-logback-encoder's masking decorator).
  */
 public final class LoggingSetup {
+    private static volatile boolean jsonLines;
+
     private LoggingSetup() {
+    }
+
+    /** Whether log events are written as JSON lines now (the settings' {@code JSON_LOGS}, once they are loaded). */
+    public static boolean jsonLines() {
+        return jsonLines;
     }
 
     /** Replaces the root logger's appenders; safe to call more than once. */
@@ -80,5 +87,6 @@ public final class LoggingSetup {
 
         root.addAppender(appender);
         root.setLevel(Level.toLevel(level, Level.INFO));
+        jsonLines = json;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.catalog.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,24 @@ class JsonFailureOutputTest {
         InProcessCli.Result plain = InProcessCli.run(env(), "backup", "storage", "--no-rotate");
         assertThat(plain.exitCode()).isEqualTo(1);
         assertThat(plain.stdout()).isEmpty();
+    }
+
+    @Test
+    void withJsonLogsAFailureIsAlsoAnErrorEventForALogPipeline() throws Exception {
+        dev.archivist.testing.CliProcess.Result r = new dev.archivist.testing.CliProcess(dir)
+                .env("DATABASE_URL", dir.resolve("missing.db").toString()).env("BACKUP_DIR", dir.resolve("backups").toString())
+                .env("JSON_LOGS", "true").run("backup", "database");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).contains("archivist: database " + dir.resolve("missing.db") + " does not exist");
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : r.stderr().lines().filter(l -> l.startsWith("{")).toList()) {
+            events.add(Json.MAPPER.readTree(line));
+        }
+        assertThat(events).as(r.describe()).anySatisfy(e -> {
+            assertThat(e.path("level").asText()).isEqualTo("ERROR");
+            assertThat(e.path("message").asText()).contains("archivist backup failed (exit 1)")
+                    .contains("does not exist");
+        });
     }
 
     @Test
