@@ -37,6 +37,8 @@ public final class DirectoryLock implements AutoCloseable {
         this.fileKey = fileKey;
     }
 
+    private static final Duration HOLDER_RECORD_GRACE = Duration.ofSeconds(1);
+
     /**
      * Takes the lock, waiting up to {@code timeout}; {@code waiting} is told once who holds it.
      *
@@ -45,6 +47,9 @@ public final class DirectoryLock implements AutoCloseable {
     public static DirectoryLock acquire(Path lockFile, Duration timeout, String command, Consumer<String> waiting) throws IOException {
         Durable.ensureDirectory(lockFile.getParent());
         Instant deadline = Instant.now().plus(timeout);
+        // a holder records itself just after taking the lock: a waiter that comes in between waits a moment for the
+        // record rather than say "another process"
+        Instant holderDue = Instant.now().plus(HOLDER_RECORD_GRACE);
         boolean told = false;
         while (true) {
             DirectoryLock taken = tryAcquire(lockFile, command);
@@ -52,7 +57,7 @@ public final class DirectoryLock implements AutoCloseable {
                 return taken;
             }
             LockHolder holder = readHolder(lockFile);
-            if (!told) {
+            if (!told && (holder != null || !Instant.now().isBefore(holderDue) || !Instant.now().isBefore(deadline))) {
                 waiting.accept("waiting up to " + timeout.toSeconds() + " s for the lock on " + lockFile.getParent()
                         + " held by " + (holder == null ? "another process" : holder));
                 told = true;

@@ -1,0 +1,56 @@
+package dev.archivist.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archivist.LockUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who holds the backup directory's lock, as a waiting process is told. */
+class DirectoryLockTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWaiterThatComesBeforeTheHolderRecordedItselfWaitsForTheRecordBeforeSayingWhoHoldsTheLock() throws Exception {
+        Path lockFile = dir.resolve("lock");
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist backup database", s -> { })) {
+            Path record = dir.resolve("lock.holder");
+            byte[] holder = Files.readAllBytes(record);
+            Files.delete(record); // as between the holder's taking the lock and its writing the record
+            Thread late = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    Files.write(record, holder);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            late.start();
+            List<String> told = new CopyOnWriteArrayList<>();
+            assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ofSeconds(2), "archivist rotate", told::add))
+                    .isInstanceOf(LockUnavailableException.class).hasMessageContaining("archivist backup database");
+            late.join();
+            assertThat(told).singleElement().asString().contains("held by pid " + ProcessHandle.current().pid())
+                    .contains("(archivist backup database)");
+        }
+    }
+
+    @Test
+    void aHolderThatNeverRecordsItselfIsNamedAsAnotherProcess() throws Exception {
+        Path lockFile = dir.resolve("lock");
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist backup database", s -> { })) {
+            Files.delete(dir.resolve("lock.holder"));
+            List<String> told = new CopyOnWriteArrayList<>();
+            assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ofMillis(1500), "archivist rotate", told::add))
+                    .isInstanceOf(LockUnavailableException.class).hasMessageContaining("holder unknown");
+            assertThat(told).singleElement().asString().contains("held by another process");
+        }
+    }
+}
