@@ -7,7 +7,6 @@ import dev.archivist.restore.RestoreFiles;
 import dev.archivist.source.SqliteSnapshot;
 import dev.archivist.verify.Verifier;
 import dev.archivist.verify.VerifyReport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.archivist.catalog.DirectoryLock;
 import dev.archivist.catalog.Manifest;
@@ -15,7 +14,6 @@ import dev.archivist.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +123,7 @@ public final class BackupService {
 
     /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
     public Manifest backupFull(boolean rotate, ProgressListener progress) {
-        if (storageSwapJournals().isEmpty()) { // else as backupStorage: the locked run ends the swap, then checks
+        if (!PendingRestores.storageSwap(settings)) { // else as backupStorage: the locked run ends the swap, then checks
             FullBackup.checkSources(settings);
         }
         return locked("backup full", STOP_BY_INTERRUPT, () -> {
@@ -275,36 +273,10 @@ public final class BackupService {
 
     /**
      * What to tell an operator about restores a crash cut short that wait for the next command taking the lock to end
-     * them: a {@code restore full} ({@link InterruptedFullRestore}) and a swap of the live storage folder, which may
-     * have moved the folder aside (a run going on now has the same journal: hence "unless"). Empty when there are
-     * none. Takes no lock.
+     * them ({@link PendingRestores}); empty when there are none. Takes no lock.
      */
     public List<String> interruptedRestoreNotices() {
-        List<String> notes = new ArrayList<>();
-        Path journal = FullRestoreJournal.file(catalog.stateDir());
-        try {
-            FullRestoreJournal.Entry e = FullRestoreJournal.read(catalog.stateDir());
-            if (e != null) {
-                notes.add("a restore full of " + e.storageBackup() + " and " + e.databaseBackup()
-                        + " was interrupted; the next backup, restore or rotate ends it (" + journal + ")");
-            }
-        } catch (IOException e) {
-            notes.add(e.getMessage());
-        }
-        Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
-        for (Path swap : storageSwapJournals()) {
-            notes.add("a restore of the storage folder " + live + " did not finish"
-                    + (Files.exists(live) ? "" : ", which is moved aside until it ends")
-                    + "; unless a restore is running now, the next backup, restore or rotate ends it (" + swap + ")");
-        }
-        return notes;
-    }
-
-    /** The journals of storage swaps that have not ended (beside the live folder, or inside it for an in-place one). */
-    private List<Path> storageSwapJournals() {
-        Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
-        return java.util.stream.Stream.of(RestoreFiles.journal(live), RestoreFiles.inPlaceJournal(live))
-                .filter(j -> Files.exists(j, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+        return PendingRestores.notices(settings, catalog.stateDir());
     }
 
     /**
@@ -313,7 +285,7 @@ public final class BackupService {
      * brings the folder back) and checks the folder then.
      */
     private void checkStorageSourceUnlessRestorePending() {
-        if (storageSwapJournals().isEmpty()) {
+        if (!PendingRestores.storageSwap(settings)) {
             StorageBackup.checkSource(settings.storagePath());
         }
     }

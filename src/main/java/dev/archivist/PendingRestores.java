@@ -1,0 +1,55 @@
+package dev.archivist;
+
+import dev.archivist.config.Settings;
+import dev.archivist.restore.RestoreFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Restores that a crash cut short and that wait for the next command taking the lock to end them: a
+ * {@code restore full} ({@link InterruptedFullRestore}) and a swap of the live storage folder, which may have moved the
+ * folder aside. Read without the lock, to be named by read-only commands; a restore running now has the same journal
+ * (hence the "unless" in what is said).
+ */
+final class PendingRestores {
+    private PendingRestores() {
+    }
+
+    /** One line for each, for an operator; empty when there are none. */
+    static List<String> notices(Settings settings, Path stateDir) {
+        List<String> notes = new ArrayList<>();
+        Path journal = FullRestoreJournal.file(stateDir);
+        try {
+            FullRestoreJournal.Entry e = FullRestoreJournal.read(stateDir);
+            if (e != null) {
+                notes.add("a restore full of " + e.storageBackup() + " and " + e.databaseBackup()
+                        + " was interrupted; the next backup, restore or rotate ends it (" + journal + ")");
+            }
+        } catch (IOException e) {
+            notes.add(e.getMessage());
+        }
+        Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
+        for (Path swap : storageSwapJournals(live)) {
+            notes.add("a restore of the storage folder " + live + " did not finish"
+                    + (Files.exists(live) ? "" : ", which is moved aside until it ends")
+                    + "; unless a restore is running now, the next backup, restore or rotate ends it (" + swap + ")");
+        }
+        return notes;
+    }
+
+    /** Whether a swap of the live storage folder has not ended. */
+    static boolean storageSwap(Settings settings) {
+        return !storageSwapJournals(RestoreFiles.liveStorageFolder(settings.storagePath())).isEmpty();
+    }
+
+    /** The journals of storage swaps that have not ended (beside the live folder, or inside it for an in-place one). */
+    private static List<Path> storageSwapJournals(Path live) {
+        return Stream.of(RestoreFiles.journal(live), RestoreFiles.inPlaceJournal(live))
+                .filter(j -> Files.exists(j, LinkOption.NOFOLLOW_LINKS)).toList();
+    }
+}
