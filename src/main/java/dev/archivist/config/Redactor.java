@@ -47,10 +47,10 @@ public final class Redactor {
     }
 
     /**
-     * A configuration value as it may be shown: masked whole when its variable names a secret; a URL with its
-     * password masked up to the last {@code @} of the value and every secret query parameter up to the next
-     * {@code &} (a value is known whole, unlike free text: a password holding an unescaped {@code /}, {@code @} or
-     * space, as generated ones do, is masked whole); then as {@link #redact}.
+     * A configuration value as it may be shown: masked whole when its variable names a secret; a URL (spaces around it
+     * allowed) with its password and its secret query parameters masked; then as {@link #redact}. A value is known
+     * whole, unlike free text, but a password may hold an unescaped {@code /}, {@code @}, {@code ?} or space, as
+     * generated ones do, and a query value an {@code @}: both readings are masked ({@link #urlSecrets}).
      */
     public static String redactValue(String name, String value) {
         if (value == null || value.isEmpty()) {
@@ -59,32 +59,65 @@ public final class Redactor {
         if (isSensitiveName(name)) {
             return MASK;
         }
-        Matcher url = URL_START.matcher(value);
+        int lead = 0;
+        while (lead < value.length() && Character.isWhitespace(value.charAt(lead))) {
+            lead++;
+        }
+        Matcher url = URL_START.matcher(value).region(lead, value.length());
         if (!url.lookingAt()) {
             return redact(value);
         }
-        StringBuilder out = new StringBuilder(value.length()).append(url.group());
-        String rest = value.substring(url.end());
-        int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            String userinfo = rest.substring(0, at);
-            int colon = userinfo.indexOf(':');
-            out.append(colon >= 0 ? userinfo.substring(0, colon + 1) + MASK : userinfo.length() >= 16 ? MASK : userinfo);
-            rest = rest.substring(at);
-        }
-        int query = rest.indexOf('?');
-        if (query >= 0) {
-            out.append(rest, 0, query + 1);
-            String[] params = rest.substring(query + 1).split("&", -1);
-            for (int i = 0; i < params.length; i++) {
-                int eq = params[i].indexOf('=');
-                boolean secret = eq > 0 && isSensitiveName(params[i].substring(0, eq));
-                out.append(i == 0 ? "" : "&").append(secret ? params[i].substring(0, eq + 1) + MASK : params[i]);
+        boolean[] masked = new boolean[value.length()];
+        urlSecrets(value, url.end(), masked);
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            if (!masked[i]) {
+                out.append(value.charAt(i));
+            } else if (i == 0 || !masked[i - 1]) {
+                out.append(MASK);
             }
-        } else {
-            out.append(rest);
         }
         return redact(out.toString());
+    }
+
+    /**
+     * Marks the secrets of the URL whose authority starts at {@code from}, read two ways: the userinfo up to the last
+     * {@code @} of the value (a password holding {@code /}, {@code ?} or {@code @}), and the userinfo up to the last
+     * {@code @} before the first {@code ?}, then each query parameter that names a secret up to the next {@code &} (a
+     * query value holding {@code @}). A password is what follows the user's {@code :}; a userinfo of 16 characters or
+     * more without one, {@code /} or {@code ?}, is a token.
+     */
+    private static void urlSecrets(String value, int from, boolean[] masked) {
+        markUserinfo(value, from, value.lastIndexOf('@'), masked);
+        int query = value.indexOf('?', from);
+        int end = query < 0 ? value.length() : query;
+        markUserinfo(value, from, value.lastIndexOf('@', end - 1), masked);
+        if (query < 0) {
+            return;
+        }
+        int start = query + 1;
+        while (start <= value.length()) {
+            int amp = value.indexOf('&', start);
+            int stop = amp < 0 ? value.length() : amp;
+            int eq = value.indexOf('=', start);
+            if (eq > start && eq < stop && isSensitiveName(value.substring(start, eq))) {
+                java.util.Arrays.fill(masked, eq + 1, stop, true);
+            }
+            start = stop + 1;
+        }
+    }
+
+    private static void markUserinfo(String value, int from, int at, boolean[] masked) {
+        if (at < from) {
+            return;
+        }
+        String userinfo = value.substring(from, at);
+        int colon = userinfo.indexOf(':');
+        if (colon >= 0) {
+            java.util.Arrays.fill(masked, from + colon + 1, at, true);
+        } else if (userinfo.length() >= 16 && userinfo.indexOf('/') < 0 && userinfo.indexOf('?') < 0) {
+            java.util.Arrays.fill(masked, from, at, true);
+        }
     }
 
     /** Returns {@code text} with every recognisable secret replaced by {@link #MASK}. */

@@ -132,6 +132,11 @@ class RedactorTest {
         "postgres://app@db/x | postgres://app@db/x",
         "sqlite:////var/lib/app.db | sqlite:////var/lib/app.db",
         "./data/app.db | ./data/app.db",
+        "sqlite:////tmp/w.db?password=Sup3r/S3cr@t zz&mode=ro | sqlite:////tmp/w.db?password=***&mode=ro",
+        "postgres://u:SEK@h/d?password=a@SEK c&y=1 | postgres://u:***&y=1",
+        "pg://h/d?password=x@SEK zz | pg://h/d?password=***",
+        "' postgres://user:SE/K@db/app' | ' postgres://user:***@db/app'",
+        "mysql://root:S?E#K&d=e@db:3306/app | mysql://root:***@db:3306/app",
     })
     void aConfigurationValueIsKnownWholeSoAPasswordWithAnyCharacterIsMaskedWhole(String value, String shown) {
         assertThat(Redactor.redactValue("DATABASE_URL", value)).isEqualTo(shown).doesNotContain("SEK");
