@@ -59,7 +59,15 @@ public final class ConfigOptions {
     private Settings load(SettingsLoader.CatalogAccess access) {
         List<String> problems = new ArrayList<>();
         RawConfig raw = raw(problems);
-        Settings settings = SettingsLoader.validate(raw, problems, access);
+        Settings settings;
+        try {
+            settings = SettingsLoader.validate(raw, problems, access);
+        } catch (dev.archivist.config.ConfigException e) {
+            // the failure is then logged in the form JSON_LOGS asks for (when it can be read): a JSON log pipeline
+            // sees a broken configuration as an event too
+            LoggingSetup.configure("WARN", SettingsLoader.jsonLogs(raw));
+            throw e;
+        }
         LoggingSetup.configure(settings.logLevel(), settings.jsonLogs());
         raw.warnings().forEach(w -> org.slf4j.LoggerFactory.getLogger(ConfigOptions.class).warn(w));
         return settings;

@@ -387,6 +387,12 @@ public final class SettingsLoader {
         }
     }
 
+    /** {@code JSON_LOGS} as given, or its default when it is not a boolean: for logging a configuration that failed. */
+    public static boolean jsonLogs(RawConfig raw) {
+        String v = raw.raw(ConfigKey.JSON_LOGS) == null ? "" : raw.raw(ConfigKey.JSON_LOGS).strip().toLowerCase(Locale.ROOT);
+        return TRUE.contains(v) || (!FALSE.contains(v) && TRUE.contains(ConfigKey.JSON_LOGS.defaultValue()));
+    }
+
     private boolean bool(ConfigKey key) {
         String v = trimmed(key).toLowerCase(Locale.ROOT);
         if (TRUE.contains(v)) {
