@@ -102,12 +102,7 @@ public final class BackupService {
      * when the storage folder is missing or unreadable.
      */
     public StoragePreview previewStorage() {
-        try {
-            StorageBackup.checkSource(settings.storagePath());
-        } catch (ArchivistException e) {
-            List<String> pending = interruptedRestoreNotices();
-            throw pending.isEmpty() ? e : new ArchivistException(e.getMessage() + ": " + String.join("; ", pending));
-        }
+        StorageBackup.checkSource(settings.storagePath());
         try {
             return StoragePreview.of(settings.storagePath(), settings.archive().excludes(),
                     ReservedPaths.of(settings).entries());
@@ -123,7 +118,7 @@ public final class BackupService {
 
     /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
     public Manifest backupFull(boolean rotate, ProgressListener progress) {
-        if (!PendingRestores.storageSwap(settings)) { // else as backupStorage: the locked run ends the swap, then checks
+        if (!storageRestorePending()) { // else as backupStorage: the locked run ends the swap, then checks
             FullBackup.checkSources(settings);
         }
         return locked("backup full", STOP_BY_INTERRUPT, () -> {
@@ -280,12 +275,20 @@ public final class BackupService {
     }
 
     /**
+     * Whether a restore of the live storage folder that a crash cut short waits to be ended (the next command taking
+     * the lock ends it; until then the folder, or its entries, may be moved aside). Takes no lock.
+     */
+    public boolean storageRestorePending() {
+        return PendingRestores.storageSwap(settings);
+    }
+
+    /**
      * Fails as a storage backup would before taking the lock when the storage folder is missing or unreadable, unless
      * a storage swap that did not end may have moved it aside: the locked run ends that swap first (rolling it back
      * brings the folder back) and checks the folder then.
      */
     private void checkStorageSourceUnlessRestorePending() {
-        if (!PendingRestores.storageSwap(settings)) {
+        if (!storageRestorePending()) {
             StorageBackup.checkSource(settings.storagePath());
         }
     }

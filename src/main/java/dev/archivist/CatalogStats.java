@@ -17,7 +17,8 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
 
     /** Statistics of one backup type. */
     public record TypeStats(BackupType type, int count, long bytes, String oldestId, Instant oldest, String newestId,
-                            Instant newest, Duration newestAge, Instant lastVerified, Boolean lastVerifiedClean) {
+                            Instant newest, Duration newestAge, Instant lastVerified, Boolean lastVerifiedClean,
+                            boolean lastVerifiedDeep) {
     }
 
     static CatalogStats of(Catalog catalog, Instant now) {
@@ -31,12 +32,14 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             long sum = 0;
             Instant lastVerified = null;
             Boolean lastClean = null;
+            boolean lastDeep = false;
             for (Manifest m : list) {
                 sum += m.type() == BackupType.FULL ? 0 : m.storedBytes();
                 VerificationRecords.Result r = VerificationRecords.read(catalog.stateDir(), m.id());
                 if (r != null && (lastVerified == null || r.verifiedAt().isAfter(lastVerified))) {
                     lastVerified = r.verifiedAt();
                     lastClean = r.clean();
+                    lastDeep = r.deep();
                 }
             }
             // the newest backup that can be restored: what an alert on its age must see (a restore's safety copy,
@@ -47,7 +50,7 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             types.add(new TypeStats(t, list.size(), sum,
                     oldest == null ? null : oldest.id(), oldest == null ? null : oldest.createdAt(),
                     newest == null ? null : newest.id(), newest == null ? null : newest.createdAt(),
-                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean));
+                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean, lastDeep));
             total += list.size();
             bytes += sum;
         }

@@ -35,8 +35,9 @@ final class PendingRestores {
         }
         Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
         for (Path swap : storageSwapJournals(live)) {
-            notes.add("a restore of the storage folder " + live + " did not finish"
-                    + (Files.exists(live) ? "" : ", which is moved aside until it ends")
+            String aside = !Files.exists(live) ? ", which is moved aside until it ends"
+                    : swap.startsWith(live) ? ", whose entries may be moved aside until it ends" : "";
+            notes.add("a restore of the storage folder " + live + " did not finish" + aside
                     + "; unless a restore is running now, the next backup, restore or rotate ends it (" + swap + ")");
         }
         return notes;

@@ -54,7 +54,8 @@ public final class BackupCommand implements Callable<Integer> {
     public Integer call() {
         BackupType backupType = BackupType.parse(type);
         if (dryRun) {
-            return BackupDryRun.run(Services.create(config.load(), spec), backupType, json, spec.commandLine().getOut());
+            return BackupDryRun.run(Services.create(config.load(), spec), backupType, json, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
         }
         StopNotice.install(spec, json);
         BackupService service = Services.create(config.load(), spec);

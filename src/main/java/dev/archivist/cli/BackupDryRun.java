@@ -27,7 +27,7 @@ final class BackupDryRun {
     private BackupDryRun() {
     }
 
-    static int run(BackupService service, BackupType type, boolean json, PrintWriter out) {
+    static int run(BackupService service, BackupType type, boolean json, PrintWriter out, PrintWriter err) {
         List<String> problems = new ArrayList<>();
         Path database = service.settings().databasePath();
         long databaseSize = -1;
@@ -50,11 +50,21 @@ final class BackupDryRun {
                 problems.add((type == BackupType.FULL ? "database part: " : "") + e.getMessage());
             }
         }
+        // a restore that a crash cut short is ended first by the backup (which may bring a folder moved aside back):
+        // this preview, which changes nothing, sees the folder as the crash left it
+        boolean restorePending = type != BackupType.DATABASE && service.storageRestorePending();
+        if (restorePending) {
+            service.interruptedRestoreNotices().forEach(n -> err.println("archivist: note: " + n
+                    + "; the backup ends it first, then stores the folder as it is then: this preview shows it as it is now"));
+            err.flush();
+        }
         if (type != BackupType.DATABASE) {
             try {
                 storage = service.previewStorage();
             } catch (ArchivistException e) {
-                problems.add((type == BackupType.FULL ? "storage part: " : "") + e.getMessage());
+                if (!restorePending) { // else the folder may be moved aside until the backup ends that restore
+                    problems.add((type == BackupType.FULL ? "storage part: " : "") + e.getMessage());
+                }
             }
         }
         if (!problems.isEmpty()) {
@@ -69,6 +79,9 @@ final class BackupDryRun {
             }
             if (storage != null) {
                 root.set("storage", json(storage));
+            } else if (restorePending) {
+                root.putObject("storage").put("path", service.settings().storagePath().toString())
+                        .put("unfinished_restore", true);
             }
             Output.json(out, root);
         } else {
@@ -82,6 +95,9 @@ final class BackupDryRun {
             }
             if (storage != null) {
                 text(storage, out);
+            } else if (restorePending) {
+                out.println("storage " + service.settings().storagePath() + ": moved aside by a restore that did not"
+                        + " finish (see the note): the backup ends that restore first, then stores the folder");
             }
             out.flush();
         }

@@ -57,6 +57,7 @@ public final class StatsCommand implements Callable<Integer> {
                     n.putNull("last_verified_clean");
                 } else {
                     n.put("last_verified_clean", t.lastVerifiedClean());
+                    n.put("last_verified_deep", t.lastVerifiedDeep());
                 }
             }
             Output.json(out, root);
@@ -69,7 +70,8 @@ public final class StatsCommand implements Callable<Integer> {
             String size = t.type() == dev.archivist.BackupType.FULL ? "-" : Output.size(t.bytes());
             out.printf("%-9s %6d %10s  %-20s  %-20s  %-10s  %s%n", t.type().wireName(), t.count(), size,
                     utc(t.oldest()), utc(t.newest()), Output.age(t.newestAge()), t.lastVerified() == null ? "never"
-                            : (Boolean.TRUE.equals(t.lastVerifiedClean()) ? "clean " : "FAILED ") + utc(t.lastVerified()));
+                            : (Boolean.TRUE.equals(t.lastVerifiedClean()) ? "clean " : "FAILED ")
+                            + (t.lastVerifiedDeep() ? "" : "(checksums) ") + utc(t.lastVerified()));
         }
         out.printf("total: %d backups, %s (full backups are counted in their database and storage parts)%n",
                 stats.totalBackups(), Output.size(stats.totalBytes()));

@@ -360,6 +360,10 @@ class VerifyDetectsDamageTest {
         assertThat(quick.path("clean").asBoolean()).isTrue();
         assertThat(quick.path("deep").asBoolean()).as(quick.toString()).isFalse();
         assertThat(f.cli("list", "--type", "storage").stdout()).containsPattern(storage.id() + ".*clean \\(checksums\\)");
+        assertThat(f.cli("stats").stdout().lines().filter(l -> l.startsWith("storage"))).singleElement().asString()
+                .contains("clean (checksums) ");
+        assertThat(Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("types").path("storage")
+                .path("last_verified_deep").asBoolean(true)).isFalse();
 
         assertThat(problemsOf(storage.id())).isEmpty();
         String deepAt = listRow(storage.id()).path("last_verified").path("at").asText();
