@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  */
 public final class DirectoryLock implements AutoCloseable {
     private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+    /** How long a waiter waits for a new holder's record, which it writes just after taking the lock. */
+    private static final Duration HOLDER_RECORD_GRACE = Duration.ofSeconds(1);
 
     private final Path lockFile;
     private final FileChannel channel;
@@ -36,8 +38,6 @@ public final class DirectoryLock implements AutoCloseable {
         this.lock = lock;
         this.fileKey = fileKey;
     }
-
-    private static final Duration HOLDER_RECORD_GRACE = Duration.ofSeconds(1);
 
     /**
      * Takes the lock, waiting up to {@code timeout}; {@code waiting} is told once who holds it.
