@@ -134,6 +134,16 @@ public final class StorageSwap {
     /** Completes the bookkeeping of, or rolls back, a swap interrupted by a crash. */
     static void recover(Path live, List<String> done) throws IOException {
         Path journal = RestoreFiles.journal(live);
+        if (Files.exists(journal) && !Files.exists(live)) {
+            try {
+                Json.MAPPER.readTree(journal.toFile());
+            } catch (IOException e) { // written whole before any move: damaged since, and it alone says where the folder is
+                throw new IOException("the journal " + journal + " of a restore that did not finish cannot be read ("
+                        + e.getMessage().lines().findFirst().orElse("") + ") and the storage folder " + live + " is not"
+                        + " there: its previous folder is kept beside it as " + live.getFileName() + ".before-restore-<id>;"
+                        + " move that back to " + live + " and delete the journal");
+            }
+        }
         JsonNode j = readJournal(journal);
         if (j == null) {
             return;

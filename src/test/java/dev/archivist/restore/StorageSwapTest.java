@@ -86,6 +86,22 @@ class StorageSwapTest {
         assertThat(String.join("\n", done)).contains("kept as " + kept);
     }
 
+    /** A journal damaged after a crash between the renames: the folder moved aside is named, nothing is deleted. */
+    @Test
+    void aDamagedJournalWithTheLiveFolderGoneIsReportedAndKept() throws Exception {
+        Path live = oldAndNewTrees();
+        Path aside = dir.resolve("storage.before-restore-x");
+        Files.writeString(RestoreFiles.journal(live), "{garbage");
+        Files.move(live, aside);
+
+        java.util.List<String> done = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> StorageSwap.recover(live, done))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot be read")
+                .hasMessageContaining("storage.before-restore-<id>");
+        assertThat(RestoreFiles.journal(live)).as("kept: it tells the next run a restore did not finish").exists();
+        assertThat(aside.resolve("old.txt")).hasContent("old");
+    }
+
     /** {@code storage/old.txt} and {@code staging/new.txt}; returns the live folder. */
     private Path oldAndNewTrees() throws Exception {
         Path live = Files.createDirectory(dir.resolve("storage"));
