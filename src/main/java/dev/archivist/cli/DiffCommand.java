@@ -57,7 +57,7 @@ public final class DiffCommand implements Callable<Integer> {
         Output.catalogNotices(service, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (before.backup().issuedAt().isAfter(after.backup().issuedAt())) { // taken later: ids give the order
+        if (before.backup().createdAt().isAfter(after.backup().createdAt())) {
             err.println("archivist: note: FROM " + before.backup().id() + " is newer than TO " + after.backup().id()
                     + ": the changes are shown from the newer to the older");
         }
