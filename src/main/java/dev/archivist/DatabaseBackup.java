@@ -97,7 +97,8 @@ final class DatabaseBackup {
             m.put("id", id);
             m.put("type", BackupType.DATABASE.wireName());
             m.put("timestamp", started.toString());
-            m.put("created_at", BackupIds.createdAt(id, clock).toString()); // ids only increase, even when the clock steps back
+            // the id's time: ids only increase, even when the clock steps back
+            m.put("created_at", BackupIds.instantOf(id).toString());
             m.put("original_path", source.toString());
             m.put("backup_path", dir.resolve(fileName).toString());
             m.put("file", fileName);

@@ -101,7 +101,8 @@ final class FullBackup {
         m.put("id", id);
         m.put("type", BackupType.FULL.wireName());
         m.put("timestamp", started.toString());
-        m.put("created_at", BackupIds.createdAt(id, clock).toString()); // ids only increase, even when the clock steps back
+        // the id's time: ids only increase, even when the clock steps back
+        m.put("created_at", BackupIds.instantOf(id).toString());
         m.put("backup_path", catalog.dir(BackupType.FULL).resolve(Manifest.fileName(id)).toString());
         m.put("file_size", db.fileSize() + storage.fileSize());
         m.put("checksum", generationChecksum(db, storage));

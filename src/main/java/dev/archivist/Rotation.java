@@ -77,7 +77,7 @@ final class Rotation {
             }
             candidates.add(new RetentionCandidate(m.id(), m.type(), m.createdAt(), m.preRestore(),
                     v == null ? null : v.restorable(), components,
-                    catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken(), m.issuedAt()));
+                    catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()));
         }
         List<Path> unreadable = new ArrayList<>(catalog.unreadableManifests(null, byId.keySet()));
         read.stream().filter(Manifest::editedAfterWriting)

@@ -152,7 +152,8 @@ final class StorageBackup {
         m.put("id", id);
         m.put("type", BackupType.STORAGE.wireName());
         m.put("timestamp", started.toString());
-        m.put("created_at", BackupIds.createdAt(id, clock).toString()); // ids only increase, even when the clock steps back
+        // the id's time: ids only increase, even when the clock steps back
+        m.put("created_at", BackupIds.instantOf(id).toString());
         m.put("original_path", storage.toString());
         m.put("backup_path", dir.resolve(files.parts().get(0).fileName()).toString());
         m.put("file", fileName);

@@ -58,26 +58,6 @@ public final class BackupIds {
         return id != null && ID_PATTERN.matcher(id).matches();
     }
 
-    /** How far ids may run ahead of the clock before a backup is dated by the clock instead of by its id. */
-    private static final java.time.Duration CLOCK_STEP_TOLERANCE = java.time.Duration.ofMinutes(1);
-
-    /**
-     * When the backup {@code id} (just issued) was taken, for its manifest's {@code created_at}: the id's time, unless
-     * the ids run ahead of the clock (it was once far ahead, then set right: ids go on increasing from the last one
-     * issued). The clock's time then, so that the ages and retention buckets of later backups are real; the catalog
-     * orders backups by their ids ({@link Manifest#issuedAt}), so "newest" stays the last one taken.
-     */
-    public static Instant createdAt(String id, Clock clock) {
-        Instant issued = instantOf(id);
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        if (issued.isAfter(now.plus(CLOCK_STEP_TOLERANCE))) {
-            LOG.warn("backup {} is dated by the clock ({}): the last backup id issued is ahead of it (the clock was ahead"
-                    + " of the real time, or is behind it now)", id, now);
-            return now;
-        }
-        return issued;
-    }
-
     /** The instant encoded in an id (for display and sorting checks). */
     public static Instant instantOf(String id) {
         String stamp = id.substring(id.lastIndexOf('_') + 1);

@@ -141,10 +141,7 @@ public final class Catalog {
         return List.copyOf(committed);
     }
 
-    /**
-     * Every backup of a type (all types when null), newest first (in the order they were taken: by id). Unreadable
-     * manifests are skipped with a warning.
-     */
+    /** Every backup of a type (all types when null), newest first. Unreadable manifests are skipped with a warning. */
     public List<Manifest> list(BackupType type) {
         List<Manifest> result = new ArrayList<>();
         for (BackupType t : BackupType.values()) {
@@ -152,7 +149,7 @@ public final class Catalog {
                 result.addAll(listDir(t));
             }
         }
-        result.sort(Comparator.comparing(Manifest::issuedAt).thenComparing(Manifest::id).reversed());
+        result.sort(Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id).reversed());
         return result;
     }
 
@@ -284,7 +281,7 @@ public final class Catalog {
         all.forEach(m -> read.add(m.id()));
         for (Path bad : unreadableManifests(type, read)) {
             String id = Manifest.idOf(bad);
-            if (newest == null || BackupIds.instantOf(id).isAfter(newest.issuedAt())) {
+            if (newest == null || BackupIds.instantOf(id).isAfter(newest.createdAt())) {
                 throw new NotFoundException("the newest " + (type == null ? "" : type.wireName() + " ") + "backup, " + id
                         + ", has a manifest that cannot be read (" + bad + "): name the backup to use by its id");
             }

@@ -23,7 +23,6 @@ public final class Manifest {
 
     private final ObjectNode json;
     private Instant createdAt;
-    private Instant issuedAt;
 
     public Manifest(ObjectNode json) {
         this.json = json;
@@ -69,21 +68,6 @@ public final class Manifest {
 
     public BackupType type() {
         return BackupType.parse(json.path("type").asText());
-    }
-
-    /**
-     * When the backup was issued, as its id says: the order in which backups were taken, even across a step back of
-     * the clock (ids only increase); {@link #createdAt} where the id holds no time.
-     */
-    public Instant issuedAt() {
-        if (issuedAt == null) {
-            try {
-                issuedAt = BackupIds.instantOf(id());
-            } catch (RuntimeException notAnId) {
-                issuedAt = createdAt();
-            }
-        }
-        return issuedAt;
     }
 
     /**

@@ -16,8 +16,6 @@ import java.util.Objects;
  * @param componentIds    for a full backup the ids of its database and storage components; empty otherwise
  * @param incomplete      some of its stored files (or, for a full backup, a component or a component's files) are
  *                        missing: it cannot be restored
- * @param issuedAt        when it was issued (its id's time): the order in which backups were taken, which is
- *                        {@code createdAt}'s but across a step back of the clock; null for {@code createdAt}
  */
 public record RetentionCandidate(
         String id,
@@ -26,8 +24,7 @@ public record RetentionCandidate(
         boolean preRestore,
         Boolean lastVerifyClean,
         List<String> componentIds,
-        boolean incomplete,
-        Instant issuedAt) {
+        boolean incomplete) {
 
     /** A candidate whose files are all there. */
     public RetentionCandidate(String id, BackupType type, Instant createdAt, boolean preRestore, Boolean lastVerifyClean,
@@ -35,17 +32,10 @@ public record RetentionCandidate(
         this(id, type, createdAt, preRestore, lastVerifyClean, componentIds, false);
     }
 
-    /** A candidate issued when it was created. */
-    public RetentionCandidate(String id, BackupType type, Instant createdAt, boolean preRestore, Boolean lastVerifyClean,
-                              List<String> componentIds, boolean incomplete) {
-        this(id, type, createdAt, preRestore, lastVerifyClean, componentIds, incomplete, createdAt);
-    }
-
     public RetentionCandidate {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(createdAt, "createdAt");
-        issuedAt = issuedAt == null ? createdAt : issuedAt;
         componentIds = componentIds == null ? List.of() : List.copyOf(componentIds);
         if (preRestore && type != BackupType.DATABASE) {
             throw new IllegalArgumentException(id + ": only database backups can be pre_restore backups");

@@ -29,12 +29,9 @@ import java.util.Set;
  */
 public final class RetentionPlanner {
 
-    /**
-     * Newest first, in the order they were taken (issued; the creation time but across a step back of the clock);
-     * equal times ordered by id, highest first (ids sort by creation).
-     */
+    /** Newest first; equal times ordered by id, highest first (ids sort by creation). */
     static final Comparator<RetentionCandidate> NEWEST_FIRST = Comparator
-            .comparing(RetentionCandidate::issuedAt).thenComparing(RetentionCandidate::id).reversed();
+            .comparing(RetentionCandidate::createdAt).thenComparing(RetentionCandidate::id).reversed();
 
     private RetentionPlanner() {
     }
