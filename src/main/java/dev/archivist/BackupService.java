@@ -118,7 +118,7 @@ public final class BackupService {
 
     /** Takes a full backup (database, then storage, then the full manifest), then rotates (unless told not to). */
     public Manifest backupFull(boolean rotate, ProgressListener progress) {
-        if (!storageRestorePending()) { // else as backupStorage: the locked run ends the swap, then checks
+        if (!PendingRestores.storageSwapJournal(settings)) { // else as backupStorage: the locked run settles it first
             FullBackup.checkSources(settings);
         }
         return locked("backup full", STOP_BY_INTERRUPT, () -> {
@@ -288,7 +288,7 @@ public final class BackupService {
      * brings the folder back) and checks the folder then.
      */
     private void checkStorageSourceUnlessRestorePending() {
-        if (!storageRestorePending()) {
+        if (!PendingRestores.storageSwapJournal(settings)) { // one that cannot be read is reported under the lock
             StorageBackup.checkSource(settings.storagePath());
         }
     }

@@ -2,6 +2,7 @@ package dev.archivist;
 
 import dev.archivist.config.Settings;
 import dev.archivist.restore.RestoreFiles;
+import dev.archivist.restore.StorageSwap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,15 +38,25 @@ final class PendingRestores {
         for (Path swap : storageSwapJournals(live)) {
             String aside = !Files.exists(live) ? ", which is moved aside until it ends"
                     : swap.startsWith(live) ? ", whose entries may be moved aside until it ends" : "";
-            notes.add("a restore of the storage folder " + live + " did not finish" + aside
-                    + "; unless a restore is running now, the next backup, restore or rotate ends it (" + swap + ")");
+            notes.add(StorageSwap.readable(swap)
+                    ? "a restore of the storage folder " + live + " did not finish" + aside
+                            + "; unless a restore is running now, the next backup, restore or rotate ends it (" + swap + ")"
+                    : "a restore of the storage folder " + live + " did not finish, and its journal " + swap
+                            + " cannot be read" + (Files.exists(live) ? "" : ": the previous folder is kept beside it as "
+                            + live.getFileName() + ".before-restore-<id>; move that back and delete the journal"));
         }
         return notes;
     }
 
-    /** Whether a swap of the live storage folder has not ended. */
-    static boolean storageSwap(Settings settings) {
+    /** Whether a swap of the live storage folder has left its journal: the next command taking the lock settles it. */
+    static boolean storageSwapJournal(Settings settings) {
         return !storageSwapJournals(RestoreFiles.liveStorageFolder(settings.storagePath())).isEmpty();
+    }
+
+    /** Whether a swap of the live storage folder has not ended, and the next command taking the lock ends it. */
+    static boolean storageSwap(Settings settings) {
+        return storageSwapJournals(RestoreFiles.liveStorageFolder(settings.storagePath())).stream()
+                .anyMatch(StorageSwap::readable);
     }
 
     /** The journals of storage swaps that have not ended (beside the live folder, or inside it for an in-place one). */

@@ -53,9 +53,12 @@ final class BackupDryRun {
         // a restore that a crash cut short is ended first by the backup (which may bring a folder moved aside back):
         // this preview, which changes nothing, sees the folder as the crash left it
         boolean restorePending = type != BackupType.DATABASE && service.storageRestorePending();
-        if (restorePending) {
-            service.interruptedRestoreNotices().forEach(n -> err.println("archivist: note: " + n
-                    + "; the backup ends it first, then stores the folder as it is then: this preview shows it as it is now"));
+        if (type != BackupType.DATABASE) {
+            service.interruptedRestoreNotices().forEach(n -> err.println("archivist: note: " + n));
+            if (restorePending) {
+                err.println("archivist: note: the backup ends that restore first, then stores the folder as it is then:"
+                        + " this preview shows it as it is now");
+            }
             err.flush();
         }
         if (type != BackupType.DATABASE) {

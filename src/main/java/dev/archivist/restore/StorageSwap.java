@@ -123,10 +123,28 @@ public final class StorageSwap {
         if (!Files.exists(journal)) {
             return null;
         }
-        try {
-            return Json.MAPPER.readTree(journal.toFile());
-        } catch (IOException e) {
+        JsonNode j = parse(journal);
+        if (j == null) {
             Files.deleteIfExists(journal);
+        }
+        return j;
+    }
+
+    /** Whether {@code journal} is there and reads as a swap's journal. */
+    public static boolean readable(Path journal) {
+        return Files.exists(journal) && parse(journal) != null;
+    }
+
+    /**
+     * A journal's content, or null when it cannot be read or lacks the folders a swap writes into it (an empty path
+     * would stand for the working directory, and recovery would move that).
+     */
+    private static JsonNode parse(Path journal) {
+        try {
+            JsonNode j = Json.MAPPER.readTree(journal.toFile());
+            return j != null && !j.path("aside").asText("").isEmpty() && !j.path("staging").asText("").isEmpty()
+                    && j.path("aside").asText().indexOf('\0') < 0 && j.path("staging").asText().indexOf('\0') < 0 ? j : null;
+        } catch (IOException e) {
             return null;
         }
     }
@@ -134,15 +152,11 @@ public final class StorageSwap {
     /** Completes the bookkeeping of, or rolls back, a swap interrupted by a crash. */
     static void recover(Path live, List<String> done) throws IOException {
         Path journal = RestoreFiles.journal(live);
-        if (Files.exists(journal) && !Files.exists(live)) {
-            try {
-                Json.MAPPER.readTree(journal.toFile());
-            } catch (IOException e) { // written whole before any move: damaged since, and it alone says where the folder is
-                throw new IOException("the journal " + journal + " of a restore that did not finish cannot be read ("
-                        + e.getMessage().lines().findFirst().orElse("") + ") and the storage folder " + live + " is not"
-                        + " there: its previous folder is kept beside it as " + live.getFileName() + ".before-restore-<id>;"
-                        + " move that back to " + live + " and delete the journal");
-            }
+        if (Files.exists(journal) && !Files.exists(live) && parse(journal) == null) {
+            // written whole before any move, so damaged since: and it alone says where the folder went
+            throw new IOException("the journal " + journal + " of a restore that did not finish cannot be read, and"
+                    + " the storage folder " + live + " is not there: its previous folder is kept beside it as "
+                    + live.getFileName() + ".before-restore-<id>; move that back to " + live + " and delete the journal");
         }
         JsonNode j = readJournal(journal);
         if (j == null) {

@@ -65,7 +65,7 @@ class InterruptedStorageSwapTest {
         for (String type : new String[] {"storage", "full"}) {
             Fixture.Run dry = f.cli("backup", type, "--dry-run");
             assertThat(dry.exitCode()).as(dry.describe()).isZero();
-            assertThat(dry.stderr()).contains("did not finish").contains("the backup ends it first");
+            assertThat(dry.stderr()).contains("did not finish").contains("the backup ends that restore first");
             assertThat(dry.stdout()).contains("moved aside by a restore that did not finish");
         }
         assertThat(f.storage).as("read-only: nothing rolled back").doesNotExist();
@@ -77,10 +77,27 @@ class InterruptedStorageSwapTest {
         Files.move(aside, f.storage);
         Files.delete(journal);
         // an in-place switch (the storage folder a mount point) keeps its journal inside the folder
-        Files.writeString(RestoreFiles.inPlaceJournal(f.storage), "{}");
+        Files.writeString(RestoreFiles.inPlaceJournal(f.storage), "{\"aside\":\"" + f.storage.resolve(".aside") + "\","
+                + "\"staging\":\"" + f.storage.resolve(".staging") + "\",\"phase\":\"out\"}");
         Fixture.Run dry = f.cli("backup", "storage", "--dry-run");
         assertThat(dry.exitCode()).as(dry.describe()).isZero();
         assertThat(dry.stderr()).contains("whose entries may be moved aside until it ends")
-                .contains("the backup ends it first");
+                .contains("the backup ends that restore first");
+    }
+
+    @Test
+    void aDamagedJournalIsNamedAndTheDryRunPredictsTheBackupsFailure() throws Exception {
+        Files.writeString(journal, "garbage");
+        Fixture.Run list = f.cli("list");
+        assertThat(list.stderr()).contains("its journal " + journal + " cannot be read")
+                .contains("move that back and delete the journal");
+        Fixture.Run dry = f.cli("backup", "storage", "--dry-run");
+        Fixture.Run real = f.cli("backup", "storage", "--no-rotate");
+        assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
+        assertThat(real.stderr()).contains("cannot be read").contains(".before-restore-<id>");
+        assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
+        assertThat(dry.stderr()).contains("cannot be read").doesNotContain("the backup ends that restore first");
+        assertThat(aside).as("nothing deleted").isDirectory();
+        assertThat(journal).as("kept: it is the record of what happened").exists();
     }
 }

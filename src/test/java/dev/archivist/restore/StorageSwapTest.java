@@ -102,6 +102,26 @@ class StorageSwapTest {
         assertThat(aside.resolve("old.txt")).hasContent("old");
     }
 
+    /** A journal that parses but names no folders (emptied, {@code {}}): never read as the working directory. */
+    @Test
+    void aJournalWithoutItsFoldersMovesNothing() throws Exception {
+        Path live = oldAndNewTrees();
+        for (String damaged : new String[] {"", "{}", "null", "[1]", "{\"aside\":\"\",\"staging\":\"\"}"}) {
+            Files.writeString(RestoreFiles.journal(live), damaged);
+            java.util.List<String> done = new java.util.ArrayList<>();
+            StorageSwap.recover(live, done);
+            assertThat(RestoreFiles.journal(live)).as(damaged).doesNotExist();
+            assertThat(live.resolve("old.txt")).as(damaged).hasContent("old");
+            assertThat(Path.of("").toAbsolutePath()).as("the working directory stays").isDirectory();
+        }
+        Files.writeString(RestoreFiles.journal(live), "{}");
+        Path aside = dir.resolve("storage.before-restore-x");
+        Files.move(live, aside);
+        assertThatThrownBy(() -> StorageSwap.recover(live, new java.util.ArrayList<>()))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot be read");
+        assertThat(aside.resolve("old.txt")).hasContent("old");
+    }
+
     /** {@code storage/old.txt} and {@code staging/new.txt}; returns the live folder. */
     private Path oldAndNewTrees() throws Exception {
         Path live = Files.createDirectory(dir.resolve("storage"));
