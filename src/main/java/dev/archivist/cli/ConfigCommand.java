@@ -37,7 +37,13 @@ public final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
         List<String> problems = new ArrayList<>();
         RawConfig raw = config.raw(problems);
-        Settings settings = SettingsLoader.validate(raw, problems);
+        Settings settings;
+        try {
+            settings = SettingsLoader.validate(raw, problems);
+        } catch (dev.archivist.config.ConfigException e) { // logged as JSON_LOGS asks, as every command's (ConfigOptions)
+            dev.archivist.logging.LoggingSetup.configure("WARN", SettingsLoader.jsonLogs(raw));
+            throw e;
+        }
         PrintWriter out = spec.commandLine().getOut();
         raw.warnings().forEach(w -> spec.commandLine().getErr().println("archivist: warning: " + w));
         spec.commandLine().getErr().flush();
@@ -49,9 +55,9 @@ public final class ConfigCommand implements Callable<Integer> {
                 vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", raw.sourceOf(key));
             }
             ObjectNode eff = root.putObject("effective");
-            eff.put("database_path", Redactor.redact(String.valueOf(settings.databasePath())));
-            eff.put("storage_path", Redactor.redact(String.valueOf(settings.storagePath())));
-            eff.put("backup_dir", Redactor.redact(String.valueOf(settings.backupDir())));
+            eff.put("database_path", Redactor.redactValue("DATABASE_URL", String.valueOf(settings.databasePath())));
+            eff.put("storage_path", Redactor.redactValue("STORAGE_PATH", String.valueOf(settings.storagePath())));
+            eff.put("backup_dir", Redactor.redactValue("BACKUP_DIR", String.valueOf(settings.backupDir())));
             eff.put("compression", settings.compression().wireName());
             eff.put("compression_level", settings.compressionLevel());
             eff.put("timezone", settings.zone().getId());
@@ -68,9 +74,9 @@ public final class ConfigCommand implements Callable<Integer> {
         }
         // each path redacted, as every value above: a path may carry a secret (?token=…, user:password@)
         out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
-                Redactor.redact(String.valueOf(settings.databasePath())),
-                Redactor.redact(String.valueOf(settings.storagePath())),
-                Redactor.redact(String.valueOf(settings.backupDir())),
+                Redactor.redactValue("DATABASE_URL", String.valueOf(settings.databasePath())),
+                Redactor.redactValue("STORAGE_PATH", String.valueOf(settings.storagePath())),
+                Redactor.redactValue("BACKUP_DIR", String.valueOf(settings.backupDir())),
                 settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
         out.println("effective: " + splitting(settings.archive()));
         out.flush();

@@ -142,7 +142,7 @@ public final class SettingsLoader {
             problem(ConfigKey.DATABASE_URL, "a SQLite URL names no host: three slashes before a relative path"
                     + " (sqlite:///data/app.db), four before an absolute one (sqlite:////var/lib/app.db)");
             return null;
-        } else if (u.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !u.matches("^[A-Za-z]:[\\\\/].*")) {
+        } else if (u.matches("(?s)^[A-Za-z][A-Za-z0-9+.-]*:.*") && !u.matches("(?s)^[A-Za-z]:[\\\\/].*")) {
             problem(ConfigKey.DATABASE_URL, "only SQLite is supported (expected sqlite:///relative, sqlite:////absolute or a plain path)");
             return null;
         } else {

@@ -143,7 +143,7 @@ class ConfigValidationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"postgres://user:SEK@RET1@host/db", "postgres://user:SEK/RET8@host/db",
-        "postgres://user:SEK RETB@host/db"})
+        "postgres://user:SEK RETB@host/db", "postgres://user:SEK\nRETN@host/db"})
     void aRefusedUrlIsShownWithoutItsPasswordWhateverItHolds(String url) {
         Map<String, String> env = new LinkedHashMap<>(baseEnv());
         env.put("DATABASE_URL", url);

@@ -67,14 +67,16 @@ class JsonFailureOutputTest {
 
     @Test
     void aBrokenConfigurationIsAnErrorEventTooWhenJsonLogsIsTheDefault() throws Exception {
-        dev.archivist.testing.CliProcess.Result r = new dev.archivist.testing.CliProcess(dir)
-                .env("BACKUP_DIR", dir.resolve("backups").toString()).env("MAX_BACKUPS", "abc").run("list");
-        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
-        assertThat(r.stderr()).contains("archivist: invalid configuration (1 problem):");
-        JsonNode event = Json.MAPPER.readTree(r.stderr().lines().filter(l -> l.startsWith("{")).findFirst()
-                .orElseThrow(() -> new AssertionError("no JSON event: " + r.describe())));
-        assertThat(event.path("level").asText()).isEqualTo("ERROR");
-        assertThat(event.path("message").asText()).contains("failed (exit 2)").contains("MAX_BACKUPS='abc'");
+        for (String command : new String[] {"list", "config"}) {
+            dev.archivist.testing.CliProcess.Result r = new dev.archivist.testing.CliProcess(dir)
+                    .env("BACKUP_DIR", dir.resolve("backups").toString()).env("MAX_BACKUPS", "abc").run(command);
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).contains("archivist: invalid configuration (1 problem):");
+            JsonNode event = Json.MAPPER.readTree(r.stderr().lines().filter(l -> l.startsWith("{")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no JSON event: " + r.describe())));
+            assertThat(event.path("level").asText()).isEqualTo("ERROR");
+            assertThat(event.path("message").asText()).contains("failed (exit 2)").contains("MAX_BACKUPS='abc'");
+        }
 
         dev.archivist.testing.CliProcess.Result plain = new dev.archivist.testing.CliProcess(dir)
                 .env("BACKUP_DIR", dir.resolve("backups").toString()).env("MAX_BACKUPS", "abc").env("JSON_LOGS", "no")

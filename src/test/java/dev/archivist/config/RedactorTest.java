@@ -137,6 +137,7 @@ class RedactorTest {
         "pg://h/d?password=x@SEK zz | pg://h/d?password=***",
         "' postgres://user:SE/K@db/app' | ' postgres://user:***@db/app'",
         "mysql://root:S?E#K&d=e@db:3306/app | mysql://root:***@db:3306/app",
+        "https://acct.blob.core.windows.net/c?sv=2022&sig=SEKR%2Bet&se=2030 | https://acct.blob.core.windows.net/c?sv=2022&sig=***&se=2030",
     })
     void aConfigurationValueIsKnownWholeSoAPasswordWithAnyCharacterIsMaskedWhole(String value, String shown) {
         assertThat(Redactor.redactValue("DATABASE_URL", value)).isEqualTo(shown).doesNotContain("SEK");
