@@ -37,13 +37,7 @@ public final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
         List<String> problems = new ArrayList<>();
         RawConfig raw = config.raw(problems);
-        Settings settings;
-        try {
-            settings = SettingsLoader.validate(raw, problems);
-        } catch (dev.archivist.config.ConfigException e) { // logged as JSON_LOGS asks, as every command's (ConfigOptions)
-            dev.archivist.logging.LoggingSetup.configure("WARN", SettingsLoader.jsonLogs(raw));
-            throw e;
-        }
+        Settings settings = ConfigOptions.validate(raw, problems, SettingsLoader.CatalogAccess.READ_WRITE);
         PrintWriter out = spec.commandLine().getOut();
         raw.warnings().forEach(w -> spec.commandLine().getErr().println("archivist: warning: " + w));
         spec.commandLine().getErr().flush();

@@ -59,18 +59,23 @@ public final class ConfigOptions {
     private Settings load(SettingsLoader.CatalogAccess access) {
         List<String> problems = new ArrayList<>();
         RawConfig raw = raw(problems);
-        Settings settings;
-        try {
-            settings = SettingsLoader.validate(raw, problems, access);
-        } catch (dev.archivist.config.ConfigException e) {
-            // the failure is then logged in the form JSON_LOGS asks for (when it can be read): a JSON log pipeline
-            // sees a broken configuration as an event too
-            LoggingSetup.configure("WARN", SettingsLoader.jsonLogs(raw));
-            throw e;
-        }
+        Settings settings = validate(raw, problems, access);
         LoggingSetup.configure(settings.logLevel(), settings.jsonLogs());
         raw.warnings().forEach(w -> org.slf4j.LoggerFactory.getLogger(ConfigOptions.class).warn(w));
         return settings;
+    }
+
+    /**
+     * Validates {@code raw}; a broken configuration is first set to be logged in the form {@code JSON_LOGS} asks for
+     * (when it can be read), so that a JSON log pipeline sees it as an event too.
+     */
+    static Settings validate(RawConfig raw, List<String> problems, SettingsLoader.CatalogAccess access) {
+        try {
+            return SettingsLoader.validate(raw, problems, access);
+        } catch (dev.archivist.config.ConfigException e) {
+            LoggingSetup.configure("WARN", SettingsLoader.jsonLogs(raw));
+            throw e;
+        }
     }
 
     private Map<ConfigKey, String> flags(List<String> problems) {

@@ -71,11 +71,7 @@ class RestorePathSelectionTest {
     /** {@code **} of a --path glob stopped at a line break in a name: such files were left out, with exit 0. */
     @Test
     void aDoubleStarSelectsNamesWithLineBreaks() throws Exception {
-        java.nio.file.Files.createDirectories(f.storage.resolve("cache/d\nir"));
-        java.nio.file.Files.writeString(f.storage.resolve("cache/new\nline.txt"), "1\n");
-        java.nio.file.Files.writeString(f.storage.resolve("cache/d\nir/inner\u2028x.txt"), "2\n");
-        java.nio.file.Files.writeString(f.storage.resolve("cache/plain.txt"), "3\n");
-        Manifest withCache = f.service().backupStorage(false, null);
+        Manifest withCache = backUpWith("cache/new\nline.txt", "cache/d\nir/inner\u2028x.txt", "cache/plain.txt");
         Path target = dir.resolve("cache-only");
         Fixture.Run r = f.cli("restore", "storage", withCache.id(), "--target", target.toString(), "--path", "cache/**");
         assertThat(r.exitCode()).as(r.describe()).isZero();
@@ -87,11 +83,7 @@ class RestorePathSelectionTest {
     /** A name copied from {@code ls}, which escapes it as GNU tar does, selects that entry, as {@code dump} takes it. */
     @Test
     void aNameAsLsShowsItSelectsThatEntry() throws Exception {
-        java.nio.file.Files.createDirectories(f.storage.resolve("odd"));
-        java.nio.file.Files.writeString(f.storage.resolve("odd/new\nline.txt"), "1\n");
-        java.nio.file.Files.writeString(f.storage.resolve("odd/back\\slash.txt"), "2\n");
-        java.nio.file.Files.writeString(f.storage.resolve("odd/newnline.txt"), "3\n");
-        Manifest m = f.service().backupStorage(false, null);
+        Manifest m = backUpWith("odd/new\nline.txt", "odd/back\\slash.txt", "odd/newnline.txt");
         Fixture.Run ls = f.cli("ls", m.id(), "--path", "odd/**");
         assertThat(ls.stdout()).as(ls.describe()).contains("odd/new\\nline.txt").contains("odd/back\\\\slash.txt");
 
@@ -155,5 +147,15 @@ class RestorePathSelectionTest {
         assertThat(Fixture.tree(documents).keySet().stream().filter(k -> k.endsWith(".txt")).toList())
                 .containsExactlyInAnyOrderElementsOf(all.keySet().stream()
                         .filter(k -> k.startsWith("documents/") && k.endsWith(".txt")).toList());
+    }
+
+    /** Adds files to the storage folder, the n-th (from 1) holding its number and a line break, and backs it up. */
+    private Manifest backUpWith(String... paths) throws Exception {
+        for (int i = 0; i < paths.length; i++) {
+            Path file = f.storage.resolve(paths[i]);
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, (i + 1) + "\n");
+        }
+        return f.service().backupStorage(false, null);
     }
 }
