@@ -8,15 +8,21 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        boolean training = ClassDataTraining.active();
         if (takesTheLock(args)) { // a stop while the JVM starts and the configuration loads is reported too
             StopNotice.install(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
                     java.util.Arrays.asList(args).contains("--json"));
+        } else if (training) {
+            ClassDataTraining.beforeCommand();
         }
         int code;
         try {
             code = run(args);
         } catch (OutOfMemoryError e) {
             code = ExitCodes.outOfMemory(new java.io.PrintWriter(System.err, true));
+        }
+        if (training) {
+            ClassDataTraining.afterCommand();
         }
         System.exit(ExitCodes.afterOutput(code, args.length > 0 ? args[0] : "", System.out, System.err));
     }

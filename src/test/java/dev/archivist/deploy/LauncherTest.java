@@ -127,6 +127,27 @@ class LauncherTest {
         assertThat(out).contains("picocli.CommandLine source: shared objects file");
     }
 
+    /**
+     * JSON log lines are the default, and the demo (from which the archive is dumped) logs as text: the dump's training
+     * run puts the JSON encoder into the archive too (cli/ClassDataTraining).
+     */
+    @Test
+    void theJsonLogEncoderIsLoadedFromTheClassDataSharingArchive() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "list").redirectErrorStream(true)
+                .directory(dir.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(name -> name.startsWith("BACKUP_") || name.equals("JSON_LOGS"));
+        env.put("BACKUP_DIR", dir.resolve("backups").toString());
+        env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("net.logstash.logback.encoder.LogstashEncoder source: shared objects file")
+                .contains("net.logstash.logback.mask.MaskingJsonGeneratorDecorator source: shared objects file");
+    }
+
     /** Installed as a symlink on the PATH ({@code /usr/local/bin/archivist}), run from another folder, it still runs. */
     @Test
     void runsThroughASymlinkFromAnotherFolder() throws Exception {
