@@ -14,8 +14,9 @@ import java.time.Instant;
  * be redirected by a folder swapped for a symlink, so the walker would need a second {@code stat} through the path and
  * a device-and-inode check. The relative {@code PosixFileAttributes} the JDK returns is a
  * {@code sun.nio.fs.UnixFileAttributes}, which holds them all from its one {@code fstatat}. With
- * {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} (bin/archivist and the tests pass it) they are read through
- * method handles; without it {@link #available()} is false and the walker takes the path and checks it.
+ * {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} (the jar's manifest has it as {@code Add-Opens}; the tests pass
+ * it) they are read through method handles; without it {@link #available()} is false and the walker takes the path and
+ * checks it.
  *
  * <p>The modification time is read from the same object's seconds and nanoseconds: JDK 17 turns a time before 1677 or
  * after 2262 (out of a long of nanoseconds) into microseconds, so the archive lost its last three digits.

@@ -109,6 +109,32 @@ class LauncherTest {
         return pb.start();
     }
 
+    /**
+     * The jar's manifest opens the JDK's file attributes to it (source/JdkUnixAttributes): an mtime after 2262 keeps
+     * its nanoseconds, which the JDK's own conversion cuts to microseconds.
+     */
+    @Test
+    void theJarManifestOpensTheJdkFileAttributes() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Path file = Files.writeString(storage.resolve("far-future.txt"), "x");
+        Files.setLastModifiedTime(file, FileTime.from(java.time.Instant.parse("2300-01-01T00:00:00.123456789Z")));
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "backup", "storage", "--no-rotate")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("STORAGE_PATH", storage.toString());
+        pb.environment().put("BACKUP_DIR", dir.resolve("backups").toString());
+        pb.environment().put("BACKUP_COMPRESSION", "none");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        try (Stream<Path> files = Files.list(dir.resolve("backups/storage"))) {
+            Path tar = files.filter(f -> f.toString().endsWith(".tar")).findFirst().orElseThrow();
+            assertThat(new String(Files.readAllBytes(tar), StandardCharsets.ISO_8859_1))
+                    .contains("mtime=10413792000.123456789\n");
+        }
+    }
+
     /** pom.xml builds picocli from its sources for Java 17, so that the launcher's CDS archive can hold it. */
     @Test
     void picocliIsLoadedFromTheClassDataSharingArchive() throws Exception {
