@@ -22,7 +22,7 @@ class FolderHandleTest {
 
     @Test
     void theJdksRelativeAttributesAreReadHereAsInBinArchivist() {
-        // the tests run with bin/archivist's --add-opens: without it the walker would take its slower path unseen
+        // the tests run with the jar manifest's Add-Opens (pom.xml's argLine): without it the walker would take its slower path unseen
         assertThat(JdkUnixAttributes.available()).isTrue();
     }
 
