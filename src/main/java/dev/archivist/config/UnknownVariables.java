@@ -20,13 +20,17 @@ final class UnknownVariables {
             if (key.name().equals(name)) {
                 return Optional.empty();
             }
-            int d = distance(name, key.name());
-            if (d < best) {
-                best = d;
-                nearest = key;
+            // only a distance of two or less counts, and it is at least the difference in length: the environment's
+            // other names (PATH, HOME, LS_COLORS…) are passed over without a distance, run interpreted at each start
+            if (name.length() >= 6 && Math.abs(name.length() - key.name().length()) <= 2) {
+                int d = distance(name, key.name());
+                if (d < best) {
+                    best = d;
+                    nearest = key;
+                }
             }
         }
-        boolean close = best <= 2 && name.length() >= 6;
+        boolean close = best <= 2;
         if (!close && !name.startsWith("BACKUP_")) {
             return Optional.empty();
         }

@@ -1,0 +1,39 @@
+package dev.archivist.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class UnknownVariablesTest {
+    @Test
+    void aNameWithinTwoEditsOfAVariableIsNamedWithTheVariable() {
+        assertThat(UnknownVariables.check("DATABSE_URL", "in .env")).hasValue(
+                "DATABSE_URL (in .env) is not a variable Archivist reads: ignored; did you mean DATABASE_URL?");
+        assertThat(UnknownVariables.check("LOG_LEVL", "in .env")).get().asString().endsWith("did you mean LOG_LEVEL?");
+        assertThat(UnknownVariables.check("MAX_BACKUPSSS", "in .env")).get().asString()
+                .endsWith("did you mean MAX_BACKUPS?");
+    }
+
+    @Test
+    void aBackupNameFarFromEveryVariableIsWarnedAboutWithoutASuggestion() {
+        assertThat(UnknownVariables.check("BACKUP_S3_BUCKET", "in the environment"))
+                .hasValue("BACKUP_S3_BUCKET (in the environment) is not a variable Archivist reads: ignored");
+    }
+
+    @Test
+    void theVariablesThemselvesAndOtherNamesAreLeftAlone() {
+        assertThat(UnknownVariables.check("DATABASE_URL", "in .env")).isEmpty();
+        assertThat(UnknownVariables.check("BACKUP_KEEP_DAILY", "in .env")).isEmpty();
+        for (String other : new String[] {"PATH", "HOME", "TZ", "LS_COLORS", "JAVA_HOME", "SECRET_KEY", "LOG_FILE"}) {
+            assertThat(UnknownVariables.check(other, "in the environment")).as(other).isEmpty();
+        }
+    }
+
+    @Test
+    void distanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertThat(UnknownVariables.distance("", "abc")).isEqualTo(3);
+        assertThat(UnknownVariables.distance("kitten", "sitting")).isEqualTo(3);
+        assertThat(UnknownVariables.distance("MAX_BACKUP", "MAX_BACKUPS")).isEqualTo(1);
+        assertThat(UnknownVariables.distance("same", "same")).isZero();
+    }
+}
