@@ -1,17 +1,21 @@
 package dev.archivist.archive;
 
+import dev.archivist.source.OwnerNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.function.LongFunction;
 
 /**
  * Writes the tar dialect of storage archives: POSIX ustar headers, with a pax extended header before an entry when
  * its name or link target is over 100 bytes or not ASCII, its size is 8 GiB or more, its mtime has a fraction of a
- * second or does not fit, or its uid/gid does not fit. Names are UTF-8; the ustar mode field holds the permission
- * bits, uname/gname are empty; the archive ends with two zero blocks, padded to 10 KiB records as GNU tar does.
+ * second or does not fit, its uid/gid does not fit, or its owner's or group's name is over 31 bytes or not ASCII.
+ * Names are UTF-8; the ustar mode field holds the permission bits, uname/gname the owner's and group's names
+ * ({@link OwnerNames}; empty for an id without one); the archive ends with two zero blocks, padded to 10 KiB records
+ * as GNU tar does.
  * GNU tar and bsdtar extract it with names, modes, mtimes (to the nanosecond) and link targets intact.
  *
  * <p>Written here instead of with commons-compress's {@code TarArchiveOutputStream}, which writes the same format
@@ -24,14 +28,20 @@ final class PaxTarWriter {
     static final int BLOCK = 512;
     private static final int RECORD = 20 * BLOCK;
     private static final int NAME_LEN = 100;
-    /** A header's bytes up to the end of the ustar version field; it writes nothing after them. */
-    private static final int USED = 265;
+    private static final int UNAME = 265;
+    private static final int GNAME = 297;
+    /** The longest owner or group name in a header field (32 bytes with its NUL); a pax record holds longer ones. */
+    private static final int OWNER_NAME_LEN = 31;
+    /** A header's bytes up to the end of the gname field; it writes nothing after them. */
+    private static final int USED = 329;
     private static final long MAX_OCTAL_11 = 077777777777L;
     private static final long MAX_OCTAL_7 = 07777777L;
     private static final byte[] ZEROS = new byte[RECORD];
     private static final byte[] PAX_HEADERS = "PaxHeaders/".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
+    private final LastName user;
+    private final LastName group;
     private byte[] header = new byte[3 * BLOCK];
     private long written;
     private long entryRemaining = -1;
@@ -39,9 +49,16 @@ final class PaxTarWriter {
     private String entryName;
     private boolean finished;
 
-    /** A writer over {@code out}; it writes each header in one call but does not buffer: buffer {@code out}. */
+    /** A writer over {@code out} with no owner names; it writes each header in one call: buffer {@code out}. */
     PaxTarWriter(OutputStream out) {
+        this(out, OwnerNames.NONE);
+    }
+
+    /** A writer over {@code out} naming owners and groups by {@code owners}. */
+    PaxTarWriter(OutputStream out, OwnerNames owners) {
         this.out = out;
+        this.user = new LastName(owners::user);
+        this.group = new LastName(owners::group);
     }
 
     /** Starts a regular file of {@code size} bytes; write exactly that many, then {@link #closeEntry()}. */
@@ -147,19 +164,27 @@ final class PaxTarWriter {
         if (gid > MAX_OCTAL_7) {
             pax = record(pax, "gid", Long.toString(gid));
         }
+        user.of(uid);
+        if (user.field == null) {
+            pax = record(pax, "uname", user.name);
+        }
+        group.of(gid);
+        if (group.field == null) {
+            pax = record(pax, "gname", group.name);
+        }
         long headerSeconds = Math.max(0, Math.min(seconds, MAX_OCTAL_11)); // the pax record has the exact time
         int at = 0;
         if (pax != null) {
             byte[] records = pax.toString().getBytes(StandardCharsets.UTF_8);
             int blocks = (records.length + BLOCK - 1) / BLOCK;
             ensure((2 + blocks) * BLOCK);
-            fill(0, paxHeaderName(name), 'x', records.length, 0644, headerSeconds, 0, 0, null);
+            fill(0, paxHeaderName(name), 'x', records.length, 0644, headerSeconds, 0, 0, null, null, null);
             System.arraycopy(records, 0, header, BLOCK, records.length);
             Arrays.fill(header, BLOCK + records.length, (1 + blocks) * BLOCK, (byte) 0);
             at = (1 + blocks) * BLOCK;
         }
         fill(at, name, type, Math.min(size, MAX_OCTAL_11), mode & 07777, headerSeconds,
-                Math.min(Math.max(uid, 0), MAX_OCTAL_7), Math.min(Math.max(gid, 0), MAX_OCTAL_7), link);
+                Math.min(Math.max(uid, 0), MAX_OCTAL_7), Math.min(Math.max(gid, 0), MAX_OCTAL_7), link, user.field, group.field);
         out.write(header, 0, at + BLOCK);
         written += at + BLOCK;
         entryName = path;
@@ -167,9 +192,12 @@ final class PaxTarWriter {
         entryRemaining = size;
     }
 
-    /** One ustar header block at {@code at}; over-long names and link targets are cut (a pax record has them). */
+    /**
+     * One ustar header block at {@code at}; over-long names and link targets are cut (a pax record has them), owner
+     * and group names are left empty when null (a pax record has them).
+     */
     private void fill(int at, byte[] name, char type, long size, int mode, long mtime, long uid, long gid,
-            byte[] link) {
+            byte[] link, byte[] uname, byte[] gname) {
         Arrays.fill(header, at, at + BLOCK, (byte) 0);
         System.arraycopy(name, 0, header, at, Math.min(name.length, NAME_LEN));
         octal(at + 100, 8, mode);
@@ -188,8 +216,14 @@ final class PaxTarWriter {
         header[at + 261] = 'r';
         header[at + 263] = '0';
         header[at + 264] = '0';
+        if (uname != null) {
+            System.arraycopy(uname, 0, header, at + UNAME, uname.length);
+        }
+        if (gname != null) {
+            System.arraycopy(gname, 0, header, at + GNAME, gname.length);
+        }
         Arrays.fill(header, at + 148, at + 156, (byte) ' ');
-        int sum = 0; // at most 512 x 255; the fields after the version (owner names, device numbers, prefix) stay zero
+        int sum = 0; // at most 512 x 255; the fields after the group name (device numbers, prefix) stay zero
         for (int i = at; i < at + USED; i++) {
             sum += header[i] & 0xff;
         }
@@ -260,6 +294,28 @@ final class PaxTarWriter {
             end--;
         }
         return whole + "." + digits.substring(0, end);
+    }
+
+    /** The last owner (or group) id's name and header field, looked up again only when the id changes. */
+    private static final class LastName {
+        private final LongFunction<String> lookup;
+        private long id = Long.MIN_VALUE;
+        String name;
+        /** The name's bytes for its header field, or null when it needs a pax record (over 31 bytes, not ASCII). */
+        byte[] field;
+
+        LastName(LongFunction<String> lookup) {
+            this.lookup = lookup;
+        }
+
+        void of(long id) {
+            if (id != this.id) {
+                this.id = id;
+                name = lookup.apply(id);
+                byte[] b = name.getBytes(StandardCharsets.UTF_8);
+                field = b.length <= OWNER_NAME_LEN && ascii(b) ? b : null;
+            }
+        }
     }
 
     private static boolean ascii(byte[] b) {

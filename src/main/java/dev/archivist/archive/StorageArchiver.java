@@ -1,6 +1,7 @@
 package dev.archivist.archive;
 
 import dev.archivist.source.DirectoryWalker;
+import dev.archivist.source.OwnerNames;
 import dev.archivist.source.SkippedEntry;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class StorageArchiver {
             ProgressListener progress) throws IOException {
         // the tar writer emits 512-byte headers and content in the caller's pieces: batch them for the compressor
         OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
-        PaxTarWriter tar = new PaxTarWriter(buffered);
+        PaxTarWriter tar = new PaxTarWriter(buffered, OwnerNames.system());
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         return archive(walker, tar, new EntryWriter(tar, index, listener), buffered, tarSink);
     }

@@ -3,6 +3,7 @@ package dev.archivist.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.archivist.source.OwnerNames;
 import dev.archivist.testing.Trees;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -153,6 +154,75 @@ class PaxTarWriterTest {
         assertThat(Files.readSymbolicLink(out.resolve("short-link")).toString()).isEqualTo("plain.txt");
         assertThat(Files.getLastModifiedTime(out.resolve("short-link"), LinkOption.NOFOLLOW_LINKS)).isEqualTo(t2);
         assertThat(Trees.sh("cd " + Trees.q(out) + " && find . -name PaxHeaders")).isEmpty();
+    }
+
+    @Test
+    void ownerAndGroupNamesFillTheirHeaderFieldsLookedUpOncePerId() throws Exception {
+        java.util.List<Long> asked = new java.util.ArrayList<>();
+        OwnerNames names = new OwnerNames(uid -> {
+            asked.add(uid);
+            return uid == 1000 ? "alice" : "";
+        }, gid -> gid == 50 ? "staff" : "");
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PaxTarWriter w = new PaxTarWriter(sink, names);
+        for (String name : new String[] {"a", "b", "c"}) {
+            w.file(name, 0, 0644, FileTime.fromMillis(1_700_000_000_000L), 1000, 50);
+            w.closeEntry();
+        }
+        w.file("nameless", 0, 0644, FileTime.fromMillis(1_700_000_000_000L), 4321, 4321);
+        w.closeEntry();
+        w.finish();
+        byte[] h = sink.toByteArray();
+        assertThat(h[0]).isEqualTo((byte) 'a'); // no pax header: both names fit their fields
+        assertThat(new String(h, 265, 6, StandardCharsets.US_ASCII)).isEqualTo("alice\0");
+        assertThat(new String(h, 297, 6, StandardCharsets.US_ASCII)).isEqualTo("staff\0");
+        assertThat(asked).containsExactly(1000L, 4321L);
+
+        Path tarFile = Files.write(tmp.resolve("names.tar"), h);
+        assertThat(Trees.sh("LC_ALL=C.UTF-8 tar -tvf " + Trees.q(tarFile)))
+                .contains("alice/staff", "4321/4321").doesNotContain("checksum");
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(h))) {
+            TarArchiveEntry e = in.getNextEntry();
+            assertThat(e.getUserName()).isEqualTo("alice");
+            assertThat(e.getGroupName()).isEqualTo("staff");
+        }
+    }
+
+    @Test
+    void longOrNonAsciiOwnerNamesGoInPaxRecords() throws Exception {
+        String group = "g".repeat(40);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PaxTarWriter w = new PaxTarWriter(sink, new OwnerNames(uid -> "jürgen", gid -> group));
+        w.file("f", 0, 0644, FileTime.fromMillis(1_700_000_000_000L), 1000, 1000);
+        w.closeEntry();
+        w.finish();
+        byte[] h = sink.toByteArray();
+        assertThat((char) h[156]).isEqualTo('x');
+        assertThat(new String(h, 512, 512, StandardCharsets.UTF_8))
+                .contains(" uname=jürgen\n").contains(" gname=" + group + "\n");
+        assertThat(h[1024 + 265]).as("uname field left empty").isZero();
+        assertThat(h[1024 + 297]).as("gname field left empty").isZero();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(h))) {
+            TarArchiveEntry e = in.getNextEntry();
+            assertThat(e.getName()).isEqualTo("f");
+            assertThat(e.getUserName()).isEqualTo("jürgen");
+            assertThat(e.getGroupName()).isEqualTo(group);
+        }
+    }
+
+    /** The system's names are those Java gives a file's owner; an id the system does not know has none. */
+    @Test
+    void systemNamesAreThoseOfTheUserAndGroupDatabases() throws Exception {
+        Path file = Files.writeString(tmp.resolve("mine"), "x");
+        long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(file, "unix:uid"));
+        long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(file, "unix:gid"));
+        OwnerNames system = OwnerNames.system();
+        assertThat(system.user(uid)).isEqualTo(Files.getOwner(file).getName()).isNotEmpty();
+        assertThat(system.group(gid)).isEqualTo(
+                Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+        assertThat(system.user(3_999_999L)).isEmpty();
+        assertThat(system.user(4_000_000_000L)).isEmpty();
+        assertThat(system.group(3_999_999L)).isEmpty();
     }
 
     interface Body {
