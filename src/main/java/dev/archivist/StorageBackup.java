@@ -17,6 +17,7 @@ import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
 import dev.archivist.source.DirectoryWalker;
+import dev.archivist.source.MissingSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ final class StorageBackup {
     /** Fails before writing anything when the storage folder is missing. */
     static void checkSource(Path storage) {
         if (!Files.isDirectory(storage)) {
-            throw new ArchivistException("storage folder " + storage + (Files.exists(storage) ? " is not a directory" : " does not exist"));
+            throw new ArchivistException("storage folder " + storage + " "
+                    + (Files.exists(storage) ? "is not a directory" : MissingSource.describe(storage)));
         }
         if (!Files.isReadable(storage) || !Files.isExecutable(storage)) { // listable but not enterable: nothing to read
             throw new ArchivistException("storage folder " + storage + " is not readable");

@@ -50,7 +50,7 @@ public final class SqliteSnapshot {
      */
     public static void checkSource(Path source) {
         if (!Files.exists(source)) {
-            throw new ArchivistException("database " + source + " does not exist");
+            throw new ArchivistException("database " + source + " " + MissingSource.describe(source));
         }
         if (!Files.isRegularFile(source)) {
             throw new ArchivistException("database " + source + " is not a regular file");

@@ -87,6 +87,25 @@ class BackupRefusesBadSourceTest {
     }
 
     @Test
+    void aSymlinkToAMissingDatabaseIsNamedAsOne() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("app.db"), dir.resolve("unmounted/app.db"));
+        assertRefused(link.toString(), "database " + link + " is a symlink to " + dir.resolve("unmounted/app.db")
+                + ", which does not exist");
+    }
+
+    @Test
+    void aSymlinkToAMissingStorageFolderIsNamedAsOne() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("storage"), Path.of("/nowhere-" + System.nanoTime()));
+        CliProcess.Result r = cli(dir.resolve("good.db").toString()).env("STORAGE_PATH", link.toString())
+                .run("backup", "storage");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).contains("storage folder " + link + " is a symlink to /nowhere-")
+                .contains(", which does not exist");
+        assertThat(backups.resolve("storage")).as("nothing written").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(TestDb.files(p)).isEmpty());
+    }
+
+    @Test
     void randomBytesAreNotADatabase() throws Exception {
         Path f = dir.resolve("random.db");
         byte[] bytes = new byte[64 * 1024];
