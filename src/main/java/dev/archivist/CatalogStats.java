@@ -10,15 +10,21 @@ import java.util.List;
 
 /**
  * Per-type counts, total sizes, oldest backups, the newest backups that can be restored (not a {@code pre_restore}
- * safety copy, nothing missing, the manifest as written) and their age; and the manifest files that cannot be read
- * (each a backup that cannot be restored: {@code list} shows them as broken rows).
+ * safety copy, nothing missing, the manifest as written) and their age, and how many cannot be restored (files
+ * missing, manifest edited); and the manifest files that cannot be read (each a backup that cannot be restored:
+ * {@code list} shows all of them as broken rows).
  */
 public record CatalogStats(List<TypeStats> types, long totalBackups, long totalBytes, int unreadableManifests) {
 
-    /** Statistics of one backup type. */
+    /** Statistics of one backup type; {@code broken} of its {@code count} backups cannot be restored. */
     public record TypeStats(BackupType type, int count, long bytes, String oldestId, Instant oldest, String newestId,
                             Instant newest, Duration newestAge, Instant lastVerified, Boolean lastVerifiedClean,
-                            boolean lastVerifiedDeep) {
+                            boolean lastVerifiedDeep, int broken) {
+    }
+
+    /** Backups listed whose files are missing or whose manifest was edited, all types together. */
+    public int brokenBackups() {
+        return types.stream().mapToInt(TypeStats::broken).sum();
     }
 
     static CatalogStats of(Catalog catalog, Instant now) {
@@ -33,6 +39,8 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             Instant lastVerified = null;
             Boolean lastClean = null;
             boolean lastDeep = false;
+            int broken = 0;
+            Manifest newest = null;
             for (Manifest m : list) {
                 sum += m.type() == BackupType.FULL ? 0 : m.storedBytes();
                 VerificationRecords.Result r = VerificationRecords.read(catalog.stateDir(), m.id());
@@ -41,16 +49,20 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
                     lastClean = r.clean();
                     lastDeep = r.deep();
                 }
+                if (catalog.completeness(m, catalog::findById).broken()) {
+                    broken++;
+                } else if (newest == null && !m.preRestore()) {
+                    // the newest backup that can be restored: what an alert on its age must see (a restore's safety
+                    // copy, a backup whose files are gone or whose manifest was edited would make it look fresh)
+                    newest = m;
+                }
             }
-            // the newest backup that can be restored: what an alert on its age must see (a restore's safety copy,
-            // a backup whose files are gone or whose manifest was edited would make an old catalog look fresh)
-            Manifest newest = list.stream().filter(m -> !m.preRestore()
-                    && !catalog.completeness(m, catalog::findById).broken()).findFirst().orElse(null);
             Manifest oldest = list.isEmpty() ? null : list.get(list.size() - 1);
             types.add(new TypeStats(t, list.size(), sum,
                     oldest == null ? null : oldest.id(), oldest == null ? null : oldest.createdAt(),
                     newest == null ? null : newest.id(), newest == null ? null : newest.createdAt(),
-                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean, lastDeep));
+                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean, lastDeep,
+                    broken));
             total += list.size();
             bytes += sum;
         }

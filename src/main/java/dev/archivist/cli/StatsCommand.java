@@ -37,11 +37,13 @@ public final class StatsCommand implements Callable<Integer> {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("total_backups", stats.totalBackups());
             root.put("total_size", stats.totalBytes());
+            root.put("broken_backups", stats.brokenBackups());
             root.put("unreadable_manifests", stats.unreadableManifests());
             ObjectNode types = root.putObject("types");
             for (CatalogStats.TypeStats t : stats.types()) {
                 ObjectNode n = types.putObject(t.type().wireName());
                 n.put("count", t.count());
+                n.put("broken", t.broken());
                 n.put("total_size", t.bytes());
                 n.put("oldest_id", t.oldestId());
                 n.put("oldest", t.oldest() == null ? null : t.oldest().toString());
@@ -75,6 +77,10 @@ public final class StatsCommand implements Callable<Integer> {
         }
         out.printf("total: %d backups, %s (full backups are counted in their database and storage parts)%n",
                 stats.totalBackups(), Output.size(stats.totalBytes()));
+        if (stats.brokenBackups() > 0) {
+            out.printf("%s cannot be restored, files missing or manifest edited (archivist list shows %s as BROKEN)%n",
+                    Plural.of(stats.brokenBackups(), "backup"), stats.brokenBackups() == 1 ? "it" : "them");
+        }
         if (stats.unreadableManifests() > 0) {
             out.printf("%s cannot be read: %s cannot be restored (archivist list shows %s)%n",
                     Plural.of(stats.unreadableManifests(), "manifest"), stats.unreadableManifests() == 1 ? "that backup" : "those backups",

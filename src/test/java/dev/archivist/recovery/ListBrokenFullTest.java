@@ -38,6 +38,11 @@ class ListBrokenFullTest {
         assertThat(database.path("count").asInt()).isEqualTo(4);
         assertThat(database.path("newest_id").asText()).as("not the safety copy, the backup without its file nor the"
                 + " edited one").isEqualTo(good.id());
+        assertThat(database.path("broken").asInt()).as("the one without its file and the edited one").isEqualTo(2);
+        assertThat(stats.path("broken_backups").asInt()).isEqualTo(2);
+        assertThat(stats.path("types").path("storage").path("broken").asInt()).isZero();
+        assertThat(f.cli("stats").stdout()).contains("2 backups cannot be restored, files missing or manifest edited"
+                + " (archivist list shows them as BROKEN)");
 
         JsonNode listed = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
         for (JsonNode row : listed) {
