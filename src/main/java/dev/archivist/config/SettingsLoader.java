@@ -428,12 +428,31 @@ public final class SettingsLoader {
             }
             String why = Globs.problem(glob);
             if (why == null) {
+                why = excludeProblem(glob);
+            }
+            if (why == null) {
                 globs.add(glob);
             } else {
                 problem(ConfigKey.BACKUP_STORAGE_EXCLUDE, "bad glob '" + glob + "': " + why);
             }
         }
         return globs;
+    }
+
+    /**
+     * Why a valid glob cannot work as an exclude, or null: it would be accepted and exclude nothing, silently.
+     * Entries are matched by their path below the storage root, which never holds a {@code ..}; and a leading
+     * {@code !} is not a negation here ({@code .gitignore}'s re-include), only a name starting with {@code !}.
+     */
+    private static String excludeProblem(String glob) {
+        if (java.util.Arrays.asList(glob.split("/")).contains("..")) {
+            return "'..' never matches: patterns are matched against paths inside the storage folder";
+        }
+        if (glob.startsWith("!")) {
+            return "a leading '!' is not a negation here (excludes only exclude); for a name starting with '!',"
+                    + " write '\\!'";
+        }
+        return null;
     }
 
     private String logLevel() {

@@ -29,15 +29,18 @@ final class ExcludeMatcher {
 
     /**
      * As {@link #ExcludeMatcher(List)}; a glob that starts with the absolute path of {@code root} (restic's excludes
-     * are absolute paths: {@code /srv/app/storage/cache/**}) means the same relative to the root, rather than a
-     * folder of that name inside it, which silently excluded nothing.
+     * are absolute paths: {@code /srv/app/storage/cache/**}), or with its real path when a symlink leads to it, means
+     * the same relative to the root, rather than a folder of that name inside it, which silently excluded nothing.
      */
     ExcludeMatcher(List<String> globs, Path root) {
-        String rootPrefix = root == null ? null : root.toAbsolutePath().normalize() + "/";
+        List<String> rootPrefixes = rootPrefixes(root);
         for (String g : globs) {
             String glob = g.trim();
-            if (rootPrefix != null && glob.startsWith(rootPrefix) && !rootPrefix.equals("/")) {
-                glob = glob.substring(rootPrefix.length());
+            for (String rootPrefix : rootPrefixes) {
+                if (glob.startsWith(rootPrefix)) {
+                    glob = glob.substring(rootPrefix.length());
+                    break;
+                }
             }
             if (glob.isEmpty()) {
                 continue;
@@ -57,6 +60,27 @@ final class ExcludeMatcher {
                 into.add(Globs.matcher(variant));
             }
         }
+    }
+
+    /**
+     * The root's absolute path as given and, when a symlink leads to it (a {@code STORAGE_PATH} on a data volume),
+     * the real one, each with a trailing {@code /}, longest first; none for the file system's root.
+     */
+    private static List<String> rootPrefixes(Path root) {
+        List<String> prefixes = new ArrayList<>();
+        if (root == null) {
+            return prefixes;
+        }
+        Path given = root.toAbsolutePath().normalize();
+        prefixes.add(given + "/");
+        try {
+            prefixes.add(root.toRealPath() + "/");
+        } catch (java.io.IOException | SecurityException e) {
+            // a missing root: the backup fails on it anyway
+        }
+        prefixes.removeIf("/"::equals);
+        return prefixes.stream().distinct().sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .toList();
     }
 
     /** Whether an entry of any type is excluded (patterns without a trailing {@code /}). */

@@ -73,6 +73,26 @@ class ExcludeMatcherTest {
         assertThat(m.excluded("srv/other/x.log")).isTrue(); // not under the folder: anchored at its root as before
     }
 
+    /** A leading '!' is refused as a configuration problem (not a negation); escaped, it matches the name. */
+    @Test
+    void anEscapedExclamationMarkMatchesANameStartingWithIt() {
+        ExcludeMatcher m = new ExcludeMatcher(dev.archivist.config.Globs.splitList("\\!keep/**,*.tmp"));
+        assertThat(m.excluded("!keep/a")).isTrue();
+        assertThat(m.excluded("keep/a")).isFalse();
+    }
+
+    /** A storage folder reached through a symlink (on a data volume): its real path works as well as the link's. */
+    @Test
+    void anAbsolutePathThroughTheRealFolderOfASymlinkedStorageFolderMeansThatPathInsideIt(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path real = java.nio.file.Files.createDirectories(tmp.resolve("volume/storage"));
+        java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("storage"), real);
+        ExcludeMatcher m = new ExcludeMatcher(List.of(real.toRealPath() + "/cache/**", link + "/tmp/**"), link);
+        assertThat(m.excluded("cache/a")).isTrue();
+        assertThat(m.excluded("tmp/a")).isTrue();
+        assertThat(m.excluded("photos/a")).isFalse();
+    }
+
     /**
      * Every '**' + '/' may match zero folders, however many a pattern holds (a cap of 16 forms silently dropped the
      * zero-folder case from five on); more than eight in one pattern are refused as a configuration problem instead.
