@@ -2,14 +2,13 @@ package dev.archivist.cli;
 
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.DirectoryLock;
-import dev.archivist.catalog.LockHolder;
+import dev.archivist.LockUnavailableException;
 import dev.archivist.config.Settings;
 import dev.archivist.schedule.BackupScheduler;
 import dev.archivist.schedule.Job;
 import dev.archivist.schedule.Scheduler;
 import java.io.PrintWriter;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -82,19 +81,15 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         handle("TERM", stop, scheduler);
         handle("INT", stop, scheduler);
-        Catalog catalog = new Catalog(settings.backupDir());
-        catalog.ensureLayout();
-        Path lockFile = catalog.stateDir().resolve("daemon.lock");
-        DirectoryLock daemonLock = DirectoryLock.tryAcquire(lockFile, "archivist run");
-        if (daemonLock == null) {
-            LockHolder holder = DirectoryLock.readHolder(lockFile);
-            spec.commandLine().getErr().println("archivist: another daemon already runs on " + settings.backupDir() + ": "
-                    + (holder == null ? "holder unknown" : holder));
+        try {
+            // one scheduler per backup directory, a daemon's or an application's (BackupScheduler)
+            scheduler.claim(BackupScheduler.DAEMON, stop::countDown);
+        } catch (LockUnavailableException e) {
+            spec.commandLine().getErr().println("archivist: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return ExitCodes.LOCKED;
         }
-        DaemonLockWatch watch = new DaemonLockWatch(daemonLock, lockFile, stop::countDown);
-        try (watch) {
+        try {
             ScheduleView.text(out, scheduler.jobs(), settings.zone(), Instant.now(), 1);
             if (scheduler.jobs().stream().noneMatch(BackupScheduler.JobInfo::enabled)) {
                 LOG.warn("every job is disabled (BACKUP_DATABASE_ENABLED, BACKUP_STORAGE_ENABLED, BACKUP_FULL_ENABLED, "
@@ -105,13 +100,14 @@ public final class RunCommand implements Callable<Integer> {
             stop.await();
             LOG.info("shutdown requested: starting nothing new, waiting up to {} s for a running job",
                     settings.schedule().shutdownTimeout().toSeconds());
+        } finally {
             boolean clean = scheduler.stop();
             if (!clean) {
-                removeLeftovers(catalog);
+                removeLeftovers(new Catalog(settings.backupDir()));
             }
             LOG.info("daemon stopped{}", clean ? "" : " (a running job was aborted)");
         }
-        return watch.lost() ? ExitCodes.LOCKED : ExitCodes.OK;
+        return scheduler.lockLost() ? ExitCodes.LOCKED : ExitCodes.OK;
     }
 
     /**

@@ -2,13 +2,17 @@ package dev.archivist.schedule;
 
 import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
+import dev.archivist.LockUnavailableException;
 import dev.archivist.Plural;
 import dev.archivist.RotationResult;
 import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.DirectoryLock;
+import dev.archivist.catalog.LockHolder;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
 import dev.archivist.config.SettingsLoader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +23,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The scheduler as a library: an application embeds it without the CLI.
+ * The scheduler as a library: an application embeds it without the CLI. One scheduler runs per backup directory,
+ * whoever starts it: {@link #start()} takes the directory's scheduler lock (the daemon's, {@code daemon.lock}), so in
+ * an application served by several worker processes the first to start schedules and the others get a
+ * {@link LockUnavailableException} naming it, instead of running every job once per worker (SEED-SPEC defect 5).
  *
  * <pre>{@code
  * BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
@@ -30,11 +37,18 @@ import java.util.concurrent.ExecutionException;
  * }</pre>
  */
 public final class BackupScheduler implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupScheduler.class);
+    /** What the daemon's lock record names it ({@link #claim}). */
+    public static final String DAEMON = "archivist run";
+
     private final Settings settings;
     private final BackupService service;
     private final Scheduler scheduler;
     private final SchedulerLoop loop;
     private final StateStore store;
+    private final Path lockFile;
+    private SchedulerLockWatch lock; // guarded by this: held from claim() until stop()
+    private boolean lockWasLost; // guarded by this
 
     public BackupScheduler(Settings settings) {
         this(settings, Clock.systemUTC());
@@ -44,6 +58,7 @@ public final class BackupScheduler implements AutoCloseable {
         this.settings = settings;
         this.service = new BackupService(settings, clock, org.slf4j.LoggerFactory.getLogger(BackupScheduler.class)::info);
         this.store = new StateStore(new Catalog(settings.backupDir()).stateDir());
+        this.lockFile = new Catalog(settings.backupDir()).stateDir().resolve("daemon.lock");
         this.scheduler = new Scheduler(jobsOf(settings), settings.zone(), clock, settings.schedule().misfireGrace(),
                 settings.schedule().jitter(), this::runJob, store, System.nanoTime());
         this.loop = new SchedulerLoop(scheduler, clock);
@@ -80,15 +95,74 @@ public final class BackupScheduler implements AutoCloseable {
         return m.id() + " (" + m.fileSize() + " bytes, " + m.json().path("duration_ms").asLong() + " ms)";
     }
 
-    /** Starts scheduling (with catch-up when BACKUP_CATCH_UP is on). */
+    /**
+     * Starts scheduling (with catch-up when BACKUP_CATCH_UP is on), first taking the backup directory's scheduler lock
+     * unless {@link #claim} took it. Should another scheduler take the lock while this one runs (its lock file
+     * removed and a new scheduler started), this one stops, so that no job runs twice.
+     *
+     * @throws LockUnavailableException when another scheduler runs on the backup directory, naming it
+     */
     public void start() {
+        synchronized (this) {
+            if (lock == null) {
+                claim("an application's BackupScheduler", () -> new Thread(this::stop, "scheduler-stop").start());
+            }
+        }
         scheduler.start(settings.schedule().catchUp());
         loop.start();
     }
 
-    /** Stops: starts nothing new and waits for a running job up to BACKUP_SHUTDOWN_TIMEOUT_SECONDS, then aborts it. */
+    /**
+     * Takes the backup directory's scheduler lock, recorded as held by {@code holder}, without starting (the daemon
+     * claims it before printing its schedule); {@code onLost} runs if another scheduler takes it later.
+     *
+     * @throws LockUnavailableException when another scheduler (a daemon or an application) holds it, naming it
+     */
+    public synchronized void claim(String holder, Runnable onLost) {
+        if (lock != null) {
+            return;
+        }
+        try {
+            new Catalog(settings.backupDir()).ensureLayout();
+            DirectoryLock taken = DirectoryLock.tryAcquire(lockFile, holder);
+            if (taken == null) {
+                LockHolder other = DirectoryLock.readHolder(lockFile);
+                String kind = other != null && DAEMON.equals(other.command()) ? "daemon" : "scheduler";
+                throw new LockUnavailableException("another " + kind + " already runs on " + settings.backupDir()
+                        + ": " + (other == null ? "holder unknown" : other));
+            }
+            lock = new SchedulerLockWatch(taken, lockFile, holder, onLost);
+        } catch (IOException e) {
+            throw new ArchivistException("cannot take the scheduler lock " + lockFile + ": "
+                    + ArchivistException.reason(e), e);
+        }
+    }
+
+    /** Whether another scheduler took this one's lock (its lock file removed meanwhile): this one stopped for that. */
+    public synchronized boolean lockLost() {
+        return lockWasLost || (lock != null && lock.lost());
+    }
+
+    /**
+     * Stops: starts nothing new and waits for a running job up to BACKUP_SHUTDOWN_TIMEOUT_SECONDS, then aborts it; then
+     * lets go of the scheduler lock.
+     *
+     * @return false when a running job was aborted
+     */
     public boolean stop() {
-        return loop.stop(settings.schedule().shutdownTimeout());
+        boolean clean = loop.stop(settings.schedule().shutdownTimeout());
+        synchronized (this) {
+            if (lock != null) {
+                lockWasLost |= lock.lost();
+                try {
+                    lock.close();
+                } catch (IOException e) {
+                    LOG.warn("could not release the scheduler lock {}: {}", lockFile, ArchivistException.reason(e));
+                }
+                lock = null;
+            }
+        }
+        return clean;
     }
 
     /** During {@link #stop}: aborts the running job now instead of waiting for the shutdown timeout. */

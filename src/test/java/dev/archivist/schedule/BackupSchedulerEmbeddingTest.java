@@ -49,7 +49,7 @@ class BackupSchedulerEmbeddingTest {
         service.files(full.id(), List.of()).forEach(e -> paths.add(e.path()));   // globs select; checked against the manifest first
 
         BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
-        scheduler.start();                                           // catches up a fire time missed while down
+        scheduler.start();                                           // catches up a fire time missed while down; one per BACKUP_DIR: a second (another worker process, the daemon) throws LockUnavailableException
         Map<String, Instant> next = scheduler.nextRunTimes();        // {database_backup=…, full_backup=…, backup_rotation=…}
         List<BackupScheduler.JobInfo> jobs = scheduler.jobs();       // id, name, cron, enabled, next fire, last run
         Scheduler.RunOutcome outcome = scheduler.trigger("database"); // database | storage | full | rotation; waits for it
@@ -84,6 +84,53 @@ class BackupSchedulerEmbeddingTest {
 
         scheduler.stop();                                            // starts nothing new, waits for a running job like SIGTERM
         assertThatThrownBy(() -> scheduler.trigger("database")).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * SEED-SPEC defect 5: the scheduler started in every worker process and each job ran once per worker. One
+     * scheduler runs per backup directory, embedded or the daemon; the others are refused, naming the holder.
+     */
+    @Test
+    void oneSchedulerRunsPerBackupDirectoryEmbeddedOrTheDaemon() throws Exception {
+        Path backups = dir.resolve("backups");
+        Files.createDirectories(dir.resolve("storage"));
+        Map<String, String> env = Map.of("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"),
+                "STORAGE_PATH", dir.resolve("storage").toString(), "BACKUP_DIR", backups.toString(),
+                "BACKUP_DATABASE_ENABLED", "false", "BACKUP_FULL_ENABLED", "false", "BACKUP_ROTATION_ENABLED", "false",
+                "JSON_LOGS", "false");
+        Settings settings = SettingsLoader.load(env, null, false, Map.of());
+        dev.archivist.testing.CliProcess cli = new dev.archivist.testing.CliProcess(dir).env(env);
+        try (BackupScheduler first = new BackupScheduler(settings)) {
+            first.start();
+            try (BackupScheduler second = new BackupScheduler(settings)) {
+                assertThatThrownBy(second::start).isInstanceOf(dev.archivist.LockUnavailableException.class)
+                        .hasMessageContaining("another scheduler already runs on " + backups)
+                        .hasMessageContaining("pid " + ProcessHandle.current().pid())
+                        .hasMessageContaining("an application's BackupScheduler");
+            }
+            dev.archivist.testing.CliProcess.Result daemon = cli.run("run");
+            assertThat(daemon.exitCode()).as(daemon.describe()).isEqualTo(3);
+            assertThat(daemon.stderr()).contains("another scheduler already runs on " + backups)
+                    .contains("pid " + ProcessHandle.current().pid());
+            first.stop();
+        }
+
+        dev.archivist.testing.CliProcess.Running daemon = cli.start("run");
+        try {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!daemon.stderrSoFar().contains("daemon started")) {
+                assertThat(daemon.process().isAlive()).as(daemon.stderrSoFar()).isTrue();
+                assertThat(System.nanoTime()).as("the daemon starts once the embedded one stopped").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            try (BackupScheduler embedded = new BackupScheduler(settings)) {
+                assertThatThrownBy(embedded::start).isInstanceOf(dev.archivist.LockUnavailableException.class)
+                        .hasMessageContaining("another daemon already runs on " + backups)
+                        .hasMessageContaining("pid " + daemon.process().pid());
+            }
+        } finally {
+            daemon.process().destroyForcibly().waitFor();
+        }
     }
 
     @Test

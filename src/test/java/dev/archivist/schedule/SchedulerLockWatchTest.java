@@ -1,4 +1,4 @@
-package dev.archivist.cli;
+package dev.archivist.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checks are made by the test here, one at a time; the daemon makes one every few seconds.
  */
 @Tag("system")
-class DaemonLockWatchTest {
+class SchedulerLockWatchTest {
     @TempDir
     Path dir;
 
@@ -37,7 +37,8 @@ class DaemonLockWatchTest {
                 "JSON_LOGS", "false"));
         AtomicInteger stops = new AtomicInteger();
         DirectoryLock lock = DirectoryLock.tryAcquire(lockFile, "archivist run");
-        try (DaemonLockWatch watch = new DaemonLockWatch(lock, lockFile, stops::incrementAndGet, Long.MAX_VALUE)) {
+        try (SchedulerLockWatch watch = new SchedulerLockWatch(lock, lockFile, "archivist run", stops::incrementAndGet,
+                Long.MAX_VALUE)) {
             watch.check();
             assertThat(lock.stillAtItsPath()).isTrue();
 

@@ -1,4 +1,4 @@
-package dev.archivist.cli;
+package dev.archivist.schedule;
 
 import dev.archivist.ArchivistException;
 import dev.archivist.catalog.DirectoryLock;
@@ -10,17 +10,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the daemon's lock where a second daemon looks for it. A lock file removed while the daemon runs ({@code rm -rf
+ * Keeps a scheduler's lock ({@code daemon.lock}: one scheduler per backup directory, the daemon's or an application's)
+ * where a second scheduler looks for it. A lock file removed while the scheduler runs ({@code rm -rf
  * BACKUP_DIR/.archivist}), or a backup directory moved or replaced, left the lock on a file nobody could see: a second
  * daemon started on the same directory and every job ran twice. Every {@link #CHECK_MILLIS} the lock is checked; one
- * no longer at its path is taken again there, and if another daemon took it meanwhile, this one stops
+ * no longer at its path is taken again there, and if another scheduler took it meanwhile, this one stops
  * ({@code onLost}) so that no job runs twice.
  */
-final class DaemonLockWatch implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DaemonLockWatch.class);
+final class SchedulerLockWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerLockWatch.class);
     static final long CHECK_MILLIS = 5_000;
 
     private final Path lockFile;
+    private final String holder;
     private final Runnable onLost;
     private final long checkMillis;
     private final Thread thread;
@@ -28,22 +30,24 @@ final class DaemonLockWatch implements AutoCloseable {
     private volatile boolean lost;
     private volatile boolean closed;
 
-    DaemonLockWatch(DirectoryLock lock, Path lockFile, Runnable onLost) {
-        this(lock, lockFile, onLost, CHECK_MILLIS);
+    /** Watches {@code lock}, held as {@code holder} (what the lock's record says of its holder). */
+    SchedulerLockWatch(DirectoryLock lock, Path lockFile, String holder, Runnable onLost) {
+        this(lock, lockFile, holder, onLost, CHECK_MILLIS);
     }
 
     /** With checks every {@code checkMillis} (tests call {@link #check} themselves). */
-    DaemonLockWatch(DirectoryLock lock, Path lockFile, Runnable onLost, long checkMillis) {
+    SchedulerLockWatch(DirectoryLock lock, Path lockFile, String holder, Runnable onLost, long checkMillis) {
         this.checkMillis = checkMillis;
         this.held = lock;
         this.lockFile = lockFile;
+        this.holder = holder;
         this.onLost = onLost;
-        this.thread = new Thread(this::watch, "daemon-lock-watch");
+        this.thread = new Thread(this::watch, "scheduler-lock-watch");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Whether another daemon took the lock: the daemon stopped for that. */
+    /** Whether another scheduler took the lock: this one stopped for that. */
     boolean lost() {
         return lost;
     }
@@ -71,19 +75,19 @@ final class DaemonLockWatch implements AutoCloseable {
                 gone.close();
             }
             Durable.ensureDirectory(lockFile.getParent());
-            held = DirectoryLock.tryAcquire(lockFile, "archivist run");
+            held = DirectoryLock.tryAcquire(lockFile, holder);
             if (held != null) {
-                LOG.warn("the daemon's lock file {} was removed, or its folder moved or replaced: taken again there, so "
-                        + "that no second daemon starts on this backup directory", lockFile);
+                LOG.warn("the scheduler's lock file {} was removed, or its folder moved or replaced: taken again there,"
+                        + " so that no second scheduler starts on this backup directory", lockFile);
                 return;
             }
-            LockHolder holder = DirectoryLock.readHolder(lockFile);
-            LOG.error("the daemon's lock file {} was removed or replaced and another daemon took it ({}): this daemon "
-                    + "stops, so that no job runs twice", lockFile, holder == null ? "holder unknown" : holder);
+            LockHolder other = DirectoryLock.readHolder(lockFile);
+            LOG.error("the scheduler's lock file {} was removed or replaced and another scheduler took it ({}): this"
+                    + " one stops, so that no job runs twice", lockFile, other == null ? "holder unknown" : other);
             lost = true;
             onLost.run();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot take the daemon's lock {} again ({}); trying again in {} s", lockFile,
+            LOG.warn("cannot take the scheduler's lock {} again ({}); trying again in {} s", lockFile,
                     ArchivistException.reason(e), checkMillis / 1000);
         }
     }
