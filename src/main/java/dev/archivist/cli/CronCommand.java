@@ -3,7 +3,8 @@ package dev.archivist.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.catalog.Json;
-import dev.archivist.config.Settings;
+import dev.archivist.config.ConfigException;
+import dev.archivist.config.RawConfig;
 import dev.archivist.config.SettingsLoader;
 import dev.archivist.schedule.CronExpression;
 import java.io.PrintWriter;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code archivist cron}: shows when a cron expression fires next, in local time and UTC. Without {@code --zone} it
- * evaluates in the configured {@code BACKUP_TIMEZONE}, as the daemon does, so the times it prints are the daemon's.
+ * evaluates in the configured {@code BACKUP_TIMEZONE}, as the daemon does, so the times it prints are the daemon's;
+ * the other variables are not checked (the expression may be meant to replace a broken schedule).
  */
 @Command(name = "cron", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = "Print the next fire times of a cron expression, in local time and UTC.")
@@ -69,10 +71,7 @@ public final class CronCommand implements Callable<Integer> {
         CronExpression cron;
         try {
             cron = CronExpression.parse(expression);
-            // validated like every command's, --zone or not: a bad variable (a schedule the daemon would refuse, an
-            // unknown --set, a missing --env-file) is exit 2 here too, not silently ignored
-            Settings settings = config == null ? null : config.load();
-            zoneId = zone(settings);
+            zoneId = zone();
             times = fireTimes(cron, start(zoneId));
         } catch (IllegalArgumentException | IllegalStateException | DateTimeException e) {
             // a DateTimeException: the fire times run past the last year java.time can represent (a --from near it)
@@ -121,9 +120,22 @@ public final class CronCommand implements Callable<Integer> {
         return times;
     }
 
-    private ZoneId zone(Settings settings) {
+    /**
+     * {@code --zone}, else {@code BACKUP_TIMEZONE} as the daemon reads it; the rest of the configuration is not
+     * validated here: an operator checks the expression that is to replace a broken one in {@code .env}. What was
+     * asked for and cannot be read (a missing {@code --env-file}, an unknown {@code --set}) is exit 2 all the same.
+     */
+    private ZoneId zone() {
+        RawConfig raw = null;
+        if (config != null) {
+            List<String> problems = new ArrayList<>();
+            raw = config.raw(problems);
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
         if (zone == null) {
-            return settings == null ? ZoneId.systemDefault() : settings.zone();
+            return raw == null ? ZoneId.systemDefault() : SettingsLoader.zone(raw);
         }
         ZoneId named = SettingsLoader.zoneNamed(zone); // in any case, as BACKUP_TIMEZONE
         if (named == null) {

@@ -299,14 +299,30 @@ public final class SettingsLoader {
             Map.of("EST", "Etc/GMT+5", "MST", "Etc/GMT+7", "HST", "Etc/GMT+10");
 
     private ZoneId zone() {
-        String v = trimmed(ConfigKey.BACKUP_TIMEZONE);
+        try {
+            return zone(raw);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return ZoneId.systemDefault();
+        }
+    }
+
+    /**
+     * The zone {@code raw}'s {@code BACKUP_TIMEZONE} names (empty: the system's), read alone: {@code archivist cron}
+     * needs nothing else, and checks an expression while the rest of the configuration may still be broken.
+     *
+     * @throws ConfigException naming the variable and its value when no zone has that name
+     */
+    public static ZoneId zone(RawConfig raw) {
+        String v = raw.raw(ConfigKey.BACKUP_TIMEZONE) == null ? "" : raw.raw(ConfigKey.BACKUP_TIMEZONE).strip();
         if (v.isEmpty()) {
             return ZoneId.systemDefault();
         }
         ZoneId zone = zoneNamed(v);
         if (zone == null) {
-            problem(ConfigKey.BACKUP_TIMEZONE, "unknown time zone (expected an IANA name such as Europe/Berlin)");
-            return ZoneId.systemDefault();
+            throw new ConfigException(List.of(ConfigKey.BACKUP_TIMEZONE.name() + "='"
+                    + Redactor.redactValue(ConfigKey.BACKUP_TIMEZONE.name(), v)
+                    + "': unknown time zone (expected an IANA name such as Europe/Berlin)"));
         }
         return zone;
     }
