@@ -6,12 +6,21 @@ import dev.archivist.catalog.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Persists every job's {@link JobState} atomically in {@code .archivist/scheduler-state.json}. */
+/**
+ * Persists every job's {@link JobState} atomically in {@code .archivist/scheduler-state.json}. A file that cannot be
+ * read (truncated, hand-edited) is reported once, and kept as {@code scheduler-state.json.damaged} when the state is
+ * next saved, rather than replaced without a word: the last fire times that catch-up needs are lost with it.
+ */
 public final class StateStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateStore.class);
+
     private final Path file;
+    private boolean unreadable; // guarded by this: the file as last read could not be parsed
+    private boolean reported; // guarded by this
 
     public StateStore(Path stateDir) {
         this.file = stateDir.resolve("scheduler-state.json");
@@ -19,21 +28,41 @@ public final class StateStore {
 
     /** All jobs' states by job id; empty when none was saved or the file is unreadable. */
     public synchronized Map<String, JobState> load() {
+        unreadable = false;
         if (!Files.isRegularFile(file)) {
             return new TreeMap<>();
         }
         try {
-            return new TreeMap<>(Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, JobState>>() { }));
-        } catch (IOException e) {
+            Map<String, JobState> read = Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, JobState>>() { });
+            if (read == null) {
+                throw new IOException("it holds null");
+            }
+            return new TreeMap<>(read);
+        } catch (IOException | RuntimeException e) {
+            unreadable = true;
+            if (!reported) {
+                reported = true;
+                LOG.warn("the scheduler state {} cannot be read ({}): each job's last fire time and outcome are lost, so"
+                        + " a fire time missed while the scheduler was down is not caught up; the file is kept as {}"
+                        + " when the state is next saved", file, dev.archivist.ArchivistException.reason(e),
+                        damagedCopy().getFileName());
+            }
             return new TreeMap<>();
         }
     }
 
-    /** Saves one job's state (write to temp, fsync, rename). */
+    /** Saves one job's state (write to temp, fsync, rename); an unreadable file is first moved aside. */
     public synchronized void save(JobId job, JobState state) throws IOException {
         Map<String, JobState> all = load();
         all.put(job.id(), state);
         Durable.ensureDirectory(file.getParent());
+        if (unreadable) {
+            Files.move(file, damagedCopy(), StandardCopyOption.REPLACE_EXISTING);
+        }
         Durable.writeAtomically(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+    }
+
+    private Path damagedCopy() {
+        return file.resolveSibling(file.getFileName() + ".damaged");
     }
 }

@@ -93,4 +93,22 @@ class StateStoreTest {
                 "{\"database_backup\":{\"last_fire_time\":\"2024-05-06T02:00:00Z\",\"last_outcome\":\"success\",\"added_later\":1}}");
         assertThat(new StateStore(dir).load().get("database_backup").lastFireTime()).isEqualTo("2024-05-06T02:00:00Z");
     }
+
+    /** A damaged file (truncated, hand-edited) reads as no state, and is kept aside, not replaced silently. */
+    @Test
+    void anUnreadableFileIsKeptAsideWhenTheStateIsNextSaved() throws Exception {
+        Path file = dir.resolve("scheduler-state.json");
+        for (String damaged : new String[] {"garbage{", "null", "[1, 2]"}) {
+            Files.writeString(file, damaged);
+            StateStore store = new StateStore(dir);
+            assertThat(store.load()).as(damaged).isEmpty();
+            store.save(JobId.DATABASE_BACKUP, state("2024-05-06T02:00:00Z", "success"));
+            assertThat(Files.readString(dir.resolve("scheduler-state.json.damaged"))).isEqualTo(damaged);
+            assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup");
+        }
+        new StateStore(dir).save(JobId.BACKUP_ROTATION, state("2024-05-06T04:00:00Z", "success"));
+        assertThat(Files.readString(dir.resolve("scheduler-state.json.damaged"))).as("a readable file is not moved")
+                .isEqualTo("[1, 2]");
+        assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup", "backup_rotation");
+    }
 }
