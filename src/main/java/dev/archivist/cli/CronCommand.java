@@ -47,7 +47,7 @@ public final class CronCommand implements Callable<Integer> {
     private String expression;
 
     @Option(names = "--zone", paramLabel = "<zone>",
-            description = "Time zone to evaluate in, e.g. Europe/Berlin (default: BACKUP_TIMEZONE, as the daemon; empty = the system zone).")
+            description = "Time zone to evaluate in, e.g. Europe/Berlin (default: BACKUP_TIMEZONE, as the daemon); empty: the system zone.")
     private String zone;
 
     @Option(names = "--from", paramLabel = "<time>",
@@ -137,7 +137,10 @@ public final class CronCommand implements Callable<Integer> {
         if (zone == null) {
             return raw == null ? ZoneId.systemDefault() : SettingsLoader.zone(raw);
         }
-        ZoneId named = SettingsLoader.zoneNamed(zone); // in any case, as BACKUP_TIMEZONE
+        if (zone.isBlank()) { // as an empty BACKUP_TIMEZONE, which the help names beside it
+            return ZoneId.systemDefault();
+        }
+        ZoneId named = SettingsLoader.zoneNamed(zone.strip()); // in any case, as BACKUP_TIMEZONE
         if (named == null) {
             throw new IllegalArgumentException("--zone: unknown time zone '" + zone + "'");
         }

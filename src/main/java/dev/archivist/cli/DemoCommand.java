@@ -106,7 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         out.println();
         out.println("$ archivist schedule");
-        ScheduleView.text(out, new BackupScheduler(settings).jobs(), settings.zone(), java.time.Instant.now(), 2);
+        ScheduleView.text(out, new BackupScheduler(settings).jobs(), settings.zone(), java.time.Instant.now(), 2,
+                settings.schedule().jitter());
         out.flush();
         return report.clean() && identical ? ExitCodes.OK : ExitCodes.FAILED;
     }

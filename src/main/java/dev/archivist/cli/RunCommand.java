@@ -90,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.LOCKED;
         }
         try {
-            ScheduleView.text(out, scheduler.jobs(), settings.zone(), Instant.now(), 1);
+            ScheduleView.text(out, scheduler.jobs(), settings.zone(), Instant.now(), 1, settings.schedule().jitter());
             if (scheduler.jobs().stream().noneMatch(BackupScheduler.JobInfo::enabled)) {
                 LOG.warn("every job is disabled (BACKUP_DATABASE_ENABLED, BACKUP_STORAGE_ENABLED, BACKUP_FULL_ENABLED, "
                         + "BACKUP_ROTATION_ENABLED): the daemon has nothing to do");
@@ -136,7 +136,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** After an aborted job: removes what it left behind, under the backup lock (best effort; the next run also does). */
     private static void removeLeftovers(Catalog catalog) {
-        try (DirectoryLock lock = catalog.lock(Duration.ofSeconds(10), "archivist run (shutdown cleanup)", LOG::info)) {
+        // a short wait: the shutdown has used its timeout already, and another process's command holds the lock for
+        // as long as it runs (the next run removes the leftovers then)
+        try (DirectoryLock lock = catalog.lock(Duration.ofSeconds(1), "archivist run (shutdown cleanup)", LOG::info)) {
             catalog.removeLeftovers();
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove the aborted job's leftovers now (the next run will): {}", e.getMessage());

@@ -37,10 +37,12 @@ public final class ScheduleCommand implements Callable<Integer> {
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("zone", settings.zone().getId());
+            root.put("jitter_seconds", settings.schedule().jitter().toSeconds());
             root.set("jobs", ScheduleView.json(scheduler.jobs(), settings.zone(), now, count));
             Output.json(spec.commandLine().getOut(), root);
         } else {
-            ScheduleView.text(spec.commandLine().getOut(), scheduler.jobs(), settings.zone(), now, count);
+            ScheduleView.text(spec.commandLine().getOut(), scheduler.jobs(), settings.zone(), now, count,
+                    settings.schedule().jitter());
         }
         return ExitCodes.OK;
     }

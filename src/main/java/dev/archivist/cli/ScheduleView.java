@@ -40,8 +40,11 @@ final class ScheduleView {
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atOffset(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).replace("+00:00", "Z");
     }
 
-    static void text(PrintWriter out, List<BackupScheduler.JobInfo> jobs, ZoneId zone, Instant now, int count) {
-        out.println("Schedule (zone " + zone.getId() + "):");
+    /** The jobs as text; with a {@code jitter} (BACKUP_JITTER_SECONDS), that runs start up to that much later. */
+    static void text(PrintWriter out, List<BackupScheduler.JobInfo> jobs, ZoneId zone, Instant now, int count,
+            java.time.Duration jitter) {
+        out.println("Schedule (zone " + zone.getId() + (jitter.isZero() ? "" : "; each run starts up to "
+                + jitter.toSeconds() + " s after its fire time, BACKUP_JITTER_SECONDS") + "):");
         for (BackupScheduler.JobInfo j : jobs) {
             out.printf("  %-17s %-16s %-14s %s%n", j.id(), j.name(), "'" + j.cron() + "'", j.enabled() ? "enabled" : "disabled");
             if (j.enabled()) {

@@ -95,6 +95,14 @@ class ArgumentChecksTest {
         InProcessCli.Result explicit = run("cron", "0 3 * * *", "--count", "1", "--from", "2026-01-10T12:00:00Z",
                 "--zone", "UTC", "--set", "BACKUP_TIMEZONE=Europe/Berlin");
         assertThat(explicit.stdout()).startsWith("2026-01-11T03:00:00Z");
+
+        // an empty --zone is the system zone, as an empty BACKUP_TIMEZONE
+        InProcessCli.Result empty = run("cron", "0 3 * * *", "--count", "3", "--from", "2026-01-10T12:00:00Z",
+                "--zone", "", "--set", "BACKUP_TIMEZONE=Europe/Berlin");
+        InProcessCli.Result system = run("cron", "0 3 * * *", "--count", "3", "--from", "2026-01-10T12:00:00Z",
+                "--zone", java.time.ZoneId.systemDefault().getId());
+        assertThat(empty.exitCode()).as(empty.toString()).isZero();
+        assertThat(empty.stdout()).isEqualTo(system.stdout()).isNotEmpty();
     }
 
     @Test

@@ -61,6 +61,16 @@ class ScheduleCommandTest {
         CliProcess.Result text = cli.run("schedule");
         assertThat(text.exitCode()).as(text.describe()).isZero();
         assertThat(text.stdout()).contains("zone America/New_York", "database_backup", "Database Backup", "'0 2 * * *'",
-                "enabled", "disabled", "last fire 2024-05-06T00:00:00Z (schedule): failure - database locked");
+                "enabled", "disabled", "last fire 2024-05-06T00:00:00Z (schedule): failure - database locked")
+                .doesNotContain("BACKUP_JITTER_SECONDS");
+        assertThat(root.path("jitter_seconds").asLong()).isZero();
+
+        // a jitter delays each run after the fire times shown: said, so that nobody waits for a run at the minute
+        CliProcess jittered = new CliProcess(dir).env(Map.of("BACKUP_DIR", backups.toString(), "BACKUP_JITTER_SECONDS",
+                "600", "JSON_LOGS", "false"));
+        assertThat(jittered.run("schedule").stdout())
+                .contains("each run starts up to 600 s after its fire time, BACKUP_JITTER_SECONDS");
+        assertThat(new ObjectMapper().readTree(jittered.run("schedule", "--json").stdout()).path("jitter_seconds")
+                .asLong()).isEqualTo(600);
     }
 }
