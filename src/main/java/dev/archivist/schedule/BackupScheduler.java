@@ -103,13 +103,22 @@ public final class BackupScheduler implements AutoCloseable {
      * @throws LockUnavailableException when another scheduler runs on the backup directory, naming it
      */
     public void start() {
+        boolean claimedHere = false;
         synchronized (this) {
             if (lock == null) {
                 claim("an application's BackupScheduler", () -> new Thread(this::stop, "scheduler-stop").start());
+                claimedHere = true;
             }
         }
-        scheduler.start(settings.schedule().catchUp());
-        loop.start();
+        try {
+            scheduler.start(settings.schedule().catchUp());
+            loop.start();
+        } catch (RuntimeException | Error e) {
+            if (claimedHere) {
+                releaseLock(); // not started: another process may schedule instead
+            }
+            throw e;
+        }
     }
 
     /**
@@ -151,18 +160,20 @@ public final class BackupScheduler implements AutoCloseable {
      */
     public boolean stop() {
         boolean clean = loop.stop(settings.schedule().shutdownTimeout());
-        synchronized (this) {
-            if (lock != null) {
-                lockWasLost |= lock.lost();
-                try {
-                    lock.close();
-                } catch (IOException e) {
-                    LOG.warn("could not release the scheduler lock {}: {}", lockFile, ArchivistException.reason(e));
-                }
-                lock = null;
-            }
-        }
+        releaseLock();
         return clean;
+    }
+
+    private synchronized void releaseLock() {
+        if (lock != null) {
+            lockWasLost |= lock.lost();
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("could not release the scheduler lock {}: {}", lockFile, ArchivistException.reason(e));
+            }
+            lock = null;
+        }
     }
 
     /** During {@link #stop}: aborts the running job now instead of waiting for the shutdown timeout. */

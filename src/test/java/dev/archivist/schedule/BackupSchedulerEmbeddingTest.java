@@ -108,11 +108,18 @@ class BackupSchedulerEmbeddingTest {
                         .hasMessageContaining("pid " + ProcessHandle.current().pid())
                         .hasMessageContaining("an application's BackupScheduler");
             }
+            assertThatThrownBy(first::start).as("started twice").isInstanceOf(IllegalStateException.class);
+            try (BackupScheduler third = new BackupScheduler(settings)) {
+                assertThatThrownBy(third::start).as("the first still holds the lock")
+                        .isInstanceOf(dev.archivist.LockUnavailableException.class);
+            }
             dev.archivist.testing.CliProcess.Result daemon = cli.run("run");
             assertThat(daemon.exitCode()).as(daemon.describe()).isEqualTo(3);
             assertThat(daemon.stderr()).contains("another scheduler already runs on " + backups)
                     .contains("pid " + ProcessHandle.current().pid());
             first.stop();
+            assertThatThrownBy(first::start).as("a stopped scheduler does not start again")
+                    .isInstanceOf(IllegalStateException.class);
         }
 
         dev.archivist.testing.CliProcess.Running daemon = cli.start("run");
