@@ -61,8 +61,8 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             types.add(new TypeStats(t, list.size(), sum,
                     oldest == null ? null : oldest.id(), oldest == null ? null : oldest.createdAt(),
                     newest == null ? null : newest.id(), newest == null ? null : newest.createdAt(),
-                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean, lastDeep,
-                    broken));
+                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean,
+                    lastDeep, broken));
             total += list.size();
             bytes += sum;
         }

@@ -184,7 +184,8 @@ final class PaxTarWriter {
             at = (1 + blocks) * BLOCK;
         }
         fill(at, name, type, Math.min(size, MAX_OCTAL_11), mode & 07777, headerSeconds,
-                Math.min(Math.max(uid, 0), MAX_OCTAL_7), Math.min(Math.max(gid, 0), MAX_OCTAL_7), link, user.field, group.field);
+                Math.min(Math.max(uid, 0), MAX_OCTAL_7), Math.min(Math.max(gid, 0), MAX_OCTAL_7), link, user.field,
+                group.field);
         out.write(header, 0, at + BLOCK);
         written += at + BLOCK;
         entryName = path;

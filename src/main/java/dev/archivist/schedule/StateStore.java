@@ -33,7 +33,8 @@ public final class StateStore {
             return new TreeMap<>();
         }
         try {
-            Map<String, JobState> read = Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, JobState>>() { });
+            Map<String, JobState> read = Json.MAPPER.readValue(file.toFile(),
+                    new TypeReference<Map<String, JobState>>() { });
             if (read == null) {
                 throw new IOException("it holds null");
             }
@@ -42,9 +43,9 @@ public final class StateStore {
             unreadable = true;
             if (!reported) {
                 reported = true;
-                LOG.warn("the scheduler state {} cannot be read ({}): each job's last fire time and outcome are lost, so"
-                        + " a fire time missed while the scheduler was down is not caught up; the file is kept as {}"
-                        + " when the state is next saved", file, dev.archivist.ArchivistException.reason(e),
+                LOG.warn("the scheduler state {} cannot be read ({}): each job's last fire time and outcome are lost,"
+                        + " so a fire time missed while the scheduler was down is not caught up; the file is kept as"
+                        + " {} when the state is next saved", file, dev.archivist.ArchivistException.reason(e),
                         damagedCopy().getFileName());
             }
             return new TreeMap<>();

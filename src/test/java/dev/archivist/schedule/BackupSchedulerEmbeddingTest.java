@@ -49,7 +49,7 @@ class BackupSchedulerEmbeddingTest {
         service.files(full.id(), List.of()).forEach(e -> paths.add(e.path()));   // globs select; checked against the manifest first
 
         BackupScheduler scheduler = new BackupScheduler(settings);   // or BackupScheduler.fromEnvironment()
-        scheduler.start();                                           // catches up a fire time missed while down; one per BACKUP_DIR: a second (another worker process, the daemon) throws LockUnavailableException
+        scheduler.start();                                           // catches up a missed fire time; one per BACKUP_DIR, else LockUnavailableException
         Map<String, Instant> next = scheduler.nextRunTimes();        // {database_backup=…, full_backup=…, backup_rotation=…}
         List<BackupScheduler.JobInfo> jobs = scheduler.jobs();       // id, name, cron, enabled, next fire, last run
         Scheduler.RunOutcome outcome = scheduler.trigger("database"); // database | storage | full | rotation; waits for it
