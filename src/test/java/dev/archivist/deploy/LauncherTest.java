@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.catalog.Json;
 import dev.archivist.testing.TestDb;
+import dev.archivist.testing.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,7 +119,9 @@ class LauncherTest {
         assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
         Path storage = Files.createDirectories(dir.resolve("storage"));
         Path file = Files.writeString(storage.resolve("far-future.txt"), "x");
-        Files.setLastModifiedTime(file, FileTime.from(java.time.Instant.parse("2300-01-01T00:00:00.123456789Z")));
+        // JDK 17's setLastModifiedTime clamps a time after 2262: set by touch, as the README's restore notes say
+        Trees.sh("touch -h -d '2300-01-01 00:00:00.123456789 UTC' " + Trees.q(file));
+        assertThat(Trees.sh("stat -c %Y " + Trees.q(file)).strip()).isEqualTo("10413792000");
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "backup", "storage", "--no-rotate")
                 .directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("STORAGE_PATH", storage.toString());
