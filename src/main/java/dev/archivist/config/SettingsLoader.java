@@ -456,9 +456,10 @@ public final class SettingsLoader {
     }
 
     /**
-     * Why a valid glob cannot work as an exclude, or null: it would be accepted and exclude nothing, silently.
-     * Entries are matched by their path below the storage root, which never holds a {@code ..}; and a leading
-     * {@code !} is not a negation here ({@code .gitignore}'s re-include), only a name starting with {@code !}.
+     * Why a valid glob cannot mean what it says as an exclude, or null. Entries are matched by their path below the
+     * storage root, which never holds a {@code ..}: such a pattern excluded nothing, silently. A leading {@code !} is
+     * not a negation here ({@code .gitignore}'s re-include) but matches names starting with {@code !}: written as a
+     * negation, it kept nothing in; a name starting with {@code !} is written {@code \!}.
      */
     private static String excludeProblem(String glob) {
         if (java.util.Arrays.asList(glob.split("/")).contains("..")) {

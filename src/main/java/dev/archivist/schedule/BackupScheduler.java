@@ -106,7 +106,7 @@ public final class BackupScheduler implements AutoCloseable {
         boolean claimedHere = false;
         synchronized (this) {
             if (lock == null) {
-                claim("an application's BackupScheduler", () -> new Thread(this::stop, "scheduler-stop").start());
+                claim("an application's BackupScheduler", this::stop);
                 claimedHere = true;
             }
         }
@@ -123,7 +123,8 @@ public final class BackupScheduler implements AutoCloseable {
 
     /**
      * Takes the backup directory's scheduler lock, recorded as held by {@code holder}, without starting (the daemon
-     * claims it before printing its schedule); {@code onLost} runs if another scheduler takes it later.
+     * claims it before printing its schedule); {@code onLost} runs, on a thread of its own (it may call
+     * {@link #stop}), if another scheduler takes it later.
      *
      * @throws LockUnavailableException when another scheduler (a daemon or an application) holds it, naming it
      */
@@ -140,7 +141,7 @@ public final class BackupScheduler implements AutoCloseable {
                 throw new LockUnavailableException("another " + kind + " already runs on " + settings.backupDir()
                         + ": " + (other == null ? "holder unknown" : other));
             }
-            lock = new SchedulerLockWatch(taken, lockFile, holder, onLost);
+            lock = new SchedulerLockWatch(taken, lockFile, holder, () -> new Thread(onLost, "scheduler-lock-lost").start());
         } catch (IOException e) {
             throw new ArchivistException("cannot take the scheduler lock " + lockFile + ": "
                     + ArchivistException.reason(e), e);

@@ -12,15 +12,15 @@ import java.util.TreeMap;
 
 /**
  * Persists every job's {@link JobState} atomically in {@code .archivist/scheduler-state.json}. A file that cannot be
- * read (truncated, hand-edited) is reported once, and kept as {@code scheduler-state.json.damaged} when the state is
- * next saved, rather than replaced without a word: the last fire times that catch-up needs are lost with it.
+ * read (truncated, hand-edited) is reported, and kept as {@code scheduler-state.json.damaged-<time>} when the state
+ * is next saved, rather than replaced without a word: the last fire times that catch-up needs are lost with it.
  */
 public final class StateStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateStore.class);
 
     private final Path file;
     private boolean unreadable; // guarded by this: the file as last read could not be parsed
-    private boolean reported; // guarded by this
+    private Object reported; // guarded by this: the identity of the damaged file last reported
 
     public StateStore(Path stateDir) {
         this.file = stateDir.resolve("scheduler-state.json");
@@ -41,12 +41,13 @@ public final class StateStore {
             return new TreeMap<>(read);
         } catch (IOException | RuntimeException e) {
             unreadable = true;
-            if (!reported) {
-                reported = true;
+            Object damaged = identity();
+            if (damaged == null || !damaged.equals(reported)) {
+                reported = damaged;
                 LOG.warn("the scheduler state {} cannot be read ({}): each job's last fire time and outcome are lost,"
                         + " so a fire time missed while the scheduler was down is not caught up; the file is kept as"
-                        + " {} when the state is next saved", file, dev.archivist.ArchivistException.reason(e),
-                        damagedCopy().getFileName());
+                        + " {}-<time> when the state is next saved", file, dev.archivist.ArchivistException.reason(e),
+                        file.getFileName() + ".damaged");
             }
             return new TreeMap<>();
         }
@@ -58,12 +59,22 @@ public final class StateStore {
         all.put(job.id(), state);
         Durable.ensureDirectory(file.getParent());
         if (unreadable) {
-            Files.move(file, damagedCopy(), StandardCopyOption.REPLACE_EXISTING);
+            Path aside = file.resolveSibling(file.getFileName() + ".damaged-"
+                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+                    .format(java.time.Instant.now().atOffset(java.time.ZoneOffset.UTC)));
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("the unreadable scheduler state is kept as {}", aside);
         }
         Durable.writeAtomically(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
     }
 
-    private Path damagedCopy() {
-        return file.resolveSibling(file.getFileName() + ".damaged");
+    /** The state file's identity (device, inode and mtime), to report one damaged file once; null if unknown. */
+    private Object identity() {
+        try {
+            var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return java.util.List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

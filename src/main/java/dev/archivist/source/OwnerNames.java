@@ -21,8 +21,8 @@ import java.util.function.LongFunction;
  * (an embedding application) every name is {@code ""}, as before names were written.
  */
 public final class OwnerNames {
-    /** Names nothing: every id is written as a number only. */
-    public static final OwnerNames NONE = new OwnerNames(id -> "", id -> "");
+    /** Names nothing: every id is written as a number only (shared: it keeps no cache). */
+    public static final OwnerNames NONE = new OwnerNames(null, null);
 
     private static final MethodHandle FROM_UID;
     private static final MethodHandle FROM_GID;
@@ -50,9 +50,9 @@ public final class OwnerNames {
     private final Map<Long, String> users = new HashMap<>();
     private final Map<Long, String> groups = new HashMap<>();
 
-    /** Names from {@code userLookup} and {@code groupLookup} ({@code ""} for none), each id asked once. */
+    /** Names from {@code userLookup} and {@code groupLookup} ({@code ""} for none), each id asked once; not null. */
     public OwnerNames(LongFunction<String> userLookup, LongFunction<String> groupLookup) {
-        this.userLookup = userLookup;
+        this.userLookup = userLookup; // null only for NONE
         this.groupLookup = groupLookup;
     }
 
@@ -66,12 +66,12 @@ public final class OwnerNames {
 
     /** The name of user {@code uid}, or {@code ""}. */
     public String user(long uid) {
-        return users.computeIfAbsent(uid, userLookup::apply);
+        return userLookup == null ? "" : users.computeIfAbsent(uid, userLookup::apply);
     }
 
     /** The name of group {@code gid}, or {@code ""}. */
     public String group(long gid) {
-        return groups.computeIfAbsent(gid, groupLookup::apply);
+        return groupLookup == null ? "" : groups.computeIfAbsent(gid, groupLookup::apply);
     }
 
     private static String systemName(MethodHandle lookup, long id) {

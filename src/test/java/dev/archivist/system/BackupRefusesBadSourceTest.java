@@ -103,6 +103,14 @@ class BackupRefusesBadSourceTest {
                 .contains(", which does not exist");
         assertThat(backups.resolve("storage")).as("nothing written").satisfiesAnyOf(
                 p -> assertThat(p).doesNotExist(), p -> assertThat(TestDb.files(p)).isEmpty());
+
+        Path loop = Files.createSymbolicLink(dir.resolve("loop-a"), Path.of("loop-b"));
+        Files.createSymbolicLink(dir.resolve("loop-b"), Path.of("loop-a"));
+        CliProcess.Result looped = cli(dir.resolve("good.db").toString()).env("STORAGE_PATH", loop.toString())
+                .run("backup", "storage");
+        assertThat(looped.exitCode()).as(looped.describe()).isEqualTo(1);
+        assertThat(looped.stderr()).contains("storage folder " + loop + " is a symlink to loop-b, which cannot be"
+                + " followed (a loop of links");
     }
 
     @Test
