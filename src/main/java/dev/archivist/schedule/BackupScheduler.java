@@ -141,7 +141,8 @@ public final class BackupScheduler implements AutoCloseable {
                 throw new LockUnavailableException("another " + kind + " already runs on " + settings.backupDir()
                         + ": " + (other == null ? "holder unknown" : other));
             }
-            lock = new SchedulerLockWatch(taken, lockFile, holder, () -> new Thread(onLost, "scheduler-lock-lost").start());
+            Runnable onItsOwnThread = () -> new Thread(onLost, "scheduler-lock-lost").start();
+            lock = new SchedulerLockWatch(taken, lockFile, holder, onItsOwnThread);
         } catch (IOException e) {
             throw new ArchivistException("cannot take the scheduler lock " + lockFile + ": "
                     + ArchivistException.reason(e), e);
