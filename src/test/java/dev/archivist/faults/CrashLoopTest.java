@@ -259,26 +259,35 @@ class CrashLoopTest {
         CliProcess cli = fx.cli();
         Path holder = fx.backups.resolve(".archivist").resolve("lock.holder");
 
-        // 1. an unkilled run: its duration bounds the kill delays; note when it took the lock
-        String[] args = scenario.args();
-        long t0 = System.nanoTime();
-        CliProcess.Running first = cli.start(args);
-        long lockedAt = -1;
-        while (first.process().isAlive()) {
-            if (lockedAt < 0 && Files.exists(holder)) {
-                lockedAt = (System.nanoTime() - t0) / 1_000_000;
+        // 1. two unkilled runs: the shorter one's duration bounds the kill delays (one run slowed by a busy machine
+        // put most kills after the command had ended); note when it took the lock
+        String[] args = null;
+        long duration = Long.MAX_VALUE;
+        long lockFrom = 0;
+        for (int u = 0; u < 2; u++) {
+            args = scenario.args();
+            long t0 = System.nanoTime();
+            CliProcess.Running first = cli.start(args);
+            long lockedAt = -1;
+            while (first.process().isAlive()) {
+                if (lockedAt < 0 && Files.exists(holder)) {
+                    lockedAt = (System.nanoTime() - t0) / 1_000_000;
+                }
+                Thread.sleep(3);
             }
-            Thread.sleep(3);
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            CliProcess.Result r = first.await(java.time.Duration.ofSeconds(5));
+            assertThat(r.exitCode()).as("unkilled %s: %s", name, r.describe()).isZero();
+            if (took < duration) {
+                duration = took;
+                lockFrom = lockedAt < 0 ? took / 2 : lockedAt;
+            }
+            fx.assertEveryListedBackupVerifies("after the unkilled " + name);
+            scenario.afterKill("after the unkilled " + name);
+            fx.assertNoLeftovers("after the unkilled " + name);
         }
-        long duration = (System.nanoTime() - t0) / 1_000_000;
-        CliProcess.Result r = first.await(java.time.Duration.ofSeconds(5));
-        assertThat(r.exitCode()).as("unkilled %s: %s", name, r.describe()).isZero();
-        long lockFrom = lockedAt < 0 ? duration / 2 : lockedAt;
         System.err.println("[faults] " + name + ": unkilled run " + duration + " ms, lock taken at ~" + lockFrom + " ms; "
                 + KILLS + " kills follow");
-        fx.assertEveryListedBackupVerifies("after the unkilled " + name);
-        scenario.afterKill("after the unkilled " + name);
-        fx.assertNoLeftovers("after the unkilled " + name);
 
         int killedRunning = 0;
         int killedHoldingLock = 0;
