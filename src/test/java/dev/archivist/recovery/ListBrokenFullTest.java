@@ -38,11 +38,12 @@ class ListBrokenFullTest {
         assertThat(database.path("count").asInt()).isEqualTo(4);
         assertThat(database.path("newest_id").asText()).as("not the safety copy, the backup without its file nor the"
                 + " edited one").isEqualTo(good.id());
-        assertThat(database.path("broken").asInt()).as("the one without its file and the edited one").isEqualTo(2);
-        assertThat(stats.path("broken_backups").asInt()).isEqualTo(2);
+        assertThat(database.path("broken").asInt()).as("the one without its file (an edited manifest is verify's)")
+                .isEqualTo(1);
+        assertThat(stats.path("broken_backups").asInt()).isEqualTo(1);
         assertThat(stats.path("types").path("storage").path("broken").asInt()).isZero();
-        assertThat(f.cli("stats").stdout()).contains("2 backups cannot be restored, files missing or manifest edited"
-                + " (archivist list shows them as BROKEN)");
+        assertThat(f.cli("stats").stdout()).contains("1 backup cannot be restored, files missing (archivist list shows"
+                + " it as BROKEN)");
 
         JsonNode listed = Json.MAPPER.readTree(f.cli("list", "--json").stdout());
         for (JsonNode row : listed) {
@@ -92,6 +93,10 @@ class ListBrokenFullTest {
         String stats = f.cli("stats").stdout();
         assertThat(stats.lines().filter(l -> l.startsWith("full "))).singleElement().asString().doesNotContain(" 0 B");
         assertThat(stats).contains("full backups are counted in their database and storage parts");
+        JsonNode statsJson = Json.MAPPER.readTree(f.cli("stats", "--json").stdout());
+        assertThat(statsJson.path("types").path("storage").path("broken").asInt()).as("the part's backup").isEqualTo(1);
+        assertThat(statsJson.path("types").path("full").path("broken").asInt()).as("the full holding it").isEqualTo(1);
+        assertThat(statsJson.path("types").path("database").path("broken").asInt()).isZero();
         // a part deleted by hand: the storage backup and the full backup holding it are listed as broken
         String partName = "storage/" + storage.parts().get(1).path();
         String listed = f.cli("list").stdout();
