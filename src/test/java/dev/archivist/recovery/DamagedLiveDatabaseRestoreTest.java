@@ -61,10 +61,12 @@ class DamagedLiveDatabaseRestoreTest {
         Process app = new ProcessBuilder("bash", "-c", "exec 3<\"$1\"; exec sleep 300", "app", f.db.toString()).start();
         try {
             String holds = "/proc/" + app.pid() + "/fd/3";
-            for (int i = 0; i < 500 && !Files.exists(Path.of(holds)); i++) {
+            long deadline = System.nanoTime() + 60_000_000_000L; // a busy machine can take seconds to run bash
+            while (!Files.exists(Path.of(holds)) && app.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(Path.of(holds)).exists();
+            assertThat(Path.of(holds)).as("the application holds the database open (alive: %s)", app.isAlive())
+                    .exists();
 
             Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
