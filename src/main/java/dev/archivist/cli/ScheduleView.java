@@ -54,7 +54,8 @@ final class ScheduleView {
             }
             if (j.last() != null && j.last().lastFireTime() != null) { // a job watched but never run has no last fire
                 out.printf("      last fire %s%s: %s%s%n", j.last().lastFireTime(),
-                        j.last().trigger() == null ? "" : " (" + j.last().trigger() + ")", j.last().lastOutcome(),
+                        j.last().trigger() == null ? "" : " (" + j.last().trigger() + ")",
+                        j.last().lastOutcome() == null ? "outcome unknown" : j.last().lastOutcome(),
                         j.last().lastMessage() == null ? "" : " - " + j.last().lastMessage());
             }
         }

@@ -65,6 +65,11 @@ class ScheduleCommandTest {
                 .doesNotContain("BACKUP_JITTER_SECONDS");
         assertThat(root.path("jitter_seconds").asLong()).isZero();
 
+        // a state file edited by hand: what cannot be known is said, not printed as "null"
+        new StateStore(backups.resolve(".archivist")).save(JobId.BACKUP_ROTATION, new JobState("yesterday", null, null,
+                null, null, null));
+        assertThat(cli.run("schedule").stdout()).contains("last fire yesterday: outcome unknown").doesNotContain("null");
+
         // a jitter delays each run after the fire times shown: said, so that nobody waits for a run at the minute
         CliProcess jittered = new CliProcess(dir).env(Map.of("BACKUP_DIR", backups.toString(), "BACKUP_JITTER_SECONDS",
                 "600", "JSON_LOGS", "false"));
