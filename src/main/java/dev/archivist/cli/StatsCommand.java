@@ -1,6 +1,5 @@
 package dev.archivist.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupService;
 import dev.archivist.CatalogStats;
