@@ -32,16 +32,16 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
         List<TypeStats> types = new ArrayList<>();
         long total = 0;
         long bytes = 0;
-        java.util.Set<String> read = new java.util.HashSet<>();
         java.util.Map<BackupType, List<Manifest>> lists = new java.util.EnumMap<>(BackupType.class);
         java.util.Map<String, Manifest> byId = new java.util.HashMap<>();
         for (BackupType t : BackupType.values()) {
             lists.put(t, catalog.list(t));
             lists.get(t).forEach(m -> byId.put(m.id(), m));
         }
+        java.util.function.Function<String, java.util.Optional<Manifest>> lookup =
+                id -> java.util.Optional.ofNullable(byId.get(id));
         for (BackupType t : BackupType.values()) {
             List<Manifest> list = lists.get(t);
-            list.forEach(m -> read.add(m.id()));
             long sum = 0;
             Instant lastVerified = null;
             Boolean lastClean = null;
@@ -56,10 +56,9 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
                     lastClean = r.clean();
                     lastDeep = r.deep();
                 }
-                if (filesMissing(catalog, m, byId)) {
+                if (catalog.completeness(m, lookup, false).broken()) {
                     broken++;
-                } else if (newest == null && !m.preRestore()
-                        && !catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()) {
+                } else if (newest == null && !m.preRestore() && !catalog.completeness(m, lookup).broken()) {
                     // the newest backup that can be restored: what an alert on its age must see (a restore's safety
                     // copy, a backup whose files are gone or whose manifest was edited would make it look fresh)
                     newest = m;
@@ -74,23 +73,6 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             total += list.size();
             bytes += sum;
         }
-        return new CatalogStats(types, total, bytes, catalog.unreadableManifests(null, read).size());
-    }
-
-    /** Whether a stored file of {@code m}, or of a full backup's component, is missing, or a component is. */
-    private static boolean filesMissing(Catalog catalog, Manifest m, java.util.Map<String, Manifest> byId) {
-        if (!catalog.missingFiles(m).isEmpty()) {
-            return true;
-        }
-        if (m.type() != BackupType.FULL) {
-            return false;
-        }
-        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-            Manifest component = m.componentId(t) == null ? null : byId.get(m.componentId(t));
-            if (component == null || component.type() != t || !catalog.missingFiles(component).isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return new CatalogStats(types, total, bytes, catalog.unreadableManifests(null, byId.keySet()).size());
     }
 }

@@ -553,8 +553,18 @@ public final class Catalog {
 
     /** See {@link Completeness}; {@code lookup} finds a component by id (a map of a listing, or {@link #findById}). */
     public Completeness completeness(Manifest m, java.util.function.Function<String, Optional<Manifest>> lookup) {
+        return completeness(m, lookup, true);
+    }
+
+    /**
+     * As {@link #completeness(Manifest, java.util.function.Function)}; without {@code checkEdits} the manifests' own
+     * checksums are not recomputed ({@link Completeness#editedManifests} stays empty), which is most of the cost over
+     * a large catalog.
+     */
+    public Completeness completeness(Manifest m, java.util.function.Function<String, Optional<Manifest>> lookup,
+            boolean checkEdits) {
         List<String> edited = new ArrayList<>();
-        if (m.editedAfterWriting()) {
+        if (checkEdits && m.editedAfterWriting()) {
             edited.add(m.id());
         }
         if (m.type() != BackupType.FULL) {
@@ -571,7 +581,7 @@ public final class Catalog {
             } else {
                 components.add(component.get());
                 missing.addAll(missingFiles(component.get()));
-                if (component.get().editedAfterWriting()) {
+                if (checkEdits && component.get().editedAfterWriting()) {
                     edited.add(component.get().id());
                 }
             }

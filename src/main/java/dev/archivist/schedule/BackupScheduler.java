@@ -46,6 +46,7 @@ public final class BackupScheduler implements AutoCloseable {
     private final Scheduler scheduler;
     private final SchedulerLoop loop;
     private final StateStore store;
+    private final Catalog catalog;
     private final Path lockFile;
     private SchedulerLockWatch lock; // guarded by this: held from claim() until stop()
     private boolean lockWasLost; // guarded by this
@@ -57,8 +58,9 @@ public final class BackupScheduler implements AutoCloseable {
     public BackupScheduler(Settings settings, Clock clock) {
         this.settings = settings;
         this.service = new BackupService(settings, clock, org.slf4j.LoggerFactory.getLogger(BackupScheduler.class)::info);
-        this.store = new StateStore(new Catalog(settings.backupDir()).stateDir());
-        this.lockFile = new Catalog(settings.backupDir()).stateDir().resolve("daemon.lock");
+        this.catalog = new Catalog(settings.backupDir());
+        this.store = new StateStore(catalog.stateDir());
+        this.lockFile = catalog.stateDir().resolve("daemon.lock");
         this.scheduler = new Scheduler(jobsOf(settings), settings.zone(), clock, settings.schedule().misfireGrace(),
                 settings.schedule().jitter(), this::runJob, store, System.nanoTime());
         this.loop = new SchedulerLoop(scheduler, clock);
@@ -133,7 +135,7 @@ public final class BackupScheduler implements AutoCloseable {
             return;
         }
         try {
-            new Catalog(settings.backupDir()).ensureLayout();
+            catalog.ensureLayout();
             DirectoryLock taken = DirectoryLock.tryAcquire(lockFile, holder);
             if (taken == null) {
                 LockHolder other = DirectoryLock.readHolder(lockFile);
