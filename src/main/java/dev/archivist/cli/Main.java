@@ -41,7 +41,22 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (used by tests in-process). */
     public static int run(String... args) {
-        return commandLine(args).execute(args);
+        return execute(commandLine(args), args);
+    }
+
+    /** Runs {@code args} on a command tree from {@link #commandLine()}, with its output wherever the caller set it. */
+    static int execute(CommandLine cmd, String... args) {
+        if (args.length > 0 && !args[0].startsWith("-") && !ArchivistCommand.SUBCOMMANDS.containsKey(args[0])) {
+            // picocli lets a help option win over an unknown command ("archivist bogus --help" printed the help and
+            // exited 0): an unknown command is a usage error whatever follows it
+            try {
+                return cmd.getParameterExceptionHandler().handleParseException(
+                        new CommandLine.UnmatchedArgumentException(cmd, java.util.List.of(args[0])), args);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return cmd.execute(args);
     }
 
     /** The configured picocli command tree with every subcommand. */

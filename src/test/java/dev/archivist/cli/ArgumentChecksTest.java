@@ -45,6 +45,21 @@ class ArgumentChecksTest {
         assertThat(list.stderr()).contains("expected database, storage, full or all");
     }
 
+    /** An unknown command is a usage error even with a help option after it, which picocli would let win. */
+    @Test
+    void anUnknownCommandIsAUsageErrorWhateverFollowsIt() {
+        for (String[] args : List.of(new String[] {"bakup"}, new String[] {"bakup", "--help"},
+                new String[] {"bakup", "-V"}, new String[] {"bakup", "database", "--json"})) {
+            InProcessCli.Result r = run(args);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.stderr()).contains("'bakup'").contains("Try 'archivist --help'");
+            assertThat(r.stdout()).doesNotContain("Usage:");
+        }
+        InProcessCli.Result help = run("backup", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stdout()).contains("Usage:");
+    }
+
     /** Messages that merely look like "secret: value" are not redacted into nonsense. */
     @Test
     void messagesWithoutSecretsStayReadable() throws Exception {
