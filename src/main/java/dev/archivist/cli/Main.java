@@ -41,22 +41,7 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (used by tests in-process). */
     public static int run(String... args) {
-        return execute(commandLine(args), args);
-    }
-
-    /** Runs {@code args} on a command tree from {@link #commandLine()}, with its output wherever the caller set it. */
-    static int execute(CommandLine cmd, String... args) {
-        if (args.length > 0 && !args[0].startsWith("-") && !ArchivistCommand.SUBCOMMANDS.containsKey(args[0])) {
-            // picocli lets a help option win over an unknown command ("archivist bogus --help" printed the help and
-            // exited 0): an unknown command is a usage error whatever follows it
-            try {
-                return cmd.getParameterExceptionHandler().handleParseException(
-                        new CommandLine.UnmatchedArgumentException(cmd, java.util.List.of(args[0])), args);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return cmd.execute(args);
+        return commandLine(args).execute(args);
     }
 
     /** The configured picocli command tree with every subcommand. */
@@ -76,6 +61,16 @@ public final class Main {
         // every subcommand's --version (mixinStandardHelpOptions) prints the version too, not an empty line
         cmd.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
         cmd.setExecutionExceptionHandler((e, c, parsed) -> ExitCodes.handle(e, c));
+        cmd.setExecutionStrategy(parsed -> {
+            // picocli lets a help or version option win over an unknown command or option ("archivist bogus --help"
+            // printed the help and exited 0): an argument it did not match is a usage error whatever follows it
+            for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+                if (!level.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cmd.setParameterExceptionHandler((e, rest) -> {
             // picocli's own wording "in KEY=VALUE format" reads as a secret to the redactor: name it otherwise first
             String message = dev.archivist.config.Redactor.redact(

@@ -49,10 +49,11 @@ class ArgumentChecksTest {
     @Test
     void anUnknownCommandIsAUsageErrorWhateverFollowsIt() {
         for (String[] args : List.of(new String[] {"bakup"}, new String[] {"bakup", "--help"},
-                new String[] {"bakup", "-V"}, new String[] {"bakup", "database", "--json"})) {
+                new String[] {"bakup", "-V"}, new String[] {"bakup", "database", "--json"}, new String[] {"--bakup", "--help"},
+                new String[] {"list", "--bakup", "--help"})) {
             InProcessCli.Result r = run(args);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-            assertThat(r.stderr()).contains("'bakup'").contains("Try 'archivist --help'");
+            assertThat(r.stderr()).contains("bakup'").contains("--help'.");
             assertThat(r.stdout()).doesNotContain("Usage:");
         }
         InProcessCli.Result help = run("backup", "--help");

@@ -29,7 +29,7 @@ final class InProcessCli {
             CommandLine cmd = Main.commandLine();
             cmd.setOut(new PrintWriter(out, true));
             cmd.setErr(new PrintWriter(err, true));
-            int code = Main.execute(cmd, args);
+            int code = cmd.execute(args);
             return new Result(code, out.toString(), err.toString());
         } finally {
             ConfigOptions.environment = saved;
