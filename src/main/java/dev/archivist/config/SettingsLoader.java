@@ -371,21 +371,24 @@ public final class SettingsLoader {
         return (int) n;
     }
 
-    /** A keep-* count: empty = not set, -1 = unlimited (as restic), otherwise 1 or more. */
+    /** A keep-* count: empty or 0 = not set (0 turns the rule off, as in restic), -1 = unlimited, otherwise 1 or more. */
     private Integer optionalCount(ConfigKey key) {
         String v = trimmed(key);
         if (v.isEmpty()) {
             return null;
         }
         if (!ASCII_INTEGER.matcher(v).matches()) {
-            problem(key, "not an integer (expected 1-1000000, or -1 for unlimited)");
+            problem(key, "not an integer (expected 0-1000000, or -1 for unlimited)");
             return null;
         }
         long n = clamped(v);
+        if (n == 0) {
+            return null;
+        }
         if (n == -1 || (n >= 1 && n <= 1_000_000)) {
             return (int) n;
         }
-        problem(key, "out of range (expected 1-1000000, or -1 for unlimited)");
+        problem(key, "out of range (expected 0-1000000, or -1 for unlimited)");
         return null;
     }
 

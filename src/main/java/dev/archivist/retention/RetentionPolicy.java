@@ -8,8 +8,9 @@ import java.util.OptionalInt;
  *
  * <p>Without any keep-* option the newest {@code maxBackups} of each type are kept. When any keep-* option is set
  * ({@link #isGfs()}) the keep-* options replace {@code maxBackups}, with the meaning of restic's
- * {@code forget --keep-last/-hourly/-daily/-weekly/-monthly/-yearly/-within}. A keep-* count is positive, or
- * {@link #UNLIMITED} (-1) to keep one backup for every bucket.
+ * {@code forget --keep-last/-hourly/-daily/-weekly/-monthly/-yearly/-within}. A keep-* count is positive,
+ * {@link #UNLIMITED} (-1) to keep one backup for every bucket, or 0, which turns its rule off as in restic (the same as
+ * leaving it out).
  */
 public record RetentionPolicy(
         int maxBackups,
@@ -86,9 +87,9 @@ public record RetentionPolicy(
         if (count == null) {
             return OptionalInt.empty();
         }
-        if (count.isPresent() && count.getAsInt() < 1 && count.getAsInt() != UNLIMITED) {
-            throw new IllegalArgumentException(name + " must be at least 1 (or -1 for unlimited), got " + count.getAsInt());
+        if (count.isPresent() && count.getAsInt() < 0 && count.getAsInt() != UNLIMITED) {
+            throw new IllegalArgumentException(name + " must be 0 (off), at least 1, or -1 (unlimited), got " + count.getAsInt());
         }
-        return count;
+        return count.isPresent() && count.getAsInt() == 0 ? OptionalInt.empty() : count;
     }
 }

@@ -57,7 +57,7 @@ class BadConfigurationTest {
         b.add(Arguments.of(ConfigKey.BACKUP_TIMEZONE, "+25:00", "out of range"));
         for (ConfigKey k : List.of(ConfigKey.BACKUP_KEEP_LAST, ConfigKey.BACKUP_KEEP_HOURLY, ConfigKey.BACKUP_KEEP_DAILY,
                 ConfigKey.BACKUP_KEEP_WEEKLY, ConfigKey.BACKUP_KEEP_MONTHLY, ConfigKey.BACKUP_KEEP_YEARLY)) {
-            b.add(Arguments.of(k, "0", "out of range"));
+            b.add(Arguments.of(k, "-2", "out of range"));
             b.add(Arguments.of(k, "1.5", "wrong type"));
         }
         b.add(Arguments.of(ConfigKey.BACKUP_KEEP_WITHIN, "7x", "unknown unit"));
@@ -148,11 +148,11 @@ class BadConfigurationTest {
         bad.put(ConfigKey.BACKUP_CATCH_UP, "");
         bad.put(ConfigKey.BACKUP_JITTER_SECONDS, "lots");
         bad.put(ConfigKey.BACKUP_SHUTDOWN_TIMEOUT_SECONDS, "86401");
-        bad.put(ConfigKey.BACKUP_KEEP_LAST, "0");
+        bad.put(ConfigKey.BACKUP_KEEP_LAST, "-5");
         bad.put(ConfigKey.BACKUP_KEEP_HOURLY, "x");
         bad.put(ConfigKey.BACKUP_KEEP_DAILY, "-2");
         bad.put(ConfigKey.BACKUP_KEEP_WEEKLY, "1.5");
-        bad.put(ConfigKey.BACKUP_KEEP_MONTHLY, "0");
+        bad.put(ConfigKey.BACKUP_KEEP_MONTHLY, "1000001");
         bad.put(ConfigKey.BACKUP_KEEP_YEARLY, "many");
         bad.put(ConfigKey.BACKUP_KEEP_WITHIN, "1w");
         bad.put(ConfigKey.LOG_LEVEL, "LOUD");

@@ -61,6 +61,25 @@ class RotationExecutorTest {
         assertThat(r.stdout()).contains("over MAX_BACKUPS=2");
     }
 
+    /** A keep count of 0 turns its rule off, as restic's {@code --keep-daily 0}: with no other, MAX_BACKUPS applies. */
+    @Test
+    void aKeepCountOfZeroIsARuleLeftOut() throws Exception {
+        Fixture f = new Fixture(dir).database(20);
+        BackupService s = f.service();
+        for (int i = 0; i < 4; i++) {
+            s.backupDatabase(false);
+        }
+        List<Manifest> all = s.list(BackupType.DATABASE);
+        Fixture.Run off = f.set("MAX_BACKUPS", "3").set("BACKUP_KEEP_DAILY", "0").set("BACKUP_KEEP_HOURLY", "0").cli("rotate");
+        assertThat(off.exitCode()).as(off.describe()).isZero();
+        assertThat(off.stdout()).contains("over MAX_BACKUPS=3");
+        assertThat(ids(s.list(BackupType.DATABASE))).containsExactlyElementsOf(ids(all.subList(0, 3)));
+
+        Fixture.Run last = f.set("BACKUP_KEEP_LAST", "2").cli("rotate");
+        assertThat(last.exitCode()).as(last.describe()).isZero();
+        assertThat(ids(s.list(BackupType.DATABASE))).containsExactlyElementsOf(ids(all.subList(0, 2)));
+    }
+
     /** A backup whose file was deleted by hand takes no place in MAX_BACKUPS: the intact ones are not pushed out. */
     @Test
     void rotateCreatesNoMissingBackupDirAndSaysWhenMaxBackupsIsOverridden() throws Exception {

@@ -99,10 +99,21 @@ class RetentionPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, -2})
-    void keepCountsArePositiveOrUnlimited(int count) {
+    @ValueSource(ints = {-2, -100})
+    void keepCountsArePositiveUnlimitedOrOff(int count) {
         assertThatIllegalArgumentException().isThrownBy(() -> RetentionPolicy.ofMaxBackups(7).withKeepDaily(count))
-                .withMessageContaining("keep-daily must be at least 1");
+                .withMessageContaining("keep-daily must be 0 (off), at least 1, or -1 (unlimited), got " + count);
+    }
+
+    /** As restic's {@code --keep-daily 0}: the rule is off, as if it were not given. */
+    @Test
+    void aKeepCountOfZeroTurnsItsRuleOff() {
+        RetentionPolicy plain = RetentionPolicy.ofMaxBackups(7);
+
+        assertThat(plain.withKeepDaily(0)).isEqualTo(plain);
+        assertThat(plain.withKeepDaily(0).isGfs()).isFalse();
+        assertThat(plain.withKeepLast(3).withKeepHourly(0).keepHourly()).isEqualTo(OptionalInt.empty());
+        assertThat(plain.withKeepLast(3).withKeepHourly(0).isGfs()).isTrue();
     }
 
     @Test
