@@ -57,12 +57,13 @@ public final class DirectoryLock implements AutoCloseable {
                 return taken;
             }
             LockHolder holder = readHolder(lockFile);
-            if (!told && (holder != null || !Instant.now().isBefore(holderDue) || !Instant.now().isBefore(deadline))) {
+            boolean waitsOn = Instant.now().isBefore(deadline); // if not, the exception below names the holder
+            if (!told && waitsOn && (holder != null || !Instant.now().isBefore(holderDue))) {
                 waiting.accept("waiting up to " + timeout.toSeconds() + " s for the lock on " + lockFile.getParent()
                         + " held by " + (holder == null ? "another process" : holder));
                 told = true;
             }
-            if (!Instant.now().isBefore(deadline)) {
+            if (!waitsOn) {
                 throw new LockUnavailableException("another Archivist process holds the lock on " + lockFile.getParent()
                         + ": " + (holder == null ? "holder unknown" : holder));
             }

@@ -53,4 +53,19 @@ class DirectoryLockTest {
             assertThat(told).singleElement().asString().contains("held by another process");
         }
     }
+
+    /** With a timeout of 0 nothing waits: the refusal names the holder, and no "waiting up to 0 s" comes before it. */
+    @Test
+    void aZeroTimeoutRefusesAtOnceWithoutSayingItWaits() throws Exception {
+        Path lockFile = dir.resolve("lock");
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist backup database", s -> { })) {
+            List<String> told = new CopyOnWriteArrayList<>();
+            assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist rotate", told::add))
+                    .isInstanceOf(LockUnavailableException.class).hasMessageContaining("archivist backup database");
+            Files.delete(dir.resolve("lock.holder"));
+            assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist rotate", told::add))
+                    .isInstanceOf(LockUnavailableException.class).hasMessageContaining("holder unknown");
+            assertThat(told).isEmpty();
+        }
+    }
 }
