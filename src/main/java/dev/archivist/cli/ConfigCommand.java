@@ -46,7 +46,10 @@ public final class ConfigCommand implements Callable<Integer> {
             ObjectNode vars = root.putObject("variables");
             for (ConfigKey key : ConfigKey.values()) {
                 ConfigValue v = raw.get(key);
-                vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", raw.sourceOf(key));
+                ObjectNode var = vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", raw.sourceOf(key));
+                if (raw.fileOf(key) != null) {
+                    var.put("file", raw.fileOf(key));
+                }
             }
             ObjectNode eff = root.putObject("effective");
             eff.put("database_path", Redactor.redactValue("DATABASE_URL", String.valueOf(settings.databasePath())));
@@ -64,7 +67,7 @@ public final class ConfigCommand implements Callable<Integer> {
         }
         for (ConfigKey key : ConfigKey.values()) {
             ConfigValue v = raw.get(key);
-            out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), raw.sourceOf(key));
+            out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), raw.describeSource(key));
         }
         // each path redacted, as every value above: a path may carry a secret (?token=…, user:password@)
         out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",

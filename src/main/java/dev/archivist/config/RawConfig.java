@@ -65,10 +65,20 @@ public final class RawConfig {
         return values.get(key);
     }
 
-    /** Where the value of {@code key} came from: {@code default}, {@code environment}, {@code flag} or the env file's path. */
+    /** Where the value of {@code key} came from: {@code default}, {@code environment}, {@code .env} or {@code flag}. */
     public String sourceOf(ConfigKey key) {
-        ConfigValue v = values.get(key);
-        return v.origin() == ConfigOrigin.DOTENV && envFile != null ? envFile.toString() : v.origin().label();
+        return values.get(key).origin().label();
+    }
+
+    /** The env file the value of {@code key} was read from (the one {@code --env-file} named), or null if none. */
+    public String fileOf(ConfigKey key) {
+        return values.get(key).origin() == ConfigOrigin.DOTENV && envFile != null ? envFile.toString() : null;
+    }
+
+    /** {@link #sourceOf}, with the env file's path when it is not {@code ./.env}: {@code .env (conf/prod.env)}. */
+    public String describeSource(ConfigKey key) {
+        String file = fileOf(key);
+        return file == null || file.equals(".env") ? sourceOf(key) : sourceOf(key) + " (" + file + ")";
     }
 
     /** Variables that look like Archivist's but are none of them (a misspelt name is otherwise silently ignored). */

@@ -44,7 +44,9 @@ class ConfigSourcesAndJsonOutputTest {
         }
 
         JsonNode withFile = configJson(cli.run("config", "--json", "--env-file", other.toString()));
-        assertThat(source(withFile, "BACKUP_JITTER_SECONDS")).as("the env file named").isEqualTo(other.toString());
+        assertThat(source(withFile, "BACKUP_JITTER_SECONDS")).as("the env file named").isEqualTo(".env");
+        assertThat(withFile.path("BACKUP_JITTER_SECONDS").path("file").asText()).isEqualTo(other.toString());
+        assertThat(withFile.path("BACKUP_DIR").has("file")).isFalse();
         assertThat(source(withFile, "MAX_BACKUPS")).as("./.env is not read when --env-file is given").isEqualTo("default");
         assertThat(source(withFile, "BACKUP_DIR")).isEqualTo("environment");
 
@@ -53,6 +55,8 @@ class ConfigSourcesAndJsonOutputTest {
         assertThat(text.stdout()).containsPattern("MAX_BACKUPS\\s+=\\s+5\\s+\\(\\.env\\)")
                 .containsPattern("LOG_LEVEL\\s+=\\s+WARN\\s+\\(environment\\)")
                 .containsPattern("STORAGE_PATH\\s+=\\s+\\./storage\\s+\\(default\\)");
+        assertThat(cli.run("config", "--env-file", other.toString()).stdout())
+                .containsPattern("BACKUP_JITTER_SECONDS\\s+=\\s+\\S+\\s+\\(\\.env \\(" + java.util.regex.Pattern.quote(other.toString()) + "\\)\\)");
     }
 
     /** With BACKUP_CHUNK_SIZE_MB unset and a BACKUP_MAX_SIZE_MB below its default, {@code config} shows the part size used. */
