@@ -25,27 +25,55 @@ public final class BackupIds {
     private BackupIds() {
     }
 
-    /** Allocates the next id of {@code type}; {@code stateDir} holds the {@code last-id} file. */
-    public static String next(BackupType type, Clock clock, Path stateDir) throws IOException {
+    /**
+     * Allocates the next id of {@code type}; {@code stateDir} holds the {@code last-id} file and lies in the catalog
+     * whose type folders {@code folder} names ({@code catalog/database}…).
+     */
+    public static String next(BackupType type, Clock clock, Path stateDir, Path folder) throws IOException {
         Path file = stateDir.resolve("last-id");
-        long last = Files.exists(file) ? lastIssued(file) : 0L;
+        long last = Files.exists(file) ? lastIssued(file) : -1L;
+        if (last < 0) { // none, or damaged: the newest id in the catalog, so that a clock behind it reuses none
+            last = newestStamp(stateDir.getParent());
+        }
         long millis = Math.max(clock.millis(), last + 1);
+        while (Files.exists(folder.resolve(type.prefix() + "_" + STAMP.format(Instant.ofEpochMilli(millis)) + ".json"))) {
+            millis++; // a backup copied in from elsewhere, newer than last-id: never replaced by a new one
+        }
         Durable.writeAtomically(file, Long.toString(millis).getBytes(StandardCharsets.UTF_8));
         return type.prefix() + "_" + STAMP.format(Instant.ofEpochMilli(millis));
     }
 
-    /**
-     * The stamp in {@code last-id}. A damaged file (emptied, overwritten) must not stop every backup: the ids then go
-     * on from the clock, and the file is written anew with the next one.
-     */
+    /** The stamp in {@code last-id}, or -1 for a damaged file (emptied, overwritten), which must not stop every backup. */
     private static long lastIssued(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8).strip();
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            LOG.warn("ignoring the damaged {} ('{}'): backup ids go on from the clock", file, text);
-            return 0L;
+            LOG.warn("ignoring the damaged {} ('{}'): backup ids go on after the newest in the catalog", file, text);
+            return -1L;
         }
+    }
+
+    /** The newest stamp of any id a file in the catalog's type folders starts with (temporary files too), or 0. */
+    private static long newestStamp(Path catalog) throws IOException {
+        java.util.regex.Pattern anywhere = java.util.regex.Pattern.compile(
+                "^(?:\\.tmp-)?(" + ID_PATTERN.pattern() + ")");
+        long newest = 0L;
+        for (BackupType t : BackupType.values()) {
+            Path dir = catalog.resolve(t.folder());
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    java.util.regex.Matcher m = anywhere.matcher(f.getFileName().toString());
+                    if (m.find()) {
+                        newest = Math.max(newest, instantOf(m.group(1)).toEpochMilli());
+                    }
+                }
+            }
+        }
+        return newest;
     }
 
     /** Whether {@code id} is a well-formed id of a backup of {@code type}. */

@@ -97,7 +97,7 @@ public final class Catalog {
     /** Allocates a new id; call under the lock. */
     public String newId(BackupType type, Clock clock) throws IOException {
         ensureLayout();
-        String id = BackupIds.next(type, clock, stateDir());
+        String id = BackupIds.next(type, clock, stateDir(), dir(type));
         InFlight.mark(stateDir(), id); // what it writes before its manifest is an interrupted run's, for the sweep
         return id;
     }

@@ -60,6 +60,39 @@ class SameSecondIdsTest {
     }
 
     /**
+     * Without its {@code last-id} (the state folder lost or the file damaged) and with the clock behind the newest
+     * backup, ids still go on after the newest in the catalog: a new backup never takes an existing one's id and
+     * replaces its files. A backup copied in whose id is ahead of {@code last-id} is not replaced either.
+     */
+    @Test
+    void aLostOrDamagedLastIdReusesNoIdOfTheCatalog() throws Exception {
+        Settings s = settings();
+        Clock frozen = Clock.fixed(Instant.parse("2027-03-01T10:00:00Z"), ZoneOffset.UTC);
+        Manifest a = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+        Manifest b = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+        Path lastId = dir.resolve("backups/.archivist/last-id");
+
+        Files.delete(lastId);
+        Manifest c = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+        Files.writeString(lastId, "garbage");
+        Manifest d = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+        Files.writeString(lastId, Long.toString(Instant.parse("2027-03-01T09:00:00Z").toEpochMilli()));
+        Manifest e = new BackupService(s, Clock.fixed(Instant.parse("2027-03-01T09:00:00Z").plusMillis(1), ZoneOffset.UTC), n -> { })
+                .backupDatabase(false);
+        Files.writeString(lastId, Long.toString(BackupIds.instantOf(a.id()).toEpochMilli() - 1));
+        Manifest f = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+
+        List<String> ids = List.of(a.id(), b.id(), c.id(), d.id(), e.id(), f.id());
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(List.of(a.id(), b.id(), c.id(), d.id())).isSorted();
+        BackupService service = new BackupService(s, Clock.systemUTC(), n -> { });
+        assertThat(service.list(BackupType.DATABASE)).extracting(Manifest::id).containsExactlyInAnyOrderElementsOf(ids);
+        for (Manifest m : List.of(a, b, c, d, e, f)) {
+            assertThat(TestDb.sha256(Path.of(m.json().path("backup_path").asText()))).isEqualTo(m.checksum());
+        }
+    }
+
+    /**
      * After the clock steps back, the backup just taken is still the newest: its time is its id's, so list, latest
      * and rotation agree with the ids. (It used to carry the stepped-back clock's time: listed last, skipped by
      * {@code latest}, and deleted at once by its own rotation with {@code MAX_BACKUPS=1}, while exit 0 said success.)

@@ -163,7 +163,7 @@ final class ForgedBackup {
     Manifest writeTo(Path backupDir, Compression codec, int parts) throws IOException {
         Catalog catalog = new Catalog(backupDir);
         catalog.ensureLayout();
-        String id = BackupIds.next(BackupType.STORAGE, Clock.systemUTC(), catalog.stateDir());
+        String id = BackupIds.next(BackupType.STORAGE, Clock.systemUTC(), catalog.stateDir(), catalog.dir(BackupType.STORAGE));
         Path dir = catalog.dir(BackupType.STORAGE);
         ByteArrayOutputStream compressed = new ByteArrayOutputStream();
         try (OutputStream c = Codecs.compressor(codec, codec.defaultLevel(), compressed)) {
