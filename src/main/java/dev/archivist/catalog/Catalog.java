@@ -1,6 +1,7 @@
 package dev.archivist.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.ArchivistException;
 import dev.archivist.BackupType;
 import dev.archivist.NotFoundException;
 import dev.archivist.Plural;
@@ -162,29 +163,28 @@ public final class Catalog {
     public List<Path> unreadableManifests(BackupType type, Set<String> readIds) {
         List<Path> bad = new ArrayList<>();
         for (BackupType t : type == null ? List.of(BackupType.values()) : List.of(type)) {
-            Path dir = dir(t);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
-                for (Path f : stream) {
-                    String id = Manifest.idOf(f);
-                    if (ID_PATTERN.matcher(id).matches() && !readIds.contains(id) && isUnreadableManifest(f, t)) {
-                        bad.add(f);
-                    }
+            for (Path f : manifestFiles(t)) {
+                String id = Manifest.idOf(f);
+                if (ID_PATTERN.matcher(id).matches() && !readIds.contains(id) && isUnreadableManifest(f, t)) {
+                    bad.add(f);
                 }
-            } catch (IOException e) {
-                LOG.warn("cannot list {}: {}", dir, e.getMessage());
             }
         }
         java.util.Collections.sort(bad);
         return bad;
     }
 
-    private List<Manifest> listDir(BackupType type) {
+    /**
+     * The manifest files in the folder of {@code type} (none when it does not exist yet). A folder that cannot be
+     * listed fails the listing: shown as "no backups", it would read as an empty catalog to a person or a monitor.
+     */
+    private List<Path> manifestFiles(BackupType type) {
         Path dir = dir(type);
+        if (!Files.exists(dir) && !Files.isSymbolicLink(dir)) {
+            return List.of();
+        }
         if (!Files.isDirectory(dir)) {
-            return new ArrayList<>();
+            throw new ArchivistException("cannot list the " + type.wireName() + " backups: " + dir + " is not a directory");
         }
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Manifest.SUFFIX)) {
@@ -193,9 +193,15 @@ public final class Catalog {
                     files.add(f);
                 }
             }
-        } catch (IOException e) {
-            LOG.warn("cannot list {}: {}", dir, e.getMessage());
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            throw new ArchivistException("cannot list the " + type.wireName() + " backups in " + dir + ": "
+                    + ArchivistException.reason(e instanceof java.nio.file.DirectoryIteratorException d ? d.getCause() : e), e);
         }
+        return files;
+    }
+
+    private List<Manifest> listDir(BackupType type) {
+        List<Path> files = manifestFiles(type);
         // Parsing is most of a listing's cost: thousands of small JSON files are read on all cores.
         return files.parallelStream().map(f -> readListed(f, type)).filter(java.util.Objects::nonNull)
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new));

@@ -91,6 +91,45 @@ class ReadOnlyBackupDirTest {
         assertThat(StorageFixtures.snapshot(backups)).isEqualTo(before);
     }
 
+    /**
+     * A type folder that cannot be listed (no permission, or a file in its place) fails {@code list}, {@code stats}
+     * and {@code verify --all} (exit 1, naming it) rather than report "no backups" with exit 0, which a person or a
+     * monitoring check reads as an empty catalog.
+     */
+    @Test
+    void aTypeFolderThatCannotBeListedFailsTheListingNamingIt() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "alpha\n");
+        Path backups = tmp.resolve("backups");
+        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        Files.delete(backups.resolve("database")); // empty: the backup made every type's folder
+        Files.writeString(backups.resolve("database"), "not a folder");
+        for (String[] reading : new String[][] {{"list"}, {"list", "--json"}, {"stats", "--json"}, {"verify", "--all"}}) {
+            CliProcess.Result r = StorageFixtures.cli(tmp, storage, backups).run(reading);
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stderr()).contains("cannot list the database backups: " + backups.resolve("database") + " is not a directory");
+        }
+        Files.delete(backups.resolve("database"));
+
+        boolean root = StorageFixtures.runningAsRoot();
+        Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
+                "running as root without setpriv: permission bits cannot make a folder unreadable");
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", backups.toString(),
+                "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"), "JSON_LOGS", "false");
+        Files.setPosixFilePermissions(backups.resolve("storage"), PosixFilePermissions.fromString("-wx------"));
+        try {
+            for (String[] reading : new String[][] {{"list"}, {"stats", "--json"}}) {
+                CliProcess.Result r = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override,-dac_read_search", reading);
+                assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+                assertThat(r.stderr()).contains("cannot list the storage backups in " + backups.resolve("storage")
+                        + ": permission denied");
+            }
+        } finally {
+            Files.setPosixFilePermissions(backups.resolve("storage"), PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     @Test
     void listingAMissingBackupDirCreatesNothing() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
