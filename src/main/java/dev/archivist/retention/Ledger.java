@@ -12,7 +12,10 @@ final class Ledger {
     private final Map<RetentionCandidate, List<String>> removeReasons = new LinkedHashMap<>();
 
     void keep(RetentionCandidate backup, String reason) {
-        keepReasons.computeIfAbsent(backup, b -> new ArrayList<>()).add(reason);
+        List<String> reasons = keepReasons.computeIfAbsent(backup, b -> new ArrayList<>());
+        if (!reasons.contains(reason)) { // two rules may keep it for the same reason ("newest verified")
+            reasons.add(reason);
+        }
     }
 
     void remove(RetentionCandidate backup, String reason) {

@@ -17,7 +17,9 @@ import java.util.Set;
  * <ol>
  *   <li>standalone backups: the newest {@code maxBackups} complete ones, or restic's GFS rules when
  *       {@link RetentionPolicy#isGfs()}; backups that cannot be restored are not counted ({@link UnusableRule});</li>
- *   <li>the newest standalone backup whose last verification was clean is always kept ("newest verified");</li>
+ *   <li>the newest standalone backup whose last verification was clean is always kept ("newest verified"), and so
+ *       is the newest such backup of the type counting the components of full backups (a clean database component
+ *       stays when its full goes);</li>
  *   <li>components of full backups are kept while a full referencing them is kept, and removed with their fulls
  *       otherwise; they are not counted against their type's quota;</li>
  *   <li>pre-restore database backups: the newest and those of the last 7 days are kept, older ones removed; they
@@ -58,6 +60,10 @@ public final class RetentionPlanner {
             List<RetentionCandidate> usable = standalone.stream().filter(b -> b.unusableBecause() == null).toList();
             applyQuota(usable, policy, now, ledger);
             NewestVerifiedRule.apply(usable, ledger);
+            // and of the type's backups with the components of full backups: the last known-good database (or
+            // storage) survives the removal of the full it was taken for, which would otherwise take it along
+            NewestVerifiedRule.apply(ofType(all, type).stream()
+                    .filter(b -> !b.preRestore() && b.unusableBecause() == null).toList(), ledger);
             UnusableRule.apply(standalone.stream().filter(b -> b.unusableBecause() != null).toList(), usable, standalone,
                     policy.isGfs() ? 0 : policy.maxBackups(), ledger);
         }

@@ -62,7 +62,9 @@ class RetentionInvariantsProperties {
             if (b.type() != BackupType.FULL && componentIds.contains(b.id())) {
                 boolean referencedByKept = plan.keep().stream().anyMatch(f -> f.componentIds().contains(b.id()));
                 boolean lastRemaining = byId.get(b.id()).reasons().contains(lastRemaining(b.type()));
-                assertThat(byId.get(b.id()).keep()).as("component %s", b.id()).isEqualTo(referencedByKept || lastRemaining);
+                boolean newestVerified = byId.get(b.id()).reasons().contains("newest verified");
+                assertThat(byId.get(b.id()).keep()).as("component %s", b.id())
+                        .isEqualTo(referencedByKept || lastRemaining || newestVerified);
             }
         }
 
@@ -91,9 +93,11 @@ class RetentionInvariantsProperties {
                 assertThat(usable.stream().filter(b -> byId.get(b.id()).keep()).count())
                         .isLessThanOrEqualTo(usableAtLeast + 1L); // + the newest verified
             }
-            // the newest clean-verified standalone backup
+            // the newest clean-verified standalone backup, and the newest of the type with the components of fulls
             standalone.stream().filter(RetentionCandidate::verifiedClean).findFirst()
                     .ifPresent(b -> assertThat(byId.get(b.id()).keep()).as("newest verified %s", b.id()).isTrue());
+            ofType.stream().filter(b -> !b.preRestore() && b.unusableBecause() == null && b.verifiedClean()).findFirst()
+                    .ifPresent(b -> assertThat(byId.get(b.id()).keep()).as("newest verified of %s: %s", type, b.id()).isTrue());
         }
 
         // pre_restore: exactly the newest and those of the last week kept

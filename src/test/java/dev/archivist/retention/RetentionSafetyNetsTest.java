@@ -66,6 +66,25 @@ class RetentionSafetyNetsTest {
         assertThat(plan.decisionFor("f1d").orElseThrow().reasons()).containsExactly("referenced by full f1");
     }
 
+    /**
+     * The newest clean-verified backup of a type is kept even when it is the component of a full backup that goes
+     * (the full itself failed its verification): without it, no known-good database backup would be left.
+     */
+    @Test
+    void aCleanComponentOfARemovedFullIsKeptAsTheNewestVerified() {
+        List<RetentionCandidate> backups = List.of(
+                verified(full("f1", "2026-11-01T03:00:00Z", "f1d", "f1s"), false),
+                verified(db("f1d", "2026-11-01T03:00:00Z"), true), verified(storage("f1s", "2026-11-01T03:00:00Z"), false),
+                full("f2", "2026-11-08T03:00:00Z", "f2d", "f2s"), db("f2d", "2026-11-08T03:00:00Z"),
+                storage("f2s", "2026-11-08T03:00:00Z"));
+
+        RetentionPlan plan = RetentionPlanner.plan(backups, RetentionPolicy.ofMaxBackups(1), NOW);
+
+        assertThat(plan.decisionFor("f1d").orElseThrow().keep()).isTrue();
+        assertThat(plan.decisionFor("f1d").orElseThrow().reasons()).containsExactly("newest verified");
+        assertThat(plan.remove()).extracting(RetentionCandidate::id).containsExactlyInAnyOrder("f1", "f1s");
+    }
+
     static Stream<Arguments> preRestoreTable() {
         return Stream.of(
                 Arguments.of("single pre_restore kept", List.of(preRestore("p1", "2026-11-01T00:00:00Z")), ids("p1")),
