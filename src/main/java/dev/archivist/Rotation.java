@@ -119,13 +119,16 @@ final class Rotation {
 
     /**
      * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
-     * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest storage backup.
+     * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder.
      */
     private List<String> beforeRestoreFolders(List<Manifest> all, boolean dryRun) throws IOException {
         List<String> result = new ArrayList<>();
         Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
-        Instant newestStorage = all.stream().filter(m -> m.type() == BackupType.STORAGE).map(Manifest::createdAt)
-                .max(Comparator.naturalOrder()).orElse(null);
+        // only a backup of this storage folder holds what was moved aside (a catalog may serve several folders)
+        Instant newestStorage = all.stream()
+                .filter(m -> m.type() == BackupType.STORAGE && m.json().hasNonNull("original_path")
+                        && RestoreFiles.liveStorageFolder(Path.of(m.json().path("original_path").asText())).equals(storage))
+                .map(Manifest::createdAt).max(Comparator.naturalOrder()).orElse(null);
         if (newestStorage == null) {
             return result;
         }

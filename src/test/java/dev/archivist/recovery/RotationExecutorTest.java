@@ -220,6 +220,13 @@ class RotationExecutorTest {
         assertThat(aside).isDirectory();
         s.rotate(false);
         assertThat(aside).as("no newer storage backup yet").isDirectory();
+        Path other = Files.createDirectories(dir.resolve("other-storage"));
+        Files.writeString(other.resolve("x.txt"), "another application's folder in the same catalog");
+        CliProcess.Result ofOther = f.process().env("STORAGE_PATH", other.toString()).run("backup", "storage", "--no-rotate");
+        assertThat(ofOther.exitCode()).as(ofOther.describe()).isZero();
+        Fixture.Run afterOther = f.cli("rotate");
+        assertThat(afterOther.exitCode()).as(afterOther.describe()).isZero();
+        assertThat(aside).as("a backup of another folder holds nothing of this one").isDirectory();
         s.backupStorage(false, null);
         Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
         assertThat(Json.MAPPER.readTree(dry.stdout()).path("removed_folders").toString()).contains(aside.getFileName().toString());
