@@ -168,8 +168,9 @@ public final class Verifier {
         boolean decompressed = false;
         try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), problems)) {
             if (deep && codec != null) {
-                temp = Files.createTempFile("archivist-verify-", ".db");
-                try (InputStream raw = Codecs.decompressor(codec, org.apache.commons.io.input.CloseShieldInputStream.wrap(in)); OutputStream out = Files.newOutputStream(temp)) {
+                temp = VerifyScratch.create(catalog.stateDir(), m.id());
+                try (InputStream raw = Codecs.decompressor(codec, org.apache.commons.io.input.CloseShieldInputStream.wrap(in));
+                     OutputStream out = VerifyScratch.writing(Files.newOutputStream(temp), temp, m.id())) {
                     raw.transferTo(out);
                     decompressed = true;
                 } catch (IOException e) {
@@ -468,7 +469,7 @@ public final class Verifier {
                 }
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {
-                // temp file in the system temp dir
+                // a scratch copy left behind is deleted by the next verify (VerifyScratch)
             }
         }
     }

@@ -1,0 +1,114 @@
+package dev.archivist.verify;
+
+import dev.archivist.ArchivistException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The scratch file a deep verify decompresses a database backup into, for SQLite's {@code integrity_check} (which
+ * needs a file it can seek in). It lies in the catalog's state folder when that is writable (the backups' disk, which
+ * has room for a database, where {@code /tmp} is often a small tmpfs), else in the system's temporary folder. Its name
+ * carries the process id: a verify that was killed leaves its copy behind, and the next verify deletes the copies of
+ * processes that are gone. (Verify takes no lock, so the catalog's sweep of leftovers cannot own these files.)
+ */
+final class VerifyScratch {
+    private static final String PREFIX = "archivist-verify-";
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
+
+    private VerifyScratch() {
+    }
+
+    /** A new empty scratch file for {@code backupId}, after the copies left by verifies that were killed are deleted. */
+    static Path create(Path stateDir, String backupId) {
+        Path dir = Files.isDirectory(stateDir) && Files.isWritable(stateDir)
+                ? stateDir : Path.of(System.getProperty("java.io.tmpdir"));
+        sweepStale(dir);
+        try {
+            return Files.createTempFile(dir, PREFIX + ProcessHandle.current().pid() + "-", ".db");
+        } catch (IOException e) {
+            throw failure(backupId, dir, e);
+        }
+    }
+
+    /** Deletes the scratch files (and their SQLite side files) of processes that no longer run. */
+    private static void sweepStale(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
+            for (Path f : files) {
+                Matcher m = NAME.matcher(f.getFileName().toString());
+                if (m.matches() && !alive(m.group(1))) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a copy that cannot be deleted now is tried again by the next verify
+        }
+    }
+
+    private static boolean alive(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return true; // not a pid of ours: leave it
+        }
+    }
+
+    /**
+     * Wraps the stream that writes {@code scratch}: a failure to write it (a full disk) is this machine's problem, not
+     * the backup's, so it fails the verify with {@link ArchivistException} instead of being reported as damage.
+     */
+    static OutputStream writing(OutputStream out, Path scratch, String backupId) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            @Override
+            public void write(int b) {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            @Override
+            public void flush() {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            private ArchivistException failure(IOException e) {
+                return VerifyScratch.failure(backupId, scratch, e);
+            }
+        };
+    }
+
+    private static ArchivistException failure(String backupId, Path where, IOException e) {
+        return new ArchivistException("cannot verify " + backupId + ": the decompressed copy for integrity_check could"
+                + " not be written to " + where + ": " + ArchivistException.reason(e) + " (nothing was found wrong with"
+                + " the backup; free space there; with a read-only BACKUP_DIR the copy goes to TMPDIR)", e);
+    }
+}

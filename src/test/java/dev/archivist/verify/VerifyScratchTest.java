@@ -1,0 +1,91 @@
+package dev.archivist.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.archivist.ArchivistException;
+import dev.archivist.BackupService;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.SettingsLoader;
+import dev.archivist.testing.TestDb;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The copy a deep verify decompresses a database backup into: on the backups' disk, deleted by the next verify when
+ * the verify that made it was killed, and a failure to write it is the machine's problem, not damage to the backup.
+ */
+class VerifyScratchTest {
+    @TempDir
+    Path dir;
+
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return p.pid();
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aDeepVerifyWorksOnTheBackupsDiskAndRemovesWhatAKilledVerifyLeft() throws Exception {
+        Path db = dir.resolve("app.db");
+        TestDb.create(db, TestDb.Mode.WAL, 100, 50);
+        BackupService service = new BackupService(SettingsLoader.load(Map.of("DATABASE_URL", db.toString(),
+                "BACKUP_DIR", dir.resolve("backups").toString()), null, false, Map.of()), Clock.systemUTC(), n -> { });
+        Manifest m = service.backupDatabase(false);
+        Path state = dir.resolve("backups/.archivist");
+        Path killed = Files.writeString(state.resolve("archivist-verify-" + deadPid() + "-123.db"), "a killed verify's copy");
+        Path running = Files.writeString(state.resolve("archivist-verify-" + ProcessHandle.current().pid() + "-9.db"), "x");
+        Path foreign = Files.writeString(state.resolve("archivist-verify-notes.txt"), "not ours");
+
+        VerifyReport report = service.verify(m, true);
+
+        assertThat(report.clean()).as(report.problems().toString()).isTrue();
+        assertThat(report.filesChecked()).isEqualTo(1);
+        assertThat(killed).doesNotExist();
+        assertThat(running).as("a verify still running keeps its copy").exists();
+        assertThat(foreign).exists();
+        assertThat(names(state)).filteredOn(n -> n.startsWith("archivist-verify-")).containsExactlyInAnyOrder(
+                running.getFileName().toString(), foreign.getFileName().toString());
+    }
+
+    @Test
+    void theCopyGoesToTheTemporaryFolderWhenTheStateFolderCannotTakeIt() throws Exception {
+        Path scratch = VerifyScratch.create(dir.resolve("no-such-catalog/.archivist"), "db_backup_20260101T000000.000Z");
+        try {
+            assertThat(scratch.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+            assertThat(scratch.getFileName().toString()).startsWith("archivist-verify-" + ProcessHandle.current().pid() + "-");
+        } finally {
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    @Test
+    void aFullDiskFailsTheVerifyWithoutCallingTheBackupDamaged() {
+        Path scratch = dir.resolve("archivist-verify-1-2.db");
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        OutputStream out = VerifyScratch.writing(full, scratch, "db_backup_20260101T000000.000Z");
+        assertThatThrownBy(() -> out.write(new byte[4096], 0, 4096)).isInstanceOf(ArchivistException.class)
+                .hasMessageContaining("cannot verify db_backup_20260101T000000.000Z")
+                .hasMessageContaining(scratch + ": No space left on device")
+                .hasMessageContaining("nothing was found wrong with the backup");
+    }
+}
