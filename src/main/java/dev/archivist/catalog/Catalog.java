@@ -131,7 +131,7 @@ public final class Catalog {
         manifest.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(manifest));
         Manifest m = new Manifest(manifest);
         Durable.writeAtomically(dir(m.type()).resolve(Manifest.fileName(m.id())),
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                Manifest.toBytes(manifest));
         InFlight.clear(stateDir(), m.id());
         committed.add(m.id());
         return m;

@@ -23,14 +23,22 @@ public final class Manifest {
 
     private final ObjectNode json;
     private Instant createdAt;
+    /** Whether the file it was read from holds exactly the bytes {@link #toBytes} gives (true when not read). */
+    private boolean asWritten = true;
 
     public Manifest(ObjectNode json) {
         this.json = json;
     }
 
+    /** The bytes of a manifest file: what a commit writes, and all a manifest file may hold. */
+    public static byte[] toBytes(ObjectNode json) throws IOException {
+        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
+    }
+
     /** Reads and minimally checks a manifest file. */
     public static Manifest read(Path file) throws IOException {
-        JsonNode node = Json.MAPPER.readTree(file.toFile());
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        JsonNode node = Json.MAPPER.readTree(bytes);
         if (!(node instanceof ObjectNode obj) || !obj.hasNonNull("id") || !obj.hasNonNull("type")) {
             throw new IOException("not an Archivist manifest: " + file);
         }
@@ -49,7 +57,11 @@ public final class Manifest {
                 throw new IOException("manifest " + file + " names a file outside its folder: '" + name + "'");
             }
         }
-        return new Manifest(obj);
+        Manifest m = new Manifest(obj);
+        // an edit that keeps the meaning (spaces, bytes after the closing brace, which the parser ignores) changes no
+        // checksum of the parsed document, but it is still an edit: the file must be byte for byte what was written
+        m.asWritten = java.util.Arrays.equals(bytes, toBytes(obj));
+        return m;
     }
 
     /** A plain file name (no folder, not {@code .} or {@code ..}): what the files of a backup are called. */
@@ -167,7 +179,10 @@ public final class Manifest {
     public record Part(String path, long size, String sha256) {
     }
 
-    /** Key of the manifest's own checksum (SHA-256 of its compact JSON without this key): detects edits. */
+    /**
+     * Key of the manifest's own checksum (SHA-256 of its compact JSON without this key): with the file's bytes, which
+     * must be exactly {@link #toBytes}, detects edits.
+     */
     public static final String SELF_CHECKSUM = "manifest_checksum";
 
     /** Computes the self checksum of a manifest document (ignoring any existing one). */
@@ -188,7 +203,7 @@ public final class Manifest {
     public SelfCheck selfCheck() {
         String recorded = json().path(SELF_CHECKSUM).asText(null);
         return recorded == null ? SelfCheck.MISSING
-                : recorded.equals(selfChecksum(json())) ? SelfCheck.INTACT : SelfCheck.MISMATCH;
+                : asWritten && recorded.equals(selfChecksum(json())) ? SelfCheck.INTACT : SelfCheck.MISMATCH;
     }
 
     /**

@@ -214,7 +214,7 @@ class HostileArchiveBackupTest {
         m.put("part_count", 1);
         ((ObjectNode) m.get("index")).put("path", index);
         m.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(m));
-        Durable.writeAtomically(storageDir.resolve(Manifest.fileName(id)), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        Durable.writeAtomically(storageDir.resolve(Manifest.fileName(id)), Manifest.toBytes(m));
         return id;
     }
 

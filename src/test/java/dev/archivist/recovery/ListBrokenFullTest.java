@@ -207,7 +207,7 @@ class ListBrokenFullTest {
             com.fasterxml.jackson.databind.node.ObjectNode json = full.json().deepCopy();
             ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("storage")).put("id", forged);
             json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-            Files.write(fullFile, Json.MAPPER.writeValueAsBytes(json));
+            Files.write(fullFile, Manifest.toBytes(json));
 
             Fixture.Run v = f.cli("verify", full.id());
             assertThat(v.exitCode()).as(forged + ": " + v.describe()).isEqualTo(1);
@@ -234,7 +234,7 @@ class ListBrokenFullTest {
         com.fasterxml.jackson.databind.node.ObjectNode json = noParts.json().deepCopy();
         json.putArray("parts");
         json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(noPartsFile, Json.MAPPER.writeValueAsBytes(json));
+        Files.write(noPartsFile, Manifest.toBytes(json));
         Files.move(f.backups.resolve("database").resolve(moved.id() + ".json"),
                 f.backups.resolve("storage").resolve(moved.id() + ".json"));
 

@@ -152,7 +152,7 @@ class RestoreRefusalsTest {
         json.remove("checksum");
         json.path("parts").forEach(p -> ((ObjectNode) p).remove("sha256"));
         json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+        Files.write(manifest, Manifest.toBytes(json));
         Fixture.Run s = f.cli("restore", "storage", storage.id(), "--yes", "--no-verify");
         assertThat(s.exitCode()).as(s.describe()).isEqualTo(1);
         assertThat(s.stderr()).contains("refused");
@@ -249,7 +249,7 @@ class RestoreRefusalsTest {
         json.put("checksum", ForgedBackup.sha256(("database:" + dbChecksum + "\nstorage:" + newChecksum + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(fullManifest, Json.MAPPER.writeValueAsBytes(json), StandardOpenOption.TRUNCATE_EXISTING);
+        Files.write(fullManifest, Manifest.toBytes(json), StandardOpenOption.TRUNCATE_EXISTING);
         assertThat(f.service().verify(f.service().find(full.id(), BackupType.FULL), false).clean())
                 .as("the forged full backup passes the checksum verification").isTrue();
 
@@ -297,7 +297,7 @@ class RestoreRefusalsTest {
         String sha = java.util.HexFormat.of().formatHex(whole.digest());
         json.put("checksum", sha).put("archive_sha256", sha).put("file_size", total).put("bytes_written", total);
         json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(manifestFile, Json.MAPPER.writeValueAsBytes(json), StandardOpenOption.TRUNCATE_EXISTING);
+        Files.write(manifestFile, Manifest.toBytes(json), StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     @SuppressWarnings("unused")

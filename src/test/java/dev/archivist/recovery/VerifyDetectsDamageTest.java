@@ -247,14 +247,21 @@ class VerifyDetectsDamageTest {
             } else {
                 json.put(edit[0], edit[1]);
             }
-            Files.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+            Files.write(manifest, Manifest.toBytes(json));
             assertThat(wheres(problemsOf(storage.id()))).as(edit[0]).anyMatch(w -> w.startsWith("manifest: edited"));
         }
         // a removed manifest_checksum is a problem too
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(original);
         json.remove(Manifest.SELF_CHECKSUM);
-        Files.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+        Files.write(manifest, Manifest.toBytes(json));
         assertThat(wheres(problemsOf(storage.id()))).anyMatch(w -> w.startsWith("manifest: has no manifest_checksum"));
+        // edits the parser does not see are edits all the same: a space of the layout, bytes after the closing brace
+        String text = new String(original, java.nio.charset.StandardCharsets.UTF_8);
+        for (String edited : List.of(text.replaceFirst("\n  ", "\n\t"), text.replaceFirst("\" : ", "\":"), text + "x",
+                text + "\n", text.replace("\n", "\r\n"))) {
+            Files.writeString(manifest, edited);
+            assertThat(wheres(problemsOf(storage.id()))).as(edited).anyMatch(w -> w.startsWith("manifest: edited"));
+        }
         Files.write(manifest, original);
         assertThat(problemsOf(storage.id())).isEmpty();
     }
@@ -306,7 +313,7 @@ class VerifyDetectsDamageTest {
         json.put("checksum", sha).put("file_size", stored.length).put("size_compressed", stored.length);
         ((ObjectNode) json.path("parts").get(0)).put("size", stored.length).put("sha256", sha);
         json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(f.backups.resolve("database").resolve(m.id() + ".json"), Json.MAPPER.writeValueAsBytes(json));
+        Files.write(f.backups.resolve("database").resolve(m.id() + ".json"), Manifest.toBytes(json));
     }
 
     @Test
@@ -398,7 +405,7 @@ class VerifyDetectsDamageTest {
         Path manifest = sdir().resolve(storage.id() + ".json");
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(manifest.toFile());
         json.put("file_count", 1);
-        Files.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+        Files.write(manifest, Manifest.toBytes(json));
 
         List<String> problems = wheres(problemsOf(storage.id()));
         assertThat(problems)
