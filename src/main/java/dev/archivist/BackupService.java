@@ -363,11 +363,12 @@ public final class BackupService {
         reportLeftovers(InterruptedFullRestore.endUnswappedWithoutPreviousFolder(catalog));
         for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()),
                 RestoreFiles.liveStorageFolder(settings.storagePath()))) {
-            reportLeftovers(RestoreFiles.cleanLeftovers(destination));
+            reportLeftovers(unlessDenied(destination.getParent(), () -> RestoreFiles.cleanLeftovers(destination)));
         }
         // an in-place restore (STORAGE_PATH a mount point, or in a folder it cannot write) keeps its journal and
         // staging inside the storage folder
-        reportLeftovers(RestoreFiles.cleanInPlaceLeftovers(RestoreFiles.liveStorageFolder(settings.storagePath())));
+        Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
+        reportLeftovers(unlessDenied(storage, () -> RestoreFiles.cleanInPlaceLeftovers(storage)));
         for (RestoreTargetRecords.Recorded target : RestoreTargetRecords.recorded(catalog.stateDir())) {
             reportLeftovers(Restore.cleanTargetLeftovers(target.path(), target.backupId()));
             RestoreTargetRecords.forget(catalog.stateDir(), target.path());
@@ -375,6 +376,23 @@ public final class BackupService {
         // after the storage swap's own journal is settled above
         reportLeftovers(InterruptedFullRestore.end(new Restore(settings, catalog, clock), catalog, this::safetyBackup,
                 () -> backUpLiveDatabase(false)));
+    }
+
+    /** A look for restore leftovers that lets a command go on when it may not read {@code folder}, which it may not need. */
+    private static List<String> unlessDenied(Path folder, IoSupplier<List<String>> clean) throws IOException {
+        try {
+            return clean.get();
+        } catch (java.nio.file.AccessDeniedException e) {
+            // a database backup must not fail because the storage folder cannot be read, nor the other way round:
+            // the command that needs the folder names the problem itself
+            LOG.debug("cannot look for restore leftovers in {}: {}", folder, ArchivistException.reason(e));
+            return List.of();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
     }
 
     private void reportLeftovers(List<String> notes) {

@@ -13,7 +13,8 @@ public final class MissingSource {
     /**
      * {@code "does not exist"}, or for a symlink whose target is missing (a volume not mounted, a release folder
      * removed) {@code "is a symlink to TARGET, which does not exist"}, or cannot be followed (a loop): the path itself
-     * is there, so "does not exist" sent operators looking in the wrong place.
+     * is there, so "does not exist" sent operators looking in the wrong place; behind a folder that may not be
+     * entered, {@code "cannot be reached: permission denied on the folder F"}.
      */
     public static String describe(Path source) {
         if (Files.isSymbolicLink(source)) {
@@ -28,6 +29,21 @@ public final class MissingSource {
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
                 return "is a symlink that leads nowhere";
             }
+        }
+        try {
+            Files.readAttributes(source, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.AccessDeniedException e) {
+            // a folder on its way may not be entered: the file may well be there
+            Path abs = source.toAbsolutePath().normalize();
+            for (int i = 1; i < abs.getNameCount(); i++) {
+                Path folder = abs.getRoot().resolve(abs.subpath(0, i));
+                if (Files.isDirectory(folder) && !Files.isExecutable(folder)) {
+                    return "cannot be reached: permission denied on the folder " + folder;
+                }
+            }
+            return "cannot be reached: permission denied";
+        } catch (IOException | SecurityException e) {
+            // not there: as said below
         }
         return "does not exist";
     }

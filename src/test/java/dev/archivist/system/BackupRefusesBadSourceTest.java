@@ -86,6 +86,35 @@ class BackupRefusesBadSourceTest {
         assertThat(dir.resolve("nope.db")).as("not created by the attempt").doesNotExist();
     }
 
+    /**
+     * A database behind a folder that may not be entered is not said not to exist: the folder is named. And a storage
+     * folder that cannot be read does not stop a database backup (which only looks there for a restore's leftovers).
+     */
+    @Test
+    void aDatabaseBehindAFolderThatMayNotBeEnteredNamesTheFolder() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!CliProcess.runningAsRoot() || TestDb.onPath("setpriv"),
+                "running as root without setpriv: permission bits do not bind");
+        Path priv = Files.createDirectories(dir.resolve("priv"));
+        Path db = TestDb.create(priv.resolve("app.db"), TestDb.Mode.WAL, 20, 10);
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        List<String> bound = CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search");
+        Files.setPosixFilePermissions(priv, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(storage, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
+        try {
+            CliProcess.Result hidden = cli(db.toString()).startWrapped(bound, "backup", "database").await(java.time.Duration.ofMinutes(2));
+            assertThat(hidden.exitCode()).as(hidden.describe()).isEqualTo(1);
+            assertThat(hidden.stderr()).contains("database " + db + " cannot be reached: permission denied on the folder " + priv)
+                    .doesNotContain("does not exist");
+            Files.setPosixFilePermissions(priv, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            CliProcess.Result taken = cli(db.toString()).env("STORAGE_PATH", storage.toString())
+                    .startWrapped(bound, "backup", "database", "--no-rotate").await(java.time.Duration.ofMinutes(2));
+            assertThat(taken.exitCode()).as("a storage folder it may not read: %s", taken.describe()).isZero();
+        } finally {
+            Files.setPosixFilePermissions(priv, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(storage, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     @Test
     void aSymlinkToAMissingDatabaseIsNamedAsOne() throws Exception {
         Path link = Files.createSymbolicLink(dir.resolve("app.db"), dir.resolve("unmounted/app.db"));
