@@ -55,6 +55,10 @@ public final class EntryNames {
         if (path.isEmpty()) {
             return "";
         }
+        String backslashed = dev.archivist.source.BackslashPaths.escape(path);
+        if (backslashed != null) {
+            throw new UnsafeEntryException(entryName, what + " escapes the target on Windows: " + backslashed);
+        }
         for (String segment : path.split("/", -1)) {
             if (segment.equals("..")) {
                 throw new UnsafeEntryException(entryName, what + " escapes the target (..)");

@@ -143,6 +143,12 @@ public final class DirectoryWalker {
             visitor.skipped(new SkippedEntry(rel, NOT_UTF8));
             return;
         }
+        String backslashed = BackslashPaths.escape(name);
+        if (backslashed != null) {
+            visitor.skipped(new SkippedEntry(rel, "name with " + backslashed + ", which a restore refuses: not stored"
+                    + " (rename it to back it up)"));
+            return;
+        }
         String reservedFor = reserved.byPath(rel);
         if (reservedFor != null) {
             visitor.skipped(new SkippedEntry(rel, reservedFor));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -132,16 +133,36 @@ class SafeExtractorHostileTest {
     void backslashesAndDrivePrefixesAreOrdinaryCharacters() throws Exception {
         Sandbox sandbox = new Sandbox(temp);
         Map<String, String> before = sandbox.snapshotOutsideStaging();
-        byte[] tar = new TarBuilder().file("..\\evil", "1").file("C:\\evil", "2").dir("C:/").file("C:/evil", "3")
-                .file("docs/a\\b.txt", "4").symlink("link", "docs/a\\b.txt").bytes();
+        byte[] tar = new TarBuilder().file("C:\\evil", "2").dir("C:/").file("C:/evil", "3")
+                .file("docs/a\\b.txt", "4").symlink("link", "docs/a\\b.txt").file("x\\..y", "5").bytes();
 
         new SafeExtractor().extract(new ByteArrayInputStream(tar), sandbox.staging, p -> true);
 
-        assertThat(Files.readString(sandbox.staging.resolve("..\\evil"))).isEqualTo("1");
         assertThat(Files.readString(sandbox.staging.resolve("C:\\evil"))).isEqualTo("2");
         assertThat(Files.readString(sandbox.staging.resolve("C:").resolve("evil"))).isEqualTo("3");
         assertThat(Files.readString(sandbox.staging.resolve("link"))).isEqualTo("4");
+        assertThat(Files.readString(sandbox.staging.resolve("x\\..y"))).isEqualTo("5");
         assertThat(sandbox.snapshotOutsideStaging()).isEqualTo(before);
+    }
+
+    /**
+     * What is a path out of the folder where a backslash separates folders ({@code ..\evil}, {@code a\..\..\evil},
+     * a leading backslash) is refused like {@code ../evil}, naming the entry: the restored tree may be copied to a
+     * Windows share. (A backup does not store such names, so no backup of ours holds one.)
+     */
+    @Test
+    void backslashPathsOutOfTheFolderAreRefused() throws Exception {
+        for (String name : List.of("..\\evil", "docs/a\\..\\..\\evil", "\\evil", "docs/\\evil", "..\\")) {
+            Sandbox sandbox = new Sandbox(Files.createDirectories(temp.resolve("case" + Math.abs(name.hashCode()))));
+            Map<String, String> before = sandbox.snapshotOutsideStaging();
+            byte[] tar = new TarBuilder().file("ok.txt", "fine").file(name, "1").bytes();
+            UnsafeEntryException e = catchThrowableOfType(UnsafeEntryException.class, () -> new SafeExtractor()
+                    .extract(new ByteArrayInputStream(tar), sandbox.staging, p -> true));
+            assertThat(e).as(name).isNotNull();
+            assertThat(e.entryName()).isEqualTo(name);
+            assertThat(e).hasMessageContaining("escapes the target on Windows");
+            assertThat(sandbox.snapshotOutsideStaging()).isEqualTo(before);
+        }
     }
 
     @Test

@@ -165,6 +165,20 @@ class DirectoryWalkerTest {
                 .containsExactlyInAnyOrder("bad\uFFFDname.txt", "sub/\uFFFD");
     }
 
+    /** A name a restore would refuse as a path out of the folder on Windows is skipped and recorded, not stored. */
+    @Test
+    void aNameThatIsAPathOutOfTheFolderOnWindowsIsSkippedWithThatReason() throws Exception {
+        touch("a\\b.txt");
+        touch("sub/..\\evil");
+        touch("\\rooted");
+        touch("x..\\y");
+        walk(List.of());
+        assertThat(entries).containsExactly("a\\b.txt", "sub/", "x..\\y");
+        assertThat(skipped).extracting(SkippedEntry::path).containsExactlyInAnyOrder("sub/..\\evil", "\\rooted");
+        assertThat(skipped).extracting(SkippedEntry::reason).allSatisfy(r -> assertThat(r)
+                .contains("which a restore refuses: not stored (rename it to back it up)"));
+    }
+
     @Test
     void aValidNameThatIsWhatBadNamesDecodeToIsStillWalked() throws Exception {
         // U+FFFD is a valid character: this name is UTF-8, and the file must be backed up
