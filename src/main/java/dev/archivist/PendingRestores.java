@@ -45,6 +45,15 @@ final class PendingRestores {
                             + " cannot be read" + (Files.exists(live) ? "" : ": the previous folder is kept beside it as "
                             + live.getFileName() + ".before-restore-<id>; move that back and delete the journal"));
         }
+        for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()), live)) {
+            List<Path> left = RestoreFiles.leftovers(destination);
+            if (!left.isEmpty()) {
+                notes.add("a restore of " + destination + " was interrupted before its switch (the live data is as it"
+                        + " was) and left " + left.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+                        + "; unless a restore is running now, the next backup, restore or rotate removes "
+                        + (left.size() == 1 ? "it" : "them"));
+            }
+        }
         return notes;
     }
 

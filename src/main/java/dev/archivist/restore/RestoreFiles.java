@@ -164,6 +164,28 @@ public final class RestoreFiles {
     }
 
     /**
+     * What {@link #cleanLeftovers} and {@link #cleanInPlaceLeftovers} would remove beside and inside
+     * {@code destination}: staging folders and copies of interrupted restores. Read only, for commands without the
+     * lock; a folder that cannot be read shows none.
+     */
+    public static List<Path> leftovers(Path destination) {
+        List<Path> found = new ArrayList<>();
+        Path parent = destination.toAbsolutePath().getParent();
+        for (Path[] where : new Path[][] {{parent, Path.of(PREFIX + destination.getFileName() + "-")},
+                {destination, Path.of(PREFIX + "staging-")}}) {
+            if (where[0] == null || !Files.isDirectory(where[0], java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (DirectoryStream<Path> matches = namesStartingWith(where[0], where[1].toString())) {
+                matches.forEach(found::add);
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                // not readable here: the command that takes the lock reports it if it needs the folder
+            }
+        }
+        return found;
+    }
+
+    /**
      * Settles an in-place swap a crash interrupted inside the live storage folder ({@link InPlaceSwap#recover}), then
      * removes staging folders and journal temporary files an interrupted in-place restore left there.
      *

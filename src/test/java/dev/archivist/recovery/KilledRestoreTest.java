@@ -67,6 +67,10 @@ class KilledRestoreTest {
             run.kill9();
             killedRunning += alive ? 1 : 0;
             boolean leftovers = Fixture.names(dir).stream().anyMatch(n -> n.startsWith(".archivist-restore-"));
+            if (leftovers) { // a read-only command names them too
+                CliProcess.Result listed = f.process().run("list");
+                assertThat(listed.stderr()).as(context + "\n" + listed.describe()).containsAnyOf("was interrupted", "did not finish");
+            }
 
             CliProcess.Result next = f.process().run("rotate");
             assertThat(next.exitCode()).as(context + "\n" + next.describe()).isZero();
@@ -81,6 +85,32 @@ class KilledRestoreTest {
             }
         }
         assertThat(killedRunning).as("seed " + seed + ": some kills hit a running restore").isPositive();
+    }
+
+    /**
+     * What a restore killed before its switch leaves (a staging folder beside the storage folder, a decompressed copy
+     * beside the database) is named by read-only commands, and removed by the next command that takes the lock.
+     */
+    @Test
+    void leftoversOfARestoreKilledBeforeItsSwitchAreNamedByListAndRemovedByTheNext() throws Exception {
+        Fixture f = new Fixture(dir).database(20).storage(3, 1000);
+        f.service().backupDatabase(false);
+        Path staging = Files.createDirectories(f.storage.resolveSibling(".archivist-restore-storage-storage_backup_x"));
+        Files.writeString(staging.resolve("half.bin"), "half of a file");
+        Path copy = Files.writeString(f.db.resolveSibling(".archivist-restore-" + f.db.getFileName() + "-42.tmp"), "partial");
+
+        for (String command : List.of("list", "stats")) {
+            CliProcess.Result r = f.process().run(command);
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(r.stderr()).as(r.describe()).contains("a restore of " + f.storage + " was interrupted before its switch")
+                    .contains(staging.toString()).contains(copy.toString()).contains("the next backup, restore or rotate removes");
+        }
+        assertThat(staging).exists();
+        CliProcess.Result next = f.process().run("rotate");
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        assertThat(staging).doesNotExist();
+        assertThat(copy).doesNotExist();
+        assertThat(f.process().run("list").stderr()).doesNotContain("was interrupted");
     }
 
     @Test
