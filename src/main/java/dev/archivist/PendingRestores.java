@@ -46,6 +46,9 @@ final class PendingRestores {
                             + live.getFileName() + ".before-restore-<id>; move that back and delete the journal"));
         }
         for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()), live)) {
+            if (destination.equals(live) && !storageSwapJournals(live).isEmpty()) {
+                continue; // the swap had begun: said above, with where the live folder is
+            }
             List<Path> left = RestoreFiles.leftovers(destination);
             if (!left.isEmpty()) {
                 notes.add("a restore of " + destination + " was interrupted before its switch (the live data is as it"

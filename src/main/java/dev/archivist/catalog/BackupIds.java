@@ -54,10 +54,9 @@ public final class BackupIds {
         }
     }
 
-    /** The newest stamp of any id a file in the catalog's type folders starts with (temporary files too), or 0. */
+    /** The newest stamp of the backups in the catalog's type folders (their manifests {@code <id>.json}), or 0. */
     private static long newestStamp(Path catalog) throws IOException {
-        java.util.regex.Pattern anywhere = java.util.regex.Pattern.compile(
-                "^(?:\\.tmp-)?(" + ID_PATTERN.pattern() + ")");
+        java.util.regex.Pattern manifest = java.util.regex.Pattern.compile("(" + ID_PATTERN.pattern() + ")\\.json");
         long newest = 0L;
         for (BackupType t : BackupType.values()) {
             Path dir = catalog.resolve(t.folder());
@@ -66,9 +65,13 @@ public final class BackupIds {
             }
             try (java.util.stream.Stream<Path> files = Files.list(dir)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
-                    java.util.regex.Matcher m = anywhere.matcher(f.getFileName().toString());
-                    if (m.find()) {
-                        newest = Math.max(newest, instantOf(m.group(1)).toEpochMilli());
+                    java.util.regex.Matcher m = manifest.matcher(f.getFileName().toString());
+                    if (m.matches()) {
+                        try {
+                            newest = Math.max(newest, instantOf(m.group(1)).toEpochMilli());
+                        } catch (java.time.DateTimeException e) {
+                            // a name of the right shape with an impossible date (month 13) is no id of ours
+                        }
                     }
                 }
             }

@@ -180,8 +180,13 @@ public final class Catalog {
      */
     private List<Path> manifestFiles(BackupType type) {
         Path dir = dir(type);
-        if (!Files.exists(dir) && !Files.isSymbolicLink(dir)) {
-            return List.of();
+        try {
+            Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of(); // no backup of this type taken yet
+        } catch (IOException e) { // BACKUP_DIR may not be entered: its folders cannot even be looked at
+            throw new ArchivistException("cannot list the " + type.wireName() + " backups in " + dir + ": "
+                    + ArchivistException.reason(e), e);
         }
         if (!Files.isDirectory(dir)) {
             throw new ArchivistException("cannot list the " + type.wireName() + " backups: " + dir + " is not a directory");

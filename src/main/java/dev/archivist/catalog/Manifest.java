@@ -30,9 +30,17 @@ public final class Manifest {
         this.json = json;
     }
 
+    /**
+     * Jackson's pretty printer with its indent of two spaces and {@code \n} after every line whatever the system's line
+     * separator, so that a manifest's bytes do not depend on the machine that reads or writes it.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectWriter FILE_WRITER = Json.MAPPER.writer(
+            new com.fasterxml.jackson.core.util.DefaultPrettyPrinter().withObjectIndenter(
+                    new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n")));
+
     /** The bytes of a manifest file: what a commit writes, and all a manifest file may hold. */
     public static byte[] toBytes(ObjectNode json) throws IOException {
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
+        return FILE_WRITER.writeValueAsBytes(json);
     }
 
     /** Reads and minimally checks a manifest file. */

@@ -70,15 +70,16 @@ public final class RawConfig {
         return values.get(key).origin().label();
     }
 
-    /** The env file the value of {@code key} was read from (the one {@code --env-file} named), or null if none. */
+    /** The file named by {@code --env-file} that the value of {@code key} was read from; null for {@code ./.env} or none. */
     public String fileOf(ConfigKey key) {
-        return values.get(key).origin() == ConfigOrigin.DOTENV && envFile != null ? envFile.toString() : null;
+        return values.get(key).origin() == ConfigOrigin.DOTENV && envFile != null && !envFile.toString().equals(".env")
+                ? envFile.toString() : null;
     }
 
     /** {@link #sourceOf}, with the env file's path when it is not {@code ./.env}: {@code .env (conf/prod.env)}. */
     public String describeSource(ConfigKey key) {
         String file = fileOf(key);
-        return file == null || file.equals(".env") ? sourceOf(key) : sourceOf(key) + " (" + file + ")";
+        return file == null ? sourceOf(key) : sourceOf(key) + " (" + file + ")";
     }
 
     /** Variables that look like Archivist's but are none of them (a misspelt name is otherwise silently ignored). */

@@ -143,7 +143,7 @@ public final class DirectoryWalker {
             visitor.skipped(new SkippedEntry(rel, NOT_UTF8));
             return;
         }
-        String backslashed = BackslashPaths.escape(name);
+        String backslashed = BackslashPaths.escape(rel);
         if (backslashed != null) {
             visitor.skipped(new SkippedEntry(rel, "name with " + backslashed + ", which a restore refuses: not stored"
                     + " (rename it to back it up)"));

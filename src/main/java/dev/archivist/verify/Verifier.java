@@ -182,8 +182,9 @@ public final class Verifier {
             counters[0] = in.total();
             if (decompressed) {
                 long expected = m.json().path("size_uncompressed").asLong(-1);
-                if (expected >= 0 && Files.size(temp) != expected) {
-                    problems.add(new Problem(m.id(), "database file", "decompressed size " + Files.size(temp) + " differs from " + expected));
+                long size = VerifyScratch.size(temp, m.id());
+                if (expected >= 0 && size != expected) {
+                    problems.add(new Problem(m.id(), "database file", "decompressed size " + size + " differs from " + expected));
                 }
                 for (String p : SqliteSnapshot.check(temp, true)) {
                     problems.add(new Problem(m.id(), "database file", "integrity_check: " + p));

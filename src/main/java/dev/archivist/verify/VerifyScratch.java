@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
  * The scratch file a deep verify decompresses a database backup into, for SQLite's {@code integrity_check} (which
  * needs a file it can seek in). It lies in the catalog's state folder when that is writable (the backups' disk, which
  * has room for a database, where {@code /tmp} is often a small tmpfs), else in the system's temporary folder. Its name
- * carries the process id: a verify that was killed leaves its copy behind, and the next verify deletes the copies of
- * processes that are gone. (Verify takes no lock, so the catalog's sweep of leftovers cannot own these files.)
+ * carries the host and the process id: a verify that was killed leaves its copy behind, and the next verify on that
+ * host deletes the copies of its processes that are gone (another host sharing the catalog judges only its own). (Verify takes no lock, so the catalog's sweep of leftovers cannot own these files.)
  */
 final class VerifyScratch {
     private static final String PREFIX = "archivist-verify-";
-    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
+    /** {@code archivist-verify-<host>-<pid>-…}: a pid means something only on its own host (or container). */
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(.+)-(\\d+)-[^-]*");
 
     private VerifyScratch() {
     }
@@ -30,7 +31,7 @@ final class VerifyScratch {
                 ? stateDir : Path.of(System.getProperty("java.io.tmpdir"));
         sweepStale(dir);
         try {
-            return Files.createTempFile(dir, PREFIX + ProcessHandle.current().pid() + "-", ".db");
+            return Files.createTempFile(dir, PREFIX + host() + "-" + ProcessHandle.current().pid() + "-", ".db");
         } catch (IOException e) {
             throw failure(backupId, dir, e);
         }
@@ -41,12 +42,22 @@ final class VerifyScratch {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
             for (Path f : files) {
                 Matcher m = NAME.matcher(f.getFileName().toString());
-                if (m.matches() && !alive(m.group(1))) {
+                if (m.matches() && m.group(1).equals(host()) && !alive(m.group(2))) {
                     Files.deleteIfExists(f);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // best effort: a copy that cannot be deleted now is tried again by the next verify
+        }
+    }
+
+    /** This host's name as the kernel has it (a container's own), made safe for a file name; "host" if unknown. */
+    static String host() {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return name.isEmpty() ? "host" : name.replaceAll("[^A-Za-z0-9.]", "_");
+        } catch (IOException | RuntimeException e) {
+            return "host";
         }
     }
 
@@ -104,6 +115,17 @@ final class VerifyScratch {
                 return VerifyScratch.failure(backupId, scratch, e);
             }
         };
+    }
+
+    /** The size of the scratch copy; a failure to read it is this machine's problem too. */
+    static long size(Path scratch, String backupId) {
+        try {
+            return Files.size(scratch);
+        } catch (IOException e) {
+            throw new ArchivistException("cannot verify " + backupId + ": the decompressed copy for integrity_check, "
+                    + scratch + ", cannot be read: " + ArchivistException.reason(e) + " (nothing was found wrong with the"
+                    + " backup)", e);
+        }
     }
 
     private static ArchivistException failure(String backupId, Path where, IOException e) {

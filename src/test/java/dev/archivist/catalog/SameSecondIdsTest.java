@@ -82,12 +82,20 @@ class SameSecondIdsTest {
         Files.writeString(lastId, Long.toString(BackupIds.instantOf(a.id()).toEpochMilli() - 1));
         Manifest f = new BackupService(s, frozen, n -> { }).backupDatabase(false);
 
-        List<String> ids = List.of(a.id(), b.id(), c.id(), d.id(), e.id(), f.id());
+        // a file of the right shape with an impossible date, or a foreign file named after a future id, moves nothing
+        Files.writeString(dir.resolve("backups/database/db_backup_20271399T000000.000Z.json"), "{}");
+        Files.writeString(dir.resolve("backups/database/db_backup_20991231T000000.000Z.json.partial"), "foreign");
+        Files.delete(lastId);
+        Manifest g = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+        assertThat(g.id()).startsWith("db_backup_20270301T100000.");
+        Files.delete(dir.resolve("backups/database/db_backup_20271399T000000.000Z.json"));
+
+        List<String> ids = List.of(a.id(), b.id(), c.id(), d.id(), e.id(), f.id(), g.id());
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(List.of(a.id(), b.id(), c.id(), d.id())).isSorted();
         BackupService service = new BackupService(s, Clock.systemUTC(), n -> { });
         assertThat(service.list(BackupType.DATABASE)).extracting(Manifest::id).containsExactlyInAnyOrderElementsOf(ids);
-        for (Manifest m : List.of(a, b, c, d, e, f)) {
+        for (Manifest m : List.of(a, b, c, d, e, f, g)) {
             assertThat(TestDb.sha256(Path.of(m.json().path("backup_path").asText()))).isEqualTo(m.checksum());
         }
     }

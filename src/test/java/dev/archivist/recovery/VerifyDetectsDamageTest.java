@@ -264,6 +264,8 @@ class VerifyDetectsDamageTest {
         }
         Files.write(manifest, original);
         assertThat(problemsOf(storage.id())).isEmpty();
+        assertThat(original).as("written with \\n whatever the system's line separator").doesNotContain((byte) '\r')
+                .isEqualTo(Manifest.toBytes((ObjectNode) Json.MAPPER.readTree(original)));
     }
 
     /** Listings skip a manifest they cannot read; verify --all must not: its backup counts as failed. */

@@ -134,7 +134,8 @@ class SafeExtractorHostileTest {
         Sandbox sandbox = new Sandbox(temp);
         Map<String, String> before = sandbox.snapshotOutsideStaging();
         byte[] tar = new TarBuilder().file("C:\\evil", "2").dir("C:/").file("C:/evil", "3")
-                .file("docs/a\\b.txt", "4").symlink("link", "docs/a\\b.txt").file("x\\..y", "5").bytes();
+                .file("docs/a\\b.txt", "4").symlink("link", "docs/a\\b.txt").file("x\\..y", "5")
+                .file("docs/..\\inside", "6").file("docs/\\x", "7").bytes();
 
         new SafeExtractor().extract(new ByteArrayInputStream(tar), sandbox.staging, p -> true);
 
@@ -142,6 +143,8 @@ class SafeExtractorHostileTest {
         assertThat(Files.readString(sandbox.staging.resolve("C:").resolve("evil"))).isEqualTo("3");
         assertThat(Files.readString(sandbox.staging.resolve("link"))).isEqualTo("4");
         assertThat(Files.readString(sandbox.staging.resolve("x\\..y"))).isEqualTo("5");
+        assertThat(Files.readString(sandbox.staging.resolve("docs/..\\inside"))).isEqualTo("6");
+        assertThat(Files.readString(sandbox.staging.resolve("docs/\\x"))).isEqualTo("7");
         assertThat(sandbox.snapshotOutsideStaging()).isEqualTo(before);
     }
 
@@ -152,7 +155,7 @@ class SafeExtractorHostileTest {
      */
     @Test
     void backslashPathsOutOfTheFolderAreRefused() throws Exception {
-        for (String name : List.of("..\\evil", "docs/a\\..\\..\\evil", "\\evil", "docs/\\evil", "..\\")) {
+        for (String name : List.of("..\\evil", "docs\\..\\..\\evil", "docs/a\\..\\..\\..\\evil", "\\evil", "..\\")) {
             Sandbox sandbox = new Sandbox(Files.createDirectories(temp.resolve("case" + Math.abs(name.hashCode()))));
             Map<String, String> before = sandbox.snapshotOutsideStaging();
             byte[] tar = new TarBuilder().file("ok.txt", "fine").file(name, "1").bytes();

@@ -169,12 +169,15 @@ class DirectoryWalkerTest {
     @Test
     void aNameThatIsAPathOutOfTheFolderOnWindowsIsSkippedWithThatReason() throws Exception {
         touch("a\\b.txt");
-        touch("sub/..\\evil");
+        touch("sub/..\\inside");
+        touch("sub/..\\..\\evil");
+        touch("..\\evil");
         touch("\\rooted");
         touch("x..\\y");
         walk(List.of());
-        assertThat(entries).containsExactly("a\\b.txt", "sub/", "x..\\y");
-        assertThat(skipped).extracting(SkippedEntry::path).containsExactlyInAnyOrder("sub/..\\evil", "\\rooted");
+        assertThat(entries).containsExactly("a\\b.txt", "sub/", "sub/..\\inside", "x..\\y");
+        assertThat(skipped).extracting(SkippedEntry::path).containsExactlyInAnyOrder("sub/..\\..\\evil", "..\\evil",
+                "\\rooted");
         assertThat(skipped).extracting(SkippedEntry::reason).allSatisfy(r -> assertThat(r)
                 .contains("which a restore refuses: not stored (rename it to back it up)"));
     }

@@ -128,6 +128,15 @@ class ReadOnlyBackupDirTest {
         } finally {
             Files.setPosixFilePermissions(backups.resolve("storage"), PosixFilePermissions.fromString("rwx------"));
         }
+        // BACKUP_DIR readable but not searchable: its folders cannot even be looked at
+        Files.setPosixFilePermissions(backups, PosixFilePermissions.fromString("rw-------"));
+        try {
+            CliProcess.Result r = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override,-dac_read_search", "list");
+            assertThat(r.exitCode()).as(r.describe()).isNotZero();
+            assertThat(r.stderr()).contains(backups.toString()).doesNotContain("no backups");
+        } finally {
+            Files.setPosixFilePermissions(backups, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 
     @Test

@@ -47,9 +47,11 @@ class VerifyScratchTest {
                 "BACKUP_DIR", dir.resolve("backups").toString()), null, false, Map.of()), Clock.systemUTC(), n -> { });
         Manifest m = service.backupDatabase(false);
         Path state = dir.resolve("backups/.archivist");
-        Path killed = Files.writeString(state.resolve("archivist-verify-" + deadPid() + "-123.db"), "a killed verify's copy");
-        Path running = Files.writeString(state.resolve("archivist-verify-" + ProcessHandle.current().pid() + "-9.db"), "x");
+        Path killed = Files.writeString(state.resolve("archivist-verify-" + VerifyScratch.host() + "-" + deadPid() + "-123.db"), "a killed verify's copy");
+        Path running = Files.writeString(state.resolve("archivist-verify-" + VerifyScratch.host() + "-" + ProcessHandle.current().pid() + "-9.db"), "x");
         Path foreign = Files.writeString(state.resolve("archivist-verify-notes.txt"), "not ours");
+        Path otherHost = Files.writeString(state.resolve("archivist-verify-elsewhere-" + deadPid() + "-7.db"),
+                "another host's verify, sharing the catalog: its pids are not ours to judge");
 
         VerifyReport report = service.verify(m, true);
 
@@ -58,8 +60,9 @@ class VerifyScratchTest {
         assertThat(killed).doesNotExist();
         assertThat(running).as("a verify still running keeps its copy").exists();
         assertThat(foreign).exists();
+        assertThat(otherHost).exists();
         assertThat(names(state)).filteredOn(n -> n.startsWith("archivist-verify-")).containsExactlyInAnyOrder(
-                running.getFileName().toString(), foreign.getFileName().toString());
+                running.getFileName().toString(), foreign.getFileName().toString(), otherHost.getFileName().toString());
     }
 
     @Test
@@ -67,7 +70,8 @@ class VerifyScratchTest {
         Path scratch = VerifyScratch.create(dir.resolve("no-such-catalog/.archivist"), "db_backup_20260101T000000.000Z");
         try {
             assertThat(scratch.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
-            assertThat(scratch.getFileName().toString()).startsWith("archivist-verify-" + ProcessHandle.current().pid() + "-");
+            assertThat(scratch.getFileName().toString())
+                    .startsWith("archivist-verify-" + VerifyScratch.host() + "-" + ProcessHandle.current().pid() + "-");
         } finally {
             Files.deleteIfExists(scratch);
         }
