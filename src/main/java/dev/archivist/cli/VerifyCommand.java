@@ -14,6 +14,7 @@ import dev.archivist.verify.VerifyReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,8 +63,23 @@ public final class VerifyCommand implements Callable<Integer> {
         List<VerifyReport> reports = new ArrayList<>();
         PrintWriter out = spec.commandLine().getOut();
         java.util.Set<String> removed = new java.util.HashSet<>();
+        Map<String, String> notVerified = new java.util.LinkedHashMap<>();
         for (Manifest m : targets) {
-            VerifyReport r = service.verify(m, !quick);
+            VerifyReport r;
+            try {
+                r = service.verify(m, !quick);
+            } catch (ArchivistException e) {
+                if (!all) {
+                    throw e;
+                }
+                // this machine could not check it (its copy for integrity_check did not fit): go on with the others
+                notVerified.put(m.id(), e.getMessage());
+                if (!json) {
+                    out.printf("ERROR  %s: %s%n", m.id(), e.getMessage());
+                    out.flush();
+                }
+                continue;
+            }
             if (!all && service.removedWhileVerified(m, r)) { // its problems are those of the removal, not damage
                 throw new ArchivistException("verify of " + m.id() + ": the backup was removed while it was verified"
                         + " (by a rotation or by hand), so nothing can be said of it");
@@ -114,18 +130,21 @@ public final class VerifyCommand implements Callable<Integer> {
             if (all) {
                 ObjectNode root = Json.MAPPER.createObjectNode();
                 root.put("verified", reports.size()).put("clean", reports.size() - failed).put("failed", failed)
-                        .put("removed_while_verified", removed.size());
+                        .put("removed_while_verified", removed.size()).put("not_verified", notVerified.size());
+                ObjectNode errors = root.putObject("errors");
+                notVerified.forEach(errors::put);
                 root.set("reports", array);
                 Output.json(out, root);
             } else {
                 Output.json(out, array.get(0));
             }
         } else if (all) {
-            out.printf("%s verified: %d clean, %d with problems%s%n", Plural.of(reports.size(), "backup"), reports.size() - failed, failed,
-                    removed.isEmpty() ? "" : ", " + removed.size() + " removed while verified");
+            out.printf("%s verified: %d clean, %d with problems%s%s%n", Plural.of(reports.size(), "backup"), reports.size() - failed, failed,
+                    removed.isEmpty() ? "" : ", " + removed.size() + " removed while verified",
+                    notVerified.isEmpty() ? "" : ", " + notVerified.size() + " could not be checked here (ERROR above)");
             out.flush();
         }
-        return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        return failed == 0 && notVerified.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /**

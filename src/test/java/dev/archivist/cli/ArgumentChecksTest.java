@@ -81,7 +81,7 @@ class ArgumentChecksTest {
         Path good = Files.writeString(dir.resolve("app.env"), "MAX_BACKUPS=3\n");
         InProcessCli.Result config = run("config", "--env-file", good.toString());
         assertThat(config.exitCode()).as(config.describe()).isZero();
-        assertThat(config.stdout()).containsPattern("MAX_BACKUPS +?= 3 +\\(" + java.util.regex.Pattern.quote(good.toString()) + "\\)");
+        assertThat(config.stdout()).containsPattern("MAX_BACKUPS +?= 3 +\\(\\.env \\(" + java.util.regex.Pattern.quote(good.toString()) + "\\)\\)");
     }
 
     /**

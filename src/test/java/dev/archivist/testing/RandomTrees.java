@@ -40,8 +40,9 @@ public final class RandomTrees {
         for (int i = 0; i < entries; i++) {
             Path parent = dirs.get(rnd.nextInt(dirs.size()));
             Path p = parent.resolve(name(rnd));
-            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) || root.relativize(p).getNameCount() > 4) {
-                continue;
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) || root.relativize(p).getNameCount() > 4
+                    || dev.archivist.source.BackslashPaths.escape(root.relativize(p).toString()) != null) {
+                continue; // (a path out of its folder where backslashes separate folders is not stored by design)
             }
             int kind = rnd.nextInt(10);
             if (kind < 5) {

@@ -65,6 +65,45 @@ class VerifyScratchTest {
                 running.getFileName().toString(), foreign.getFileName().toString(), otherHost.getFileName().toString());
     }
 
+    /**
+     * {@code verify --all} where no copy can be written (a read-only BACKUP_DIR and a temporary folder it may not
+     * write): the database backups are named as not checked here, the others are verified, and the exit is 1; nothing
+     * is recorded as damaged.
+     */
+    @Test
+    void verifyAllGoesOnWhenAnotherBackupCannotBeCheckedHere() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!dev.archivist.testing.CliProcess.runningAsRoot()
+                || TestDb.onPath("setpriv"), "running as root without setpriv: permission bits do not bind");
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 100, 50);
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "alpha");
+        Path backups = dir.resolve("backups");
+        dev.archivist.testing.CliProcess cli = new dev.archivist.testing.CliProcess(dir).env("DATABASE_URL", db.toString())
+                .env("STORAGE_PATH", storage.toString()).env("BACKUP_DIR", backups.toString()).env("JSON_LOGS", "false");
+        assertThat(cli.run("backup", "database", "--no-rotate").exitCode()).isZero();
+        // gz: zstd's JNI library would have to be unpacked into the temporary folder this test makes unwritable (the
+        // launcher unpacks it beside the jar instead)
+        assertThat(cli.run("backup", "storage", "--no-rotate", "--compression", "gz").exitCode()).isZero();
+        Path noTmp = Files.createDirectories(dir.resolve("no-tmp"));
+        List<Path> readOnly = List.of(noTmp, backups.resolve(".archivist"));
+        for (Path p : readOnly) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+        }
+        try {
+            dev.archivist.testing.CliProcess.Result r = cli.jvmArg("-Djava.io.tmpdir=" + noTmp)
+                    .startWrapped(dev.archivist.testing.CliProcess.withoutPermissionBypass("-dac_override"), "verify", "--all")
+                    .await(java.time.Duration.ofMinutes(2));
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stdout()).containsPattern("ERROR  db_backup_\\S+: cannot verify db_backup_")
+                    .contains("nothing was found wrong with the backup").containsPattern("OK +storage_backup_")
+                    .contains("1 backup verified: 1 clean, 0 with problems, 1 could not be checked here");
+        } finally {
+            for (Path p : readOnly) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+    }
+
     @Test
     void theCopyGoesToTheTemporaryFolderWhenTheStateFolderCannotTakeIt() throws Exception {
         Path scratch = VerifyScratch.create(dir.resolve("no-such-catalog/.archivist"), "db_backup_20260101T000000.000Z");
