@@ -23,6 +23,26 @@ public final class Globs {
     }
 
     /**
+     * {@code s} without the spaces around it, except a space escaped with a backslash ({@code trail\ }), which is
+     * part of a pattern, as in {@code .gitignore}: a name ending in a space can be excluded.
+     */
+    public static String stripUnescaped(String s) {
+        String t = s.stripLeading();
+        int end = t.length();
+        while (end > 0 && Character.isWhitespace(t.charAt(end - 1))) {
+            int backslashes = 0;
+            for (int i = end - 2; i >= 0 && t.charAt(i) == '\\'; i--) {
+                backslashes++;
+            }
+            if (backslashes % 2 == 1) {
+                break;
+            }
+            end--;
+        }
+        return t.substring(0, end);
+    }
+
+    /**
      * The globs of a comma-separated list, as written (not stripped, empty ones included). A comma inside a group
      * ({@code **}{@code /*.{tmp,bak}}) or a bracket expression ({@code [,;]}), or escaped ({@code \,}), belongs to
      * its glob: splitting at every comma broke {@code *.{tmp,bak}} into two patterns that do not parse.

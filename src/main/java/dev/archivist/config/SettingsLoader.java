@@ -435,13 +435,13 @@ public final class SettingsLoader {
     }
 
     private List<String> excludes() {
-        String v = trimmed(ConfigKey.BACKUP_STORAGE_EXCLUDE);
+        String v = raw.raw(ConfigKey.BACKUP_STORAGE_EXCLUDE) == null ? "" : Globs.stripUnescaped(raw.raw(ConfigKey.BACKUP_STORAGE_EXCLUDE));
         List<String> globs = new ArrayList<>();
         if (v.isEmpty()) {
             return globs;
         }
         for (String g : Globs.splitList(v)) {
-            String glob = g.strip();
+            String glob = Globs.stripUnescaped(g);
             if (glob.isEmpty()) {
                 continue;
             }

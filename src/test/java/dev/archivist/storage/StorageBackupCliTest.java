@@ -228,6 +228,24 @@ class StorageBackupCliTest {
         assertThat(some.stderr()).doesNotContain("holds no files");
     }
 
+    /** Spaces around each pattern are ignored, but an escaped one is the pattern's, as in .gitignore: {@code trail\ }. */
+    @Test
+    void aNameThatStartsOrEndsWithASpaceCanBeExcludedWithAnEscapedSpace() throws Exception {
+        Path storage = tmp.resolve("storage");
+        Path backups = tmp.resolve("backups");
+        Files.createDirectories(storage);
+        for (String name : List.of("trail space ", " lead space", "trail space", "kept.txt")) {
+            Files.writeString(storage.resolve(name), name);
+        }
+        CliProcess.Result r = StorageFixtures.cli(tmp, storage, backups)
+                .env("BACKUP_STORAGE_EXCLUDE", "  trail space\\ , \\ lead space ,  ")
+                .run("backup", "storage", "--json", "--no-rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        JsonNode m = JSON.readTree(r.stdout());
+        assertThat(m.path("excluded_count").asLong()).as(r.stdout()).isEqualTo(2);
+        assertThat(m.path("file_count").asLong()).isEqualTo(2);
+    }
+
     @Test
     void aMissingStorageFolderFailsWithExit1AndWritesNothing() throws Exception {
         Path backups = tmp.resolve("backups");
