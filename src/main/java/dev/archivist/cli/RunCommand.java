@@ -2,7 +2,6 @@ package dev.archivist.cli;
 
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.DirectoryLock;
-import dev.archivist.LockUnavailableException;
 import dev.archivist.config.Settings;
 import dev.archivist.schedule.BackupScheduler;
 import dev.archivist.schedule.Job;
@@ -81,14 +80,9 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         handle("TERM", stop, scheduler);
         handle("INT", stop, scheduler);
-        try {
-            // one scheduler per backup directory, a daemon's or an application's (BackupScheduler)
-            scheduler.claim(BackupScheduler.DAEMON, stop::countDown);
-        } catch (LockUnavailableException e) {
-            spec.commandLine().getErr().println("archivist: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return ExitCodes.LOCKED;
-        }
+        // one scheduler per backup directory, a daemon's or an application's (BackupScheduler); another's refusal is
+        // exit 3 through ExitCodes: a line on stderr, and with JSON_LOGS the JSON line a log pipeline reads
+        scheduler.claim(BackupScheduler.DAEMON, stop::countDown);
         try {
             ScheduleView.text(out, scheduler.jobs(), settings.zone(), Instant.now(), 1, settings.schedule().jitter());
             if (scheduler.jobs().stream().noneMatch(BackupScheduler.JobInfo::enabled)) {

@@ -71,6 +71,10 @@ class DaemonSystemTest {
             CliProcess.Result second = cli.run("run");
             assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
             assertThat(second.stderr()).contains("another daemon").contains("pid " + daemon.pid());
+            CliProcess.Result secondJson = cli.env("JSON_LOGS", "true").run("run"); // a log pipeline sees why too
+            cli.env("JSON_LOGS", "false");
+            assertThat(secondJson.exitCode()).as(secondJson.describe()).isEqualTo(3);
+            assertThat(secondJson.stderr()).containsPattern("\\{\"@timestamp\".*another daemon.*\"level\":\"ERROR\"");
             assertThat(daemon.process().isAlive()).isTrue();
 
             // 3. Wait until the next every-minute run is writing (a .tmp- file), then SIGTERM.
