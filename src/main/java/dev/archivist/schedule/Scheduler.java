@@ -141,6 +141,8 @@ public final class Scheduler {
                 persist(job.id(), JobState.watchedSince(now));
             } else if (catchUp) {
                 catchUp(job, state, now);
+            } else {
+                letPass(job, state, now);
             }
             schedule(job, now);
         }
@@ -169,6 +171,26 @@ public final class Scheduler {
                     job.id().id(), latest, last, state.needsRerun() ? ", aborted" : "");
         }
         queue.addLast(new Run(job.id(), latest, CATCH_UP, new CompletableFuture<>()));
+    }
+
+    /**
+     * Without catch-up: records the latest fire time that passed while the daemon was down as let pass on purpose, so
+     * that a later start with catch-up does not run it after all.
+     */
+    private void letPass(Job job, JobState state, Instant now) {
+        Instant from;
+        try {
+            from = Instant.parse(state.catchUpFrom());
+        } catch (DateTimeParseException e) {
+            return;
+        }
+        Instant missed = next(job, from);
+        if (missed != null && !missed.isAfter(now)) {
+            Instant latest = latestFireAtOrBefore(job, missed, now);
+            LOG.info("job {}: fire time {} passed while the daemon was down; not run (BACKUP_CATCH_UP=false)",
+                    job.id().id(), latest);
+            persist(job.id(), state.seenThrough(latest));
+        }
     }
 
     private Instant next(Job job, Instant after) {

@@ -349,6 +349,12 @@ class SchedulerTest {
         assertThat(s.pending()).isEmpty();
         assertThat(s.runPending()).isEmpty();
         assertThat(runner.calls).isEmpty();
+        // what it let pass is recorded: a later start with catch-up does not run it after all
+        assertThat(new StateStore(dir).load().get("database_backup").seenThrough()).isEqualTo("2024-05-09T02:00:00Z");
+        assertThat(new StateStore(dir).load().get("database_backup").lastFireTime()).isEqualTo("2024-05-06T02:00:00Z");
+        Scheduler again = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        again.start(true);
+        assertThat(again.pending()).isEmpty();
     }
 
     @Test
