@@ -84,7 +84,8 @@ public final class DirectoryLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    Durable.OWNER_ONLY);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();

@@ -27,9 +27,9 @@ final class InFlight {
 
     /** Marks {@code id} as being written, before any of its files exists under its final name. */
     static void mark(Path stateDir, String id) throws IOException {
-        Files.createDirectories(dir(stateDir));
+        Durable.ensureDirectory(dir(stateDir));
         try {
-            Files.createFile(dir(stateDir).resolve(id));
+            Files.createFile(dir(stateDir).resolve(id), Durable.OWNER_ONLY);
         } catch (FileAlreadyExistsException e) {
             // marked already: the same id again after a crash between its mark and its manifest
         }

@@ -94,6 +94,23 @@ class LauncherTest {
         }
     }
 
+    /** A small ARCHIVIST_MAX_HEAP keeps --json output JSON: the JVM's warning about the young generation never comes. */
+    @Test
+    void aSmallHeapLimitKeepsJsonOutputJson() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        for (String heap : java.util.List.of("32m", "64m", "2g")) {
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "list", "--json").directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("BACKUP_DIR", dir.resolve("none").toString());
+            pb.environment().put("ARCHIVIST_MAX_HEAP", heap);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).as(heap + ": " + out).isZero();
+            assertThat(out.strip()).as(heap).isEqualTo("[ ]");
+        }
+    }
+
     private Process xzBackup(Path storage, String backups, String maxHeap) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "backup", "storage", "--no-rotate")
                 .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);

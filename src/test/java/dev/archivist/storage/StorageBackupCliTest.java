@@ -228,6 +228,34 @@ class StorageBackupCliTest {
         assertThat(some.stderr()).doesNotContain("holds no files");
     }
 
+    /**
+     * Everything Archivist leaves in BACKUP_DIR is its owner's only, whatever the umask: backups, manifests, indexes,
+     * and the state folder's lock files and in-flight markers (the lock's holder record names a pid and command).
+     */
+    @Test
+    void everythingInTheBackupDirIsOwnerOnly() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "alpha");
+        Path backups = tmp.resolve("backups");
+        dev.archivist.testing.TestDb.create(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 10);
+        CliProcess cli = StorageFixtures.cli(tmp, storage, backups);
+        assertThat(cli.run("backup", "full", "--no-rotate").exitCode()).isZero();
+        // a backup that fails after its id was taken leaves its in-flight folder behind
+        Files.writeString(tmp.resolve("app.db"), "not a database any more, just text ".repeat(200));
+        cli.run("backup", "database", "--no-rotate");
+        List<String> open = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> all = Files.walk(backups)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                if (!mode.equals(Files.isDirectory(p) ? "rwx------" : "rw-------")) {
+                    open.add(backups.relativize(p) + " " + mode);
+                }
+            }
+        }
+        assertThat(open).isEmpty();
+        assertThat(backups.resolve(".archivist/lock")).exists();
+    }
+
     /** Spaces around each pattern are ignored, but an escaped one is the pattern's, as in .gitignore: {@code trail\ }. */
     @Test
     void aNameThatStartsOrEndsWithASpaceCanBeExcludedWithAnEscapedSpace() throws Exception {
