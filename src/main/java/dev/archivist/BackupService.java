@@ -379,7 +379,8 @@ public final class BackupService {
     }
 
     /** A look for restore leftovers that lets a command go on when it may not read {@code folder}, which it may not need. */
-    private static List<String> unlessDenied(Path folder, IoSupplier<List<String>> clean) throws IOException {
+    private static List<String> unlessDenied(Path folder, org.apache.commons.io.function.IOSupplier<List<String>> clean)
+            throws IOException {
         try {
             return clean.get();
         } catch (java.nio.file.AccessDeniedException e) {
@@ -388,11 +389,6 @@ public final class BackupService {
             LOG.debug("cannot look for restore leftovers in {}: {}", folder, ArchivistException.reason(e));
             return List.of();
         }
-    }
-
-    @FunctionalInterface
-    private interface IoSupplier<T> {
-        T get() throws IOException;
     }
 
     private void reportLeftovers(List<String> notes) {

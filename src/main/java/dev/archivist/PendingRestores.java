@@ -35,7 +35,8 @@ final class PendingRestores {
             notes.add(e.getMessage());
         }
         Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
-        for (Path swap : storageSwapJournals(live)) {
+        List<Path> swaps = storageSwapJournals(live);
+        for (Path swap : swaps) {
             String aside = !Files.exists(live) ? ", which is moved aside until it ends"
                     : swap.startsWith(live) ? ", whose entries may be moved aside until it ends" : "";
             notes.add(StorageSwap.readable(swap)
@@ -46,7 +47,7 @@ final class PendingRestores {
                             + live.getFileName() + ".before-restore-<id>; move that back and delete the journal"));
         }
         for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()), live)) {
-            if (destination.equals(live) && !storageSwapJournals(live).isEmpty()) {
+            if (destination.equals(live) && !swaps.isEmpty()) {
                 continue; // the swap had begun: said above, with where the live folder is
             }
             List<Path> left = RestoreFiles.leftovers(destination);

@@ -36,10 +36,14 @@ public final class BackupIds {
             last = newestStamp(stateDir.getParent());
         }
         long millis = Math.max(clock.millis(), last + 1);
-        while (Files.exists(folder.resolve(type.prefix() + "_" + STAMP.format(Instant.ofEpochMilli(millis)) + ".json"))) {
+        while (Files.exists(folder.resolve(idAt(type, millis) + ".json"))) {
             millis++; // a backup copied in from elsewhere, newer than last-id: never replaced by a new one
         }
         Durable.writeAtomically(file, Long.toString(millis).getBytes(StandardCharsets.UTF_8));
+        return idAt(type, millis);
+    }
+
+    private static String idAt(BackupType type, long millis) {
         return type.prefix() + "_" + STAMP.format(Instant.ofEpochMilli(millis));
     }
 

@@ -180,15 +180,17 @@ public final class Catalog {
      */
     private List<Path> manifestFiles(BackupType type) {
         Path dir = dir(type);
+        java.nio.file.attribute.BasicFileAttributes attributes;
         try {
-            Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            attributes = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of(); // no backup of this type taken yet
         } catch (IOException e) { // BACKUP_DIR may not be entered: its folders cannot even be looked at
             throw new ArchivistException("cannot list the " + type.wireName() + " backups in " + dir + ": "
                     + ArchivistException.reason(e), e);
         }
-        if (!Files.isDirectory(dir)) {
+        if (!attributes.isDirectory() && !(attributes.isSymbolicLink() && Files.isDirectory(dir))) {
             throw new ArchivistException("cannot list the " + type.wireName() + " backups: " + dir + " is not a directory");
         }
         List<Path> files = new ArrayList<>();

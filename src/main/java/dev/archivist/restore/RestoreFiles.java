@@ -60,14 +60,22 @@ public final class RestoreFiles {
         return p;
     }
 
+    /** How the staging folders and copies a restore of {@code destination} makes beside it begin. */
+    private static String besidePrefix(Path destination) {
+        return PREFIX + destination.getFileName() + "-";
+    }
+
+    /** How the staging folders an in-place restore makes inside the storage folder begin. */
+    private static final String IN_PLACE_STAGING_PREFIX = PREFIX + "staging-";
+
     /** Staging folder beside {@code destination}. */
     public static Path staging(Path destination, String backupId) {
-        return destination.resolveSibling(PREFIX + destination.getFileName() + "-" + backupId);
+        return destination.resolveSibling(besidePrefix(destination) + backupId);
     }
 
     /** Staging folder inside a live storage folder restored in place ({@link InPlaceSwap}). */
     public static Path inPlaceStaging(Path live, String backupId) {
-        return live.resolve(PREFIX + "staging-" + backupId);
+        return live.resolve(IN_PLACE_STAGING_PREFIX + backupId);
     }
 
     /** The journal of an in-place swap, inside the storage folder. */
@@ -90,7 +98,7 @@ public final class RestoreFiles {
 
     /** Temporary database file beside {@code destination}. */
     public static Path tempDatabase(Path destination, String backupId) {
-        return destination.resolveSibling(PREFIX + destination.getFileName() + "-" + backupId + ".tmp");
+        return destination.resolveSibling(besidePrefix(destination) + backupId + ".tmp");
     }
 
     /** The swap journal of a storage folder. */
@@ -158,7 +166,7 @@ public final class RestoreFiles {
         StorageSwap.recover(destination, done);
         // staging folders, and the temporary file of a swap journal whose writing was cut short (it holds only that
         // journal's content)
-        removeStartingWith(parent, done, PREFIX + destination.getFileName() + "-",
+        removeStartingWith(parent, done, besidePrefix(destination),
                 Durable.TEMP_PREFIX + journal(destination).getFileName() + ".");
         return done;
     }
@@ -170,19 +178,20 @@ public final class RestoreFiles {
      */
     public static List<Path> leftovers(Path destination) {
         List<Path> found = new ArrayList<>();
-        Path parent = destination.toAbsolutePath().getParent();
-        for (Path[] where : new Path[][] {{parent, Path.of(PREFIX + destination.getFileName() + "-")},
-                {destination, Path.of(PREFIX + "staging-")}}) {
-            if (where[0] == null || !Files.isDirectory(where[0], java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            try (DirectoryStream<Path> matches = namesStartingWith(where[0], where[1].toString())) {
-                matches.forEach(found::add);
-            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-                // not readable here: the command that takes the lock reports it if it needs the folder
-            }
-        }
+        addStartingWith(destination.toAbsolutePath().getParent(), besidePrefix(destination), found);
+        addStartingWith(destination, IN_PLACE_STAGING_PREFIX, found);
         return found;
+    }
+
+    private static void addStartingWith(Path folder, String prefix, List<Path> found) {
+        if (folder == null || !Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> matches = namesStartingWith(folder, prefix)) {
+            matches.forEach(found::add);
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // not readable here: the command that takes the lock reports it if it needs the folder
+        }
     }
 
     /**
@@ -197,7 +206,7 @@ public final class RestoreFiles {
             return done;
         }
         InPlaceSwap.recover(live, done);
-        removeStartingWith(live, done, PREFIX + "staging-",
+        removeStartingWith(live, done, IN_PLACE_STAGING_PREFIX,
                 Durable.TEMP_PREFIX + inPlaceJournal(live).getFileName() + ".");
         return done;
     }

@@ -158,11 +158,10 @@ public final class Scheduler {
             LOG.warn("job {}: unreadable last fire time '{}' in the scheduler state; no catch-up", job.id().id(), from);
             return;
         }
-        Instant missed = state.needsRerun() ? last : next(job, last);
-        if (missed == null || missed.isAfter(now)) {
+        Instant latest = latestPassed(job, state.needsRerun() ? last : next(job, last), now);
+        if (latest == null) {
             return;
         }
-        Instant latest = latestFireAtOrBefore(job, missed, now);
         if (state.needsRerun() && latest.equals(last)) { // nothing passed: its own run was cut short
             LOG.info("job {}: the run of fire time {} was aborted by the last shutdown; running it again", job.id().id(),
                     last);
@@ -184,9 +183,8 @@ public final class Scheduler {
         } catch (DateTimeParseException e) {
             return;
         }
-        Instant missed = next(job, from);
-        if (missed != null && !missed.isAfter(now)) {
-            Instant latest = latestFireAtOrBefore(job, missed, now);
+        Instant latest = latestPassed(job, next(job, from), now);
+        if (latest != null) {
             LOG.info("job {}: fire time {} passed while the daemon was down; not run (BACKUP_CATCH_UP=false)",
                     job.id().id(), latest);
             persist(job.id(), state.seenThrough(latest));
@@ -213,6 +211,11 @@ public final class Scheduler {
         nextFire.put(job.id(), fire);
         long extra = jitter.isZero() ? 0 : (long) (random.nextDouble() * jitter.toMillis());
         nextDue.put(job.id(), fire.plusMillis(extra));
+    }
+
+    /** The latest fire time in [first, now], or null when {@code first} (a fire time) is null or after now. */
+    private Instant latestPassed(Job job, Instant first, Instant now) {
+        return first == null || first.isAfter(now) ? null : latestFireAtOrBefore(job, first, now);
     }
 
     /** The latest fire time in [first, now], given that {@code first} is a fire time at or before now. */
