@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
  * Lexical rules for entry names and link targets: strict UTF-8 decoding, normalization
@@ -68,6 +69,28 @@ public final class EntryNames {
             }
         }
         return path;
+    }
+
+    /**
+     * Why a restore would refuse {@code entry} on its own, judged from the entry alone (its type, its name and a hard
+     * link's target, by the rules extraction applies), or empty. What only the whole tree shows (a path through a
+     * symlink, a link leading out, a duplicate) is left to extraction. For verify, which reads names already decoded:
+     * names that are not UTF-8 are the extractor's to catch.
+     */
+    public static Optional<String> refusal(TarArchiveEntry entry) {
+        String name = entry.getName();
+        try {
+            ExtractionRun.Type type = ExtractionRun.typeOf(name, name, entry);
+            relativePath(name, name, "path");
+            if (type == ExtractionRun.Type.HARDLINK) {
+                relativePath(name, entry.getLinkName(), "hard link target");
+            } else if (type == ExtractionRun.Type.SYMLINK) {
+                checkCommon(name, entry.getLinkName(), "symlink target");
+            }
+            return Optional.empty();
+        } catch (UnsafeEntryException e) {
+            return Optional.of(e.reason());
+        }
     }
 
     /** Checks what can be judged of a symlink target without the tree: not empty, relative, unambiguous. */

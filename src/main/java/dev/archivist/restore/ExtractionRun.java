@@ -20,7 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** One extraction: reads entries in order, validates each against the {@link EntryTree}, writes included ones. */
 final class ExtractionRun {
-    private enum Type { FILE, DIR, SYMLINK, HARDLINK }
+    enum Type { FILE, DIR, SYMLINK, HARDLINK }
 
     private record DirAttributes(int mode, FileTime mtime, long uid, long gid) {
     }
@@ -91,7 +91,7 @@ final class ExtractionRun {
         }
     }
 
-    private static Type typeOf(String entryName, String name, TarArchiveEntry entry) throws UnsafeEntryException {
+    static Type typeOf(String entryName, String name, TarArchiveEntry entry) throws UnsafeEntryException {
         if (entry.isSparse()) {
             throw new UnsafeEntryException(entryName, "sparse entries are not supported");
         }

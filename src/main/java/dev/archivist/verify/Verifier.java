@@ -11,6 +11,7 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.restore.EntryNames;
 import dev.archivist.catalog.StoredFile;
 import dev.archivist.config.Compression;
 import dev.archivist.source.SqliteSnapshot;
@@ -312,6 +313,8 @@ public final class Verifier {
                 TarArchiveEntry e;
                 while ((e = tar.getNextEntry()) != null) {
                     String key = IndexMatcher.strip(e.getName());
+                    EntryNames.refusal(e).ifPresent(reason -> problems.add(new Problem(m.id(), "file " + key,
+                            "unsafe entry, a restore refuses the whole archive: " + reason)));
                     IndexEntry expected = takeFromIndex(index, key);
                     if (expected == null) {
                         problems.add(new Problem(m.id(), "file " + key, "in the archive but not in the index"));

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.archive.Codecs;
+import dev.archivist.archive.IndexEntry;
+import dev.archivist.archive.IndexWriter;
+import dev.archivist.archive.WrittenFile;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
@@ -182,11 +185,48 @@ class HostileArchiveBackupTest {
         assertThat(FaultFixture.treeHash(fx.storage)).isEqualTo(liveTree);
     }
 
+    @Test
+    void deepVerifyNamesAnUnsafeEntryEvenWhenTheIndexListsIt() throws Exception {
+        FaultFixture fx = new FaultFixture(dir).database(5, 10);
+        FaultFixture.writeTree(fx.storage, 3, 2, 500);
+        Manifest template = fx.service().backupStorage(false, null);
+        byte[] ok = TarBuilder.utf8("fine");
+        byte[] evil = TarBuilder.utf8("pwned");
+        byte[] tar = new TarBuilder().entry(TarBuilder.utf8("docs/ok.txt"), TarConstants.LF_NORMAL, null, ok, 0644, TarBuilder.MTIME)
+                .entry(TarBuilder.utf8("docs/../../evil.txt"), TarConstants.LF_NORMAL, null, evil, 0644, TarBuilder.MTIME)
+                .entry(TarBuilder.utf8("docs/fifo"), TarConstants.LF_FIFO, null, null, 0644, TarBuilder.MTIME)
+                .bytes();
+        // a forged index that lists the same entries, so only the names themselves can tell
+        Path forged = dir.resolve("forged");
+        Files.createDirectories(forged);
+        WrittenFile index;
+        try (IndexWriter w = new IndexWriter(forged, "forged.index.jsonl.gz")) {
+            w.add(new IndexEntry("docs/ok.txt", IndexEntry.FILE, ok.length, TarBuilder.MTIME, IndexEntry.octalMode(0644), null,
+                    HexFormat.of().formatHex(Sha256.digest().digest(ok))));
+            w.add(new IndexEntry("docs/../../evil.txt", IndexEntry.FILE, evil.length, TarBuilder.MTIME, IndexEntry.octalMode(0644), null,
+                    HexFormat.of().formatHex(Sha256.digest().digest(evil))));
+            index = w.finish();
+        }
+        String id = wrapAsBackup(fx, template, tar, 0, forged.resolve(index.fileName()));
+
+        CliProcess.Result verify = fx.cli().run("verify", id);
+        assertThat(verify.exitCode()).as(verify.describe()).isEqualTo(1);
+        assertThat(verify.stdout() + verify.stderr()).as(verify.describe())
+                .contains("docs/../../evil.txt").contains("escapes the target (..)")
+                .contains("docs/fifo").contains("FIFOs are not restored")
+                .doesNotContain("docs/ok.txt: ");
+    }
+
+    /** As {@link #wrapAsBackup(FaultFixture, Manifest, byte[], int, Path)} with the template's (valid) index. */
+    static String wrapAsBackup(FaultFixture fx, Manifest template, byte[] tar, int n) throws Exception {
+        return wrapAsBackup(fx, template, tar, n, null);
+    }
+
     /**
      * Stores {@code tar} (compressed like the template) as a new storage backup with valid part checksums, sizes, the
-     * template's (valid) index and a correct {@code manifest_checksum}; returns its id.
+     * index {@code indexFile} (null: the template's, valid one) and a correct {@code manifest_checksum}; returns its id.
      */
-    static String wrapAsBackup(FaultFixture fx, Manifest template, byte[] tar, int n) throws Exception {
+    static String wrapAsBackup(FaultFixture fx, Manifest template, byte[] tar, int n, Path indexFile) throws Exception {
         Path storageDir = fx.catalog().dir(dev.archivist.BackupType.STORAGE);
         // an id of the catalog's form, in the future so it never collides with a real one
         String unique = template.id().replace("storage_backup_", "");
@@ -201,7 +241,8 @@ class HostileArchiveBackupTest {
         Files.write(storageDir.resolve(fileName), data);
         String sha = HexFormat.of().formatHex(Sha256.digest().digest(data));
         String index = id + ".index.jsonl.gz";
-        Files.copy(storageDir.resolve(template.indexFile()), storageDir.resolve(index), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path indexSource = indexFile != null ? indexFile : storageDir.resolve(template.indexFile());
+        Files.copy(indexSource, storageDir.resolve(index), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ObjectNode m = template.json().deepCopy();
         m.put("id", id);
         m.put("file", fileName);
@@ -212,7 +253,9 @@ class HostileArchiveBackupTest {
         m.set("parts", Manifest.partsNode(List.of(new Manifest.Part(fileName, data.length, sha))));
         m.put("split", false);
         m.put("part_count", 1);
-        ((ObjectNode) m.get("index")).put("path", index);
+        byte[] indexBytes = Files.readAllBytes(indexSource);
+        ((ObjectNode) m.get("index")).put("path", index).put("size", indexBytes.length)
+                .put("sha256", HexFormat.of().formatHex(Sha256.digest().digest(indexBytes)));
         m.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(m));
         Durable.writeAtomically(storageDir.resolve(Manifest.fileName(id)), Manifest.toBytes(m));
         return id;
