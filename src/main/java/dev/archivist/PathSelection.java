@@ -35,15 +35,16 @@ final class PathSelection implements Predicate<String> {
     }
 
     /**
-     * The matchers of one glob: its own (a {@code **}{@code /} also standing for no folder), and, when it reads as a
-     * name that {@code ls} escaped ({@code new\nline}, {@code back\\slash}), that very name too, as {@code dump}
-     * takes it: a name copied from {@code ls} selects that entry.
+     * The matchers of one glob: its own (a {@code **}{@code /} also standing for no folder), and the name it reads as
+     * when taken as a line of {@code ls} ({@code new\nline}, {@code back\\slash}, {@code [draft].txt}), that very
+     * name too, as {@code dump} takes it: a name copied from {@code ls} selects that entry, even where its characters
+     * also make a glob ({@code [draft].txt} also selects {@code d.txt}, as with GNU tar's wildcards).
      */
     private static List<Predicate<String>> matchersOf(String glob) {
         List<Predicate<String>> all = new ArrayList<>(Globs.zeroFolderVariants(relative(glob).replaceAll("(?<=.)/+$", ""))
                 .stream().map(Globs::matcher).toList());
         String shown = Printable.unescape(glob);
-        if (!shown.equals(glob) && shown.indexOf('\0') < 0) { // no name holds a NUL
+        if (shown.indexOf('\0') < 0) { // no name holds a NUL
             String name = Path.of(relative(shown).replaceAll("(?<=.)/+$", "")).toString(); // as test() normalizes
             all.add(path -> path.equals(name));
         }

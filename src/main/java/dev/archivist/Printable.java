@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Text that may hold names from the storage folder, made safe to print on one line: control and line-separator
- * characters escaped as GNU tar and {@code ls} escape them in a UTF-8 locale ({@code \n}, {@code \a}, others as the
- * octal bytes of their UTF-8). A name holding a newline or a terminal's escape sequence then stays on the one line it
+ * characters and noncharacters escaped as GNU tar and {@code ls} escape them in a UTF-8 locale ({@code \n},
+ * {@code \a}, others as the octal bytes of their UTF-8). A name holding a newline or a terminal's escape sequence then stays on the one line it
  * is reported in: it can neither forge another line (of a log, of {@code ls}) nor drive the operator's terminal.
  */
 public final class Printable {
@@ -24,8 +24,8 @@ public final class Printable {
 
     /** Appends {@code s} escaped; {@code backslashes} doubles them too, as tar does for names. */
     public static void escape(String s, StringBuilder b, boolean backslashes) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
+        for (int i = 0; i < s.length(); i += Character.charCount(s.codePointAt(i))) {
+            int ch = s.codePointAt(i);
             switch (ch) {
                 case '\\' -> b.append(backslashes ? "\\\\" : "\\");
                 case '\n' -> b.append("\\n");
@@ -36,18 +36,27 @@ public final class Printable {
                 case 0x0b -> b.append("\\v");
                 case '\f' -> b.append("\\f");
                 default -> {
-                    if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
-                        for (byte u : String.valueOf(ch).getBytes(StandardCharsets.UTF_8)) { // not printable: its bytes
+                    if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029' || nonCharacter(ch)) {
+                        for (byte u : Character.toString(ch).getBytes(StandardCharsets.UTF_8)) { // not printable: its bytes
                             int v = u & 0xff;
                             b.append('\\').append((char) ('0' + (v >> 6))).append((char) ('0' + ((v >> 3) & 7)))
                                     .append((char) ('0' + (v & 7)));
                         }
                     } else {
-                        b.append(ch);
+                        b.appendCodePoint(ch);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Unicode's 66 noncharacters ({@code U+FDD0}-{@code U+FDEF} and the last two code points of every plane), which
+     * no locale prints: GNU tar shows their bytes. (Code points not assigned yet are printed as they are: which ones
+     * those are depends on the Unicode version of the C library and of Java, and escaping a new emoji would be worse.)
+     */
+    private static boolean nonCharacter(int cp) {
+        return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
     }
 
     /**

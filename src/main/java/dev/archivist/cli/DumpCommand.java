@@ -8,6 +8,7 @@ import dev.archivist.StorageFiles;
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.catalog.Durable;
 import dev.archivist.config.Settings;
+import dev.archivist.restore.ExactTimes;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -143,8 +144,8 @@ public final class DumpCommand implements Callable<Integer> {
                 out.flush();
                 channel.force(true);
             }
-            Files.setLastModifiedTime(temp, dumped.mtime());
-            Files.setPosixFilePermissions(temp, permissions(entry)); // last: the mode may not let its owner read
+            ExactTimes.setMtime(temp, dumped.mtime()); // before 1970 and after 2262 too, as restore sets them
+            setMode(temp, entry); // last: the mode may not let its owner read
             try {
                 Files.createLink(target, temp);
             } catch (FileAlreadyExistsException e) {
@@ -179,16 +180,24 @@ public final class DumpCommand implements Callable<Integer> {
         }
     }
 
-    /** The permission bits the backup recorded. */
-    private static Set<PosixFilePermission> permissions(IndexEntry entry) {
-        Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+    /**
+     * The mode the backup recorded, with its sticky bit and without setuid or setgid, as {@code restore} gives files
+     * (a file from a backup never gains a privilege).
+     */
+    private static void setMode(Path file, IndexEntry entry) throws IOException {
+        int mode = entry.permissions() & 01777;
+        if ((mode & 01000) != 0) { // beyond what PosixFilePermission can express
+            Files.setAttribute(file, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+            return;
+        }
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] bits = PosixFilePermission.values(); // owner read ... others execute: 0400 ... 0001
         for (int i = 0; i < bits.length; i++) {
-            if ((entry.permissions() & (0400 >> i)) != 0) {
-                mode.add(bits[i]);
+            if ((mode & (0400 >> i)) != 0) {
+                permissions.add(bits[i]);
             }
         }
-        return mode;
+        Files.setPosixFilePermissions(file, permissions);
     }
 
     /** A buffered output whose write failures name it ("cannot write to stdout: No space left on device"). */

@@ -8,10 +8,10 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * One index entry as a line of {@code archivist ls}, as {@code tar -tv} shows it: type and permissions ({@code h} for
- * a hard link), size (a hard link's: its file's), modification time (UTC, as {@code archivist list}), path (a folder's
- * with a trailing {@code /}), and a link's target. Names are escaped as GNU tar escapes them in a UTF-8 locale
- * ({@code \n}, {@code \a}, {@code \\}, other control and line-separator characters as the octal bytes of their
- * UTF-8), so that one entry is always one line; {@code --json} gives names exactly.
+ * a hard link), size (0 for a hard link, which stores no content of its own), modification time (UTC, as
+ * {@code archivist list}), path (a folder's with a trailing {@code /}), and a link's target. Names are escaped as GNU tar escapes them in a UTF-8 locale
+ * ({@code \n}, {@code \a}, {@code \\}, other control and line-separator characters and Unicode's noncharacters as
+ * the octal bytes of their UTF-8), so that one entry is always one line; {@code --json} gives names exactly.
  */
 final class EntryLine {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -23,7 +23,8 @@ final class EntryLine {
     static String of(IndexEntry e) {
         StringBuilder b = new StringBuilder(e.path().length() + 64);
         b.append(mode(e));
-        String size = Long.toString(e.size());
+        // a hard link stores no content of its own: tar -tv shows it with size 0
+        String size = IndexEntry.HARDLINK.equals(e.type()) ? "0" : Long.toString(e.size());
         b.append(" ".repeat(Math.max(1, SIZE_WIDTH - size.length()))).append(size);
         b.append("  ").append(time(e.mtime())).append("  ");
         escape(e.path(), b);

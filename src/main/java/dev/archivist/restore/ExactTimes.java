@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * does, to the nanosecond and on the link itself. Only such rare times go through it (one process each); when it is
  * missing or fails, the clamped time stays and the restore goes on (the content is what a restore guarantees).
  */
-final class ExactTimes {
+public final class ExactTimes {
     private static final Logger LOG = LoggerFactory.getLogger(ExactTimes.class);
 
     private ExactTimes() {
@@ -28,7 +28,7 @@ final class ExactTimes {
     private static final Instant LAST_NANO_INSTANT = Instant.ofEpochSecond(0, Long.MAX_VALUE);
 
     /** Sets the modification time of the path itself (never following a link), exactly whatever the year. */
-    static void setMtime(Path path, FileTime mtime) throws IOException {
+    public static void setMtime(Path path, FileTime mtime) throws IOException {
         Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
         Instant t = mtime.toInstant();
         if (t.isBefore(Instant.EPOCH) || t.isAfter(LAST_NANO_INSTANT)) {

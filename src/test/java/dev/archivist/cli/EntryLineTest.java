@@ -18,12 +18,15 @@ class EntryLineTest {
         assertThat(escaped("back\\slash")).isEqualTo("back\\\\slash");
         assertThat(escaped("nel\u0085 ls\u2028")).isEqualTo("nel\\302\\205 ls\\342\\200\\250");
         assertThat(escaped("é 😀 \uFF21 zero\u200Bwidth")).isEqualTo("é 😀 \uFF21 zero\u200Bwidth");
+        // noncharacters as their bytes (as GNU tar shows them); a newer emoji (🫠, Unicode 14) as it is
+        assertThat(escaped("x\uFFFF x\uFDD0 x\uDBFF\uDFFF x\uD83F\uDFFE x🫠"))
+                .isEqualTo("x\\357\\277\\277 x\\357\\267\\220 x\\364\\217\\277\\277 x\\360\\237\\277\\276 x🫠");
     }
 
     @Test
     void aShownNameReadsBackAsTheName() {
         for (String name : new String[] {"plain.txt", "c_\u0007\b\u000b\f\r\t\n", "back\\slash", "nel\u0085 ls\u2028",
-                "esc\u001b del\u007f", "é 😀 \uFF21", "\\n literally"}) {
+                "esc\u001b del\u007f", "é 😀 \uFF21", "\\n literally", "non\uFFFFchar\uD83F\uDFFE"}) {
             assertThat(EntryLine.unescape(escaped(name))).as(escaped(name)).isEqualTo(name);
         }
         assertThat(EntryLine.unescape("no\\qescape \\9 \\47")).isEqualTo("no\\qescape \\9 \\47");

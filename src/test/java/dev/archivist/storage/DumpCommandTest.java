@@ -44,6 +44,11 @@ class DumpCommandTest {
         Files.writeString(storage.resolve("photos/new\nline\\.txt"), "odd name");
         Files.writeString(storage.resolve("nl\n"), "with a newline");
         Files.writeString(storage.resolve("nl\\n"), "with a backslash"); // shown by ls as nl\\n, the other as nl\n
+        Files.writeString(storage.resolve("1960.txt"), "old");
+        // (JDK 17 sets no time before 1970: touch does)
+        StorageFixtures.sh("touch -m -d '1960-01-03 23:59:59.876543211 UTC' " + StorageFixtures.q(storage.resolve("1960.txt")));
+        Files.writeString(storage.resolve("sticky.txt"), "sticky");
+        Files.setAttribute(storage.resolve("sticky.txt"), "unix:mode", 01777);
         Files.writeString(storage.resolve("write-only.bin"), "private");
         Files.setPosixFilePermissions(storage.resolve("write-only.bin"), PosixFilePermissions.fromString("-w-------"));
         Path backups = tmp.resolve("backups");
@@ -81,6 +86,16 @@ class DumpCommandTest {
         assertThat(Files.getLastModifiedTime(out)).as("to the nanosecond, as tar -xp")
                 .isEqualTo(Files.getLastModifiedTime(storage.resolve("photos/2024/big.raw")));
         assertThat(toFile.stderr()).contains("photos/2024/big.raw from " + id).contains("content checked");
+        Path old = tmp.resolve("1960.out");
+        CliProcess.Result oldFile = cli.run("dump", id, "1960.txt", "--output", old.toString());
+        assertThat(oldFile.exitCode()).as(oldFile.describe()).isZero();
+        assertThat(Files.getLastModifiedTime(old).toInstant()).as("before 1970, as restore sets it")
+                .isEqualTo(java.time.Instant.parse("1960-01-03T23:59:59.876543211Z"));
+        Path sticky = tmp.resolve("sticky.out");
+        CliProcess.Result stickyFile = cli.run("dump", id, "sticky.txt", "--output", sticky.toString());
+        assertThat(stickyFile.exitCode()).as(stickyFile.describe()).isZero();
+        assertThat((Integer) Files.getAttribute(sticky, "unix:mode") & 07777).as("the sticky bit kept, as restore keeps it")
+                .isEqualTo(01777);
         CliProcess.Result again = cli.run("dump", id, "a.txt", "--output", out.toString());
         assertThat(again.exitCode()).as(again.describe()).isEqualTo(2);
         assertThat(Files.readAllBytes(out)).as("never written over").isEqualTo(big);

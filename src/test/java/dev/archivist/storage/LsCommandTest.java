@@ -46,7 +46,7 @@ class LsCommandTest {
                 "lrwxrwxrwx            0  2021-03-04 05:06:08  ln -> sub/é.bin",
                 "-rwxr-xr-x            2  2021-03-04 05:06:09  new\\nline\\\\.sh",
                 "drwxrwxrwt            0  2021-03-04 05:06:10  sub/",
-                "hrw-r-----            5  2021-03-04 05:06:07  sub/hard link to a b.txt",
+                "hrw-r-----            0  2021-03-04 05:06:07  sub/hard link to a b.txt",
                 "-rw-r--r--         1000  2021-03-04 05:06:12  sub/é.bin");
         assertThat(ls.stderr()).contains("archivist: files of " + id + " (taken ")
                 .contains("archivist: 3 files (1007 B), 1 folder, 1 symlink, 1 hard link");
@@ -172,6 +172,33 @@ class LsCommandTest {
         CliProcess.Result missing = cli(storage, backups).run("ls", id, "--json");
         assertThat(missing.exitCode()).as(missing.describe()).isEqualTo(1);
         assertThat(JSON.readTree(missing.stdout()).path("error").asText()).contains("is missing");
+    }
+
+    @Test
+    void aNameCopiedFromLsSelectsThatEntryEvenWhenItReadsAsAGlob() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        for (String name : List.of("[ab].txt", "a.txt", "c.txt", "{x}.txt", "x.txt", "star*.txt", "stars.txt")) {
+            Files.writeString(storage.resolve(name), name);
+        }
+        Path backups = tmp.resolve("backups");
+        CliProcess.Result backup = cli(storage, backups).run("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+
+        for (String[] c : new String[][] {{"[ab].txt", "[ab].txt", "a.txt"}, {"{x}.txt", "x.txt", "{x}.txt"},
+                {"star*.txt", "star*.txt", "stars.txt"}}) {
+            CliProcess.Result ls = cli(storage, backups).run("ls", "latest", "--path", c[0]);
+            assertThat(ls.exitCode()).as(ls.describe()).isZero();
+            assertThat(ls.stdout().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)))
+                    .as("the entry of that very name, and what the glob matches").containsExactlyInAnyOrder(c[1], c[2]);
+        }
+        Path target = tmp.resolve("restored");
+        CliProcess.Result restore = cli(storage, backups).run("restore", "storage", "latest", "--target", target.toString(),
+                "--path", "[ab].txt", "--yes");
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+        try (var listing = Files.list(target)) {
+            assertThat(listing.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("[ab].txt", "a.txt");
+        }
+        assertThat(target.resolve("[ab].txt")).hasContent("[ab].txt");
     }
 
     /**
