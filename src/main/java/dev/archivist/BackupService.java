@@ -201,7 +201,7 @@ public final class BackupService {
     /** Restores a database backup into the live database ({@code target} null) or into a new file. */
     public RestoreResult restoreDatabase(String ref, Path target, boolean deep) {
         return lockedUnlessReadOnly("restore database", target,
-                () -> restoreDatabaseLocked(catalog.find(ref, BackupType.DATABASE), target, deep));
+                () -> restoreDatabaseLocked(findForRestore(ref, BackupType.DATABASE), target, deep));
     }
 
     private RestoreResult restoreDatabaseLocked(Manifest m, Path target, boolean deep) throws IOException {
@@ -227,7 +227,7 @@ public final class BackupService {
     public RestoreResult restoreStorage(String ref, Path target, List<String> globs, boolean deep) {
         List<String> selected = PathSelection.underStorageRoot(globs, settings.storagePath());
         return lockedUnlessReadOnly("restore storage", target, () -> new Restore(settings, catalog, clock)
-                .storage(catalog.find(ref, BackupType.STORAGE), target, selected, deep));
+                .storage(findForRestore(ref, BackupType.STORAGE), target, selected, deep));
     }
 
     /**
@@ -313,6 +313,22 @@ public final class BackupService {
 
     /** Finds a backup by id, {@code latest} or manifest path. */
     public Manifest find(String ref, BackupType type) {
+        return catalog.find(ref, type);
+    }
+
+    /**
+     * The backup a restore of {@code type} takes: {@code ref} of that type, or, for a database or storage restore, a
+     * full backup's id standing for its component of that type (as {@code files} takes it).
+     */
+    public Manifest findForRestore(String ref, BackupType type) {
+        if (type != BackupType.FULL && ref.startsWith(BackupType.FULL.prefix() + "_")) {
+            Manifest full = catalog.find(ref, BackupType.FULL);
+            String id = full.componentId(type);
+            if (id == null) {
+                throw new ArchivistException("full backup " + full.id() + " names no " + type.wireName() + " component");
+            }
+            return catalog.find(id, type);
+        }
         return catalog.find(ref, type);
     }
 

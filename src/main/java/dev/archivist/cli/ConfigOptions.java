@@ -18,7 +18,11 @@ public final class ConfigOptions {
     @Option(names = "--env-file", paramLabel = "PATH", description = "Read this .env file instead of ./.env.")
     Path envFile;
 
+    /** As given: parsed here, so that a malformed one is never echoed (picocli's own map parsing would show it). */
     @Option(names = {"-S", "--set"}, paramLabel = "VAR=VALUE", description = "Override any configuration variable, e.g. --set MAX_BACKUPS=3 (repeatable).")
+    List<String> setArgs = new ArrayList<>();
+
+    /** Overrides a command sets itself ({@code --allow-outside-symlinks}), applied as {@code --set}s. */
     Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--backup-dir", paramLabel = "PATH", description = "Same as --set BACKUP_DIR=PATH.")
@@ -41,6 +45,9 @@ public final class ConfigOptions {
 
     /** The layered raw values, for {@code archivist config}. */
     RawConfig raw(List<String> problems) {
+        if (!ignoreEnvironment) {
+            LauncherVariables.check(environment, problems);
+        }
         Path file = envFile != null ? envFile : Path.of(".env");
         return RawConfig.load(ignoreEnvironment ? Map.of() : environment, file, envFile != null, flags(problems),
                 problems);
@@ -80,7 +87,18 @@ public final class ConfigOptions {
 
     private Map<ConfigKey, String> flags(List<String> problems) {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
-        sets.forEach((name, value) -> {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String arg : setArgs) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) { // the value is not shown: it may be a secret typed with a space for the '='
+                problems.add("--set expects VAR=VALUE: an argument " + (eq == 0 ? "starts with '='" : "has no '='")
+                        + " (not shown, it may hold a secret)");
+            } else {
+                all.put(arg.substring(0, eq), arg.substring(eq + 1));
+            }
+        }
+        all.putAll(sets);
+        all.forEach((name, value) -> {
             try {
                 flags.put(ConfigKey.valueOf(name), value);
             } catch (IllegalArgumentException e) {

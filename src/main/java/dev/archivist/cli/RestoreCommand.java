@@ -81,7 +81,7 @@ public final class RestoreCommand implements Callable<Integer> {
         BackupService service = Services.create(target != null ? config.loadForReading() : config.load(), spec);
         // SIGTERM/SIGINT: no switch after the signal; a full restore undoes its storage swap
         service.sweepOnShutdown(StopNotice.reporter(service));
-        Manifest m = componentOrBackup(service, backupType);
+        Manifest m = service.findForRestore(ref, backupType);
         PrintWriter out = spec.commandLine().getOut();
         String otherSource = target == null ? otherSource(m, service) : null;
         if (otherSource != null) { // two applications sharing a BACKUP_DIR, or a DATABASE_URL changed since
@@ -116,22 +116,6 @@ public final class RestoreCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
-    }
-
-    /**
-     * The backup to restore: {@code ref} of {@code type}; for {@code restore database} or {@code storage}, a full
-     * backup's id stands for its component of that type (as {@code ls}, {@code dump} and {@code diff} take it).
-     */
-    private Manifest componentOrBackup(BackupService service, BackupType type) {
-        if (type != BackupType.FULL && ref.startsWith(BackupType.FULL.prefix() + "_")) {
-            Manifest full = service.find(ref, BackupType.FULL);
-            String id = full.componentId(type);
-            if (id == null) {
-                throw new ArchivistException("full backup " + full.id() + " names no " + type.wireName() + " component");
-            }
-            return service.find(id, type);
-        }
-        return service.find(ref, type);
     }
 
     /** The live path {@code m} restores into (a database or storage backup). */

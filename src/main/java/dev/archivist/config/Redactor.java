@@ -65,7 +65,7 @@ public final class Redactor {
         }
         Matcher url = URL_START.matcher(value).region(lead, value.length());
         if (!url.lookingAt()) {
-            return redact(value);
+            return redact(schemelessPassword(value, lead));
         }
         boolean[] masked = new boolean[value.length()];
         urlSecrets(value, url.end(), masked);
@@ -78,6 +78,24 @@ public final class Redactor {
             }
         }
         return redact(out.toString());
+    }
+
+    /**
+     * {@code value} with the password of a connection string written without a scheme masked: {@code user:pw@host/db}
+     * or Go's {@code user:pw@tcp(host:3306)/db}, the password running from the user's {@code :} to the last
+     * {@code @} (it may hold {@code @} or {@code /}). A user part with a {@code /} or a space is a path, left as is.
+     */
+    private static String schemelessPassword(String value, int from) {
+        int colon = value.indexOf(':', from);
+        int at = value.lastIndexOf('@');
+        if (colon <= from || at <= colon + 1) {
+            return value;
+        }
+        String user = value.substring(from, colon);
+        if (user.chars().anyMatch(c -> c == '/' || c == '@' || Character.isWhitespace(c))) {
+            return value;
+        }
+        return value.substring(0, colon + 1) + MASK + value.substring(at);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.List;
  * The validated, immutable configuration handed to the library by the CLI or daemon entry point. The library never
  * reads the environment itself.
  *
- * @param databaseUrl     the value of DATABASE_URL as given (for display)
+ * @param databaseUrl     the value of DATABASE_URL for display, its password and secret parameters masked (a host
+ *                        that logs its settings must not log the secret; {@code databasePath} is what is opened)
  * @param databasePath    the SQLite file it names
  * @param compressionLevel the effective level (the codec's default when BACKUP_COMPRESSION_LEVEL is empty)
  * @param restoreOutsideSymlinks restore symlinks whose target is absolute or outside the folder as they are
@@ -29,6 +30,10 @@ public record Settings(
         boolean jsonLogs,
         String logLevel,
         boolean restoreOutsideSymlinks) {
+
+    public Settings {
+        databaseUrl = Redactor.redactValue(ConfigKey.DATABASE_URL.name(), databaseUrl);
+    }
 
     /** Storage-archive settings. */
     public record ArchiveSettings(boolean autoSplit, long maxSizeBytes, long chunkSizeBytes, List<String> excludes) {

@@ -138,6 +138,11 @@ class RedactorTest {
         "' postgres://user:SE/K@db/app' | ' postgres://user:***@db/app'",
         "mysql://root:S?E#K&d=e@db:3306/app | mysql://root:***@db:3306/app",
         "https://acct.blob.core.windows.net/c?sv=2022&sig=SEKR%2Bet&se=2030 | https://acct.blob.core.windows.net/c?sv=2022&sig=***&se=2030",
+        "user:GoSEK1@tcp(localhost:3306)/db | user:***@tcp(localhost:3306)/db",
+        "admin:PlainSEK2@db.example.com:5432/app | admin:***@db.example.com:5432/app",
+        "admin:P@SEK/3@db:5432/app | admin:***@db:5432/app",
+        "/srv/app:v2@2024/app.db | /srv/app:v2@2024/app.db",
+        "app.db | app.db",
     })
     void aConfigurationValueIsKnownWholeSoAPasswordWithAnyCharacterIsMaskedWhole(String value, String shown) {
         assertThat(Redactor.redactValue("DATABASE_URL", value)).isEqualTo(shown).doesNotContain("SEK");
@@ -148,6 +153,15 @@ class RedactorTest {
         assertThat(Redactor.redactValue("API_TOKEN", "plain text " + SECRET)).isEqualTo(Redactor.MASK);
         assertThat(Redactor.redactValue("API_TOKEN", "")).isEmpty();
         assertThat(Redactor.redactValue("DATABASE_URL", null)).isNull();
+    }
+
+    @Test
+    void settingsPrintedByAHostShowNoPassword() {
+        Settings settings = SettingsLoader.load(java.util.Map.of("DATABASE_URL", "sqlite:////srv/app.db?password=SEKRET9"),
+                null, false, java.util.Map.of());
+        assertThat(settings.toString()).doesNotContain("SEKRET9").contains("password=***");
+        assertThat(settings.databaseUrl()).isEqualTo("sqlite:////srv/app.db?password=***");
+        assertThat(settings.databasePath()).isEqualTo(java.nio.file.Path.of("/srv/app.db"));
     }
 
     @Test

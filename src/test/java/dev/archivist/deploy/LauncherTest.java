@@ -111,6 +111,32 @@ class LauncherTest {
         }
     }
 
+    /**
+     * A bad ARCHIVIST_MAX_HEAP is a configuration problem as any other: named with its value among the others, exit 2,
+     * and --json output stays one JSON document (the JVM given it would refuse to start, in its own words, some of
+     * them on stdout).
+     */
+    @Test
+    void aBadHeapLimitIsReportedWithTheOtherProblems() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        for (String heap : java.util.List.of("bogus", "0", " 512m", "10k", "31m", "17t", "2 g")) {
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "list", "--json").directory(dir.toFile());
+            pb.environment().put("BACKUP_DIR", dir.resolve("none").toString());
+            pb.environment().put("MAX_BACKUPS", "many");
+            pb.environment().put("ARCHIVIST_MAX_HEAP", heap);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).as(heap + ": " + out + err).isEqualTo(2);
+            JsonNode doc = Json.MAPPER.readTree(out);
+            assertThat(doc.path("problems")).extracting(JsonNode::asText).as(heap)
+                    .anyMatch(t -> t.startsWith("ARCHIVIST_MAX_HEAP='" + heap + "': not a heap size"))
+                    .anyMatch(t -> t.startsWith("MAX_BACKUPS='many'"));
+            assertThat(err).as(heap).doesNotContain("Error occurred during initialization of VM").doesNotContain("\tat ");
+        }
+    }
+
     private Process xzBackup(Path storage, String backups, String maxHeap) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "backup", "storage", "--no-rotate")
                 .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
