@@ -50,6 +50,10 @@ public final class BackupService {
         this.clock = clock;
         this.catalog = new Catalog(settings.backupDir());
         this.notices = notices;
+        String encoding = dev.archivist.source.FileNameEncoding.problem();
+        if (encoding != null) {
+            LOG.warn(encoding);
+        }
     }
 
     public BackupService(Settings settings) {

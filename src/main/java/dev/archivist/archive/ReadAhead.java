@@ -137,6 +137,9 @@ final class ReadAhead implements AutoCloseable {
             if (batch.error instanceof IOException) {
                 throw new IOException(batch.error.getMessage(), batch.error);
             }
+            if (batch.error instanceof java.nio.file.InvalidPathException bad) { // a locale that is not UTF-8
+                throw new IOException(dev.archivist.source.FileNameEncoding.describe(bad), bad);
+            }
             throw new IOException("directory walk failed: " + batch.error, batch.error);
         }
         taken = batch;

@@ -122,6 +122,25 @@ class BackupRefusesBadSourceTest {
                 + ", which does not exist");
     }
 
+    /**
+     * A JVM started under a locale that is not UTF-8 (an embedding application under systemd without LANG) cannot read
+     * a name that is not ASCII: the backup fails saying so and what to change (it said "directory walk failed:
+     * InvalidPathException"), and nothing is written.
+     */
+    @Test
+    void aJvmThatCannotDecodeUtf8NamesSaysWhatToChange() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.writeString(storage.resolve("plain.txt"), "a");
+        Files.writeString(storage.resolve("résumé.txt"), "b");
+        CliProcess.Result r = cli(dir.resolve("good.db").toString()).env("STORAGE_PATH", storage.toString())
+                .env("LANG", "C").env("LC_ALL", "C").run("backup", "storage");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).as(r.describe()).contains("Java decodes file names as ANSI_X3.4-1968 here, not UTF-8")
+                .contains("start Java with LANG=C.UTF-8").doesNotContain("InvalidPathException").doesNotContain("\tat ");
+        assertThat(backups.resolve("storage")).as("nothing written").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(TestDb.files(p)).isEmpty());
+    }
+
     @Test
     void aSymlinkToAMissingStorageFolderIsNamedAsOne() throws Exception {
         Path link = Files.createSymbolicLink(dir.resolve("storage"), Path.of("/nowhere-" + System.nanoTime()));
