@@ -142,7 +142,9 @@ public final class CronCommand implements Callable<Integer> {
         }
         ZoneId named = SettingsLoader.zoneNamed(zone.strip()); // in any case, as BACKUP_TIMEZONE
         if (named == null) {
-            throw new IllegalArgumentException("--zone: unknown time zone '" + zone + "'");
+            throw new IllegalArgumentException(SettingsLoader.ambiguousOffset(zone.strip())
+                    ? "--zone '" + zone + "': " + SettingsLoader.ambiguity(zone.strip())
+                    : "--zone: unknown time zone '" + zone + "'");
         }
         return named;
     }

@@ -320,9 +320,9 @@ public final class SettingsLoader {
         }
         ZoneId zone = zoneNamed(v);
         if (zone == null) {
+            String why = ambiguousOffset(v) ? ambiguity(v) : "unknown time zone (expected an IANA name such as Europe/Berlin)";
             throw new ConfigException(List.of(ConfigKey.BACKUP_TIMEZONE.name() + "='"
-                    + Redactor.redactValue(ConfigKey.BACKUP_TIMEZONE.name(), v)
-                    + "': unknown time zone (expected an IANA name such as Europe/Berlin)"));
+                    + Redactor.redactValue(ConfigKey.BACKUP_TIMEZONE.name(), v) + "': " + why));
         }
         return zone;
     }
@@ -332,6 +332,9 @@ public final class SettingsLoader {
      * too), as {@code BACKUP_TIMEZONE} and {@code archivist cron --zone} take it; null when there is none.
      */
     public static ZoneId zoneNamed(String name) {
+        if (ambiguousOffset(name)) {
+            return null;
+        }
         try {
             return ZoneId.of(name);
         } catch (DateTimeException e) {
@@ -345,6 +348,20 @@ public final class SettingsLoader {
             String fixed = FIXED_OFFSET_ZONES.get(name.toUpperCase(Locale.ROOT));
             return fixed == null ? null : ZoneId.of(fixed);
         }
+    }
+
+    /**
+     * {@code GMT+5}, {@code UTC-3}: Java reads them as 5 hours ahead of UTC, POSIX {@code TZ} (and so cron, the shell)
+     * as 5 hours behind, and tzdata's {@code Etc/GMT+5} is behind too. Refused rather than read one way.
+     */
+    public static boolean ambiguousOffset(String name) {
+        return name.matches("(?i)(GMT|UTC|UT)[+-].*");
+    }
+
+    /** Why {@code name} is refused, with what to write instead. */
+    public static String ambiguity(String name) {
+        return "ambiguous: POSIX reads " + name + " as the opposite of what it says, Java as written; give the offset"
+                + " alone (+05:00, -03:00) or an IANA name such as Europe/Berlin";
     }
 
     private int integer(ConfigKey key, int min, int max, int fallback) {

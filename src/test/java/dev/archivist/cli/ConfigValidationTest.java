@@ -75,6 +75,8 @@ class ConfigValidationTest {
                 Arguments.of("BACKUP_COMPRESSION_LEVEL", "30000000000", none, "out of range"),
                 Arguments.of("BACKUP_COMPRESSION_LEVEL", "-99999999999999999999", none, "out of range"),
                 Arguments.of("BACKUP_TIMEZONE", "Mars/Olympus_Mons", none, "unknown time zone"),
+                Arguments.of("BACKUP_TIMEZONE", "GMT+5", none, "ambiguous: POSIX reads GMT+5 as the opposite"),
+                Arguments.of("BACKUP_TIMEZONE", "utc-3", none, "give the offset alone (+05:00, -03:00)"),
                 Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "", none, "must not be empty"),
                 Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "-1", none, "out of range"),
                 Arguments.of("BACKUP_LOCK_TIMEOUT_SECONDS", "86401", none, "out of range"),
@@ -281,6 +283,12 @@ class ConfigValidationTest {
         assertThat(SettingsLoader.zoneNamed("hst").getId()).isEqualTo("Etc/GMT+10");
         assertThat(SettingsLoader.zoneNamed("MST")).isNotNull();
         assertThat(SettingsLoader.zoneNamed("PST")).isNull();
+        // tzdata's Etc/GMT+5 is 5 hours behind UTC, as POSIX reads it; a bare offset is unambiguous
+        assertThat(SettingsLoader.zoneNamed("Etc/GMT+5").getRules().getOffset(java.time.Instant.EPOCH).getTotalSeconds())
+                .isEqualTo(-5 * 3600);
+        assertThat(SettingsLoader.zoneNamed("+05:00").getRules().getOffset(java.time.Instant.EPOCH).getTotalSeconds())
+                .isEqualTo(5 * 3600);
+        assertThat(SettingsLoader.zoneNamed("GMT+5")).as("ambiguous").isNull();
     }
 
     /** The original's users may name the database with SQLAlchemy's dialect+driver form: the same SQLite file. */

@@ -83,6 +83,7 @@ class CronCommandTest {
             @reboot     | --count=1          | @reboot is not supported: jobs run at clock times only; run a backup at startup from your service manager instead
             0 0 30 2 *  | --count=1          | day-of-month: '30' never occurs in month '2'
             * * * * *   | --zone=Mars/Olympus | --zone: unknown time zone 'Mars/Olympus'
+            * * * * *   | --zone=GMT+5       | --zone 'GMT+5': ambiguous: POSIX reads GMT+5 as the opposite of what it says, Java as written; give the offset alone (+05:00, -03:00) or an IANA name such as Europe/Berlin
             * * * * *   | --from=yesterday   | --from: cannot read 'yesterday' (expected ISO-8601 such as 2024-11-03T01:30:00-04:00 or 2024-11-03T01:30)
             * * * * *   | --count=0          | --count must be 1-100000, got 0
             * * * * *   | --count=100000000  | --count must be 1-100000, got 100000000
