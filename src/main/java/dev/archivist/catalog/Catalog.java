@@ -130,8 +130,17 @@ public final class Catalog {
         }
         manifest.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(manifest));
         Manifest m = new Manifest(manifest);
-        Durable.writeAtomically(dir(m.type()).resolve(Manifest.fileName(m.id())),
-                Manifest.toBytes(manifest));
+        Path file = dir(m.type()).resolve(Manifest.fileName(m.id()));
+        try {
+            Durable.writeAtomically(file, Manifest.toBytes(manifest));
+        } catch (IOException e) { // renamed but not known to be durable (the folder's fsync failed): not committed
+            try {
+                Files.deleteIfExists(file); // ours: an id whose manifest exists is never given out
+            } catch (IOException cannot) {
+                e.addSuppressed(cannot);
+            }
+            throw e;
+        }
         InFlight.clear(stateDir(), m.id());
         committed.add(m.id());
         return m;

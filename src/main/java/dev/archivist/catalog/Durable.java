@@ -78,12 +78,22 @@ public final class Durable {
         }
     }
 
-    /** Flushes a directory's entries (new names, renames) to disk. */
+    /**
+     * Flushes a directory's entries (new names, renames) to disk. A file system that does not fsync directories
+     * ({@code EINVAL}, {@code ENOTSUP}: the rename is still atomic there) and a folder this user may not read are
+     * passed over; any other failure ({@code EIO}) means the names may not survive a power cut and fails the caller,
+     * as a failed fsync of a file does.
+     */
     public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
+        } catch (java.nio.file.AccessDeniedException e) {
+            // cannot be opened to be flushed: as a file system that refuses it
         } catch (IOException e) {
-            // Some filesystems refuse fsync on a directory; the rename is still atomic there.
+            String why = String.valueOf(e.getMessage());
+            if (!why.contains("Invalid argument") && !why.contains("not supported")) {
+                throw new IOException("cannot flush the folder " + dir + " to disk: " + ArchivistException.reason(e), e);
+            }
         }
     }
 

@@ -42,6 +42,8 @@ public final class StoredFile implements AutoCloseable {
     private volatile boolean aborted;
     private CompletableFuture<String> followingHash;
     private boolean committed;
+    /** Set just before the rename: the target may exist from then on, even if the rename reports a failure. */
+    private volatile boolean renamed;
 
     private StoredFile(Path target, int reserved) throws IOException {
         this.target = target;
@@ -159,6 +161,7 @@ public final class StoredFile implements AutoCloseable {
         Durable.fsync(temp);
         long size = Files.size(temp);
         String sha256 = digest != null ? Sha256.hex(digest.digest()) : joinHash();
+        renamed = true; // from here on the target may exist: a failed fsync of its folder leaves it named
         Durable.rename(temp, target);
         committed = true;
         return new Manifest.Part(target.getFileName().toString(), size, sha256);
@@ -186,7 +189,7 @@ public final class StoredFile implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(temp);
-            if (committed) {
+            if (renamed) { // a new name of this backup's: nobody else's file
                 Files.deleteIfExists(target);
             }
         } catch (IOException ignored) {

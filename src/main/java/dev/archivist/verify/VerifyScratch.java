@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class VerifyScratch {
     private static final String PREFIX = "archivist-verify-";
     /** {@code archivist-verify-<host>-<pid>-…}: a pid means something only on its own host (or container). */
-    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(.+)-(\\d+)-[^-]*");
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(.+)-(\\d+)-[^-]*(?:-wal|-shm|-journal)?");
 
     private VerifyScratch() {
     }

@@ -48,7 +48,11 @@ class VerifyScratchTest {
         Manifest m = service.backupDatabase(false);
         Path state = dir.resolve("backups/.archivist");
         Path killed = Files.writeString(state.resolve("archivist-verify-" + VerifyScratch.host() + "-" + deadPid() + "-123.db"), "a killed verify's copy");
+        // SQLite's side files of the killed verify's copy (a WAL backup): they were left for good
+        Path killedWal = Files.writeString(state.resolve(killed.getFileName() + "-wal"), "wal");
+        Path killedShm = Files.writeString(state.resolve(killed.getFileName() + "-shm"), "shm");
         Path running = Files.writeString(state.resolve("archivist-verify-" + VerifyScratch.host() + "-" + ProcessHandle.current().pid() + "-9.db"), "x");
+        Path runningWal = Files.writeString(state.resolve(running.getFileName() + "-wal"), "x");
         Path foreign = Files.writeString(state.resolve("archivist-verify-notes.txt"), "not ours");
         Path otherHost = Files.writeString(state.resolve("archivist-verify-elsewhere-" + deadPid() + "-7.db"),
                 "another host's verify, sharing the catalog: its pids are not ours to judge");
@@ -58,11 +62,14 @@ class VerifyScratchTest {
         assertThat(report.clean()).as(report.problems().toString()).isTrue();
         assertThat(report.filesChecked()).isEqualTo(1);
         assertThat(killed).doesNotExist();
+        assertThat(killedWal).doesNotExist();
+        assertThat(killedShm).doesNotExist();
         assertThat(running).as("a verify still running keeps its copy").exists();
         assertThat(foreign).exists();
         assertThat(otherHost).exists();
         assertThat(names(state)).filteredOn(n -> n.startsWith("archivist-verify-")).containsExactlyInAnyOrder(
-                running.getFileName().toString(), foreign.getFileName().toString(), otherHost.getFileName().toString());
+                running.getFileName().toString(), runningWal.getFileName().toString(), foreign.getFileName().toString(),
+                otherHost.getFileName().toString());
     }
 
     /**

@@ -1,0 +1,66 @@
+package dev.archivist.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A failed fsync of a catalog folder (EIO, injected with strace into the real CLI: the Nth fsync of that folder's
+ * descriptor, for every N a backup makes) fails the backup: the names it renamed may not survive a power cut, so it
+ * is not reported as committed. It was ignored ("some file systems refuse fsync on a directory"), also after the
+ * manifest's rename, the commit point. Each failure leaves no file of the backup (a part renamed just before the
+ * failure too) and the earlier backup as it was.
+ */
+class DirectoryFsyncFailureTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEioOnAnyFsyncOfTheCatalogFolderFailsTheBackupAndLeavesNothing() throws Exception {
+        assumeTrue(TestDb.onPath("strace"), "strace is needed to inject the failure");
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 200, 100);
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        for (int i = 0; i < 20; i++) {
+            byte[] content = new byte[160_000]; // 3.2 MB that does not compress: several 1 MiB parts
+            new java.util.Random(i).nextBytes(content);
+            Files.write(storage.resolve("f" + i + ".bin"), content);
+        }
+        Path backups = dir.resolve("backups");
+        CliProcess cli = new CliProcess(dir).env(Map.of("DATABASE_URL", db.toString(), "STORAGE_PATH", storage.toString(),
+                "BACKUP_DIR", backups.toString(), "BACKUP_MAX_SIZE_MB", "1", "BACKUP_CHUNK_SIZE_MB", "1",
+                "JSON_LOGS", "false"));
+        for (String type : List.of("database", "storage")) {
+            CliProcess.Result first = cli.run("backup", type, "--no-rotate");
+            assertThat(first.exitCode()).as(first.describe()).isZero();
+            Path folder = backups.resolve(type);
+            TreeMap<String, String> before = FaultFixture.snapshot(folder);
+            int failures = 0;
+            for (int n = 1; n <= 10; n++) {
+                List<String> strace = List.of("strace", "-f", "-qq", "-o", "/dev/null", "-P", folder.toString(),
+                        "-e", "trace=fsync", "-e", "inject=fsync:error=EIO:when=" + n);
+                CliProcess.Result r = cli.startWrapped(strace, "backup", type, "--no-rotate").await(Duration.ofMinutes(2));
+                if (r.exitCode() == 0) { // past the backup's last fsync of the folder: committed, as it should be
+                    assertThat(failures).as("some fsync of %s failed first", folder).isPositive();
+                    break;
+                }
+                failures++;
+                assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+                assertThat(r.stderr()).as(r.describe()).contains("cannot flush the folder " + folder + " to disk: Input/output error")
+                        .doesNotContain("\tat ");
+                assertThat(FaultFixture.snapshot(folder)).as("fsync %d of %s: nothing left, the earlier backup intact", n, folder)
+                        .isEqualTo(before);
+            }
+            assertThat(failures).as("the folder %s was fsynced", folder).isPositive();
+        }
+    }
+}
