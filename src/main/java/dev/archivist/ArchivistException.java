@@ -33,6 +33,9 @@ public class ArchivistException extends RuntimeException {
      * file, not empty...) get what happened said before the path.
      */
     public static String reason(Throwable e) {
+        if (e.getCause() != null && e.getMessage() != null && e.getMessage().equals(e.getCause().toString())) {
+            return reason(e.getCause()); // a wrapper with no words of its own (UncheckedIOException): not its class name
+        }
         if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
             String what = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
                     : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"

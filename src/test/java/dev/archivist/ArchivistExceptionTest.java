@@ -18,5 +18,11 @@ class ArchivistExceptionTest {
         assertThat(ArchivistException.reason(new java.io.EOFException())).isEqualTo("unexpected end of data (truncated)");
         assertThat(ArchivistException.reason(new IOException("disk full"))).isEqualTo("disk full");
         assertThat(ArchivistException.reason(new AccessDeniedException("/x"))).isEqualTo("permission denied: /x");
+        // a wrapper that only repeats its cause (UncheckedIOException, RuntimeException(cause)) shows no class name
+        assertThat(ArchivistException.reason(new java.io.UncheckedIOException(new java.nio.file.FileSystemException(
+                "/state/restore-full.json", null, "Input/output error")))).isEqualTo("/state/restore-full.json: Input/output error");
+        assertThat(ArchivistException.reason(new RuntimeException(new AccessDeniedException("/y")))).isEqualTo("permission denied: /y");
+        assertThat(ArchivistException.reason(new java.io.UncheckedIOException("reading the index", new IOException("bad"))))
+                .isEqualTo("reading the index");
     }
 }
