@@ -46,9 +46,28 @@ public final class DatabaseRestorer {
              // owner-only, as every file Archivist writes: the live database's own mode is applied once it is checked
              OutputStream o = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(out,
                      java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), Durable.OWNER_ONLY))) {
-            in.transferTo(o);
+            in.transferTo(new NamedWrites(o, out));
         }
         Durable.fsync(out);
+    }
+
+    /** Writes whose failure names the file ("No space left on device" alone does not say on which disk). */
+    private static final class NamedWrites extends java.io.FilterOutputStream {
+        private final Path file;
+
+        NamedWrites(OutputStream out, Path file) {
+            super(out);
+            this.file = file;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new IOException("cannot write " + file + ": " + ArchivistException.reason(e), e);
+            }
+        }
     }
 
     /**

@@ -164,6 +164,29 @@ class DiskFullTest {
         return mnt;
     }
 
+    /** A database restore onto a full disk names the file it could not write, and leaves nothing there. */
+    @Test
+    void aDatabaseRestoreOntoAFullDiskNamesWhereItCouldNotWrite() throws Exception {
+        FaultFixture fx = new FaultFixture(dir).database(5, 100);
+        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
+            for (int i = 0; i < 1500; i++) { // ~6 MB that does not compress: more than the 4 MiB disk
+                ps.setString(1, "big-" + i);
+                ps.setInt(2, 4000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        var backup = fx.cli().run("backup", "database");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Path mnt = mountTmpfs("small-target");
+        var restore = fx.cli().run("restore", "database", "latest", "--target", mnt.resolve("app.db").toString());
+        assertFailedForSpace(restore);
+        assertThat(restore.stderr()).as(restore.describe()).contains("cannot write " + mnt + "/");
+        try (var left = Files.list(mnt)) {
+            assertThat(left).as("nothing left on the full disk").isEmpty();
+        }
+    }
+
     private static void assertFailedForSpace(dev.archivist.testing.CliProcess.Result r) {
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
         assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("No space left").doesNotContain("\tat ");
