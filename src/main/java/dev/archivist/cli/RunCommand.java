@@ -80,6 +80,7 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         handle("TERM", stop, scheduler);
         handle("INT", stop, scheduler);
+        handle("HUP", stop, scheduler); // a foreground daemon's terminal closed: a stop, not a kill (no reload)
         // one scheduler per backup directory, a daemon's or an application's (BackupScheduler); another's refusal is
         // exit 3 through ExitCodes: a line on stderr, and with JSON_LOGS the JSON line a log pipeline reads
         scheduler.claim(BackupScheduler.DAEMON, stop::countDown);
