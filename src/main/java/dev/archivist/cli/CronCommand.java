@@ -54,7 +54,7 @@ public final class CronCommand implements Callable<Integer> {
             description = {"Start strictly after this time; default: now.",
                     "ISO-8601 with an offset (2024-11-03T01:30:00-04:00)",
                     "or without, read in the zone: the earlier offset",
-                    "if ambiguous, shifted forward if skipped."})
+                    "if ambiguous, the end of the gap if skipped."})
     private String from;
 
     @Option(names = "--count", paramLabel = "<n>", defaultValue = "5",
@@ -156,9 +156,17 @@ public final class CronCommand implements Callable<Integer> {
         try {
             TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(
                     from, ZonedDateTime::from, LocalDateTime::from);
-            return parsed instanceof ZonedDateTime zoned
-                    ? zoned.withZoneSameInstant(zoneId)
-                    : ZonedDateTime.ofLocal((LocalDateTime) parsed, zoneId, null);
+            if (parsed instanceof ZonedDateTime zoned) {
+                return zoned.withZoneSameInstant(zoneId);
+            }
+            LocalDateTime local = (LocalDateTime) parsed;
+            var transition = zoneId.getRules().getTransition(local);
+            if (transition != null && transition.isGap()) {
+                // a time the clocks skip: from the gap's end, where the night's skipped fixed-time runs happen (the
+                // JDK's shift by the gap's length hid them); "strictly after" it, so from just before
+                return transition.getInstant().minusNanos(1).atZone(zoneId);
+            }
+            return ZonedDateTime.ofLocal(local, zoneId, null);
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("--from: cannot read '" + from
                     + "' (expected ISO-8601 such as 2024-11-03T01:30:00-04:00 or 2024-11-03T01:30)", e);

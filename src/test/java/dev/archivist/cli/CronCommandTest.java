@@ -59,13 +59,20 @@ class CronCommandTest {
             // without an offset an ambiguous time takes the earlier offset
             "2024-11-03T01:30, 2024-11-03T01:45:00-04:00",
             "2024-11-03T01:30:00-05:00, 2024-11-03T01:45:00-05:00",
-            // a time in a gap is shifted forward by the length of the gap
-            "2024-03-10T02:30, 2024-03-10T03:45:00-04:00",
+            // a time in a gap is read as the gap's end (the JDK shifts it by the gap's length: 03:30, past 03:00)
+            "2024-03-10T02:30, 2024-03-10T03:00:00-04:00",
             "2024-03-10T06:00:00Z, 2024-03-10T01:15:00-05:00",
             "2024-03-10T01:00-05:00[America/New_York], 2024-03-10T01:15:00-05:00"})
     void readsFromInTheZone(String from, String expected) {
         assertThat(run("*/15 * * * *", "--zone", "America/New_York", "--from", from, "--count", "1")).isZero();
         assertThat(out.toString()).startsWith(expected + "  (");
+    }
+
+    /** From a time in the gap, the night's fixed-time run (at the gap's end, as the daemon runs it) comes first. */
+    @org.junit.jupiter.api.Test
+    void fromInsideTheGapListsTheRunTheDaemonMakesAtItsEnd() {
+        assertThat(run("30 2 * * *", "--zone", "America/New_York", "--from", "2024-03-10T02:15", "--count", "1")).isZero();
+        assertThat(out.toString()).startsWith("2024-03-10T03:00:00-04:00  (");
     }
 
     /** --zone reads a zone name in any case, as BACKUP_TIMEZONE does. */
