@@ -9,9 +9,9 @@ import java.util.function.Function;
  * A {@code .env} parser that reads a file the way python-dotenv (the original system's loader) does, so the same
  * file means the same thing: {@code KEY=value}, optional {@code export }, {@code #} comments on their own line or
  * after a value (after whitespace when unquoted, anywhere after the closing quote when quoted); single quotes keep
- * their content literally (only {@code \\} and {@code \'} are escapes); double quotes decode {@code \n}, {@code \t},
- * {@code \"}, {@code \\} and the like; {@code ${NAME}} and {@code ${NAME:-default}} in unquoted and double-quoted
- * values are replaced by the environment's value, else by one defined earlier in the file, else by the default or
+ * their escapes literally (only {@code \\} and {@code \'} are escapes); double quotes decode {@code \n}, {@code \t},
+ * {@code \"}, {@code \\} and the like; {@code ${NAME}} and {@code ${NAME:-default}} in any value, quoted in either
+ * way or not (python-dotenv expands them inside single quotes too, unlike a shell), are replaced by the environment's value, else by one defined earlier in the file, else by the default or
  * nothing ({@code load_dotenv}'s rule: the environment wins). A quoted value may span lines (a PEM key); a bare
  * {@code NAME} sets nothing. Written here because the Java dotenv libraries either read the real environment
  * themselves or lack these rules; the library must not read the environment on its own (DESIGN.md, principle 9).
@@ -20,14 +20,16 @@ final class DotEnv {
     private DotEnv() {
     }
 
-    /** Parses {@code lines}; {@code environment} only resolves {@code ${NAME}} references. */
-    static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems) {
-        return parse(lines, environment, problems, ".env");
-    }
-
-    /** As {@link #parse(List, Map, List)}, naming the file as {@code file} in problems ({@code app.env line 3: …}). */
+    /**
+     * Parses {@code lines}; {@code environment} only resolves {@code ${NAME}} references. A line that cannot be read is
+     * a problem when it sets one of Archivist's variables (or starts with one's name); any other (the application's
+     * own, in a shared file) is skipped with a warning, as python-dotenv skips it, and reading goes on with the line
+     * after it: a quirk of a line the application's loader tolerates does not stop the backups.
+     *
+     * @param file the file's name in messages ({@code app.env line 3: …})
+     */
     static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems,
-                                     String file) {
+                                     List<String> warnings, String file) {
         Map<String, String> result = new LinkedHashMap<>();
         Function<String, String> known = name -> environment.containsKey(name) ? environment.get(name) : result.get(name);
         for (int i = 0; i < lines.size(); i++) {
@@ -42,12 +44,15 @@ final class DotEnv {
             int eq = t.indexOf('=');
             if (eq <= 0) {
                 if (!BARE_NAME.matcher(t).matches()) { // a bare NAME has no value (python-dotenv: None) and sets nothing
-                    problems.add(file + " line " + number + ": expected NAME=value");
+                    java.util.regex.Matcher word = LEADING_NAME.matcher(t);
+                    boolean ours = word.lookingAt() && isOurs(word.group());
+                    (ours ? problems : warnings).add(file + " line " + number + ": expected NAME=value" + (ours ? "" : SKIPPED));
                 }
                 continue;
             }
             String name = t.substring(0, eq).strip();
             String raw = t.substring(eq + 1).strip();
+            int start = i;
             while (true) {
                 try {
                     result.put(name, value(raw, known));
@@ -57,10 +62,12 @@ final class DotEnv {
                         raw = raw + "\n" + lines.get(++i);
                         continue;
                     }
-                    problems.add(file + " line " + number + ": " + e.getMessage() + " in the value of " + name);
+                    unreadable(name, file, number, e, problems, warnings);
+                    i = isOurs(name) ? i : start; // skipped: the lines after it are read as lines of their own
                     break;
                 } catch (IllegalArgumentException e) {
-                    problems.add(file + " line " + number + ": " + e.getMessage() + " in the value of " + name);
+                    unreadable(name, file, number, e, problems, warnings);
+                    i = isOurs(name) ? i : start;
                     break;
                 }
             }
@@ -69,6 +76,22 @@ final class DotEnv {
     }
 
     private static final java.util.regex.Pattern BARE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    private static final java.util.regex.Pattern LEADING_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final String SKIPPED = " (not one of Archivist's variables: skipped, as python-dotenv skips it)";
+
+    private static boolean isOurs(String name) {
+        return java.util.Arrays.stream(ConfigKey.values()).anyMatch(k -> k.name().equals(name));
+    }
+
+    private static void unreadable(String name, String file, int number, IllegalArgumentException e, List<String> problems,
+                                   List<String> warnings) {
+        String message = file + " line " + number + ": " + e.getMessage() + " in the value of " + name;
+        if (isOurs(name)) {
+            problems.add(message);
+        } else {
+            warnings.add(message + SKIPPED);
+        }
+    }
 
     /** A quoted value whose closing quote has not come yet. */
     private static final class Unterminated extends IllegalArgumentException {
@@ -119,7 +142,7 @@ final class DotEnv {
         if (!rest.isEmpty() && !rest.startsWith("#")) {
             throw new IllegalArgumentException("unexpected text after the closing quote (a comment needs a #)");
         }
-        return quote == '"' ? interpolate(out.toString(), known) : out.toString();
+        return interpolate(out.toString(), known); // in single quotes too, as python-dotenv does
     }
 
     /** python-dotenv decodes the escapes of Python string literals in double quotes. */

@@ -76,7 +76,7 @@ class ArgumentChecksTest {
         assertThat(spaced.stderr()).as("a value typed with a space for '=' is never echoed").doesNotContain("hunter2X")
                 .contains("--set expects VAR=VALUE").contains("MAX_BACKUPS='many'");
 
-        Path envFile = Files.writeString(dir.resolve("bad.env"), "this is not valid\n");
+        Path envFile = Files.writeString(dir.resolve("bad.env"), "MAX_BACKUPS is 3\n");
         InProcessCli.Result badLine = run("config", "--env-file", envFile.toString());
         assertThat(badLine.exitCode()).isEqualTo(2);
         assertThat(badLine.stderr()).contains(envFile + " line 1: expected NAME=value"); // which file, not ".env"

@@ -231,7 +231,7 @@ class ConfigValidationTest {
 
     @Test
     void badValuesInDotEnvAndFlagsAreNamedToo() throws Exception {
-        Path envFile = Files.writeString(dir.resolve("bad.env"), "MAX_BACKUPS=lots\nthis line has no equals sign\n");
+        Path envFile = Files.writeString(dir.resolve("bad.env"), "MAX_BACKUPS=lots\nBACKUP_DIR /srv/backups\n");
         InProcessCli.Result r = InProcessCli.run(baseEnv(), "config", "--env-file", envFile.toString(),
                 "--set", "BACKUP_JITTER_SECONDS=-1", "--set", "NO_SUCH_VARIABLE=1");
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);

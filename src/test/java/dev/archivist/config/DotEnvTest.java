@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
  */
 class DotEnvTest {
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     private Map<String, String> parse(Map<String, String> environment, String... lines) {
-        return DotEnv.parse(List.of(lines), environment, problems);
+        return DotEnv.parse(List.of(lines), environment, problems, warnings, ".env");
     }
 
     @Test
@@ -59,21 +60,42 @@ class DotEnvTest {
         assertThat(v).containsEntry("DATA", "/from/env/data")
                 .containsEntry("BACKUP_DIR", "/srv/app/backups")
                 .containsEntry("STORAGE_PATH", "/srv/app/storage")
-                .containsEntry("LITERAL", "${APP_HOME}")
+                .containsEntry("LITERAL", "/srv/app") // python-dotenv expands inside single quotes too
                 .containsEntry("MISSING", "/x")
                 .containsEntry("DEFAULTED", "/fallback/x")
                 .containsEntry("DOLLAR", "$APP_HOME");
     }
 
+    /** A line of Archivist's that cannot be read is a problem, named with its number. */
     @Test
-    void malformedLinesAreReportedWithTheirNumbers() {
-        parse(Map.of(), "GOOD=1", "no equals sign", "DB_PASSWORD='x' y", "OPEN=\"never closed", "MORE=1");
+    void malformedLinesOfOurVariablesAreProblemsWithTheirNumbers() {
+        parse(Map.of(), "GOOD=1", "MAX_BACKUPS 5", "DATABASE_URL='x' y", "BACKUP_DIR=\"never closed", "MORE=1");
         assertThat(problems).hasSize(3);
         assertThat(problems.get(0)).isEqualTo(".env line 2: expected NAME=value");
         assertThat(problems.get(1)).startsWith(".env line 3: unexpected text after the closing quote")
-                .endsWith("in the value of DB_PASSWORD");
+                .endsWith("in the value of DATABASE_URL");
         assertThat(Redactor.redact(problems.get(1))).as("readable after redaction, and no secret in it").isEqualTo(problems.get(1));
-        assertThat(problems.get(2)).isEqualTo(".env line 4: unterminated \" quote in the value of OPEN");
+        assertThat(problems.get(2)).isEqualTo(".env line 4: unterminated \" quote in the value of BACKUP_DIR");
+        assertThat(warnings).isEmpty();
+    }
+
+    /**
+     * The application's own lines that python-dotenv cannot read either are skipped with a warning, and the lines after
+     * them read, as python-dotenv does ({@code dotenv_values} gives MAX_BACKUPS and LOG_LEVEL here): a quirk in a shared
+     * file no longer stops every backup.
+     */
+    @Test
+    void malformedLinesOfTheApplicationAreSkippedWithAWarningAsPythonDotenvSkipsThem() {
+        Map<String, String> v = parse(Map.of(), "SECRET_KEY=\"abc", "MAX_BACKUPS=5", "GREETING='it's here'",
+                "no equals sign", "LOG_LEVEL=WARN");
+        assertThat(problems).isEmpty();
+        assertThat(v).containsExactly(Map.entry("MAX_BACKUPS", "5"), Map.entry("LOG_LEVEL", "WARN"));
+        assertThat(warnings).containsExactly(
+                ".env line 1: unterminated \" quote in the value of SECRET_KEY"
+                        + " (not one of Archivist's variables: skipped, as python-dotenv skips it)",
+                ".env line 3: unexpected text after the closing quote (a comment needs a #) in the value of GREETING"
+                        + " (not one of Archivist's variables: skipped, as python-dotenv skips it)",
+                ".env line 4: expected NAME=value (not one of Archivist's variables: skipped, as python-dotenv skips it)");
     }
 
     /** An application's .env may hold a PEM key over several lines and bare names; python-dotenv reads both. */
