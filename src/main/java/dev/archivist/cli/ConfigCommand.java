@@ -39,7 +39,9 @@ public final class ConfigCommand implements Callable<Integer> {
         RawConfig raw = config.raw(problems);
         Settings settings = ConfigOptions.validate(raw, problems, SettingsLoader.CatalogAccess.READ_WRITE);
         PrintWriter out = spec.commandLine().getOut();
-        raw.warnings().forEach(w -> spec.commandLine().getErr().println("archivist: warning: " + w));
+        List<String> warnings = new ArrayList<>(raw.warnings());
+        warnings.addAll(dev.archivist.schedule.DayRuleNotes.of(settings.schedule()));
+        warnings.forEach(w -> spec.commandLine().getErr().println("archivist: warning: " + w));
         spec.commandLine().getErr().flush();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();

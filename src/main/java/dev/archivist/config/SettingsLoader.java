@@ -21,7 +21,9 @@ public final class SettingsLoader {
     private static final Set<String> TRUE = Set.of("true", "yes", "on", "1");
     private static final Set<String> FALSE = Set.of("false", "no", "off", "0");
     /** Logback's levels, and Python's names for two of them (a .env written for the Python tool keeps working). */
-    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL");
+    /** Logback's levels, and Python's names for them (logging.basicConfig takes these): WARNING, CRITICAL, FATAL, NOTSET. */
+    private static final Map<String, String> LEVELS = Map.of("TRACE", "TRACE", "DEBUG", "DEBUG", "INFO", "INFO",
+            "WARN", "WARN", "WARNING", "WARN", "ERROR", "ERROR", "CRITICAL", "ERROR", "FATAL", "ERROR", "NOTSET", "DEBUG");
     private static final long MIB = 1024L * 1024L;
 
     /** What a command does with the backup directory: only a command that writes needs it writable. */
@@ -494,11 +496,12 @@ public final class SettingsLoader {
 
     private String logLevel() {
         String v = trimmed(ConfigKey.LOG_LEVEL).toUpperCase(Locale.ROOT);
-        if (!LEVELS.contains(v)) {
-            problem(ConfigKey.LOG_LEVEL,
-                    "unknown level (expected TRACE, DEBUG, INFO, WARN or ERROR; WARNING and CRITICAL as in Python)");
+        String level = LEVELS.get(v);
+        if (level == null) {
+            problem(ConfigKey.LOG_LEVEL, "unknown level (expected TRACE, DEBUG, INFO, WARN or ERROR; WARNING,"
+                    + " CRITICAL, FATAL and NOTSET as in Python)");
             return "INFO";
         }
-        return v.equals("WARNING") ? "WARN" : v.equals("CRITICAL") ? "ERROR" : v;
+        return level;
     }
 }

@@ -37,10 +37,12 @@ public final class CronExpression {
 
     private final String expression;
     private final CronTimetable timetable;
+    private final boolean eitherDay;
 
-    private CronExpression(String expression, CronTimetable timetable) {
+    private CronExpression(String expression, CronTimetable timetable, boolean eitherDay) {
         this.expression = expression;
         this.timetable = timetable;
+        this.eitherDay = eitherDay;
     }
 
     /**
@@ -67,7 +69,15 @@ public final class CronExpression {
             throw CronParseException.inField(CronField.DAY_OF_MONTH,
                     "'" + tokens[2] + "' never occurs in month '" + tokens[3] + "'");
         }
-        return new CronExpression(text, timetable);
+        return new CronExpression(text, timetable, !tokens[2].startsWith("*") && !tokens[4].startsWith("*"));
+    }
+
+    /**
+     * True if both day fields are restricted, so that a day matches when either does (Vixie cron's rule; APScheduler,
+     * which the original used, required both).
+     */
+    public boolean eitherDayMatches() {
+        return eitherDay;
     }
 
     /** The expression as written (surrounding whitespace removed). */

@@ -43,6 +43,9 @@ final class CronFieldParser {
             } else {
                 low = field.value(range.substring(0, dash));
                 high = field.value(range.substring(dash + 1));
+                if (field == CronField.DAY_OF_WEEK && high == 0 && low > 0) {
+                    high = 7; // sat-sun, mon-sun: Sunday ends the range as 7 (APScheduler read them so; crontab writes 6-7)
+                }
                 if (low > high) {
                     throw CronParseException.inField(field, "'" + range + "' starts after it ends");
                 }

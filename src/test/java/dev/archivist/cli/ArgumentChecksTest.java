@@ -61,6 +61,19 @@ class ArgumentChecksTest {
         assertThat(help.stdout()).contains("Usage:");
     }
 
+    /** A schedule that restricts both day fields is named: Unix cron's OR rule differs from APScheduler's AND. */
+    @Test
+    void aScheduleFiringOnEitherDayFieldIsNamedInAWarning() {
+        InProcessCli.Result either = run("config", "--set", "BACKUP_FULL_SCHEDULE=0 3 1-7 * sun", "--set", "BACKUP_FULL_ENABLED=true");
+        assertThat(either.exitCode()).as(either.describe()).isZero();
+        assertThat(either.stderr()).contains("warning: BACKUP_FULL_SCHEDULE='0 3 1-7 * sun' restricts both the day of the month"
+                + " and the day of the week: it fires on every day that EITHER matches");
+        InProcessCli.Result usual = run("config", "--set", "BACKUP_FULL_SCHEDULE=0 3 1-7 * *", "--set", "BACKUP_FULL_ENABLED=true");
+        assertThat(usual.stderr()).doesNotContain("restricts both");
+        InProcessCli.Result disabled = run("config", "--set", "BACKUP_FULL_SCHEDULE=0 3 1-7 * sun", "--set", "BACKUP_FULL_ENABLED=false");
+        assertThat(disabled.stderr()).as("a job that never runs").doesNotContain("restricts both");
+    }
+
     /** Messages that merely look like "secret: value" are not redacted into nonsense. */
     @Test
     void messagesWithoutSecretsStayReadable() throws Exception {

@@ -270,6 +270,8 @@ class ConfigValidationTest {
     void pythonLevelNamesAreReadAsTheirLogbackLevels() {
         assertThat(SettingsLoader.load(Map.of("LOG_LEVEL", "warning"), null, false, Map.of()).logLevel()).isEqualTo("WARN");
         assertThat(SettingsLoader.load(Map.of("LOG_LEVEL", "CRITICAL"), null, false, Map.of()).logLevel()).isEqualTo("ERROR");
+        assertThat(SettingsLoader.load(Map.of("LOG_LEVEL", "fatal"), null, false, Map.of()).logLevel()).isEqualTo("ERROR");
+        assertThat(SettingsLoader.load(Map.of("LOG_LEVEL", "NOTSET"), null, false, Map.of()).logLevel()).isEqualTo("DEBUG");
     }
 
     @Test

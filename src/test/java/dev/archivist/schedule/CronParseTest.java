@@ -33,7 +33,7 @@ class CronParseTest {
             1,,2 * * * *      | minute: empty list element
             1, * * * *        | minute: empty list element
             30-10 * * * *     | minute: '30-10' starts after it ends
-            * * * * mon-sun   | day-of-week: 'mon-sun' starts after it ends
+            * * * * sun-sat-x | day-of-week: 'sat-x' is not a number 0-7 or a name sun-sat
             */0 * * * *       | minute: step '0' out of range 1-60
             */61 * * * *      | minute: step '61' out of range 1-60
             */x * * * *       | minute: step 'x' out of range 1-60
