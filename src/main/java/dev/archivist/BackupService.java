@@ -45,6 +45,8 @@ public final class BackupService {
      * @param notices receives human-oriented notices such as "waiting for the lock held by …" (the CLI prints them on
      *                stderr; the daemon logs them)
      */
+    private final java.util.concurrent.atomic.AtomicInteger waitingForLock = new java.util.concurrent.atomic.AtomicInteger();
+
     public BackupService(Settings settings, Clock clock, Consumer<String> notices) {
         this.settings = settings;
         this.clock = clock;
@@ -448,6 +450,24 @@ public final class BackupService {
         return locked(command, !STOP_BY_INTERRUPT, work);
     }
 
+    /** Takes the backup lock, counted in {@link #waitingForLock()} while it waits. */
+    private DirectoryLock lock(String command) throws IOException {
+        waitingForLock.incrementAndGet();
+        try {
+            return catalog.lock(settings.lockTimeout(), "archivist " + command, notices);
+        } finally {
+            waitingForLock.decrementAndGet();
+        }
+    }
+
+    /**
+     * Whether work of this service waits for the backup lock (another process holds it), so has not begun: a daemon
+     * told to stop drops such a job rather than start it once the lock comes free.
+     */
+    public boolean waitingForLock() {
+        return waitingForLock.get() > 0;
+    }
+
     /**
      * Runs {@code work} under the lock. In a one-shot process ({@link #sweepOnShutdown()}) stopped by SIGINT or SIGTERM
      * meanwhile: no manifest is committed any more, the work is interrupted when {@code interruptOnStop} (backups:
@@ -456,7 +476,7 @@ public final class BackupService {
      * removes them itself and exits; the next run removes what was written after that.
      */
     private <T> T locked(String command, boolean interruptOnStop, LockedWork<T> work) {
-        try (DirectoryLock ignored = catalog.lock(settings.lockTimeout(), "archivist " + command, notices)) {
+        try (DirectoryLock ignored = lock(command)) {
             catalog.ensureLayout();
             catalog.removeLeftovers();
             removeRestoreLeftovers();

@@ -41,14 +41,19 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
         java.util.function.Function<String, java.util.Optional<Manifest>> lookup =
                 id -> java.util.Optional.ofNullable(byId.get(id));
         for (BackupType t : BackupType.values()) {
-            List<Manifest> list = lists.get(t);
+            List<Manifest> list = new ArrayList<>(); // not those a rotation removed while they were read
             long sum = 0;
             Instant lastVerified = null;
             Boolean lastClean = null;
             boolean lastDeep = false;
             int broken = 0;
             Manifest newest = null;
-            for (Manifest m : list) {
+            for (Manifest m : lists.get(t)) {
+                Catalog.Completeness completeness = catalog.completeness(m, lookup, false);
+                if (completeness.removed()) {
+                    continue;
+                }
+                list.add(m);
                 sum += m.type() == BackupType.FULL ? 0 : m.storedBytes();
                 VerificationRecords.Result r = VerificationRecords.read(catalog.stateDir(), m.id());
                 if (r != null && (lastVerified == null || r.verifiedAt().isAfter(lastVerified))) {
@@ -56,7 +61,7 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
                     lastClean = r.clean();
                     lastDeep = r.deep();
                 }
-                if (catalog.completeness(m, lookup, false).broken()) {
+                if (completeness.broken()) {
                     broken++;
                 } else if (newest == null && !m.preRestore() && !catalog.completeness(m, lookup).broken()) {
                     // the newest backup that can be restored: what an alert on its age must see (a restore's safety
@@ -68,11 +73,16 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
             types.add(new TypeStats(t, list.size(), sum,
                     oldest == null ? null : oldest.id(), oldest == null ? null : oldest.createdAt(),
                     newest == null ? null : newest.id(), newest == null ? null : newest.createdAt(),
-                    newest == null ? null : Duration.between(newest.createdAt(), now), lastVerified, lastClean,
+                    // (never negative: a backup committed after "now" was taken and before its manifest was read)
+                    newest == null ? null : max(Duration.ZERO, Duration.between(newest.createdAt(), now)), lastVerified, lastClean,
                     lastDeep, broken));
             total += list.size();
             bytes += sum;
         }
         return new CatalogStats(types, total, bytes, catalog.unreadableManifests(null, byId.keySet()).size());
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -529,6 +529,8 @@ public final class Catalog {
         try {
             readAs(f, type);
             return false;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // removed since the folder was listed (a rotation in another process): gone, not unreadable
         } catch (IOException | RuntimeException e) {
             return true;
         }
@@ -563,13 +565,13 @@ public final class Catalog {
      * (by id, or by type when the manifest names none); the stored files missing of the backup or of its components.
      */
     public record Completeness(List<Manifest> components, List<String> missingComponents, List<String> missingFiles,
-                               List<String> editedManifests) {
+                               List<String> editedManifests, boolean removed) {
         /**
          * Whether something is missing, or a manifest (the backup's or a component's, {@link #editedManifests}) was
-         * edited after it was written: the backup cannot be restored.
+         * edited after it was written: the backup cannot be restored. Not for a backup {@link #removed} meanwhile.
          */
         public boolean broken() {
-            return !missingComponents.isEmpty() || !missingFiles.isEmpty() || !editedManifests.isEmpty();
+            return !removed && (!missingComponents.isEmpty() || !missingFiles.isEmpty() || !editedManifests.isEmpty());
         }
     }
 
@@ -590,7 +592,8 @@ public final class Catalog {
             edited.add(m.id());
         }
         if (m.type() != BackupType.FULL) {
-            return new Completeness(List.of(), List.of(), missingFiles(m), edited);
+            List<String> missing = missingFiles(m);
+            return new Completeness(List.of(), List.of(), missing, edited, !missing.isEmpty() && removed(m));
         }
         List<Manifest> components = new ArrayList<>();
         List<String> missingComponents = new ArrayList<>();
@@ -608,7 +611,17 @@ public final class Catalog {
                 }
             }
         }
-        return new Completeness(components, missingComponents, missing, edited);
+        return new Completeness(components, missingComponents, missing, edited,
+                (!missing.isEmpty() || !missingComponents.isEmpty()) && removed(m));
+    }
+
+    /**
+     * Whether {@code m}'s manifest is gone since it was read: a rotation of another process removes a backup manifest
+     * first (a full backup before its components), so what it removes after may look missing to a listing made
+     * meanwhile, which must not call the backup broken (a monitor alerts on that).
+     */
+    private boolean removed(Manifest m) {
+        return !Files.exists(dir(m.type()).resolve(Manifest.fileName(m.id())), java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

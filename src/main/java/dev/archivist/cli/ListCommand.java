@@ -43,7 +43,10 @@ public final class ListCommand implements Callable<Integer> {
         List<ObjectNode> rows = new ArrayList<>();
         java.util.Set<String> read = new java.util.HashSet<>();
         for (Manifest m : service.list(filter)) {
-            rows.add(describe(catalog, m));
+            ObjectNode row = describe(catalog, m);
+            if (row != null) { // null: removed by a rotation while listed
+                rows.add(row);
+            }
             read.add(m.id());
         }
         List<java.nio.file.Path> unreadable = catalog.unreadableManifests(filter, read);
@@ -158,6 +161,7 @@ public final class ListCommand implements Callable<Integer> {
      * index deleted by hand: {@code missing_files}, checked with one stat each, contents are verify's job) and, for a
      * full backup, its missing components (those whose manifest is there but cannot be read also in
      * {@code unreadable_components}) and its components' missing files; any of them makes the row {@code broken}.
+     * Null for a backup whose manifest is gone since it was read (a rotation removing it meanwhile).
      */
     static ObjectNode describe(Catalog catalog, Manifest m) {
         ObjectNode row = m.json().deepCopy();
@@ -169,6 +173,9 @@ public final class ListCommand implements Callable<Integer> {
                     .put("deep", v.deep());
         }
         Catalog.Completeness has = catalog.completeness(m, catalog::findById);
+        if (has.removed()) {
+            return null;
+        }
         has.missingFiles().forEach(row.putArray("missing_files")::add);
         long total = m.storedBytes();
         if (m.type() == BackupType.FULL) {

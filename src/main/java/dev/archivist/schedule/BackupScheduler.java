@@ -63,7 +63,7 @@ public final class BackupScheduler implements AutoCloseable {
         this.lockFile = catalog.stateDir().resolve("daemon.lock");
         this.scheduler = new Scheduler(jobsOf(settings), settings.zone(), clock, settings.schedule().misfireGrace(),
                 settings.schedule().jitter(), this::runJob, store, System.nanoTime());
-        this.loop = new SchedulerLoop(scheduler, clock);
+        this.loop = new SchedulerLoop(scheduler, clock, service::waitingForLock);
     }
 
     /** Built from the process environment and {@code ./.env}, as the CLI does. */

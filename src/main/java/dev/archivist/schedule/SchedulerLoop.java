@@ -21,9 +21,17 @@ public final class SchedulerLoop {
     private volatile Thread ticker;
     private volatile Thread worker;
 
+    /** Whether the running job still waits for the backup lock, so has not begun (its work not started). */
+    private final java.util.function.BooleanSupplier jobWaitsForLock;
+
     public SchedulerLoop(Scheduler scheduler, Clock clock) {
+        this(scheduler, clock, () -> false);
+    }
+
+    public SchedulerLoop(Scheduler scheduler, Clock clock, java.util.function.BooleanSupplier jobWaitsForLock) {
         this.scheduler = scheduler;
         this.clock = clock;
+        this.jobWaitsForLock = jobWaitsForLock;
     }
 
     /** Starts the two threads; once only. */
@@ -107,7 +115,17 @@ public final class SchedulerLoop {
         }
         t.interrupt();
         try {
-            w.join(Math.max(1, timeout.toMillis()));
+            long deadline = System.nanoTime() + Math.max(1, timeout.toMillis()) * 1_000_000;
+            while (w.isAlive() && !abortedEarly && System.nanoTime() < deadline) {
+                if (jobWaitsForLock.getAsBoolean()) { // another process holds the lock: the job has not begun
+                    LOG.info("the job {} was still waiting for the backup lock: not started",
+                            scheduler.running() == null ? "?" : scheduler.running().id());
+                    w.interrupt();
+                    w.join(30_000);
+                    return true;
+                }
+                w.join(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
+            }
             if (abortedEarly) {
                 w.join(30_000);
                 return false;

@@ -118,6 +118,40 @@ class DaemonSystemTest {
     }
 
     /**
+     * SIGTERM while the scheduled job waits for the backup lock (another process's backup holds it): the job has not
+     * begun and is dropped, not started once the lock comes free (a 22 s backup began 2 s after SIGTERM); the daemon
+     * exits 0 at once and writes nothing.
+     */
+    @Test
+    void aJobStillWaitingForTheLockIsNotStartedAfterSigterm() throws Exception {
+        Path db = TestDb.create(dir.resolve("app_data.db"), TestDb.Mode.WAL, 50, 50);
+        Files.createDirectories(dir.resolve("storage"));
+        Path backups = dir.resolve("backups");
+        Instant seeded = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(3));
+        new StateStore(backups.resolve(".archivist")).save(JobId.DATABASE_BACKUP,
+                new JobState(seeded.toString(), seeded.toString(), "success", "seeded by the test", 1L, "schedule"));
+        Map<String, String> env = new java.util.HashMap<>(env(db, backups));
+        env.put("BACKUP_LOCK_TIMEOUT_SECONDS", "600");
+        env.put("BACKUP_SHUTDOWN_TIMEOUT_SECONDS", "300");
+        CliProcess cli = new CliProcess(dir).env(env);
+        try (var held = dev.archivist.catalog.DirectoryLock.acquire(backups.resolve(".archivist/lock"), Duration.ZERO,
+                "the test (another process's backup)", m -> { })) {
+            CliProcess.Running daemon = cli.start("run");
+            try {
+                // the catch-up run at start waits for the lock the test holds
+                await(Duration.ofSeconds(60), daemon, () -> daemon.stderrSoFar().contains("waiting up to"));
+                signal(daemon.pid(), "TERM");
+                CliProcess.Result r = daemon.await(Duration.ofSeconds(60));
+                assertThat(r.exitCode()).as(r.describe()).isZero();
+                assertThat(r.stderr()).contains("was still waiting for the backup lock: not started").contains("daemon stopped");
+            } finally {
+                daemon.process().destroyForcibly();
+            }
+        }
+        assertThat(TestDb.files(backups.resolve("database"))).as("no backup started after the stop").isEmpty();
+    }
+
+    /**
      * SIGINT (Ctrl-C) and SIGHUP (the terminal of a foreground daemon closed, an SSH session dropped) stop the daemon
      * as SIGTERM does; SIGHUP killed it on the spot (exit 129), leaving a running backup's files behind.
      */
