@@ -2,6 +2,7 @@ package dev.archivist.catalog;
 
 import dev.archivist.LockUnavailableException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -64,6 +65,9 @@ public final class DirectoryLock implements AutoCloseable {
                 told = true;
             }
             if (!waitsOn) {
+                if (holder == null) { // taken a moment ago (a timeout of 0, a race of starts): its record is coming
+                    holder = awaitHolder(lockFile, holderDue);
+                }
                 throw new LockUnavailableException("another Archivist process holds the lock on " + lockFile.getParent()
                         + ": " + (holder == null ? "holder unknown" : holder));
             }
@@ -74,6 +78,28 @@ public final class DirectoryLock implements AutoCloseable {
                 throw new IOException("interrupted while waiting for the lock on " + lockFile.getParent(), e);
             }
         }
+    }
+
+    /**
+     * The holder of a lock this process could not take, waiting a moment for its record: a holder writes it just after
+     * taking the lock, so one that won a race of starts a few milliseconds earlier is named rather than "unknown".
+     */
+    public static LockHolder holderOf(Path lockFile) throws InterruptedIOException {
+        return awaitHolder(lockFile, Instant.now().plus(HOLDER_RECORD_GRACE));
+    }
+
+    private static LockHolder awaitHolder(Path lockFile, Instant due) throws InterruptedIOException {
+        LockHolder holder = readHolder(lockFile);
+        while (holder == null && Instant.now().isBefore(due)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading who holds the lock on " + lockFile.getParent());
+            }
+            holder = readHolder(lockFile);
+        }
+        return holder;
     }
 
     /** Takes the lock if free, else returns null. */

@@ -138,7 +138,7 @@ public final class BackupScheduler implements AutoCloseable {
             catalog.ensureLayout();
             DirectoryLock taken = DirectoryLock.tryAcquire(lockFile, holder);
             if (taken == null) {
-                LockHolder other = DirectoryLock.readHolder(lockFile);
+                LockHolder other = DirectoryLock.holderOf(lockFile);
                 String kind = other != null && DAEMON.equals(other.command()) ? "daemon" : "scheduler";
                 throw new LockUnavailableException("another " + kind + " already runs on " + settings.backupDir()
                         + ": " + (other == null ? "holder unknown" : other));

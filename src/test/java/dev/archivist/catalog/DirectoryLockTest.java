@@ -68,4 +68,33 @@ class DirectoryLockTest {
             assertThat(told).isEmpty();
         }
     }
+
+    /**
+     * A timeout of 0 that loses a race of starts (the holder took the lock a moment before and is writing its record)
+     * still names the holder: it said "holder unknown" for 5 of 6 simultaneous starts.
+     */
+    @Test
+    void aZeroTimeoutThatLosesARaceStillNamesTheHolder() throws Exception {
+        Path lockFile = dir.resolve("lock");
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist backup database", s -> { })) {
+            Path record = dir.resolve("lock.holder");
+            byte[] holder = Files.readAllBytes(record);
+            Files.delete(record);
+            Thread late = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                    Files.write(record, holder);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            late.start();
+            List<String> told = new CopyOnWriteArrayList<>();
+            assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist rotate", told::add))
+                    .isInstanceOf(LockUnavailableException.class).hasMessageContaining("archivist backup database");
+            late.join();
+            assertThat(told).isEmpty();
+            assertThat(DirectoryLock.holderOf(lockFile).command()).isEqualTo("archivist backup database");
+        }
+    }
 }
