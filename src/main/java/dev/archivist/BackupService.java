@@ -40,13 +40,13 @@ public final class BackupService {
     private volatile Consumer<String> stopReport = what -> System.err.println("archivist: interrupted; " + what);
     /** The hook of the locked work now running in a one-shot process, if any: it reports a stop itself. */
     private volatile StopHook activeStop;
+    /** How many works of this service wait for the backup lock now (see {@link #waitingForLock()}). */
+    private final java.util.concurrent.atomic.AtomicInteger waitingForLock = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param notices receives human-oriented notices such as "waiting for the lock held by …" (the CLI prints them on
      *                stderr; the daemon logs them)
      */
-    private final java.util.concurrent.atomic.AtomicInteger waitingForLock = new java.util.concurrent.atomic.AtomicInteger();
-
     public BackupService(Settings settings, Clock clock, Consumer<String> notices) {
         this.settings = settings;
         this.clock = clock;

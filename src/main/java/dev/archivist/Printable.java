@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Text that may hold names from the storage folder, made safe to print on one line: control and line-separator
  * characters and noncharacters escaped as GNU tar and {@code ls} escape them in a UTF-8 locale ({@code \n},
- * {@code \a}, others as the octal bytes of their UTF-8). A name holding a newline or a terminal's escape sequence then stays on the one line it
- * is reported in: it can neither forge another line (of a log, of {@code ls}) nor drive the operator's terminal.
+ * {@code \a}, others as the octal bytes of their UTF-8). A name holding a newline or a terminal's escape sequence
+ * then stays on the one line it is reported in: it can neither forge another line (of a log, of {@code ls}) nor drive
+ * the operator's terminal.
  */
 public final class Printable {
     private Printable() {

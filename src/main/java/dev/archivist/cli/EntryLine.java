@@ -9,9 +9,10 @@ import java.time.format.DateTimeFormatter;
 /**
  * One index entry as a line of {@code archivist ls}, as {@code tar -tv} shows it: type and permissions ({@code h} for
  * a hard link), size (0 for a hard link, which stores no content of its own), modification time (UTC, as
- * {@code archivist list}), path (a folder's with a trailing {@code /}), and a link's target. Names are escaped as GNU tar escapes them in a UTF-8 locale
- * ({@code \n}, {@code \a}, {@code \\}, other control and line-separator characters and Unicode's noncharacters as
- * the octal bytes of their UTF-8), so that one entry is always one line; {@code --json} gives names exactly.
+ * {@code archivist list}), path (a folder's with a trailing {@code /}), and a link's target. Names are escaped as GNU
+ * tar escapes them in a UTF-8 locale ({@code \n}, {@code \a}, {@code \\}, other control and line-separator characters
+ * and Unicode's noncharacters as the octal bytes of their UTF-8), so that one entry is always one line; {@code --json}
+ * gives names exactly.
  */
 final class EntryLine {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);

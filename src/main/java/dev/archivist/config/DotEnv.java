@@ -11,8 +11,9 @@ import java.util.function.Function;
  * after a value (after whitespace when unquoted, anywhere after the closing quote when quoted); single quotes keep
  * their escapes literally (only {@code \\} and {@code \'} are escapes); double quotes decode {@code \n}, {@code \t},
  * {@code \"}, {@code \\} and the like; {@code ${NAME}} and {@code ${NAME:-default}} in any value, quoted in either
- * way or not (python-dotenv expands them inside single quotes too, unlike a shell), are replaced by the environment's value, else by one defined earlier in the file, else by the default or
- * nothing ({@code load_dotenv}'s rule: the environment wins). A quoted value may span lines (a PEM key); a bare
+ * way or not (python-dotenv expands them inside single quotes too, unlike a shell), are replaced by the environment's
+ * value, else by one defined earlier in the file, else by the default or nothing ({@code load_dotenv}'s rule: the
+ * environment wins). A quoted value may span lines (a PEM key); a bare
  * {@code NAME} sets nothing. Written here because the Java dotenv libraries either read the real environment
  * themselves or lack these rules; the library must not read the environment on its own (DESIGN.md, principle 9).
  */

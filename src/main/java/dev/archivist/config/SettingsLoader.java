@@ -20,8 +20,10 @@ import java.util.Set;
 public final class SettingsLoader {
     private static final Set<String> TRUE = Set.of("true", "yes", "on", "1");
     private static final Set<String> FALSE = Set.of("false", "no", "off", "0");
-    /** Logback's levels, and Python's names for two of them (a .env written for the Python tool keeps working). */
-    /** Logback's levels, and Python's names for them (logging.basicConfig takes these): WARNING, CRITICAL, FATAL, NOTSET. */
+    /**
+     * Logback's levels, and Python's names for them (logging.basicConfig takes these: WARNING, CRITICAL, FATAL, NOTSET),
+     * so that a .env written for the Python tool keeps working.
+     */
     private static final Map<String, String> LEVELS = Map.of("TRACE", "TRACE", "DEBUG", "DEBUG", "INFO", "INFO",
             "WARN", "WARN", "WARNING", "WARN", "ERROR", "ERROR", "CRITICAL", "ERROR", "FATAL", "ERROR", "NOTSET", "DEBUG");
     private static final long MIB = 1024L * 1024L;
