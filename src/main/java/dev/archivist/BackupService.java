@@ -40,8 +40,8 @@ public final class BackupService {
     private volatile Consumer<String> stopReport = what -> System.err.println("archivist: interrupted; " + what);
     /** The hook of the locked work now running in a one-shot process, if any: it reports a stop itself. */
     private volatile StopHook activeStop;
-    /** How many works of this service wait for the backup lock now (see {@link #waitingForLock()}). */
-    private final java.util.concurrent.atomic.AtomicInteger waitingForLock = new java.util.concurrent.atomic.AtomicInteger();
+    /** The threads whose work waits for the backup lock now (see {@link #waitingForLock(Thread)}). */
+    private final java.util.Set<Thread> waitingForLock = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param notices receives human-oriented notices such as "waiting for the lock held by …" (the CLI prints them on
@@ -450,22 +450,32 @@ public final class BackupService {
         return locked(command, !STOP_BY_INTERRUPT, work);
     }
 
-    /** Takes the backup lock, counted in {@link #waitingForLock()} while it waits. */
+    /**
+     * Takes the backup lock, the thread named in {@link #waitingForLock(Thread)} while it waits; interrupted meanwhile
+     * (a daemon dropping the job), it lets the lock go again and begins nothing.
+     */
     private DirectoryLock lock(String command) throws IOException {
-        waitingForLock.incrementAndGet();
+        Thread me = Thread.currentThread();
+        DirectoryLock lock;
+        waitingForLock.add(me);
         try {
-            return catalog.lock(settings.lockTimeout(), "archivist " + command, notices);
+            lock = catalog.lock(settings.lockTimeout(), "archivist " + command, notices);
         } finally {
-            waitingForLock.decrementAndGet();
+            waitingForLock.remove(me);
         }
+        if (me.isInterrupted()) {
+            lock.close();
+            throw new java.io.InterruptedIOException(command + " stopped while it waited for the lock: not begun");
+        }
+        return lock;
     }
 
     /**
-     * Whether work of this service waits for the backup lock (another process holds it), so has not begun: a daemon
-     * told to stop drops such a job rather than start it once the lock comes free.
+     * Whether {@code thread}'s work for this service waits for the backup lock (another process holds it), so has not
+     * begun: a daemon told to stop drops such a job rather than start it once the lock comes free.
      */
-    public boolean waitingForLock() {
-        return waitingForLock.get() > 0;
+    public boolean waitingForLock(Thread thread) {
+        return thread != null && waitingForLock.contains(thread);
     }
 
     /**

@@ -333,7 +333,7 @@ final class Restore {
             if (p.live) {
                 setAsideOrphanedJournals(p, notes);
             }
-            Durable.rename(p.temp, p.destination);
+            Durable.renameSwitched(p.temp, p.destination);
             notes.add("written as a new file");
         }
         return new RestoreResult(p.m.id(), "database", p.destination.toString(), safety, 1,
@@ -376,7 +376,7 @@ final class Restore {
         if (kept != null) {
             notes.add(kept);
         }
-        Durable.rename(p.temp, p.destination);
+        Durable.renameSwitched(p.temp, p.destination);
         String first = damage.get(0).lines().filter(l -> !l.isBlank() && !l.startsWith("***")).findFirst()
                 .orElse(damage.get(0));
         notes.add("the live database failed its check (" + (first.length() > 200 ? first.substring(0, 200) + "…" : first)
@@ -528,7 +528,7 @@ final class Restore {
                         + " the entries moved in, or the volume's own lost+found) were kept in " + kept);
             }
         } else {
-            Durable.rename(p.staging, p.destination);
+            Durable.renameSwitched(p.staging, p.destination);
         }
         RestoreResult result = new RestoreResult(p.m.id(), "storage", p.destination.toString(), safety, p.files, p.bytes,
                 notes);

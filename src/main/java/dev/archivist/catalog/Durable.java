@@ -10,12 +10,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Crash-safe file operations: write to a temporary name, fsync, rename, fsync the directory. Files are created
  * owner-only. The prefix {@link #TEMP_PREFIX} marks every temporary file so a later run can remove leftovers.
  */
 public final class Durable {
+    private static final Logger LOG = LoggerFactory.getLogger(Durable.class);
     /** Every temporary file Archivist writes starts with this. */
     public static final String TEMP_PREFIX = ".tmp-";
 
@@ -79,22 +82,46 @@ public final class Durable {
     }
 
     /**
-     * Flushes a directory's entries (new names, renames) to disk. A file system that does not fsync directories
-     * ({@code EINVAL}, {@code ENOTSUP}: the rename is still atomic there) and a folder this user may not read are
-     * passed over; any other failure ({@code EIO}) means the names may not survive a power cut and fails the caller,
-     * as a failed fsync of a file does.
+     * Flushes a directory's entries (new names, renames) to disk. A write-back failure ({@code EIO}, a full disk or
+     * quota) means the names may not survive a power cut and fails the caller, as a failed fsync of a file does; any
+     * other refusal (a file system that does not fsync directories: {@code EINVAL}, {@code ENOTSUP}, {@code ENOSYS};
+     * a folder this user may not read) is passed over, the rename being atomic there all the same. (Java gives the
+     * error's text only, so the failures are known by the C library's English words; under a locale that translates
+     * them, every refusal is passed over, as before these were told apart.)
      */
     public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (java.nio.file.AccessDeniedException e) {
-            // cannot be opened to be flushed: as a file system that refuses it
         } catch (IOException e) {
             String why = String.valueOf(e.getMessage());
-            if (!why.contains("Invalid argument") && !why.contains("not supported")) {
+            if (why.contains("Input/output error") || why.contains("No space left") || why.contains("quota exceeded")) {
                 throw new IOException("cannot flush the folder " + dir + " to disk: " + ArchivistException.reason(e), e);
             }
         }
+    }
+
+    /**
+     * As {@link #fsyncDirectory}, after a switch that is done once its renames are (a restore's): a failure to flush is
+     * logged, not thrown, for the new names are in place and in use; reporting the switch as failed would make a caller
+     * take it for one that did not happen (a full restore would then leave its database unswitched).
+     */
+    public static void fsyncDirectoryAfterSwitch(Path dir) {
+        try {
+            fsyncDirectory(dir);
+        } catch (IOException e) {
+            LOG.warn("the switch in {} is done, but the folder could not be flushed to disk ({}): it may not survive a"
+                    + " power cut", dir, ArchivistException.reason(e));
+        }
+    }
+
+    /** As {@link #rename}, for a rename that is a restore's switch: see {@link #fsyncDirectoryAfterSwitch}. */
+    public static void renameSwitched(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+        fsyncDirectoryAfterSwitch(to.toAbsolutePath().getParent());
     }
 
     /** Creates a directory (and parents) if missing, owner-only when new. */

@@ -158,7 +158,7 @@ public final class DumpCommand implements Callable<Integer> {
                 }
                 Durable.fsync(target);
             }
-            Durable.fsyncDirectory(target.getParent());
+            Durable.fsyncDirectoryAfterSwitch(target.getParent()); // the file is there, whole and checked
             return dumped;
         } finally {
             Files.deleteIfExists(temp); // created above by this process (a name taken already fails createNew)

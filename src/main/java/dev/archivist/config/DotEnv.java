@@ -64,11 +64,12 @@ final class DotEnv {
                         continue;
                     }
                     unreadable(name, file, number, e, problems, warnings);
-                    i = isOurs(name) ? i : start; // skipped: the lines after it are read as lines of their own
+                    i = isOurs(name) ? i : start; // never closed: the lines after its first are read as lines
                     break;
                 } catch (IllegalArgumentException e) {
+                    // reading goes on after the line where the value went wrong (python-dotenv's rule), which is a
+                    // later one for a quoted value closed there with text after its quote
                     unreadable(name, file, number, e, problems, warnings);
-                    i = isOurs(name) ? i : start;
                     break;
                 }
             }

@@ -65,7 +65,7 @@ public final class Redactor {
         }
         Matcher url = URL_START.matcher(value).region(lead, value.length());
         if (!url.lookingAt()) {
-            return redact(schemelessPassword(value, lead));
+            return redact(connectionString(name) ? schemelessPassword(value, lead) : value);
         }
         boolean[] masked = new boolean[value.length()];
         urlSecrets(value, url.end(), masked);
@@ -78,6 +78,12 @@ public final class Redactor {
             }
         }
         return redact(out.toString());
+    }
+
+    /** Whether a variable holds a connection string ({@code DATABASE_URL}, any {@code *_URL} or {@code *_DSN}). */
+    private static boolean connectionString(String name) {
+        String n = name.toUpperCase(Locale.ROOT);
+        return n.endsWith("_URL") || n.endsWith("_DSN") || n.equals("DSN") || n.equals("URL");
     }
 
     /**

@@ -359,7 +359,15 @@ public final class SettingsLoader {
      * as 5 hours behind, and tzdata's {@code Etc/GMT+5} is behind too. Refused rather than read one way.
      */
     public static boolean ambiguousOffset(String name) {
-        return name.matches("(?i)(GMT|UTC|UT)[+-].*");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(?:GMT|UTC|UT)([+-].*)").matcher(name);
+        if (!m.matches()) {
+            return false;
+        }
+        try { // GMT+0, UTC+00:00: no direction to get wrong
+            return java.time.ZoneOffset.of(m.group(1)).getTotalSeconds() != 0;
+        } catch (DateTimeException notAnOffset) {
+            return true;
+        }
     }
 
     /** Why {@code name} is refused, with what to write instead. */

@@ -106,9 +106,9 @@ public final class InPlaceSwap {
                     + e.getMessage(), e);
         }
         Files.delete(staging);
-        syncFolders(live, aside);
+        syncFoldersAfterSwitch(live, aside);
         Files.deleteIfExists(journal);
-        syncFolders(live);
+        syncFoldersAfterSwitch(live);
     }
 
     /**
@@ -200,9 +200,9 @@ public final class InPlaceSwap {
                         + "; those whose names the application had taken again meanwhile are kept in " + kept + ")");
             }
         }
-        syncFolders(live);
+        syncFoldersAfterSwitch(live);
         Files.deleteIfExists(journal);
-        syncFolders(live);
+        syncFoldersAfterSwitch(live);
     }
 
     /** Moves every entry of {@code staging} into {@code live}; one the application made meanwhile goes aside, kept. */
@@ -269,6 +269,15 @@ public final class InPlaceSwap {
         for (Path f : folders) {
             if (Files.isDirectory(f)) {
                 Durable.fsyncDirectory(f);
+            }
+        }
+    }
+
+    /** As {@link #syncFolders}, once the switch is done: a failed flush is logged, not thrown (see Durable). */
+    private static void syncFoldersAfterSwitch(Path... folders) {
+        for (Path f : folders) {
+            if (Files.isDirectory(f)) {
+                Durable.fsyncDirectoryAfterSwitch(f);
             }
         }
     }

@@ -90,7 +90,7 @@ public final class StorageSwap {
     public static void undo(Path live, Path aside, Path restoredTo, String backupId) throws IOException {
         if (aside == null) { // there was no live folder: one rename takes the restored one away
             Files.move(live, restoredTo, StandardCopyOption.ATOMIC_MOVE);
-            Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+            Durable.fsyncDirectoryAfterSwitch(live.toAbsolutePath().getParent());
             return;
         }
         Path journal = writeJournal(live, aside, restoredTo, backupId);
@@ -108,11 +108,11 @@ public final class StorageSwap {
         return journal;
     }
 
-    /** Makes the renames durable, then drops the journal. */
+    /** Makes the renames durable, then drops the journal (the switch is done: a failed flush is only logged). */
     private static void endJournal(Path live, Path journal) throws IOException {
-        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+        Durable.fsyncDirectoryAfterSwitch(live.toAbsolutePath().getParent());
         Files.deleteIfExists(journal);
-        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+        Durable.fsyncDirectoryAfterSwitch(live.toAbsolutePath().getParent());
     }
 
     /**
@@ -182,6 +182,6 @@ public final class StorageSwap {
                     + (Files.exists(aside) ? "old folder kept as " + aside : "there was no folder before") + ")");
         }
         Files.deleteIfExists(journal);
-        Durable.fsyncDirectory(live.toAbsolutePath().getParent());
+        Durable.fsyncDirectoryAfterSwitch(live.toAbsolutePath().getParent());
     }
 }

@@ -21,14 +21,14 @@ public final class SchedulerLoop {
     private volatile Thread ticker;
     private volatile Thread worker;
 
-    /** Whether the running job still waits for the backup lock, so has not begun (its work not started). */
-    private final java.util.function.BooleanSupplier jobWaitsForLock;
+    /** Whether the job running on the given (worker) thread still waits for the backup lock, so has not begun. */
+    private final java.util.function.Predicate<Thread> jobWaitsForLock;
 
     public SchedulerLoop(Scheduler scheduler, Clock clock) {
-        this(scheduler, clock, () -> false);
+        this(scheduler, clock, worker -> false);
     }
 
-    public SchedulerLoop(Scheduler scheduler, Clock clock, java.util.function.BooleanSupplier jobWaitsForLock) {
+    public SchedulerLoop(Scheduler scheduler, Clock clock, java.util.function.Predicate<Thread> jobWaitsForLock) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.jobWaitsForLock = jobWaitsForLock;
@@ -117,7 +117,7 @@ public final class SchedulerLoop {
         try {
             long deadline = System.nanoTime() + Math.max(1, timeout.toMillis()) * 1_000_000;
             while (w.isAlive() && !abortedEarly && System.nanoTime() < deadline) {
-                if (jobWaitsForLock.getAsBoolean()) { // another process holds the lock: the job has not begun
+                if (jobWaitsForLock.test(w)) { // another process holds the lock: the job has not begun
                     LOG.info("the job {} was still waiting for the backup lock: not started",
                             scheduler.running() == null ? "?" : scheduler.running().id());
                     w.interrupt();

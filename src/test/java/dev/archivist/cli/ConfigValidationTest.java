@@ -291,6 +291,9 @@ class ConfigValidationTest {
         assertThat(SettingsLoader.zoneNamed("+05:00").getRules().getOffset(java.time.Instant.EPOCH).getTotalSeconds())
                 .isEqualTo(5 * 3600);
         assertThat(SettingsLoader.zoneNamed("GMT+5")).as("ambiguous").isNull();
+        assertThat(SettingsLoader.zoneNamed("GMT+0").getRules().getOffset(java.time.Instant.EPOCH).getTotalSeconds())
+                .as("no direction to get wrong").isZero();
+        assertThat(SettingsLoader.zoneNamed("UTC+00:00")).isNotNull();
     }
 
     /** The original's users may name the database with SQLAlchemy's dialect+driver form: the same SQLite file. */

@@ -98,6 +98,22 @@ class DotEnvTest {
                 ".env line 4: expected NAME=value (not one of Archivist's variables: skipped, as python-dotenv skips it)");
     }
 
+    /**
+     * A quoted value that closes on a later line with text after its quote is skipped up to that line, as python-dotenv
+     * skips it (dotenv_values gives LOG_LEVEL only, then MAX_BACKUPS only): the lines it swallowed are not read.
+     */
+    @Test
+    void aValueGoneWrongOnALaterLineIsSkippedUpToThatLine() {
+        assertThat(parse(Map.of(), "GREETING=\"Hello", "MAX_BACKUPS=3", "SIGNATURE=\"Bob\"", "LOG_LEVEL=WARN"))
+                .containsExactly(Map.entry("LOG_LEVEL", "WARN"));
+        assertThat(warnings).singleElement().asString().startsWith(".env line 1: unexpected text after the closing quote");
+        warnings.clear();
+        assertThat(parse(Map.of(), "PEM=\"-----BEGIN", "abc", "-----END\" junk", "MAX_BACKUPS=4"))
+                .containsExactly(Map.entry("MAX_BACKUPS", "4"));
+        assertThat(warnings).hasSize(1);
+        assertThat(problems).isEmpty();
+    }
+
     /** An application's .env may hold a PEM key over several lines and bare names; python-dotenv reads both. */
     @Test
     void quotedValuesSpanLinesAndBareNamesSetNothing() {

@@ -155,6 +155,16 @@ class RedactorTest {
         assertThat(Redactor.redactValue("DATABASE_URL", null)).isNull();
     }
 
+    /** Only a connection string is read as user:password@host without a scheme: other values keep their colons. */
+    @Test
+    void aColonAndAnAtInOtherValuesAreNotAPassword() {
+        assertThat(Redactor.redactValue("BACKUP_STORAGE_EXCLUDE", "*.tmp,cache:old@x,node_modules"))
+                .isEqualTo("*.tmp,cache:old@x,node_modules");
+        assertThat(Redactor.redactValue("STORAGE_PATH", "media:2024@archive/photos")).isEqualTo("media:2024@archive/photos");
+        assertThat(Redactor.redactValue("BACKUP_DATABASE_SCHEDULE", "30 12 * * *")).isEqualTo("30 12 * * *");
+        assertThat(Redactor.redactValue("ANALYTICS_DSN", "app:SEKRET@db/x")).isEqualTo("app:***@db/x");
+    }
+
     @Test
     void settingsPrintedByAHostShowNoPassword() {
         Settings settings = SettingsLoader.load(java.util.Map.of("DATABASE_URL", "sqlite:////srv/app.db?password=SEKRET9"),

@@ -63,4 +63,48 @@ class DirectoryFsyncFailureTest {
             assertThat(failures).as("the folder %s was fsynced", folder).isPositive();
         }
     }
+
+    /**
+     * A restore's switch is done once its renames are: an EIO when the folder is flushed afterwards is logged, not
+     * reported as a failure. A full restore took it for a failed storage swap and left the database unswitched: the
+     * storage folder restored and the database not, reported as "failed". Whichever fsync fails, the pair is switched
+     * together or not at all.
+     */
+    @Test
+    void anEioAfterTheStorageSwapNeverLeavesAFullRestoreHalfDone() throws Exception {
+        assumeTrue(TestDb.onPath("strace"), "strace is needed to inject the failure");
+        Path db = TestDb.create(Files.createDirectories(dir.resolve("app/db")).resolve("app.db"), TestDb.Mode.WAL, 100, 50);
+        Path files = Files.createDirectories(dir.resolve("app/files"));
+        Path storage = Files.createDirectories(files.resolve("storage"));
+        Files.writeString(storage.resolve("kept.txt"), "kept");
+        Path backups = dir.resolve("backups");
+        CliProcess cli = new CliProcess(dir).env(Map.of("DATABASE_URL", db.toString(), "STORAGE_PATH", storage.toString(),
+                "BACKUP_DIR", backups.toString(), "JSON_LOGS", "false"));
+        CliProcess.Result full = cli.run("backup", "full", "--no-rotate");
+        assertThat(full.exitCode()).as(full.describe()).isZero();
+        long rows = TestDb.count(db, "items");
+        boolean switchedUnderEio = false;
+        for (int n = 1; n <= 8; n++) {
+            Files.writeString(storage.resolve("new-" + n + ".txt"), "written after the backup");
+            try (var c = TestDb.open(db)) {
+                TestDb.insert(c, 1, 10, 1_000_000 + n);
+            }
+            List<String> strace = List.of("strace", "-f", "-qq", "-o", "/dev/null", "-P", files.toString(),
+                    "-e", "trace=fsync", "-e", "inject=fsync:error=EIO:when=" + n);
+            CliProcess.Result r = cli.startWrapped(strace, "restore", "full", "latest", "--yes").await(Duration.ofMinutes(2));
+            boolean storageSwitched = !Files.exists(storage.resolve("new-" + n + ".txt"));
+            boolean databaseSwitched = TestDb.count(db, "items") == rows;
+            assertThat(storageSwitched).as("fsync %d of %s: both switched or neither; %s", n, files, r.describe())
+                    .isEqualTo(databaseSwitched);
+            if (r.exitCode() == 0) {
+                assertThat(storageSwitched).as("exit 0: switched; %s", r.describe()).isTrue();
+                switchedUnderEio |= r.stderr().contains("could not be flushed to disk");
+            } else {
+                assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+                assertThat(storageSwitched).as("a failure changed nothing; %s", r.describe()).isFalse();
+            }
+            assertThat(storage.resolve("kept.txt")).hasContent("kept");
+        }
+        assertThat(switchedUnderEio).as("some run hit the EIO after its switch and said so").isTrue();
+    }
 }
