@@ -66,17 +66,23 @@ final class Rotation {
         List<Manifest> all = read.stream().filter(m -> !m.editedAfterWriting()).toList();
         for (Manifest m : all) {
             VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
+            Boolean restorable = v == null ? null : v.restorable();
             List<String> components = new ArrayList<>();
             if (m.type() == BackupType.FULL) {
                 for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
                     String id = m.componentId(t);
                     if (id != null) {
                         components.add(id);
+                        // a part whose own verify failed (verify latest --type database picks a full's part) makes
+                        // the full one that cannot be restored: it must not push out a good full
+                        VerificationRecords.Result part = VerificationRecords.read(catalog.stateDir(), id);
+                        if (part != null && Boolean.FALSE.equals(part.restorable())) {
+                            restorable = false;
+                        }
                     }
                 }
             }
-            candidates.add(new RetentionCandidate(m.id(), m.type(), m.createdAt(), m.preRestore(),
-                    v == null ? null : v.restorable(), components,
+            candidates.add(new RetentionCandidate(m.id(), m.type(), m.createdAt(), m.preRestore(), restorable, components,
                     catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken()));
         }
         List<Path> unreadable = new ArrayList<>(catalog.unreadableManifests(null, byId.keySet()));
@@ -119,15 +125,24 @@ final class Rotation {
 
     /**
      * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
-     * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder.
+     * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder that can be
+     * restored.
      */
     private List<String> beforeRestoreFolders(List<Manifest> all, boolean dryRun) throws IOException {
         List<String> result = new ArrayList<>();
         Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
-        // only a backup of this storage folder holds what was moved aside (a catalog may serve several folders)
+        // only a backup of this storage folder holds what was moved aside (a catalog may serve several folders), and
+        // only one that can be restored (files there, its last verify not failed) replaces it
+        Map<String, Manifest> byId = new HashMap<>();
+        all.forEach(m -> byId.put(m.id(), m));
         Instant newestStorage = all.stream()
                 .filter(m -> m.type() == BackupType.STORAGE && m.json().hasNonNull("original_path")
                         && RestoreFiles.liveStorageFolder(Path.of(m.json().path("original_path").asText())).equals(storage))
+                .filter(m -> !catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken())
+                .filter(m -> {
+                    VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
+                    return v == null || !Boolean.FALSE.equals(v.restorable());
+                })
                 .map(Manifest::createdAt).max(Comparator.naturalOrder()).orElse(null);
         if (newestStorage == null) {
             return result;

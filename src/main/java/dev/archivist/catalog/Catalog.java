@@ -400,6 +400,17 @@ public final class Catalog {
         for (String f : m.ownedFiles()) {
             Files.deleteIfExists(dir.resolve(f));
         }
+        // and what else carries its id (an extra part verify reported, a temporary file): no other backup's name
+        // starts with "<id>." and it is no backup of its own once its manifest is gone
+        try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir,
+                f -> f.getFileName().toString().startsWith(m.id() + ".")
+                        || f.getFileName().toString().startsWith(Durable.TEMP_PREFIX + m.id() + "."))) {
+            for (Path f : rest) {
+                if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
         Files.deleteIfExists(VerificationRecords.file(stateDir(), m.id()));
         InFlight.clear(stateDir(), m.id());
     }

@@ -17,15 +17,29 @@ final class PreRestoreRule {
     private PreRestoreRule() {
     }
 
-    /** @param newestFirst all pre-restore backups, newest first */
+    /**
+     * The newest copy that can be restored is the one kept, not merely the newest: a newer one whose files are missing
+     * or whose verify failed never pushes it out (such newer ones stay with it, as {@link UnusableRule} keeps them).
+     *
+     * @param newestFirst all pre-restore backups, newest first
+     */
     static void apply(List<RetentionCandidate> newestFirst, Instant now, Ledger ledger) {
         Instant cutoff = now.minus(GRACE);
+        int usable = -1;
+        for (int i = 0; i < newestFirst.size() && usable < 0; i++) {
+            usable = newestFirst.get(i).unusableBecause() == null ? i : -1;
+        }
         for (int i = 0; i < newestFirst.size(); i++) {
             RetentionCandidate b = newestFirst.get(i);
-            if (i == 0) {
+            if (i == usable) {
+                ledger.keep(b, "newest pre_restore" + (i > 0 ? " that can be restored" : ""));
+            } else if (usable < 0 && i == 0) {
                 ledger.keep(b, "newest pre_restore");
             } else if (b.createdAt().isAfter(cutoff)) {
                 ledger.keep(b, "pre_restore of the last " + GRACE.toDays() + " days");
+            } else if (i < usable) {
+                ledger.keep(b, "cannot be restored (" + b.unusableBecause() + "), newer than the newest pre_restore"
+                        + " that can be");
             } else {
                 ledger.remove(b, "older pre_restore");
             }

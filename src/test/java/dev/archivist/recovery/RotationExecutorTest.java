@@ -201,6 +201,70 @@ class RotationExecutorTest {
         assertFiles(f, newest, false);
     }
 
+    /**
+     * A full backup whose database part failed its own verify ({@code verify latest --type database} picks a full's
+     * part) cannot be restored: it does not push out the older full that can (it was kept as "newest 1").
+     */
+    @Test
+    void aFullWhosePartFailedVerifyDoesNotPushOutAGoodFull() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(30).storage(3, 2_000);
+        BackupService s = f.service();
+        Manifest good = s.backupFull(false, null);
+        Manifest bad = s.backupFull(false, null);
+        Manifest badDb = component(s, bad, BackupType.DATABASE);
+        Path part = f.backups.resolve("database").resolve(badDb.parts().get(0).path());
+        byte[] bytes = Files.readAllBytes(part);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(part, bytes);
+        Fixture.Run v = f.cli("verify", "latest", "--type", "database");
+        assertThat(v.exitCode()).as(v.describe()).isEqualTo(1);
+
+        Fixture.Run r = f.cli("rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertFiles(f, good, true);
+        Fixture.Run restore = f.cli("restore", "full", good.id(), "--yes");
+        assertThat(restore.exitCode()).as("the good full can still be restored: %s", restore.describe()).isZero();
+    }
+
+    /** A damaged newest pre_restore copy does not push out an older one that can be restored. */
+    @Test
+    void aDamagedNewestPreRestoreCopyDoesNotPushOutTheUsableOne() throws Exception {
+        Fixture f = new Fixture(dir).database(30);
+        BackupService s = f.service();
+        Manifest a = s.backupDatabase(false);
+        Manifest usable = s.find(s.restoreDatabase(a.id(), null, true).safetyCopy(), BackupType.DATABASE);
+        Manifest damaged = s.find(s.restoreDatabase(a.id(), null, true).safetyCopy(), BackupType.DATABASE);
+        for (String name : damaged.ownedFiles()) {
+            Files.delete(f.backups.resolve("database").resolve(name));
+        }
+        s.backupDatabase(false);
+        // eight days later: neither copy is within the week every safety copy is kept
+        BackupService later = new BackupService(f.settings(),
+                java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofDays(8)), n -> { });
+        later.rotate(false);
+        assertFiles(f, usable, true);
+        Fixture.Run restore = f.cli("restore", "database", usable.id(), "--target", dir.resolve("back.db").toString());
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+    }
+
+    /** A removed backup takes along every file that carries its id, not only those its manifest lists. */
+    @Test
+    void aRemovedBackupTakesAlongStrayFilesWithItsId() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").storage(3, 2_000);
+        BackupService s = f.service();
+        Manifest old = s.backupStorage(false, null);
+        Path folder = f.backups.resolve("storage");
+        Files.writeString(folder.resolve(old.id() + ".tar.zst.part009"), "an extra part verify reported");
+        Files.writeString(folder.resolve(".tmp-" + old.id() + ".index.jsonl.gz"), "a temporary file");
+        Manifest kept = s.backupStorage(false, null);
+        s.rotate(false);
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(old.id()));
+        }
+        assertFiles(f, kept, true);
+        assertThat(f.cli("backup", "database", "--dry-run").stderr()).doesNotContain("without a manifest");
+    }
+
     private static String reasons(JsonNode plan, String id) {
         for (JsonNode d : plan.path("decisions")) {
             if (d.path("id").asText().equals(id)) {
@@ -227,6 +291,21 @@ class RotationExecutorTest {
         Fixture.Run afterOther = f.cli("rotate");
         assertThat(afterOther.exitCode()).as(afterOther.describe()).isZero();
         assertThat(aside).as("a backup of another folder holds nothing of this one").isDirectory();
+        // a newer backup that cannot be restored (its index gone, or its verify failed) does not replace the folder
+        Manifest broken = s.backupStorage(false, null);
+        Files.delete(f.backups.resolve("storage").resolve(broken.indexFile()));
+        Fixture.Run afterBroken = f.cli("rotate");
+        assertThat(afterBroken.exitCode()).as(afterBroken.describe()).isZero();
+        assertThat(aside).as("the only copy of the data before the restore stays").isDirectory();
+        Manifest failed = s.backupStorage(false, null);
+        Path part = f.backups.resolve("storage").resolve(failed.parts().get(0).path());
+        byte[] bytes = Files.readAllBytes(part);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(part, bytes);
+        assertThat(f.cli("verify", failed.id()).exitCode()).isEqualTo(1);
+        Fixture.Run afterFailed = f.cli("rotate");
+        assertThat(afterFailed.exitCode()).as(afterFailed.describe()).isZero();
+        assertThat(aside).as("a backup whose verify failed replaces nothing").isDirectory();
         s.backupStorage(false, null);
         Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
         assertThat(Json.MAPPER.readTree(dry.stdout()).path("removed_folders").toString()).contains(aside.getFileName().toString());

@@ -100,11 +100,18 @@ class RetentionInvariantsProperties {
                     .ifPresent(b -> assertThat(byId.get(b.id()).keep()).as("newest verified of %s: %s", type, b.id()).isTrue());
         }
 
-        // pre_restore: exactly the newest and those of the last week kept
+        // pre_restore: exactly the newest that can be restored (the newest when none can), those newer than it, and
+        // those of the last week kept
         List<RetentionCandidate> pre = newestFirst(s.backups(), RetentionCandidate::preRestore);
+        int usable = -1;
+        for (int i = 0; i < pre.size() && usable < 0; i++) {
+            usable = pre.get(i).unusableBecause() == null ? i : -1;
+        }
         for (int i = 0; i < pre.size(); i++) {
             boolean recent = pre.get(i).createdAt().isAfter(s.now().toInstant().minus(java.time.Duration.ofDays(7)));
-            assertThat(byId.get(pre.get(i).id()).keep()).isEqualTo(i == 0 || recent);
+            boolean newest = usable < 0 ? i == 0 : i <= usable;
+            assertThat(byId.get(pre.get(i).id()).keep()).as("pre_restore %d of %d (newest usable: %d)", i, pre.size(), usable)
+                    .isEqualTo(newest || recent);
         }
 
         // order: by type, newest first; and independent of input order
