@@ -22,6 +22,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,9 +92,10 @@ final class Rotation {
         List<Path> unreadable = new ArrayList<>(catalog.unreadableManifests(null, byId.keySet()));
         read.stream().filter(Manifest::editedAfterWriting)
                 .forEach(m -> unreadable.add(catalog.dir(m.type()).resolve(m.id() + Manifest.SUFFIX)));
-        RetentionPlan plan = keepNamedByUnreadableFulls(
+        RetentionPlan plan = keepFullsOfEditedParts(keepNamedByUnreadableFulls(
                 RetentionPlanner.plan(candidates, policy(settings.retention()), clock.instant().atZone(settings.zone())),
-                unreadable.stream().filter(f -> f.getParent().equals(catalog.dir(BackupType.FULL))).toList());
+                unreadable.stream().filter(f -> f.getParent().equals(catalog.dir(BackupType.FULL))).toList()),
+                all, read.stream().filter(Manifest::editedAfterWriting).map(Manifest::id).collect(Collectors.toSet()));
         List<String> removed = new ArrayList<>();
         List<String> folders = new ArrayList<>();
         if (!dryRun) {
@@ -120,6 +125,34 @@ final class Rotation {
                 .map(d -> d.keep() || !namedBy.containsKey(d.backup().id()) ? d : new Decision(d.backup(), true,
                         List.of("named by the full manifest that cannot be read or was edited, "
                                 + namedBy.get(d.backup().id()))))
+                .toList());
+    }
+
+    /**
+     * The plan, with a full backup one of whose parts has a manifest edited after it was written kept, and its other
+     * part too: rotation leaves an edited manifest alone (its figures are not what was written), and the full it
+     * belongs to with it, rather than remove it as one whose part is missing.
+     */
+    private static RetentionPlan keepFullsOfEditedParts(RetentionPlan plan, List<Manifest> all, Set<String> edited) {
+        Map<String, String> leftAlone = new HashMap<>();
+        for (Manifest m : all) {
+            if (m.type() != BackupType.FULL) {
+                continue;
+            }
+            List<String> parts = Stream.of(BackupType.DATABASE, BackupType.STORAGE).map(m::componentId)
+                    .filter(Objects::nonNull).toList();
+            parts.stream().filter(edited::contains).findFirst().ifPresent(e -> {
+                String why = "the manifest of its part " + e + " was edited after it was written: left alone with it";
+                leftAlone.put(m.id(), why);
+                parts.stream().filter(p -> !p.equals(e)).forEach(p -> leftAlone.put(p, "part of " + m.id() + ", " + why));
+            });
+        }
+        if (leftAlone.isEmpty()) {
+            return plan;
+        }
+        return new RetentionPlan(plan.decisions().stream()
+                .map(d -> d.keep() || !leftAlone.containsKey(d.backup().id()) ? d
+                        : new Decision(d.backup(), true, List.of(leftAlone.get(d.backup().id()))))
                 .toList());
     }
 

@@ -463,6 +463,31 @@ class RotationExecutorTest {
     }
 
     /**
+     * A full backup one of whose parts has an edited manifest is left alone with its other part: it used to be removed
+     * as one whose part is missing, its intact storage part with it, once older than the kept full backups.
+     */
+    @Test
+    void aFullWhosePartsManifestWasEditedIsLeftAloneWithItsOtherPart() throws Exception {
+        Fixture f = new Fixture(dir).set("MAX_BACKUPS", "1").database(10).storage(4, 1000);
+        BackupService s = f.service();
+        Manifest old = s.backupFull(false, null);
+        Manifest oldDb = component(s, old, BackupType.DATABASE);
+        Manifest oldStorage = component(s, old, BackupType.STORAGE);
+        s.backupFull(false, null);
+        s.backupFull(false, null);
+        Path dbFile = f.backups.resolve("database").resolve(oldDb.id() + ".json");
+        Files.writeString(dbFile, Files.readString(dbFile).replaceFirst("\"pre_restore\" : false", "\"pre_restore\" : false "));
+        assertThat(f.cli("list").stdout()).contains("BROKEN");
+
+        Fixture.Run r = f.cli("rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertFiles(f, old, true);
+        assertFiles(f, oldStorage, true);
+        assertThat(dbFile).exists();
+        assertThat(r.stdout()).contains("was edited after it was written: left alone with it");
+    }
+
+    /**
      * A component whose manifest was deleted by hand is still named by its full backup: the leftover sweep of the next
      * locked command keeps its data (it deleted it as the debris of a crashed backup), and the full backup is listed
      * as broken. A data file no manifest names at all is not swept either: no interrupted run wrote it.
