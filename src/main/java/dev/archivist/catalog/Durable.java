@@ -65,12 +65,16 @@ public final class Durable {
 
     /** Renames {@code from} to {@code to} atomically and fsyncs the directory. */
     public static void rename(Path from, Path to) throws IOException {
+        move(from, to);
+        fsyncDirectory(to.toAbsolutePath().getParent());
+    }
+
+    private static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
-        fsyncDirectory(to.toAbsolutePath().getParent());
     }
 
     /** Flushes a file's content to disk. */
@@ -116,11 +120,7 @@ public final class Durable {
 
     /** As {@link #rename}, for a rename that is a restore's switch: see {@link #fsyncDirectoryAfterSwitch}. */
     public static void renameSwitched(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        move(from, to);
         fsyncDirectoryAfterSwitch(to.toAbsolutePath().getParent());
     }
 

@@ -24,15 +24,7 @@ class DirectoryLockTest {
             Path record = dir.resolve("lock.holder");
             byte[] holder = Files.readAllBytes(record);
             Files.delete(record); // as between the holder's taking the lock and its writing the record
-            Thread late = new Thread(() -> {
-                try {
-                    Thread.sleep(300);
-                    Files.write(record, holder);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            late.start();
+            Thread late = writeLater(record, holder, 300);
             List<String> told = new CopyOnWriteArrayList<>();
             assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ofSeconds(2), "archivist rotate", told::add))
                     .isInstanceOf(LockUnavailableException.class).hasMessageContaining("archivist backup database");
@@ -52,6 +44,20 @@ class DirectoryLockTest {
                     .isInstanceOf(LockUnavailableException.class).hasMessageContaining("holder unknown");
             assertThat(told).singleElement().asString().contains("held by another process");
         }
+    }
+
+    /** Writes {@code record} after {@code millis}, as a holder that records itself a moment after taking the lock. */
+    private static Thread writeLater(Path record, byte[] holder, long millis) {
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+                Files.write(record, holder);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        late.start();
+        return late;
     }
 
     /** With a timeout of 0 nothing waits: the refusal names the holder, and no "waiting up to 0 s" comes before it. */
@@ -80,15 +86,7 @@ class DirectoryLockTest {
             Path record = dir.resolve("lock.holder");
             byte[] holder = Files.readAllBytes(record);
             Files.delete(record);
-            Thread late = new Thread(() -> {
-                try {
-                    Thread.sleep(200);
-                    Files.write(record, holder);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            late.start();
+            Thread late = writeLater(record, holder, 200);
             List<String> told = new CopyOnWriteArrayList<>();
             assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist rotate", told::add))
                     .isInstanceOf(LockUnavailableException.class).hasMessageContaining("archivist backup database");

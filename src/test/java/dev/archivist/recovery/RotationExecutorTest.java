@@ -212,10 +212,7 @@ class RotationExecutorTest {
         Manifest good = s.backupFull(false, null);
         Manifest bad = s.backupFull(false, null);
         Manifest badDb = component(s, bad, BackupType.DATABASE);
-        Path part = f.backups.resolve("database").resolve(badDb.parts().get(0).path());
-        byte[] bytes = Files.readAllBytes(part);
-        bytes[bytes.length / 2] ^= 1;
-        Files.write(part, bytes);
+        flipAByte(f.backups.resolve("database").resolve(badDb.parts().get(0).path()));
         Fixture.Run v = f.cli("verify", "latest", "--type", "database");
         assertThat(v.exitCode()).as(v.describe()).isEqualTo(1);
 
@@ -265,6 +262,13 @@ class RotationExecutorTest {
         assertThat(f.cli("backup", "database", "--dry-run").stderr()).doesNotContain("without a manifest");
     }
 
+    /** Damages a stored file as a bad disk would: one bit in its middle. */
+    private static void flipAByte(Path file) throws java.io.IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+    }
+
     private static String reasons(JsonNode plan, String id) {
         for (JsonNode d : plan.path("decisions")) {
             if (d.path("id").asText().equals(id)) {
@@ -298,10 +302,7 @@ class RotationExecutorTest {
         assertThat(afterBroken.exitCode()).as(afterBroken.describe()).isZero();
         assertThat(aside).as("the only copy of the data before the restore stays").isDirectory();
         Manifest failed = s.backupStorage(false, null);
-        Path part = f.backups.resolve("storage").resolve(failed.parts().get(0).path());
-        byte[] bytes = Files.readAllBytes(part);
-        bytes[bytes.length / 2] ^= 1;
-        Files.write(part, bytes);
+        flipAByte(f.backups.resolve("storage").resolve(failed.parts().get(0).path()));
         assertThat(f.cli("verify", failed.id()).exitCode()).isEqualTo(1);
         Fixture.Run afterFailed = f.cli("rotate");
         assertThat(afterFailed.exitCode()).as(afterFailed.describe()).isZero();
