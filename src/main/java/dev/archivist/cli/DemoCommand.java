@@ -140,10 +140,15 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * A .env value in single quotes, read back literally by python-dotenv and by Archivist ({@code #} and {@code ${}}
-     * in a path are not a comment nor a reference there); only {@code \} and {@code '} are escaped.
+     * A .env value in single quotes, read back as it is by python-dotenv and by Archivist: {@code #} is no comment
+     * there, {@code \} and {@code '} are escaped, and a {@code ${} in a path, which python-dotenv expands even in single
+     * quotes and offers no escape for, is written as a reference to an unset variable whose default is {@code $}.
      */
     static String quoted(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        String escaped = value.replace("\\", "\\\\").replace("'", "\\'");
+        return "'" + escaped.replace("${", "${" + LITERAL_DOLLAR + ":-$}{") + "'";
     }
+
+    /** A variable nobody sets: {@code ${ARCHIVIST_LITERAL_DOLLAR:-$}} reads as a lone {@code $}. */
+    static final String LITERAL_DOLLAR = "ARCHIVIST_LITERAL_DOLLAR";
 }
