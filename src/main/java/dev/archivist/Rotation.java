@@ -107,7 +107,10 @@ final class Rotation {
                 LOG.info("rotation removed {}: {}", d.backup().id(), String.join(", ", d.reasons()));
             }
         }
-        folders.addAll(beforeRestoreFolders(all, dryRun));
+        // not the backups this run removes (or would remove): one of them must not stand for the data moved aside
+        Set<String> going = plan.decisions().stream().filter(d -> !d.keep()).map(d -> d.backup().id())
+                .collect(Collectors.toSet());
+        folders.addAll(beforeRestoreFolders(all.stream().filter(m -> !going.contains(m.id())).toList(), dryRun));
         return new RotationResult(plan.decisions(), removed, folders, dryRun,
                 unreadable.stream().map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList());
     }

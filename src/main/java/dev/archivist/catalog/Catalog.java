@@ -400,11 +400,13 @@ public final class Catalog {
         for (String f : m.ownedFiles()) {
             Files.deleteIfExists(dir.resolve(f));
         }
-        // and what else carries its id (an extra part verify reported, a temporary file): no other backup's name
-        // starts with "<id>." and it is no backup of its own once its manifest is gone
+        // and what else of the names Archivist writes carries its id (an extra part verify reported, a temporary
+        // file); an operator's copy (<id>.json.bak) stays
+        java.util.regex.Pattern ours = java.util.regex.Pattern.compile("(?:" + java.util.regex.Pattern.quote(
+                Durable.TEMP_PREFIX) + ")?" + java.util.regex.Pattern.quote(m.id())
+                + "\\.(?:tar(?:\\.(?:zst|gz|xz))?(?:\\.part\\d+)?|index\\.jsonl\\.gz|db(?:\\.(?:zst|gz|xz))?|json)");
         try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir,
-                f -> f.getFileName().toString().startsWith(m.id() + ".")
-                        || f.getFileName().toString().startsWith(Durable.TEMP_PREFIX + m.id() + "."))) {
+                f -> ours.matcher(f.getFileName().toString()).matches())) {
             for (Path f : rest) {
                 if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(f);

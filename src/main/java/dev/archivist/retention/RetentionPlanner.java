@@ -22,8 +22,8 @@ import java.util.Set;
  *       stays when its full goes);</li>
  *   <li>components of full backups are kept while a full referencing them is kept, and removed with their fulls
  *       otherwise; they are not counted against their type's quota;</li>
- *   <li>pre-restore database backups: the newest and those of the last 7 days are kept, older ones removed; they
- *       are not counted either.</li>
+ *   <li>pre-restore database backups: the newest that can be restored (with any newer ones that cannot) and those of
+ *       the last 7 days are kept, older ones removed; they are not counted either.</li>
  * </ol>
  * A backup is kept when any rule keeps it. A type never loses all its backups: when every backup of a type would go
  * (only components of removed fulls, e.g. a storage component whose full was replaced by a full without one), its

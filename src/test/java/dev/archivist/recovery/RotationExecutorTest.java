@@ -244,6 +244,28 @@ class RotationExecutorTest {
         assertThat(restore.exitCode()).as(restore.describe()).isZero();
     }
 
+    /**
+     * A storage backup this very rotation removes does not stand for the data a restore moved aside: with two folders in
+     * one catalog and MAX_BACKUPS=1, the folder of A went because of A's backup that the same run removed.
+     */
+    @Test
+    void aBackupTheSameRotationRemovesDoesNotReplaceABeforeRestoreFolder() throws Exception {
+        Fixture f = new Fixture(dir).storage(4, 1000);
+        BackupService s = f.service();
+        Manifest b = s.backupStorage(false, null);
+        Path aside = Path.of(s.restoreStorage(b.id(), null, List.of(), true).safetyCopy());
+        s.backupStorage(false, null); // A's newer backup, which the rotation below removes
+        Path other = Files.createDirectories(dir.resolve("other-storage"));
+        Files.writeString(other.resolve("x.txt"), "another application's folder in the same catalog");
+        CliProcess.Result ofOther = f.process().env("STORAGE_PATH", other.toString()).run("backup", "storage", "--no-rotate");
+        assertThat(ofOther.exitCode()).as(ofOther.describe()).isZero();
+
+        Fixture.Run r = f.set("MAX_BACKUPS", "1").cli("rotate");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stdout()).as(r.describe()).contains("remove");
+        assertThat(aside).as("A's only copy from before the restore stays").isDirectory();
+    }
+
     /** A removed backup takes along every file that carries its id, not only those its manifest lists. */
     @Test
     void aRemovedBackupTakesAlongStrayFilesWithItsId() throws Exception {
@@ -253,10 +275,12 @@ class RotationExecutorTest {
         Path folder = f.backups.resolve("storage");
         Files.writeString(folder.resolve(old.id() + ".tar.zst.part009"), "an extra part verify reported");
         Files.writeString(folder.resolve(".tmp-" + old.id() + ".index.jsonl.gz"), "a temporary file");
+        Path operatorsCopy = Files.writeString(folder.resolve(old.id() + ".json.bak"), "an operator's copy");
         Manifest kept = s.backupStorage(false, null);
         s.rotate(false);
         try (var files = Files.list(folder)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(old.id()));
+            assertThat(files.map(p -> p.getFileName().toString())).filteredOn(n -> n.contains(old.id()))
+                    .as("only a name Archivist does not write stays").containsExactly(operatorsCopy.getFileName().toString());
         }
         assertFiles(f, kept, true);
         assertThat(f.cli("backup", "database", "--dry-run").stderr()).doesNotContain("without a manifest");
