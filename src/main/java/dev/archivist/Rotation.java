@@ -110,7 +110,7 @@ final class Rotation {
         // not the backups this run removes (or would remove): one of them must not stand for the data moved aside
         Set<String> going = plan.decisions().stream().filter(d -> !d.keep()).map(d -> d.backup().id())
                 .collect(Collectors.toSet());
-        folders.addAll(beforeRestoreFolders(all.stream().filter(m -> !going.contains(m.id())).toList(), dryRun));
+        folders.addAll(beforeRestoreFolders(all.stream().filter(m -> !going.contains(m.id())).toList(), byId, dryRun));
         return new RotationResult(plan.decisions(), removed, folders, dryRun,
                 unreadable.stream().map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList());
     }
@@ -162,15 +162,14 @@ final class Rotation {
     /**
      * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
      * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder that can be
-     * restored.
+     * restored ({@code byId}: every manifest read, to find a full backup's parts).
      */
-    private List<String> beforeRestoreFolders(List<Manifest> all, boolean dryRun) throws IOException {
+    private List<String> beforeRestoreFolders(List<Manifest> all, Map<String, Manifest> byId, boolean dryRun)
+            throws IOException {
         List<String> result = new ArrayList<>();
         Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
         // only a backup of this storage folder holds what was moved aside (a catalog may serve several folders), and
         // only one that can be restored (files there, its last verify not failed) replaces it
-        Map<String, Manifest> byId = new HashMap<>();
-        all.forEach(m -> byId.put(m.id(), m));
         Instant newestStorage = all.stream()
                 .filter(m -> m.type() == BackupType.STORAGE && m.json().hasNonNull("original_path")
                         && RestoreFiles.liveStorageFolder(Path.of(m.json().path("original_path").asText())).equals(storage))

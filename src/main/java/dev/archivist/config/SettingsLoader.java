@@ -354,12 +354,15 @@ public final class SettingsLoader {
         }
     }
 
+    /** {@code GMT+5}-style names: a prefix, then an offset (see {@link #ambiguousOffset}). */
+    private static final java.util.regex.Pattern OFFSET_NAME = java.util.regex.Pattern.compile("(?i)(?:GMT|UTC|UT)([+-].*)");
+
     /**
      * {@code GMT+5}, {@code UTC-3}: Java reads them as 5 hours ahead of UTC, POSIX {@code TZ} (and so cron, the shell)
      * as 5 hours behind, and tzdata's {@code Etc/GMT+5} is behind too. Refused rather than read one way.
      */
     public static boolean ambiguousOffset(String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(?:GMT|UTC|UT)([+-].*)").matcher(name);
+        java.util.regex.Matcher m = OFFSET_NAME.matcher(name);
         if (!m.matches()) {
             return false;
         }
