@@ -6,6 +6,7 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
 import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.ExtractionResult;
+import dev.archivist.restore.IndexPlan;
 import dev.archivist.restore.InPlaceSwap;
 import dev.archivist.restore.OpenFileHolders;
 import dev.archivist.restore.Ownership;
@@ -434,9 +435,8 @@ final class Restore {
             ExtractionResult result;
             try {
                 List<Problem> partProblems = new ArrayList<>();
-                Set<String> linkSources = globs.isEmpty() || index == null ? Set.of()
-                        : StorageRestorer.linkSources(index, include);
-                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, linkSources,
+                IndexPlan plan = index == null ? null : IndexPlan.read(index, include);
+                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, plan, index,
                         settings.restoreOutsideSymlinks(), partProblems, catalog::commitsRefused);
                 if (!partProblems.isEmpty()) {
                     throw refused(m, partProblems);
@@ -448,22 +448,25 @@ final class Restore {
                 throw new ArchivistException("restore of " + m.id() + " refused: nothing in the backup matches --path "
                         + include.unmatched().stream().map(g -> "'" + g + "'").collect(java.util.stream.Collectors.joining(", ")));
             }
-            long files = result.entries().stream().filter(e -> "file".equals(e.type())).count();
+            long files = result.files();
             List<String> notes = new ArrayList<>();
             String extracted = "extracted " + Plural.of(files, "file") + " (" + result.bytesWritten() + " bytes) into staging";
             if (index != null) {
-                List<String> problems = StorageRestorer.compare(result, index, include);
+                List<String> problems = result.checked() != null ? result.checked().problems()
+                        : StorageRestorer.compare(result, index, include);
                 if (!problems.isEmpty()) {
                     throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs"
-                            + " from the index: " + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
+                            + " from the index: " + String.join("; ", problems.subList(0, Math.min(11, problems.size()))));
                 }
-                StorageRestorer.applyIndexTimes(result, index, staging);
+                if (result.checked() == null) {
+                    StorageRestorer.applyIndexTimes(result, index, staging);
+                }
                 notes.add(extracted + " and compared each with the index (size, SHA-256, link targets)");
             } else {
                 notes.add(extracted + " WITHOUT the per-file index (" + indexTrouble + "): the parts' SHA-256"
                         + " were checked as they were read; the files were not compared one by one");
             }
-            notes.add(Ownership.applyArchived(result, staging));
+            notes.add(result.checked() != null ? result.checked().ownersNote() : Ownership.applyArchived(result, staging));
             if (intoEmptyFolder) {
                 notes.add(destination + " " + inPlaceReason + ": the restored entries are moved into it (the folder"
                         + " itself, its owner and mode stay)");

@@ -2,6 +2,7 @@ package dev.archivist;
 
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.archive.IndexReader;
+import dev.archivist.source.WalkOrder;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -10,7 +11,7 @@ import java.util.function.Consumer;
  * What changed between two storage backups, from their per-file indexes (as {@code restic diff}): entries added,
  * removed, modified (other content: SHA-256 or size; a symlink's target) or of another type, and, when asked, entries
  * whose mode or mtime alone changed. Both indexes are read once, side by side: a merge in the order the backup walks
- * (depth-first, names in code-point order, {@link #walkOrder}), so memory stays flat whatever the number of files.
+ * (depth-first, names in code-point order, {@link WalkOrder}), so memory stays flat whatever the number of files.
  * A file and a hard link with the same content are the same file here (which name tar stores as the link can change
  * between backups).
  */
@@ -87,7 +88,7 @@ public final class StorageDiff {
             Side after = new Side(b, to.backup().id());
             while (before.current != null || after.current != null) {
                 int order = before.current == null ? 1 : after.current == null ? -1
-                        : walkOrder(before.current.path(), after.current.path());
+                        : WalkOrder.compare(before.current.path(), after.current.path());
                 if (order < 0) {
                     report.accept(new Difference(Change.REMOVED, before.current.path(), before.current, null));
                     before.advance();
@@ -129,30 +130,6 @@ public final class StorageDiff {
         return e.hasContent() ? IndexEntry.FILE : e.type();
     }
 
-    /**
-     * The order of the backup's walk ({@code DirectoryWalker}): path components compared one by one in code-point
-     * order, a folder before what it holds ({@code a/b} before {@code a b}, though {@code ' '} sorts before
-     * {@code '/'}).
-     */
-    static int walkOrder(String a, String b) {
-        int i = 0;
-        while (i < a.length() && i < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(i);
-            if (ca != cb) {
-                if (ca == '/') {
-                    return -1; // a's component ends where b's goes on: a prefix sorts first
-                }
-                if (cb == '/') {
-                    return 1;
-                }
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-        }
-        return Integer.compare(a.length() - i, b.length() - i);
-    }
-
     /** One index being read, with a check that its paths come in walk order. */
     private static final class Side {
         private final IndexReader reader;
@@ -168,7 +145,7 @@ public final class StorageDiff {
         void advance() {
             IndexEntry previous = current;
             current = reader.hasNext() ? reader.next() : null;
-            if (current != null && walkOrder(previous.path(), current.path()) >= 0) {
+            if (current != null && WalkOrder.compare(previous.path(), current.path()) >= 0) {
                 throw new ArchivistException("the index of " + id + " is not in the order of the walk ('"
                         + previous.path() + "' before '" + current.path() + "'): it cannot be compared");
             }

@@ -136,8 +136,8 @@ public final class ExitCodes {
     }
 
     /**
-     * Reports that the Java heap ran out (a storage restore keeps what it extracted, so a very large tree can need more
-     * than the launcher's limit) as one line naming the limit and how to raise it; the caller exits with {@link #FAILED}.
+     * Reports that the Java heap ran out (xz at a high level, or a restore without a usable per-file index, which keeps
+     * what it extracted, can need more than the launcher's limit) as one line naming the limit and how to raise it; the caller exits with {@link #FAILED}.
      */
     public static int outOfMemory(PrintWriter err) {
         err.println("archivist: " + outOfMemoryReason());

@@ -1,19 +1,18 @@
 package dev.archivist.restore;
 
 import dev.archivist.archive.SymlinkResolution;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Lexical model of every entry seen so far (extracted or filtered out): what each path is, which
- * directories entries imply, and the symlinks, so that no entry goes through a symlink, replaces an
- * earlier entry, or restores a symlink that resolves outside the root (following the archive's own links). A symlink
+ * Lexical model of the entries seen so far (extracted or filtered out): what each path is ({@link Paths}: every path
+ * with {@link AllPaths}, the current path with {@link DepthFirstPaths}), and every symlink, so that no entry goes
+ * through a symlink, replaces an earlier entry, or restores a symlink that resolves outside the root (following the
+ * archive's own links). A symlink
  * a partial restore leaves out is not written, so where it leads is not its problem; it still counts when another
  * link is resolved through it.
  */
@@ -23,33 +22,34 @@ final class EntryTree {
     /** Appended to a refused symlink target: how to restore such links anyway. */
     static final String OUTSIDE_LINKS_HINT = " (to restore such links as they are, never followed: --allow-outside-symlinks)";
 
+    /** Where the entries seen so far are recorded: every path, or only those a walk-order extraction needs. */
+    interface Paths {
+        /** Records an entry at {@code path}, refusing traversal of symlinks or files and conflicting duplicates. */
+        void add(String entryName, String path, Kind kind) throws IOException;
+
+        /** The kind recorded at {@code path}, or {@code null}. */
+        Kind kindOf(String path);
+
+        /** Called once every entry is in. */
+        default void finish() throws IOException {
+        }
+    }
+
     private final boolean keepOutsideLinks;
-    private final Map<String, Kind> kinds = new HashMap<>();
-    private final Set<String> impliedDirs = new HashSet<>();
+    private final Paths paths;
     private final Map<String, String> linkTargets = new LinkedHashMap<>();
     private final Map<String, String> linkEntryNames = new HashMap<>();
     /** The links that are restored: those whose targets are checked. */
     private final Set<String> restoredLinks = new HashSet<>();
 
     /** Records an entry at {@code path}, refusing traversal of symlinks or files and conflicting duplicates. */
-    void add(String entryName, String path, Kind kind) throws UnsafeEntryException {
-        List<String> ancestors = uncheckedAncestors(path);
-        for (String ancestor : ancestors) {
-            Kind k = kinds.get(ancestor);
-            if (k == Kind.SYMLINK) {
-                throw new UnsafeEntryException(entryName, "path goes through the symlink '" + EntryNames.display(ancestor) + "'");
-            }
-            if (k == Kind.FILE) {
-                throw new UnsafeEntryException(entryName, "parent '" + EntryNames.display(ancestor) + "' is not a directory");
-            }
-        }
-        Kind previous = kinds.get(path);
-        boolean dirAgain = kind == Kind.DIR && (previous == Kind.DIR || (previous == null && impliedDirs.contains(path)));
-        if ((previous != null || impliedDirs.contains(path)) && !dirAgain) {
-            throw new UnsafeEntryException(entryName, "duplicate entry: '" + EntryNames.display(path) + "' already exists in the archive");
-        }
-        kinds.put(path, kind);
-        impliedDirs.addAll(ancestors);
+    void add(String entryName, String path, Kind kind) throws IOException {
+        paths.add(entryName, path, kind);
+    }
+
+    /** Called once every entry is in, before {@link #checkAllLinks}. */
+    void finish() throws IOException {
+        paths.finish();
     }
 
     /**
@@ -58,14 +58,20 @@ final class EntryTree {
      *                         and an entry whose path goes through any symlink is refused all the same
      */
     EntryTree(boolean keepOutsideLinks) {
+        this(keepOutsideLinks, new AllPaths());
+    }
+
+    /** A tree that records entries in {@code paths}. */
+    EntryTree(boolean keepOutsideLinks, Paths paths) {
         this.keepOutsideLinks = keepOutsideLinks;
+        this.paths = paths;
     }
 
     /**
      * Records a symlink and, when it is {@code restored}, checks that its target resolves inside the root (unless
      * outside links are kept).
      */
-    void addSymlink(String entryName, String path, String target, boolean restored) throws UnsafeEntryException {
+    void addSymlink(String entryName, String path, String target, boolean restored) throws IOException {
         if (keepOutsideLinks) {
             if (target.isEmpty() || target.indexOf('\0') >= 0) {
                 throw new UnsafeEntryException(entryName, "symlink target is empty or contains a NUL character");
@@ -95,7 +101,7 @@ final class EntryTree {
 
     /** The kind recorded at {@code path}, or {@code null}. */
     Kind kindOf(String path) {
-        return kinds.get(path);
+        return paths.kindOf(path);
     }
 
     /**
@@ -122,23 +128,5 @@ final class EntryTree {
     /** Resolves like the kernel would, within the root; returns a problem or {@code null} if inside. */
     private String resolve(String linkPath, String target) {
         return SymlinkResolution.problem(linkTargets, linkPath, target);
-    }
-
-    /**
-     * The ancestors of {@code path}, outermost first, below the innermost one already known as a folder: that one and
-     * its own ancestors were checked when it was recorded, and a folder is never replaced (checking all of them for
-     * every entry made a tree 2,000 levels deep cubic in its depth to restore).
-     */
-    private List<String> uncheckedAncestors(String path) {
-        List<String> result = new ArrayList<>();
-        for (int i = path.lastIndexOf('/'); i >= 0; i = i == 0 ? -1 : path.lastIndexOf('/', i - 1)) {
-            String ancestor = path.substring(0, i);
-            if (impliedDirs.contains(ancestor) || kinds.get(ancestor) == Kind.DIR) {
-                break;
-            }
-            result.add(ancestor);
-        }
-        Collections.reverse(result);
-        return result;
     }
 }

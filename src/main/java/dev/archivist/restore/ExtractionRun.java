@@ -18,7 +18,14 @@ import java.util.function.Predicate;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
-/** One extraction: reads entries in order, validates each against the {@link EntryTree}, writes included ones. */
+/**
+ * One extraction: reads entries in order, validates each against the {@link EntryTree}, writes included ones.
+ *
+ * <p>Either it keeps what it wrote, for the caller to compare with the index afterwards, or, given an index in
+ * {@link WalkOrder} ({@link #againstIndex}), it compares each entry with the index as it goes, applies the archived
+ * owners at once and sets each folder's mode and time when the archive leaves it: then it keeps only the folders on
+ * the current path and the files hard links name, whatever the number of entries.
+ */
 final class ExtractionRun {
     enum Type { FILE, DIR, SYMLINK, HARDLINK }
 
@@ -29,13 +36,22 @@ final class ExtractionRun {
     private final StagingWriter writer;
     private final Predicate<String> include;
     private final EntryTree tree;
+    /** Set when comparing with the index while extracting; then {@code entries} and {@code listedDirs} stay empty. */
+    private final IndexMerge merge;
+    private final Ownership.Changes owners;
+    /** With {@link #merge}: the files whose metadata hard links need; without, every file's is kept. */
+    private final Set<String> hardLinkTargets;
     private final List<ExtractedEntry> entries = new ArrayList<>();
     private final Map<String, Integer> listedDirs = new HashMap<>();
+    /** Every folder's attributes, or with {@link #merge} those of the folders on the current path. */
     private final Map<String, DirAttributes> dirAttributes = new LinkedHashMap<>();
+    /** With {@link #merge}: folders left whose mode would lock their owner out, set at the end, innermost first. */
+    private final List<Map.Entry<String, DirAttributes>> lockingDirs = new ArrayList<>();
     private final Map<String, ExtractedEntry> writtenFiles = new HashMap<>();
     private Set<String> linkSources = Set.of();
     private StagingWriter spare;
     private final Set<String> spareWritten = new HashSet<>();
+    private long files;
     private long bytesWritten;
 
     ExtractionRun(RawTarInputStream in, StagingWriter writer, Predicate<String> include, boolean keepOutsideLinks) {
@@ -43,6 +59,31 @@ final class ExtractionRun {
         this.in = in;
         this.writer = writer;
         this.include = include;
+        this.merge = null;
+        this.owners = null;
+        this.hardLinkTargets = null;
+    }
+
+    private ExtractionRun(RawTarInputStream in, StagingWriter writer, Predicate<String> include, boolean keepOutsideLinks,
+                          IndexMerge merge, Set<String> hardLinkTargets, Ownership.Changes owners) {
+        this.tree = new EntryTree(keepOutsideLinks, new DepthFirstPaths(hardLinkTargets, this::leftDirectory));
+        this.in = in;
+        this.writer = writer;
+        this.include = include;
+        this.merge = merge;
+        this.owners = owners;
+        this.hardLinkTargets = hardLinkTargets;
+    }
+
+    /**
+     * A run that compares each entry with the index {@code merge} walks as it extracts and gives entries their
+     * archived owners through {@code owners}; the archive must come in {@link WalkOrder} (an entry out of it is
+     * refused). {@code hardLinkTargets}: the files hard links name ({@link IndexPlan}).
+     */
+    static ExtractionRun againstIndex(RawTarInputStream in, StagingWriter writer, Predicate<String> include,
+                                      boolean keepOutsideLinks, IndexMerge merge, Set<String> hardLinkTargets,
+                                      Ownership.Changes owners) {
+        return new ExtractionRun(in, writer, include, keepOutsideLinks, merge, hardLinkTargets, owners);
     }
 
     /** Also keeps the content of {@code sources} (left out by the filter, named by included hard links) in {@code spare}. */
@@ -57,9 +98,17 @@ final class ExtractionRun {
         while ((entry = in.getNextEntry()) != null) {
             process(entry, in.rawNames());
         }
+        tree.finish();
         tree.checkAllLinks();
-        finishDirectories();
-        return new ExtractionResult(entries, bytesWritten);
+        if (merge == null) {
+            finishDirectories();
+            return new ExtractionResult(entries, files, bytesWritten, null);
+        }
+        for (Map.Entry<String, DirAttributes> dir : lockingDirs) {
+            applyDirectory(dir.getKey(), dir.getValue());
+        }
+        return new ExtractionResult(List.of(), files, bytesWritten,
+                new ExtractionResult.IndexCheck(merge.finish(), owners.note()));
     }
 
     private void process(TarArchiveEntry entry, RawTarInputStream.RawNames raw) throws IOException {
@@ -124,8 +173,9 @@ final class ExtractionRun {
 
     private void file(String entryName, String path, TarArchiveEntry entry) throws IOException {
         tree.add(entryName, path, Kind.FILE);
+        IndexEntry want = indexed(path);
         if (include.test(path)) {
-            writeFile(entryName, path, entry, in);
+            writeFile(entryName, path, entry, in, want);
         } else if (linkSources.contains(path) && spareWritten.add(path)) {
             spare.writeFile(entryName, path, in);
         }
@@ -140,15 +190,14 @@ final class ExtractionRun {
                     "hard link target '" + EntryNames.display(targetName) + "' is not a regular file earlier in the archive");
         }
         tree.add(entryName, path, Kind.FILE);
+        IndexEntry want = indexed(path);
         if (!include.test(path)) {
             return;
         }
         ExtractedEntry stored = writtenFiles.get(target);
         if (stored != null && writer.createLink(entryName, path, target)) { // one file with two names, as it was
-            ExtractedEntry linked = new ExtractedEntry(path, ExtractedEntry.FILE, stored.size(), stored.sha256(), null,
-                    stored.mode(), stored.mtimeMillis(), stored.uid(), stored.gid());
-            entries.add(linked);
-            writtenFiles.put(path, linked);
+            restoredFile(new ExtractedEntry(path, ExtractedEntry.FILE, stored.size(), stored.sha256(), null,
+                    stored.mode(), stored.mtimeMillis(), stored.uid(), stored.gid()), want);
             return;
         }
         StagingWriter from = stored != null ? writer : spareWritten.contains(target) ? spare : null;
@@ -157,37 +206,103 @@ final class ExtractionRun {
                     + " (a hard link is another name of a file stored earlier): add --path '" + EntryNames.display(target) + "'");
         }
         try (InputStream source = from.openWritten(entryName, target)) {
-            writeFile(entryName, path, entry, source);
+            writeFile(entryName, path, entry, source, want);
         }
     }
 
-    private void writeFile(String entryName, String path, TarArchiveEntry entry, InputStream content) throws IOException {
+    private void writeFile(String entryName, String path, TarArchiveEntry entry, InputStream content, IndexEntry want)
+            throws IOException {
         StagingWriter.Written written = writer.writeFile(entryName, path, content);
         if (entry.isFile() && entry.getLinkFlag() != TarConstants.LF_LINK && written.size() != entry.getSize()) {
             throw new IOException("expected " + entry.getSize() + " bytes, read " + written.size());
         }
         int mode = entry.getMode() & 01777; // never setuid or setgid (privileges); the sticky bit is harmless
-        FileTime mtime = entry.getLastModifiedTime();
+        FileTime mtime = timeOf(entry, want);
         // the time first: Java sets it through an open file descriptor, which a mode without read access refuses
         writer.setMtime(path, mtime);
         writer.setMode(path, mode);
-        ExtractedEntry extracted = new ExtractedEntry(path, ExtractedEntry.FILE, written.size(), written.sha256(),
-                null, mode, IndexEntry.millis(mtime), entry.getLongUserId(), entry.getLongGroupId());
-        entries.add(extracted);
-        writtenFiles.put(path, extracted);
+        restoredFile(new ExtractedEntry(path, ExtractedEntry.FILE, written.size(), written.sha256(),
+                null, mode, IndexEntry.millis(mtime), entry.getLongUserId(), entry.getLongGroupId()), want);
         bytesWritten += written.size();
+    }
+
+    private void restoredFile(ExtractedEntry file, IndexEntry want) {
+        files++;
+        restored(file, want);
+        if (merge == null || hardLinkTargets.contains(file.path())) {
+            writtenFiles.put(file.path(), file);
+        }
+    }
+
+    /** A file or symlink written: kept for the caller, or compared with the index and given its owner now. */
+    private void restored(ExtractedEntry e, IndexEntry want) {
+        if (merge == null) {
+            entries.add(e);
+            return;
+        }
+        merge.check(e, want);
+        owners.apply(e.path(), e.uid(), e.gid());
+    }
+
+    /** The index's entry for {@code path} when comparing while extracting; null otherwise. */
+    private IndexEntry indexed(String path) {
+        return merge == null ? null : merge.advanceTo(path);
+    }
+
+    /**
+     * The entry's time from the archive, or the index's milliseconds when the archive holds only the whole second
+     * they fall in (archives of earlier versions, before sub-second pax times; see
+     * {@link StorageRestorer#applyIndexTimes}).
+     */
+    private static FileTime timeOf(TarArchiveEntry entry, IndexEntry want) {
+        FileTime archived = entry.getLastModifiedTime();
+        if (want == null) {
+            return archived;
+        }
+        long millis = IndexEntry.millis(archived);
+        boolean wholeSecond = Math.floorMod(millis, 1000L) == 0;
+        return wholeSecond && millis != want.mtime() && Math.floorDiv(millis, 1000L) == Math.floorDiv(want.mtime(), 1000L)
+                ? FileTime.fromMillis(want.mtime()) : archived;
     }
 
     private void directory(String entryName, String path, TarArchiveEntry entry) throws IOException {
         tree.add(entryName, path, Kind.DIR);
+        IndexEntry want = indexed(path);
         // a folder keeps its setgid (group inheritance) and sticky (restricted deletion) bits: neither grants a privilege
-        DirAttributes attributes = new DirAttributes(entry.getMode() & 03777, entry.getLastModifiedTime(),
+        DirAttributes attributes = new DirAttributes(entry.getMode() & 03777, timeOf(entry, want),
                 entry.getLongUserId(), entry.getLongGroupId());
         dirAttributes.put(path, attributes);
         if (include.test(path)) {
             writer.createDirectories(entryName, path);
-            listDirectory(path, attributes);
+            if (merge == null) {
+                listDirectory(path, attributes);
+            } else {
+                merge.check(directoryEntry(path, attributes), want);
+            }
         }
+    }
+
+    /**
+     * Comparing with the index: the archive has left the folder {@code dir} for good, so its mode and time are set
+     * now (a mode that would lock its owner out waits for the end, as hard links may still read what it holds).
+     */
+    private void leftDirectory(String dir) throws IOException {
+        DirAttributes attributes = dirAttributes.remove(dir);
+        if (attributes == null || !writer.isDirectory(dir)) {
+            return;
+        }
+        writer.forgetFolder(dir);
+        if ((attributes.mode() & 0700) != 0700) {
+            lockingDirs.add(Map.entry(dir, attributes));
+        } else {
+            applyDirectory(dir, attributes);
+        }
+    }
+
+    private void applyDirectory(String dir, DirAttributes attributes) throws IOException {
+        writer.setMtime(dir, attributes.mtime());
+        writer.setMode(dir, attributes.mode());
+        owners.apply(dir, attributes.uid(), attributes.gid());
     }
 
     private void symlink(String entryName, String path, TarArchiveEntry entry, byte[] rawTarget) throws IOException {
@@ -195,18 +310,23 @@ final class ExtractionRun {
                 .orElseThrow(() -> new UnsafeEntryException(entryName, "symlink target is not valid UTF-8"));
         boolean restored = include.test(path);
         tree.addSymlink(entryName, path, target, restored);
+        IndexEntry want = indexed(path);
         if (restored) {
             writer.createSymlink(entryName, path, target);
-            FileTime mtime = entry.getLastModifiedTime();
+            FileTime mtime = timeOf(entry, want);
             writer.setMtime(path, mtime);
-            entries.add(new ExtractedEntry(path, ExtractedEntry.SYMLINK, 0, null, target, 0777, IndexEntry.millis(mtime),
-                    entry.getLongUserId(), entry.getLongGroupId()));
+            restored(new ExtractedEntry(path, ExtractedEntry.SYMLINK, 0, null, target, 0777, IndexEntry.millis(mtime),
+                    entry.getLongUserId(), entry.getLongGroupId()), want);
         }
     }
 
-    private void listDirectory(String path, DirAttributes attributes) {
-        ExtractedEntry listed = new ExtractedEntry(path, ExtractedEntry.DIR, 0, null, null, attributes.mode(),
+    private static ExtractedEntry directoryEntry(String path, DirAttributes attributes) {
+        return new ExtractedEntry(path, ExtractedEntry.DIR, 0, null, null, attributes.mode(),
                 IndexEntry.millis(attributes.mtime()), attributes.uid(), attributes.gid());
+    }
+
+    private void listDirectory(String path, DirAttributes attributes) {
+        ExtractedEntry listed = directoryEntry(path, attributes);
         Integer index = listedDirs.get(path);
         if (index == null) {
             listedDirs.put(path, entries.size());

@@ -32,32 +32,66 @@ public final class Ownership {
      * as root); returns a note for the restore report.
      */
     public static String applyArchived(ExtractionResult result, Path staging) throws IOException {
-        if (!UNIX) {
-            return "owners not restored: this file system has no numeric owners";
-        }
-        long selfUid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS));
-        long selfGid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:gid", LinkOption.NOFOLLOW_LINKS));
-        if (selfUid != 0) {
-            return "owners not restored: not running as root, restored entries belong to uid " + selfUid;
-        }
-        int changed = 0;
-        List<String> failures = new ArrayList<>();
-        int failed = 0;
+        Changes changes = Changes.start(staging);
         for (ExtractedEntry e : result.entries()) {
-            if (e.uid() == selfUid && e.gid() == selfGid) {
-                continue;
+            changes.apply(e.path(), e.uid(), e.gid());
+        }
+        return changes.note();
+    }
+
+    /** The archived owners given to restored entries one at a time, as they are written, and the note about them. */
+    static final class Changes {
+        private final Path staging;
+        private final String refusal;
+        private final long selfUid;
+        private final long selfGid;
+        private final List<String> failures = new ArrayList<>();
+        private int changed;
+        private int failed;
+
+        private Changes(Path staging, String refusal, long selfUid, long selfGid) {
+            this.staging = staging;
+            this.refusal = refusal;
+            this.selfUid = selfUid;
+            this.selfGid = selfGid;
+        }
+
+        /** Changes for entries below {@code staging}: made only when this process owns it as root. */
+        static Changes start(Path staging) throws IOException {
+            if (!UNIX) {
+                return new Changes(staging, "owners not restored: this file system has no numeric owners", -1, -1);
+            }
+            long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+            return new Changes(staging, uid == 0 ? null : "owners not restored: not running as root, restored entries belong to uid "
+                    + uid, uid, gid);
+        }
+
+        /**
+         * Gives the entry at {@code path} (relative to staging; never followed) the archived owner and group; a failure
+         * is counted for the note.
+         */
+        void apply(String path, long uid, long gid) {
+            if (refusal != null || (uid == selfUid && gid == selfGid)) {
+                return;
             }
             try {
-                setOwner(staging.resolve(e.path()), e.uid(), e.gid());
+                setOwner(staging.resolve(path), uid, gid);
                 changed++;
             } catch (IOException | RuntimeException x) {
                 if (failed++ < MAX_REPORTED) {
-                    failures.add(e.path() + " (" + x.getMessage() + ")");
+                    failures.add(path + " (" + x.getMessage() + ")");
                 }
             }
         }
-        String note = "owners restored as archived (numeric ids): " + Plural.of(changed, "entry", "entries") + " changed";
-        return failed == 0 ? note : note + "; could not change " + failed + ": " + String.join(", ", failures);
+
+        String note() {
+            if (refusal != null) {
+                return refusal;
+            }
+            String note = "owners restored as archived (numeric ids): " + Plural.of(changed, "entry", "entries") + " changed";
+            return failed == 0 ? note : note + "; could not change " + failed + ": " + String.join(", ", failures);
+        }
     }
 
     /**

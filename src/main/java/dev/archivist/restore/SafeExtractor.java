@@ -28,8 +28,9 @@ import java.util.function.Predicate;
  * and hard links (written as independent copies of their target). Permission bits are {@code mode & 0777} for
  * files (setuid and setgid, which grant privileges, are never restored) and {@code mode & 03777} for directories
  * (their setgid and sticky bits are kept). Modification times are set on the path itself, never
- * through a link; directory modes and times are applied after all entries, deepest first. Owners are
- * not restored. The entry {@code ./} (the root itself) is accepted and ignored.
+ * through a link; directory modes and times are applied after all entries, deepest first (or, extracting in step
+ * with an index, as the archive leaves each folder; a mode that locks the owner out still at the end). Archived owners
+ * are given by {@link Ownership}: here only when extracting in step with an index. The entry {@code ./} (the root itself) is accepted and ignored.
  *
  * <p>Assumes nothing else writes into the staging folder during the extraction. Names are compared
  * byte-exactly, as on Linux; on a case-insensitive filesystem two names differing in case collide and
@@ -74,15 +75,46 @@ public final class SafeExtractor {
         Objects.requireNonNull(tar, "tar");
         Objects.requireNonNull(include, "include");
         Path root = requireEmptyDirectory(staging);
+        return run(root, linkSources, writer -> new ExtractionRun(new RawTarInputStream(tar), writer, include,
+                keepOutsideLinks));
+    }
+
+    /**
+     * As above, for an archive with its per-file index ({@code indexFile}, read into {@code plan}). When the index is
+     * in {@link WalkOrder}, as Archivist writes it, each entry is compared with it and given its archived owner (as
+     * {@link Ownership#applyArchived} would) while it is extracted, and the result's {@code checked} holds the
+     * outcome: memory then stays flat whatever the number of entries, and an entry out of that order is refused.
+     * Otherwise this is {@link #extract(InputStream, Path, Predicate, Set)}, the comparison left to the caller.
+     */
+    public ExtractionResult extractAgainstIndex(InputStream tar, Path staging, Predicate<String> include,
+            IndexPlan plan, Path indexFile) throws IOException {
+        if (!plan.inWalkOrder()) {
+            return extract(tar, staging, include, plan.linkSources());
+        }
+        Objects.requireNonNull(tar, "tar");
+        Objects.requireNonNull(include, "include");
+        Path root = requireEmptyDirectory(staging);
+        Ownership.Changes owners = Ownership.Changes.start(root);
+        try (IndexMerge merge = new IndexMerge(indexFile, include)) {
+            return run(root, plan.linkSources(), writer -> ExtractionRun.againstIndex(new RawTarInputStream(tar), writer,
+                    include, keepOutsideLinks, merge, plan.hardLinkTargets(), owners));
+        }
+    }
+
+    private interface RunFactory {
+        ExtractionRun create(StagingWriter writer) throws IOException;
+    }
+
+    /** Runs an extraction into {@code root}, keeping {@code linkSources} in a spare folder beside it when there are any. */
+    private static ExtractionResult run(Path root, Set<String> linkSources, RunFactory runs) throws IOException {
         if (linkSources.isEmpty()) {
-            return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks).run();
+            return runs.create(new StagingWriter(root)).run();
         }
         Path spare = root.resolveSibling(root.getFileName() + ".hardlinks");
         Durable.deleteTree(spare);
         Files.createDirectory(spare);
         try {
-            return new ExtractionRun(new RawTarInputStream(tar), new StagingWriter(root), include, keepOutsideLinks)
-                    .keepingLinkSources(linkSources, new StagingWriter(spare)).run();
+            return runs.create(new StagingWriter(root)).keepingLinkSources(linkSources, new StagingWriter(spare)).run();
         } finally {
             Durable.deleteTree(spare);
         }

@@ -135,6 +135,14 @@ final class StagingWriter {
         ExactTimes.setMtime(resolve(path), mtime);
     }
 
+    /**
+     * Drops {@code path} from the folders known to be real (a folder the extraction will not write in again): a later
+     * entry below it is checked again, and the set stays as small as the current path.
+     */
+    void forgetFolder(String path) {
+        folders.remove(resolve(path));
+    }
+
     /** True if {@code path} exists in staging as a real directory. */
     boolean isDirectory(String path) {
         Path dir = resolve(path);

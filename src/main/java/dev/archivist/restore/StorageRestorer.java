@@ -34,12 +34,13 @@ public final class StorageRestorer {
      * hashed and decompressed on a second thread while this one extracts; every part's size and SHA-256 and the whole
      * archive's are checked before returning, and their problems land in {@code partProblems} (the caller refuses the
      * restore when there are any). When extraction fails, the rest is still read so a damaged archive is reported as
-     * such rather than by whatever the damage made the tar reader say. {@code linkSources} are stored files that
-     * {@code include} leaves out but whose content included hard links need ({@link #linkSources}). Once
-     * {@code stopping} says so, it ends with {@link StopAwareInputStream.Stopped} at the next read.
+     * such rather than by whatever the damage made the tar reader say. With the per-file index ({@code indexFile}
+     * and what {@code plan} read from it; both null to restore without it), the extraction is compared with it
+     * ({@link SafeExtractor#extractAgainstIndex}). Once {@code stopping} says so, it ends with
+     * {@link StopAwareInputStream.Stopped} at the next read.
      */
     public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
-                                           Set<String> linkSources, boolean keepOutsideLinks,
+                                           IndexPlan plan, Path indexFile, boolean keepOutsideLinks,
                                            List<Problem> partProblems, BooleanSupplier stopping) throws IOException {
         Compression codec = Compression.parseOrNull(m.compression());
         if (codec == null) {
@@ -50,9 +51,10 @@ public final class StorageRestorer {
                      () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)), raw::drain)) {
             ExtractionResult result;
             try {
-                result = new SafeExtractor(keepOutsideLinks).extract(
-                        new BufferedInputStream(new StopAwareInputStream(tar, stopping), 1 << 16), staging, include,
-                        linkSources);
+                InputStream stream = new BufferedInputStream(new StopAwareInputStream(tar, stopping), 1 << 16);
+                SafeExtractor extractor = new SafeExtractor(keepOutsideLinks);
+                result = plan == null ? extractor.extract(stream, staging, include, Set.of())
+                        : extractor.extractAgainstIndex(stream, staging, include, plan, indexFile);
                 tar.finish();
             } catch (StopAwareInputStream.Stopped e) {
                 throw e; // stopping: the rest of the parts is neither read nor checked
@@ -76,23 +78,9 @@ public final class StorageRestorer {
     }
 
     /**
-     * The paths, from the index, of stored files that {@code include} leaves out but that an included hard link names:
-     * a hard link holds no content, so a restore of some paths only needs its target's content too.
+     * Compares what was extracted with the per-file index; returns every difference. For an extraction not already
+     * compared while it ran ({@link ExtractionResult#checked()}): it keeps every entry in memory.
      */
-    public static Set<String> linkSources(Path indexFile, Predicate<String> include) throws IOException {
-        Set<String> sources = new HashSet<>();
-        try (IndexReader reader = new IndexReader(indexFile)) {
-            while (reader.hasNext()) {
-                IndexEntry e = reader.next();
-                if (IndexEntry.HARDLINK.equals(e.type()) && include.test(e.path()) && !include.test(e.link())) {
-                    sources.add(e.link());
-                }
-            }
-        }
-        return sources;
-    }
-
-    /** Compares what was extracted with the per-file index; returns every difference. */
     public static List<String> compare(ExtractionResult result, Path indexFile, Predicate<String> include) throws IOException {
         Map<String, ExtractedEntry> got = new HashMap<>();
         for (ExtractedEntry e : result.entries()) {
@@ -158,6 +146,6 @@ public final class StorageRestorer {
     }
 
     private static String strip(String p) {
-        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        return IndexMerge.strip(p);
     }
 }

@@ -86,6 +86,12 @@ final class ForgedBackup {
         return this;
     }
 
+    /** Lists the last entry in the index as a folder, whatever the archive holds there. */
+    ForgedBackup indexedAsFolder(String name) {
+        index.set(index.size() - 1, new IndexEntry(name, IndexEntry.DIR, 0, 1_700_000_000_000L, "0755", null, null));
+        return this;
+    }
+
     /** Lists the index in the reverse of the archive's order. */
     ForgedBackup indexReversed() {
         java.util.Collections.reverse(index);
