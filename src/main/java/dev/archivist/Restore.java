@@ -430,7 +430,7 @@ final class Restore {
         Files.createDirectories(destination.getParent());
         Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
-        Files.createDirectory(staging);
+        Set<java.nio.file.attribute.PosixFilePermission> stagingMode = RestoreFiles.createClosed(staging);
         try {
             ExtractionResult result;
             try {
@@ -456,7 +456,7 @@ final class Restore {
                         : StorageRestorer.compare(result, index, include);
                 if (!problems.isEmpty()) {
                     throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs"
-                            + " from the index: " + String.join("; ", problems.subList(0, Math.min(11, problems.size()))));
+                            + " from the index: " + String.join("; ", problems));
                 }
                 if (result.checked() == null) {
                     StorageRestorer.applyIndexTimes(result, index, staging);
@@ -473,14 +473,17 @@ final class Restore {
             } else if (inPlace) {
                 notes.add(destination + " " + inPlaceReason + ": its entries are switched one by one inside it (the"
                         + " folder itself, its owner and mode stay)");
-            } else if (target == null) {
+            }
+            // durable before the rename: a power cut after the swap must not leave empty files in the live folder
+            String synced = "staging " + Durable.syncTree(staging);
+            RestoreFiles.openAgain(staging, stagingMode); // nothing inside is changed by path from here on
+            if (target == null && !inPlace) {
                 String folder = Ownership.takeOverAttributes(destination, staging, "the restored folder");
                 if (folder != null) {
                     notes.add(folder);
                 }
             }
-            // durable before the rename: a power cut after the swap must not leave empty files in the live folder
-            notes.add("staging " + Durable.syncTree(staging));
+            notes.add(synced);
             return new PreparedStorage(m, destination, staging, target == null, inPlace, files, result.bytesWritten(),
                     notes);
         } catch (IOException | RuntimeException | Error e) {

@@ -45,7 +45,7 @@ final class ExtractionRun {
     private final Map<String, Integer> listedDirs = new HashMap<>();
     /** Every folder's attributes, or with {@link #merge} those of the folders on the current path. */
     private final Map<String, DirAttributes> dirAttributes = new LinkedHashMap<>();
-    /** With {@link #merge}: folders left whose mode would lock their owner out, set at the end, innermost first. */
+    /** With {@link #merge}: folders left whose mode denies their owner search, set at the end, innermost first. */
     private final List<Map.Entry<String, DirAttributes>> lockingDirs = new ArrayList<>();
     private final Map<String, ExtractedEntry> writtenFiles = new HashMap<>();
     private Set<String> linkSources = Set.of();
@@ -283,8 +283,9 @@ final class ExtractionRun {
     }
 
     /**
-     * Comparing with the index: the archive has left the folder {@code dir} for good, so its mode and time are set
-     * now (a mode that would lock its owner out waits for the end, as hard links may still read what it holds).
+     * Comparing with the index: the archive has left the folder {@code dir} for good, so its mode, time and owner are
+     * set now. A mode that denies its owner search ({@code x}) waits for the end: a later hard link may still reach a
+     * file inside through its path.
      */
     private void leftDirectory(String dir) throws IOException {
         DirAttributes attributes = dirAttributes.remove(dir);
@@ -292,7 +293,7 @@ final class ExtractionRun {
             return;
         }
         writer.forgetFolder(dir);
-        if ((attributes.mode() & 0700) != 0700) {
+        if ((attributes.mode() & 0100) == 0) {
             lockingDirs.add(Map.entry(dir, attributes));
         } else {
             applyDirectory(dir, attributes);

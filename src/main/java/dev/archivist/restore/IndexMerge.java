@@ -81,6 +81,16 @@ final class IndexMerge implements Closeable {
         return all;
     }
 
+    /** The first {@value #KEPT} of {@code problems} and a count of the others, as {@link #finish} gives them. */
+    static List<String> firstOf(List<String> problems) {
+        if (problems.size() <= KEPT) {
+            return problems;
+        }
+        List<String> first = new ArrayList<>(problems.subList(0, KEPT));
+        first.add("and " + (problems.size() - KEPT) + " more");
+        return first;
+    }
+
     @Override
     public void close() throws IOException {
         reader.close();

@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Names of the files and folders a restore creates beside its destination, and the removal of what an interrupted
@@ -71,6 +76,47 @@ public final class RestoreFiles {
     /** Staging folder beside {@code destination}. */
     public static Path staging(Path destination, String backupId) {
         return destination.resolveSibling(besidePrefix(destination) + backupId);
+    }
+
+    /**
+     * Creates a staging folder that only its owner may enter until {@link #openAgain}: a restore run as root gives
+     * folders inside it to their archived owners, and such an owner could otherwise reach them and swap one for a
+     * symlink to a folder of root's before the restore's last changes by path (a folder's mode set at the end).
+     * Returns the mode a folder gets by default here (this process's umask), which {@link #openAgain} gives it, or
+     * null where the file system has no POSIX modes.
+     */
+    public static Set<PosixFilePermission> createClosed(Path staging) throws IOException {
+        if (Files.getFileAttributeView(staging.getParent(), PosixFileAttributeView.class) == null) {
+            Files.createDirectory(staging);
+            return null;
+        }
+        Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        int folderMode = 0777 & ~umask();
+        Set<PosixFilePermission> usual = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001)
+        for (int i = 0; i < bits.length; i++) {
+            if ((folderMode & (0400 >> i)) != 0) {
+                usual.add(bits[i]);
+            }
+        }
+        return usual;
+    }
+
+    /** This process's umask, from Linux's /proc/self/status; the usual 022 where that cannot be read. */
+    private static int umask() {
+        try (var lines = Files.lines(Path.of("/proc/self/status"))) {
+            return lines.filter(l -> l.startsWith("Umask:")).findFirst()
+                    .map(l -> Integer.parseInt(l.substring("Umask:".length()).trim(), 8)).orElse(022);
+        } catch (IOException | RuntimeException e) {
+            return 022;
+        }
+    }
+
+    /** Gives a staging folder the mode {@link #createClosed} returned, once nothing inside it is changed by path. */
+    public static void openAgain(Path staging, Set<PosixFilePermission> usual) throws IOException {
+        if (usual != null) {
+            Files.setPosixFilePermissions(staging, usual);
+        }
     }
 
     /** Staging folder inside a live storage folder restored in place ({@link InPlaceSwap}). */

@@ -78,8 +78,8 @@ public final class StorageRestorer {
     }
 
     /**
-     * Compares what was extracted with the per-file index; returns every difference. For an extraction not already
-     * compared while it ran ({@link ExtractionResult#checked()}): it keeps every entry in memory.
+     * Compares what was extracted with the per-file index; returns the differences (the first ten in full, then a
+     * count). For an extraction not already compared while it ran ({@link ExtractionResult#checked()}).
      */
     public static List<String> compare(ExtractionResult result, Path indexFile, Predicate<String> include) throws IOException {
         Map<String, ExtractedEntry> got = new HashMap<>();
@@ -112,7 +112,7 @@ public final class StorageRestorer {
         }
         got.values().stream().filter(e -> !ExtractedEntry.DIR.equals(e.type()))
                 .forEach(e -> problems.add(e.path() + ": restored but not in the index"));
-        return problems;
+        return IndexMerge.firstOf(problems);
     }
 
     /**

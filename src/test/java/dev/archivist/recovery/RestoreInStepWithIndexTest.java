@@ -80,6 +80,18 @@ class RestoreInStepWithIndexTest {
     }
 
     @Test
+    void anIndexNotInWalkOrderIsComparedAfterwardsAndNamesAsManyDifferences() throws Exception {
+        ForgedBackup forged = new ForgedBackup();
+        for (int i = 0; i < 15; i++) {
+            forged.fileIndexedAs(String.format("f%02d.txt", i), "archived " + i, "indexed " + i);
+        }
+        Fixture.Run r = restore(forged.indexReversed().writeTo(f.backups, Compression.ZSTD, 1));
+        assertNothingChanged(r);
+        assertThat(r.stderr().split("restored content differs", -1)).hasSize(11);
+        assertThat(r.stderr()).contains("and 5 more");
+    }
+
+    @Test
     void aFileWhereTheIndexListsAFolderIsRefused() throws Exception {
         Manifest m = new ForgedBackup().file("a.txt", "ay").file("docs", "a file, not a folder")
                 .indexedAsFolder("docs").writeTo(f.backups, Compression.ZSTD, 1);

@@ -1,0 +1,65 @@
+package dev.archivist.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * While a storage restore writes its staging folder, no other user can enter it: a restore run as root hands folders
+ * inside to their archived owners as it goes, and such an owner must not get to swap one for a symlink before the
+ * restore's last changes by path. The restored folder gets the mode the staging folder was made with.
+ */
+class StagingClosedDuringRestoreTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theStagingFolderIsOwnerOnlyUntilTheSwitch() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        for (int d = 0; d < 100; d++) {
+            Path folder = Files.createDirectory(storage.resolve("f" + d));
+            for (int i = 0; i < 300; i++) {
+                Files.writeString(folder.resolve(i + ".txt"), d + "/" + i);
+            }
+        }
+        Path backups = tmp.resolve("backups");
+        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        Path parent = Files.createDirectory(tmp.resolve("restores"));
+        Path target = parent.resolve("restored");
+
+        CliProcess.Running restore = StorageFixtures.cli(tmp, storage, backups)
+                .start("restore", "storage", "latest", "--target", target.toString());
+        Set<String> seen = new HashSet<>();
+        while (restore.process().isAlive()) {
+            try (Stream<Path> s = Files.list(parent)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    if (!p.equals(target)) {
+                        seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // the staging folder was renamed between the listing and its mode
+            }
+            Thread.sleep(2);
+        }
+        CliProcess.Result done = restore.await(Duration.ofMinutes(3));
+        assertThat(done.exitCode()).as(done.describe()).isZero();
+        assertThat(seen).as("modes of the staging folder while the restore ran").containsExactly("rwx------");
+
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createDirectory(parent.resolve("usual")));
+        assertThat(Files.getPosixFilePermissions(target)).isEqualTo(usual);
+        assertThat(target.resolve("f99/299.txt")).hasContent("99/299");
+    }
+}
