@@ -312,20 +312,12 @@ public final class DirectoryWalker {
         names.sort(null);
     }
 
-    /** Orders names by Unicode code point (String.compareTo orders UTF-16 units, which differs above U+FFFF). */
+    /**
+     * Orders names by Unicode code point (String.compareTo orders UTF-16 units, which differs above U+FFFF): the
+     * {@link WalkOrder} of paths, which for names (no {@code /}) is just that.
+     */
     static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
+        return WalkOrder.compare(a, b);
     }
 
     private static final class Frame {
