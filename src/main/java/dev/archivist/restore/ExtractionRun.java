@@ -22,7 +22,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * One extraction: reads entries in order, validates each against the {@link EntryTree}, writes included ones.
  *
  * <p>Either it keeps what it wrote, for the caller to compare with the index afterwards, or, given an index in
- * {@link WalkOrder} ({@link #againstIndex}), it compares each entry with the index as it goes, applies the archived
+ * {@link dev.archivist.source.WalkOrder} ({@link #againstIndex}), it compares each entry with the index as it goes, applies the archived
  * owners at once and sets each folder's mode and time when the archive leaves it: then it keeps only the folders on
  * the current path and the files hard links name, whatever the number of entries.
  */
@@ -77,7 +77,7 @@ final class ExtractionRun {
 
     /**
      * A run that compares each entry with the index {@code merge} walks as it extracts and gives entries their
-     * archived owners through {@code owners}; the archive must come in {@link WalkOrder} (an entry out of it is
+     * archived owners through {@code owners}; the archive must come in {@link dev.archivist.source.WalkOrder} (an entry out of it is
      * refused). {@code hardLinkTargets}: the files hard links name ({@link IndexPlan}).
      */
     static ExtractionRun againstIndex(RawTarInputStream in, StagingWriter writer, Predicate<String> include,

@@ -29,8 +29,9 @@ import java.util.function.Predicate;
  * files (setuid and setgid, which grant privileges, are never restored) and {@code mode & 03777} for directories
  * (their setgid and sticky bits are kept). Modification times are set on the path itself, never
  * through a link; directory modes and times are applied after all entries, deepest first (or, extracting in step
- * with an index, as the archive leaves each folder; a mode that locks the owner out still at the end). Archived owners
- * are given by {@link Ownership}: here only when extracting in step with an index. The entry {@code ./} (the root itself) is accepted and ignored.
+ * with an index, as the archive leaves each folder; a mode that denies its owner search still at the end). Archived
+ * owners are given by {@link Ownership}: here only when extracting in step with an index. The entry {@code ./} (the
+ * root itself) is accepted and ignored.
  *
  * <p>Assumes nothing else writes into the staging folder during the extraction. Names are compared
  * byte-exactly, as on Linux; on a case-insensitive filesystem two names differing in case collide and
@@ -81,9 +82,10 @@ public final class SafeExtractor {
 
     /**
      * As above, for an archive with its per-file index ({@code indexFile}, read into {@code plan}). When the index is
-     * in {@link WalkOrder}, as Archivist writes it, each entry is compared with it and given its archived owner (as
-     * {@link Ownership#applyArchived} would) while it is extracted, and the result's {@code checked} holds the
-     * outcome: memory then stays flat whatever the number of entries, and an entry out of that order is refused.
+     * in {@link dev.archivist.source.WalkOrder}, as Archivist writes it, each entry is compared with it and given its
+     * archived owner (as {@link Ownership#applyArchived} would) while it is extracted, and the result's
+     * {@code checked} holds the outcome: memory then stays flat whatever the number of entries, and an entry out of
+     * that order is refused.
      * Otherwise this is {@link #extract(InputStream, Path, Predicate, Set)}, the comparison left to the caller.
      */
     public ExtractionResult extractAgainstIndex(InputStream tar, Path staging, Predicate<String> include,
