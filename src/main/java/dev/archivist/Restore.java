@@ -431,6 +431,10 @@ final class Restore {
         Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
         Set<java.nio.file.attribute.PosixFilePermission> stagingMode = RestoreFiles.createClosed(staging);
+        String trust = RestoreFiles.trustWarning(staging);
+        if (trust != null) {
+            LOG.warn("restore of {}: {}", m.id(), trust);
+        }
         try {
             ExtractionResult result;
             try {
@@ -476,14 +480,20 @@ final class Restore {
             }
             // durable before the rename: a power cut after the swap must not leave empty files in the live folder
             String synced = "staging " + Durable.syncTree(staging);
-            RestoreFiles.openAgain(staging, stagingMode); // nothing inside is changed by path from here on
-            if (target == null && !inPlace) {
+            boolean live = target == null && !inPlace;
+            // nothing inside is changed by path from here on; a live folder's own mode at once, not the usual first
+            RestoreFiles.openAgain(staging, live && stagingMode != null && Files.isDirectory(destination)
+                    ? Files.getPosixFilePermissions(destination) : stagingMode);
+            if (live) {
                 String folder = Ownership.takeOverAttributes(destination, staging, "the restored folder");
                 if (folder != null) {
                     notes.add(folder);
                 }
             }
             notes.add(synced);
+            if (trust != null) {
+                notes.add("warning: " + trust);
+            }
             return new PreparedStorage(m, destination, staging, target == null, inPlace, files, result.bytesWritten(),
                     notes);
         } catch (IOException | RuntimeException | Error e) {

@@ -4,6 +4,7 @@ import dev.archivist.catalog.Durable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -112,10 +113,44 @@ public final class RestoreFiles {
         }
     }
 
-    /** Gives a staging folder the mode {@link #createClosed} returned, once nothing inside it is changed by path. */
-    public static void openAgain(Path staging, Set<PosixFilePermission> usual) throws IOException {
-        if (usual != null) {
-            Files.setPosixFilePermissions(staging, usual);
+    /**
+     * Gives a staging folder {@code mode} (what {@link #createClosed} returned, or the mode of the live folder it is
+     * to replace), once nothing inside it is changed by path; never through a symlink put in its place.
+     */
+    public static void openAgain(Path staging, Set<PosixFilePermission> mode) throws IOException {
+        if (mode != null) {
+            Files.getFileAttributeView(staging, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
+        }
+    }
+
+    /**
+     * When this process runs as root and another user may rename what {@code staging}'s folder holds (it owns that
+     * folder, or may write it and no sticky bit stops it), a warning that the restore trusts that user; null
+     * otherwise. The restore works by path below that folder, as GNU tar does: such a user could swap the staging
+     * folder for one of its own while the restore writes and changes owners in it (the in-place restore of a volume
+     * the application's user owns, a --target in a user's folder). Restored as that user, or into a folder only root
+     * may write and moved from there, nothing is trusted.
+     */
+    public static String trustWarning(Path staging) {
+        try {
+            Path parent = staging.getParent();
+            if (Files.getFileAttributeView(parent, PosixFileAttributeView.class) == null
+                    || ((Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS)) != 0) {
+                return null;
+            }
+            int owner = (Integer) Files.getAttribute(parent, "unix:uid");
+            int mode = (Integer) Files.getAttribute(parent, "unix:mode");
+            boolean othersMayRename = (mode & 022) != 0 && (mode & 01000) == 0;
+            if (owner == 0 && !othersMayRename) {
+                return null;
+            }
+            return "restoring as root in " + parent + ", which " + (owner != 0 ? "uid " + Integer.toUnsignedLong(owner)
+                    + " owns" : "other users may write") + ": the restore trusts " + (owner != 0 ? "that user" : "them")
+                    + " (it could swap the staging folder for its own while the restore writes and changes owners in"
+                    + " it); to trust no one, restore as " + (owner != 0 ? "that user" : "the folder's owner")
+                    + ", or into a --target in a folder only root may write, and move it from there";
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

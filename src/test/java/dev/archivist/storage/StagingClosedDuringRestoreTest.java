@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,5 +62,27 @@ class StagingClosedDuringRestoreTest {
         Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createDirectory(parent.resolve("usual")));
         assertThat(Files.getPosixFilePermissions(target)).isEqualTo(usual);
         assertThat(target.resolve("f99/299.txt")).hasContent("99/299");
+        assertThat(done.stdout() + done.stderr()).doesNotContain("trusts");
+    }
+
+    @Test
+    void aRootRestoreInAFolderAnotherUserOwnsSaysItTrustsThatUser() throws Exception {
+        Assumptions.assumeTrue(CliProcess.runningAsRoot(), "only a restore run as root trusts the folder's owner");
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "one");
+        Path backups = tmp.resolve("backups");
+        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        Path users = Files.createDirectory(tmp.resolve("users-folder"));
+        Files.setAttribute(users, "unix:uid", 4321);
+
+        CliProcess.Result restored = StorageFixtures.cli(tmp, storage, backups)
+                .run("restore", "storage", "latest", "--target", users.resolve("restored").toString());
+
+        assertThat(restored.exitCode()).as(restored.describe()).isZero();
+        assertThat(restored.stderr()).contains("restoring as root in " + users + ", which uid 4321 owns: the restore"
+                + " trusts that user");
+        assertThat(restored.stdout()).contains("warning: restoring as root in " + users);
+        assertThat(users.resolve("restored/a.txt")).hasContent("one");
     }
 }
