@@ -4,11 +4,19 @@ import dev.archivist.ArchivistException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,24 +183,87 @@ public final class Durable {
         }
     }
 
-    /** Deletes a file or a whole tree without following symlinks; missing is fine. */
+    /**
+     * Deletes a file or a whole tree without following symlinks; missing is fine. Below {@code root}, each folder is
+     * entered and emptied through the descriptor of its parent ({@link SecureDirectoryStream}: openat and unlinkat
+     * with O_NOFOLLOW), so a user who owns folders inside (the old storage folder a restore kept, run by root) cannot
+     * swap one for a symlink between its check and its listing and have root delete what the link leads to.
+     */
     public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            if (!Files.isReadable(root) || !Files.isWritable(root) || !Files.isExecutable(root)) {
-                // a restored folder of mode 0555 or 000 (when not root): its entries cannot be listed or removed until
-                // its owner may, as rm -rf would need too
-                ownerMayWrite(root);
-            }
-            try (var children = Files.list(root)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    deleteTree(child);
+        if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            letOwnerEmpty(root);
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
+                if (children instanceof SecureDirectoryStream<Path> folder) {
+                    empty(folder, root);
+                } else {
+                    for (Path child : children) {
+                        deleteTree(child);
+                    }
                 }
             }
         }
         Files.deleteIfExists(root);
+    }
+
+    /** Deletes everything in the open {@code folder} (at {@code path}), never leaving it by a link. */
+    private static void empty(SecureDirectoryStream<Path> folder, Path path) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path child : folder) {
+            names.add(child.getFileName());
+        }
+        for (Path name : names) {
+            BasicFileAttributes a;
+            try {
+                a = folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+            } catch (NoSuchFileException gone) {
+                continue;
+            }
+            if (!a.isDirectory()) {
+                deleteQuietly(folder, name, false);
+                continue;
+            }
+            letOwnerEmpty(path.resolve(name));
+            SecureDirectoryStream<Path> child;
+            try {
+                child = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException gone) {
+                continue;
+            } catch (IOException e) {
+                deleteTree(path.resolve(name)); // out of descriptors (a tree thousands deep): by path, as before
+                continue;
+            }
+            try (child) {
+                empty(child, path.resolve(name));
+            }
+            deleteQuietly(folder, name, true);
+        }
+    }
+
+    private static void deleteQuietly(SecureDirectoryStream<Path> folder, Path name, boolean directory) throws IOException {
+        try {
+            if (directory) {
+                folder.deleteDirectory(name);
+            } else {
+                folder.deleteFile(name);
+            }
+        } catch (NoSuchFileException gone) {
+            // removed meanwhile: as good
+        }
+    }
+
+    /**
+     * A restored folder of mode 0555 or 000 (when not root): its entries cannot be listed or removed until its owner
+     * may, as rm -rf would need too. Set by path, which only a process that may not bypass the modes needs: such a
+     * process removes only what its own user owns.
+     */
+    private static void letOwnerEmpty(Path dir) {
+        if (!Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
+            ownerMayWrite(dir);
+        }
     }
 
     /** Gives a folder's owner rwx, keeping its other bits; one it cannot change is left as it is (the removal says why). */

@@ -34,6 +34,23 @@ class DurableTest {
     }
 
     @Test
+    void deletingATreeRemovesItsLinksNotWhatTheyLeadTo() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside/inner"));
+        Files.writeString(outside.resolve("keep.txt"), "not the tree's");
+        Path top = awkwardTree();
+        Files.createSymbolicLink(top.resolve("a/b/to-inner"), outside);
+        Path locked = Files.createDirectories(top.resolve("a/locked"));
+        Files.writeString(locked.resolve("x"), "x");
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+
+        Durable.deleteTree(top);
+
+        assertThat(top).doesNotExist();
+        assertThat(outside.resolve("keep.txt")).hasContent("not the tree's");
+        assertThat(dir.resolve("outside")).isDirectory();
+    }
+
+    @Test
     void syncingATreeUsesOneSyncfsWhereCoreutilsHaveIt() throws Exception {
         assertThat(Durable.syncTree(awkwardTree())).isEqualTo("synced to disk (syncfs)");
     }
