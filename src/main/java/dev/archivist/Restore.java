@@ -11,6 +11,7 @@ import dev.archivist.restore.InPlaceSwap;
 import dev.archivist.restore.OpenFileHolders;
 import dev.archivist.restore.Ownership;
 import dev.archivist.restore.RestoreFiles;
+import dev.archivist.restore.StagingAnchor;
 import dev.archivist.restore.StorageRestorer;
 import dev.archivist.restore.StorageSwap;
 import dev.archivist.restore.UnsafeEntryException;
@@ -431,16 +432,17 @@ final class Restore {
         Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
         Set<java.nio.file.attribute.PosixFilePermission> stagingMode = RestoreFiles.createClosed(staging);
-        String trust = RestoreFiles.trustWarning(staging);
-        if (trust != null) {
-            LOG.warn("restore of {}: {}", m.id(), trust);
-        }
-        try {
+        try (StagingAnchor anchor = StagingAnchor.hold(staging)) {
+            Path inside = anchor.path(); // the folder made above, whatever its name leads to by now
+            String trust = anchor.held() ? null : RestoreFiles.trustWarning(staging);
+            if (trust != null) {
+                LOG.warn("restore of {}: {}", m.id(), trust);
+            }
             ExtractionResult result;
             try {
                 List<Problem> partProblems = new ArrayList<>();
                 IndexPlan plan = index == null ? null : IndexPlan.read(index, include);
-                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, staging, include, plan, index,
+                result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, inside, include, plan, index,
                         settings.restoreOutsideSymlinks(), partProblems, catalog::commitsRefused);
                 if (!partProblems.isEmpty()) {
                     throw refused(m, partProblems);
@@ -463,14 +465,14 @@ final class Restore {
                             + " from the index: " + String.join("; ", problems));
                 }
                 if (result.checked() == null) {
-                    StorageRestorer.applyIndexTimes(result, index, staging);
+                    StorageRestorer.applyIndexTimes(result, index, inside);
                 }
                 notes.add(extracted + " and compared each with the index (size, SHA-256, link targets)");
             } else {
                 notes.add(extracted + " WITHOUT the per-file index (" + indexTrouble + "): the parts' SHA-256"
                         + " were checked as they were read; the files were not compared one by one");
             }
-            notes.add(result.checked() != null ? result.checked().ownersNote() : Ownership.applyArchived(result, staging));
+            notes.add(result.checked() != null ? result.checked().ownersNote() : Ownership.applyArchived(result, inside));
             if (intoEmptyFolder) {
                 notes.add(destination + " " + inPlaceReason + ": the restored entries are moved into it (the folder"
                         + " itself, its owner and mode stay)");
@@ -482,10 +484,10 @@ final class Restore {
             String synced = "staging " + Durable.syncTree(staging);
             boolean live = target == null && !inPlace;
             // nothing inside is changed by path from here on; a live folder's own mode at once, not the usual first
-            RestoreFiles.openAgain(staging, live && stagingMode != null && Files.isDirectory(destination)
+            RestoreFiles.openAgain(anchor.itself(), live && stagingMode != null && Files.isDirectory(destination)
                     ? Files.getPosixFilePermissions(destination) : stagingMode);
             if (live) {
-                String folder = Ownership.takeOverAttributes(destination, staging, "the restored folder");
+                String folder = Ownership.takeOverAttributes(destination, anchor.itself(), "the restored folder");
                 if (folder != null) {
                     notes.add(folder);
                 }

@@ -61,8 +61,9 @@ public final class Ownership {
             if (!UNIX) {
                 return new Changes(staging, "owners not restored: this file system has no numeric owners", -1, -1);
             }
-            long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS));
-            long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(staging, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+            Path itself = staging.resolve("."); // the folder, also when reached through a held descriptor's link
+            long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(itself, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(itself, "unix:gid", LinkOption.NOFOLLOW_LINKS));
             return new Changes(staging, uid == 0 ? null : "owners not restored: not running as root, restored entries belong to uid "
                     + uid, uid, gid);
         }

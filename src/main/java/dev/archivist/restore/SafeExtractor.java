@@ -112,11 +112,13 @@ public final class SafeExtractor {
         if (linkSources.isEmpty()) {
             return runs.create(new StagingWriter(root)).run();
         }
-        Path spare = root.resolveSibling(root.getFileName() + ".hardlinks");
+        Path real = StagingAnchor.isAnchored(root) ? Files.readSymbolicLink(root) : root;
+        Path spare = real.resolveSibling(real.getFileName() + ".hardlinks");
         Durable.deleteTree(spare);
-        Files.createDirectory(spare);
-        try {
-            return runs.create(new StagingWriter(root)).keepingLinkSources(linkSources, new StagingWriter(spare)).run();
+        RestoreFiles.createClosed(spare);
+        try (StagingAnchor held = StagingAnchor.hold(spare)) {
+            return runs.create(new StagingWriter(root)).keepingLinkSources(linkSources, new StagingWriter(held.path()))
+                    .run();
         } finally {
             Durable.deleteTree(spare);
         }
@@ -127,7 +129,8 @@ public final class SafeExtractor {
         if (!Files.isDirectory(staging)) {
             throw new IOException("staging folder " + staging + " is not a directory");
         }
-        Path root = staging.toRealPath();
+        // a folder held by its descriptor is used through it as it is: its name may lead elsewhere by now
+        Path root = StagingAnchor.isAnchored(staging) ? staging : staging.toRealPath();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
             if (children.iterator().hasNext()) {
                 throw new IOException("staging folder " + root + " is not empty");
