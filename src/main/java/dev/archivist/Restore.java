@@ -434,7 +434,11 @@ final class Restore {
         Set<java.nio.file.attribute.PosixFilePermission> stagingMode = RestoreFiles.createClosed(staging);
         try (StagingAnchor anchor = StagingAnchor.hold(staging)) {
             Path inside = anchor.path(); // the folder made above, whatever its name leads to by now
-            String trust = anchor.held() ? null : RestoreFiles.trustWarning(staging);
+            // the extraction goes through the held descriptor; the entry-by-entry switch of an in-place restore by name
+            String trust = !anchor.held() ? RestoreFiles.trustWarning(staging, "it could swap the staging folder for"
+                    + " its own while the restore writes and changes owners in it")
+                    : inPlace ? RestoreFiles.trustWarning(staging, "the entries switch into it one by one, by name: it"
+                    + " could swap the staging or aside folder for a link and have root move files elsewhere") : null;
             if (trust != null) {
                 LOG.warn("restore of {}: {}", m.id(), trust);
             }

@@ -125,13 +125,11 @@ public final class RestoreFiles {
 
     /**
      * When this process runs as root and another user may rename what {@code staging}'s folder holds (it owns that
-     * folder, or may write it and no sticky bit stops it), a warning that the restore trusts that user; null
-     * otherwise. The restore works by path below that folder, as GNU tar does: such a user could swap the staging
-     * folder for one of its own while the restore writes and changes owners in it (the in-place restore of a volume
-     * the application's user owns, a --target in a user's folder). Restored as that user, or into a folder only root
-     * may write and moved from there, nothing is trusted.
+     * folder, or may write it and no sticky bit stops it), a warning that the restore trusts that user for
+     * {@code what} it does there by name, as GNU tar does; null otherwise. Restored as that user, or into a new folder
+     * in one only root may write and moved from there, nothing is trusted.
      */
-    public static String trustWarning(Path staging) {
+    public static String trustWarning(Path staging, String what) {
         try {
             Path parent = staging.getParent();
             if (Files.getFileAttributeView(parent, PosixFileAttributeView.class) == null
@@ -146,8 +144,7 @@ public final class RestoreFiles {
             }
             return "restoring as root in " + parent + ", which " + (owner != 0 ? "uid " + Integer.toUnsignedLong(owner)
                     + " owns" : "other users may write") + ": the restore trusts " + (owner != 0 ? "that user" : "them")
-                    + " (it could swap the staging folder for its own while the restore writes and changes owners in"
-                    + " it); to trust no one, restore as " + (owner != 0 ? "that user" : "the folder's owner")
+                    + " (" + what + "); to trust no one, restore as " + (owner != 0 ? "that user" : "the folder's owner")
                     + ", or into a --target in a folder only root may write, and move it from there";
         } catch (IOException | RuntimeException e) {
             return null;

@@ -83,4 +83,25 @@ class StagingClosedDuringRestoreTest {
         assertThat(restored.stdout() + restored.stderr()).doesNotContain("trusts"); // written through a held descriptor
         assertThat(users.resolve("restored/a.txt")).hasContent("one");
     }
+
+    @Test
+    void aRootRestoreIntoAnEmptyFolderAnotherUserOwnsSaysItTrustsThatUserForTheSwitch() throws Exception {
+        Assumptions.assumeTrue(CliProcess.runningAsRoot(), "only a restore run as root could trust the folder's owner");
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "one");
+        Path backups = tmp.resolve("backups");
+        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        Path empty = Files.createDirectory(tmp.resolve("users-empty-folder"));
+        Files.setAttribute(empty, "unix:uid", 4321);
+
+        CliProcess.Result restored = StorageFixtures.cli(tmp, storage, backups)
+                .run("restore", "storage", "latest", "--target", empty.toString());
+
+        assertThat(restored.exitCode()).as(restored.describe()).isZero();
+        assertThat(restored.stderr()).contains("restoring as root in " + empty + ", which uid 4321 owns: the restore"
+                + " trusts that user (the entries switch into it one by one, by name");
+        assertThat(restored.stdout()).contains("warning: restoring as root in " + empty);
+        assertThat(empty.resolve("a.txt")).hasContent("one");
+    }
 }
