@@ -72,19 +72,23 @@ class StagingClosedDuringRestoreTest {
         assertThat(done.stdout() + done.stderr()).doesNotContain("trusts");
     }
 
-    @Test
-    void aRootRestoreInAFolderAnotherUserOwnsHoldsItsStagingFolderAndTrustsNoOne() throws Exception {
+    /** As root, a backup of a one-file storage folder restored into {@code target} (inside or being {@code users}). */
+    private CliProcess.Result rootRestoreOfOneFile(Path users, Path target) throws Exception {
         Assumptions.assumeTrue(CliProcess.runningAsRoot(), "only a restore run as root could trust the folder's owner");
         Path storage = Files.createDirectories(tmp.resolve("storage"));
         Files.writeString(storage.resolve("a.txt"), "one");
         Path backups = tmp.resolve("backups");
         CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--no-rotate");
         assertThat(made.exitCode()).as(made.describe()).isZero();
-        Path users = Files.createDirectory(tmp.resolve("users-folder"));
+        Files.createDirectory(users);
         Files.setAttribute(users, "unix:uid", 4321);
+        return StorageFixtures.cli(tmp, storage, backups).run("restore", "storage", "latest", "--target", target.toString());
+    }
 
-        CliProcess.Result restored = StorageFixtures.cli(tmp, storage, backups)
-                .run("restore", "storage", "latest", "--target", users.resolve("restored").toString());
+    @Test
+    void aRootRestoreInAFolderAnotherUserOwnsHoldsItsStagingFolderAndTrustsNoOne() throws Exception {
+        Path users = tmp.resolve("users-folder");
+        CliProcess.Result restored = rootRestoreOfOneFile(users, users.resolve("restored"));
 
         assertThat(restored.exitCode()).as(restored.describe()).isZero();
         assertThat(restored.stdout() + restored.stderr()).doesNotContain("trusts"); // written through a held descriptor
@@ -93,17 +97,8 @@ class StagingClosedDuringRestoreTest {
 
     @Test
     void aRootRestoreIntoAnEmptyFolderAnotherUserOwnsSaysItTrustsThatUserForTheSwitch() throws Exception {
-        Assumptions.assumeTrue(CliProcess.runningAsRoot(), "only a restore run as root could trust the folder's owner");
-        Path storage = Files.createDirectories(tmp.resolve("storage"));
-        Files.writeString(storage.resolve("a.txt"), "one");
-        Path backups = tmp.resolve("backups");
-        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--no-rotate");
-        assertThat(made.exitCode()).as(made.describe()).isZero();
-        Path empty = Files.createDirectory(tmp.resolve("users-empty-folder"));
-        Files.setAttribute(empty, "unix:uid", 4321);
-
-        CliProcess.Result restored = StorageFixtures.cli(tmp, storage, backups)
-                .run("restore", "storage", "latest", "--target", empty.toString());
+        Path empty = tmp.resolve("users-empty-folder");
+        CliProcess.Result restored = rootRestoreOfOneFile(empty, empty);
 
         assertThat(restored.exitCode()).as(restored.describe()).isZero();
         assertThat(restored.stderr()).contains("restoring as root in " + empty + ", which uid 4321 owns: the restore"
