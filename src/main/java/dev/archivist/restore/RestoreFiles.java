@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -92,15 +91,7 @@ public final class RestoreFiles {
             return null;
         }
         Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        int folderMode = 0777 & ~umask();
-        Set<PosixFilePermission> usual = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001)
-        for (int i = 0; i < bits.length; i++) {
-            if ((folderMode & (0400 >> i)) != 0) {
-                usual.add(bits[i]);
-            }
-        }
-        return usual;
+        return PosixFilePermissions.fromString(StagingWriter.toRwx(0777 & ~umask()));
     }
 
     /** This process's umask, from Linux's /proc/self/status; the usual 022 where that cannot be read. */

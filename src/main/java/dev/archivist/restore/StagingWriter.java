@@ -215,7 +215,8 @@ final class StagingWriter {
         return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"))};
     }
 
-    private static String toRwx(int mode) {
+    /** The permission bits of {@code mode} as {@code rwxr-x---}. */
+    static String toRwx(int mode) {
         StringBuilder rwx = new StringBuilder(9);
         String letters = "rwxrwxrwx";
         for (int bit = 8; bit >= 0; bit--) {

@@ -84,13 +84,13 @@ public final class StorageRestorer {
     public static List<String> compare(ExtractionResult result, Path indexFile, Predicate<String> include) throws IOException {
         Map<String, ExtractedEntry> got = new HashMap<>();
         for (ExtractedEntry e : result.entries()) {
-            got.put(strip(e.path()), e);
+            got.put(IndexMerge.strip(e.path()), e);
         }
         List<String> problems = new ArrayList<>();
         try (IndexReader reader = new IndexReader(indexFile)) {
             while (reader.hasNext()) {
                 IndexEntry want = reader.next();
-                String path = strip(want.path());
+                String path = IndexMerge.strip(want.path());
                 if (!include.test(path) && !IndexEntry.DIR.equals(want.type())) {
                     continue;
                 }
@@ -126,7 +126,7 @@ public final class StorageRestorer {
         Map<String, ExtractedEntry> got = new HashMap<>();
         for (ExtractedEntry e : result.entries()) {
             if (Math.floorMod(e.mtimeMillis(), 1000L) == 0) {
-                got.put(strip(e.path()), e);
+                got.put(IndexMerge.strip(e.path()), e);
             }
         }
         if (got.isEmpty()) {
@@ -135,17 +135,13 @@ public final class StorageRestorer {
         try (IndexReader reader = new IndexReader(indexFile)) {
             while (reader.hasNext()) {
                 IndexEntry want = reader.next();
-                ExtractedEntry e = got.get(strip(want.path()));
+                ExtractedEntry e = got.get(IndexMerge.strip(want.path()));
                 if (e == null || e.mtimeMillis() == want.mtime()
                         || Math.floorDiv(e.mtimeMillis(), 1000L) != Math.floorDiv(want.mtime(), 1000L)) {
                     continue;
                 }
-                ExactTimes.setMtime(staging.resolve(strip(e.path())), java.nio.file.attribute.FileTime.fromMillis(want.mtime()));
+                ExactTimes.setMtime(staging.resolve(IndexMerge.strip(e.path())), java.nio.file.attribute.FileTime.fromMillis(want.mtime()));
             }
         }
-    }
-
-    private static String strip(String p) {
-        return IndexMerge.strip(p);
     }
 }
