@@ -48,11 +48,15 @@ public final class Durable {
     public static final java.nio.file.attribute.FileAttribute<Set<java.nio.file.attribute.PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
-    /** Atomically replaces {@code target} with {@code content}. */
+    /**
+     * Atomically replaces {@code target} with {@code content}. The temporary file is created new (O_EXCL): its name
+     * can be guessed, and a restore writes its journal into folders another user may write (the storage folder, the
+     * one it is in), where a link planted at that name would otherwise have root write through it. A name taken is
+     * passed over for the next.
+     */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = tempFor(target);
-        try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING), OWNER_ONLY)) {
+        Path temp = createTempFor(target);
+        try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -69,6 +73,19 @@ public final class Durable {
             throw e;
         }
         rename(temp, target);
+    }
+
+    /** Creates a new, empty, owner-only {@link #tempFor} file of {@code target}, passing over names taken. */
+    private static Path createTempFor(Path target) throws IOException {
+        for (int tries = 1; ; tries++) {
+            try {
+                return Files.createFile(tempFor(target), OWNER_ONLY);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (tries == 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Renames {@code from} to {@code to} atomically and fsyncs the directory. */

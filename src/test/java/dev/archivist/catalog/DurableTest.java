@@ -25,6 +25,28 @@ class DurableTest {
         return top;
     }
 
+    /**
+     * The temporary name of an atomic write can be guessed (pid and a counter): links planted at the next ones, as a
+     * user who may write the folder could, are passed over, never written through.
+     */
+    @Test
+    void anAtomicWriteNeverWritesThroughALinkAtItsTemporaryName() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim"), "root's file");
+        Path target = dir.resolve("journal.json");
+        String last = Durable.tempFor(target).getFileName().toString();
+        long next = Long.parseLong(last.substring(last.lastIndexOf('-') + 1)) + 1;
+        String stem = last.substring(0, last.lastIndexOf('-') + 1);
+        for (long n = next; n < next + 5; n++) {
+            Files.createSymbolicLink(dir.resolve(stem + n), victim);
+        }
+
+        Durable.writeAtomically(target, "{\"phase\":\"in\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(victim).hasContent("root's file");
+        assertThat(target).hasContent("{\"phase\":\"in\"}");
+        assertThat(Files.isSymbolicLink(target)).isFalse();
+    }
+
     @Test
     void fsyncingATreeOpensFilesReadOnlyAndNeverFollowsLinks() throws Exception {
         Path top = awkwardTree();
