@@ -11,7 +11,7 @@ import dev.archivist.restore.InPlaceSwap;
 import dev.archivist.restore.OpenFileHolders;
 import dev.archivist.restore.Ownership;
 import dev.archivist.restore.RestoreFiles;
-import dev.archivist.restore.StagingAnchor;
+import dev.archivist.restore.HeldFolder;
 import dev.archivist.restore.StorageRestorer;
 import dev.archivist.restore.StorageSwap;
 import dev.archivist.restore.UnsafeEntryException;
@@ -432,13 +432,11 @@ final class Restore {
         Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
         Set<java.nio.file.attribute.PosixFilePermission> stagingMode = RestoreFiles.createClosed(staging);
-        try (StagingAnchor anchor = StagingAnchor.hold(staging)) {
+        try (HeldFolder anchor = HeldFolder.hold(staging)) {
             Path inside = anchor.path(); // the folder made above, whatever its name leads to by now
-            // the extraction goes through the held descriptor; the entry-by-entry switch of an in-place restore by name
-            String trust = !anchor.held() ? RestoreFiles.trustWarning(staging, "it could swap the staging folder for"
-                    + " its own while the restore writes and changes owners in it")
-                    : inPlace ? RestoreFiles.trustWarning(staging, "the entries switch into it one by one, by name: it"
-                    + " could swap the staging or aside folder for a link and have root move files elsewhere") : null;
+            // the extraction, and the entry-by-entry switch of an in-place restore, go through held descriptors
+            String trust = anchor.held() ? null : RestoreFiles.trustWarning(staging, "it could swap the staging folder"
+                    + " for its own while the restore writes and changes owners in it, or while the entries switch");
             if (trust != null) {
                 LOG.warn("restore of {}: {}", m.id(), trust);
             }

@@ -57,58 +57,89 @@ public final class InPlaceSwap {
      * (inside {@code live}) into {@code live}; {@code staging} is removed. Returns {@code aside}.
      */
     public static Path swap(Path live, Path staging, Path aside, String backupId) throws IOException {
-        Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path journal = RestoreFiles.inPlaceJournal(live);
-        writeJournal(journal, live, staging, aside, backupId, OUT);
-        List<String> movedOut = new ArrayList<>();
-        try {
-            for (String name : ownerEntries(live)) {
-                Files.move(live.resolve(name), aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-                movedOut.add(name);
-            }
-            syncFolders(live, aside);
-            writeJournal(journal, live, staging, aside, backupId, IN);
-        } catch (IOException | RuntimeException e) {
+        try (HeldFolder l = HeldFolder.holdExisting(live); HeldFolder s = l.child(childName(live, staging), false);
+             HeldFolder a = makeChild(l, childName(live, aside))) {
+            Path journal = RestoreFiles.inPlaceJournal(l.path());
+            writeJournal(journal, l, s, a, backupId, OUT);
+            List<String> movedOut = new ArrayList<>();
             try {
-                moveBack(aside, live, movedOut);
-                deleteIfEmpty(aside);
-                Files.deleteIfExists(journal);
-                syncFolders(live);
-            } catch (IOException | RuntimeException u) {
-                e.addSuppressed(u); // the journal stays: the next run moves the rest back
+                for (String name : ownerEntries(l.path())) {
+                    Files.move(l.path().resolve(name), a.path().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                    movedOut.add(name);
+                }
+                syncFolders(l.path(), a.path());
+                writeJournal(journal, l, s, a, backupId, IN);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    moveBack(a.path(), l.path(), movedOut);
+                    deleteIfEmpty(l, a);
+                    Files.deleteIfExists(journal);
+                    syncFolders(l.path());
+                } catch (IOException | RuntimeException u) {
+                    e.addSuppressed(u); // the journal stays: the next run moves the rest back
+                }
+                throw new IOException("moving the entries of " + live + " aside failed, moved back: " + e.getMessage(), e);
             }
-            throw new IOException("moving the entries of " + live + " aside failed, moved back: " + e.getMessage(), e);
+            moveInAndEnd(l, s, a, movedOut, journal);
+            return a.name();
         }
-        moveInAndEnd(live, staging, aside, movedOut, journal);
-        return aside;
+    }
+
+    /**
+     * Makes the owner-only folder {@code name} in {@code parent} and holds it (see {@link HeldFolder}): the folder
+     * the earlier entries go into, or what clashed.
+     */
+    private static HeldFolder makeChild(HeldFolder parent, String name) throws IOException {
+        Files.createDirectory(parent.path().resolve(name),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return parent.child(name, true);
+    }
+
+    /**
+     * The name of {@code child}, a folder a switch of {@code folder} moves entries into or out of: it must be in
+     * {@code folder} itself, its name one of Archivist's own.
+     */
+    private static String childName(Path folder, Path child) throws IOException {
+        String name = ownChildName(folder, child);
+        if (name == null) {
+            throw new IOException(child + " is not a folder of Archivist's inside " + folder);
+        }
+        return name;
+    }
+
+    /** {@code child}'s name when it is in {@code folder} itself and one of Archivist's own names there; else null. */
+    private static String ownChildName(Path folder, Path child) {
+        Path name = child.getFileName();
+        return name != null && folder.equals(child.getParent()) && RestoreFiles.isOwnInPlaceName(name.toString())
+                ? name.toString() : null;
     }
 
     /**
      * The phase {@code in} of a swap or a fill: moves the staged entries into {@code live}, then removes the staging
      * folder and the journal. A failure moves them back, and the {@code movedOut} entries back from {@code aside}.
      */
-    private static void moveInAndEnd(Path live, Path staging, Path aside, List<String> movedOut, Path journal)
-            throws IOException {
+    private static void moveInAndEnd(HeldFolder live, HeldFolder staging, HeldFolder aside, List<String> movedOut,
+                                     Path journal) throws IOException {
         List<String> movedIn = new ArrayList<>();
         try {
-            moveIn(staging, live, aside, movedIn);
+            moveIn(staging.path(), live.path(), aside.path(), movedIn);
         } catch (IOException | RuntimeException e) {
             try {
-                moveBack(live, staging, movedIn);
-                moveBack(aside, live, movedOut);
-                deleteIfEmpty(aside); // one holding what clashed stays
+                moveBack(live.path(), staging.path(), movedIn);
+                moveBack(aside.path(), live.path(), movedOut);
+                deleteIfEmpty(live, aside); // one holding what clashed stays
                 Files.deleteIfExists(journal);
-                syncFolders(live, staging);
+                syncFolders(live.path(), staging.path());
             } catch (IOException | RuntimeException u) {
                 e.addSuppressed(u); // the journal stays (phase in): the next run completes the restore
             }
-            throw new IOException("moving the restored entries into " + live + " failed, rolled back: "
+            throw new IOException("moving the restored entries into " + live.name() + " failed, rolled back: "
                     + e.getMessage(), e);
         }
-        Files.delete(staging);
-        syncFoldersAfterSwitch(live, aside);
+        Files.delete(live.path().resolve(staging.name().getFileName()));
+        syncFoldersAfterSwitch(live.path(), aside.path());
         Files.deleteIfExists(journal);
-        syncFoldersAfterSwitch(live);
+        syncFoldersAfterSwitch(live.path());
     }
 
     /**
@@ -137,27 +168,31 @@ public final class InPlaceSwap {
      * Archivist's to hide from backups). Returns {@code aside} when it holds something, else null.
      */
     public static Path fill(Path target, Path staging, Path aside, String backupId) throws IOException {
-        List<String> appeared = new ArrayList<>(entriesOfTarget(target));
-        appeared.remove(staging.getFileName().toString());
-        if (!appeared.isEmpty()) {
-            throw new IOException(target + " is no longer empty: " + String.join(", ", appeared.subList(0,
-                    Math.min(5, appeared.size()))) + (appeared.size() > 5 ? ", …" : "") + " appeared while the backup"
-                    + " was restored; nothing was moved in");
+        try (HeldFolder t = HeldFolder.holdExisting(target); HeldFolder s = t.child(childName(target, staging), false)) {
+            List<String> appeared = new ArrayList<>(entriesOfTarget(t.path()));
+            appeared.remove(staging.getFileName().toString());
+            if (!appeared.isEmpty()) {
+                throw new IOException(target + " is no longer empty: " + String.join(", ", appeared.subList(0,
+                        Math.min(5, appeared.size()))) + (appeared.size() > 5 ? ", …" : "") + " appeared while the"
+                        + " backup was restored; nothing was moved in");
+            }
+            if (isEmptyFolder(t.path().resolve(LOST_AND_FOUND)) && isEmptyFolder(s.path().resolve(LOST_AND_FOUND))) {
+                Files.delete(s.path().resolve(LOST_AND_FOUND)); // the volume's own stays (mkfs made it for fsck)
+            }
+            try (HeldFolder a = makeChild(t, childName(target, aside))) {
+                // theirs to read and remove
+                Ownership.takeOverAttributes(t.itself(), a.itself(), "the folder of clashing entries");
+                Path journal = RestoreFiles.inPlaceJournal(t.path());
+                try {
+                    writeJournal(journal, t, s, a, backupId, IN);
+                } catch (IOException | RuntimeException e) {
+                    deleteIfEmpty(t, a);
+                    throw e;
+                }
+                moveInAndEnd(t, s, a, List.of(), journal);
+                return deleteIfEmpty(t, a) ? null : a.name();
+            }
         }
-        if (isEmptyFolder(target.resolve(LOST_AND_FOUND)) && isEmptyFolder(staging.resolve(LOST_AND_FOUND))) {
-            Files.delete(staging.resolve(LOST_AND_FOUND)); // the volume's own stays (mkfs made it for fsck)
-        }
-        Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Ownership.takeOverAttributes(target, aside, "the folder of clashing entries"); // theirs to read and remove
-        Path journal = RestoreFiles.inPlaceJournal(target);
-        try {
-            writeJournal(journal, target, staging, aside, backupId, IN);
-        } catch (IOException | RuntimeException e) {
-            deleteIfEmpty(aside);
-            throw e;
-        }
-        moveInAndEnd(target, staging, aside, List.of(), journal);
-        return deleteIfEmpty(aside) ? null : aside;
     }
 
     /**
@@ -173,36 +208,64 @@ public final class InPlaceSwap {
         return true;
     }
 
-    /** Settles an in-place swap a crash interrupted (see the class comment); notes what was done in {@code done}. */
+    /**
+     * Settles an in-place swap a crash interrupted (see the class comment); notes what was done in {@code done}. The
+     * journal is in a folder other users may write (the application's volume): one that names folders elsewhere, or
+     * not of Archivist's names, is not one a switch wrote, and is left alone, named in {@code done}; the folders it
+     * names are held, never reached through a link at their names.
+     */
     static void recover(Path live, List<String> done) throws IOException {
         Path journal = RestoreFiles.inPlaceJournal(live);
         JsonNode j = StorageSwap.readJournal(journal);
         if (j == null) {
             return;
         }
-        Path staging = Path.of(j.path("staging").asText());
-        Path aside = Path.of(j.path("aside").asText());
-        if (IN.equals(j.path("phase").asText()) && Files.isDirectory(staging)) {
-            moveIn(staging, live, aside, new ArrayList<>());
-            Files.delete(staging);
-            done.add("completed an interrupted restore of " + live + " (every earlier entry was aside in " + aside
-                    + ", the checked restored ones are now in place)");
-        } else if (OUT.equals(j.path("phase").asText()) && Files.isDirectory(aside)) {
-            moveBack(aside, live, names(aside));
-            if (deleteIfEmpty(aside)) {
-                done.add("rolled back an interrupted restore of " + live + " (its entries moved back from " + aside + ")");
-            } else {
-                // the application made entries at some of the names meanwhile: theirs stay; the earlier ones are kept
-                // under another name, so that nothing takes this folder for one a finished switch left
-                Path kept = RestoreFiles.unused(aside.resolveSibling(aside.getFileName() + "-not-moved-back"));
-                Files.move(aside, kept, StandardCopyOption.ATOMIC_MOVE);
-                done.add("rolled back an interrupted restore of " + live + " (its entries moved back from " + aside
-                        + "; those whose names the application had taken again meanwhile are kept in " + kept + ")");
-            }
+        Path written;
+        try {
+            written = j.hasNonNull("live") ? Path.of(j.path("live").asText()) : live; // the folder may have moved since
+        } catch (java.nio.file.InvalidPathException e) {
+            written = null;
         }
-        syncFoldersAfterSwitch(live);
-        Files.deleteIfExists(journal);
-        syncFoldersAfterSwitch(live);
+        String stagingName = written == null ? null : ownChildName(written, Path.of(j.path("staging").asText()));
+        String asideName = written == null ? null : ownChildName(written, Path.of(j.path("aside").asText()));
+        if (stagingName == null || asideName == null) {
+            done.add(StorageSwap.foreignJournal(journal, live, j.path("staging").asText(), j.path("aside").asText()));
+            return;
+        }
+        Path aside = live.resolve(asideName);
+        try (HeldFolder l = HeldFolder.holdExisting(live)) {
+            if (IN.equals(j.path("phase").asText()) && isFolder(l.path().resolve(stagingName))) {
+                try (HeldFolder s = l.child(stagingName, false); HeldFolder a = l.child(asideName, false)) {
+                    moveIn(s.path(), l.path(), a.path(), new ArrayList<>());
+                }
+                Files.delete(l.path().resolve(stagingName));
+                done.add("completed an interrupted restore of " + live + " (every earlier entry was aside in " + aside
+                        + ", the checked restored ones are now in place)");
+            } else if (OUT.equals(j.path("phase").asText()) && isFolder(l.path().resolve(asideName))) {
+                try (HeldFolder a = l.child(asideName, false)) {
+                    moveBack(a.path(), l.path(), names(a.path()));
+                    if (deleteIfEmpty(l, a)) {
+                        done.add("rolled back an interrupted restore of " + live + " (its entries moved back from "
+                                + aside + ")");
+                    } else {
+                        // the application made entries at some of the names meanwhile: theirs stay; the earlier ones
+                        // are kept under another name, so that nothing takes this folder for one a finished switch left
+                        Path kept = RestoreFiles.unused(l.path().resolve(asideName + "-not-moved-back"));
+                        Files.move(l.path().resolve(asideName), kept, StandardCopyOption.ATOMIC_MOVE);
+                        done.add("rolled back an interrupted restore of " + live + " (its entries moved back from "
+                                + aside + "; those whose names the application had taken again meanwhile are kept in "
+                                + live.resolve(kept.getFileName()) + ")");
+                    }
+                }
+            }
+            syncFoldersAfterSwitch(l.path());
+            Files.deleteIfExists(RestoreFiles.inPlaceJournal(l.path()));
+            syncFoldersAfterSwitch(l.path());
+        }
+    }
+
+    private static boolean isFolder(Path p) {
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Moves every entry of {@code staging} into {@code live}; one the application made meanwhile goes aside, kept. */
@@ -257,11 +320,21 @@ public final class InPlaceSwap {
         return true;
     }
 
-    private static void writeJournal(Path journal, Path live, Path staging, Path aside, String backupId, String phase)
-            throws IOException {
-        ObjectNode j = Json.MAPPER.createObjectNode().put("mode", "in-place").put("live", live.toString())
-                .put("staging", staging.toString()).put("aside", aside.toString()).put("backup_id", backupId)
-                .put("phase", phase);
+    /** {@link #deleteIfEmpty(Path)} for {@code folder}, held in the held {@code parent}. */
+    private static boolean deleteIfEmpty(HeldFolder parent, HeldFolder folder) throws IOException {
+        if (!names(folder.path()).isEmpty()) {
+            return false;
+        }
+        Files.delete(parent.path().resolve(folder.name().getFileName()));
+        return true;
+    }
+
+    /** Writes the journal {@link #recover} reads: the folders' names, not the paths they are held through. */
+    private static void writeJournal(Path journal, HeldFolder live, HeldFolder staging, HeldFolder aside,
+                                     String backupId, String phase) throws IOException {
+        ObjectNode j = Json.MAPPER.createObjectNode().put("mode", "in-place").put("live", live.name().toString())
+                .put("staging", staging.name().toString()).put("aside", aside.name().toString())
+                .put("backup_id", backupId).put("phase", phase);
         Durable.writeAtomically(journal, Json.MAPPER.writeValueAsBytes(j));
     }
 

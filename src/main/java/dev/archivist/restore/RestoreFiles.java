@@ -147,6 +147,14 @@ public final class RestoreFiles {
         return live.resolve(IN_PLACE_STAGING_PREFIX + backupId);
     }
 
+    /**
+     * Whether {@code name} is one Archivist gives the folders an in-place switch moves entries between (staging,
+     * earlier entries, what clashed): a journal naming another is not one a switch wrote.
+     */
+    static boolean isOwnInPlaceName(String name) {
+        return name.startsWith(PREFIX) || name.startsWith(IN_PLACE_ASIDE_PREFIX) || name.startsWith(TARGET_ASIDE_PREFIX);
+    }
+
     /** The journal of an in-place swap, inside the storage folder. */
     public static Path inPlaceJournal(Path live) {
         return live.resolve(PREFIX + "journal.json");
@@ -173,6 +181,20 @@ public final class RestoreFiles {
     /** The swap journal of a storage folder. */
     public static Path journal(Path storage) {
         return storage.resolveSibling(PREFIX + storage.getFileName() + ".journal.json");
+    }
+
+    /**
+     * Whether {@code staging} and {@code aside} are where a swap of {@code live} puts its staging folder and the earlier
+     * folder ({@link #staging}, {@link #aside}): beside it, of its names. A swap journal naming others is not one a
+     * swap wrote.
+     */
+    static boolean areSwapFoldersOf(Path live, Path staging, Path aside) {
+        Path l = live.toAbsolutePath().normalize();
+        Path s = staging.toAbsolutePath().normalize();
+        Path a = aside.toAbsolutePath().normalize();
+        return l.getParent() != null && l.getParent().equals(s.getParent()) && l.getParent().equals(a.getParent())
+                && s.getFileName().toString().startsWith(besidePrefix(l))
+                && a.getFileName().toString().startsWith(l.getFileName() + ".before-restore-");
     }
 
     /** Where the live storage folder is moved aside to: a name not taken yet. */

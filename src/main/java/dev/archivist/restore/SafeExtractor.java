@@ -112,11 +112,11 @@ public final class SafeExtractor {
         if (linkSources.isEmpty()) {
             return runs.create(new StagingWriter(root)).run();
         }
-        Path real = StagingAnchor.isAnchored(root) ? Files.readSymbolicLink(root) : root;
+        Path real = HeldFolder.isAnchored(root) ? Files.readSymbolicLink(root) : root;
         Path spare = real.resolveSibling(real.getFileName() + ".hardlinks");
         Durable.deleteTree(spare);
         RestoreFiles.createClosed(spare);
-        try (StagingAnchor held = StagingAnchor.hold(spare)) {
+        try (HeldFolder held = HeldFolder.hold(spare)) {
             return runs.create(new StagingWriter(root)).keepingLinkSources(linkSources, new StagingWriter(held.path()))
                     .run();
         } finally {
@@ -130,7 +130,7 @@ public final class SafeExtractor {
             throw new IOException("staging folder " + staging + " is not a directory");
         }
         // a folder held by its descriptor is used through it as it is: its name may lead elsewhere by now
-        Path root = StagingAnchor.isAnchored(staging) ? staging : staging.toRealPath();
+        Path root = HeldFolder.isAnchored(staging) ? staging : staging.toRealPath();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
             if (children.iterator().hasNext()) {
                 throw new IOException("staging folder " + root + " is not empty");

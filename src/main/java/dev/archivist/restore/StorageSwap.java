@@ -149,7 +149,16 @@ public final class StorageSwap {
         }
     }
 
-    /** Completes the bookkeeping of, or rolls back, a swap interrupted by a crash. */
+    /** What is said of a journal that names other folders than those a restore of {@code live} uses. */
+    static String foreignJournal(Path journal, Path live, Object staging, Object aside) {
+        return "left alone " + journal + ", which names folders a restore of " + live + " does not use (" + staging
+                + ", " + aside + "): it is not a journal Archivist wrote; remove it";
+    }
+
+    /**
+     * Completes the bookkeeping of, or rolls back, a swap interrupted by a crash. A journal naming other folders than
+     * the swap's own beside {@code live} is left alone, named in {@code done}.
+     */
     static void recover(Path live, List<String> done) throws IOException {
         Path journal = RestoreFiles.journal(live);
         if (Files.exists(journal) && !Files.exists(live) && parse(journal) == null) {
@@ -164,6 +173,11 @@ public final class StorageSwap {
         }
         Path aside = Path.of(j.path("aside").asText());
         Path staging = Path.of(j.path("staging").asText());
+        if (!RestoreFiles.areSwapFoldersOf(live, staging, aside)) {
+            // the folder it is in may be another user's: a journal planted there must not have root move folders
+            done.add(foreignJournal(journal, live, staging, aside));
+            return;
+        }
         if (!Files.exists(live) && Files.exists(aside)) {
             Files.move(aside, live, StandardCopyOption.ATOMIC_MOVE);
             done.add("rolled back an interrupted restore of " + live + " (old folder moved back from " + aside + ")");

@@ -1,6 +1,7 @@
 package dev.archivist.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archivist.catalog.Durable;
 import java.nio.file.Files;
@@ -126,6 +127,79 @@ class InPlaceSwapTest {
         assertThat(names(live)).containsExactlyInAnyOrder("a.txt", "photos", earlier.getFileName().toString());
         assertThat(temp).doesNotExist();
         assertThat(done).hasSize(2);
+    }
+
+    /**
+     * The journal is inside the storage folder, which the application's user may write (uploads, say): one naming a
+     * folder elsewhere (root's), or not one of Archivist's, moves nothing out of it or into it, in either phase, and
+     * is left alone.
+     */
+    @Test
+    void aJournalNamingFoldersElsewhereOrNotArchivistsMovesNothing() throws Exception {
+        Path roots = Files.createDirectories(dir.resolve("roots-folder"));
+        Files.writeString(roots.resolve("id_rsa"), "root's key");
+        Path usersOwn = Files.createDirectories(live.resolve("uploads"));
+        Files.writeString(usersOwn.resolve("profile.sh"), "echo owned");
+        for (Path[] named : new Path[][] {{staging, roots}, {roots, RestoreFiles.inPlaceAside(live, "b1")},
+                {staging, usersOwn}, {usersOwn, RestoreFiles.inPlaceAside(live, "b1")}}) {
+            for (String phase : new String[] {"out", "in"}) {
+                Files.writeString(RestoreFiles.inPlaceJournal(live), "{\"mode\":\"in-place\",\"live\":\"" + live
+                        + "\",\"staging\":\"" + named[0] + "\",\"aside\":\"" + named[1]
+                        + "\",\"backup_id\":\"b1\",\"phase\":\"" + phase + "\"}");
+
+                List<String> done = RestoreFiles.cleanInPlaceLeftovers(live);
+
+                assertThat(roots.resolve("id_rsa")).hasContent("root's key");
+                assertThat(usersOwn.resolve("profile.sh")).hasContent("echo owned");
+                assertThat(live.resolve("a.txt")).hasContent("old a");
+                assertThat(done).anyMatch(n -> n.startsWith("left alone " + RestoreFiles.inPlaceJournal(live)));
+                staging = Files.createDirectories(staging); // swept as a leftover: made again for the next round
+                Files.writeString(staging.resolve("a.txt"), "new a");
+            }
+        }
+    }
+
+    /**
+     * A journal of Archivist's names whose folder is a link to a folder elsewhere (the user put it there): the link is
+     * never followed, in either phase.
+     */
+    @Test
+    void aJournalWhoseFolderIsALinkMovesNothingThroughIt() throws Exception {
+        Path roots = Files.createDirectories(dir.resolve("roots-folder"));
+        Files.writeString(roots.resolve("id_rsa"), "root's key");
+        Path aside = RestoreFiles.inPlaceAside(live, "b1");
+        Files.createSymbolicLink(aside, roots);
+        journal(aside, "out");
+        RestoreFiles.cleanInPlaceLeftovers(live);
+        assertThat(roots.resolve("id_rsa")).hasContent("root's key");
+        assertThat(live.resolve("id_rsa")).doesNotExist();
+
+        Files.delete(aside);
+        Files.createDirectory(aside);
+        Durable.deleteTree(staging);
+        Files.createSymbolicLink(staging, roots);
+        journal(aside, "in");
+        RestoreFiles.cleanInPlaceLeftovers(live);
+        assertThat(roots.resolve("id_rsa")).hasContent("root's key");
+        assertThat(live.resolve("id_rsa")).doesNotExist();
+        assertThat(live.resolve("a.txt")).hasContent("old a");
+    }
+
+    /** A staging folder whose name was swapped for a link before the switch: refused, nothing moved either way. */
+    @Test
+    void aSwitchWhoseStagingNameIsALinkIsRefusedAndMovesNothing() throws Exception {
+        Path roots = Files.createDirectories(dir.resolve("roots-folder"));
+        Files.writeString(roots.resolve("id_rsa"), "root's key");
+        Files.move(staging, dir.resolve("moved-by-the-user"));
+        Files.createSymbolicLink(staging, roots);
+
+        assertThatThrownBy(() -> InPlaceSwap.swap(live, staging, RestoreFiles.inPlaceAside(live, "b1"), "b1"))
+                .hasMessageContaining("is not a folder");
+
+        assertThat(roots.resolve("id_rsa")).hasContent("root's key");
+        assertThat(live.resolve("a.txt")).hasContent("old a");
+        assertThat(live.resolve("id_rsa")).doesNotExist();
+        assertThat(RestoreFiles.inPlaceJournal(live)).doesNotExist();
     }
 
     private void journal(Path aside, String phase) throws Exception {

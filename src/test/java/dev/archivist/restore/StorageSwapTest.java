@@ -16,7 +16,7 @@ class StorageSwapTest {
     @Test
     void undoPutsTheOldTreeBackAndTheRestoredOneAside() throws Exception {
         Path live = oldAndNewTrees();
-        Path staging = dir.resolve("staging");
+        Path staging = RestoreFiles.staging(dir.resolve("storage"), "x");
         Path aside = StorageSwap.swap(live, staging, dir.resolve("storage.before-restore-x"), "x");
         assertThat(live.resolve("new.txt")).hasContent("new");
 
@@ -33,7 +33,7 @@ class StorageSwapTest {
     @Test
     void aSwapWhoseFirstRenameFailsChangesNothingAndLeavesNoJournal() throws Exception {
         Path live = oldAndNewTrees();
-        Path staging = dir.resolve("staging");
+        Path staging = RestoreFiles.staging(dir.resolve("storage"), "x");
         Path aside = dir.resolve("no-such-folder").resolve("storage.before-restore-x"); // the rename cannot land there
 
         assertThatThrownBy(() -> StorageSwap.swap(live, staging, aside, "x"))
@@ -48,7 +48,7 @@ class StorageSwapTest {
     @Test
     void undoWithoutAnEarlierTreeLeavesNoLiveFolder() throws Exception {
         Path live = dir.resolve("storage");
-        Path staging = Files.createDirectory(dir.resolve("staging"));
+        Path staging = Files.createDirectory(RestoreFiles.staging(dir.resolve("storage"), "x"));
         Files.writeString(staging.resolve("new.txt"), "new");
         assertThat(StorageSwap.swap(live, staging, dir.resolve("storage.before-restore-x"), "x")).isNull();
 
@@ -65,7 +65,7 @@ class StorageSwapTest {
     @Test
     void aFolderCreatedBetweenTheRenamesIsKeptAndTheOldTreeComesBack() throws Exception {
         Path live = oldAndNewTrees();
-        Path staging = dir.resolve("staging");
+        Path staging = RestoreFiles.staging(dir.resolve("storage"), "x");
         Path aside = dir.resolve("storage.before-restore-x");
         Files.writeString(RestoreFiles.journal(live), "{\"live\":\"" + live + "\",\"aside\":\"" + aside
                 + "\",\"staging\":\"" + staging + "\",\"backup_id\":\"x\"}");
@@ -122,11 +122,44 @@ class StorageSwapTest {
         assertThat(aside.resolve("old.txt")).hasContent("old");
     }
 
+    /**
+     * The journal is beside the storage folder, in a folder another user may write: one naming folders elsewhere
+     * (root's) as the earlier tree moves nothing there, whatever the state of the live folder, and is left alone.
+     */
+    @Test
+    void aJournalNamingFoldersElsewhereMovesNothing() throws Exception {
+        Path live = oldAndNewTrees();
+        Path roots = Files.createDirectories(dir.resolve("elsewhere/roots-folder"));
+        Files.writeString(roots.resolve("secret"), "root's");
+        Path staging = RestoreFiles.staging(live, "x");
+        for (String[] named : new String[][] {{roots.toString(), staging.toString()},
+                {dir.resolve("storage.before-restore-x").toString(), roots.toString()},
+                {dir.resolve("elsewhere/storage.before-restore-x").toString(), staging.toString()}}) {
+            Files.writeString(RestoreFiles.journal(live), "{\"live\":\"" + live + "\",\"aside\":\"" + named[0]
+                    + "\",\"staging\":\"" + named[1] + "\",\"backup_id\":\"x\"}");
+            for (boolean liveThere : new boolean[] {true, false}) {
+                if (!liveThere) {
+                    Files.move(live, dir.resolve("moved-by-the-user"));
+                }
+                java.util.List<String> done = new java.util.ArrayList<>();
+                StorageSwap.recover(live, done);
+
+                assertThat(roots.resolve("secret")).hasContent("root's");
+                assertThat(done).singleElement().asString().startsWith("left alone " + RestoreFiles.journal(live));
+                assertThat(RestoreFiles.journal(live)).exists();
+                assertThat(live).as("nothing moved to the live name").matches(l -> Files.exists(l) == liveThere);
+                if (!liveThere) {
+                    Files.move(dir.resolve("moved-by-the-user"), live);
+                }
+            }
+        }
+    }
+
     /** {@code storage/old.txt} and {@code staging/new.txt}; returns the live folder. */
     private Path oldAndNewTrees() throws Exception {
         Path live = Files.createDirectory(dir.resolve("storage"));
         Files.writeString(live.resolve("old.txt"), "old");
-        Files.writeString(Files.createDirectory(dir.resolve("staging")).resolve("new.txt"), "new");
+        Files.writeString(Files.createDirectory(RestoreFiles.staging(dir.resolve("storage"), "x")).resolve("new.txt"), "new");
         return live;
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A staging folder held by its descriptor: whatever its name leads to later (a user who may rename entries beside it
  * swapped it for a link to a folder of root's), the extraction and the last changes land in the folder it made.
  */
-class StagingAnchorTest {
+class HeldFolderTest {
     @TempDir
     Path dir;
 
@@ -44,7 +44,7 @@ class StagingAnchorTest {
         Path outside = Files.createDirectory(dir.resolve("roots-folder"));
         Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwx------"));
         Path moved = dir.resolve("moved-away");
-        try (StagingAnchor anchor = StagingAnchor.hold(staging)) {
+        try (HeldFolder anchor = HeldFolder.hold(staging)) {
             assertThat(anchor.held()).isTrue();
             Files.move(staging, moved);
             Files.createSymbolicLink(staging, outside);
@@ -70,6 +70,6 @@ class StagingAnchorTest {
         Files.delete(staging);
         Files.createSymbolicLink(staging, other);
 
-        assertThatThrownBy(() -> StagingAnchor.hold(staging)).hasMessageContaining("was replaced");
+        assertThatThrownBy(() -> HeldFolder.hold(staging)).hasMessageContaining("was replaced");
     }
 }
