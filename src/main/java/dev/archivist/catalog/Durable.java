@@ -14,8 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -201,14 +205,27 @@ public final class Durable {
     }
 
     /**
-     * Deletes a file or a whole tree without following symlinks; missing is fine. Below {@code root}, each folder is
-     * entered and emptied through the descriptor of its parent ({@link SecureDirectoryStream}: openat and unlinkat
-     * with O_NOFOLLOW), so a user who owns folders inside (the old storage folder a restore kept, run by root) cannot
-     * swap one for a symlink between its check and its listing and have root delete what the link leads to.
+     * Deletes a file or a whole tree without following symlinks; missing is fine. {@code root} itself is opened
+     * through the descriptor of the folder it is in, and below it each folder through its parent's
+     * ({@link SecureDirectoryStream}: openat, fchmod and unlinkat with O_NOFOLLOW), so a user who may rename entries
+     * there (a restore's staging folder inside the application's storage folder, the old storage folder a restore
+     * kept, run by root) cannot swap a folder for a symlink between its check and its opening and have root empty, or
+     * change the mode of, what the link leads to.
      */
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
+        }
+        Path abs = root.toAbsolutePath();
+        if (abs.getParent() != null) {
+            try (DirectoryStream<Path> parent = Files.newDirectoryStream(abs.getParent())) {
+                if (parent instanceof SecureDirectoryStream<Path> folder) {
+                    remove(folder, abs.getFileName(), abs);
+                    return;
+                }
+            } catch (java.nio.file.AccessDeniedException e) {
+                // a folder this user may enter but not list: root by its path, below it by descriptors
+            }
         }
         if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             letOwnerEmpty(root);
@@ -232,33 +249,60 @@ public final class Durable {
             names.add(child.getFileName());
         }
         for (Path name : names) {
-            BasicFileAttributes a;
-            try {
-                a = folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .readAttributes();
-            } catch (NoSuchFileException gone) {
-                continue;
-            }
-            if (!a.isDirectory()) {
-                deleteQuietly(folder, name, false);
-                continue;
-            }
-            letOwnerEmpty(path.resolve(name));
-            SecureDirectoryStream<Path> child;
-            try {
-                child = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException gone) {
-                continue;
-            } catch (IOException e) {
-                deleteTree(path.resolve(name)); // out of descriptors (a tree thousands deep): by path, as before
-                continue;
-            }
-            try (child) {
-                empty(child, path.resolve(name));
-            }
-            deleteQuietly(folder, name, true);
+            remove(folder, name, path.resolve(name));
         }
     }
+
+    /** Deletes the entry {@code name} of the open {@code folder} (at {@code path}), a tree with all it holds. */
+    private static void remove(SecureDirectoryStream<Path> folder, Path name, Path path) throws IOException {
+        PosixFileAttributeView view = folder.getFileAttributeView(name, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes a;
+        try {
+            a = view.readAttributes();
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        if (!a.isDirectory()) {
+            deleteQuietly(folder, name, false);
+            return;
+        }
+        if (!a.permissions().containsAll(OWNER_RWX)) {
+            // a restored folder of mode 0555 or 000: its entries cannot be listed or removed until its owner may, as
+            // rm -rf would need too (only a process that may not bypass modes needs it, and removes only its own)
+            Set<PosixFilePermission> bits = EnumSet.copyOf(OWNER_RWX);
+            bits.addAll(a.permissions());
+            try {
+                view.setPermissions(bits); // fchmod of the entry opened O_NOFOLLOW: never what a link leads to
+            } catch (java.nio.file.AccessDeniedException unreadable) {
+                // mode 000, not root (root opens any folder): chmod by path, which changes only what this user owns
+                ownerMayWrite(path);
+            } catch (IOException ignored) {
+                // not ours to change: emptying it fails below with the reason
+            }
+        }
+        SecureDirectoryStream<Path> child;
+        try {
+            child = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return;
+        } catch (java.nio.file.FileSystemException e) {
+            BasicFileAttributes now = folder.getFileAttributeView(name, BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes();
+            if (now.isDirectory()) {
+                throw e; // out of descriptors (a tree thousands deep), say: named, never retried by path
+            }
+            deleteQuietly(folder, name, false); // swapped for a link or a file meanwhile: that is removed, not followed
+            return;
+        }
+        try (child) {
+            empty(child, path);
+        }
+        deleteQuietly(folder, name, true);
+    }
+
+    private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private static void deleteQuietly(SecureDirectoryStream<Path> folder, Path name, boolean directory) throws IOException {
         try {
@@ -288,7 +332,7 @@ public final class Durable {
         try {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> bits = Files.getPosixFilePermissions(dir,
                     java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            bits.addAll(PosixFilePermissions.fromString("rwx------"));
+            bits.addAll(OWNER_RWX);
             Files.setPosixFilePermissions(dir, bits);
         } catch (IOException | UnsupportedOperationException ignored) {
             // not ours to change: deleting its entries fails below with the reason

@@ -72,6 +72,24 @@ class DurableTest {
         assertThat(dir.resolve("outside")).isDirectory();
     }
 
+    /**
+     * The tree's own name a link to a folder (a user swapped a staging folder, say): the link goes, what it leads to
+     * stays whole, its mode too (a folder the owner may not write used to get rwx by path).
+     */
+    @Test
+    void deletingATreeWhoseNameIsALinkRemovesTheLinkOnly() throws Exception {
+        Path roots = Files.createDirectories(dir.resolve("roots/keep"));
+        Files.writeString(roots.resolve("f1"), "root's");
+        Files.setPosixFilePermissions(roots, PosixFilePermissions.fromString("r-x------"));
+        Path staging = Files.createSymbolicLink(dir.resolve(".archivist-restore-staging-x"), roots);
+
+        Durable.deleteTree(staging);
+
+        assertThat(staging).doesNotExist();
+        assertThat(roots.resolve("f1")).hasContent("root's");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(roots))).isEqualTo("r-x------");
+    }
+
     @Test
     void syncingATreeUsesOneSyncfsWhereCoreutilsHaveIt() throws Exception {
         assertThat(Durable.syncTree(awkwardTree())).isEqualTo("synced to disk (syncfs)");
