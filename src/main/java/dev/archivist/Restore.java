@@ -360,16 +360,16 @@ final class Restore {
         Path copy = RestoreFiles.damagedDatabaseCopy(p.destination, p.m.id());
         for (String suffix : List.of("", "-wal", "-journal")) {
             Path from = p.destination.resolveSibling(p.destination.getFileName() + suffix);
-            if (Files.exists(from)) {
-                // through a temporary name the next run's leftover sweep removes, fsynced, then renamed
-                Path temp = RestoreFiles.tempDatabase(p.destination, p.m.id() + "-damaged" + suffix);
-                try {
-                    Files.copy(from, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    Durable.fsync(temp);
+            // through a temporary name the next run's leftover sweep removes, fsynced, then renamed; a link at the
+            // name is no journal SQLite would read (it opens them O_NOFOLLOW), and is not copied
+            Path temp = RestoreFiles.tempDatabase(p.destination, p.m.id() + "-damaged" + suffix);
+            try {
+                Files.deleteIfExists(temp);
+                if (Durable.copyRegularFile(from, temp)) {
                     Durable.rename(temp, copy.resolveSibling(copy.getFileName() + suffix));
-                } finally {
-                    Files.deleteIfExists(temp);
                 }
+            } finally {
+                Files.deleteIfExists(temp);
             }
         }
         deleteSidecars(p.destination);

@@ -115,6 +115,39 @@ public final class Durable {
     }
 
     /**
+     * Copies the regular file {@code from} into {@code to}, created new with {@code from}'s permissions, and fsyncs it
+     * through the channel that wrote it. Neither is followed if a link: the folder may be another user's (the
+     * database's), who could otherwise have root copy a file only root may read into it, or block on a FIFO.
+     *
+     * @return false, copying nothing, when {@code from} is not a regular file
+     */
+    public static boolean copyRegularFile(Path from, Path to) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
+        if (!a.isRegularFile()) {
+            return false;
+        }
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+             FileChannel out = FileChannel.open(to, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(a.permissions()))) {
+            long size = in.size();
+            for (long done = 0; done < size; ) {
+                long n = out.transferFrom(in, done, size - done);
+                if (n <= 0) {
+                    break; // shrank meanwhile: what was there is copied
+                }
+                done += n;
+            }
+            out.force(true);
+        }
+        return true;
+    }
+
+    /**
      * Flushes a directory's entries (new names, renames) to disk. A write-back failure ({@code EIO}, a full disk or
      * quota) means the names may not survive a power cut and fails the caller, as a failed fsync of a file does; any
      * other refusal (a file system that does not fsync directories: {@code EINVAL}, {@code ENOTSUP}, {@code ENOSYS};

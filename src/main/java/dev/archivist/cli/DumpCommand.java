@@ -23,6 +23,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -146,13 +147,19 @@ public final class DumpCommand implements Callable<Integer> {
             }
             ExactTimes.setMtime(temp, dumped.mtime()); // before 1970 and after 2262 too, as restore sets them
             setMode(temp, entry); // last: the mode may not let its owner read
+            if (!Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
+                // the folder is another user's, who swapped the temporary file for a link: never linked, never copied
+                throw new ArchivistException("--output " + output + ": its temporary file " + temp + " was replaced"
+                        + " while the file was written; nothing was written at " + output);
+            }
             try {
                 Files.createLink(target, temp);
             } catch (FileAlreadyExistsException e) {
                 throw appeared();
             } catch (UnsupportedOperationException | FileSystemException e) { // no hard links here (FAT, some mounts)
                 try {
-                    Files.copy(temp, target, StandardCopyOption.COPY_ATTRIBUTES); // creates new: never over a file
+                    // creates new: never over a file; a link put in its place is copied as a link, not followed
+                    Files.copy(temp, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 } catch (FileAlreadyExistsException taken) {
                     throw appeared();
                 }
@@ -197,7 +204,8 @@ public final class DumpCommand implements Callable<Integer> {
                 permissions.add(bits[i]);
             }
         }
-        Files.setPosixFilePermissions(file, permissions);
+        // never through a link another user put at the temporary name (its folder may be that user's)
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(permissions);
     }
 
     /** A buffered output whose write failures name it ("cannot write to stdout: No space left on device"). */

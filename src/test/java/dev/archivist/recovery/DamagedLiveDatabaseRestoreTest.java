@@ -105,6 +105,30 @@ class DamagedLiveDatabaseRestoreTest {
         }
     }
 
+    /**
+     * The database's folder may be the application's user's: links it put at the damaged database's -wal and
+     * -journal names, to files only root may read, are not copied beside it (their content would be the user's to
+     * read); the links are removed with the sidecars, what they lead to stays as it was.
+     */
+    @Test
+    void linksAtTheDamagedDatabasesJournalNamesAreNotCopied() throws Exception {
+        Fixture f = new Fixture(dir).database(200);
+        f.service().backupDatabase(false);
+        List<String> backedUp = Fixture.rows(f.db);
+        Files.writeString(f.db, "damaged beyond reading");
+        Path roots = Files.writeString(Files.createDirectories(dir.resolve("roots-only")).resolve("secret"), "ROOT-ONLY");
+        Files.createSymbolicLink(f.db.resolveSibling(f.db.getFileName() + "-wal"), roots);
+        Files.createSymbolicLink(f.db.resolveSibling(f.db.getFileName() + "-journal"), roots);
+
+        Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
+
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(Fixture.rows(f.db)).isEqualTo(backedUp);
+        assertThat(Fixture.names(dir)).filteredOn(n -> n.contains("damaged-before-restore")).singleElement()
+                .asString().doesNotEndWith("-wal").doesNotEndWith("-journal");
+        assertThat(roots).hasContent("ROOT-ONLY");
+    }
+
     @Test
     void aSoundLiveDatabaseStillGetsASafetyBackup() throws Exception {
         Fixture f = new Fixture(dir).database(200);
