@@ -6,15 +6,16 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
 import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.ExtractionResult;
+import dev.archivist.restore.HeldFolder;
 import dev.archivist.restore.IndexPlan;
 import dev.archivist.restore.InPlaceSwap;
 import dev.archivist.restore.OpenFileHolders;
 import dev.archivist.restore.Ownership;
 import dev.archivist.restore.RestoreFiles;
-import dev.archivist.restore.HeldFolder;
 import dev.archivist.restore.StorageRestorer;
 import dev.archivist.restore.StorageSwap;
 import dev.archivist.restore.UnsafeEntryException;
+import dev.archivist.source.LinkTrust;
 import dev.archivist.source.SqliteSnapshot;
 import dev.archivist.verify.Problem;
 import dev.archivist.verify.Verifier;
@@ -279,6 +280,7 @@ final class Restore {
 
     private PreparedDatabase prepareDatabase(Manifest m, Path target, boolean deep) throws IOException {
         check(m);
+        LinkTrust.check(target != null ? target : settings.databasePath(), target != null ? "restore target" : "database");
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveDatabaseFile(settings.databasePath());
         List<Path> leftoverLogs = target != null ? journals(destination) : List.of();
@@ -415,6 +417,8 @@ final class Restore {
         if (onlyIndex) {
             LOG.warn("restore of {}: {}: restoring without the per-file index (--no-verify)", m.id(), indexTrouble);
         }
+        LinkTrust.check(target != null ? target : settings.storagePath(), target != null ? "restore target"
+                : "storage folder");
         Path destination = target != null ? target.toAbsolutePath().normalize()
                 : RestoreFiles.liveStorageFolder(settings.storagePath());
         if (!globs.isEmpty() && target == null) {

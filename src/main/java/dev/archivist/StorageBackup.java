@@ -20,6 +20,7 @@ import dev.archivist.source.DirectoryWalker;
 import dev.archivist.source.MissingSource;
 import java.io.IOException;
 import java.io.OutputStream;
+import dev.archivist.source.LinkTrust;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +48,7 @@ final class StorageBackup {
 
     /** Fails before writing anything when the storage folder is missing. */
     static void checkSource(Path storage) {
+        LinkTrust.check(storage, "storage folder");
         if (!Files.isDirectory(storage)) {
             throw new ArchivistException("storage folder " + storage + " "
                     + (Files.exists(storage) ? "is not a directory" : MissingSource.describe(storage)));

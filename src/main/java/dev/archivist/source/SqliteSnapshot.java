@@ -49,6 +49,7 @@ public final class SqliteSnapshot {
      * empty database).
      */
     public static void checkSource(Path source) {
+        LinkTrust.check(source, "database");
         if (!Files.exists(source)) {
             throw new ArchivistException("database " + source + " " + MissingSource.describe(source));
         }

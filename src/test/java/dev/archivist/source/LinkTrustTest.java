@@ -1,0 +1,73 @@
+package dev.archivist.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The links on the live data's path a process running as root follows: root's own, and a user's to what that user
+ * owns; not a user's link to what it does not own, anywhere on the path, nor one to a name that does not exist in a
+ * folder it does not own. (Users' links are made as root with lchown: the test runs as root.)
+ */
+class LinkTrustTest {
+    private static final int USER = 1234;
+    @TempDir
+    Path tmp;
+    Path roots;
+    Path users;
+
+    @BeforeEach
+    void foldersOfRootAndOfAUser() throws Exception {
+        Assumptions.assumeTrue(CliProcess.runningAsRoot(), "links of another user are made with lchown, as root");
+        roots = Files.createDirectories(tmp.resolve("roots"));
+        Files.writeString(roots.resolve("root.db"), "root's");
+        users = Files.createDirectories(tmp.resolve("users"));
+        Files.setAttribute(users, "unix:uid", USER);
+        Files.setAttribute(Files.writeString(users.resolve("real.db"), "theirs"), "unix:uid", USER);
+    }
+
+    private Path usersLink(String name, Path target) throws Exception {
+        Path link = Files.createSymbolicLink(users.resolve(name), target);
+        Files.setAttribute(link, "unix:uid", USER, LinkOption.NOFOLLOW_LINKS);
+        return link;
+    }
+
+    @Test
+    void aUsersLinkToWhatItDoesNotOwnIsNotFollowed() throws Exception {
+        Path link = usersLink("app.db", roots.resolve("root.db"));
+
+        assertThat(LinkTrust.untrustedLink(link)).startsWith(link + " is a symlink that uid 1234 owns, to what uid 0"
+                + " owns: a process running as root does not follow it");
+    }
+
+    @Test
+    void aUsersLinkHigherOnThePathIsJudgedToo() throws Exception {
+        Files.createDirectories(roots.resolve("storage"));
+        Path link = usersLink("data", roots);
+
+        assertThat(LinkTrust.untrustedLink(link.resolve("storage"))).startsWith(link + " is a symlink that uid 1234");
+    }
+
+    @Test
+    void aUsersDanglingLinkIsJudgedByTheFolderItsNameWouldBeMadeIn() throws Exception {
+        assertThat(LinkTrust.untrustedLink(usersLink("gone.db", roots.resolve("new.db"))))
+                .contains("to what uid 0 owns"); // the folder the name would be made in
+        assertThat(LinkTrust.untrustedLink(usersLink("gone-too.db", users.resolve("new.db")))).isNull();
+    }
+
+    @Test
+    void rootsLinksAndAUsersLinksToItsOwnAreFollowed() throws Exception {
+        assertThat(LinkTrust.untrustedLink(usersLink("app.db", users.resolve("real.db")))).isNull();
+        Path rootsLink = Files.createSymbolicLink(users.resolve("volume.db"), roots.resolve("root.db"));
+        assertThat(LinkTrust.untrustedLink(rootsLink)).isNull();
+        assertThat(LinkTrust.untrustedLink(users.resolve("real.db"))).isNull();
+        assertThat(LinkTrust.problem(usersLink("x.db", roots.resolve("root.db")))).as("as root").isNotNull();
+    }
+}
