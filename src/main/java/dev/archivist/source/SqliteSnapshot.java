@@ -61,7 +61,7 @@ public final class SqliteSnapshot {
         }
         byte[] start = new byte[MAGIC.length()];
         int read;
-        try (java.io.InputStream in = Files.newInputStream(source)) {
+        try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(FifoSafeRead.open(source))) {
             read = in.readNBytes(start, 0, start.length);
         } catch (java.io.IOException e) {
             throw new ArchivistException("database " + source + " cannot be read: " + ArchivistException.reason(e), e);
@@ -149,7 +149,7 @@ public final class SqliteSnapshot {
      */
     public static int headerPageSize(Path db) {
         byte[] h = new byte[HEADER];
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(db)) {
+        try (java.nio.channels.FileChannel ch = FifoSafeRead.open(db)) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h);
             while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
                 // read the whole header
