@@ -4,6 +4,7 @@ import dev.archivist.archive.ProgressListener;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.VerificationRecords;
 import dev.archivist.restore.RestoreFiles;
+import dev.archivist.source.LinkTrust;
 import dev.archivist.source.SqliteSnapshot;
 import dev.archivist.verify.Verifier;
 import dev.archivist.verify.VerifyReport;
@@ -383,17 +384,24 @@ public final class BackupService {
     private void removeRestoreLeftovers() throws IOException {
         // before the staging folder is swept: with no previous folder, only it tells whether the swap happened
         reportLeftovers(InterruptedFullRestore.endUnswappedWithoutPreviousFolder(catalog));
-        for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()),
-                RestoreFiles.liveStorageFolder(settings.storagePath()))) {
-            reportLeftovers(unlessDenied(destination.getParent(), () -> RestoreFiles.cleanLeftovers(destination)));
+        boolean databaseTrusted = trustedForLeftovers(settings.databasePath());
+        boolean storageTrusted = trustedForLeftovers(settings.storagePath());
+        if (databaseTrusted) {
+            Path database = RestoreFiles.liveDatabaseFile(settings.databasePath());
+            reportLeftovers(unlessDenied(database.getParent(), () -> RestoreFiles.cleanLeftovers(database)));
         }
-        // an in-place restore (STORAGE_PATH a mount point, or in a folder it cannot write) keeps its journal and
-        // staging inside the storage folder
-        Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
-        reportLeftovers(unlessDenied(storage, () -> RestoreFiles.cleanInPlaceLeftovers(storage)));
+        if (storageTrusted) {
+            Path storage = RestoreFiles.liveStorageFolder(settings.storagePath());
+            reportLeftovers(unlessDenied(storage.getParent(), () -> RestoreFiles.cleanLeftovers(storage)));
+            // an in-place restore (STORAGE_PATH a mount point, or in a folder it cannot write) keeps its journal and
+            // staging inside the storage folder
+            reportLeftovers(unlessDenied(storage, () -> RestoreFiles.cleanInPlaceLeftovers(storage)));
+        }
         for (RestoreTargetRecords.Recorded target : RestoreTargetRecords.recorded(catalog.stateDir())) {
-            reportLeftovers(Restore.cleanTargetLeftovers(target.path(), target.backupId()));
-            RestoreTargetRecords.forget(catalog.stateDir(), target.path());
+            if (trustedForLeftovers(target.path())) {
+                reportLeftovers(Restore.cleanTargetLeftovers(target.path(), target.backupId()));
+                RestoreTargetRecords.forget(catalog.stateDir(), target.path());
+            }
         }
         // after the storage swap's own journal is settled above
         reportLeftovers(InterruptedFullRestore.end(new Restore(settings, catalog, clock), catalog, this::safetyBackup,
@@ -401,6 +409,19 @@ public final class BackupService {
     }
 
     /** A look for restore leftovers that lets a command go on when it may not read {@code folder}, which it may not need. */
+    /**
+     * Whether the leftovers of restores of {@code path} may be settled: not through a link a user put on its path to
+     * what it does not own (see {@link LinkTrust}), which would have root move or remove what that user chose; such a
+     * path is named in a warning and left alone.
+     */
+    private boolean trustedForLeftovers(Path path) {
+        String problem = LinkTrust.problem(path);
+        if (problem != null) {
+            reportLeftovers(List.of("restore leftovers of " + path + " were not looked for: " + problem));
+        }
+        return problem == null;
+    }
+
     private static List<String> unlessDenied(Path folder, org.apache.commons.io.function.IOSupplier<List<String>> clean)
             throws IOException {
         try {

@@ -37,6 +37,11 @@ final class PendingRestores {
         Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
         List<Path> swaps = storageSwapJournals(live);
         for (Path swap : swaps) {
+            if (StorageSwap.foreign(swap, live)) {
+                notes.add("a file at the name of a restore's journal, " + swap + ", names folders a restore of " + live
+                        + " does not use: it is not a journal Archivist wrote, and is left alone; remove it");
+                continue;
+            }
             String aside = !Files.exists(live) ? ", which is moved aside until it ends"
                     : swap.startsWith(live) ? ", whose entries may be moved aside until it ends" : "";
             notes.add(StorageSwap.readable(swap)
@@ -68,8 +73,8 @@ final class PendingRestores {
 
     /** Whether a swap of the live storage folder has not ended, and the next command taking the lock ends it. */
     static boolean storageSwap(Settings settings) {
-        return storageSwapJournals(RestoreFiles.liveStorageFolder(settings.storagePath())).stream()
-                .anyMatch(StorageSwap::readable);
+        Path live = RestoreFiles.liveStorageFolder(settings.storagePath());
+        return storageSwapJournals(live).stream().anyMatch(j -> StorageSwap.readable(j) && !StorageSwap.foreign(j, live));
     }
 
     /** The journals of storage swaps that have not ended (beside the live folder, or inside it for an in-place one). */

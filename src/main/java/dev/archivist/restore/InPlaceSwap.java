@@ -220,18 +220,13 @@ public final class InPlaceSwap {
         if (j == null) {
             return;
         }
-        Path written;
-        try {
-            written = j.hasNonNull("live") ? Path.of(j.path("live").asText()) : live; // the folder may have moved since
-        } catch (java.nio.file.InvalidPathException e) {
-            written = null;
-        }
-        String stagingName = written == null ? null : ownChildName(written, Path.of(j.path("staging").asText()));
-        String asideName = written == null ? null : ownChildName(written, Path.of(j.path("aside").asText()));
-        if (stagingName == null || asideName == null) {
+        List<String> own = ownFolders(j, live);
+        if (own == null) {
             done.add(StorageSwap.foreignJournal(journal, live, j.path("staging").asText(), j.path("aside").asText()));
             return;
         }
+        String stagingName = own.get(0);
+        String asideName = own.get(1);
         Path aside = live.resolve(asideName);
         try (HeldFolder l = HeldFolder.holdExisting(live)) {
             if (IN.equals(j.path("phase").asText()) && isFolder(l.path().resolve(stagingName))) {
@@ -262,6 +257,22 @@ public final class InPlaceSwap {
             Files.deleteIfExists(RestoreFiles.inPlaceJournal(l.path()));
             syncFoldersAfterSwitch(l.path());
         }
+    }
+
+    /**
+     * The names of the staging and aside folders the journal {@code j} of a switch of {@code live} names, or null
+     * when it names others than folders of Archivist's names inside it: not a journal a switch wrote.
+     */
+    static List<String> ownFolders(JsonNode j, Path live) {
+        Path written;
+        try {
+            written = j.hasNonNull("live") ? Path.of(j.path("live").asText()) : live; // the folder may have moved since
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+        String stagingName = ownChildName(written, Path.of(j.path("staging").asText()));
+        String asideName = ownChildName(written, Path.of(j.path("aside").asText()));
+        return stagingName == null || asideName == null ? null : List.of(stagingName, asideName);
     }
 
     private static boolean isFolder(Path p) {

@@ -96,21 +96,29 @@ public final class Ownership {
     }
 
     /**
-     * Gives {@code replacement} the permission bits of {@code original} (links followed), and as root its owner and
-     * group; returns a note for the restore report (also when that failed), or null when there is no original to
-     * take them from.
+     * Gives {@code replacement} the permission bits of {@code original}, and as root its owner and group; returns a
+     * note for the restore report (also when that failed), or null when there is no original to take them from. The
+     * original is read without following a link (the live data, already resolved; one found at its name now was put
+     * there by someone else: nothing is taken from where it leads), and a file never takes setuid or setgid: a user
+     * who could make root copy a setuid program's bits onto a file it then swapped in would own a root shell.
      */
     public static String takeOverAttributes(Path original, Path replacement, String what) {
-        if (!UNIX || !Files.exists(original)) {
+        if (!UNIX || !Files.exists(original, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
+        if (Files.isSymbolicLink(original)) {
+            return what + " keeps this user's owner and mode: " + original + " is a link now, not followed";
+        }
         try {
-            int mode = (Integer) Files.getAttribute(original, "unix:mode") & 07777;
+            int mode = (Integer) Files.getAttribute(original, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+            if (!Files.isDirectory(original, LinkOption.NOFOLLOW_LINKS)) {
+                mode &= ~06000;
+            }
             String note = String.format("%s took over the mode %04o", what, mode);
             if ((Integer) Files.getAttribute(replacement, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0) {
                 // uid_t is unsigned: ids of 2^31 and more come back from Java as negative ints
-                long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(original, "unix:uid"));
-                long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(original, "unix:gid"));
+                long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(original, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+                long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(original, "unix:gid", LinkOption.NOFOLLOW_LINKS));
                 setOwner(replacement, uid, gid);
                 note += " and the owner " + uid + ":" + gid;
             }

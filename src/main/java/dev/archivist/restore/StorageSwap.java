@@ -130,6 +130,21 @@ public final class StorageSwap {
         return j;
     }
 
+    /**
+     * Whether {@code journal}, of a restore of {@code live} (beside it, or inside it for an in-place one), reads but
+     * names other folders than a restore of {@code live} uses: not a journal Archivist wrote, left alone.
+     */
+    public static boolean foreign(Path journal, Path live) {
+        JsonNode j = Files.exists(journal) ? parse(journal) : null;
+        if (j == null) {
+            return false;
+        }
+        if (journal.equals(RestoreFiles.inPlaceJournal(live))) {
+            return InPlaceSwap.ownFolders(j, live) == null;
+        }
+        return !RestoreFiles.areSwapFoldersOf(live, Path.of(j.path("staging").asText()), Path.of(j.path("aside").asText()));
+    }
+
     /** Whether {@code journal} is there and reads as a swap's journal. */
     public static boolean readable(Path journal) {
         return Files.exists(journal) && parse(journal) != null;

@@ -5,6 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Refuses, in a process running as root, to follow a symlink on the live data's path that a user owns and that leads
@@ -42,50 +48,76 @@ public final class LinkTrust {
         return ROOT ? untrustedLink(path) : null;
     }
 
-    /** The first link on {@code path} that a user (not root) owns and that leads to what that user does not own. */
+    /**
+     * The first link met in resolving {@code path} (every folder of it, and chains of links, as the kernel resolves
+     * them) that a user (not root) owns while what the path resolves to is not that user's: for a name that does not
+     * exist (a database file that is gone), the folder it would be made in, the nearest that exists.
+     */
     static String untrustedLink(Path path) {
-        Path abs = path.toAbsolutePath().normalize();
-        Path prefix = abs.getRoot();
-        for (Path name : abs) {
-            prefix = prefix.resolve(name);
-            int linkOwner;
-            try {
-                if (!Files.isSymbolicLink(prefix)) {
-                    continue;
-                }
-                linkOwner = (Integer) Files.getAttribute(prefix, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException | RuntimeException e) {
-                return null; // gone: the command names what is missing itself
-            }
-            if (linkOwner == 0) {
+        Deque<Path> todo = new ArrayDeque<>();
+        path.toAbsolutePath().normalize().forEach(todo::add);
+        Path at = path.toAbsolutePath().getRoot();
+        Map<Path, Integer> userLinks = new LinkedHashMap<>();
+        for (int hops = 0; !todo.isEmpty(); ) {
+            Path name = todo.pop();
+            if (name.toString().equals("..")) {
+                at = at.getParent() == null ? at : at.getParent();
                 continue;
             }
-            Integer targetOwner = ownerWhereItLeads(prefix);
-            if (targetOwner == null || targetOwner != linkOwner) {
-                return prefix + " is a symlink that uid " + Integer.toUnsignedLong(linkOwner) + " owns, to "
-                        + (targetOwner == null ? "a place it does not own" : "what uid "
-                        + Integer.toUnsignedLong(targetOwner) + " owns") + ": a process running as root does not"
-                        + " follow it (that user could point it at files only root may touch); make the link as root,"
-                        + " or run Archivist as uid " + Integer.toUnsignedLong(linkOwner);
+            Path next = at.resolve(name);
+            try {
+                if (!Files.isSymbolicLink(next)) {
+                    at = next;
+                    if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+                        break; // the rest is made by the command, in the nearest folder that exists
+                    }
+                    continue;
+                }
+                if (++hops > 40) {
+                    return next + " is one link too many (over 40 on the way): not followed";
+                }
+                int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                if (owner != 0) {
+                    userLinks.putIfAbsent(next, owner);
+                }
+                Path target = Files.readSymbolicLink(next);
+                List<Path> rest = new ArrayList<>();
+                target.forEach(rest::add);
+                for (int i = rest.size() - 1; i >= 0; i--) {
+                    todo.push(rest.get(i));
+                }
+                if (target.isAbsolute()) {
+                    at = target.getRoot();
+                }
+            } catch (IOException | RuntimeException e) {
+                return null; // gone meanwhile: the command names what is missing itself
+            }
+        }
+        if (userLinks.isEmpty()) {
+            return null;
+        }
+        Integer resolvedOwner = ownerOfNearest(at);
+        for (Map.Entry<Path, Integer> link : userLinks.entrySet()) {
+            if (!link.getValue().equals(resolvedOwner)) {
+                long user = Integer.toUnsignedLong(link.getValue());
+                return link.getKey() + " is a symlink that uid " + user + " owns, to " + (resolvedOwner == null
+                        ? "a place it does not own" : "what uid " + Integer.toUnsignedLong(resolvedOwner) + " owns")
+                        + ": a process running as root does not follow it (that user could point it at files only"
+                        + " root may touch); make the link as root, or run Archivist as uid " + user;
             }
         }
         return null;
     }
 
-    /**
-     * The owner of what {@code link} leads to; for a link to a name that does not exist (a database file that is
-     * gone), the owner of the folder that name would be made in; null when neither can be read.
-     */
-    private static Integer ownerWhereItLeads(Path link) {
-        try {
-            return (Integer) Files.getAttribute(link, "unix:uid");
-        } catch (IOException | RuntimeException e) {
+    /** The owner of {@code p}, or of the nearest folder above it that exists; null when none can be read. */
+    private static Integer ownerOfNearest(Path p) {
+        for (Path q = p; q != null; q = q.getParent()) {
             try {
-                Path target = link.resolveSibling(Files.readSymbolicLink(link)).normalize();
-                return target.getParent() == null ? null : (Integer) Files.getAttribute(target.getParent(), "unix:uid");
-            } catch (IOException | RuntimeException unreadable) {
-                return null;
+                return (Integer) Files.getAttribute(q, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | RuntimeException e) {
+                // not there: the folder it would be made in
             }
         }
+        return null;
     }
 }

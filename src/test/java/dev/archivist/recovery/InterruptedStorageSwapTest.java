@@ -77,8 +77,8 @@ class InterruptedStorageSwapTest {
         Files.move(aside, f.storage);
         Files.delete(journal);
         // an in-place switch (the storage folder a mount point) keeps its journal inside the folder
-        Files.writeString(RestoreFiles.inPlaceJournal(f.storage), "{\"aside\":\"" + f.storage.resolve(".aside") + "\","
-                + "\"staging\":\"" + f.storage.resolve(".staging") + "\",\"phase\":\"out\"}");
+        Files.writeString(RestoreFiles.inPlaceJournal(f.storage), "{\"aside\":\"" + RestoreFiles.inPlaceAside(f.storage,
+                "x") + "\",\"staging\":\"" + RestoreFiles.inPlaceStaging(f.storage, "x") + "\",\"phase\":\"out\"}");
         Fixture.Run dry = f.cli("backup", "storage", "--dry-run");
         assertThat(dry.exitCode()).as(dry.describe()).isZero();
         assertThat(dry.stderr()).contains("whose entries may be moved aside until it ends")

@@ -62,6 +62,18 @@ class LinkTrustTest {
         assertThat(LinkTrust.untrustedLink(usersLink("gone-too.db", users.resolve("new.db")))).isNull();
     }
 
+    /** A chain of the user's links, through its own folder, to a name to be made in root's folder. */
+    @Test
+    void aChainOfLinksIsJudgedByWhereItEnds() throws Exception {
+        usersLink("hop2", roots.resolve("created-by-user.db"));
+        Path link = usersLink("app.db", users.resolve("hop2"));
+
+        assertThat(LinkTrust.untrustedLink(link)).startsWith(link + " is a symlink that uid 1234 owns, to what uid 0");
+        Path viaRoots = Files.createSymbolicLink(roots.resolve("to-users"), users.resolve("real.db"));
+        assertThat(LinkTrust.untrustedLink(usersLink("through-roots.db", viaRoots))).as("ends at the user's own file")
+                .isNull();
+    }
+
     @Test
     void rootsLinksAndAUsersLinksToItsOwnAreFollowed() throws Exception {
         assertThat(LinkTrust.untrustedLink(usersLink("app.db", users.resolve("real.db")))).isNull();

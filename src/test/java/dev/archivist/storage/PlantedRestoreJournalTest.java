@@ -46,5 +46,10 @@ class PlantedRestoreJournalTest {
                 .contains("it is not a journal Archivist wrote");
         assertThat(inPlace).as("not Archivist's to delete").exists();
         assertThat(beside).exists();
+
+        CliProcess.Result list = StorageFixtures.cli(tmp, storage, tmp.resolve("backups")).run("list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.stderr()).contains("a file at the name of a restore's journal, " + inPlace)
+                .contains("a file at the name of a restore's journal, " + beside).doesNotContain("did not finish");
     }
 }
