@@ -291,6 +291,9 @@ final class Restore {
         }
         if (target == null && Files.exists(destination)) {
             DatabaseRestorer.requireWritable(destination); // before anything is prepared or (restore full) switched
+            // checked above: from here on the live file is reached by its real path, never through a link (its folder
+            // may be another user's, who could swap one in)
+            destination = destination.toRealPath();
         }
         Files.createDirectories(destination.getParent());
         Path temp = RestoreFiles.tempDatabase(destination, m.id());
@@ -314,6 +317,10 @@ final class Restore {
     private RestoreResult commit(PreparedDatabase p, Supplier<Manifest> safetyBackup) throws IOException {
         List<String> notes = new ArrayList<>(p.notes);
         String safety = null;
+        if (p.live && Files.isSymbolicLink(p.destination)) {
+            throw new ArchivistException("restore of " + p.m.id() + " refused: the live database " + p.destination
+                    + " was replaced by a link while the backup was prepared; it was left as it is");
+        }
         if (p.live && Files.exists(p.destination)) {
             Manifest pre;
             try {

@@ -95,11 +95,14 @@ public final class DatabaseRestorer {
      * commits right after a real restore changes the page count (such restores failed as "did not take effect"). The
      * progress callback runs only after a step that returned SQLITE_OK or SQLITE_DONE; with all pages in one step,
      * {@code remaining == 0} there means SQLITE_DONE, which SQLite returns only once the destination has committed.
+     *
+     * <p>{@code live} is the live database's real path, opened refusing a link on it
+     * ({@link SqliteSnapshot#openResolved}): a link swapped in there meanwhile fails the restore.
      */
     public static void intoLive(Path restored, Path live) {
         requireWritable(live);
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        try (Connection conn = SqliteSnapshot.open(live, false)) {
+        try (Connection conn = SqliteSnapshot.openResolved(live)) {
             int rc = ((SQLiteConnection) conn).getDatabase().restore("main", restored.toString(),
                     (remaining, pageCount) -> {
                         if (remaining == 0) {

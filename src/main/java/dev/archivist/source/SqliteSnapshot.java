@@ -261,6 +261,24 @@ public final class SqliteSnapshot {
         return open(db, readOnly, BUSY_TIMEOUT_MILLIS);
     }
 
+    /** SQLite's {@code SQLITE_OPEN_NOFOLLOW} (3.31), which {@link SQLiteOpenMode} does not name. */
+    private static final int OPEN_NOFOLLOW = 0x01000000;
+
+    /**
+     * Opens the existing database {@code db} read-write, refusing a link anywhere on its path
+     * ({@code SQLITE_OPEN_NOFOLLOW}): for a live database whose path was resolved and checked before ({@code db} its
+     * real path), in a folder another user may write, who could swap a link to another database in meanwhile.
+     */
+    public static Connection openResolved(Path db) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.resetOpenMode(SQLiteOpenMode.CREATE); // an existing file only
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        java.util.Properties props = config.toProperties();
+        props.setProperty(SQLiteConfig.Pragma.OPEN_MODE.pragmaName,
+                Integer.toString(config.getOpenModeFlags() | OPEN_NOFOLLOW));
+        return DriverManager.getConnection("jdbc:sqlite:" + db, props);
+    }
+
     private static Connection open(Path db, boolean readOnly, int busyMillis) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.resetOpenMode(SQLiteOpenMode.CREATE);
