@@ -384,6 +384,7 @@ public final class BackupService {
     private void removeRestoreLeftovers() throws IOException {
         // before the staging folder is swept: with no previous folder, only it tells whether the swap happened
         reportLeftovers(InterruptedFullRestore.endUnswappedWithoutPreviousFolder(catalog));
+        reportLeftovers(RestoreFiles.cleanScratchDatabases(catalog.stateDir()));
         boolean databaseTrusted = trustedForLeftovers(settings.databasePath());
         boolean storageTrusted = trustedForLeftovers(settings.storagePath());
         if (databaseTrusted) {

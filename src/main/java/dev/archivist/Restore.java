@@ -296,8 +296,12 @@ final class Restore {
             destination = destination.toRealPath();
         }
         Files.createDirectories(destination.getParent());
-        Path temp = RestoreFiles.tempDatabase(destination, m.id());
-        Files.deleteIfExists(temp);
+        // a live restore decompresses into the catalog's state folder: the live database's folder may be another
+        // user's, who could swap a file there for a link to a database only root may read, and have the SQLite backup
+        // API copy that into the live database
+        Path temp = target == null ? RestoreFiles.scratchDatabase(catalog.stateDir(), m.id())
+                : RestoreFiles.tempDatabase(destination, m.id());
+        deleteDatabaseFiles(temp);
         List<String> notes = new ArrayList<>();
         try {
             DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp, catalog::commitsRefused);
@@ -340,11 +344,15 @@ final class Restore {
             DatabaseRestorer.intoLive(p.temp, p.destination);
             notes.add("copied into the live database with the SQLite backup API");
         } else {
-            deleteSidecars(p.temp); // the read-only check may leave empty -wal/-shm files beside it
-            if (p.live) {
-                setAsideOrphanedJournals(p, notes);
+            Path beside = besideDestination(p);
+            try {
+                if (p.live) {
+                    setAsideOrphanedJournals(p, notes);
+                }
+                Durable.renameSwitched(beside, p.destination);
+            } finally {
+                deleteDatabaseFiles(beside);
             }
-            Durable.renameSwitched(p.temp, p.destination);
             notes.add("written as a new file");
         }
         return new RestoreResult(p.m.id(), "database", p.destination.toString(), safety, 1,
@@ -382,12 +390,16 @@ final class Restore {
             }
         }
         deleteSidecars(p.destination);
-        deleteSidecars(p.temp);
-        String kept = Ownership.takeOverAttributes(p.destination, p.temp, "the restored database");
-        if (kept != null) {
-            notes.add(kept);
+        Path beside = besideDestination(p);
+        try {
+            String kept = Ownership.takeOverAttributes(p.destination, beside, "the restored database");
+            if (kept != null) {
+                notes.add(kept);
+            }
+            Durable.renameSwitched(beside, p.destination);
+        } finally {
+            deleteDatabaseFiles(beside);
         }
-        Durable.renameSwitched(p.temp, p.destination);
         String first = damage.get(0).lines().filter(l -> !l.isBlank() && !l.startsWith("***")).findFirst()
                 .orElse(damage.get(0));
         notes.add("the live database failed its check (" + (first.length() > 200 ? first.substring(0, 200) + "…" : first)
@@ -613,6 +625,25 @@ final class Restore {
     }
 
     /** Deletes a temporary database and the -wal, -shm and -journal files SQLite may have created beside it. */
+    /**
+     * The checked copy beside the destination, for a rename into place: {@code p.temp} when it is there already (a new
+     * {@code --target}), else copied from the catalog's scratch into a file created new there (never through a link),
+     * fsynced. Whatever happens to that copy before the rename (its folder may be another user's) only puts that
+     * user's own file at the name.
+     */
+    private static Path besideDestination(PreparedDatabase p) throws IOException {
+        if (p.temp.getParent().equals(p.destination.getParent())) {
+            deleteSidecars(p.temp); // the read-only check may leave empty -wal/-shm files beside it
+            return p.temp;
+        }
+        Path beside = RestoreFiles.tempDatabase(p.destination, p.m.id());
+        deleteDatabaseFiles(beside);
+        if (!Durable.copyRegularFile(p.temp, beside)) {
+            throw new IOException("the checked copy " + p.temp + " is gone");
+        }
+        return beside;
+    }
+
     private static void deleteDatabaseFiles(Path db) throws IOException {
         deleteSidecars(db);
         Files.deleteIfExists(db);

@@ -173,6 +173,23 @@ public final class RestoreFiles {
         return unused(target.resolve(TARGET_ASIDE_PREFIX + backupId));
     }
 
+    /** Where a restore into the live database decompresses and checks the backup: in the catalog's state folder. */
+    public static Path scratchDatabase(Path stateDir, String backupId) {
+        return stateDir.resolve(PREFIX + "database-" + backupId + ".tmp");
+    }
+
+    /**
+     * Removes what restores into the live database left in the catalog's state folder ({@link #scratchDatabase}):
+     * under the lock, none is in use.
+     */
+    public static List<String> cleanScratchDatabases(Path stateDir) throws IOException {
+        List<String> done = new ArrayList<>();
+        if (Files.isDirectory(stateDir)) {
+            removeStartingWith(stateDir, done, PREFIX + "database-");
+        }
+        return done;
+    }
+
     /** Temporary database file beside {@code destination}. */
     public static Path tempDatabase(Path destination, String backupId) {
         return destination.resolveSibling(besidePrefix(destination) + backupId + ".tmp");

@@ -6,10 +6,12 @@ import dev.archivist.BackupType;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.testing.CliProcess;
 import dev.archivist.testing.TestDb;
+import dev.archivist.restore.RestoreFiles;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,33 @@ class LiveDatabaseRestoreTest {
         Fixture.Run same = f.cli("restore", "database", own.id(), "--yes");
         assertThat(same.exitCode()).as(same.describe()).isZero();
         assertThat(same.stderr()).doesNotContain("was taken from");
+    }
+
+    /**
+     * A restore into the live database decompresses and checks the backup in the catalog's state folder, not beside
+     * the database (that folder may be another user's, who could swap the file there for a link); what a killed one
+     * left there is removed by the next command that takes the lock.
+     */
+    @Test
+    void aLiveRestoreWorksInTheCatalogsStateFolderAndItsLeftoverIsSwept() throws Exception {
+        Fixture f = new Fixture(dir).database(30);
+        f.service().backupDatabase(false);
+        List<String> backedUp = Fixture.rows(f.db);
+        try (var c = TestDb.open(f.db); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE written_after_the_backup(x)");
+            st.execute("INSERT INTO written_after_the_backup VALUES (1)");
+        }
+        assertThat(Fixture.rows(f.db)).isNotEqualTo(backedUp);
+
+        Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
+
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(Fixture.rows(f.db)).isEqualTo(backedUp);
+        Path state = f.backups.resolve(".archivist");
+        assertThat(Fixture.names(state)).noneMatch(n -> n.startsWith(RestoreFiles.PREFIX));
+        Path killed = Files.writeString(RestoreFiles.scratchDatabase(state, "killed"), "left by a killed restore");
+        assertThat(f.cli("backup", "database", "--no-rotate").exitCode()).isZero();
+        assertThat(killed).doesNotExist();
     }
 
     @Test
