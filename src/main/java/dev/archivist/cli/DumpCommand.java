@@ -146,7 +146,9 @@ public final class DumpCommand implements Callable<Integer> {
                 channel.force(true);
             }
             ExactTimes.setMtime(temp, dumped.mtime()); // before 1970 and after 2262 too, as restore sets them
-            setMode(temp, entry); // last: the mode may not let its owner read
+            if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) { // its mode is set through an open: no FIFO
+                setMode(temp, entry); // last: the mode may not let its owner read
+            }
             if (!Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
                 // the folder is another user's, who swapped the temporary file for a link: never linked, never copied
                 throw new ArchivistException("--output " + output + ": its temporary file " + temp + " was replaced"

@@ -359,13 +359,22 @@ public final class RestoreFiles {
         return Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix));
     }
 
-    /** Removes every entry of {@code parent} whose name starts with one of {@code prefixes}, in one listing. */
+    /**
+     * Removes every entry of {@code parent} whose name starts with one of {@code prefixes}, in one listing. One that
+     * cannot be removed is named in {@code done} and left for the next command: the folder may be another user's, who
+     * could otherwise make every command fail (by swapping a leftover for a link and back while it is removed).
+     */
     private static void removeStartingWith(Path parent, List<String> done, String... prefixes) throws IOException {
         try (DirectoryStream<Path> matches = Files.newDirectoryStream(parent,
                 p -> java.util.Arrays.stream(prefixes).anyMatch(p.getFileName().toString()::startsWith))) {
             for (Path p : matches) {
-                Durable.deleteTree(p);
-                done.add("removed leftover " + p);
+                try {
+                    Durable.deleteTree(p);
+                    done.add("removed leftover " + p);
+                } catch (IOException e) {
+                    done.add("could not remove leftover " + p + " (the next command tries again): "
+                            + dev.archivist.ArchivistException.reason(e));
+                }
             }
         }
     }
