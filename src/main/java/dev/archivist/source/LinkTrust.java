@@ -23,6 +23,7 @@ import java.util.Map;
  */
 public final class LinkTrust {
     private static final boolean ROOT = runningAsRoot();
+    private static final Path PROC = Path.of("/proc");
 
     private LinkTrust() {
     }
@@ -54,12 +55,46 @@ public final class LinkTrust {
      * exist (a database file that is gone), the folder it would be made in, the nearest that exists.
      */
     static String untrustedLink(Path path) {
+        return walk(path).problem();
+    }
+
+    /**
+     * {@code path} resolved as the kernel resolves it, in the same pass that judges its links: what a process running
+     * as root then opens, by a path without links (the check and the resolution cannot disagree, as a check followed
+     * by the kernel's own resolution could if a link is swapped in between). Not running as root: its real path.
+     *
+     * @throws ArchivistException naming the link, when {@link #problem} finds one
+     * @throws IOException when it does not exist
+     */
+    public static Path resolve(Path path, String what) throws IOException {
+        if (!ROOT) {
+            return path.toRealPath();
+        }
+        Walk w = walk(path);
+        if (w.problem() != null) {
+            throw new ArchivistException(what + " " + path + ": " + w.problem());
+        }
+        if (!w.complete()) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        return w.resolved();
+    }
+
+    /** Where a path resolves to ({@code complete}: all of it exists), and the link not to follow on the way, if any. */
+    private record Walk(Path resolved, boolean complete, String problem) {
+    }
+
+    private static Walk walk(Path path) {
         Deque<Path> todo = new ArrayDeque<>();
         path.toAbsolutePath().normalize().forEach(todo::add);
         Path at = path.toAbsolutePath().getRoot();
         Map<Path, Integer> userLinks = new LinkedHashMap<>();
+        boolean complete = true;
         for (int hops = 0; !todo.isEmpty(); ) {
             Path name = todo.pop();
+            if (name.toString().equals(".")) {
+                continue; // at stays a path of folders each resolved, so that ".." is its real parent
+            }
             if (name.toString().equals("..")) {
                 at = at.getParent() == null ? at : at.getParent();
                 continue;
@@ -69,14 +104,21 @@ public final class LinkTrust {
                 if (!Files.isSymbolicLink(next)) {
                     at = next;
                     if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+                        complete = false;
                         break; // the rest is made by the command, in the nearest folder that exists
                     }
                     continue;
                 }
                 if (++hops > 40) {
-                    return next + " is one link too many (over 40 on the way): not followed";
+                    return new Walk(at, false, null); // a loop: the kernel refuses it too, the command names it
                 }
                 int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                if (owner != 0 && next.startsWith(PROC)) {
+                    // a process's /proc/<pid>/fd/N or cwd leads where the kernel says, not where its text does (a
+                    // user's bind mount in its own namespace reads as a folder of its own)
+                    return new Walk(at, false, next + " is a link of a process of uid " + Integer.toUnsignedLong(owner)
+                            + " in " + PROC + ": a process running as root does not follow it");
+                }
                 if (owner != 0) {
                     userLinks.putIfAbsent(next, owner);
                 }
@@ -90,23 +132,24 @@ public final class LinkTrust {
                     at = target.getRoot();
                 }
             } catch (IOException | RuntimeException e) {
-                return null; // gone meanwhile: the command names what is missing itself
+                return new Walk(at, false, null); // gone meanwhile: the command names what is missing itself
             }
         }
         if (userLinks.isEmpty()) {
-            return null;
+            return new Walk(at, complete, null);
         }
         Integer resolvedOwner = ownerOfNearest(at);
         for (Map.Entry<Path, Integer> link : userLinks.entrySet()) {
             if (!link.getValue().equals(resolvedOwner)) {
                 long user = Integer.toUnsignedLong(link.getValue());
-                return link.getKey() + " is a symlink that uid " + user + " owns, to " + (resolvedOwner == null
-                        ? "a place it does not own" : "what uid " + Integer.toUnsignedLong(resolvedOwner) + " owns")
-                        + ": a process running as root does not follow it (that user could point it at files only"
-                        + " root may touch); make the link as root, or run Archivist as uid " + user;
+                return new Walk(at, complete, link.getKey() + " is a symlink that uid " + user + " owns, to "
+                        + (resolvedOwner == null ? "a place it does not own" : "what uid "
+                        + Integer.toUnsignedLong(resolvedOwner) + " owns") + ": a process running as root does not"
+                        + " follow it (that user could point it at files only root may touch); make the link as root,"
+                        + " or run Archivist as uid " + user);
             }
         }
-        return null;
+        return new Walk(at, complete, null);
     }
 
     /** The owner of {@code p}, or of the nearest folder above it that exists; null when none can be read. */

@@ -2,7 +2,9 @@ package dev.archivist.source;
 
 import dev.archivist.ArchivistException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -80,7 +82,15 @@ public final class SqliteSnapshot {
      */
     public static Info copy(Path source, Path dest) {
         checkSource(source);
-        try (Connection conn = open(source, false)) {
+        Path real;
+        Object identity;
+        try { // the file the checked path leads to, and its identity (device and inode)
+            real = LinkTrust.resolve(source, "database");
+            identity = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (java.io.IOException e) {
+            throw new ArchivistException("database " + source + " cannot be read: " + ArchivistException.reason(e), e);
+        }
+        try (Connection conn = open(real, false)) {
             // Touch the schema first: fails early and clearly on a file that is not SQLite.
             try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
                 rs.next();
@@ -92,16 +102,47 @@ public final class SqliteSnapshot {
         try (Connection scratch = DriverManager.getConnection("jdbc:sqlite:" + dest); Statement st = scratch.createStatement()) {
             st.execute("PRAGMA synchronous = OFF");
             st.execute("PRAGMA journal_mode = OFF");
-            int rc = ((SQLiteConnection) scratch).getDatabase().restore("main", source.toString(), null,
+            // called after a step that copied (not after a failed write: checkComplete below names that)
+            boolean[] copiedFromOther = {false};
+            int rc = ((SQLiteConnection) scratch).getDatabase().restore("main", real.toString(),
+                    (remaining, pages) -> copiedFromOther[0] |= identity != null && !holdsOpen(identity),
                     BUSY_SLEEP_MILLIS, BUSY_RETRIES, -1);
             if (rc != 0) {
                 throw new ArchivistException("database " + source + ": SQLite backup failed with code " + rc);
+            }
+            if (copiedFromOther[0]) {
+                // SQLite opens by path: a user who may write the database's folder swapped another file in at its
+                // name between the check and that open (a link to a database only root may read, say)
+                throw new ArchivistException("database " + source + " was replaced while it was copied: the file SQLite"
+                        + " copied from is not the one checked; nothing was kept");
             }
         } catch (SQLException e) {
             throw new ArchivistException("database " + source + ": " + describe(e), e);
         }
         checkComplete(source, dest);
         return info(dest);
+    }
+
+    /**
+     * Whether this process holds open the file of identity {@code key}, as SQLite holds the database it copies from
+     * while the copy runs: an open by path lands where the name leads at that moment, which a check of it before
+     * cannot vouch for. True where {@code /proc/self/fd} cannot be read (not checked there).
+     */
+    static boolean holdsOpen(Object key) {
+        try (java.nio.file.DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (key.equals(Files.readAttributes(fd, BasicFileAttributes.class).fileKey())) {
+                        return true;
+                    }
+                } catch (java.io.IOException | RuntimeException closed) {
+                    // closed since it was listed (the listing's own descriptor among them)
+                }
+            }
+            return false;
+        } catch (java.io.IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     /**

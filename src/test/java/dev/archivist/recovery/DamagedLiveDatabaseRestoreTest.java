@@ -23,6 +23,14 @@ class DamagedLiveDatabaseRestoreTest {
     @TempDir
     Path dir;
 
+    /** Backs {@code f}'s database up, then overwrites it with {@code content}; returns its rows as backed up. */
+    private static List<String> backedUpThenOverwritten(Fixture f, String content) throws Exception {
+        f.service().backupDatabase(false);
+        List<String> backedUp = Fixture.rows(f.db);
+        Files.writeString(f.db, content);
+        return backedUp;
+    }
+
     @Test
     void restoresOverADamagedLiveDatabaseAndKeepsTheDamagedFiles() throws Exception {
         Fixture f = new Fixture(dir).database(3000);
@@ -53,9 +61,7 @@ class DamagedLiveDatabaseRestoreTest {
     @Test
     void aDamagedDatabaseThatAnotherProcessHoldsOpenIsNotReplaced() throws Exception {
         Fixture f = new Fixture(dir).database(500);
-        f.service().backupDatabase(false);
-        List<String> backedUp = Fixture.rows(f.db);
-        Files.writeString(f.db, "damaged beyond SQLite's recognition");
+        List<String> backedUp = backedUpThenOverwritten(f, "damaged beyond SQLite's recognition");
         byte[] damaged = Files.readAllBytes(f.db);
         // the application: a process with the database open, as a server with its connection pool would be
         Process app = new ProcessBuilder("bash", "-c", "exec 3<\"$1\"; exec sleep 300", "app", f.db.toString()).start();
@@ -84,9 +90,7 @@ class DamagedLiveDatabaseRestoreTest {
     @Test
     void aFileThatIsNotADatabaseAtAllIsReplacedToo() throws Exception {
         Fixture f = new Fixture(dir).database(200);
-        f.service().backupDatabase(false);
-        List<String> backedUp = Fixture.rows(f.db);
-        Files.writeString(f.db, "this is not a SQLite database any more");
+        List<String> backedUp = backedUpThenOverwritten(f, "this is not a SQLite database any more");
         Files.setAttribute(f.db, "unix:mode", 0640);
         boolean root = (Integer) Files.getAttribute(dir, "unix:uid") == 0;
         if (root) {
@@ -113,9 +117,7 @@ class DamagedLiveDatabaseRestoreTest {
     @Test
     void linksAtTheDamagedDatabasesJournalNamesAreNotCopied() throws Exception {
         Fixture f = new Fixture(dir).database(200);
-        f.service().backupDatabase(false);
-        List<String> backedUp = Fixture.rows(f.db);
-        Files.writeString(f.db, "damaged beyond reading");
+        List<String> backedUp = backedUpThenOverwritten(f, "damaged beyond reading");
         Path roots = Files.writeString(Files.createDirectories(dir.resolve("roots-only")).resolve("secret"), "ROOT-ONLY");
         Files.createSymbolicLink(f.db.resolveSibling(f.db.getFileName() + "-wal"), roots);
         Files.createSymbolicLink(f.db.resolveSibling(f.db.getFileName() + "-journal"), roots);

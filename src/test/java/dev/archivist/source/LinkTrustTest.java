@@ -74,6 +74,40 @@ class LinkTrustTest {
                 .isNull();
     }
 
+    /**
+     * {@code .} then {@code ..} in a link's text: the kernel goes up from the folder it is in, as resolution does
+     * here (read as text, {@code u/./..} stayed in {@code u}, one folder short, and a user's link into root's folders
+     * passed for one into its own).
+     */
+    @Test
+    void dotsInALinksTextAreResolvedAsTheKernelResolvesThem() throws Exception {
+        Files.createDirectories(users.resolve("u/roots"));
+        Files.setAttribute(users.resolve("u"), "unix:uid", USER);
+        Files.setAttribute(users.resolve("u/roots"), "unix:uid", USER);
+        Path link = usersLink("storage", Path.of("u/./.././.././roots"));
+
+        assertThat(link.toRealPath()).isEqualTo(roots.toRealPath());
+        assertThat(LinkTrust.untrustedLink(link)).startsWith(link + " is a symlink that uid 1234 owns, to what uid 0");
+    }
+
+    /** A process's own links in /proc (its fd, its cwd) are not judged by their text, which another namespace skews. */
+    @Test
+    void aUsersProcessLinkInProcIsNotFollowed() throws Exception {
+        Process holder = new ProcessBuilder("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups",
+                "sleep", "30").directory(users.toFile()).start();
+        try {
+            Path cwd = Path.of("/proc/" + holder.pid() + "/cwd");
+            for (int i = 0; i < 100 && !Files.getAttribute(cwd, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(USER); i++) {
+                Thread.sleep(20); // until it runs as that user
+            }
+            Path link = usersLink("via-proc", cwd.resolve("real.db"));
+
+            assertThat(LinkTrust.untrustedLink(link)).contains("is a link of a process of uid 1234 in /proc");
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
     @Test
     void rootsLinksAndAUsersLinksToItsOwnAreFollowed() throws Exception {
         assertThat(LinkTrust.untrustedLink(usersLink("app.db", users.resolve("real.db")))).isNull();
