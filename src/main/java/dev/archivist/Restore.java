@@ -291,9 +291,9 @@ final class Restore {
         }
         if (target == null && Files.exists(destination)) {
             DatabaseRestorer.requireWritable(destination); // before anything is prepared or (restore full) switched
-            // checked above: from here on the live file is reached by its real path, never through a link (its folder
-            // may be another user's, who could swap one in)
-            destination = destination.toRealPath();
+            // from here on the live file is reached by the path its checked links resolved to, in the same pass,
+            // never through a link (its folder may be another user's, who could swap one in)
+            destination = LinkTrust.resolve(settings.databasePath(), "database");
         }
         Files.createDirectories(destination.getParent());
         // a live restore decompresses into the catalog's state folder: the live database's folder may be another
