@@ -229,7 +229,12 @@ public final class InPlaceSwap {
         String asideName = own.get(1);
         Path aside = live.resolve(asideName);
         try (HeldFolder l = HeldFolder.holdExisting(live)) {
-            if (IN.equals(j.path("phase").asText()) && isFolder(l.path().resolve(stagingName))) {
+            boolean in = IN.equals(j.path("phase").asText()) && isFolder(l.path().resolve(stagingName));
+            if (in && !isFolder(l.path().resolve(asideName))) { // a switch makes it before its journal: not one's
+                done.add(StorageSwap.foreignJournal(journal, live, j.path("staging").asText(), aside + " (missing)"));
+                return;
+            }
+            if (in) {
                 try (HeldFolder s = l.child(stagingName, false); HeldFolder a = l.child(asideName, false)) {
                     moveIn(s.path(), l.path(), a.path(), new ArrayList<>());
                 }

@@ -185,6 +185,22 @@ class InPlaceSwapTest {
         assertThat(live.resolve("a.txt")).hasContent("old a");
     }
 
+    /**
+     * A journal in phase {@code in} whose aside folder is missing (a switch makes it before its journal): not one a
+     * switch wrote; left alone, nothing moved, and the command goes on (failing every command is what a user who
+     * planted it would want).
+     */
+    @Test
+    void aJournalInPhaseInWithoutItsAsideFolderIsLeftAlone() throws Exception {
+        journal(RestoreFiles.inPlaceAside(live, "never-made"), "in");
+
+        List<String> done = RestoreFiles.cleanInPlaceLeftovers(live);
+
+        assertThat(done).anyMatch(n -> n.startsWith("left alone " + RestoreFiles.inPlaceJournal(live)));
+        assertThat(live.resolve("a.txt")).hasContent("old a");
+        assertThat(live.resolve("docs")).doesNotExist();
+    }
+
     /** A staging folder whose name was swapped for a link before the switch: refused, nothing moved either way. */
     @Test
     void aSwitchWhoseStagingNameIsALinkIsRefusedAndMovesNothing() throws Exception {
