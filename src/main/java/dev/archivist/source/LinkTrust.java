@@ -86,7 +86,7 @@ public final class LinkTrust {
 
     private static Walk walk(Path path) {
         Deque<Path> todo = new ArrayDeque<>();
-        path.toAbsolutePath().normalize().forEach(todo::add);
+        path.toAbsolutePath().forEach(todo::add); // not normalized: ".." after a link goes up from where it leads
         Path at = path.toAbsolutePath().getRoot();
         Map<Path, Integer> userLinks = new LinkedHashMap<>();
         boolean complete = true;
