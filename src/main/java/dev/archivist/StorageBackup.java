@@ -68,6 +68,20 @@ final class StorageBackup {
     }
 
     /**
+     * The identity of the folder {@code storage} leads to, through links resolved in the same pass that judged them
+     * ({@link LinkTrust#resolve}): the walk then refuses to read another folder than this one, should a link be
+     * swapped in at a name on the way after the check. Null when it cannot be read (the walk names why).
+     */
+    private static Object trustedFolderKey(Path storage) {
+        try {
+            return Files.readAttributes(LinkTrust.resolve(storage, "storage folder"),
+                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
      * Fails the backup when the storage folder was removed, or replaced by another (a volume unmounted, a deploy that
      * swaps the folder), while it ran: the walk went on through its open folders and saw their files vanish, so the
      * archive holds a fraction of the data, and a rotation would have counted it as a good backup.
@@ -85,7 +99,7 @@ final class StorageBackup {
         ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
         Path storage = settings.storagePath();
         checkSource(storage);
-        Object folderAtStart = folderKey(storage);
+        Object folderAtStart = trustedFolderKey(storage);
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String id = catalog.newId(BackupType.STORAGE, clock);
@@ -111,7 +125,8 @@ final class StorageBackup {
                 }
             }, "archive-write " + id);
             try (OutputStream compressed = Codecs.compressor(settings.compression(), settings.compressionLevel(), toParts)) {
-                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), reserved.entries());
+                DirectoryWalker walker = new DirectoryWalker(storage, a.excludes(), reserved.entries())
+                        .expectingRoot(folderAtStart);
                 result = new StorageArchiver().write(walker, compressed, index, progress);
                 excluded = walker.excluded();
             } catch (IOException | RuntimeException | Error e) {

@@ -46,6 +46,7 @@ public final class DirectoryWalker {
     private final ExcludeMatcher excludes;
     private final ReservedEntries reserved;
     private final FolderHandles folders = new FolderHandles();
+    private Object expectedRoot;
     /** Folders deeper than this are read through their paths: the path's folders would hold too many descriptors. */
     private final int maxOpenDepth = OpenFileLimit.folderBudget();
     private volatile long excluded; // written by the walking thread only, read once the walk is over
@@ -79,6 +80,16 @@ public final class DirectoryWalker {
         this.reserved = reserved;
     }
 
+    /**
+     * Makes the walk refuse a root that is not the folder of identity {@code key} (device and inode) once opened: the
+     * root is opened by its path, which a user who may write the folder it is in could lead elsewhere (a link swapped
+     * in) after it was checked. Everything below it is opened through its parent, never by path.
+     */
+    public DirectoryWalker expectingRoot(Object key) {
+        this.expectedRoot = key;
+        return this;
+    }
+
     /** How many entries the excludes left out so far (an excluded folder counts once, its contents not at all). */
     public long excluded() {
         return excluded;
@@ -92,6 +103,11 @@ public final class DirectoryWalker {
         Deque<Frame> stack = new ArrayDeque<>();
         FolderHandle top = folders.register(new FolderHandle(root, Files.newDirectoryStream(root), folders));
         try {
+            Object opened = top.identity();
+            if (expectedRoot != null && opened != null && !expectedRoot.equals(opened)) {
+                throw new IOException("storage folder " + root + " was replaced by another folder as the backup began"
+                        + " (a link swapped in at its name?): nothing of it was read");
+            }
             stack.push(new Frame(top, "", list(top)));
         } catch (IOException e) {
             top.release();

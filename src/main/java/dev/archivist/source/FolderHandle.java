@@ -104,6 +104,14 @@ public final class FolderHandle {
         }
     }
 
+    /**
+     * The identity (device and inode) of the open folder itself, read through its descriptor; null for a handle that
+     * works through paths.
+     */
+    Object identity() throws IOException {
+        return secure == null ? null : secure.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+    }
+
     /** The attributes of the entry {@code name} itself (a symlink is not followed). */
     public BasicFileAttributes stat(String name) throws IOException {
         if (secure == null) {

@@ -100,13 +100,25 @@ public final class LinkTrust {
                 continue;
             }
             Path next = at.resolve(name);
+            if (next.startsWith(PROC) && !userLinks.isEmpty()) {
+                // a process's /proc/<pid>/root, cwd or fd/N leads where the kernel says, not where its text does (a
+                // user's bind mount in its own namespace reads as a folder of its own)
+                return new Walk(at, false, userLinks.keySet().iterator().next() + " is a symlink that uid "
+                        + Integer.toUnsignedLong(userLinks.values().iterator().next()) + " owns, into " + PROC
+                        + ": a process running as root does not follow it");
+            }
             try {
-                if (!Files.isSymbolicLink(next)) {
+                java.nio.file.attribute.PosixFileAttributes a;
+                try {
+                    a = Files.readAttributes(next, java.nio.file.attribute.PosixFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException missing) {
                     at = next;
-                    if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
-                        complete = false;
-                        break; // the rest is made by the command, in the nearest folder that exists
-                    }
+                    complete = false;
+                    break; // the rest is made by the command, in the nearest folder that exists
+                }
+                if (!a.isSymbolicLink()) {
+                    at = next;
                     continue;
                 }
                 if (++hops > 40) {
@@ -114,8 +126,6 @@ public final class LinkTrust {
                 }
                 int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
                 if (owner != 0 && next.startsWith(PROC)) {
-                    // a process's /proc/<pid>/fd/N or cwd leads where the kernel says, not where its text does (a
-                    // user's bind mount in its own namespace reads as a folder of its own)
                     return new Walk(at, false, next + " is a link of a process of uid " + Integer.toUnsignedLong(owner)
                             + " in " + PROC + ": a process running as root does not follow it");
                 }
@@ -132,7 +142,12 @@ public final class LinkTrust {
                     at = target.getRoot();
                 }
             } catch (IOException | RuntimeException e) {
-                return new Walk(at, false, null); // gone meanwhile: the command names what is missing itself
+                // a name too long to look up, a folder that cannot be read: judged as far as it could be read, the
+                // rest is not followed after a user's link (the kernel may still get further)
+                return new Walk(at, false, userLinks.isEmpty() ? null : userLinks.keySet().iterator().next()
+                        + " is a symlink that uid " + Integer.toUnsignedLong(userLinks.values().iterator().next())
+                        + " owns, to where " + next + " cannot be checked (" + ArchivistException.reason(e)
+                        + "): a process running as root does not follow it");
             }
         }
         if (userLinks.isEmpty()) {

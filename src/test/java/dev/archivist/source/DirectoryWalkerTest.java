@@ -41,6 +41,32 @@ class DirectoryWalkerTest {
         });
     }
 
+    /**
+     * The root is opened by its path: one that leads to another folder than the one checked (a link swapped in at its
+     * name after the check) is refused before anything of it is read.
+     */
+    @Test
+    void aRootThatIsNotTheCheckedFolderIsRefused() throws Exception {
+        touch("secret.txt");
+        Path checked = Files.createDirectory(root.resolveSibling(root.getFileName() + "-checked"));
+        Object checkedKey = Files.readAttributes(checked, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        List<String> seen = new ArrayList<>();
+        DirectoryWalker walker = new DirectoryWalker(root, List.of()).expectingRoot(checkedKey);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> walker.walk(new DirectoryWalker.Visitor() {
+            @Override
+            public void entry(WalkEntry e) {
+                seen.add(e.relativePath());
+            }
+
+            @Override
+            public void skipped(SkippedEntry s) {
+            }
+        })).hasMessageContaining("was replaced by another folder as the backup began");
+        assertThat(seen).isEmpty();
+        Files.delete(checked);
+    }
+
     private void touch(String rel) throws IOException {
         Path p = root.resolve(rel);
         Files.createDirectories(p.getParent());

@@ -90,21 +90,40 @@ class LinkTrustTest {
         assertThat(LinkTrust.untrustedLink(link)).startsWith(link + " is a symlink that uid 1234 owns, to what uid 0");
     }
 
-    /** A process's own links in /proc (its fd, its cwd) are not judged by their text, which another namespace skews. */
+    /**
+     * A user's link into /proc: a process's root, cwd or fd links there lead where the kernel says, not where their
+     * text does (a bind mount in a user's own namespace, a process made non-dumpable so that its links are root's).
+     */
     @Test
-    void aUsersProcessLinkInProcIsNotFollowed() throws Exception {
-        Process holder = new ProcessBuilder("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups",
-                "sleep", "30").directory(users.toFile()).start();
-        try {
-            Path cwd = Path.of("/proc/" + holder.pid() + "/cwd");
-            for (int i = 0; i < 100 && !Files.getAttribute(cwd, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(USER); i++) {
-                Thread.sleep(20); // until it runs as that user
-            }
-            Path link = usersLink("via-proc", cwd.resolve("real.db"));
+    void aUsersLinkIntoProcIsNotFollowed() throws Exception {
+        Path link = usersLink("via-proc", Path.of("/proc/1/root/etc"));
 
-            assertThat(LinkTrust.untrustedLink(link)).contains("is a link of a process of uid 1234 in /proc");
-        } finally {
-            holder.destroyForcibly();
+        assertThat(LinkTrust.untrustedLink(link)).isEqualTo(link + " is a symlink that uid 1234 owns, into /proc: a"
+                + " process running as root does not follow it");
+    }
+
+    /**
+     * A chain whose resolved path grows too long to look up (ENAMETOOLONG) while the kernel, following link by link,
+     * still gets there: what cannot be checked after a user's link is not followed.
+     */
+    @Test
+    void aUsersLinkToWhereThePathCannotBeCheckedIsNotFollowed() throws Exception {
+        Path deep = users;
+        for (int i = 0; i < 15; i++) { // 15 × 251 characters: the whole path passes PATH_MAX (4096) only below
+            deep = Files.createDirectory(deep.resolve(String.valueOf((char) ('a' + i)).repeat(250)));
+        }
+        // made relative to the folder, as no path that long can name them: hop leads below it, esc to root's folder
+        Process made = new ProcessBuilder("sh", "-c", "mkdir -p " + "M".repeat(250) + "/" + "M".repeat(250)
+                + " && ln -s " + roots + " " + "M".repeat(250) + "/" + "M".repeat(250) + "/esc && ln -s "
+                + "M".repeat(250) + "/" + "M".repeat(250) + "/esc hop").directory(deep.toFile()).inheritIO().start();
+        assertThat(made.waitFor()).isZero();
+        Path link = usersLink("storage", users.relativize(deep.resolve("hop")));
+        try {
+            assertThat(LinkTrust.untrustedLink(link)).startsWith(link + " is a symlink that uid 1234 owns, to where")
+                    .contains("cannot be checked");
+        } finally { // removed relative to the folder too: the temporary folder's clean-up goes by whole paths
+            assertThat(new ProcessBuilder("rm", "-rf", "M".repeat(250), "hop").directory(deep.toFile()).start()
+                    .waitFor()).isZero();
         }
     }
 
