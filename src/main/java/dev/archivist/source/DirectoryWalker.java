@@ -48,7 +48,7 @@ public final class DirectoryWalker {
     private final FolderHandles folders = new FolderHandles();
     private Object expectedRoot;
     /** Folders deeper than this are read through their paths: the path's folders would hold too many descriptors. */
-    private final int maxOpenDepth = OpenFileLimit.folderBudget();
+    private int maxOpenDepth = OpenFileLimit.folderBudget();
     private volatile long excluded; // written by the walking thread only, read once the walk is over
 
     /** Receives the walk's results in order; an exception thrown here ends the walk. */
@@ -87,6 +87,12 @@ public final class DirectoryWalker {
      */
     public DirectoryWalker expectingRoot(Object key) {
         this.expectedRoot = key;
+        return this;
+    }
+
+    /** Holds at most {@code folders} folders open at once (fewer than the descriptor limit allows: for tests). */
+    DirectoryWalker holdingAtMost(int folders) {
+        this.maxOpenDepth = folders;
         return this;
     }
 

@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reads are those of the folder it listed. This is what GNU tar does with its directory descriptors.
  *
  * <p>Java's {@link SecureDirectoryStream} gives exactly these calls. A handle works through paths instead (as the walk
- * did before it held folders open) where the platform has no such stream (not Linux nor macOS), and for folders
- * deeper than the descriptor limit lets the walk hold open ({@link OpenFileLimit}). Reference-counted: the walker
+ * did before it held folders open) where the platform has no such stream (not Linux nor macOS). A folder deeper than
+ * the descriptor limit lets the walk hold open ({@link OpenFileLimit}) holds no descriptor of its own: each of its
+ * reads opens the folders below the deepest one held, one at a time, each relative to the one before and never
+ * through a link, and closes them after (through its path, a user who may rename folders on the way could swap one
+ * for a link, between the listing and the reads, to a folder only root may read). Reference-counted: the walker
  * holds a folder while it is on its path, and each {@link WalkEntry} in it holds it until {@link WalkEntry#done()};
  * the last release closes it.
  */
@@ -42,12 +45,54 @@ public final class FolderHandle {
     private final SecureDirectoryStream<Path> secure;
     private final FolderHandles owner;
     private final AtomicInteger references = new AtomicInteger(1);
+    /** For a folder deeper than the folders held: the deepest held one, and the names below it down to this one. */
+    private final FolderHandle anchor;
+    private final List<String> below;
 
     FolderHandle(Path path, DirectoryStream<Path> stream, FolderHandles owner) {
+        this(path, stream, owner, null, List.of());
+    }
+
+    private FolderHandle(Path path, DirectoryStream<Path> stream, FolderHandles owner, FolderHandle anchor,
+                         List<String> below) {
         this.path = path;
         this.stream = stream;
         this.secure = stream instanceof SecureDirectoryStream ? (SecureDirectoryStream<Path>) stream : null;
         this.owner = owner;
+        this.anchor = anchor;
+        this.below = below;
+        if (anchor != null) {
+            anchor.retain(); // its descriptor is where this folder's reads start
+        }
+    }
+
+    /** What a read of a folder below the held ones does, in that folder opened for it. */
+    private interface InFolder<T> {
+        T apply(SecureDirectoryStream<Path> folder) throws IOException;
+    }
+
+    /**
+     * Runs {@code read} in this deep folder, opened for it from the deepest held folder one name at a time, relative
+     * and without following a link (never more than two descriptors at once), closed after.
+     */
+    private <T> T inDeepFolder(InFolder<T> read) throws IOException {
+        SecureDirectoryStream<Path> at = anchor.secure;
+        try {
+            for (String name : below) {
+                SecureDirectoryStream<Path> next = at.newDirectoryStream(relative(name), LinkOption.NOFOLLOW_LINKS);
+                if (at != anchor.secure) {
+                    at.close();
+                }
+                at = next;
+            }
+            return read.apply(at);
+        } catch (ClosedDirectoryStreamException e) {
+            throw new IOException(anchor.path + " was closed", e);
+        } finally {
+            if (at != anchor.secure) {
+                at.close();
+            }
+        }
     }
 
     /** A handle that works through {@code folder}'s path (no open folder behind it): for entries made by hand. */
@@ -69,6 +114,17 @@ public final class FolderHandle {
     Iterator<Path> entries() throws IOException {
         if (stream != null) {
             return stream.iterator();
+        }
+        if (anchor != null) {
+            return inDeepFolder(folder -> {
+                List<Path> all = new ArrayList<>();
+                try {
+                    folder.forEach(all::add);
+                } catch (DirectoryIteratorException e) {
+                    throw e.getCause();
+                }
+                return all.iterator();
+            });
         }
         try (DirectoryStream<Path> byPath = Files.newDirectoryStream(path)) {
             List<Path> all = new ArrayList<>();
@@ -93,6 +149,9 @@ public final class FolderHandle {
     }
 
     private FileChannel open(String name, Set<OpenOption> options) throws IOException {
+        if (anchor != null) { // the channel stays open once the folder it was opened in is closed
+            return inDeepFolder(folder -> (FileChannel) folder.newByteChannel(relative(name), options));
+        }
         if (secure == null) {
             return FileChannel.open(path.resolve(name), options);
         }
@@ -114,6 +173,10 @@ public final class FolderHandle {
 
     /** The attributes of the entry {@code name} itself (a symlink is not followed). */
     public BasicFileAttributes stat(String name) throws IOException {
+        if (anchor != null) {
+            return inDeepFolder(folder -> folder.getFileAttributeView(relative(name), BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes());
+        }
         if (secure == null) {
             return Files.readAttributes(path.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         }
@@ -130,6 +193,10 @@ public final class FolderHandle {
      * null where only a path can give them ({@link JdkUnixAttributes}, or a handle that works through paths).
      */
     FileStat fullStat(String name) throws IOException {
+        if (anchor != null && JdkUnixAttributes.available()) {
+            return inDeepFolder(folder -> JdkUnixAttributes.of(folder.getFileAttributeView(relative(name),
+                    PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes()));
+        }
         if (secure == null || !JdkUnixAttributes.available()) {
             return null;
         }
@@ -147,7 +214,12 @@ public final class FolderHandle {
      */
     FolderHandle openFolder(String name, boolean byPath) throws IOException {
         Path child = path.resolve(name);
-        if (secure == null || byPath) {
+        if (anchor != null || secure != null && byPath) { // below the folders held: reached from the deepest one
+            List<String> names = new ArrayList<>(below);
+            names.add(name);
+            return new FolderHandle(child, null, owner, anchor != null ? anchor : this, List.copyOf(names));
+        }
+        if (secure == null) {
             return new FolderHandle(child, null, owner);
         }
         return owner.register(new FolderHandle(child, secure.newDirectoryStream(relative(name),
@@ -171,6 +243,9 @@ public final class FolderHandle {
     }
 
     void close() {
+        if (anchor != null) {
+            anchor.release();
+        }
         if (stream == null) {
             return;
         }

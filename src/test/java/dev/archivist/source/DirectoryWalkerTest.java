@@ -67,6 +67,55 @@ class DirectoryWalkerTest {
         Files.delete(checked);
     }
 
+    /**
+     * Folders deeper than the walk may hold open are read from the deepest one held, relative and never through a
+     * link: one swapped for a link to a folder elsewhere after it was listed gives nothing of that folder (through its
+     * path, its stats and content came from where the link led).
+     */
+    @Test
+    void aFolderBelowTheHeldOnesSwappedForALinkLeadsNowhere() throws Exception {
+        touch("album/photo.txt");
+        Path outside = Files.createDirectories(root.resolveSibling(root.getFileName() + "-elsewhere"));
+        Files.writeString(outside.resolve("photo.txt"), "SECRET");
+        Files.writeString(outside.resolve("only-outside.txt"), "SECRET");
+        List<WalkEntry> seen = new ArrayList<>();
+        List<SkippedEntry> skippedHere = new ArrayList<>();
+        try {
+            new DirectoryWalker(root, List.of()).holdingAtMost(1).walk(new DirectoryWalker.Visitor() {
+                @Override
+                public void entry(WalkEntry e) throws IOException {
+                    seen.add(e);
+                    if (e.relativePath().equals("album")) { // reported once listed: swapped for a link now
+                        Files.move(root.resolve("album"), root.resolve("album.moved"));
+                        Files.createSymbolicLink(root.resolve("album"), outside);
+                    }
+                }
+
+                @Override
+                public void skipped(SkippedEntry s) {
+                    skippedHere.add(s);
+                }
+            });
+
+            assertThat(seen).extracting(WalkEntry::relativePath).doesNotContain("album/only-outside.txt");
+            for (WalkEntry e : seen) {
+                if (e.relativePath().equals("album/photo.txt")) {
+                    long listed = "album/photo.txt".length(); // touch writes its name; the one elsewhere "SECRET"
+                    assertThat(e.stat().size()).as("the listed file's, not the one where the link leads")
+                            .isEqualTo(listed);
+                    try (var ch = e.folder().openFile(e.name())) {
+                        assertThat(ch.size()).isEqualTo(listed);
+                    }
+                }
+            }
+            assertThat(seen.size() + skippedHere.size()).isEqualTo(2); // album, and its photo seen or skipped
+        } finally {
+            seen.forEach(WalkEntry::done);
+            Files.delete(root.resolve("album"));
+            Files.move(root.resolve("album.moved"), root.resolve("album"));
+        }
+    }
+
     private void touch(String rel) throws IOException {
         Path p = root.resolve(rel);
         Files.createDirectories(p.getParent());
