@@ -113,6 +113,7 @@ class DirectoryWalkerTest {
             seen.forEach(WalkEntry::done);
             Files.delete(root.resolve("album"));
             Files.move(root.resolve("album.moved"), root.resolve("album"));
+            dev.archivist.catalog.Durable.deleteTree(outside); // beside the temporary folder, not in it
         }
     }
 
