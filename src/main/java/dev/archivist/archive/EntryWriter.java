@@ -117,10 +117,10 @@ final class EntryWriter {
     private void symlink(WalkEntry e) throws IOException {
         String target;
         try {
-            // Java reads a link through its path only (there is no readlinkat): the link must still be the one its
-            // folder held when walked, or a folder replaced with a symlink since would have led the read elsewhere
-            java.nio.file.Path link = Files.readSymbolicLink(e.path());
-            if (!sameFile(e)) {
+            // read in its open folder (FolderHandle.readLink); where only its path can be read, the link must still
+            // be the one its folder held when walked, or a folder replaced with a symlink since led the read elsewhere
+            java.nio.file.Path link = e.folder().readLink(e.name());
+            if (!e.folder().readsLinksInFolder() && !sameFile(e)) {
                 skipped.add(new SkippedEntry(e.relativePath(), DirectoryWalker.REPLACED));
                 return;
             }

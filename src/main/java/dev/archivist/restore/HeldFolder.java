@@ -1,10 +1,8 @@
 package dev.archivist.restore;
 
 import java.io.Closeable;
+import dev.archivist.source.DirectoryDescriptor;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,26 +19,11 @@ import java.nio.file.attribute.PosixFilePermissions;
  * held folder's name for a folder or link of its own; it cannot change what the descriptor leads to, so what a
  * restore run as root writes, moves, and the owners and modes it sets, stay in the folders it means.
  *
- * <p>Why reach into the JDK: Java gives no descriptor of a folder, and has no {@code mkdirat}, {@code symlinkat} or
- * {@code linkat} for a relative extraction; the descriptor a {@link SecureDirectoryStream} holds is its field
- * {@code dfd} ({@code sun.nio.fs}, opened to Archivist as for {@code source/JdkUnixAttributes}). Without it, or
- * without {@code /proc}, the folder's own path is used, as before, and {@link #held()} is false.
+ * <p>The descriptor is read as {@link DirectoryDescriptor} reads it. Without it, or without {@code /proc}, the
+ * folder's own path is used, as before, and {@link #held()} is false.
  */
 public final class HeldFolder implements Closeable {
     private static final String PROC_FD = "/proc/self/fd/";
-    private static final MethodHandle DFD;
-
-    static {
-        MethodHandle dfd = null;
-        try {
-            Class<?> c = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
-            dfd = MethodHandles.privateLookupIn(c, MethodHandles.lookup()).findGetter(c, "dfd", int.class)
-                    .asType(MethodType.methodType(int.class, Object.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            dfd = null; // not opened to us, or another JDK: the staging folder's path is used
-        }
-        DFD = dfd;
-    }
 
     private final DirectoryStream<Path> open;
     private final Path path;
@@ -115,24 +98,23 @@ public final class HeldFolder implements Closeable {
     }
 
     private static boolean canHold() {
-        return DFD != null && Files.isDirectory(Path.of(PROC_FD));
+        return DirectoryDescriptor.available();
     }
 
     /** {@code open} held through its descriptor, or closed and {@code name} used where it has none. */
     private static HeldFolder anchor(DirectoryStream<Path> open, Path name) throws IOException {
+        Path through;
         try {
-            if (!(open instanceof SecureDirectoryStream<Path>)) {
-                open.close();
-                return new HeldFolder(null, name, name);
-            }
-            return new HeldFolder(open, Path.of(PROC_FD + (int) DFD.invokeExact((Object) open)), name);
+            through = DirectoryDescriptor.of(open);
         } catch (RuntimeException | Error e) {
             open.close();
             throw e;
-        } catch (Throwable t) {
-            open.close();
-            throw new IllegalStateException(t);
         }
+        if (through == null) {
+            open.close();
+            return new HeldFolder(null, name, name);
+        }
+        return new HeldFolder(open, through, name);
     }
 
     /** Whether the held folder is owner-only, this process's and empty, as a folder this process has just made. */
@@ -147,7 +129,7 @@ public final class HeldFolder implements Closeable {
 
     /** True when {@code path} leads through a held descriptor: it must be used as it is, never resolved to a name. */
     static boolean isAnchored(Path path) {
-        return path.startsWith(PROC_FD);
+        return DirectoryDescriptor.isHeld(path);
     }
 
     /**

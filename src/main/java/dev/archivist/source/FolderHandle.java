@@ -171,6 +171,28 @@ public final class FolderHandle {
         return secure == null ? null : secure.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
     }
 
+    /**
+     * The target of the symlink {@code name}, read in this folder: through its descriptor ({@link DirectoryDescriptor};
+     * Java has no {@code readlinkat}), so that no folder above it swapped for a link can lead the read elsewhere; by
+     * its path where there is no descriptor.
+     */
+    public Path readLink(String name) throws IOException {
+        if (anchor != null) {
+            return inDeepFolder(folder -> readLinkIn(folder, name));
+        }
+        return secure != null ? readLinkIn(secure, name) : Files.readSymbolicLink(path.resolve(name));
+    }
+
+    /** Whether {@link #readLink} reads in this open folder (else through the path, which may lead elsewhere). */
+    public boolean readsLinksInFolder() {
+        return (secure != null || anchor != null) && DirectoryDescriptor.available();
+    }
+
+    private Path readLinkIn(SecureDirectoryStream<Path> folder, String name) throws IOException {
+        Path through = DirectoryDescriptor.of(folder);
+        return Files.readSymbolicLink(through != null ? through.resolve(name) : path.resolve(name));
+    }
+
     /** The attributes of the entry {@code name} itself (a symlink is not followed). */
     public BasicFileAttributes stat(String name) throws IOException {
         if (anchor != null) {
