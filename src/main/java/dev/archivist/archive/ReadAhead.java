@@ -1,6 +1,7 @@
 package dev.archivist.archive;
 
 import dev.archivist.source.DirectoryWalker;
+import dev.archivist.source.FifoSafeOpen;
 import dev.archivist.source.FileStat;
 import dev.archivist.source.OpenFileLimit;
 import dev.archivist.source.SkippedEntry;

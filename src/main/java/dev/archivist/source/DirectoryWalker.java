@@ -211,7 +211,7 @@ public final class DirectoryWalker {
                 FolderHandle child;
                 Listing children;
                 try {
-                    child = folder.openFolder(name, stack.size() >= maxOpenDepth);
+                    child = FifoSafeOpen.openFolder(folder, name, stack.size() >= maxOpenDepth);
                 } catch (IOException e) {
                     OpenFileLimit.failIfExhausted("opening " + path, e);
                     String gone = goneOrReplaced(folder, name);

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  * FIFO waits for a writer for ever, and a database backup would hold its lock all that time (a user who may write the
  * database's folder can swap one in after the check that it is a file).
  *
- * <p>Why our own: Java has no {@code O_NONBLOCK} open (see {@code archive/FifoSafeOpen}, which does the same for the
+ * <p>Why our own: Java has no {@code O_NONBLOCK} open (see {@link FifoSafeOpen}, which does the same for the
  * storage walk's relative opens). The open runs on its own thread; while it waits on what is now a FIFO, the FIFO is
  * opened for reading and writing (which never waits on Linux; nothing is written), which ends the wait, and the open
  * is refused. A wait on something else than a regular file that cannot be ended so fails after

@@ -1,6 +1,5 @@
-package dev.archivist.archive;
+package dev.archivist.source;
 
-import dev.archivist.source.FolderHandle;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Map;
@@ -25,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * {@link #stuck()} names such an open once it has waited {@value #STUCK_SECONDS} s, and the backup, which waits for
  * its opens in steps, fails rather than hang with the lock held (the blocked thread stays so until the process ends).
  */
-final class FifoSafeOpen {
+public final class FifoSafeOpen {
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long LOOK_EVERY_MILLIS = 250;
     static final int STUCK_SECONDS = 10;
@@ -58,7 +57,33 @@ final class FifoSafeOpen {
      * The entry {@code name} of {@code folder} opened for reading (not following a symlink), or null when it turned
      * out to be a FIFO: a wait of over a second on what is now a FIFO is ended.
      */
-    static FileChannel open(FolderHandle folder, String name) throws IOException {
+    public static FileChannel open(FolderHandle folder, String name) throws IOException {
+        boolean[] released = {false};
+        FileChannel ch = guarded(folder, name, () -> folder.openFile(name), released);
+        if (released[0]) {
+            ch.close();
+            return null;
+        }
+        return ch;
+    }
+
+    /**
+     * The sub-folder {@code name} of {@code folder} opened as {@link FolderHandle#openFolder} opens it, guarded the
+     * same way: Java's relative open of a folder has no O_DIRECTORY nor O_NONBLOCK, so a FIFO put in the folder's place
+     * after the walk saw a folder would make it wait for ever. Ended, the open fails (a FIFO is not a folder).
+     */
+    static FolderHandle openFolder(FolderHandle folder, String name, boolean byPath) throws IOException {
+        return guarded(folder, name, () -> folder.openFolder(name, byPath), new boolean[1]);
+    }
+
+    /** What is opened under watch. */
+    private interface Opening<T> {
+        T open() throws IOException;
+    }
+
+    /** Runs {@code opening} of the entry {@code name} of {@code folder} under the watcher's eye. */
+    private static <T> T guarded(FolderHandle folder, String name, Opening<T> opening, boolean[] released)
+            throws IOException {
         if (watcher == null) {
             startWatcher();
         }
@@ -70,17 +95,12 @@ final class FifoSafeOpen {
         waiting.lastRelease = 0;
         waiting.unreleasable = false;
         waiting.active = true;
-        FileChannel ch;
         try {
-            ch = folder.openFile(name);
+            return opening.open();
         } finally {
             waiting.active = false;
+            released[0] = waiting.released;
         }
-        if (waiting.released) {
-            ch.close();
-            return null;
-        }
-        return ch;
     }
 
     /**
@@ -103,7 +123,7 @@ final class FifoSafeOpen {
      * Waits for {@code work} (which opens files) in steps of a second, failing when an open is {@link #stuck()}: the
      * backup then fails instead of hanging with the lock held.
      */
-    static <T> T awaitUnlessStuck(Future<T> work) throws InterruptedException, ExecutionException, IOException {
+    public static <T> T awaitUnlessStuck(Future<T> work) throws InterruptedException, ExecutionException, IOException {
         while (true) {
             try {
                 return work.get(1, TimeUnit.SECONDS);
