@@ -1,5 +1,6 @@
 package dev.archivist.restore;
 
+import dev.archivist.source.DirectoryDescriptor;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ public final class ExactTimes {
         String seconds = BigDecimal.valueOf(mtime.getEpochSecond()).add(BigDecimal.valueOf(mtime.getNano(), 9))
                 .toPlainString();
         try {
-            Process p = new ProcessBuilder("touch", "-h", "-m", "-d", "@" + seconds, "--", HeldFolder.forChild(path))
+            Process p = new ProcessBuilder("touch", "-h", "-m", "-d", "@" + seconds, "--", DirectoryDescriptor.forChild(path))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

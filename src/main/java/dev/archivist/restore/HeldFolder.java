@@ -23,8 +23,6 @@ import java.nio.file.attribute.PosixFilePermissions;
  * folder's own path is used, as before, and {@link #held()} is false.
  */
 public final class HeldFolder implements Closeable {
-    private static final String PROC_FD = "/proc/self/fd/";
-
     private final DirectoryStream<Path> open;
     private final Path path;
     private final Path name;
@@ -125,20 +123,6 @@ public final class HeldFolder implements Closeable {
         return PosixFilePermissions.toString(a.permissions()).equals("rwx------")
                 && self.equals(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
                 && !open.iterator().hasNext();
-    }
-
-    /** True when {@code path} leads through a held descriptor: it must be used as it is, never resolved to a name. */
-    static boolean isAnchored(Path path) {
-        return DirectoryDescriptor.isHeld(path);
-    }
-
-    /**
-     * {@code path} as another process must name it: through this process's own entry in {@code /proc} for a path that
-     * leads through a held descriptor ({@code /proc/self} is the child's own there).
-     */
-    static String forChild(Path path) {
-        return isAnchored(path) ? "/proc/" + ProcessHandle.current().pid() + "/fd/" + Path.of(PROC_FD).relativize(path)
-                : path.toString();
     }
 
     /** Whether the folder is held by its descriptor (else {@link #path()} is its name). */

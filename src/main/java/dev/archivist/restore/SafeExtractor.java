@@ -1,6 +1,7 @@
 package dev.archivist.restore;
 
 import dev.archivist.catalog.Durable;
+import dev.archivist.source.DirectoryDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -112,7 +113,7 @@ public final class SafeExtractor {
         if (linkSources.isEmpty()) {
             return runs.create(new StagingWriter(root)).run();
         }
-        Path real = HeldFolder.isAnchored(root) ? Files.readSymbolicLink(root) : root;
+        Path real = DirectoryDescriptor.isHeld(root) ? Files.readSymbolicLink(root) : root;
         Path spare = real.resolveSibling(real.getFileName() + ".hardlinks");
         Durable.deleteTree(spare);
         RestoreFiles.createClosed(spare);
@@ -130,7 +131,7 @@ public final class SafeExtractor {
             throw new IOException("staging folder " + staging + " is not a directory");
         }
         // a folder held by its descriptor is used through it as it is: its name may lead elsewhere by now
-        Path root = HeldFolder.isAnchored(staging) ? staging : staging.toRealPath();
+        Path root = DirectoryDescriptor.isHeld(staging) ? staging : staging.toRealPath();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
             if (children.iterator().hasNext()) {
                 throw new IOException("staging folder " + root + " is not empty");

@@ -58,4 +58,13 @@ public final class DirectoryDescriptor {
     public static boolean isHeld(Path path) {
         return path.startsWith(PROC_FD);
     }
+
+    /**
+     * {@code path} as another process must name it: through this process's own entry in {@code /proc} for a path that
+     * leads through a held descriptor ({@code /proc/self} is the child's own there).
+     */
+    public static String forChild(Path path) {
+        return isHeld(path) ? "/proc/" + ProcessHandle.current().pid() + "/fd/" + Path.of(PROC_FD).relativize(path)
+                : path.toString();
+    }
 }
