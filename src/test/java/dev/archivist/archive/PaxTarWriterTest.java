@@ -210,6 +210,47 @@ class PaxTarWriterTest {
         }
     }
 
+    /**
+     * Each header's checksum field holds the sum of its 512 bytes (the field itself counted as spaces), whatever the
+     * entry before it left in the reused buffer: the writer sums only the fields it sets, so a byte it forgot to
+     * zero, or a field it forgot to count, shows here.
+     */
+    @Test
+    void everyHeadersChecksumIsTheSumOfItsBytes() throws Exception {
+        OwnerNames names = new OwnerNames(uid -> uid == 1 ? "someone-with-a-31-byte-name-xyz" : "u" + uid,
+                gid -> gid == 1 ? "g".repeat(40) : "");
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PaxTarWriter w = new PaxTarWriter(sink, names);
+        FileTime exact = FileTime.from(Instant.ofEpochSecond(1_700_000_000L, 123_456_789));
+        FileTime whole = FileTime.fromMillis(1_700_000_000_000L);
+        w.symlink("d/" + "l".repeat(120), "t".repeat(99), exact, 1, 1);
+        w.file("short", 0, 04755, whole, 0, 0);
+        w.closeEntry();
+        w.symlink("s", "x", whole, 2, 2);
+        w.directory("é/" + "ü".repeat(80), 0700, exact, 3_000_000, 3_000_000);
+        w.file("b", 3, 0600, whole, 1, 2);
+        w.write(new byte[] {1, 2, 3}, 0, 3);
+        w.closeEntry();
+        w.finish();
+        byte[] t = sink.toByteArray();
+        int headers = 0;
+        for (int at = 0; at + 512 <= t.length; at += 512) {
+            if (new String(t, at + 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
+                long sum = 0;
+                for (int i = at; i < at + 512; i++) {
+                    sum += i >= at + 148 && i < at + 156 ? ' ' : t[i] & 0xff;
+                }
+                String field = new String(t, at + 148, 6, StandardCharsets.US_ASCII);
+                assertThat(Long.parseLong(field, 8)).as("header at %d", at).isEqualTo(sum);
+                headers++;
+            }
+        }
+        assertThat(headers).isEqualTo(7); // two entries with a pax header, three without
+        Path tarFile = Files.write(tmp.resolve("sums.tar"), t);
+        assertThat(Trees.sh("LC_ALL=C.UTF-8 tar -tvf " + Trees.q(tarFile) + " 2>&1")).doesNotContain("checksum")
+                .contains("short");
+    }
+
     /** The system's names are those Java gives a file's owner; an id the system does not know has none. */
     @Test
     void systemNamesAreThoseOfTheUserAndGroupDatabases() throws Exception {

@@ -272,6 +272,25 @@ class LauncherTest {
         assertThat(Json.MAPPER.readTree(out).path("file_count").asInt()).as(out).isEqualTo(1);
     }
 
+    /**
+     * The compiler directives the launcher gives short jobs (bin/archivist-jit.json) are read by this Java: a file it
+     * could not parse would stop every backup from starting. Both directives load, and the first keeps SHA-256's
+     * compiled code with C2 while the second sends everything else elsewhere.
+     */
+    @Test
+    void theCompilerDirectivesOfShortJobsLoad() throws Exception {
+        Path directives = Path.of("bin", "archivist-jit.json").toAbsolutePath();
+        assertThat(Files.readString(LAUNCHER)).contains("bin/archivist-jit.json");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + directives,
+                "-XX:+CompilerDirectivesPrint", "-version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("2 compiler directives added").contains("sun/security/provider/SHA2.*")
+                .contains("Exclude:true");
+    }
+
     /** A JDK under /usr/lib/jvm whose major version differs from the one running the tests, or null. */
     private static Path otherJava() throws IOException {
         Path jvms = Path.of("/usr/lib/jvm");
