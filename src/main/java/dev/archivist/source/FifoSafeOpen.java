@@ -2,7 +2,13 @@ package dev.archivist.source;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -23,6 +29,10 @@ import java.util.concurrent.TimeoutException;
  * release the open through;
  * {@link #stuck()} names such an open once it has waited {@value #STUCK_SECONDS} s, and the backup, which waits for
  * its opens in steps, fails rather than hang with the lock held (the blocked thread stays so until the process ends).
+ *
+ * <p>Folders deeper than the walk holds open are reached by opening each folder below the deepest held one, for one
+ * read ({@link FolderHandle}): each of those opens is watched as well, in the folder opened just before it, and the
+ * watcher never walks such a chain itself (a FIFO in it would hold the watcher).
  */
 public final class FifoSafeOpen {
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -42,11 +52,23 @@ public final class FifoSafeOpen {
     private FifoSafeOpen() {
     }
 
-    /** What a thread is opening: written by that thread, {@code active} last; read by the watcher. */
+    /**
+     * Where an open waits: the entry {@code name} of a held {@code folder}, or of a {@code stream} opened for one read
+     * below the held folders (then {@code folder} is null and {@code streamPath} names it).
+     */
+    private record Place(FolderHandle folder, SecureDirectoryStream<Path> stream, Path streamPath, String name) {
+        Path path() {
+            return (folder != null ? folder.path() : streamPath).resolve(name);
+        }
+    }
+
+    /**
+     * What a thread is opening: written by that thread, {@code active} last; read by the watcher. An open inside
+     * another (a deep folder's chain inside the open of its file) takes the record over and gives it back after.
+     */
     private static final class Waiting {
-        FolderHandle folder;
-        String name;
-        long since;
+        volatile Place place;
+        volatile long since;
         long lastRelease; // the watcher's own
         volatile boolean unreleasable; // the watcher found no FIFO under the name while the open waited
         volatile boolean active;
@@ -59,7 +81,7 @@ public final class FifoSafeOpen {
      */
     public static FileChannel open(FolderHandle folder, String name) throws IOException {
         boolean[] released = {false};
-        FileChannel ch = guarded(folder, name, () -> folder.openFile(name), released);
+        FileChannel ch = guarded(new Place(folder, null, null, name), () -> folder.openFile(name), released);
         if (released[0]) {
             ch.close();
             return null;
@@ -73,23 +95,41 @@ public final class FifoSafeOpen {
      * after the walk saw a folder would make it wait for ever. Ended, the open fails (a FIFO is not a folder).
      */
     static FolderHandle openFolder(FolderHandle folder, String name, boolean byPath) throws IOException {
-        return guarded(folder, name, () -> folder.openFolder(name, byPath), new boolean[1]);
+        return guarded(new Place(folder, null, null, name), () -> folder.openFolder(name, byPath), new boolean[1]);
+    }
+
+    /**
+     * Runs {@code opening} of the entry {@code name} of {@code stream} (a folder opened for one read below the held
+     * ones, at {@code streamPath}) under the watcher's eye: a wait on a FIFO put in the entry's place is ended. What is
+     * opened then is the FIFO: a folder's open fails, a file's returns a channel that reads nothing, and an enclosing
+     * {@link #open} returns null.
+     */
+    static <T> T guardedIn(SecureDirectoryStream<Path> stream, Path streamPath, String name, Opening<T> opening)
+            throws IOException {
+        return guarded(new Place(null, stream, streamPath, name), opening, new boolean[1]);
     }
 
     /** What is opened under watch. */
-    private interface Opening<T> {
+    interface Opening<T> {
         T open() throws IOException;
     }
 
-    /** Runs {@code opening} of the entry {@code name} of {@code folder} under the watcher's eye. */
-    private static <T> T guarded(FolderHandle folder, String name, Opening<T> opening, boolean[] released)
-            throws IOException {
+    /**
+     * Runs {@code opening} of {@code place} under the watcher's eye; inside another guarded open, the outer one's
+     * record is given back after, released too when this one was.
+     */
+    private static <T> T guarded(Place place, Opening<T> opening, boolean[] released) throws IOException {
         if (watcher == null) {
             startWatcher();
         }
         Waiting waiting = MINE.get();
-        waiting.folder = folder;
-        waiting.name = name;
+        boolean nested = waiting.active;
+        Place outerPlace = waiting.place;
+        long outerSince = waiting.since;
+        boolean outerUnreleasable = waiting.unreleasable;
+        boolean outerReleased = waiting.released;
+        waiting.active = false;
+        waiting.place = place;
         waiting.since = System.nanoTime();
         waiting.released = false;
         waiting.lastRelease = 0;
@@ -100,6 +140,13 @@ public final class FifoSafeOpen {
         } finally {
             waiting.active = false;
             released[0] = waiting.released;
+            if (nested) {
+                waiting.place = outerPlace;
+                waiting.since = outerSince;
+                waiting.unreleasable = outerUnreleasable;
+                waiting.released = outerReleased || released[0];
+                waiting.active = true;
+            }
         }
     }
 
@@ -110,10 +157,9 @@ public final class FifoSafeOpen {
     static String stuck() {
         long now = System.nanoTime();
         for (Waiting w : WAITING.values()) {
-            FolderHandle folder = w.folder;
-            String name = w.name;
+            Place place = w.place;
             if (w.active && w.unreleasable && now - w.since > stuckAfterNanos) {
-                return folder.path().resolve(name).toString();
+                return place.path().toString();
             }
         }
         return null;
@@ -166,12 +212,14 @@ public final class FifoSafeOpen {
                         || w.lastRelease != 0 && now - w.lastRelease <= PATIENCE_NANOS) {
                     continue;
                 }
-                FolderHandle folder = w.folder; // written before active: read after it
-                String name = w.name;
-                if (isFifo(folder, name)) { // again each second while it waits: the name may hold another FIFO by now
+                Place place = w.place; // written before active: read after it
+                if (place.folder() != null && place.folder().deep()) {
+                    continue; // its chain's own opens are watched: looking here would walk that chain
+                }
+                if (isFifo(place)) { // again each second while it waits: the name may hold another FIFO by now
                     w.released = true;
                     w.lastRelease = now;
-                    release(folder, name);
+                    release(place);
                 } else {
                     w.unreleasable = true;
                 }
@@ -184,22 +232,35 @@ public final class FifoSafeOpen {
      * waits for a writer then (Java's relative attributes do not tell a FIFO from a device; a device that blocks its
      * opens is released the same way, harmlessly: nothing is written).
      */
-    private static boolean isFifo(FolderHandle folder, String name) {
+    private static boolean isFifo(Place place) {
         try {
-            return folder.stat(name).isOther();
+            if (place.stream() != null) {
+                return place.stream().getFileAttributeView(relative(place), BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes().isOther();
+            }
+            return place.folder().stat(place.name()).isOther();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return false; // gone, or its folder closed: the open is over
         }
+    }
+
+    private static Path relative(Place place) {
+        return place.streamPath().getFileSystem().getPath(place.name());
     }
 
     /**
      * Opens the FIFO for reading and writing and closes it: the waiting reader's open returns. On its own thread, in
      * case the name holds a device by now, whose open may block.
      */
-    private static void release(FolderHandle folder, String name) {
+    private static void release(Place place) {
         Thread t = new Thread(() -> {
             try {
-                folder.openForReadingAndWriting(name).close();
+                if (place.stream() != null) {
+                    place.stream().newByteChannel(relative(place), Set.of(StandardOpenOption.READ,
+                            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close();
+                } else {
+                    place.folder().openForReadingAndWriting(place.name()).close();
+                }
             } catch (IOException | RuntimeException ignored) {
                 // gone or replaced again: the reader's open ends on its own then
             }

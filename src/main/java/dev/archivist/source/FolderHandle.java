@@ -77,13 +77,17 @@ public final class FolderHandle {
      */
     private <T> T inDeepFolder(InFolder<T> read) throws IOException {
         SecureDirectoryStream<Path> at = anchor.secure;
+        Path atPath = anchor.path;
         try {
             for (String name : below) {
-                SecureDirectoryStream<Path> next = at.newDirectoryStream(relative(name), LinkOption.NOFOLLOW_LINKS);
+                SecureDirectoryStream<Path> from = at; // a FIFO in a folder's place would hold this open: watched
+                SecureDirectoryStream<Path> next = FifoSafeOpen.guardedIn(from, atPath, name,
+                        () -> from.newDirectoryStream(relative(name), LinkOption.NOFOLLOW_LINKS));
                 if (at != anchor.secure) {
                     at.close();
                 }
                 at = next;
+                atPath = atPath.resolve(name);
             }
             return read.apply(at);
         } catch (ClosedDirectoryStreamException e) {
@@ -98,6 +102,11 @@ public final class FolderHandle {
     /** A handle that works through {@code folder}'s path (no open folder behind it): for entries made by hand. */
     public static FolderHandle byPath(Path folder) {
         return new FolderHandle(folder, null, null);
+    }
+
+    /** Whether this folder is below the folders held open (each read reaches it from the deepest held one). */
+    boolean deep() {
+        return anchor != null;
     }
 
     /** Whether entries are read relative to an open folder (else through paths). */
@@ -150,7 +159,8 @@ public final class FolderHandle {
 
     private FileChannel open(String name, Set<OpenOption> options) throws IOException {
         if (anchor != null) { // the channel stays open once the folder it was opened in is closed
-            return inDeepFolder(folder -> (FileChannel) folder.newByteChannel(relative(name), options));
+            return inDeepFolder(folder -> FifoSafeOpen.guardedIn(folder, path, name,
+                    () -> (FileChannel) folder.newByteChannel(relative(name), options)));
         }
         if (secure == null) {
             return FileChannel.open(path.resolve(name), options);
