@@ -208,7 +208,7 @@ final class PaxTarWriter {
         octal(at + 136, 12, mtime);
         header[at + 156] = (byte) type;
         int linkLength = link == null ? 0 : Math.min(link.length, NAME_LEN);
-        if (link != null) {
+        if (linkLength > 0) {
             System.arraycopy(link, 0, header, at + 157, linkLength);
         }
         header[at + 257] = 'u';
