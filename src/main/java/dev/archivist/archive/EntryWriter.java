@@ -229,7 +229,7 @@ final class EntryWriter {
             tar.closeEntry();
             boolean grew = read == declared && readError == null && ch.read(ByteBuffer.allocate(1)) > 0;
             String reason = readError != null ? readError + " (rest padded with zeros)"
-                    : FileLoader.changeReason(e, read, grew);
+                    : FileLoader.changeReason(e, ch, read, grew);
             fileDone(e, Sha256.hex(md.digest()), reason, read);
         }
     }

@@ -4,6 +4,7 @@ import dev.archivist.ArchivistException;
 import dev.archivist.source.FifoSafeOpen;
 import dev.archivist.source.FileStat;
 import dev.archivist.source.OpenFileLimit;
+import dev.archivist.source.OpenFileStat;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -13,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +33,7 @@ final class FileLoader {
     static final String REPLACED_BY_SYMLINK = "replaced by a symlink while the backup ran (not followed)";
     static final String REPLACED_BY_FOLDER = "replaced by a folder while the backup ran";
     static final String REPLACED_BY_SPECIAL = "replaced by a special file while the backup ran";
+    static final String REMOVED = "file removed or replaced while being read (what was read is stored)";
 
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
     private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
@@ -131,12 +134,15 @@ final class FileLoader {
         }
         int size = (int) entry.stat().size();
         int n;
+        String changed;
         try (ch) {
             ByteBuffer bb = ByteBuffer.wrap(into, offset, size);
             while (bb.hasRemaining() && ch.read(bb) >= 0) {
                 // keep reading until full or EOF
             }
             n = bb.position() - offset;
+            // growth after the declared size shows in the size after reading (no extra read for small files)
+            changed = changeReason(entry, ch, n, false);
         } catch (IOException e) {
             return new Loaded(null, 0, 0, null, null, replacedOr(entry, "read error: " + ArchivistException.reason(e)));
         }
@@ -145,12 +151,15 @@ final class FileLoader {
         }
         MessageDigest md = DIGEST.get();
         md.update(into, offset, size);
-        // growth after the declared size shows in the size after reading (no extra read for small files)
-        return new Loaded(into, offset, n, Sha256.hex(md.digest()), changeReason(entry, n, false), null);
+        return new Loaded(into, offset, n, Sha256.hex(md.digest()), changed, null);
     }
 
-    /** Why a file counts as changed after {@code read} of its declared bytes were read, or null. */
-    static String changeReason(WalkEntry entry, long read, boolean grew) {
+    /**
+     * Why a file counts as changed after {@code read} of its declared bytes were read from {@code ch} (still open), or
+     * null. Its attributes after reading are those of the open file ({@link OpenFileStat}), as GNU tar's check reads
+     * them; by its name where they cannot be read so.
+     */
+    static String changeReason(WalkEntry entry, FileChannel ch, long read, boolean grew) {
         long declared = entry.stat().size();
         if (read < declared) {
             return "file shrank while being read: " + read + " of " + declared
@@ -159,18 +168,30 @@ final class FileLoader {
         if (grew) {
             return "file grew while being read: only the first " + declared + " bytes were stored";
         }
-        BasicFileAttributes after;
-        try {
-            after = entry.folder().stat(entry.name());
-        } catch (NoSuchFileException e) {
-            return "file removed while being read";
-        } catch (IOException e) {
-            return "cannot stat after reading: " + ArchivistException.reason(e);
+        long sizeAfter;
+        FileTime modifiedAfter;
+        FileStat open = OpenFileStat.of(ch);
+        if (open != null) {
+            if (open.links() == 0) {
+                return REMOVED;
+            }
+            sizeAfter = open.size();
+            modifiedAfter = open.lastModified();
+        } else {
+            try {
+                BasicFileAttributes named = entry.folder().stat(entry.name());
+                sizeAfter = named.size();
+                modifiedAfter = FileStat.lastModifiedOf(named);
+            } catch (NoSuchFileException e) {
+                return REMOVED;
+            } catch (IOException e) {
+                return "cannot stat after reading: " + ArchivistException.reason(e);
+            }
         }
-        if (after.size() > declared) {
+        if (sizeAfter > declared) {
             return "file grew while being read: only the first " + declared + " bytes were stored";
         }
-        if (!entry.stat().lastModified().equals(FileStat.lastModifiedOf(after)) || after.size() != declared) {
+        if (!entry.stat().lastModified().equals(modifiedAfter) || sizeAfter != declared) {
             return "file changed while being read";
         }
         return null;

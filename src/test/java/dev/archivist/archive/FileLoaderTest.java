@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archivist.source.FileStat;
 import dev.archivist.source.WalkEntry;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +52,38 @@ class FileLoaderTest {
         assertThat(loaded.sha256Hex()).isEqualTo(Sha256.of(stored));
         assertThat(loaded.changed()).contains("shrank");
         assertThat(loaded.bytesRead()).isEqualTo(3);
+    }
+
+    /** The check after reading looks at the file that was read (as GNU tar does), not at what is at its name by then. */
+    @Test
+    void theCheckAfterReadingIsOfTheFileThatWasReadNotOfItsName() throws Exception {
+        Path f = Files.writeString(tmp.resolve("read.txt"), "hello");
+        WalkEntry e = new WalkEntry(f, "read.txt", FileStat.lstat(f));
+        try (FileChannel ch = FileChannel.open(f)) {
+            Path newer = Files.writeString(tmp.resolve("newer.txt"), "a longer, newer content");
+            Files.move(newer, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            assertThat(FileLoader.changeReason(e, ch, 5, false))
+                    .as("the file read is unchanged, its last name now leads to another").isEqualTo(FileLoader.REMOVED);
+        }
+        Path kept = Files.writeString(tmp.resolve("kept.txt"), "hello");
+        WalkEntry k = new WalkEntry(kept, "kept.txt", FileStat.lstat(kept));
+        try (FileChannel ch = FileChannel.open(kept)) {
+            Files.createLink(tmp.resolve("kept-too.txt"), kept);
+            Path newer = Files.writeString(tmp.resolve("newer2.txt"), "a longer, newer content");
+            Files.move(newer, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            assertThat(FileLoader.changeReason(k, ch, 5, false))
+                    .as("the file read still has a name and is unchanged").isNull();
+        }
+    }
+
+    @Test
+    void aFileRemovedWhileOpenIsReportedAsRemoved() throws Exception {
+        Path f = Files.writeString(tmp.resolve("gone.txt"), "content");
+        WalkEntry e = new WalkEntry(f, "gone.txt", FileStat.lstat(f));
+        try (FileChannel ch = FileChannel.open(f)) {
+            Files.delete(f);
+            assertThat(FileLoader.changeReason(e, ch, 7, false)).startsWith("file removed or replaced while being read");
+        }
     }
 
     /**

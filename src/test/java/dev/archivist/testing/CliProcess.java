@@ -31,7 +31,8 @@ public final class CliProcess {
     private final Path workDir;
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED")); // as the jar's manifest
+            "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED", // as the jar's manifest
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
     private Duration timeout = DEFAULT_TIMEOUT;
 
     public CliProcess(Path workDir) {
