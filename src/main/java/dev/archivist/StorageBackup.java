@@ -186,7 +186,7 @@ final class StorageBackup {
         m.put("split", files.parts().size() > 1);
         m.put("part_count", files.parts().size());
         m.putObject("index").put("path", indexFile.fileName()).put("size", indexFile.size())
-                .put("sha256", indexFile.sha256Hex()).put("entries", indexEntries).put("format", "jsonl+gzip");
+                .put("sha256", indexFile.sha256Hex()).put("entries", indexEntries).put("format", IndexWriter.FORMAT);
         m.put("file_count", result.fileCount());
         m.put("bytes_read", result.bytesRead());
         m.put("bytes_written", files.totalSize());

@@ -404,7 +404,7 @@ public final class Catalog {
         // file); an operator's copy (<id>.json.bak) stays
         java.util.regex.Pattern ours = java.util.regex.Pattern.compile("(?:" + java.util.regex.Pattern.quote(
                 Durable.TEMP_PREFIX) + ")?" + java.util.regex.Pattern.quote(m.id())
-                + "\\.(?:tar(?:\\.(?:zst|gz|xz))?(?:\\.part\\d+)?|index\\.jsonl\\.gz|db(?:\\.(?:zst|gz|xz))?|json)");
+                + "\\.(?:tar(?:\\.(?:zst|gz|xz))?(?:\\.part\\d+)?|index\\.jsonl\\.(?:zst|gz)|db(?:\\.(?:zst|gz|xz))?|json)");
         try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir,
                 f -> ours.matcher(f.getFileName().toString()).matches())) {
             for (Path f : rest) {

@@ -23,7 +23,7 @@ class EntryWriterTest {
     private byte[] archiveOne(WalkEntry e, boolean prefetched, EntryWriter[] writerOut) throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         PaxTarWriter tar = new PaxTarWriter(sink);
-        try (IndexWriter index = new IndexWriter(tmp, "i.index.jsonl.gz")) {
+        try (IndexWriter index = new IndexWriter(tmp, "i.index.jsonl.zst")) {
             EntryWriter w = new EntryWriter(tar, index, ProgressListener.NONE);
             w.write(e, prefetched ? FileLoader.load(e) : null);
             tar.finish();
@@ -64,7 +64,7 @@ class EntryWriterTest {
         });
         assertThat(r.fileCount()).isEqualTo(1);
         assertThat(r.bytesRead()).as("what came from the disk, not the zeros that pad it").isEqualTo(1_234_567);
-        try (IndexReader in = new IndexReader(tmp.resolve("i.index.jsonl.gz"))) {
+        try (IndexReader in = new IndexReader(tmp.resolve("i.index.jsonl.zst"))) {
             assertThat(in.next().sha256()).isEqualTo(TestTrees.sha256(expected));
         }
     }

@@ -183,13 +183,13 @@ class FolderSwapTest {
             Files.writeString(Files.createDirectories(root.resolve("album/f" + i)).resolve("note.txt"), "x".repeat(i));
         }
         StorageArchiver archiver = new StorageArchiver(readerThreads, 1 << 20, StorageArchiver.SMALL_FILE_LIMIT);
-        try (IndexWriter index = new IndexWriter(tmp, "ok.index.jsonl.gz")) {
+        try (IndexWriter index = new IndexWriter(tmp, "ok.index.jsonl.zst")) {
             DirectoryWalker walker = new DirectoryWalker(root, List.of());
             ArchiveResult ok = archiver.write(walker, OutputStream.nullOutputStream(), index, ProgressListener.NONE);
             assertThat(ok.fileCount()).isEqualTo(303);
             assertThat(walker.openFolders()).isZero();
         }
-        try (IndexWriter index = new IndexWriter(tmp, "failed.index.jsonl.gz")) {
+        try (IndexWriter index = new IndexWriter(tmp, "failed.index.jsonl.zst")) {
             DirectoryWalker walker = new DirectoryWalker(root, List.of());
             OutputStream fullDisk = new OutputStream() {
                 private long written;
@@ -218,7 +218,7 @@ class FolderSwapTest {
             throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         PaxTarWriter tar = new PaxTarWriter(sink);
-        try (IndexWriter index = new IndexWriter(tmp, "i.index.jsonl.gz")) {
+        try (IndexWriter index = new IndexWriter(tmp, "i.index.jsonl.zst")) {
             EntryWriter writer = new EntryWriter(tar, index, ProgressListener.NONE);
             for (WalkEntry e : entries) {
                 boolean small = e.type() == FileStat.Type.FILE && e.stat().size() < StorageArchiver.SMALL_FILE_LIMIT;

@@ -3,6 +3,7 @@ package dev.archivist.archive;
 import static dev.archivist.archive.TestTrees.q;
 import static dev.archivist.archive.TestTrees.sh;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ class IndexTest {
             assertThat(w.entries()).isEqualTo(entries.size());
             written = w.finish();
         }
-        Path file = dir.resolve("b.index.jsonl.gz");
-        assertThat(written.fileName()).isEqualTo("b.index.jsonl.gz");
+        Path file = dir.resolve("b.index.jsonl.zst");
+        assertThat(written.fileName()).isEqualTo("b.index.jsonl.zst");
         assertThat(written.size()).isEqualTo(Files.size(file));
         assertThat(written.sha256Hex()).isEqualTo(TestTrees.sha256(file));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
@@ -43,21 +44,46 @@ class IndexTest {
             r.forEachRemaining(back::add);
         }
         assertThat(back).isEqualTo(entries);
-        String firstLines = sh("gzip -d -c " + q(file) + " | head -3");
+        String firstLines = sh("zstd -d -c " + q(file) + " | head -3");
         assertThat(firstLines).isEqualTo(
                 "{\"path\":\"docs\",\"type\":\"dir\",\"size\":0,\"mtime\":1700000000123,\"mode\":\"0755\",\"link\":null,\"sha256\":null}\n"
                 + "{\"path\":\"docs/Ünï \\\"q\\\".txt\",\"type\":\"file\",\"size\":12,\"mtime\":1700000001000,\"mode\":\"0644\",\"link\":null,\"sha256\":\"" + "ab".repeat(32) + "\"}\n"
                 + "{\"path\":\"link\",\"type\":\"symlink\",\"size\":0,\"mtime\":5,\"mode\":\"0777\",\"link\":\"../x y\",\"sha256\":null}\n");
-        assertThat(sh("gzip -d -c " + q(file) + " | wc -l").trim()).isEqualTo(String.valueOf(entries.size()));
-        assertThat(dir.toFile().list()).containsExactly("b.index.jsonl.gz");
+        assertThat(sh("zstd -d -c " + q(file) + " | wc -l").trim()).isEqualTo(String.valueOf(entries.size()));
+        assertThat(dir.toFile().list()).containsExactly("b.index.jsonl.zst");
     }
 
     @Test
     void closeWithoutFinishDeletesTheTemporaryFile() throws Exception {
-        try (IndexWriter w = new IndexWriter(dir, "x.index.jsonl.gz")) {
+        try (IndexWriter w = new IndexWriter(dir, "x.index.jsonl.zst")) {
             w.add(new IndexEntry("a", "file", 1, 1, "0644", null, "00"));
         }
         assertThat(dir.toFile().list()).isEmpty();
+    }
+
+    /** Backups of earlier builds have gzip indexes: verify and restore still read them, told apart by their bytes. */
+    @Test
+    void aGzipIndexOfAnEarlierBuildReadsBackAsWell() throws Exception {
+        Path json = Files.writeString(dir.resolve("old.index.jsonl"),
+                "{\"path\":\"a b.txt\",\"type\":\"file\",\"size\":3,\"mtime\":7,\"mode\":\"0644\",\"link\":null,"
+                + "\"sha256\":\"" + "ef".repeat(32) + "\"}\n"
+                + "{\"path\":\"l\",\"type\":\"symlink\",\"size\":0,\"mtime\":8,\"mode\":\"0777\",\"link\":\"a b.txt\","
+                + "\"sha256\":null}\n");
+        sh("gzip " + q(json));
+        List<IndexEntry> back = new ArrayList<>();
+        try (IndexReader r = new IndexReader(dir.resolve("old.index.jsonl.gz"))) {
+            r.forEachRemaining(back::add);
+        }
+        assertThat(back).containsExactly(
+                new IndexEntry("a b.txt", "file", 3, 7, "0644", null, "ef".repeat(32)),
+                new IndexEntry("l", "symlink", 0, 8, "0777", "a b.txt", null));
+    }
+
+    @Test
+    void aFileThatIsNeitherZstdNorGzipIsRefusedNamingIt() throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain.index.jsonl.zst"), "{\"path\":\"a\"}\n");
+        assertThatThrownBy(() -> new IndexReader(plain)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining(plain.toString()).hasMessageContaining("neither zstd nor gzip");
     }
 
     @Test

@@ -156,7 +156,7 @@ class StorageArchiverTest {
         assertThat(only.sha256Hex()).isEqualTo(run.files().sha256Hex()).isEqualTo(TestTrees.sha256(run.partPaths().get(0)));
         try (Stream<Path> s = Files.list(run.dir())) {
             assertThat(s.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder(BASE + ".tar.zst", BASE + ".index.jsonl.gz");
+                    .containsExactlyInAnyOrder(BASE + ".tar.zst", BASE + ".index.jsonl.zst");
         }
         Path out = extract(run, Compression.ZSTD, tmp.resolve("extracted"));
         assertThat(TestTrees.describe(out)).isEqualTo(TestTrees.describe(root));

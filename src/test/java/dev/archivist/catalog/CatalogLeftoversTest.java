@@ -74,7 +74,7 @@ class CatalogLeftoversTest {
         String interrupted = catalog.newId(dev.archivist.BackupType.STORAGE, java.time.Clock.systemUTC());
         Path storage = catalog.dir(dev.archivist.BackupType.STORAGE);
         Path renamedPart = Files.writeString(storage.resolve(interrupted + ".tar.zst.part001"), "x");
-        Path index = Files.writeString(storage.resolve(interrupted + ".index.jsonl.gz"), "x");
+        Path index = Files.writeString(storage.resolve(interrupted + ".index.jsonl.zst"), "x");
         Path lost = Files.writeString(storage.resolve("storage_backup_20261128T010203.456Z.tar.zst"), "x");
         Path lostIndex = Files.writeString(storage.resolve("storage_backup_20261128T010203.456Z.index.jsonl.gz"), "x");
 

@@ -200,7 +200,7 @@ class HostileArchiveBackupTest {
         Path forged = dir.resolve("forged");
         Files.createDirectories(forged);
         WrittenFile index;
-        try (IndexWriter w = new IndexWriter(forged, "forged.index.jsonl.gz")) {
+        try (IndexWriter w = new IndexWriter(forged, "forged.index.jsonl.zst")) {
             w.add(new IndexEntry("docs/ok.txt", IndexEntry.FILE, ok.length, TarBuilder.MTIME, IndexEntry.octalMode(0644), null,
                     HexFormat.of().formatHex(Sha256.digest().digest(ok))));
             w.add(new IndexEntry("docs/../../evil.txt", IndexEntry.FILE, evil.length, TarBuilder.MTIME, IndexEntry.octalMode(0644), null,
@@ -240,7 +240,7 @@ class HostileArchiveBackupTest {
         String fileName = id + ".tar" + c.extension();
         Files.write(storageDir.resolve(fileName), data);
         String sha = HexFormat.of().formatHex(Sha256.digest().digest(data));
-        String index = id + ".index.jsonl.gz";
+        String index = IndexWriter.fileNameFor(id);
         Path indexSource = indexFile != null ? indexFile : storageDir.resolve(template.indexFile());
         Files.copy(indexSource, storageDir.resolve(index), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ObjectNode m = template.json().deepCopy();

@@ -200,7 +200,7 @@ final class ForgedBackup {
         m.set("parts", Manifest.partsNode(written));
         m.put("split", parts > 1).put("part_count", parts);
         m.putObject("index").put("path", idx.fileName()).put("size", idx.size()).put("sha256", idx.sha256Hex())
-                .put("entries", index.size()).put("format", "jsonl+gzip");
+                .put("entries", index.size()).put("format", IndexWriter.FORMAT);
         m.put("file_count", index.stream().filter(e -> IndexEntry.FILE.equals(e.type())).count());
         m.put("compression", codec.wireName()).put("format", "pax");
         return catalog.commit(m);

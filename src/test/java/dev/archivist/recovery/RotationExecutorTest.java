@@ -274,7 +274,7 @@ class RotationExecutorTest {
         Manifest old = s.backupStorage(false, null);
         Path folder = f.backups.resolve("storage");
         Files.writeString(folder.resolve(old.id() + ".tar.zst.part009"), "an extra part verify reported");
-        Files.writeString(folder.resolve(".tmp-" + old.id() + ".index.jsonl.gz"), "a temporary file");
+        Files.writeString(folder.resolve(".tmp-" + old.id() + ".index.jsonl.zst"), "a temporary file");
         Path operatorsCopy = Files.writeString(folder.resolve(old.id() + ".json.bak"), "an operator's copy");
         Manifest kept = s.backupStorage(false, null);
         s.rotate(false);

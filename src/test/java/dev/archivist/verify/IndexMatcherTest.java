@@ -16,13 +16,13 @@ class IndexMatcherTest {
     Path dir;
 
     private Path index(int files) throws Exception {
-        IndexWriter w = new IndexWriter(dir, "test.index.jsonl.gz");
+        IndexWriter w = new IndexWriter(dir, "test.index.jsonl.zst");
         w.add(new IndexEntry("d", IndexEntry.DIR, 0, 0, "0755", null, null));
         for (int i = 0; i < files; i++) {
             w.add(new IndexEntry("d/f" + i, IndexEntry.FILE, 1, 0, "0644", null, "00"));
         }
         w.finish();
-        return dir.resolve("test.index.jsonl.gz");
+        return dir.resolve("test.index.jsonl.zst");
     }
 
     @Test
