@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * One line of a file index ({@code <base>.index.jsonl.zst}; gzip, {@code .gz}, in backups of earlier builds): an entry of a storage archive.
+ * One line of a file index ({@code <base>.index.jsonl.zst}; gzip, {@code .gz}, in backups of earlier builds): an entry
+ * of a storage archive.
  *
  * <ul>
  *   <li>{@code path}: relative to the storage root, {@code /} separators, no trailing slash;</li>

@@ -55,7 +55,7 @@ public final class OpenFileStat {
 
     /** Whether open files' attributes can be read through their descriptor here. */
     public static boolean available() {
-        return CHANNEL_FD != null;
+        return CHANNEL_FD != null && JdkUnixAttributes.available();
     }
 
     /**
