@@ -2,6 +2,7 @@ package dev.archivist.archive;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.archivist.ArchivistException;
 import dev.archivist.config.Compression;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -25,6 +26,8 @@ public final class Codecs {
     private static final int FAST_LEVELS = 9;
     private static final int ZSTD_JOB_SIZE = 2 << 20;
     static final int BUFFER = 1 << 20;
+    /** Why zstd's native library did not load, from the first failure; null while none failed. */
+    private static volatile String zstdLoadFailure;
 
     private Codecs() {
     }
@@ -48,7 +51,12 @@ public final class Codecs {
         int cpus = Runtime.getRuntime().availableProcessors();
         switch (c) {
             case ZSTD: {
-                ZstdOutputStream z = new ZstdOutputStream(out, level);
+                ZstdOutputStream z;
+                try {
+                    z = new ZstdOutputStream(out, level);
+                } catch (LinkageError e) {
+                    throw zstdUnavailable(e);
+                }
                 z.setWorkers(cpus);
                 if (boundedMemory && level <= FAST_LEVELS) {
                     // zstd's default job is 4 windows (8 MiB at level 3) and it keeps workers + 2 jobs of input and
@@ -78,7 +86,11 @@ public final class Codecs {
     public static InputStream decompressor(Compression c, InputStream in) throws IOException {
         switch (c) {
             case ZSTD:
-                return new BufferedInputStream(new ZstdInputStream(in), BUFFER);
+                try {
+                    return new BufferedInputStream(new ZstdInputStream(in), BUFFER);
+                } catch (LinkageError e) {
+                    throw zstdUnavailable(e);
+                }
             case GZ:
                 return new GzipCompressorInputStream(new BufferedInputStream(in, BUFFER), true);
             case XZ:
@@ -89,5 +101,24 @@ public final class Codecs {
             default:
                 throw new IllegalArgumentException("unknown compression " + c);
         }
+    }
+
+    /**
+     * zstd-jni loads its native library at its first use, unpacking it into {@code java.io.tmpdir} unless
+     * {@code -DZstdNativePath} names it (bin/archivist unpacks it once beside the jar and passes that). Where this fails
+     * (a temporary folder this user may not write, or mounted {@code noexec}), the JVM's linkage error, a stack trace
+     * at the first use and "Could not initialize class" at the next, becomes an error that names the cause: this
+     * machine cannot use zstd; nothing is wrong with the backups.
+     */
+    static CodecUnavailableException zstdUnavailable(LinkageError e) {
+        String why = zstdLoadFailure;
+        if (why == null) { // the first failure has the cause; later ones say "Could not initialize class" around it
+            why = ArchivistException.reason(e.getCause() != null ? e.getCause() : e);
+            zstdLoadFailure = why;
+        }
+        return new CodecUnavailableException("zstd cannot be used here: its native library did not load ("
+                + why + "); zstd-jni unpacks it into the temporary folder "
+                + System.getProperty("java.io.tmpdir") + ", which must be writable and allow running code (set TMPDIR,"
+                + " or run bin/archivist, which unpacks it beside the jar)", e);
     }
 }

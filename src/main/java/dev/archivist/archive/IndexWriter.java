@@ -61,9 +61,15 @@ public final class IndexWriter implements Closeable {
             throw new FileAlreadyExistsException(dir.resolve(fileName).toString(), null, "index already exists");
         }
         this.channel = FileSupport.createOwnerOnly(temp);
-        this.hashing = new HashingOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20));
-        this.compressed = Codecs.compressor(Compression.ZSTD, INDEX_ZSTD_LEVEL, hashing);
-        this.json = MAPPER.getFactory().createGenerator(compressed);
+        try {
+            this.hashing = new HashingOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20));
+            this.compressed = Codecs.compressor(Compression.ZSTD, INDEX_ZSTD_LEVEL, hashing);
+            this.json = MAPPER.getFactory().createGenerator(compressed);
+        } catch (IOException | RuntimeException e) { // zstd unavailable here: no temporary file left behind
+            channel.close();
+            FileSupport.deleteQuietly(temp, null);
+            throw e;
+        }
     }
 
     /** Appends one entry as one line. */

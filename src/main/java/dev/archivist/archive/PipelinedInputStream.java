@@ -117,6 +117,9 @@ public final class PipelinedInputStream extends InputStream {
             if (current == END) {
                 ended = true;
                 if (failure != null) {
+                    if (failure instanceof CodecUnavailableException c) { // this machine's problem, not the stream's
+                        throw c;
+                    }
                     throw failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure);
                 }
                 return false;

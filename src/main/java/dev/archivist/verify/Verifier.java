@@ -5,6 +5,7 @@ import dev.archivist.ArchivistException;
 import dev.archivist.archive.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.BackupType;
+import dev.archivist.archive.CodecUnavailableException;
 import dev.archivist.archive.Codecs;
 import dev.archivist.archive.PipelinedInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
@@ -327,7 +328,7 @@ public final class Verifier {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                if (e instanceof IndexUnreadable) {
+                if (e instanceof IndexUnreadable || e instanceof CodecUnavailableException) {
                     throw e;
                 }
                 problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: "
@@ -345,6 +346,8 @@ public final class Verifier {
             }
         } catch (IndexUnreadable u) {
             problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + ArchivistException.reason(u.getCause())));
+        } catch (CodecUnavailableException e) {
+            throw e; // not checked here (the caller says so), nothing found wrong
         } catch (IOException | RuntimeException e) {
             problems.add(new Problem(m.id(), "archive", "cannot read the compressed tar stream: " + ArchivistException.reason(e)));
         }

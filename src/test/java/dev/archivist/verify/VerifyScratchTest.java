@@ -88,14 +88,15 @@ class VerifyScratchTest {
         dev.archivist.testing.CliProcess cli = new dev.archivist.testing.CliProcess(dir).env("DATABASE_URL", db.toString())
                 .env("STORAGE_PATH", storage.toString()).env("BACKUP_DIR", backups.toString()).env("JSON_LOGS", "false");
         assertThat(cli.run("backup", "database", "--no-rotate").exitCode()).isZero();
-        // gz: zstd's JNI library would have to be unpacked into the temporary folder this test makes unwritable (the
-        // launcher unpacks it beside the jar instead)
         assertThat(cli.run("backup", "storage", "--no-rotate", "--compression", "gz").exitCode()).isZero();
         Path noTmp = Files.createDirectories(dir.resolve("no-tmp"));
         List<Path> readOnly = List.of(noTmp, backups.resolve(".archivist"));
         for (Path p : readOnly) {
             Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
         }
+        // zstd's JNI library (the per-file index is zstd) from a folder of its own, as bin/archivist gives it: zstd-jni
+        // would unpack it into the temporary folder this test makes unwritable
+        cli.jvmArg("-DZstdNativePath=" + zstdLibrary(dir));
         try {
             dev.archivist.testing.CliProcess.Result r = cli.jvmArg("-Djava.io.tmpdir=" + noTmp)
                     .startWrapped(dev.archivist.testing.CliProcess.withoutPermissionBypass("-dac_override"), "verify", "--all")
@@ -109,6 +110,18 @@ class VerifyScratchTest {
                 Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             }
         }
+    }
+
+    /** zstd-jni's native library for this machine, copied into {@code folder}: for a JVM that cannot unpack it itself. */
+    private static Path zstdLibrary(Path folder) throws IOException {
+        String resource = "/linux/" + System.getProperty("os.arch") + "/libzstd-jni-"
+                + com.github.luben.zstd.util.ZstdVersion.VERSION + ".so";
+        Path lib = folder.resolve("libzstd-jni.so");
+        try (java.io.InputStream in = com.github.luben.zstd.util.Native.class.getResourceAsStream(resource)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(in != null, "no zstd-jni library for this platform: " + resource);
+            Files.copy(in, lib);
+        }
+        return lib;
     }
 
     @Test
