@@ -66,7 +66,11 @@ public final class IndexWriter implements Closeable {
             this.compressed = Codecs.compressor(Compression.ZSTD, INDEX_ZSTD_LEVEL, hashing);
             this.json = MAPPER.getFactory().createGenerator(compressed);
         } catch (IOException | RuntimeException e) { // zstd unavailable here: no temporary file left behind
-            channel.close();
+            try {
+                channel.close();
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
             FileSupport.deleteQuietly(temp, null);
             throw e;
         }
