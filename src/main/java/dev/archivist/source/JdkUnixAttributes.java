@@ -30,6 +30,8 @@ final class JdkUnixAttributes {
     private static final MethodHandle MTIME_NANOS;
     /** The JDK's attributes inside what its basic view returns (a wrapper), or null for anything else. */
     private static final MethodHandle UNWRAP;
+    /** The JDK's {@code fstat} of a descriptor ({@code UnixFileAttributes.get(int)}), or null. */
+    private static final MethodHandle FSTAT;
 
     static {
         MethodHandle mode = null;
@@ -39,6 +41,7 @@ final class JdkUnixAttributes {
         MethodHandle seconds = null;
         MethodHandle nanos = null;
         MethodHandle unwrap = null;
+        MethodHandle fstat = null;
         Class<?> c = null;
         MethodHandles.Lookup lookup = null;
         try {
@@ -66,6 +69,12 @@ final class JdkUnixAttributes {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 seconds = null; // the JDK's own conversion then
             }
+            try {
+                fstat = lookup.findStatic(c, "get", MethodType.methodType(c, int.class))
+                        .asType(MethodType.methodType(BasicFileAttributes.class, int.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                fstat = null; // open files' attributes by name then (OpenFileStat)
+            }
         }
         MODE = mode;
         UID = uid;
@@ -74,6 +83,7 @@ final class JdkUnixAttributes {
         MTIME_SECONDS = seconds;
         MTIME_NANOS = nanos;
         UNWRAP = unwrap;
+        FSTAT = mode == null ? null : fstat;
     }
 
     private JdkUnixAttributes() {
@@ -82,6 +92,26 @@ final class JdkUnixAttributes {
     /** Whether the JDK's attributes can be read here. */
     static boolean available() {
         return MODE != null;
+    }
+
+    /** Whether {@link #ofDescriptor} can read attributes here. */
+    static boolean descriptorsReadable() {
+        return FSTAT != null;
+    }
+
+    /**
+     * The {@link FileStat} of the file open at descriptor {@code fd}, by the JDK's own {@code fstat}, or null when it
+     * cannot be read so (not available here, or the call failed: EBADF, EIO).
+     */
+    static FileStat ofDescriptor(int fd) {
+        if (FSTAT == null) {
+            return null;
+        }
+        try {
+            return of((BasicFileAttributes) FSTAT.invokeExact(fd));
+        } catch (Throwable e) { // the JDK's UnixException
+            return null;
+        }
     }
 
     /** The entry's {@link FileStat} from the JDK's relative attributes, or null when they are not the JDK's own. */
