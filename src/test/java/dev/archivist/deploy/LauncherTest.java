@@ -274,8 +274,9 @@ class LauncherTest {
 
     /**
      * The compiler directives the launcher gives short jobs (bin/archivist-jit.json) are read by this Java: a file it
-     * could not parse would stop every backup from starting. Both directives load, and the first keeps SHA-256's
-     * compiled code with C2 while the second sends everything else elsewhere.
+     * could not parse would stop every backup from starting. The three directives load: the first keeps SHA-256's
+     * compiled code with C2, the second keeps C1 from inlining it into its callers, the last sends everything else
+     * elsewhere.
      */
     @Test
     void theCompilerDirectivesOfShortJobsLoad() throws Exception {
@@ -287,8 +288,9 @@ class LauncherTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("2 compiler directives added").contains("sun/security/provider/SHA2.implCompress")
-                .contains("sun/security/provider/DigestBase.implCompressMultiBlock").contains("Exclude:true");
+        assertThat(out).contains("3 compiler directives added").contains("sun/security/provider/SHA2.implCompress")
+                .contains("sun/security/provider/DigestBase.implCompressMultiBlock").contains("Exclude:true")
+                .contains("inline: -sun/security/provider/SHA2.implCompress, -sun/security/provider/DigestBase.implCompressMultiBlock");
     }
 
     /** A JDK under /usr/lib/jvm whose major version differs from the one running the tests, or null. */
