@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.function.LongFunction;
 
 /**
@@ -42,6 +41,8 @@ final class PaxTarWriter {
     private final LastName user;
     private final LastName group;
     private byte[] header = new byte[3 * BLOCK];
+    private final PaxRecords pax = new PaxRecords();
+    private final byte[] paxName = new byte[NAME_LEN];
     private long written;
     private long entryRemaining = -1;
     private long entrySize;
@@ -144,45 +145,45 @@ final class PaxTarWriter {
         Instant t = mtime.toInstant();
         long seconds = t.getEpochSecond();
         int nanos = t.getNano();
-        StringBuilder pax = null;
+        pax.clear();
         if (name.length > NAME_LEN || !ascii(name)) {
-            pax = record(null, "path", path);
+            pax.add("path", path);
         }
         if (link != null && (link.length > NAME_LEN || !ascii(link))) {
-            pax = record(pax, "linkpath", target);
+            pax.add("linkpath", target);
         }
         if (size > MAX_OCTAL_11) {
-            pax = record(pax, "size", Long.toString(size));
+            pax.add("size", size);
         }
         if (nanos != 0 || seconds < 0 || seconds > MAX_OCTAL_11) {
-            pax = record(pax, "mtime", decimalSeconds(seconds, nanos));
+            pax.addSeconds("mtime", seconds, nanos);
         }
         if (uid > MAX_OCTAL_7) {
-            pax = record(pax, "uid", Long.toString(uid));
+            pax.add("uid", uid);
         }
         if (gid > MAX_OCTAL_7) {
-            pax = record(pax, "gid", Long.toString(gid));
+            pax.add("gid", gid);
         }
         user.of(uid);
         if (user.field == null) {
-            pax = record(pax, "uname", user.name);
+            pax.add("uname", user.name);
         }
         group.of(gid);
         if (group.field == null) {
-            pax = record(pax, "gname", group.name);
+            pax.add("gname", group.name);
         }
         long headerSeconds = Math.max(0, Math.min(seconds, MAX_OCTAL_11)); // the pax record has the exact time
         int at = 0;
-        if (pax != null) {
-            byte[] records = pax.toString().getBytes(StandardCharsets.UTF_8);
-            int blocks = (records.length + BLOCK - 1) / BLOCK;
+        if (!pax.isEmpty()) {
+            int length = pax.length();
+            int blocks = (length + BLOCK - 1) / BLOCK;
             ensure((2 + blocks) * BLOCK);
-            fill(0, paxHeaderName(name), 'x', records.length, 0644, headerSeconds, 0, 0, null, null, null);
-            System.arraycopy(records, 0, header, BLOCK, records.length);
-            zero(BLOCK + records.length, (1 + blocks) * BLOCK);
+            fill(0, paxName, paxHeaderName(name, paxName), 'x', length, 0644, headerSeconds, 0, 0, null, null, null);
+            System.arraycopy(pax.bytes(), 0, header, BLOCK, length);
+            zero(BLOCK + length, (1 + blocks) * BLOCK);
             at = (1 + blocks) * BLOCK;
         }
-        fill(at, name, type, Math.min(size, MAX_OCTAL_11), mode & 07777, headerSeconds,
+        fill(at, name, Math.min(name.length, NAME_LEN), type, Math.min(size, MAX_OCTAL_11), mode & 07777, headerSeconds,
                 Math.min(Math.max(uid, 0), MAX_OCTAL_7), Math.min(Math.max(gid, 0), MAX_OCTAL_7), link, user.field,
                 group.field);
         out.write(header, 0, at + BLOCK);
@@ -196,10 +197,9 @@ final class PaxTarWriter {
      * One ustar header block at {@code at}; over-long names and link targets are cut (a pax record has them), owner
      * and group names are left empty when null (a pax record has them).
      */
-    private void fill(int at, byte[] name, char type, long size, int mode, long mtime, long uid, long gid,
-            byte[] link, byte[] uname, byte[] gname) {
+    private void fill(int at, byte[] name, int nameLength, char type, long size, int mode, long mtime, long uid,
+            long gid, byte[] link, byte[] uname, byte[] gname) {
         zero(at, at + BLOCK);
-        int nameLength = Math.min(name.length, NAME_LEN);
         System.arraycopy(name, 0, header, at, nameLength);
         octal(at + 100, 8, mode);
         octal(at + 108, 8, uid);
@@ -262,8 +262,11 @@ final class PaxTarWriter {
         }
     }
 
-    /** GNU tar's name for an extended header: {@code dir/PaxHeaders/file}, ASCII, cut to 100 bytes. */
-    private static byte[] paxHeaderName(byte[] name) {
+    /**
+     * GNU tar's name for an extended header, {@code dir/PaxHeaders/file}, ASCII, cut to 100 bytes: written into
+     * {@code to} (100 bytes long), its length returned.
+     */
+    private static int paxHeaderName(byte[] name, byte[] to) {
         int end = name.length;
         while (end > 0 && name[end - 1] == '/') {
             end--;
@@ -273,43 +276,21 @@ final class PaxTarWriter {
             slash--;
         }
         int dir = slash + 1;
-        int file = end - dir;
-        byte[] joined = new byte[dir + PAX_HEADERS.length + file];
-        System.arraycopy(name, 0, joined, 0, dir);
-        System.arraycopy(PAX_HEADERS, 0, joined, dir, PAX_HEADERS.length);
-        System.arraycopy(name, dir, joined, dir + PAX_HEADERS.length, file);
-        for (int i = 0; i < joined.length; i++) {
-            if (joined[i] < 0) {
-                joined[i] = '_';
+        int n = 0;
+        n = put(name, 0, Math.min(dir, NAME_LEN), to, n);
+        n = put(PAX_HEADERS, 0, Math.min(PAX_HEADERS.length, NAME_LEN - n), to, n);
+        n = put(name, dir, Math.min(end - dir, NAME_LEN - n), to, n);
+        for (int i = 0; i < n; i++) {
+            if (to[i] < 0) {
+                to[i] = '_';
             }
         }
-        return Arrays.copyOf(joined, Math.min(joined.length, NAME_LEN));
+        return n;
     }
 
-    /** Appends {@code "<len> key=value\n"}, where len counts the whole record in UTF-8 bytes, its own digits too. */
-    private static StringBuilder record(StringBuilder to, String key, String value) {
-        StringBuilder sb = to == null ? new StringBuilder(128) : to;
-        int body = 3 + key.length() + value.getBytes(StandardCharsets.UTF_8).length; // ' ', '=', '\n'
-        int len = body + Integer.toString(body).length();
-        if (Integer.toString(len).length() != Integer.toString(body).length()) {
-            len++; // adding the digits added a digit
-        }
-        return sb.append(len).append(' ').append(key).append('=').append(value).append('\n');
-    }
-
-    /** {@code seconds.nnnnnnnnn} without trailing zeros; for negative times the fraction counts forward too. */
-    static String decimalSeconds(long seconds, int nanos) {
-        if (nanos == 0) {
-            return Long.toString(seconds);
-        }
-        String whole = seconds < 0 && seconds + 1 == 0 ? "-0" : Long.toString(seconds < 0 ? seconds + 1 : seconds);
-        int fraction = seconds < 0 ? 1_000_000_000 - nanos : nanos;
-        String digits = Integer.toString(1_000_000_000 + fraction).substring(1);
-        int end = digits.length();
-        while (digits.charAt(end - 1) == '0') {
-            end--;
-        }
-        return whole + "." + digits.substring(0, end);
+    private static int put(byte[] from, int offset, int length, byte[] to, int at) {
+        System.arraycopy(from, offset, to, at, length);
+        return at + length;
     }
 
     /** The last owner (or group) id's name and header field, looked up again only when the id changes. */

@@ -87,15 +87,6 @@ class PaxTarWriterTest {
     }
 
     @Test
-    void decimalSecondsCountTheFractionAwayFromZero() {
-        assertThat(PaxTarWriter.decimalSeconds(12, 500_000_000)).isEqualTo("12.5");
-        assertThat(PaxTarWriter.decimalSeconds(12, 1)).isEqualTo("12.000000001");
-        assertThat(PaxTarWriter.decimalSeconds(-2, 500_000_000)).isEqualTo("-1.5"); // Instant -1.5 s
-        assertThat(PaxTarWriter.decimalSeconds(-1, 750_000_000)).isEqualTo("-0.25");
-        assertThat(PaxTarWriter.decimalSeconds(-3, 0)).isEqualTo("-3");
-    }
-
-    @Test
     void theArchiveEndsWithTwoZeroBlocksInWholeRecords() throws Exception {
         byte[] h = archive(w -> {
             w.file("a", 3, 0600, FileTime.fromMillis(0), 0, 0);
