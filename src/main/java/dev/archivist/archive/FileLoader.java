@@ -1,6 +1,7 @@
 package dev.archivist.archive;
 
 import dev.archivist.ArchivistException;
+import dev.archivist.source.DescriptorFiles;
 import dev.archivist.source.FifoSafeOpen;
 import dev.archivist.source.FileStat;
 import dev.archivist.source.OpenFileLimit;
@@ -36,6 +37,9 @@ final class FileLoader {
     static final String REMOVED = "file removed or replaced while being read (what was read is stored)";
 
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
+    /** What small files are read into by descriptor, per reading thread; as large as the largest read so far. */
+    private static final ThreadLocal<ByteBuffer> DIRECT = new ThreadLocal<>();
+    private static final int MIN_DIRECT = 64 << 10;
     private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "archive-open");
         t.setDaemon(true);
@@ -127,10 +131,16 @@ final class FileLoader {
      * it; never throws for a problem of that file. A short read is padded with zeros: the padding is what gets stored.
      */
     static Loaded load(WalkEntry entry, byte[] into, int offset) {
+        if (DescriptorFiles.available()) {
+            Loaded byDescriptor = loadByDescriptor(entry, into, offset);
+            if (byDescriptor != null) {
+                return byDescriptor;
+            }
+        }
         String[] why = new String[1];
         FileChannel ch = open(entry, why);
         if (ch == null) {
-            return new Loaded(null, 0, 0, null, null, why[0]);
+            return skipped(why[0]);
         }
         int size = (int) entry.stat().size();
         int n;
@@ -144,14 +154,92 @@ final class FileLoader {
             // growth after the declared size shows in the size after reading (no extra read for small files)
             changed = changeReason(entry, ch, n, false);
         } catch (IOException e) {
-            return new Loaded(null, 0, 0, null, null, replacedOr(entry, "read error: " + ArchivistException.reason(e)));
+            return skipped(replacedOr(entry, "read error: " + ArchivistException.reason(e)));
         }
-        if (n < size) {
-            Arrays.fill(into, offset + n, offset + size, (byte) 0); // the array may be a reused buffer
+        return hashed(into, offset, size, n, changed);
+    }
+
+    /**
+     * As {@link #load(WalkEntry, byte[], int)}, by descriptor ({@link DescriptorFiles}: no channel, and a FIFO put in
+     * the file's place is opened without waiting and skipped); null where the entry's folder cannot open by descriptor.
+     */
+    private static Loaded loadByDescriptor(WalkEntry entry, byte[] into, int offset) {
+        int fd;
+        try {
+            fd = entry.folder().openDescriptor(entry.name());
+        } catch (NoSuchFileException e) {
+            return skipped(VANISHED);
+        } catch (AccessDeniedException e) {
+            return skipped(PERMISSION_DENIED);
+        } catch (IOException e) {
+            if (OpenFileLimit.exhausted(e)) { // the backup fails: skipping would lose data silently
+                throw new UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
+            }
+            return skipped(replacedOr(entry, "cannot open: " + ArchivistException.reason(e)));
+        }
+        if (fd < 0) {
+            return null;
+        }
+        int size = (int) entry.stat().size();
+        int n = 0;
+        FileStat after;
+        try {
+            ByteBuffer buffer = direct(size);
+            IOException failed = null;
+            try {
+                for (int r; n < size && (r = DescriptorFiles.read(fd, buffer, n, size - n, entry.path())) > 0; ) {
+                    n += r;
+                }
+            } catch (IOException e) {
+                failed = e;
+            }
+            after = DescriptorFiles.stat(fd);
+            String notAFile = notARegularFile(after);
+            if (notAFile != null || failed != null) { // a FIFO reads nothing or fails (EAGAIN), a folder fails
+                return skipped(notAFile != null ? notAFile
+                        : replacedOr(entry, "read error: " + ArchivistException.reason(failed)));
+            }
+            buffer.get(0, into, offset, n);
+        } finally {
+            DescriptorFiles.close(fd);
+        }
+        return hashed(into, offset, size, n, changeReason(entry, after, n, false));
+    }
+
+    private static Loaded skipped(String reason) {
+        return new Loaded(null, 0, 0, null, null, reason);
+    }
+
+    /** The small file's content, {@code read} of its {@code size} bytes at {@code offset}, padded and hashed. */
+    private static Loaded hashed(byte[] into, int offset, int size, int read, String changed) {
+        if (read < size) {
+            Arrays.fill(into, offset + read, offset + size, (byte) 0); // the array may be a reused buffer
         }
         MessageDigest md = DIGEST.get();
         md.update(into, offset, size);
-        return new Loaded(into, offset, n, Sha256.hex(md.digest()), changed, null);
+        return new Loaded(into, offset, read, Sha256.hex(md.digest()), changed, null);
+    }
+
+    /** This thread's direct buffer, of at least {@code size} bytes. */
+    private static ByteBuffer direct(int size) {
+        ByteBuffer b = DIRECT.get();
+        if (b == null || b.capacity() < size) {
+            b = ByteBuffer.allocateDirect(Math.max(size, MIN_DIRECT));
+            DIRECT.set(b);
+        }
+        return b;
+    }
+
+    /** Why a file opened in a regular file's place is skipped, by its attributes: null for a regular file (or none). */
+    private static String notARegularFile(FileStat s) {
+        if (s == null || s.type() == FileStat.Type.FILE) {
+            return null;
+        }
+        return switch (s.type()) {
+            case DIRECTORY -> REPLACED_BY_FOLDER;
+            case SYMLINK -> REPLACED_BY_SYMLINK;
+            default -> (s.mode() & 0170000) == 0010000 ? FIFO : REPLACED_BY_SPECIAL;
+        };
     }
 
     /**
@@ -160,6 +248,14 @@ final class FileLoader {
      * them; by its name where they cannot be read so.
      */
     static String changeReason(WalkEntry entry, FileChannel ch, long read, boolean grew) {
+        return changeReason(entry, OpenFileStat.of(ch), read, grew);
+    }
+
+    /**
+     * As {@link #changeReason(WalkEntry, FileChannel, long, boolean)}, with {@code open}, the attributes of the open
+     * file read after reading it (null: read them by name).
+     */
+    static String changeReason(WalkEntry entry, FileStat open, long read, boolean grew) {
         long declared = entry.stat().size();
         if (read < declared) {
             return "file shrank while being read: " + read + " of " + declared
@@ -170,7 +266,6 @@ final class FileLoader {
         }
         long sizeAfter;
         FileTime modifiedAfter;
-        FileStat open = OpenFileStat.of(ch);
         if (open != null) {
             if (open.links() == 0) {
                 return REMOVED;

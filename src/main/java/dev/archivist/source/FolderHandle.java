@@ -174,6 +174,18 @@ public final class FolderHandle {
     }
 
     /**
+     * Opens the file {@code name} for reading by descriptor ({@link DescriptorFiles}): no symlink followed, never
+     * waiting on a FIFO put in its place. Returns -1 where this handle cannot: a folder below the held ones, one read
+     * through paths, or no such calls here (open a channel then). The caller closes it ({@link DescriptorFiles#close}).
+     */
+    public int openDescriptor(String name) throws IOException {
+        if (anchor != null || secure == null || !DescriptorFiles.opens(secure)) {
+            return -1;
+        }
+        return DescriptorFiles.open(secure, path, relative(name));
+    }
+
+    /**
      * The identity (device and inode) of the open folder itself, read through its descriptor; null for a handle that
      * works through paths.
      */

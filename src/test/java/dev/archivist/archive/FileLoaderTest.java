@@ -114,4 +114,74 @@ class FileLoaderTest {
         Path g = Files.writeString(tmp.resolve("g"), "g");
         assertThat(FileLoader.load(new WalkEntry(g, "g", FileStat.lstat(g)), new byte[1], 0).skipReason()).isNull();
     }
+
+    /**
+     * Files the walk found in its open folders are read by descriptor (DescriptorFiles): content and hash as through a
+     * channel, and what replaced a file after the walk saw it is skipped by what it is, without waiting on a FIFO.
+     */
+    @Test
+    void filesInTheWalksFoldersAreReadByDescriptorWithTheSameRules() throws Exception {
+        Files.writeString(tmp.resolve("plain.txt"), "hello");
+        Files.writeString(tmp.resolve("now-a-fifo"), "content");
+        Files.writeString(tmp.resolve("now-a-folder"), "content");
+        Files.writeString(tmp.resolve("now-a-link"), "content");
+        Files.writeString(tmp.resolve("now-gone"), "content");
+        Files.writeString(tmp.resolve("grows"), "12345");
+        java.util.Map<String, FileLoader.Loaded> loaded = new java.util.TreeMap<>();
+        java.util.Map<String, Boolean> byDescriptor = new java.util.TreeMap<>();
+        new dev.archivist.source.DirectoryWalker(tmp, java.util.List.of()).walk(new dev.archivist.source.DirectoryWalker.Visitor() {
+            @Override
+            public void entry(WalkEntry e) throws java.io.IOException {
+                try {
+                    if (e.type() != FileStat.Type.FILE) {
+                        return;
+                    }
+                    Path p = tmp.resolve(e.name());
+                    switch (e.name()) { // what the application does between the walk and the read
+                        case "now-a-fifo" -> {
+                            Files.delete(p);
+                            assertThat(new ProcessBuilder("mkfifo", p.toString()).start().waitFor()).isZero();
+                        }
+                        case "now-a-folder" -> {
+                            Files.delete(p);
+                            Files.createDirectory(p);
+                        }
+                        case "now-a-link" -> {
+                            Files.delete(p);
+                            Files.createSymbolicLink(p, tmp.resolve("plain.txt"));
+                        }
+                        case "now-gone" -> Files.delete(p);
+                        case "grows" -> Files.writeString(p, "1234567890");
+                        default -> { }
+                    }
+                    int fd = e.folder().openDescriptor("plain.txt");
+                    byDescriptor.put(e.name(), fd >= 0);
+                    if (fd >= 0) {
+                        dev.archivist.source.DescriptorFiles.close(fd);
+                    }
+                    loaded.put(e.name(), java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                            FileLoader.load(e, new byte[16], 0)).get(60, java.util.concurrent.TimeUnit.SECONDS));
+                } catch (Exception x) {
+                    throw new java.io.IOException(x);
+                } finally {
+                    e.done();
+                }
+            }
+
+            @Override
+            public void skipped(dev.archivist.source.SkippedEntry s) {
+            }
+        });
+        assertThat(byDescriptor).as("the walk's folders open by descriptor").containsOnlyKeys(loaded.keySet())
+                .doesNotContainValue(false);
+        assertThat(loaded.get("plain.txt").sha256Hex()).isEqualTo(Sha256.of("hello".getBytes()));
+        assertThat(Arrays.copyOfRange(loaded.get("plain.txt").data(), 0, 5)).isEqualTo("hello".getBytes());
+        assertThat(loaded.get("plain.txt").changed()).isNull();
+        assertThat(loaded.get("now-a-fifo").skipReason()).isEqualTo(FileLoader.FIFO);
+        assertThat(loaded.get("now-a-folder").skipReason()).isEqualTo(FileLoader.REPLACED_BY_FOLDER);
+        assertThat(loaded.get("now-a-link").skipReason()).isEqualTo(FileLoader.REPLACED_BY_SYMLINK);
+        assertThat(loaded.get("now-gone").skipReason()).isEqualTo(FileLoader.VANISHED);
+        assertThat(loaded.get("grows").changed()).startsWith("file grew while being read");
+        assertThat(Arrays.copyOfRange(loaded.get("grows").data(), 0, 5)).isEqualTo("12345".getBytes());
+    }
 }
