@@ -29,83 +29,63 @@ public final class DescriptorFiles {
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
 
-    private static final MethodHandle OPENAT;
-    private static final MethodHandle NAME_BYTES;
-    private static final MethodHandle READ;
-    private static final MethodHandle CLOSE;
-    private static final MethodHandle TRANSLATE;
-    private static final MethodHandle ADDRESS;
-    private static final MethodHandle FOLDER_FD;
-    private static final MethodHandle FOLDER_STREAM;
-    private static final MethodHandle READ_LOCK;
-    private static final MethodHandle IS_OPEN;
-    private static final int OPEN_FLAGS;
+    /** The JDK's calls and fields used here, all found, or null ({@link #find}). */
+    private static final Calls JDK = find();
 
-    static {
-        MethodHandle openat = null;
-        MethodHandle nameBytes = null;
-        MethodHandle read = null;
-        MethodHandle close = null;
-        MethodHandle translate = null;
-        MethodHandle address = null;
-        MethodHandle folderFd = null;
-        MethodHandle folderStream = null;
-        MethodHandle readLock = null;
-        MethodHandle isOpen = null;
-        int flags = 0;
-        String arch = System.getProperty("os.arch", "");
-        if (System.getProperty("os.name", "").equals("Linux")
-                && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
-            try {
-                // a lookup in a class reaches its private members and its package's others
-                Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
-                Class<?> unixException = Class.forName("sun.nio.fs.UnixException");
-                Class<?> secure = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
-                Class<?> plain = Class.forName("sun.nio.fs.UnixDirectoryStream");
-                Class<?> unixPath = Class.forName("sun.nio.fs.UnixPath");
-                Class<?> direct = Class.forName("sun.nio.ch.DirectBuffer");
-                MethodHandles.Lookup fs = lookupIn(dispatcher);
-                openat = fs.findStatic(dispatcher, "openat",
-                        MethodType.methodType(int.class, int.class, byte[].class, int.class, int.class));
-                read = fs.findStatic(dispatcher, "read", MethodType.methodType(int.class, int.class, long.class, int.class));
-                close = fs.findStatic(dispatcher, "close", MethodType.methodType(void.class, int.class));
-                nameBytes = fs.findVirtual(unixPath, "asByteArray", MethodType.methodType(byte[].class))
-                        .asType(MethodType.methodType(byte[].class, Path.class));
-                translate = lookupIn(unixException).findVirtual(unixException, "translateToIOException",
-                                MethodType.methodType(IOException.class, String.class, String.class))
-                        .asType(MethodType.methodType(IOException.class, Throwable.class, String.class, String.class));
-                address = lookupIn(direct).findVirtual(direct, "address", MethodType.methodType(long.class))
-                        .asType(MethodType.methodType(long.class, ByteBuffer.class));
-                MethodHandles.Lookup inSecure = lookupIn(secure);
-                folderFd = inSecure.findGetter(secure, "dfd", int.class)
-                        .asType(MethodType.methodType(int.class, DirectoryStream.class));
-                folderStream = inSecure.findGetter(secure, "ds", plain)
-                        .asType(MethodType.methodType(Object.class, DirectoryStream.class));
-                readLock = fs.findVirtual(plain, "readLock", MethodType.methodType(Lock.class))
-                        .asType(MethodType.methodType(Lock.class, Object.class));
-                isOpen = fs.findVirtual(plain, "isOpen", MethodType.methodType(boolean.class))
-                        .asType(MethodType.methodType(boolean.class, Object.class));
-                flags = (int) fs.findStaticGetter(Class.forName("sun.nio.fs.UnixConstants"), "O_NOFOLLOW", int.class)
-                        .invokeExact() | O_NONBLOCK | O_CLOEXEC; // O_RDONLY is 0
-            } catch (Throwable e) {
-                openat = null; // not opened to us, or another JDK's classes: channels then
-            }
-        }
-        boolean complete = openat != null && flags != 0 && JdkUnixAttributes.descriptorsReadable();
-        OPENAT = complete ? openat : null;
-        NAME_BYTES = nameBytes;
-        READ = read;
-        CLOSE = close;
-        TRANSLATE = translate;
-        ADDRESS = address;
-        FOLDER_FD = folderFd;
-        FOLDER_STREAM = folderStream;
-        READ_LOCK = readLock;
-        IS_OPEN = isOpen;
-        OPEN_FLAGS = flags;
+    /** Handles on the JDK's own code (records' fields are trusted finals: the compilers fold them as constants). */
+    private record Calls(MethodHandle openat, MethodHandle nameBytes, MethodHandle read, MethodHandle close,
+                         MethodHandle translate, MethodHandle address, MethodHandle folderFd,
+                         MethodHandle folderStream, MethodHandle readLock, MethodHandle isOpen, int openFlags) {
     }
 
     private DescriptorFiles() {
+    }
+
+    /** The calls, on Linux where the JDK's classes are this JDK's and opened to us; else null (channels then). */
+    private static Calls find() {
+        String arch = System.getProperty("os.arch", "");
+        if (!System.getProperty("os.name", "").equals("Linux")
+                || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))
+                || !JdkUnixAttributes.descriptorsReadable()) {
+            return null;
+        }
+        try {
+            // a lookup in a class reaches its private members and its package's others
+            Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
+            Class<?> unixException = Class.forName("sun.nio.fs.UnixException");
+            Class<?> secure = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
+            Class<?> plain = Class.forName("sun.nio.fs.UnixDirectoryStream");
+            Class<?> direct = Class.forName("sun.nio.ch.DirectBuffer");
+            MethodHandles.Lookup fs = lookupIn(dispatcher);
+            MethodHandles.Lookup inSecure = lookupIn(secure);
+            return new Calls(
+                    fs.findStatic(dispatcher, "openat",
+                            MethodType.methodType(int.class, int.class, byte[].class, int.class, int.class)),
+                    fs.findVirtual(Class.forName("sun.nio.fs.UnixPath"), "asByteArray",
+                                    MethodType.methodType(byte[].class))
+                            .asType(MethodType.methodType(byte[].class, Path.class)),
+                    fs.findStatic(dispatcher, "read",
+                            MethodType.methodType(int.class, int.class, long.class, int.class)),
+                    fs.findStatic(dispatcher, "close", MethodType.methodType(void.class, int.class)),
+                    lookupIn(unixException).findVirtual(unixException, "translateToIOException",
+                                    MethodType.methodType(IOException.class, String.class, String.class))
+                            .asType(MethodType.methodType(IOException.class, Throwable.class, String.class,
+                                    String.class)),
+                    lookupIn(direct).findVirtual(direct, "address", MethodType.methodType(long.class))
+                            .asType(MethodType.methodType(long.class, ByteBuffer.class)),
+                    inSecure.findGetter(secure, "dfd", int.class)
+                            .asType(MethodType.methodType(int.class, DirectoryStream.class)),
+                    inSecure.findGetter(secure, "ds", plain)
+                            .asType(MethodType.methodType(Object.class, DirectoryStream.class)),
+                    fs.findVirtual(plain, "readLock", MethodType.methodType(Lock.class))
+                            .asType(MethodType.methodType(Lock.class, Object.class)),
+                    fs.findVirtual(plain, "isOpen", MethodType.methodType(boolean.class))
+                            .asType(MethodType.methodType(boolean.class, Object.class)),
+                    (int) fs.findStaticGetter(Class.forName("sun.nio.fs.UnixConstants"), "O_NOFOLLOW", int.class)
+                            .invokeExact() | O_NONBLOCK | O_CLOEXEC); // O_RDONLY is 0
+        } catch (Throwable e) {
+            return null; // not opened to us, or another JDK's classes
+        }
     }
 
     private static MethodHandles.Lookup lookupIn(Class<?> c) throws IllegalAccessException {
@@ -114,12 +94,12 @@ public final class DescriptorFiles {
 
     /** Whether files can be read by descriptor here. */
     public static boolean available() {
-        return OPENAT != null;
+        return JDK != null;
     }
 
     /** Whether {@code folder} is a folder the JDK opened relative to its descriptor (its secure directory stream). */
     static boolean opens(DirectoryStream<Path> folder) {
-        return OPENAT != null && folder.getClass().getName().equals("sun.nio.fs.UnixSecureDirectoryStream");
+        return JDK != null && folder.getClass().getName().equals("sun.nio.fs.UnixSecureDirectoryStream");
     }
 
     /**
@@ -133,19 +113,19 @@ public final class DescriptorFiles {
         Lock lock;
         byte[] bytes;
         try {
-            stream = FOLDER_STREAM.invokeExact(folder);
-            lock = (Lock) READ_LOCK.invokeExact(stream);
-            bytes = (byte[]) NAME_BYTES.invokeExact(name);
+            stream = JDK.folderStream().invokeExact(folder);
+            lock = (Lock) JDK.readLock().invokeExact(stream);
+            bytes = (byte[]) JDK.nameBytes().invokeExact(name);
         } catch (Throwable e) {
             throw new IOException("cannot open " + folderPath.resolve(name) + ": " + e, e);
         }
         lock.lock();
         try {
-            if (!(boolean) IS_OPEN.invokeExact(stream)) {
+            if (!(boolean) JDK.isOpen().invokeExact(stream)) {
                 throw new IOException(folderPath.resolve(name) + ": its folder was closed");
             }
-            int fd = (int) FOLDER_FD.invokeExact(folder);
-            return (int) OPENAT.invokeExact(fd, bytes, OPEN_FLAGS, 0);
+            int fd = (int) JDK.folderFd().invokeExact(folder);
+            return (int) JDK.openat().invokeExact(fd, bytes, JDK.openFlags(), 0);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) { // the JDK's UnixException
@@ -164,7 +144,7 @@ public final class DescriptorFiles {
             throw new IllegalArgumentException("read of " + length + " bytes at " + position + " into " + into);
         }
         try {
-            return (int) READ.invokeExact(fd, (long) ADDRESS.invokeExact(into) + position, length);
+            return (int) JDK.read().invokeExact(fd, (long) JDK.address().invokeExact(into) + position, length);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -180,7 +160,7 @@ public final class DescriptorFiles {
     /** Closes {@code fd} (its errors, which a file opened only for reading cannot have, are ignored). */
     public static void close(int fd) {
         try {
-            CLOSE.invokeExact(fd);
+            JDK.close().invokeExact(fd);
         } catch (Throwable e) {
             // nothing was written through it
         }
@@ -188,7 +168,7 @@ public final class DescriptorFiles {
 
     private static IOException translated(Throwable unixException, String path) {
         try {
-            return (IOException) TRANSLATE.invokeExact(unixException, path, (String) null);
+            return (IOException) JDK.translate().invokeExact(unixException, path, (String) null);
         } catch (Throwable e) {
             return new IOException(path + ": " + unixException.getMessage(), unixException);
         }
