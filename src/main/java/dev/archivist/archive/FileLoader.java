@@ -40,6 +40,7 @@ final class FileLoader {
     /** What small files are read into by descriptor, per reading thread; as large as the largest read so far. */
     private static final ThreadLocal<ByteBuffer> DIRECT = new ThreadLocal<>();
     private static final int MIN_DIRECT = 64 << 10;
+    private static final long MAX_DIRECT = StorageArchiver.SMALL_FILE_LIMIT;
     private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "archive-open");
         t.setDaemon(true);
@@ -164,6 +165,9 @@ final class FileLoader {
      * the file's place is opened without waiting and skipped); null where the entry's folder cannot open by descriptor.
      */
     private static Loaded loadByDescriptor(WalkEntry entry, byte[] into, int offset) {
+        if (entry.stat().size() > MAX_DIRECT) {
+            return null; // not a small file: its direct buffer would stay as large
+        }
         int fd;
         try {
             fd = entry.folder().openDescriptor(entry.name());

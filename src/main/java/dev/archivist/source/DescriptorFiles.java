@@ -25,7 +25,7 @@ import java.util.concurrent.locks.Lock;
  * {@link #available()} is false and files are read through channels.
  */
 public final class DescriptorFiles {
-    /** Linux's flag values on the architectures whose flags the JDK's constants do not include (asm-generic). */
+    /** Flags the JDK's constants do not include, as Linux numbers them on x86-64 and aarch64 (asm-generic). */
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
 
