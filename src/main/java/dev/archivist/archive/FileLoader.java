@@ -68,17 +68,27 @@ final class FileLoader {
                 why[0] = FIFO;
             }
             return ch;
-        } catch (NoSuchFileException e) {
-            why[0] = VANISHED;
-        } catch (AccessDeniedException e) {
-            why[0] = PERMISSION_DENIED;
         } catch (IOException e) {
-            if (OpenFileLimit.exhausted(e)) { // the backup fails: skipping would lose data silently
-                throw new UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
-            }
-            why[0] = replacedOr(entry, "cannot open: " + ArchivistException.reason(e));
+            why[0] = notOpened(entry, e);
         }
         return null;
+    }
+
+    /**
+     * Why a file whose open failed with {@code e} is skipped; throws when descriptors ran out (the backup fails:
+     * skipping would lose data silently).
+     */
+    private static String notOpened(WalkEntry entry, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return VANISHED;
+        }
+        if (e instanceof AccessDeniedException) {
+            return PERMISSION_DENIED;
+        }
+        if (OpenFileLimit.exhausted(e)) {
+            throw new UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
+        }
+        return replacedOr(entry, "cannot open: " + ArchivistException.reason(e));
     }
 
     /**
@@ -171,15 +181,8 @@ final class FileLoader {
         int fd;
         try {
             fd = entry.folder().openDescriptor(entry.name());
-        } catch (NoSuchFileException e) {
-            return skipped(VANISHED);
-        } catch (AccessDeniedException e) {
-            return skipped(PERMISSION_DENIED);
         } catch (IOException e) {
-            if (OpenFileLimit.exhausted(e)) { // the backup fails: skipping would lose data silently
-                throw new UncheckedIOException(OpenFileLimit.failure("opening " + entry.path(), e));
-            }
-            return skipped(replacedOr(entry, "cannot open: " + ArchivistException.reason(e)));
+            return skipped(notOpened(entry, e));
         }
         if (fd < 0) {
             return null;
@@ -234,16 +237,18 @@ final class FileLoader {
         return b;
     }
 
-    /** Why a file opened in a regular file's place is skipped, by its attributes: null for a regular file (or none). */
+    /**
+     * Why what was opened (never a symlink) in a regular file's place is skipped, by its attributes: null for a
+     * regular file (or none).
+     */
     private static String notARegularFile(FileStat s) {
         if (s == null || s.type() == FileStat.Type.FILE) {
             return null;
         }
-        return switch (s.type()) {
-            case DIRECTORY -> REPLACED_BY_FOLDER;
-            case SYMLINK -> REPLACED_BY_SYMLINK;
-            default -> (s.mode() & 0170000) == 0010000 ? FIFO : REPLACED_BY_SPECIAL;
-        };
+        if (s.type() == FileStat.Type.DIRECTORY) {
+            return REPLACED_BY_FOLDER;
+        }
+        return s.typeName().equals("fifo") ? FIFO : REPLACED_BY_SPECIAL;
     }
 
     /**
