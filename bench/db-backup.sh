@@ -16,9 +16,8 @@ data="$here/bench/data"
 out="$here/bench/out"
 db="$data/bench-${mib}mib-v1.db"   # bump the suffix when the generator changes
 
-for tool in sqlite3 zstd awk /usr/bin/time; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' is missing (apt-get install sqlite3 zstd time)" >&2; exit 2; }
-done
+source "$here/bench/tools.sh"
+need_tools sqlite3 zstd awk /usr/bin/time
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }

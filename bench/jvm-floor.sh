@@ -18,9 +18,8 @@ sets="${SETS:-media small}"
 data="$here/bench/data"
 out="$here/bench/out/floor"
 archivist="$here/bin/archivist"
-for tool in tar zstd javac python3 awk /usr/bin/time; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' is missing" >&2; exit 2; }
-done
+source "$here/bench/tools.sh"
+need_tools tar zstd javac python3 awk /usr/bin/time
 
 "$archivist" --version >/dev/null   # builds the jar (and its class-data archive) outside the timings
 source "$here/bench/jar-guard.sh"

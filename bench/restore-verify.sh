@@ -20,9 +20,8 @@ src="$data/media"
 out="$here/bench/out/restore-verify"
 archivist="$here/bin/archivist"
 
-for tool in zstd tar python3 awk /usr/bin/time; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' is missing (apt-get install zstd tar python3 time)" >&2; exit 2; }
-done
+source "$here/bench/tools.sh"
+need_tools zstd tar python3 awk /usr/bin/time
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 wall_of() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$1"; }
 rss_of() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }

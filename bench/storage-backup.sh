@@ -23,9 +23,8 @@ data="$here/bench/data"
 out="$here/bench/out/storage"
 version=v1   # bump when the generator changes
 
-for tool in python3 tar zstd gzip pigz awk /usr/bin/time; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' is missing (apt-get install zstd pigz time python3)" >&2; exit 2; }
-done
+source "$here/bench/tools.sh"
+need_tools python3 tar zstd gzip pigz awk /usr/bin/time
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
