@@ -1,28 +1,47 @@
 package dev.archivist.config;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Names in the {@code .env} file or the environment that look like Archivist's variables but are none of them:
  * {@code BACKUP_FULL_ENABLE=false} kept full backups on without a word. A name counts as ours when it starts with
- * {@code BACKUP_} or is within two edits of a variable's name ({@code MAX_BACKUP}, {@code DATABSE_URL}); the
- * application's own variables share the file, so these are warnings, never errors.
+ * {@code BACKUP_} or is within two edits of a variable's name ({@code MAX_BACKUP}, {@code DATABSE_URL}), or is a
+ * name other tools use for one of them ({@code DATABASE_PATH}: the original read the database from
+ * {@code DATABASE_URL} only, and a plain path is accepted there); the application's own variables share the file,
+ * so these are warnings, never errors.
  */
 final class UnknownVariables {
+    /** Names other tools and applications give the same settings, too far from ours for the edit distance. */
+    private static final Map<String, ConfigKey> OTHER_NAMES = Map.ofEntries(
+            Map.entry("DATABASE_PATH", ConfigKey.DATABASE_URL),
+            Map.entry("DATABASE_FILE", ConfigKey.DATABASE_URL),
+            Map.entry("DB_PATH", ConfigKey.DATABASE_URL),
+            Map.entry("DB_FILE", ConfigKey.DATABASE_URL),
+            Map.entry("DB_URL", ConfigKey.DATABASE_URL),
+            Map.entry("SQLITE_PATH", ConfigKey.DATABASE_URL),
+            Map.entry("SQLITE_DB", ConfigKey.DATABASE_URL),
+            Map.entry("STORAGE_DIR", ConfigKey.STORAGE_PATH),
+            Map.entry("STORAGE_FOLDER", ConfigKey.STORAGE_PATH),
+            Map.entry("BACKUP_PATH", ConfigKey.BACKUP_DIR),
+            Map.entry("BACKUP_FOLDER", ConfigKey.BACKUP_DIR),
+            Map.entry("BACKUP_DIRECTORY", ConfigKey.BACKUP_DIR));
+
     private UnknownVariables() {
     }
 
     /** The warning for {@code name} ({@code where}: "in app.env"), when it looks like a variable and is none. */
     static Optional<String> check(String name, String where) {
-        ConfigKey nearest = null;
-        int best = Integer.MAX_VALUE;
+        ConfigKey otherName = OTHER_NAMES.get(name);
+        ConfigKey nearest = otherName;
+        int best = otherName == null ? Integer.MAX_VALUE : 0;
         for (ConfigKey key : ConfigKey.values()) {
             if (key.name().equals(name)) {
                 return Optional.empty();
             }
             // only a distance of two or less counts, and it is at least the difference in length: the environment's
             // other names (PATH, HOME, LS_COLORS…) are passed over without a distance, run interpreted at each start
-            if (name.length() >= 6 && Math.abs(name.length() - key.name().length()) <= 2) {
+            if (otherName == null && name.length() >= 6 && Math.abs(name.length() - key.name().length()) <= 2) {
                 int d = distance(name, key.name());
                 if (d < best) {
                     best = d;

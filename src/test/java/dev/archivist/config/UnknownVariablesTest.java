@@ -15,6 +15,16 @@ class UnknownVariablesTest {
     }
 
     @Test
+    void aNameOtherToolsGiveASettingIsNamedWithOurs() {
+        assertThat(UnknownVariables.check("DATABASE_PATH", "in .env")).hasValue(
+                "DATABASE_PATH (in .env) is not a variable Archivist reads: ignored; did you mean DATABASE_URL?");
+        assertThat(UnknownVariables.check("STORAGE_DIR", "in the environment")).get().asString()
+                .endsWith("did you mean STORAGE_PATH?");
+        assertThat(UnknownVariables.check("BACKUP_PATH", "in .env")).get().asString()
+                .endsWith("did you mean BACKUP_DIR?");
+    }
+
+    @Test
     void aBackupNameFarFromEveryVariableIsWarnedAboutWithoutASuggestion() {
         assertThat(UnknownVariables.check("BACKUP_S3_BUCKET", "in the environment"))
                 .hasValue("BACKUP_S3_BUCKET (in the environment) is not a variable Archivist reads: ignored");
