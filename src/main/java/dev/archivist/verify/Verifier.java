@@ -362,15 +362,18 @@ public final class Verifier {
         }
     }
 
-    /** Checks one archive entry against its index entry; returns whether it was a file (its content hashed). */
+    /**
+     * Checks one archive entry against its index entry; returns whether it was a file: its content hashed, or a hard
+     * link, whose content is its target's, checked where it is stored (a backup counts both among its files).
+     */
     private static boolean checkEntry(Manifest m, TarArchiveEntry e, InputStream tar, IndexEntry expected, byte[] buf,
                                       List<Problem> problems) throws IOException {
         String where = "file " + IndexMatcher.strip(e.getName());
-        if (e.isLink()) { // a hard link: no content of its own, its target's was checked where it is stored
+        if (e.isLink()) {
             if (!IndexEntry.HARDLINK.equals(expected.type()) || !e.getLinkName().equals(expected.link())) {
                 problems.add(new Problem(m.id(), where, "hard link target differs from the index"));
             }
-            return false;
+            return true;
         }
         if (e.isSymbolicLink()) {
             if (!e.getLinkName().equals(expected.link())) {

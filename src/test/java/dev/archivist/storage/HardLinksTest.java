@@ -73,8 +73,10 @@ class HardLinksTest {
         assertThat(Files.isSameFile(out.resolve("a/video.mp4"), out.resolve("b/video-copy.mp4"))).isTrue();
 
         String id = m.path("id").asText();
-        CliProcess.Result v = StorageFixtures.cli(tmp, storage, backups).run("verify", id);
+        CliProcess.Result v = StorageFixtures.cli(tmp, storage, backups).run("verify", id, "--json");
         assertThat(v.exitCode()).as(v.describe()).isZero();
+        assertThat(StorageFixtures.JSON.readTree(v.stdout()).path("files_checked").asLong())
+                .as("verify counts the files as the backup does, a link's content checked under its target").isEqualTo(6);
 
         Path restored = tmp.resolve("restored");
         CliProcess.Result rs = StorageFixtures.cli(tmp, storage, backups)
