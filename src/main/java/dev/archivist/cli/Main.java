@@ -10,8 +10,8 @@ public final class Main {
     public static void main(String[] args) {
         boolean training = ClassDataTraining.active();
         if (takesTheLock(args)) { // a stop while the JVM starts and the configuration loads is reported too
-            StopNotice.install(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
-                    java.util.Arrays.asList(args).contains("--json"));
+            StopNotice.install(new java.io.PrintWriter(System.out, true),
+                    Output.redacting(new java.io.PrintWriter(System.err, true)), java.util.Arrays.asList(args).contains("--json"));
         } else if (training) {
             ClassDataTraining.beforeCommand();
         }
@@ -58,6 +58,11 @@ public final class Main {
         } else {
             ArchivistCommand.SUBCOMMANDS.forEach((name, create) -> cmd.addSubcommand(name, create.get()));
         }
+        // what the commands print is masked as the logs are: text line by line, JSON value by value (Output.json)
+        if (!java.util.Arrays.asList(args).contains("--json")) {
+            cmd.setOut(Output.redacting(cmd.getOut()));
+        }
+        cmd.setErr(Output.redacting(cmd.getErr()));
         // every subcommand's --version (mixinStandardHelpOptions) prints the version too, not an empty line
         cmd.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
         cmd.setExecutionExceptionHandler((e, c, parsed) -> ExitCodes.handle(e, c));

@@ -1,7 +1,6 @@
 package dev.archivist.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archivist.BackupService;
 import dev.archivist.catalog.Json;
 import java.io.PrintWriter;
@@ -54,26 +53,41 @@ final class Output {
         return jsonPrinted;
     }
 
+    /** Prints {@code value} as one pretty-printed JSON document, its string values masked as the logs are. */
     static void json(PrintWriter out, Object value) {
-        try {
-            String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
-            jsonPrinted = true;
-            out.println(text);
-            out.flush();
-        } catch (JsonProcessingException e) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (JsonGenerator g = generator(text)) {
+            Json.MAPPER.writeValue(g, value);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot render JSON", e);
         }
+        jsonPrinted = true;
+        out.println(text);
+        out.flush();
     }
 
     /**
      * A generator for a JSON document written as it is produced (listings too long to build in memory), pretty-printed
-     * as {@link #json}; closing it leaves {@code out} open.
+     * and masked as {@link #json}; closing it leaves {@code out} open.
      */
     static JsonGenerator jsonStream(PrintWriter out) throws java.io.IOException {
-        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        JsonGenerator g = generator(out);
         jsonPrinted = true;
         return g;
+    }
+
+    private static JsonGenerator generator(java.io.Writer out) throws java.io.IOException {
+        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        return new RedactingJsonGenerator(g);
+    }
+
+    /**
+     * {@code plain} (stdout or stderr as picocli writes to it) with what passes through it masked line by line as the
+     * logs are ({@link RedactingWriter}); stdout in {@code --json} mode is left to {@link #json}, which masks values.
+     */
+    static PrintWriter redacting(PrintWriter plain) {
+        return new PrintWriter(new RedactingWriter(plain), true);
     }
 
     /**

@@ -38,7 +38,53 @@ public final class Redactor {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern SENSITIVE_NAME = Pattern.compile(".*(" + WORDS + ").*", Pattern.CASE_INSENSITIVE);
 
+    /** The words of {@link #WORDS}, for {@link #mayHoldSecret}. */
+    private static final String[] WORD_LIST = WORDS.split("\\|");
+
     private Redactor() {
+    }
+
+    /**
+     * Whether {@link #redact} could change {@code text}: it holds an {@code @} (a URL's userinfo), or a {@code =} or
+     * {@code :} after a name that holds one of {@link #WORDS} (spaces and a closing quote between them allowed), as
+     * every pattern needs. The patterns cost ~25 us a line (the lookbehind and the name's alternation at every
+     * position): a listing of 100,000 files took 3 s to print instead of 0.6 s. This scan lets such lines through.
+     */
+    static boolean mayHoldSecret(String text) {
+        if (text.indexOf('@') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != ':' && c != '=') {
+                continue;
+            }
+            int end = i;
+            while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+                end--;
+            }
+            if (end > 0 && text.charAt(end - 1) == '"') {
+                end--;
+            }
+            int start = end;
+            while (start > 0 && isNameChar(text.charAt(start - 1))) {
+                start--;
+            }
+            if (end - start >= 3) { // the shortest word has three letters
+                String name = text.substring(start, end).toLowerCase(Locale.ROOT);
+                for (String word : WORD_LIST) {
+                    if (name.contains(word)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The characters of a name in {@link #JSON_PAIR} and {@link #TEXT_PAIR}: {@code [A-Za-z0-9_.-]}. */
+    private static boolean isNameChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
     }
 
     /** Whether a variable or field name denotes a secret. */
@@ -146,9 +192,11 @@ public final class Redactor {
 
     /** Returns {@code text} with every recognisable secret replaced by {@link #MASK}. */
     public static String redact(String text) {
-        if (text == null || text.isEmpty()) {
-            return text;
-        }
+        return text == null || !mayHoldSecret(text) ? text : masked(text);
+    }
+
+    /** {@code text} through every pattern (what {@link #redact} does where {@link #mayHoldSecret}). */
+    static String masked(String text) {
         String out = URL_CREDENTIALS.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + ":" + MASK + "@"));
         out = URL_TOKEN.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
         out = JSON_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + MASK + "\""));

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 2 acceptance: no secret placed in a configuration value or URL appears in any log line (JSON or readable, at
- * DEBUG) or in {@code config} / {@code config --json} output (SEED-SPEC defect 11).
+ * DEBUG) or in {@code config} / {@code config --json} output (SEED-SPEC defect 11), nor in what the other commands
+ * print about the paths that hold one.
  */
 @Tag("system")
 class SecretsNeverPrintedTest {
@@ -115,5 +116,45 @@ class SecretsNeverPrintedTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest(name = "JSON_LOGS={0}")
+    @ValueSource(strings = {"true", "false"})
+    void pathsHoldingASecretAreMaskedInWhatEveryCommandPrints(String jsonLogs) throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("https:/bob:" + SECRET + "@nas/storage"));
+        Files.writeString(storage.resolve("photo.jpg"), "pixels");
+        Path database = TestDb.create(Files.createDirectories(dir.resolve("password=" + SECRET)).resolve("app.db"),
+                TestDb.Mode.WAL, 10, 5);
+        CliProcess cli = cli(jsonLogs).env("STORAGE_PATH", storage.toString()).env("DATABASE_URL", database.toString())
+                .env("BACKUP_DIR", dir.resolve("token=" + SECRET + "/backups").toString());
+        List<CliProcess.Result> results = new ArrayList<>();
+        List<CliProcess.Result> json = new ArrayList<>();
+        CliProcess.Result full = cli.run("backup", "full", "--json");
+        assertThat(full.exitCode()).as(full.describe()).isZero();
+        json.add(full);
+        json.add(cli.run("list", "--json"));
+        json.add(cli.run("backup", "storage", "--dry-run", "--json"));
+        List<CliProcess.Result> pathless = List.of(cli.run("list"), cli.run("ls", "latest"),
+                cli.run("verify", "latest", "--json"));
+        results.add(cli.run("backup", "storage", "--dry-run"));
+        results.add(cli.run("restore", "storage", "latest", "--yes"));
+        results.add(cli.run("restore", "database", "latest", "--yes"));
+        results.add(cli.run("restore", "storage", "latest", "--yes", "--target",
+                dir.resolve("restored token=" + SECRET).toString()));
+        results.addAll(json);
+        for (CliProcess.Result r : results) {
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(r.stdout() + r.stderr()).as(r.describe()).doesNotContain(SECRET).contains("***");
+        }
+        for (CliProcess.Result r : pathless) {
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(r.stdout() + r.stderr()).as(r.describe()).doesNotContain(SECRET);
+        }
+        for (CliProcess.Result r : json) { // masked inside its string values: still one valid document
+            assertThat(com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(r.stdout()).isObject()
+                    || r.stdout().trim().startsWith("[")).as(r.describe()).isTrue();
+        }
+        assertThat(Files.readString(dir.resolve("restored token=" + SECRET + "/photo.jpg")))
+                .as("only what is printed is masked, not where the data goes").isEqualTo("pixels");
     }
 }
