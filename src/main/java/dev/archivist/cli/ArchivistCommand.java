@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "archivist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Backups of a SQLite database and a storage folder: scheduled, verified, restorable.",
         footer = ExitCodes.HELP)
-public final class ArchivistCommand implements Runnable {
+public final class ArchivistCommand implements java.util.concurrent.Callable<Integer> {
     /**
      * Every subcommand, in help order. {@link Main} registers only the one being run when the first argument names
      * it: picocli inspects each registered command's annotations at start-up, and a short command such as
@@ -36,8 +36,13 @@ public final class ArchivistCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** No command given: a usage error (exit 2), as an unknown one is; the usage on stderr, as with every such error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        err.println("archivist: a command is required");
+        spec.commandLine().usage(err);
+        err.flush();
+        return ExitCodes.USAGE;
     }
 }

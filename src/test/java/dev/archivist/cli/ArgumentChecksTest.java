@@ -56,6 +56,10 @@ class ArgumentChecksTest {
             assertThat(r.stderr()).contains("bakup'").contains("--help'.");
             assertThat(r.stdout()).doesNotContain("Usage:");
         }
+        InProcessCli.Result none = run();
+        assertThat(none.exitCode()).as("no command at all").isEqualTo(2);
+        assertThat(none.stderr()).contains("a command is required").contains("Usage:");
+        assertThat(none.stdout()).isEmpty();
         InProcessCli.Result help = run("backup", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.stdout()).contains("Usage:");
