@@ -93,6 +93,20 @@ final class ReservedPaths {
     }
 
     /**
+     * What start-up ({@code config}, {@code run}) says when the backup folder or the database lies inside the storage
+     * folder: allowed, but a restore in place will be refused; empty when neither does.
+     */
+    java.util.Optional<String> layoutNote(Path storage) {
+        if (owners.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.join(" and ", owners) + (owners.size() > 1 ? " lie" : " lies")
+                + " inside STORAGE_PATH " + storage + ": storage backups skip " + (owners.size() > 1 ? "them" : "it")
+                + ", but a restore into the live storage folder will be refused (restore with --target, or keep"
+                + " BACKUP_DIR and the database outside the storage folder)");
+    }
+
+    /**
      * Fails when a restore would swap the live storage folder with these inside it; names them and the way out.
      */
     void refuseLiveSwap(Path storage) {

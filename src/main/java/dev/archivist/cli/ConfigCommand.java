@@ -41,6 +41,7 @@ public final class ConfigCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<String> warnings = new ArrayList<>(raw.warnings());
         warnings.addAll(dev.archivist.schedule.DayRuleNotes.of(settings.schedule()));
+        warnings.addAll(dev.archivist.LayoutNotes.of(settings));
         warnings.forEach(w -> spec.commandLine().getErr().println("archivist: warning: " + w));
         spec.commandLine().getErr().flush();
         if (json) {

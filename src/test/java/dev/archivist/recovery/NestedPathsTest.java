@@ -56,6 +56,13 @@ class NestedPathsTest {
         assertThat(r.stderr()).contains("refused").contains("BACKUP_DIR " + nested).contains("--target");
         assertThat(withoutBackups(Fixture.tree(f.storage))).isEqualTo(before);
         assertThat(Files.isDirectory(nested.resolve("storage"))).isTrue();
+
+        Fixture.Run config = f.cli("config");
+        assertThat(config.exitCode()).as("a valid layout").isZero();
+        assertThat(config.stderr()).as("said at start-up, not first at restore time")
+                .contains("warning: BACKUP_DIR " + nested + " lies inside STORAGE_PATH").contains("will be refused");
+        f.set("BACKUP_DIR", dir.resolve("outside").toString());
+        assertThat(f.cli("config").stderr()).doesNotContain("lies inside");
     }
 
     @Test
