@@ -272,7 +272,9 @@ public final class SettingsLoader {
             return c.defaultLevel();
         }
         if (!ASCII_INTEGER.matcher(v).matches()) {
-            problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "not an integer");
+            problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "not an integer (" + (c == Compression.NONE
+                    ? "ignored with none, but a whole number or empty" : c.minLevel() + "-" + c.maxLevel() + " for "
+                    + c.wireName() + ", or empty for " + c.defaultLevel()) + ")");
             return c.defaultLevel();
         }
         if (c == Compression.NONE) {

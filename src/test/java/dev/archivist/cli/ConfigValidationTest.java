@@ -67,7 +67,7 @@ class ConfigValidationTest {
                 Arguments.of("BACKUP_DIR", "@FILE/sub", none, "not a directory"),
                 Arguments.of("BACKUP_COMPRESSION", "lz4", none, "unknown compression"),
                 Arguments.of("BACKUP_COMPRESSION", "", none, "BACKUP_COMPRESSION"),
-                Arguments.of("BACKUP_COMPRESSION_LEVEL", "high", none, "not an integer"),
+                Arguments.of("BACKUP_COMPRESSION_LEVEL", "high", none, "not an integer (1-19 for zstd, or empty for 3)"),
                 Arguments.of("BACKUP_COMPRESSION_LEVEL", "20", none, "out of range"),
                 Arguments.of("BACKUP_COMPRESSION_LEVEL", "0", none, "out of range"),
                 Arguments.of("BACKUP_COMPRESSION_LEVEL", "10", gz, "out of range"),
