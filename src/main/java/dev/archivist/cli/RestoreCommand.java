@@ -156,8 +156,9 @@ public final class RestoreCommand implements Callable<Integer> {
                     case STORAGE -> "the live storage folder " + service.settings().storagePath();
                     case FULL -> "the live database and storage folder";
                 };
-        String answer = console.readLine("Restore %s (created %s%s) into %s? [y/N] ", m.id(), m.createdAt(),
+        String question = String.format("Restore %s (created %s%s) into %s? [y/N] ", m.id(), m.createdAt(),
                 otherSource == null ? "" : ", taken from " + otherSource, what);
+        String answer = console.readLine("%s", dev.archivist.config.Redactor.redact(question)); // masked as the output is
         if (answer == null || !List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT))) {
             throw new ArchivistException("restore cancelled");
         }
