@@ -1,0 +1,48 @@
+package dev.archivist.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restore into live data asks on the terminal (a pseudo-terminal from util-linux {@code script}) and does nothing
+ * unless the answer is yes; the question names what it replaces, masked as the rest of the output is.
+ */
+@Tag("system")
+class ConfirmationPromptTest {
+    private static final String SECRET = "S3cretPW";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRestoreIntoLiveDataAsksAndNoAnswerChangesNothing() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        Path storage = Files.createDirectories(tmp.resolve("https:/bob:" + SECRET + "@nas/storage"));
+        Files.writeString(storage.resolve("photo.jpg"), "pixels");
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve("b").toString(),
+                "JSON_LOGS", "false");
+        CliProcess.Result backup = new CliProcess(tmp).env(env).run("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Files.writeString(storage.resolve("photo.jpg"), "pixels, edited after the backup");
+
+        // stdin at its end: the question gets no answer
+        CliProcess.Result asked = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
+                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
+                "restore", "storage", "latest");
+        String shown = asked.stdout() + asked.stderr();
+        assertThat(shown).as(asked.describe()).contains("into the live storage folder").contains("[y/N]")
+                .contains("https:/bob:***@nas/storage").doesNotContain(SECRET).contains("restore cancelled");
+        assertThat(asked.exitCode()).as(asked.describe()).isEqualTo(1);
+        assertThat(Files.readString(storage.resolve("photo.jpg"))).isEqualTo("pixels, edited after the backup");
+    }
+}
