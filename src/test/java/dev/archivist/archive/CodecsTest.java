@@ -76,6 +76,28 @@ class CodecsTest {
         assertThat(Files.size(gz)).isLessThan(data.length * 6L / 10);
     }
 
+    /** libdeflate where it loads (as here: Linux x86-64), zlib elsewhere: either writes what gzip reads, every level. */
+    @Test
+    void parallelGzipWritesTheSameContentWithLibdeflateAndWithZlib() throws Exception {
+        assertThat(Libdeflate.available()).as("libdeflate's native library loads on this platform").isTrue();
+        byte[] data = mixed(3 * ParallelGzipOutputStream.BLOCK_SIZE + 777);
+        long[] sizes = new long[2];
+        for (int level : new int[] {1, 6, 9}) {
+            for (boolean libdeflate : new boolean[] {true, false}) {
+                Path gz = tmp.resolve("x-" + level + "-" + libdeflate + ".gz");
+                try (OutputStream out = new ParallelGzipOutputStream(Files.newOutputStream(gz), level, 2, libdeflate)) {
+                    out.write(data);
+                }
+                sh("gzip -t " + q(gz) + " && gzip -d -c " + q(gz) + " > " + q(tmp.resolve("x")));
+                assertThat(Files.readAllBytes(tmp.resolve("x"))).as("level %d, libdeflate %s", level, libdeflate)
+                        .isEqualTo(data);
+                sizes[libdeflate ? 0 : 1] = Files.size(gz);
+            }
+            assertThat(sizes[0]).as("level %d: libdeflate's output is about zlib's", level)
+                    .isBetween(sizes[1] * 9 / 10, sizes[1] * 11 / 10);
+        }
+    }
+
     @Test
     void parallelGzipStoresIncompressibleBlocksAndStillCompressesTheRest() throws Exception {
         int block = ParallelGzipOutputStream.BLOCK_SIZE;
