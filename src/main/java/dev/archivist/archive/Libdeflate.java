@@ -3,9 +3,10 @@ package dev.archivist.archive;
 import com.fulcrumgenomics.jlibdeflate.LibdeflateCompressor;
 
 /**
- * libdeflate, the whole-buffer deflate library, for the gz codec's independent blocks ({@link ParallelGzipOutputStream}):
- * at level 6 it spends 0.43x the CPU of zlib (the JDK's {@link java.util.zip.Deflater}) on the bench's small set, for
- * output ~2 % larger, and writes a whole gzip member per call. Its JNI binding unpacks its native library into the
+ * libdeflate, the whole-buffer deflate library, for the gz codec's independent blocks
+ * ({@link ParallelGzipOutputStream}): at level 6 it spends 0.43x the CPU of zlib (the JDK's
+ * {@link java.util.zip.Deflater}) on the bench's small set, for output ~2 % larger, and writes a whole gzip member
+ * per call. Its JNI binding unpacks its native library into the
  * temporary folder (or loads it from {@code -Djlibdeflate.library.path}, as bin/archivist passes it); where that
  * fails (another platform, a folder mounted {@code noexec}), {@link #available()} is false and zlib deflates: slower,
  * the same format.
@@ -31,7 +32,7 @@ final class Libdeflate {
         return a;
     }
 
-    /** A compressor at {@code level} (1-9 here); call only when {@link #available()}. Not thread-safe: one per block. */
+    /** A compressor at {@code level} (1-9 here), only where {@link #available()}; not thread-safe: one per block. */
     static LibdeflateCompressor compressor(int level) {
         return new LibdeflateCompressor(level);
     }

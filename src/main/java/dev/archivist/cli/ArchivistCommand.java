@@ -36,7 +36,7 @@ public final class ArchivistCommand implements java.util.concurrent.Callable<Int
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** No command given: a usage error (exit 2), as an unknown one is; the usage on stderr, as with every such error. */
+    /** No command given: a usage error (exit 2), as an unknown one is; the usage goes to stderr, as for those. */
     @Override
     public Integer call() {
         java.io.PrintWriter err = spec.commandLine().getErr();
