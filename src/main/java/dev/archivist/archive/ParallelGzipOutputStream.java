@@ -126,10 +126,20 @@ final class ParallelGzipOutputStream extends OutputStream {
             }
         } finally {
             pool.shutdownNow();
-            current.release();
-            for (Block b : free) {
-                b.release();
-            }
+            releaseCompressors();
+        }
+    }
+
+    /**
+     * Frees the native compressors of the blocks this stream holds. After a failure a worker may still be compressing
+     * one of them (the last block, submitted by {@link #close()}): {@link Block#release()} waits for that compression
+     * to end (freeing a compressor in use left a worker spinning in freed native memory, now and then). Blocks still
+     * in flight are left to the compressors' cleaner.
+     */
+    private void releaseCompressors() {
+        current.release();
+        for (Block b : free) {
+            b.release();
         }
     }
 
@@ -192,14 +202,16 @@ final class ParallelGzipOutputStream extends OutputStream {
         Block compress(int level, boolean libdeflate) {
             boolean stored = level > 0 && incompressible();
             if (libdeflate && !stored) {
-                if (fast == null) {
-                    fast = Libdeflate.compressor(level);
+                synchronized (this) { // against release() while this runs (a stream failing in close())
+                    if (fast == null) {
+                        fast = Libdeflate.compressor(level);
+                    }
+                    int bound = fast.gzipCompressBound(inLen);
+                    if (out.length < bound) {
+                        out = new byte[bound];
+                    }
+                    outLen = fast.gzipCompress(in, 0, inLen, out, 0, out.length); // a whole member, CRC-32 and size
                 }
-                int bound = fast.gzipCompressBound(inLen);
-                if (out.length < bound) {
-                    out = new byte[bound];
-                }
-                outLen = fast.gzipCompress(in, 0, inLen, out, 0, out.length); // a whole member, CRC-32 and size
                 return this;
             }
             CRC32 crc = new CRC32();
@@ -235,8 +247,8 @@ final class ParallelGzipOutputStream extends OutputStream {
             }
         }
 
-        /** Frees the native compressor, if one was made. */
-        void release() {
+        /** Frees the native compressor, if one was made, once a compression running with it has ended. */
+        synchronized void release() {
             if (fast != null) {
                 fast.close();
                 fast = null;
