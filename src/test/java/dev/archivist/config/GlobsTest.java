@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Globs#matcher}: the JDK's glob dialect, except that {@code **} also crosses line breaks in names (the JDK's
- * stops at them, so {@code cache/**} did not exclude {@code cache/a\nb}).
+ * stops at them, so {@code cache/**} did not exclude {@code cache/a\nb}) and {@code [^a]} negates as {@code [!a]}.
  */
 class GlobsTest {
     private static final String[] LINE_BREAKS = {"\n", "\r", "\u0085", "\u2028", "\u2029"};
@@ -86,8 +86,10 @@ class GlobsTest {
 
     @Provide
     Arbitrary<String> globs() {
+        // without "[^": there ^ negates as ! does (bash, gitignore), where the JDK reads the set {^, ...};
+        // bracketsGroupsAndEscapesKeepTheirMeaning covers that difference (a failing run found "[^aaaaa]" on "a")
         return Arbitraries.strings().withChars("ab/*?[]!-{},.\\^&_ ~@#=$()|+é").ofMaxLength(9)
-                .filter(g -> Globs.problem(g) == null);
+                .filter(g -> Globs.problem(g) == null && !g.contains("[^"));
     }
 
     @Provide
