@@ -31,9 +31,4 @@ final class Libdeflate {
         }
         return a;
     }
-
-    /** A compressor at {@code level} (1-9 here), only where {@link #available()}; not thread-safe: one per block. */
-    static LibdeflateCompressor compressor(int level) {
-        return new LibdeflateCompressor(level);
-    }
 }

@@ -204,7 +204,8 @@ final class ParallelGzipOutputStream extends OutputStream {
             if (libdeflate && !stored) {
                 synchronized (this) { // against release() while this runs (a stream failing in close())
                     if (fast == null) {
-                        fast = Libdeflate.compressor(level);
+                        // not thread-safe: one per block, which one worker at a time compresses
+                        fast = new com.fulcrumgenomics.jlibdeflate.LibdeflateCompressor(level);
                     }
                     int bound = fast.gzipCompressBound(inLen);
                     if (out.length < bound) {

@@ -21,8 +21,7 @@ final class ClassDataTraining {
 
     /** Before the demo: what a command that takes the lock installs first. */
     static void beforeCommand() {
-        StopNotice.install(new java.io.PrintWriter(System.out, true),
-                Output.redacting(new java.io.PrintWriter(System.err, true)), false);
+        StopNotice.installOnProcessStreams(false);
     }
 
     /** After the demo: one JSON log line, with a value the masking decorator reads, to stderr (the dump drops it). */

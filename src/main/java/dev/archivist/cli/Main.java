@@ -10,8 +10,7 @@ public final class Main {
     public static void main(String[] args) {
         boolean training = ClassDataTraining.active();
         if (takesTheLock(args)) { // a stop while the JVM starts and the configuration loads is reported too
-            StopNotice.install(new java.io.PrintWriter(System.out, true),
-                    Output.redacting(new java.io.PrintWriter(System.err, true)), java.util.Arrays.asList(args).contains("--json"));
+            StopNotice.installOnProcessStreams(java.util.Arrays.asList(args).contains("--json"));
         } else if (training) {
             ClassDataTraining.beforeCommand();
         }

@@ -38,7 +38,15 @@ final class StopNotice {
         install(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
     }
 
-    /** As {@link #install(CommandSpec, boolean)}, printing to {@code out} and {@code err} (before a command is chosen). */
+    /**
+     * As {@link #install(CommandSpec, boolean)}, before a command is chosen: printing to the process's stdout and
+     * stderr, stderr masked as every command's output is ({@link Output#redacting}).
+     */
+    static void installOnProcessStreams(boolean json) {
+        install(new PrintWriter(System.out, true), Output.redacting(new PrintWriter(System.err, true)), json);
+    }
+
+    /** As {@link #install(CommandSpec, boolean)}, printing to {@code out} and {@code err}. */
     static synchronized void install(PrintWriter out, PrintWriter err, boolean json) {
         StopNotice.out = out;
         StopNotice.err = err;
