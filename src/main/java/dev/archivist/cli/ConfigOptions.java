@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import dev.archivist.config.ConfigKey;
 import dev.archivist.config.RawConfig;
+import dev.archivist.config.Redactor;
 import dev.archivist.config.Settings;
 import dev.archivist.config.SettingsLoader;
 import dev.archivist.logging.LoggingSetup;
@@ -81,6 +82,8 @@ public final class ConfigOptions {
             return SettingsLoader.validate(raw, problems, access);
         } catch (dev.archivist.config.ConfigException e) {
             LoggingSetup.configure("WARN", SettingsLoader.jsonLogs(raw));
+            // a misspelt name is often the cause of a problem: its hint is shown beside it, not only once all is valid
+            raw.warnings().forEach(w -> org.slf4j.LoggerFactory.getLogger(ConfigOptions.class).warn(w));
             throw e;
         }
     }
@@ -119,7 +122,8 @@ public final class ConfigOptions {
         }
         String set = flags.get(key);
         if (set != null && !set.equals(value)) {
-            problems.add(flag + "='" + value + "' and --set " + key.name() + "='" + set + "' disagree: give one");
+            problems.add(flag + "='" + Redactor.redactValue(key.name(), value) + "' and --set " + key.name() + "='"
+                    + Redactor.redactValue(key.name(), set) + "' disagree: give one"); // each masked whole, as config shows it
         }
         flags.put(key, value);
     }

@@ -5,6 +5,7 @@ import dev.archivist.LockUnavailableException;
 import dev.archivist.Printable;
 import dev.archivist.config.ConfigException;
 import dev.archivist.config.Redactor;
+import dev.archivist.config.SettingsLoader;
 import dev.archivist.logging.LoggingSetup;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.catalog.Json;
@@ -54,16 +55,37 @@ public final class ExitCodes {
         err.println("archivist: " + Printable.controlsEscaped(f.reason()) + (f.problems().isEmpty() ? "" : ":"));
         f.problems().forEach(p -> err.println("  - " + Printable.controlsEscaped(p)));
         err.flush();
-        if (LoggingSetup.jsonLines()) { // a log pipeline reading JSON lines sees the failure as an event too
-            org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("{} failed (exit {}): {}",
-                    cmd.getCommandSpec().qualifiedName(), f.code(),
-                    f.problems().isEmpty() ? f.reason() : f.reason() + ": " + String.join("; ", f.problems()));
-        }
+        logFailure(cmd.getCommandSpec().qualifiedName(), f.code(),
+                f.problems().isEmpty() ? f.reason() : f.reason() + ": " + String.join("; ", f.problems()));
         CommandLine.ParseResult parsed = cmd.getParseResult();
         if (parsed != null && parsed.hasMatchedOption("--json") && !Output.printedJson()) { // never a second document
             json(cmd.getOut(), f.code(), f.reason(), f.problems());
         }
         return f.code();
+    }
+
+    /**
+     * Logs a failure as an ERROR event when the logs are JSON lines, so that a log pipeline sees it too: as the command
+     * set them up, or, for a command that failed before it read its settings (a usage error, as a cron line with a
+     * wrong argument), as {@code JSON_LOGS} in the environment and {@code ./.env} asks (its default: JSON).
+     */
+    static void logFailure(String command, int code, String reason) {
+        if (!(LoggingSetup.configured() ? LoggingSetup.jsonLines() : jsonLogsBeforeSettings())) {
+            return;
+        }
+        if (!LoggingSetup.configured()) {
+            LoggingSetup.configure("WARN", true);
+        }
+        org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("{} failed (exit {}): {}", command, code, reason);
+    }
+
+    private static boolean jsonLogsBeforeSettings() {
+        try {
+            return SettingsLoader.jsonLogs(dev.archivist.config.RawConfig.load(ConfigOptions.environment,
+                    java.nio.file.Path.of(".env"), false, java.util.Map.of(), new java.util.ArrayList<>()));
+        } catch (RuntimeException e) { // an unreadable .env is no reason to hide the usage error itself
+            return false;
+        }
     }
 
     /**

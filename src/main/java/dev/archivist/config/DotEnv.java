@@ -31,6 +31,18 @@ final class DotEnv {
      */
     static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems,
                                      List<String> warnings, String file) {
+        return parse(lines, index -> false, environment, problems, warnings, file);
+    }
+
+    /** As {@link #parse(List, Map, List, List, String)}, for lines of which those {@code invalid} were not UTF-8. */
+    static Map<String, String> parse(EnvFileLines file, Map<String, String> environment, List<String> problems,
+                                     List<String> warnings, String name) {
+        return parse(file.lines(), file::isInvalid, environment, problems, warnings, name);
+    }
+
+    private static Map<String, String> parse(List<String> lines, java.util.function.IntPredicate invalid,
+                                             Map<String, String> environment, List<String> problems,
+                                             List<String> warnings, String file) {
         Map<String, String> result = new LinkedHashMap<>();
         Function<String, String> known = name -> environment.containsKey(name) ? environment.get(name) : result.get(name);
         for (int i = 0; i < lines.size(); i++) {
@@ -39,8 +51,13 @@ final class DotEnv {
             if (t.isEmpty() || t.startsWith("#")) {
                 continue;
             }
-            if (t.startsWith("export ")) {
-                t = t.substring(7).strip();
+            java.util.regex.Matcher export = EXPORT.matcher(t);
+            if (export.lookingAt()) {
+                t = t.substring(export.end());
+            }
+            if (invalid.test(i)) {
+                notUtf8(t, file, number, problems, warnings);
+                continue;
             }
             int eq = t.indexOf('=');
             if (eq <= 0) {
@@ -59,6 +76,11 @@ final class DotEnv {
                     result.put(name, value(raw, known));
                     break;
                 } catch (Unterminated e) {
+                    if (i + 1 < lines.size() && invalid.test(i + 1)) {
+                        notUtf8(name, file, i + 2, problems, warnings);
+                        i++;
+                        break; // reading goes on after the line that is not UTF-8
+                    }
                     if (i + 1 < lines.size()) { // a quoted value goes on over the next lines, newlines included
                         raw = raw + "\n" + lines.get(++i);
                         continue;
@@ -79,6 +101,8 @@ final class DotEnv {
 
     private static final java.util.regex.Pattern BARE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final java.util.regex.Pattern LEADING_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** python-dotenv's {@code export[^\S\r\n]+}: any blanks after the word, a tab too. */
+    private static final java.util.regex.Pattern EXPORT = java.util.regex.Pattern.compile("export[ \t\f\u000B]+");
     private static final String SKIPPED = " (not one of Archivist's variables: skipped, as python-dotenv skips it)";
 
     private static boolean isOurs(String name) {
@@ -93,6 +117,13 @@ final class DotEnv {
         } else {
             warnings.add(message + SKIPPED);
         }
+    }
+
+    /** A line that is not UTF-8: a problem where it sets (or starts with the name of) one of Archivist's variables. */
+    private static void notUtf8(String text, String file, int number, List<String> problems, List<String> warnings) {
+        java.util.regex.Matcher word = LEADING_NAME.matcher(text);
+        boolean ours = word.lookingAt() && isOurs(word.group());
+        (ours ? problems : warnings).add(file + " line " + number + ": not valid UTF-8" + (ours ? "" : SKIPPED));
     }
 
     /** A quoted value whose closing quote has not come yet. */

@@ -58,6 +58,13 @@ public final class Globs {
                 glob.append(c).append(list.charAt(++i));
                 continue;
             }
+            if (inBrackets && c == '[' && i + 1 < list.length() && list.charAt(i + 1) == ':'
+                    && list.indexOf(":]", i + 2) > 0) { // a POSIX class's ']' does not close its bracket expression
+                int end = list.indexOf(":]", i + 2) + 2;
+                glob.append(list, i, end);
+                i = end - 1;
+                continue;
+            }
             if (inBrackets) {
                 inBrackets = c != ']';
             } else if (c == '[') {
@@ -104,7 +111,7 @@ public final class Globs {
     /**
      * A test of paths (relative, {@code /}-separated, normalized) against {@code glob}, in the syntax of
      * {@code getPathMatcher("glob:…")}: {@code *} and {@code ?} stay within a name, {@code **} crosses folders,
-     * {@code [a-z]} and {@code [!a]} (or {@code [^a]}) match one character of a name, {@code {a,b}} either, {@code \} escapes.
+     * {@code [a-z]}, {@code [[:digit:]]} and {@code [!a]} (or {@code [^a]}) match one character of a name, {@code {a,b}} either, {@code \} escapes.
      *
      * <p>Written here rather than taken from the JDK: the JDK turns {@code **} into the regex {@code .*} without
      * {@code DOTALL}, so {@code **} stops at a line break ({@code \n}, {@code \r}, U+0085, U+2028, U+2029), which
@@ -180,12 +187,26 @@ public final class Globs {
             i++;
         }
         int first = i;
+        boolean afterClass = false;
         while (i < glob.length() && glob.charAt(i) != ']') {
             char c = glob.charAt(i++);
             if (c == '/') {
                 throw new PatternSyntaxException("Explicit 'name separator' in class", glob, i - 1);
             }
-            if (c == '-' && i - 1 > first && i < glob.length() && glob.charAt(i) != ']') {
+            int close = c == '[' && i < glob.length() && glob.charAt(i) == ':' ? glob.indexOf(":]", i + 1) : -1;
+            if (close > 0) { // [:alpha:] and the like, as bash, fnmatch and gitignore read them (ASCII, the C locale)
+                String name = glob.substring(i + 1, close);
+                String posix = POSIX_CLASSES.get(name);
+                if (posix == null) {
+                    throw new PatternSyntaxException("Unknown character class '[:" + name + ":]' (expected one of "
+                            + String.join(", ", new java.util.TreeSet<>(POSIX_CLASSES.keySet())) + ")", glob, i - 1);
+                }
+                set.append(posix);
+                i = close + 2;
+                afterClass = true;
+                continue;
+            }
+            if (c == '-' && i - 1 > first && !afterClass && i < glob.length() && glob.charAt(i) != ']') {
                 char from = glob.charAt(i - 2);
                 char to = glob.charAt(i++);
                 if (to < from) {
@@ -195,6 +216,7 @@ public final class Globs {
                 literal(set, to);
                 continue;
             }
+            afterClass = false;
             literal(set, c);
         }
         if (i == glob.length()) {
@@ -203,6 +225,15 @@ public final class Globs {
         re.append("[[^/]&&[").append(set).append("]]");
         return i + 1;
     }
+
+    /** POSIX character classes in a bracket expression, as the regex classes of the same (ASCII) meaning. */
+    private static final java.util.Map<String, String> POSIX_CLASSES = java.util.Map.ofEntries(
+            java.util.Map.entry("alnum", "\\p{Alnum}"), java.util.Map.entry("alpha", "\\p{Alpha}"),
+            java.util.Map.entry("blank", "\\p{Blank}"), java.util.Map.entry("cntrl", "\\p{Cntrl}"),
+            java.util.Map.entry("digit", "\\p{Digit}"), java.util.Map.entry("graph", "\\p{Graph}"),
+            java.util.Map.entry("lower", "\\p{Lower}"), java.util.Map.entry("print", "\\p{Print}"),
+            java.util.Map.entry("punct", "\\p{Punct}"), java.util.Map.entry("space", "\\p{Space}"),
+            java.util.Map.entry("upper", "\\p{Upper}"), java.util.Map.entry("xdigit", "\\p{XDigit}"));
 
     /** {@code c} matching itself: ASCII punctuation escaped (the regex may give it a meaning), the rest as it is. */
     private static void literal(StringBuilder re, char c) {
@@ -226,6 +257,7 @@ public final class Globs {
         }
         try { // the JDK reads [^a] as the set {^, a}; here ^ negates as ! does (see bracket)
             FileSystems.getDefault().getPathMatcher("glob:" + glob.replaceAll("(?<!\\\\)\\[\\^", "[!"));
+            toRegex(glob); // what the JDK does not know: a POSIX class's name, its closing ']'
             return null;
         } catch (PatternSyntaxException e) {
             String why = e.getDescription();

@@ -35,7 +35,7 @@ public final class RawConfig {
         List<String> warnings = new java.util.ArrayList<>();
         if (envFile != null && (envFileRequired || Files.exists(envFile))) {
             try {
-                DotEnv.parse(Files.readAllLines(envFile), environment, problems, warnings, envFile.toString())
+                DotEnv.parse(EnvFileLines.read(envFile), environment, problems, warnings, envFile.toString())
                         .forEach((name, raw) -> {
                             put(values, name, raw, ConfigOrigin.DOTENV);
                             UnknownVariables.check(name, "in " + envFile).ifPresent(warnings::add);

@@ -502,6 +502,9 @@ public final class SettingsLoader {
         if (java.util.Arrays.asList(glob.split("/")).contains("..")) {
             return "'..' never matches: patterns are matched against paths inside the storage folder";
         }
+        if (glob.replaceAll("^(?:\\.?/+)+", "").replaceAll("/+$", "").matches("\\.?")) {
+            return "it names the storage folder itself, which is what is backed up: it would exclude nothing";
+        }
         if (glob.startsWith("!")) {
             return "a leading '!' is not a negation here (excludes only exclude); for a name starting with '!',"
                     + " write '\\!'";

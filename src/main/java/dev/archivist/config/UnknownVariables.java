@@ -9,7 +9,8 @@ import java.util.Optional;
  * {@code BACKUP_} or is within two edits of a variable's name ({@code MAX_BACKUP}, {@code DATABSE_URL}), or is a
  * name other tools use for one of them ({@code DATABASE_PATH}: the original read the database from
  * {@code DATABASE_URL} only, and a plain path is accepted there); the application's own variables share the file,
- * so these are warnings, never errors.
+ * so these are warnings, never errors. Names are compared in capitals ({@code max_backups} is not read: names are
+ * case-sensitive, as in the original).
  */
 final class UnknownVariables {
     /** Names other tools and applications give the same settings, too far from ours for the edit distance. */
@@ -32,7 +33,8 @@ final class UnknownVariables {
 
     /** The warning for {@code name} ({@code where}: "in app.env"), when it looks like a variable and is none. */
     static Optional<String> check(String name, String where) {
-        ConfigKey otherName = OTHER_NAMES.get(name);
+        String upper = name.toUpperCase(java.util.Locale.ROOT); // names are case-sensitive: max_backups is not read
+        ConfigKey otherName = OTHER_NAMES.get(upper);
         ConfigKey nearest = otherName;
         int best = otherName == null ? Integer.MAX_VALUE : 0;
         for (ConfigKey key : ConfigKey.values()) {
@@ -42,7 +44,7 @@ final class UnknownVariables {
             // only a distance of two or less counts, and it is at least the difference in length: the environment's
             // other names (PATH, HOME, LS_COLORS…) are passed over without a distance, run interpreted at each start
             if (otherName == null && name.length() >= 6 && Math.abs(name.length() - key.name().length()) <= 2) {
-                int d = distance(name, key.name());
+                int d = distance(upper, key.name());
                 if (d < best) {
                     best = d;
                     nearest = key;
@@ -50,7 +52,7 @@ final class UnknownVariables {
             }
         }
         boolean close = best <= 2;
-        if (!close && !name.startsWith("BACKUP_")) {
+        if (!close && !upper.startsWith("BACKUP_")) {
             return Optional.empty();
         }
         return Optional.of(name + " (" + where + ") is not a variable Archivist reads: ignored"

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoggingSetup {
     private static volatile boolean jsonLines;
+    private static volatile boolean configured;
 
     private LoggingSetup() {
     }
@@ -28,6 +29,11 @@ public final class LoggingSetup {
     /** Whether log events are written as JSON lines now (the settings' {@code JSON_LOGS}, once they are loaded). */
     public static boolean jsonLines() {
         return jsonLines;
+    }
+
+    /** Whether {@link #configure} was called: the settings' logging is set up, not the bootstrap's. */
+    public static boolean configured() {
+        return configured;
     }
 
     /** Replaces the root logger's appenders; safe to call more than once. */
@@ -88,5 +94,6 @@ public final class LoggingSetup {
         root.addAppender(appender);
         root.setLevel(Level.toLevel(level, Level.INFO));
         jsonLines = json;
+        configured = true;
     }
 }

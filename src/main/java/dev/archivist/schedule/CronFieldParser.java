@@ -2,7 +2,7 @@ package dev.archivist.schedule;
 
 /**
  * Parses one field of a cron expression: {@code *}, numbers, names, lists {@code a,b},
- * ranges {@code a-b} and steps <code>*&#47;n</code> or {@code a-b/n}.
+ * ranges {@code a-b} and steps <code>*&#47;n</code>, {@code a-b/n} or {@code a/n} (from a to the field's end).
  */
 final class CronFieldParser {
 
@@ -32,12 +32,9 @@ final class CronFieldParser {
         } else {
             int dash = range.indexOf('-');
             if (dash < 0) {
-                if (slash >= 0) {
-                    throw CronParseException.inField(field,
-                            "'" + element + "' has a step but no range (write '*/n' or 'a-b/n')");
-                }
                 low = field.value(range);
-                high = low;
+                // a/n runs from a to the field's end, as APScheduler (the original's parser) and cronie read it
+                high = slash >= 0 ? field.max() : low;
             } else if (dash == 0 || dash == range.length() - 1) {
                 throw CronParseException.inField(field, "'" + range + "' is not a range (write 'a-b')");
             } else {

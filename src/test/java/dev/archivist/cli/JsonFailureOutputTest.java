@@ -86,6 +86,32 @@ class JsonFailureOutputTest {
     }
 
     @Test
+    void aUsageErrorIsAnErrorEventAsAConfigurationErrorIs() throws Exception {
+        for (String[] args : new String[][] {{"backup", "bogus"}, {"list", "--no-such-option"}, {"cron", "x"}}) {
+            dev.archivist.testing.CliProcess.Result r = new dev.archivist.testing.CliProcess(dir)
+                    .env("BACKUP_DIR", dir.resolve("backups").toString()).run(args);
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            JsonNode event = Json.MAPPER.readTree(r.stderr().lines().filter(l -> l.startsWith("{")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no JSON event: " + r.describe())));
+            assertThat(event.path("level").asText()).isEqualTo("ERROR");
+            assertThat(event.path("message").asText()).contains("failed (exit 2)");
+        }
+        dev.archivist.testing.CliProcess.Result plain = new dev.archivist.testing.CliProcess(dir)
+                .env("JSON_LOGS", "false").run("backup", "bogus");
+        assertThat(plain.exitCode()).isEqualTo(2);
+        assertThat(plain.stderr().lines()).as(plain.describe()).noneMatch(l -> l.startsWith("{"));
+    }
+
+    @Test
+    void aMisspeltNameIsHintedAtBesideTheProblemItCauses() throws Exception {
+        dev.archivist.testing.CliProcess.Result r = new dev.archivist.testing.CliProcess(dir)
+                .env("BACKUP_DIR", dir.resolve("backups").toString()).env("JSON_LOGS", "false")
+                .env("BACKUP_FULL_ENABLE", "false").env("MAX_BACKUPS", "0").run("config");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("MAX_BACKUPS='0'").contains("did you mean BACKUP_FULL_ENABLED?");
+    }
+
+    @Test
     void anUnknownBackupIsAJsonErrorToo() throws Exception {
         InProcessCli.Result r = InProcessCli.run(env(), "verify", "db_backup_20260101T000000.000Z", "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);

@@ -68,6 +68,22 @@ class GlobsTest {
     }
 
     @Test
+    void posixClassesMeanWhatTheyMeanInShellsAndGitignore() {
+        assertThat(Globs.matcher("[[:alpha:]]").test("x")).isTrue();
+        assertThat(Globs.matcher("[[:alpha:]]").test("a]")).as("the class's ']' does not close the bracket").isFalse();
+        assertThat(Globs.matcher("[[:alpha:]]").test(":]")).isFalse();
+        assertThat(Globs.matcher("img[[:digit:]][[:digit:]].jpg").test("img07.jpg")).isTrue();
+        assertThat(Globs.matcher("img[[:digit:]][[:digit:]].jpg").test("img7a.jpg")).isFalse();
+        assertThat(Globs.matcher("[![:upper:]_]*").test("Readme")).isFalse();
+        assertThat(Globs.matcher("[![:upper:]_]*").test("readme")).isTrue();
+        assertThat(Globs.matcher("[[:digit:]-]").test("-")).as("'-' after a class is itself").isTrue();
+        assertThat(Globs.matcher("[[:space:]x]").test(" ")).isTrue();
+        assertThat(Globs.problem("[[:alhpa:]]")).startsWith("Unknown character class '[:alhpa:]'");
+        assertThat(Globs.problem("[[:alpha:]")).isEqualTo("Missing ']'");
+        assertThat(Globs.splitList("[[:alpha:],]x,y")).containsExactly("[[:alpha:],]x", "y");
+    }
+
+    @Test
     void aListSplitsAtCommasOutsideGroupsBracketsAndEscapes() {
         assertThat(Globs.splitList("**/*.{tmp,bak}, cache/**")).containsExactly("**/*.{tmp,bak}", " cache/**");
         assertThat(Globs.splitList("a[,;]b,c\\,d,{x,{y,z}}/**")).containsExactly("a[,;]b", "c\\,d", "{x,{y,z}}/**");

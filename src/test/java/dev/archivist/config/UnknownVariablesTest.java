@@ -31,6 +31,14 @@ class UnknownVariablesTest {
     }
 
     @Test
+    void aNameInSmallLettersIsNamedWithTheVariableItSpells() {
+        assertThat(UnknownVariables.check("max_backups", "in .env")).hasValue(
+                "max_backups (in .env) is not a variable Archivist reads: ignored; did you mean MAX_BACKUPS?");
+        assertThat(UnknownVariables.check("database_path", "in .env")).get().asString().endsWith("did you mean DATABASE_URL?");
+        assertThat(UnknownVariables.check("path", "in the environment")).isEmpty();
+    }
+
+    @Test
     void theVariablesThemselvesAndOtherNamesAreLeftAlone() {
         assertThat(UnknownVariables.check("DATABASE_URL", "in .env")).isEmpty();
         assertThat(UnknownVariables.check("BACKUP_KEEP_DAILY", "in .env")).isEmpty();

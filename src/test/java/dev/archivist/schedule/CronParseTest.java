@@ -38,7 +38,8 @@ class CronParseTest {
             */61 * * * *      | minute: step '61' out of range 1-60
             */x * * * *       | minute: step 'x' out of range 1-60
             */ * * * *        | minute: step '' out of range 1-60
-            0/15 * * * *      | minute: '0/15' has a step but no range (write '*/n' or 'a-b/n')
+            x/15 * * * *      | minute: 'x' is not a number 0-59
+            70/15 * * * *     | minute: '70' out of range 0-59
             0 0 30 2 *        | day-of-month: '30' never occurs in month '2'
             0 0 31 4,6,9,11 * | day-of-month: '31' never occurs in month '4,6,9,11'
             0 0 30-31 feb */2 | day-of-month: '30-31' never occurs in month 'feb'
@@ -98,6 +99,10 @@ class CronParseTest {
             0 0 * * 1-7/3        | 0 0 * * 0,1,4
             */20 * * * *         | 0,20,40 * * * *
             5-59/20 * * * *      | 5,25,45 * * * *
+            5/20 * * * *         | 5,25,45 * * * *
+            0/30 * * * *         | 0,30 * * * *
+            0 22/1 * * *         | 0 22,23 * * *
+            0 0 * * 1/2          | 0 0 * * 0,1,3,5
             0 1-5/2 * * *        | 0 1,3,5 * * *
             0	0  *   *  *      | 0 0 * * *
             0 0 30 2 mon         | 0 0 * 2 1

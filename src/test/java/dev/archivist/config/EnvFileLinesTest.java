@@ -1,0 +1,68 @@
+package dev.archivist.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A {@code .env} as an editor or the application saved it: a byte-order mark, CRLF, a line that is not UTF-8. */
+class EnvFileLinesTest {
+    @TempDir
+    Path dir;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private Map<String, String> load(byte[]... parts) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            bytes.write(part);
+        }
+        Path file = Files.write(dir.resolve(".env"), bytes.toByteArray());
+        return DotEnv.parse(EnvFileLines.read(file), Map.of(), problems, warnings, ".env");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstName() throws Exception {
+        Map<String, String> v = load(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8("MAX_BACKUPS=3\r\nLOG_LEVEL=INFO\r\n"));
+        assertThat(v.keySet()).containsExactly("MAX_BACKUPS", "LOG_LEVEL");
+        assertThat(v).containsEntry("MAX_BACKUPS", "3").containsEntry("LOG_LEVEL", "INFO");
+        assertThat(problems).isEmpty();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void exportFollowedByATabSetsTheVariable() throws Exception {
+        assertThat(load(utf8("export\tBACKUP_FULL_ENABLED=false\nexport  LOG_LEVEL=DEBUG\n")))
+                .containsEntry("BACKUP_FULL_ENABLED", "false").containsEntry("LOG_LEVEL", "DEBUG");
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsSkippedWithAWarningAndTheOthersAreRead() throws Exception {
+        Map<String, String> v = load(utf8("# caf"), new byte[] {(byte) 0xE9}, utf8("\nAPP_NAME=Caf"), new byte[] {(byte) 0xE9},
+                utf8("\rMAX_BACKUPS=3\nSTORAGE_PATH=/srv/st"), new byte[] {(byte) 0xE9}, utf8("\nBACKUP_DIR=/srv/b"));
+        assertThat(v).containsEntry("MAX_BACKUPS", "3").containsEntry("BACKUP_DIR", "/srv/b")
+                .doesNotContainKeys("APP_NAME", "STORAGE_PATH");
+        assertThat(warnings).containsExactly(".env line 2: not valid UTF-8 (not one of Archivist's variables: skipped, "
+                + "as python-dotenv skips it)");
+        assertThat(problems).containsExactly(".env line 4: not valid UTF-8");
+    }
+
+    @Test
+    void linesEndAtEveryKindOfBreakAndAFinalBreakAddsNoLine() throws Exception {
+        Path file = Files.write(dir.resolve("lines"), utf8("a\r\nb\rc\nd\n"));
+        assertThat(EnvFileLines.read(file).lines()).containsExactly("a", "b", "c", "d");
+        assertThat(EnvFileLines.read(Files.write(dir.resolve("empty"), new byte[0])).lines()).isEmpty();
+        assertThat(EnvFileLines.read(Files.write(dir.resolve("last"), utf8("x\n\ny"))).lines()).containsExactly("x", "", "y");
+    }
+}
