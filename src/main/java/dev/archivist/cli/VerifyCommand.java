@@ -99,6 +99,11 @@ public final class VerifyCommand implements Callable<Integer> {
                 for (Problem p : r.problems()) {
                     out.println("    - " + describe(p, r.backupId()));
                 }
+                if (!r.restoreWarnings().isEmpty()) { // no damage, but a default restore of it fails: say so here
+                    out.println("    note: " + Plural.of(r.restoreWarnings().size(), "entry is", "entries are")
+                            + " refused by a default restore (see restore_warnings in the manifest), e.g. "
+                            + describe(r.restoreWarnings().get(0), r.backupId()));
+                }
                 out.flush();
             }
         }
@@ -126,6 +131,9 @@ public final class VerifyCommand implements Callable<Integer> {
                         .put("verified_at", r.verifiedAt().toString()).put("bytes_checked", r.bytesChecked()).put("files_checked", r.filesChecked());
                 ArrayNode ps = n.putArray("problems");
                 r.problems().forEach(p -> ps.addObject().put("backup_id", p.backupId()).put("where", p.where()).put("what", p.what()));
+                ArrayNode ws = n.putArray("restore_warnings");
+                r.restoreWarnings().forEach(p -> ws.addObject().put("backup_id", p.backupId()).put("where", p.where())
+                        .put("what", p.what()));
             }
             if (all) {
                 ObjectNode root = Json.MAPPER.createObjectNode();

@@ -89,13 +89,14 @@ public final class SettingsLoader {
         Integer chunkMb = integerOrNull(ConfigKey.BACKUP_CHUNK_SIZE_MB, 1, 10_000_000);
         long maxSize = maxSizeMb == null ? 500 : maxSizeMb;
         long chunk = chunkMb == null ? 100 : chunkMb;
-        if (raw.get(ConfigKey.BACKUP_CHUNK_SIZE_MB).origin() == ConfigOrigin.DEFAULT) {
-            chunk = Math.min(chunk, maxSize); // BACKUP_MAX_SIZE_MB=50 alone means parts of 50, not an error
+        boolean split = bool(ConfigKey.BACKUP_AUTO_SPLIT);
+        if (raw.get(ConfigKey.BACKUP_CHUNK_SIZE_MB).origin() == ConfigOrigin.DEFAULT || !split) {
+            // BACKUP_MAX_SIZE_MB=50 alone means parts of 50, not an error; without splitting neither size is used
+            chunk = Math.min(chunk, maxSize);
         } else if (maxSizeMb != null && chunkMb != null && chunk > maxSize) { // a bad value is reported once, above
             problem(ConfigKey.BACKUP_CHUNK_SIZE_MB, "must not exceed BACKUP_MAX_SIZE_MB (" + maxSize + ")");
         }
-        Settings.ArchiveSettings archive = new Settings.ArchiveSettings(bool(ConfigKey.BACKUP_AUTO_SPLIT),
-                maxSize * MIB, chunk * MIB, excludes());
+        Settings.ArchiveSettings archive = new Settings.ArchiveSettings(split, maxSize * MIB, chunk * MIB, excludes());
 
         Settings.RetentionSettings retention = new Settings.RetentionSettings(
                 integer(ConfigKey.MAX_BACKUPS, 1, 100_000, 7),

@@ -47,6 +47,20 @@ final class EntryTree {
         paths.add(entryName, path, kind);
     }
 
+    /**
+     * Records a hard link at {@code path} to {@code targetName}, which must be a regular file recorded before it;
+     * returns the target's path.
+     */
+    String addHardLink(String entryName, String path, String targetName) throws IOException {
+        String target = EntryNames.relativePath(entryName, targetName, "hard link target");
+        if (target.isEmpty() || kindOf(target) != Kind.FILE) {
+            throw new UnsafeEntryException(entryName,
+                    "hard link target '" + EntryNames.display(targetName) + "' is not a regular file earlier in the archive");
+        }
+        add(entryName, path, Kind.FILE);
+        return target;
+    }
+
     /** Called once every entry is in, before {@link #checkAllLinks}. */
     void finish() throws IOException {
         paths.finish();

@@ -184,12 +184,7 @@ final class ExtractionRun {
     private void hardLink(String entryName, String path, TarArchiveEntry entry, byte[] rawTarget) throws IOException {
         String targetName = EntryNames.decodeStrict(rawTarget)
                 .orElseThrow(() -> new UnsafeEntryException(entryName, "hard link target is not valid UTF-8"));
-        String target = EntryNames.relativePath(entryName, targetName, "hard link target");
-        if (target.isEmpty() || tree.kindOf(target) != Kind.FILE) {
-            throw new UnsafeEntryException(entryName,
-                    "hard link target '" + EntryNames.display(targetName) + "' is not a regular file earlier in the archive");
-        }
-        tree.add(entryName, path, Kind.FILE);
+        String target = tree.addHardLink(entryName, path, targetName);
         IndexEntry want = indexed(path);
         if (!include.test(path)) {
             return;

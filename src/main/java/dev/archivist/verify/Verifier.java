@@ -14,7 +14,9 @@ import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.StoredFile;
 import dev.archivist.config.Compression;
+import dev.archivist.restore.EntryLayoutCheck;
 import dev.archivist.restore.EntryNames;
+import dev.archivist.restore.IndexPlan;
 import dev.archivist.source.SqliteSnapshot;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -51,14 +53,20 @@ public final class Verifier {
     /** Verifies one backup; {@code deep=false} checks sizes and checksums only. */
     public VerifyReport verify(Manifest m, boolean deep) {
         List<Problem> problems = new ArrayList<>();
+        List<Problem> restoreWarnings = new ArrayList<>();
         long[] counters = new long[2];
         checkSelf(m, problems);
         switch (m.type()) {
             case DATABASE -> verifyDatabase(m, deep, problems, counters);
-            case STORAGE -> verifyStorage(m, deep, problems, counters);
-            case FULL -> verifyFull(m, deep, problems, counters);
+            case STORAGE -> {
+                verifyStorage(m, deep, problems, counters);
+                m.json().path("restore_warnings").forEach(w -> restoreWarnings.add(
+                        new Problem(m.id(), "file " + w.path("path").asText(), w.path("reason").asText())));
+            }
+            case FULL -> verifyFull(m, deep, problems, restoreWarnings, counters);
         }
-        return new VerifyReport(m.id(), m.type().wireName(), clock.instant(), deep, counters[0], counters[1], problems);
+        return new VerifyReport(m.id(), m.type().wireName(), clock.instant(), deep, counters[0], counters[1], problems,
+                restoreWarnings);
     }
 
     private static void checkSelf(Manifest m, List<Problem> problems) {
@@ -300,9 +308,11 @@ public final class Verifier {
         long files = 0;
         byte[] buf = new byte[1 << 20];
         IndexMatcher index;
+        EntryLayoutCheck layout; // what a restore refuses in an entry for the entries before it; null once it refused
         try {
+            layout = new EntryLayoutCheck(IndexPlan.read(indexFile, path -> true));
             index = new IndexMatcher(indexFile);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             problems.add(new Problem(m.id(), "index " + m.indexFile(), "unreadable: " + ArchivistException.reason(e)));
             return 0;
         }
@@ -314,8 +324,14 @@ public final class Verifier {
                 TarArchiveEntry e;
                 while ((e = tar.getNextEntry()) != null) {
                     String key = IndexMatcher.strip(e.getName());
-                    EntryNames.refusal(e).ifPresent(reason -> problems.add(new Problem(m.id(), "file " + key,
-                            "unsafe entry, a restore refuses the whole archive: " + reason)));
+                    java.util.Optional<String> refusal = EntryNames.refusal(e);
+                    if (refusal.isEmpty() && layout != null) {
+                        refusal = layout.check(e);
+                    }
+                    if (refusal.isPresent()) {
+                        problems.add(new Problem(m.id(), "file " + key, UNSAFE + refusal.get()));
+                        layout = null; // the restore stops at the first: what it would make of the rest is moot
+                    }
                     IndexEntry expected = takeFromIndex(index, key);
                     if (expected == null) {
                         problems.add(new Problem(m.id(), "file " + key, "in the archive but not in the index"));
@@ -339,6 +355,9 @@ public final class Verifier {
                 notReached(m, index, problems);
                 return files;
             }
+            if (layout != null) {
+                layout.finishedCheck().ifPresent(reason -> problems.add(new Problem(m.id(), "archive", UNSAFE + reason)));
+            }
             if (cut) {
                 notReached(m, index, problems);
             } else {
@@ -353,6 +372,8 @@ public final class Verifier {
         }
         return files;
     }
+
+    private static final String UNSAFE = "unsafe entry, a restore refuses the whole archive: ";
 
     private static IndexEntry takeFromIndex(IndexMatcher index, String path) {
         try {
@@ -442,7 +463,8 @@ public final class Verifier {
         }
     }
 
-    private void verifyFull(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
+    private void verifyFull(Manifest m, boolean deep, List<Problem> problems, List<Problem> restoreWarnings,
+                            long[] counters) {
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
             JsonNode ref = m.component(t);
             if (ref == null || ref.path("id").asText("").isEmpty()) {
@@ -466,6 +488,7 @@ public final class Verifier {
             }
             VerifyReport sub = verify(component.get(), deep);
             problems.addAll(sub.problems());
+            restoreWarnings.addAll(sub.restoreWarnings());
             counters[0] += sub.bytesChecked();
             counters[1] += sub.filesChecked();
         }

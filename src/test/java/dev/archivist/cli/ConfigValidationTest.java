@@ -341,6 +341,21 @@ class ConfigValidationTest {
         assertThat(r.stderr()).as(r.describe()).contains("BACKUP_MAX_SIZE_MB='big'").doesNotContain("must not exceed");
     }
 
+    /** Without splitting neither size is used: a chunk above the maximum (an old .env) stops nothing. */
+    @Test
+    void aChunkAboveTheMaximumIsFineWhenSplittingIsOff() {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_MAX_SIZE_MB", "50");
+        env.put("BACKUP_CHUNK_SIZE_MB", "100");
+        env.put("BACKUP_AUTO_SPLIT", "false");
+        InProcessCli.Result off = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+        assertThat(off.exitCode()).as(off.describe()).isZero();
+        env.put("BACKUP_AUTO_SPLIT", "true");
+        InProcessCli.Result on = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+        assertThat(on.exitCode()).as(on.describe()).isEqualTo(2);
+        assertThat(on.stderr()).contains("BACKUP_CHUNK_SIZE_MB='100': must not exceed BACKUP_MAX_SIZE_MB (50)");
+    }
+
     /** Live data inside the catalog's folders would be written among and swept by rotation: refused up front. */
     @Test
     void liveDataInsideTheCatalogFoldersIsRefused() throws Exception {

@@ -38,6 +38,15 @@ class OutsideSymlinksRestoreTest {
         assertThat(warnings).containsOnlyKeys("passwd-link", "shared/up-link");
         assertThat(warnings.get("passwd-link")).contains("absolute").contains("--allow-outside-symlinks");
 
+        // so does verify, which finds no damage: a clean backup whose default restore fails is worth a note
+        Fixture.Run verify = f.cli("verify", "latest");
+        assertThat(verify.exitCode()).as(verify.describe()).isZero();
+        assertThat(verify.stdout()).contains("clean").contains("note: 2 entries are refused by a default restore")
+                .contains("--allow-outside-symlinks");
+        Fixture.Run verifyJson = f.cli("verify", "latest", "--json");
+        assertThat(dev.archivist.catalog.Json.MAPPER.readTree(verifyJson.stdout()).path("restore_warnings"))
+                .as(verifyJson.describe()).hasSize(2);
+
         Path target = dir.resolve("restored");
         Fixture.Run refused = f.cli("restore", "storage", "latest", "--target", target.toString());
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);

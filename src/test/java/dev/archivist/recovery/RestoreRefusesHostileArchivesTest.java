@@ -41,6 +41,12 @@ class RestoreRefusesHostileArchivesTest {
                 Arguments.of("absolute symlink to a folder outside, then a file under it", "evil", (Function<Path, ForgedBackup>) root -> new ForgedBackup()
                         .raw(ForgedBackup.link("evil", TarConstants.LF_SYMLINK, root.resolve("outside").toString()), null)
                         .raw(ForgedBackup.entry("evil/planted.txt", TarConstants.LF_NORMAL), "pwned")),
+                Arguments.of("symlink to a folder inside, then a file under it", "through/planted.txt",
+                        (Function<Path, ForgedBackup>) root -> new ForgedBackup().dir("sub")
+                        .raw(ForgedBackup.link("through", TarConstants.LF_SYMLINK, "sub"), null)
+                        .raw(ForgedBackup.entry("through/planted.txt", TarConstants.LF_NORMAL), "pwned")),
+                Arguments.of("a folder, then a symlink of the same name", "twice", (Function<Path, ForgedBackup>) root ->
+                        new ForgedBackup().dir("twice").raw(ForgedBackup.link("twice", TarConstants.LF_SYMLINK, "/tmp"), null)),
                 Arguments.of("hard link to a file outside", "hard", (Function<Path, ForgedBackup>) root -> new ForgedBackup()
                         .file("ok.txt", "fine").raw(ForgedBackup.link("hard", TarConstants.LF_LINK, "../outside/secret.txt"), null)),
                 Arguments.of("hard link to an absolute file", "hard", (Function<Path, ForgedBackup>) root -> new ForgedBackup()
@@ -70,6 +76,12 @@ class RestoreRefusesHostileArchivesTest {
         for (Compression codec : new Compression[] {Compression.ZSTD, Compression.NONE}) {
             Manifest m = archive.apply(dir).writeTo(f.backups, codec, codec == Compression.NONE ? 1 : 2);
             Map<String, String> before = everythingButBackups();
+
+            // verify says so first: a backup it calls clean is one a restore takes
+            Fixture.Run verify = f.cli("verify", m.id());
+            assertThat(verify.exitCode()).as(what + ": " + verify.describe()).isEqualTo(1);
+            assertThat(verify.stdout()).as(what + ": " + verify.describe())
+                    .contains("unsafe entry, a restore refuses the whole archive").contains(named);
 
             Fixture.Run live = f.cli("restore", "storage", m.id(), "--yes");
             assertThat(live.exitCode()).as(what + ": " + live.describe()).isEqualTo(1);

@@ -60,10 +60,10 @@ class VerifyMatchesIndexTest {
     @Test
     void bothKindsTogetherAndAContentMismatchAreAllReported() throws Exception {
         ForgedBackup forged = new ForgedBackup().dir("a").indexedOnly("a/gone.txt", "g").file("a/one.txt", "one")
-                .unindexedFile("a/extra.txt", "x").fileIndexedAs("a/two.txt", "two", "TWO").file("z.txt", "last");
+                .unindexedFile("a/p-extra.txt", "x").fileIndexedAs("a/two.txt", "two", "TWO").file("z.txt", "last");
         assertThat(problems(verify(forged))).containsExactlyInAnyOrder(
                 "file a/gone.txt: listed in the index but missing from the archive",
-                "file a/extra.txt: in the archive but not in the index",
+                "file a/p-extra.txt: in the archive but not in the index",
                 "file a/two.txt: content SHA-256 differs from the index");
     }
 
