@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The executor of the retention plan: builds candidates from the catalog, asks the pure
  * {@link RetentionPlanner} what to keep, deletes the rest (full manifests before their components), and removes
- * {@code before-restore} folders once a newer storage backup exists.
+ * {@code before-restore} folders once a newer storage backup exists and 7 days have passed.
  */
 final class Rotation {
     private static final Logger LOG = LoggerFactory.getLogger(Rotation.class);
@@ -159,10 +159,13 @@ final class Rotation {
                 .toList());
     }
 
+    /** How long a folder moved aside by a restore is kept at least: as long as a database's pre_restore backups. */
+    static final java.time.Duration SAFETY_GRACE = dev.archivist.retention.RetentionPlanner.PRE_RESTORE_GRACE;
+
     /**
      * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
      * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder that can be
-     * restored ({@code byId}: every manifest read, to find a full backup's parts).
+     * restored and than {@link #SAFETY_GRACE} ({@code byId}: every manifest read, to find a full backup's parts).
      */
     private List<String> beforeRestoreFolders(List<Manifest> all, Map<String, Manifest> byId, boolean dryRun)
             throws IOException {
@@ -198,7 +201,9 @@ final class Rotation {
         try (DirectoryStream<Path> dirs = RestoreFiles.namesStartingWith(parent, prefix)) {
             for (Path d : dirs) {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
-                if (asideAt != null && newest.isAfter(asideAt)) {
+                // kept for the days a pre_restore backup is: the next scheduled backup, minutes after a restore of
+                // the wrong backup, took the only copy of the tree from before the incident with it
+                if (asideAt != null && newest.isAfter(asideAt) && asideAt.isBefore(clock.instant().minus(SAFETY_GRACE))) {
                     if (!dryRun) {
                         dev.archivist.catalog.Durable.deleteTree(d);
                         BeforeRestoreRecords.forget(catalog.stateDir(), d);
