@@ -348,6 +348,9 @@ final class Restore {
             try {
                 if (p.live) {
                     setAsideOrphanedJournals(p, notes);
+                    // the live database was deleted: as root, the new file is given to the application's folder owner
+                    java.util.Optional.ofNullable(Ownership.takeOverFolderOwner(beside, "the restored database"))
+                            .ifPresent(notes::add);
                 }
                 Durable.renameSwitched(beside, p.destination);
             } finally {

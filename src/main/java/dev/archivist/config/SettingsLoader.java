@@ -143,6 +143,10 @@ public final class SettingsLoader {
         java.util.regex.Matcher sqlite = SQLITE_URL.matcher(u);
         if (sqlite.lookingAt()) { // SQLAlchemy's dialect+driver form too (sqlite+aiosqlite:///): the same file
             path = u.substring(sqlite.end());
+        } else if (u.matches("sqlite(\\+[A-Za-z0-9_]+)?://(\\?.*)?")) { // SQLAlchemy's in-memory database
+            problem(ConfigKey.DATABASE_URL, "names an in-memory database (SQLAlchemy's sqlite://), which has no file to"
+                    + " back up: give the application's database file (sqlite:////var/lib/app/app.db)");
+            return null;
         } else if (SQLITE_HOST.matcher(u).lookingAt()) { // sqlite://x.db: SQLAlchemy reads "x.db" as a host
             problem(ConfigKey.DATABASE_URL, "a SQLite URL names no host: three slashes before a relative path"
                     + " (sqlite:///data/app.db), four before an absolute one (sqlite:////var/lib/app.db)");

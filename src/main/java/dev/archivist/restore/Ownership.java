@@ -130,6 +130,32 @@ public final class Ownership {
         }
     }
 
+    /**
+     * Gives {@code file}, made by root where no file stood (a live database that was deleted), the owner and group of
+     * the folder it is in, so that the application that owns the folder can open it: root's 0600 file is closed to it.
+     * Returns a note for the restore report, or null when nothing was changed (not root, or the folder is root's).
+     */
+    public static String takeOverFolderOwner(Path file, String what) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (!UNIX || folder == null) {
+            return null;
+        }
+        try {
+            if ((Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
+                return null;
+            }
+            long uid = Integer.toUnsignedLong((Integer) Files.getAttribute(folder, "unix:uid"));
+            long gid = Integer.toUnsignedLong((Integer) Files.getAttribute(folder, "unix:gid"));
+            if (uid == 0) {
+                return null;
+            }
+            setOwner(file, uid, gid);
+            return what + " took the owner " + uid + ":" + gid + " of its folder";
+        } catch (IOException e) {
+            return what + " keeps this user's owner: " + e.getMessage();
+        }
+    }
+
     private static void setOwner(Path path, long uid, long gid) throws IOException {
         if (uid < 0 || gid < 0 || uid > 0xFFFFFFFFL || gid > 0xFFFFFFFFL) {
             throw new IOException("owner " + uid + ":" + gid + " is out of range");

@@ -89,6 +89,7 @@ class ConfigValidationTest {
                 Arguments.of("BACKUP_KEEP_DAILY", "\u0663", none, "not an integer"),
                 Arguments.of("BACKUP_COMPRESSION_LEVEL", "\u0663", none, "not an integer"),
                 Arguments.of("DATABASE_URL", "sqlite+pysqlcipher:/x.db", none, "only SQLite is supported"),
+                Arguments.of("DATABASE_URL", "sqlite://", none, "names an in-memory database"),
                 Arguments.of("BACKUP_AUTO_SPLIT", "maybe", none, "not a boolean"),
                 Arguments.of("BACKUP_MAX_SIZE_MB", "0", none, "out of range"),
                 Arguments.of("BACKUP_CHUNK_SIZE_MB", "0", none, "out of range"),

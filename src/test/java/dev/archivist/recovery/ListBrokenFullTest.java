@@ -25,6 +25,12 @@ class ListBrokenFullTest {
         Manifest good = f.service().backupDatabase(false);
         Manifest edited = f.service().backupDatabase(false);
         Manifest gone = f.service().backupDatabase(false);
+        Manifest failed = f.service().backupDatabase(false);
+        Path failedPart = f.backups.resolve("database").resolve(failed.parts().get(0).path());
+        byte[] bytes = Files.readAllBytes(failedPart);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(failedPart, bytes);
+        assertThat(f.cli("verify", failed.id()).exitCode()).as("its last verify failed").isEqualTo(1);
         Fixture.Run restore = f.cli("restore", "database", good.id(), "--yes"); // its pre_restore copy is the newest
         assertThat(restore.exitCode()).as(restore.describe()).isZero();
         Files.delete(f.backups.resolve("database").resolve(gone.parts().get(0).path()));
@@ -35,9 +41,9 @@ class ListBrokenFullTest {
 
         JsonNode stats = Json.MAPPER.readTree(f.cli("stats", "--json").stdout());
         JsonNode database = stats.path("types").path("database");
-        assertThat(database.path("count").asInt()).isEqualTo(4);
-        assertThat(database.path("newest_id").asText()).as("not the safety copy, the backup without its file nor the"
-                + " edited one").isEqualTo(good.id());
+        assertThat(database.path("count").asInt()).isEqualTo(5);
+        assertThat(database.path("newest_id").asText()).as("not the safety copy, the backup without its file, the"
+                + " edited one nor the one whose verify failed").isEqualTo(good.id());
         assertThat(database.path("broken").asInt()).as("the one without its file (an edited manifest is verify's)")
                 .isEqualTo(1);
         assertThat(stats.path("broken_backups").asInt()).isEqualTo(1);

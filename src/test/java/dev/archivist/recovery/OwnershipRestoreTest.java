@@ -49,6 +49,25 @@ class OwnershipRestoreTest {
         Files.setAttribute(f.storage, "unix:mode", 0750);
     }
 
+    /** Root's new file (0600) was closed to the application whose deleted database it replaces. */
+    @Test
+    void aDeletedLiveDatabaseRestoredByRootBelongsToItsFoldersOwner() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        chown(app, 1234, 2345);
+        Path db = dev.archivist.testing.TestDb.create(app.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 5);
+        f.set("DATABASE_URL", db.toString());
+        Fixture.Run backup = f.cli("backup", "database", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(app.resolve("app.db" + suffix));
+        }
+        Fixture.Run restore = f.cli("restore", "database", "latest", "--yes");
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+        assertThat(restore.stdout() + restore.stderr()).contains("took the owner 1234:2345 of its folder");
+        assertThat(Files.getAttribute(db, "unix:uid", NOFOLLOW)).isEqualTo(1234);
+        assertThat(Files.getAttribute(db, "unix:gid", NOFOLLOW)).isEqualTo(2345);
+    }
+
     @Test
     void liveRestoreAsRootGivesBackEveryOwnerAndTheFoldersOwnAttributes() throws Exception {
         Map<String, String> owners = owners(f.storage);
