@@ -13,11 +13,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${RUNS:-3}"
 mib="${BENCH_MIB:-500}"
 data="$here/bench/data"
-out="$here/bench/out"
+out="$here/bench/out/db"
 db="$data/bench-${mib}mib-v1.db"   # bump the suffix when the generator changes
 
 source "$here/bench/tools.sh"
 need_tools sqlite3 zstd awk /usr/bin/time
+remove_on_exit "$out"   # KEEP_OUT=1 keeps the outputs
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }

@@ -20,6 +20,7 @@ out="$here/bench/out/floor"
 archivist="$here/bin/archivist"
 source "$here/bench/tools.sh"
 need_tools tar zstd javac python3 awk /usr/bin/time
+remove_on_exit "$out"   # KEEP_OUT=1 keeps the outputs
 
 "$archivist" --version >/dev/null   # builds the jar (and its class-data archive) outside the timings
 source "$here/bench/jar-guard.sh"

@@ -9,7 +9,7 @@
 #   bench/restore-verify.sh          # RUNS=3
 #   RUNS=5 bench/restore-verify.sh
 #
-# Data: bench/data/media (shared with bench/run-all and bench/storage-backup.sh) if present; otherwise generated
+# Data: bench/data/media (shared with bench/run-all, bench/storage-backup.sh and bench/jvm-floor.sh) if present; otherwise generated
 # deterministically (120 x 4 MiB random, 3,000 x 40 KiB text, 20,000 x 2 KiB, in ~200 folders) by bench/gen-files.py,
 # or by the fallback generator below when that script is absent. Needs zstd, tar, python3, GNU time, a JDK and Maven.
 set -euo pipefail
@@ -22,6 +22,7 @@ archivist="$here/bin/archivist"
 
 source "$here/bench/tools.sh"
 need_tools zstd tar python3 awk /usr/bin/time
+remove_on_exit "$out"   # KEEP_OUT=1 keeps the outputs
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 wall_of() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$1"; }
 rss_of() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Storage-backup benchmark (issue 3): times `archivist backup storage` beside GNU tar with the stock compressors on
 # the same data in the same run, for two generated data sets:
-#   media  ~640 MiB (637 MiB): 120 x 4 MiB random, 3,000 x 40 KiB text, 20,000 x 2 KiB, in ~200 folders
-#   small  100,000 x 1 KiB in 1,000 folders
+#   media  ~640 MiB (637 MiB): 120 x 4 MiB random, 3,000 x 40 KiB text, 20,000 x 2 KiB, in 200 folders
+#   small  100,000 x 1 KiB text in 1,000 folders
+# (bench/gen-files.py, seeded: the same data as bench/run-all, bench/restore-verify.sh and bench/jvm-floor.sh)
 # Per set and run (RUNS, default 3, interleaved; medians compared):
 #   archivist (zstd, default level 3)  vs  tar -I 'zstd -3 -T0' -cf   and   tar -czf
 #   archivist (BACKUP_COMPRESSION=gz)  vs  tar -I pigz -cf
 #
-#   bench/storage-backup.sh                 # generates bench/data/storage-* once (cached), then measures both sets
+#   bench/storage-backup.sh                 # generates bench/data/{media,small} once (cached), then measures both
 #   RUNS=5 bench/storage-backup.sh
 #   SETS=small bench/storage-backup.sh      # one set only (media, small)
 #   SKIP_TAR_GZ=1 bench/storage-backup.sh   # leave out the slow single-threaded tar -czf
@@ -21,10 +22,10 @@ runs="${RUNS:-3}"
 sets="${SETS:-media small}"
 data="$here/bench/data"
 out="$here/bench/out/storage"
-version=v1   # bump when the generator changes
 
 source "$here/bench/tools.sh"
 need_tools python3 tar zstd gzip pigz awk /usr/bin/time
+remove_on_exit "$out"   # KEEP_OUT=1 keeps the outputs
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
@@ -33,49 +34,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
 size_of() { du -sb "$@" | awk '{s += $1} END {print s}'; }
 
-# --- 1. the data sets, generated once, deterministically (seeded PRNG; ~10 s for both) ------------------------
+# --- 1. the data sets, generated once by gen-files.py (seeded) and shared with run-all, restore-verify and jvm-floor
 generate() {
-  local name="$1" dir="$data/storage-$1-$version"
+  local dir="$data/$1"
   [ -d "$dir" ] && return 0
   echo "bench: generating $dir ..." >&2
   local t0; t0=$(now)
   rm -rf "$dir.tmp"
-  python3 - "$name" "$dir.tmp" <<'PY'
-import os, random, sys
-name, root = sys.argv[1], sys.argv[2]
-rnd = random.Random(20261128)
-words = ("backup archive storage photo video document invoice report summary customer order payment "
-         "account session upload comment image thumbnail preview gallery album project draft final version "
-         "release notes meeting agenda schedule weekly monthly quarterly annual budget forecast").split()
-def text(n, r):
-    out, size = [], 0
-    while size < n:
-        line = " ".join(r.choice(words) for _ in range(r.randint(6, 14))) + ".\n"
-        out.append(line); size += len(line)
-    return "".join(out).encode()[:n]
-def write(path, data):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(data)
-if name == "media":
-    folders = ["%s/%03d" % (kind, i) for kind, n in (("media", 40), ("docs", 60), ("thumbs", 100)) for i in range(n)]
-    for i in range(120):              # 480 MiB of incompressible "photos and videos"
-        write(os.path.join(root, folders[i % 40], "video-%04d.mp4" % i), rnd.randbytes(4 << 20))
-    corpus = text(1 << 20, rnd)        # 3,000 x 40 KiB text documents: slices of a generated corpus
-    for i in range(3000):
-        off = rnd.randrange(0, len(corpus) - 40960)
-        write(os.path.join(root, folders[40 + i % 60], "report-%05d.txt" % i), corpus[off:off + 40960])
-    for i in range(20000):             # 20,000 x 2 KiB thumbnails: half random, half text
-        data = rnd.randbytes(2048) if i % 2 else corpus[i * 37 % 1000000:][:2048]
-        write(os.path.join(root, folders[100 + i % 100], "thumb-%05d.jpg" % i), data)
-elif name == "small":
-    corpus = text(1 << 20, rnd)
-    for i in range(100000):            # 100,000 x 1 KiB in 1,000 folders, mixed compressibility
-        data = rnd.randbytes(1024) if i % 4 == 0 else corpus[i * 53 % 1000000:][:1024]
-        write(os.path.join(root, "f%03d" % (i % 1000), "note-%06d.txt" % i), data)
-else:
-    sys.exit("unknown set " + name)
-PY
+  python3 "$here/bench/gen-files.py" "$1" "$dir.tmp"
   mv "$dir.tmp" "$dir"
   echo "bench: generated in $(sub "$(now)" "$t0") s" >&2
 }
@@ -111,7 +77,7 @@ run_tar() { # label set-dir output-file tar-args... -> wall seconds
 summary=()
 for name in $sets; do
   generate "$name"
-  set_dir="$data/storage-$name-$version"
+  set_dir="$data/$name"
   set_bytes=$(size_of "$set_dir")
   set_files=$(find "$set_dir" -type f | wc -l)
   tar -C "$set_dir" -cf - . | cat >/dev/null   # warm the page cache (tar skips reading when writing to /dev/null)

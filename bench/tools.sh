@@ -29,3 +29,11 @@ need_tools() {
   echo "tools: missing ${missing[*]} (install: apt-get install ${pkgs[*]})" >&2
   exit 2
 }
+
+# remove_on_exit DIR: what a script measured (archives, extracted trees: GiBs) is deleted when it ends, however it ends,
+# unless KEEP_OUT=1 keeps it for a look; the generated data sets in bench/data stay cached.
+remove_on_exit() {
+  [ -n "${KEEP_OUT:-}" ] && return 0
+  _bench_out_dir="$1"
+  trap 'rm -rf -- "$_bench_out_dir"' EXIT
+}
