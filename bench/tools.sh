@@ -35,5 +35,5 @@ need_tools() {
 remove_on_exit() {
   [ -n "${KEEP_OUT:-}" ] && return 0
   _bench_out_dir="$1"
-  trap 'rm -rf -- "$_bench_out_dir"' EXIT
+  trap 'rm -rf -- "$_bench_out_dir"; [ "$(basename "$(dirname "$_bench_out_dir")")" = out ] && rmdir -- "$(dirname "$_bench_out_dir")" 2>/dev/null; true' EXIT
 }
