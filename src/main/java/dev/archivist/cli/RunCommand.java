@@ -57,6 +57,7 @@ public final class RunCommand implements Callable<Integer> {
     private int runOnce(BackupScheduler scheduler, PrintWriter out) {
         scheduler.service().sweepOnShutdown(StopNotice.reporter(scheduler.service()));
         boolean failed = false;
+        boolean locked = false;
         boolean any = false;
         for (Job job : scheduler.core().jobs()) {
             if (!job.enabled() || StopNotice.stopping()) {
@@ -66,13 +67,15 @@ public final class RunCommand implements Callable<Integer> {
             Scheduler.RunOutcome o = scheduler.trigger(job.id().triggerName());
             out.printf("%-17s %-8s %6d ms  %s%n", job.id().id(), o.outcome(), o.duration().toMillis(), o.message());
             out.flush();
-            failed |= !o.succeeded();
+            failed |= !o.succeeded() && !o.locked();
+            locked |= o.locked();
         }
         if (!any) {
             out.println("no job is enabled (BACKUP_*_ENABLED): nothing to run");
             out.flush();
         }
-        return failed ? ExitCodes.FAILED : ExitCodes.OK;
+        // a job that failed wins; one that only waited in vain for another process's lock is exit 3, as for a command
+        return failed ? ExitCodes.FAILED : locked ? ExitCodes.LOCKED : ExitCodes.OK;
     }
 
     private int daemon(Settings settings, BackupScheduler scheduler, PrintWriter out) throws Exception {
@@ -92,8 +95,10 @@ public final class RunCommand implements Callable<Integer> {
                 LOG.warn("every job is disabled (BACKUP_DATABASE_ENABLED, BACKUP_STORAGE_ENABLED, BACKUP_FULL_ENABLED, "
                         + "BACKUP_ROTATION_ENABLED): the daemon has nothing to do");
             }
-            scheduler.start(); // its catch-up decisions and first state are logged and written before "started"
-            LOG.info("daemon started (pid {}) on {}", ProcessHandle.current().pid(), settings.backupDir());
+            if (stop.getCount() > 0) { // a signal during start-up: nothing is started
+                scheduler.start(); // its catch-up decisions and first state are logged and written before "started"
+                LOG.info("daemon started (pid {}) on {}", ProcessHandle.current().pid(), settings.backupDir());
+            }
             stop.await();
             LOG.info("shutdown requested: starting nothing new, waiting up to {} s for a running job",
                     settings.schedule().shutdownTimeout().toSeconds());
@@ -120,6 +125,7 @@ public final class RunCommand implements Callable<Integer> {
                     return;
                 }
                 LOG.info("received SIG{}", name);
+                scheduler.stopStarting(); // before start() is done too: no catch-up run begins after the signal
                 stop.countDown();
             });
             if (old == SignalHandler.SIG_IGN) {

@@ -114,7 +114,7 @@ public final class BackupScheduler implements AutoCloseable {
         }
         try {
             scheduler.start(settings.schedule().catchUp());
-            loop.start();
+            loop.start(); // does nothing once stopStarting was called: a stop that came meanwhile starts no job
         } catch (RuntimeException | Error e) {
             if (claimedHere) {
                 releaseLock(); // not started: another process may schedule instead
@@ -178,6 +178,14 @@ public final class BackupScheduler implements AutoCloseable {
             }
             lock = null;
         }
+    }
+
+    /**
+     * Starts no job from now on, without waiting: for a signal handler, which may run before {@link #start} is done;
+     * {@link #stop} then lets a running job finish and releases the lock.
+     */
+    public void stopStarting() {
+        loop.stopStarting();
     }
 
     /** During {@link #stop}: aborts the running job now instead of waiting for the shutdown timeout. */

@@ -52,8 +52,19 @@ public record JobState(String lastFireTime, String lastEndTime, String lastOutco
         }
     }
 
-    /** Whether the run this state records must run again (an aborted scheduled or catch-up run). */
+    /**
+     * Whether the run this state records must run again (an aborted scheduled or catch-up run), unless a start without
+     * catch-up let its fire time pass on purpose.
+     */
     boolean needsRerun() {
-        return Scheduler.ABORTED.equals(lastOutcome) && !Scheduler.MANUAL.equals(trigger);
+        if (!Scheduler.ABORTED.equals(lastOutcome) || Scheduler.MANUAL.equals(trigger)) {
+            return false;
+        }
+        try {
+            return seenThrough == null || lastFireTime == null
+                    || java.time.Instant.parse(seenThrough).isBefore(java.time.Instant.parse(lastFireTime));
+        } catch (java.time.format.DateTimeParseException e) {
+            return true;
+        }
     }
 }

@@ -87,7 +87,12 @@ public final class Scheduler {
     }
 
     /** How a run ended: {@code outcome} is {@code success}, {@code failure} or {@code aborted}. */
-    public record RunOutcome(JobId job, Instant fireTime, String trigger, String outcome, String message, Duration duration) {
+    /**
+     * What a run came to; {@code locked}: it failed only because another Archivist process held the backup lock for
+     * longer than BACKUP_LOCK_TIMEOUT_SECONDS (exit 3 for {@code run --once}, as for any command).
+     */
+    public record RunOutcome(JobId job, Instant fireTime, String trigger, String outcome, String message, Duration duration,
+                             boolean locked) {
         public boolean succeeded() {
             return SUCCESS.equals(outcome);
         }
@@ -179,14 +184,20 @@ public final class Scheduler {
     private void letPass(Job job, JobState state, Instant now) {
         Instant from;
         try {
-            from = Instant.parse(state.catchUpFrom());
+            from = Instant.parse(state.needsRerun() ? state.lastFireTime() : state.catchUpFrom());
         } catch (DateTimeParseException e) {
             return;
         }
-        Instant latest = latestPassed(job, next(job, from), now);
+        // an aborted run's own fire time is let pass too: a later start with catch-up must not run it hours later
+        Instant latest = latestPassed(job, state.needsRerun() ? from : next(job, from), now);
         if (latest != null) {
-            LOG.info("job {}: fire time {} passed while the daemon was down; not run (BACKUP_CATCH_UP=false)",
-                    job.id().id(), latest);
+            if (state.needsRerun() && latest.equals(from)) {
+                LOG.info("job {}: the run of fire time {} was aborted by the last shutdown; not run again"
+                        + " (BACKUP_CATCH_UP=false)", job.id().id(), latest);
+            } else {
+                LOG.info("job {}: fire time {} passed while the daemon was down; not run (BACKUP_CATCH_UP=false)",
+                        job.id().id(), latest);
+            }
             persist(job.id(), state.seenThrough(latest));
         }
     }
@@ -351,7 +362,11 @@ public final class Scheduler {
     /** Starts nothing new from now on: queued runs are removed and their futures cancelled. A running job goes on. */
     public synchronized void shutdown() {
         shutdown = true;
-        queue.forEach(r -> r.outcome().cancel(false));
+        queue.forEach(r -> { // said, not dropped in silence: a next start with catch-up runs a missed fire time
+            LOG.info("job {}: the {} run of fire time {} was waiting its turn and is not run: the scheduler is stopping",
+                    r.job().id(), r.trigger(), r.fireTime());
+            r.outcome().cancel(false);
+        });
         queue.clear();
         notifyAll();
     }
@@ -398,12 +413,14 @@ public final class Scheduler {
         String outcome;
         String message;
         boolean interruptedByException = false;
+        boolean locked = false;
         try {
             message = runner.run(run.job());
             outcome = SUCCESS;
         } catch (Throwable e) { // loops never die: even an Error of a job (say a stack overflow) is that run's failure
             boolean aborted = e instanceof InterruptedException || Thread.currentThread().isInterrupted() || causedByInterrupt(e);
             outcome = aborted ? ABORTED : FAILURE;
+            locked = !aborted && e instanceof dev.archivist.LockUnavailableException;
             message = aborted ? "aborted by shutdown (" + describe(e) + ")" : describe(e);
             interruptedByException = e instanceof InterruptedException;
         }
@@ -413,7 +430,7 @@ public final class Scheduler {
         message = dev.archivist.config.Redactor.redact(message);
         try {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            RunOutcome result = new RunOutcome(run.job(), run.fireTime(), run.trigger(), outcome, message, took);
+            RunOutcome result = new RunOutcome(run.job(), run.fireTime(), run.trigger(), outcome, message, took, locked);
             String what = run.manual() ? "manual run" : run.trigger().equals(CATCH_UP) ? "catch-up of fire time " + run.fireTime()
                     : "fire time " + run.fireTime();
             if (result.succeeded()) {

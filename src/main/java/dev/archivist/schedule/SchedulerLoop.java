@@ -34,10 +34,13 @@ public final class SchedulerLoop {
         this.jobWaitsForLock = jobWaitsForLock;
     }
 
-    /** Starts the two threads; once only. */
+    /** Starts the two threads; once only; not at all once {@link #stopStarting} was called. */
     public synchronized void start() {
-        if (ticker != null || stopping) {
+        if (ticker != null) {
             throw new IllegalStateException("the scheduler loop was already started");
+        }
+        if (stopping) {
+            return; // a stop came while the daemon was starting: nothing may begin
         }
         ticker = new Thread(this::tickLoop, "archivist-scheduler");
         worker = new Thread(this::workLoop, "archivist-job");
@@ -86,6 +89,14 @@ public final class SchedulerLoop {
                 return;
             }
         }
+    }
+
+    /**
+     * Starts nothing from now on, without waiting ({@link #stop} does the rest): called from a signal handler, which
+     * may run before {@link #start}, and a stop that came during start-up must not let a catch-up run begin.
+     */
+    public synchronized void stopStarting() {
+        stopping = true;
     }
 
     /**

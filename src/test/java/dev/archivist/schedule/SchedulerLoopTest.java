@@ -47,6 +47,28 @@ class SchedulerLoopTest {
         assertThat(loop.isRunning()).isFalse();
     }
 
+    /** A signal during the daemon's start-up comes before start(): the catch-up run queued by start never begins. */
+    @Test
+    void aStopRequestedBeforeTheLoopStartsLetsNoQueuedRunBegin() throws Exception {
+        new StateStore(dir).save(JobId.DATABASE_BACKUP, new JobState("2024-05-05T02:00:00Z", null, "success", null, 1L,
+                Scheduler.SCHEDULE)); // yesterday's run: today's 02:00 passed while down
+        clock.set(Instant.parse("2024-05-06T03:00:00Z"));
+        CountDownLatch ran = new CountDownLatch(1);
+        Scheduler s = scheduler(job -> {
+            ran.countDown();
+            return "ok";
+        });
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        loop.stopStarting();
+        s.start(true);
+        assertThat(s.pending()).as("precondition: a catch-up run is queued").hasSize(1);
+        loop.start();
+        assertThat(ran.await(1500, TimeUnit.MILLISECONDS)).as("nothing begins after the stop").isFalse();
+        assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
+        assertThat(s.pending()).isEmpty();
+        assertThat(ran.getCount()).isEqualTo(1);
+    }
+
     @Test
     void stopLetsARunningJobFinishWithinTheTimeout() throws Exception {
         CountDownLatch started = new CountDownLatch(1);

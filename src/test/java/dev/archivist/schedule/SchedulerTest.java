@@ -358,6 +358,22 @@ class SchedulerTest {
     }
 
     @Test
+    void withoutCatchUpAnAbortedRunIsLetPassTooAndNotRunByALaterStartWithCatchUp() throws Exception {
+        clock.set(at("02:30:00"));
+        new StateStore(dir).save(JobId.DATABASE_BACKUP, new JobState(at("02:00:00").toString(), null, Scheduler.ABORTED,
+                "aborted by the shutdown", 1L, Scheduler.SCHEDULE));
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(false);
+        assertThat(s.pending()).isEmpty();
+        assertThat(new StateStore(dir).load().get("database_backup").seenThrough()).isEqualTo(at("02:00:00").toString());
+
+        clock.set(at("05:00:00"));
+        Scheduler again = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        again.start(true);
+        assertThat(again.pending()).as("let pass on purpose, not rerun hours later").isEmpty();
+    }
+
+    @Test
     void catchUpSkipsJobsThatMissedNothingAndDisabledJobs() throws Exception {
         clock.set(Instant.parse("2024-05-09T10:00:00Z"));
         StateStore store = new StateStore(dir);
