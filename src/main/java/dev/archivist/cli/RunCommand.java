@@ -57,7 +57,6 @@ public final class RunCommand implements Callable<Integer> {
     private int runOnce(BackupScheduler scheduler, PrintWriter out) {
         scheduler.service().sweepOnShutdown(StopNotice.reporter(scheduler.service()));
         boolean failed = false;
-        boolean locked = false;
         boolean any = false;
         for (Job job : scheduler.core().jobs()) {
             if (!job.enabled() || StopNotice.stopping()) {
@@ -67,15 +66,14 @@ public final class RunCommand implements Callable<Integer> {
             Scheduler.RunOutcome o = scheduler.trigger(job.id().triggerName());
             out.printf("%-17s %-8s %6d ms  %s%n", job.id().id(), o.outcome(), o.duration().toMillis(), o.message());
             out.flush();
-            failed |= !o.succeeded() && !o.locked();
-            locked |= o.locked();
+            failed |= !o.succeeded();
         }
         if (!any) {
             out.println("no job is enabled (BACKUP_*_ENABLED): nothing to run");
             out.flush();
         }
-        // a job that failed wins; one that only waited in vain for another process's lock is exit 3, as for a command
-        return failed ? ExitCodes.FAILED : locked ? ExitCodes.LOCKED : ExitCodes.OK;
+        // exit 1 if any job failed (issue 5), one that waited in vain for another process's lock too: its line says so
+        return failed ? ExitCodes.FAILED : ExitCodes.OK;
     }
 
     private int daemon(Settings settings, BackupScheduler scheduler, PrintWriter out) throws Exception {

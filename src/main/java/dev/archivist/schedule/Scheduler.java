@@ -87,12 +87,8 @@ public final class Scheduler {
     }
 
     /** How a run ended: {@code outcome} is {@code success}, {@code failure} or {@code aborted}. */
-    /**
-     * What a run came to; {@code locked}: it failed only because another Archivist process held the backup lock for
-     * longer than BACKUP_LOCK_TIMEOUT_SECONDS (exit 3 for {@code run --once}, as for any command).
-     */
-    public record RunOutcome(JobId job, Instant fireTime, String trigger, String outcome, String message, Duration duration,
-                             boolean locked) {
+    /** What a run came to. */
+    public record RunOutcome(JobId job, Instant fireTime, String trigger, String outcome, String message, Duration duration) {
         public boolean succeeded() {
             return SUCCESS.equals(outcome);
         }
@@ -413,14 +409,12 @@ public final class Scheduler {
         String outcome;
         String message;
         boolean interruptedByException = false;
-        boolean locked = false;
         try {
             message = runner.run(run.job());
             outcome = SUCCESS;
         } catch (Throwable e) { // loops never die: even an Error of a job (say a stack overflow) is that run's failure
             boolean aborted = e instanceof InterruptedException || Thread.currentThread().isInterrupted() || causedByInterrupt(e);
             outcome = aborted ? ABORTED : FAILURE;
-            locked = !aborted && e instanceof dev.archivist.LockUnavailableException;
             message = aborted ? "aborted by shutdown (" + describe(e) + ")" : describe(e);
             interruptedByException = e instanceof InterruptedException;
         }
@@ -430,7 +424,7 @@ public final class Scheduler {
         message = dev.archivist.config.Redactor.redact(message);
         try {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            RunOutcome result = new RunOutcome(run.job(), run.fireTime(), run.trigger(), outcome, message, took, locked);
+            RunOutcome result = new RunOutcome(run.job(), run.fireTime(), run.trigger(), outcome, message, took);
             String what = run.manual() ? "manual run" : run.trigger().equals(CATCH_UP) ? "catch-up of fire time " + run.fireTime()
                     : "fire time " + run.fireTime();
             if (result.succeeded()) {

@@ -85,9 +85,9 @@ class ConcurrentBackupProcessesTest {
      * Another process holds the lock for as long as the test needs (a backup alone can finish before a second JVM has
      * even started); a backup with a short timeout must give up with exit 3 naming that process.
      */
-    /** A timer's run --once that only met another process's lock says so as any command does: exit 3, not 1. */
+    /** A timer's run --once whose jobs met another process's lock fails (exit 1, issue 5) and names the holder. */
     @Test
-    void runOnceThatOnlyMetAnotherProcesssLockExits3() throws Exception {
+    void runOnceThatMetAnotherProcesssLockFailsNamingTheHolder() throws Exception {
         Process holder = cli().startMain(dev.archivist.testing.LockHolder.class, dir.resolve("holder.out").toFile(),
                 dir.resolve("holder.err").toFile(), backups.toString());
         try {
@@ -95,8 +95,9 @@ class ConcurrentBackupProcessesTest {
             CliProcess.Result once = cli().env("BACKUP_LOCK_TIMEOUT_SECONDS", "0").env("BACKUP_ROTATION_ENABLED", "false")
                     .run("run", "--once");
             assertThat(holder.isAlive()).as("precondition: the holder still held the lock").isTrue();
-            assertThat(once.exitCode()).as(once.describe()).isEqualTo(3);
-            assertThat(once.stdout()).contains("database_backup").contains("failure");
+            assertThat(once.exitCode()).as(once.describe()).isEqualTo(1);
+            assertThat(once.stdout()).contains("database_backup").contains("failure").contains("holds the lock")
+                    .contains(Long.toString(holder.pid()));
         } finally {
             holder.destroyForcibly().waitFor();
         }
