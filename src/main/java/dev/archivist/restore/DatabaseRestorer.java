@@ -148,7 +148,8 @@ public final class DatabaseRestorer {
         }
         return "SQLite could not get the live database's write lock within about "
                 + (BUSY_SLEEP_MILLIS * BUSY_RETRIES / 1000 + 30) + " s (another connection kept a transaction open:"
-                + " a write one, or in rollback-journal mode a read one too), or could not write it; retry when the application is idle or stopped";
+                + " a write one, or in rollback-journal mode a read one too), or could not write it; retry when the"
+                + " application is idle or stopped";
     }
 
     private static long pragma(Path db, String name) throws SQLException {

@@ -87,7 +87,6 @@ public final class Scheduler {
     }
 
     /** How a run ended: {@code outcome} is {@code success}, {@code failure} or {@code aborted}. */
-    /** What a run came to. */
     public record RunOutcome(JobId job, Instant fireTime, String trigger, String outcome, String message, Duration duration) {
         public boolean succeeded() {
             return SUCCESS.equals(outcome);
@@ -437,9 +436,11 @@ public final class Scheduler {
                 running = null;
                 runningSince = null;
                 Instant passed = queue.stream().anyMatch(r -> r.job() == run.job()) ? null : skippedThrough.remove(run.job());
+                // an aborted run records nothing as let pass: its rerun covers what passed meanwhile, and a seenThrough
+                // at or after its fire time means a start without catch-up let it pass (JobState.needsRerun)
                 persist(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
-                        took.toMillis(), run.trigger(),
-                        passed != null && passed.isAfter(run.fireTime()) ? passed.toString() : null));
+                        took.toMillis(), run.trigger(), !ABORTED.equals(outcome) && passed != null
+                        && passed.isAfter(run.fireTime()) ? passed.toString() : null));
             }
             run.outcome().complete(result);
             return result;

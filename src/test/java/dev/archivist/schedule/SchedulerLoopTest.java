@@ -104,6 +104,35 @@ class SchedulerLoopTest {
         assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).isEqualTo("aborted");
     }
 
+    /**
+     * A scheduled run aborted by a stop runs again on the next start, also when its own next fire time came and was
+     * skipped while it ran: what passed meanwhile is not recorded as let pass (only a start without catch-up does that).
+     */
+    @Test
+    void anAbortedScheduledRunIsRunAgainEvenWhenItsNextFireTimeWasSkippedMeanwhile() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Scheduler s = new Scheduler(List.of(new Job(JobId.DATABASE_BACKUP, CronExpression.parse("* * * * *"), true)),
+                ZoneOffset.UTC, clock, Duration.ofSeconds(300), Duration.ZERO, untilInterrupted(started),
+                new StateStore(dir), 1);
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        clock.set(Instant.parse("2024-05-06T02:00:00Z"));
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        clock.set(Instant.parse("2024-05-06T02:01:30Z")); // 02:01 comes while the 02:00 run still goes: skipped
+        Thread.sleep(1500); // the ticker looks at least once a second
+        assertThat(loop.stop(Duration.ofMillis(200))).as("had to abort").isFalse();
+        JobState state = new StateStore(dir).load().get("database_backup");
+        assertThat(state.lastOutcome()).isEqualTo("aborted");
+        assertThat(state.needsRerun()).isTrue();
+
+        clock.set(Instant.parse("2024-05-06T02:01:40Z"));
+        Scheduler restarted = new Scheduler(List.of(new Job(JobId.DATABASE_BACKUP, CronExpression.parse("* * * * *"), true)),
+                ZoneOffset.UTC, clock, Duration.ofSeconds(300), Duration.ZERO, job -> "ok", new StateStore(dir), 1);
+        restarted.start(true);
+        assertThat(restarted.pending()).as("the aborted work is done once").hasSize(1);
+    }
+
     /** A second Ctrl-C or SIGTERM during the shutdown aborts the running job at once, without waiting out the timeout. */
     @Test
     void abortNowDuringAStopAbortsTheRunningJobWithoutWaitingForTheTimeout() throws Exception {
