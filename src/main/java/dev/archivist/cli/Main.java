@@ -23,7 +23,8 @@ public final class Main {
         if (training) {
             ClassDataTraining.afterCommand();
         }
-        System.exit(ExitCodes.afterOutput(code, args.length > 0 ? args[0] : "", System.out, System.err));
+        System.exit(StopNotice.exitCode(ExitCodes.afterOutput(code, args.length > 0 ? args[0] : "", System.out,
+                System.err)));
     }
 
     /** Whether {@code args} name a command that takes the backup lock and reports a stop ({@link StopNotice}). */

@@ -94,6 +94,16 @@ final class StopNotice {
     }
 
     /**
+     * The exit code of a command that ended with {@code code}: the signal's (128 + its number) once a stop signal
+     * arrived. The JVM's own handler exits with it too, on its thread; the main thread, done first with a command the
+     * signal interrupted, exited with 1 in that race.
+     */
+    static int exitCode(int code) {
+        Signal s = received;
+        return s == null ? code : 128 + s.getNumber();
+    }
+
+    /**
      * The stop report of locked work, for {@link BackupService#sweepOnShutdown(Consumer)}: "interrupted by SIGTERM; ",
      * the backups {@code service} committed before the stop (they are complete), and {@code what} (what was swept) on
      * stderr, and with {@code json} the error object on stdout. Call {@link #install} first.
