@@ -64,7 +64,7 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
                 if (completeness.broken()) {
                     broken++;
                 } else if (newest == null && !m.preRestore() && !catalog.completeness(m, lookup).broken()
-                        && (r == null || !Boolean.FALSE.equals(r.restorable()))) {
+                        && !Boolean.FALSE.equals(VerificationRecords.restorable(catalog.stateDir(), m))) {
                     // the newest backup that can be restored: what an alert on its age must see (a restore's safety
                     // copy, a backup whose files are gone, whose manifest was edited or whose last verify failed
                     // would make it look fresh), as rotation judges it

@@ -69,20 +69,14 @@ final class Rotation {
         // an edited manifest is treated as one that cannot be read: the files it names may be another backup's
         List<Manifest> all = read.stream().filter(m -> !m.editedAfterWriting()).toList();
         for (Manifest m : all) {
-            VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
-            Boolean restorable = v == null ? null : v.restorable();
+            // a full one of whose parts failed its own verify cannot be restored: it must not push out a good full
+            Boolean restorable = VerificationRecords.restorable(catalog.stateDir(), m);
             List<String> components = new ArrayList<>();
             if (m.type() == BackupType.FULL) {
                 for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
                     String id = m.componentId(t);
                     if (id != null) {
                         components.add(id);
-                        // a part whose own verify failed (verify latest --type database picks a full's part) makes
-                        // the full one that cannot be restored: it must not push out a good full
-                        VerificationRecords.Result part = VerificationRecords.read(catalog.stateDir(), id);
-                        if (part != null && Boolean.FALSE.equals(part.restorable())) {
-                            restorable = false;
-                        }
                     }
                 }
             }

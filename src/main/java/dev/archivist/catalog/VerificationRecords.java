@@ -1,10 +1,12 @@
 package dev.archivist.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * When each backup was last verified, whether it was clean and how deep the check went, kept in
@@ -44,6 +46,26 @@ public final class VerificationRecords {
     }
 
     /** The last result, or null when never verified. */
+    /**
+     * Whether the backup {@code m} can be restored as its verifications say: false when its last verify failed, and for
+     * a full backup also when one of its parts' own last verify failed ({@code verify latest --type database} picks a
+     * full's part); null when nothing says either way. Rotation and {@code stats} judge a backup by this.
+     */
+    public static Boolean restorable(Path stateDir, Manifest m) {
+        Result own = read(stateDir, m.id());
+        Boolean restorable = own == null ? null : own.restorable();
+        if (m.type() == BackupType.FULL) {
+            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                String id = m.componentId(t);
+                Result part = id == null ? null : read(stateDir, id);
+                if (part != null && Boolean.FALSE.equals(part.restorable())) {
+                    restorable = false;
+                }
+            }
+        }
+        return restorable;
+    }
+
     public static Result read(Path stateDir, String id) {
         Path f = file(stateDir, id);
         if (!Files.isRegularFile(f)) {

@@ -78,7 +78,8 @@ public final class CronCommand implements Callable<Integer> {
             String reason = e instanceof DateTimeException && !(e instanceof java.time.format.DateTimeParseException)
                     ? "--from: fire times run past the last representable year (" + e.getMessage() + ")" : e.getMessage();
             spec.commandLine().getErr().println("archivist cron: " + reason);
-            ExitCodes.logFailure("archivist cron", ExitCodes.USAGE, reason);
+            ExitCodes.logFailure("archivist cron", ExitCodes.USAGE, reason,
+                    spec.commandLine().getParseResult() == null ? List.of() : spec.commandLine().getParseResult().originalArgs());
             if (json) {
                 ExitCodes.json(spec.commandLine().getOut(), ExitCodes.USAGE, reason, List.of());
             }

@@ -51,12 +51,18 @@ public final class ExitCodes {
             return PIPE_CLOSED;
         }
         Failure f = classify(t);
+        String setName = f.code() == USAGE && f.problems().isEmpty() && cmd.getParseResult() != null
+                ? SetArguments.nameWithoutValue(cmd.getParseResult().originalArgs()) : null;
+        if (setName != null) { // the value of a '--set NAME VALUE' was read as an argument: its message shows it
+            f = new Failure(USAGE, SetArguments.message(setName));
+        }
         PrintWriter err = cmd.getErr();
         err.println("archivist: " + Printable.controlsEscaped(f.reason()) + (f.problems().isEmpty() ? "" : ":"));
         f.problems().forEach(p -> err.println("  - " + Printable.controlsEscaped(p)));
         err.flush();
         logFailure(cmd.getCommandSpec().qualifiedName(), f.code(),
-                f.problems().isEmpty() ? f.reason() : f.reason() + ": " + String.join("; ", f.problems()));
+                f.problems().isEmpty() ? f.reason() : f.reason() + ": " + String.join("; ", f.problems()),
+                cmd.getParseResult() == null ? List.of() : cmd.getParseResult().originalArgs());
         CommandLine.ParseResult parsed = cmd.getParseResult();
         if (parsed != null && parsed.hasMatchedOption("--json") && !Output.printedJson()) { // never a second document
             json(cmd.getOut(), f.code(), f.reason(), f.problems());
@@ -67,10 +73,11 @@ public final class ExitCodes {
     /**
      * Logs a failure as an ERROR event when the logs are JSON lines, so that a log pipeline sees it too: as the command
      * set them up, or, for a command that failed before it read its settings (a usage error, as a cron line with a
-     * wrong argument), as {@code JSON_LOGS} in the environment and {@code ./.env} asks (its default: JSON).
+     * wrong argument), as {@code JSON_LOGS} asks in the command line's {@code --set}, its {@code --env-file} (else
+     * {@code ./.env}) and the environment (its default: JSON).
      */
-    static void logFailure(String command, int code, String reason) {
-        if (!(LoggingSetup.configured() ? LoggingSetup.jsonLines() : jsonLogsBeforeSettings())) {
+    static void logFailure(String command, int code, String reason, List<String> args) {
+        if (!(LoggingSetup.configured() ? LoggingSetup.jsonLines() : jsonLogsBeforeSettings(args))) {
             return;
         }
         if (!LoggingSetup.configured()) {
@@ -79,10 +86,25 @@ public final class ExitCodes {
         org.slf4j.LoggerFactory.getLogger(ExitCodes.class).error("{} failed (exit {}): {}", command, code, reason);
     }
 
-    private static boolean jsonLogsBeforeSettings() {
+    private static boolean jsonLogsBeforeSettings(List<String> args) {
+        java.nio.file.Path envFile = null;
+        java.util.Map<dev.archivist.config.ConfigKey, String> flags = new java.util.EnumMap<>(dev.archivist.config.ConfigKey.class);
+        for (int i = 0; i < args.size(); i++) { // the arguments were not parsed (or not all): looked for by hand
+            String arg = args.get(i);
+            String next = i + 1 < args.size() ? args.get(i + 1) : null;
+            String file = arg.equals("--env-file") ? next : arg.startsWith("--env-file=") ? arg.substring(11) : null;
+            if (file != null) {
+                envFile = java.nio.file.Path.of(file);
+            }
+            String set = arg.equals("--set") || arg.equals("-S") ? next : arg.startsWith("--set=") ? arg.substring(6)
+                    : arg.startsWith("-S") ? arg.substring(arg.startsWith("-S=") ? 3 : 2) : null;
+            if (set != null && set.startsWith("JSON_LOGS=")) {
+                flags.put(dev.archivist.config.ConfigKey.JSON_LOGS, set.substring(10));
+            }
+        }
         try {
             return SettingsLoader.jsonLogs(dev.archivist.config.RawConfig.load(ConfigOptions.environment,
-                    java.nio.file.Path.of(".env"), false, java.util.Map.of(), new java.util.ArrayList<>()));
+                    envFile != null ? envFile : java.nio.file.Path.of(".env"), false, flags, new java.util.ArrayList<>()));
         } catch (RuntimeException e) { // an unreadable .env is no reason to hide the usage error itself
             return false;
         }

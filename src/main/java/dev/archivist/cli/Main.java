@@ -78,35 +78,19 @@ public final class Main {
         });
         cmd.setParameterExceptionHandler((e, rest) -> {
             // picocli's own wording "in KEY=VALUE format" reads as a secret to the redactor: name it otherwise first
-            String setName = e instanceof CommandLine.UnmatchedArgumentException ? setWithoutValue(rest) : null;
-            String message = setName != null
-                    ? "--set expects NAME=VALUE: '" + setName + "' is followed by an argument of its own (not shown, "
-                            + "it may hold a secret)"
+            String setName = SetArguments.nameWithoutValue(java.util.Arrays.asList(rest));
+            String message = setName != null ? SetArguments.message(setName)
                     : dev.archivist.config.Redactor.redact(String.valueOf(e.getMessage()).replace("KEY=VALUE", "NAME=VALUE")
                             .replace("option option ", "option ")); // picocli's map-option wording doubles the word
             e.getCommandLine().getErr().println("archivist: " + message);
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            ExitCodes.logFailure(e.getCommandLine().getCommandSpec().qualifiedName(), ExitCodes.USAGE, message);
+            ExitCodes.logFailure(e.getCommandLine().getCommandSpec().qualifiedName(), ExitCodes.USAGE, message,
+                    java.util.Arrays.asList(rest));
             if (java.util.Arrays.asList(rest).contains("--json")) { // a script asked for JSON: it gets JSON
                 ExitCodes.json(e.getCommandLine().getOut(), ExitCodes.USAGE, message, java.util.List.of());
             }
             return ExitCodes.USAGE;
         });
         return cmd;
-    }
-
-    /**
-     * The NAME of a {@code --set NAME VALUE} (a space typed for the '='), whose VALUE picocli reports as an unmatched
-     * argument, printing it: it may be a password. Null when the arguments hold no such pair.
-     */
-    private static String setWithoutValue(String[] args) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            String name = args[i].startsWith("--set=") ? args[i].substring(6)
-                    : args[i].equals("--set") && i + 2 < args.length ? args[++i] : null;
-            if (name != null && !name.contains("=") && !args[i + 1].startsWith("-")) {
-                return name;
-            }
-        }
-        return null;
     }
 }

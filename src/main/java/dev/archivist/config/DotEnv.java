@@ -71,17 +71,19 @@ final class DotEnv {
             String name = t.substring(0, eq).strip();
             String raw = t.substring(eq + 1).strip();
             int start = i;
+            int firstNotUtf8 = 0; // a line of a quoted value that is not UTF-8 (its number): the whole value is dropped
             while (true) {
                 try {
-                    result.put(name, value(raw, known));
+                    String value = value(raw, known);
+                    if (firstNotUtf8 > 0) {
+                        notUtf8(name, file, firstNotUtf8, problems, warnings);
+                    } else {
+                        result.put(name, value);
+                    }
                     break;
                 } catch (Unterminated e) {
-                    if (i + 1 < lines.size() && invalid.test(i + 1)) {
-                        notUtf8(name, file, i + 2, problems, warnings);
-                        i++;
-                        break; // reading goes on after the line that is not UTF-8
-                    }
                     if (i + 1 < lines.size()) { // a quoted value goes on over the next lines, newlines included
+                        firstNotUtf8 = firstNotUtf8 == 0 && invalid.test(i + 1) ? i + 2 : firstNotUtf8;
                         raw = raw + "\n" + lines.get(++i);
                         continue;
                     }

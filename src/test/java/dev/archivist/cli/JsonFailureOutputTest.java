@@ -100,6 +100,14 @@ class JsonFailureOutputTest {
                 .env("JSON_LOGS", "false").run("backup", "bogus");
         assertThat(plain.exitCode()).isEqualTo(2);
         assertThat(plain.stderr().lines()).as(plain.describe()).noneMatch(l -> l.startsWith("{"));
+        // as the command line itself asks, by --set or through its --env-file
+        java.nio.file.Path envFile = java.nio.file.Files.writeString(dir.resolve("plain.env"), "JSON_LOGS=false\n");
+        for (String[] args : new String[][] {{"cron", "--set", "JSON_LOGS=false", "x"},
+                {"backup", "bogus", "-SJSON_LOGS=no"}, {"list", "--no-such-option", "--env-file", envFile.toString()}}) {
+            dev.archivist.testing.CliProcess.Result asked = new dev.archivist.testing.CliProcess(dir).run(args);
+            assertThat(asked.exitCode()).as(asked.describe()).isEqualTo(2);
+            assertThat(asked.stderr().lines()).as(asked.describe()).noneMatch(l -> l.startsWith("{"));
+        }
     }
 
     @Test

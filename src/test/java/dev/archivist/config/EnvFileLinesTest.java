@@ -58,6 +58,18 @@ class EnvFileLinesTest {
         assertThat(problems).containsExactly(".env line 4: not valid UTF-8");
     }
 
+    /** Text inside a quoted value never becomes a setting, also when one of its lines is not UTF-8. */
+    @Test
+    void aQuotedValueWithALineThatIsNotUtf8IsDroppedWholeAndItsLinesAreNotSettings() throws Exception {
+        Map<String, String> v = load(utf8("BACKUP_DIR=/srv/b\nAPP_PEM=\"-----BEGIN\nabc"), new byte[] {(byte) 0xE9},
+                utf8("\nMAX_BACKUPS=9\n-----END\"\nLOG_LEVEL=DEBUG\n"));
+        assertThat(v).containsEntry("BACKUP_DIR", "/srv/b").containsEntry("LOG_LEVEL", "DEBUG")
+                .doesNotContainKeys("APP_PEM", "MAX_BACKUPS");
+        assertThat(warnings).containsExactly(".env line 3: not valid UTF-8 (not one of Archivist's variables: skipped, "
+                + "as python-dotenv skips it)");
+        assertThat(problems).isEmpty();
+    }
+
     @Test
     void linesEndAtEveryKindOfBreakAndAFinalBreakAddsNoLine() throws Exception {
         Path file = Files.write(dir.resolve("lines"), utf8("a\r\nb\rc\nd\n"));

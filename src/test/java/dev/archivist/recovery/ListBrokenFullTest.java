@@ -83,6 +83,24 @@ class ListBrokenFullTest {
         assertThat(full.path("newest_id").asText()).isEqualTo(older.id());
     }
 
+    /** As rotation judges it: a full one of whose parts failed its own verify is not the newest that can be restored. */
+    @Test
+    void aFullBackupWhosePartFailedItsVerifyIsNotTheNewestInStats() throws Exception {
+        Fixture f = new Fixture(dir).database(20).storage(4, 10_000);
+        Manifest older = f.service().backupFull(false, null);
+        Manifest newer = f.service().backupFull(false, null);
+        String databaseId = newer.componentId(BackupType.DATABASE);
+        Manifest part = f.service().find(databaseId, BackupType.DATABASE);
+        Path file = f.backups.resolve("database").resolve(part.parts().get(0).path());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(file, bytes);
+        assertThat(f.cli("verify", databaseId).exitCode()).as("the part's own verify fails").isEqualTo(1);
+
+        JsonNode full = Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("types").path("full");
+        assertThat(full.path("newest_id").asText()).isEqualTo(older.id());
+    }
+
     @Test
     void listAndStatsSurviveAFullBackupWithAMissingPartOrComponent() throws Exception {
         Fixture f = new Fixture(dir).set("BACKUP_MAX_SIZE_MB", "1").set("BACKUP_CHUNK_SIZE_MB", "1").database(20).storage(8, 2_200_000);

@@ -83,6 +83,10 @@ class SecretsNeverPrintedTest {
         }
         results.add(cli(jsonLogs).run("config", "--set", "APP_TOKEN", SECRET));
         results.add(cli(jsonLogs).run("config", "--set=APP_TOKEN", SECRET, "--json"));
+        results.add(cli(jsonLogs).run("config", "-S", "APP_TOKEN", SECRET));
+        results.add(cli(jsonLogs).run("config", "-SAPP_TOKEN", SECRET));
+        results.add(cli(jsonLogs).run("backup", "--set", "APP_TOKEN", SECRET)); // read as the backup's type
+        results.add(cli(jsonLogs).run("config", "--set", "APP_TOKEN", "-" + SECRET)); // read as an unknown option
 
         // Secrets inside other values and inside an error message (a database path carrying token=...).
         results.add(cli(jsonLogs).env("BACKUP_COMPRESSION", "token=" + SECRET).run("config"));
