@@ -107,6 +107,13 @@ final class Fixture {
     // ---------------------------------------------------------------- data
 
     /** A database with {@code rows} rows (WAL mode). */
+    /** Damages {@code file} as a bad block would: one bit of its middle byte flipped. */
+    static void flipAByte(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+    }
+
     Fixture database(int rows) throws Exception {
         TestDb.create(db, TestDb.Mode.WAL, rows, 200);
         return this;

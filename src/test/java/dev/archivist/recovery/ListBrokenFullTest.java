@@ -26,10 +26,7 @@ class ListBrokenFullTest {
         Manifest edited = f.service().backupDatabase(false);
         Manifest gone = f.service().backupDatabase(false);
         Manifest failed = f.service().backupDatabase(false);
-        Path failedPart = f.backups.resolve("database").resolve(failed.parts().get(0).path());
-        byte[] bytes = Files.readAllBytes(failedPart);
-        bytes[bytes.length / 2] ^= 0x55;
-        Files.write(failedPart, bytes);
+        Fixture.flipAByte(f.backups.resolve("database").resolve(failed.parts().get(0).path()));
         assertThat(f.cli("verify", failed.id()).exitCode()).as("its last verify failed").isEqualTo(1);
         Fixture.Run restore = f.cli("restore", "database", good.id(), "--yes"); // its pre_restore copy is the newest
         assertThat(restore.exitCode()).as(restore.describe()).isZero();
@@ -91,10 +88,7 @@ class ListBrokenFullTest {
         Manifest newer = f.service().backupFull(false, null);
         String databaseId = newer.componentId(BackupType.DATABASE);
         Manifest part = f.service().find(databaseId, BackupType.DATABASE);
-        Path file = f.backups.resolve("database").resolve(part.parts().get(0).path());
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 0x55;
-        Files.write(file, bytes);
+        Fixture.flipAByte(f.backups.resolve("database").resolve(part.parts().get(0).path()));
         assertThat(f.cli("verify", databaseId).exitCode()).as("the part's own verify fails").isEqualTo(1);
 
         JsonNode full = Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("types").path("full");

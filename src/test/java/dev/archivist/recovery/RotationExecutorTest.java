@@ -213,7 +213,7 @@ class RotationExecutorTest {
         Manifest good = s.backupFull(false, null);
         Manifest bad = s.backupFull(false, null);
         Manifest badDb = component(s, bad, BackupType.DATABASE);
-        flipAByte(f.backups.resolve("database").resolve(badDb.parts().get(0).path()));
+        Fixture.flipAByte(f.backups.resolve("database").resolve(badDb.parts().get(0).path()));
         Fixture.Run v = f.cli("verify", "latest", "--type", "database");
         assertThat(v.exitCode()).as(v.describe()).isEqualTo(1);
 
@@ -288,12 +288,6 @@ class RotationExecutorTest {
     }
 
     /** Damages a stored file as a bad disk would: one bit in its middle. */
-    private static void flipAByte(Path file) throws java.io.IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 1;
-        Files.write(file, bytes);
-    }
-
     private static String reasons(JsonNode plan, String id) {
         for (JsonNode d : plan.path("decisions")) {
             if (d.path("id").asText().equals(id)) {
@@ -328,7 +322,7 @@ class RotationExecutorTest {
         later.rotate(false);
         assertThat(aside).as("the only copy of the data before the restore stays").isDirectory();
         Manifest failed = s.backupStorage(false, null);
-        flipAByte(f.backups.resolve("storage").resolve(failed.parts().get(0).path()));
+        Fixture.flipAByte(f.backups.resolve("storage").resolve(failed.parts().get(0).path()));
         assertThat(f.cli("verify", failed.id()).exitCode()).isEqualTo(1);
         later.rotate(false);
         assertThat(aside).as("a backup whose verify failed replaces nothing").isDirectory();
