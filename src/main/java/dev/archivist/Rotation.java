@@ -153,13 +153,11 @@ final class Rotation {
                 .toList());
     }
 
-    /** How long a folder moved aside by a restore is kept at least: as long as a database's pre_restore backups. */
-    static final java.time.Duration SAFETY_GRACE = dev.archivist.retention.RetentionPlanner.PRE_RESTORE_GRACE;
-
     /**
      * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
      * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder that can be
-     * restored and than {@link #SAFETY_GRACE} ({@code byId}: every manifest read, to find a full backup's parts).
+     * restored and than {@link RetentionPlanner#PRE_RESTORE_GRACE}, as long as a database's pre_restore backups are
+     * kept ({@code byId}: every manifest read, to find a full backup's parts).
      */
     private List<String> beforeRestoreFolders(List<Manifest> all, Map<String, Manifest> byId, boolean dryRun)
             throws IOException {
@@ -197,7 +195,8 @@ final class Rotation {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
                 // kept for the days a pre_restore backup is: the next scheduled backup, minutes after a restore of
                 // the wrong backup, took the only copy of the tree from before the incident with it
-                if (asideAt != null && newest.isAfter(asideAt) && asideAt.isBefore(clock.instant().minus(SAFETY_GRACE))) {
+                if (asideAt != null && newest.isAfter(asideAt)
+                        && asideAt.isBefore(clock.instant().minus(RetentionPlanner.PRE_RESTORE_GRACE))) {
                     if (!dryRun) {
                         dev.archivist.catalog.Durable.deleteTree(d);
                         BeforeRestoreRecords.forget(catalog.stateDir(), d);

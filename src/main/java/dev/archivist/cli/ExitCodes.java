@@ -91,15 +91,15 @@ public final class ExitCodes {
         java.util.Map<dev.archivist.config.ConfigKey, String> flags = new java.util.EnumMap<>(dev.archivist.config.ConfigKey.class);
         for (int i = 0; i < args.size(); i++) { // the arguments were not parsed (or not all): looked for by hand
             String arg = args.get(i);
-            String next = i + 1 < args.size() ? args.get(i + 1) : null;
-            String file = arg.equals("--env-file") ? next : arg.startsWith("--env-file=") ? arg.substring(11) : null;
+            String file = arg.equals("--env-file") && i + 1 < args.size() ? args.get(i + 1)
+                    : arg.startsWith("--env-file=") ? arg.substring(11) : null;
             if (file != null) {
                 envFile = java.nio.file.Path.of(file);
             }
-            String set = arg.equals("--set") || arg.equals("-S") ? next : arg.startsWith("--set=") ? arg.substring(6)
-                    : arg.startsWith("-S") ? arg.substring(arg.startsWith("-S=") ? 3 : 2) : null;
-            if (set != null && set.startsWith("JSON_LOGS=")) {
-                flags.put(dev.archivist.config.ConfigKey.JSON_LOGS, set.substring(10));
+        }
+        for (SetArguments.Found set : SetArguments.all(args)) {
+            if (set.text().startsWith("JSON_LOGS=")) {
+                flags.put(dev.archivist.config.ConfigKey.JSON_LOGS, set.text().substring(10));
             }
         }
         try {
