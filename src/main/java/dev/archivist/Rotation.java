@@ -156,8 +156,8 @@ final class Rotation {
     /**
      * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
      * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder that can be
-     * restored and than {@link RetentionPlanner#PRE_RESTORE_GRACE}, as long as a database's pre_restore backups are
-     * kept ({@code byId}: every manifest read, to find a full backup's parts).
+     * restored (issue 4: removed once a newer successful backup of storage exists; {@code byId}: every manifest read,
+     * to find a full backup's parts).
      */
     private List<String> beforeRestoreFolders(List<Manifest> all, Map<String, Manifest> byId, boolean dryRun)
             throws IOException {
@@ -193,10 +193,7 @@ final class Rotation {
         try (DirectoryStream<Path> dirs = RestoreFiles.namesStartingWith(parent, prefix)) {
             for (Path d : dirs) {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
-                // kept for the days a pre_restore backup is: the next scheduled backup, minutes after a restore of
-                // the wrong backup, took the only copy of the tree from before the incident with it
-                if (asideAt != null && newest.isAfter(asideAt)
-                        && asideAt.isBefore(clock.instant().minus(RetentionPlanner.PRE_RESTORE_GRACE))) {
+                if (asideAt != null && newest.isAfter(asideAt)) {
                     if (!dryRun) {
                         dev.archivist.catalog.Durable.deleteTree(d);
                         BeforeRestoreRecords.forget(catalog.stateDir(), d);

@@ -30,9 +30,6 @@ import java.util.Set;
  * newest is kept as "last remaining &lt;type&gt; backup".
  */
 public final class RetentionPlanner {
-    /** How long every pre_restore safety backup is kept, whatever the number of restores since. */
-    public static final java.time.Duration PRE_RESTORE_GRACE = PreRestoreRule.GRACE;
-
     /** Newest first; equal times ordered by id, highest first (ids sort by creation). */
     static final Comparator<RetentionCandidate> NEWEST_FIRST = Comparator
             .comparing(RetentionCandidate::createdAt).thenComparing(RetentionCandidate::id).reversed();

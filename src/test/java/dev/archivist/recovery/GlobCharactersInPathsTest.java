@@ -3,7 +3,6 @@ package dev.archivist.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archivist.restore.RestoreFiles;
-import dev.archivist.testing.BeforeRestoreFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +36,6 @@ class GlobCharactersInPathsTest {
         Fixture.Run refused = f.cli("restore", "storage", "latest", "--target", target.toString(), "--path", "nothing");
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
 
-        BeforeRestoreFolders.pastGrace(f.backups);
         assertOk(f.cli("backup", "storage")); // sweeps the leftovers; its rotation removes the folder set aside
         assertOk(f.cli("backup", "database"));
         assertOk(f.cli("rotate"));

@@ -8,7 +8,6 @@ import dev.archivist.BackupType;
 import dev.archivist.RestoreResult;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
-import dev.archivist.testing.BeforeRestoreFolders;
 import dev.archivist.testing.CliProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -298,46 +297,61 @@ class RotationExecutorTest {
     }
 
     @Test
-    void beforeRestoreFoldersGoOnceANewerStorageBackupExistsAndSevenDaysHavePassed() throws Exception {
+    void beforeRestoreFoldersGoOnceANewerStorageBackupExists() throws Exception {
         Fixture f = new Fixture(dir).storage(4, 1000);
         BackupService s = f.service();
-        // rotation as it will run in 8 days: the folder is past the 7 days it is kept for whatever else exists
-        BackupService later = new BackupService(f.settings(),
-                java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofDays(8)), n -> { });
         Manifest b = s.backupStorage(false, null);
         RestoreResult r = s.restoreStorage(b.id(), null, List.of(), true);
         Path aside = Path.of(r.safetyCopy());
         assertThat(aside).isDirectory();
-        later.rotate(false);
+        s.rotate(false);
         assertThat(aside).as("no newer storage backup yet").isDirectory();
         Path other = Files.createDirectories(dir.resolve("other-storage"));
         Files.writeString(other.resolve("x.txt"), "another application's folder in the same catalog");
         CliProcess.Result ofOther = f.process().env("STORAGE_PATH", other.toString()).run("backup", "storage", "--no-rotate");
         assertThat(ofOther.exitCode()).as(ofOther.describe()).isZero();
-        later.rotate(false);
+        s.rotate(false);
         assertThat(aside).as("a backup of another folder holds nothing of this one").isDirectory();
         // a newer backup that cannot be restored (its index gone, or its verify failed) does not replace the folder
         Manifest broken = s.backupStorage(false, null);
         Files.delete(f.backups.resolve("storage").resolve(broken.indexFile()));
-        later.rotate(false);
+        s.rotate(false);
         assertThat(aside).as("the only copy of the data before the restore stays").isDirectory();
         Manifest failed = s.backupStorage(false, null);
         Fixture.flipAByte(f.backups.resolve("storage").resolve(failed.parts().get(0).path()));
         assertThat(f.cli("verify", failed.id()).exitCode()).isEqualTo(1);
-        later.rotate(false);
+        s.rotate(false);
         assertThat(aside).as("a backup whose verify failed replaces nothing").isDirectory();
         s.backupStorage(false, null);
-        Fixture.Run now = f.cli("rotate");
-        assertThat(now.exitCode()).as(now.describe()).isZero();
-        assertThat(aside).as("moved aside in the last 7 days: kept, as pre_restore backups are").isDirectory();
-        assertThat(later.rotate(true).removedFolders()).anySatisfy(d -> assertThat(d).endsWith(aside.getFileName().toString()));
-        assertThat(aside).as("dry run removes nothing").isDirectory();
-        BeforeRestoreFolders.pastGrace(f.backups); // as a process 8 days later sees it (the record moved back instead)
         Fixture.Run dry = f.cli("rotate", "--dry-run", "--json");
         assertThat(Json.MAPPER.readTree(dry.stdout()).path("removed_folders").toString()).contains(aside.getFileName().toString());
+        assertThat(aside).as("dry run removes nothing").isDirectory();
         Fixture.Run real = f.cli("rotate");
         assertThat(real.exitCode()).as(real.describe()).isZero();
         assertThat(aside).doesNotExist();
+    }
+
+    @Test
+    void theBackupAfterARestoreRemovesTheFolderMovedAsideWhenItRotates() throws Exception {
+        Fixture f = new Fixture(dir).storage(3, 500);
+        assertThat(f.cli("backup", "storage").exitCode()).isZero();
+        Fixture.Run restored = f.cli("restore", "storage", "latest", "--yes");
+        assertThat(restored.exitCode()).as(restored.describe()).isZero();
+        Path parent = f.storage.getParent();
+        String prefix = f.storage.getFileName() + ".before-restore-";
+        assertThat(beforeRestoreFolders(parent, prefix)).hasSize(1);
+        Fixture.Run withoutRotation = f.cli("backup", "storage", "--no-rotate");
+        assertThat(withoutRotation.exitCode()).as(withoutRotation.describe()).isZero();
+        assertThat(beforeRestoreFolders(parent, prefix)).as("--no-rotate removes nothing").hasSize(1);
+        Fixture.Run backup = f.cli("backup", "storage");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        assertThat(beforeRestoreFolders(parent, prefix)).as("a newer successful storage backup exists").isEmpty();
+    }
+
+    private static List<Path> beforeRestoreFolders(Path parent, String prefix) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(parent)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        }
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.archivist.BackupService;
 import dev.archivist.RestoreResult;
 import dev.archivist.catalog.Manifest;
-import dev.archivist.testing.BeforeRestoreFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,8 +48,7 @@ class SymlinkedStorageRestoreTest {
                     .noneMatch(n -> n.contains("before-restore") || n.startsWith(".archivist-restore-"));
         }
 
-        // a newer backup lets rotation remove the folder moved aside, beside the real folder (once 7 days old)
-        BeforeRestoreFolders.pastGrace(f.backups);
+        // a newer backup lets rotation remove the folder moved aside, beside the real folder
         service.backupStorage(true, null);
         assertThat(Path.of(result.safetyCopy())).doesNotExist();
         assertThat(Fixture.tree(real)).isEqualTo(before);

@@ -3,7 +3,6 @@ package dev.archivist.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.archivist.testing.BeforeRestoreFolders;
 import dev.archivist.testing.CliProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +77,6 @@ class MountedVolumesTest {
         assertThat(m.path("skipped").get(0).path("path").asText()).isEqualTo(kept.getFileName().toString());
         assertThat(StorageFixtures.readIndex(backups.resolve("storage"), m).keySet())
                 .containsExactlyInAnyOrder("a.txt", "photos", "photos/p.jpg");
-        BeforeRestoreFolders.pastGrace(backups);
         CliProcess.Result rotate = mounted(storage, backups, binds, "rotate");
         assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
         assertThat(kept).doesNotExist();

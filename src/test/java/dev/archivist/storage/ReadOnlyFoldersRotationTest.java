@@ -2,7 +2,6 @@ package dev.archivist.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.archivist.testing.BeforeRestoreFolders;
 import dev.archivist.testing.CliProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,6 @@ class ReadOnlyFoldersRotationTest {
             assertThat(r.exitCode()).as(r.describe()).isZero();
         }
         assertThat(beforeRestoreFolders()).isEqualTo(1);
-        BeforeRestoreFolders.pastGrace(backups);
 
         CliProcess.Result rotate = StorageFixtures.runWithoutPermissionBypass(tmp, Map.of("STORAGE_PATH",
                 storage.toString(), "BACKUP_DIR", backups.toString(), "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db")),
