@@ -75,7 +75,7 @@ public final class DumpCommand implements Callable<Integer> {
         if (output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("--output " + output + " exists: dump writes a new file, never over one");
         }
-        if (output == null && ProgressPrinter.isTerminal(1)) {
+        if (output == null && Terminals.isTerminal(1)) {
             throw new IllegalArgumentException(
                     "stdout is a terminal: redirect it (archivist dump ... > FILE) or give --output FILE");
         }

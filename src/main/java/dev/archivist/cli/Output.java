@@ -106,7 +106,7 @@ final class Output {
      * {@code /proc/self/fd/1}; where there is none, a failed write stays a failure.
      */
     static boolean stdoutIsPipe() {
-        String target = ProgressPrinter.descriptorTarget(1);
+        String target = Terminals.descriptorTarget(1);
         return target != null && (target.startsWith("pipe:") || target.startsWith("socket:"));
     }
 

@@ -1,10 +1,7 @@
 package dev.archivist.cli;
 
 import dev.archivist.archive.ProgressListener;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,29 +34,7 @@ final class ProgressPrinter implements ProgressListener {
 
     /** A printer when interactive, else {@link ProgressListener#NONE}. */
     static ProgressListener forTerminal(boolean json) {
-        return !json && isTerminal(1) && isTerminal(2) ? new ProgressPrinter(System.err) : ProgressListener.NONE;
-    }
-
-    /**
-     * Whether descriptor {@code fd} (1 or 2) is a terminal. On Linux {@code /proc/self/fd/N} tells. Elsewhere
-     * {@link System#console()} is all Java has, and it also wants stdin to be a terminal (so {@code < /dev/null} hides
-     * the progress there).
-     */
-    static boolean isTerminal(int fd) {
-        String target = descriptorTarget(fd);
-        if (target == null) {
-            return !Files.isDirectory(Path.of("/proc/self/fd")) && System.console() != null;
-        }
-        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-    }
-
-    /** What descriptor {@code fd} is open on, as {@code /proc/self/fd/N} names it ({@code pipe:[…]}, a path), or null. */
-    static String descriptorTarget(int fd) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return null;
-        }
+        return !json && Terminals.isTerminal(1) && Terminals.isTerminal(2) ? new ProgressPrinter(System.err) : ProgressListener.NONE;
     }
 
     @Override

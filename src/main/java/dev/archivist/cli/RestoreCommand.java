@@ -8,7 +8,6 @@ import dev.archivist.BackupType;
 import dev.archivist.RestoreResult;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,10 +143,13 @@ public final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    /** Asks on the terminal; fails (exit 1, see {@link ExitCodes}) when there is none or the answer is not yes. */
+    /**
+     * Asks on the terminal stdin is; fails (exit 1, see {@link ExitCodes}) when stdin is not one (cron, a pipe,
+     * {@code < /dev/null}) or the answer is not yes. Stdout may be piped ({@code | tee log}): the question then goes to
+     * stderr.
+     */
     private void confirm(Manifest m, BackupService service, String otherSource) {
-        Console console = System.console();
-        if (console == null) {
+        if (!Terminals.isTerminal(0)) {
             throw new ArchivistException("restore refused: no terminal to confirm on; pass --yes to restore without confirmation");
         }
         String what = target != null ? target.toString()
@@ -158,7 +160,12 @@ public final class RestoreCommand implements Callable<Integer> {
                 };
         String question = String.format("Restore %s (created %s%s) into %s? [y/N] ", m.id(), m.createdAt(),
                 otherSource == null ? "" : ", taken from " + otherSource, what);
-        String answer = console.readLine("%s", dev.archivist.config.Redactor.redact(question)); // masked as the output is
+        String answer;
+        try {
+            answer = Terminals.ask(dev.archivist.config.Redactor.redact(question), spec.commandLine().getErr()); // masked as the output is
+        } catch (java.io.IOException e) {
+            throw new ArchivistException("restore refused: the answer could not be read from the terminal: " + e.getMessage(), e);
+        }
         if (answer == null || !List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT))) {
             throw new ArchivistException("restore cancelled");
         }

@@ -45,4 +45,28 @@ class ConfirmationPromptTest {
         assertThat(asked.exitCode()).as(asked.describe()).isEqualTo(1);
         assertThat(Files.readString(storage.resolve("photo.jpg"))).isEqualTo("pixels, edited after the backup");
     }
+
+    @Test
+    void stdoutPipedToALogStillAsksOnTheTerminalAndYesRestores() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("photo.jpg"), "pixels");
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve("b").toString(),
+                "JSON_LOGS", "false");
+        CliProcess.Result backup = new CliProcess(tmp).env(env).run("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Files.writeString(storage.resolve("photo.jpg"), "pixels, edited after the backup");
+        // stdin is the terminal, stdout a pipe (| cat, as | tee restore.log): the question goes to stderr
+        java.util.function.Function<List<String>, List<String>> piped = cmd -> List.of("script", "-qec",
+                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")) + " | cat", "/dev/null");
+
+        CliProcess.Result no = StorageFixtures.runWrapped(tmp, env, "n\n", piped, "restore", "storage", "latest");
+        assertThat(no.stdout() + no.stderr()).as(no.describe()).contains("[y/N]").contains("restore cancelled")
+                .doesNotContain("no terminal");
+        assertThat(Files.readString(storage.resolve("photo.jpg"))).isEqualTo("pixels, edited after the backup");
+
+        CliProcess.Result yes = StorageFixtures.runWrapped(tmp, env, "y\n", piped, "restore", "storage", "latest");
+        assertThat(yes.stdout() + yes.stderr()).as(yes.describe()).contains("[y/N]").contains("restored ");
+        assertThat(Files.readString(storage.resolve("photo.jpg"))).isEqualTo("pixels");
+    }
 }

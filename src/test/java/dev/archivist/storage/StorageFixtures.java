@@ -238,13 +238,21 @@ final class StorageFixtures {
      */
     static CliProcess.Result runWrapped(Path workDir, Map<String, String> env,
             java.util.function.Function<List<String>, List<String>> toShell, String... args) throws Exception {
+        return runWrapped(workDir, env, "", toShell, args);
+    }
+
+    /** As {@link #runWrapped(Path, Map, java.util.function.Function, String...)}, with {@code input} on its stdin. */
+    static CliProcess.Result runWrapped(Path workDir, Map<String, String> env, String input,
+            java.util.function.Function<List<String>, List<String>> toShell, String... args) throws Exception {
         CliProcess process = new CliProcess(workDir).env(env);
         ProcessBuilder pb = process.builder(toShell.apply(process.command(args)));
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         Process p = pb.start();
-        p.getOutputStream().close();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("wrapped CLI did not finish: " + pb.command());
