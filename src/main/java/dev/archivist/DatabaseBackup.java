@@ -129,7 +129,7 @@ final class DatabaseBackup {
             }
             catalog.abandon(BackupType.DATABASE, id);
             throw e instanceof ArchivistException ae ? ae
-                    : new ArchivistException("database backup of " + source + " failed: " + ArchivistException.reason(e), e);
+                    : new ArchivistException("database backup of " + source + " failed: " + withFolder(ArchivistException.reason(e), dir), e);
         } finally {
             if (snapshotRemoved != null) {
                 snapshotRemoved.join();
@@ -137,6 +137,16 @@ final class DatabaseBackup {
                 removeSnapshot(snapshot);
             }
         }
+    }
+
+    /**
+     * A full disk or quota, as Java and SQLite report it ("No space left on device", "database or disk is full"), says
+     * not where: name the folder the snapshot and the backup were written into.
+     */
+    private static String withFolder(String reason, Path dir) {
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        boolean noRoom = r.contains("no space left") || r.contains("disk is full") || r.contains("quota exceeded");
+        return noRoom && !reason.contains(dir.toString()) ? reason + " (writing into " + dir + ")" : reason;
     }
 
     /** Deletes the snapshot and the -wal/-shm files that opening it (it keeps the source's WAL flag) creates. */

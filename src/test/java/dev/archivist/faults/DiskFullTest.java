@@ -164,6 +164,29 @@ class DiskFullTest {
         return mnt;
     }
 
+    /**
+     * A database whose snapshot fits the disk but not beside its compressed copy: the failure names the folder (Java
+     * says only "No space left on device").
+     */
+    @Test
+    void aDatabaseBackupOutOfRoomNamesTheFolder() throws Exception {
+        Path mnt = mountTmpfs("db-disk");
+        Path backups = mnt.resolve("backups");
+        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", backups.toString()).database(5, 100);
+        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
+            for (int i = 0; i < 800; i++) { // ~3.3 MB that does not compress: the snapshot fits, not with its copy
+                ps.setString(1, "big-" + i);
+                ps.setInt(2, 4000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        var database = fx.cli().run("backup", "database");
+        assertFailedForSpace(database);
+        assertThat(database.stderr()).as(database.describe()).contains(backups.resolve("database").toString());
+        fx.assertNoLeftovers("after the failed database backup");
+    }
+
     /** A database restore onto a full disk names the file it could not write, and leaves nothing there. */
     @Test
     void aDatabaseRestoreOntoAFullDiskNamesWhereItCouldNotWrite() throws Exception {
