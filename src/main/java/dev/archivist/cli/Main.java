@@ -8,6 +8,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        SystemTimeZone.apply(System.getenv()); // before anything reads the default zone (an empty BACKUP_TIMEZONE)
         boolean training = ClassDataTraining.active();
         if (takesTheLock(args)) { // a stop while the JVM starts and the configuration loads is reported too
             StopNotice.installOnProcessStreams(java.util.Arrays.asList(args).contains("--json"));

@@ -1,0 +1,56 @@
+package dev.archivist.cli;
+
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.TimeZone;
+
+/**
+ * The system zone as the C library reads {@code TZ}, for an empty {@code BACKUP_TIMEZONE}. The JVM takes {@code TZ} as a
+ * zone id after dropping a leading {@code ':'}; a file path, which glibc (and so cron, {@code date}, Python's
+ * {@code tzlocal}) reads as a zoneinfo file, is no id to it, and it falls back to a fixed offset without daylight
+ * saving ({@code GMT+01:00} for Berlin in winter): {@code TZ=:/etc/localtime}, a common setting, ran the daemon's
+ * 02:00 jobs at 03:00 all summer. A path that leads into a {@code zoneinfo} folder (through symlinks, as
+ * {@code /etc/localtime} does) is read as the zone it names; anything else is left to the JVM.
+ */
+final class SystemTimeZone {
+    private static final String ZONEINFO = "/zoneinfo/";
+
+    private SystemTimeZone() {
+    }
+
+    /** Makes the zone {@code TZ} names by a file path the JVM's default zone; does nothing for any other value. */
+    static void apply(Map<String, String> environment) {
+        ZoneId zone = fromPath(environment.get("TZ"));
+        if (zone != null) {
+            TimeZone.setDefault(TimeZone.getTimeZone(zone));
+        }
+    }
+
+    /** The zone a {@code TZ} of the form {@code [:]/path/to/zoneinfo/Area/City} names; null for any other value. */
+    static ZoneId fromPath(String tz) {
+        String name = tz != null && tz.startsWith(":") ? tz.substring(1) : tz;
+        if (name == null || !name.startsWith("/")) {
+            return null; // unset, or a name: the JVM reads it itself
+        }
+        String real;
+        try {
+            real = Path.of(name).toRealPath().toString();
+        } catch (IOException | InvalidPathException e) {
+            return null;
+        }
+        int at = real.lastIndexOf(ZONEINFO);
+        if (at < 0) {
+            return null;
+        }
+        String id = real.substring(at + ZONEINFO.length()).replaceFirst("^(posix|right)/", "");
+        try {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+}
