@@ -1,5 +1,6 @@
 package dev.archivist.catalog;
 
+import dev.archivist.ArchivistException;
 import dev.archivist.archive.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -71,12 +72,25 @@ public final class StoredFile implements AutoCloseable {
         return new StoredFile(target, reserved);
     }
 
-    /** The stream to write the content to; closing it is optional. */
+    /** The stream to write the content to; closing it is optional. Its failures name the file. */
     public OutputStream stream() {
         return new java.io.FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw named(e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    throw named(e);
+                }
             }
 
             @Override
@@ -86,10 +100,17 @@ public final class StoredFile implements AutoCloseable {
         };
     }
 
+    /** A failed write says only "No space left on device": say which file, so which disk. */
+    private IOException named(IOException e) {
+        return new IOException("cannot write " + temp + ": " + ArchivistException.reason(e), e);
+    }
+
     private synchronized void finishWriting() throws IOException {
         if (!closed) {
             try {
                 out.close();
+            } catch (IOException e) {
+                throw named(e);
             } finally {
                 closed = true;
             }
@@ -112,6 +133,10 @@ public final class StoredFile implements AutoCloseable {
             while (b.hasRemaining()) {
                 ch.write(b, b.position());
             }
+        } catch (java.nio.file.FileSystemException e) { // names its file already
+            throw e;
+        } catch (IOException e) {
+            throw named(e);
         }
         followingHash = new CompletableFuture<>();
         Thread hasher = new Thread(() -> {

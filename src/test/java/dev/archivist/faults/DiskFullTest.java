@@ -165,26 +165,27 @@ class DiskFullTest {
     }
 
     /**
-     * A database whose snapshot fits the disk but not beside its compressed copy: the failure names the folder (Java
-     * says only "No space left on device").
+     * A database backup onto a full disk names the file it could not write, whichever of its two files (the scratch
+     * copy, the compressed file) runs out of space: "No space left on device" alone does not say on which disk.
      */
     @Test
-    void aDatabaseBackupOutOfRoomNamesTheFolder() throws Exception {
-        Path mnt = mountTmpfs("db-disk");
-        Path backups = mnt.resolve("backups");
-        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", backups.toString()).database(5, 100);
+    void aDatabaseBackupOntoAFullDiskNamesWhereItCouldNotWrite() throws Exception {
+        Path mnt = mountTmpfs("small-backups");
+        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(5, 100);
         try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
-            for (int i = 0; i < 800; i++) { // ~3.3 MB that does not compress: the snapshot fits, not with its copy
+            for (int i = 0; i < 600; i++) { // ~2.5 MB that does not compress: the copy fits, the copy and its file do not
                 ps.setString(1, "big-" + i);
                 ps.setInt(2, 4000);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
-        var database = fx.cli().run("backup", "database");
-        assertFailedForSpace(database);
-        assertThat(database.stderr()).as(database.describe()).contains(backups.resolve("database").toString());
-        fx.assertNoLeftovers("after the failed database backup");
+        for (String codec : List.of("none", "zstd")) {
+            var backup = fx.cli().env("BACKUP_COMPRESSION", codec).run("backup", "database", "--no-rotate");
+            assertFailedForSpace(backup);
+            assertThat(backup.stderr()).as(backup.describe()).contains(mnt.resolve("backups").resolve("database") + "/");
+            fx.assertNoLeftovers("after the " + codec + " database backup onto the full disk");
+        }
     }
 
     /** A database restore onto a full disk names the file it could not write, and leaves nothing there. */
