@@ -136,7 +136,8 @@ final class ExtractionRun {
         } catch (UnsafeEntryException | StopAwareInputStream.Stopped e) {
             throw e;
         } catch (IOException e) {
-            throw new IOException("extracting '" + EntryNames.display(entryName) + "': " + ArchivistException.reason(e), e);
+            throw new IOException("extracting '" + EntryNames.display(entryName) + "' into " + writer.location() + ": "
+                    + ArchivistException.reason(e), e);
         }
     }
 

@@ -53,6 +53,21 @@ final class StagingWriter {
         this.posix = Files.getFileAttributeView(root, PosixFileAttributeView.class) != null;
     }
 
+    /**
+     * The folder written into, as a person finds it: a held folder's {@code /proc/self/fd/N} read back to the path it
+     * was opened at (for messages only: "No space left on device" alone does not say on which disk).
+     */
+    String location() {
+        if (!dev.archivist.source.DirectoryDescriptor.isHeld(root)) {
+            return root.toString();
+        }
+        try {
+            return Files.readSymbolicLink(root).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return root.toString();
+        }
+    }
+
     /** Creates the directory {@code path} and any missing parents; returns true if {@code path} was created. */
     boolean createDirectories(String entryName, String path) throws IOException {
         Path dir = resolve(path);

@@ -211,6 +211,26 @@ class DiskFullTest {
         }
     }
 
+    /** A storage restore onto a full disk names the folder it could not write, not only the entry, and leaves nothing there. */
+    @Test
+    void aStorageRestoreOntoAFullDiskNamesWhereItCouldNotWrite() throws Exception {
+        FaultFixture fx = new FaultFixture(dir).database(5, 100);
+        Files.createDirectories(fx.storage);
+        byte[] noise = new byte[6 << 20]; // incompressible, more than the 4 MiB disk
+        new java.util.Random(4).nextBytes(noise);
+        Files.write(fx.storage.resolve("big.bin"), noise);
+        var backup = fx.cli().run("backup", "storage");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Path mnt = mountTmpfs("small-restore-target");
+        var restore = fx.cli().run("restore", "storage", "latest", "--target", mnt.resolve("restored").toString());
+        assertFailedForSpace(restore);
+        assertThat(restore.stderr()).as(restore.describe()).contains("'big.bin' into " + mnt + "/");
+        try (var left = Files.list(mnt)) {
+            assertThat(left).as("nothing left on the full disk").isEmpty();
+        }
+        assertThat(fx.storage.resolve("big.bin")).hasBinaryContent(noise);
+    }
+
     private static void assertFailedForSpace(dev.archivist.testing.CliProcess.Result r) {
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
         assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("No space left").doesNotContain("\tat ");
