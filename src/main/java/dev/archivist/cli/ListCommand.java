@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
+import dev.archivist.Printable;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
@@ -75,7 +76,7 @@ public final class ListCommand implements Callable<Integer> {
             String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ")
                     + (v.path("deep").asBoolean(true) ? "" : "(checksums) ") + shortTime(v.path("at").asText()) : "never";
             out.println(row(r.path("id").asText(), r.path("type").asText() + (r.path("pre_restore").asBoolean() ? "*" : ""),
-                    shortTime(r.path("created_at").asText()), Output.size(r.path("total_size").asLong()),
+                    Printable.controlsEscaped(shortTime(r.path("created_at").asText())), Output.size(r.path("total_size").asLong()),
                     verified + fullNote(r)));
         }
         if (rows.stream().anyMatch(r -> r.path("pre_restore").asBoolean())) {
@@ -143,7 +144,9 @@ public final class ListCommand implements Callable<Integer> {
         if (!r.path("type").asText().equals("full")) {
             return files.isEmpty() ? "" : " " + files.trim();
         }
-        String components = "  [" + r.path("database").path("id").asText("?") + " + " + r.path("storage").path("id").asText("?") + "]";
+        // the ids as the full manifest holds them: one edited by hand may hold a newline or a terminal's escape
+        String components = "  [" + Printable.controlsEscaped(r.path("database").path("id").asText("?")) + " + "
+                + Printable.controlsEscaped(r.path("storage").path("id").asText("?")) + "]";
         List<String> gone = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         r.path("missing_components").forEach(c -> gone.add(c.asText()));
