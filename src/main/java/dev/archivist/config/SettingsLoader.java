@@ -96,7 +96,7 @@ public final class SettingsLoader {
         } else if (maxSizeMb != null && chunkMb != null && chunk > maxSize) { // a bad value is reported once, above
             problem(ConfigKey.BACKUP_CHUNK_SIZE_MB, "must not exceed BACKUP_MAX_SIZE_MB (" + maxSize + ")");
         }
-        Settings.ArchiveSettings archive = new Settings.ArchiveSettings(split, maxSize * MIB, chunk * MIB, excludes());
+        Settings.ArchiveSettings archive = new Settings.ArchiveSettings(split, maxSize * MIB, chunk * MIB, excludes(storage));
 
         Settings.RetentionSettings retention = new Settings.RetentionSettings(
                 integer(ConfigKey.MAX_BACKUPS, 1, 100_000, 7),
@@ -473,7 +473,7 @@ public final class SettingsLoader {
         return new Settings.JobSettings(cron, bool(enabledKey));
     }
 
-    private List<String> excludes() {
+    private List<String> excludes(Path storage) {
         String v = raw.raw(ConfigKey.BACKUP_STORAGE_EXCLUDE) == null ? "" : Globs.stripUnescaped(raw.raw(ConfigKey.BACKUP_STORAGE_EXCLUDE));
         List<String> globs = new ArrayList<>();
         if (v.isEmpty()) {
@@ -486,7 +486,7 @@ public final class SettingsLoader {
             }
             String why = Globs.problem(glob);
             if (why == null) {
-                why = excludeProblem(glob);
+                why = excludeProblem(glob, storage);
             }
             if (why == null) {
                 globs.add(glob);
@@ -503,11 +503,11 @@ public final class SettingsLoader {
      * not a negation here ({@code .gitignore}'s re-include) but matches names starting with {@code !}: written as a
      * negation, it kept nothing in; a name starting with {@code !} is written {@code \!}.
      */
-    private static String excludeProblem(String glob) {
+    private static String excludeProblem(String glob, Path storage) {
         if (java.util.Arrays.asList(glob.split("/")).contains("..")) {
             return "'..' never matches: patterns are matched against paths inside the storage folder";
         }
-        if (glob.replaceAll("^(?:\\.?/+)+", "").replaceAll("/+$", "").matches("\\.?")) {
+        if (belowStorage(glob, storage).replaceAll("^(?:\\.?/+)+", "").replaceAll("/+$", "").matches("\\.?")) {
             return "it names the storage folder itself, which is what is backed up: it would exclude nothing";
         }
         if (glob.startsWith("!")) {
@@ -515,6 +515,29 @@ public final class SettingsLoader {
                     + " write '\\!'";
         }
         return null;
+    }
+
+    /**
+     * {@code glob} with the storage folder's own absolute path (or, for a link to it, its real path) taken off its
+     * start, as the walk reads such an exclude ({@code /srv/app/storage/cache/**} is {@code /cache/**}): that path
+     * alone names the storage folder itself, as {@code /} does.
+     */
+    private static String belowStorage(String glob, Path storage) {
+        if (storage == null) {
+            return glob;
+        }
+        List<String> roots = new ArrayList<>(List.of(storage.toString()));
+        try {
+            roots.add(storage.toRealPath().toString());
+        } catch (java.io.IOException | SecurityException e) {
+            // a missing storage folder: its path as given is all there is
+        }
+        for (String root : roots) {
+            if (!root.equals("/") && (glob.equals(root) || glob.startsWith(root + "/"))) {
+                return glob.substring(root.length());
+            }
+        }
+        return glob;
     }
 
     private String logLevel() {
