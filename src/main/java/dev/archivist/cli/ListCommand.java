@@ -53,7 +53,9 @@ public final class ListCommand implements Callable<Integer> {
         List<java.nio.file.Path> unreadable = catalog.unreadableManifests(filter, read);
         if (!unreadable.isEmpty()) {
             unreadable.forEach(f -> rows.add(unreadableRow(f)));
-            rows.sort(java.util.Comparator.comparing((ObjectNode r) -> r.path("created_at").asText())
+            // by time, as the catalog sorts the manifests: as text, "…:05Z" (a backup at .000) sorted after
+            // "…:05.500Z", and a hand-edited created_at anywhere
+            rows.sort(java.util.Comparator.comparing(ListCommand::createdAt)
                     .thenComparing(r -> r.path("id").asText()).reversed());
         }
         Output.catalogNotices(service, spec.commandLine().getErr());
@@ -84,6 +86,11 @@ public final class ListCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** When a row's backup was taken: its {@code created_at}, or the time in its id where that is no instant. */
+    private static java.time.Instant createdAt(ObjectNode row) {
+        return new Manifest(row).createdAt();
     }
 
     /** One line: id, type and time left-aligned in their columns, the size right-aligned, then the rest. */
