@@ -43,8 +43,18 @@ public final class Manifest {
         return FILE_WRITER.writeValueAsBytes(json);
     }
 
-    /** Reads and minimally checks a manifest file. */
+    /**
+     * Reads and minimally checks a manifest file. Anything but a regular file (through a link too) is refused before
+     * it is opened: the open of a FIFO at a manifest's name waits for a writer for ever, and so did every command
+     * that lists the catalog (a daemon's backups included).
+     */
     public static Manifest read(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes attributes =
+                Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new IOException(file + " is not a regular file but " + (attributes.isDirectory() ? "a folder"
+                    : "a FIFO, socket or device") + ": not read");
+        }
         byte[] bytes = java.nio.file.Files.readAllBytes(file);
         JsonNode node = Json.MAPPER.readTree(bytes);
         if (!(node instanceof ObjectNode obj) || !obj.hasNonNull("id") || !obj.hasNonNull("type")) {
