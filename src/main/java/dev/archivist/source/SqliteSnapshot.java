@@ -267,15 +267,37 @@ public final class SqliteSnapshot {
     /**
      * The damage {@code quick_check} finds for a dry run, which neither waits nor changes anything: a database another
      * connection keeps locked is not checked (busy is no damage), nor one with a hot journal, which a backup's
-     * read-write open rolls back as SQLite does after an application's crash, but a read-only check cannot.
+     * read-write open rolls back as SQLite does after an application's crash, but a read-only check cannot; when this
+     * user could not roll it back either, the backup would fail: an ArchivistException says why.
      */
     public static List<String> damageWithoutWaiting(Path db) {
         try {
             return problems(db, false, 0);
         } catch (SQLException e) {
-            return busy(e) || String.valueOf(e.getMessage()).contains("SQLITE_READONLY_ROLLBACK") ? List.of()
-                    : List.of(describe(e));
+            if (String.valueOf(e.getMessage()).contains("SQLITE_READONLY_ROLLBACK")) {
+                hotJournalBlocker(db).ifPresent(why -> {
+                    throw new ArchivistException("database " + db + ": " + why);
+                });
+                return List.of();
+            }
+            return busy(e) ? List.of() : List.of(describe(e));
         }
+    }
+
+    /**
+     * Why the backup could not roll back the hot journal of {@code db}, if it could not: SQLite writes the database
+     * file, then deletes the journal, so this user must be able to write both and their folder (else the backup
+     * fails with SQLITE_READONLY_ROLLBACK, SQLITE_CANTOPEN or an I/O error on the delete).
+     */
+    private static java.util.Optional<String> hotJournalBlocker(Path db) {
+        Path journal = db.resolveSibling(db.getFileName() + "-journal");
+        for (Path p : List.of(db, journal, db.toAbsolutePath().getParent())) {
+            if (!Files.isWritable(p)) {
+                return java.util.Optional.of("a crashed writer left a hot journal, which the backup must roll back, but "
+                        + p + " is not writable for this user (" + System.getProperty("user.name") + ")");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static List<String> problems(Path db, boolean full) throws SQLException {

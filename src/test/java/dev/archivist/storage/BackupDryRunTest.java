@@ -130,24 +130,50 @@ class BackupDryRunTest {
     void aHotJournalLeftByACrashedApplicationPassesTheDryRunAsTheBackup() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
         Path db = TestDb.create(tmp.resolve("app.db"), TestDb.Mode.ROLLBACK, 3000, 100);
-        // the application dies in the middle of a transaction: its rollback journal stays, hot
+        crashMidTransaction(db);
+
+        CliProcess.Result dry = cli(storage, tmp.resolve("backups")).run("backup", "database", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        CliProcess.Result real = cli(storage, tmp.resolve("backups")).run("backup", "database");
+        assertThat(real.exitCode()).as(real.describe()).isZero();
+    }
+
+    /**
+     * A user who may read the database but not write it cannot roll its hot journal back, so the backup fails: the
+     * dry run, whose read-only check passes any hot journal, said it would succeed.
+     */
+    @Test
+    void aHotJournalThisUserCannotRollBackFailsTheDryRunAsTheBackup() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path db = TestDb.create(tmp.resolve("app.db"), TestDb.Mode.ROLLBACK, 3000, 100);
+        crashMidTransaction(db);
+        Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        java.util.Map<String, String> env = java.util.Map.of("STORAGE_PATH", storage.toString(),
+                "BACKUP_DIR", tmp.resolve("backups").toString(), "DATABASE_URL", "sqlite:///" + db, "JSON_LOGS", "false");
+
+        CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
+                "backup", "database");
+        assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
+        CliProcess.Result dry = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
+                "backup", "database", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
+        assertThat(dry.stderr()).contains("hot journal").contains(db + " is not writable");
+    }
+
+    /** The application dies in the middle of a transaction: its rollback journal stays, hot. */
+    private void crashMidTransaction(Path db) throws Exception {
         Process app = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
         // a tiny page cache spills changed pages into the database file, so the journal is synced first: hot
         app.getOutputStream().write("PRAGMA cache_size=2; BEGIN; UPDATE items SET payload = randomblob(100);\n"
                 .getBytes());
         app.getOutputStream().flush();
-        Path journal = tmp.resolve("app.db-journal");
+        Path journal = db.resolveSibling(db.getFileName() + "-journal");
         for (int i = 0; i < 1000 && !(Files.exists(journal) && Files.size(journal) > 0); i++) {
             Thread.sleep(10);
         }
         Thread.sleep(500); // the update has gone through the 3,000 rows
         app.destroyForcibly().waitFor();
         assertThat(journal).isNotEmptyFile();
-
-        CliProcess.Result dry = cli(storage, tmp.resolve("backups")).run("backup", "database", "--dry-run");
-        assertThat(dry.exitCode()).as(dry.describe()).isZero();
-        CliProcess.Result real = cli(storage, tmp.resolve("backups")).run("backup", "database");
-        assertThat(real.exitCode()).as(real.describe()).isZero();
     }
 
     @Test
