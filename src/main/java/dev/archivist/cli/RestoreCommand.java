@@ -40,9 +40,16 @@ public final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "BACKUP", description = "id, latest, or the path of a manifest in BACKUP_DIR")
     String ref;
 
+    Path target;
+    /** Whether {@code --target} was written with a trailing {@code /}, which {@link Path} drops: a folder is meant. */
+    private boolean targetNamesFolder;
+
     @Option(names = "--target", paramLabel = "PATH", description = "Restore into this new file or folder instead of the live data (never overwrites; storage also "
             + "fills an existing empty folder, keeping its owner and mode).")
-    Path target;
+    void target(String path) {
+        target = Path.of(path);
+        targetNamesFolder = path.endsWith("/");
+    }
 
     @Option(names = "--path", paramLabel = "GLOB", description = "Storage only: restore just the entries matching GLOB, a matching folder with everything in it (repeatable; needs --target).")
     List<String> paths = new ArrayList<>();
@@ -65,6 +72,10 @@ public final class RestoreCommand implements Callable<Integer> {
         BackupType backupType = BackupType.parse(type);
         if (backupType == BackupType.FULL && target != null) {
             throw new IllegalArgumentException("restore full restores the live database and storage; --target is for database or storage");
+        }
+        if (backupType == BackupType.DATABASE && targetNamesFolder) { // a file named like the folder is not what was asked
+            throw new IllegalArgumentException("restore database --target names the new database file; '" + target
+                    + "/' names a folder: give the file's path (" + target.resolve("app.db") + ")");
         }
         if (!paths.isEmpty() && backupType != BackupType.STORAGE) {
             throw new IllegalArgumentException("--path applies to restore storage only");
