@@ -67,7 +67,8 @@ public final class ListCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (rows.isEmpty()) {
-            out.println("no backups in " + catalog.root());
+            // with --type, other backups may be there: "no backups" would read as an empty catalog
+            out.println("no " + (filter == null ? "" : filter.wireName() + " ") + "backups in " + catalog.root());
             out.flush();
             return ExitCodes.OK;
         }

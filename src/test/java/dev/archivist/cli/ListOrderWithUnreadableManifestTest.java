@@ -52,4 +52,20 @@ class ListOrderWithUnreadableManifestTest {
         assertThat(ids).containsExactly("db_backup_20260329T010000.500Z", "db_backup_20260329T010000.000Z",
                 "db_backup_20260101T000000.000Z");
     }
+
+    /** {@code list --type storage} of a catalog of database backups said "no backups in", as for an empty one. */
+    @Test
+    void aTypeWithoutBackupsIsNamedNotTheCatalogCalledEmpty() throws Exception {
+        Path db = dir.resolve("app.db");
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.execute("CREATE TABLE t(x)");
+        }
+        Map<String, String> env = Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "STORAGE_PATH", dir.resolve("storage").toString(), "JSON_LOGS", "false");
+        new BackupService(SettingsLoader.load(env, null, false, Map.of())).backupDatabase(false);
+
+        InProcessCli.Result r = InProcessCli.run(env, "list", "--type", "storage");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stdout().strip()).isEqualTo("no storage backups in " + dir.resolve("backups"));
+    }
 }
