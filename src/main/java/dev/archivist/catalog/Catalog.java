@@ -232,6 +232,19 @@ public final class Catalog {
         }
     }
 
+    /**
+     * Why the manifest file {@code f} of the {@code type} folder is no backup there (it cannot be read, is of another
+     * type, names another id), as {@code list} shows it; null when it reads as one.
+     */
+    public static String unreadableReason(Path f, BackupType type) {
+        try {
+            readAs(f, type);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return Json.readFailure(e);
+        }
+    }
+
     /** Why a manifest that parses is not the backup its file name says. */
     public static String idMismatch(Manifest m) {
         return "its id '" + m.id() + "' differs from its file name";

@@ -131,14 +131,9 @@ public final class ListCommand implements Callable<Integer> {
         row.putArray("missing_files");
         row.put("total_size", 0);
         row.put("broken", true);
-        String reason;
-        try {
-            Manifest m = Manifest.read(manifest);
-            reason = m.id().equals(id) ? "unreadable" : Catalog.idMismatch(m);
-        } catch (java.io.IOException | RuntimeException e) {
-            reason = Json.readFailure(e);
-        }
-        row.put("unreadable_manifest", dev.archivist.config.Redactor.redact(reason));
+        // what the listing's warning says too (an unknown type, one of another folder), not a bare "unreadable"
+        String reason = Catalog.unreadableReason(manifest, BackupType.parse(manifest.getParent().getFileName().toString()));
+        row.put("unreadable_manifest", dev.archivist.config.Redactor.redact(reason == null ? "unreadable" : reason));
         return row;
     }
 

@@ -1,0 +1,42 @@
+package dev.archivist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.catalog.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code list} says why a manifest is no backup: one that parses but names an unknown type, or another folder's type,
+ * was shown as "manifest unreadable (unreadable)", the reason only in a log line.
+ */
+class ListUnreadableReasonTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theRowOfAManifestOfAnUnknownOrAnotherTypeSaysSo() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("backups").resolve("database"));
+        Files.writeString(folder.resolve("db_backup_20260101T000000.000Z.json"),
+                "{\"id\":\"db_backup_20260101T000000.000Z\",\"type\":\"bogus\"}");
+        Files.writeString(folder.resolve("db_backup_20260102T000000.000Z.json"),
+                "{\"id\":\"db_backup_20260102T000000.000Z\",\"type\":\"storage\"}");
+        Map<String, String> env = Map.of("DATABASE_URL", dir.resolve("app.db").toString(),
+                "BACKUP_DIR", dir.resolve("backups").toString(), "STORAGE_PATH", dir.resolve("storage").toString(),
+                "JSON_LOGS", "false");
+
+        InProcessCli.Result r = InProcessCli.run(env, "list", "--json");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        Map<String, String> reasons = new HashMap<>();
+        for (JsonNode row : Json.MAPPER.readTree(r.stdout())) {
+            reasons.put(row.path("id").asText(), row.path("unreadable_manifest").asText());
+        }
+        assertThat(reasons.get("db_backup_20260101T000000.000Z")).contains("unknown backup type 'bogus'");
+        assertThat(reasons.get("db_backup_20260102T000000.000Z")).contains("a storage backup's manifest in the database folder");
+    }
+}
