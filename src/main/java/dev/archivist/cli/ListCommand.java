@@ -127,6 +127,11 @@ public final class ListCommand implements Callable<Integer> {
         row.put("id", id);
         row.put("type", manifest.getParent().getFileName().toString());
         row.put("created_at", dev.archivist.catalog.BackupIds.instantOf(id).toString());
+        // every row has the keys issue 2 promises a manifest has (a script reading row["checksum"] must not fail on
+        // this one): what the manifest would say is not known
+        row.putNull("backup_path");
+        row.put("file_size", 0);
+        row.putNull("checksum");
         row.putNull("last_verified");
         row.putArray("missing_files");
         row.put("total_size", 0);

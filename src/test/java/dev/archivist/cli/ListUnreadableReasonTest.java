@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code list} says why a manifest is no backup: one that parses but names an unknown type, or another folder's type,
- * was shown as "manifest unreadable (unreadable)", the reason only in a log line.
+ * was shown as "manifest unreadable (unreadable)", the reason only in a log line. Such a row has the keys every row
+ * of {@code list --json} has ({@code backup_path}, {@code file_size}, {@code checksum} were missing).
  */
 class ListUnreadableReasonTest {
     @TempDir
@@ -35,6 +36,9 @@ class ListUnreadableReasonTest {
         Map<String, String> reasons = new HashMap<>();
         for (JsonNode row : Json.MAPPER.readTree(r.stdout())) {
             reasons.put(row.path("id").asText(), row.path("unreadable_manifest").asText());
+            // the keys every row of list --json has (issue 2), null where the manifest cannot tell
+            assertThat(row.has("id") && row.has("type") && row.has("created_at") && row.has("backup_path")
+                    && row.has("file_size") && row.has("checksum")).as(row.toString()).isTrue();
         }
         assertThat(reasons.get("db_backup_20260101T000000.000Z")).contains("unknown backup type 'bogus'");
         assertThat(reasons.get("db_backup_20260102T000000.000Z")).contains("a storage backup's manifest in the database folder");
