@@ -20,6 +20,8 @@ public final class BackupIds {
     static final java.util.regex.Pattern ID_PATTERN =
             java.util.regex.Pattern.compile("(db_backup|storage_backup|full_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupIds.class);
+    /** How far the clock may be behind the last id (a step back of the clock) before a backup says so. */
+    private static final java.time.Duration AHEAD_WARNING = java.time.Duration.ofHours(1);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private BackupIds() {
@@ -35,7 +37,15 @@ public final class BackupIds {
         if (last < 0) { // none, or damaged: the newest id in the catalog, so that a clock behind it reuses none
             last = newestStamp(stateDir.getParent());
         }
-        long millis = Math.max(clock.millis(), last + 1);
+        long now = clock.millis();
+        if (last - now > AHEAD_WARNING.toMillis()) {
+            LOG.warn("the clock ({}) is {} h behind the newest backup id ({}): ids only increase, so this backup's id and"
+                    + " time follow that one, as every backup's will until the clock passes it. If the clock was ahead"
+                    + " when that backup was taken, its backups stay 'latest' and the newest for stats and rotation"
+                    + " until then: remove those backups (archivist list shows them) and the file {} to go back to ids of the real time",
+                    Instant.ofEpochMilli(now), (last - now) / 3_600_000, Instant.ofEpochMilli(last), file);
+        }
+        long millis = Math.max(now, last + 1);
         while (Files.exists(folder.resolve(idAt(type, millis) + ".json"))) {
             millis++; // a backup copied in from elsewhere, newer than last-id: never replaced by a new one
         }

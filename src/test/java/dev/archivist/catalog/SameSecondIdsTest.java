@@ -121,6 +121,29 @@ class SameSecondIdsTest {
         assertThat(stepped.find("latest", BackupType.DATABASE).id()).isEqualTo(latest.id());
     }
 
+    /**
+     * A clock far behind the last id (it was ahead when an earlier backup was taken): the backup still gets an id
+     * after it (never a reused one), and says why its id is not the real time and what to do.
+     */
+    @Test
+    void aClockFarBehindTheLastIdIsNamedInAWarning() throws Exception {
+        Path db = dir.resolve("app.db");
+        TestDb.create(db, TestDb.Mode.WAL, 10, 50);
+        Path backups = dir.resolve("backups");
+        dev.archivist.testing.CliProcess cli = new dev.archivist.testing.CliProcess(dir).env(Map.of(
+                "DATABASE_URL", db.toString(), "BACKUP_DIR", backups.toString(), "JSON_LOGS", "false"));
+        assertThat(cli.run("backup", "database").exitCode()).isZero();
+        Instant ahead = Instant.parse("2030-01-01T00:00:00Z");
+        Files.writeString(backups.resolve(".archivist/last-id"), Long.toString(ahead.toEpochMilli()));
+        dev.archivist.testing.CliProcess.Result r = cli.run("backup", "database", "--json");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(BackupIds.instantOf(dev.archivist.catalog.Json.MAPPER.readTree(r.stdout()).path("id").asText()))
+                .isAfter(ahead);
+        assertThat(r.stderr()).contains("behind the newest backup id (2030-01-01T00:00:00Z)").contains("last-id");
+        dev.archivist.testing.CliProcess.Result again = cli.run("backup", "database");
+        assertThat(again.stderr()).as("said at every backup while it lasts").contains("behind the newest backup id");
+    }
+
     private static void assertDistinctAndBothSurvive(BackupService service, Manifest a, Manifest b) throws Exception {
         assertThat(a.id()).isNotEqualTo(b.id());
         assertThat(b.id()).as("sortable: later id sorts later").isGreaterThan(a.id());
