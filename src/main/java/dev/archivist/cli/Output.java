@@ -154,6 +154,10 @@ final class Output {
             u++;
         }
         long tenths = Math.round(v * 10); // one decimal, rounded half up as "%.1f" would, without a Formatter
+        if (tenths >= 10240 && u < units.length - 1) { // 1,048,575 bytes is "1.0 MB", not "1024.0 KB"
+            tenths = Math.round(v / 1024 * 10);
+            u++;
+        }
         return tenths / 10 + "." + tenths % 10 + " " + units[u];
     }
 
