@@ -77,6 +77,9 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("restore database --target names the new database file; '" + target
                     + "/' names a folder: give the file's path (" + target.resolve("app.db") + ")");
         }
+        if (allowOutsideSymlinks && backupType == BackupType.DATABASE) { // else accepted and silently meaningless
+            throw new IllegalArgumentException("--allow-outside-symlinks applies to restore storage and restore full only");
+        }
         if (!paths.isEmpty() && backupType != BackupType.STORAGE) {
             throw new IllegalArgumentException("--path applies to restore storage only");
         }

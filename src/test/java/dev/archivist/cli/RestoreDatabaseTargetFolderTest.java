@@ -42,4 +42,13 @@ class RestoreDatabaseTargetFolderTest {
         assertThat(folder.resolve("app.db")).isRegularFile();
         assertThat(Files.isDirectory(folder)).isTrue();
     }
+
+    @Test
+    void aStorageOnlyOptionIsAUsageErrorForADatabaseRestore() throws Exception {
+        Map<String, String> env = Map.of("DATABASE_URL", dir.resolve("app.db").toString(), "BACKUP_DIR",
+                dir.resolve("backups").toString(), "JSON_LOGS", "false");
+        InProcessCli.Result r = InProcessCli.run(env, "restore", "database", "latest", "--allow-outside-symlinks", "--yes");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--allow-outside-symlinks applies to restore storage and restore full only");
+    }
 }
