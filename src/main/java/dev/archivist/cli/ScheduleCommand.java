@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "schedule", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = "Show each job's id, name, cron expression, enabled flag, next fire times (local and UTC), last fire time and outcome.")
 public final class ScheduleCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScheduleCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -32,6 +34,7 @@ public final class ScheduleCommand implements Callable<Integer> {
     public Integer call() {
         CronCommand.checkCount(count);
         Settings settings = config.load();
+        SystemTimeZone.warning(System.getenv(), settings.zone()).ifPresent(LOG::warn);
         BackupScheduler scheduler = new BackupScheduler(settings);
         Instant now = Instant.now();
         if (json) {

@@ -30,6 +30,35 @@ final class SystemTimeZone {
         }
     }
 
+    /**
+     * A warning when {@code TZ} is set to what Java reads as no zone, so that the system zone is not the one cron and
+     * {@code date} use: a POSIX rule ({@code CET-1CEST,M3.5.0,M10.5.0/3}: its daylight saving is lost, a fixed offset
+     * remains) or a name with no zone ({@code Europe/Berln}: UTC). Empty when the schedule's {@code zone} is not the
+     * system's ({@code BACKUP_TIMEZONE} set), or when {@code TZ} is unset, a zone name, or a zoneinfo file's path.
+     */
+    static java.util.Optional<String> warning(Map<String, String> environment, ZoneId zone) {
+        String tz = environment.get("TZ");
+        if (tz == null || tz.isBlank() || !zone.equals(ZoneId.systemDefault())) {
+            return java.util.Optional.empty();
+        }
+        String name = tz.startsWith(":") ? tz.substring(1) : tz;
+        if (name.startsWith("/")) {
+            return fromPath(tz) != null ? java.util.Optional.empty() : java.util.Optional.of("TZ='" + tz
+                    + "' is no zoneinfo file: the schedule's zone is " + ZoneId.systemDefault().getId()
+                    + "; set BACKUP_TIMEZONE to an IANA name such as Europe/Berlin");
+        }
+        try {
+            ZoneId.of(name);
+            return java.util.Optional.empty();
+        } catch (DateTimeException e) {
+            String what = name.contains(",") ? "a POSIX rule, whose daylight-saving part Java cannot read"
+                    : "no time zone Java knows";
+            return java.util.Optional.of("TZ='" + tz + "' is " + what + ": the schedule's zone is the fixed "
+                    + ZoneId.systemDefault().getId() + ", without daylight saving; set BACKUP_TIMEZONE to an IANA name"
+                    + " such as Europe/Berlin");
+        }
+    }
+
     /** The zone a {@code TZ} of the form {@code [:]/path/to/zoneinfo/Area/City} names; null for any other value. */
     static ZoneId fromPath(String tz) {
         String name = tz != null && tz.startsWith(":") ? tz.substring(1) : tz;

@@ -58,4 +58,22 @@ class SystemTimeZoneTest {
         assertThat(SystemTimeZone.fromPath(dir.resolve("missing").toString())).isNull();
         assertThat(SystemTimeZone.fromPath(dir.toString())).isNull();
     }
+
+    /** A TZ Java cannot read (a POSIX rule, a misspelt name) is said, where it silently gave a fixed offset or UTC. */
+    @Test
+    void aTzJavaCannotReadIsNamedInAWarningUnlessBackupTimezoneIsSet() throws Exception {
+        for (String tz : new String[] {"CET-1CEST,M3.5.0,M10.5.0/3", "Europe/Berln"}) {
+            CliProcess.Result r = new CliProcess(dir).env("TZ", tz).env("JSON_LOGS", "false")
+                    .env("BACKUP_DIR", dir.resolve("backups").toString()).run("schedule", "--count", "1");
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(r.stderr()).as(r.describe()).contains("TZ='" + tz + "' is ").contains("set BACKUP_TIMEZONE");
+            CliProcess.Result set = new CliProcess(dir).env("TZ", tz).env("JSON_LOGS", "false")
+                    .env("BACKUP_TIMEZONE", "Europe/Berlin").env("BACKUP_DIR", dir.resolve("backups").toString())
+                    .run("schedule", "--count", "1");
+            assertThat(set.stderr()).as(set.describe()).doesNotContain("TZ='");
+        }
+        CliProcess.Result named = new CliProcess(dir).env("TZ", "Europe/Berlin").env("JSON_LOGS", "false")
+                .env("BACKUP_DIR", dir.resolve("backups").toString()).run("schedule", "--count", "1");
+        assertThat(named.stderr()).as(named.describe()).doesNotContain("TZ='");
+    }
 }
