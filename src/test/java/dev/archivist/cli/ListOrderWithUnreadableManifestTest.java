@@ -30,12 +30,7 @@ class ListOrderWithUnreadableManifestTest {
 
     @Test
     void newestFirstWithAnUnreadableManifestBeside() throws Exception {
-        Path db = dir.resolve("app.db");
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
-            st.execute("CREATE TABLE t(x)");
-        }
-        Map<String, String> env = Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
-                "STORAGE_PATH", dir.resolve("storage").toString(), "JSON_LOGS", "false");
+        Map<String, String> env = appWithADatabase();
         var settings = SettingsLoader.load(env, null, false, Map.of());
         for (String at : List.of("2026-03-29T01:00:00Z", "2026-03-29T01:00:00.500Z")) {
             new BackupService(settings, Clock.fixed(Instant.parse(at), ZoneOffset.UTC), n -> { }).backupDatabase(false);
@@ -56,16 +51,21 @@ class ListOrderWithUnreadableManifestTest {
     /** {@code list --type storage} of a catalog of database backups said "no backups in", as for an empty one. */
     @Test
     void aTypeWithoutBackupsIsNamedNotTheCatalogCalledEmpty() throws Exception {
-        Path db = dir.resolve("app.db");
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
-            st.execute("CREATE TABLE t(x)");
-        }
-        Map<String, String> env = Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
-                "STORAGE_PATH", dir.resolve("storage").toString(), "JSON_LOGS", "false");
+        Map<String, String> env = appWithADatabase();
         new BackupService(SettingsLoader.load(env, null, false, Map.of())).backupDatabase(false);
 
         InProcessCli.Result r = InProcessCli.run(env, "list", "--type", "storage");
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(r.stdout().strip()).isEqualTo("no storage backups in " + dir.resolve("backups"));
+    }
+
+    /** An application with a one-table database; its environment. */
+    private Map<String, String> appWithADatabase() throws Exception {
+        Path db = dir.resolve("app.db");
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.execute("CREATE TABLE t(x)");
+        }
+        return Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "STORAGE_PATH", dir.resolve("storage").toString(), "JSON_LOGS", "false");
     }
 }

@@ -27,13 +27,8 @@ class ConfirmationPromptTest {
     @Test
     void aRestoreIntoLiveDataAsksAndNoAnswerChangesNothing() throws Exception {
         assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
-        Path storage = Files.createDirectories(tmp.resolve("https:/bob:" + SECRET + "@nas/storage"));
-        Files.writeString(storage.resolve("photo.jpg"), "pixels");
-        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve("b").toString(),
-                "JSON_LOGS", "false");
-        CliProcess.Result backup = new CliProcess(tmp).env(env).run("backup", "storage", "--no-rotate");
-        assertThat(backup.exitCode()).as(backup.describe()).isZero();
-        Files.writeString(storage.resolve("photo.jpg"), "pixels, edited after the backup");
+        Path storage = tmp.resolve("https:/bob:" + SECRET + "@nas/storage");
+        Map<String, String> env = backedUpThenEdited(storage);
 
         // stdin at its end: the question gets no answer
         CliProcess.Result asked = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
@@ -49,13 +44,8 @@ class ConfirmationPromptTest {
     @Test
     void stdoutPipedToALogStillAsksOnTheTerminalAndYesRestores() throws Exception {
         assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
-        Path storage = Files.createDirectories(tmp.resolve("storage"));
-        Files.writeString(storage.resolve("photo.jpg"), "pixels");
-        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve("b").toString(),
-                "JSON_LOGS", "false");
-        CliProcess.Result backup = new CliProcess(tmp).env(env).run("backup", "storage", "--no-rotate");
-        assertThat(backup.exitCode()).as(backup.describe()).isZero();
-        Files.writeString(storage.resolve("photo.jpg"), "pixels, edited after the backup");
+        Path storage = tmp.resolve("storage");
+        Map<String, String> env = backedUpThenEdited(storage);
         // stdin is the terminal, stdout a pipe (| cat, as | tee restore.log): the question goes to stderr
         java.util.function.Function<List<String>, List<String>> piped = cmd -> List.of("script", "-qec",
                 cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")) + " | cat", "/dev/null");
@@ -68,5 +58,17 @@ class ConfirmationPromptTest {
         CliProcess.Result yes = StorageFixtures.runWrapped(tmp, env, "y\n", piped, "restore", "storage", "latest");
         assertThat(yes.stdout() + yes.stderr()).as(yes.describe()).contains("[y/N]").contains("restored ");
         assertThat(Files.readString(storage.resolve("photo.jpg"))).isEqualTo("pixels");
+    }
+
+    /** A storage folder with one photo, backed up, then the photo edited; the environment of its application. */
+    private Map<String, String> backedUpThenEdited(Path storage) throws Exception {
+        Files.createDirectories(storage);
+        Files.writeString(storage.resolve("photo.jpg"), "pixels");
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve("b").toString(),
+                "JSON_LOGS", "false");
+        CliProcess.Result backup = new CliProcess(tmp).env(env).run("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Files.writeString(storage.resolve("photo.jpg"), "pixels, edited after the backup");
+        return env;
     }
 }
