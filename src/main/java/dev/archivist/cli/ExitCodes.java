@@ -64,7 +64,8 @@ public final class ExitCodes {
                 f.problems().isEmpty() ? f.reason() : f.reason() + ": " + String.join("; ", f.problems()),
                 cmd.getParseResult() == null ? List.of() : cmd.getParseResult().originalArgs());
         CommandLine.ParseResult parsed = cmd.getParseResult();
-        if (parsed != null && parsed.hasMatchedOption("--json") && !Output.printedJson()) { // never a second document
+        if (parsed != null && Boolean.TRUE.equals(parsed.matchedOptionValue("--json", false)) // not --json=false
+                && !Output.printedJson()) { // never a second document
             json(cmd.getOut(), f.code(), f.reason(), f.problems());
         }
         return f.code();

@@ -11,7 +11,7 @@ public final class Main {
         SystemTimeZone.apply(System.getenv()); // before anything reads the default zone (an empty BACKUP_TIMEZONE)
         boolean training = ClassDataTraining.active();
         if (takesTheLock(args)) { // a stop while the JVM starts and the configuration loads is reported too
-            StopNotice.installOnProcessStreams(java.util.Arrays.asList(args).contains("--json"));
+            StopNotice.installOnProcessStreams(BooleanOptions.on(args, "--json"));
         } else if (training) {
             ClassDataTraining.beforeCommand();
         }
@@ -60,7 +60,7 @@ public final class Main {
             ArchivistCommand.SUBCOMMANDS.forEach((name, create) -> cmd.addSubcommand(name, create.get()));
         }
         // what the commands print is masked as the logs are: text line by line, JSON value by value (Output.json)
-        if (!java.util.Arrays.asList(args).contains("--json")) {
+        if (!BooleanOptions.on(args, "--json")) {
             cmd.setOut(Output.redacting(cmd.getOut()));
         }
         cmd.setErr(Output.redacting(cmd.getErr()));
@@ -87,7 +87,7 @@ public final class Main {
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             ExitCodes.logFailure(e.getCommandLine().getCommandSpec().qualifiedName(), ExitCodes.USAGE, message,
                     java.util.Arrays.asList(rest));
-            if (java.util.Arrays.asList(rest).contains("--json")) { // a script asked for JSON: it gets JSON
+            if (BooleanOptions.on(rest, "--json")) { // a script asked for JSON (--json or --json=true): it gets JSON
                 ExitCodes.json(e.getCommandLine().getOut(), ExitCodes.USAGE, message, java.util.List.of());
             }
             return ExitCodes.USAGE;

@@ -177,4 +177,30 @@ class JsonFailureOutputTest {
         assertThat(json(r).path("error").asText()).contains("no terminal to confirm on").contains("--yes");
         assertThat(r.stderr()).contains("archivist: restore refused: no terminal to confirm on");
     }
+
+    /**
+     * picocli takes {@code --json=true} as {@code --json} and {@code --json=false} as its absence: so does a failure's
+     * report, a usage error's included (the command line was checked for the literal "--json" only).
+     */
+    @Test
+    void jsonWrittenWithAValueIsReadAsPicocliReadsIt() throws Exception {
+        InProcessCli.Result usage = InProcessCli.run(env(), "list", "--json=true", "--bogus");
+        assertThat(usage.exitCode()).as(usage.toString()).isEqualTo(2);
+        assertThat(json(usage).path("error").asText()).contains("--bogus");
+        assertThat(json(usage).path("exit_code").asInt()).isEqualTo(2);
+
+        InProcessCli.Result config = InProcessCli.run(env("MAX_BACKUPS", "abc"), "list", "--json=TRUE");
+        assertThat(config.exitCode()).as(config.toString()).isEqualTo(2);
+        assertThat(json(config).path("problems").get(0).asText()).contains("MAX_BACKUPS='abc'");
+
+        for (String[] args : new String[][] {{"list", "--json=false"}, {"config", "--json=false"}}) {
+            InProcessCli.Result text = InProcessCli.run(env("MAX_BACKUPS", "abc"), args);
+            assertThat(text.exitCode()).as(text.toString()).isEqualTo(2);
+            assertThat(text.stdout()).as("text asked for: no JSON on stdout").isEmpty();
+            assertThat(text.stderr()).contains("MAX_BACKUPS='abc'");
+        }
+        InProcessCli.Result textUsage = InProcessCli.run(env(), "list", "--json=false", "--bogus");
+        assertThat(textUsage.exitCode()).isEqualTo(2);
+        assertThat(textUsage.stdout()).isEmpty();
+    }
 }
