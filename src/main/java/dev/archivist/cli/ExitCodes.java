@@ -117,13 +117,16 @@ public final class ExitCodes {
      * {@code archivist list --json > file} on a full disk) fails, as GNU tools do, instead of leaving a script an
      * empty or cut file and exit 0. A command that changes something ({@code backup}, {@code restore},
      * {@code rotate}, {@code run}, {@code demo}) keeps the exit code of its work, which was done, and says what was
-     * lost: a cron wrapper must not take a backup that was written for a failed one.
+     * lost: a cron wrapper must not take a backup that was written for a failed one. A {@code --dry-run} changes
+     * nothing: its preview is its output, and losing it fails as a listing does.
      */
-    static int afterOutput(int code, String command, java.io.PrintStream out, java.io.PrintStream err) {
+    static int afterOutput(int code, List<String> args, java.io.PrintStream out, java.io.PrintStream err) {
         if (code != OK || !out.checkError()) {
             return code;
         }
-        boolean changes = java.util.Set.of("backup", "restore", "rotate", "run", "demo").contains(command);
+        String command = args.isEmpty() ? "" : args.get(0);
+        boolean changes = java.util.Set.of("backup", "restore", "rotate", "run", "demo").contains(command)
+                && !BooleanOptions.on(args, "--dry-run");
         if (!changes && Output.stdoutIsPipe()) { // its reader went away, as in | head: what it read was written
             return PIPE_CLOSED;
         }

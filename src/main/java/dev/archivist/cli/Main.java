@@ -24,7 +24,7 @@ public final class Main {
         if (training) {
             ClassDataTraining.afterCommand();
         }
-        System.exit(StopNotice.exitCode(ExitCodes.afterOutput(code, args.length > 0 ? args[0] : "", System.out,
+        System.exit(StopNotice.exitCode(ExitCodes.afterOutput(code, java.util.Arrays.asList(args), System.out,
                 System.err)));
     }
 

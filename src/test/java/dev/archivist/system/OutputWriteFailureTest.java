@@ -75,6 +75,32 @@ class OutputWriteFailureTest {
         assertThat(cli.run("list").stdout().lines().filter(l -> l.startsWith("storage_backup_"))).hasSize(2);
     }
 
+    /**
+     * A dry run changes nothing: its preview is what it is run for, so losing it fails as a listing does (exit 1 on a
+     * full disk, 141 on a closed pipe), and it never says that a backup or a rotation "itself succeeded".
+     */
+    @Test
+    void aDryRunWhoseOutputIsLostFailsAndClaimsNoSuccess() throws Exception {
+        TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"))
+                .env("BACKUP_DIR", dir.resolve("backups").toString()).env("STORAGE_PATH", dir.toString());
+        assertThat(cli.run("backup", "database", "--no-rotate").exitCode()).isZero();
+        Path err = dir.resolve("err.txt");
+        for (String[] args : new String[][] {{"backup", "database", "--dry-run"}, {"backup", "database", "--dry-run", "--json"},
+                {"rotate", "--dry-run"}, {"rotate", "--dry-run=true", "--json"}}) {
+            Process p = cli.start(new File("/dev/full"), err.toFile(), args);
+            assertThat(p.waitFor()).as(String.join(" ", args) + " > /dev/full").isEqualTo(1);
+            assertThat(Files.readString(err)).as(String.join(" ", args))
+                    .contains("archivist: the output could not be written (closed pipe or full disk)")
+                    .doesNotContain("itself succeeded");
+            Process piped = closedPipe(cli, err, args);
+            assertThat(piped.waitFor()).as(String.join(" ", args) + " | (closed)").isEqualTo(141);
+            assertThat(Files.readString(err)).as(String.join(" ", args)).doesNotContain("itself succeeded");
+        }
+        assertThat(cli.run("list", "--type", "database").stdout().lines().filter(l -> l.startsWith("db_backup_")))
+                .as("a dry run takes no backup").hasSize(1);
+    }
+
     /** Starts the command with stdout a pipe whose reading end is closed before the command writes anything. */
     private static Process closedPipe(CliProcess cli, Path err, String... args) throws Exception {
         Process p = cli.builder(cli.command(args)).redirectError(err.toFile()).start();
