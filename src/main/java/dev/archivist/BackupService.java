@@ -328,15 +328,16 @@ public final class BackupService {
      * full backup's id standing for its component of that type (as {@code files} takes it).
      */
     public Manifest findForRestore(String ref, BackupType type) {
-        if (type != BackupType.FULL && ref.startsWith(BackupType.FULL.prefix() + "_")) {
-            Manifest full = catalog.find(ref, BackupType.FULL);
+        Manifest named = ref.equals("latest") ? null : catalog.find(ref, null); // an id or a manifest path
+        if (type != BackupType.FULL && named != null && named.type() == BackupType.FULL) {
+            Manifest full = named;
             String id = full.componentId(type);
             if (id == null) {
                 throw new ArchivistException("full backup " + full.id() + " names no " + type.wireName() + " component");
             }
             return catalog.find(id, type);
         }
-        return catalog.find(ref, type);
+        return named != null && named.type() == type ? named : catalog.find(ref, type); // of another type: named so
     }
 
     /** Work done while holding the lock. */

@@ -280,6 +280,9 @@ public final class Catalog {
                 throw new NotFoundException("cannot read manifest " + ref + ": " + Json.readFailure(e));
             }
             inThisCatalog(asPath, m);
+            if (type != null && m.type() != type) {
+                throw wrongType(m, type);
+            }
             return m;
         }
         java.util.regex.Matcher idMatch = ID_PATTERN.matcher(asPath.getFileName() == null ? ref : asPath.getFileName().toString());
@@ -301,7 +304,16 @@ public final class Catalog {
                 }
             }
         }
+        if (type != null) { // 'no backup' would be wrong: it is there, of another type
+            Manifest other = find(ref, null);
+            throw wrongType(other, type);
+        }
         throw new NotFoundException("no backup '" + ref + "' in " + root);
+    }
+
+    private static NotFoundException wrongType(Manifest m, BackupType wanted) {
+        return new NotFoundException(m.id() + " is a " + m.type().wireName() + " backup, not a " + wanted.wireName()
+                + " backup");
     }
 
     /**
