@@ -221,6 +221,36 @@ class LauncherTest {
     }
 
     /** Installed as a symlink on the PATH ({@code /usr/local/bin/archivist}), run from another folder, it still runs. */
+    /**
+     * Run from a working directory that was deleted ({@code cd d; rmdir ../d}), Java cannot start and printed its
+     * stack trace on stdout: the launcher says so in one line on stderr, with exit 2, and as JSON with {@code --json}.
+     */
+    @Test
+    void aDeletedWorkingDirectoryIsOneLineAndJsonNotAJvmStackTrace() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        Path gone = Files.createDirectories(dir.resolve("gone"));
+        for (String json : new String[] {"--json", "--json=true", ""}) {
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", "cd \"$1\" && rmdir \"$1\" && exec \"$2\" list $3", "sh",
+                    gone.toString(), LAUNCHER.toString(), json).directory(dir.toFile())
+                    .redirectError(dir.resolve("err.txt").toFile());
+            pb.environment().put("BACKUP_DIR", dir.resolve("backups").toString());
+            Files.createDirectories(gone);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertThat(p.exitValue()).as("stdout: %s%nstderr: %s", out, err).isEqualTo(2);
+            assertThat(err).contains("archivist: the working directory no longer exists").doesNotContain("java.lang");
+            if (json.isEmpty()) {
+                assertThat(out).isEmpty();
+            } else {
+                JsonNode j = Json.MAPPER.readTree(out);
+                assertThat(j.path("exit_code").asInt()).isEqualTo(2);
+                assertThat(j.path("error").asText()).startsWith("the working directory no longer exists");
+            }
+        }
+    }
+
     @Test
     void runsThroughASymlinkFromAnotherFolder() throws Exception {
         assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
