@@ -55,7 +55,7 @@ public final class DiffCommand implements Callable<Integer> {
         StorageFiles before = service.files(from, List.of());
         StorageFiles after = service.files(to, List.of());
         Output.catalogNotices(service, spec.commandLine().getErr());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = Output.unmasked(spec.commandLine().getOut()); // only changes and totals: names as recorded
         PrintWriter err = spec.commandLine().getErr();
         if (before.backup().createdAt().isAfter(after.backup().createdAt())) {
             err.println("archivist: note: FROM " + before.backup().id() + " is newer than TO " + after.backup().id()
@@ -65,7 +65,7 @@ public final class DiffCommand implements Callable<Integer> {
         Output.missingPartsNote(after, err);
         StorageDiff.Summary summary;
         if (json) {
-            try (JsonGenerator g = Output.jsonStream(out)) {
+            try (JsonGenerator g = Output.entriesJsonStream(out)) {
                 g.writeStartObject();
                 backup(g, "from", before.backup());
                 backup(g, "to", after.backup());

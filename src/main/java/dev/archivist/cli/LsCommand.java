@@ -51,14 +51,14 @@ public final class LsCommand implements Callable<Integer> {
         BackupService service = Services.create(config.loadForReading(), spec);
         StorageFiles files = service.files(ref, paths);
         Output.catalogNotices(service, spec.commandLine().getErr());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = Output.unmasked(spec.commandLine().getOut()); // only entries and totals: names as recorded
         PrintWriter err = spec.commandLine().getErr();
         Output.missingPartsNote(files, err);
         Manifest m = files.backup();
         Totals totals = new Totals();
         List<String> unmatched;
         if (json) {
-            try (JsonGenerator g = Output.jsonStream(out)) {
+            try (JsonGenerator g = Output.entriesJsonStream(out)) {
                 g.writeStartObject();
                 g.writeStringField("backup_id", m.id());
                 g.writeStringField("created_at", m.createdAt().toString());

@@ -76,6 +76,19 @@ final class Output {
         return g;
     }
 
+    /**
+     * A generator for the entries of a backup's index ({@code ls}, {@code diff}) written as they are produced, as
+     * {@link #jsonStream} but not masked: they are the storage folder's own names, which the index records as they
+     * are and which a script gives back to {@code dump} or {@code restore --path} ({@code author:bob.txt} read as a
+     * secret {@code author:***} named no entry).
+     */
+    static JsonGenerator entriesJsonStream(PrintWriter out) throws java.io.IOException {
+        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        jsonPrinted = true;
+        return g;
+    }
+
     private static JsonGenerator generator(java.io.Writer out) throws java.io.IOException {
         JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -87,7 +100,26 @@ final class Output {
      * logs are ({@link RedactingWriter}); stdout in {@code --json} mode is left to {@link #json}, which masks values.
      */
     static PrintWriter redacting(PrintWriter plain) {
-        return new PrintWriter(new RedactingWriter(plain), true);
+        return new Masked(plain);
+    }
+
+    /**
+     * The writer under {@link #redacting}'s masking, for the lines of a backup's entries ({@code ls}, {@code diff}):
+     * the storage folder's own names, shown as the index records them so that a name copied from {@code ls} gives
+     * that entry to {@code dump} and {@code restore --path}. Anything else goes through {@code out}, masked.
+     */
+    static PrintWriter unmasked(PrintWriter out) {
+        return out instanceof Masked masked ? masked.plain : out;
+    }
+
+    /** A writer that masks what passes through it and knows the writer it masks for. */
+    private static final class Masked extends PrintWriter {
+        private final PrintWriter plain;
+
+        Masked(PrintWriter plain) {
+            super(new RedactingWriter(plain), true);
+            this.plain = plain;
+        }
     }
 
     /**

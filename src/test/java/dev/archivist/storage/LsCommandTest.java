@@ -201,6 +201,43 @@ class LsCommandTest {
         assertThat(target.resolve("[ab].txt")).hasContent("[ab].txt");
     }
 
+    @Test
+    void namesThatReadAsSecretsAreListedAsRecordedSoThatACopiedNameGivesThatEntry() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        List<String> names = List.of("Keynote: plan.pdf", "author:bob.txt", "monkey=1.jpg", "passport:scan.jpg");
+        for (String name : names) {
+            Files.writeString(storage.resolve(name), name);
+        }
+        Path backups = tmp.resolve("backups");
+        CliProcess.Result first = cli(storage, backups).run("backup", "storage", "--no-rotate", "--json");
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+
+        CliProcess.Result ls = cli(storage, backups).run("ls", "latest");
+        assertThat(ls.exitCode()).as(ls.describe()).isZero();
+        List<String> shown = ls.stdout().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)).toList();
+        assertThat(shown).containsExactlyInAnyOrderElementsOf(names);
+        CliProcess.Result json = cli(storage, backups).run("ls", "latest", "--json");
+        assertThat(json.exitCode()).as(json.describe()).isZero();
+        List<String> paths = new ArrayList<>();
+        JSON.readTree(json.stdout()).path("entries").forEach(e -> paths.add(e.path("path").asText()));
+        assertThat(paths).as("the entries as the index records them").containsExactlyInAnyOrderElementsOf(names);
+        for (String name : shown) {
+            CliProcess.Result dump = cli(storage, backups).run("dump", "latest", name);
+            assertThat(dump.exitCode()).as(dump.describe()).isZero();
+            assertThat(dump.stdout()).isEqualTo(name);
+        }
+
+        Files.writeString(storage.resolve("author:bob.txt"), "changed");
+        CliProcess.Result second = cli(storage, backups).run("backup", "storage", "--no-rotate");
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        String from = JSON.readTree(first.stdout()).path("id").asText();
+        CliProcess.Result diff = cli(storage, backups).run("diff", from, "latest");
+        assertThat(diff.exitCode()).as(diff.describe()).isZero();
+        assertThat(diff.stdout().lines()).containsExactly("M    author:bob.txt");
+        CliProcess.Result diffJson = cli(storage, backups).run("diff", from, "latest", "--json");
+        assertThat(JSON.readTree(diffJson.stdout()).path("changes").get(0).path("path").asText()).isEqualTo("author:bob.txt");
+    }
+
     /**
      * {@code a b.txt} (0640), a symlink, {@code new\nline\.sh} (0755), {@code sub/} (1777) with a hard link to
      * {@code a b.txt} and {@code é.bin}; mtimes T, T+1, … in name order (the symlink's own too; the hard link has
