@@ -81,8 +81,9 @@ public final class Main {
             // picocli's own wording "in KEY=VALUE format" reads as a secret to the redactor: name it otherwise first
             String setName = SetArguments.nameWithoutValue(java.util.Arrays.asList(rest));
             String message = setName != null ? SetArguments.message(setName)
-                    : dev.archivist.config.Redactor.redact(String.valueOf(e.getMessage()).replace("KEY=VALUE", "NAME=VALUE")
-                            .replace("option option ", "option ")); // picocli's map-option wording doubles the word
+                    : SecretOptionValues.mask(dev.archivist.config.Redactor.redact(String.valueOf(e.getMessage())
+                            .replace("KEY=VALUE", "NAME=VALUE").replace("option option ", "option ")), // picocli's
+                            java.util.Arrays.asList(rest)); // map-option wording doubles the word
             e.getCommandLine().getErr().println("archivist: " + message);
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             ExitCodes.logFailure(e.getCommandLine().getCommandSpec().qualifiedName(), ExitCodes.USAGE, message,

@@ -134,6 +134,19 @@ class SecretsNeverPrintedTest {
 
     @ParameterizedTest(name = "JSON_LOGS={0}")
     @ValueSource(strings = {"true", "false"})
+    void theValueOfAnUnknownSecretNamedOptionIsNotEchoedByItsUsageError(String jsonLogs) throws Exception {
+        // another tool's habit: picocli reports the option and the argument after it as unknown, quoting both
+        for (List<String> args : List.of(List.of("backup", "database", "--password", SECRET),
+                List.of("list", "--api-key", SECRET, "--json"), List.of("verify", "latest", "--db-password", SECRET))) {
+            CliProcess.Result r = cli(jsonLogs).run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.describe()).contains(args.get(args.indexOf(SECRET) - 1)).contains("'***'");
+            assertThat(r.stdout() + r.stderr()).as(r.describe()).doesNotContain(SECRET);
+        }
+    }
+
+    @ParameterizedTest(name = "JSON_LOGS={0}")
+    @ValueSource(strings = {"true", "false"})
     void pathsHoldingASecretAreMaskedInWhatEveryCommandPrints(String jsonLogs) throws Exception {
         Path storage = Files.createDirectories(dir.resolve("https:/bob:" + SECRET + "@nas/storage"));
         Files.writeString(storage.resolve("photo.jpg"), "pixels");
