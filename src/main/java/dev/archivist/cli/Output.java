@@ -83,16 +83,20 @@ final class Output {
      * secret {@code author:***} named no entry).
      */
     static JsonGenerator entriesJsonStream(PrintWriter out) throws java.io.IOException {
-        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        JsonGenerator g = plainGenerator(out);
         jsonPrinted = true;
         return g;
     }
 
     private static JsonGenerator generator(java.io.Writer out) throws java.io.IOException {
+        return new RedactingJsonGenerator(plainGenerator(out));
+    }
+
+    /** Pretty-printed; closing it leaves {@code out} open. */
+    private static JsonGenerator plainGenerator(java.io.Writer out) throws java.io.IOException {
         JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        return new RedactingJsonGenerator(g);
+        return g;
     }
 
     /**
