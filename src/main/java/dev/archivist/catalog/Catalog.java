@@ -396,6 +396,9 @@ public final class Catalog {
     public Map<String, String> idsNamedInRawText(List<Path> unreadableFullManifests) {
         Map<String, String> named = new java.util.HashMap<>();
         for (Path full : unreadableFullManifests) {
+            if (!Files.isRegularFile(full)) { // a FIFO there would wait for a writer for ever (see Manifest.read)
+                continue;
+            }
             try {
                 var ids = COMPONENT_ID.matcher(Files.readString(full, java.nio.charset.StandardCharsets.ISO_8859_1));
                 while (ids.find()) {

@@ -42,5 +42,14 @@ class ManifestNotAFileTest {
         CliProcess.Result backup = cli.run("backup", "database");
         assertThat(backup.exitCode()).as(backup.describe()).isZero();
         assertThat(Files.exists(fifo)).as("left where it is").isTrue();
+
+        // in full/, where rotation also reads an unreadable manifest's raw text for the ids it names
+        Path fullFifo = backups.resolve("full").resolve("full_backup_20260101T000000.000Z.json");
+        Files.createDirectories(fullFifo.getParent());
+        assertThat(new ProcessBuilder("mkfifo", fullFifo.toString()).start().waitFor()).isZero();
+        for (String[] args : new String[][] {{"rotate", "--dry-run"}, {"rotate"}, {"list"}}) {
+            CliProcess.Result r = cli.run(args);
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+        }
     }
 }
