@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
  * Scrubs secrets from any text before it is logged or printed: credentials inside URLs, {@code key=value} and
  * {@code "key": "value"} pairs whose key names a secret (a long URL userinfo without a password is taken for a
  * token and masked whole): the original's list (password, passwd, pwd, secret, token,
- * key, credential, auth, api_key, apikey) widened to any key containing pass (passphrase), pw ({@code ?pw=}), sig (signature, a shared
+ * key, credential, auth, api_key, apikey) widened to any key containing pass (passphrase), sig (signature, a shared
  * access signature's {@code sig=}), session, cookie, bearer or private. Over-redacting a harmless {@code compass=...} costs less than printing a secret.
  */
 public final class Redactor {
     /** What replaces a secret. */
     public static final String MASK = "***";
-    private static final String WORDS = "pass|pw|secret|token|key|credential|auth|sig|session|cookie|bearer|private";
+    private static final String WORDS = "pass|pwd|secret|token|key|credential|auth|sig|session|cookie|bearer|private";
     /** {@code scheme://user:password@}, also with its {@code //} collapsed to one by a path's normalisation. */
     private static final Pattern URL_CREDENTIALS = Pattern.compile(
             "([A-Za-z][A-Za-z0-9+.-]*:/{1,2})([^/\\s:@'\"]*):([^/\\s@'\"]+)@");
@@ -70,7 +70,7 @@ public final class Redactor {
             while (start > 0 && isNameChar(text.charAt(start - 1))) {
                 start--;
             }
-            if (end - start >= 2) { // the shortest word has two letters (pw)
+            if (end - start >= 3) { // the shortest word has three letters
                 String name = text.substring(start, end).toLowerCase(Locale.ROOT);
                 for (String word : WORD_LIST) {
                     if (name.contains(word)) {

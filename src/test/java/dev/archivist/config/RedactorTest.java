@@ -41,8 +41,6 @@ class RedactorTest {
             "client_secret='S3cretPW'",
             "credential=\"S3cretPW\"",
             "failed: pwd=S3cretPW, retrying",
-            "sqlite:///./app.db?pw=S3cretPW",
-            "DB_PW=S3cretPW",
             "{\"password\": \"S3cretPW\"}",
             "{\"api_key\":\"S3cretPW\",\"user\":\"bob\"}",
             "{\"config\": {\"nested\": {\"db_token\": \"S3cretPW\"}}}",
