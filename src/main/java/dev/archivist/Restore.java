@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -550,7 +551,11 @@ final class Restore {
             // recorded before the swap, so a folder moved aside by a swap that a crash interrupted is still known
             // to rotation (which removes it once a newer storage backup exists)
             if (Files.exists(p.destination)) {
-                BeforeRestoreRecords.record(catalog.stateDir(), planned, clock.instant());
+                // on the ids' scale: after a clock that was ahead, a storage backup taken before this restore has a
+                // later time than the clock's now, and rotation would take it for one of the folder moved aside
+                Instant now = clock.instant();
+                Instant lastId = dev.archivist.catalog.BackupIds.lastIssuedAt(catalog.stateDir());
+                BeforeRestoreRecords.record(catalog.stateDir(), planned, lastId.isAfter(now) ? lastId : now);
                 recorded = true;
             }
             try {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The executor of the retention plan: builds candidates from the catalog, asks the pure
  * {@link RetentionPlanner} what to keep, deletes the rest (full manifests before their components), and removes
- * {@code before-restore} folders once a newer storage backup exists and 7 days have passed.
+ * {@code before-restore} folders once a newer storage backup exists.
  */
 final class Rotation {
     private static final Logger LOG = LoggerFactory.getLogger(Rotation.class);

@@ -53,6 +53,18 @@ public final class BackupIds {
         return idAt(type, millis);
     }
 
+    /**
+     * The time of the newest id issued in the catalog whose state folder is {@code stateDir} ({@code last-id}, or a
+     * newer manifest copied in), or the epoch when there is none. Ids only increase, so after a clock that was ahead
+     * this time lies in the future: what is compared with backups' times (a folder moved aside "before" a backup)
+     * must be taken on this scale, not the clock's.
+     */
+    public static Instant lastIssuedAt(Path stateDir) throws IOException {
+        Path file = stateDir.resolve("last-id");
+        long last = Files.exists(file) ? lastIssued(file) : -1L;
+        return Instant.ofEpochMilli(Math.max(last, newestStamp(stateDir.getParent())));
+    }
+
     private static String idAt(BackupType type, long millis) {
         return type.prefix() + "_" + STAMP.format(Instant.ofEpochMilli(millis));
     }

@@ -348,6 +348,28 @@ class RotationExecutorTest {
         assertThat(beforeRestoreFolders(parent, prefix)).as("a newer successful storage backup exists").isEmpty();
     }
 
+    /**
+     * After a clock that was ahead, the backups it dated stay in the future (ids only increase): the folder a restore
+     * moves aside now is not older than them, and goes only with a storage backup taken after the restore.
+     */
+    @Test
+    void aFutureDatedBackupDoesNotRemoveTheFolderARestoreMovesAsideNow() throws Exception {
+        Fixture f = new Fixture(dir).storage(3, 500);
+        BackupService s = f.service();
+        BackupService aheadClock = new BackupService(f.settings(),
+                java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofDays(2)), n -> { });
+        Manifest future = aheadClock.backupStorage(false, null);
+        RestoreResult r = s.restoreStorage(future.id(), null, List.of(), true);
+        Path aside = Path.of(r.safetyCopy());
+        assertThat(aside).isDirectory();
+        s.rotate(false);
+        assertThat(aside).as("no storage backup was taken since the restore").isDirectory();
+        Manifest after = s.backupStorage(false, null);
+        assertThat(after.createdAt()).isAfter(future.createdAt());
+        s.rotate(false);
+        assertThat(aside).as("the backup taken after the restore replaces it").doesNotExist();
+    }
+
     private static List<Path> beforeRestoreFolders(Path parent, String prefix) throws java.io.IOException {
         try (java.util.stream.Stream<Path> s = Files.list(parent)) {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
