@@ -76,6 +76,15 @@ public final class StoredFile implements AutoCloseable {
     public OutputStream stream() {
         return new java.io.FilterOutputStream(out) {
             @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw named(e);
+                }
+            }
+
+            @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 try {
                     out.write(b, off, len);

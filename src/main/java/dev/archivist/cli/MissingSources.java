@@ -20,12 +20,12 @@ final class MissingSources {
         Settings.ScheduleSettings s = settings.schedule();
         List<String> notes = new ArrayList<>();
         Path db = settings.databasePath();
-        if ((s.database().enabled() || s.full().enabled()) && !Files.exists(db)) {
+        if ((s.database().enabled() || s.full().enabled()) && Files.notExists(db)) { // notExists: one that cannot be looked at is not called missing
             notes.add("the database " + db + " (DATABASE_URL) does not exist (yet): " + jobs(s.database(), "database", s.full())
                     + " will fail until it does");
         }
         Path storage = settings.storagePath();
-        if ((s.storage().enabled() || s.full().enabled()) && !Files.isDirectory(storage)) {
+        if ((s.storage().enabled() || s.full().enabled()) && Files.notExists(storage)) {
             notes.add("the storage folder " + storage + " (STORAGE_PATH) does not exist (yet): "
                     + jobs(s.storage(), "storage", s.full()) + " will fail until it does");
         }
