@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -23,7 +24,11 @@ import java.util.function.Consumer;
  * releases the lock when the holder dies, even by SIGKILL. Also exclusive between threads of one JVM.
  */
 public final class DirectoryLock implements AutoCloseable {
-    private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+    /**
+     * The locks this JVM holds, by {@link #jvmKey}: a second channel on a held lock file must never be opened, since
+     * closing it (after {@link FileChannel#tryLock()} refused it) lets go of the JVM's fcntl lock on that file.
+     */
+    private static final Set<Object> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
     /** How long a waiter waits for a new holder's record, which it writes just after taking the lock. */
     private static final Duration HOLDER_RECORD_GRACE = Duration.ofSeconds(1);
 
@@ -32,9 +37,12 @@ public final class DirectoryLock implements AutoCloseable {
     private final FileLock lock;
     /** The locked file's identity (device and inode), to tell whether the file at {@link #lockFile} is still it. */
     private final Object fileKey;
+    /** Its entry in {@link #HELD_IN_THIS_JVM}. */
+    private final Object jvmKey;
 
-    private DirectoryLock(Path lockFile, FileChannel channel, FileLock lock, Object fileKey) {
+    private DirectoryLock(Path lockFile, FileChannel channel, FileLock lock, Object fileKey, Object jvmKey) {
         this.lockFile = lockFile;
+        this.jvmKey = jvmKey;
         this.channel = channel;
         this.lock = lock;
         this.fileKey = fileKey;
@@ -104,7 +112,7 @@ public final class DirectoryLock implements AutoCloseable {
 
     /** Takes the lock if free, else returns null. */
     public static DirectoryLock tryAcquire(Path lockFile, String command) throws IOException {
-        Path key = lockFile.toAbsolutePath().normalize();
+        Object key = jvmKey(lockFile);
         if (!HELD_IN_THIS_JVM.add(key)) {
             return null;
         }
@@ -120,7 +128,7 @@ public final class DirectoryLock implements AutoCloseable {
             }
             Object fileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
             recordHolder(lockFile, command);
-            return new DirectoryLock(lockFile, channel, lock, fileKey);
+            return new DirectoryLock(lockFile, channel, lock, fileKey, key);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -131,6 +139,17 @@ public final class DirectoryLock implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * What tells a lock file from every other in this JVM: its folder's device and inode (its real path where the file
+     * system has none) and its name. Not its path: a folder reached through a symlink or a bind mount under another
+     * name is the same folder, and a second channel opened there and closed would release this JVM's lock.
+     */
+    private static Object jvmKey(Path lockFile) throws IOException {
+        Path folder = lockFile.toAbsolutePath().normalize().getParent();
+        Object id = Files.readAttributes(folder, BasicFileAttributes.class).fileKey();
+        return List.of(id != null ? id : folder.toRealPath(), lockFile.getFileName().toString());
     }
 
     /**
@@ -188,7 +207,7 @@ public final class DirectoryLock implements AutoCloseable {
             lock.release();
         } finally {
             channel.close();
-            HELD_IN_THIS_JVM.remove(lockFile.toAbsolutePath().normalize());
+            HELD_IN_THIS_JVM.remove(jvmKey);
         }
     }
 }

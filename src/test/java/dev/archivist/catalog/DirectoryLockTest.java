@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archivist.LockUnavailableException;
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.LockHolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +46,43 @@ class DirectoryLockTest {
                     .isInstanceOf(LockUnavailableException.class).hasMessageContaining("holder unknown");
             assertThat(told).singleElement().asString().contains("held by another process");
         }
+    }
+
+    @Test
+    void aLockRefusedThroughASymlinkedFolderIsStillHeldAgainstOtherProcesses() throws Exception {
+        Path backups = Files.createDirectories(dir.resolve("backups").resolve(".archivist")).getParent();
+        Path link = Files.createSymbolicLink(dir.resolve("backups-link"), backups); // one BACKUP_DIR, two spellings
+        Path out = dir.resolve("holder.out");
+        DirectoryLock held = DirectoryLock.tryAcquire(backups.resolve(".archivist").resolve("lock"), "archivist backup database");
+        assertThat(held).isNotNull();
+        Process other = null;
+        try {
+            assertThat(DirectoryLock.tryAcquire(link.resolve(".archivist").resolve("lock"), "archivist rotate")).isNull();
+            other = new CliProcess(dir).startMain(LockHolder.class, out.toFile(), dir.resolve("holder.err").toFile(),
+                    backups.toString());
+            assertThat(heldWithin(out, 3_000)).as("another process took the lock this JVM holds").isFalse();
+            held.close();
+            held = null;
+            assertThat(heldWithin(out, 60_000)).as("the other process takes the lock once it is free").isTrue();
+        } finally {
+            if (other != null) {
+                other.destroyForcibly().waitFor();
+            }
+            if (held != null) {
+                held.close();
+            }
+        }
+    }
+
+    private static boolean heldWithin(Path out, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(out) && Files.readString(out).contains("held")) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     /** Writes {@code record} after {@code millis}, as a holder that records itself a moment after taking the lock. */
