@@ -15,11 +15,15 @@ import dev.archivist.config.SettingsLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -49,6 +53,8 @@ public final class BackupScheduler implements AutoCloseable {
     private final Catalog catalog;
     private final Path lockFile;
     private SchedulerLockWatch lock; // guarded by this: held from claim() until stop()
+    /** The callers' threads that run a {@link #trigger}ed job themselves (before {@link #start()}): stop waits for them. */
+    private final Set<Thread> callerRuns = ConcurrentHashMap.newKeySet();
     private boolean lockWasLost; // guarded by this
 
     public BackupScheduler(Settings settings) {
@@ -157,15 +163,57 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     /**
-     * Stops: starts nothing new and waits for a running job up to BACKUP_SHUTDOWN_TIMEOUT_SECONDS, then aborts it; then
-     * lets go of the scheduler lock.
+     * Stops: starts nothing new and waits for a running job up to BACKUP_SHUTDOWN_TIMEOUT_SECONDS, then aborts it (a
+     * job that still waits for the backup lock has not begun: it is dropped at once); then lets go of the scheduler
+     * lock. A job {@link #trigger} runs in its caller's thread before {@link #start()} is waited for likewise.
      *
      * @return false when a running job was aborted
      */
     public boolean stop() {
-        boolean clean = loop.stop(settings.schedule().shutdownTimeout());
+        Duration timeout = settings.schedule().shutdownTimeout();
+        long deadline = System.nanoTime() + Math.max(1, timeout.toMillis()) * 1_000_000;
+        boolean clean = loop.stop(timeout);
+        clean &= awaitCallerRuns(deadline, timeout);
         releaseLock();
         return clean;
+    }
+
+    /** As {@link SchedulerLoop#stop} does for its worker, for the jobs run in {@link #trigger}'s callers' threads. */
+    private boolean awaitCallerRuns(long deadline, Duration timeout) {
+        Set<Thread> interrupted = new HashSet<>();
+        try {
+            while (!callerRuns.isEmpty()) {
+                for (Thread t : callerRuns) {
+                    if (service.waitingForLock(t) && interrupted.add(t)) { // another process holds the lock: not begun
+                        LOG.info("the job {} was still waiting for the backup lock: not started", runningId());
+                        t.interrupt();
+                    }
+                }
+                if (System.nanoTime() >= deadline) {
+                    LOG.warn("a job ({}) is still running after the shutdown timeout of {} s; aborting it", runningId(),
+                            timeout.toSeconds());
+                    callerRuns.stream().filter(interrupted::add).forEach(Thread::interrupt);
+                    long abortDeadline = System.nanoTime() + 30_000_000_000L;
+                    while (!callerRuns.isEmpty() && System.nanoTime() < abortDeadline) {
+                        Thread.sleep(20);
+                    }
+                    if (!callerRuns.isEmpty()) {
+                        LOG.error("the aborted job did not end within 30 s");
+                    }
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private String runningId() {
+        JobId running = scheduler.running();
+        return running == null ? "?" : running.id();
     }
 
     private synchronized void releaseLock() {
@@ -242,7 +290,13 @@ public final class BackupScheduler implements AutoCloseable {
         JobId job = JobId.parse(type);
         var future = scheduler.trigger(job);
         if (!loop.isRunning()) {
-            scheduler.runPending();
+            Thread me = Thread.currentThread();
+            callerRuns.add(me);
+            try {
+                scheduler.runPending();
+            } finally {
+                callerRuns.remove(me);
+            }
         }
         try {
             return future.get();

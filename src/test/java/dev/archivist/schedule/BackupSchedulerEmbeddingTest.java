@@ -10,7 +10,13 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Settings;
 import dev.archivist.config.SettingsLoader;
 import dev.archivist.testing.TestDb;
+import dev.archivist.catalog.DirectoryLock;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -151,6 +157,66 @@ class BackupSchedulerEmbeddingTest {
             assertThat(outcome.outcome()).isEqualTo("failure");
             assertThat(outcome.message()).contains("no-storage");
         }
+    }
+
+    /** A job {@code trigger} runs in its caller's thread before {@code start()} is waited for by {@code stop()}. */
+    @Test
+    void stopWaitsForAJobTriggeredBeforeStartInAnotherThread() throws Exception {
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.ROLLBACK, 10, 10);
+        Settings settings = SettingsLoader.load(Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR",
+                dir.resolve("backups").toString(), "BACKUP_SHUTDOWN_TIMEOUT_SECONDS", "120"), null, false, Map.of());
+        BackupScheduler scheduler = new BackupScheduler(settings);
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+            st.execute("BEGIN EXCLUSIVE"); // the job's copy waits in SQLite's busy wait until the application commits
+            CompletableFuture<Scheduler.RunOutcome> outcome = new CompletableFuture<>();
+            Thread caller = new Thread(() -> outcome.complete(scheduler.trigger("database")));
+            caller.start();
+            Path holder = dir.resolve("backups").resolve(".archivist").resolve("lock.holder");
+            while (!Files.exists(holder) || scheduler.service().waitingForLock(caller)) { // the backup lock taken
+                Thread.sleep(10);
+            }
+            Thread.sleep(300); // in the busy wait
+            Thread commit = new Thread(() -> {
+                try {
+                    Thread.sleep(1_000);
+                    st.execute("COMMIT");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            commit.start();
+            assertThat(scheduler.stop()).as("no job was aborted").isTrue();
+            assertThat(outcome).as("stop() returned once the job had ended").isDone();
+            assertThat(outcome.get().succeeded()).as(outcome.get().toString()).isTrue();
+            commit.join();
+            caller.join();
+        }
+        assertThat(new BackupService(settings).list(BackupType.DATABASE)).hasSize(1);
+    }
+
+    @Test
+    void stopDropsAJobTriggeredBeforeStartThatStillWaitsForTheBackupLock() throws Exception {
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 10);
+        Path backups = dir.resolve("backups");
+        Settings settings = SettingsLoader.load(Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR", backups.toString(),
+                "BACKUP_SHUTDOWN_TIMEOUT_SECONDS", "120"), null, false, Map.of());
+        BackupScheduler scheduler = new BackupScheduler(settings);
+        CompletableFuture<Scheduler.RunOutcome> outcome = new CompletableFuture<>();
+        Thread caller = new Thread(() -> outcome.complete(scheduler.trigger("database")));
+        try (DirectoryLock held = DirectoryLock.acquire(backups.resolve(".archivist").resolve("lock"), Duration.ZERO,
+                "another archivist", s -> { })) {
+            caller.start();
+            while (!scheduler.service().waitingForLock(caller)) {
+                Thread.sleep(10);
+            }
+            long t0 = System.nanoTime();
+            assertThat(scheduler.stop()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
+            assertThat(outcome).as("stop() returned once the job had ended").isDone();
+            assertThat(outcome.get().outcome()).isEqualTo(Scheduler.ABORTED);
+        }
+        caller.join();
+        assertThat(new BackupService(settings).list(BackupType.DATABASE)).isEmpty();
     }
 
     @Test
