@@ -284,10 +284,13 @@ public final class BackupScheduler implements AutoCloseable {
      *
      * @return the outcome ({@link Scheduler.RunOutcome#succeeded()} false when the job failed)
      * @throws IllegalArgumentException for an unknown type
-     * @throws IllegalStateException    after {@link #stop()}
+     * @throws IllegalStateException    after {@link #stop()} or {@link #stopStarting()}
      */
     public Scheduler.RunOutcome trigger(String type) {
         JobId job = JobId.parse(type);
+        if (loop.isStopping()) { // else, the loop no longer running, it would run in this thread
+            throw new IllegalStateException("the scheduler is stopping; " + job.id() + " not started");
+        }
         var future = scheduler.trigger(job);
         if (!loop.isRunning()) {
             Thread me = Thread.currentThread();

@@ -50,6 +50,11 @@ public final class SchedulerLoop {
         worker.start();
     }
 
+    /** Whether {@link #stopStarting} or {@link #stop} was called: no job may start any more. */
+    public boolean isStopping() {
+        return stopping;
+    }
+
     /** Whether the threads run jobs (started and not stopping). */
     public boolean isRunning() {
         return ticker != null && !stopping;

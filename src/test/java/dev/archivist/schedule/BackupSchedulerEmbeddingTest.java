@@ -220,6 +220,20 @@ class BackupSchedulerEmbeddingTest {
     }
 
     @Test
+    void afterStopStartingATriggerStartsNoJob() throws Exception {
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 10);
+        Settings settings = SettingsLoader.load(Map.of("DATABASE_URL", db.toString(), "BACKUP_DIR",
+                dir.resolve("backups").toString()), null, false, Map.of());
+        try (BackupScheduler scheduler = new BackupScheduler(settings)) {
+            scheduler.start();
+            scheduler.stopStarting(); // "starts no job from now on"
+            assertThatThrownBy(() -> scheduler.trigger("database")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("database_backup not started");
+        }
+        assertThat(new BackupService(settings).list(BackupType.DATABASE)).isEmpty();
+    }
+
+    @Test
     void theReadmeShowsExactlyTheCodeThisTestRuns() throws Exception {
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
         int section = readme.indexOf("## Embedding");
