@@ -76,7 +76,13 @@ public final class Durable {
             Files.deleteIfExists(temp);
             throw e;
         }
-        rename(temp, target);
+        try {
+            move(temp, target);
+        } catch (IOException | RuntimeException e) { // refused (an immutable or read-only target, a folder there)
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        fsyncDirectory(target.toAbsolutePath().getParent());
     }
 
     /** Creates a new, empty, owner-only {@link #tempFor} file of {@code target}, passing over names taken. */

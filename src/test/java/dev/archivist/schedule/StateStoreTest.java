@@ -54,6 +54,24 @@ class StateStoreTest {
         }
     }
 
+    /**
+     * A save the rename refuses (here a folder at the state file's name; an immutable file, {@code chattr +i}, is
+     * refused the same way) fails, naming the reason, and leaves no temporary file: the daemon saves after every run,
+     * so each one left a {@code .tmp-scheduler-state.json.*} beside the state until a backup swept them.
+     */
+    @Test
+    void aSaveWhoseRenameIsRefusedLeavesNoTemporaryFile() throws Exception {
+        Files.createDirectories(dir.resolve("scheduler-state.json/in-the-way"));
+        StateStore store = new StateStore(dir);
+        for (int i = 0; i < 3; i++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.save(JobId.DATABASE_BACKUP,
+                    state("2024-05-06T02:00:00Z", "success"))).isInstanceOf(java.io.IOException.class);
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("scheduler-state.json");
+        }
+    }
+
     @Test
     void aReaderNeverSeesAHalfWrittenFile() throws Exception {
         StateStore writer = new StateStore(dir);
