@@ -271,7 +271,10 @@ public final class Scheduler {
             }
             Instant first = nextFire.get(job.id());
             Instant fire = latestFireAtOrBefore(job, first, now);
-            Instant fireDue = fire.equals(first) ? due : fire;
+            // lateness from the later of the jittered time and the latest fire time: fire times that passed while the
+            // run waited for its jitter (a jitter longer than the period) do not make it late; after a stall, the
+            // fire time that has just come is on time
+            Instant fireDue = fire.isAfter(due) ? fire : due;
             Duration late = Duration.between(fireDue, now);
             boolean duringRun = busySince != null && !fireDue.isBefore(busySince);
             // in whole seconds, as the grace is given: with a grace of 0 a fire time the ticker notices a few

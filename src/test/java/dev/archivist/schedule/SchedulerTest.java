@@ -137,6 +137,30 @@ class SchedulerTest {
         assertThat(jittered).isGreaterThan(40);
     }
 
+    /**
+     * A jitter longer than the schedule's period (BACKUP_JITTER_SECONDS=170 with {@code * * * * *}): later fire times
+     * pass while the run waits for its jittered time. A run that starts at that time is not late: it was measured from
+     * the latest of those fire times, without jitter, so the daemon skipped its own delayed run as a misfire ("fire
+     * time 05:25:00 noticed 57 s late (misfire grace 5 s); skipped") and ran only when the jitter fell within the grace.
+     */
+    @Test
+    void aJitterLongerThanThePeriodIsNotTakenForLateness() {
+        Scheduler s = new Scheduler(List.of(job(JobId.DATABASE_BACKUP, "* * * * *")), ZoneOffset.UTC, clock,
+                Duration.ofSeconds(5), Duration.ofSeconds(170), runner, new StateStore(dir), 42);
+        s.start(true);
+        int longerThanThePeriod = 0;
+        for (int i = 0; i < 30; i++) {
+            Instant fire = s.nextFire(JobId.DATABASE_BACKUP);
+            Instant due = s.nextDue();
+            longerThanThePeriod += Duration.between(fire, due).getSeconds() >= 65 ? 1 : 0;
+            clock.set(due);
+            s.tick();
+            assertThat(s.runPending()).as("the run due at %s (fire time %s)", due, fire).hasSize(1);
+        }
+        assertThat(longerThanThePeriod).isGreaterThan(5);
+        assertThat(runner.calls).hasSize(30);
+    }
+
     // ---- coalescing ---------------------------------------------------------------------------------------------
 
     @Test
