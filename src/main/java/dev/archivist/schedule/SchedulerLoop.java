@@ -61,6 +61,7 @@ public final class SchedulerLoop {
     }
 
     private void tickLoop() {
+        FailureBackoff backoff = new FailureBackoff();
         while (!stopping) {
             try {
                 Instant due = scheduler.nextDue();
@@ -68,32 +69,58 @@ public final class SchedulerLoop {
                 Thread.sleep(Math.max(wait, 10));
                 if (!stopping) {
                     scheduler.tick();
+                    backoff.succeeded();
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
-                LOG.error("scheduler tick failed (continuing): {}", e.toString());
+                if (!survive("scheduler tick", e, backoff)) {
+                    return;
+                }
             }
         }
     }
 
     private void workLoop() {
+        FailureBackoff backoff = new FailureBackoff();
         while (!stopping) {
             try {
                 if (scheduler.runNext() == null) {
                     scheduler.awaitWork(Duration.ofSeconds(1));
                 }
+                backoff.succeeded();
             } catch (InterruptedException e) {
                 if (stopping) {
                     return;
                 }
             } catch (RuntimeException | Error e) {
-                LOG.error("job runner failed (continuing): {}", e.toString());
+                if (!survive("job runner", e, backoff)) {
+                    return;
+                }
             }
             if (Thread.interrupted() && stopping) { // an aborted run keeps the interrupt: the loop is being stopped
                 return;
             }
         }
+    }
+
+    /**
+     * Logs a failure the loop survives and waits as {@code backoff} says, in short steps so that a stop is not kept
+     * waiting; false when the loop is to end (stopping, or interrupted).
+     */
+    private boolean survive(String what, Throwable e, FailureBackoff backoff) {
+        Duration pause = backoff.failed();
+        LOG.error("{} failed (continuing in {} s{}): {}", what, pause.toSeconds(),
+                backoff.failuresInARow() > 1 ? ", " + backoff.failuresInARow() + " failures in a row" : "", e.toString());
+        long until = System.nanoTime() + pause.toNanos();
+        try {
+            while (!stopping && System.nanoTime() < until) {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException interrupted) {
+            return !stopping; // only a stop interrupts these threads between runs: as the loops themselves do
+        }
+        return !stopping;
     }
 
     /**

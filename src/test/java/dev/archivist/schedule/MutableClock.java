@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A settable {@link Clock} for scheduler tests (db-scheduler's {@code SettableClock}): time moves only when told. */
-final class MutableClock extends Clock {
+class MutableClock extends Clock {
     private volatile Instant now;
 
     MutableClock(Instant start) {

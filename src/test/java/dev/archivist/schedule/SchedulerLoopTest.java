@@ -174,6 +174,38 @@ class SchedulerLoopTest {
         assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
     }
 
+    /**
+     * A tick that fails at every turn (a class the JVM can no longer load after its jar was replaced) is retried after a
+     * back-off, not every 10 ms: it flooded the log with a hundred lines a second. A stop still ends the loop at once.
+     */
+    @Test
+    void aTickThatKeepsFailingIsRetriedAfterABackoffAndTheStopIsPrompt() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        MutableClock failing = new MutableClock(clock.instant()) {
+            @Override
+            public Instant instant() {
+                if (broken.get()) {
+                    failures.incrementAndGet();
+                    throw new NoClassDefFoundError("simulated");
+                }
+                return super.instant();
+            }
+        };
+        Scheduler s = new Scheduler(List.of(new Job(JobId.DATABASE_BACKUP, CronExpression.parse("0 2 * * *"), true)),
+                ZoneOffset.UTC, failing, Duration.ofSeconds(300), Duration.ZERO, job -> "ok", new StateStore(dir), 1);
+        SchedulerLoop loop = new SchedulerLoop(s, failing);
+        s.start(true);
+        loop.start();
+        broken.set(true);
+        Thread.sleep(2_500);
+        assertThat(failures.get()).as("failed turns in 2.5 s (1 s, then 2 s apart)").isBetween(1, 6);
+        long t0 = System.nanoTime();
+        assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("a back-off does not hold up the stop")
+                .isLessThan(Duration.ofSeconds(2));
+    }
+
     /** A job that says it started and then runs until it is interrupted (by a stop's timeout or abortNow). */
     private static JobRunner untilInterrupted(CountDownLatch started) {
         return job -> {
