@@ -129,7 +129,8 @@ final class DatabaseBackup {
             }
             catalog.abandon(BackupType.DATABASE, id);
             throw e instanceof ArchivistException ae ? ae
-                    : new ArchivistException("database backup of " + source + " failed: " + withFolder(ArchivistException.reason(e), dir), e);
+                    : new ArchivistException("database backup of " + source + " failed: "
+                            + withFolder(ArchivistException.reason(e), dir), e);
         } finally {
             if (snapshotRemoved != null) {
                 snapshotRemoved.join();

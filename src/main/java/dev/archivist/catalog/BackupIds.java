@@ -42,7 +42,8 @@ public final class BackupIds {
             LOG.warn("the clock ({}) is {} h behind the newest backup id ({}): ids only increase, so this backup's id and"
                     + " time follow that one, as every backup's will until the clock passes it. If the clock was ahead"
                     + " when that backup was taken, its backups stay 'latest' and the newest for stats and rotation"
-                    + " until then: remove those backups (archivist list shows them) and the file {} to go back to ids of the real time",
+                    + " until then: remove those backups (archivist list shows them) and the file {} to go back to"
+                    + " ids of the real time",
                     Instant.ofEpochMilli(now), (last - now) / 3_600_000, Instant.ofEpochMilli(last), file);
         }
         long millis = Math.max(now, last + 1);
