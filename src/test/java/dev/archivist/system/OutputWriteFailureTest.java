@@ -23,10 +23,7 @@ class OutputWriteFailureTest {
 
     @Test
     void outputOnAFullDiskIsAFailureNotASilentSuccessExceptForWorkThatWasDone() throws Exception {
-        TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"))
-                .env("BACKUP_DIR", dir.resolve("backups").toString()).env("STORAGE_PATH", dir.toString());
-        assertThat(cli.run("backup", "database", "--no-rotate").exitCode()).isZero();
+        CliProcess cli = withADatabaseBackup();
 
         for (String[] args : new String[][] {{"list", "--json"}, {"stats"}, {"list"}}) {
             Path err = dir.resolve("err.txt");
@@ -81,10 +78,7 @@ class OutputWriteFailureTest {
      */
     @Test
     void aDryRunWhoseOutputIsLostFailsAndClaimsNoSuccess() throws Exception {
-        TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"))
-                .env("BACKUP_DIR", dir.resolve("backups").toString()).env("STORAGE_PATH", dir.toString());
-        assertThat(cli.run("backup", "database", "--no-rotate").exitCode()).isZero();
+        CliProcess cli = withADatabaseBackup();
         Path err = dir.resolve("err.txt");
         for (String[] args : new String[][] {{"backup", "database", "--dry-run"}, {"backup", "database", "--dry-run", "--json"},
                 {"rotate", "--dry-run"}, {"rotate", "--dry-run=true", "--json"}}) {
@@ -106,5 +100,14 @@ class OutputWriteFailureTest {
         Process p = cli.builder(cli.command(args)).redirectError(err.toFile()).start();
         p.getInputStream().close();
         return p;
+    }
+
+    /** The CLI of an application with a small database, backed up once. */
+    private CliProcess withADatabaseBackup() throws Exception {
+        TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"))
+                .env("BACKUP_DIR", dir.resolve("backups").toString()).env("STORAGE_PATH", dir.toString());
+        assertThat(cli.run("backup", "database", "--no-rotate").exitCode()).isZero();
+        return cli;
     }
 }
