@@ -77,29 +77,17 @@ public final class StoredFile implements AutoCloseable {
         return new java.io.FilterOutputStream(out) {
             @Override
             public void write(int b) throws IOException {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw named(e);
-                }
+                naming(() -> out.write(b));
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw named(e);
-                }
+                naming(() -> out.write(b, off, len));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    throw named(e);
-                }
+                naming(out::flush);
             }
 
             @Override
@@ -107,6 +95,20 @@ public final class StoredFile implements AutoCloseable {
                 finishWriting();
             }
         };
+    }
+
+    /** A write to the file. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code write}, its failure named as {@link #named} names it. */
+    private void naming(Write write) throws IOException {
+        try {
+            write.run();
+        } catch (IOException e) {
+            throw named(e);
+        }
     }
 
     /** A failed write says only "No space left on device": say which file, so which disk. */

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,31 +179,13 @@ public final class BackupScheduler implements AutoCloseable {
 
     /** As {@link SchedulerLoop#stop} does for its worker, for the jobs run in {@link #trigger}'s callers' threads. */
     private boolean awaitCallerRuns(long deadline, Duration timeout) {
-        Set<Thread> interrupted = new HashSet<>();
+        boolean clean = true;
         try {
-            while (!callerRuns.isEmpty()) {
-                for (Thread t : callerRuns) {
-                    if (service.waitingForLock(t) && interrupted.add(t)) { // another process holds the lock: not begun
-                        LOG.info("the job {} was still waiting for the backup lock: not started", runningId());
-                        t.interrupt();
-                    }
-                }
-                if (System.nanoTime() >= deadline) {
-                    LOG.warn("a job ({}) is still running after the shutdown timeout of {} s; aborting it", runningId(),
-                            timeout.toSeconds());
-                    callerRuns.stream().filter(interrupted::add).forEach(Thread::interrupt);
-                    long abortDeadline = System.nanoTime() + 30_000_000_000L;
-                    while (!callerRuns.isEmpty() && System.nanoTime() < abortDeadline) {
-                        Thread.sleep(20);
-                    }
-                    if (!callerRuns.isEmpty()) {
-                        LOG.error("the aborted job did not end within 30 s");
-                    }
-                    return false;
-                }
-                Thread.sleep(20);
+            for (Thread t : List.copyOf(callerRuns)) {
+                clean &= SchedulerLoop.awaitJob(t, () -> callerRuns.contains(t), deadline, timeout,
+                        service::waitingForLock, () -> false, this::runningId);
             }
-            return true;
+            return clean;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

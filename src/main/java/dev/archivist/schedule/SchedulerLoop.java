@@ -3,6 +3,7 @@ package dev.archivist.schedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
  * Neither loop dies on an exception: it is logged and the loop goes on.
  */
 public final class SchedulerLoop {
+    /** How long an interrupted job gets to abort and remove its partial files. */
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerLoop.class);
 
     private final Scheduler scheduler;
@@ -159,34 +162,55 @@ public final class SchedulerLoop {
         t.interrupt();
         try {
             long deadline = System.nanoTime() + Math.max(1, timeout.toMillis()) * 1_000_000;
-            while (w.isAlive() && !abortedEarly && System.nanoTime() < deadline) {
-                if (jobWaitsForLock.test(w)) { // another process holds the lock: the job has not begun
-                    LOG.info("the job {} was still waiting for the backup lock: not started",
-                            scheduler.running() == null ? "?" : scheduler.running().id());
-                    w.interrupt();
-                    w.join(30_000);
-                    return true;
-                }
-                w.join(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
-            }
-            if (abortedEarly) {
-                w.join(30_000);
-                return false;
-            }
-            if (w.isAlive()) {
-                LOG.warn("a job ({}) is still running after the shutdown timeout of {} s; aborting it",
-                        scheduler.running() == null ? "?" : scheduler.running().id(), timeout.toSeconds());
-                w.interrupt();
-                w.join(30_000);
-                if (w.isAlive()) {
-                    LOG.error("the aborted job did not end within 30 s");
-                }
-                return false;
-            }
-            return true;
+            return awaitJob(w, w::isAlive, deadline, timeout, jobWaitsForLock, () -> abortedEarly,
+                    () -> scheduler.running() == null ? "?" : scheduler.running().id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * Waits for the job {@code thread} runs, while {@code running} says it goes on, until {@code deadline} (of
+     * {@link System#nanoTime}). A job that still waits for the backup lock has not begun: it is interrupted at once and
+     * does not count as aborted. One still running at the deadline is interrupted so that it aborts and removes its
+     * partial files, given 30 s more for that; so is one {@code abortNow} (a second signal) already interrupted. Returns
+     * false when the job had to be aborted. Used for the loop's worker and for jobs run in a caller's thread
+     * ({@link BackupScheduler#trigger} before {@code start()}).
+     */
+    static boolean awaitJob(Thread thread, BooleanSupplier running, long deadline, Duration timeout,
+            java.util.function.Predicate<Thread> waitsForLock, BooleanSupplier abortNow,
+            java.util.function.Supplier<String> jobId) throws InterruptedException {
+        while (running.getAsBoolean() && !abortNow.getAsBoolean() && System.nanoTime() < deadline) {
+            if (waitsForLock.test(thread)) { // another process holds the lock: the job has not begun
+                LOG.info("the job {} was still waiting for the backup lock: not started", jobId.get());
+                thread.interrupt();
+                waitWhile(running, ABORT_GRACE);
+                return true;
+            }
+            Thread.sleep(Math.max(1, Math.min(20, (deadline - System.nanoTime()) / 1_000_000)));
+        }
+        if (abortNow.getAsBoolean()) {
+            waitWhile(running, ABORT_GRACE);
+            return false;
+        }
+        if (!running.getAsBoolean()) {
+            return true;
+        }
+        LOG.warn("a job ({}) is still running after the shutdown timeout of {} s; aborting it", jobId.get(),
+                timeout.toSeconds());
+        thread.interrupt();
+        waitWhile(running, ABORT_GRACE);
+        if (running.getAsBoolean()) {
+            LOG.error("the aborted job did not end within 30 s");
+        }
+        return false;
+    }
+
+    private static void waitWhile(BooleanSupplier running, Duration max) throws InterruptedException {
+        long until = System.nanoTime() + max.toNanos();
+        while (running.getAsBoolean() && System.nanoTime() < until) {
+            Thread.sleep(10);
         }
     }
 }
