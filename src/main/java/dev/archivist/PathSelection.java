@@ -56,7 +56,7 @@ final class PathSelection implements Predicate<String> {
      * {@code BACKUP_STORAGE_EXCLUDE} ({@code --path /photos} matched nothing); the root itself is everything.
      */
     private static String relative(String glob) {
-        String g = withoutRoot(glob);
+        String g = withoutRoot(Globs.singleSlashes(glob));
         return g.isEmpty() || g.equals(".") ? "**" : g;
     }
 

@@ -110,7 +110,8 @@ public final class Globs {
 
     /**
      * A test of paths (relative, {@code /}-separated, normalized) against {@code glob}, in the syntax of
-     * {@code getPathMatcher("glob:…")}: {@code *} and {@code ?} stay within a name, {@code **} crosses folders,
+     * {@code getPathMatcher("glob:…")}: {@code *} and {@code ?} stay within a name, {@code **} as a whole name crosses folders (elsewhere it is
+     * {@code *}, as in {@code .gitignore}),
      * {@code [a-z]}, {@code [[:digit:]]} and {@code [!a]} (or {@code [^a]}) match one character of a name, {@code {a,b}} either, {@code \} escapes.
      *
      * <p>Written here rather than taken from the JDK: the JDK turns {@code **} into the regex {@code .*} without
@@ -137,9 +138,11 @@ public final class Globs {
                     literal(re, glob.charAt(i++));
                 }
                 case '*' -> {
-                    boolean any = i < glob.length() && glob.charAt(i) == '*';
-                    re.append(any ? ".*" : "[^/]*");
-                    i += any ? 1 : 0;
+                    int run = i - 1;
+                    while (i < glob.length() && glob.charAt(i) == '*') {
+                        i++;
+                    }
+                    re.append(i - run > 1 && wholeName(glob, run, i, inGroup) ? ".*" : "[^/]*");
                 }
                 case '?' -> re.append("[^/]");
                 case '[' -> i = bracket(glob, i, re);
@@ -172,6 +175,35 @@ public final class Globs {
             throw new PatternSyntaxException("Missing '}'", glob, i - 1);
         }
         return re.toString();
+    }
+
+    /**
+     * Whether the stars from {@code start} to {@code end} (exclusive) are a whole name of the pattern: only there does
+     * {@code **} cross folders ({@code **}{@code /x}, {@code x/**}, {@code a/**}{@code /b}), as in {@code .gitignore};
+     * elsewhere ({@code a**b}, {@code *.**}) it is one {@code *}, which stays within a name ({@code a**b} matched
+     * {@code a/x/b}). A group's braces and commas also bound a name ({@code {**}{@code /a,b}}).
+     */
+    private static boolean wholeName(String glob, int start, int end, boolean inGroup) {
+        char before = start == 0 ? '/' : glob.charAt(start - 1);
+        char after = end == glob.length() ? '/' : glob.charAt(end);
+        boolean escaped = start >= 2 && glob.charAt(start - 2) == '\\';
+        return (before == '/' || inGroup && !escaped && (before == '{' || before == ','))
+                && (after == '/' || inGroup && (after == '}' || after == ','));
+    }
+
+    /**
+     * {@code glob} with its folders separated by one {@code /}: repeated slashes and {@code /./} inside it stand for
+     * one, as in a path ({@code a//b} and {@code a/./b} are {@code a/b}); entry paths never hold them, so such a
+     * pattern silently matched nothing.
+     */
+    public static String singleSlashes(String glob) {
+        String g = glob.replaceAll("/{2,}", "/");
+        String before;
+        do {
+            before = g;
+            g = g.replace("/./", "/");
+        } while (!g.equals(before));
+        return g;
     }
 
     /**

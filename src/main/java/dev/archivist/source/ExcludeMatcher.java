@@ -35,7 +35,7 @@ final class ExcludeMatcher {
     ExcludeMatcher(List<String> globs, Path root) {
         List<String> rootPrefixes = rootPrefixes(root);
         for (String g : globs) {
-            String glob = dev.archivist.config.Globs.stripUnescaped(g);
+            String glob = Globs.singleSlashes(Globs.stripUnescaped(g));
             for (String rootPrefix : rootPrefixes) {
                 if (glob.startsWith(rootPrefix)) {
                     glob = glob.substring(rootPrefix.length());
