@@ -15,6 +15,7 @@ import dev.archivist.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,8 @@ public final class BackupService {
     private volatile StopHook activeStop;
     /** The threads whose work waits for the backup lock now (see {@link #waitingForLock(Thread)}). */
     private final java.util.Set<Thread> waitingForLock = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** What the leftover sweep of the locked work running on this thread removed (reported by {@code rotate}). */
+    private final ThreadLocal<List<Path>> sweptLeftovers = ThreadLocal.withInitial(List::of);
 
     /**
      * @param notices receives human-oriented notices such as "waiting for the lock held by …" (the CLI prints them on
@@ -154,16 +157,32 @@ public final class BackupService {
      */
     public RotationResult rotate(boolean dryRun) {
         if (!java.nio.file.Files.isDirectory(settings.backupDir())) {
-            return new RotationResult(List.of(), List.of(), List.of(), dryRun, List.of());
+            return new RotationResult(List.of(), List.of(), List.of(), dryRun, List.of(), List.of());
         }
         if (dryRun) {
             try {
-                return new Rotation(settings, catalog, clock).run(true);
+                return new Rotation(settings, catalog, clock).run(true).withLeftovers(leftoversToRemove());
             } catch (IOException e) {
                 throw new ArchivistException("rotate --dry-run failed: " + e.getMessage(), e);
             }
         }
-        return locked("rotate", () -> new Rotation(settings, catalog, clock).run(false));
+        return locked("rotate", () -> {
+            List<String> swept = sweptLeftovers.get().stream().map(Path::toString).toList();
+            sweptLeftovers.remove();
+            return new Rotation(settings, catalog, clock).run(false).withLeftovers(swept);
+        });
+    }
+
+    /**
+     * What the sweep of a command taking the lock would remove now, for {@code rotate --dry-run}: the catalog's
+     * leftovers (temporary files, parts and indexes of interrupted runs) and the staging folders and copies that
+     * interrupted restores left beside or inside the live data.
+     */
+    private List<String> leftoversToRemove() throws IOException {
+        List<Path> all = new ArrayList<>(catalog.leftovers());
+        all.addAll(RestoreFiles.leftovers(RestoreFiles.liveDatabaseFile(settings.databasePath())));
+        all.addAll(RestoreFiles.leftovers(RestoreFiles.liveStorageFolder(settings.storagePath())));
+        return all.stream().map(Path::toString).distinct().toList();
     }
 
     /**
@@ -511,7 +530,7 @@ public final class BackupService {
     private <T> T locked(String command, boolean interruptOnStop, LockedWork<T> work) {
         try (DirectoryLock ignored = lock(command)) {
             catalog.ensureLayout();
-            catalog.removeLeftovers();
+            sweptLeftovers.set(catalog.removeLeftovers());
             removeRestoreLeftovers();
             StopHook stop = sweepOnShutdown ? new StopHook(Thread.currentThread(), interruptOnStop) : null;
             String completed = null;

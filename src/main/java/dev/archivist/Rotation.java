@@ -106,7 +106,7 @@ final class Rotation {
                 .collect(Collectors.toSet());
         folders.addAll(beforeRestoreFolders(all.stream().filter(m -> !going.contains(m.id())).toList(), byId, dryRun));
         return new RotationResult(plan.decisions(), removed, folders, dryRun,
-                unreadable.stream().map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList());
+                unreadable.stream().map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList(), List.of());
     }
 
     /**

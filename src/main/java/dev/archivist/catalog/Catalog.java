@@ -455,6 +455,18 @@ public final class Catalog {
      * @return the removed paths
      */
     public List<Path> removeLeftovers() throws IOException {
+        return leftovers(true);
+    }
+
+    /**
+     * What {@link #removeLeftovers()} would remove now, removing nothing: for {@code rotate --dry-run}, which takes no
+     * lock (a backup running meanwhile may still be writing some of them).
+     */
+    public List<Path> leftovers() throws IOException {
+        return leftovers(false);
+    }
+
+    private List<Path> leftovers(boolean remove) throws IOException {
         List<Path> removed = new ArrayList<>();
         Map<BackupType, List<Manifest>> listed = new java.util.EnumMap<>(BackupType.class);
         for (BackupType t : BackupType.values()) {
@@ -514,7 +526,9 @@ public final class Catalog {
                         continue;
                     }
                     if (temporary || inFlight.contains(id.group())) {
-                        Durable.deleteTree(f);
+                        if (remove) {
+                            Durable.deleteTree(f);
+                        }
                         removed.add(f);
                     } else { // no interrupted run wrote it: its manifest was lost or moved away
                         orphaned.add(id.group());
@@ -547,12 +561,17 @@ public final class Catalog {
                         boolean writtenWithoutLock = folder.endsWith("verified")
                                 || f.getFileName().toString().startsWith(Durable.TEMP_PREFIX + "scheduler-state");
                         if (!writtenWithoutLock || Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
-                            Durable.deleteTree(f);
+                            if (remove) {
+                                Durable.deleteTree(f);
+                            }
                             removed.add(f);
                         }
                     }
                 }
             }
+        }
+        if (!remove) {
+            return removed;
         }
         // under the lock no run is writing: each marked one ended (committed, failed or killed), what it left is gone
         inFlight.forEach(id -> InFlight.clear(stateDir(), id));

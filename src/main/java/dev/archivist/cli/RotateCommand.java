@@ -80,6 +80,8 @@ public final class RotateCommand implements Callable<Integer> {
             }
             ArrayNode folders = root.putArray("removed_folders");
             result.removedFolders().forEach(folders::add);
+            ArrayNode leftovers = root.putArray("removed_leftovers"); // on a dry run, what would be
+            result.removedLeftovers().forEach(leftovers::add);
             ArrayNode unreadable = root.putArray("unreadable_manifests");
             result.unreadableManifests().forEach(unreadable::add);
             Output.json(out, root);
@@ -90,6 +92,9 @@ public final class RotateCommand implements Callable<Integer> {
         }
         for (String f : result.removedFolders()) {
             out.printf("%-7s %s%n", "remove", f + " (a newer storage backup exists)");
+        }
+        for (String f : result.removedLeftovers()) {
+            out.printf("%-7s %s%n", "remove", f + " (left by an interrupted run)");
         }
         for (String m : result.unreadableManifests()) {
             out.printf("%-7s %s%n", "leave", m + " (manifest cannot be read or was edited after it was written: not rotated, see archivist verify)");
