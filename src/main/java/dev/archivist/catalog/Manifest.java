@@ -132,6 +132,20 @@ public final class Manifest {
         return json.path("file_size").asLong(0) + json.path("index").path("size").asLong(0);
     }
 
+    /**
+     * The bytes of {@link #storedBytes()} still there: the recorded sizes of the files named in {@code missing}
+     * ({@code <type>/<name>}, as {@link Catalog#missingFiles} names them) left out, since they are no longer on disk.
+     */
+    public long storedBytes(java.util.Collection<String> missing) {
+        long bytes = storedBytes();
+        String folder = type().wireName() + "/";
+        for (Part p : parts()) {
+            bytes -= missing.contains(folder + p.path()) ? p.size() : 0;
+        }
+        bytes -= indexFile() != null && missing.contains(folder + indexFile()) ? json.path("index").path("size").asLong(0) : 0;
+        return Math.max(0, bytes);
+    }
+
     /** The id of a manifest file {@code <id>.json}. */
     public static String idOf(Path manifestFile) {
         String name = manifestFile.getFileName().toString();

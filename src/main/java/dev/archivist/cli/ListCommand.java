@@ -188,7 +188,7 @@ public final class ListCommand implements Callable<Integer> {
             return null;
         }
         has.missingFiles().forEach(row.putArray("missing_files")::add);
-        long total = m.storedBytes();
+        long total = m.storedBytes(has.missingFiles()); // what is on disk: a part deleted by hand is not
         if (m.type() == BackupType.FULL) {
             has.missingComponents().forEach(row.putArray("missing_components")::add);
             ArrayNode unreadable = row.putArray("unreadable_components");
@@ -198,7 +198,7 @@ public final class ListCommand implements Callable<Integer> {
                     unreadable.add(id);
                 }
             }
-            total = has.components().stream().mapToLong(Manifest::storedBytes).sum();
+            total = has.components().stream().mapToLong(c -> c.storedBytes(has.missingFiles())).sum();
         }
         // a manifest whose figures are not what was written: restore and rotate refuse it
         if (has.editedManifests().contains(m.id())) {

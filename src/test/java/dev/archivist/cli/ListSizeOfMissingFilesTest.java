@@ -1,0 +1,49 @@
+package dev.archivist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.BackupService;
+import dev.archivist.BackupType;
+import dev.archivist.archive.ProgressListener;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.config.SettingsLoader;
+import dev.archivist.testing.TestDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code list}'s size is what a backup holds on disk: a part deleted by hand made the backup broken but was still
+ * counted (its recorded size), in the storage backup's row and in its full backup's; so was {@code stats}' total.
+ */
+class ListSizeOfMissingFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMissingPartIsNotCountedInTheSizeOfItsBackupNorOfItsFullBackup() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.write(storage.resolve("a.bin"), new java.util.Random(1).ints(20_000).mapToObj(Integer::toString)
+                .reduce("", String::concat).getBytes());
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 20, 20);
+        BackupService service = new BackupService(SettingsLoader.load(Map.of("DATABASE_URL", db.toString(),
+                "STORAGE_PATH", storage.toString(), "BACKUP_DIR", dir.resolve("backups").toString()),
+                dir.resolve("none.env"), false, Map.of()));
+        Manifest full = service.backupFull(false, ProgressListener.NONE);
+        Manifest part = service.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE);
+        Manifest database = service.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE);
+        long index = part.json().path("index").path("size").asLong();
+        Files.delete(service.catalog().dir(BackupType.STORAGE).resolve(part.parts().get(0).path()));
+
+        ObjectNode storageRow = ListCommand.describe(service.catalog(), part);
+        assertThat(storageRow.path("broken").asBoolean()).isTrue();
+        assertThat(storageRow.path("total_size").asLong()).as("the index only").isEqualTo(index);
+        ObjectNode fullRow = ListCommand.describe(service.catalog(), full);
+        assertThat(fullRow.path("broken").asBoolean()).isTrue();
+        assertThat(fullRow.path("total_size").asLong()).isEqualTo(database.storedBytes() + index);
+        assertThat(service.stats().totalBytes()).isEqualTo(database.storedBytes() + index);
+    }
+}
