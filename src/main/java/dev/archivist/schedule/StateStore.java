@@ -1,19 +1,22 @@
 package dev.archivist.schedule;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Persists every job's {@link JobState} atomically in {@code .archivist/scheduler-state.json}. A file that cannot be
  * read (truncated, hand-edited) is reported, and kept as {@code scheduler-state.json.damaged-<time>} when the state
- * is next saved, rather than replaced without a word: the last fire times that catch-up needs are lost with it.
+ * is next saved, rather than replaced without a word: the last fire times that catch-up needs are lost with it. A bad
+ * value in one job's record costs only that value ({@link JobStateReader}); that file is reported and kept aside too.
  */
 public final class StateStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateStore.class);
@@ -26,30 +29,51 @@ public final class StateStore {
         this.file = stateDir.resolve("scheduler-state.json");
     }
 
-    /** All jobs' states by job id; empty when none was saved or the file is unreadable. */
+    /**
+     * All jobs' states by job id; empty when none was saved or the file is unreadable. A job's record that cannot be
+     * read, or a field of it, is left out alone (named in a warning, and the file kept aside at the next save): the
+     * other jobs keep their last fire times.
+     */
     public synchronized Map<String, JobState> load() {
         unreadable = false;
         if (!Files.isRegularFile(file)) {
             return new TreeMap<>();
         }
+        JsonNode root;
         try {
-            Map<String, JobState> read = Json.MAPPER.readValue(file.toFile(),
-                    new TypeReference<Map<String, JobState>>() { });
-            if (read == null) {
-                throw new IOException("it holds null");
+            root = Json.MAPPER.readTree(file.toFile());
+            if (root == null || !root.isObject()) {
+                throw new IOException("it holds " + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase(
+                        java.util.Locale.ROOT)) + ", not an object");
             }
-            return new TreeMap<>(read);
         } catch (IOException | RuntimeException e) {
             unreadable = true;
-            Object damaged = identity();
-            if (damaged == null || !damaged.equals(reported)) {
-                reported = damaged;
-                LOG.warn("the scheduler state {} cannot be read ({}): each job's last fire time and outcome are lost,"
-                        + " so a fire time missed while the scheduler was down is not caught up; the file is kept as"
-                        + " {}-<time> when the state is next saved", file, dev.archivist.ArchivistException.reason(e),
-                        file.getFileName() + ".damaged");
-            }
+            report("cannot be read (" + dev.archivist.ArchivistException.reason(e) + "): each job's last fire time and"
+                    + " outcome are lost, so a fire time missed while the scheduler was down is not caught up");
             return new TreeMap<>();
+        }
+        Map<String, JobState> read = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        root.fields().forEachRemaining(e -> {
+            JobState state = JobStateReader.read(e.getKey(), e.getValue(), problems);
+            if (state != null) {
+                read.put(e.getKey(), state);
+            }
+        });
+        if (!problems.isEmpty()) {
+            unreadable = true;
+            report("has unreadable values, read as unknown: " + String.join("; ", problems));
+        }
+        return read;
+    }
+
+    /** Warns once per damaged file (as identified by {@link #identity()}). */
+    private void report(String what) {
+        Object damaged = identity();
+        if (damaged == null || !damaged.equals(reported)) {
+            reported = damaged;
+            LOG.warn("the scheduler state {} {}; the file is kept as {}-<time> when the state is next saved", file, what,
+                    file.getFileName() + ".damaged");
         }
     }
 

@@ -142,4 +142,33 @@ class StateStoreTest {
         }
         assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup", "backup_rotation");
     }
+
+    /**
+     * A bad value in one job's record (a hand-edited duration) costs that value only: every other job keeps its last
+     * fire time, which catch-up needs, and the file is still reported and kept aside at the next save.
+     */
+    @Test
+    void aBadFieldOfOneJobLosesOnlyThatField() throws Exception {
+        Path file = dir.resolve("scheduler-state.json");
+        Files.writeString(file, "{\"database_backup\":{\"last_fire_time\":\"2024-05-06T02:00:00Z\",\"last_outcome\":\"success\"},"
+                + "\"full_backup\":{\"last_fire_time\":\"2024-05-05T03:00:00Z\",\"last_duration_ms\":\"1.5 s\"},"
+                + "\"backup_rotation\":{\"last_fire_time\":20240506,\"seen_through\":\"2024-05-06T04:00:00Z\"},"
+                + "\"storage_backup\":[1]}");
+        StateStore store = new StateStore(dir);
+        var loaded = store.load();
+        assertThat(loaded).containsOnlyKeys("database_backup", "full_backup", "backup_rotation");
+        assertThat(loaded.get("database_backup").lastFireTime()).isEqualTo("2024-05-06T02:00:00Z");
+        assertThat(loaded.get("full_backup").lastFireTime()).isEqualTo("2024-05-05T03:00:00Z");
+        assertThat(loaded.get("full_backup").lastDurationMs()).isNull();
+        assertThat(loaded.get("backup_rotation").lastFireTime()).isNull();
+        assertThat(loaded.get("backup_rotation").catchUpFrom()).isEqualTo("2024-05-06T04:00:00Z");
+
+        store.save(JobId.STORAGE_BACKUP, state("2024-05-06T03:00:00Z", "success"));
+        assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup", "full_backup", "backup_rotation",
+                "storage_backup");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("the damaged file kept")
+                    .anyMatch(n -> n.startsWith("scheduler-state.json.damaged-"));
+        }
+    }
 }
