@@ -1,6 +1,7 @@
 package dev.archivist.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.catalog.DirectoryLock;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Json;
 import java.io.IOException;
@@ -21,12 +22,17 @@ import java.util.TreeMap;
 public final class StateStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateStore.class);
 
+    private static final int LOCK_SECONDS = 30;
+    private static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofSeconds(LOCK_SECONDS);
+
     private final Path file;
+    private final Path lockFile;
     private boolean unreadable; // guarded by this: the file as last read could not be parsed
     private Object reported; // guarded by this: the identity of the damaged file last reported
 
     public StateStore(Path stateDir) {
         this.file = stateDir.resolve("scheduler-state.json");
+        this.lockFile = stateDir.resolve("scheduler-state.lock");
     }
 
     /**
@@ -77,11 +83,25 @@ public final class StateStore {
         }
     }
 
-    /** Saves one job's state (write to temp, fsync, rename); an unreadable file is first moved aside. */
+    /**
+     * Saves one job's state (write to temp, fsync, rename); an unreadable file is first moved aside. The file holds every
+     * job, so the read, change and write happen under {@code scheduler-state.lock} (an OS lock, exclusive between
+     * threads too): a daemon and an {@code archivist run --once}, or two embedded schedulers' stores, saving at once
+     * would otherwise each write the file as they read it, and the second would undo the first's update.
+     *
+     * @throws dev.archivist.LockUnavailableException when another process holds that lock for {@value #LOCK_SECONDS} s
+     */
     public synchronized void save(JobId job, JobState state) throws IOException {
+        Durable.ensureDirectory(file.getParent());
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, LOCK_TIMEOUT, "scheduler state update", w -> { })) {
+            saveLocked(job, state);
+        }
+    }
+
+    /** The read-modify-write of {@link #save}, under the state's lock. */
+    private void saveLocked(JobId job, JobState state) throws IOException {
         Map<String, JobState> all = load();
         all.put(job.id(), state);
-        Durable.ensureDirectory(file.getParent());
         if (unreadable) {
             Path aside = file.resolveSibling(file.getFileName() + ".damaged-"
                     + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")

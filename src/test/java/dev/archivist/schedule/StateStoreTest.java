@@ -50,7 +50,8 @@ class StateStoreTest {
         assertThat(Files.getPosixFilePermissions(file)).extracting(Object::toString)
                 .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("scheduler-state.json");
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("scheduler-state.lock")).toList())
+                    .containsExactly("scheduler-state.json");
         }
     }
 
@@ -68,7 +69,8 @@ class StateStoreTest {
                     state("2024-05-06T02:00:00Z", "success"))).isInstanceOf(java.io.IOException.class);
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("scheduler-state.json");
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("scheduler-state.lock")).toList())
+                    .containsExactly("scheduler-state.json");
         }
     }
 
@@ -138,7 +140,8 @@ class StateStoreTest {
         }
         store.save(JobId.BACKUP_ROTATION, state("2024-05-06T04:00:00Z", "success"));
         try (var files = Files.list(dir)) {
-            assertThat(files.count()).as("a readable file is not moved aside").isEqualTo(1 + kept.size());
+            assertThat(files.filter(f -> !f.getFileName().toString().startsWith("scheduler-state.lock")).count())
+                    .as("a readable file is not moved aside").isEqualTo(1 + kept.size());
         }
         assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup", "backup_rotation");
     }
@@ -169,6 +172,41 @@ class StateStoreTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).as("the damaged file kept")
                     .anyMatch(n -> n.startsWith("scheduler-state.json.damaged-"));
+        }
+    }
+
+    /**
+     * Two stores of one state folder (a daemon and {@code run --once}, two embedded schedulers) saving different jobs
+     * at the same moment: each save reads the file, changes its job and writes the file, so without a lock between
+     * them the later write undid the earlier one's update.
+     */
+    @Test
+    void concurrentSavesOfTwoStoresLoseNoUpdate() throws Exception {
+        StateStore daemon = new StateStore(dir);
+        StateStore once = new StateStore(dir);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 1; round <= 25; round++) {
+                String fire = java.time.Instant.parse("2024-01-01T00:00:00Z").plusSeconds(round).toString();
+                var barrier = new java.util.concurrent.CyclicBarrier(2);
+                var a = pool.submit(() -> {
+                    barrier.await();
+                    daemon.save(JobId.DATABASE_BACKUP, state(fire, "success"));
+                    return null;
+                });
+                var b = pool.submit(() -> {
+                    barrier.await();
+                    once.save(JobId.FULL_BACKUP, state(fire, "success"));
+                    return null;
+                });
+                a.get();
+                b.get();
+                var loaded = new StateStore(dir).load();
+                assertThat(loaded.get("database_backup").lastFireTime()).as("round %d", round).isEqualTo(fire);
+                assertThat(loaded.get("full_backup").lastFireTime()).as("round %d", round).isEqualTo(fire);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 }
