@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * ({@code seenThrough}).
  *
  * <p>Catch-up after downtime starts from the later of {@code lastFireTime} and {@code seenThrough}: the next cron fire
- * time after it that has passed runs once. A scheduled run that was {@code aborted} by a shutdown did not do its work,
+ * time after it that has passed runs once. A manual run that failed or was aborted covers no fire time: its record keeps
+ * the earlier start of catch-up in {@code seenThrough}, and catch-up starts there ({@link #afterUnsuccessfulManual}). A scheduled run that was {@code aborted} by a shutdown did not do its work,
  * so its own fire time counts as missed and runs again on the next start.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -41,6 +42,9 @@ public record JobState(String lastFireTime, String lastEndTime, String lastOutco
      * purpose (skipped as a run of the job was still going, or noticed too late); null when neither is known.
      */
     String catchUpFrom() {
+        if (unsuccessfulManual() && seenThrough != null) { // its run time covers no fire time: see afterUnsuccessfulManual
+            return seenThrough;
+        }
         if (lastFireTime == null || seenThrough == null) {
             return lastFireTime != null ? lastFireTime : seenThrough;
         }
@@ -49,6 +53,41 @@ public record JobState(String lastFireTime, String lastEndTime, String lastOutco
                     : lastFireTime;
         } catch (java.time.format.DateTimeParseException e) {
             return lastFireTime;
+        }
+    }
+
+    /** Whether this records a manual run that failed or was aborted. */
+    private boolean unsuccessfulManual() {
+        return Scheduler.MANUAL.equals(trigger) && lastOutcome != null && !Scheduler.SUCCESS.equals(lastOutcome);
+    }
+
+    /**
+     * This record of a manual run that failed or was aborted, keeping where catch-up starts as {@code before} (the
+     * job's state before the run) had it, in {@code seenThrough}: the run did none of the job's work, so a fire time
+     * missed while the daemon was down is still caught up, and a scheduled run aborted by a shutdown still runs again.
+     * A fire time let pass during the run ({@code seenThrough} already set) counts if later. With no state before,
+     * the job counts as watched from the manual run on.
+     */
+    JobState afterUnsuccessfulManual(JobState before) {
+        String from = lastFireTime;
+        if (before != null && before.needsRerun()) {
+            // just before the aborted fire time, so that the next fire time after it is that very one
+            from = parsedOr(before.lastFireTime, java.time.Instant.parse(lastFireTime)).minusMillis(1).toString();
+        } else if (before != null && before.catchUpFrom() != null) {
+            from = before.catchUpFrom();
+        }
+        if (seenThrough != null && parsedOr(seenThrough, java.time.Instant.MIN)
+                .isAfter(parsedOr(from, java.time.Instant.MIN))) {
+            from = seenThrough;
+        }
+        return new JobState(lastFireTime, lastEndTime, lastOutcome, lastMessage, lastDurationMs, trigger, from);
+    }
+
+    private static java.time.Instant parsedOr(String instant, java.time.Instant otherwise) {
+        try {
+            return java.time.Instant.parse(instant);
+        } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+            return otherwise;
         }
     }
 

@@ -441,9 +441,12 @@ public final class Scheduler {
                 Instant passed = queue.stream().anyMatch(r -> r.job() == run.job()) ? null : skippedThrough.remove(run.job());
                 // an aborted run records nothing as let pass: its rerun covers what passed meanwhile, and a seenThrough
                 // at or after its fire time means a start without catch-up let it pass (JobState.needsRerun)
-                persist(run.job(), new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
+                JobState recorded = new JobState(run.fireTime().toString(), clock.instant().toString(), outcome, message,
                         took.toMillis(), run.trigger(), !ABORTED.equals(outcome) && passed != null
-                        && passed.isAfter(run.fireTime()) ? passed.toString() : null));
+                        && passed.isAfter(run.fireTime()) ? passed.toString() : null);
+                // a failed manual run did not do the job's work: a fire time missed while down is still caught up
+                persist(run.job(), run.manual() && !result.succeeded()
+                        ? recorded.afterUnsuccessfulManual(store.load().get(run.job().id())) : recorded);
             }
             run.outcome().complete(result);
             return result;

@@ -291,6 +291,56 @@ class SchedulerTest {
 
     // ---- catch-up after downtime ----------------------------------------------------------------------------------
 
+    /**
+     * A manual run that failed (a trigger, {@code run --once}) did none of the job's work: it is recorded as it
+     * happened, but a fire time missed while the daemon was down is still caught up on the next start, as if the
+     * manual run had not happened; a scheduled run aborted by the last shutdown still runs again.
+     */
+    @Test
+    void aFailedManualRunDoesNotStopCatchUpOfAFireTimeMissedWhileDown() throws Exception {
+        clock.set(Instant.parse("2024-05-09T10:00:00Z"));
+        new StateStore(dir).save(JobId.DATABASE_BACKUP, new JobState("2024-05-06T02:00:00Z", "2024-05-06T02:00:03Z",
+                "success", "db_backup_x", 3000L, Scheduler.SCHEDULE)); // three days ago
+        new StateStore(dir).save(JobId.BACKUP_ROTATION, new JobState("2024-05-09T04:00:00Z", "2024-05-09T04:00:03Z",
+                Scheduler.ABORTED, "aborted by shutdown", 3000L, Scheduler.SCHEDULE));
+        runner.fails(JobId.DATABASE_BACKUP, new java.io.IOException("database is locked"))
+                .fails(JobId.BACKUP_ROTATION, new java.io.IOException("disk full"));
+        Scheduler once = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"), job(JobId.BACKUP_ROTATION, "0 4 * * *"));
+        once.trigger(JobId.DATABASE_BACKUP);
+        once.trigger(JobId.BACKUP_ROTATION);
+        assertThat(once.runPending()).extracting(Scheduler.RunOutcome::outcome).containsOnly(Scheduler.FAILURE);
+        JobState failed = new StateStore(dir).load().get("database_backup");
+        assertThat(failed.lastOutcome()).isEqualTo("failure");
+        assertThat(failed.trigger()).isEqualTo("manual");
+
+        clock.set(Instant.parse("2024-05-09T10:05:00Z"));
+        Scheduler daemon = scheduler(new RecordingRunner(clock), Duration.ZERO, job(JobId.DATABASE_BACKUP, "0 2 * * *"),
+                job(JobId.BACKUP_ROTATION, "0 4 * * *"));
+        daemon.start(true);
+        assertThat(daemon.pending()).extracting(Scheduler.Run::job, Scheduler.Run::fireTime, Scheduler.Run::trigger)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(JobId.DATABASE_BACKUP, Instant.parse("2024-05-09T02:00:00Z"),
+                                Scheduler.CATCH_UP),
+                        org.assertj.core.groups.Tuple.tuple(JobId.BACKUP_ROTATION, Instant.parse("2024-05-09T04:00:00Z"),
+                                Scheduler.CATCH_UP));
+    }
+
+    /** A failed manual run of a job with no state yet is kept as recorded: the job is watched from that run on. */
+    @Test
+    void aFailedManualRunOfAJobWithNoStateIsKeptAndWatchedFromThen() {
+        clock.set(Instant.parse("2024-05-09T10:00:00Z"));
+        runner.fails(JobId.DATABASE_BACKUP, new java.io.IOException("database is locked"));
+        Scheduler once = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        once.trigger(JobId.DATABASE_BACKUP);
+        once.runPending();
+        clock.set(Instant.parse("2024-05-11T10:00:00Z"));
+        Scheduler daemon = scheduler(new RecordingRunner(clock), Duration.ZERO, job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        daemon.start(true);
+        assertThat(daemon.pending()).singleElement().satisfies(r ->
+                assertThat(r.fireTime()).isEqualTo(Instant.parse("2024-05-11T02:00:00Z")));
+        assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).isEqualTo("failure");
+    }
+
     @Test
     void catchUpRunsAJobOnceWhenItsFireTimesPassedWhileDown() throws Exception {
         Instant now = Instant.parse("2024-05-09T10:00:00Z");
