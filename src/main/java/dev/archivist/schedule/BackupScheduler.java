@@ -227,14 +227,20 @@ public final class BackupScheduler implements AutoCloseable {
         stop();
     }
 
-    /** The jobs with their next fire times (null when disabled) and persisted last runs. */
+    /**
+     * The jobs with their next fire times and persisted last runs. A next fire time is null for a disabled job, for one
+     * whose expression never fires again, and for every job once this scheduler is stopping or stopped
+     * ({@link #stop()}, {@link #stopStarting()}, or its lock taken by another scheduler): it runs nothing any more. Before
+     * {@link #start()}, the times it would run at from now.
+     */
     public List<JobInfo> jobs() {
         List<JobInfo> list = new ArrayList<>();
         Map<String, JobState> states = store.load();
         Instant now = service.clock().instant();
+        boolean stopped = loop.isStopping();
         for (Job j : scheduler.jobs()) {
             Instant next = null;
-            if (j.enabled()) {
+            if (j.enabled() && !stopped) {
                 Instant scheduled = scheduler.nextFire(j.id());
                 next = scheduled != null ? scheduled : nextAfter(j, now);
             }
@@ -251,7 +257,10 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    /** Next fire time per enabled job id (the original's {@code get_next_run_times()}). */
+    /**
+     * Next fire time per enabled job id (the original's {@code get_next_run_times()}), as {@link #jobs()} gives them:
+     * null for a job that will not run again, and so for every job once this scheduler is stopping or stopped.
+     */
     public Map<String, Instant> nextRunTimes() {
         Map<String, Instant> map = new LinkedHashMap<>();
         jobs().stream().filter(JobInfo::enabled).forEach(j -> map.put(j.id(), j.nextFire()));

@@ -93,6 +93,29 @@ class BackupSchedulerEmbeddingTest {
     }
 
     /**
+     * A stopped scheduler runs nothing any more, so it reports no next fire time (null, as for a job that never fires
+     * again), in {@code nextRunTimes()} as in {@code jobs()}; before {@code start()} it reports the times it would run at.
+     */
+    @Test
+    void aStoppedSchedulerReportsNoNextFireTime() throws Exception {
+        Files.createDirectories(dir.resolve("storage"));
+        Map<String, String> env = Map.of("DATABASE_URL", "sqlite:///" + dir.resolve("app.db"),
+                "STORAGE_PATH", dir.resolve("storage").toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "BACKUP_CATCH_UP", "false", "JSON_LOGS", "false");
+        Settings settings = SettingsLoader.load(env, null, false, Map.of());
+        BackupScheduler scheduler = new BackupScheduler(settings);
+        assertThat(scheduler.nextRunTimes()).as("not started yet").containsOnlyKeys("database_backup", "full_backup",
+                "backup_rotation").doesNotContainValue(null);
+        scheduler.start();
+        assertThat(scheduler.nextRunTimes()).as("running").doesNotContainValue(null);
+        scheduler.stop();
+        assertThat(scheduler.nextRunTimes()).as("stopped").containsOnlyKeys("database_backup", "full_backup",
+                "backup_rotation").containsValues((Instant) null).allSatisfy((id, next) -> assertThat(next).isNull());
+        assertThat(scheduler.jobs()).allSatisfy(j -> assertThat(j.nextFire()).as(j.id()).isNull());
+        assertThat(scheduler.jobs()).extracting(BackupScheduler.JobInfo::enabled).containsExactly(true, false, true, true);
+    }
+
+    /**
      * SEED-SPEC defect 5: the scheduler started in every worker process and each job ran once per worker. One
      * scheduler runs per backup directory, embedded or the daemon; the others are refused, naming the holder.
      */
