@@ -41,6 +41,8 @@ public final class ConfigOptions {
     /** Environment the settings are read from; tests replace it. */
     static Map<String, String> environment = System.getenv();
 
+    private String envFileTimeZone;
+
     /** Read the .env file and the flags only (the demo's sample configuration), not the environment. */
     boolean ignoreEnvironment;
 
@@ -64,9 +66,15 @@ public final class ConfigOptions {
         return load(SettingsLoader.CatalogAccess.READ_ONLY);
     }
 
+    /** {@code TZ} as the {@code .env} file last loaded sets it, unless the environment does ({@link RawConfig#envFileTimeZone()}). */
+    String envFileTimeZone() {
+        return envFileTimeZone;
+    }
+
     private Settings load(SettingsLoader.CatalogAccess access) {
         List<String> problems = new ArrayList<>();
         RawConfig raw = raw(problems);
+        envFileTimeZone = raw.envFileTimeZone();
         Settings settings = validate(raw, problems, access);
         LoggingSetup.configure(settings.logLevel(), settings.jsonLogs());
         raw.warnings().forEach(w -> org.slf4j.LoggerFactory.getLogger(ConfigOptions.class).warn(w));

@@ -140,7 +140,7 @@ public final class CronCommand implements Callable<Integer> {
             return raw == null ? ZoneId.systemDefault() : SettingsLoader.zone(raw);
         }
         if (zone.isBlank()) { // as an empty BACKUP_TIMEZONE, which the help names beside it
-            return ZoneId.systemDefault();
+            return SettingsLoader.systemZone(raw);
         }
         ZoneId named = SettingsLoader.zoneNamed(zone.strip()); // in any case, as BACKUP_TIMEZONE
         if (named == null) {

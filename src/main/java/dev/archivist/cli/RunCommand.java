@@ -90,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
             dev.archivist.schedule.DayRuleNotes.of(settings.schedule()).forEach(LOG::warn);
             dev.archivist.LayoutNotes.of(settings).forEach(LOG::warn);
             MissingSources.of(settings).forEach(LOG::warn);
-            SystemTimeZone.warning(System.getenv(), settings.zone()).ifPresent(LOG::warn);
+            SystemTimeZone.warning(System.getenv(), config.envFileTimeZone(), settings.zone()).ifPresent(LOG::warn);
             if (scheduler.jobs().stream().noneMatch(BackupScheduler.JobInfo::enabled)) {
                 LOG.warn("every job is disabled (BACKUP_DATABASE_ENABLED, BACKUP_STORAGE_ENABLED, BACKUP_FULL_ENABLED, "
                         + "BACKUP_ROTATION_ENABLED): the daemon has nothing to do");

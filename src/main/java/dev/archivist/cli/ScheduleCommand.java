@@ -34,7 +34,7 @@ public final class ScheduleCommand implements Callable<Integer> {
     public Integer call() {
         CronCommand.checkCount(count);
         Settings settings = config.load();
-        SystemTimeZone.warning(System.getenv(), settings.zone()).ifPresent(LOG::warn);
+        SystemTimeZone.warning(System.getenv(), config.envFileTimeZone(), settings.zone()).ifPresent(LOG::warn);
         BackupScheduler scheduler = new BackupScheduler(settings);
         Instant now = Instant.now();
         if (json) {

@@ -37,6 +37,25 @@ final class SystemTimeZone {
      * system's ({@code BACKUP_TIMEZONE} set), or when {@code TZ} is unset, a zone name, or a zoneinfo file's path.
      */
     static java.util.Optional<String> warning(Map<String, String> environment, ZoneId zone) {
+        return warning(environment, null, zone);
+    }
+
+    /**
+     * As {@link #warning(Map, ZoneId)}, also for a {@code TZ} the {@code .env} file sets ({@code envFileTz}, which
+     * counts only when the environment has no {@code TZ}): one Java cannot read leaves the system zone the schedule's.
+     */
+    static java.util.Optional<String> warning(Map<String, String> environment, String envFileTz, ZoneId zone) {
+        if (!environment.containsKey("TZ") && envFileTz != null && !envFileTz.isBlank()) {
+            if (dev.archivist.config.SystemZone.of(envFileTz) != null || !zone.equals(ZoneId.systemDefault())) {
+                return java.util.Optional.empty();
+            }
+            String name = envFileTz.startsWith(":") ? envFileTz.substring(1) : envFileTz;
+            String what = name.startsWith("/") ? "no zoneinfo file" : name.contains(",")
+                    ? "a POSIX rule, whose daylight-saving part Java cannot read" : "no time zone Java knows";
+            return java.util.Optional.of("TZ='" + envFileTz + "' in the .env file is " + what + ": it is not applied,"
+                    + " the schedule's zone is the system's, " + ZoneId.systemDefault().getId() + "; set BACKUP_TIMEZONE"
+                    + " to an IANA name such as Europe/Berlin");
+        }
         String tz = environment.get("TZ");
         if (tz == null || tz.isBlank() || !zone.equals(ZoneId.systemDefault())) {
             return java.util.Optional.empty();
@@ -61,25 +80,6 @@ final class SystemTimeZone {
 
     /** The zone a {@code TZ} of the form {@code [:]/path/to/zoneinfo/Area/City} names; null for any other value. */
     static ZoneId fromPath(String tz) {
-        String name = tz != null && tz.startsWith(":") ? tz.substring(1) : tz;
-        if (name == null || !name.startsWith("/")) {
-            return null; // unset, or a name: the JVM reads it itself
-        }
-        String real;
-        try {
-            real = Path.of(name).toRealPath().toString();
-        } catch (IOException | InvalidPathException e) {
-            return null;
-        }
-        int at = real.lastIndexOf(ZONEINFO);
-        if (at < 0) {
-            return null;
-        }
-        String id = real.substring(at + ZONEINFO.length()).replaceFirst("^(posix|right)/", "");
-        try {
-            return ZoneId.of(id);
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return dev.archivist.config.SystemZone.fromPath(tz);
     }
 }

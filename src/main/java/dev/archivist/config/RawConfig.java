@@ -15,11 +15,23 @@ public final class RawConfig {
     private final Map<ConfigKey, ConfigValue> values;
     private final Path envFile;
     private final List<String> warnings;
+    /** {@code TZ} as the {@code .env} file sets it, when the environment does not (it wins, as for every variable). */
+    private final String envFileTimeZone;
 
-    private RawConfig(Map<ConfigKey, ConfigValue> values, Path envFile, List<String> warnings) {
+    private RawConfig(Map<ConfigKey, ConfigValue> values, Path envFile, List<String> warnings, String envFileTimeZone) {
         this.values = values;
         this.envFile = envFile;
         this.warnings = List.copyOf(warnings);
+        this.envFileTimeZone = envFileTimeZone;
+    }
+
+    /**
+     * {@code TZ} as the {@code .env} file sets it, null when it does not or the environment sets {@code TZ} (the
+     * environment wins over {@code .env}). The JVM reads only its own environment's {@code TZ}: this one is applied by
+     * {@link SettingsLoader#systemZone(RawConfig)}, the zone of an empty {@code BACKUP_TIMEZONE}.
+     */
+    public String envFileTimeZone() {
+        return envFileTimeZone;
     }
 
     /**
@@ -33,10 +45,14 @@ public final class RawConfig {
             values.put(key, new ConfigValue(key, key.defaultValue(), ConfigOrigin.DEFAULT));
         }
         List<String> warnings = new java.util.ArrayList<>();
+        String[] envFileTz = {null};
         if (envFile != null && (envFileRequired || Files.exists(envFile))) {
             try {
                 DotEnv.parse(EnvFileLines.read(envFile), environment, problems, warnings, envFile.toString())
                         .forEach((name, raw) -> {
+                            if ("TZ".equals(name) && !environment.containsKey("TZ")) {
+                                envFileTz[0] = raw;
+                            }
                             put(values, name, raw, ConfigOrigin.DOTENV);
                             UnknownVariables.check(name, "in " + envFile).ifPresent(warnings::add);
                         });
@@ -49,7 +65,7 @@ public final class RawConfig {
             UnknownVariables.check(name, "in the environment").ifPresent(warnings::add);
         });
         flags.forEach((key, raw) -> values.put(key, new ConfigValue(key, raw, ConfigOrigin.FLAG)));
-        return new RawConfig(values, envFile, warnings);
+        return new RawConfig(values, envFile, warnings, envFileTz[0]);
     }
 
     private static void put(Map<ConfigKey, ConfigValue> values, String name, String raw, ConfigOrigin origin) {

@@ -319,6 +319,17 @@ public final class SettingsLoader {
     }
 
     /**
+     * The system zone, as an empty {@code BACKUP_TIMEZONE} means it: the zone of a {@code TZ} the {@code .env} file sets
+     * (read like the environment, which wins: {@link RawConfig#envFileTimeZone()}), else the JVM's, which reads the
+     * environment's. A {@code .env} {@code TZ} that names no zone Java knows is left out (and named in a warning by
+     * {@code run} and {@code schedule}).
+     */
+    public static ZoneId systemZone(RawConfig raw) {
+        ZoneId fromEnvFile = raw == null ? null : SystemZone.of(raw.envFileTimeZone());
+        return fromEnvFile != null ? fromEnvFile : ZoneId.systemDefault();
+    }
+
+    /**
      * The zone {@code raw}'s {@code BACKUP_TIMEZONE} names (empty: the system's), read alone: {@code archivist cron}
      * needs nothing else, and checks an expression while the rest of the configuration may still be broken.
      *
@@ -327,7 +338,7 @@ public final class SettingsLoader {
     public static ZoneId zone(RawConfig raw) {
         String v = raw.raw(ConfigKey.BACKUP_TIMEZONE) == null ? "" : raw.raw(ConfigKey.BACKUP_TIMEZONE).strip();
         if (v.isEmpty()) {
-            return ZoneId.systemDefault();
+            return systemZone(raw);
         }
         ZoneId zone = zoneNamed(v);
         if (zone == null) {

@@ -76,4 +76,41 @@ class SystemTimeZoneTest {
                 .env("BACKUP_DIR", dir.resolve("backups").toString()).run("schedule", "--count", "1");
         assertThat(named.stderr()).as(named.describe()).doesNotContain("TZ='");
     }
+
+    /**
+     * The .env file is read like the environment, so a TZ it sets is the system zone of an empty BACKUP_TIMEZONE for
+     * run, schedule and cron (the JVM reads only its own environment's TZ, and jobs fired in the JVM's zone); the
+     * environment's TZ still wins over it, and one Java cannot read is named in a warning as from the environment.
+     */
+    @Test
+    void aTzSetInTheEnvFileIsTheSystemZoneUnlessTheEnvironmentSetsOne() throws Exception {
+        Files.writeString(dir.resolve(".env"), "TZ=America/New_York\nJSON_LOGS=false\nBACKUP_DIR=" + dir.resolve("backups") + "\n");
+        ObjectMapper json = new ObjectMapper();
+        CliProcess.Result schedule = new CliProcess(dir).run("schedule", "--json", "--count", "1");
+        assertThat(schedule.exitCode()).as(schedule.describe()).isZero();
+        assertThat(json.readTree(schedule.stdout()).path("zone").asText()).isEqualTo("America/New_York");
+        for (String[] args : new String[][] {{"cron", "0 2 * * *", "--json"}, {"cron", "0 2 * * *", "--zone", "", "--json"}}) {
+            CliProcess.Result cron = new CliProcess(dir).run(args);
+            assertThat(cron.exitCode()).as(cron.describe()).isZero();
+            assertThat(json.readTree(cron.stdout()).path("zone").asText()).as(String.join(" ", args))
+                    .isEqualTo("America/New_York");
+        }
+        CliProcess.Result envWins = new CliProcess(dir).env("TZ", "Asia/Tokyo").run("schedule", "--json", "--count", "1");
+        assertThat(json.readTree(envWins.stdout()).path("zone").asText()).as(envWins.describe()).isEqualTo("Asia/Tokyo");
+
+        CliProcess.Running daemon = new CliProcess(dir).start("run");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.readString(daemon.stdoutFile()).contains("Schedule (zone") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        daemon.signal("TERM");
+        CliProcess.Result run = daemon.await(java.time.Duration.ofSeconds(60));
+        assertThat(run.stdout()).as(run.describe()).contains("Schedule (zone America/New_York)");
+
+        Files.writeString(dir.resolve(".env"), "TZ=Europe/Berln\nJSON_LOGS=false\nBACKUP_DIR=" + dir.resolve("backups") + "\n");
+        CliProcess.Result bad = new CliProcess(dir).run("schedule", "--count", "1");
+        assertThat(bad.exitCode()).as(bad.describe()).isZero();
+        assertThat(bad.stderr()).as(bad.describe()).contains("TZ='Europe/Berln' in the .env file is no time zone Java knows")
+                .contains("set BACKUP_TIMEZONE");
+    }
 }
