@@ -10,11 +10,16 @@ import java.util.regex.Pattern;
  * token and masked whole): the original's list (password, passwd, pwd, secret, token,
  * key, credential, auth, api_key, apikey) widened to any key containing pass (passphrase), sig (signature, a shared
  * access signature's {@code sig=}), session, cookie, bearer or private. Over-redacting a harmless {@code compass=...} costs less than printing a secret.
+ * The short {@code pw} ({@code ?pw=…}, {@code DB_PW=…}) counts only as a whole part of a name ({@link #PW}) and, in
+ * text, only before {@code =}: as a substring it would mask {@code stopwatch: 3 s} or the path {@code /srv/upwork:x}.
  */
 public final class Redactor {
     /** What replaces a secret. */
     public static final String MASK = "***";
     private static final String WORDS = "pass|pwd|secret|token|key|credential|auth|sig|session|cookie|bearer|private";
+    /** A name of which {@code pw} is a whole part, between its ends, {@code _}, {@code .} or {@code -}. */
+    private static final String PW = "(?:[A-Za-z0-9_.-]*[_.-])?pw(?:[_.-][A-Za-z0-9_.-]*)?";
+    private static final Pattern PW_NAME = Pattern.compile(PW, Pattern.CASE_INSENSITIVE);
     /** {@code scheme://user:password@}, also with its {@code //} collapsed to one by a path's normalisation. */
     private static final Pattern URL_CREDENTIALS = Pattern.compile(
             "([A-Za-z][A-Za-z0-9+.-]*:/{1,2})([^/\\s:@'\"]*):([^/\\s@'\"]+)@");
@@ -25,7 +30,7 @@ public final class Redactor {
     private static final Pattern URL_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/{1,2}");
     private static final Pattern URL_TOKEN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s:@'\"]{16,}@");
     private static final Pattern JSON_PAIR = Pattern.compile(
-            "(\"[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
+            "(\"(?:[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*|" + PW + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
             Pattern.CASE_INSENSITIVE);
     /**
      * An unquoted value: up to whitespace or the next {@code &} parameter, and not over the quote that closes the
@@ -33,7 +38,7 @@ public final class Redactor {
      */
     private static final String UNQUOTED = "(?:[^\\s&']|'(?![:,.;)]?(?:\\s|$)))+";
     private static final Pattern TEXT_PAIR = Pattern.compile(
-            "(?<![A-Za-z0-9_\"])([A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|"
+            "(?<![A-Za-z0-9_\"])([A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\\s*[=:]\\s*|" + PW + "\\s*=\\s*)(\"[^\"]*\"|'[^']*'|"
                     + UNQUOTED + ")",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern SENSITIVE_NAME = Pattern.compile(".*(" + WORDS + ").*", Pattern.CASE_INSENSITIVE);
@@ -70,6 +75,9 @@ public final class Redactor {
             while (start > 0 && isNameChar(text.charAt(start - 1))) {
                 start--;
             }
+            if (hasPw(text, start, end) && PW_NAME.matcher(text.substring(start, end)).matches()) {
+                return true;
+            }
             if (end - start >= 3) { // the shortest word has three letters
                 String name = text.substring(start, end).toLowerCase(Locale.ROOT);
                 for (String word : WORD_LIST) {
@@ -82,6 +90,16 @@ public final class Redactor {
         return false;
     }
 
+    /** Whether {@code text} holds {@code pw} in any case between {@code start} and {@code end}: cheap, before {@link #PW_NAME}. */
+    private static boolean hasPw(String text, int start, int end) {
+        for (int i = start; i + 1 < end; i++) {
+            if ((text.charAt(i) | 0x20) == 'p' && (text.charAt(i + 1) | 0x20) == 'w') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The characters of a name in {@link #JSON_PAIR} and {@link #TEXT_PAIR}: {@code [A-Za-z0-9_.-]}. */
     private static boolean isNameChar(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
@@ -89,7 +107,7 @@ public final class Redactor {
 
     /** Whether a variable or field name denotes a secret. */
     public static boolean isSensitiveName(String name) {
-        return SENSITIVE_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches();
+        return SENSITIVE_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches() || PW_NAME.matcher(name).matches();
     }
 
     /**
