@@ -3,9 +3,7 @@ package dev.archivist.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.catalog.Json;
 import dev.archivist.config.ConfigKey;
-import dev.archivist.config.ConfigValue;
 import dev.archivist.config.RawConfig;
-import dev.archivist.config.Redactor;
 import dev.archivist.config.Settings;
 import dev.archivist.config.SettingsLoader;
 import java.io.PrintWriter;
@@ -48,16 +46,15 @@ public final class ConfigCommand implements Callable<Integer> {
             ObjectNode root = Json.MAPPER.createObjectNode();
             ObjectNode vars = root.putObject("variables");
             for (ConfigKey key : ConfigKey.values()) {
-                ConfigValue v = raw.get(key);
-                ObjectNode var = vars.putObject(key.name()).put("value", display(key, v.raw())).put("source", raw.sourceOf(key));
+                ObjectNode var = vars.putObject(key.name()).put("value", raw.shown(key)).put("source", raw.sourceOf(key));
                 if (raw.fileOf(key) != null) {
                     var.put("file", raw.fileOf(key));
                 }
             }
             ObjectNode eff = root.putObject("effective");
-            eff.put("database_path", Redactor.redactValue("DATABASE_URL", String.valueOf(settings.databasePath())));
-            eff.put("storage_path", Redactor.redactValue("STORAGE_PATH", String.valueOf(settings.storagePath())));
-            eff.put("backup_dir", Redactor.redactValue("BACKUP_DIR", String.valueOf(settings.backupDir())));
+            eff.put("database_path", raw.shown(ConfigKey.DATABASE_URL, settings.databasePath()));
+            eff.put("storage_path", raw.shown(ConfigKey.STORAGE_PATH, settings.storagePath()));
+            eff.put("backup_dir", raw.shown(ConfigKey.BACKUP_DIR, settings.backupDir()));
             eff.put("compression", settings.compression().wireName());
             eff.put("compression_level", settings.compressionLevel());
             eff.put("timezone", settings.zone().getId());
@@ -69,14 +66,13 @@ public final class ConfigCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         for (ConfigKey key : ConfigKey.values()) {
-            ConfigValue v = raw.get(key);
-            out.printf("%-32s = %-28s (%s)%n", key.name(), display(key, v.raw()), raw.describeSource(key));
+            out.printf("%-32s = %-28s (%s)%n", key.name(), raw.shown(key), raw.describeSource(key));
         }
         // each path redacted, as every value above: a path may carry a secret (?token=…, user:password@)
         out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
-                Redactor.redactValue("DATABASE_URL", String.valueOf(settings.databasePath())),
-                Redactor.redactValue("STORAGE_PATH", String.valueOf(settings.storagePath())),
-                Redactor.redactValue("BACKUP_DIR", String.valueOf(settings.backupDir())),
+                raw.shown(ConfigKey.DATABASE_URL, settings.databasePath()),
+                raw.shown(ConfigKey.STORAGE_PATH, settings.storagePath()),
+                raw.shown(ConfigKey.BACKUP_DIR, settings.backupDir()),
                 settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
         out.println("effective: " + splitting(settings.archive()));
         out.flush();
@@ -93,12 +89,5 @@ public final class ConfigCommand implements Callable<Integer> {
         }
         return "storage archives over " + archive.maxSizeBytes() / MIB + " MiB are split into parts of "
                 + archive.chunkSizeBytes() / MIB + " MiB";
-    }
-
-    private static String display(ConfigKey key, String value) {
-        if (value == null) {
-            return "";
-        }
-        return Redactor.redactValue(key.name(), value);
     }
 }

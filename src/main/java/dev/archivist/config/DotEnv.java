@@ -3,6 +3,7 @@ package dev.archivist.config;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -31,20 +32,33 @@ final class DotEnv {
      */
     static Map<String, String> parse(List<String> lines, Map<String, String> environment, List<String> problems,
                                      List<String> warnings, String file) {
-        return parse(lines, index -> false, environment, problems, warnings, file);
+        return parse(lines, index -> false, environment, problems, warnings, file, new java.util.HashMap<>());
     }
 
     /** As {@link #parse(List, Map, List, List, String)}, for lines of which those {@code invalid} were not UTF-8. */
     static Map<String, String> parse(EnvFileLines file, Map<String, String> environment, List<String> problems,
                                      List<String> warnings, String name) {
-        return parse(file.lines(), file::isInvalid, environment, problems, warnings, name);
+        return parse(file, environment, problems, warnings, name, new java.util.HashMap<>());
+    }
+
+    /**
+     * As {@link #parse(EnvFileLines, Map, List, List, String)}, also putting in {@code secrets}, for each name whose
+     * value holds them, the texts a reference put there that are secrets: the value of a variable whose name names a
+     * secret ({@code ${DB_PASSWORD}}, its {@code :-default} too), and those carried by an earlier line's value
+     * ({@code A=${DB_PASSWORD}}, then {@code ${A}}). A value shown in an error or by {@code config} has them masked.
+     */
+    static Map<String, String> parse(EnvFileLines file, Map<String, String> environment, List<String> problems,
+                                     List<String> warnings, String name, Map<String, Set<String>> secrets) {
+        return parse(file.lines(), file::isInvalid, environment, problems, warnings, name, secrets);
     }
 
     private static Map<String, String> parse(List<String> lines, java.util.function.IntPredicate invalid,
                                              Map<String, String> environment, List<String> problems,
-                                             List<String> warnings, String file) {
+                                             List<String> warnings, String file, Map<String, Set<String>> secrets) {
         Map<String, String> result = new LinkedHashMap<>();
-        Function<String, String> known = name -> environment.containsKey(name) ? environment.get(name) : result.get(name);
+        Function<String, String> value = name -> environment.containsKey(name) ? environment.get(name) : result.get(name);
+        References known = new References(value, name -> environment.containsKey(name) ? Set.of()
+                : secrets.getOrDefault(name, Set.of()));
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
             String t = lines.get(i).strip();
@@ -74,11 +88,16 @@ final class DotEnv {
             int firstNotUtf8 = 0; // a line of a quoted value that is not UTF-8 (its number): the whole value is dropped
             while (true) {
                 try {
-                    String value = value(raw, known);
+                    Set<String> hidden = new java.util.HashSet<>();
+                    String read = value(raw, known.into(hidden));
                     if (firstNotUtf8 > 0) {
                         notUtf8(name, file, firstNotUtf8, problems, warnings);
                     } else {
-                        result.put(name, value);
+                        result.put(name, read);
+                        secrets.remove(name);
+                        if (!hidden.isEmpty()) {
+                            secrets.put(name, Set.copyOf(hidden));
+                        }
                     }
                     break;
                 } catch (Unterminated e) {
@@ -135,7 +154,33 @@ final class DotEnv {
         }
     }
 
-    private static String value(String v, Function<String, String> known) {
+    /**
+     * How {@code ${NAME}} is resolved: its value, and the secrets that value carries ({@link #parse(EnvFileLines, Map,
+     * List, List, String, Map)}), which {@link #interpolate} adds to {@code found}, the secrets of the value being read.
+     */
+    private record References(Function<String, String> value, Function<String, Set<String>> carried, Set<String> found) {
+        References(Function<String, String> value, Function<String, Set<String>> carried) {
+            this(value, carried, new java.util.HashSet<>());
+        }
+
+        References into(Set<String> hidden) {
+            return new References(value, carried, hidden);
+        }
+
+        /** The text {@code ${name}} stands for ({@code fallback} when {@code name} has no value), its secrets noted. */
+        String resolve(String name, String fallback) {
+            String known = value.apply(name);
+            String used = known == null ? fallback : known;
+            if (!used.isEmpty() && Redactor.isSensitiveName(name)) {
+                found.add(used);
+            } else if (known != null) {
+                found.addAll(carried.apply(name));
+            }
+            return used;
+        }
+    }
+
+    private static String value(String v, References known) {
         if (v.startsWith("'")) {
             return quoted(v, '\'', known);
         }
@@ -151,7 +196,7 @@ final class DotEnv {
         return interpolate(v, known);
     }
 
-    private static String quoted(String v, char quote, Function<String, String> known) {
+    private static String quoted(String v, char quote, References known) {
         StringBuilder out = new StringBuilder(v.length());
         int i = 1;
         for (; i < v.length(); i++) {
@@ -196,7 +241,7 @@ final class DotEnv {
     }
 
     /** Replaces {@code ${NAME}} and {@code ${NAME:-default}}; {@code $NAME} without braces stays as written. */
-    private static String interpolate(String v, Function<String, String> known) {
+    private static String interpolate(String v, References known) {
         int start = v.indexOf("${");
         if (start < 0) {
             return v;
@@ -212,8 +257,7 @@ final class DotEnv {
             int dash = ref.indexOf(":-");
             String name = dash >= 0 ? ref.substring(0, dash) : ref;
             String fallback = dash >= 0 ? ref.substring(dash + 2) : "";
-            String found = known.apply(name);
-            out.append(v, from, start).append(found == null ? fallback : found);
+            out.append(v, from, start).append(known.resolve(name, fallback));
             from = end + 1;
             start = v.indexOf("${", from);
         }

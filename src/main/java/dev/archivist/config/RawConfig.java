@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The raw values of every {@link ConfigKey}, layered: built-in defaults, then the {@code .env} file, then the process
@@ -48,12 +49,13 @@ public final class RawConfig {
         String[] envFileTz = {null};
         if (envFile != null && (envFileRequired || Files.exists(envFile))) {
             try {
-                DotEnv.parse(EnvFileLines.read(envFile), environment, problems, warnings, envFile.toString())
+                Map<String, Set<String>> secrets = new java.util.HashMap<>();
+                DotEnv.parse(EnvFileLines.read(envFile), environment, problems, warnings, envFile.toString(), secrets)
                         .forEach((name, raw) -> {
                             if ("TZ".equals(name) && !environment.containsKey("TZ")) {
                                 envFileTz[0] = raw;
                             }
-                            put(values, name, raw, ConfigOrigin.DOTENV);
+                            put(values, name, raw, ConfigOrigin.DOTENV, secrets.getOrDefault(name, Set.of()));
                             UnknownVariables.check(name, "in " + envFile).ifPresent(warnings::add);
                         });
             } catch (IOException e) {
@@ -61,17 +63,18 @@ public final class RawConfig {
             }
         }
         environment.forEach((name, raw) -> {
-            put(values, name, raw, ConfigOrigin.ENVIRONMENT);
+            put(values, name, raw, ConfigOrigin.ENVIRONMENT, Set.of());
             UnknownVariables.check(name, "in the environment").ifPresent(warnings::add);
         });
         flags.forEach((key, raw) -> values.put(key, new ConfigValue(key, raw, ConfigOrigin.FLAG)));
         return new RawConfig(values, envFile, warnings, envFileTz[0]);
     }
 
-    private static void put(Map<ConfigKey, ConfigValue> values, String name, String raw, ConfigOrigin origin) {
+    private static void put(Map<ConfigKey, ConfigValue> values, String name, String raw, ConfigOrigin origin,
+                            Set<String> secrets) {
         for (ConfigKey key : ConfigKey.values()) {
             if (key.name().equals(name)) {
-                values.put(key, new ConfigValue(key, raw, origin));
+                values.put(key, new ConfigValue(key, raw, origin, secrets));
                 return;
             }
         }
@@ -105,5 +108,30 @@ public final class RawConfig {
 
     public String raw(ConfigKey key) {
         return values.get(key).raw();
+    }
+
+    /** The value of {@code key} as it may be shown: {@link Redactor#redactValue}, with its {@link ConfigValue#secrets} masked. */
+    public String shown(ConfigKey key) {
+        ConfigValue v = values.get(key);
+        return v.raw() == null ? "" : Redactor.redactValue(key.name(), v.raw(), v.secrets());
+    }
+
+    /**
+     * {@code text} (a message, a path made of the values) as it may be shown: {@link Redactor#redact}, with the
+     * {@link ConfigValue#secrets} of every value masked.
+     */
+    public String shownText(String text) {
+        return Redactor.redact(text, secrets());
+    }
+
+    /** {@code value} (a path made of {@code key}'s value) as {@link #shown} shows {@code key}'s own. */
+    public String shown(ConfigKey key, Object value) {
+        return Redactor.redactValue(key.name(), String.valueOf(value), secrets());
+    }
+
+    private Set<String> secrets() {
+        Set<String> all = new java.util.HashSet<>();
+        values.values().forEach(v -> all.addAll(v.secrets()));
+        return all;
     }
 }

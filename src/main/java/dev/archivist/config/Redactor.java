@@ -144,6 +144,31 @@ public final class Redactor {
         return redact(out.toString());
     }
 
+    /**
+     * As {@link #redactValue(String, String)}, with each of {@code secrets} (texts known to be secret: what a
+     * {@code .env} reference to a secret put in the value) masked first, longest first.
+     */
+    public static String redactValue(String name, String value, java.util.Collection<String> secrets) {
+        return redactValue(name, maskAll(value, secrets));
+    }
+
+    /** As {@link #redact(String)}, with each of {@code secrets} masked first, longest first. */
+    public static String redact(String text, java.util.Collection<String> secrets) {
+        return redact(maskAll(text, secrets));
+    }
+
+    private static String maskAll(String text, java.util.Collection<String> secrets) {
+        if (text == null || secrets.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String secret : secrets.stream().filter(x -> !x.isEmpty())
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
+            out = out.replace(secret, MASK);
+        }
+        return out;
+    }
+
     /** Whether a variable holds a connection string ({@code DATABASE_URL}, any {@code *_URL} or {@code *_DSN}). */
     private static boolean connectionString(String name) {
         String n = name.toUpperCase(Locale.ROOT);

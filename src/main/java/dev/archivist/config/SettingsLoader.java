@@ -65,7 +65,7 @@ public final class SettingsLoader {
         SettingsLoader loader = new SettingsLoader(raw, new ArrayList<>(earlierProblems), access);
         Settings settings = loader.build();
         if (!loader.problems.isEmpty()) {
-            throw new ConfigException(loader.problems.stream().map(Redactor::redact).toList());
+            throw new ConfigException(loader.problems.stream().map(raw::shownText).toList());
         }
         return settings;
     }
@@ -122,7 +122,7 @@ public final class SettingsLoader {
     }
 
     private void problem(ConfigKey key, String what) {
-        problems.add(key.name() + "='" + Redactor.redactValue(key.name(), raw.raw(key)) + "': " + what);
+        problems.add(key.name() + "='" + raw.shown(key) + "': " + what);
     }
 
     private String trimmed(ConfigKey key) {
@@ -206,7 +206,7 @@ public final class SettingsLoader {
             Path catalogFolder = resolved(backupDir.resolve(folder));
             if (realLive.startsWith(catalogFolder)) {
                 problem(key, "lies in the backup catalog's folder " + catalogFolder + " (BACKUP_DIR='"
-                        + raw.raw(ConfigKey.BACKUP_DIR) + "'), where backups are written and rotated; use another BACKUP_DIR");
+                        + raw.shown(ConfigKey.BACKUP_DIR) + "'), where backups are written and rotated; use another BACKUP_DIR");
                 return;
             }
         }
@@ -343,8 +343,8 @@ public final class SettingsLoader {
         ZoneId zone = zoneNamed(v);
         if (zone == null) {
             String why = ambiguousOffset(v) ? ambiguity(v) : "unknown time zone (expected an IANA name such as Europe/Berlin)";
-            throw new ConfigException(List.of(ConfigKey.BACKUP_TIMEZONE.name() + "='"
-                    + Redactor.redactValue(ConfigKey.BACKUP_TIMEZONE.name(), v) + "': " + why));
+            throw new ConfigException(List.of(raw.shownText(ConfigKey.BACKUP_TIMEZONE.name() + "='"
+                    + Redactor.redactValue(ConfigKey.BACKUP_TIMEZONE.name(), v) + "': " + why)));
         }
         return zone;
     }
