@@ -27,6 +27,14 @@ public final class Redactor {
      * A URL whose userinfo has no password but 16 characters or more ({@code https://ghp_…@host/}): a token, not a
      * user name, masked whole. A short name ({@code postgres://app@db/x}) is kept, so errors still show the value.
      */
+    /**
+     * scp's and rsync's {@code user:password@host:/path} (no scheme), which operators write for a remote target: the
+     * password masked. Only where a name starts (after the text's start, a space, a quote, {@code =}, {@code :} or a
+     * {@code /}: {@code /srv/user:pw@nas:/x} once made absolute), and only with the {@code :} after the host, so that
+     * {@code /backups/app@2024} and {@code /srv/a:b@c} are plain paths.
+     */
+    private static final Pattern SCP_CREDENTIALS = Pattern.compile(
+            "(?<![^\\s'\"=:/])([A-Za-z0-9._-]+):([^\\s/@:'\"]+)@([A-Za-z0-9.-]+:)");
     private static final Pattern URL_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/{1,2}");
     private static final Pattern URL_TOKEN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s:@'\"]{16,}@");
     private static final Pattern JSON_PAIR = Pattern.compile(
@@ -241,6 +249,7 @@ public final class Redactor {
     /** {@code text} through every pattern (what {@link #redact} does where {@link #mayHoldSecret}). */
     static String masked(String text) {
         String out = URL_CREDENTIALS.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + ":" + MASK + "@"));
+        out = SCP_CREDENTIALS.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@" + m.group(3)));
         out = URL_TOKEN.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
         out = JSON_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + MASK + "\""));
         out = TEXT_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
