@@ -52,8 +52,10 @@ public final class ConfigOptions {
             LauncherVariables.check(environment, problems);
         }
         Path file = envFile != null ? envFile : Path.of(".env");
-        return RawConfig.load(ignoreEnvironment ? Map.of() : environment, file, envFile != null, flags(problems),
+        RawConfig raw = RawConfig.load(ignoreEnvironment ? Map.of() : environment, file, envFile != null, flags(problems),
                 problems);
+        Redactor.maskEverywhere(raw.secrets()); // in the paths that logs and output show, as in config's values
+        return raw;
     }
 
     /** Loads, validates and applies logging settings; throws ConfigException listing every problem. */

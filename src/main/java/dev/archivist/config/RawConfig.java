@@ -129,7 +129,8 @@ public final class RawConfig {
         return Redactor.redactValue(key.name(), String.valueOf(value), secrets());
     }
 
-    private Set<String> secrets() {
+    /** The texts {@code .env} references took from secrets into these values ({@link ConfigValue#secrets}). */
+    public Set<String> secrets() {
         Set<String> all = new java.util.HashSet<>();
         values.values().forEach(v -> all.addAll(v.secrets()));
         return all;

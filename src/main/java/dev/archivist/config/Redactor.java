@@ -243,7 +243,23 @@ public final class Redactor {
 
     /** Returns {@code text} with every recognisable secret replaced by {@link #MASK}. */
     public static String redact(String text) {
-        return text == null || !mayHoldSecret(text) ? text : masked(text);
+        String out = maskAll(text, known);
+        return out == null || !mayHoldSecret(out) ? out : masked(out);
+    }
+
+    /** Secrets {@link #redact} masks wherever they stand: {@link #maskEverywhere}. */
+    private static volatile java.util.Set<String> known = java.util.Set.of();
+
+    /** The shortest secret {@link #maskEverywhere} takes: a shorter one would mask digits of sizes and times. */
+    static final int KNOWN_MIN_LENGTH = 4;
+
+    /**
+     * Makes {@link #redact} mask each of {@code secrets} (of {@link #KNOWN_MIN_LENGTH} characters or more) in any text,
+     * replacing those given before: what {@code .env} references took from secrets into the configuration in use
+     * ({@code BACKUP_DIR=/srv/${DB_PASSWORD}}), which no pattern can recognise in the paths that logs and output show.
+     */
+    public static void maskEverywhere(java.util.Collection<String> secrets) {
+        known = secrets.stream().filter(x -> x.length() >= KNOWN_MIN_LENGTH).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** {@code text} through every pattern (what {@link #redact} does where {@link #mayHoldSecret}). */
