@@ -24,10 +24,6 @@ public final class Redactor {
     private static final Pattern URL_CREDENTIALS = Pattern.compile(
             "([A-Za-z][A-Za-z0-9+.-]*:/{1,2})([^/\\s:@'\"]*):([^/\\s@'\"]+)@");
     /**
-     * A URL whose userinfo has no password but 16 characters or more ({@code https://ghp_…@host/}): a token, not a
-     * user name, masked whole. A short name ({@code postgres://app@db/x}) is kept, so errors still show the value.
-     */
-    /**
      * scp's and rsync's {@code user:password@host:/path} (no scheme), which operators write for a remote target: the
      * password masked. Only where a name starts (after the text's start, a space, a quote, {@code =}, {@code :} or a
      * {@code /}: {@code /srv/user:pw@nas:/x} once made absolute), and only with the {@code :} after the host, so that
@@ -36,6 +32,10 @@ public final class Redactor {
     private static final Pattern SCP_CREDENTIALS = Pattern.compile(
             "(?<![^\\s'\"=:/])([A-Za-z0-9._-]+):([^\\s/@:'\"]+)@([A-Za-z0-9.-]+:)");
     private static final Pattern URL_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/{1,2}");
+    /**
+     * A URL whose userinfo has no password but 16 characters or more ({@code https://ghp_…@host/}): a token, not a
+     * user name, masked whole. A short name ({@code postgres://app@db/x}) is kept, so errors still show the value.
+     */
     private static final Pattern URL_TOKEN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s:@'\"]{16,}@");
     private static final Pattern JSON_PAIR = Pattern.compile(
             "(\"(?:[A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*|" + PW + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\s]+)",
