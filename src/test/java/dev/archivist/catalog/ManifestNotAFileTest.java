@@ -25,8 +25,7 @@ class ManifestNotAFileTest {
     void aFifoAtAManifestsNameHangsNoCommand() throws Exception {
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 20, 20);
         Path backups = dir.resolve("backups");
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false")
+        CliProcess cli = CliProcess.forApp(dir, db, backups).env("STORAGE_PATH", dir.resolve("storage").toString())
                 .timeout(Duration.ofSeconds(60));
         assertThat(cli.run("backup", "database").exitCode()).isZero();
         Path fifo = backups.resolve("database").resolve("db_backup_20260101T000000.000Z.json");

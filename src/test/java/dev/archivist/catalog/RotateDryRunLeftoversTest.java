@@ -28,8 +28,7 @@ class RotateDryRunLeftoversTest {
     void theDryRunListsTheLeftoversTheRealRunRemoves() throws Exception {
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 20, 20);
         Path backups = dir.resolve("backups");
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false")
+        CliProcess cli = CliProcess.forApp(dir, db, backups).env("STORAGE_PATH", dir.resolve("storage").toString())
                 .timeout(Duration.ofSeconds(60));
         assertThat(cli.run("backup", "database").exitCode()).isZero();
         // what a storage backup killed while writing leaves: a temporary part and index, a part it had renamed

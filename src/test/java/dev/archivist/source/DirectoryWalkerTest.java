@@ -118,9 +118,7 @@ class DirectoryWalkerTest {
     }
 
     private void touch(String rel) throws IOException {
-        Path p = root.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, rel);
+        dev.archivist.testing.Trees.file(root, rel);
     }
 
     @Test

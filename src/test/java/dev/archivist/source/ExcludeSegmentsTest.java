@@ -40,9 +40,7 @@ class ExcludeSegmentsTest {
     }
 
     private void file(String path) throws IOException {
-        Path f = root.resolve(path);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, path);
+        dev.archivist.testing.Trees.file(root, path);
     }
 
     @Test

@@ -33,8 +33,7 @@ class ConcurrentBackupProcessesTest {
     }
 
     private CliProcess cli() {
-        return new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("JSON_LOGS", "false");
+        return CliProcess.forApp(dir, db, backups);
     }
 
     @Test

@@ -117,8 +117,7 @@ class KilledBackupLeavesNoTraceTest {
     /** The CLI on a 200 MiB database (its copy takes well over a second), backing up into {@code backups}. */
     private CliProcess cliOnABigDatabase(Path backups) throws Exception {
         Path db = TestDb.createBig(dir.resolve("big.db"), TestDb.Mode.WAL, 200);
-        return new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("JSON_LOGS", "false");
+        return CliProcess.forApp(dir, db, backups);
     }
 
     /** Waits until the run has started writing (a temporary file exists) or ended. */

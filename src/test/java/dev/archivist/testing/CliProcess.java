@@ -39,6 +39,15 @@ public final class CliProcess {
         this.workDir = workDir;
     }
 
+    /**
+     * A CLI for an application whose database is {@code db} and whose backups go to {@code backups}, with plain-text
+     * logs (so that tests read them as an operator does).
+     */
+    public static CliProcess forApp(Path workDir, Path db, Path backups) {
+        return new CliProcess(workDir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("JSON_LOGS", "false");
+    }
+
     /** Adds (or replaces) one environment variable of the child. */
     public CliProcess env(String name, String value) {
         env.put(name, value);

@@ -25,6 +25,13 @@ public final class Trees {
     private Trees() {
     }
 
+    /** Writes the file {@code rel} under {@code root}, its own path as its content, making its folders. */
+    public static Path file(Path root, String rel) throws IOException {
+        Path f = root.resolve(rel);
+        Files.createDirectories(f.getParent());
+        return Files.writeString(f, rel);
+    }
+
     /** Sets every entry's mtime (children first, so directory times stick). */
     public static void setMtimes(Path root, long epochSeconds) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
