@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -57,15 +58,30 @@ final class IndexMerge implements Closeable {
             }
             return;
         }
-        if (want.hasContent()) {
-            if (e.size() != want.size() || !want.sha256().equals(e.sha256())) {
-                problem(e.path() + ": restored content differs from the index");
-            }
-        } else if (IndexEntry.SYMLINK.equals(want.type()) && !want.link().equals(e.linkTarget())) {
-            problem(e.path() + ": symlink target differs from the index");
-        } else if (!e.type().equals(restoredType(want))) {
-            problem(e.path() + ": restored as a " + e.type() + ", the index lists a " + want.type());
+        String difference = difference(e, want);
+        if (difference != null) {
+            problem(difference);
         }
+    }
+
+    /**
+     * What differs between a restored entry and its index entry, or null when they match: the type first (a forged
+     * or damaged index may list a folder as a file, with no content to compare), then a file's size and SHA-256 or a
+     * symlink's target; a field the index lacks differs from any value.
+     */
+    static String difference(ExtractedEntry e, IndexEntry want) {
+        String path = strip(e.path());
+        if (!e.type().equals(restoredType(want))) {
+            return path + ": restored as a " + e.type() + ", the index lists a " + want.type();
+        }
+        if (want.hasContent()) {
+            if (e.size() != want.size() || !Objects.equals(want.sha256(), e.sha256())) {
+                return path + ": restored content differs from the index";
+            }
+        } else if (IndexEntry.SYMLINK.equals(want.type()) && !Objects.equals(want.link(), e.linkTarget())) {
+            return path + ": symlink target differs from the index";
+        }
+        return null;
     }
 
     /** Reports what is left of the index as missing; returns every problem found. */
@@ -113,11 +129,13 @@ final class IndexMerge implements Closeable {
         return reader.hasNext() ? reader.next() : null;
     }
 
+    /** The type an index entry is restored as; an unknown type (never written by a backup) is none of them. */
     private static String restoredType(IndexEntry want) {
-        return switch (want.type()) {
+        return switch (String.valueOf(want.type())) {
             case IndexEntry.DIR -> ExtractedEntry.DIR;
             case IndexEntry.SYMLINK -> ExtractedEntry.SYMLINK;
-            default -> ExtractedEntry.FILE;
+            case IndexEntry.FILE, IndexEntry.HARDLINK -> ExtractedEntry.FILE;
+            default -> "unknown type '" + want.type() + "'";
         };
     }
 

@@ -101,12 +101,9 @@ public final class StorageRestorer {
                     }
                     continue;
                 }
-                if (want.hasContent()) {
-                    if (e.size() != want.size() || !want.sha256().equals(e.sha256())) {
-                        problems.add(path + ": restored content differs from the index");
-                    }
-                } else if (IndexEntry.SYMLINK.equals(want.type()) && !want.link().equals(e.linkTarget())) {
-                    problems.add(path + ": symlink target differs from the index");
+                String difference = IndexMerge.difference(e, want);
+                if (difference != null) {
+                    problems.add(difference);
                 }
             }
         }

@@ -92,6 +92,20 @@ final class ForgedBackup {
         return this;
     }
 
+    /** Lists the last entry in the index as {@code type}, its other fields as they are (a forged or damaged index). */
+    ForgedBackup indexedAsType(String type) {
+        IndexEntry i = index.get(index.size() - 1);
+        index.set(index.size() - 1, new IndexEntry(i.path(), type, i.size(), i.mtime(), i.mode(), i.link(), i.sha256()));
+        return this;
+    }
+
+    /** Lists the last entry in the index without the SHA-256 of its content. */
+    ForgedBackup indexedWithoutSha256() {
+        IndexEntry i = index.get(index.size() - 1);
+        index.set(index.size() - 1, new IndexEntry(i.path(), i.type(), i.size(), i.mtime(), i.mode(), i.link(), null));
+        return this;
+    }
+
     /** Lists the index in the reverse of the archive's order. */
     ForgedBackup indexReversed() {
         java.util.Collections.reverse(index);

@@ -2,6 +2,7 @@ package dev.archivist.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.archivist.archive.IndexEntry;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Compression;
 import java.nio.file.Files;
@@ -98,6 +99,38 @@ class RestoreInStepWithIndexTest {
         Fixture.Run r = restore(m);
         assertNothingChanged(r);
         assertThat(r.stderr()).contains("docs: restored as a file, the index lists a dir");
+    }
+
+    @Test
+    void aFolderTheIndexListsAsAFileOrALinkIsRefusedNamingIt() throws Exception {
+        for (String type : new String[] {IndexEntry.FILE, IndexEntry.HARDLINK, IndexEntry.SYMLINK}) {
+            Manifest m = new ForgedBackup().file("a.txt", "ay").dir("docs").indexedAsType(type).file("docs/x.txt", "ex")
+                    .writeTo(f.backups, Compression.ZSTD, 1);
+            Fixture.Run r = restore(m);
+            assertNothingChanged(r);
+            assertThat(r.stderr()).as(type).contains("docs: restored as a dir, the index lists a " + type)
+                    .doesNotContain("Exception").doesNotContain("unexpected error");
+        }
+    }
+
+    @Test
+    void aFolderTheIndexListsAsAnUnknownTypeIsRefused() throws Exception {
+        // an unknown type puts the comparison after the extraction (the index is not one a backup writes)
+        Manifest m = new ForgedBackup().file("a.txt", "ay").dir("docs").indexedAsType("socket").file("docs/x.txt", "ex")
+                .writeTo(f.backups, Compression.ZSTD, 1);
+        Fixture.Run r = restore(m);
+        assertNothingChanged(r);
+        assertThat(r.stderr()).contains("docs: restored as a dir, the index lists a socket");
+    }
+
+    @Test
+    void aFileTheIndexListsWithoutItsSha256IsRefusedNotThrown() throws Exception {
+        Manifest m = new ForgedBackup().file("a.txt", "ay").indexedWithoutSha256().file("b.txt", "bee")
+                .writeTo(f.backups, Compression.ZSTD, 1);
+        Fixture.Run r = restore(m);
+        assertNothingChanged(r);
+        assertThat(r.stderr()).contains("a.txt: restored content differs from the index")
+                .doesNotContain("Exception").doesNotContain("unexpected error");
     }
 
     @Test
