@@ -390,6 +390,11 @@ public final class Verifier {
     private static boolean checkEntry(Manifest m, TarArchiveEntry e, InputStream tar, IndexEntry expected, byte[] buf,
                                       List<Problem> problems) throws IOException {
         String where = "file " + IndexMatcher.strip(e.getName());
+        String archived = indexType(e);
+        if (archived != null && !archived.equals(expected.type())) {
+            problems.add(new Problem(m.id(), where, "a " + archived + " in the archive, the index lists a " + expected.type()));
+            return IndexEntry.FILE.equals(archived) || IndexEntry.HARDLINK.equals(archived);
+        }
         if (e.isLink()) {
             if (!IndexEntry.HARDLINK.equals(expected.type()) || !e.getLinkName().equals(expected.link())) {
                 problems.add(new Problem(m.id(), where, "hard link target differs from the index"));
@@ -419,6 +424,23 @@ public final class Verifier {
             problems.add(new Problem(m.id(), where, "content SHA-256 differs from the index"));
         }
         return true;
+    }
+
+    /** The index type of an archive entry; null for a device or FIFO, which are reported as unsafe entries. */
+    private static String indexType(TarArchiveEntry e) {
+        if (e.isLink()) {
+            return IndexEntry.HARDLINK;
+        }
+        if (e.isSymbolicLink()) {
+            return IndexEntry.SYMLINK;
+        }
+        if (e.isDirectory()) {
+            return IndexEntry.DIR;
+        }
+        if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+            return null;
+        }
+        return e.isFile() ? IndexEntry.FILE : null;
     }
 
     /**

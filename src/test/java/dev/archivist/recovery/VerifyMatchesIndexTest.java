@@ -2,6 +2,7 @@ package dev.archivist.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.archivist.archive.IndexEntry;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Compression;
 import dev.archivist.verify.Problem;
@@ -65,6 +66,24 @@ class VerifyMatchesIndexTest {
                 "file a/gone.txt: listed in the index but missing from the archive",
                 "file a/p-extra.txt: in the archive but not in the index",
                 "file a/two.txt: content SHA-256 differs from the index");
+    }
+
+    @Test
+    void aFolderTheIndexListsAsAnotherTypeIsNamed() throws Exception {
+        // a restore refuses such an archive (RestoreInStepWithIndexTest), so verify must not call it clean
+        for (String type : new String[] {IndexEntry.FILE, IndexEntry.HARDLINK, IndexEntry.SYMLINK, "socket"}) {
+            ForgedBackup forged = new ForgedBackup().dir("a").indexedAsType(type).file("a/one.txt", "one")
+                    .file("z.txt", "last");
+            assertThat(problems(verify(forged))).as(type)
+                    .containsExactly("file a: a dir in the archive, the index lists a " + type);
+        }
+    }
+
+    @Test
+    void aFileTheIndexListsAsAFolderIsNamedOnce() throws Exception {
+        ForgedBackup forged = new ForgedBackup().dir("a").file("a/one.txt", "one").indexedAsType(IndexEntry.DIR)
+                .file("z.txt", "last");
+        assertThat(problems(verify(forged))).containsExactly("file a/one.txt: a file in the archive, the index lists a dir");
     }
 
     @Test
