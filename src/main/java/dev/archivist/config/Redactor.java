@@ -268,7 +268,24 @@ public final class Redactor {
         out = SCP_CREDENTIALS.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@" + m.group(3)));
         out = URL_TOKEN.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
         out = JSON_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + MASK + "\""));
-        out = TEXT_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+        out = TEXT_PAIR.matcher(out).replaceAll(m -> Matcher.quoteReplacement(fileName(m.group(1)) ? m.group() : m.group(1) + MASK));
         return out;
+    }
+
+    /**
+     * Whether a name and its separator ({@link #TEXT_PAIR}'s first group) are a file's name before a message's
+     * {@code :} rather than a key: a name with an extension that names no secret ({@code auth.db: not a SQLite
+     * database}, {@code passport.pdf: permission denied}, {@code secret.env: cannot read}), whose reason was masked.
+     * A key's last part names the secret ({@code spring.datasource.password: …}, {@code server.key: …} stay masked);
+     * {@code =} always introduces a value ({@code token.txt=…} is masked).
+     */
+    private static boolean fileName(String nameAndSeparator) {
+        String s = nameAndSeparator.strip();
+        if (!s.endsWith(":")) {
+            return false;
+        }
+        String name = s.substring(0, s.length() - 1).strip();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && dot < name.length() - 1 && !SENSITIVE_NAME.matcher(name.substring(dot + 1).toLowerCase(Locale.ROOT)).matches();
     }
 }

@@ -49,7 +49,10 @@ class RedactorTest {
             "java.sql.SQLException: access denied for postgres://admin:S3cretPW@db/x (token=S3cretPW)",
             "Caused by: java.io.IOException: bad header Authorization: S3cretPW",
             "[{\"key\": \"S3cretPW\"}, {\"token\": \"S3cretPW\"}]",
-            "line1\nline2 token=S3cretPW\nline3"})
+            "line1\nline2 token=S3cretPW\nline3",
+            "spring.datasource.password: S3cretPW",
+            "server.key: S3cretPW",
+            "token.txt=S3cretPW"})
     void secretsAreMasked(String text) {
         String out = Redactor.redact(text);
         assertThat(out).doesNotContain(SECRET).contains(Redactor.MASK);
@@ -108,7 +111,12 @@ class RedactorTest {
             "{\"type\":\"database\",\"file_size\":42,\"checksum\":\"abc\"}",
             "MAX_BACKUPS=7, BACKUP_KEEP_DAILY=3",
             "DATABASE_URL=sqlite:///customer-database-prod@2024.db", // a name with '@' in a URL of three slashes
-            "sqlite:////srv/data/customer-database-production@2024.db"})
+            "sqlite:////srv/data/customer-database-production@2024.db",
+            // a file's name before a message's ':' is not a key: the reason after it stays readable
+            "database /srv/app/auth.db: not a SQLite database (it does not start with SQLite's header)",
+            "2 entries were not stored (see skipped in the manifest), e.g. passport.pdf: permission denied",
+            "monkey.png: permission denied",
+            "env file secret.env: cannot read (AccessDeniedException: secret.env)"})
     void ordinaryTextIsUntouched(String text) {
         assertThat(Redactor.redact(text)).isEqualTo(text);
     }

@@ -182,6 +182,15 @@ class BackupRefusesBadSourceTest {
         assertThat(fresh).as("no lock, no catalog folders").doesNotExist();
     }
 
+    /** The reason stays readable when the file's name holds a word that names secrets (auth, key, token, ...). */
+    @Test
+    void aDatabaseNamedLikeASecretIsStillNamedNotSqlite() throws Exception {
+        for (String name : List.of("auth.db", "keys.db", "tokens.sqlite")) {
+            Path f = Files.writeString(dir.resolve(name), "hello, not a database\n");
+            assertRefused(f.toString(), name + ": not a SQLite database");
+        }
+    }
+
     @Test
     void textFileIsNotADatabase() throws Exception {
         Path f = dir.resolve("notes.txt");
