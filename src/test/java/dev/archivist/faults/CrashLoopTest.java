@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("system")
 class CrashLoopTest {
+    /** Kills per command that hit a running process. */
     static final int KILLS = FaultMode.count(20, 60);
+    /** Rounds per command at most, counting those whose kill came after the command had ended. */
+    static final int MAX_ATTEMPTS = 3 * KILLS;
 
     @TempDir
     Path dir;
@@ -291,7 +294,12 @@ class CrashLoopTest {
 
         int killedRunning = 0;
         int killedHoldingLock = 0;
-        for (int i = 0; i < KILLS; i++) {
+        int attempts = 0;
+        // KILLS kills that hit a running process: a SIGKILL sent after the command had ended kills nothing, so such a
+        // round does not count, and another is run (up to MAX_ATTEMPTS, in case the machine runs the commands so fast
+        // that delays drawn from the unkilled run's duration mostly come too late)
+        for (int i = 0; killedRunning < KILLS && i < MAX_ATTEMPTS; i++) {
+            attempts++;
             args = scenario.args();
             // even rounds: anywhere in the run (JVM start included); odd rounds: within the work done under the lock
             boolean inWork = i % 2 == 1;
@@ -312,8 +320,9 @@ class CrashLoopTest {
             boolean locked = Files.exists(holder);
             run.kill9();
             int exit = run.process().exitValue();
-            String context = name + " kill " + (i + 1) + "/" + KILLS + " after " + delay + " ms" + (inWork ? " into the work" : "") + " (alive " + alive
-                    + ", lock held " + locked + ", exit " + exit + ")";
+            String context = name + " attempt " + (i + 1) + " (" + killedRunning + "/" + KILLS + " kills before it) after "
+                    + delay + " ms" + (inWork ? " into the work" : "") + " (alive " + alive + ", lock held " + locked
+                    + ", exit " + exit + ")";
             if (alive) {
                 killedRunning++;
                 if (locked) {
@@ -326,14 +335,14 @@ class CrashLoopTest {
             scenario.afterKill(context);
             scenario.next(context);
             fx.assertNoLeftovers("after the next command; " + context);
-            if (i == KILLS - 1) {
+            if (killedRunning == KILLS || i == MAX_ATTEMPTS - 1) {
                 System.err.println("[faults] " + name + ": " + listed.size() + " backups listed at the end");
             }
         }
         fx.assertEveryListedBackupVerifies(name + ": final");
-        System.err.println("[faults] " + name + ": " + killedRunning + "/" + KILLS + " kills hit a running process, "
-                + killedHoldingLock + " while it held the lock");
-        assertThat(killedRunning).as("most kills must hit a running process").isGreaterThanOrEqualTo(KILLS / 2);
+        System.err.println("[faults] " + name + ": " + killedRunning + " kills hit a running process in " + attempts
+                + " attempts, " + killedHoldingLock + " while it held the lock");
+        assertThat(killedRunning).as("kills that hit a running process, in %d attempts", attempts).isEqualTo(KILLS);
         assertThat(killedHoldingLock).as("some kills must land while the command does its work").isPositive();
     }
 }
