@@ -45,9 +45,14 @@ public final class Redactor {
      * whole value in a message ({@code DATABASE_URL='…?password=x': only SQLite …} kept its {@code ':}).
      */
     private static final String UNQUOTED = "(?:[^\\s&']|'(?![:,.;)]?(?:\\s|$)))+";
+    /**
+     * An HTTP authorization scheme before the credentials ({@code Authorization: Bearer …}), masked with them: alone,
+     * the scheme was taken for the whole value and the token after it printed.
+     */
+    private static final String AUTH_SCHEME = "(?:(?:bearer|basic|digest|token)\\s+)?";
     private static final Pattern TEXT_PAIR = Pattern.compile(
-            "(?<![A-Za-z0-9_\"])([A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\\s*[=:]\\s*|" + PW + "\\s*=\\s*)(\"[^\"]*\"|'[^']*'|"
-                    + UNQUOTED + ")",
+            "(?<![A-Za-z0-9_\"])([A-Za-z0-9_.-]*(?:" + WORDS + ")[A-Za-z0-9_.-]*\\s*[=:]\\s*|" + PW + "\\s*=\\s*)("
+                    + AUTH_SCHEME + "(?:\"[^\"]*\"|'[^']*'|" + UNQUOTED + "))",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern SENSITIVE_NAME = Pattern.compile(".*(" + WORDS + ").*", Pattern.CASE_INSENSITIVE);
 
