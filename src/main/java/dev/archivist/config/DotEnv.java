@@ -240,7 +240,11 @@ final class DotEnv {
         };
     }
 
-    /** Replaces {@code ${NAME}} and {@code ${NAME:-default}}; {@code $NAME} without braces stays as written. */
+    /**
+     * Replaces {@code ${NAME}} and {@code ${NAME:-default}}; {@code $NAME} without braces stays as written, and so does
+     * a reference with any other {@code :} form ({@code ${NAME:?message}}, {@code ${NAME:=value}}), as python-dotenv
+     * leaves them (its names hold no {@code :}), rather than read as an unset variable's empty value.
+     */
     private static String interpolate(String v, References known) {
         int start = v.indexOf("${");
         if (start < 0) {
@@ -254,9 +258,13 @@ final class DotEnv {
                 break;
             }
             String ref = v.substring(start + 2, end);
-            int dash = ref.indexOf(":-");
-            String name = dash >= 0 ? ref.substring(0, dash) : ref;
-            String fallback = dash >= 0 ? ref.substring(dash + 2) : "";
+            int colon = ref.indexOf(':');
+            if (colon >= 0 && !ref.startsWith(":-", colon)) {
+                start = v.indexOf("${", start + 2); // not a reference: kept as written, as python-dotenv does
+                continue;
+            }
+            String name = colon >= 0 ? ref.substring(0, colon) : ref;
+            String fallback = colon >= 0 ? ref.substring(colon + 2) : "";
             out.append(v, from, start).append(known.resolve(name, fallback));
             from = end + 1;
             start = v.indexOf("${", from);

@@ -1,11 +1,16 @@
 package dev.archivist.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The original system's {@code .env} files mean the same here as with python-dotenv: the expected values below are
@@ -64,6 +69,44 @@ class DotEnvTest {
                 .containsEntry("MISSING", "/x")
                 .containsEntry("DEFAULTED", "/fallback/x")
                 .containsEntry("DOLLAR", "$APP_HOME");
+    }
+
+    /**
+     * A shell's other forms are no references to python-dotenv (its names hold no {@code :}): {@code dotenv_values()}
+     * keeps them as written, even for a variable that is set. Read as an unset name's empty value, a compose-style
+     * {@code BACKUP_DIR=${ROOT:?set ROOT}/backups} sent the backups to {@code /backups}.
+     */
+    @Test
+    void shellFormsOtherThanTheDefaultStayAsWrittenAsPythonDotenvKeepsThem() {
+        Map<String, String> v = parse(Map.of("HOME_DIR", "/home/app"),
+                "BACKUP_DIR=${ROOT:?set ROOT}/backups",
+                "ASSIGN=${HOME_DIR:=/x}",
+                "ALT='${HOME_DIR:+alt}'",
+                "NESTED=${A:?${HOME_DIR}}",
+                "DEFAULT_WITH_COLON=${NOPE:-a:b}",
+                "ODD_NAME=${A-x:-dflt}");
+        assertThat(problems).isEmpty();
+        assertThat(v).containsEntry("BACKUP_DIR", "${ROOT:?set ROOT}/backups")
+                .containsEntry("ASSIGN", "${HOME_DIR:=/x}")
+                .containsEntry("ALT", "${HOME_DIR:+alt}")
+                .containsEntry("NESTED", "${A:?/home/app}")
+                .containsEntry("DEFAULT_WITH_COLON", "a:b")
+                .containsEntry("ODD_NAME", "dflt");
+    }
+
+    /** Through a real {@code .env} file: the backups never go to the root's folder, a bad value is named as written. */
+    @Test
+    void aShellFormInTheEnvFileNeitherMovesTheBackupsNorHidesTheBadValue(@TempDir Path dir) throws Exception {
+        Path envFile = dir.resolve(".env");
+        Files.writeString(envFile, "BACKUP_DIR=" + dir + "/${BACKUP_ROOT:?BACKUP_ROOT must be set}/bk\n"
+                + "STORAGE_PATH=" + dir + "/storage\n");
+        Settings settings = SettingsLoader.load(Map.of(), envFile, true, Map.of());
+        assertThat(settings.backupDir()).isEqualTo(dir.resolve("${BACKUP_ROOT:?BACKUP_ROOT must be set}/bk"));
+
+        Files.writeString(envFile, "BACKUP_DATABASE_SCHEDULE=${SCHEDULE:=0 2 * * *}\n", StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), envFile, true, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BACKUP_DATABASE_SCHEDULE='${SCHEDULE:=0 2 * * *}'");
     }
 
     /** A line of Archivist's that cannot be read is a problem, named with its number. */
