@@ -159,8 +159,8 @@ public final class RestoreCommand implements Callable<Integer> {
 
     /**
      * Asks on the terminal stdin is; fails (exit 1, see {@link ExitCodes}) when stdin is not one (cron, a pipe,
-     * {@code < /dev/null}) or the answer is not yes. Stdout may be piped ({@code | tee log}): the question then goes to
-     * stderr.
+     * {@code < /dev/null}) or the answer is not yes. Stdout may be piped ({@code | tee log}), or hold JSON: the question
+     * then goes to stderr.
      */
     private void confirm(Manifest m, BackupService service, String otherSource) {
         if (!Terminals.isTerminal(0)) {
@@ -176,7 +176,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 otherSource == null ? "" : ", taken from " + otherSource, what);
         String answer;
         try {
-            answer = Terminals.ask(dev.archivist.config.Redactor.redact(question), spec.commandLine().getErr()); // masked as the output is
+            answer = Terminals.ask(dev.archivist.config.Redactor.redact(question), spec.commandLine().getErr(), json); // masked as the output is
         } catch (java.io.IOException e) {
             throw new ArchivistException("restore refused: the answer could not be read from the terminal: " + e.getMessage(), e);
         }

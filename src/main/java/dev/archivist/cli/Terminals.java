@@ -42,10 +42,11 @@ final class Terminals {
     /**
      * Asks {@code question} and returns the line typed, or null at the end of input. Only when stdin is a terminal
      * ({@link #isTerminal}): through the console when stdout is one too, else on {@code err} (stdout may be piped
-     * to a log or hold JSON) with the answer read from stdin, as {@code rm -i} asks.
+     * to a log or hold JSON) with the answer read from stdin, as {@code rm -i} asks. With {@code stdoutIsData}
+     * ({@code --json}) always on {@code err}: stdout holds only the JSON document, a terminal too.
      */
-    static String ask(String question, PrintWriter err) throws IOException {
-        Console console = System.console();
+    static String ask(String question, PrintWriter err, boolean stdoutIsData) throws IOException {
+        Console console = stdoutIsData ? null : System.console();
         if (console != null) {
             return console.readLine("%s", question);
         }

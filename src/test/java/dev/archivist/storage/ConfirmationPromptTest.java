@@ -60,6 +60,31 @@ class ConfirmationPromptTest {
         assertThat(Files.readString(storage.resolve("photo.jpg"))).isEqualTo("pixels");
     }
 
+    /**
+     * With {@code --json} and stdout the terminal too, stdout holds the JSON document alone: the question goes to
+     * stderr (redirected to a file inside the terminal here, so that the terminal shows stdout only). Before, the
+     * question was written through the console, on stdout, in front of the JSON.
+     */
+    @Test
+    void withJsonTheQuestionStaysOffStdoutOnATerminalToo() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        Path storage = tmp.resolve("storage");
+        Map<String, String> env = backedUpThenEdited(storage);
+        Path err = tmp.resolve("stderr.txt");
+        // stdin and stdout the terminal, stdin at its end: the question gets no answer
+        CliProcess.Result asked = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
+                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")) + " 2>" + StorageFixtures.q(
+                        err.toString()), "/dev/null"),
+                "restore", "storage", "latest", "--json");
+        String terminal = asked.stdout().replace("\r", "").strip();
+        assertThat(asked.exitCode()).as(asked.describe()).isEqualTo(1);
+        assertThat(terminal).as(asked.describe()).startsWith("{").endsWith("}").doesNotContain("[y/N]");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(terminal).path("error").asText())
+                .isEqualTo("restore cancelled");
+        assertThat(Files.readString(err)).contains("into the live storage folder").contains("[y/N]");
+        assertThat(Files.readString(storage.resolve("photo.jpg"))).isEqualTo("pixels, edited after the backup");
+    }
+
     /** A storage folder with one photo, backed up, then the photo edited; the environment of its application. */
     private Map<String, String> backedUpThenEdited(Path storage) throws Exception {
         Files.createDirectories(storage);
