@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import net.logstash.logback.marker.LogstashMarker;
+import net.logstash.logback.marker.Markers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -429,10 +431,14 @@ public final class Scheduler {
             RunOutcome result = new RunOutcome(run.job(), run.fireTime(), run.trigger(), outcome, message, took);
             String what = run.manual() ? "manual run" : run.trigger().equals(CATCH_UP) ? "catch-up of fire time " + run.fireTime()
                     : "fire time " + run.fireTime();
+            // the same facts as fields of a JSON log line, for a log pipeline's filters and alerts (a text line is unchanged)
+            LogstashMarker fields = Markers.append("job", run.job().id()).and(Markers.append("outcome", outcome))
+                    .and(Markers.append("duration_ms", took.toMillis())).and(Markers.append("trigger", run.trigger()))
+                    .and(Markers.append("fire_time", run.fireTime().toString()));
             if (result.succeeded()) {
-                LOG.info("job {} ({}): success in {} ms: {}", run.job().id(), what, took.toMillis(), message);
+                LOG.info(fields, "job {} ({}): success in {} ms: {}", run.job().id(), what, took.toMillis(), message);
             } else {
-                LOG.error("job {} ({}): {} after {} ms: {}", run.job().id(), what, outcome, took.toMillis(), message);
+                LOG.error(fields, "job {} ({}): {} after {} ms: {}", run.job().id(), what, outcome, took.toMillis(), message);
             }
             synchronized (this) { // persisted under the monitor, so that a tick's letPass comes before or after it
                 notice(clock.instant(), since); // what came due during the run, as the ticker would have seen it
