@@ -10,15 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,23 +27,13 @@ class LauncherBuildInProgressTest {
 
     @Test
     void aLauncherStartedDuringABuildWaitsForItsJar() throws Exception {
-        assumeTrue(onPath("flock"), "util-linux flock is not on PATH");
-        Path launcher = Files.createDirectories(dir.resolve("bin")).resolve("archivist");
-        Files.copy(LauncherTest.LAUNCHER, launcher);
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path source = Files.createDirectories(dir.resolve("src/main/java/demo")).resolve("Main.java");
-        Files.writeString(source, "package demo; public class Main { public static void main(String[] a) {"
-                + " System.out.println(\"whole jar\"); } }");
-        Files.writeString(dir.resolve("pom.xml"), "<project/>");
-        FileTime past = FileTime.from(Instant.now().minusSeconds(3600));
-        Files.setLastModifiedTime(source, past);
-        Files.setLastModifiedTime(dir.resolve("pom.xml"), past);
+        assumeTrue(LauncherProjects.onPath("flock"), "util-linux flock is not on PATH");
+        Path launcher = LauncherProjects.copyLauncher(dir);
+        Path mainClass = LauncherProjects.demoProgram(dir);
         Path target = Files.createDirectories(dir.resolve("target"));
         Path jar = target.resolve("archivist.jar");
-        writeJar(jar, null, null); // the plain jar Maven writes first: newer than the sources, no main class yet
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                source.toString())).isZero();
+        // the plain jar Maven writes first: newer than the sources, no main class yet
+        LauncherProjects.writeJar(jar, null, null);
 
         Process build = new ProcessBuilder("flock", target.resolve(".build.lock").toString(), "-c", "echo locked; read x")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -69,7 +51,7 @@ class LauncherBuildInProgressTest {
 
             // the build ends: the whole jar in place, then the lock released
             Path whole = target.resolve("archivist.jar.new");
-            writeJar(whole, "demo.Main", classes.resolve("demo/Main.class"));
+            LauncherProjects.writeJar(whole, "demo.Main", mainClass);
             Files.move(whole, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             try (OutputStream in = build.getOutputStream()) {
                 in.write('\n');
@@ -87,27 +69,4 @@ class LauncherBuildInProgressTest {
     }
 
     /** A jar with {@code mainClass} in its manifest and its class file, or (both null) a manifest alone. */
-    private static void writeJar(Path jar, String mainClass, Path classFile) throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        if (mainClass != null) {
-            manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-        }
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            if (classFile != null) {
-                out.putNextEntry(new JarEntry("demo/Main.class"));
-                out.write(Files.readAllBytes(classFile));
-                out.closeEntry();
-            }
-        }
-    }
-
-    private static boolean onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -6,16 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,21 +29,10 @@ class LauncherInterruptedBuildTest {
     @ValueSource(strings = {"fail", "term"})
     void aBuildCutShortLeavesNoJarThatLooksBuilt(String ending) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "util-linux setsid is needed");
-        Path launcher = Files.createDirectories(dir.resolve("bin")).resolve("archivist");
-        Files.copy(LauncherTest.LAUNCHER, launcher);
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path source = Files.createDirectories(dir.resolve("src/main/java/demo")).resolve("Main.java");
-        Files.writeString(source, "package demo; public class Main { public static void main(String[] a) {"
-                + " System.out.println(\"whole jar\"); } }");
-        Files.writeString(dir.resolve("pom.xml"), "<project/>");
-        FileTime past = FileTime.from(Instant.now().minusSeconds(3600));
-        Files.setLastModifiedTime(source, past);
-        Files.setLastModifiedTime(dir.resolve("pom.xml"), past);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                source.toString())).isZero();
-        writeJar(dir.resolve("plain.jar"), null, null);
-        writeJar(dir.resolve("whole.jar"), "demo.Main", classes.resolve("demo/Main.class"));
+        Path launcher = LauncherProjects.copyLauncher(dir);
+        Path mainClass = LauncherProjects.demoProgram(dir);
+        LauncherProjects.writeJar(dir.resolve("plain.jar"), null, null);
+        LauncherProjects.writeJar(dir.resolve("whole.jar"), "demo.Main", mainClass);
 
         // the stand-in for mvn: the plain jar, then (per the file "ending") a failure, a stop, or the whole jar
         Path fakeBin = Files.createDirectories(dir.resolve("fake-bin"));
@@ -93,18 +75,4 @@ class LauncherInterruptedBuildTest {
     }
 
     /** A jar with {@code mainClass} in its manifest and its class file, or (both null) a manifest alone. */
-    private static void writeJar(Path jar, String mainClass, Path classFile) throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        if (mainClass != null) {
-            manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-        }
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            if (classFile != null) {
-                out.putNextEntry(new JarEntry("demo/Main.class"));
-                out.write(Files.readAllBytes(classFile));
-                out.closeEntry();
-            }
-        }
-    }
 }

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +27,8 @@ class LauncherRebuildTest {
 
     @Test
     void aRebuildLeavesTheJarOfARunningProcessWhole() throws Exception {
-        assumeTrue(onPath("mvn"), "mvn is not on PATH");
-        Path launcher = Files.createDirectories(dir.resolve("bin")).resolve("archivist");
-        Files.copy(LauncherTest.LAUNCHER, launcher);
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assumeTrue(LauncherProjects.onPath("mvn"), "mvn is not on PATH");
+        Path launcher = LauncherProjects.copyLauncher(dir);
         Files.writeString(dir.resolve("pom.xml"), """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
                   <modelVersion>4.0.0</modelVersion>
@@ -97,14 +94,5 @@ class LauncherRebuildTest {
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as("stderr: %s", Files.readString(dir.resolve("build.err"))).isZero();
         return out;
-    }
-
-    private static boolean onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
