@@ -168,7 +168,6 @@ public final class BackupService {
         }
         return locked("rotate", () -> {
             List<String> swept = sweptLeftovers.get().stream().map(Path::toString).toList();
-            sweptLeftovers.remove();
             return new Rotation(settings, catalog, clock).run(false).withLeftovers(swept);
         });
     }
@@ -539,6 +538,7 @@ public final class BackupService {
                 completed = completedBeforeStop(command, result);
                 return result;
             } finally {
+                sweptLeftovers.remove(); // read by rotate's work only; a daemon thread keeps no list of old paths
                 if (stop != null) {
                     stop.workEnded(completed);
                 }
