@@ -179,9 +179,15 @@ public final class BackupService {
      */
     private List<String> leftoversToRemove() throws IOException {
         List<Path> all = new ArrayList<>(catalog.leftovers());
-        all.addAll(RestoreFiles.leftovers(RestoreFiles.liveDatabaseFile(settings.databasePath())));
-        all.addAll(RestoreFiles.leftovers(RestoreFiles.liveStorageFolder(settings.storagePath())));
+        all.addAll(restoreLeftovers());
         return all.stream().map(Path::toString).distinct().toList();
+    }
+
+    /** The staging folders and copies that interrupted restores left beside or inside the live data, as they are now. */
+    private List<Path> restoreLeftovers() {
+        List<Path> all = new ArrayList<>(RestoreFiles.leftovers(RestoreFiles.liveDatabaseFile(settings.databasePath())));
+        all.addAll(RestoreFiles.leftovers(RestoreFiles.liveStorageFolder(settings.storagePath())));
+        return all;
     }
 
     /**
@@ -529,8 +535,13 @@ public final class BackupService {
     private <T> T locked(String command, boolean interruptOnStop, LockedWork<T> work) {
         try (DirectoryLock ignored = lock(command)) {
             catalog.ensureLayout();
-            sweptLeftovers.set(catalog.removeLeftovers());
+            List<Path> swept = new ArrayList<>(catalog.removeLeftovers());
+            List<Path> restoreLeftovers = restoreLeftovers();
             removeRestoreLeftovers();
+            // what the restore sweep removed, as rotate --dry-run listed it (staging folders beside the live data)
+            restoreLeftovers.stream().filter(p -> !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .forEach(swept::add);
+            sweptLeftovers.set(swept);
             StopHook stop = sweepOnShutdown ? new StopHook(Thread.currentThread(), interruptOnStop) : null;
             String completed = null;
             try {
