@@ -178,6 +178,13 @@ public final class BackupService {
      * interrupted restores left beside or inside the live data.
      */
     private List<String> leftoversToRemove() throws IOException {
+        if (catalog.lockHeldElsewhere()) {
+            // a backup or restore at work now: its temporary files and staging folders are no leftovers, and the real
+            // rotate, which waits for that lock, will not find them as they are
+            notices.accept("another Archivist command holds the lock on " + settings.backupDir() + " (its files in"
+                    + " progress are no leftovers): leftovers of interrupted runs are listed once it has ended");
+            return List.of();
+        }
         List<Path> all = new ArrayList<>(catalog.leftovers());
         all.addAll(restoreLeftovers());
         return all.stream().map(Path::toString).distinct().toList();

@@ -82,6 +82,11 @@ public final class Catalog {
         return DirectoryLock.acquire(stateDir().resolve("lock"), timeout, command, waiting);
     }
 
+    /** Whether another process (or thread) holds the write lock of this backup directory now; takes nothing. */
+    public boolean lockHeldElsewhere() throws IOException {
+        return DirectoryLock.heldElsewhere(stateDir().resolve("lock"));
+    }
+
     /**
      * Makes every later {@link #commit} fail; returns once a commit in progress has ended. A process told to stop calls
      * this before it removes what no manifest owns, so that no backup is committed after its files were removed.

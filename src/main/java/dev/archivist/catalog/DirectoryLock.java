@@ -110,6 +110,32 @@ public final class DirectoryLock implements AutoCloseable {
         return holder;
     }
 
+    /**
+     * Whether another process, or another thread of this JVM, holds the lock now, asked without taking it and without
+     * creating or writing anything (a read-only backup directory too): a missing lock file is held by nobody.
+     */
+    public static boolean heldElsewhere(Path lockFile) throws IOException {
+        if (!Files.isRegularFile(lockFile)) {
+            return false;
+        }
+        Object key = jvmKey(lockFile);
+        if (!HELD_IN_THIS_JVM.add(key)) {
+            return true; // a channel opened and closed here would release this JVM's lock: not opened
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+            FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (java.nio.file.AccessDeniedException e) {
+            return false; // another user's lock file: this user cannot tell, and cannot take it either
+        } finally {
+            HELD_IN_THIS_JVM.remove(key);
+        }
+    }
+
     /** Takes the lock if free, else returns null. */
     public static DirectoryLock tryAcquire(Path lockFile, String command) throws IOException {
         Object key = jvmKey(lockFile);

@@ -44,4 +44,27 @@ class RotateLeftoversListedTest {
         assertThat(staging).doesNotExist();
         assertThat(real.removedLeftovers()).containsExactly(staging.toString());
     }
+
+    /**
+     * While another command holds the lock (a backup writing its temporary parts), those files are its work in
+     * progress, not the leftovers of an interrupted run: the real rotate waits for the lock and never removes them.
+     */
+    @Test
+    void theDryRunListsNoFilesOfABackupStillRunning() throws Exception {
+        Settings settings = settings();
+        java.util.List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupService service = new BackupService(settings, Clock.systemUTC(), notices::add);
+        service.backupStorage(false, null);
+        Path running = settings.backupDir().resolve("storage/.tmp-storage_backup_20990101T000000.000Z.tar.zst.part001");
+        Files.writeString(running, "being written");
+        Path lockFile = settings.backupDir().resolve(".archivist/lock");
+        java.util.concurrent.CompletableFuture<RotationResult> dry;
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, java.time.Duration.ofSeconds(5), "backup storage", w -> { })) {
+            dry = java.util.concurrent.CompletableFuture.supplyAsync(() -> service.rotate(true)); // another thread
+            assertThat(dry.get().removedLeftovers()).isEmpty();
+        }
+        assertThat(notices).anyMatch(n -> n.contains("holds the lock"));
+        assertThat(running).exists();
+        assertThat(service.rotate(true).removedLeftovers()).containsExactly(running.toString()); // once it is free
+    }
 }
