@@ -542,13 +542,16 @@ public final class BackupService {
     private <T> T locked(String command, boolean interruptOnStop, LockedWork<T> work) {
         try (DirectoryLock ignored = lock(command)) {
             catalog.ensureLayout();
+            // only rotate names what the sweep removed: no other command lists the live data's folders for it
+            boolean reportsSweep = "rotate".equals(command);
+            List<Path> restoreLeftovers = reportsSweep ? restoreLeftovers() : List.of();
             List<Path> swept = new ArrayList<>(catalog.removeLeftovers());
-            List<Path> restoreLeftovers = restoreLeftovers();
             removeRestoreLeftovers();
-            // what the restore sweep removed, as rotate --dry-run listed it (staging folders beside the live data)
-            restoreLeftovers.stream().filter(p -> !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .forEach(swept::add);
-            sweptLeftovers.set(swept);
+            if (reportsSweep) { // what the restore sweep removed, as rotate --dry-run listed it
+                restoreLeftovers.stream().filter(p -> !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .forEach(swept::add);
+                sweptLeftovers.set(swept);
+            }
             StopHook stop = sweepOnShutdown ? new StopHook(Thread.currentThread(), interruptOnStop) : null;
             String completed = null;
             try {

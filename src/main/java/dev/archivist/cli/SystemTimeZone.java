@@ -1,9 +1,5 @@
 package dev.archivist.cli;
 
-import java.io.IOException;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.TimeZone;
@@ -17,7 +13,7 @@ import java.util.TimeZone;
  * {@code /etc/localtime} does) is read as the zone it names; anything else is left to the JVM.
  */
 final class SystemTimeZone {
-    private static final String ZONEINFO = "/zoneinfo/";
+    private static final String NO_ZONEINFO_FILE = "no zoneinfo file";
 
     private SystemTimeZone() {
     }
@@ -45,37 +41,31 @@ final class SystemTimeZone {
      * counts only when the environment has no {@code TZ}): one Java cannot read leaves the system zone the schedule's.
      */
     static java.util.Optional<String> warning(Map<String, String> environment, String envFileTz, ZoneId zone) {
-        if (!environment.containsKey("TZ") && envFileTz != null && !envFileTz.isBlank()) {
-            if (dev.archivist.config.SystemZone.of(envFileTz) != null || !zone.equals(ZoneId.systemDefault())) {
-                return java.util.Optional.empty();
-            }
-            String name = envFileTz.startsWith(":") ? envFileTz.substring(1) : envFileTz;
-            String what = name.startsWith("/") ? "no zoneinfo file" : name.contains(",")
-                    ? "a POSIX rule, whose daylight-saving part Java cannot read" : "no time zone Java knows";
-            return java.util.Optional.of("TZ='" + envFileTz + "' in the .env file is " + what + ": it is not applied,"
-                    + " the schedule's zone is the system's, " + ZoneId.systemDefault().getId() + "; set BACKUP_TIMEZONE"
-                    + " to an IANA name such as Europe/Berlin");
-        }
-        String tz = environment.get("TZ");
-        if (tz == null || tz.isBlank() || !zone.equals(ZoneId.systemDefault())) {
+        boolean fromEnvFile = !environment.containsKey("TZ") && envFileTz != null && !envFileTz.isBlank();
+        String tz = fromEnvFile ? envFileTz : environment.get("TZ");
+        if (tz == null || tz.isBlank() || !zone.equals(ZoneId.systemDefault())
+                || dev.archivist.config.SystemZone.of(tz) != null) {
             return java.util.Optional.empty();
         }
+        String what = unreadable(tz);
+        String advice = "; set BACKUP_TIMEZONE to an IANA name such as Europe/Berlin";
+        if (fromEnvFile) {
+            return java.util.Optional.of("TZ='" + tz + "' in the .env file is " + what + ": it is not applied, the"
+                    + " schedule's zone is the system's, " + ZoneId.systemDefault().getId() + advice);
+        }
+        if (what.equals(NO_ZONEINFO_FILE)) {
+            return java.util.Optional.of("TZ='" + tz + "' is " + what + ": the schedule's zone is "
+                    + ZoneId.systemDefault().getId() + advice);
+        }
+        return java.util.Optional.of("TZ='" + tz + "' is " + what + ": the schedule's zone is the fixed "
+                + ZoneId.systemDefault().getId() + ", without daylight saving" + advice);
+    }
+
+    /** What a {@code TZ} Java reads as no zone is: a path to no zoneinfo file, a POSIX rule, or a name of no zone. */
+    private static String unreadable(String tz) {
         String name = tz.startsWith(":") ? tz.substring(1) : tz;
-        if (name.startsWith("/")) {
-            return fromPath(tz) != null ? java.util.Optional.empty() : java.util.Optional.of("TZ='" + tz
-                    + "' is no zoneinfo file: the schedule's zone is " + ZoneId.systemDefault().getId()
-                    + "; set BACKUP_TIMEZONE to an IANA name such as Europe/Berlin");
-        }
-        try {
-            ZoneId.of(name);
-            return java.util.Optional.empty();
-        } catch (DateTimeException e) {
-            String what = name.contains(",") ? "a POSIX rule, whose daylight-saving part Java cannot read"
-                    : "no time zone Java knows";
-            return java.util.Optional.of("TZ='" + tz + "' is " + what + ": the schedule's zone is the fixed "
-                    + ZoneId.systemDefault().getId() + ", without daylight saving; set BACKUP_TIMEZONE to an IANA name"
-                    + " such as Europe/Berlin");
-        }
+        return name.startsWith("/") ? NO_ZONEINFO_FILE : name.contains(",")
+                ? "a POSIX rule, whose daylight-saving part Java cannot read" : "no time zone Java knows";
     }
 
     /** The zone a {@code TZ} of the form {@code [:]/path/to/zoneinfo/Area/City} names; null for any other value. */
