@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With {@code JSON_LOGS=true}, the line that ends a job's run carries its facts as fields of their own ({@code job},
  * {@code outcome}, {@code duration_ms}, {@code trigger}, {@code fire_time}), so that a log pipeline can filter and
- * alert on a failed backup without parsing the message text.
+ * alert on a failed backup without parsing the message text; the line that reports a written backup carries its id, type,
+ * size and duration the same way.
  */
 @Tag("system")
 class JobResultLogFieldsTest {
@@ -38,14 +39,26 @@ class JobResultLogFieldsTest {
         CliProcess.Result r = cli.run("run", "--once"); // the storage folder does not exist: that job fails
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
         List<JsonNode> ends = new ArrayList<>();
+        List<JsonNode> written = new ArrayList<>();
         for (String line : r.stderr().split("\n")) {
             if (line.startsWith("{")) {
                 JsonNode event = JSON.readTree(line);
                 if (event.has("outcome")) {
                     ends.add(event);
                 }
+                if (event.has("backup_id")) {
+                    written.add(event);
+                }
             }
         }
+        assertThat(written).as(r.describe()).hasSize(1);
+        JsonNode backup = written.get(0);
+        assertThat(backup.path("backup_type").asText()).isEqualTo("database");
+        Path manifest = dir.resolve("backups/database").resolve(backup.path("backup_id").asText() + ".json");
+        assertThat(manifest).as(backup.toString()).isRegularFile();
+        JsonNode recorded = JSON.readTree(manifest.toFile());
+        assertThat(backup.path("size_bytes").asLong()).isPositive().isEqualTo(recorded.path("file_size").asLong());
+        assertThat(backup.path("duration_ms").asLong()).isEqualTo(recorded.path("duration_ms").asLong());
         assertThat(ends).as(r.describe()).hasSize(2);
         JsonNode database = ends.get(0);
         assertThat(database.path("job").asText()).isEqualTo("database_backup");
