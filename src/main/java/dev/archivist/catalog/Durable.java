@@ -44,8 +44,11 @@ public final class Durable {
      * (a daemon and a one-off command saving state) never share a temporary file.
      */
     public static Path tempFor(Path target) {
-        return target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + ProcessHandle.current().pid()
-                + "-" + COUNTER.incrementAndGet());
+        String suffix = "." + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        // a target whose own name is near 255 bytes (dump --output of such a file) needs a shorter temporary name
+        String name = FileNames.shorten(target.getFileName().toString(),
+                FileNames.NAME_MAX - FileNames.bytes(TEMP_PREFIX) - FileNames.bytes(suffix));
+        return target.resolveSibling(TEMP_PREFIX + name + suffix);
     }
 
     /** The permissions of the files Archivist writes: they hold the application's data, for their owner only. */

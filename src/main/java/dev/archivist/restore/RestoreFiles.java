@@ -1,6 +1,7 @@
 package dev.archivist.restore;
 
 import dev.archivist.catalog.Durable;
+import dev.archivist.catalog.FileNames;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -67,8 +68,13 @@ public final class RestoreFiles {
 
     /** How the staging folders and copies a restore of {@code destination} makes beside it begin. */
     private static String besidePrefix(Path destination) {
-        return PREFIX + destination.getFileName() + "-";
+        // a destination whose name is near 255 bytes is shortened here, leaving room for the id and ".tmp"
+        return PREFIX + FileNames.shorten(destination.getFileName().toString(), FileNames.NAME_MAX
+                - FileNames.bytes(PREFIX) - 1 - BESIDE_ID_ROOM) + "-";
     }
+
+    /** The bytes a name made by {@link #besidePrefix} keeps for what follows it: the longest id and ".tmp". */
+    private static final int BESIDE_ID_ROOM = "storage_backup_20261128T010203.456Z.tmp".length();
 
     /** How the staging folders an in-place restore makes inside the storage folder begin. */
     private static final String IN_PLACE_STAGING_PREFIX = PREFIX + "staging-";
