@@ -21,7 +21,9 @@ final class PathSelection implements Predicate<String> {
 
     PathSelection(List<String> globs) {
         for (String g : globs) {
-            if (g.isBlank()) { // "$DIR" unset in a script: never read as the whole folder, which '/' asks for
+            // "$DIR" unset in a script: never read as the whole folder, which '/' asks for; a glob of spaces is not
+            // empty: it is the name of spaces that ls shows, and selects that entry as dump finds it
+            if (g.isEmpty()) {
                 throw new IllegalArgumentException("--path '" + g + "': empty; give / for the whole storage folder");
             }
             String why = Globs.problem(g);
