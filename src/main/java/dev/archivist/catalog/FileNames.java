@@ -1,9 +1,7 @@
 package dev.archivist.catalog;
 
+import dev.archivist.archive.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Names Archivist derives from a name of the operator's (a temporary file beside a {@code dump --output}, a staging
@@ -33,19 +31,11 @@ public final class FileNames {
         while (keep > 0 && (utf8[keep] & 0xC0) == 0x80) { // never cut a character in two
             keep--;
         }
-        return new String(utf8, 0, keep, StandardCharsets.UTF_8) + "~" + HexFormat.of().formatHex(sha256(utf8), 0, 4);
+        return new String(utf8, 0, keep, StandardCharsets.UTF_8) + "~" + Sha256.of(utf8).substring(0, 8);
     }
 
     /** How many bytes {@code text} takes in UTF-8, as a name on disk. */
     public static int bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
     }
 }

@@ -66,15 +66,15 @@ public final class RestoreFiles {
         return p;
     }
 
+    /** The bytes a name made by {@link #besidePrefix} keeps for what follows it: the longest id and ".tmp". */
+    private static final int BESIDE_ID_ROOM = "storage_backup_20261128T010203.456Z.tmp".length();
+
     /** How the staging folders and copies a restore of {@code destination} makes beside it begin. */
     private static String besidePrefix(Path destination) {
         // a destination whose name is near 255 bytes is shortened here, leaving room for the id and ".tmp"
         return PREFIX + FileNames.shorten(destination.getFileName().toString(), FileNames.NAME_MAX
                 - FileNames.bytes(PREFIX) - 1 - BESIDE_ID_ROOM) + "-";
     }
-
-    /** The bytes a name made by {@link #besidePrefix} keeps for what follows it: the longest id and ".tmp". */
-    private static final int BESIDE_ID_ROOM = "storage_backup_20261128T010203.456Z.tmp".length();
 
     /** How the staging folders an in-place restore makes inside the storage folder begin. */
     private static final String IN_PLACE_STAGING_PREFIX = PREFIX + "staging-";
