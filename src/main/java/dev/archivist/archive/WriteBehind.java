@@ -135,6 +135,11 @@ final class WriteBehind implements Closeable {
             work.add(() -> Thread.currentThread().interrupt());
             thread = null;
         }
+        // Drop the buffers now, not when this object becomes unreachable: the stream stack above the part writer may
+        // be kept alive for a further collection (zstd-jni's stream has a finalizer), and a daemon taking one backup
+        // after another then ran out of direct memory (-XX:MaxDirectMemorySize) though every backup had ended.
+        free.clear();
+        filling = null;
     }
 
     private void put(Runnable task) throws InterruptedIOException {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +52,33 @@ class WriteBehindTest {
             assertThatThrownBy(() -> wb.submit(out)).isInstanceOf(IOException.class);
         }
         assertThat(Files.size(file)).isZero();
+    }
+
+    /**
+     * Direct memory is limited (the launcher's -XX:MaxDirectMemorySize) and freed only when its buffer is collected:
+     * a closed writer that something still references (zstd-jni's stream, which has a finalizer, kept the whole stack
+     * alive for a further collection) must not keep its buffers, or a daemon's next backups ran out of direct memory.
+     */
+    @Test
+    void closeLetsGoOfItsBuffersWhileTheWriterIsStillReferenced() throws Exception {
+        Path file = dir.resolve("f");
+        WriteBehind wb = new WriteBehind("test-io", 3, SIZE);
+        List<WeakReference<ByteBuffer>> buffers = new ArrayList<>();
+        try (SequentialFile out = SequentialFile.create(file, false)) {
+            for (int i = 0; i < 6; i++) {
+                ByteBuffer b = wb.filling();
+                buffers.add(new WeakReference<>(b));
+                b.put(new byte[SIZE]);
+                wb.submit(out);
+            }
+            wb.close();
+        }
+        for (int i = 0; i < 20 && buffers.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(buffers).allSatisfy(r -> assertThat(r.get()).isNull());
+        assertThat(wb.buffersMade()).isEqualTo(3); // still referenced here, and so not collected itself
     }
 
     @Test
