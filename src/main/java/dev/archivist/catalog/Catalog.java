@@ -32,6 +32,8 @@ public final class Catalog {
     /** Name of the state folder inside the backup directory. */
     public static final String STATE_DIR = ".archivist";
     private static final java.util.regex.Pattern ID_PATTERN = BackupIds.ID_PATTERN;
+    /** Files of the catalog folders that Archivist did not write and this process has already named in a warning. */
+    private static final Set<Path> FOREIGN_NAMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final java.util.regex.Pattern COMPONENT_ID =
             java.util.regex.Pattern.compile("(db_backup|storage_backup)_\\d{8}T\\d{6}\\.\\d{3}Z");
 
@@ -229,6 +231,12 @@ public final class Catalog {
     }
 
     private static Manifest readListed(Path f, BackupType type) {
+        if (!ID_PATTERN.matcher(Manifest.idOf(f)).matches()) {
+            // no Archivist manifest has such a name (the Python tool's db_backup_20240101_020000.json): a foreign file,
+            // which the sweep names once; a warning here repeated it at every listing, every daemon job included
+            LOG.debug("not an Archivist manifest name, not listed: {}", f);
+            return null;
+        }
         try {
             return readAs(f, type);
         } catch (IOException | RuntimeException e) {
@@ -545,7 +553,11 @@ public final class Catalog {
                         + " moved away?): left alone, they are no backup until their manifest is back; delete them by"
                         + " hand if they are not needed: {}", dir, Plural.of(orphaned.size(), "backup"), orphaned);
             }
+            // named once per process: a daemon sweeps before every job, and the same files (the Python tool's
+            // backups, kept on purpose) filled its log with the same warnings every time
+            foreign.removeIf(f -> !FOREIGN_NAMED.add(f));
             if (!foreign.isEmpty()) {
+                java.util.Collections.sort(foreign);
                 LOG.warn("{} holds {} Archivist did not write; left alone: {}", dir, Plural.of(foreign.size(), "file"),
                         foreign.size() > 10 ? foreign.subList(0, 10) + " ..." : foreign);
             }
