@@ -438,14 +438,20 @@ public final class Catalog {
         }
         Files.deleteIfExists(dir.resolve(Manifest.fileName(m.id())));
         Durable.fsyncDirectory(dir);
-        for (String f : m.ownedFiles()) {
-            Files.deleteIfExists(dir.resolve(f));
-        }
-        // and what else of the names Archivist writes carries its id (an extra part verify reported, a temporary
-        // file); an operator's copy (<id>.json.bak) stays
+        // the names Archivist writes for this id: a file the manifest names under another backup's id (a manifest
+        // copied or forged, its checksum recomputed) belongs to that backup and stays
         java.util.regex.Pattern ours = java.util.regex.Pattern.compile("(?:" + java.util.regex.Pattern.quote(
                 Durable.TEMP_PREFIX) + ")?" + java.util.regex.Pattern.quote(m.id())
                 + "\\.(?:tar(?:\\.(?:zst|gz|xz))?(?:\\.part\\d+)?|index\\.jsonl\\.(?:zst|gz)|db(?:\\.(?:zst|gz|xz))?|json)");
+        for (String f : m.ownedFiles()) {
+            if (ours.matcher(f).matches()) {
+                Files.deleteIfExists(dir.resolve(f));
+            } else {
+                LOG.warn("{} names {}, which is not one of its own files: left in place", m.id(), f);
+            }
+        }
+        // and what else of the names Archivist writes carries its id (an extra part verify reported, a temporary
+        // file); an operator's copy (<id>.json.bak) stays
         try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir,
                 f -> ours.matcher(f.getFileName().toString()).matches())) {
             for (Path f : rest) {

@@ -47,4 +47,34 @@ class ManifestFileNamesTest {
         assertThat(Files.readAllBytes(f.db)).isEqualTo(live);
         assertThat(f.cli("verify", kept.id()).exitCode()).isZero();
     }
+
+    /**
+     * A manifest whose checksum was recomputed after its part was pointed at another backup's file (a manifest copied
+     * by hand, or forged) made rotation delete that other backup's file with its own: a kept backup lost its data.
+     * Rotation removes only the files that carry the removed backup's own id.
+     */
+    @Test
+    void rotationNeverDeletesAFileOfAnotherBackupThatAManifestNames() throws Exception {
+        Fixture f = new Fixture(dir).database(5);
+        Manifest forged = f.service().backupDatabase(false);
+        Manifest kept = f.service().backupDatabase(false);
+        f.service().backupDatabase(false);
+        Path folder = f.backups.resolve("database");
+        Path manifestFile = folder.resolve(forged.id() + ".json");
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(manifestFile.toFile());
+        ((ObjectNode) json.path("parts").get(0)).put("path", kept.parts().get(0).path());
+        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+        Files.write(manifestFile, Manifest.toBytes(json));
+        Path keptPart = folder.resolve(kept.parts().get(0).path());
+        byte[] keptBytes = Files.readAllBytes(keptPart);
+
+        Fixture.Run rotate = f.cli("rotate", "--max-backups", "2");
+        assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
+        assertThat(rotate.stdout()).contains("remove  " + forged.id());
+        assertThat(manifestFile).doesNotExist();
+        assertThat(keptPart).exists();
+        assertThat(Files.readAllBytes(keptPart)).isEqualTo(keptBytes);
+        Fixture.Run verify = f.cli("verify", kept.id());
+        assertThat(verify.exitCode()).as(verify.describe()).isZero();
+    }
 }
