@@ -306,6 +306,14 @@ final class Restore {
         List<String> notes = new ArrayList<>();
         try {
             DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp, catalog::commitsRefused);
+            // as verify checks it: a file of another size is not the database this backup took (another database
+            // put in its place, its checksums recomputed), however sound it is
+            long expected = m.json().path("size_uncompressed").asLong(-1);
+            long size = Files.size(temp);
+            if (expected >= 0 && size != expected) {
+                throw new ArchivistException("restore of " + m.id() + " refused: the decompressed backup has "
+                        + size + " bytes, the manifest records " + expected + " (not the database this backup took)");
+            }
             List<String> problems = SqliteSnapshot.check(temp, deep);
             if (!problems.isEmpty()) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + (deep ? "integrity_check" : "quick_check")
