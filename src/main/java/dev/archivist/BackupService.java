@@ -375,11 +375,26 @@ public final class BackupService {
         Manifest named = ref.equals("latest") ? null : catalog.find(ref, null); // an id or a manifest path
         if (type != BackupType.FULL && named != null && named.type() == BackupType.FULL) {
             Manifest full = named;
+            // the component it names is taken only from a manifest as written, and only when it is the one the full
+            // backup recorded (as verify checks them): an edited full manifest could name any backup of the catalog
+            Manifest.SelfCheck self = full.selfCheck();
+            if (self != Manifest.SelfCheck.INTACT) {
+                throw new ArchivistException("restore of " + full.id() + " refused: its manifest was edited after it was"
+                        + " written (" + Manifest.SELF_CHECKSUM + (self == Manifest.SelfCheck.MISSING ? " missing"
+                        : " mismatch") + "), so the " + type.wireName() + " backup it names is not to be trusted:"
+                        + " archivist verify " + full.id());
+            }
             String id = full.componentId(type);
             if (id == null) {
                 throw new ArchivistException("full backup " + full.id() + " names no " + type.wireName() + " component");
             }
-            return catalog.find(id, type);
+            Manifest component = catalog.find(id, type);
+            if (!full.component(type).path("checksum").asText("").equals(component.checksum())) {
+                throw new ArchivistException("restore of " + full.id() + " refused: its " + type.wireName()
+                        + " component " + id + " has another checksum than the one recorded in the full manifest:"
+                        + " archivist verify " + full.id());
+            }
+            return component;
         }
         return named != null && named.type() == type ? named : catalog.find(ref, type); // of another type: named so
     }
