@@ -53,11 +53,17 @@ public final class StorageFiles {
             if (id == null) {
                 throw new ArchivistException("full backup " + m.id() + " names no storage backup (damaged manifest)");
             }
+            Manifest full = m;
             try {
                 m = catalog.find(id, BackupType.STORAGE);
             } catch (NotFoundException e) {
                 throw new NotFoundException("full backup " + m.id() + ": its storage backup " + id
                         + " cannot be found (" + ArchivistException.reason(e) + ")");
+            }
+            // the one the full backup recorded (as verify checks it), not another a re-signed manifest names
+            if (!full.component(BackupType.STORAGE).path("checksum").asText("").equals(m.checksum())) {
+                throw new ArchivistException("full backup " + full.id() + ": its storage backup " + id + " has another"
+                        + " checksum than the one recorded in the full manifest: archivist verify " + full.id());
             }
         }
         Path index = checkedIndex(catalog, m);

@@ -54,6 +54,28 @@ class RestoreComponentOfEditedFullTest {
         }
     }
 
+    /** ls and dump of a full backup's id read its storage part only when it is the one the full backup recorded. */
+    @Test
+    void lsAndDumpRefuseAStorageComponentOfAnotherChecksum() throws Exception {
+        Fixture f = new Fixture(dir).database(5).storage(3, 1000);
+        Manifest full = f.service().backupFull(false, null);
+        Files.writeString(f.storage.resolve("added-later.txt"), "not in the full backup");
+        Manifest later = f.service().backupStorage(false, null);
+        Path manifestFile = f.backups.resolve("full").resolve(full.id() + ".json");
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(manifestFile.toFile());
+        ((ObjectNode) json.path("storage")).put("id", later.id());
+        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+        Files.write(manifestFile, Manifest.toBytes(json));
+
+        Fixture.Run ls = f.cli("ls", full.id());
+        assertThat(ls.exitCode()).as(ls.describe()).isEqualTo(1);
+        assertThat(ls.stdout()).doesNotContain("added-later.txt");
+        assertThat(ls.stderr()).contains(full.id()).contains("checksum");
+        Fixture.Run dump = f.cli("dump", full.id(), "added-later.txt");
+        assertThat(dump.exitCode()).as(dump.describe()).isEqualTo(1);
+        assertThat(dump.stdout()).isEmpty();
+    }
+
     /** One more row in the fixture's database. */
     private static final class TestDbRows {
         static void insert(Path db) throws Exception {
