@@ -78,6 +78,19 @@ public final class Verifier {
         }
     }
 
+    /**
+     * The codec the manifest names, or null with a problem when it names none Archivist reads: its archive can be
+     * neither checked nor restored, so the backup is never called clean (a deep verify had skipped the archive).
+     */
+    private static Compression codecOf(Manifest m, List<Problem> problems) {
+        Compression codec = Compression.parseOrNull(m.compression());
+        if (codec == null) {
+            problems.add(new Problem(m.id(), "manifest", "unknown compression '" + m.compression()
+                    + "': the backup cannot be read (zstd, gz, xz or none)"));
+        }
+        return codec;
+    }
+
     private boolean partsPresent(Manifest m, Path dir, List<Problem> problems) {
         boolean ok = true;
         List<Manifest.Part> parts = m.parts();
@@ -173,7 +186,7 @@ public final class Verifier {
             checkPresentParts(m, dir, problems, counters);
             return;
         }
-        Compression codec = Compression.parseOrNull(m.compression());
+        Compression codec = codecOf(m, problems);
         Path temp = null;
         boolean decompressed = false;
         try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), problems)) {
@@ -211,7 +224,7 @@ public final class Verifier {
     private void verifyStorage(Manifest m, boolean deep, List<Problem> problems, long[] counters) {
         Path dir = catalog.dir(BackupType.STORAGE);
         Path index = intactIndex(m, dir, problems);
-        Compression codec = Compression.parseOrNull(m.compression());
+        Compression codec = codecOf(m, problems);
         if (!partsPresent(m, dir, problems)) {
             checkPresentParts(m, dir, problems, counters);
             if (deep && codec != null && index != null) {
