@@ -159,6 +159,23 @@ final class Rotation {
      * restored (issue 4: removed once a newer successful backup of storage exists; {@code byId}: every manifest read,
      * to find a full backup's parts).
      */
+    /**
+     * Whether storage backup {@code m} was taken from {@code storage}. A recorded path that is no path at all (a NUL in
+     * an edited manifest) names no folder: it once failed every rotation of the catalog, as a usage error.
+     */
+    private static boolean takenFrom(Manifest m, Path storage) {
+        if (!m.json().hasNonNull("original_path")) {
+            return false;
+        }
+        try {
+            return RestoreFiles.liveStorageFolder(Path.of(m.json().path("original_path").asText())).equals(storage);
+        } catch (java.nio.file.InvalidPathException e) {
+            LOG.warn("{} records an original_path that is no path ({}): not taken for a backup of {}", m.id(),
+                    e.getReason(), storage);
+            return false;
+        }
+    }
+
     private List<String> beforeRestoreFolders(List<Manifest> all, Map<String, Manifest> byId, boolean dryRun)
             throws IOException {
         List<String> result = new ArrayList<>();
@@ -166,8 +183,7 @@ final class Rotation {
         // only a backup of this storage folder holds what was moved aside (a catalog may serve several folders), and
         // only one that can be restored (files there, its last verify not failed) replaces it
         Instant newestStorage = all.stream()
-                .filter(m -> m.type() == BackupType.STORAGE && m.json().hasNonNull("original_path")
-                        && RestoreFiles.liveStorageFolder(Path.of(m.json().path("original_path").asText())).equals(storage))
+                .filter(m -> m.type() == BackupType.STORAGE && takenFrom(m, storage))
                 .filter(m -> !catalog.completeness(m, id -> java.util.Optional.ofNullable(byId.get(id))).broken())
                 .filter(m -> {
                     VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());

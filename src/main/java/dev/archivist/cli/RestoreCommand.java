@@ -142,7 +142,11 @@ public final class RestoreCommand implements Callable<Integer> {
         if (m.type() == BackupType.FULL || from.isEmpty()) {
             return null;
         }
-        return sameFile(Path.of(from), livePath(m, service)) ? null : from;
+        try {
+            return sameFile(Path.of(from), livePath(m, service)) ? null : from;
+        } catch (java.nio.file.InvalidPathException e) { // no path (a NUL in an edited manifest): not the live one
+            return from.replace("\0", "\\000");
+        }
     }
 
     /** Whether two paths name the same file: as written, or once symlinks are resolved (when both exist). */
