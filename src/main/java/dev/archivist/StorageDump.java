@@ -122,6 +122,10 @@ public final class StorageDump {
             }
             Path part = files.folder().resolve(files.backup().parts().get(next++).path());
             try {
+                // a FIFO (or a link to one) at a part's name: its open would wait for a writer for ever
+                if (Files.exists(part) && !Files.isRegularFile(part)) {
+                    throw new IOException(part + " is not a regular file (archive part damaged): not read");
+                }
                 return new BufferedInputStream(Files.newInputStream(part), 1 << 16);
             } catch (NoSuchFileException e) {
                 throw new UncheckedIOException(new NoSuchFileException(part + " (archive part missing)"));
