@@ -154,12 +154,6 @@ final class Rotation {
     }
 
     /**
-     * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
-     * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder that can be
-     * restored (issue 4: removed once a newer successful backup of storage exists; {@code byId}: every manifest read,
-     * to find a full backup's parts).
-     */
-    /**
      * Whether storage backup {@code m} was taken from {@code storage}. A recorded path that is no path at all (a NUL in
      * an edited manifest) names no folder: it once failed every rotation of the catalog, as a usage error.
      */
@@ -176,6 +170,12 @@ final class Rotation {
         }
     }
 
+    /**
+     * {@code <storage>.before-restore-*} folders, and {@code <storage>/.archivist-before-restore-*} of restores in place
+     * ({@link dev.archivist.restore.InPlaceSwap}), older than the newest backup of that storage folder that can be
+     * restored (issue 4: removed once a newer successful backup of storage exists; {@code byId}: every manifest read,
+     * to find a full backup's parts).
+     */
     private List<String> beforeRestoreFolders(List<Manifest> all, Map<String, Manifest> byId, boolean dryRun)
             throws IOException {
         List<String> result = new ArrayList<>();
