@@ -508,6 +508,7 @@ public final class BackupService {
      * the next run. Not for the daemon: its own shutdown waits for a running job to finish.
      */
     public void sweepOnShutdown() {
+        catalog.rememberCommits(); // for the stop report, which names the backups completed before the stop
         this.sweepOnShutdown = true;
     }
 
@@ -517,7 +518,7 @@ public final class BackupService {
      */
     public void sweepOnShutdown(Consumer<String> report) {
         this.stopReport = report;
-        this.sweepOnShutdown = true;
+        sweepOnShutdown();
     }
 
     /**

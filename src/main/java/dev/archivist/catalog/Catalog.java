@@ -41,7 +41,12 @@ public final class Catalog {
     /** Set when the process is stopping; guarded by {@code this}, like the commits it refuses. */
     private boolean commitsRefused;
 
+    /**
+     * The ids committed since {@link #rememberCommits()}, for a one-shot process's stop report; never filled for a
+     * daemon or an application, whose catalog lives for months and would hold every id it ever committed.
+     */
     private final List<String> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean rememberCommits;
 
     public Catalog(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -149,11 +154,21 @@ public final class Catalog {
             throw e;
         }
         InFlight.clear(stateDir(), m.id());
-        committed.add(m.id());
+        if (rememberCommits) {
+            committed.add(m.id());
+        }
         return m;
     }
 
-    /** The ids of the backups this object committed, oldest first: a stopped command names those it completed. */
+    /** From now on, {@link #committed()} lists the backups this object commits: for a one-shot process only. */
+    public void rememberCommits() {
+        rememberCommits = true;
+    }
+
+    /**
+     * The ids of the backups this object committed since {@link #rememberCommits()}, oldest first: a stopped command
+     * names those it completed. Empty without that call.
+     */
     public List<String> committed() {
         return List.copyOf(committed);
     }
