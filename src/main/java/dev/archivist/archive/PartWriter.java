@@ -1,5 +1,6 @@
 package dev.archivist.archive;
 
+import dev.archivist.ArchivistException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -237,7 +238,7 @@ public final class PartWriter extends OutputStream {
             tail.flip();
             current.finish(tail, partBytes);
         } catch (IOException e) {
-            throw new IOException("cannot write " + temp + ": " + e.getMessage(), e);
+            throw new IOException("cannot write " + temp + ": " + ArchivistException.reason(e), e);
         } finally {
             tail.clear();
         }
@@ -284,7 +285,7 @@ public final class PartWriter extends OutputStream {
         try {
             file.forceAndClose();
         } catch (IOException e) {
-            throw new IOException("cannot sync " + path + ": " + e.getMessage(), e);
+            throw new IOException("cannot sync " + path + ": " + ArchivistException.reason(e), e);
         }
     }
 
@@ -323,7 +324,8 @@ public final class PartWriter extends OutputStream {
         try {
             writeBehind.submit(current);
         } catch (IOException e) {
-            throw new IOException("cannot write " + temps.get(temps.size() - 1) + ": " + e.getMessage(), e);
+            throw new IOException("cannot write " + temps.get(temps.size() - 1) + ": " + ArchivistException.reason(e),
+                    e);
         }
     }
 
@@ -333,7 +335,8 @@ public final class PartWriter extends OutputStream {
             try {
                 writeBehind.await();
             } catch (IOException e) {
-                throw new IOException("cannot write " + temps.get(temps.size() - 1) + ": " + e.getMessage(), e);
+                throw new IOException("cannot write " + temps.get(temps.size() - 1) + ": " + ArchivistException.reason(e),
+                    e);
             }
         }
     }
@@ -353,7 +356,8 @@ public final class PartWriter extends OutputStream {
                         pos += in.transferTo(pos, size - pos, out);
                     }
                 } catch (IOException e) {
-                    throw new IOException("cannot append " + part + " to " + first + ": " + e.getMessage(), e);
+                    throw new IOException("cannot append " + part + " to " + first + ": "
+                            + ArchivistException.reason(e), e);
                 }
                 Files.delete(part);
             }
