@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -640,22 +641,46 @@ public final class Catalog {
      * it); a database or storage backup whose manifest lists no part at all misses its data.
      */
     public List<String> missingFiles(Manifest m) {
-        List<String> names;
+        return storedFiles(m).missing();
+    }
+
+    /**
+     * The stored files of {@code m}, checked with one stat each: those that are not there ({@link #missingFiles}) and
+     * those there with another size than the manifest records (a part truncated or emptied by a full disk or by hand,
+     * as {@code <type>/<name>}): either makes the backup one that cannot be restored, which list shows and rotation
+     * does not count as a kept backup. Contents are verify's job.
+     */
+    public StoredFiles storedFiles(Manifest m) {
+        java.util.Map<String, Long> sizes;
         try {
-            names = m.ownedFiles();
+            sizes = m.recordedSizes();
             if (m.type() != BackupType.FULL && m.parts().isEmpty()) {
-                return List.of(m.type().wireName() + "/" + m.id() + " (its manifest lists no parts)");
+                return new StoredFiles(List.of(m.type().wireName() + "/" + m.id() + " (its manifest lists no parts)"),
+                        List.of());
             }
         } catch (RuntimeException e) {
-            return List.of();
+            return new StoredFiles(List.of(), List.of());
         }
         List<String> missing = new ArrayList<>();
-        for (String name : names) {
-            if (!Files.exists(dir(m.type()).resolve(name))) {
-                missing.add(m.type().wireName() + "/" + name);
+        List<String> resized = new ArrayList<>();
+        for (java.util.Map.Entry<String, Long> f : sizes.entrySet()) {
+            String name = m.type().wireName() + "/" + f.getKey();
+            long size;
+            try {
+                size = Files.readAttributes(dir(m.type()).resolve(f.getKey()), BasicFileAttributes.class).size();
+            } catch (IOException | RuntimeException e) { // as Files.exists: what cannot be read is not there
+                missing.add(name);
+                continue;
+            }
+            if (f.getValue() >= 0 && size != f.getValue()) {
+                resized.add(name);
             }
         }
-        return missing;
+        return new StoredFiles(missing, resized);
+    }
+
+    /** What {@link #storedFiles} found: the files not there and those of another size, as {@code <type>/<name>}. */
+    public record StoredFiles(List<String> missing, List<String> resized) {
     }
 
     /**
@@ -663,13 +688,14 @@ public final class Catalog {
      * (by id, or by type when the manifest names none); the stored files missing of the backup or of its components.
      */
     public record Completeness(List<Manifest> components, List<String> missingComponents, List<String> missingFiles,
-                               List<String> editedManifests, boolean removed) {
+                               List<String> resizedFiles, List<String> editedManifests, boolean removed) {
         /**
          * Whether something is missing, or a manifest (the backup's or a component's, {@link #editedManifests}) was
          * edited after it was written: the backup cannot be restored. Not for a backup {@link #removed} meanwhile.
          */
         public boolean broken() {
-            return !removed && (!missingComponents.isEmpty() || !missingFiles.isEmpty() || !editedManifests.isEmpty());
+            return !removed && (!missingComponents.isEmpty() || !missingFiles.isEmpty() || !resizedFiles.isEmpty()
+                    || !editedManifests.isEmpty());
         }
     }
 
@@ -690,12 +716,15 @@ public final class Catalog {
             edited.add(m.id());
         }
         if (m.type() != BackupType.FULL) {
-            List<String> missing = missingFiles(m);
-            return new Completeness(List.of(), List.of(), missing, edited, !missing.isEmpty() && removed(m));
+            StoredFiles stored = storedFiles(m);
+            return new Completeness(List.of(), List.of(), stored.missing(), stored.resized(), edited,
+                    (!stored.missing().isEmpty() || !stored.resized().isEmpty()) && removed(m));
         }
         List<Manifest> components = new ArrayList<>();
         List<String> missingComponents = new ArrayList<>();
-        List<String> missing = new ArrayList<>(missingFiles(m));
+        StoredFiles own = storedFiles(m);
+        List<String> missing = new ArrayList<>(own.missing());
+        List<String> resized = new ArrayList<>(own.resized());
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
             String id = m.componentId(t);
             Optional<Manifest> component = id == null ? Optional.empty() : lookup.apply(id).filter(c -> c.type() == t);
@@ -703,14 +732,16 @@ public final class Catalog {
                 missingComponents.add(id == null ? t.wireName() : id);
             } else {
                 components.add(component.get());
-                missing.addAll(missingFiles(component.get()));
+                StoredFiles stored = storedFiles(component.get());
+                missing.addAll(stored.missing());
+                resized.addAll(stored.resized());
                 if (checkEdits && component.get().editedAfterWriting()) {
                     edited.add(component.get().id());
                 }
             }
         }
-        return new Completeness(components, missingComponents, missing, edited,
-                (!missing.isEmpty() || !missingComponents.isEmpty()) && removed(m));
+        return new Completeness(components, missingComponents, missing, resized, edited,
+                (!missing.isEmpty() || !resized.isEmpty() || !missingComponents.isEmpty()) && removed(m));
     }
 
     /**

@@ -207,6 +207,19 @@ public final class Manifest {
         return files;
     }
 
+    /**
+     * The size the manifest records for each file of {@link #ownedFiles()}, by name: a part's, the index's (or -1 when
+     * it records none).
+     */
+    public java.util.Map<String, Long> recordedSizes() {
+        java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+        parts().forEach(p -> sizes.put(p.path(), p.size()));
+        if (indexFile() != null) {
+            sizes.put(indexFile(), json.path("index").path("size").asLong(-1));
+        }
+        return sizes;
+    }
+
     /** A stored part: its file name (relative to the type folder), size and SHA-256. */
     public record Part(String path, long size, String sha256) {
     }

@@ -134,6 +134,7 @@ public final class ListCommand implements Callable<Integer> {
         row.putNull("checksum");
         row.putNull("last_verified");
         row.putArray("missing_files");
+        row.putArray("resized_files");
         row.put("total_size", 0);
         row.put("broken", true);
         // what the listing's warning says too (an unknown type, one of another folder), not a bare "unreadable"
@@ -148,7 +149,9 @@ public final class ListCommand implements Callable<Integer> {
         }
         String files = (r.path("edited_manifest").asBoolean() ? " BROKEN: manifest edited after it was written (its"
                 + " checksum does not match)" : "")
-                + (r.path("missing_files").isEmpty() ? "" : " BROKEN: files missing " + r.path("missing_files"));
+                + (r.path("missing_files").isEmpty() ? "" : " BROKEN: files missing " + r.path("missing_files"))
+                + (r.path("resized_files").isEmpty() ? "" : " BROKEN: files not of their recorded size (truncated?) "
+                + r.path("resized_files"));
         if (!r.path("type").asText().equals("full")) {
             return files.isEmpty() ? "" : " " + files.trim();
         }
@@ -169,7 +172,8 @@ public final class ListCommand implements Callable<Integer> {
 
     /**
      * A manifest plus what list adds: last verification, total size, the stored files that are not there (a part or
-     * index deleted by hand: {@code missing_files}, checked with one stat each, contents are verify's job) and, for a
+     * index deleted by hand: {@code missing_files}; one of another size than recorded: {@code resized_files}; checked
+     * with one stat each, contents are verify's job) and, for a
      * full backup, its missing components (those whose manifest is there but cannot be read also in
      * {@code unreadable_components}) and its components' missing files; any of them makes the row {@code broken}.
      * Null for a backup whose manifest is gone since it was read (a rotation removing it meanwhile).
@@ -188,6 +192,7 @@ public final class ListCommand implements Callable<Integer> {
             return null;
         }
         has.missingFiles().forEach(row.putArray("missing_files")::add);
+        has.resizedFiles().forEach(row.putArray("resized_files")::add);
         long total = m.storedBytes(has.missingFiles()); // what is on disk: a part deleted by hand is not
         if (m.type() == BackupType.FULL) {
             has.missingComponents().forEach(row.putArray("missing_components")::add);

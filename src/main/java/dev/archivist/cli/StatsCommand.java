@@ -77,7 +77,7 @@ public final class StatsCommand implements Callable<Integer> {
         out.printf("total: %d backups, %s (full backups are counted in their database and storage parts)%n",
                 stats.totalBackups(), Output.size(stats.totalBytes()));
         if (stats.brokenBackups() > 0) {
-            out.printf("%s cannot be restored, files missing (archivist list shows %s as BROKEN)%n",
+            out.printf("%s cannot be restored, files missing or truncated (archivist list shows %s as BROKEN)%n",
                     Plural.of(stats.brokenBackups(), "backup"), stats.brokenBackups() == 1 ? "it" : "them");
         }
         if (stats.unreadableManifests() > 0) {

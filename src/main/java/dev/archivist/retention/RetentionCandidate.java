@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param lastVerifyClean result of the last verification: {@code TRUE} clean (a deep verify), {@code FALSE} problems, {@code null} never verified or only its checksums seen clean
  * @param componentIds    for a full backup the ids of its database and storage components; empty otherwise
  * @param incomplete      some of its stored files (or, for a full backup, a component or a component's files) are
- *                        missing: it cannot be restored
+ *                        missing or not of their recorded size: it cannot be restored
  */
 public record RetentionCandidate(
         String id,
@@ -51,7 +51,7 @@ public record RetentionCandidate(
      */
     public String unusableBecause() {
         if (incomplete) {
-            return "files missing";
+            return "files missing or not of their recorded size";
         }
         return Boolean.FALSE.equals(lastVerifyClean) ? "last verify failed" : null;
     }

@@ -45,7 +45,7 @@ class ListBrokenFullTest {
                 .isEqualTo(1);
         assertThat(stats.path("broken_backups").asInt()).isEqualTo(1);
         assertThat(stats.path("types").path("storage").path("broken").asInt()).isZero();
-        assertThat(f.cli("stats").stdout()).contains("1 backup cannot be restored, files missing (archivist list shows"
+        assertThat(f.cli("stats").stdout()).contains("1 backup cannot be restored, files missing or truncated (archivist list shows"
                 + " it as BROKEN)");
 
         JsonNode listed = Json.MAPPER.readTree(f.cli("list", "--json").stdout());

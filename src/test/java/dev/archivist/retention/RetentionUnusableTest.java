@@ -52,10 +52,10 @@ class RetentionUnusableTest {
         RetentionPlan plan = RetentionPlanner.plan(List.of(incomplete(d.get(0)), d.get(1), incomplete(d.get(2))),
                 RetentionPolicy.ofMaxBackups(1), NOW);
         assertThat(plan.decisionFor("d3").orElseThrow().reasons()).singleElement().asString()
-                .startsWith("unrestorable (files missing): not counted");
+                .startsWith("unrestorable (files missing or not of their recorded size): not counted");
         assertThat(plan.decisionFor("d2").orElseThrow().reasons()).containsExactly("newest 1 of MAX_BACKUPS=1");
         assertThat(plan.decisionFor("d1").orElseThrow().keep()).isFalse();
         assertThat(plan.decisionFor("d1").orElseThrow().reasons()).singleElement().asString()
-                .isEqualTo("unrestorable (files missing) and older than every kept backup");
+                .isEqualTo("unrestorable (files missing or not of their recorded size) and older than every kept backup");
     }
 }
