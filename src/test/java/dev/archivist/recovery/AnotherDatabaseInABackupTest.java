@@ -2,13 +2,8 @@ package dev.archivist.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.archivist.archive.Codecs;
 import dev.archivist.catalog.Manifest;
-import dev.archivist.config.Compression;
 import dev.archivist.testing.TestDb;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +27,7 @@ class AnotherDatabaseInABackupTest {
                     .database(300);
             Manifest m = f.service().backupDatabase(false);
             Path other = TestDb.create(f.root.resolve("other.db"), TestDb.Mode.ROLLBACK, 3, 10);
-            replaceKeepingChecksums(f, m, other);
+            ForgedBackup.replaceDatabaseFile(f.backups, m, other);
 
             Fixture.Run verify = f.cli("verify", m.id());
             assertThat(verify.exitCode()).as(codec + ": " + verify.describe()).isEqualTo(1);
@@ -55,23 +50,5 @@ class AnotherDatabaseInABackupTest {
 
     private static String[] concat(List<String> a, List<String> b) {
         return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
-    }
-
-    /** Puts {@code other}, compressed with the backup's codec, in place of backup {@code m}'s file; re-signs. */
-    private static void replaceKeepingChecksums(Fixture f, Manifest m, Path other) throws Exception {
-        Path part = f.backups.resolve("database").resolve(m.parts().get(0).path());
-        Compression codec = Compression.parseOrNull(m.compression());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = Codecs.compressor(codec, codec.defaultLevel(), bytes)) {
-            Files.copy(other, out);
-        }
-        byte[] stored = bytes.toByteArray();
-        Files.write(part, stored);
-        String sha = ForgedBackup.sha256(stored);
-        ObjectNode json = m.json().deepCopy();
-        json.put("checksum", sha).put("file_size", stored.length).put("size_compressed", stored.length);
-        ((ObjectNode) json.path("parts").get(0)).put("size", stored.length).put("sha256", sha);
-        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(f.backups.resolve("database").resolve(m.id() + ".json"), Manifest.toBytes(json));
     }
 }

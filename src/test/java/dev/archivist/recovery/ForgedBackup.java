@@ -220,6 +220,28 @@ final class ForgedBackup {
         return catalog.commit(m);
     }
 
+    /**
+     * Puts {@code plainDb}, compressed with database backup {@code m}'s codec, in place of its file under
+     * {@code backups}, and recomputes every checksum of its manifest to match (as an attacker or a confused operator
+     * could): only what a restore or a deep verify reads in the content can tell.
+     */
+    static void replaceDatabaseFile(Path backups, Manifest m, Path plainDb) throws IOException {
+        Path part = backups.resolve("database").resolve(m.parts().get(0).path());
+        Compression codec = Compression.parseOrNull(m.compression());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = Codecs.compressor(codec, codec.defaultLevel(), bytes)) {
+            Files.copy(plainDb, out);
+        }
+        byte[] stored = bytes.toByteArray();
+        Files.write(part, stored);
+        String sha = sha256(stored);
+        ObjectNode json = m.json().deepCopy();
+        json.put("checksum", sha).put("file_size", stored.length).put("size_compressed", stored.length);
+        ((ObjectNode) json.path("parts").get(0)).put("size", stored.length).put("sha256", sha);
+        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+        Files.write(backups.resolve("database").resolve(m.id() + ".json"), Manifest.toBytes(json));
+    }
+
     static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));

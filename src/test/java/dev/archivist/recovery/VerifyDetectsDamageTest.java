@@ -11,9 +11,7 @@ import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Compression;
 import dev.archivist.testing.TestDb;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -303,19 +301,8 @@ class VerifyDetectsDamageTest {
             Files.copy(in, plain);
         }
         TestDb.corruptMiddlePage(plain);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = Codecs.compressor(codec, codec.defaultLevel(), bytes)) {
-            Files.copy(plain, out);
-        }
+        ForgedBackup.replaceDatabaseFile(f.backups, m, plain);
         Files.delete(plain);
-        byte[] stored = bytes.toByteArray();
-        Files.write(part, stored);
-        String sha = ForgedBackup.sha256(stored);
-        ObjectNode json = m.json().deepCopy();
-        json.put("checksum", sha).put("file_size", stored.length).put("size_compressed", stored.length);
-        ((ObjectNode) json.path("parts").get(0)).put("size", stored.length).put("sha256", sha);
-        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
-        Files.write(f.backups.resolve("database").resolve(m.id() + ".json"), Manifest.toBytes(json));
     }
 
     @Test
