@@ -73,7 +73,13 @@ public final class StorageDump {
                 }
             }
         } catch (UncheckedIOException e) { // a part that could not be opened
+            files.refuseIfRemoved(); // a rotation elsewhere removed the backup meanwhile: no damage
             throw damaged(id, e.getCause());
+        } catch (ArchivistException e) {
+            if (!(e instanceof NotFoundException)) {
+                files.refuseIfRemoved();
+            }
+            throw e;
         }
         throw new ArchivistException("backup " + id + ": " + stored + " is in the index but not in the archive"
                 + " (damaged: archivist verify " + id + ")");

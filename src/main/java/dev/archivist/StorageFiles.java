@@ -7,6 +7,8 @@ import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -69,7 +71,11 @@ public final class StorageFiles {
         Path index = checkedIndex(catalog, m);
         List<String> missing = catalog.missingFiles(m).stream() // the index is there: parts only, as "storage/<name>"
                 .map(name -> name.substring(name.indexOf('/') + 1)).toList();
-        return new StorageFiles(m, index, List.copyOf(globs), missing);
+        StorageFiles files = new StorageFiles(m, index, List.copyOf(globs), missing);
+        if (!missing.isEmpty()) {
+            files.refuseIfRemoved();
+        }
+        return files;
     }
 
     /** Refuses a manifest that does not match its own checksum (as verify does): what it records is not to be trusted. */
@@ -99,6 +105,7 @@ public final class StorageFiles {
                     + ArchivistException.reason(e), e);
         }
         if (damage != null) {
+            new StorageFiles(m, file, List.of(), List.of()).refuseIfRemoved();
             throw new ArchivistException("the index of " + m.id() + ", " + file + ", " + damage
                     + ": archivist verify " + m.id() + " checks the rest of the backup");
         }
@@ -122,7 +129,25 @@ public final class StorageFiles {
 
     /** A reader of every entry of the index, in archive order, unselected; the caller closes it. */
     IndexReader reader() throws IOException {
-        return new IndexReader(index);
+        try {
+            return new IndexReader(index);
+        } catch (NoSuchFileException e) {
+            refuseIfRemoved();
+            throw e;
+        }
+    }
+
+    /**
+     * Throws when the backup's manifest is gone since it was read: a rotation in another process (or an operator)
+     * removed the backup meanwhile, so its files missing now are no damage to report (as {@code verify} says of it).
+     *
+     * @throws NotFoundException when the backup was removed
+     */
+    void refuseIfRemoved() {
+        if (!Files.exists(folder().resolve(Manifest.fileName(backup.id())), LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotFoundException("backup " + backup.id() + " was removed while it was read (by a rotation or"
+                    + " by hand), so nothing can be said of it");
+        }
     }
 
     /**
