@@ -319,10 +319,26 @@ public final class BackupService {
 
     /**
      * What to tell an operator about restores a crash cut short that wait for the next command taking the lock to end
-     * them ({@link PendingRestores}); empty when there are none. Takes no lock.
+     * them ({@link PendingRestores}); empty when there are none. Takes no lock. While another process holds the lock,
+     * the journals and staging folders are those of the restore it runs (or of the interrupted one it is ending), so
+     * they are not called interrupted; the lock is looked at again after the journals were read, since a restore may
+     * have begun meanwhile.
      */
     public List<String> interruptedRestoreNotices() {
-        return PendingRestores.notices(settings, catalog.stateDir());
+        boolean running = lockHeldElsewhereNow();
+        List<String> notes = PendingRestores.notices(settings, catalog.stateDir(), running);
+        if (!running && !notes.isEmpty() && lockHeldElsewhereNow()) {
+            return PendingRestores.notices(settings, catalog.stateDir(), true);
+        }
+        return notes;
+    }
+
+    private boolean lockHeldElsewhereNow() {
+        try {
+            return catalog.lockHeldElsewhere();
+        } catch (IOException e) { // cannot tell: name what the journals say, as before
+            return false;
+        }
     }
 
     /**

@@ -21,13 +21,17 @@ final class PendingRestores {
     private PendingRestores() {
     }
 
-    /** One line for each, for an operator; empty when there are none. */
-    static List<String> notices(Settings settings, Path stateDir) {
+    /**
+     * One line for each, for an operator; empty when there are none. {@code running}: another process holds the lock
+     * now, so a journal or staging folder it can settle is that process's work in progress, not named; journals no
+     * command settles (unreadable, or not Archivist's) still are.
+     */
+    static List<String> notices(Settings settings, Path stateDir, boolean running) {
         List<String> notes = new ArrayList<>();
         Path journal = FullRestoreJournal.file(stateDir);
         try {
             FullRestoreJournal.Entry e = FullRestoreJournal.read(stateDir);
-            if (e != null) {
+            if (e != null && !running) {
                 notes.add("a restore full of " + e.storageBackup() + " and " + e.databaseBackup()
                         + " was interrupted; the next backup, restore or rotate ends it (" + journal + ")");
             }
@@ -42,6 +46,9 @@ final class PendingRestores {
                         + " does not use: it is not a journal Archivist wrote, and is left alone; remove it");
                 continue;
             }
+            if (running && StorageSwap.readable(swap)) {
+                continue;
+            }
             String aside = !Files.exists(live) ? ", which is moved aside until it ends"
                     : swap.startsWith(live) ? ", whose entries may be moved aside until it ends" : "";
             notes.add(StorageSwap.readable(swap)
@@ -52,7 +59,7 @@ final class PendingRestores {
                             + live.getFileName() + ".before-restore-<id>; move that back and delete the journal"));
         }
         for (Path destination : List.of(RestoreFiles.liveDatabaseFile(settings.databasePath()), live)) {
-            if (destination.equals(live) && !swaps.isEmpty()) {
+            if (running || destination.equals(live) && !swaps.isEmpty()) {
                 continue; // the swap had begun: said above, with where the live folder is
             }
             List<Path> left = RestoreFiles.leftovers(destination);
