@@ -105,7 +105,7 @@ public final class StorageFiles {
                     + ArchivistException.reason(e), e);
         }
         if (damage != null) {
-            new StorageFiles(m, file, List.of(), List.of()).refuseIfRemoved();
+            refuseIfRemoved(file.getParent(), m);
             throw new ArchivistException("the index of " + m.id() + ", " + file + ", " + damage
                     + ": archivist verify " + m.id() + " checks the rest of the backup");
         }
@@ -144,8 +144,12 @@ public final class StorageFiles {
      * @throws NotFoundException when the backup was removed
      */
     void refuseIfRemoved() {
-        if (!Files.exists(folder().resolve(Manifest.fileName(backup.id())), LinkOption.NOFOLLOW_LINKS)) {
-            throw new NotFoundException("backup " + backup.id() + " was removed while it was read (by a rotation or"
+        refuseIfRemoved(folder(), backup);
+    }
+
+    private static void refuseIfRemoved(Path folder, Manifest m) {
+        if (!Files.exists(folder.resolve(Manifest.fileName(m.id())), LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotFoundException("backup " + m.id() + " was removed while it was read (by a rotation or"
                     + " by hand), so nothing can be said of it");
         }
     }
