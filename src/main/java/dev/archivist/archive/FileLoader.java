@@ -25,7 +25,8 @@ import java.util.concurrent.Executors;
 /**
  * Opening and reading source files with the archive's rules: open before anything is written (so a file that
  * vanished or cannot be read is skipped, never half-stored), exactly the declared size is stored, and a change
- * (size or mtime different after reading, or fewer/more bytes than declared) is reported.
+ * (size, mtime or status change time different after reading, or fewer/more bytes than declared) is reported: a
+ * file rewritten in place whose mtime was set back ({@code touch -r}) changed its ctime, as GNU tar checks.
  */
 final class FileLoader {
     static final String VANISHED = "vanished";
@@ -275,17 +276,20 @@ final class FileLoader {
         }
         long sizeAfter;
         FileTime modifiedAfter;
+        FileTime statusChangedAfter;
         if (open != null) {
             if (open.links() == 0) {
                 return REMOVED;
             }
             sizeAfter = open.size();
             modifiedAfter = open.lastModified();
+            statusChangedAfter = open.changeTime();
         } else {
             try {
                 BasicFileAttributes named = entry.folder().stat(entry.name());
                 sizeAfter = named.size();
                 modifiedAfter = FileStat.lastModifiedOf(named);
+                statusChangedAfter = FileStat.changeTimeOf(named);
             } catch (NoSuchFileException e) {
                 return REMOVED;
             } catch (IOException e) {
@@ -295,7 +299,10 @@ final class FileLoader {
         if (sizeAfter > declared) {
             return "file grew while being read: only the first " + declared + " bytes were stored";
         }
-        if (!entry.stat().lastModified().equals(modifiedAfter) || sizeAfter != declared) {
+        FileTime statusChangedBefore = entry.stat().changeTime();
+        boolean statusChanged = statusChangedBefore != null && statusChangedAfter != null
+                && !statusChangedBefore.equals(statusChangedAfter);
+        if (!entry.stat().lastModified().equals(modifiedAfter) || sizeAfter != declared || statusChanged) {
             return "file changed while being read";
         }
         return null;

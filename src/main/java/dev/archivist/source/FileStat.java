@@ -15,19 +15,22 @@ import java.util.Map;
  * What {@code lstat} says about a path (links are not followed): file type and permission bits as in
  * {@code st_mode}, size, modification time, owner ids (-1 where unknown), number of names (hard links; 1 where
  * unknown) and which file it is ({@link BasicFileAttributes#fileKey()}: device and inode; null where unknown): two
- * names with one key are hard links, and a path that leads to another key leads to another file.
+ * names with one key are hard links, and a path that leads to another key leads to another file; the status change
+ * time ({@code st_ctime}, null where unknown) tells a file rewritten in place with its mtime set back (GNU tar's
+ * "file changed as we read it" compares it too).
  *
  * <p>Owner ids are unsigned 32-bit values ({@code uid_t}): Java's {@code unix:uid} attribute gives them as an
  * {@code int}, so an id of 2^31 or more (3000000000, common for user namespaces and some directory services) reads
  * back negative and is widened here to the id it is.
  */
-public record FileStat(int mode, long size, FileTime lastModified, long uid, long gid, Object inode, int links) {
+public record FileStat(int mode, long size, FileTime lastModified, long uid, long gid, Object inode, int links,
+                       FileTime changeTime) {
     /** The kinds of entry a walk reports; everything else (sockets, FIFOs, devices) is {@link #OTHER}. */
     public enum Type { DIRECTORY, FILE, SYMLINK, OTHER }
 
     private static final int S_IFMT = 0170000;
     private static final boolean UNIX_VIEW = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
-    private static final String UNIX_ATTRS = "unix:mode,uid,gid,size,lastModifiedTime,nlink,fileKey";
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,size,lastModifiedTime,nlink,fileKey,ctime";
 
     /**
      * The modification time of attributes the JDK read, as exact as a walk's: to the nanosecond also before 1677 and
@@ -37,6 +40,14 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
         return JdkUnixAttributes.lastModified(a);
     }
 
+    /**
+     * The status change time ({@code st_ctime}) of attributes the JDK read, or null where it cannot be read (not the
+     * JDK's own attributes, or its classes not opened to us).
+     */
+    public static FileTime changeTimeOf(BasicFileAttributes a) {
+        return JdkUnixAttributes.changeTime(a);
+    }
+
     /** Reads the attributes of {@code path} itself (a symlink is not followed). */
     public static FileStat lstat(Path path) throws IOException {
         if (UNIX_VIEW) {
@@ -44,7 +55,7 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
             int mode = (Integer) a.get("mode");
             return new FileStat(mode, (Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
                     Integer.toUnsignedLong((Integer) a.get("uid")), Integer.toUnsignedLong((Integer) a.get("gid")),
-                    a.get("fileKey"), (Integer) a.get("nlink"));
+                    a.get("fileKey"), (Integer) a.get("nlink"), (FileTime) a.get("ctime"));
         }
         BasicFileAttributes b;
         int perms = 0;
@@ -59,7 +70,7 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
             perms = b.isDirectory() ? 0755 : 0644;
         }
         int type = b.isDirectory() ? 0040000 : b.isRegularFile() ? 0100000 : b.isSymbolicLink() ? 0120000 : 0;
-        return new FileStat(type | perms, b.size(), b.lastModifiedTime(), -1, -1, b.fileKey(), 1);
+        return new FileStat(type | perms, b.size(), b.lastModifiedTime(), -1, -1, b.fileKey(), 1, null);
     }
 
     public Type type() {

@@ -28,6 +28,8 @@ final class JdkUnixAttributes {
     private static final MethodHandle NLINK;
     private static final MethodHandle MTIME_SECONDS;
     private static final MethodHandle MTIME_NANOS;
+    /** The JDK's {@code ctime()} (status change time), or null. */
+    private static final MethodHandle CTIME;
     /** The JDK's attributes inside what its basic view returns (a wrapper), or null for anything else. */
     private static final MethodHandle UNWRAP;
     /** The JDK's {@code fstat} of a descriptor ({@code UnixFileAttributes.get(int)}), or null. */
@@ -42,6 +44,7 @@ final class JdkUnixAttributes {
         MethodHandle nanos = null;
         MethodHandle unwrap = null;
         MethodHandle fstat = null;
+        MethodHandle ctime = null;
         Class<?> c = null;
         MethodHandles.Lookup lookup = null;
         try {
@@ -75,6 +78,12 @@ final class JdkUnixAttributes {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 fstat = null; // open files' attributes by name then (OpenFileStat)
             }
+            try {
+                ctime = lookup.findVirtual(c, "ctime", MethodType.methodType(FileTime.class))
+                        .asType(MethodType.methodType(FileTime.class, Object.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                ctime = null; // changes then found by size and mtime only
+            }
         }
         MODE = mode;
         UID = uid;
@@ -82,6 +91,7 @@ final class JdkUnixAttributes {
         NLINK = nlink;
         MTIME_SECONDS = seconds;
         MTIME_NANOS = nanos;
+        CTIME = ctime;
         UNWRAP = unwrap;
         FSTAT = mode == null ? null : fstat;
     }
@@ -125,7 +135,26 @@ final class JdkUnixAttributes {
             int gid = (int) GID.invokeExact((Object) a);
             int nlink = (int) NLINK.invokeExact((Object) a);
             return new FileStat(mode, a.size(), lastModified(a), Integer.toUnsignedLong(uid),
-                    Integer.toUnsignedLong(gid), a.fileKey(), nlink);
+                    Integer.toUnsignedLong(gid), a.fileKey(), nlink, changeTime(a));
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /**
+     * The status change time of attributes the JDK read (also inside the wrapper its basic view returns), or null where
+     * it cannot be read.
+     */
+    static FileTime changeTime(BasicFileAttributes a) {
+        if (CTIME == null) {
+            return null;
+        }
+        try {
+            Object unix = a;
+            if (!a.getClass().getName().equals("sun.nio.fs.UnixFileAttributes")) {
+                unix = UNWRAP == null ? null : (Object) UNWRAP.invokeExact(a);
+            }
+            return unix == null ? null : (FileTime) CTIME.invokeExact(unix);
         } catch (Throwable e) {
             return null;
         }

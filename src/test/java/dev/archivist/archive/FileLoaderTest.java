@@ -71,8 +71,10 @@ class FileLoaderTest {
             Files.createLink(tmp.resolve("kept-too.txt"), kept);
             Path newer = Files.writeString(tmp.resolve("newer2.txt"), "a longer, newer content");
             Files.move(newer, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // its content is the same, but a name added and one removed changed its status change time, which GNU
+            // tar's check compares too; by its name it would have grown
             assertThat(FileLoader.changeReason(k, ch, 5, false))
-                    .as("the file read still has a name and is unchanged").isNull();
+                    .as("the file read still has a name, its links changed").isEqualTo("file changed while being read");
         }
     }
 

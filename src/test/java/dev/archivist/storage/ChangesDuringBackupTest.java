@@ -122,6 +122,44 @@ class ChangesDuringBackupTest {
     }
 
     /**
+     * A file rewritten in place with the same size and its mtime set back ({@code touch -r}, an editor or a sync tool
+     * keeping times) is recorded as changed: only its status change time tells, which GNU tar compares too ("file
+     * changed as we read it"). The backup stays valid and holds the bytes read.
+     */
+    @Test
+    void aFileRewrittenWithItsSizeAndMtimeKeptIsRecordedAsChanged() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path backups = tmp.resolve("backups");
+        byte[] rewrittenNew = random(2 << 20, 8);
+        Files.write(storage.resolve("a-first.bin"), random(3 << 20, 7));
+        Files.write(storage.resolve("b-same-size.bin"), random(2 << 20, 9));
+        Files.writeString(storage.resolve("c-last.txt"), "last\n");
+        StorageFixtures.setMtimes(storage, 1_700_000_000L);
+        Path sameSize = storage.resolve("b-same-size.bin");
+        FileTime kept = Files.getLastModifiedTime(sameSize);
+
+        Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
+            Thread.sleep(20); // a status change time of its own, on file systems with coarse timestamps too
+            try (OutputStream out = Files.newOutputStream(sameSize, StandardOpenOption.WRITE)) {
+                out.write(rewrittenNew);
+            }
+            Files.setLastModifiedTime(sameSize, kept);
+        });
+        assertThat(Files.size(sameSize)).isEqualTo(rewrittenNew.length);
+        assertThat(Files.getLastModifiedTime(sameSize)).isEqualTo(kept);
+
+        JsonNode j = m.json();
+        Map<String, String> changed = byPath(j.path("changed"));
+        assertThat(changed).containsOnlyKeys("b-same-size.bin");
+        assertThat(changed.get("b-same-size.bin")).isEqualTo("file changed while being read");
+        assertThat(j.path("skipped")).isEmpty();
+        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
+        assertThat(service.verify(m, true).problems()).isEmpty();
+        Map<String, IndexEntry> index = StorageFixtures.readIndex(backups.resolve("storage"), j);
+        assertThat(index.get("b-same-size.bin").sha256()).isEqualTo(StorageFixtures.sha256(rewrittenNew));
+    }
+
+    /**
      * After the walk has seen them, a file shrinks, one is replaced by a folder, one by a symlink to a file outside
      * the storage folder, and a folder goes: the backup succeeds, never stores the outside file's content (the link
      * is not followed), records what it could not store, and verifies clean; GNU tar extracts it.
