@@ -89,8 +89,19 @@ final class StorageBackup {
     private static void checkStillThere(Path storage, Object atStart) {
         Object now = folderKey(storage);
         if (now == null || !now.equals(atStart)) {
-            throw new ArchivistException("storage folder " + storage + (now == null ? " was removed" : " was replaced by another folder")
-                    + " while the backup ran: it would not hold the folder's content, so it was not kept");
+            throw new ArchivistException("storage folder " + storage + (now == null ? " was removed" : " was replaced by "
+                    + whatIsAt(storage)) + " while the backup ran: it would not hold the folder's content, so it was not kept");
+        }
+    }
+
+    /** What now stands at {@code storage} (links followed, as the folder's path is): "another folder", "a file", ... */
+    private static String whatIsAt(Path storage) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a =
+                    Files.readAttributes(storage, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.isDirectory() ? "another folder" : a.isRegularFile() ? "a file" : "a special file";
+        } catch (IOException e) {
+            return "another entry";
         }
     }
 

@@ -48,6 +48,22 @@ class StorageFolderGoneDuringBackupTest {
         assertOnly(f, earlier);
     }
 
+    /** A file put at the storage folder's name (a deploy gone wrong) is named as a file, not as "another folder". */
+    @Test
+    void aStorageFolderReplacedByAFileDuringTheBackupFailsNamingTheFile() throws Exception {
+        Fixture f = new Fixture(dir).storage(6, 50_000);
+        Manifest earlier = f.service().backupStorage(false, null);
+        Path old = dir.resolve("old-release");
+        assertThatThrownBy(() -> f.service().backupStorage(true, onFirstFile(() -> {
+            Files.move(f.storage, old);
+            Files.writeString(f.storage, "not a folder");
+        }))).isInstanceOf(ArchivistException.class)
+                .hasMessageContaining("storage folder " + f.storage + " was replaced by a file while the backup ran");
+        Files.delete(f.storage);
+        Files.move(old, f.storage); // the configuration checks it is a folder
+        assertOnly(f, earlier);
+    }
+
     private interface Action {
         void run() throws Exception;
     }
