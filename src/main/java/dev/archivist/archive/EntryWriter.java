@@ -131,8 +131,13 @@ final class EntryWriter {
                 skipped.add(new SkippedEntry(e.relativePath(), NOT_UTF8_TARGET));
                 return;
             }
-        } catch (NoSuchFileException | java.nio.file.NotLinkException ex) {
+        } catch (NoSuchFileException ex) {
             skipped.add(new SkippedEntry(e.relativePath(), FileLoader.VANISHED));
+            return;
+        } catch (java.nio.file.NotLinkException ex) { // no longer a link: say what replaced it, as for files
+            String now = FileLoader.replacedOr(e, FileLoader.REPLACED_BY_FILE);
+            skipped.add(new SkippedEntry(e.relativePath(), now.equals(FileLoader.REPLACED_BY_SYMLINK)
+                    ? "replaced while the backup ran (a link again by now)" : now));
             return;
         } catch (IOException ex) {
             skipped.add(new SkippedEntry(e.relativePath(), "cannot read link: " + ex.getMessage()));

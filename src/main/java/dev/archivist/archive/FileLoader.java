@@ -35,6 +35,7 @@ final class FileLoader {
     static final String REPLACED_BY_SYMLINK = "replaced by a symlink while the backup ran (not followed)";
     static final String REPLACED_BY_FOLDER = "replaced by a folder while the backup ran";
     static final String REPLACED_BY_SPECIAL = "replaced by a special file while the backup ran";
+    static final String REPLACED_BY_FILE = "replaced by a file while the backup ran";
     static final String REMOVED = "file removed or replaced while being read (what was read is stored)";
 
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);

@@ -160,6 +160,33 @@ class ChangesDuringBackupTest {
     }
 
     /**
+     * Symlinks the application replaces after the walk listed them, one by a folder and one by a file, are skipped
+     * with what replaced them (as files are), not as "vanished": their names never went away.
+     */
+    @Test
+    void symlinksReplacedWhileTheBackupRunsAreSkippedWithWhatReplacedThem() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path backups = tmp.resolve("backups");
+        Files.write(storage.resolve("a-first.bin"), random(3 << 20, 15));
+        Files.createSymbolicLink(storage.resolve("b-link-becomes-dir"), Path.of("a-first.bin"));
+        Files.createSymbolicLink(storage.resolve("c-link-becomes-file"), Path.of("a-first.bin"));
+        Files.writeString(storage.resolve("d-last.txt"), "last\n");
+
+        Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
+            Files.delete(storage.resolve("b-link-becomes-dir"));
+            Files.createDirectories(storage.resolve("b-link-becomes-dir"));
+            Files.delete(storage.resolve("c-link-becomes-file"));
+            Files.writeString(storage.resolve("c-link-becomes-file"), "a file now");
+        });
+        Map<String, String> skipped = byPath(m.json().path("skipped"));
+        assertThat(skipped).containsOnlyKeys("b-link-becomes-dir", "c-link-becomes-file");
+        assertThat(skipped.get("b-link-becomes-dir")).isEqualTo("replaced by a folder while the backup ran");
+        assertThat(skipped.get("c-link-becomes-file")).isEqualTo("replaced by a file while the backup ran");
+        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
+        assertThat(service.verify(m, true).problems()).isEmpty();
+    }
+
+    /**
      * After the walk has seen them, a file shrinks, one is replaced by a folder, one by a symlink to a file outside
      * the storage folder, and a folder goes: the backup succeeds, never stores the outside file's content (the link
      * is not followed), records what it could not store, and verifies clean; GNU tar extracts it.
