@@ -277,7 +277,7 @@ final class FileLoader {
         }
         long sizeAfter;
         FileTime modifiedAfter;
-        FileTime statusChangedAfter;
+        long statusChangedAfter;
         if (open != null) {
             if (open.links() == 0) {
                 return REMOVED;
@@ -300,10 +300,8 @@ final class FileLoader {
         if (sizeAfter > declared) {
             return "file grew while being read: only the first " + declared + " bytes were stored";
         }
-        FileTime statusChangedBefore = entry.stat().changeTime();
-        boolean statusChanged = statusChangedBefore != null && statusChangedAfter != null
-                && !statusChangedBefore.equals(statusChangedAfter);
-        if (!entry.stat().lastModified().equals(modifiedAfter) || sizeAfter != declared || statusChanged) {
+        if (!entry.stat().lastModified().equals(modifiedAfter) || sizeAfter != declared
+                || FileStat.changedBetween(entry.stat().changeTime(), statusChangedAfter)) {
             return "file changed while being read";
         }
         return null;

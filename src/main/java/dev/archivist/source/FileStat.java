@@ -24,7 +24,10 @@ import java.util.Map;
  * back negative and is widened here to the id it is.
  */
 public record FileStat(int mode, long size, FileTime lastModified, long uid, long gid, Object inode, int links,
-                       FileTime changeTime) {
+                       long changeTime) {
+    /** {@link #changeTime} where it is unknown. */
+    public static final long UNKNOWN_CHANGE_TIME = Long.MIN_VALUE;
+
     /** The kinds of entry a walk reports; everything else (sockets, FIFOs, devices) is {@link #OTHER}. */
     public enum Type { DIRECTORY, FILE, SYMLINK, OTHER }
 
@@ -41,10 +44,11 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
     }
 
     /**
-     * The status change time ({@code st_ctime}) of attributes the JDK read, or null where it cannot be read (not the
-     * JDK's own attributes, or its classes not opened to us).
+     * The status change time ({@code st_ctime}) of attributes the JDK read, as seconds × 10^9 + nanoseconds (a plain
+     * number: compared twice for every file read, with no allocation), or {@link #UNKNOWN_CHANGE_TIME} where it cannot
+     * be read (not the JDK's own attributes, or its classes not opened to us).
      */
-    public static FileTime changeTimeOf(BasicFileAttributes a) {
+    public static long changeTimeOf(BasicFileAttributes a) {
         return JdkUnixAttributes.changeTime(a);
     }
 
@@ -55,7 +59,7 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
             int mode = (Integer) a.get("mode");
             return new FileStat(mode, (Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
                     Integer.toUnsignedLong((Integer) a.get("uid")), Integer.toUnsignedLong((Integer) a.get("gid")),
-                    a.get("fileKey"), (Integer) a.get("nlink"), (FileTime) a.get("ctime"));
+                    a.get("fileKey"), (Integer) a.get("nlink"), nanos((FileTime) a.get("ctime")));
         }
         BasicFileAttributes b;
         int perms = 0;
@@ -70,7 +74,20 @@ public record FileStat(int mode, long size, FileTime lastModified, long uid, lon
             perms = b.isDirectory() ? 0755 : 0644;
         }
         int type = b.isDirectory() ? 0040000 : b.isRegularFile() ? 0100000 : b.isSymbolicLink() ? 0120000 : 0;
-        return new FileStat(type | perms, b.size(), b.lastModifiedTime(), -1, -1, b.fileKey(), 1, null);
+        return new FileStat(type | perms, b.size(), b.lastModifiedTime(), -1, -1, b.fileKey(), 1, UNKNOWN_CHANGE_TIME);
+    }
+
+    private static long nanos(FileTime t) {
+        if (t == null) {
+            return UNKNOWN_CHANGE_TIME;
+        }
+        java.time.Instant i = t.toInstant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** Whether both status change times are known and differ: the file's inode changed in between. */
+    public static boolean changedBetween(long before, long after) {
+        return before != UNKNOWN_CHANGE_TIME && after != UNKNOWN_CHANGE_TIME && before != after;
     }
 
     public Type type() {

@@ -28,8 +28,9 @@ final class JdkUnixAttributes {
     private static final MethodHandle NLINK;
     private static final MethodHandle MTIME_SECONDS;
     private static final MethodHandle MTIME_NANOS;
-    /** The JDK's {@code ctime()} (status change time), or null. */
-    private static final MethodHandle CTIME;
+    /** The JDK's {@code st_ctime_sec} and {@code st_ctime_nsec} (status change time), or null. */
+    private static final MethodHandle CTIME_SECONDS;
+    private static final MethodHandle CTIME_NANOS;
     /** The JDK's attributes inside what its basic view returns (a wrapper), or null for anything else. */
     private static final MethodHandle UNWRAP;
     /** The JDK's {@code fstat} of a descriptor ({@code UnixFileAttributes.get(int)}), or null. */
@@ -44,7 +45,8 @@ final class JdkUnixAttributes {
         MethodHandle nanos = null;
         MethodHandle unwrap = null;
         MethodHandle fstat = null;
-        MethodHandle ctime = null;
+        MethodHandle ctimeSeconds = null;
+        MethodHandle ctimeNanos = null;
         Class<?> c = null;
         MethodHandles.Lookup lookup = null;
         try {
@@ -79,10 +81,11 @@ final class JdkUnixAttributes {
                 fstat = null; // open files' attributes by name then (OpenFileStat)
             }
             try {
-                ctime = lookup.findVirtual(c, "ctime", MethodType.methodType(FileTime.class))
-                        .asType(MethodType.methodType(FileTime.class, Object.class));
+                MethodType asLong = MethodType.methodType(long.class, Object.class);
+                ctimeSeconds = lookup.findGetter(c, "st_ctime_sec", long.class).asType(asLong);
+                ctimeNanos = lookup.findGetter(c, "st_ctime_nsec", long.class).asType(asLong);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                ctime = null; // changes then found by size and mtime only
+                ctimeSeconds = null; // changes then found by size and mtime only
             }
         }
         MODE = mode;
@@ -91,7 +94,8 @@ final class JdkUnixAttributes {
         NLINK = nlink;
         MTIME_SECONDS = seconds;
         MTIME_NANOS = nanos;
-        CTIME = ctime;
+        CTIME_SECONDS = ctimeNanos == null ? null : ctimeSeconds;
+        CTIME_NANOS = ctimeNanos;
         UNWRAP = unwrap;
         FSTAT = mode == null ? null : fstat;
     }
@@ -135,28 +139,37 @@ final class JdkUnixAttributes {
             int gid = (int) GID.invokeExact((Object) a);
             int nlink = (int) NLINK.invokeExact((Object) a);
             return new FileStat(mode, a.size(), lastModified(a), Integer.toUnsignedLong(uid),
-                    Integer.toUnsignedLong(gid), a.fileKey(), nlink, changeTime(a));
+                    Integer.toUnsignedLong(gid), a.fileKey(), nlink, changeTimeOfUnix(a));
         } catch (Throwable e) {
             return null;
         }
     }
 
     /**
-     * The status change time of attributes the JDK read (also inside the wrapper its basic view returns), or null where
-     * it cannot be read.
+     * The status change time of attributes the JDK read (also inside the wrapper its basic view returns), as
+     * {@link FileStat#changeTime}; {@link FileStat#UNKNOWN_CHANGE_TIME} where it cannot be read.
      */
-    static FileTime changeTime(BasicFileAttributes a) {
-        if (CTIME == null) {
-            return null;
+    static long changeTime(BasicFileAttributes a) {
+        if (CTIME_SECONDS == null || UNWRAP == null) {
+            return FileStat.UNKNOWN_CHANGE_TIME;
         }
         try {
-            Object unix = a;
-            if (!a.getClass().getName().equals("sun.nio.fs.UnixFileAttributes")) {
-                unix = UNWRAP == null ? null : (Object) UNWRAP.invokeExact(a);
-            }
-            return unix == null ? null : (FileTime) CTIME.invokeExact(unix);
+            Object unix = (Object) UNWRAP.invokeExact(a);
+            return unix == null ? FileStat.UNKNOWN_CHANGE_TIME : changeTimeOfUnix(unix);
         } catch (Throwable e) {
-            return null;
+            return FileStat.UNKNOWN_CHANGE_TIME;
+        }
+    }
+
+    /** The status change time of the JDK's own attributes object {@code unix}, as {@link FileStat#changeTime}. */
+    private static long changeTimeOfUnix(Object unix) {
+        if (CTIME_SECONDS == null) {
+            return FileStat.UNKNOWN_CHANGE_TIME;
+        }
+        try {
+            return (long) CTIME_SECONDS.invokeExact(unix) * 1_000_000_000L + (long) CTIME_NANOS.invokeExact(unix);
+        } catch (Throwable e) {
+            return FileStat.UNKNOWN_CHANGE_TIME;
         }
     }
 
