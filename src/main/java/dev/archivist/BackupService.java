@@ -405,7 +405,7 @@ public final class BackupService {
                 throw new ArchivistException("full backup " + full.id() + " names no " + type.wireName() + " component");
             }
             Manifest component = catalog.find(id, type);
-            if (!full.component(type).path("checksum").asText("").equals(component.checksum())) {
+            if (!full.recordedComponent(component)) {
                 throw new ArchivistException("restore of " + full.id() + " refused: its " + type.wireName()
                         + " component " + id + " has another checksum than the one recorded in the full manifest:"
                         + " archivist verify " + full.id());

@@ -63,7 +63,7 @@ public final class StorageFiles {
                         + " cannot be found (" + ArchivistException.reason(e) + ")");
             }
             // the one the full backup recorded (as verify checks it), not another a re-signed manifest names
-            if (!full.component(BackupType.STORAGE).path("checksum").asText("").equals(m.checksum())) {
+            if (!full.recordedComponent(m)) {
                 throw new ArchivistException("full backup " + full.id() + ": its storage backup " + id + " has another"
                         + " checksum than the one recorded in the full manifest: archivist verify " + full.id());
             }

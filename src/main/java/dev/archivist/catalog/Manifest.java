@@ -188,6 +188,15 @@ public final class Manifest {
     }
 
     /**
+     * For a full backup: whether {@code c} is the component it recorded, by the checksum written beside its id (a
+     * component replaced or forged since, its own manifest re-signed, is not).
+     */
+    public boolean recordedComponent(Manifest c) {
+        JsonNode ref = component(c.type());
+        return ref != null && ref.path("checksum").asText("").equals(c.checksum());
+    }
+
+    /**
      * For a full backup: the id its component of type {@code t} names, or null when it names none, or something that
      * is no id of that type (a hand-edited {@code ../../database/x}, a database id in the storage slot).
      */
