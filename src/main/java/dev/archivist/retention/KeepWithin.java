@@ -1,5 +1,6 @@
 package dev.archivist.retention;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -70,15 +71,22 @@ public record KeepWithin(int years, int months, int days, int hours) {
         }
     }
 
-    /** The instant this duration before {@code reference}, calendar units counted in {@code zone} (restic's cutoff). */
+    /**
+     * The instant this duration before {@code reference}, calendar units counted in {@code zone} (restic's cutoff);
+     * {@link Instant#MIN} for a duration reaching back beyond the calendar's range (a billion years), which keeps all.
+     */
     public Instant cutoff(Instant reference, ZoneId zone) {
         LocalDateTime local = LocalDateTime.ofInstant(reference, zone);
-        // Go's AddDate: Date(year-y, month-m, day-d, ...) normalised; counting months from the 1st never clamps a day
-        LocalDate date = LocalDate.of(local.getYear(), 1, 1)
-                .minusYears(years)
-                .plusMonths(local.getMonthValue() - 1L - months)
-                .plusDays(local.getDayOfMonth() - 1L - days);
-        return resolveAsGo(LocalDateTime.of(date, local.toLocalTime()), zone).minusSeconds(hours * 3600L);
+        try {
+            // Go's AddDate: Date(year-y, month-m, day-d, ...) normalised; counting months from the 1st never clamps a day
+            LocalDate date = LocalDate.of(local.getYear(), 1, 1)
+                    .minusYears(years)
+                    .plusMonths(local.getMonthValue() - 1L - months)
+                    .plusDays(local.getDayOfMonth() - 1L - days);
+            return resolveAsGo(LocalDateTime.of(date, local.toLocalTime()), zone).minusSeconds(hours * 3600L);
+        } catch (DateTimeException e) {
+            return Instant.MIN;
+        }
     }
 
     /**

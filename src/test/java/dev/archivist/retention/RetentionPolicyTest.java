@@ -77,6 +77,17 @@ class RetentionPolicyTest {
                 .isEqualTo(Instant.parse(cutoff));
     }
 
+    /**
+     * A duration that reaches back beyond the calendar's range (about a billion years) keeps every backup: its cutoff
+     * is the earliest instant, not a {@code DateTimeException} that failed every rotation with a stack trace.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"2147483647y", "999999999y2147483647m", "999999999y2147483647h", "2147483647y2147483647m2147483647d2147483647h"})
+    void aDurationBeyondTheCalendarKeepsEverything(String within) {
+        assertThat(KeepWithin.parse(within).cutoff(Instant.parse("2026-12-07T12:00:00Z"), ZoneId.of("Europe/Berlin")))
+                .isEqualTo(Instant.MIN);
+    }
+
     @Test
     void gfsWhenAnyKeepOptionIsSet() {
         RetentionPolicy plain = RetentionPolicy.ofMaxBackups(7);
