@@ -246,7 +246,11 @@ public final class Catalog {
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 
-    private static Manifest readListed(Path f, BackupType type) {
+    /**
+     * The manifest {@code f} the folder listing found, or null with a warning when it cannot be read; null without one
+     * when it was removed since the folder was listed (a rotation in another process): gone, not unreadable.
+     */
+    static Manifest readListed(Path f, BackupType type) {
         if (!ID_PATTERN.matcher(Manifest.idOf(f)).matches()) {
             // no Archivist manifest has such a name (the Python tool's db_backup_20240101_020000.json): a foreign file,
             // which the sweep names once; a warning here repeated it at every listing, every daemon job included
@@ -255,6 +259,9 @@ public final class Catalog {
         }
         try {
             return readAs(f, type);
+        } catch (java.nio.file.NoSuchFileException e) {
+            LOG.debug("removed since its folder was listed, not listed: {}", f);
+            return null;
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable manifest {}: {}", f, Json.readFailure(e));
             return null;

@@ -6,13 +6,19 @@ import dev.archivist.BackupService;
 import dev.archivist.BackupType;
 import dev.archivist.config.SettingsLoader;
 import dev.archivist.testing.TestDb;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A listing made while another process's rotation removes backups (their manifests first, a full backup's before its
@@ -52,5 +58,34 @@ class RemovedWhileListedTest {
         Catalog.Completeness broken = catalog.completeness(second, id -> Optional.empty());
         assertThat(broken.removed()).isFalse();
         assertThat(broken.broken()).isTrue();
+    }
+
+    /**
+     * A manifest the folder listing found and a rotation elsewhere removed before it was read is left out without a
+     * word: {@code list} and {@code stats} run during a rotation logged "skipping unreadable manifest …: no such file or
+     * directory" warnings, dozens per run, for backups that were only removed. One that cannot be parsed is still named.
+     */
+    @Test
+    void aManifestRemovedBeforeItWasReadIsNotCalledUnreadable() throws Exception {
+        Catalog catalog = new Catalog(dir.resolve("backups"));
+        catalog.ensureLayout();
+        Path gone = catalog.dir(BackupType.DATABASE).resolve("db_backup_20261207T120000.000Z.json");
+        Path garbled = Files.writeString(catalog.dir(BackupType.DATABASE).resolve("db_backup_20261207T130000.000Z.json"), "{");
+
+        Logger logger = (Logger) LoggerFactory.getLogger(Catalog.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            assertThat(Catalog.readListed(gone, BackupType.DATABASE)).isNull();
+            assertThat(Catalog.readListed(garbled, BackupType.DATABASE)).isNull();
+        } finally {
+            logger.detachAppender(events);
+        }
+
+        List<String> warnings = events.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).noneMatch(w -> w.contains(gone.toString()));
+        assertThat(warnings).anyMatch(w -> w.contains("unreadable manifest") && w.contains(garbled.toString()));
     }
 }
