@@ -527,6 +527,7 @@ public final class Catalog {
             }
         }
         Set<String> inFlight = InFlight.ids(stateDir());
+        Set<String> stuck = new HashSet<>();
         for (BackupType t : BackupType.values()) {
             Path dir = dir(t);
             if (!Files.isDirectory(dir)) {
@@ -568,8 +569,9 @@ public final class Catalog {
                         continue;
                     }
                     if (temporary || inFlight.contains(id.group())) {
-                        if (remove) {
-                            Durable.deleteTree(f);
+                        if (remove && !removedOrNamed(f)) {
+                            stuck.add(id.group()); // its mark stays: the next sweep tries again
+                            continue;
                         }
                         removed.add(f);
                     } else { // no interrupted run wrote it: its manifest was lost or moved away
@@ -620,11 +622,29 @@ public final class Catalog {
             return removed;
         }
         // under the lock no run is writing: each marked one ended (committed, failed or killed), what it left is gone
-        inFlight.forEach(id -> InFlight.clear(stateDir(), id));
+        inFlight.stream().filter(id -> !stuck.contains(id)).forEach(id -> InFlight.clear(stateDir(), id));
         if (!removed.isEmpty()) {
             LOG.info("removed {} of an interrupted run: {}", Plural.of(removed.size(), "leftover file"), removed);
         }
         return removed;
+    }
+
+    /**
+     * Removes the leftover {@code f}; one that cannot be removed (a file another client of a network share holds open,
+     * one marked immutable) is named in a warning and left for the next sweep, rather than fail the command that swept:
+     * it failed every backup until someone removed it.
+     *
+     * @return whether it was removed
+     */
+    private static boolean removedOrNamed(Path f) {
+        try {
+            Durable.deleteTree(f);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}, left by an interrupted run: {}; the next run tries again", f,
+                    ArchivistException.reason(e));
+            return false;
+        }
     }
 
     /**
