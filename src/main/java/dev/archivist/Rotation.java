@@ -92,11 +92,27 @@ final class Rotation {
                 all, read.stream().filter(Manifest::editedAfterWriting).map(Manifest::id).collect(Collectors.toSet()));
         List<String> removed = new ArrayList<>();
         List<String> folders = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         if (!dryRun) {
             List<Decision> removals = new ArrayList<>(plan.decisions().stream().filter(d -> !d.keep()).toList());
             removals.sort(Comparator.comparing(d -> d.backup().type() == BackupType.FULL ? 0 : 1));
+            // the parts of a full backup that could not be removed stay with it, so that it stays whole
+            Set<String> partsOfStuckFulls = new java.util.HashSet<>();
             for (Decision d : removals) {
-                catalog.delete(byId.get(d.backup().id()));
+                Manifest m = byId.get(d.backup().id());
+                if (partsOfStuckFulls.contains(m.id())) {
+                    continue;
+                }
+                try {
+                    catalog.delete(m);
+                } catch (IOException e) { // one backup that cannot be removed must not keep every older one
+                    failures.add(m.id() + ": " + ArchivistException.reason(e));
+                    if (m.type() == BackupType.FULL) {
+                        Stream.of(BackupType.DATABASE, BackupType.STORAGE).map(m::componentId).filter(Objects::nonNull)
+                                .forEach(partsOfStuckFulls::add);
+                    }
+                    continue;
+                }
                 removed.add(d.backup().id());
                 LOG.info("rotation removed {}: {}", d.backup().id(), String.join(", ", d.reasons()));
             }
@@ -105,6 +121,10 @@ final class Rotation {
         Set<String> going = plan.decisions().stream().filter(d -> !d.keep()).map(d -> d.backup().id())
                 .collect(Collectors.toSet());
         folders.addAll(beforeRestoreFolders(all.stream().filter(m -> !going.contains(m.id())).toList(), byId, dryRun));
+        if (!failures.isEmpty()) {
+            throw new ArchivistException("could not remove " + Plural.of(failures.size(), "backup") + " (removed "
+                    + removed.size() + " others): " + String.join("; ", failures));
+        }
         return new RotationResult(plan.decisions(), removed, folders, dryRun,
                 unreadable.stream().map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList(), List.of());
     }
