@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,7 +98,7 @@ final class Rotation {
             List<Decision> removals = new ArrayList<>(plan.decisions().stream().filter(d -> !d.keep()).toList());
             removals.sort(Comparator.comparing(d -> d.backup().type() == BackupType.FULL ? 0 : 1));
             // the parts of a full backup that could not be removed stay with it, so that it stays whole
-            Set<String> partsOfStuckFulls = new java.util.HashSet<>();
+            Set<String> partsOfStuckFulls = new HashSet<>();
             for (Decision d : removals) {
                 Manifest m = byId.get(d.backup().id());
                 if (partsOfStuckFulls.contains(m.id())) {
