@@ -520,9 +520,13 @@ final class Restore {
             // durable before the rename: a power cut after the swap must not leave empty files in the live folder
             String synced = "staging " + Durable.syncTree(staging);
             boolean live = target == null && !inPlace;
-            // nothing inside is changed by path from here on; a live folder's own mode at once, not the usual first
-            RestoreFiles.openAgain(anchor.itself(), live && stagingMode != null && Files.isDirectory(destination)
-                    ? Files.getPosixFilePermissions(destination) : stagingMode);
+            // nothing inside is changed by path from here on; a live folder's own mode at once, not the usual first.
+            // An in-place staging folder only empties into the destination, so it stays owner-only: the usual mode
+            // under a umask that takes the owner's bits (umask 100) would close it to the switch
+            if (!inPlace) {
+                RestoreFiles.openAgain(anchor.itself(), live && stagingMode != null && Files.isDirectory(destination)
+                        ? Files.getPosixFilePermissions(destination) : stagingMode);
+            }
             if (live) {
                 String folder = Ownership.takeOverAttributes(destination, anchor.itself(), "the restored folder");
                 if (folder != null) {

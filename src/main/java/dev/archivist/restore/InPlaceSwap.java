@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +89,7 @@ public final class InPlaceSwap {
      * the earlier entries go into, or what clashed.
      */
     private static HeldFolder makeChild(HeldFolder parent, String name) throws IOException {
-        Files.createDirectory(parent.path().resolve(name),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        RestoreFiles.createOwnerOnlyDirectory(parent.path().resolve(name));
         return parent.child(name, true);
     }
 

@@ -96,9 +96,26 @@ public final class RestoreFiles {
             Files.createDirectory(staging);
             return null;
         }
-        Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        return PosixFilePermissions.fromString(StagingWriter.toRwx(0777 & ~umask()));
+        createOwnerOnlyDirectory(staging);
+        return PosixFilePermissions.fromString(StagingWriter.toRwx(0777 & ~UMASK));
     }
+
+    /**
+     * Makes the folder {@code dir} owner-only ({@code rwx------}) on a file system with POSIX modes, also under a umask
+     * that takes bits from the owner ({@code umask 277}), which would leave it read-only, or closed, to its owner as
+     * {@code mkdir} makes it (GNU tar likewise gives the folders it extracts into their owner's bits).
+     */
+    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
+        if ((UMASK & 0700) != 0) {
+            Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(OWNER_ONLY_FOLDER);
+        }
+    }
+
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
+    /** This process's umask (no call changes it), read once. */
+    private static final int UMASK = umask();
 
     /** This process's umask, from Linux's /proc/self/status; the usual 022 where that cannot be read. */
     private static int umask() {

@@ -83,7 +83,7 @@ final class StagingWriter {
         Path target = prepare(entryName, path);
         MessageDigest sha = Sha256.digest();
         long size = 0;
-        try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(target, CREATE_NEW_NOFOLLOW, ownerOnly(false)))) {
+        try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(target, CREATE_NEW_NOFOLLOW, ownerOnlyFile()))) {
             int n;
             while ((n = content.read(buffer)) != -1) {
                 out.write(buffer, 0, n);
@@ -200,7 +200,11 @@ final class StagingWriter {
      */
     private boolean createDirectoryStep(String entryName, Path dir) throws IOException {
         try {
-            Files.createDirectory(dir, ownerOnly(true));
+            if (posix) {
+                RestoreFiles.createOwnerOnlyDirectory(dir);
+            } else {
+                Files.createDirectory(dir);
+            }
             folders.add(dir);
             return true;
         } catch (FileAlreadyExistsException e) {
@@ -223,11 +227,11 @@ final class StagingWriter {
         return resolved;
     }
 
-    private FileAttribute<?>[] ownerOnly(boolean directory) {
+    private FileAttribute<?>[] ownerOnlyFile() {
         if (!posix) {
             return new FileAttribute<?>[0];
         }
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"))};
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
     }
 
     /** The permission bits of {@code mode} as {@code rwxr-x---}. */
