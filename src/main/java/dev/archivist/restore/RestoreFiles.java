@@ -84,6 +84,10 @@ public final class RestoreFiles {
         return destination.resolveSibling(besidePrefix(destination) + backupId);
     }
 
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
+    /** This process's umask (no call changes it), read once. */
+    private static final int UMASK = umask();
+
     /**
      * Creates a staging folder that only its owner may enter until {@link #openAgain}: a restore run as root gives
      * folders inside it to their archived owners, and such an owner could otherwise reach them and swap one for a
@@ -112,10 +116,6 @@ public final class RestoreFiles {
                     .setPermissions(OWNER_ONLY_FOLDER);
         }
     }
-
-    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
-    /** This process's umask (no call changes it), read once. */
-    private static final int UMASK = umask();
 
     /** This process's umask, from Linux's /proc/self/status; the usual 022 where that cannot be read. */
     private static int umask() {
