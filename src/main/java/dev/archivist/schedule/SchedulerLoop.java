@@ -136,11 +136,12 @@ public final class SchedulerLoop {
 
     /**
      * Aborts the running job now, during a {@link #stop} (a second Ctrl-C or SIGTERM: the operator does not want to
-     * wait for the shutdown timeout); it removes its partial files as on the timeout. Does nothing before a stop.
+     * wait for the shutdown timeout); it removes its partial files as on the timeout. Does nothing before a stop, nor
+     * when no job runs: the worker thread, still alive for a moment while it notices the stop, is no job to abort.
      */
     public void abortNow() {
         Thread w = worker;
-        if (stopping && w != null && w.isAlive()) {
+        if (stopping && w != null && w.isAlive() && scheduler.running() != null) {
             abortedEarly = true;
             w.interrupt();
         }

@@ -155,6 +155,28 @@ class SchedulerLoopTest {
         assertThat(outcome.get(5, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
     }
 
+    /**
+     * A second signal that reaches an idle daemon while it stops (timeout(1) signals the process and then its group;
+     * Ctrl-C pressed twice) aborts nothing: the stop was reported as "a running job was aborted" (and the daemon swept
+     * for leftovers of a job that never ran), because the worker thread, still alive as it noticed the stop, was taken
+     * for a running job.
+     */
+    @Test
+    void abortNowDuringTheStopOfAnIdleLoopAbortsNothing() throws Exception {
+        Scheduler s = scheduler(job -> "ok");
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        java.util.concurrent.CompletableFuture<Boolean> stopped;
+        synchronized (s) { // the worker, waiting for work, cannot leave before this block ends: it is still alive
+            stopped = java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.stop(Duration.ofHours(1)));
+            await(loop::isStopping);
+            loop.abortNow(); // the second signal, while the stop has begun
+        }
+        assertThat(stopped.get(60, TimeUnit.SECONDS)).as("no job ran, so none was aborted").isTrue();
+        assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).as("nothing ran").isNull();
+    }
+
     @Test
     void theWorkerSurvivesAJobThatThrows() throws Exception {
         CountDownLatch second = new CountDownLatch(1);
