@@ -74,6 +74,9 @@ final class SchedulerLockWatch implements AutoCloseable {
                 held = null;
                 gone.close();
             }
+            // the whole backup directory may be gone (rm -rf BACKUP_DIR): made again owner-only, as a first command
+            // makes it, before the lock's folder in it
+            Durable.ensureDirectory(lockFile.getParent().getParent());
             Durable.ensureDirectory(lockFile.getParent());
             held = DirectoryLock.tryAcquire(lockFile, holder);
             if (held != null) {

@@ -7,6 +7,7 @@ import dev.archivist.catalog.Durable;
 import dev.archivist.testing.CliProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,6 +70,21 @@ class SchedulerLockWatchTest {
             } finally {
                 other.process().destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void aRemovedBackupDirectoryIsMadeAgainOwnerOnly() throws Exception {
+        Path backups = dir.resolve("backups");
+        Path lockFile = backups.resolve(".archivist").resolve("daemon.lock");
+        Files.createDirectories(lockFile.getParent());
+        DirectoryLock lock = DirectoryLock.tryAcquire(lockFile, "archivist run");
+        try (SchedulerLockWatch watch = new SchedulerLockWatch(lock, lockFile, "archivist run", () -> { },
+                Long.MAX_VALUE)) {
+            Durable.deleteTree(backups);
+            watch.check();
+            assertThat(lockFile).exists();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backups))).isEqualTo("rwx------");
         }
     }
 }
