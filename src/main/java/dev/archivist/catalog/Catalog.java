@@ -325,6 +325,9 @@ public final class Catalog {
         String id = idMatch.lookingAt() ? idMatch.group() : ref;
         for (BackupType t : BackupType.values()) {
             if ((type == null || type == t) && id.startsWith(t.prefix() + "_")) {
+                if (!ref.equals(id)) {
+                    inThisCatalog(ref, asPath, t);
+                }
                 Path file = dir(t).resolve(Manifest.fileName(id));
                 if (Files.isRegularFile(file)) {
                     Manifest m;
@@ -389,14 +392,40 @@ public final class Catalog {
             same = false;
         }
         if (!same) {
-            Path otherRoot = folder == null || folder.getParent() == null ? folder : folder.getParent();
-            // a catalog keeps a manifest in the folder of its type: only then is the folder above one to suggest
-            boolean inTypeFolder = folder != null && folder.getFileName() != null
-                    && folder.getFileName().toString().equals(m.type().wireName());
-            throw new NotFoundException("manifest " + manifestFile + " is not one of the backup directory " + root
-                    + (inTypeFolder ? " (to use the catalog it belongs to, set BACKUP_DIR=" + otherRoot + ")"
-                    : " (a manifest is used in its catalog, BACKUP_DIR/" + m.type().wireName() + "/, beside its files)"));
+            throw notInThisCatalog("manifest " + manifestFile, folder, m.type());
         }
+    }
+
+    /**
+     * A backup named by the path of one of its files ({@code backups/database/db_backup_….db.zst}, a part, its index)
+     * is checked and restored with the files of this catalog, so that path must lie in this catalog's folder of its
+     * type, as a manifest path must: a damaged copy elsewhere (offsite, or where no such file is) was once "verified"
+     * clean against the configured catalog's files. A bare name with no such file here stands for the id it starts with.
+     */
+    private void inThisCatalog(String ref, Path asPath, BackupType type) {
+        if (asPath.getParent() == null && !Files.exists(asPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path folder = asPath.toAbsolutePath().normalize().getParent();
+        boolean same;
+        try {
+            same = folder != null && Files.isSameFile(folder, dir(type));
+        } catch (IOException e) {
+            same = false;
+        }
+        if (!same) {
+            throw notInThisCatalog(ref, folder, type);
+        }
+    }
+
+    private NotFoundException notInThisCatalog(String what, Path folder, BackupType type) {
+        Path otherRoot = folder == null || folder.getParent() == null ? folder : folder.getParent();
+        // a catalog keeps a backup's files in the folder of its type: only then is the folder above one to suggest
+        boolean inTypeFolder = folder != null && folder.getFileName() != null
+                && folder.getFileName().toString().equals(type.wireName());
+        return new NotFoundException(what + " is not one of the backup directory " + root
+                + (inTypeFolder ? " (to use the catalog it belongs to, set BACKUP_DIR=" + otherRoot + ")"
+                : " (a backup is used in its catalog, BACKUP_DIR/" + type.wireName() + "/, beside its files)"));
     }
 
     /**
