@@ -103,6 +103,7 @@ public final class DatabaseRestorer {
         requireWritable(live);
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         try (Connection conn = SqliteSnapshot.openResolved(live)) {
+            keepRollbackMode(restored, live);
             int rc = ((SQLiteConnection) conn).getDatabase().restore("main", restored.toString(),
                     (remaining, pageCount) -> {
                         if (remaining == 0) {
@@ -119,6 +120,25 @@ public final class DatabaseRestorer {
         if (!done.get()) {
             throw new ArchivistException("restoring into " + live + " did not complete: " + whyNotCopied(restored, live)
                     + "; the live database was not changed");
+        }
+    }
+
+    /**
+     * Keeps a live database in rollback-journal mode in that mode: the backup API copies page 1 as it is and gives only
+     * a WAL destination its mode back, so a backup taken in WAL mode turned such a database into a WAL one for good
+     * (its readers then have to create -wal and -shm beside it, which a read-only user cannot, and WAL does not work on
+     * a network file system). The restored copy, a scratch file, is put in rollback mode before it is copied.
+     */
+    private static void keepRollbackMode(Path restored, Path live) throws SQLException {
+        if (SqliteSnapshot.headerWal(live).equals(java.util.Optional.of(false))
+                && SqliteSnapshot.headerWal(restored).equals(java.util.Optional.of(true))) {
+            try (Connection c = SqliteSnapshot.open(restored, false); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("PRAGMA journal_mode=DELETE")) {
+                if (!rs.next() || !"delete".equalsIgnoreCase(rs.getString(1))) {
+                    throw new ArchivistException("cannot put the restored copy " + restored + " in the live database's"
+                            + " rollback-journal mode; the live database was not changed");
+                }
+            }
         }
     }
 

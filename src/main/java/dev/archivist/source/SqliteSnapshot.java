@@ -189,6 +189,28 @@ public final class SqliteSnapshot {
      * SQLite header (the copy then reports what is wrong).
      */
     public static int headerPageSize(Path db) {
+        byte[] h = header(db);
+        if (h == null) {
+            return 0;
+        }
+        int size = declaredPageSize(h);
+        return size >= MIN_PAGE_SIZE && size <= MAX_PAGE_SIZE && Integer.bitCount(size) == 1 ? size : 0;
+    }
+
+    /**
+     * Whether a database file's header says WAL mode (its read and write format versions, bytes 18 and 19, are 2) or
+     * rollback-journal mode (1): {@link Optional#empty()} when the file is empty, unreadable or has no SQLite header.
+     */
+    public static java.util.Optional<Boolean> headerWal(Path db) {
+        byte[] h = header(db);
+        if (h == null || h[18] != h[19] || h[18] < 1 || h[18] > 2) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(h[18] == 2);
+    }
+
+    /** The first 100 bytes of a database file, or null when it is shorter, unreadable or does not start with SQLite's. */
+    private static byte[] header(Path db) {
         byte[] h = new byte[HEADER];
         try (java.nio.channels.FileChannel ch = FifoSafeRead.open(db)) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h);
@@ -196,16 +218,12 @@ public final class SqliteSnapshot {
                 // read the whole header
             }
             if (b.hasRemaining()) {
-                return 0;
+                return null;
             }
         } catch (java.io.IOException | RuntimeException e) {
-            return 0;
+            return null;
         }
-        if (!hasMagic(h)) {
-            return 0;
-        }
-        int size = declaredPageSize(h);
-        return size >= MIN_PAGE_SIZE && size <= MAX_PAGE_SIZE && Integer.bitCount(size) == 1 ? size : 0;
+        return hasMagic(h) ? h : null;
     }
 
     private static boolean hasMagic(byte[] header) {
