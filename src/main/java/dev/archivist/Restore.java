@@ -412,8 +412,9 @@ final class Restore {
         } finally {
             deleteDatabaseFiles(beside);
         }
-        String first = damage.get(0).lines().filter(l -> !l.isBlank() && !l.startsWith("***")).findFirst()
-                .orElse(damage.get(0));
+        // the check's findings come one per line, the first often only its "*** in database main ***" header
+        String first = damage.stream().flatMap(String::lines).filter(l -> !l.isBlank() && !l.startsWith("***"))
+                .findFirst().orElse(damage.get(0));
         notes.add("the live database failed its check (" + (first.length() > 200 ? first.substring(0, 200) + "…" : first)
                 + "), so no safety backup could be taken: its files were copied as they were to " + copy);
         notes.add("the checked copy replaced the live database file");

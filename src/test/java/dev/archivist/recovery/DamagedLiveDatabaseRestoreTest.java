@@ -59,6 +59,27 @@ class DamagedLiveDatabaseRestoreTest {
     }
 
     @Test
+    void theNoteNamesWhatTheCheckFoundNotTheHeaderLineBeforeIt() throws Exception {
+        Fixture f = new Fixture(dir).database(3000);
+        f.service().backupDatabase(false);
+        try (RandomAccessFile raf = new RandomAccessFile(f.db.toFile(), "rw")) { // cell pointers of a leaf page
+            byte[] junk = new byte[3000];
+            Arrays.fill(junk, (byte) 0xFF);
+            raf.seek(5 * 4096 + 200);
+            raf.write(junk);
+        }
+        assertThat(SqliteSnapshot.check(f.db, false)).as("the live database is damaged")
+                .startsWith("*** in database main ***");
+
+        Fixture.Run r = f.cli("restore", "database", "latest", "--yes");
+
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stdout()).contains("the live database failed its check (" + SqliteSnapshot.check(
+                dir.resolve(f.db.getFileName() + ".damaged-before-restore-" + f.service().find("latest", null).id()),
+                false).get(1) + ")").doesNotContain("*** in database main ***");
+    }
+
+    @Test
     void aDamagedDatabaseThatAnotherProcessHoldsOpenIsNotReplaced() throws Exception {
         Fixture f = new Fixture(dir).database(500);
         List<String> backedUp = backedUpThenOverwritten(f, "damaged beyond SQLite's recognition");
