@@ -645,7 +645,6 @@ final class Restore {
         Files.deleteIfExists(p.destination.resolveSibling(p.destination.getFileName() + "-shm"));
     }
 
-    /** Deletes a temporary database and the -wal, -shm and -journal files SQLite may have created beside it. */
     /**
      * The checked copy beside the destination, for a rename into place: {@code p.temp} when it is there already (a new
      * {@code --target}), else copied from the catalog's scratch into a file created new there (never through a link),
@@ -665,6 +664,7 @@ final class Restore {
         return beside;
     }
 
+    /** Deletes a temporary database and the -wal, -shm and -journal files SQLite may have created beside it. */
     private static void deleteDatabaseFiles(Path db) throws IOException {
         deleteSidecars(db);
         Files.deleteIfExists(db);

@@ -106,7 +106,6 @@ final class Fixture {
 
     // ---------------------------------------------------------------- data
 
-    /** A database with {@code rows} rows (WAL mode). */
     /** Damages {@code file} as a bad block would: one bit of its middle byte flipped. */
     static void flipAByte(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
@@ -114,6 +113,7 @@ final class Fixture {
         Files.write(file, bytes);
     }
 
+    /** A database with {@code rows} rows (WAL mode). */
     Fixture database(int rows) throws Exception {
         TestDb.create(db, TestDb.Mode.WAL, rows, 200);
         return this;
