@@ -286,7 +286,9 @@ public final class SqliteSnapshot {
      * The damage {@code quick_check} finds for a dry run, which neither waits nor changes anything: a database another
      * connection keeps locked is not checked (busy is no damage), nor one with a hot journal, which a backup's
      * read-write open rolls back as SQLite does after an application's crash, but a read-only check cannot; when this
-     * user could not roll it back either, the backup would fail: an ArchivistException says why.
+     * user could not roll it back either, the backup would fail: an ArchivistException says why. So it does for a
+     * database the check cannot open for another reason than damage (a WAL database in a folder this user may not
+     * write, where SQLite cannot make its -shm), which the backup could not read either: no damage of the database.
      */
     public static List<String> damageWithoutWaiting(Path db) {
         try {
@@ -298,7 +300,14 @@ public final class SqliteSnapshot {
                 });
                 return List.of();
             }
-            return busy(e) ? List.of() : List.of(describe(e));
+            if (busy(e)) {
+                return List.of();
+            }
+            String why = describe(e);
+            if (why.startsWith("not a SQLite database") || why.startsWith("database is corrupt")) {
+                return List.of(why);
+            }
+            throw new ArchivistException("database " + db + ": " + why);
         }
     }
 

@@ -160,6 +160,33 @@ class BackupDryRunTest {
         assertThat(dry.stderr()).contains("hot journal").contains(db + " is not writable");
     }
 
+    /**
+     * A sound WAL database in a folder this user may not write: SQLite cannot make its -shm, so neither the backup nor
+     * the dry run's check can read it. The dry run said the database "failed PRAGMA quick_check", which reads as damage
+     * (the usual reason to restore it), where the backup names the real cause.
+     */
+    @Test
+    void aSoundDatabaseTheCheckCannotOpenIsNotCalledDamaged() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Path db = TestDb.create(app.resolve("app.db"), TestDb.Mode.WAL, 300, 100);
+        Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        java.util.Map<String, String> env = java.util.Map.of("STORAGE_PATH", storage.toString(),
+                "BACKUP_DIR", tmp.resolve("backups").toString(), "DATABASE_URL", "sqlite:///" + db, "JSON_LOGS", "false");
+        try {
+            CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
+                    "backup", "database");
+            assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
+            CliProcess.Result dry = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
+                    "backup", "database", "--dry-run");
+            assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
+            assertThat(dry.stderr()).contains("database " + db + ": ").contains("READONLY")
+                    .doesNotContain("quick_check");
+        } finally {
+            Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     /** The application dies in the middle of a transaction: its rollback journal stays, hot. */
     private void crashMidTransaction(Path db) throws Exception {
         Process app = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
