@@ -17,12 +17,22 @@ import java.util.List;
  * keeps a UTF-8 byte-order mark, which then became part of the first variable's name. Here a leading byte-order mark is
  * dropped, lines end at {@code \n}, {@code \r\n} or {@code \r} (as {@code readAllLines} and Python's universal
  * newlines), and a line that is not valid UTF-8 is decoded with replacement characters and marked, so the parser can
- * report it where it is and go on with the next one.
+ * report it where it is and go on with the next one. A file holding a NUL byte is refused whole ({@link NotText}): a
+ * text file has none, and a UTF-16 one (Windows' "Unicode", PowerShell 5's {@code >}) has one in every ASCII
+ * character, so that no line would read as a setting and the commands would quietly run on the defaults.
  */
 record EnvFileLines(List<String> lines, List<Boolean> invalid) {
 
     static EnvFileLines read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new NotText(bytes.length >= 2 && ((bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE
+                        || (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF)
+                        ? "it is UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8"
+                        : "it holds NUL bytes (a UTF-16 file without a byte-order mark?): save it as UTF-8 text");
+            }
+        }
         int start = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF
                 ? 3 : 0;
         List<String> lines = new ArrayList<>();
@@ -52,6 +62,13 @@ record EnvFileLines(List<String> lines, List<Boolean> invalid) {
         } catch (CharacterCodingException e) {
             lines.add(new String(bytes, from, to - from, StandardCharsets.UTF_8));
             invalid.add(true);
+        }
+    }
+
+    /** A file that is not text in UTF-8 at all, with what to do about it. */
+    static final class NotText extends IOException {
+        NotText(String message) {
+            super(message);
         }
     }
 

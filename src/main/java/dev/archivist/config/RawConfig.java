@@ -58,6 +58,8 @@ public final class RawConfig {
                             put(values, name, raw, ConfigOrigin.DOTENV, secrets.getOrDefault(name, Set.of()));
                             UnknownVariables.check(name, "in " + envFile).ifPresent(warnings::add);
                         });
+            } catch (EnvFileLines.NotText e) {
+                problems.add("env file " + envFile + ": " + e.getMessage());
             } catch (IOException e) {
                 problems.add("env file " + envFile + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }

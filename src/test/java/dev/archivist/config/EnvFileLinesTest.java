@@ -77,4 +77,33 @@ class EnvFileLinesTest {
         assertThat(EnvFileLines.read(Files.write(dir.resolve("empty"), new byte[0])).lines()).isEmpty();
         assertThat(EnvFileLines.read(Files.write(dir.resolve("last"), utf8("x\n\ny"))).lines()).containsExactly("x", "", "y");
     }
+
+    /**
+     * A {@code .env} saved as UTF-16 (Windows' "Unicode", PowerShell 5's {@code >}) read as no setting at all, with a
+     * warning per line, and every command went on with the defaults: another database, another backup directory.
+     */
+    @Test
+    void aUtf16FileIsAProblemNamingItsEncodingNotAFileOfSkippedLines() throws Exception {
+        String text = "DATABASE_URL=sqlite:////srv/app/app.db\r\nBACKUP_DIR=/srv/backups\r\n";
+        byte[] withMark = text.getBytes(StandardCharsets.UTF_16); // big-endian, after the mark FE FF
+        byte[] littleEndian = text.getBytes(StandardCharsets.UTF_16LE);
+        byte[] markLittleEndian = new byte[littleEndian.length + 2];
+        markLittleEndian[0] = (byte) 0xFF;
+        markLittleEndian[1] = (byte) 0xFE;
+        System.arraycopy(littleEndian, 0, markLittleEndian, 2, littleEndian.length);
+        for (byte[] bytes : List.of(withMark, markLittleEndian)) {
+            problems.clear();
+            Path file = Files.write(dir.resolve("app.env"), bytes);
+            RawConfig raw = RawConfig.load(Map.of(), file, false, Map.of(), problems);
+            assertThat(problems).containsExactly("env file " + file
+                    + ": it is UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8");
+            assertThat(raw.warnings()).isEmpty();
+            assertThat(raw.get(ConfigKey.DATABASE_URL).origin()).isEqualTo(ConfigOrigin.DEFAULT);
+        }
+        problems.clear();
+        Path file = Files.write(dir.resolve("app.env"), littleEndian);
+        RawConfig.load(Map.of(), file, false, Map.of(), problems);
+        assertThat(problems).containsExactly("env file " + file
+                + ": it holds NUL bytes (a UTF-16 file without a byte-order mark?): save it as UTF-8 text");
+    }
 }
