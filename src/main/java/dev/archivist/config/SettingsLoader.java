@@ -139,6 +139,9 @@ public final class SettingsLoader {
             problem(ConfigKey.DATABASE_URL, "must not be empty (expected sqlite:///relative, sqlite:////absolute or a path)");
             return null;
         }
+        if (wrappedInQuotes(ConfigKey.DATABASE_URL)) {
+            return null;
+        }
         String path;
         java.util.regex.Matcher sqlite = SQLITE_URL.matcher(u);
         if (sqlite.lookingAt()) { // SQLAlchemy's dialect+driver form too (sqlite+aiosqlite:///): the same file
@@ -180,12 +183,31 @@ public final class SettingsLoader {
             }
             return null;
         }
+        if (wrappedInQuotes(key)) {
+            return null;
+        }
         try {
             return Path.of(v).toAbsolutePath().normalize();
         } catch (RuntimeException e) {
             problem(key, "not a valid path");
             return null;
         }
+    }
+
+    /**
+     * A value that starts and ends with the same quote ({@code "/srv/backups"}): quotes a {@code .env} reader would
+     * have taken off, passed on as they are by {@code docker run --env-file} or an orchestrator's manifest. As part of
+     * a path they made it relative: the backups went into a folder named {@code "} in the working directory (in a
+     * container, its own layer rather than the mounted volume), and the excludes matched nothing. Recorded as a problem.
+     */
+    private boolean wrappedInQuotes(ConfigKey key) {
+        String v = trimmed(key);
+        if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
+            problem(key, "wrapped in quotes, which would be part of the " + (key == ConfigKey.BACKUP_STORAGE_EXCLUDE
+                    ? "globs" : "path") + " (docker run --env-file passes quotes on as they are): remove them");
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -487,7 +509,7 @@ public final class SettingsLoader {
     private List<String> excludes(Path storage) {
         String v = raw.raw(ConfigKey.BACKUP_STORAGE_EXCLUDE) == null ? "" : Globs.stripUnescaped(raw.raw(ConfigKey.BACKUP_STORAGE_EXCLUDE));
         List<String> globs = new ArrayList<>();
-        if (v.isEmpty()) {
+        if (v.isEmpty() || wrappedInQuotes(ConfigKey.BACKUP_STORAGE_EXCLUDE)) {
             return globs;
         }
         for (String g : Globs.splitList(v)) {
