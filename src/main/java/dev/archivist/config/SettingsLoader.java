@@ -80,8 +80,9 @@ public final class SettingsLoader {
         checkOutsideCatalog(ConfigKey.STORAGE_PATH, storage, backupDir);
         checkOutsideCatalog(ConfigKey.DATABASE_URL, db, backupDir);
 
-        Compression compression = compression();
-        int level = compressionLevel(compression);
+        Compression named = compression();
+        Compression compression = named == null ? Compression.ZSTD : named; // unknown: the problem is recorded
+        int level = compressionLevel(named);
         ZoneId zone = zone();
         Duration lockTimeout = Duration.ofSeconds(integer(ConfigKey.BACKUP_LOCK_TIMEOUT_SECONDS, 0, 86_400, 60));
 
@@ -288,13 +289,23 @@ public final class SettingsLoader {
         Compression c = Compression.parseOrNull(trimmed(ConfigKey.BACKUP_COMPRESSION));
         if (c == null) {
             problem(ConfigKey.BACKUP_COMPRESSION, "unknown compression (expected zstd, gz, xz or none)");
-            return Compression.ZSTD;
+            return null;
         }
         return c;
     }
 
+    /**
+     * The level for {@code c}; with an unknown codec ({@code c} null) only whether it is a whole number: its range
+     * depends on the codec, and judging it against zstd's added a problem about a codec nobody asked for.
+     */
     private int compressionLevel(Compression c) {
         String v = trimmed(ConfigKey.BACKUP_COMPRESSION_LEVEL);
+        if (c == null) {
+            if (!v.isEmpty() && !ASCII_INTEGER.matcher(v).matches()) {
+                problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "not an integer (or empty for the codec's default)");
+            }
+            return Compression.ZSTD.defaultLevel();
+        }
         if (v.isEmpty()) {
             return c.defaultLevel();
         }

@@ -327,6 +327,29 @@ class ConfigValidationTest {
         assertThat(s.compressionLevel()).isZero();
     }
 
+    /**
+     * An unknown codec is the one problem: its level is not judged against zstd's range (a bzip2 level of 0, an lz4
+     * one of 20 were also "out of range 1-19 for zstd"), only whether it is a whole number at all.
+     */
+    @Test
+    void theLevelOfAnUnknownCodecIsNotJudgedAgainstZstd() {
+        for (String level : List.of("0", "20", "12")) {
+            Map<String, String> env = new LinkedHashMap<>(baseEnv());
+            env.put("BACKUP_COMPRESSION", "lz4");
+            env.put("BACKUP_COMPRESSION_LEVEL", level);
+            InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.describe()).contains("invalid configuration (1 problem)")
+                    .contains("BACKUP_COMPRESSION='lz4': unknown compression").doesNotContain("for zstd");
+        }
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_COMPRESSION", "lz4");
+        env.put("BACKUP_COMPRESSION_LEVEL", "max");
+        InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+        assertThat(r.stderr()).as(r.describe()).contains("invalid configuration (2 problems)")
+                .contains("BACKUP_COMPRESSION_LEVEL='max': not an integer").doesNotContain("for zstd");
+    }
+
     /** A chunk size that is itself bad is reported once, not also as exceeding the maximum size. */
     @Test
     void aBadChunkSizeIsNotAlsoComparedWithTheMaximum() {
