@@ -69,7 +69,30 @@ public final class RawConfig {
             UnknownVariables.check(name, "in the environment").ifPresent(warnings::add);
         });
         flags.forEach((key, raw) -> values.put(key, new ConfigValue(key, raw, ConfigOrigin.FLAG)));
+        maxBackupsReplaced(values).ifPresent(warnings::add);
         return new RawConfig(values, envFile, warnings, envFileTz[0]);
+    }
+
+    private static final List<ConfigKey> KEEP_RULES = List.of(ConfigKey.BACKUP_KEEP_LAST, ConfigKey.BACKUP_KEEP_HOURLY,
+            ConfigKey.BACKUP_KEEP_DAILY, ConfigKey.BACKUP_KEEP_WEEKLY, ConfigKey.BACKUP_KEEP_MONTHLY,
+            ConfigKey.BACKUP_KEEP_YEARLY, ConfigKey.BACKUP_KEEP_WITHIN);
+
+    /**
+     * A {@code MAX_BACKUPS} set in the {@code .env} file or the environment beside a {@code BACKUP_KEEP_*} rule, which
+     * replaces it: rotation then kept far fewer backups than the {@code MAX_BACKUPS=30} carried over from the Python
+     * tool's {@code .env} said, without a word. ({@code rotate --max-backups} says so itself.)
+     */
+    private static java.util.Optional<String> maxBackupsReplaced(Map<ConfigKey, ConfigValue> values) {
+        ConfigValue max = values.get(ConfigKey.MAX_BACKUPS);
+        if (max.origin() != ConfigOrigin.DOTENV && max.origin() != ConfigOrigin.ENVIRONMENT) {
+            return java.util.Optional.empty();
+        }
+        return KEEP_RULES.stream().filter(key -> {
+            String v = values.get(key).raw() == null ? "" : values.get(key).raw().strip();
+            return !v.isEmpty() && !v.matches("[+-]?0+"); // 0 turns a rule off, as if unset
+        }).findFirst().map(key -> "MAX_BACKUPS='" + Redactor.redactValue(ConfigKey.MAX_BACKUPS.name(), max.raw(),
+                max.secrets()) + "' (" + max.origin().label() + ") has no effect: " + key.name() + " is set, and any"
+                + " BACKUP_KEEP_* replaces MAX_BACKUPS (BACKUP_KEEP_LAST keeps the newest N beside the other rules)");
     }
 
     private static void put(Map<ConfigKey, ConfigValue> values, String name, String raw, ConfigOrigin origin,
