@@ -169,6 +169,9 @@ public final class SettingsLoader {
             problem(ConfigKey.DATABASE_URL, "must name a database file");
             return null;
         }
+        if (homeShorthand(ConfigKey.DATABASE_URL, path)) {
+            return null;
+        }
         Path p = Path.of(path).toAbsolutePath().normalize();
         if (Files.isDirectory(p)) {
             problem(ConfigKey.DATABASE_URL, "is a directory, expected a SQLite file");
@@ -184,7 +187,7 @@ public final class SettingsLoader {
             }
             return null;
         }
-        if (wrappedInQuotes(key)) {
+        if (wrappedInQuotes(key) || homeShorthand(key, v)) {
             return null;
         }
         try {
@@ -206,6 +209,20 @@ public final class SettingsLoader {
         if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
             problem(key, "wrapped in quotes, which would be part of the " + (key == ConfigKey.BACKUP_STORAGE_EXCLUDE
                     ? "globs" : "path") + " (docker run --env-file passes quotes on as they are): remove them");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A path written {@code ~/backups}: only a shell expands {@code ~}, and a {@code .env} file, docker or systemd pass
+     * it on as it is, so it was a relative path, a folder named {@code ~} in the working directory (which a later
+     * {@code rm -rf ~} meant to clean it up would take for the home folder). Recorded as a problem.
+     */
+    private boolean homeShorthand(ConfigKey key, String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            problem(key, "starts with '~', which only a shell expands: here it would be a folder named '~' in the"
+                    + " working directory; give the absolute path");
             return true;
         }
         return false;
