@@ -169,7 +169,7 @@ public final class SettingsLoader {
             problem(ConfigKey.DATABASE_URL, "must name a database file");
             return null;
         }
-        if (homeShorthand(ConfigKey.DATABASE_URL, path)) {
+        if (homeShorthand(ConfigKey.DATABASE_URL, path) || unexpandedVariable(ConfigKey.DATABASE_URL, path)) {
             return null;
         }
         Path p = Path.of(path).toAbsolutePath().normalize();
@@ -187,7 +187,7 @@ public final class SettingsLoader {
             }
             return null;
         }
-        if (wrappedInQuotes(key) || homeShorthand(key, v)) {
+        if (wrappedInQuotes(key) || homeShorthand(key, v) || unexpandedVariable(key, v)) {
             return null;
         }
         try {
@@ -223,6 +223,23 @@ public final class SettingsLoader {
         if (path.equals("~") || path.startsWith("~/")) {
             problem(key, "starts with '~', which only a shell expands: here it would be a folder named '~' in the"
                     + " working directory; give the absolute path");
+            return true;
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern BARE_REFERENCE = java.util.regex.Pattern.compile("\\$[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * A path holding {@code $HOME} without braces: python-dotenv expands only {@code ${HOME}}, and systemd's
+     * {@code Environment=} and docker's {@code --env-file} nothing at all, so {@code BACKUP_DIR=$HOME/backups} was a
+     * folder named {@code $HOME} in the working directory. Recorded as a problem.
+     */
+    private boolean unexpandedVariable(ConfigKey key, String path) {
+        java.util.regex.Matcher m = BARE_REFERENCE.matcher(path);
+        if (m.find()) {
+            problem(key, "holds " + m.group() + ", which is not expanded here (a .env file expands ${"
+                    + m.group().substring(1) + "} only): it would be part of the path; give the absolute path");
             return true;
         }
         return false;
