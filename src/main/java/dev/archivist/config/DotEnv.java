@@ -76,13 +76,18 @@ final class DotEnv {
             int eq = t.indexOf('=');
             if (eq <= 0) {
                 if (!BARE_NAME.matcher(t).matches()) { // a bare NAME has no value (python-dotenv: None) and sets nothing
-                    java.util.regex.Matcher word = LEADING_NAME.matcher(t);
-                    boolean ours = word.lookingAt() && isOurs(word.group());
-                    (ours ? problems : warnings).add(file + " line " + number + ": expected NAME=value" + (ours ? "" : SKIPPED));
+                    notASetting(t, file, number, problems, warnings);
                 }
                 continue;
             }
             String name = t.substring(0, eq).strip();
+            if (!BARE_NAME.matcher(name).matches()) {
+                // python-dotenv's names hold no blank: "DATABASE_URL: sqlite:///x.db?mode=ro" or "BACKUP_KEY abc=" is no
+                // setting of a name up to the '=' in its value (one no variable has, so the line was ignored in silence,
+                // or named whole, value and all, in the warning for an unknown BACKUP_ name)
+                notASetting(t, file, number, problems, warnings);
+                continue;
+            }
             String raw = t.substring(eq + 1).strip();
             int start = i;
             int firstNotUtf8 = 0; // a line of a quoted value that is not UTF-8 (its number): the whole value is dropped
@@ -128,6 +133,13 @@ final class DotEnv {
 
     private static boolean isOurs(String name) {
         return java.util.Arrays.stream(ConfigKey.values()).anyMatch(k -> k.name().equals(name));
+    }
+
+    /** A line that sets nothing: a problem where it starts with one of Archivist's names; its text is not shown. */
+    private static void notASetting(String text, String file, int number, List<String> problems, List<String> warnings) {
+        java.util.regex.Matcher word = LEADING_NAME.matcher(text);
+        boolean ours = word.lookingAt() && isOurs(word.group());
+        (ours ? problems : warnings).add(file + " line " + number + ": expected NAME=value" + (ours ? "" : SKIPPED));
     }
 
     private static void unreadable(String name, String file, int number, IllegalArgumentException e, List<String> problems,

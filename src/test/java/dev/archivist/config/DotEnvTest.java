@@ -123,6 +123,23 @@ class DotEnvTest {
     }
 
     /**
+     * A name ends where python-dotenv's does, at a blank: a line written as YAML or with a space for the '=' whose value
+     * holds a '=' set a variable named up to it ("DATABASE_URL: sqlite:///…?mode"), so Archivist's own setting fell
+     * back to its default in silence, and an unknown BACKUP_ name was warned about with the value in it.
+     */
+    @Test
+    void aLineWhoseNameWouldHoldABlankIsNoSettingAndItsValueIsNotShown() {
+        Map<String, String> v = parse(Map.of(), "DATABASE_URL: sqlite:////srv/app/app.db?mode=ro",
+                "STORAGE_PATH /srv/storage # a=b", "BACKUP_ENCRYPTION: c2VjcmV0c2VjcmV0==", "APP_NAME my app=1",
+                "MAX_BACKUPS=5");
+        assertThat(v).containsExactly(Map.entry("MAX_BACKUPS", "5"));
+        assertThat(problems).containsExactly(".env line 1: expected NAME=value", ".env line 2: expected NAME=value");
+        assertThat(warnings).containsExactly(
+                ".env line 3: expected NAME=value (not one of Archivist's variables: skipped, as python-dotenv skips it)",
+                ".env line 4: expected NAME=value (not one of Archivist's variables: skipped, as python-dotenv skips it)");
+    }
+
+    /**
      * The application's own lines that python-dotenv cannot read either are skipped with a warning, and the lines after
      * them read, as python-dotenv does ({@code dotenv_values} gives MAX_BACKUPS and LOG_LEVEL here): a quirk in a shared
      * file no longer stops every backup.
