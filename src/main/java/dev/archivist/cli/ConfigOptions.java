@@ -52,6 +52,10 @@ public final class ConfigOptions {
             LauncherVariables.check(environment, problems);
         }
         Path file = envFile != null ? envFile : Path.of(".env");
+        if (envFile != null && envFile.toString().isEmpty()) { // read as the working directory: "Is a directory"
+            problems.add("--env-file is empty (a variable left unset in a script?): name the file to read");
+            file = null;
+        }
         RawConfig raw = RawConfig.load(ignoreEnvironment ? Map.of() : environment, file, envFile != null, flags(problems),
                 problems);
         Redactor.maskEverywhere(raw.secrets()); // in the paths that logs and output show, as in config's values

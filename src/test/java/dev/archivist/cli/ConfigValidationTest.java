@@ -261,6 +261,15 @@ class ConfigValidationTest {
         assertThat(r.stderr()).contains("nope.env");
     }
 
+    /** {@code --env-file "$ENV_FILE"} with the variable unset: said as such, not as the working directory unreadable. */
+    @Test
+    void anEmptyEnvFileArgumentIsNamedAsEmpty() {
+        InProcessCli.Result r = InProcessCli.run(baseEnv(), "config", "--env-file", "");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).as(r.describe()).contains("invalid configuration (1 problem)")
+                .contains("--env-file is empty").doesNotContain("Is a directory");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"true", "TRUE", "True", "yes", "YES", "Yes", "on", "ON", "On", "1", " true "})
     void booleansAcceptTrueSpellings(String value) {
