@@ -163,7 +163,12 @@ public final class SettingsLoader {
         }
         int query = path.indexOf('?');
         if (query >= 0) {
-            path = path.substring(0, query);
+            try {
+                path = SqliteUri.fileOf(path.substring(0, query), path.substring(query + 1));
+            } catch (IllegalArgumentException e) {
+                problem(ConfigKey.DATABASE_URL, e.getMessage());
+                return null;
+            }
         }
         if (path.isEmpty() || path.equals(":memory:")) {
             problem(ConfigKey.DATABASE_URL, "must name a database file");

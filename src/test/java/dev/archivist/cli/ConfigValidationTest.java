@@ -329,6 +329,24 @@ class ConfigValidationTest {
         }
     }
 
+    /**
+     * SQLAlchemy's {@code uri=true} makes the database part a SQLite URI filename: it was read as a relative file named
+     * {@code file:/srv/app/app.db}, which did not exist, so every backup failed while {@code config} showed no problem.
+     */
+    @Test
+    void aSqliteUriFilenameNamesTheFileItsPathSays() {
+        for (String url : List.of("sqlite:///file:/srv/app/app.db?mode=ro&uri=true",
+                "sqlite+pysqlite:///file:///srv/app/app.db?uri=true&cache=shared",
+                "sqlite:///file://localhost/srv/app/app%2Edb?uri=True")) {
+            assertThat(SettingsLoader.load(Map.of("DATABASE_URL", url), null, false, Map.of()).databasePath())
+                    .as(url).isEqualTo(Path.of("/srv/app/app.db"));
+        }
+        assertThat(SettingsLoader.load(Map.of("DATABASE_URL", "sqlite:///file:app.db?uri=true"), null, false, Map.of())
+                .databasePath()).isEqualTo(Path.of("app.db").toAbsolutePath());
+        assertThat(SettingsLoader.load(Map.of("DATABASE_URL", "sqlite:////srv/file:x.db?mode=ro"), null, false, Map.of())
+                .databasePath()).as("no uri=true: a plain path").isEqualTo(Path.of("/srv/file:x.db"));
+    }
+
     @Test
     void aSmallMaxSizeAloneShrinksTheDefaultChunkSize() {
         Settings s = SettingsLoader.load(Map.of("BACKUP_MAX_SIZE_MB", "50"), null, false, Map.of());
