@@ -177,7 +177,13 @@ public final class SettingsLoader {
         if (homeShorthand(ConfigKey.DATABASE_URL, path) || unexpandedVariable(ConfigKey.DATABASE_URL, path)) {
             return null;
         }
-        Path p = Path.of(path).toAbsolutePath().normalize();
+        Path p;
+        try {
+            p = Path.of(path).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) { // a NUL, from an embedding application's map
+            problem(ConfigKey.DATABASE_URL, "not a valid path");
+            return null;
+        }
         if (Files.isDirectory(p)) {
             problem(ConfigKey.DATABASE_URL, "is a directory, expected a SQLite file");
         }

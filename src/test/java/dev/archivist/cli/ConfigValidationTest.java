@@ -1,6 +1,7 @@
 package dev.archivist.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archivist.config.ConfigKey;
 import dev.archivist.config.Settings;
@@ -327,6 +328,19 @@ class ConfigValidationTest {
             assertThat(SettingsLoader.load(Map.of("DATABASE_URL", url), null, false, Map.of()).databasePath())
                     .isEqualTo(Path.of("/srv/app/app.db"));
         }
+    }
+
+    /**
+     * A path Java cannot make (a NUL, which an embedding application's map can hold) is a problem named with the
+     * others, as for STORAGE_PATH: it escaped as an InvalidPathException that named no variable.
+     */
+    @Test
+    void aDatabasePathJavaCannotMakeIsAProblemNamedWithTheOthers() {
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of("DATABASE_URL", "sqlite:///app\u0000.db", "MAX_BACKUPS", "x"),
+                null, false, Map.of()))
+                .isInstanceOf(dev.archivist.config.ConfigException.class)
+                .hasMessageContaining("DATABASE_URL='sqlite:///app").hasMessageContaining(".db': not a valid path")
+                .hasMessageContaining("MAX_BACKUPS='x'");
     }
 
     /**
