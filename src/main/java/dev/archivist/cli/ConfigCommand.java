@@ -1,6 +1,7 @@
 package dev.archivist.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.archivist.Printable;
 import dev.archivist.catalog.Json;
 import dev.archivist.config.ConfigKey;
 import dev.archivist.config.RawConfig;
@@ -65,14 +66,17 @@ public final class ConfigCommand implements Callable<Integer> {
             Output.json(out, root);
             return ExitCodes.OK;
         }
+        // values, sources and paths with their control characters escaped, as errors show them: a newline in a value
+        // printed as it is made a line of its own, which read as another variable's setting
         for (ConfigKey key : ConfigKey.values()) {
-            out.printf("%-32s = %-28s (%s)%n", key.name(), raw.shown(key), raw.describeSource(key));
+            out.printf("%-32s = %-28s (%s)%n", key.name(), Printable.controlsEscaped(raw.shown(key)),
+                    Printable.controlsEscaped(raw.describeSource(key)));
         }
         // each path redacted, as every value above: a path may carry a secret (?token=…, user:password@)
         out.printf("%neffective: database %s, storage %s, backups in %s, %s level %d, zone %s%n",
-                raw.shown(ConfigKey.DATABASE_URL, settings.databasePath()),
-                raw.shown(ConfigKey.STORAGE_PATH, settings.storagePath()),
-                raw.shown(ConfigKey.BACKUP_DIR, settings.backupDir()),
+                Printable.controlsEscaped(raw.shown(ConfigKey.DATABASE_URL, settings.databasePath())),
+                Printable.controlsEscaped(raw.shown(ConfigKey.STORAGE_PATH, settings.storagePath())),
+                Printable.controlsEscaped(raw.shown(ConfigKey.BACKUP_DIR, settings.backupDir())),
                 settings.compression().wireName(), settings.compressionLevel(), settings.zone().getId());
         out.println("effective: " + splitting(settings.archive()));
         out.flush();

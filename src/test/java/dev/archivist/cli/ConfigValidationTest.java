@@ -475,6 +475,17 @@ class ConfigValidationTest {
         }
     }
 
+    @Test
+    void configShowsAValueHoldingANewlineOnItsOwnLine() {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_DIR", dir.resolve("a\nMAX_BACKUPS                      = 99 (flag)").toString());
+        InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        // one line per variable: the newline is shown escaped, never as a line that reads as MAX_BACKUPS' setting
+        assertThat(r.stdout().lines().filter(l -> l.startsWith("MAX_BACKUPS"))).hasSize(1);
+        assertThat(r.stdout()).contains("a\\nMAX_BACKUPS");
+    }
+
     private Map<String, String> baseEnv() {
         return Map.of("DATABASE_URL", dir.resolve("app.db").toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
                 "STORAGE_PATH", dir.resolve("storage").toString());
