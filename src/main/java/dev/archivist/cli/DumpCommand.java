@@ -65,6 +65,9 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (output != null && output.toString().isEmpty()) { // Path.of("") is the working directory: "names a folder"
+            throw new IllegalArgumentException("--output is empty (a variable left unset in a script?): name the new file");
+        }
         if (output != null && (output.toString().endsWith("/") || Files.isDirectory(output))) {
             throw new IllegalArgumentException("--output " + output + " names a folder: give the new file's name");
         }

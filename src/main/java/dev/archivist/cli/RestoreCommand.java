@@ -70,6 +70,9 @@ public final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BackupType backupType = BackupType.parse(type);
+        if (target != null && target.toString().isEmpty()) { // Path.of("") is the working directory: "already exists"
+            throw new IllegalArgumentException("--target is empty (a variable left unset in a script?): name the new file or folder");
+        }
         if (backupType == BackupType.FULL && target != null) {
             throw new IllegalArgumentException("restore full restores the live database and storage; --target is for database or storage");
         }

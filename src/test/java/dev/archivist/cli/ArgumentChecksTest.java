@@ -45,6 +45,18 @@ class ArgumentChecksTest {
         assertThat(list.stderr()).contains("expected database, storage, full or all");
     }
 
+    /** An empty --target or --output (a variable left unset in a script) is named as empty, not as the working directory. */
+    @Test
+    void anEmptyTargetOrOutputIsAUsageErrorNamingIt() {
+        for (String[] args : List.of(new String[] {"restore", "database", "latest", "--target", ""},
+                new String[] {"restore", "storage", "latest", "--target", ""},
+                new String[] {"dump", "latest", "a.txt", "--output", ""})) {
+            InProcessCli.Result r = run(args);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.toString()).contains("is empty (a variable left unset in a script?)");
+        }
+    }
+
     /** An unknown command is a usage error even with a help option after it, which picocli would let win. */
     @Test
     void anUnknownCommandIsAUsageErrorWhateverFollowsIt() {
