@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * The timer keeps drawing while one large file is read and while the compressor finishes after the last file, so the
  * line never freezes while work goes on. A database copy gets a line of its own ("database: … read"), before the
  * archive's in a full backup. Silent in {@code --json} mode and when stdout or stderr is not a terminal (so redirected
- * logs never get carriage returns).
+ * logs never get carriage returns). A line is cut to the terminal's width, one column spare: a carriage return goes
+ * back to the start of the last row only, so a line that wrapped left its first rows on the screen at every redraw.
  */
 final class ProgressPrinter implements ProgressListener {
     private static final long PERIOD_MS = 200;
@@ -27,6 +28,7 @@ final class ProgressPrinter implements ProgressListener {
     private ScheduledExecutorService ticker;
     private boolean ended;
     private boolean drawn;
+    private int columns = -1;
 
     private ProgressPrinter(PrintStream err) {
         this.err = err;
@@ -62,6 +64,7 @@ final class ProgressPrinter implements ProgressListener {
             finished();
         }
         database = databasePart;
+        columns = -1;
         ticker = null;
         ended = false;
         bytes = 0;
@@ -114,9 +117,13 @@ final class ProgressPrinter implements ProgressListener {
         double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
         long read = bytes;
         String rate = Output.size((long) (read / seconds)) + "/s";
-        err.print(database ? "\r  database: " + Output.size(read) + " read, " + rate + "   "
-                : "\r  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + (files == 1 ? " file, " : " files, ")
-                + rate + ", " + Output.size(stored) + " stored   ");
+        String line = database ? "  database: " + Output.size(read) + " read, " + rate + "   "
+                : "  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + (files == 1 ? " file, " : " files, ")
+                + rate + ", " + Output.size(stored) + " stored   ";
+        if (columns < 0) { // once per line, on its first draw (a short backup draws nothing and runs no stty)
+            columns = Terminals.columns(2);
+        }
+        err.print("\r" + (columns > 0 && line.length() >= columns ? line.substring(0, columns - 1) : line));
         err.flush();
         drawn = true;
     }

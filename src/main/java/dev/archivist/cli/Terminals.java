@@ -2,6 +2,7 @@ package dev.archivist.cli;
 
 import java.io.BufferedReader;
 import java.io.Console;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -36,6 +37,33 @@ final class Terminals {
             return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null;
+        }
+    }
+
+    /**
+     * The width in columns of the terminal that descriptor {@code fd} is open on, as {@code stty size} reads it from
+     * that device (Java has no call for it), or 0 when it is unknown: not a terminal, no {@code stty}, or a terminal
+     * that reports no size.
+     */
+    static int columns(int fd) {
+        String device = descriptorTarget(fd);
+        if (device == null || !device.startsWith("/dev/")) {
+            return 0;
+        }
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new File(device))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (stty.waitFor() != 0) {
+                return 0;
+            }
+            String[] rowsAndColumns = size.split("\\s+");
+            return rowsAndColumns.length == 2 ? Math.max(0, Integer.parseInt(rowsAndColumns[1])) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 

@@ -164,6 +164,26 @@ class ProgressOutputTest {
         assertThat(f.stdout().substring(database, archive)).contains("\n");
     }
 
+    /**
+     * A terminal narrower than the line of figures (a split pane, say) gets each redraw cut to its width, one column
+     * spare: a carriage return goes back to the start of the last row only, so a line that wrapped left its first rows
+     * on the screen at every redraw, a screenful of stale figures.
+     */
+    @Test
+    void aNarrowTerminalGetsLinesThatFitItsWidth() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        CliProcess.Result t = StorageFixtures.runWrapped(tmp, env("b7"), cmd -> List.of("script", "-qec",
+                "stty cols 30; " + cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
+                "backup", "storage", "--no-rotate");
+        assertThat(t.exitCode()).as(t.describe()).isZero();
+        // a draw is what follows a carriage return up to the next one; the terminal ends each line with "\r\n"
+        List<String> draws = java.util.Arrays.stream(t.stdout().split("\r"))
+                .filter(s -> !s.isEmpty() && !s.startsWith("\n")).toList();
+        assertThat(draws).as(t.stdout()).isNotEmpty().allSatisfy(d -> assertThat(d).startsWith("  ").contains(" read"));
+        assertThat(draws).as("every redraw fits in 29 columns").allSatisfy(d -> assertThat(d.length()).isLessThan(30));
+        assertThat(t.stdout()).contains("created storage_backup_");
+    }
+
     /** Runs the CLI inside {@code script} (a pseudo-terminal); {@code redirect} is appended to the shell command. */
     private CliProcess.Result inTerminal(String redirect, String backups, String... args) throws Exception {
         return StorageFixtures.runWrapped(tmp, env(backups), cmd -> List.of("script", "-qec",
