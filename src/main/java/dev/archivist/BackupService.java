@@ -217,7 +217,16 @@ public final class BackupService {
      * a rotation in another process) gets no record: {@link #removedWhileVerified} tells it from a failed one.
      */
     public VerifyReport verify(Manifest m, boolean deep) {
-        VerifyReport report = new Verifier(catalog, clock).verify(m, deep);
+        return verify(m, deep, new java.util.HashMap<>());
+    }
+
+    /**
+     * As {@link #verify(Manifest, boolean)}, in a run over several backups ({@code verify --all}): a backup already
+     * checked in the run, at the same depth, as a component of a full backup, gets that report again rather than
+     * being read a second time; {@code checkedThisRun} holds the reports by id.
+     */
+    public VerifyReport verify(Manifest m, boolean deep, java.util.Map<String, VerifyReport> checkedThisRun) {
+        VerifyReport report = new Verifier(catalog, clock, checkedThisRun).verify(m, deep);
         if (!catalog.hasManifestFile(m.type(), m.id())) {
             return report; // removed while it was verified (a rotation in another process): nothing to record it for
         }

@@ -64,10 +64,12 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         java.util.Set<String> removed = new java.util.HashSet<>();
         Map<String, String> notVerified = new java.util.LinkedHashMap<>();
+        // a full backup's components come after it (newest first): checked with it, they are not read again
+        Map<String, VerifyReport> checked = new java.util.HashMap<>();
         for (Manifest m : targets) {
             VerifyReport r;
             try {
-                r = service.verify(m, !quick);
+                r = service.verify(m, !quick, checked);
             } catch (ArchivistException e) {
                 if (!all) {
                     throw e;

@@ -28,8 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -44,14 +46,35 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class Verifier {
     private final Catalog catalog;
     private final Clock clock;
+    private final Map<String, VerifyReport> checkedThisRun;
 
     public Verifier(Catalog catalog, Clock clock) {
+        this(catalog, clock, new HashMap<>());
+    }
+
+    /**
+     * A verifier for one run over several backups ({@code verify --all}): the reports of the backups it checked,
+     * by id, in {@code checkedThisRun}, where a backup checked earlier in the run at the same depth (a full backup's
+     * component, listed after the full backup, which is newer) is found instead of being read a second time.
+     */
+    public Verifier(Catalog catalog, Clock clock, Map<String, VerifyReport> checkedThisRun) {
         this.catalog = catalog;
         this.clock = clock;
+        this.checkedThisRun = checkedThisRun;
     }
 
     /** Verifies one backup; {@code deep=false} checks sizes and checksums only. */
     public VerifyReport verify(Manifest m, boolean deep) {
+        VerifyReport earlier = checkedThisRun.get(m.id());
+        if (earlier != null && earlier.deep() == deep) {
+            return earlier;
+        }
+        VerifyReport report = check(m, deep);
+        checkedThisRun.put(m.id(), report);
+        return report;
+    }
+
+    private VerifyReport check(Manifest m, boolean deep) {
         List<Problem> problems = new ArrayList<>();
         List<Problem> restoreWarnings = new ArrayList<>();
         long[] counters = new long[2];

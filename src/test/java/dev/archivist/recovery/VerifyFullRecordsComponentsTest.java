@@ -71,4 +71,30 @@ class VerifyFullRecordsComponentsTest {
         assertThat(r.stdout().lines().filter(l -> !l.startsWith("    - ") && !l.startsWith("OK") && !l.startsWith("FAILED")))
                 .as("no line continues a problem").isEmpty();
     }
+
+    /**
+     * {@code verify --all} reads each backup once: a full backup's components come after it (it is newer), were
+     * checked with it, and their own reports are those checks. With the default schedule every storage backup is a
+     * full backup's component, and {@code --all} read every archive twice.
+     */
+    @Test
+    void verifyAllReadsAComponentOnlyOnce() throws Exception {
+        Fixture f = new Fixture(dir).database(10).storage(3, 1000);
+        Manifest full = f.service().backupFull(false, null);
+        String db = full.component(BackupType.DATABASE).path("id").asText();
+        String storage = full.component(BackupType.STORAGE).path("id").asText();
+
+        Fixture.Run r = f.cli("verify", "--all", "--json");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        java.util.Map<String, java.time.Instant> verifiedAt = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+        root.path("reports").forEach(n -> verifiedAt.put(n.path("id").asText(),
+                java.time.Instant.parse(n.path("verified_at").asText())));
+        assertThat(verifiedAt).as(r.stdout()).containsOnlyKeys(full.id(), db, storage);
+        assertThat(root.path("clean").asInt()).isEqualTo(3);
+        for (String component : new String[] {db, storage}) {
+            assertThat(verifiedAt.get(component)).as(component + " checked while its full backup was, not again")
+                    .isBeforeOrEqualTo(verifiedAt.get(full.id()));
+        }
+    }
 }
