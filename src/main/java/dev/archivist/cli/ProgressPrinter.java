@@ -1,7 +1,9 @@
 package dev.archivist.cli;
 
 import dev.archivist.archive.ProgressListener;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * archive's in a full backup. Silent in {@code --json} mode and when stdout or stderr is not a terminal (so redirected
  * logs never get carriage returns). A line is cut to the terminal's width, one column spare: a carriage return goes
  * back to the start of the last row only, so a line that wrapped left its first rows on the screen at every redraw.
+ * Anything else written to stderr meanwhile (a log line) first clears the figures, so it starts on a line of its own;
+ * the next tick draws them again below it.
  */
 final class ProgressPrinter implements ProgressListener {
     private static final long PERIOD_MS = 200;
@@ -28,15 +32,51 @@ final class ProgressPrinter implements ProgressListener {
     private ScheduledExecutorService ticker;
     private boolean ended;
     private boolean drawn;
+    private boolean onScreen;
+    private int drawnLength;
     private int columns = -1;
 
     private ProgressPrinter(PrintStream err) {
         this.err = err;
     }
 
-    /** A printer when interactive, else {@link ProgressListener#NONE}. */
+    /**
+     * A printer when interactive, else {@link ProgressListener#NONE}. The printer draws on the stderr of the moment;
+     * {@link System#err} becomes a stream that clears the figures before anything else is written through it.
+     */
     static ProgressListener forTerminal(boolean json) {
-        return !json && Terminals.isTerminal(1) && Terminals.isTerminal(2) ? new ProgressPrinter(System.err) : ProgressListener.NONE;
+        if (json || !Terminals.isTerminal(1) || !Terminals.isTerminal(2)) {
+            return ProgressListener.NONE;
+        }
+        ProgressPrinter printer = new ProgressPrinter(System.err);
+        System.setErr(new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                printer.clearLine();
+                printer.err.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                printer.clearLine();
+                printer.err.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                printer.err.flush();
+            }
+        }, true, StandardCharsets.UTF_8));
+        return printer;
+    }
+
+    /** Blanks the figures on screen and returns to the start of their line, for a line written by someone else. */
+    private synchronized void clearLine() {
+        if (onScreen) {
+            err.print("\r" + " ".repeat(drawnLength) + "\r");
+            err.flush();
+            onScreen = false;
+        }
     }
 
     @Override
@@ -110,6 +150,7 @@ final class ProgressPrinter implements ProgressListener {
             err.println();
             err.flush();
             drawn = false;
+            onScreen = false;
         }
     }
 
@@ -123,8 +164,11 @@ final class ProgressPrinter implements ProgressListener {
         if (columns < 0) { // once per line, on its first draw (a short backup draws nothing and runs no stty)
             columns = Terminals.columns(2);
         }
-        err.print("\r" + (columns > 0 && line.length() >= columns ? line.substring(0, columns - 1) : line));
+        String fitted = columns > 0 && line.length() >= columns ? line.substring(0, columns - 1) : line;
+        err.print("\r" + fitted);
         err.flush();
         drawn = true;
+        onScreen = true;
+        drawnLength = fitted.length();
     }
 }

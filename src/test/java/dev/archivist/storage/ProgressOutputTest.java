@@ -184,6 +184,34 @@ class ProgressOutputTest {
         assertThat(t.stdout()).contains("created storage_backup_");
     }
 
+    /**
+     * A log line written while the figures are drawn (LOG_LEVEL=DEBUG: the copy, the check and the compression each
+     * say when they end) starts on a line of its own: the figures are cleared first and drawn again after it. They
+     * used to run on into it ("database: 47.6 MB read, 118.1 MB/s   2026-… DEBUG FollowedSnapshot: …").
+     */
+    @Test
+    void aLogLineWrittenDuringProgressStartsOnALineOfItsOwn() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        assumeTrue(StorageFixtures.hasCommand("sqlite3"), "sqlite3 builds the database quickly");
+        Path db = dev.archivist.testing.TestDb.createBig(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL,
+                48);
+        Map<String, String> env = new java.util.HashMap<>(env("b8"));
+        env.put("DATABASE_URL", "sqlite:///" + db);
+        env.put("LOG_LEVEL", "DEBUG");
+
+        CliProcess.Result d = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
+                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
+                "backup", "database", "--no-rotate");
+        assertThat(d.exitCode()).as(d.describe()).isZero();
+        assertThat(d.stdout()).containsPattern("\\r  database: [0-9.]+ [KMG]?B read").contains(" DEBUG ");
+        java.util.regex.Matcher logLine = java.util.regex.Pattern
+                .compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z (DEBUG|INFO) ").matcher(d.stdout());
+        while (logLine.find()) {
+            assertThat(logLine.start() == 0 ? '\n' : d.stdout().charAt(logLine.start() - 1))
+                    .as("what precedes the log line at %d: %s", logLine.start(), d.stdout()).isIn('\n', '\r');
+        }
+    }
+
     /** Runs the CLI inside {@code script} (a pseudo-terminal); {@code redirect} is appended to the shell command. */
     private CliProcess.Result inTerminal(String redirect, String backups, String... args) throws Exception {
         return StorageFixtures.runWrapped(tmp, env(backups), cmd -> List.of("script", "-qec",
