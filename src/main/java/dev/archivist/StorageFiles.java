@@ -24,12 +24,15 @@ public final class StorageFiles {
     private final Path index;
     private final List<String> globs;
     private final List<String> missingParts;
+    private final List<String> resizedParts;
 
-    private StorageFiles(Manifest backup, Path index, List<String> globs, List<String> missingParts) {
+    private StorageFiles(Manifest backup, Path index, List<String> globs, List<String> missingParts,
+            List<String> resizedParts) {
         this.backup = backup;
         this.index = index;
         this.globs = globs;
         this.missingParts = missingParts;
+        this.resizedParts = resizedParts;
     }
 
     /**
@@ -69,9 +72,10 @@ public final class StorageFiles {
             }
         }
         Path index = checkedIndex(catalog, m);
-        List<String> missing = catalog.missingFiles(m).stream() // the index is there: parts only, as "storage/<name>"
-                .map(name -> name.substring(name.indexOf('/') + 1)).toList();
-        StorageFiles files = new StorageFiles(m, index, List.copyOf(globs), missing);
+        Catalog.StoredFiles stored = catalog.storedFiles(m); // the index is there: parts only, as "storage/<name>"
+        List<String> missing = stored.missing().stream().map(StorageFiles::withoutFolder).toList();
+        List<String> resized = stored.resized().stream().map(StorageFiles::withoutFolder).toList();
+        StorageFiles files = new StorageFiles(m, index, List.copyOf(globs), missing, resized);
         if (!missing.isEmpty()) {
             files.refuseIfRemoved();
         }
@@ -112,9 +116,21 @@ public final class StorageFiles {
         return file;
     }
 
+    private static String withoutFolder(String name) {
+        return name.substring(name.indexOf('/') + 1);
+    }
+
     /** The archive parts of the backup that are not in the catalog (the files are listed, but cannot be restored). */
     public List<String> missingParts() {
         return missingParts;
+    }
+
+    /**
+     * The archive parts there with another size than the manifest records (truncated, emptied by a full disk, or no
+     * regular file): as missing ones, the files are listed, but cannot be restored.
+     */
+    public List<String> resizedParts() {
+        return resizedParts;
     }
 
     /** The storage backup listed (for a full backup: its storage component). */

@@ -30,15 +30,25 @@ final class Output {
     }
 
     /**
-     * Names on stderr the archive parts of a listed backup that are missing: its index still tells what it held, but
-     * it cannot be restored ({@code archivist list} shows it as broken).
+     * Names on stderr the archive parts of a listed backup that are missing or of another size than recorded
+     * (truncated, or no regular file): its index still tells what it held, but it cannot be restored
+     * ({@code archivist list} shows it as broken).
      */
     static void missingPartsNote(dev.archivist.StorageFiles files, PrintWriter err) {
+        java.util.List<String> damage = new java.util.ArrayList<>();
         java.util.List<String> missing = files.missingParts();
         if (!missing.isEmpty()) {
-            err.println("archivist: note: " + files.backup().id() + " cannot be restored: "
-                    + dev.archivist.Plural.of(missing.size(), "archive part") + " missing (" + String.join(", ", missing)
-                    + "); its files are listed from the index");
+            damage.add(dev.archivist.Plural.of(missing.size(), "archive part") + " missing (" + String.join(", ", missing)
+                    + ")");
+        }
+        java.util.List<String> resized = files.resizedParts();
+        if (!resized.isEmpty()) {
+            damage.add(dev.archivist.Plural.of(resized.size(), "archive part") + " not of the recorded size ("
+                    + String.join(", ", resized) + ")");
+        }
+        if (!damage.isEmpty()) {
+            err.println("archivist: note: " + files.backup().id() + " cannot be restored: " + String.join("; ", damage)
+                    + "; its files are listed from the index");
             err.flush();
         }
     }

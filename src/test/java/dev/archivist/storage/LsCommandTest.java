@@ -140,6 +140,14 @@ class LsCommandTest {
         assertThat(noArchive.stderr()).contains("note: " + id + " cannot be restored: 1 archive part missing ("
                 + part.getFileName() + ")");
         Files.move(aside, part);
+        byte[] whole = Files.readAllBytes(part);
+        Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 2)); // truncated (a full disk, by hand)
+        CliProcess.Result truncated = cli(storage, backups).run("ls", id);
+        assertThat(truncated.exitCode()).as(truncated.describe()).isZero();
+        assertThat(truncated.stdout().lines()).hasSize(6);
+        assertThat(truncated.stderr()).contains("note: " + id + " cannot be restored: 1 archive part not of the"
+                + " recorded size (" + part.getFileName() + ")");
+        Files.write(part, whole);
 
         Path manifest = backups.resolve("storage").resolve(id + ".json");
         String original = Files.readString(manifest);
