@@ -63,8 +63,8 @@ public final class SqliteSnapshot {
         }
         byte[] start = new byte[MAGIC.length()];
         int read;
-        try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(FifoSafeRead.open(source))) {
-            read = in.readNBytes(start, 0, start.length);
+        try {
+            read = LockKeepingRead.readStart(source, start);
         } catch (java.io.IOException e) {
             throw new ArchivistException("database " + source + " cannot be read: " + ArchivistException.reason(e), e);
         }
@@ -129,20 +129,7 @@ public final class SqliteSnapshot {
      * cannot vouch for. True where {@code /proc/self/fd} cannot be read (not checked there).
      */
     static boolean holdsOpen(Object key) {
-        try (java.nio.file.DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (key.equals(Files.readAttributes(fd, BasicFileAttributes.class).fileKey())) {
-                        return true;
-                    }
-                } catch (java.io.IOException | RuntimeException closed) {
-                    // closed since it was listed (the listing's own descriptor among them)
-                }
-            }
-            return false;
-        } catch (java.io.IOException | RuntimeException e) {
-            return true;
-        }
+        return LockKeepingRead.descriptorsOn(key) != 0;
     }
 
     /**
@@ -212,12 +199,8 @@ public final class SqliteSnapshot {
     /** The first 100 bytes of a database file, or null when it is shorter, unreadable or does not start with SQLite's. */
     private static byte[] header(Path db) {
         byte[] h = new byte[HEADER];
-        try (java.nio.channels.FileChannel ch = FifoSafeRead.open(db)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h);
-            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-                // read the whole header
-            }
-            if (b.hasRemaining()) {
+        try {
+            if (LockKeepingRead.readStart(db, h) < HEADER) {
                 return null;
             }
         } catch (java.io.IOException | RuntimeException e) {
