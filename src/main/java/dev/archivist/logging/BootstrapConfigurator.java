@@ -5,6 +5,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * Logback's configuration until the settings are loaded: warnings only, readable, on stderr; {@link LoggingSetup}
@@ -12,8 +14,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * parsing XML costs about a tenth of a second at every start of a command-line tool.
  *
  * <p>An application that embeds the library and configures Logback itself ({@code logback.xml} or
- * {@code logback-test.xml} on its class path, or {@code -Dlogback.configurationFile}) keeps its configuration: this
- * one then steps aside for Logback's own.
+ * {@code logback-test.xml} on its class path, {@code -Dlogback.configurationFile}, or a {@link Configurator} service of
+ * its own) keeps its configuration: this one then steps aside for Logback's own, or the application's.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class BootstrapConfigurator extends ContextAwareBase implements Configurator {
@@ -36,6 +38,20 @@ public final class BootstrapConfigurator extends ContextAwareBase implements Con
             loader = BootstrapConfigurator.class.getClassLoader();
         }
         return loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
-                || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null;
+                || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null
+                || otherConfigurator(loader);
+    }
+
+    /**
+     * Whether another {@link Configurator} service is on the class path: Logback invokes the services by rank, and this
+     * one, ranked high, would otherwise tell it to invoke none after it.
+     */
+    private static boolean otherConfigurator(ClassLoader loader) {
+        try {
+            return ServiceLoader.load(Configurator.class, loader).stream()
+                    .anyMatch(provider -> provider.type() != BootstrapConfigurator.class);
+        } catch (ServiceConfigurationError e) {
+            return false; // a broken registration: Logback reports it itself
+        }
     }
 }
