@@ -73,6 +73,44 @@ class ApplicationLocksKeptTest {
         assertThat(TestDb.countWithSqlite3(db, "items")).isEqualTo(21);
     }
 
+    /**
+     * The application's other SQLite files in its storage folder (one database per user, say) are read by an embedded
+     * storage backup: closing what it read them through dropped the application's locks on them too.
+     */
+    @Test
+    void aStorageBackupLeavesTheApplicationsLocksOnItsFilesInPlace() throws Exception {
+        Path storage = java.nio.file.Files.createDirectories(dir.resolve("storage"));
+        Path small = TestDb.create(storage.resolve("user-small.sqlite"), TestDb.Mode.ROLLBACK, 20, 10);
+        Path large = TestDb.create(storage.resolve("user-large.sqlite"), TestDb.Mode.ROLLBACK, 600, 4000); // streamed
+        Settings settings = SettingsLoader.load(Map.of("DATABASE_URL", dir.resolve("app.db").toString(),
+                "STORAGE_PATH", storage.toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "JSON_LOGS", "false"), null, false, Map.of());
+        BackupService service = new BackupService(settings);
+        try (Connection first = DriverManager.getConnection("jdbc:sqlite:" + small);
+             Connection second = DriverManager.getConnection("jdbc:sqlite:" + large);
+             Statement one = first.createStatement(); Statement two = second.createStatement()) {
+            for (Statement st : java.util.List.of(one, two)) {
+                st.execute("BEGIN IMMEDIATE");
+                st.execute("INSERT INTO items(name, payload) VALUES ('app', x'00')");
+            }
+            assertThat(otherProcessWrites(small)).as("the lock works at all").isFalse();
+
+            service.backupStorage(false, dev.archivist.archive.ProgressListener.NONE);
+            assertThat(otherProcessWrites(small)).as("a small file, after backupStorage").isFalse();
+            assertThat(otherProcessWrites(large)).as("a large file, after backupStorage").isFalse();
+            Object identity = java.nio.file.Files.readAttributes(small, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            int descriptors = dev.archivist.source.LockKeepingRead.descriptorsOn(identity);
+            service.backupStorage(false, dev.archivist.archive.ProgressListener.NONE);
+            assertThat(dev.archivist.source.LockKeepingRead.descriptorsOn(identity)).as("a second backup keeps no more")
+                    .isEqualTo(descriptors);
+            assertThat(otherProcessWrites(small)).as("a small file, after a second backupStorage").isFalse();
+            one.execute("COMMIT");
+            two.execute("COMMIT");
+        }
+        assertThat(TestDb.countWithSqlite3(small, "items")).isEqualTo(21);
+        assertThat(TestDb.countWithSqlite3(large, "items")).isEqualTo(601);
+    }
+
     /** Whether another process could take the write lock (and wrote a row): it must not while the application holds it. */
     private static boolean otherProcessWrites(Path db) throws Exception {
         TestDb.Tool t = TestDb.sqlite3(db, "BEGIN IMMEDIATE; INSERT INTO items(name, payload) VALUES ('other', x'00'); COMMIT;");

@@ -194,7 +194,7 @@ final class EntryWriter {
         }
         long declared = e.stat().size();
         MessageDigest md = Sha256.digest();
-        try (ch) {
+        try (FileLoader.Opened ignored = FileLoader.closing(e, ch)) {
             ByteBuffer bb = ByteBuffer.wrap(chunk);
             int n;
             try {

@@ -3,6 +3,7 @@ package dev.archivist.archive;
 import dev.archivist.ArchivistException;
 import dev.archivist.source.DescriptorFiles;
 import dev.archivist.source.FifoSafeOpen;
+import dev.archivist.source.LockKeepingRead;
 import dev.archivist.source.FileStat;
 import dev.archivist.source.OpenFileLimit;
 import dev.archivist.source.OpenFileStat;
@@ -65,6 +66,11 @@ final class FileLoader {
      */
     static FileChannel open(WalkEntry entry, String[] why) {
         try {
+            Object identity = entry.stat().inode();
+            FileChannel kept = LockKeepingRead.mayBeOpenHere(identity) ? LockKeepingRead.takeKept(identity) : null;
+            if (kept != null) { // kept open by an earlier backup while the application holds the file: read again
+                return kept.position(0);
+            }
             FileChannel ch = FifoSafeOpen.open(entry.folder(), entry.name());
             if (ch == null) {
                 why[0] = FIFO;
@@ -74,6 +80,28 @@ final class FileLoader {
             why[0] = notOpened(entry, e);
         }
         return null;
+    }
+
+    /** Closes a file's channel once the file is read: {@link #closing}. */
+    interface Opened extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * What closes {@code ch}, opened on {@code entry}'s file: a file this process may hold open elsewhere (an
+     * application that embeds the library, with its own SQLite files in the storage folder) through
+     * {@link LockKeepingRead#close}, so that the application keeps its locks on it.
+     */
+    static Opened closing(WalkEntry entry, FileChannel ch) {
+        Object identity = entry.stat().inode();
+        return () -> {
+            if (LockKeepingRead.mayBeOpenHere(identity)) {
+                LockKeepingRead.close(ch, identity);
+            } else {
+                ch.close();
+            }
+        };
     }
 
     /**
@@ -158,7 +186,7 @@ final class FileLoader {
         int size = (int) entry.stat().size();
         int n;
         String changed;
-        try (ch) {
+        try (Opened ignored = closing(entry, ch)) {
             ByteBuffer bb = ByteBuffer.wrap(into, offset, size);
             while (bb.hasRemaining() && ch.read(bb) >= 0) {
                 // keep reading until full or EOF
@@ -179,6 +207,9 @@ final class FileLoader {
     private static Loaded loadByDescriptor(WalkEntry entry, byte[] into, int offset) {
         if (entry.stat().size() > MAX_DIRECT) {
             return null; // not a small file: its direct buffer would stay as large
+        }
+        if (LockKeepingRead.mayBeOpenHere(entry.stat().inode())) {
+            return null; // its descriptor must not be closed while the application holds the file (through a channel)
         }
         int fd;
         try {

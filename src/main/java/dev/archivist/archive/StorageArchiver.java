@@ -75,6 +75,7 @@ public final class StorageArchiver {
         OutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(tarSink), SINK_BUFFER);
         PaxTarWriter tar = new PaxTarWriter(buffered, OwnerNames.system());
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        dev.archivist.source.LockKeepingRead.lookAgain(); // the application's files open now are read keeping its locks
         return archive(walker, tar, new EntryWriter(tar, index, listener), buffered, tarSink);
     }
 
