@@ -148,8 +148,7 @@ class BackupDryRunTest {
         Path db = TestDb.create(tmp.resolve("app.db"), TestDb.Mode.ROLLBACK, 3000, 100);
         crashMidTransaction(db);
         Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
-        java.util.Map<String, String> env = java.util.Map.of("STORAGE_PATH", storage.toString(),
-                "BACKUP_DIR", tmp.resolve("backups").toString(), "DATABASE_URL", "sqlite:///" + db, "JSON_LOGS", "false");
+        java.util.Map<String, String> env = plainLogs(storage, db);
 
         CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
                 "backup", "database");
@@ -171,8 +170,7 @@ class BackupDryRunTest {
         Path app = Files.createDirectories(tmp.resolve("app"));
         Path db = TestDb.create(app.resolve("app.db"), TestDb.Mode.WAL, 300, 100);
         Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
-        java.util.Map<String, String> env = java.util.Map.of("STORAGE_PATH", storage.toString(),
-                "BACKUP_DIR", tmp.resolve("backups").toString(), "DATABASE_URL", "sqlite:///" + db, "JSON_LOGS", "false");
+        java.util.Map<String, String> env = plainLogs(storage, db);
         try {
             CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
                     "backup", "database");
@@ -240,5 +238,11 @@ class BackupDryRunTest {
         List<String> out = new ArrayList<>();
         array.forEach(e -> out.add(e.asText()));
         return out;
+    }
+
+    /** The environment of a backup of {@code db} and {@code storage} into {@code tmp/backups}, with plain-text logs. */
+    private java.util.Map<String, String> plainLogs(Path storage, Path db) {
+        return java.util.Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve("backups").toString(),
+                "DATABASE_URL", "sqlite:///" + db, "JSON_LOGS", "false");
     }
 }

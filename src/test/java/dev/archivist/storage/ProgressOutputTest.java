@@ -145,16 +145,12 @@ class ProgressOutputTest {
         env.put("DATABASE_URL", "sqlite:///" + db);
         // 24 MiB of random pages through gzip -9: over a second of copying
 
-        CliProcess.Result d = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
-                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
-                "backup", "database", "--no-rotate");
+        CliProcess.Result d = inTerminal(env, "", "", "backup", "database", "--no-rotate");
         assertThat(d.exitCode()).as(d.describe()).isZero();
         assertThat(d.stdout()).containsPattern("\\r  database: [0-9.]+ [KMG]?B read, [0-9.]+ [KMG]?B/s")
                 .contains("created db_backup_");
 
-        CliProcess.Result f = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
-                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
-                "backup", "full", "--no-rotate");
+        CliProcess.Result f = inTerminal(env, "", "", "backup", "full", "--no-rotate");
         assertThat(f.exitCode()).as(f.describe()).isZero();
         int database = f.stdout().indexOf("\r  database: ");
         int archive = f.stdout().indexOf(" files, ");
@@ -172,9 +168,7 @@ class ProgressOutputTest {
     @Test
     void aNarrowTerminalGetsLinesThatFitItsWidth() throws Exception {
         assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
-        CliProcess.Result t = StorageFixtures.runWrapped(tmp, env("b7"), cmd -> List.of("script", "-qec",
-                "stty cols 30; " + cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
-                "backup", "storage", "--no-rotate");
+        CliProcess.Result t = inTerminal(env("b7"), "stty cols 30; ", "", "backup", "storage", "--no-rotate");
         assertThat(t.exitCode()).as(t.describe()).isZero();
         // a draw is what follows a carriage return up to the next one; the terminal ends each line with "\r\n"
         List<String> draws = java.util.Arrays.stream(t.stdout().split("\r"))
@@ -199,9 +193,7 @@ class ProgressOutputTest {
         env.put("DATABASE_URL", "sqlite:///" + db);
         env.put("LOG_LEVEL", "DEBUG");
 
-        CliProcess.Result d = StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
-                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")), "/dev/null"),
-                "backup", "database", "--no-rotate");
+        CliProcess.Result d = inTerminal(env, "", "", "backup", "database", "--no-rotate");
         assertThat(d.exitCode()).as(d.describe()).isZero();
         assertThat(d.stdout()).containsPattern("\\r  database: [0-9.]+ [KMG]?B read").contains(" DEBUG ");
         java.util.regex.Matcher logLine = java.util.regex.Pattern
@@ -214,7 +206,14 @@ class ProgressOutputTest {
 
     /** Runs the CLI inside {@code script} (a pseudo-terminal); {@code redirect} is appended to the shell command. */
     private CliProcess.Result inTerminal(String redirect, String backups, String... args) throws Exception {
-        return StorageFixtures.runWrapped(tmp, env(backups), cmd -> List.of("script", "-qec",
-                cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")) + redirect, "/dev/null"), args);
+        return inTerminal(env(backups), "", redirect, args);
+    }
+
+    /** As above with {@code env}; {@code before} runs first in the terminal's shell ({@code stty cols 30; }). */
+    private CliProcess.Result inTerminal(Map<String, String> env, String before, String redirect, String... args)
+            throws Exception {
+        return StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
+                before + cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")) + redirect, "/dev/null"),
+                args);
     }
 }
