@@ -144,8 +144,7 @@ public final class DirectoryLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    Durable.OWNER_ONLY);
+            channel = openLockFile(lockFile);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
@@ -164,6 +163,29 @@ public final class DirectoryLock implements AutoCloseable {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Opens the lock file for writing (fcntl's exclusive lock needs it), creating it owner-only whatever the umask: made
+     * and opened in one call, as a umask that takes the owner's bits ({@code umask 277}) would leave it read-only, so
+     * that no later process could open it. One that such a umask left read-only (as Archivist made it before) is
+     * given back its owner's bits when this user owns it.
+     */
+    private static FileChannel openLockFile(Path lockFile) throws IOException {
+        try {
+            return Durable.createOwnerOnly(lockFile);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            try {
+                return FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            } catch (java.nio.file.AccessDeniedException readOnly) {
+                try {
+                    Files.setPosixFilePermissions(lockFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (IOException | RuntimeException notOurs) {
+                    throw readOnly; // another user's: theirs to change
+                }
+                return FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            }
         }
     }
 

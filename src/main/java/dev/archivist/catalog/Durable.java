@@ -62,8 +62,19 @@ public final class Durable {
      * passed over for the next.
      */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = createTempFor(target);
-        try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+        Path temp = tempFor(target);
+        FileChannel created = null;
+        for (int tries = 1; created == null; tries++) {
+            try {
+                created = createOwnerOnly(temp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (tries == 100) {
+                    throw e;
+                }
+                temp = tempFor(target);
+            }
+        }
+        try (FileChannel ch = created) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -88,16 +99,67 @@ public final class Durable {
         fsyncDirectory(target.toAbsolutePath().getParent());
     }
 
-    /** Creates a new, empty, owner-only {@link #tempFor} file of {@code target}, passing over names taken. */
-    private static Path createTempFor(Path target) throws IOException {
-        for (int tries = 1; ; tries++) {
-            try {
-                return Files.createFile(tempFor(target), OWNER_ONLY);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (tries == 100) {
-                    throw e;
-                }
-            }
+    /**
+     * Creates {@code file} new (O_EXCL: a link planted at its name is refused, never followed) and opens it for writing
+     * in the same call, owner-only ({@code rw-------}) whatever the umask: a umask that takes the owner's bits
+     * ({@code umask 277}) would otherwise leave it read-only to its owner, so that no later open could write it. On
+     * failure after the creation, the file is removed.
+     */
+    public static FileChannel createOwnerOnly(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
+        try {
+            restoreOwnerBits(file, OWNER_RW);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return ch;
+    }
+
+    /**
+     * Creates the folder {@code dir} owner-only ({@code rwx------}), also under a umask that takes bits from the owner
+     * ({@code umask 277}, {@code 777}), which would leave it read-only, or closed, to its owner as {@code mkdir} makes
+     * it (GNU tar likewise gives the folders it extracts their owner's bits).
+     */
+    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_RWX));
+        restoreOwnerBits(dir, OWNER_RWX);
+    }
+
+    /**
+     * Gives {@code path}, just made by this process with the owner-only {@code mode}, that exact mode where the umask
+     * took some of it. Set through the entry opened with O_NOFOLLOW (never what a link put there leads to); Java opens
+     * it for reading to do so, which its owner cannot at mode 000 ({@code umask 777}) unless root: then by path, which
+     * changes only what this user owns.
+     */
+    private static void restoreOwnerBits(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if ((UMASK & 0700) == 0) {
+            return;
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view == null) {
+            return; // no POSIX modes here
+        }
+        try {
+            view.setPermissions(mode);
+        } catch (java.nio.file.AccessDeniedException closedToItsOwner) {
+            Files.setPosixFilePermissions(path, mode);
+        }
+    }
+
+    /** This process's umask (no call changes it), read once. */
+    public static final int UMASK = umask();
+
+    /** This process's umask, from Linux's /proc/self/status; the usual 022 where that cannot be read. */
+    private static int umask() {
+        try (var lines = Files.lines(Path.of("/proc/self/status"))) {
+            return lines.filter(l -> l.startsWith("Umask:")).findFirst()
+                    .map(l -> Integer.parseInt(l.substring("Umask:".length()).trim(), 8)).orElse(022);
+        } catch (IOException | RuntimeException e) {
+            return 022;
         }
     }
 
@@ -195,13 +257,52 @@ public final class Durable {
         fsyncDirectoryAfterSwitch(to.toAbsolutePath().getParent());
     }
 
-    /** Creates a directory (and parents) if missing, owner-only when new. */
+    /**
+     * Creates a directory if missing, owner-only ({@link #createOwnerOnlyDirectory}) whatever the umask. Its missing
+     * parents get the mode {@code mkdir -p} gives them, with all of their owner's bits (a umask such as {@code 277}
+     * would leave a parent that its owner cannot write the next folder into).
+     */
     public static Path ensureDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Path abs = dir.toAbsolutePath();
+            ensureParents(abs.getParent());
+            created(abs, OWNER_RWX);
         }
         return dir;
+    }
+
+    private static void ensureParents(Path dir) throws IOException {
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        ensureParents(dir.getParent());
+        Set<PosixFilePermission> mode = mkdirMode();
+        mode.addAll(OWNER_RWX);
+        created(dir, mode);
+    }
+
+    /** Creates the folder {@code dir} with {@code mode} exactly; one another process made meanwhile is as good. */
+    private static void created(Path dir, Set<PosixFilePermission> mode) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
+            restoreOwnerBits(dir, mode);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e; // a file of that name
+            }
+        }
+    }
+
+    /** The mode {@code mkdir} gives a new folder under this process's umask. */
+    public static Set<PosixFilePermission> mkdirMode() {
+        Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] highestFirst = PosixFilePermission.values(); // OWNER_READ (0400) … OTHERS_EXECUTE (0001)
+        for (int i = 0; i < highestFirst.length; i++) {
+            if ((~UMASK & (0400 >> i)) != 0) {
+                mode.add(highestFirst[i]);
+            }
+        }
+        return mode;
     }
 
     /**
@@ -345,6 +446,8 @@ public final class Durable {
 
     private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    private static final Set<PosixFilePermission> OWNER_RW = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE);
 
     private static void deleteQuietly(SecureDirectoryStream<Path> folder, Path name, boolean directory) throws IOException {
         try {

@@ -29,7 +29,7 @@ final class InFlight {
     static void mark(Path stateDir, String id) throws IOException {
         Durable.ensureDirectory(dir(stateDir));
         try {
-            Files.createFile(dir(stateDir).resolve(id), Durable.OWNER_ONLY);
+            Durable.createOwnerOnly(dir(stateDir).resolve(id)).close();
         } catch (FileAlreadyExistsException e) {
             // marked already: the same id again after a crash between its mark and its manifest
         }

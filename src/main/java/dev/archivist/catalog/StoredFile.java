@@ -51,8 +51,7 @@ public final class StoredFile implements AutoCloseable {
         this.temp = Durable.tempFor(target);
         this.reserved = reserved;
         Files.deleteIfExists(temp);
-        Files.createFile(temp, Durable.OWNER_ONLY);
-        this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+        this.channel = Durable.createOwnerOnly(temp);
         channel.position(reserved);
         OutputStream file = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
         this.digest = reserved == 0 ? Sha256.digest() : null;

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.sqlite.SQLiteConnection;
@@ -44,8 +43,7 @@ public final class DatabaseRestorer {
         try (InputStream in = new StopAwareInputStream(Codecs.decompressor(codec, PartStreams.open(dir, m.parts())),
                 stopping);
              // owner-only, as every file Archivist writes: the live database's own mode is applied once it is checked
-             OutputStream o = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(out,
-                     java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), Durable.OWNER_ONLY))) {
+             OutputStream o = java.nio.channels.Channels.newOutputStream(Durable.createOwnerOnly(out))) {
             in.transferTo(new NamedWrites(o, out));
         }
         Durable.fsync(out);

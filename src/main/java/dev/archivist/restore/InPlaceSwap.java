@@ -89,7 +89,7 @@ public final class InPlaceSwap {
      * the earlier entries go into, or what clashed.
      */
     private static HeldFolder makeChild(HeldFolder parent, String name) throws IOException {
-        RestoreFiles.createOwnerOnlyDirectory(parent.path().resolve(name));
+        Durable.createOwnerOnlyDirectory(parent.path().resolve(name));
         return parent.child(name, true);
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -84,10 +83,6 @@ public final class RestoreFiles {
         return destination.resolveSibling(besidePrefix(destination) + backupId);
     }
 
-    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
-    /** This process's umask (no call changes it), read once. */
-    private static final int UMASK = umask();
-
     /**
      * Creates a staging folder that only its owner may enter until {@link #openAgain}: a restore run as root gives
      * folders inside it to their archived owners, and such an owner could otherwise reach them and swap one for a
@@ -100,31 +95,8 @@ public final class RestoreFiles {
             Files.createDirectory(staging);
             return null;
         }
-        createOwnerOnlyDirectory(staging);
-        return PosixFilePermissions.fromString(StagingWriter.toRwx(0777 & ~UMASK));
-    }
-
-    /**
-     * Makes the folder {@code dir} owner-only ({@code rwx------}) on a file system with POSIX modes, also under a umask
-     * that takes bits from the owner ({@code umask 277}), which would leave it read-only, or closed, to its owner as
-     * {@code mkdir} makes it (GNU tar likewise gives the folders it extracts into their owner's bits).
-     */
-    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
-        if ((UMASK & 0700) != 0) {
-            Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setPermissions(OWNER_ONLY_FOLDER);
-        }
-    }
-
-    /** This process's umask, from Linux's /proc/self/status; the usual 022 where that cannot be read. */
-    private static int umask() {
-        try (var lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("Umask:")).findFirst()
-                    .map(l -> Integer.parseInt(l.substring("Umask:".length()).trim(), 8)).orElse(022);
-        } catch (IOException | RuntimeException e) {
-            return 022;
-        }
+        Durable.createOwnerOnlyDirectory(staging);
+        return Durable.mkdirMode();
     }
 
     /**

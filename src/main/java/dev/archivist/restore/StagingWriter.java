@@ -1,6 +1,7 @@
 package dev.archivist.restore;
 
 import dev.archivist.archive.Sha256;
+import dev.archivist.catalog.Durable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,7 +83,7 @@ final class StagingWriter {
         Path target = prepare(entryName, path);
         MessageDigest sha = Sha256.digest();
         long size = 0;
-        try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(target, CREATE_NEW_NOFOLLOW, ownerOnlyFile()))) {
+        try (OutputStream out = Channels.newOutputStream(created(target))) {
             int n;
             while ((n = content.read(buffer)) != -1) {
                 out.write(buffer, 0, n);
@@ -201,7 +201,7 @@ final class StagingWriter {
     private boolean createDirectoryStep(String entryName, Path dir) throws IOException {
         try {
             if (posix) {
-                RestoreFiles.createOwnerOnlyDirectory(dir);
+                Durable.createOwnerOnlyDirectory(dir);
             } else {
                 Files.createDirectory(dir);
             }
@@ -227,11 +227,12 @@ final class StagingWriter {
         return resolved;
     }
 
-    private FileAttribute<?>[] ownerOnlyFile() {
-        if (!posix) {
-            return new FileAttribute<?>[0];
-        }
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+    /**
+     * A new file, owner-only until its mode is set: exactly {@code rw-------} where the file system has POSIX modes,
+     * whatever the umask ({@code umask 777} would leave it closed to its owner, whose mode could then not be set).
+     */
+    private java.nio.channels.WritableByteChannel created(Path target) throws IOException {
+        return posix ? Durable.createOwnerOnly(target) : Files.newByteChannel(target, CREATE_NEW_NOFOLLOW);
     }
 
     /** The permission bits of {@code mode} as {@code rwxr-x---}. */

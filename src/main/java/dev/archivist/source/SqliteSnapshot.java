@@ -1,6 +1,7 @@
 package dev.archivist.source;
 
 import dev.archivist.ArchivistException;
+import dev.archivist.catalog.Durable;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -139,8 +140,7 @@ public final class SqliteSnapshot {
      */
     private static void createOwnerOnly(Path dest) {
         try {
-            Files.createFile(dest, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Durable.createOwnerOnly(dest).close();
         } catch (java.io.IOException e) {
             throw new ArchivistException("cannot create the snapshot " + dest + ": " + ArchivistException.reason(e), e);
         }

@@ -1,6 +1,7 @@
 package dev.archivist.verify;
 
 import dev.archivist.ArchivistException;
+import dev.archivist.catalog.Durable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,18 +23,34 @@ final class VerifyScratch {
     /** {@code archivist-verify-<host>-<pid>-…}: a pid means something only on its own host (or container). */
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(.+)-(\\d+)-[^-]*(?:-wal|-shm|-journal)?");
 
+    /** For the scratch file's name, as {@link Files#createTempFile} makes it. */
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private VerifyScratch() {
     }
 
-    /** A new empty scratch file for {@code backupId}, after the copies left by verifies that were killed are deleted. */
+    /**
+     * A new empty scratch file for {@code backupId}, owner-only whatever the umask (a umask such as {@code 277} would
+     * leave it read-only to its owner, who could then not write the copy into it), after the copies left by verifies
+     * that were killed are deleted.
+     */
     static Path create(Path stateDir, String backupId) {
         Path dir = Files.isDirectory(stateDir) && Files.isWritable(stateDir)
                 ? stateDir : Path.of(System.getProperty("java.io.tmpdir"));
         sweepStale(dir);
-        try {
-            return Files.createTempFile(dir, PREFIX + host() + "-" + ProcessHandle.current().pid() + "-", ".db");
-        } catch (IOException e) {
-            throw failure(backupId, dir, e);
+        String prefix = PREFIX + host() + "-" + ProcessHandle.current().pid() + "-";
+        for (int tries = 1; ; tries++) {
+            Path scratch = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()) + ".db");
+            try {
+                Durable.createOwnerOnly(scratch).close();
+                return scratch;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (tries == 100) {
+                    throw failure(backupId, dir, e);
+                }
+            } catch (IOException e) {
+                throw failure(backupId, dir, e);
+            }
         }
     }
 

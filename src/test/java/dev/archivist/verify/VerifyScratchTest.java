@@ -96,7 +96,7 @@ class VerifyScratchTest {
         }
         // zstd's JNI library (the per-file index is zstd) from a folder of its own, as bin/archivist gives it: zstd-jni
         // would unpack it into the temporary folder this test makes unwritable
-        cli.jvmArg("-DZstdNativePath=" + zstdLibrary(dir));
+        cli.jvmArg("-DZstdNativePath=" + dev.archivist.testing.ZstdLibrary.copyInto(dir));
         try {
             dev.archivist.testing.CliProcess.Result r = cli.jvmArg("-Djava.io.tmpdir=" + noTmp)
                     .startWrapped(dev.archivist.testing.CliProcess.withoutPermissionBypass("-dac_override"), "verify", "--all")
@@ -110,18 +110,6 @@ class VerifyScratchTest {
                 Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             }
         }
-    }
-
-    /** zstd-jni's native library for this machine, copied into {@code folder}: for a JVM that cannot unpack it itself. */
-    private static Path zstdLibrary(Path folder) throws IOException {
-        String resource = "/linux/" + System.getProperty("os.arch") + "/libzstd-jni-"
-                + com.github.luben.zstd.util.ZstdVersion.VERSION + ".so";
-        Path lib = folder.resolve("libzstd-jni.so");
-        try (java.io.InputStream in = com.github.luben.zstd.util.Native.class.getResourceAsStream(resource)) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(in != null, "no zstd-jni library for this platform: " + resource);
-            Files.copy(in, lib);
-        }
-        return lib;
     }
 
     @Test
