@@ -296,7 +296,7 @@ final class Restore {
             // never through a link (its folder may be another user's, who could swap one in)
             destination = LinkTrust.resolve(settings.databasePath(), "database");
         }
-        Files.createDirectories(destination.getParent());
+        Durable.createDirectories(destination.getParent());
         // a live restore decompresses into the catalog's state folder: the live database's folder may be another
         // user's, who could swap a file there for a link to a database only root may read, and have the SQLite backup
         // API copy that into the live database
@@ -464,7 +464,7 @@ final class Restore {
         }
         boolean inPlace = inPlaceReason != null;
         PathSelection include = new PathSelection(globs);
-        Files.createDirectories(destination.getParent());
+        Durable.createDirectories(destination.getParent());
         Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
         Set<java.nio.file.attribute.PosixFilePermission> stagingMode = RestoreFiles.createClosed(staging);

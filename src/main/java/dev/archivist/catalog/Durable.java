@@ -258,24 +258,28 @@ public final class Durable {
     }
 
     /**
-     * Creates a directory if missing, owner-only ({@link #createOwnerOnlyDirectory}) whatever the umask. Its missing
-     * parents get the mode {@code mkdir -p} gives them, with all of their owner's bits (a umask such as {@code 277}
-     * would leave a parent that its owner cannot write the next folder into).
+     * Creates a directory if missing, owner-only ({@link #createOwnerOnlyDirectory}) whatever the umask; its missing
+     * parents as {@link #createDirectories} makes them.
      */
     public static Path ensureDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Path abs = dir.toAbsolutePath();
-            ensureParents(abs.getParent());
+            createDirectories(abs.getParent());
             created(abs, OWNER_RWX);
         }
         return dir;
     }
 
-    private static void ensureParents(Path dir) throws IOException {
+    /**
+     * Creates {@code dir} and its missing parents as {@code mkdir -p} does, each with all of its owner's bits, as GNU
+     * tar makes the folders it needs: a umask such as {@code 277} would leave a folder its owner cannot write the next
+     * one, or a file, into.
+     */
+    public static void createDirectories(Path dir) throws IOException {
         if (dir == null || Files.isDirectory(dir)) {
             return;
         }
-        ensureParents(dir.getParent());
+        createDirectories(dir.toAbsolutePath().getParent());
         Set<PosixFilePermission> mode = mkdirMode();
         mode.addAll(OWNER_RWX);
         created(dir, mode);

@@ -115,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static final String ENV_HEADER = "# written by 'archivist demo'";
 
     private static void writeEnv(Path envFile, Path db, Path storage, Path root) throws java.io.IOException {
-        Files.createDirectories(root);
+        Durable.createDirectories(root);
         Files.writeString(envFile, String.join("\n",
                 ENV_HEADER,
                 "DATABASE_URL=" + quoted("sqlite:///" + db),

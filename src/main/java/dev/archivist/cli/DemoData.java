@@ -18,7 +18,7 @@ final class DemoData {
     }
 
     static void create(Path db, Path storage) throws IOException, SQLException {
-        Files.createDirectories(db.getParent());
+        Durable.createDirectories(db.getParent());
         Random random = new Random(42);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
@@ -55,14 +55,16 @@ final class DemoData {
         }
         Durable.ensureDirectory(storage);
         for (int d = 0; d < 5; d++) {
-            Path dir = Files.createDirectories(storage.resolve("photos/album-" + d));
+            Path dir = storage.resolve("photos/album-" + d);
+            Durable.createDirectories(dir);
             for (int i = 0; i < 20; i++) {
                 byte[] bytes = new byte[4096 + random.nextInt(32_768)];
                 random.nextBytes(bytes);
                 Files.write(dir.resolve("img-" + i + ".jpg"), bytes);
             }
         }
-        Path docs = Files.createDirectories(storage.resolve("documents"));
+        Path docs = storage.resolve("documents");
+        Durable.createDirectories(docs);
         for (int i = 0; i < 30; i++) {
             Files.writeString(docs.resolve("report " + i + ".txt"), ("Quarterly report " + i + "\n").repeat(200), StandardCharsets.UTF_8);
         }

@@ -79,6 +79,38 @@ class BackupsUnderUmaskTest {
         assertThat(mode(backups.getParent())).startsWith("rwx"); // as mkdir -p makes it, with its owner's bits
     }
 
+    /**
+     * A restore's {@code --target} in folders that do not exist yet, and the demo, which makes its sample application's
+     * folders: under {@code umask 277} each folder made was read-only to its owner (as {@code mkdir -p} makes it), and
+     * the restore failed with "permission denied" on the next one, leaving the first behind. Such folders now get their
+     * owner's bits, as GNU tar gives the folders it makes.
+     */
+    @Test
+    void aTargetInFoldersNotYetMadeIsRestoredAndTheDemoRuns() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Trees.file(storage, "docs/a.txt");
+        TestDb.create(tmp.resolve("app.db"), TestDb.Mode.WAL, 20, 50);
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR",
+                tmp.resolve("backups").toString(), "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"),
+                "JSON_LOGS", "false");
+        CliProcess.Result backup = underUmask("277", env, "backup", "full", "--json", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        String full = JSON.readTree(backup.stdout()).path("id").asText();
+
+        Path db = tmp.resolve("new/sub/app.db");
+        CliProcess.Result intoDb = underUmask("277", env, "restore", "database", full, "--target", db.toString());
+        assertThat(intoDb.exitCode()).as(intoDb.describe()).isZero();
+        assertThat(TestDb.count(db, "items")).isEqualTo(20);
+        assertThat(mode(db.getParent())).isEqualTo("rwx------");
+        Path files = tmp.resolve("new2/sub/storage");
+        CliProcess.Result intoFiles = underUmask("277", env, "restore", "storage", full, "--target", files.toString());
+        assertThat(intoFiles.exitCode()).as(intoFiles.describe()).isZero();
+        assertThat(Trees.describe(files)).isEqualTo(Trees.describe(storage));
+
+        CliProcess.Result demo = underUmask("277", Map.of(), "demo", "--dir", tmp.resolve("demo").toString());
+        assertThat(demo.exitCode()).as(demo.describe()).isZero();
+    }
+
     /** A lock file such a umask left read-only (as Archivist made it before) is given back its owner's bits. */
     @Test
     void aLockFileLeftReadOnlyIsGivenBackItsOwnersBits() throws Exception {
