@@ -22,10 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -181,12 +179,13 @@ public final class DumpCommand implements Callable<Integer> {
         return new ArchivistException("--output " + output + " appeared while the file was read: left as it is");
     }
 
-    /** The temporary file, created new and readable and writable by its owner only while it is written. */
+    /**
+     * The temporary file, created new and readable and writable by its owner only while it is written, whatever the
+     * umask ({@code umask 777} would leave it closed to its owner, whose mtime and mode could then not be set).
+     */
     private FileChannel createNew(Path temp) throws IOException {
         try {
-            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
-                    EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+            return Durable.createOwnerOnly(temp);
         } catch (IOException e) {
             throw new IOException("cannot create --output " + output + ": " + ArchivistException.reason(e), e);
         }

@@ -63,6 +63,10 @@ class BackupsUnderUmaskTest {
                 tmp.resolve("restored.db").toString());
         assertThat(db.exitCode()).as(db.describe()).isZero();
         assertThat(mode(tmp.resolve("restored.db"))).isEqualTo("rw-------");
+        Path dumped = tmp.resolve("dumped.txt");
+        CliProcess.Result dump = underUmask(umask, env, "dump", full, "c.txt", "--output", dumped.toString());
+        assertThat(dump.exitCode()).as(dump.describe()).isZero();
+        assertThat(dumped).hasSameBinaryContentAs(storage.resolve("c.txt"));
         CliProcess.Result rotate = underUmask(umask, env, "rotate");
         assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
 
