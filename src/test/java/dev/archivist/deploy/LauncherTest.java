@@ -251,6 +251,45 @@ class LauncherTest {
         }
     }
 
+    /**
+     * A user whose umask takes the owner's bits ({@code umask 277}) is the first to run a freshly built jar: the
+     * launcher unpacks the JNI libraries beside it, and {@code jar xf} made each folder read-only to its owner, so that
+     * nothing was unpacked; zstd-jni then unpacked its library into {@code /tmp} the same way and could not either,
+     * and every backup failed with "zstd cannot be used here". Run on a copy of the launcher and the jar (its own
+     * {@code target/}), without the capabilities that let root ignore permission bits.
+     */
+    @Test
+    void unpacksItsLibrariesUnderAUmaskThatTakesTheOwnersBits() throws Exception {
+        assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
+        Path copy = dir.resolve("archivist");
+        Files.createDirectories(copy.resolve("bin"));
+        Files.createDirectories(copy.resolve("target"));
+        Files.copy(LAUNCHER, copy.resolve("bin/archivist"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(JAR, copy.resolve("target/archivist.jar"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createFile(copy.resolve("target/archivist.jsa.failed")); // no class-data training: not what is tested
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "alpha");
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 10);
+
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("sh", "-c",
+                "umask 277 && exec \"$@\"", "sh"));
+        cmd.addAll(dev.archivist.testing.CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search"));
+        cmd.addAll(java.util.List.of(copy.resolve("bin/archivist").toString(), "backup", "full", "--no-rotate"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", dir.toString());
+        pb.environment().put("DATABASE_URL", db.toString());
+        pb.environment().put("STORAGE_PATH", storage.toString());
+        pb.environment().put("BACKUP_DIR", dir.resolve("backups").toString());
+        pb.environment().put("JSON_LOGS", "false");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        try (Stream<Path> natives = Files.list(copy.resolve("target"))) {
+            assertThat(natives.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("native-"));
+        }
+    }
+
     @Test
     void runsThroughASymlinkFromAnotherFolder() throws Exception {
         assumeTrue(jarIsFresh(), "target/archivist.jar is missing or older than the sources");
