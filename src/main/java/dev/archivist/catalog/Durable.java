@@ -109,7 +109,7 @@ public final class Durable {
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
         try {
-            restoreOwnerBits(file, OWNER_RW);
+            undoUmask(file, OWNER_RW);
         } catch (IOException | RuntimeException e) {
             ch.close();
             Files.deleteIfExists(file);
@@ -125,17 +125,22 @@ public final class Durable {
      */
     public static void createOwnerOnlyDirectory(Path dir) throws IOException {
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_RWX));
-        restoreOwnerBits(dir, OWNER_RWX);
+        undoUmask(dir, OWNER_RWX);
     }
 
     /**
-     * Gives {@code path}, just made by this process with the owner-only {@code mode}, that exact mode where the umask
-     * took some of it. Set through the entry opened with O_NOFOLLOW (never what a link put there leads to); Java opens
-     * it for reading to do so, which its owner cannot at mode 000 ({@code umask 777}) unless root: then by path, which
-     * changes only what this user owns.
+     * Gives {@code path}, just made by this process with {@code mode}, that exact mode where the umask took some of it.
+     * Set through the entry opened with O_NOFOLLOW (never what a link put there leads to); Java opens it for reading to
+     * do so, which its owner cannot at mode 000 ({@code umask 777}) unless root: then by path, which changes only what
+     * this user owns.
      */
-    private static void restoreOwnerBits(Path path, Set<PosixFilePermission> mode) throws IOException {
-        if ((UMASK & 0700) == 0) {
+    private static void undoUmask(Path path, Set<PosixFilePermission> mode) throws IOException {
+        int bits = 0;
+        PosixFilePermission[] highestFirst = PosixFilePermission.values(); // OWNER_READ (0400) … OTHERS_EXECUTE (0001)
+        for (int i = 0; i < highestFirst.length; i++) {
+            bits |= mode.contains(highestFirst[i]) ? 0400 >> i : 0;
+        }
+        if ((UMASK & bits) == 0) {
             return;
         }
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
@@ -186,7 +191,9 @@ public final class Durable {
     }
 
     /**
-     * Copies the regular file {@code from} into {@code to}, created new with {@code from}'s permissions, and fsyncs it
+     * Copies the regular file {@code from} into {@code to}, created new with {@code from}'s permissions (whatever the
+     * umask: a new live database restored from the catalog's owner-only copy came out 0400 under {@code umask 277},
+     * 000 under {@code 777}, for the application to fail on), and fsyncs it
      * through the channel that wrote it. Neither is followed if a link: the folder may be another user's (the
      * database's), who could otherwise have root copy a file only root may read into it, or block on a FIFO.
      *
@@ -205,6 +212,7 @@ public final class Durable {
         try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
              FileChannel out = FileChannel.open(to, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                      LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(a.permissions()))) {
+            undoUmask(to, a.permissions());
             long size = in.size();
             for (long done = 0; done < size; ) {
                 long n = out.transferFrom(in, done, size - done);
@@ -289,7 +297,7 @@ public final class Durable {
     private static void created(Path dir, Set<PosixFilePermission> mode) throws IOException {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
-            restoreOwnerBits(dir, mode);
+            undoUmask(dir, mode);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir)) {
                 throw e; // a file of that name

@@ -63,6 +63,14 @@ class BackupsUnderUmaskTest {
                 tmp.resolve("restored.db").toString());
         assertThat(db.exitCode()).as(db.describe()).isZero();
         assertThat(mode(tmp.resolve("restored.db"))).isEqualTo("rw-------");
+        // a live database that is gone (a new machine) is written as a new file: owner-only, readable and writable
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(tmp.resolve("app.db" + suffix));
+        }
+        CliProcess.Result live = underUmask(umask, env, "restore", "database", full, "--yes");
+        assertThat(live.exitCode()).as(live.describe()).isZero();
+        assertThat(mode(tmp.resolve("app.db"))).isEqualTo("rw-------");
+        assertThat(TestDb.count(tmp.resolve("app.db"), "items")).isEqualTo(20);
         Path dumped = tmp.resolve("dumped.txt");
         CliProcess.Result dump = underUmask(umask, env, "dump", full, "c.txt", "--output", dumped.toString());
         assertThat(dump.exitCode()).as(dump.describe()).isZero();
