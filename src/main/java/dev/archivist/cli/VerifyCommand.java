@@ -6,6 +6,7 @@ import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
 import dev.archivist.Plural;
+import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.restore.EntryNames;
@@ -114,9 +115,13 @@ public final class VerifyCommand implements Callable<Integer> {
             targets.forEach(m -> listed.add(m.id()));
             for (java.nio.file.Path bad : service.catalog().unreadableManifests(filter, listed)) {
                 String id = Manifest.idOf(bad);
-                VerifyReport r = new VerifyReport(id, bad.getParent().getFileName().toString(), java.time.Instant.now(),
-                        !quick, 0, 0, List.of(new Problem(id, "manifest " + bad.getFileName(), "unreadable (not valid JSON "
-                        + "or not a manifest): its backup cannot be verified or restored")));
+                String type = bad.getParent().getFileName().toString();
+                // why, as list says it: "permission denied" (a file another user wrote there) is no damage
+                String why = Catalog.unreadableReason(bad, BackupType.parse(type));
+                VerifyReport r = new VerifyReport(id, type, java.time.Instant.now(), !quick, 0, 0,
+                        List.of(new Problem(id, "manifest " + bad.getFileName(), "unreadable ("
+                                + (why != null ? why : "not valid JSON or not a manifest")
+                                + "): its backup cannot be verified or restored")));
                 reports.add(r);
                 if (!json) {
                     out.printf("FAILED %s: %s%n    - %s%n", id, "1 problem", describe(r.problems().get(0), id));
