@@ -173,18 +173,24 @@ public final class DirectoryLock implements AutoCloseable {
      * given back its owner's bits when this user owns it.
      */
     private static FileChannel openLockFile(Path lockFile) throws IOException {
-        try {
-            return Durable.createOwnerOnly(lockFile);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        for (int tries = 1; ; tries++) {
             try {
-                return FileChannel.open(lockFile, StandardOpenOption.WRITE);
-            } catch (java.nio.file.AccessDeniedException readOnly) {
+                return Durable.createOwnerOnly(lockFile);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
                 try {
-                    Files.setPosixFilePermissions(lockFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (IOException | RuntimeException notOurs) {
-                    throw readOnly; // another user's: theirs to change
+                    return FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                } catch (java.nio.file.NoSuchFileException removed) { // meanwhile (rm -rf BACKUP_DIR/.archivist): anew
+                    if (tries == 10) {
+                        throw removed;
+                    }
+                } catch (java.nio.file.AccessDeniedException readOnly) {
+                    try {
+                        Files.setPosixFilePermissions(lockFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                    } catch (IOException | RuntimeException notOurs) {
+                        throw readOnly; // another user's: theirs to change
+                    }
+                    return FileChannel.open(lockFile, StandardOpenOption.WRITE);
                 }
-                return FileChannel.open(lockFile, StandardOpenOption.WRITE);
             }
         }
     }
