@@ -12,7 +12,6 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Manifest;
-import dev.archivist.catalog.StoredFile;
 import dev.archivist.config.Compression;
 import dev.archivist.restore.EntryLayoutCheck;
 import dev.archivist.restore.EntryNames;
