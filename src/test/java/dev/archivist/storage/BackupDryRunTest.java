@@ -150,12 +150,7 @@ class BackupDryRunTest {
         Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
         java.util.Map<String, String> env = plainLogs(storage, db);
 
-        CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
-                "backup", "database");
-        assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
-        CliProcess.Result dry = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
-                "backup", "database", "--dry-run");
-        assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
+        CliProcess.Result dry = dryRunFailingAsTheBackup(env);
         assertThat(dry.stderr()).contains("hot journal").contains(db + " is not writable");
     }
 
@@ -172,12 +167,7 @@ class BackupDryRunTest {
         Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
         java.util.Map<String, String> env = plainLogs(storage, db);
         try {
-            CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
-                    "backup", "database");
-            assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
-            CliProcess.Result dry = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
-                    "backup", "database", "--dry-run");
-            assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
+            CliProcess.Result dry = dryRunFailingAsTheBackup(env);
             assertThat(dry.stderr()).contains("database " + db + ": ").contains("READONLY")
                     .doesNotContain("quick_check");
         } finally {
@@ -244,5 +234,19 @@ class BackupDryRunTest {
     private java.util.Map<String, String> plainLogs(Path storage, Path db) {
         return java.util.Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", tmp.resolve("backups").toString(),
                 "DATABASE_URL", "sqlite:///" + db, "JSON_LOGS", "false");
+    }
+
+    /**
+     * Runs {@code backup database} and its {@code --dry-run} in {@code env} without root's permission bypass; both must
+     * fail (exit 1). Returns the dry run's result.
+     */
+    private CliProcess.Result dryRunFailingAsTheBackup(java.util.Map<String, String> env) throws Exception {
+        CliProcess.Result real = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
+                "backup", "database");
+        assertThat(real.exitCode()).as(real.describe()).isEqualTo(1);
+        CliProcess.Result dry = StorageFixtures.runWithoutPermissionBypass(tmp, env, "-dac_override",
+                "backup", "database", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.describe()).isEqualTo(1);
+        return dry;
     }
 }
