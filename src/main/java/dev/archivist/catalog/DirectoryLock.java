@@ -76,8 +76,10 @@ public final class DirectoryLock implements AutoCloseable {
                 if (holder == null) { // taken a moment ago (a timeout of 0, a race of starts): its record is coming
                     holder = awaitHolder(lockFile, holderDue);
                 }
-                throw new LockUnavailableException("another Archivist process holds the lock on " + lockFile.getParent()
-                        + ": " + (holder == null ? "holder unknown" : holder));
+                // two threads or two services of one application (the library) are no two processes
+                boolean here = holder != null && holder.pid() == ProcessHandle.current().pid();
+                throw new LockUnavailableException((here ? "another task of this process" : "another Archivist process")
+                        + " holds the lock on " + lockFile.getParent() + ": " + (holder == null ? "holder unknown" : holder));
             }
             try {
                 Thread.sleep(100);
