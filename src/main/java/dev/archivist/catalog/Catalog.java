@@ -384,14 +384,7 @@ public final class Catalog {
      */
     private void inThisCatalog(Path manifestFile, Manifest m) {
         Path folder = manifestFile.toAbsolutePath().normalize().getParent();
-        boolean same;
-        try {
-            same = folder != null && Files.isSameFile(folder, dir(m.type()))
-                    && manifestFile.getFileName().toString().equals(Manifest.fileName(m.id()));
-        } catch (IOException e) {
-            same = false;
-        }
-        if (!same) {
+        if (!isFolderOf(folder, m.type()) || !manifestFile.getFileName().toString().equals(Manifest.fileName(m.id()))) {
             throw notInThisCatalog("manifest " + manifestFile, folder, m.type());
         }
     }
@@ -407,14 +400,17 @@ public final class Catalog {
             return;
         }
         Path folder = asPath.toAbsolutePath().normalize().getParent();
-        boolean same;
-        try {
-            same = folder != null && Files.isSameFile(folder, dir(type));
-        } catch (IOException e) {
-            same = false;
-        }
-        if (!same) {
+        if (!isFolderOf(folder, type)) {
             throw notInThisCatalog(ref, folder, type);
+        }
+    }
+
+    /** Whether {@code folder} is this catalog's folder of {@code type} (through a link or a bind mount too). */
+    private boolean isFolderOf(Path folder, BackupType type) {
+        try {
+            return folder != null && Files.isSameFile(folder, dir(type));
+        } catch (IOException e) {
+            return false;
         }
     }
 

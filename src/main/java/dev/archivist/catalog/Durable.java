@@ -136,9 +136,8 @@ public final class Durable {
      */
     private static void undoUmask(Path path, Set<PosixFilePermission> mode) throws IOException {
         int bits = 0;
-        PosixFilePermission[] highestFirst = PosixFilePermission.values(); // OWNER_READ (0400) … OTHERS_EXECUTE (0001)
-        for (int i = 0; i < highestFirst.length; i++) {
-            bits |= mode.contains(highestFirst[i]) ? 0400 >> i : 0;
+        for (PosixFilePermission p : mode) {
+            bits |= bit(p);
         }
         if ((UMASK & bits) == 0) {
             return;
@@ -308,13 +307,17 @@ public final class Durable {
     /** The mode {@code mkdir} gives a new folder under this process's umask. */
     public static Set<PosixFilePermission> mkdirMode() {
         Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] highestFirst = PosixFilePermission.values(); // OWNER_READ (0400) … OTHERS_EXECUTE (0001)
-        for (int i = 0; i < highestFirst.length; i++) {
-            if ((~UMASK & (0400 >> i)) != 0) {
-                mode.add(highestFirst[i]);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((UMASK & bit(p)) == 0) {
+                mode.add(p);
             }
         }
         return mode;
+    }
+
+    /** The mode bit of {@code p}: the enum runs from OWNER_READ (0400) to OTHERS_EXECUTE (0001). */
+    private static int bit(PosixFilePermission p) {
+        return 0400 >> p.ordinal();
     }
 
     /**

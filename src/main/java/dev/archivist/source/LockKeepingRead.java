@@ -69,20 +69,30 @@ public final class LockKeepingRead {
      * {@code /proc/self/fd} cannot be read.
      */
     public static int descriptorsOn(Object key) {
-        int count = 0;
+        List<Object> open = openFileKeys();
+        return open == null ? -1 : (int) open.stream().filter(key::equals).count();
+    }
+
+    /**
+     * The identities of the files this process's descriptors are open on, one per descriptor, or null where
+     * {@code /proc/self/fd} cannot be read.
+     */
+    private static List<Object> openFileKeys() {
+        List<Object> keys = new ArrayList<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
                 try {
-                    if (key.equals(Files.readAttributes(fd, BasicFileAttributes.class).fileKey())) {
-                        count++;
+                    Object key = Files.readAttributes(fd, BasicFileAttributes.class).fileKey();
+                    if (key != null) {
+                        keys.add(key);
                     }
                 } catch (IOException | RuntimeException closed) {
                     // closed since it was listed (the listing's own descriptor among them)
                 }
             }
-            return count;
+            return keys;
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 
@@ -110,20 +120,8 @@ public final class LockKeepingRead {
         if (!again && look != null && now - look.at() <= LOOK_NANOS) {
             return look; // another thread looked meanwhile
         }
-        Set<Object> identities = new HashSet<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    identities.add(Files.readAttributes(fd, BasicFileAttributes.class).fileKey());
-                } catch (IOException | RuntimeException closed) {
-                    // closed since it was listed
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            identities.clear();
-        }
-        identities.remove(null);
-        lastLook = new Look(identities, now);
+        List<Object> open = openFileKeys();
+        lastLook = new Look(open == null ? Set.of() : new HashSet<>(open), now);
         return lastLook;
     }
 
