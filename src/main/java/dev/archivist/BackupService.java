@@ -315,7 +315,7 @@ public final class BackupService {
      */
     public List<RestoreResult> restoreFull(String ref, boolean deep) {
         return locked("restore full", () -> {
-            Manifest full = catalog.find(ref, BackupType.FULL);
+            Manifest full = findForRestore(ref, BackupType.FULL);
             VerifyReport report = new Verifier(catalog, clock).verify(full, false);
             if (!report.clean()) {
                 throw Restore.refused(full, report.problems());
@@ -393,8 +393,9 @@ public final class BackupService {
     }
 
     /**
-     * The backup a restore of {@code type} takes: {@code ref} of that type, or, for a database or storage restore, a
-     * full backup's id standing for its component of that type (as {@code files} takes it).
+     * The backup a restore of {@code type} takes: {@code ref} of that type ({@code latest}: the newest that can be
+     * restored, {@link Catalog#latestRestorable}), or, for a database or storage restore, a full backup's id standing
+     * for its component of that type (as {@code files} takes it).
      */
     public Manifest findForRestore(String ref, BackupType type) {
         Manifest named = ref.equals("latest") ? null : catalog.find(ref, null); // an id or a manifest path
@@ -421,7 +422,10 @@ public final class BackupService {
             }
             return component;
         }
-        return named != null && named.type() == type ? named : catalog.find(ref, type); // of another type: named so
+        if (named == null) { // the newest that can be restored: a broken newer one is named in a warning
+            return catalog.latestRestorable(type);
+        }
+        return named.type() == type ? named : catalog.find(ref, type); // of another type: named so
     }
 
     /** Work done while holding the lock. */

@@ -37,7 +37,8 @@ public final class StorageFiles {
 
     /**
      * The listing of the storage backup {@code ref} names: a storage backup's id, {@code latest} (the newest storage
-     * backup), a full backup's id (its storage component) or a manifest path; only the entries {@code globs} select
+     * backup that can be restored, {@link Catalog#latestRestorable}), a full backup's id (its storage component) or a
+     * manifest path; only the entries {@code globs} select
      * ({@link PathSelection}: a matching folder with everything in it), all when empty.
      *
      * @throws NotFoundException    when there is no such backup, or a full backup's storage component is gone
@@ -47,7 +48,7 @@ public final class StorageFiles {
      */
     static StorageFiles open(Catalog catalog, String ref, List<String> globs) {
         new PathSelection(globs); // a bad glob is a usage error, told before anything is read
-        Manifest m = ref.equals("latest") ? catalog.find(ref, BackupType.STORAGE) : catalog.find(ref, null);
+        Manifest m = ref.equals("latest") ? catalog.latestRestorable(BackupType.STORAGE) : catalog.find(ref, null);
         if (m.type() == BackupType.DATABASE) {
             throw new ArchivistException(m.id() + " is a database backup: only storage backups (and full backups,"
                     + " through theirs) have a per-file index");

@@ -302,7 +302,10 @@ public final class Catalog {
         return m;
     }
 
-    /** Finds a backup by id, by {@code latest} (newest of {@code type}, or of any type when null) or by a manifest path. */
+    /**
+     * Finds a backup by id, by {@code latest} (newest of {@code type}, or of any type when null, as it is: what verify
+     * checks) or by a manifest path. Where the backup is to be read, {@link #latestRestorable} is what latest means.
+     */
     public Manifest find(String ref, BackupType type) {
         if (ref.equals("latest")) {
             return latest(type);
@@ -376,6 +379,15 @@ public final class Catalog {
             throw new NotFoundException("no " + (type == null ? "" : type.wireName() + " ") + "backup found in " + root);
         }
         return newest;
+    }
+
+    /**
+     * The newest backup of {@code type} that can be restored as far as a cheap check tells (see
+     * {@link LatestRestorable}): what {@code latest} means to restore, ls, dump and diff. Each newer one passed over is
+     * named in a warning; when none is complete, the error names the newest and why.
+     */
+    public Manifest latestRestorable(BackupType type) {
+        return LatestRestorable.of(this, type);
     }
 
     /**

@@ -318,12 +318,14 @@ class ListBrokenFullTest {
                 .isEqualTo(1);
         assertThat(verify.stdout() + verify.stderr()).contains(damaged.id()).doesNotContain("20240101_020000");
 
-        // 'latest' does not quietly fall back to the older backup: the newest one is named, and it is taken by id
+        // 'latest' is the newest backup that can be restored (the one passed over is named in a warning:
+        // LatestSkipsBrokenBackupsTest); the damaged one named by its id is refused
         Fixture.Run latest = f.cli("restore", "database", "latest", "--target", dir.resolve("latest.db").toString());
-        assertThat(latest.exitCode()).as(latest.describe()).isEqualTo(1);
-        assertThat(latest.stderr()).contains(damaged.id()).contains("cannot be read");
-        assertThat(dir.resolve("latest.db")).doesNotExist();
-        Fixture.Run byId = f.cli("restore", "database", kept.id(), "--target", dir.resolve("kept.db").toString());
-        assertThat(byId.exitCode()).as(byId.describe()).isZero();
+        assertThat(latest.exitCode()).as(latest.describe()).isZero();
+        assertThat(latest.stdout()).contains("restored " + kept.id());
+        Fixture.Run byId = f.cli("restore", "database", damaged.id(), "--target", dir.resolve("damaged.db").toString());
+        assertThat(byId.exitCode()).as(byId.describe()).isEqualTo(1);
+        assertThat(byId.stderr()).contains(damaged.id()).contains("cannot read manifest");
+        assertThat(dir.resolve("damaged.db")).doesNotExist();
     }
 }

@@ -1,0 +1,136 @@
+package dev.archivist.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archivist.BackupType;
+import dev.archivist.catalog.Json;
+import dev.archivist.catalog.Manifest;
+import dev.archivist.testing.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code latest} is the newest backup that can be restored: a newer one with a part or an archive missing or of
+ * another size than recorded, a full backup missing a component, a manifest that cannot be read, or a backup whose
+ * last verify failed is passed over, each named in a WARN line with its reason. (It was taken, and the restore then
+ * refused it: in a disaster, the operator typing {@code latest} got nothing.) An explicit id still refuses a broken
+ * backup; when no backup is complete the error names the newest and why; damage only a deep check sees is still
+ * refused before live data is touched; {@code verify latest} still checks the newest as it is.
+ */
+class LatestSkipsBrokenBackupsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void restoreLsAndDumpOfLatestTakeTheNewestBackupThatCanBeRestored() throws Exception {
+        Fixture f = new Fixture(dir).database(30).storage(3, 20_000);
+        Manifest olderDb = f.service().backupDatabase(false);
+        Manifest olderStorage = f.service().backupStorage(false, null);
+        Files.writeString(f.storage.resolve("documents/newer.txt"), "only in the newer backup");
+        Manifest newerDb = f.service().backupDatabase(false);
+        Manifest newerStorage = f.service().backupStorage(false, null);
+        Manifest unreadable = f.service().backupDatabase(false);
+        truncate(f.backups.resolve("database").resolve(newerDb.parts().get(0).path()));
+        Files.delete(f.backups.resolve("storage").resolve(newerStorage.parts().get(0).path()));
+        Files.writeString(f.backups.resolve("database").resolve(unreadable.id() + ".json"), "{\"id\": ");
+
+        CliProcess.Result db = f.process().run("restore", "database", "latest", "--target",
+                dir.resolve("restored.db").toString(), "--json");
+        assertThat(db.exitCode()).as(db.describe()).isZero();
+        assertThat(Json.MAPPER.readTree(db.stdout()).get(0).path("backup_id").asText()).isEqualTo(olderDb.id());
+        assertThat(warnings(db)).as(db.describe()).hasSize(2);
+        assertThat(warnings(db).get(0)).contains(unreadable.id()).contains("manifest cannot be read");
+        assertThat(warnings(db).get(1)).contains(newerDb.id()).contains("not of their recorded size")
+                .contains(newerDb.parts().get(0).path()).contains("taking " + olderDb.id());
+        assertThat(Fixture.rows(dir.resolve("restored.db"))).isEqualTo(Fixture.rows(f.db));
+
+        CliProcess.Result storage = f.process().run("restore", "storage", "latest", "--target",
+                dir.resolve("restored").toString());
+        assertThat(storage.exitCode()).as(storage.describe()).isZero();
+        assertThat(storage.stdout()).contains("restored " + olderStorage.id());
+        assertThat(warnings(storage)).singleElement().asString().contains(newerStorage.id()).contains("files missing")
+                .contains(newerStorage.parts().get(0).path());
+        assertThat(dir.resolve("restored/documents/newer.txt")).doesNotExist();
+
+        CliProcess.Result ls = f.process().run("ls", "latest");
+        assertThat(ls.exitCode()).as(ls.describe()).isZero();
+        assertThat(ls.stderr()).contains("files of " + olderStorage.id()).contains("passing over " + newerStorage.id());
+        assertThat(ls.stdout()).doesNotContain("newer.txt");
+
+        // a backup named by its id is taken as named, and refused when broken
+        Fixture.Run byId = f.cli("restore", "database", newerDb.id(), "--target", dir.resolve("by-id.db").toString());
+        assertThat(byId.exitCode()).as(byId.describe()).isEqualTo(1);
+        assertThat(byId.stderr()).contains("restore of " + newerDb.id() + " refused");
+        assertThat(dir.resolve("by-id.db")).doesNotExist();
+
+        // verify latest checks the newest backup as it is: its failure is what verify is run to see
+        Fixture.Run verify = f.cli("verify", "latest", "--type", "storage");
+        assertThat(verify.exitCode()).as(verify.describe()).isEqualTo(1);
+        assertThat(verify.stdout()).contains(newerStorage.id());
+    }
+
+    @Test
+    void restoreFullLatestPassesOverAFullBackupWithoutItsComponentAndOneWhoseVerifyFailed() throws Exception {
+        Fixture f = new Fixture(dir).database(30).storage(5, 20_000);
+        Manifest older = f.service().backupFull(false, null);
+        Manifest damaged = f.service().backupFull(false, null);
+        Manifest incomplete = f.service().backupFull(false, null);
+        String gone = incomplete.componentId(BackupType.STORAGE);
+        Files.delete(f.backups.resolve("storage").resolve(gone + ".json"));
+        Fixture.flipAByte(f.backups.resolve("database").resolve(
+                f.service().find(damaged.componentId(BackupType.DATABASE), BackupType.DATABASE).parts().get(0).path()));
+        List<String> liveRows = Fixture.rows(f.db);
+
+        // damage only a deep check sees: latest takes it, and the restore refuses it before live data is touched
+        CliProcess.Result refused = f.process().run("restore", "full", "latest", "--yes");
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("restore of " + damaged.id() + " refused").contains("SHA-256");
+        assertThat(warnings(refused)).singleElement().asString().contains(incomplete.id()).contains(gone);
+        assertThat(Fixture.rows(f.db)).isEqualTo(liveRows);
+        assertThat(f.service().list(BackupType.DATABASE)).noneMatch(Manifest::preRestore);
+
+        // once a verify has found it damaged, latest passes over it too
+        assertThat(f.cli("verify", damaged.id()).exitCode()).isEqualTo(1);
+        Files.writeString(f.storage.resolve("documents/after.txt"), "written after the backups");
+        CliProcess.Result restored = f.process().run("restore", "full", "latest", "--yes");
+        assertThat(restored.exitCode()).as(restored.describe()).isZero();
+        assertThat(restored.stdout()).contains("restored " + older.componentId(BackupType.DATABASE))
+                .contains("restored " + older.componentId(BackupType.STORAGE));
+        assertThat(warnings(restored)).hasSize(2);
+        assertThat(warnings(restored).get(1)).contains(damaged.id()).contains("last verify found problems")
+                .contains("taking " + older.id());
+        assertThat(f.storage.resolve("documents/after.txt")).doesNotExist();
+    }
+
+    @Test
+    void whenNoBackupCanBeRestoredTheErrorNamesTheNewestAndWhy() throws Exception {
+        Fixture f = new Fixture(dir).database(30);
+        Manifest older = f.service().backupDatabase(false);
+        Manifest newer = f.service().backupDatabase(false);
+        Files.delete(f.backups.resolve("database").resolve(older.parts().get(0).path()));
+        truncate(f.backups.resolve("database").resolve(newer.parts().get(0).path()));
+
+        Fixture.Run r = f.cli("restore", "database", "latest", "--target", dir.resolve("t.db").toString(), "--json");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        JsonNode error = Json.MAPPER.readTree(r.stdout());
+        assertThat(error.path("error").asText()).startsWith("no database backup can be restored: the newest, "
+                + newer.id() + ": files not of their recorded size").contains("1 older one cannot be restored either");
+        assertThat(dir.resolve("t.db")).doesNotExist();
+    }
+
+    /** The WARN lines naming a backup {@code latest} passed over, in order. */
+    private static List<String> warnings(CliProcess.Result r) {
+        return r.stderr().lines().filter(l -> l.contains("WARN") && l.contains("passing over")).toList();
+    }
+
+    /** Cuts {@code file} to half its size, as a full disk or an interrupted copy leaves it. */
+    private static void truncate(Path file) throws Exception {
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+    }
+}
