@@ -376,9 +376,21 @@ public final class Catalog {
             }
         }
         if (newest == null) {
-            throw new NotFoundException("no " + (type == null ? "" : type.wireName() + " ") + "backup found in " + root);
+            throw noLatest(type, all);
         }
         return newest;
+    }
+
+    /**
+     * The error of a {@code latest} of {@code type} that finds no backup in {@code all} (the listing, newest first)
+     * but safety copies, if any: the newest of those is named, since it is what undoes a restore.
+     */
+    NotFoundException noLatest(BackupType type, List<Manifest> all) {
+        String kind = type == null ? "" : type.wireName() + " ";
+        Optional<Manifest> safetyCopy = all.stream().filter(Manifest::preRestore).findFirst();
+        return new NotFoundException("no " + kind + "backup found in " + root + safetyCopy.map(m -> " but pre_restore"
+                + " safety copies, which latest never takes: name one by its id (the newest is " + m.id() + ")")
+                .orElse(""));
     }
 
     /**

@@ -71,7 +71,7 @@ final class LatestRestorable {
         String kind = type == null ? "" : type.wireName() + " ";
         if (chosen == null) {
             if (skipped.isEmpty()) {
-                throw new NotFoundException("no " + kind + "backup found in " + catalog.root());
+                throw catalog.noLatest(type, all);
             }
             Skipped newest = skipped.get(0);
             int older = skipped.size() - 1;

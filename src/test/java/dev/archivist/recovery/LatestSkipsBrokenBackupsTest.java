@@ -122,6 +122,29 @@ class LatestSkipsBrokenBackupsTest {
         assertThat(dir.resolve("t.db")).doesNotExist();
     }
 
+    /**
+     * When the only backups are the safety copies restores took, latest (which never takes one) says so and names the
+     * newest, the one that undoes the last restore: "no database backup found" read as an empty catalog.
+     */
+    @Test
+    void whenOnlySafetyCopiesAreLeftLatestNamesTheNewestOfThem() throws Exception {
+        Fixture f = new Fixture(dir).database(30);
+        Manifest taken = f.service().backupDatabase(false);
+        Fixture.Run restore = f.cli("restore", "database", taken.id(), "--yes");
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+        Manifest safetyCopy = f.service().list(BackupType.DATABASE).get(0);
+        assertThat(safetyCopy.preRestore()).isTrue();
+        Files.delete(f.backups.resolve("database").resolve(taken.id() + ".json"));
+
+        for (String[] args : List.of(new String[] {"restore", "database", "latest", "--yes"},
+                new String[] {"verify", "latest", "--type", "database"})) {
+            Fixture.Run r = f.cli(args);
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stderr()).contains("no database backup found").contains("pre_restore safety copies")
+                    .contains("the newest is " + safetyCopy.id());
+        }
+    }
+
     /** The WARN lines naming a backup {@code latest} passed over, in order. */
     private static List<String> warnings(CliProcess.Result r) {
         return r.stderr().lines().filter(l -> l.contains("WARN") && l.contains("passing over")).toList();
