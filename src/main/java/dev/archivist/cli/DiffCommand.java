@@ -40,7 +40,7 @@ public final class DiffCommand implements Callable<Integer> {
     String from;
 
     @Parameters(index = "1", paramLabel = "TO",
-            description = "the newer backup: the same, or latest (the newest storage backup)")
+            description = "the newer backup: the same, or latest (the newest storage backup that can be restored)")
     String to;
 
     @Option(names = "--metadata", description = "Also list entries whose mode or mtime alone changed.")

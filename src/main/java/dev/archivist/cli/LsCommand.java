@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                         + "totals go to stderr. Exit 1 when a --path glob matches nothing."})
 public final class LsCommand implements Callable<Integer> {
     /** What a BACKUP argument of a command reading one storage backup's files may be (ls, dump). */
-    static final String STORAGE_BACKUP = "a storage or full backup's id, latest (the newest storage backup), or a manifest path";
+    static final String STORAGE_BACKUP = "a storage or full backup's id, latest (the newest storage backup that can be restored), or a manifest path";
 
     @Spec
     CommandSpec spec;

@@ -37,7 +37,7 @@ public final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TYPE", description = "database, storage or full")
     String type;
 
-    @Parameters(index = "1", paramLabel = "BACKUP", description = "id, latest, or the path of a manifest in BACKUP_DIR")
+    @Parameters(index = "1", paramLabel = "BACKUP", description = "id, latest (the newest that can be restored), or the path of a manifest in BACKUP_DIR")
     String ref;
 
     Path target;

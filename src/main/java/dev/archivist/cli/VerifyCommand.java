@@ -34,7 +34,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP", description = "id, latest, or the path of a manifest in BACKUP_DIR")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP", description = "id, latest (the newest, as it is), or the path of a manifest in BACKUP_DIR")
     String ref;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "With 'latest' or --all: database, storage or full.")
