@@ -1,5 +1,6 @@
 package dev.archivist;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
@@ -422,6 +423,21 @@ final class Restore {
                 p.m.json().path("size_uncompressed").asLong(), notes);
     }
 
+    /**
+     * What a whole storage restore does not bring back because the backup never held it: the entries skipped when it
+     * was taken (unreadable, special, vanished), the first named; null when there are none.
+     */
+    private static String skippedNote(Manifest m) {
+        JsonNode skipped = m.json().path("skipped");
+        if (!skipped.isArray() || skipped.isEmpty()) {
+            return null;
+        }
+        JsonNode first = skipped.get(0);
+        return Plural.of(skipped.size(), "entry", "entries") + " not in this backup: skipped when it was taken (e.g. "
+                + Printable.controlsEscaped(first.path("path").asText()) + ": " + first.path("reason").asText()
+                + "; the manifest's skipped list names every one)";
+    }
+
     /** A checked, extracted tree in a staging folder beside its destination, ready to switch in. */
     private record PreparedStorage(Manifest m, Path destination, Path staging, boolean live, boolean inPlace, long files,
                                    long bytes, List<String> notes) {
@@ -509,6 +525,9 @@ final class Restore {
             } else {
                 notes.add(extracted + " WITHOUT the per-file index (" + indexTrouble + "): the parts' SHA-256"
                         + " were checked as they were read; the files were not compared one by one");
+            }
+            if (globs.isEmpty() && skippedNote(m) != null) {
+                notes.add(skippedNote(m));
             }
             notes.add(result.checked() != null ? result.checked().ownersNote() : Ownership.applyArchived(result, inside));
             if (intoEmptyFolder) {
