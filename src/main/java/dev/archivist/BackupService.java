@@ -230,7 +230,16 @@ public final class BackupService {
         if (!catalog.hasManifestFile(m.type(), m.id())) {
             return report; // removed while it was verified (a rotation in another process): nothing to record it for
         }
-        record(m.id(), report, report.clean(), report.problems().size());
+        recordReport(m, report);
+        return report;
+    }
+
+    /**
+     * Records {@code report} as the last verification of {@code m} and, for a full backup, of each component by its
+     * own problems; whether {@code m}'s own result was recorded.
+     */
+    private boolean recordReport(Manifest m, VerifyReport report) {
+        boolean recorded = record(m.id(), report, report.clean(), report.problems().size());
         if (m.type() == BackupType.FULL) {
             for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
                 String id = m.componentId(t);
@@ -240,7 +249,7 @@ public final class BackupService {
                 }
             }
         }
-        return report;
+        return recorded;
     }
 
     /** Whether {@code m}, just verified with problems, was removed meanwhile: its problems are those of the removal. */
@@ -248,13 +257,17 @@ public final class BackupService {
         return !report.clean() && !catalog.hasManifestFile(m.type(), m.id());
     }
 
-    private void record(String id, VerifyReport report, boolean clean, int problems) {
+    /** Records one verification result; whether it was recorded. */
+    private boolean record(String id, VerifyReport report, boolean clean, int problems) {
         try {
             if (!VerificationRecords.record(catalog.stateDir(), id, report.verifiedAt(), clean, problems, report.deep())) {
                 LOG.info("{}: checksums clean; the last deep verify stays on record", id);
+                return false;
             }
+            return true;
         } catch (IOException e) {
             LOG.warn("cannot record the verification of {}: {}", id, ArchivistException.reason(e));
+            return false;
         }
     }
 
@@ -317,8 +330,8 @@ public final class BackupService {
         return locked("restore full", () -> {
             Manifest full = findForRestore(ref, BackupType.FULL);
             VerifyReport report = new Verifier(catalog, clock).verify(full, false);
-            if (!report.clean()) {
-                throw Restore.refused(full, report.problems());
+            if (!report.clean()) { // recorded as verify records it: latest passes over it from now on
+                throw Restore.refused(full, report.problems(), recordReport(full, report) ? Restore.RECORDED : "");
             }
             Manifest db = catalog.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE); // verified above
             Manifest storage = catalog.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE);

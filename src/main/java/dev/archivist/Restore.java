@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.catalog.VerificationRecords;
 import dev.archivist.config.Settings;
 import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.ExtractionResult;
@@ -39,6 +40,8 @@ import java.util.stream.Stream;
  */
 final class Restore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Restore.class);
+    /** Said of a refused backup whose problems were recorded as its last verify. */
+    static final String RECORDED = "; recorded as its last verify, so latest passes over it from now on";
     private final Settings settings;
     private final Catalog catalog;
     private final Clock clock;
@@ -57,7 +60,29 @@ final class Restore {
     private void check(Manifest m) {
         VerifyReport report = new Verifier(catalog, clock).verify(m, false);
         if (!report.clean()) {
-            throw refused(m, report.problems());
+            throw refusedAndRecorded(m, report.problems(), "");
+        }
+    }
+
+    /**
+     * {@link #refused(Manifest, List, String)}, the problems recorded as a failed verify of {@code m} (as verify
+     * records them) where this process can write the backup directory: {@code latest}, rotation and {@code stats} then
+     * know the backup cannot be restored, so a second {@code restore latest} takes the newest one that can.
+     */
+    private ArchivistException refusedAndRecorded(Manifest m, List<Problem> problems, String advice) {
+        return refused(m, problems, recordFailure(m.id(), problems.size()) ? advice + RECORDED : advice);
+    }
+
+    /** Records a failed checksum-depth verify of {@code id} found by this restore; whether it was recorded. */
+    private boolean recordFailure(String id, int problems) {
+        if (catalog.readOnly()) { // read without the lock: nothing may be written there
+            return false;
+        }
+        try {
+            return VerificationRecords.record(catalog.stateDir(), id, clock.instant(), false, problems, false);
+        } catch (IOException e) {
+            LOG.warn("cannot record the failed check of {}: {}", id, ArchivistException.reason(e));
+            return false;
         }
     }
 
@@ -119,7 +144,7 @@ final class Restore {
     }
 
     /** As {@link #refused(Manifest, List)}, with {@code advice} after the count. */
-    private static ArchivistException refused(Manifest m, List<Problem> problems, String advice) {
+    static ArchivistException refused(Manifest m, List<Problem> problems, String advice) {
         List<String> listed = new ArrayList<>(problems.stream().limit(20).map(Problem::toString).toList());
         if (problems.size() > 20) {
             listed.add("… and " + (problems.size() - 20) + " more (archivist verify " + m.id() + " lists them all)");
@@ -457,7 +482,7 @@ final class Restore {
         List<Problem> structure = new Verifier(catalog, clock).checkStructure(m);
         boolean onlyIndex = !structure.isEmpty() && structure.stream().allMatch(Problem::aboutIndex);
         if (!structure.isEmpty() && (deep || !onlyIndex)) {
-            throw refused(m, structure, onlyIndex ? "; the archive's parts are intact: --no-verify restores without the"
+            throw refusedAndRecorded(m, structure, onlyIndex ? "; the archive's parts are intact: --no-verify restores without the"
                     + " index, not comparing the files one by one" : "");
         }
         Path index = onlyIndex ? null : catalog.dir(BackupType.STORAGE).resolve(m.indexFile());
@@ -499,7 +524,7 @@ final class Restore {
                 result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, inside, include, plan, index,
                         settings.restoreOutsideSymlinks(), partProblems, catalog::commitsRefused);
                 if (!partProblems.isEmpty()) {
-                    throw refused(m, partProblems);
+                    throw refusedAndRecorded(m, partProblems, "");
                 }
             } catch (UnsafeEntryException e) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + ArchivistException.reason(e), e);

@@ -74,7 +74,7 @@ class LatestSkipsBrokenBackupsTest {
     }
 
     @Test
-    void restoreFullLatestPassesOverAFullBackupWithoutItsComponentAndOneWhoseVerifyFailed() throws Exception {
+    void restoreFullLatestPassesOverAFullBackupWithoutItsComponentAndOneARestoreFoundDamaged() throws Exception {
         Fixture f = new Fixture(dir).database(30).storage(5, 20_000);
         Manifest older = f.service().backupFull(false, null);
         Manifest damaged = f.service().backupFull(false, null);
@@ -88,13 +88,13 @@ class LatestSkipsBrokenBackupsTest {
         // damage only a deep check sees: latest takes it, and the restore refuses it before live data is touched
         CliProcess.Result refused = f.process().run("restore", "full", "latest", "--yes");
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
-        assertThat(refused.stderr()).contains("restore of " + damaged.id() + " refused").contains("SHA-256");
+        assertThat(refused.stderr()).contains("restore of " + damaged.id() + " refused").contains("SHA-256")
+                .contains("recorded as its last verify, so latest passes over it from now on");
         assertThat(warnings(refused)).singleElement().asString().contains(incomplete.id()).contains(gone);
         assertThat(Fixture.rows(f.db)).isEqualTo(liveRows);
         assertThat(f.service().list(BackupType.DATABASE)).noneMatch(Manifest::preRestore);
 
-        // once a verify has found it damaged, latest passes over it too
-        assertThat(f.cli("verify", damaged.id()).exitCode()).isEqualTo(1);
+        // the refusal was recorded as its last verify: latest passes over it now
         Files.writeString(f.storage.resolve("documents/after.txt"), "written after the backups");
         CliProcess.Result restored = f.process().run("restore", "full", "latest", "--yes");
         assertThat(restored.exitCode()).as(restored.describe()).isZero();
@@ -104,6 +104,36 @@ class LatestSkipsBrokenBackupsTest {
         assertThat(warnings(restored).get(1)).contains(damaged.id()).contains("last verify found problems")
                 .contains("taking " + older.id());
         assertThat(f.storage.resolve("documents/after.txt")).doesNotExist();
+    }
+
+    /**
+     * Damage the cheap check cannot see refuses the database or storage restore of latest, and is recorded as the
+     * backup's last verify: run again, the restore takes the newest backup that can be restored.
+     */
+    @Test
+    void aBackupARestoreRefusedIsPassedOverTheNextTime() throws Exception {
+        Fixture f = new Fixture(dir).database(30).storage(11, 20_000);
+        Manifest olderDb = f.service().backupDatabase(false);
+        Manifest olderStorage = f.service().backupStorage(false, null);
+        Manifest newerDb = f.service().backupDatabase(false);
+        Manifest newerStorage = f.service().backupStorage(false, null);
+        Fixture.flipAByte(f.backups.resolve("database").resolve(newerDb.parts().get(0).path()));
+        Fixture.flipAByte(f.backups.resolve("storage").resolve(newerStorage.parts().get(0).path()));
+
+        for (String[] c : new String[][] {{"database", newerDb.id(), olderDb.id(), "t.db"},
+                {"storage", newerStorage.id(), olderStorage.id(), "t"}}) {
+            String target = dir.resolve(c[3]).toString();
+            Fixture.Run refused = f.cli("restore", c[0], "latest", "--target", target);
+            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("restore of " + c[1] + " refused")
+                    .contains("latest passes over it from now on");
+            assertThat(dir.resolve(c[3])).doesNotExist();
+            assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(c[1]))).singleElement().asString()
+                    .contains("FAILED");
+            Fixture.Run again = f.cli("restore", c[0], "latest", "--target", target);
+            assertThat(again.exitCode()).as(again.describe()).isZero();
+            assertThat(again.stdout()).contains("restored " + c[2]);
+        }
     }
 
     @Test
