@@ -45,7 +45,6 @@ public final class VerificationRecords {
         return true;
     }
 
-    /** The last result, or null when never verified. */
     /**
      * Whether the backup {@code m} can be restored as its verifications say: false when its last verify failed, and for
      * a full backup also when one of its parts' own last verify failed ({@code verify latest --type database} picks a
@@ -66,6 +65,7 @@ public final class VerificationRecords {
         return restorable;
     }
 
+    /** The last result, or null when never verified. */
     public static Result read(Path stateDir, String id) {
         Path f = file(stateDir, id);
         if (!Files.isRegularFile(f)) {
