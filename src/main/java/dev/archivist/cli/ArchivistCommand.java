@@ -36,6 +36,10 @@ public final class ArchivistCommand implements java.util.concurrent.Callable<Int
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** {@code archivist --version --json}; anywhere else {@code --json} belongs to a command ({@link Main} says so). */
+    @picocli.CommandLine.Option(names = "--json", description = "With --version: print it as one JSON object.")
+    boolean json;
+
     /** No command given: a usage error (exit 2), as an unknown one is; the usage goes to stderr, as for those. */
     @Override
     public Integer call() {

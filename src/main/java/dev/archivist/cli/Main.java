@@ -40,6 +40,16 @@ public final class Main {
         };
     }
 
+    /** Whether {@code parsed} asks for the version at any level ({@code archivist --version}, {@code list --version}). */
+    private static boolean versionRequested(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+            if (level.isVersionHelpRequested()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs a command line and returns its exit code (used by tests in-process). */
     public static int run(String... args) {
         return commandLine(args).execute(args);
@@ -74,6 +84,15 @@ public final class Main {
                 if (!level.unmatched().isEmpty()) {
                     throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
                 }
+            }
+            boolean version = versionRequested(parsed);
+            if (version && BooleanOptions.on(parsed.originalArgs(), "--json")) {
+                Output.json(cmd.getOut(), VersionProvider.json());
+                return ExitCodes.OK;
+            }
+            if (!version && !parsed.isUsageHelpRequested() && parsed.hasMatchedOption("--json")) { // "archivist --json list" would print text: say where it goes
+                throw new CommandLine.ParameterException(cmd, "--json goes after a command (archivist list --json) "
+                        + "or with --version");
             }
             return new CommandLine.RunLast().execute(parsed);
         });

@@ -162,6 +162,21 @@ class ArgumentChecksTest {
         }
     }
 
+    /** {@code --version --json} prints one JSON object, at the top level and after a command, as scripts expect. */
+    @Test
+    void theVersionWithJsonIsOneJsonObject() throws Exception {
+        for (String[] args : List.of(new String[] {"--version", "--json"}, new String[] {"--json", "--version"},
+                new String[] {"list", "--version", "--json"})) {
+            InProcessCli.Result r = run(args);
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(dev.archivist.catalog.Json.MAPPER.readTree(r.stdout()).get("version").asText())
+                    .isEqualTo(dev.archivist.Version.get());
+        }
+        InProcessCli.Result misplaced = run("--json", "list");
+        assertThat(misplaced.exitCode()).as(misplaced.describe()).isEqualTo(2);
+        assertThat(misplaced.stderr()).contains("--json goes after a command");
+    }
+
     @Test
     void aFileSystemFailureIsOneReadableLine() {
         InProcessCli.Result demo = run("demo", "--dir", "/proc/archivist-cannot-create-this");
