@@ -9,6 +9,7 @@ import dev.archivist.Plural;
 import dev.archivist.Printable;
 import dev.archivist.StoragePreview;
 import dev.archivist.catalog.Json;
+import dev.archivist.config.Redactor;
 import dev.archivist.source.SkippedEntry;
 import dev.archivist.source.SqliteSnapshot;
 import java.io.IOException;
@@ -77,16 +78,16 @@ final class BackupDryRun {
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode().put("dry_run", true).put("type", type.wireName());
             if (databaseSize >= 0) {
-                root.putObject("database").put("path", database.toString()).put("size", databaseSize)
+                root.putObject("database").put("path", Redactor.redact(database.toString())).put("size", databaseSize)
                         .put("wal_size", walSize);
             }
             if (storage != null) {
                 root.set("storage", json(storage));
             } else if (restorePending) {
-                root.putObject("storage").put("path", service.settings().storagePath().toString())
+                root.putObject("storage").put("path", Redactor.redact(service.settings().storagePath().toString()))
                         .put("unfinished_restore", true);
             }
-            Output.json(out, root);
+            Output.entriesJson(out, root); // the entries' names as they are; the other values masked here
         } else {
             out.println("dry run: nothing written");
             if (databaseSize >= 0) {
@@ -97,7 +98,7 @@ final class BackupDryRun {
                         + service.settings().compression().wireName() + ")");
             }
             if (storage != null) {
-                text(storage, out);
+                text(storage, out, Output.unmasked(out));
             } else if (restorePending) {
                 out.println("storage " + service.settings().storagePath() + ": moved aside by a restore that did not"
                         + " finish (see the note): the backup ends that restore first, then stores the folder");
@@ -108,29 +109,38 @@ final class BackupDryRun {
     }
 
     private static ObjectNode json(StoragePreview p) {
-        ObjectNode n = Json.MAPPER.createObjectNode().put("path", p.storage().toString()).put("files", p.files())
+        ObjectNode n = Json.MAPPER.createObjectNode().put("path", Redactor.redact(p.storage().toString()))
+                .put("files", p.files())
                 .put("bytes", p.bytes()).put("folders", p.folders()).put("symlinks", p.symlinks())
                 .put("excluded_count", p.excludedCount()).put("skipped_count", p.skippedCount());
         ArrayNode excluded = n.putArray("excluded");
         p.excluded().forEach(excluded::add);
         ArrayNode skipped = n.putArray("skipped");
-        p.skipped().forEach(s -> skipped.addObject().put("path", s.path()).put("reason", s.reason()));
+        p.skipped().forEach(s -> skipped.addObject().put("path", s.path()).put("reason", Redactor.redact(s.reason())));
         return n;
     }
 
-    private static void text(StoragePreview p, PrintWriter out) {
+    /**
+     * The storage part of the preview: its totals on {@code out} (masked), the names of the excluded and skipped entries
+     * on {@code names} as the folder holds them (data, not secrets: a file named {@code password=1} is listed so).
+     */
+    private static void text(StoragePreview p, PrintWriter out, PrintWriter names) {
         out.println("storage " + p.storage() + ": would store " + Plural.of(p.files(), "file") + " ("
                 + Output.size(p.bytes()) + "), " + Plural.of(p.folders(), "folder") + ", "
                 + Plural.of(p.symlinks(), "symlink"));
         if (p.excludedCount() > 0) {
             out.println("  excluded by BACKUP_STORAGE_EXCLUDE: " + p.excludedCount() + more(p.excludedCount(), p.excluded().size()));
-            p.excluded().forEach(e -> out.println("    " + Printable.controlsEscaped(e))); // one name, one line
+            out.flush();
+            p.excluded().forEach(e -> names.println("    " + Printable.controlsEscaped(e))); // one name, one line
+            names.flush();
         }
         if (p.skippedCount() > 0) {
             out.println("  would be skipped: " + p.skippedCount() + more(p.skippedCount(), p.skipped().size()));
+            out.flush();
             for (SkippedEntry s : p.skipped()) {
-                out.println("    " + Printable.controlsEscaped(s.path()) + ": " + s.reason());
+                names.println("    " + Printable.controlsEscaped(s.path()) + ": " + Redactor.redact(s.reason()));
             }
+            names.flush();
         }
     }
 

@@ -98,6 +98,22 @@ final class Output {
         return g;
     }
 
+    /**
+     * Prints {@code value} as {@link #json} does but not masked, for a document that names storage entries
+     * ({@code backup storage --dry-run --json}): the caller masks its other string values ({@code Redactor.redact}).
+     */
+    static void entriesJson(PrintWriter out, Object value) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (JsonGenerator g = plainGenerator(text)) {
+            Json.MAPPER.writeValue(g, value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+        jsonPrinted = true;
+        out.println(text);
+        out.flush();
+    }
+
     private static JsonGenerator generator(java.io.Writer out) throws java.io.IOException {
         return new RedactingJsonGenerator(plainGenerator(out));
     }

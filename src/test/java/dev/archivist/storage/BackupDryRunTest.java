@@ -69,6 +69,30 @@ class BackupDryRunTest {
         assertThat(StorageFixtures.snapshot(backups)).isEqualTo(catalog);
     }
 
+    /** The names of excluded and skipped entries are the folder's data, listed as they are, not masked as secrets. */
+    @Test
+    void namesThatLookLikeSecretsAreListedAsTheyAre() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "a");
+        Files.writeString(storage.resolve("password=hunter2.tmp"), "excluded");
+        Files.writeString(storage.resolve("api_key: notes.tmp"), "excluded");
+        Path fifo = storage.resolve("secret");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path backups = tmp.resolve("backups");
+
+        CliProcess.Result text = cli(storage, backups).run("backup", "storage", "--dry-run");
+        assertThat(text.exitCode()).as(text.describe()).isZero();
+        assertThat(text.stdout()).as(text.describe()).contains("    password=hunter2.tmp\n")
+                .contains("    api_key: notes.tmp\n").contains("    secret: fifo\n").doesNotContain("***");
+
+        CliProcess.Result json = cli(storage, backups).run("backup", "storage", "--dry-run", "--json");
+        assertThat(json.exitCode()).as(json.describe()).isZero();
+        JsonNode preview = JSON.readTree(json.stdout()).path("storage");
+        assertThat(texts(preview.path("excluded"))).containsExactly("api_key: notes.tmp", "password=hunter2.tmp");
+        assertThat(paths(preview.path("skipped"))).containsExactly("secret");
+        assertThat(preview.path("skipped").get(0).path("reason").asText()).isEqualTo("fifo");
+    }
+
     @Test
     void aFullDryRunChecksBothSourcesAndFailsAsTheBackupWouldWithoutWriting() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
