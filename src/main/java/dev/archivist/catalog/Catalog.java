@@ -47,6 +47,8 @@ public final class Catalog {
      * daemon or an application, whose catalog lives for months and would hold every id it ever committed.
      */
     private final List<String> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The ids removed since {@link #rememberCommits()}, for the same report; as {@link #committed}, one-shot only. */
+    private final List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean rememberCommits;
 
     public Catalog(Path root) {
@@ -161,7 +163,10 @@ public final class Catalog {
         return m;
     }
 
-    /** From now on, {@link #committed()} lists the backups this object commits: for a one-shot process only. */
+    /**
+     * From now on, {@link #committed()} lists the backups this object commits and {@link #removed()} those it removes:
+     * for a one-shot process only.
+     */
     public void rememberCommits() {
         rememberCommits = true;
     }
@@ -172,6 +177,14 @@ public final class Catalog {
      */
     public List<String> committed() {
         return List.copyOf(committed);
+    }
+
+    /**
+     * The ids of the backups this object removed since {@link #rememberCommits()} (their manifests gone), in the order
+     * removed: a stopped {@code rotate} names those. Empty without that call.
+     */
+    public List<String> removed() {
+        return List.copyOf(removed);
     }
 
     /** Every backup of a type (all types when null), newest first. Unreadable manifests are skipped with a warning. */
@@ -510,6 +523,9 @@ public final class Catalog {
         }
         Files.deleteIfExists(dir.resolve(Manifest.fileName(m.id())));
         Durable.fsyncDirectory(dir);
+        if (rememberCommits) { // its manifest gone, it is no backup any more, whatever happens to its files
+            removed.add(m.id());
+        }
         // the names Archivist writes for this id: a file the manifest names under another backup's id (a manifest
         // copied or forged, its checksum recomputed) belongs to that backup and stays
         java.util.regex.Pattern ours = java.util.regex.Pattern.compile("(?:" + java.util.regex.Pattern.quote(

@@ -1,6 +1,7 @@
 package dev.archivist.cli;
 
 import dev.archivist.BackupService;
+import dev.archivist.Plural;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Consumer;
@@ -105,8 +106,9 @@ final class StopNotice {
 
     /**
      * The stop report of locked work, for {@link BackupService#sweepOnShutdown(Consumer)}: "interrupted by SIGTERM; ",
-     * the backups {@code service} committed before the stop (they are complete), and {@code what} (what was swept) on
-     * stderr, and with {@code json} the error object on stdout. Call {@link #install} first.
+     * the backups {@code service} committed before the stop (they are complete) and those it removed (rotation), and
+     * {@code what} (what was swept) on stderr, and with {@code json} the error object on stdout. Call {@link #install}
+     * first.
      */
     static Consumer<String> reporter(BackupService service) {
         StopNotice.service = service;
@@ -128,7 +130,10 @@ final class StopNotice {
         String done = committed.isEmpty() ? ""
                 : (committed.size() == 1 ? "backup " + committed.get(0) + " was" : "backups " + String.join(", ", committed) + " were")
                 + " committed before the stop and " + (committed.size() == 1 ? "is" : "are") + " complete; ";
-        String reason = "interrupted" + (s == null ? "" : " by SIG" + s.getName()) + "; " + done + what;
+        List<String> removed = service == null ? List.of() : service.catalog().removed();
+        String gone = removed.isEmpty() ? ""
+                : Plural.of(removed.size(), "backup") + " removed before the stop (" + String.join(", ", removed) + "); ";
+        String reason = "interrupted" + (s == null ? "" : " by SIG" + s.getName()) + "; " + done + gone + what;
         to.println("archivist: " + reason);
         to.flush();
         return reason;
