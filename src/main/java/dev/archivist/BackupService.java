@@ -643,8 +643,9 @@ public final class BackupService {
     }
 
     /** The failure of {@code command} for I/O error {@code cause} (thrown as {@code thrown}), with its reason. */
-    private static ArchivistException failed(String command, IOException cause, Exception thrown) {
-        return new ArchivistException(command + " failed: " + ArchivistException.reason(cause), thrown);
+    private ArchivistException failed(String command, IOException cause, Exception thrown) {
+        return new ArchivistException(command + " failed: " + ArchivistException.reason(cause)
+                + dev.archivist.catalog.ForeignOwner.hint(catalog.root(), cause), thrown);
     }
 
     /**

@@ -233,7 +233,7 @@ public final class Catalog {
             return List.of(); // no backup of this type taken yet
         } catch (IOException e) { // BACKUP_DIR may not be entered: its folders cannot even be looked at
             throw new ArchivistException("cannot list the " + type.wireName() + " backups in " + dir + ": "
-                    + ArchivistException.reason(e), e);
+                    + ArchivistException.reason(e) + ForeignOwner.hint(root, e), e);
         }
         if (!attributes.isDirectory() && !(attributes.isSymbolicLink() && Files.isDirectory(dir))) {
             throw new ArchivistException("cannot list the " + type.wireName() + " backups: " + dir + " is not a directory");
@@ -247,7 +247,8 @@ public final class Catalog {
             }
         } catch (IOException | java.nio.file.DirectoryIteratorException e) {
             throw new ArchivistException("cannot list the " + type.wireName() + " backups in " + dir + ": "
-                    + ArchivistException.reason(e instanceof java.nio.file.DirectoryIteratorException d ? d.getCause() : e), e);
+                    + ArchivistException.reason(e instanceof java.nio.file.DirectoryIteratorException d ? d.getCause() : e)
+                    + ForeignOwner.hint(root, e), e);
         }
         return files;
     }

@@ -1,0 +1,53 @@
+package dev.archivist.catalog;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Says how to mend a permission denied inside {@code BACKUP_DIR} that comes from another user owning what Archivist
+ * must write there: after one {@code sudo archivist backup}, root owns the folders and files it made (the lock, the
+ * last id, the backups) and every later run as the usual user failed with "permission denied" alone.
+ */
+public final class ForeignOwner {
+    private ForeignOwner() {
+    }
+
+    /**
+     * For a failure caused by a permission denied on a path inside {@code backupDir} ({@code backupDir} included): when
+     * the deepest of that path and its parents that can be looked at is owned by another user than this process's,
+     * {@code " (PATH is owned by OWNER, not by USER: created by a run as OWNER? chown -R USER BACKUP_DIR)"}; else
+     * {@code ""}.
+     */
+    public static String hint(Path backupDir, Throwable failure) {
+        AccessDeniedException denied = deniedIn(failure);
+        if (denied == null || denied.getFile() == null) {
+            return "";
+        }
+        Path root = backupDir.toAbsolutePath().normalize();
+        String me = System.getProperty("user.name", "");
+        for (Path p = Path.of(denied.getFile()).toAbsolutePath().normalize(); p != null && p.startsWith(root);
+                p = p.getParent()) {
+            String owner;
+            try {
+                owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                continue; // missing, or in a folder that cannot be entered: its parent says why
+            }
+            return owner.equals(me) || me.isEmpty() ? "" : " (" + p + " is owned by " + owner + ", not by " + me
+                    + ": created by a run as " + owner + "? chown -R " + me + " " + root + ")";
+        }
+        return "";
+    }
+
+    private static AccessDeniedException deniedIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AccessDeniedException denied) {
+                return denied;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.archivist.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archivist.testing.CliProcess;
+import dev.archivist.testing.TestDb;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * After one {@code sudo archivist backup}, root owns what it made in {@code BACKUP_DIR} (the lock, the last id, the
+ * folders) and the usual user's later runs failed with an accurate "permission denied: …/last-id" that did not say
+ * why nor how to mend it. Simulated here the other way round: a file owned by another uid (65534), and the CLI run as
+ * root without the capabilities that let root ignore permission bits.
+ */
+class ForeignOwnerTest {
+    private static final String ME = System.getProperty("user.name");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDeniedFileOwnedByAnotherUserIsNamedWithItsOwnerAndTheChownThatMendsIt() throws Exception {
+        Path backups = Files.createDirectories(dir.resolve("backups/.archivist"));
+        Path lastId = Files.writeString(backups.resolve("last-id"), "x");
+        assertThat(ForeignOwner.hint(dir.resolve("backups"), new AccessDeniedException(lastId.toString())))
+                .as("owned by this user: permission bits, not ownership, are the matter").isEmpty();
+
+        Assumptions.assumeTrue(CliProcess.runningAsRoot(), "only root can give a file to another user");
+        Files.setAttribute(lastId, "unix:uid", 65534);
+        String owner = Files.getOwner(lastId).getName();
+        String hint = ForeignOwner.hint(dir.resolve("backups"),
+                new java.io.UncheckedIOException(new AccessDeniedException(lastId.toString())));
+        assertThat(hint).contains(lastId + " is owned by " + owner + ", not by " + ME)
+                .contains("created by a run as " + owner + "?").contains("chown -R " + ME + " " + dir.resolve("backups"));
+        assertThat(ForeignOwner.hint(dir.resolve("backups"), new AccessDeniedException(backups.resolve("lock").toString())))
+                .as("a file that does not exist: its folder is ours").isEmpty();
+        assertThat(ForeignOwner.hint(backups.resolve("in-flight"), new AccessDeniedException(lastId.toString())))
+                .as("outside BACKUP_DIR: not Archivist's to chown").isEmpty();
+    }
+
+    @Test
+    void aBackupDeniedItsLastIdSaysWhoOwnsItAndHowToGiveItBack() throws Exception {
+        Assumptions.assumeTrue(CliProcess.runningAsRoot() && TestDb.onPath("setpriv"),
+                "needs root (to give the file away) and setpriv (to run without the permission bypass)");
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        Path backups = dir.resolve("backups");
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false");
+        CliProcess.Result first = cli.run("backup", "database", "--no-rotate");
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        Path lastId = backups.resolve(".archivist/last-id");
+        Files.setAttribute(lastId, "unix:uid", 65534);
+        Files.setPosixFilePermissions(lastId, PosixFilePermissions.fromString("rw-------"));
+        String owner = Files.getOwner(lastId).getName();
+
+        CliProcess.Result r = cli.startWrapped(CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search"),
+                "backup", "database", "--no-rotate").await(CliProcess.DEFAULT_TIMEOUT);
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).as(r.describe()).contains("permission denied: " + lastId)
+                .contains(lastId + " is owned by " + owner + ", not by " + ME + ": created by a run as " + owner + "?")
+                .contains("chown -R " + ME + " " + backups);
+    }
+}
