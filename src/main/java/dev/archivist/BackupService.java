@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,10 +55,10 @@ public final class BackupService {
      *                stderr; the daemon logs them)
      */
     public BackupService(Settings settings, Clock clock, Consumer<String> notices) {
-        this.settings = settings;
-        this.clock = clock;
+        this.settings = Objects.requireNonNull(settings, "settings must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.catalog = new Catalog(settings.backupDir());
-        this.notices = notices;
+        this.notices = Objects.requireNonNull(notices, "notices must not be null");
         String encoding = dev.archivist.source.FileNameEncoding.problem();
         if (encoding != null) {
             LOG.warn(encoding);
@@ -65,7 +66,7 @@ public final class BackupService {
     }
 
     public BackupService(Settings settings) {
-        this(settings, Clock.systemUTC(), LOG::info);
+        this(Objects.requireNonNull(settings, "settings must not be null"), Clock.systemUTC(), LOG::info);
     }
 
     public Settings settings() {
@@ -226,6 +227,8 @@ public final class BackupService {
      * being read a second time; {@code checkedThisRun} holds the reports by id.
      */
     public VerifyReport verify(Manifest m, boolean deep, java.util.Map<String, VerifyReport> checkedThisRun) {
+        Objects.requireNonNull(m, "backup must not be null");
+        Objects.requireNonNull(checkedThisRun, "checkedThisRun must not be null");
         VerifyReport report = new Verifier(catalog, clock, checkedThisRun).verify(m, deep);
         if (!catalog.hasManifestFile(m.type(), m.id())) {
             return report; // removed while it was verified (a rotation in another process): nothing to record it for
@@ -254,6 +257,8 @@ public final class BackupService {
 
     /** Whether {@code m}, just verified with problems, was removed meanwhile: its problems are those of the removal. */
     public boolean removedWhileVerified(Manifest m, VerifyReport report) {
+        Objects.requireNonNull(m, "backup must not be null");
+        Objects.requireNonNull(report, "report must not be null");
         return !report.clean() && !catalog.hasManifestFile(m.type(), m.id());
     }
 
@@ -273,6 +278,7 @@ public final class BackupService {
 
     /** Restores a database backup into the live database ({@code target} null) or into a new file. */
     public RestoreResult restoreDatabase(String ref, Path target, boolean deep) {
+        Objects.requireNonNull(ref, "ref must not be null");
         return lockedUnlessReadOnly("restore database", target,
                 () -> restoreDatabaseLocked(findForRestore(ref, BackupType.DATABASE), target, deep));
     }
@@ -298,6 +304,8 @@ public final class BackupService {
 
     /** Restores a storage backup into the live folder (atomic swap) or into a new folder, optionally only some paths. */
     public RestoreResult restoreStorage(String ref, Path target, List<String> globs, boolean deep) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        Objects.requireNonNull(globs, "globs must not be null");
         List<String> selected = PathSelection.underStorageRoot(globs, settings.storagePath());
         return lockedUnlessReadOnly("restore storage", target, () -> new Restore(settings, catalog, clock)
                 .storage(findForRestore(ref, BackupType.STORAGE), target, selected, deep));
@@ -327,6 +335,7 @@ public final class BackupService {
      * switched in, and the storage swap is undone if the database switch fails.
      */
     public List<RestoreResult> restoreFull(String ref, boolean deep) {
+        Objects.requireNonNull(ref, "ref must not be null");
         return locked("restore full", () -> {
             Manifest full = findForRestore(ref, BackupType.FULL);
             VerifyReport report = new Verifier(catalog, clock).verify(full, false);
@@ -397,11 +406,14 @@ public final class BackupService {
      * from its per-file index once that matches the manifest; {@code globs} select (all when empty). Takes no lock.
      */
     public StorageFiles files(String ref, List<String> globs) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        Objects.requireNonNull(globs, "globs must not be null");
         return StorageFiles.open(catalog, ref, PathSelection.underStorageRoot(globs, settings.storagePath()));
     }
 
     /** Finds a backup by id, {@code latest} or manifest path. */
     public Manifest find(String ref, BackupType type) {
+        Objects.requireNonNull(ref, "ref must not be null");
         return catalog.find(ref, type);
     }
 
@@ -411,6 +423,7 @@ public final class BackupService {
      * for its component of that type (as {@code files} takes it).
      */
     public Manifest findForRestore(String ref, BackupType type) {
+        Objects.requireNonNull(ref, "ref must not be null");
         Manifest named = ref.equals("latest") ? null : catalog.find(ref, null); // an id or a manifest path
         if (type != BackupType.FULL && named != null && named.type() == BackupType.FULL) {
             Manifest full = named;
@@ -559,7 +572,7 @@ public final class BackupService {
      * tell the operator (by default a line on stderr).
      */
     public void sweepOnShutdown(Consumer<String> report) {
-        this.stopReport = report;
+        this.stopReport = Objects.requireNonNull(report, "report must not be null");
         sweepOnShutdown();
     }
 

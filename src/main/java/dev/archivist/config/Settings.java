@@ -61,12 +61,14 @@ public record Settings(
 
     /** Returns a copy with another backup directory (used by tests and the demo). */
     public Settings withBackupDir(Path dir) {
+        java.util.Objects.requireNonNull(dir, "dir must not be null");
         return new Settings(databaseUrl, databasePath, storagePath, dir, compression, compressionLevel, zone,
                 lockTimeout, archive, retention, schedule, jsonLogs, logLevel, restoreOutsideSymlinks);
     }
 
     /** Returns a copy with another codec at its default level. */
     public Settings withCompression(Compression codec) {
+        java.util.Objects.requireNonNull(codec, "codec must not be null");
         return new Settings(databaseUrl, databasePath, storagePath, backupDir, codec, codec.defaultLevel(), zone,
                 lockTimeout, archive, retention, schedule, jsonLogs, logLevel, restoreOutsideSymlinks);
     }

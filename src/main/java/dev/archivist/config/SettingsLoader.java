@@ -50,6 +50,8 @@ public final class SettingsLoader {
     /** Loads from the given sources; throws {@link ConfigException} listing every problem. */
     public static Settings load(Map<String, String> environment, Path envFile, boolean envFileRequired,
                                 Map<ConfigKey, String> flags) {
+        java.util.Objects.requireNonNull(environment, "environment must not be null");
+        java.util.Objects.requireNonNull(flags, "flags must not be null");
         List<String> problems = new ArrayList<>();
         RawConfig raw = RawConfig.load(environment, envFile, envFileRequired, flags, problems);
         return validate(raw, problems);

@@ -61,7 +61,8 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     public BackupScheduler(Settings settings, Clock clock) {
-        this.settings = settings;
+        this.settings = java.util.Objects.requireNonNull(settings, "settings must not be null");
+        java.util.Objects.requireNonNull(clock, "clock must not be null");
         this.service = new BackupService(settings, clock, org.slf4j.LoggerFactory.getLogger(BackupScheduler.class)::info);
         this.catalog = new Catalog(settings.backupDir());
         this.store = new StateStore(catalog.stateDir());
