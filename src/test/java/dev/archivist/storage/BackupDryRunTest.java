@@ -93,6 +93,23 @@ class BackupDryRunTest {
         assertThat(preview.path("skipped").get(0).path("reason").asText()).isEqualTo("fifo");
     }
 
+    /** As the preview lists them, a backup's JSON and list --json give the skipped names as the manifest records them. */
+    @Test
+    void theBackupAndListPrintSkippedNamesAsTheManifestRecordsThem() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "a");
+        Path fifo = storage.resolve("token=abc");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path backups = tmp.resolve("backups");
+
+        CliProcess.Result backup = cli(storage, backups).run("backup", "storage", "--json", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        assertThat(paths(JSON.readTree(backup.stdout()).path("skipped"))).containsExactly("token=abc");
+        CliProcess.Result list = cli(storage, backups).run("list", "--json");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(paths(JSON.readTree(list.stdout()).get(0).path("skipped"))).containsExactly("token=abc");
+    }
+
     @Test
     void aFullDryRunChecksBothSourcesAndFailsAsTheBackupWouldWithoutWriting() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
