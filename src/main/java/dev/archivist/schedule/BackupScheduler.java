@@ -153,7 +153,7 @@ public final class BackupScheduler implements AutoCloseable {
             lock = new SchedulerLockWatch(taken, lockFile, holder, onItsOwnThread);
         } catch (IOException e) {
             throw new ArchivistException("cannot take the scheduler lock " + lockFile + ": "
-                    + ArchivistException.reason(e), e);
+                    + ArchivistException.reason(e) + dev.archivist.catalog.ForeignOwner.hint(catalog.root(), e), e);
         }
     }
 

@@ -330,7 +330,7 @@ public final class Scheduler {
         try {
             store.save(job, state);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot persist the state of job {}: {}", job.id(), e.toString());
+            LOG.warn("cannot persist the state of job {}: {}", job.id(), store.failureReason(e));
         }
     }
 

@@ -35,6 +35,13 @@ public final class StateStore {
         this.lockFile = stateDir.resolve("scheduler-state.lock");
     }
 
+    /** Why {@link #save} failed with {@code e}, with the mend when another user owns the state ({@code ForeignOwner}). */
+    public String failureReason(Throwable e) {
+        Path backupDir = file.getParent().getParent(); // the state folder is BACKUP_DIR/.archivist
+        return dev.archivist.ArchivistException.reason(e)
+                + (backupDir == null ? "" : dev.archivist.catalog.ForeignOwner.hint(backupDir, e));
+    }
+
     /**
      * All jobs' states by job id; empty when none was saved or the file is unreadable. A job's record that cannot be
      * read, or a field of it, is left out alone (named in a warning, and the file kept aside at the next save): the

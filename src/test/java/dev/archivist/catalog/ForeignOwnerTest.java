@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,5 +66,36 @@ class ForeignOwnerTest {
         assertThat(r.stderr()).as(r.describe()).contains("permission denied: " + lastId)
                 .contains(lastId + " is owned by " + owner + ", not by " + ME + ": created by a run as " + owner + "?")
                 .contains("chown -R " + ME + " " + backups);
+    }
+
+    /** The daemon's lock and the scheduler's state, which a run as root leaves too, say the same. */
+    @Test
+    void theSchedulersLockAndStateDeniedSayWhoOwnsThem() throws Exception {
+        Assumptions.assumeTrue(CliProcess.runningAsRoot() && TestDb.onPath("setpriv"),
+                "needs root (to give the files away) and setpriv (to run without the permission bypass)");
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        Path backups = dir.resolve("backups");
+        Path state = Files.createDirectories(backups.resolve(".archivist"));
+        List<Path> theirs = List.of(Files.createFile(state.resolve("daemon.lock")),
+                Files.createFile(state.resolve("scheduler-state.lock")));
+        for (Path f : theirs) {
+            Files.setAttribute(f, "unix:uid", 65534);
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        }
+        String owner = Files.getOwner(theirs.get(0)).getName();
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false")
+                .env("BACKUP_STORAGE_ENABLED", "false").env("BACKUP_FULL_ENABLED", "false");
+        List<String> withoutBypass = CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search");
+
+        CliProcess.Result daemon = cli.startWrapped(withoutBypass, "run").await(CliProcess.DEFAULT_TIMEOUT);
+        assertThat(daemon.exitCode()).as(daemon.describe()).isNotZero();
+        assertThat(daemon.stderr()).as(daemon.describe()).contains("cannot take the scheduler lock")
+                .contains(theirs.get(0) + " is owned by " + owner + ", not by " + ME)
+                .contains("chown -R " + ME + " " + backups);
+
+        CliProcess.Result once = cli.startWrapped(withoutBypass, "run", "--once").await(CliProcess.DEFAULT_TIMEOUT);
+        assertThat(once.stderr()).as(once.describe()).contains("cannot persist the state of job database_backup: "
+                + "permission denied: " + theirs.get(1) + " (" + theirs.get(1) + " is owned by " + owner);
     }
 }
