@@ -386,7 +386,8 @@ public final class Catalog {
             String id = Manifest.idOf(bad);
             if (newest == null || BackupIds.instantOf(id).isAfter(newest.createdAt())) {
                 throw new NotFoundException("the newest " + (type == null ? "" : type.wireName() + " ") + "backup, " + id
-                        + ", has a manifest that cannot be read (" + bad + "): name the backup to use by its id");
+                        + ", has a manifest that cannot be read (" + bad + (Files.isReadable(bad) ? ""
+                        : ": permission denied" + ForeignOwner.hint(root, bad)) + "): name the backup to use by its id");
             }
         }
         if (newest == null) {

@@ -23,12 +23,14 @@ public final class ForeignOwner {
      */
     public static String hint(Path backupDir, Throwable failure) {
         AccessDeniedException denied = deniedIn(failure);
-        if (denied == null || denied.getFile() == null) {
-            return "";
-        }
+        return denied == null || denied.getFile() == null ? "" : hint(backupDir, Path.of(denied.getFile()));
+    }
+
+    /** As {@link #hint(Path, Throwable)}, for {@code denied}, a path this process was refused. */
+    public static String hint(Path backupDir, Path denied) {
         Path root = backupDir.toAbsolutePath().normalize();
         String me = System.getProperty("user.name", "");
-        for (Path p = Path.of(denied.getFile()).toAbsolutePath().normalize(); p != null && p.startsWith(root);
+        for (Path p = denied.toAbsolutePath().normalize(); p != null && p.startsWith(root);
                 p = p.getParent()) {
             String owner;
             try {

@@ -68,6 +68,31 @@ class ForeignOwnerTest {
                 .contains("chown -R " + ME + " " + backups);
     }
 
+    /** "latest" refused for a newest manifest that cannot be read says why when another user owns it. */
+    @Test
+    void aNewestManifestOfAnotherUserIsRefusedSayingWhoOwnsIt() throws Exception {
+        Assumptions.assumeTrue(CliProcess.runningAsRoot() && TestDb.onPath("setpriv"),
+                "needs root (to give the file away) and setpriv (to run without the permission bypass)");
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
+        Path backups = dir.resolve("backups");
+        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false");
+        CliProcess.Result backup = cli.run("backup", "database", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Path manifest;
+        try (var files = Files.list(backups.resolve("database"))) {
+            manifest = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        Files.setAttribute(manifest, "unix:uid", 65534);
+        Files.setPosixFilePermissions(manifest, PosixFilePermissions.fromString("rw-------"));
+
+        CliProcess.Result r = cli.startWrapped(CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search"),
+                "verify", "latest").await(CliProcess.DEFAULT_TIMEOUT);
+        assertThat(r.exitCode()).as(r.describe()).isNotZero();
+        assertThat(r.stderr()).as(r.describe()).contains("has a manifest that cannot be read (" + manifest
+                + ": permission denied (" + manifest + " is owned by " + Files.getOwner(manifest).getName());
+    }
+
     /** The daemon's lock and the scheduler's state, which a run as root leaves too, say the same. */
     @Test
     void theSchedulersLockAndStateDeniedSayWhoOwnsThem() throws Exception {
