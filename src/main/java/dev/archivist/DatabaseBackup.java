@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes one database backup: an online snapshot into a temporary file, compressed while SQLite is still writing it
- * (zstd, gzip and none; xz, or a source whose header cannot be read, compresses the finished copy), then
+ * (every codec; a source whose header cannot be read compresses the finished copy), then
  * {@code quick_check} on the copy, beside the end of the compression; then the data file is committed and the
  * manifest written last. Any failure deletes everything this run wrote.
  */

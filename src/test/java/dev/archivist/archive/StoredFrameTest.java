@@ -24,7 +24,7 @@ class StoredFrameTest {
 
     @ParameterizedTest
     @CsvSource({"zstd,512", "zstd,4096", "zstd,65536", "gz,512", "gz,4096", "gz,65535", "gz,65536", "gz,200000",
-        "none,4096"})
+        "xz,512", "xz,4096", "xz,65536", "xz,65537", "xz,200000", "none,4096"})
     void frameThenCompressedStreamDecodesAsTheConcatenation(String codec, int length) throws Exception {
         Compression c = Compression.parseOrNull(codec);
         byte[] head = new byte[length];
@@ -56,11 +56,14 @@ class StoredFrameTest {
         assertThat(StoredFrame.size(Compression.GZ, 4096)).hasValue(10 + 5 + 4096 + 8);
         assertThat(StoredFrame.size(Compression.GZ, 65536)).hasValue(10 + 2 * 5 + 65536 + 8);
         assertThat(StoredFrame.size(Compression.NONE, 4096)).hasValue(4096);
-        assertThat(StoredFrame.size(Compression.XZ, 4096)).isEmpty();
+        // stream header 12, block header 12, one LZMA2 chunk (3 + 4096) and its end (1), padding 0, check 4,
+        // index 1 + 1 + 2 + 2 padded to 8 with its CRC32 4, stream footer 12
+        assertThat(StoredFrame.size(Compression.XZ, 4096)).hasValue(12 + 12 + 3 + 4096 + 1 + 4 + 12 + 12);
+        assertThat(StoredFrame.size(Compression.XZ, 0)).isEmpty();
         assertThat(StoredFrame.size(Compression.ZSTD, 100)).isEmpty();
         assertThat(StoredFrame.size(Compression.ZSTD, 65535 + 256)).hasValue(65535 + 256 + 10);
         assertThat(StoredFrame.size(Compression.ZSTD, 65536 + 256)).isEmpty();
-        assertThatThrownBy(() -> StoredFrame.encode(Compression.XZ, new byte[4096]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("xz");
+        assertThatThrownBy(() -> StoredFrame.encode(Compression.ZSTD, new byte[100]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zstd");
     }
 }
