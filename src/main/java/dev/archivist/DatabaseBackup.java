@@ -55,11 +55,15 @@ final class DatabaseBackup {
     /** As {@link #run(Path, boolean)}, telling {@code listener} (may be null) how much of the copy is compressed. */
     Manifest run(Path source, boolean preRestore, ProgressListener listener) throws IOException {
         this.progress = listener == null ? ProgressListener.NONE : listener;
+        Manifest committed;
         try {
-            return backUp(source, preRestore);
-        } finally {
-            progress.finished();
+            committed = backUp(source, preRestore);
+        } catch (IOException | RuntimeException | Error e) {
+            progress.failed();
+            throw e;
         }
+        progress.finished();
+        return committed;
     }
 
     private Manifest backUp(Path source, boolean preRestore) throws IOException {

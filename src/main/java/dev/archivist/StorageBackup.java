@@ -145,7 +145,6 @@ final class StorageBackup {
                 throw e;
             }
             toParts.close();
-            progress.finished(); // everything stored: the line of figures ends before the result is printed
             checkStillThere(storage, folderAtStart);
             ArchiveFiles files = parts.finish();
             indexFile = index.finish();
@@ -157,9 +156,11 @@ final class StorageBackup {
                         id, String.join(",", settings.archive().excludes()), excluded, storage);
             }
             m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
-            return catalog.commit(m);
+            Manifest committed = catalog.commit(m);
+            progress.finished(); // committed: the line of figures ends before the result is printed
+            return committed;
         } catch (IOException | RuntimeException | Error e) {
-            progress.finished();
+            progress.failed();
             if (parts != null) {
                 parts.abort();
             }

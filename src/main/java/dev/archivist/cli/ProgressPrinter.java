@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * stderr five times a second by a timer, the first time 200 ms after the archive starts (short backups print nothing).
  * The timer keeps drawing while one large file is read and while the compressor finishes after the last file, so the
  * line never freezes while work goes on. A database copy gets a line of its own ("database: … read"), before the
- * archive's in a full backup. Silent in {@code --json} mode and when stdout or stderr is not a terminal (so redirected
+ * archive's in a full backup. A backup that fails (or is stopped) ends its line with "failed: nothing kept" in place
+ * of the bytes stored, which went with its temporary files, before the error is printed. Silent in {@code --json} mode and when stdout or stderr is not a terminal (so redirected
  * logs never get carriage returns). A line is cut to the terminal's width, one column spare: a carriage return goes
  * back to the start of the last row only, so a line that wrapped left its first rows on the screen at every redraw.
  * Anything else written to stderr meanwhile (a log line) first clears the figures, so it starts on a line of its own;
@@ -134,19 +135,32 @@ final class ProgressPrinter implements ProgressListener {
 
     private synchronized void tick() {
         if (!ended) {
-            draw();
+            draw(false);
         }
     }
 
     /** Draws the final figures and ends the line, so what is printed next (a log line, the result) starts afresh. */
     @Override
     public synchronized void finished() {
+        end(false);
+    }
+
+    /**
+     * Ends the line as {@link #finished()} does, saying the backup failed instead of what was stored: those bytes were
+     * discarded with the failed backup's temporary files. The error then starts on a line of its own.
+     */
+    @Override
+    public synchronized void failed() {
+        end(true);
+    }
+
+    private void end(boolean failed) {
         ended = true;
         if (ticker != null) {
             ticker.shutdownNow();
         }
         if (drawn) {
-            draw();
+            draw(failed);
             err.println();
             err.flush();
             drawn = false;
@@ -154,13 +168,15 @@ final class ProgressPrinter implements ProgressListener {
         }
     }
 
-    private void draw() {
+    /** Draws the figures; a failed backup's last line says so rather than what it stored. */
+    private void draw(boolean failed) {
         double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
         long read = bytes;
         String rate = Output.size((long) (read / seconds)) + "/s";
-        String line = database ? "  database: " + Output.size(read) + " read, " + rate + "   "
+        String outcome = failed ? ", failed: nothing kept   " : database ? "   " : ", " + Output.size(stored) + " stored   ";
+        String line = database ? "  database: " + Output.size(read) + " read, " + rate + outcome
                 : "  " + Output.size(read) + " read, " + String.format(Locale.ROOT, "%,d", files) + (files == 1 ? " file, " : " files, ")
-                + rate + ", " + Output.size(stored) + " stored   ";
+                + rate + outcome;
         if (columns < 0) { // once per line, on its first draw (a short backup draws nothing and runs no stty)
             columns = Terminals.columns(2);
         }

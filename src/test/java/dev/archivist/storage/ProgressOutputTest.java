@@ -204,6 +204,31 @@ class ProgressOutputTest {
         }
     }
 
+    /**
+     * A backup that fails mid-way (a file-size limit: writes fail with EFBIG, as on a full disk) ends its line of figures
+     * saying so, not with the bytes "stored" that went with its temporary files, and the error starts on a line of its
+     * own. xz is slow enough that the figures are drawn before the limit is reached.
+     */
+    @Test
+    void aFailedBackupEndsItsLineWithoutClaimingBytesStored() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        Map<String, String> env = new java.util.HashMap<>(env("b9"));
+        env.put("BACKUP_COMPRESSION", "xz");
+        env.put("BACKUP_COMPRESSION_LEVEL", "1");
+
+        CliProcess.Result t = inTerminal(env, "ulimit -f 2048; ", "", "backup", "storage", "--no-rotate");
+        assertThat(t.exitCode()).as(t.describe()).isEqualTo(1);
+        int error = t.stdout().indexOf("archivist: storage backup of ");
+        assertThat(error).as(t.stdout()).isPositive();
+        assertThat(t.stdout().charAt(error - 1)).as("the error starts on a line of its own: " + t.stdout()).isEqualTo('\n');
+        String beforeError = t.stdout().substring(0, error);
+        String lastDraw = beforeError.substring(beforeError.lastIndexOf("\r  "));
+        assertThat(lastDraw).as(t.stdout()).contains(" read, ").contains("failed: nothing kept").doesNotContain("stored");
+        try (var kept = Files.list(tmp.resolve("b9").resolve("storage"))) {
+            assertThat(kept.toList()).as("nothing kept").isEmpty();
+        }
+    }
+
     /** Runs the CLI inside {@code script} (a pseudo-terminal); {@code redirect} is appended to the shell command. */
     private CliProcess.Result inTerminal(String redirect, String backups, String... args) throws Exception {
         return inTerminal(env(backups), "", redirect, args);
