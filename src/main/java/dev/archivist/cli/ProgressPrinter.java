@@ -37,7 +37,8 @@ final class ProgressPrinter implements ProgressListener {
     private int drawnLength;
     private int columns = -1;
 
-    private ProgressPrinter(PrintStream err) {
+    /** A printer drawing on {@code err}; {@link #forTerminal} gives one only when interactive. */
+    ProgressPrinter(PrintStream err) {
         this.err = err;
     }
 
@@ -50,25 +51,34 @@ final class ProgressPrinter implements ProgressListener {
             return ProgressListener.NONE;
         }
         ProgressPrinter printer = new ProgressPrinter(System.err);
-        System.setErr(new PrintStream(new OutputStream() {
+        System.setErr(printer.streamAbove());
+        return printer;
+    }
+
+    /**
+     * The stream for what others write on the printer's stderr meanwhile (a log line): each write clears the figures
+     * and goes out under the lock the timer draws with, so no redraw can land between the clearing and the text.
+     */
+    PrintStream streamAbove() {
+        return new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
-                printer.clearLine();
-                printer.err.write(b);
+                write(new byte[] {(byte) b}, 0, 1);
             }
 
             @Override
             public void write(byte[] b, int off, int len) {
-                printer.clearLine();
-                printer.err.write(b, off, len);
+                synchronized (ProgressPrinter.this) {
+                    clearLine();
+                    err.write(b, off, len);
+                }
             }
 
             @Override
             public void flush() {
-                printer.err.flush();
+                err.flush();
             }
-        }, true, StandardCharsets.UTF_8));
-        return printer;
+        }, true, StandardCharsets.UTF_8);
     }
 
     /** Blanks the figures on screen and returns to the start of their line, for a line written by someone else. */
