@@ -31,7 +31,7 @@ final class ProgressPrinter implements ProgressListener {
     private volatile boolean database;
     private long started;
     private ScheduledExecutorService ticker;
-    private boolean ended;
+    private volatile boolean ended;
     private boolean drawn;
     private boolean onScreen;
     private int drawnLength;
@@ -92,7 +92,9 @@ final class ProgressPrinter implements ProgressListener {
 
     @Override
     public void progress(long bytes, long files) {
-        if (database) { // the storage part of a full backup, after its database part: a line of its own
+        // the storage part of a full backup, after its database part: a line of its own (also when that part failed
+        // before it reported anything, so it never became the database's line)
+        if (database || ended) {
             restart(false);
         }
         this.bytes = bytes;

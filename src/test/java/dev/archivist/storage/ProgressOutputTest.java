@@ -161,6 +161,22 @@ class ProgressOutputTest {
     }
 
     /**
+     * A full backup whose database part fails before copying anything (the database is missing) still takes the storage
+     * part, and shows its figures: the database part's end used to end the figures for the whole backup.
+     */
+    @Test
+    void aFullBackupWhoseDatabasePartFailedShowsTheStoragePartsProgress() throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        Map<String, String> env = new java.util.HashMap<>(env("b10"));
+        env.put("DATABASE_URL", "sqlite:///" + tmp.resolve("missing.db"));
+
+        CliProcess.Result f = inTerminal(env, "", "", "backup", "full", "--no-rotate");
+        assertThat(f.exitCode()).as(f.describe()).isEqualTo(1);
+        assertThat(f.stdout()).contains("was kept as an ordinary backup")
+                .containsPattern("\\r  [0-9.]+ [KMG]B read, [0-9,]+ files, [0-9.]+ [KMG]B/s");
+    }
+
+    /**
      * A terminal narrower than the line of figures (a split pane, say) gets each redraw cut to its width, one column
      * spare: a carriage return goes back to the start of the last row only, so a line that wrapped left its first rows
      * on the screen at every redraw, a screenful of stale figures.
