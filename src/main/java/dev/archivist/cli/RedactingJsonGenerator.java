@@ -1,10 +1,12 @@
 package dev.archivist.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import dev.archivist.config.Redactor;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * A JSON generator that masks the secrets in every string value it writes ({@link Redactor#redact}), so that
@@ -16,7 +18,7 @@ import java.io.IOException;
  */
 final class RedactingJsonGenerator extends JsonGeneratorDelegate {
     /** The manifest arrays whose items name storage entries by their {@code path}. */
-    private static final java.util.Set<String> ENTRY_LISTS = java.util.Set.of("skipped", "changed", "restore_warnings");
+    private static final Set<String> ENTRY_LISTS = Set.of("skipped", "changed", "restore_warnings");
 
     RedactingJsonGenerator(JsonGenerator out) {
         super(out, false); // false: objects written through this generator are serialized through it, masked too
@@ -29,11 +31,11 @@ final class RedactingJsonGenerator extends JsonGeneratorDelegate {
 
     /** Whether the string written now is the {@code path} of an item of one of the {@link #ENTRY_LISTS}. */
     private boolean entryPath() {
-        com.fasterxml.jackson.core.JsonStreamContext item = delegate.getOutputContext();
+        JsonStreamContext item = delegate.getOutputContext();
         if (!item.inObject() || !"path".equals(item.getCurrentName())) {
             return false;
         }
-        com.fasterxml.jackson.core.JsonStreamContext list = item.getParent();
+        JsonStreamContext list = item.getParent();
         return list != null && list.inArray() && list.getParent() != null
                 && ENTRY_LISTS.contains(list.getParent().getCurrentName());
     }
