@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.archivist.testing.CliProcess;
 import dev.archivist.testing.TestDb;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,10 +88,25 @@ class StoppedStorageBackupLeavesNoTraceTest {
         assertThat(mk.waitFor()).isZero();
         CliProcess cli = new CliProcess(dir).env("STORAGE_PATH", dir.toString()).env("BACKUP_DIR", dir.resolve("b").toString());
         CliProcess.Running run = cli.start("backup", "storage", "--json", "--env-file", fifo.toString());
-        Thread.sleep(3000); // the JVM starts and blocks opening the FIFO
+        // opening the FIFO's writing end waits for the CLI to open it for reading: it is then reading its .env, which
+        // nothing is written to (a fixed pause before the signal was too short for a slow start: the JVM's own
+        // handler stopped it then, silently)
+        CompletableFuture<OutputStream> writer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.newOutputStream(fifo);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, task -> { // a thread of its own: the open may wait for good if the CLI ends first
+            Thread t = new Thread(task, "env-fifo-writer");
+            t.setDaemon(true);
+            t.start();
+        });
+        CompletableFuture.anyOf(writer, run.process().onExit()).join();
         assertThat(run.process().isAlive()).as("waiting on its .env").isTrue();
         run.signal("TERM");
         CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
+        writer.join().close();
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
         assertThat(r.stderr()).contains("archivist: interrupted by SIGTERM; nothing was written");
         com.fasterxml.jackson.databind.JsonNode error = new ObjectMapper().readTree(r.stdout());
