@@ -177,12 +177,18 @@ public final class CliProcess {
             return process.pid();
         }
 
-        /** Sends the signal {@code name} ({@code TERM}, {@code INT}...) with {@code kill}; fails when it cannot. */
-        public void signal(String name) throws IOException, InterruptedException {
+        /**
+         * Sends the signal {@code name} ({@code TERM}, {@code INT}...) with {@code kill}; false when the process ended
+         * before it (a run may end between a test's last look and the signal: its exit code then tells), fails when it
+         * cannot be sent to the running process.
+         */
+        public boolean signal(String name) throws IOException, InterruptedException {
             int code = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start().waitFor();
-            if (code != 0) {
+            // kill finds no such process once the JVM has reaped it, a moment before Process says it ended
+            if (code != 0 && !process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("kill -" + name + " " + pid() + " exited " + code);
             }
+            return code == 0;
         }
 
         /** SIGKILL (on Linux {@link Process#destroyForcibly()} sends signal 9) and wait for the death. */
