@@ -2,7 +2,6 @@ package dev.archivist.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -76,10 +75,8 @@ class CronExpressionTest {
     @Test
     void leapDayIsFoundAcrossACenturyWithoutLeapYear() {
         ZonedDateTime after = ZonedDateTime.of(2096, 3, 1, 0, 0, 0, 0, ZoneOffset.UTC);
-        long start = System.nanoTime();
         ZonedDateTime next = CronExpression.parse("0 0 29 2 *").next(after);
         assertThat(next).isEqualTo(ZonedDateTime.of(2104, 2, 29, 0, 0, 0, 0, ZoneOffset.UTC));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
