@@ -29,17 +29,24 @@ public final class ForeignOwner {
     /** As {@link #hint(Path, Throwable)}, for {@code denied}, a path this process was refused. */
     public static String hint(Path backupDir, Path denied) {
         Path root = backupDir.toAbsolutePath().normalize();
-        String me = System.getProperty("user.name", "");
-        for (Path p = denied.toAbsolutePath().normalize(); p != null && p.startsWith(root);
-                p = p.getParent()) {
+        for (Path p = denied.toAbsolutePath().normalize(); p != null && p.startsWith(root); p = p.getParent()) {
+            int myUid;
+            int ownerUid;
             String owner;
-            try {
+            try { // compared by uid: a uid without a passwd entry (a container's) has no name, user.name is then "?"
+                myUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+                ownerUid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
                 owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
-            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
                 continue; // missing, or in a folder that cannot be entered: its parent says why
             }
-            return owner.equals(me) || me.isEmpty() ? "" : " (" + p + " is owned by " + owner + ", not by " + me
-                    + ": created by a run as " + owner + "? chown -R " + me + " " + root + ")";
+            if (ownerUid == myUid) {
+                return "";
+            }
+            String name = System.getProperty("user.name", "?");
+            String me = name.isEmpty() || name.equals("?") ? String.valueOf(myUid) : name;
+            return " (" + p + " is owned by " + owner + ", not by " + me + ": created by a run as " + owner + "? chown -R "
+                    + me + " " + root + ")";
         }
         return "";
     }
