@@ -52,7 +52,13 @@ public class ArchivistException extends RuntimeException {
             return "unexpected end of data (truncated)";
         }
         // an interrupt and some I/O failures carry no message: name what happened rather than print "null"
-        return e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException
-                || e instanceof InterruptedException ? "interrupted" : e.getClass().getSimpleName();
+        if (e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException
+                || e instanceof InterruptedException) {
+            return "interrupted";
+        }
+        if (e instanceof java.nio.channels.ClosedChannelException) { // an interrupt or an earlier failure closed it
+            return "the file was already closed (the work was interrupted or had failed)";
+        }
+        return e.getClass().getSimpleName();
     }
 }

@@ -41,6 +41,8 @@ public final class StoredFile implements AutoCloseable {
     private final OutputStream out;
     private volatile boolean closed;
     private volatile boolean aborted;
+    /** The reason the first write failed: an interrupt closes the channel, and every later write says only that. */
+    private volatile String firstFailure;
     private CompletableFuture<String> followingHash;
     private boolean committed;
     /** Set just before the rename: the target may exist from then on, even if the rename reports a failure. */
@@ -110,9 +112,19 @@ public final class StoredFile implements AutoCloseable {
         }
     }
 
-    /** A failed write says only "No space left on device": say which file, so which disk. */
+    /**
+     * A failed write says only "No space left on device": say which file, so which disk. A write to the channel an
+     * earlier failure closed (an interrupt closes it; the compressor still writes its last frame on close) says what
+     * that failure was rather than "closed".
+     */
     private IOException named(IOException e) {
-        return new IOException("cannot write " + temp + ": " + ArchivistException.reason(e), e);
+        boolean closedBefore = e instanceof java.nio.channels.ClosedChannelException
+                && !(e instanceof java.nio.channels.ClosedByInterruptException);
+        String reason = closedBefore && firstFailure != null ? firstFailure : ArchivistException.reason(e);
+        if (firstFailure == null) {
+            firstFailure = reason;
+        }
+        return new IOException("cannot write " + temp + ": " + reason, e);
     }
 
     private synchronized void finishWriting() throws IOException {
