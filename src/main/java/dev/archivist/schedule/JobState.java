@@ -96,12 +96,11 @@ public record JobState(String lastFireTime, String lastEndTime, String lastOutco
      * catch-up let its fire time pass on purpose.
      */
     boolean needsRerun() {
-        if (!Scheduler.ABORTED.equals(lastOutcome) || Scheduler.MANUAL.equals(trigger)) {
-            return false;
+        if (!Scheduler.ABORTED.equals(lastOutcome) || Scheduler.MANUAL.equals(trigger) || lastFireTime == null) {
+            return false; // without its fire time (unreadable in the state file) there is no run to repeat
         }
         try {
-            return seenThrough == null || lastFireTime == null
-                    || java.time.Instant.parse(seenThrough).isBefore(java.time.Instant.parse(lastFireTime));
+            return seenThrough == null || java.time.Instant.parse(seenThrough).isBefore(java.time.Instant.parse(lastFireTime));
         } catch (java.time.format.DateTimeParseException e) {
             return true;
         }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Reads one job's record of the scheduler state field by field, so that a bad field (a hand-edited duration, a fire
- * time written as a number) costs only that field, not every job's last fire time: each unusable field reads as
+ * time written as a number or as a string that is no time) costs only that field, not every job's last fire time: each unusable field reads as
  * unknown and is named in {@code problems}.
  */
 final class JobStateReader {
@@ -26,8 +26,23 @@ final class JobStateReader {
             return null;
         }
         JobStateReader r = new JobStateReader(job, node, problems);
-        return new JobState(r.text("last_fire_time"), r.text("last_end_time"), r.text("last_outcome"),
-                r.text("last_message"), r.whole("last_duration_ms"), r.text("trigger"), r.text("seen_through"));
+        return new JobState(r.time("last_fire_time"), r.time("last_end_time"), r.text("last_outcome"),
+                r.text("last_message"), r.whole("last_duration_ms"), r.text("trigger"), r.time("seen_through"));
+    }
+
+    /** A string field that must hold an instant ({@code 2024-05-06T02:00:00Z}); a string that is not one is unusable. */
+    private String time(String field) {
+        String v = text(field);
+        if (v == null) {
+            return null;
+        }
+        try {
+            java.time.Instant.parse(v);
+            return v;
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add("job " + job + ": " + field + " is not a time (" + abbreviated(node.get(field)) + ")");
+            return null;
+        }
     }
 
     private String text(String field) {

@@ -133,6 +133,7 @@ public final class Scheduler {
         started = true;
         Instant now = clock.instant();
         Map<String, JobState> states = store.load();
+        repairState();
         for (Job job : jobs) {
             if (!job.enabled()) {
                 continue;
@@ -323,6 +324,15 @@ public final class Scheduler {
         for (Run r : runs) {
             queue.addLast(r.job() == job && !r.manual() && fire.isAfter(r.fireTime())
                     ? new Run(r.job(), fire, r.trigger(), r.outcome()) : r);
+        }
+    }
+
+    /** Drops the values of the state file that cannot be read, once reported, so that each start does not repeat it. */
+    private void repairState() {
+        try {
+            store.repair();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot repair the scheduler state: {}", store.failureReason(e));
         }
     }
 

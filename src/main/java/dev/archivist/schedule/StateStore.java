@@ -105,10 +105,31 @@ public final class StateStore {
         }
     }
 
+    /**
+     * Writes the file again without the values it holds that cannot be read (the damaged file kept aside), so that the
+     * next start does not report them again; nothing when the file is missing or readable. A daemon calls it on start.
+     */
+    public synchronized void repair() throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, LOCK_TIMEOUT, "scheduler state update", w -> { })) {
+            Map<String, JobState> all = load();
+            if (unreadable) {
+                write(all);
+            }
+        }
+    }
+
     /** The read-modify-write of {@link #save}, under the state's lock. */
     private void saveLocked(JobId job, JobState state) throws IOException {
         Map<String, JobState> all = load();
         all.put(job.id(), state);
+        write(all);
+    }
+
+    /** Writes {@code all} as the state, an unreadable file (as last loaded) first moved aside. */
+    private void write(Map<String, JobState> all) throws IOException {
         if (unreadable) {
             Path aside = file.resolveSibling(file.getFileName() + ".damaged-"
                     + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")

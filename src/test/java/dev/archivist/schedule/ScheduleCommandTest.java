@@ -66,9 +66,10 @@ class ScheduleCommandTest {
         assertThat(root.path("jitter_seconds").asLong()).isZero();
 
         // a state file edited by hand: what cannot be known is said, not printed as "null"
-        new StateStore(backups.resolve(".archivist")).save(JobId.BACKUP_ROTATION, new JobState("yesterday", null, null,
-                null, null, null));
-        assertThat(cli.run("schedule").stdout()).contains("last fire yesterday: outcome unknown").doesNotContain("null");
+        new StateStore(backups.resolve(".archivist")).save(JobId.BACKUP_ROTATION, new JobState("2024-05-07T00:00:00Z",
+                null, null, null, null, null));
+        assertThat(cli.run("schedule").stdout()).contains("last fire 2024-05-07T00:00:00Z: outcome unknown")
+                .doesNotContain("null");
 
         // a jitter delays each run after the fire times shown: said, so that nobody waits for a run at the minute
         CliProcess jittered = new CliProcess(dir).env(Map.of("BACKUP_DIR", backups.toString(), "BACKUP_JITTER_SECONDS",
