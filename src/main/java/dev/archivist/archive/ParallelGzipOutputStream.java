@@ -35,7 +35,8 @@ import java.util.zip.Deflater;
  * <p>Memory is bounded: at most {@code 2 × threads} blocks are in flight, and their buffers are recycled.
  * {@link #flush()} writes finished members but keeps the partial block (as {@code GZIPOutputStream} does
  * without sync-flush), so frequent flushes do not degrade the ratio. {@link #close()} emits the last block
- * (an empty member when nothing was written) and closes the underlying stream.
+ * (an empty member when nothing was written) and closes the underlying stream; once it returns or throws, no worker
+ * thread is left.
  */
 final class ParallelGzipOutputStream extends OutputStream {
     static final int BLOCK_SIZE = 1 << 20;
@@ -125,8 +126,28 @@ final class ParallelGzipOutputStream extends OutputStream {
                 writeOne();
             }
         } finally {
-            pool.shutdownNow();
+            stopPool();
             releaseCompressors();
+        }
+    }
+
+    /**
+     * Stops the workers and waits until none is left (one may be finishing a block), so that no thread of this stream
+     * outlives its close: an application embedding the library must not see threads it did not start after a backup
+     * failed. Uninterruptible: a failure by interrupt is the usual way here; the interrupt is kept for the caller.
+     */
+    private void stopPool() {
+        pool.shutdownNow();
+        boolean interrupted = false;
+        while (!pool.isTerminated()) {
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -141,12 +141,26 @@ public final class PipelinedOutputStream extends OutputStream {
         check();
     }
 
-    /** Stops the background thread without writing what is still queued (on failure paths). */
+    /**
+     * Stops the background thread without writing what is still queued (on failure paths), and waits for it to end: it
+     * neither outlives the failed work nor writes into what the caller removes next. The caller's interrupt is kept.
+     */
     public void abort() {
         closed = true;
         failure = failure == null ? new IOException("aborted") : failure;
         queue.clear();
         queue.offer(END);
         consumer.interrupt();
+        boolean interrupted = false;
+        while (consumer.isAlive()) {
+            try {
+                consumer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
