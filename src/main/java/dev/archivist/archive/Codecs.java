@@ -9,7 +9,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZInputStream;
@@ -92,7 +91,7 @@ public final class Codecs {
                     throw zstdUnavailable(e);
                 }
             case GZ:
-                return new GzipCompressorInputStream(new BufferedInputStream(in, BUFFER), true);
+                return new GzipMembersInputStream(in);
             case XZ:
                 // 64 KiB above the decoder: a truncated archive loses what the failing read decoded, not 1 MiB of it
                 return new BufferedInputStream(new XZInputStream(new BufferedInputStream(in, BUFFER)), 1 << 16);

@@ -174,6 +174,36 @@ class VerifyDetectsDamageTest {
         }
     }
 
+    /**
+     * A flipped byte in a gzip archive's last eight (the trailer: CRC-32 and size) damages no file: the data before it
+     * decompresses in full. The decoder threw away the bytes of its last read with a bare "Gzip-compressed data is
+     * corrupt", so the last file was named as cut short by the damage; now every file is checked and the trailer is named.
+     */
+    @Test
+    void aDamagedGzipTrailerIsNamedAndEveryFileBeforeItIsChecked() throws Exception {
+        for (int fromEnd : new int[] {8, 1}) { // the CRC-32's first byte, the size's last
+            Fixture g = new Fixture(Files.createDirectories(dir.resolve("trailer-" + fromEnd)))
+                    .set("BACKUP_COMPRESSION", "gz").storage(12, 100_000);
+            assertThat(g.cli("backup", "storage", "--no-rotate").exitCode()).isZero();
+            Manifest m = g.service().list(BackupType.STORAGE).get(0);
+            Path archive = g.backups.resolve("storage").resolve(m.parts().get(0).path());
+            byte[] bytes = Files.readAllBytes(archive);
+            bytes[bytes.length - fromEnd] ^= 0x01;
+            Files.write(archive, bytes);
+
+            Fixture.Run r = g.cli("verify", m.id(), "--json");
+
+            String context = "byte " + fromEnd + " from the end\n" + r.describe();
+            assertThat(r.exitCode()).as(context).isEqualTo(1);
+            JsonNode report = Json.MAPPER.readTree(r.stdout());
+            List<String> what = new ArrayList<>();
+            report.path("problems").forEach(p -> what.add(p.path("where").asText() + ": " + p.path("what").asText()));
+            assertThat(what).as(context).anyMatch(w -> w.startsWith("archive: ") && w.contains("gzip trailer damaged"))
+                    .noneMatch(w -> w.startsWith("file ") || w.contains("beyond the damage"));
+            assertThat(report.path("files_checked").asInt()).as(context).isEqualTo(m.json().path("file_count").asInt());
+        }
+    }
+
     @Test
     void aMissingPartNamesTheEntriesThatLieBeyondIt() throws Exception {
         for (String codec : List.of("zstd", "gz", "xz", "none")) {
