@@ -54,7 +54,7 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
                     continue;
                 }
                 list.add(m);
-                sum += m.type() == BackupType.FULL ? 0 : m.storedBytes(completeness.missingFiles());
+                sum += m.type() == BackupType.FULL ? 0 : completeness.onDiskBytes(m);
                 VerificationRecords.Result r = VerificationRecords.read(catalog.stateDir(), m.id());
                 if (r != null && (lastVerified == null || r.verifiedAt().isAfter(lastVerified))) {
                     lastVerified = r.verifiedAt();

@@ -750,13 +750,13 @@ public final class Catalog {
             sizes = m.recordedSizes();
             if (m.type() != BackupType.FULL && m.parts().isEmpty()) {
                 return new StoredFiles(List.of(m.type().wireName() + "/" + m.id() + " (its manifest lists no parts)"),
-                        List.of());
+                        java.util.Map.of());
             }
         } catch (RuntimeException e) {
-            return new StoredFiles(List.of(), List.of());
+            return new StoredFiles(List.of(), java.util.Map.of());
         }
         List<String> missing = new ArrayList<>();
-        List<String> resized = new ArrayList<>();
+        java.util.Map<String, Long> resized = new java.util.LinkedHashMap<>();
         for (java.util.Map.Entry<String, Long> f : sizes.entrySet()) {
             String name = m.type().wireName() + "/" + f.getKey();
             long size;
@@ -767,14 +767,21 @@ public final class Catalog {
                 continue;
             }
             if (f.getValue() >= 0 && size != f.getValue()) {
-                resized.add(name);
+                resized.put(name, size);
             }
         }
         return new StoredFiles(missing, resized);
     }
 
-    /** What {@link #storedFiles} found: the files not there and those of another size, as {@code <type>/<name>}. */
-    public record StoredFiles(List<String> missing, List<String> resized) {
+    /**
+     * What {@link #storedFiles} found: the files not there and those of another size, as {@code <type>/<name>}; the
+     * latter with their size on disk.
+     */
+    public record StoredFiles(List<String> missing, java.util.Map<String, Long> resizedSizes) {
+        /** The files of another size than recorded. */
+        public List<String> resized() {
+            return List.copyOf(resizedSizes.keySet());
+        }
     }
 
     /**
@@ -782,13 +789,23 @@ public final class Catalog {
      * (by id, or by type when the manifest names none); the stored files missing of the backup or of its components.
      */
     public record Completeness(List<Manifest> components, List<String> missingComponents, List<String> missingFiles,
-                               List<String> resizedFiles, List<String> editedManifests, boolean removed) {
+                               java.util.Map<String, Long> resizedSizes, List<String> editedManifests, boolean removed) {
+        /** The stored files of another size than recorded (truncated?), as {@code <type>/<name>}. */
+        public List<String> resizedFiles() {
+            return List.copyOf(resizedSizes.keySet());
+        }
+
+        /** The bytes {@code m} (this backup or one of its components) holds on disk, as one stat of each file found. */
+        public long onDiskBytes(Manifest m) {
+            return m.storedBytes(missingFiles, resizedSizes);
+        }
+
         /**
          * Whether something is missing, or a manifest (the backup's or a component's, {@link #editedManifests}) was
          * edited after it was written: the backup cannot be restored. Not for a backup {@link #removed} meanwhile.
          */
         public boolean broken() {
-            return !removed && (!missingComponents.isEmpty() || !missingFiles.isEmpty() || !resizedFiles.isEmpty()
+            return !removed && (!missingComponents.isEmpty() || !missingFiles.isEmpty() || !resizedSizes.isEmpty()
                     || !editedManifests.isEmpty());
         }
     }
@@ -811,14 +828,14 @@ public final class Catalog {
         }
         if (m.type() != BackupType.FULL) {
             StoredFiles stored = storedFiles(m);
-            return new Completeness(List.of(), List.of(), stored.missing(), stored.resized(), edited,
+            return new Completeness(List.of(), List.of(), stored.missing(), stored.resizedSizes(), edited,
                     (!stored.missing().isEmpty() || !stored.resized().isEmpty()) && removed(m));
         }
         List<Manifest> components = new ArrayList<>();
         List<String> missingComponents = new ArrayList<>();
         StoredFiles own = storedFiles(m);
         List<String> missing = new ArrayList<>(own.missing());
-        List<String> resized = new ArrayList<>(own.resized());
+        java.util.Map<String, Long> resized = new java.util.LinkedHashMap<>(own.resizedSizes());
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
             String id = m.componentId(t);
             Optional<Manifest> component = id == null ? Optional.empty() : lookup.apply(id).filter(c -> c.type() == t);
@@ -828,7 +845,7 @@ public final class Catalog {
                 components.add(component.get());
                 StoredFiles stored = storedFiles(component.get());
                 missing.addAll(stored.missing());
-                resized.addAll(stored.resized());
+                resized.putAll(stored.resizedSizes());
                 if (checkEdits && component.get().editedAfterWriting()) {
                     edited.add(component.get().id());
                 }

@@ -133,17 +133,31 @@ public final class Manifest {
     }
 
     /**
-     * The bytes of {@link #storedBytes()} still there: the recorded sizes of the files named in {@code missing}
-     * ({@code <type>/<name>}, as {@link Catalog#missingFiles} names them) left out, since they are no longer on disk.
+     * The bytes of {@link #storedBytes()} on disk: the recorded sizes of the files named in {@code missing}
+     * ({@code <type>/<name>}, as {@link Catalog#storedFiles} names them) left out, since they are no longer there, and a
+     * file of another size than recorded counted at its size on disk ({@code onDisk}, by {@code <type>/<name>}): a part
+     * truncated to 1 KB holds 1 KB, not the recorded 500 MB.
      */
-    public long storedBytes(java.util.Collection<String> missing) {
+    public long storedBytes(java.util.Collection<String> missing, java.util.Map<String, Long> onDisk) {
         long bytes = storedBytes();
         String folder = type().wireName() + "/";
         for (Part p : parts()) {
-            bytes -= missing.contains(folder + p.path()) ? p.size() : 0;
+            bytes -= onDiskCorrection(folder + p.path(), p.size(), missing, onDisk);
         }
-        bytes -= indexFile() != null && missing.contains(folder + indexFile()) ? json.path("index").path("size").asLong(0) : 0;
+        if (indexFile() != null) {
+            bytes -= onDiskCorrection(folder + indexFile(), json.path("index").path("size").asLong(0), missing, onDisk);
+        }
         return Math.max(0, bytes);
+    }
+
+    /** What to take off a file's recorded size to get its size on disk. */
+    private static long onDiskCorrection(String name, long recorded, java.util.Collection<String> missing,
+                                         java.util.Map<String, Long> onDisk) {
+        if (missing.contains(name)) {
+            return recorded;
+        }
+        Long size = onDisk.get(name);
+        return size == null ? 0 : recorded - size;
     }
 
     /** The id of a manifest file {@code <id>.json}. */

@@ -193,7 +193,7 @@ public final class ListCommand implements Callable<Integer> {
         }
         has.missingFiles().forEach(row.putArray("missing_files")::add);
         has.resizedFiles().forEach(row.putArray("resized_files")::add);
-        long total = m.storedBytes(has.missingFiles()); // what is on disk: a part deleted by hand is not
+        long total = has.onDiskBytes(m); // what is on disk: a part deleted by hand is not, a truncated one its size
         if (m.type() == BackupType.FULL) {
             has.missingComponents().forEach(row.putArray("missing_components")::add);
             ArrayNode unreadable = row.putArray("unreadable_components");
@@ -203,7 +203,7 @@ public final class ListCommand implements Callable<Integer> {
                     unreadable.add(id);
                 }
             }
-            total = has.components().stream().mapToLong(c -> c.storedBytes(has.missingFiles())).sum();
+            total = has.components().stream().mapToLong(has::onDiskBytes).sum();
         }
         // a manifest whose figures are not what was written: restore and rotate refuse it
         if (has.editedManifests().contains(m.id())) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code list}'s size is what a backup holds on disk: a part deleted by hand made the backup broken but was still
- * counted (its recorded size), in the storage backup's row and in its full backup's; so was {@code stats}' total.
+ * counted (its recorded size), in the storage backup's row and in its full backup's; so was {@code stats}' total. A
+ * part truncated to 1 KB likewise counted at its recorded size.
  */
 class ListSizeOfMissingFilesTest {
     @TempDir
@@ -45,5 +46,33 @@ class ListSizeOfMissingFilesTest {
         assertThat(fullRow.path("broken").asBoolean()).isTrue();
         assertThat(fullRow.path("total_size").asLong()).isEqualTo(database.storedBytes() + index);
         assertThat(service.stats().totalBytes()).isEqualTo(database.storedBytes() + index);
+    }
+
+    @Test
+    void aTruncatedPartCountsAtItsSizeOnDiskInItsBackupItsFullBackupAndStats() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.write(storage.resolve("a.bin"), new java.util.Random(1).ints(20_000).mapToObj(Integer::toString)
+                .reduce("", String::concat).getBytes());
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 20, 20);
+        BackupService service = new BackupService(SettingsLoader.load(Map.of("DATABASE_URL", db.toString(),
+                "STORAGE_PATH", storage.toString(), "BACKUP_DIR", dir.resolve("backups").toString()),
+                dir.resolve("none.env"), false, Map.of()));
+        Manifest full = service.backupFull(false, ProgressListener.NONE);
+        Manifest part = service.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE);
+        Manifest database = service.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE);
+        long index = part.json().path("index").path("size").asLong();
+        assertThat(part.parts().get(0).size()).isGreaterThan(1000);
+        try (var ch = java.nio.channels.FileChannel.open(service.catalog().dir(BackupType.STORAGE)
+                .resolve(part.parts().get(0).path()), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(1000);
+        }
+
+        ObjectNode storageRow = ListCommand.describe(service.catalog(), part);
+        assertThat(storageRow.path("broken").asBoolean()).isTrue();
+        assertThat(storageRow.path("resized_files")).hasSize(1);
+        assertThat(storageRow.path("total_size").asLong()).as("the part as it is and the index").isEqualTo(1000 + index);
+        ObjectNode fullRow = ListCommand.describe(service.catalog(), full);
+        assertThat(fullRow.path("total_size").asLong()).isEqualTo(database.storedBytes() + 1000 + index);
+        assertThat(service.stats().totalBytes()).isEqualTo(database.storedBytes() + 1000 + index);
     }
 }
