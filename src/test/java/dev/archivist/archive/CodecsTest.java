@@ -77,6 +77,48 @@ class CodecsTest {
         assertThat(Files.size(gz)).isLessThan(data.length * 6L / 10);
     }
 
+    /**
+     * The gzip reader takes what gzip itself writes (a member naming its file, members joined by cat) and refuses what
+     * is not gzip: bytes after the last member, a stream cut short, a damaged trailer (after the data before it).
+     */
+    @Test
+    void theGzipReaderReadsWhatGzipWritesAndNamesWhatIsWrong() throws Exception {
+        byte[] a = mixed(300_000);
+        byte[] b = "second member\n".getBytes(StandardCharsets.US_ASCII);
+        Files.write(tmp.resolve("a"), a);
+        Files.write(tmp.resolve("b"), b);
+        sh("gzip -k " + q(tmp.resolve("a")) + " " + q(tmp.resolve("b")) + " && cat " + q(tmp.resolve("a.gz")) + " "
+                + q(tmp.resolve("b.gz")) + " > " + q(tmp.resolve("ab.gz")));
+        byte[] ab = Files.readAllBytes(tmp.resolve("ab.gz"));
+        byte[] expected = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, expected, a.length, b.length);
+        assertThat(decompressed(ab)).isEqualTo(expected);
+
+        byte[] appended = java.util.Arrays.copyOf(ab, ab.length + 4);
+        assertThatThrownBy(() -> decompressed(appended)).isInstanceOf(IOException.class)
+                .hasMessageContaining("after the end of the gzip stream");
+        assertThatThrownBy(() -> decompressed(java.util.Arrays.copyOf(ab, ab.length / 2)))
+                .isInstanceOf(java.io.EOFException.class);
+        byte[] trailer = ab.clone();
+        trailer[ab.length - 6] ^= 1; // the last member's CRC-32
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        try (InputStream in = Codecs.decompressor(Compression.GZ, new ByteArrayInputStream(trailer))) {
+            byte[] buf = new byte[1 << 16];
+            assertThatThrownBy(() -> {
+                for (int n; (n = in.read(buf)) != -1; ) {
+                    read.write(buf, 0, n);
+                }
+            }).hasMessageContaining("gzip trailer damaged").hasMessageContaining("CRC-32");
+        }
+        assertThat(read.toByteArray()).as("every byte before the damaged trailer").isEqualTo(expected);
+    }
+
+    private static byte[] decompressed(byte[] gz) throws IOException {
+        try (InputStream in = Codecs.decompressor(Compression.GZ, new ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
     /** libdeflate where it loads (as here: Linux x86-64), zlib elsewhere: either writes what gzip reads, every level. */
     @Test
     void parallelGzipWritesTheSameContentWithLibdeflateAndWithZlib() throws Exception {
