@@ -106,6 +106,9 @@ final class Rotation {
                 }
                 try {
                     catalog.delete(m);
+                } catch (Catalog.RemovalRefused stopping) { // the stop report names those removed: nothing after it
+                    throw new ArchivistException("rotation stopped before it ended: removed " + removed.size() + " of "
+                            + Plural.of(removals.size(), "backup") + ", the others are left to the next rotation", stopping);
                 } catch (IOException e) { // one backup that cannot be removed must not keep every older one
                     failures.add(m.id() + ": " + ArchivistException.reason(e));
                     if (m.type() == BackupType.FULL) {
@@ -231,6 +234,10 @@ final class Rotation {
             for (Path d : dirs) {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
                 if (asideAt != null && newest.isAfter(asideAt)) {
+                    if (!dryRun && catalog.commitsRefused()) {
+                        throw new ArchivistException("rotation stopped before it ended: " + d + " is left to the next"
+                                + " rotation");
+                    }
                     if (!dryRun) {
                         dev.archivist.catalog.Durable.deleteTree(d);
                         BeforeRestoreRecords.forget(catalog.stateDir(), d);

@@ -98,8 +98,10 @@ public final class Catalog {
     }
 
     /**
-     * Makes every later {@link #commit} fail; returns once a commit in progress has ended. A process told to stop calls
-     * this before it removes what no manifest owns, so that no backup is committed after its files were removed.
+     * Makes every later {@link #commit} and {@link #delete} fail; returns once a commit or removal in progress has
+     * ended. A process told to stop calls this before it removes what no manifest owns, so that no backup is committed
+     * after its files were removed, and before it reports, so that no backup is removed after the report named those
+     * removed.
      */
     public synchronized void refuseCommits() {
         commitsRefused = true;
@@ -514,9 +516,13 @@ public final class Catalog {
     /**
      * Removes a backup: the manifest first (so it stops existing atomically), then its files. Its id is marked in
      * flight meanwhile: a crash in between leaves unreferenced files of a marked id, which {@link #removeLeftovers()}
-     * deletes.
+     * deletes. Fails with {@link RemovalRefused}, removing nothing, once {@link #refuseCommits()} was called; a removal
+     * begun before it ends whole.
      */
-    public void delete(Manifest m) throws IOException {
+    public synchronized void delete(Manifest m) throws IOException {
+        if (commitsRefused) {
+            throw new RemovalRefused(m.id());
+        }
         Path dir = dir(m.type());
         try {
             InFlight.mark(stateDir(), m.id());
@@ -552,6 +558,13 @@ public final class Catalog {
         }
         Files.deleteIfExists(VerificationRecords.file(stateDir(), m.id()));
         InFlight.clear(stateDir(), m.id());
+    }
+
+    /** Thrown by {@link #delete} once the process is stopping: the backup was left whole. */
+    public static final class RemovalRefused extends java.io.InterruptedIOException {
+        RemovalRefused(String id) {
+            super("stopped before " + id + " was removed (left whole)");
+        }
     }
 
     /**
