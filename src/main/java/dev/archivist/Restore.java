@@ -70,16 +70,26 @@ final class Restore {
      * know the backup cannot be restored, so a second {@code restore latest} takes the newest one that can.
      */
     private ArchivistException refusedAndRecorded(Manifest m, List<Problem> problems, String advice) {
-        return refused(m, problems, recordFailure(m.id(), problems.size()) ? advice + RECORDED : advice);
+        return refused(m, problems, recordFailure(m.id(), problems.size(), false) ? advice + RECORDED : advice);
     }
 
-    /** Records a failed checksum-depth verify of {@code id} found by this restore; whether it was recorded. */
-    private boolean recordFailure(String id, int problems) {
+    /**
+     * The refusal of {@code m} for what the check of its restored copy found ({@code reason}: {@code problems} of them,
+     * {@code deep} unless --no-verify), recorded as a failed verify of that depth, as a deep verify records the same
+     * damage: latest passes over the backup from now on.
+     */
+    private ArchivistException refusedAfterCheck(Manifest m, String reason, int problems, boolean deep) {
+        return new ArchivistException("restore of " + m.id() + " refused: " + reason
+                + (recordFailure(m.id(), problems, deep) ? RECORDED : ""));
+    }
+
+    /** Records a failed verify of {@code id} found by this restore ({@code deep}: its deep check); whether it was. */
+    private boolean recordFailure(String id, int problems, boolean deep) {
         if (catalog.readOnly()) { // read without the lock: nothing may be written there
             return false;
         }
         try {
-            return VerificationRecords.record(catalog.stateDir(), id, clock.instant(), false, problems, false);
+            return VerificationRecords.record(catalog.stateDir(), id, clock.instant(), false, problems, deep);
         } catch (IOException e) {
             LOG.warn("cannot record the failed check of {}: {}", id, ArchivistException.reason(e));
             return false;
@@ -337,13 +347,14 @@ final class Restore {
             long expected = m.json().path("size_uncompressed").asLong(-1);
             long size = Files.size(temp);
             if (expected >= 0 && size != expected) {
-                throw new ArchivistException("restore of " + m.id() + " refused: the decompressed backup has "
-                        + size + " bytes, the manifest records " + expected + " (not the database this backup took)");
+                throw refusedAfterCheck(m, "the decompressed backup has " + size + " bytes, the manifest records "
+                        + expected + " (not the database this backup took)", 1, deep);
             }
             List<String> problems = SqliteSnapshot.check(temp, deep);
             if (!problems.isEmpty()) {
-                throw new ArchivistException("restore of " + m.id() + " refused: " + (deep ? "integrity_check" : "quick_check")
-                        + " of the decompressed backup failed: " + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
+                throw refusedAfterCheck(m, (deep ? "integrity_check" : "quick_check") + " of the decompressed backup"
+                        + " failed: " + String.join("; ", problems.subList(0, Math.min(5, problems.size()))),
+                        problems.size(), deep);
             }
         } catch (IOException | RuntimeException | Error e) {
             deleteDatabaseFiles(temp);
@@ -540,8 +551,8 @@ final class Restore {
                 List<String> problems = result.checked() != null ? result.checked().problems()
                         : StorageRestorer.compare(result, index, include);
                 if (!problems.isEmpty()) {
-                    throw new ArchivistException("restore of " + m.id() + " refused: the extracted tree differs"
-                            + " from the index: " + String.join("; ", problems));
+                    throw refusedAfterCheck(m, "the extracted tree differs from the index: "
+                            + String.join("; ", problems), problems.size(), true);
                 }
                 if (result.checked() == null) {
                     StorageRestorer.applyIndexTimes(result, index, inside);

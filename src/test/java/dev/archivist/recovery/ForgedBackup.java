@@ -242,6 +242,21 @@ final class ForgedBackup {
         Files.write(backups.resolve("database").resolve(m.id() + ".json"), Manifest.toBytes(json));
     }
 
+    /**
+     * Corrupts a page of database backup {@code m}'s content (decompressed into {@code scratch}, removed after), then
+     * recomputes every checksum to match: only integrity_check (a deep verify, a restore's check) can tell.
+     */
+    static void corruptPagesKeepingChecksums(Path backups, Manifest m, Path scratch) throws IOException {
+        Path part = backups.resolve("database").resolve(m.parts().get(0).path());
+        Compression codec = Compression.parseOrNull(m.compression());
+        try (java.io.InputStream in = Codecs.decompressor(codec, Files.newInputStream(part))) {
+            Files.copy(in, scratch);
+        }
+        dev.archivist.testing.TestDb.corruptMiddlePage(scratch);
+        replaceDatabaseFile(backups, m, scratch);
+        Files.delete(scratch);
+    }
+
     static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));

@@ -136,6 +136,38 @@ class LatestSkipsBrokenBackupsTest {
         }
     }
 
+    /**
+     * As above for damage behind intact checksums, which only the restore's deep check finds (integrity_check of the
+     * decompressed database, the extracted files against the per-file index): recorded as a failed deep verify, so
+     * list shows it FAILED and the next restore of latest takes the newest one that can be restored. It was refused
+     * again and again, never recorded.
+     */
+    @Test
+    void aBackupOnlyTheRestoresDeepCheckFoundDamagedIsPassedOverTheNextTime() throws Exception {
+        Fixture f = new Fixture(dir).database(3000).storage(13, 20_000);
+        Manifest olderDb = f.service().backupDatabase(false);
+        Manifest olderStorage = f.service().backupStorage(false, null);
+        Manifest newerDb = f.service().backupDatabase(false);
+        ForgedBackup.corruptPagesKeepingChecksums(f.backups, newerDb, dir.resolve("plain.db"));
+        Manifest newerStorage = new ForgedBackup().file("a.txt", "ay").fileIndexedAs("b.txt", "archived", "indexed")
+                .writeTo(f.backups, dev.archivist.config.Compression.ZSTD, 1);
+
+        for (String[] c : new String[][] {{"database", newerDb.id(), olderDb.id(), "t.db", "integrity_check"},
+                {"storage", newerStorage.id(), olderStorage.id(), "t", "differs from the index"}}) {
+            String target = dir.resolve(c[3]).toString();
+            Fixture.Run refused = f.cli("restore", c[0], "latest", "--target", target);
+            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("restore of " + c[1] + " refused").contains(c[4])
+                    .contains("latest passes over it from now on");
+            assertThat(dir.resolve(c[3])).doesNotExist();
+            assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(c[1]))).singleElement().asString()
+                    .contains("FAILED");
+            Fixture.Run again = f.cli("restore", c[0], "latest", "--target", target);
+            assertThat(again.exitCode()).as(again.describe()).isZero();
+            assertThat(again.stdout()).contains("restored " + c[2]);
+        }
+    }
+
     @Test
     void whenNoBackupCanBeRestoredTheErrorNamesTheNewestAndWhy() throws Exception {
         Fixture f = new Fixture(dir).database(30);

@@ -6,12 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
-import dev.archivist.archive.Codecs;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
-import dev.archivist.config.Compression;
-import dev.archivist.testing.TestDb;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -322,17 +318,8 @@ class VerifyDetectsDamageTest {
         Files.write(index, original);
     }
 
-    /** Corrupts a page of database backup {@code m}'s content, then recomputes every checksum to match. */
     private void corruptPagesKeepingChecksums(Manifest m) throws Exception {
-        Path part = f.backups.resolve("database").resolve(m.parts().get(0).path());
-        Compression codec = Compression.parseOrNull(m.compression());
-        Path plain = dir.resolve("plain.db");
-        try (InputStream in = Codecs.decompressor(codec, Files.newInputStream(part))) {
-            Files.copy(in, plain);
-        }
-        TestDb.corruptMiddlePage(plain);
-        ForgedBackup.replaceDatabaseFile(f.backups, m, plain);
-        Files.delete(plain);
+        ForgedBackup.corruptPagesKeepingChecksums(f.backups, m, dir.resolve("plain.db"));
     }
 
     @Test
