@@ -50,6 +50,11 @@ public final class Catalog {
     /** The ids removed since {@link #rememberCommits()}, for the same report; as {@link #committed}, one-shot only. */
     private final List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean rememberCommits;
+    /**
+     * The unreadable manifests this object has named in a warning, with their reason: a command lists the catalog more
+     * than once (a restore of latest before and under the lock, a backup and its rotation), and names each once.
+     */
+    private final Set<String> namedUnreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Catalog(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -189,7 +194,18 @@ public final class Catalog {
         return List.copyOf(removed);
     }
 
-    /** Every backup of a type (all types when null), newest first. Unreadable manifests are skipped with a warning. */
+    /**
+     * From now on, an unreadable manifest already named is named again: for a process that runs one command after
+     * another with this object (a daemon's jobs), each of which names it once.
+     */
+    public void forgetNamedManifests() {
+        namedUnreadable.clear();
+    }
+
+    /**
+     * Every backup of a type (all types when null), newest first. Unreadable manifests are skipped with a warning, once
+     * per manifest and reason until {@link #forgetNamedManifests()}.
+     */
     public List<Manifest> list(BackupType type) {
         List<Manifest> result = new ArrayList<>();
         for (BackupType t : BackupType.values()) {
@@ -258,7 +274,7 @@ public final class Catalog {
     private List<Manifest> listDir(BackupType type) {
         List<Path> files = manifestFiles(type);
         // Parsing is most of a listing's cost: thousands of small JSON files are read on all cores.
-        return files.parallelStream().map(f -> readListed(f, type)).filter(java.util.Objects::nonNull)
+        return files.parallelStream().map(f -> readListed(f, type, namedUnreadable)).filter(java.util.Objects::nonNull)
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 
@@ -267,6 +283,14 @@ public final class Catalog {
      * when it was removed since the folder was listed (a rotation in another process): gone, not unreadable.
      */
     static Manifest readListed(Path f, BackupType type) {
+        return readListed(f, type, null);
+    }
+
+    /**
+     * As {@link #readListed(Path, BackupType)}; the warning only when {@code named} (those already named, with their
+     * reason) does not hold it yet, then added; null: always.
+     */
+    private static Manifest readListed(Path f, BackupType type, Set<String> named) {
         if (!ID_PATTERN.matcher(Manifest.idOf(f)).matches()) {
             // no Archivist manifest has such a name (the Python tool's db_backup_20240101_020000.json): a foreign file,
             // which the sweep names once; a warning here repeated it at every listing, every daemon job included
@@ -279,7 +303,12 @@ public final class Catalog {
             LOG.debug("removed since its folder was listed, not listed: {}", f);
             return null;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("skipping unreadable manifest {}: {}", f, Json.readFailure(e));
+            String reason = Json.readFailure(e);
+            if (named == null || named.add(f + ": " + reason)) {
+                LOG.warn("skipping unreadable manifest {}: {}", f, reason);
+            } else {
+                LOG.debug("skipping unreadable manifest {}: {} (named above)", f, reason);
+            }
             return null;
         }
     }

@@ -88,6 +88,7 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     private String runJob(JobId job) {
+        service.catalog().forgetNamedManifests(); // each job names an unreadable manifest once, as a command does
         return switch (job) {
             case DATABASE_BACKUP -> describe(service.backupDatabase(false));
             case STORAGE_BACKUP -> describe(service.backupStorage(false, ProgressListener.NONE));

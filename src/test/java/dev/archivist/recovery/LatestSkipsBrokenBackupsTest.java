@@ -168,6 +168,28 @@ class LatestSkipsBrokenBackupsTest {
         }
     }
 
+    /**
+     * A manifest that cannot be read is named once by a restore of latest, which resolved latest before it took the
+     * lock and again under it, and once by a backup, which lists the catalog again for its rotation: each logged the same
+     * warning twice.
+     */
+    @Test
+    void anUnreadableManifestIsNamedOncePerCommand() throws Exception {
+        Fixture f = new Fixture(dir).database(30);
+        Manifest older = f.service().backupDatabase(false);
+        f.service().backupDatabase(false);
+        Files.writeString(f.backups.resolve("database").resolve(older.id() + ".json"), "garbage");
+
+        CliProcess.Result restore = f.process().run("restore", "database", "latest", "--yes");
+        CliProcess.Result backup = f.process().run("backup", "database");
+
+        for (CliProcess.Result r : List.of(restore, backup)) {
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(r.stderr().lines().filter(l -> l.contains("unreadable manifest") && l.contains(older.id())))
+                    .as(r.describe()).hasSize(1);
+        }
+    }
+
     @Test
     void whenNoBackupCanBeRestoredTheErrorNamesTheNewestAndWhy() throws Exception {
         Fixture f = new Fixture(dir).database(30);
