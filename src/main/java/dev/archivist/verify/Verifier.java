@@ -239,7 +239,7 @@ public final class Verifier {
         } catch (IOException e) {
             problems.add(new Problem(m.id(), "database file", "cannot read: " + ArchivistException.reason(e)));
         } finally {
-            deleteQuietly(temp);
+            VerifyScratch.delete(temp);
         }
     }
 
@@ -548,19 +548,6 @@ public final class Verifier {
             restoreWarnings.addAll(sub.restoreWarnings());
             counters[0] += sub.bytesChecked();
             counters[1] += sub.filesChecked();
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                for (String suffix : List.of("-wal", "-shm", "-journal")) {
-                    Files.deleteIfExists(p.resolveSibling(p.getFileName() + suffix));
-                }
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // a scratch copy left behind is deleted by the next verify (VerifyScratch)
-            }
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,8 +16,8 @@ import java.util.regex.Pattern;
  * The scratch file a deep verify decompresses a database backup into, for SQLite's {@code integrity_check} (which
  * needs a file it can seek in). It lies in the catalog's state folder when that is writable (the backups' disk, which
  * has room for a database, where {@code /tmp} is often a small tmpfs), else in the system's temporary folder. Its name
- * carries the host and the process id: a verify that was killed leaves its copy behind, and the next verify on that
- * host deletes the copies of its processes that are gone (another host sharing the catalog judges only its own). (Verify takes no lock, so the catalog's sweep of leftovers cannot own these files.)
+ * carries the host and the process id: a verify stopped by SIGTERM or Ctrl-C deletes its copy as it exits; one that
+ * was killed leaves its copy behind, and the next verify on that host deletes the copies of its processes that are gone (another host sharing the catalog judges only its own). (Verify takes no lock, so the catalog's sweep of leftovers cannot own these files.)
  */
 final class VerifyScratch {
     private static final String PREFIX = "archivist-verify-";
@@ -25,6 +26,12 @@ final class VerifyScratch {
 
     /** For the scratch file's name, as {@link Files#createTempFile} makes it. */
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /**
+     * The copies of this process's verifies in progress: a process stopped by SIGTERM or Ctrl-C deletes them as it
+     * exits (a copy is as big as the database), rather than leave them to the next verify.
+     */
+    private static final java.util.Set<Path> IN_USE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean STOP_HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private VerifyScratch() {
     }
@@ -43,6 +50,7 @@ final class VerifyScratch {
             Path scratch = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()) + ".db");
             try {
                 Durable.createOwnerOnly(scratch).close();
+                deleteOnStop(scratch);
                 return scratch;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (tries == 100) {
@@ -50,6 +58,34 @@ final class VerifyScratch {
                 }
             } catch (IOException e) {
                 throw failure(backupId, dir, e);
+            }
+        }
+    }
+
+    /** Deletes {@code scratch} and SQLite's side files of it, quietly: what is left is deleted by the next verify. */
+    static void delete(Path scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try {
+            for (String suffix : List.of("-wal", "-shm", "-journal")) {
+                Files.deleteIfExists(scratch.resolveSibling(scratch.getFileName() + suffix));
+            }
+            Files.deleteIfExists(scratch);
+        } catch (IOException ignored) {
+            // a scratch copy left behind is deleted by the next verify (sweepStale)
+        }
+        IN_USE.remove(scratch);
+    }
+
+    private static void deleteOnStop(Path scratch) {
+        IN_USE.add(scratch);
+        if (STOP_HOOKED.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(IN_USE).forEach(VerifyScratch::delete),
+                        "verify-scratch-cleanup"));
+            } catch (IllegalStateException shuttingDown) {
+                // the process is exiting already: the next verify deletes the copy
             }
         }
     }

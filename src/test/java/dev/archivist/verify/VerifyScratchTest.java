@@ -73,6 +73,34 @@ class VerifyScratchTest {
     }
 
     /**
+     * A verify stopped by SIGTERM (or Ctrl-C) while it checks its copy deletes the copy as it exits: it was left in
+     * {@code BACKUP_DIR/.archivist}, as big as the database, until the next verify, as a killed verify's is.
+     */
+    @Test
+    void aStoppedVerifyDeletesItsCopy() throws Exception {
+        Path db = TestDb.createBig(dir.resolve("app.db"), TestDb.Mode.WAL, 200);
+        Path backups = dir.resolve("backups");
+        dev.archivist.testing.CliProcess cli = new dev.archivist.testing.CliProcess(dir).env("DATABASE_URL", db.toString())
+                .env("BACKUP_DIR", backups.toString()).env("JSON_LOGS", "false");
+        dev.archivist.testing.CliProcess.Result backup = cli.run("backup", "database", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Path state = backups.resolve(".archivist");
+
+        dev.archivist.testing.CliProcess.Running verify = cli.start("verify", "latest");
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (verify.process().isAlive() && System.nanoTime() < deadline
+                && names(state).stream().noneMatch(n -> n.startsWith("archivist-verify-"))) {
+            Thread.sleep(1);
+        }
+        boolean signalled = verify.signal("TERM");
+        dev.archivist.testing.CliProcess.Result r = verify.await(dev.archivist.testing.CliProcess.DEFAULT_TIMEOUT);
+
+        assertThat(signalled).as("the verify was still running: %s", r.describe()).isTrue();
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
+        assertThat(names(state)).noneMatch(n -> n.startsWith("archivist-verify-"));
+    }
+
+    /**
      * {@code verify --all} where no copy can be written (a read-only BACKUP_DIR and a temporary folder it may not
      * write): the database backups are named as not checked here, the others are verified, and the exit is 1; nothing
      * is recorded as damaged.
