@@ -63,7 +63,12 @@ final class Output {
         return jsonPrinted;
     }
 
-    /** Prints {@code value} as one pretty-printed JSON document, its string values masked as the logs are. */
+    /**
+     * Prints {@code value} as one pretty-printed JSON document, its string values masked as the logs are. Once a stop
+     * signal arrived, nothing when this command line already printed its document: the stop report printed as the
+     * command ended (a backup committed, then stopped in its rotation) stands for its result, or the result for the
+     * report, and a script reads one document.
+     */
     static void json(PrintWriter out, Object value) {
         java.io.StringWriter text = new java.io.StringWriter();
         try (JsonGenerator g = generator(text)) {
@@ -71,9 +76,22 @@ final class Output {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot render JSON", e);
         }
-        jsonPrinted = true;
-        out.println(text);
-        out.flush();
+        printOnce(out, text);
+    }
+
+    /**
+     * Prints {@code document}, unless the process is stopping and a document was printed already (by the other of the
+     * command and its stop report, on two threads).
+     */
+    private static void printOnce(PrintWriter out, java.io.StringWriter document) {
+        synchronized (Output.class) {
+            if (jsonPrinted && StopNotice.stopping()) {
+                return;
+            }
+            jsonPrinted = true;
+            out.println(document);
+            out.flush();
+        }
     }
 
     /**
@@ -109,9 +127,7 @@ final class Output {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot render JSON", e);
         }
-        jsonPrinted = true;
-        out.println(text);
-        out.flush();
+        printOnce(out, text);
     }
 
     private static JsonGenerator generator(java.io.Writer out) throws java.io.IOException {
