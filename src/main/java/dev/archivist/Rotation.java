@@ -105,8 +105,11 @@ final class Rotation {
                     continue;
                 }
                 try {
+                    if (Thread.currentThread().isInterrupted()) { // a daemon's job aborted (its shutdown timeout)
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
                     catalog.delete(m);
-                } catch (Catalog.RemovalRefused stopping) { // the stop report names those removed: nothing after it
+                } catch (java.io.InterruptedIOException stopping) { // the stop report names those removed: no more
                     throw new ArchivistException("rotation stopped before it ended: removed " + removed.size() + " of "
                             + Plural.of(removals.size(), "backup") + ", the others are left to the next rotation", stopping);
                 } catch (IOException e) { // one backup that cannot be removed must not keep every older one
@@ -234,7 +237,7 @@ final class Rotation {
             for (Path d : dirs) {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
                 if (asideAt != null && newest.isAfter(asideAt)) {
-                    if (!dryRun && catalog.commitsRefused()) {
+                    if (!dryRun && (catalog.commitsRefused() || Thread.currentThread().isInterrupted())) {
                         throw new ArchivistException("rotation stopped before it ended: " + d + " is left to the next"
                                 + " rotation");
                     }

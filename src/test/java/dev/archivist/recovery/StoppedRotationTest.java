@@ -72,6 +72,40 @@ class StoppedRotationTest {
         assertThat(manifests(f)).as("what was left when the stop was asked for is left").isEqualTo(atStop.get());
     }
 
+    /**
+     * A rotation whose thread is interrupted (a daemon's rotation job aborted by a second Ctrl-C or its shutdown
+     * timeout) stops at the next backup, as a backup does: it went on removing every backup of its plan.
+     */
+    @Test
+    void anInterruptedRotationStopsAtTheNextBackup() throws Exception {
+        int backups = 80;
+        Fixture f = new Fixture(dir).database(10).set("MAX_BACKUPS", "1");
+        BackupService service = f.service();
+        for (int i = 0; i < backups; i++) {
+            service.backupDatabase(false);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread rotation = new Thread(() -> {
+            try {
+                service.rotate(false);
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        rotation.start();
+        while (manifests(f).size() == backups && rotation.isAlive()) {
+            Thread.onSpinWait();
+        }
+        rotation.interrupt();
+        int atInterrupt = manifests(f).size();
+        rotation.join();
+
+        assertThat(atInterrupt).as("the interrupt came while the rotation removed backups").isLessThan(backups);
+        assertThat(manifests(f).size()).as("at most the backup being removed when interrupted is gone after it")
+                .isGreaterThanOrEqualTo(atInterrupt - 1);
+        assertThat(failure.get()).hasMessageContaining("rotation stopped before it ended");
+    }
+
     private static Set<String> manifests(Fixture f) throws Exception {
         try (Stream<Path> s = Files.list(f.backups.resolve("database"))) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).collect(Collectors.toSet());
