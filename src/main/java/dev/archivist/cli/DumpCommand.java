@@ -6,6 +6,7 @@ import dev.archivist.NotFoundException;
 import dev.archivist.StorageDump;
 import dev.archivist.StorageFiles;
 import dev.archivist.archive.IndexEntry;
+import dev.archivist.catalog.DeletedOnStop;
 import dev.archivist.catalog.Durable;
 import dev.archivist.config.Settings;
 import dev.archivist.restore.ExactTimes;
@@ -138,6 +139,7 @@ public final class DumpCommand implements Callable<Integer> {
         Path target = output.toAbsolutePath();
         Path temp = Durable.tempFor(target);
         FileChannel created = createNew(temp);
+        DeletedOnStop.add(temp); // a Ctrl-C while a big file is written must not leave its part behind
         try {
             StorageDump.Dumped dumped;
             try (FileChannel channel = created; OutputStream out = new Named(Channels.newOutputStream(channel),
@@ -172,6 +174,7 @@ public final class DumpCommand implements Callable<Integer> {
             return dumped;
         } finally {
             Files.deleteIfExists(temp); // created above by this process (a name taken already fails createNew)
+            DeletedOnStop.remove(temp);
         }
     }
 

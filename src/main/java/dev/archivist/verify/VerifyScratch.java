@@ -1,6 +1,7 @@
 package dev.archivist.verify;
 
 import dev.archivist.ArchivistException;
+import dev.archivist.catalog.DeletedOnStop;
 import dev.archivist.catalog.Durable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -26,12 +27,6 @@ final class VerifyScratch {
 
     /** For the scratch file's name, as {@link Files#createTempFile} makes it. */
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-    /**
-     * The copies of this process's verifies in progress: a process stopped by SIGTERM or Ctrl-C deletes them as it
-     * exits (a copy is as big as the database), rather than leave them to the next verify.
-     */
-    private static final java.util.Set<Path> IN_USE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.concurrent.atomic.AtomicBoolean STOP_HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private VerifyScratch() {
     }
@@ -50,7 +45,8 @@ final class VerifyScratch {
             Path scratch = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()) + ".db");
             try {
                 Durable.createOwnerOnly(scratch).close();
-                deleteOnStop(scratch);
+                // as big as the database: a stop deletes it rather than leave it to the next verify
+                withSideFiles(scratch).forEach(DeletedOnStop::add);
                 return scratch;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (tries == 100) {
@@ -67,27 +63,24 @@ final class VerifyScratch {
         if (scratch == null) {
             return;
         }
+        List<Path> files = withSideFiles(scratch);
         try {
-            for (String suffix : List.of("-wal", "-shm", "-journal")) {
-                Files.deleteIfExists(scratch.resolveSibling(scratch.getFileName() + suffix));
+            for (Path f : files) {
+                Files.deleteIfExists(f);
             }
-            Files.deleteIfExists(scratch);
         } catch (IOException ignored) {
             // a scratch copy left behind is deleted by the next verify (sweepStale)
         }
-        IN_USE.remove(scratch);
+        files.forEach(DeletedOnStop::remove);
     }
 
-    private static void deleteOnStop(Path scratch) {
-        IN_USE.add(scratch);
-        if (STOP_HOOKED.compareAndSet(false, true)) {
-            try {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(IN_USE).forEach(VerifyScratch::delete),
-                        "verify-scratch-cleanup"));
-            } catch (IllegalStateException shuttingDown) {
-                // the process is exiting already: the next verify deletes the copy
-            }
-        }
+    /** SQLite's side files of {@code scratch}, then {@code scratch}. */
+    private static List<Path> withSideFiles(Path scratch) {
+        return List.of(sibling(scratch, "-wal"), sibling(scratch, "-shm"), sibling(scratch, "-journal"), scratch);
+    }
+
+    private static Path sibling(Path scratch, String suffix) {
+        return scratch.resolveSibling(scratch.getFileName() + suffix);
     }
 
     /** Deletes the scratch files (and their SQLite side files) of processes that no longer run. */

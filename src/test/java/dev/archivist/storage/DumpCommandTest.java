@@ -28,6 +28,48 @@ class DumpCommandTest {
     @TempDir
     Path tmp;
 
+    /**
+     * {@code dump --output} stopped by SIGTERM (or Ctrl-C) while it writes deletes its temporary file as it exits: a
+     * part of the file, as big as it had got, was left beside the name asked for ({@code .tmp-NAME.<pid>-1}).
+     */
+    @Test
+    void aStoppedDumpLeavesNoPartOfTheFile() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(storage.resolve("video.raw")))) {
+            Random random = new Random(11);
+            byte[] block = new byte[1 << 20];
+            for (int i = 0; i < 300; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        }
+        Path backups = tmp.resolve("backups");
+        CliProcess cli = StorageFixtures.cli(tmp, storage, backups);
+        CliProcess.Result backup = cli.run("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        Path into = Files.createDirectories(tmp.resolve("out"));
+
+        CliProcess.Running dump = cli.start("dump", "latest", "video.raw", "--output", into.resolve("video.raw").toString());
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (dump.process().isAlive() && System.nanoTime() < deadline && isEmpty(into)) {
+            Thread.sleep(1);
+        }
+        boolean signalled = dump.signal("TERM");
+        CliProcess.Result r = dump.await(CliProcess.DEFAULT_TIMEOUT);
+
+        assertThat(signalled).as("the dump was still running: %s", r.describe()).isTrue();
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
+        try (Stream<Path> left = Files.list(into)) {
+            assertThat(left).as("a stopped dump leaves nothing").isEmpty();
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws java.io.IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
     @Test
     void aFileComesOutByteForByteFromAnArchiveInSeveralParts() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
