@@ -321,12 +321,21 @@ public final class BackupService {
             return locked(command, work);
         }
         notices.accept("BACKUP_DIR " + catalog.root() + " is read-only: restoring from it without its lock");
+        // stopped, it ends as a locked restore does (its staging removed, the stop reported), with no sweep to run
+        StopHook stop = sweepOnShutdown ? new StopHook(Thread.currentThread(), !STOP_BY_INTERRUPT) : null;
+        String completed = null;
         try {
-            return work.run();
+            T result = work.run();
+            completed = completedBeforeStop(command, result);
+            return result;
         } catch (IOException e) {
             throw failed(command, e, e);
         } catch (UncheckedIOException e) {
             throw failed(command, e.getCause(), e);
+        } finally {
+            if (stop != null) {
+                stop.workEnded(completed);
+            }
         }
     }
 
@@ -467,6 +476,10 @@ public final class BackupService {
      */
     private void sweepUnfinished(String before, boolean ended) {
         String done = before == null ? "" : before + "; ";
+        if (catalog.readOnly()) { // a restore from a backup directory that cannot be written: nothing of it to sweep
+            stopReport.accept(done + (ended ? "nothing unfinished left behind" : "it may leave what it was writing"));
+            return;
+        }
         try {
             List<Path> removed = catalog.removeLeftovers();
             stopReport.accept(done + (!removed.isEmpty() ? "removed " + Plural.of(removed.size(), "unfinished file")

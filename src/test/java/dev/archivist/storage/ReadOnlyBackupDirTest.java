@@ -96,6 +96,57 @@ class ReadOnlyBackupDirTest {
      * and {@code verify --all} (exit 1, naming it) rather than report "no backups" with exit 0, which a person or a
      * monitoring check reads as an empty catalog.
      */
+    /**
+     * A restore into a new place from a read-only backup directory, stopped by SIGTERM (or Ctrl-C) while it extracts,
+     * removes its staging folder and says it was stopped, as a restore under the lock does. It ran with no stop hook:
+     * the process exited at once, said "nothing was running", and left the staging folder (any size) beside the
+     * target, where nothing would ever remove it (the read-only catalog cannot record it for the next run).
+     */
+    @Test
+    void aStoppedRestoreFromAReadOnlyBackupDirLeavesNoStagingFolder() throws Exception {
+        boolean root = StorageFixtures.runningAsRoot();
+        Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
+                "running as root without setpriv: permission bits cannot make a folder read-only");
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(storage.resolve("video.raw")))) {
+            java.util.Random random = new java.util.Random(5);
+            byte[] block = new byte[1 << 20];
+            for (int i = 0; i < 300; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        }
+        Path backups = tmp.resolve("backups");
+        CliProcess cli = StorageFixtures.cli(tmp, storage, backups);
+        CliProcess.Result made = cli.run("backup", "storage", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        Path places = Files.createDirectories(tmp.resolve("places"));
+        setWritable(backups, false);
+        try {
+            CliProcess.Running restore = cli.startWrapped(CliProcess.withoutPermissionBypass("-dac_override"),
+                    "restore", "storage", "latest", "--target", places.resolve("out").toString());
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (restore.process().isAlive() && System.nanoTime() < deadline && names(places).isEmpty()) {
+                Thread.sleep(1);
+            }
+            boolean signalled = restore.signal("TERM");
+            CliProcess.Result r = restore.await(CliProcess.DEFAULT_TIMEOUT);
+
+            assertThat(signalled).as("the restore was still running: %s", r.describe()).isTrue();
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
+            assertThat(r.stderr()).as(r.describe()).contains("interrupted by SIGTERM; nothing unfinished left behind");
+            assertThat(names(places)).as("no staging folder left: %s", r.describe()).isEmpty();
+        } finally {
+            setWritable(backups, true);
+        }
+    }
+
+    private static List<String> names(Path dir) throws java.io.IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
     @Test
     void aTypeFolderThatCannotBeListedFailsTheListingNamingIt() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
