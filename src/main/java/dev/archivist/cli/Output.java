@@ -70,13 +70,18 @@ final class Output {
      * report, and a script reads one document.
      */
     static void json(PrintWriter out, Object value) {
+        printOnce(out, render(value, true));
+    }
+
+    /** {@code value} as one pretty-printed JSON document, its string values masked when {@code masked}. */
+    private static java.io.StringWriter render(Object value, boolean masked) {
         java.io.StringWriter text = new java.io.StringWriter();
-        try (JsonGenerator g = generator(text)) {
+        try (JsonGenerator g = masked ? generator(text) : plainGenerator(text)) {
             Json.MAPPER.writeValue(g, value);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot render JSON", e);
         }
-        printOnce(out, text);
+        return text;
     }
 
     /**
@@ -121,13 +126,7 @@ final class Output {
      * ({@code backup storage --dry-run --json}): the caller masks its other string values ({@code Redactor.redact}).
      */
     static void entriesJson(PrintWriter out, Object value) {
-        java.io.StringWriter text = new java.io.StringWriter();
-        try (JsonGenerator g = plainGenerator(text)) {
-            Json.MAPPER.writeValue(g, value);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot render JSON", e);
-        }
-        printOnce(out, text);
+        printOnce(out, render(value, false));
     }
 
     private static JsonGenerator generator(java.io.Writer out) throws java.io.IOException {

@@ -47,17 +47,14 @@ class ForeignOwnerTest {
 
     @Test
     void aBackupDeniedItsLastIdSaysWhoOwnsItAndHowToGiveItBack() throws Exception {
-        Assumptions.assumeTrue(CliProcess.runningAsRoot() && TestDb.onPath("setpriv"),
-                "needs root (to give the file away) and setpriv (to run without the permission bypass)");
+        assumeRootAndSetpriv();
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
         Path backups = dir.resolve("backups");
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false");
+        CliProcess cli = cli(db, backups);
         CliProcess.Result first = cli.run("backup", "database", "--no-rotate");
         assertThat(first.exitCode()).as(first.describe()).isZero();
         Path lastId = backups.resolve(".archivist/last-id");
-        Files.setAttribute(lastId, "unix:uid", 65534);
-        Files.setPosixFilePermissions(lastId, PosixFilePermissions.fromString("rw-------"));
+        giveAway(lastId);
         String owner = Files.getOwner(lastId).getName();
 
         CliProcess.Result r = cli.startWrapped(CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search"),
@@ -71,20 +68,17 @@ class ForeignOwnerTest {
     /** "latest" refused for a newest manifest that cannot be read says why when another user owns it. */
     @Test
     void aNewestManifestOfAnotherUserIsRefusedSayingWhoOwnsIt() throws Exception {
-        Assumptions.assumeTrue(CliProcess.runningAsRoot() && TestDb.onPath("setpriv"),
-                "needs root (to give the file away) and setpriv (to run without the permission bypass)");
+        assumeRootAndSetpriv();
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
         Path backups = dir.resolve("backups");
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false");
+        CliProcess cli = cli(db, backups);
         CliProcess.Result backup = cli.run("backup", "database", "--no-rotate");
         assertThat(backup.exitCode()).as(backup.describe()).isZero();
         Path manifest;
         try (var files = Files.list(backups.resolve("database"))) {
             manifest = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
         }
-        Files.setAttribute(manifest, "unix:uid", 65534);
-        Files.setPosixFilePermissions(manifest, PosixFilePermissions.fromString("rw-------"));
+        giveAway(manifest);
 
         CliProcess.Result r = cli.startWrapped(CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search"),
                 "verify", "latest").await(CliProcess.DEFAULT_TIMEOUT);
@@ -96,21 +90,17 @@ class ForeignOwnerTest {
     /** The daemon's lock and the scheduler's state, which a run as root leaves too, say the same. */
     @Test
     void theSchedulersLockAndStateDeniedSayWhoOwnsThem() throws Exception {
-        Assumptions.assumeTrue(CliProcess.runningAsRoot() && TestDb.onPath("setpriv"),
-                "needs root (to give the files away) and setpriv (to run without the permission bypass)");
+        assumeRootAndSetpriv();
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 100);
         Path backups = dir.resolve("backups");
         Path state = Files.createDirectories(backups.resolve(".archivist"));
         List<Path> theirs = List.of(Files.createFile(state.resolve("daemon.lock")),
                 Files.createFile(state.resolve("scheduler-state.lock")));
         for (Path f : theirs) {
-            Files.setAttribute(f, "unix:uid", 65534);
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+            giveAway(f);
         }
         String owner = Files.getOwner(theirs.get(0)).getName();
-        CliProcess cli = new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
-                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false")
-                .env("BACKUP_STORAGE_ENABLED", "false").env("BACKUP_FULL_ENABLED", "false");
+        CliProcess cli = cli(db, backups).env("BACKUP_STORAGE_ENABLED", "false").env("BACKUP_FULL_ENABLED", "false");
         List<String> withoutBypass = CliProcess.withoutPermissionBypass("-dac_override,-dac_read_search");
 
         CliProcess.Result daemon = cli.startWrapped(withoutBypass, "run").await(CliProcess.DEFAULT_TIMEOUT);
@@ -122,5 +112,21 @@ class ForeignOwnerTest {
         CliProcess.Result once = cli.startWrapped(withoutBypass, "run", "--once").await(CliProcess.DEFAULT_TIMEOUT);
         assertThat(once.stderr()).as(once.describe()).contains("cannot persist the state of job database_backup: "
                 + "permission denied: " + theirs.get(1) + " (" + theirs.get(1) + " is owned by " + owner);
+    }
+
+    private static void assumeRootAndSetpriv() {
+        Assumptions.assumeTrue(CliProcess.runningAsRoot() && TestDb.onPath("setpriv"),
+                "needs root (to give files away) and setpriv (to run without the permission bypass)");
+    }
+
+    private CliProcess cli(Path db, Path backups) {
+        return new CliProcess(dir).env("DATABASE_URL", db.toString()).env("BACKUP_DIR", backups.toString())
+                .env("STORAGE_PATH", dir.resolve("storage").toString()).env("JSON_LOGS", "false");
+    }
+
+    /** Makes {@code file} another user's (nobody's), readable and writable by that user only. */
+    private static void giveAway(Path file) throws java.io.IOException {
+        Files.setAttribute(file, "unix:uid", 65534);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 }

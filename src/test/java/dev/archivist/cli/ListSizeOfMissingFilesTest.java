@@ -26,16 +26,11 @@ class ListSizeOfMissingFilesTest {
 
     @Test
     void aMissingPartIsNotCountedInTheSizeOfItsBackupNorOfItsFullBackup() throws Exception {
-        Path storage = Files.createDirectories(dir.resolve("storage"));
-        Files.write(storage.resolve("a.bin"), new java.util.Random(1).ints(20_000).mapToObj(Integer::toString)
-                .reduce("", String::concat).getBytes());
-        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 20, 20);
-        BackupService service = new BackupService(SettingsLoader.load(Map.of("DATABASE_URL", db.toString(),
-                "STORAGE_PATH", storage.toString(), "BACKUP_DIR", dir.resolve("backups").toString()),
-                dir.resolve("none.env"), false, Map.of()));
-        Manifest full = service.backupFull(false, ProgressListener.NONE);
-        Manifest part = service.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE);
-        Manifest database = service.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE);
+        Taken t = takeFullBackup();
+        BackupService service = t.service();
+        Manifest full = t.full();
+        Manifest part = t.storage();
+        Manifest database = t.database();
         long index = part.json().path("index").path("size").asLong();
         Files.delete(service.catalog().dir(BackupType.STORAGE).resolve(part.parts().get(0).path()));
 
@@ -50,16 +45,11 @@ class ListSizeOfMissingFilesTest {
 
     @Test
     void aTruncatedPartCountsAtItsSizeOnDiskInItsBackupItsFullBackupAndStats() throws Exception {
-        Path storage = Files.createDirectories(dir.resolve("storage"));
-        Files.write(storage.resolve("a.bin"), new java.util.Random(1).ints(20_000).mapToObj(Integer::toString)
-                .reduce("", String::concat).getBytes());
-        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 20, 20);
-        BackupService service = new BackupService(SettingsLoader.load(Map.of("DATABASE_URL", db.toString(),
-                "STORAGE_PATH", storage.toString(), "BACKUP_DIR", dir.resolve("backups").toString()),
-                dir.resolve("none.env"), false, Map.of()));
-        Manifest full = service.backupFull(false, ProgressListener.NONE);
-        Manifest part = service.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE);
-        Manifest database = service.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE);
+        Taken t = takeFullBackup();
+        BackupService service = t.service();
+        Manifest full = t.full();
+        Manifest part = t.storage();
+        Manifest database = t.database();
         long index = part.json().path("index").path("size").asLong();
         assertThat(part.parts().get(0).size()).isGreaterThan(1000);
         try (var ch = java.nio.channels.FileChannel.open(service.catalog().dir(BackupType.STORAGE)
@@ -74,5 +64,22 @@ class ListSizeOfMissingFilesTest {
         ObjectNode fullRow = ListCommand.describe(service.catalog(), full);
         assertThat(fullRow.path("total_size").asLong()).isEqualTo(database.storedBytes() + 1000 + index);
         assertThat(service.stats().totalBytes()).isEqualTo(database.storedBytes() + 1000 + index);
+    }
+
+    /** A full backup of a small storage folder and database, and the service that took it. */
+    private record Taken(BackupService service, Manifest full, Manifest storage, Manifest database) {
+    }
+
+    private Taken takeFullBackup() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Files.write(storage.resolve("a.bin"), new java.util.Random(1).ints(20_000).mapToObj(Integer::toString)
+                .reduce("", String::concat).getBytes());
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 20, 20);
+        BackupService service = new BackupService(SettingsLoader.load(Map.of("DATABASE_URL", db.toString(),
+                "STORAGE_PATH", storage.toString(), "BACKUP_DIR", dir.resolve("backups").toString()),
+                dir.resolve("none.env"), false, Map.of()));
+        Manifest full = service.backupFull(false, ProgressListener.NONE);
+        return new Taken(service, full, service.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE),
+                service.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE));
     }
 }
