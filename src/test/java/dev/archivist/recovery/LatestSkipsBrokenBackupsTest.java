@@ -120,20 +120,8 @@ class LatestSkipsBrokenBackupsTest {
         Fixture.flipAByte(f.backups.resolve("database").resolve(newerDb.parts().get(0).path()));
         Fixture.flipAByte(f.backups.resolve("storage").resolve(newerStorage.parts().get(0).path()));
 
-        for (String[] c : new String[][] {{"database", newerDb.id(), olderDb.id(), "t.db"},
-                {"storage", newerStorage.id(), olderStorage.id(), "t"}}) {
-            String target = dir.resolve(c[3]).toString();
-            Fixture.Run refused = f.cli("restore", c[0], "latest", "--target", target);
-            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
-            assertThat(refused.stderr()).contains("restore of " + c[1] + " refused")
-                    .contains("latest passes over it from now on");
-            assertThat(dir.resolve(c[3])).doesNotExist();
-            assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(c[1]))).singleElement().asString()
-                    .contains("FAILED");
-            Fixture.Run again = f.cli("restore", c[0], "latest", "--target", target);
-            assertThat(again.exitCode()).as(again.describe()).isZero();
-            assertThat(again.stdout()).contains("restored " + c[2]);
-        }
+        refusedThenPassedOver(f, new String[] {"database", newerDb.id(), olderDb.id(), "t.db", "refused"},
+                new String[] {"storage", newerStorage.id(), olderStorage.id(), "t", "refused"});
     }
 
     /**
@@ -152,20 +140,8 @@ class LatestSkipsBrokenBackupsTest {
         Manifest newerStorage = new ForgedBackup().file("a.txt", "ay").fileIndexedAs("b.txt", "archived", "indexed")
                 .writeTo(f.backups, dev.archivist.config.Compression.ZSTD, 1);
 
-        for (String[] c : new String[][] {{"database", newerDb.id(), olderDb.id(), "t.db", "integrity_check"},
-                {"storage", newerStorage.id(), olderStorage.id(), "t", "differs from the index"}}) {
-            String target = dir.resolve(c[3]).toString();
-            Fixture.Run refused = f.cli("restore", c[0], "latest", "--target", target);
-            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
-            assertThat(refused.stderr()).contains("restore of " + c[1] + " refused").contains(c[4])
-                    .contains("latest passes over it from now on");
-            assertThat(dir.resolve(c[3])).doesNotExist();
-            assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(c[1]))).singleElement().asString()
-                    .contains("FAILED");
-            Fixture.Run again = f.cli("restore", c[0], "latest", "--target", target);
-            assertThat(again.exitCode()).as(again.describe()).isZero();
-            assertThat(again.stdout()).contains("restored " + c[2]);
-        }
+        refusedThenPassedOver(f, new String[] {"database", newerDb.id(), olderDb.id(), "t.db", "integrity_check"},
+                new String[] {"storage", newerStorage.id(), olderStorage.id(), "t", "differs from the index"});
     }
 
     /**
@@ -238,6 +214,26 @@ class LatestSkipsBrokenBackupsTest {
     private static void truncate(Path file) throws Exception {
         try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(channel.size() / 2);
+        }
+    }
+
+    /**
+     * For each case {type, damaged id, older id, target name, words of the refusal}: a restore of latest refuses the
+     * damaged backup and records it (list shows it FAILED), and the next one restores the older backup.
+     */
+    private void refusedThenPassedOver(Fixture f, String[]... cases) {
+        for (String[] c : cases) {
+            String target = dir.resolve(c[3]).toString();
+            Fixture.Run refused = f.cli("restore", c[0], "latest", "--target", target);
+            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("restore of " + c[1] + " refused").contains(c[4])
+                    .contains("latest passes over it from now on");
+            assertThat(dir.resolve(c[3])).doesNotExist();
+            assertThat(f.cli("list").stdout().lines().filter(l -> l.startsWith(c[1]))).singleElement().asString()
+                    .contains("FAILED");
+            Fixture.Run again = f.cli("restore", c[0], "latest", "--target", target);
+            assertThat(again.exitCode()).as(again.describe()).isZero();
+            assertThat(again.stdout()).contains("restored " + c[2]);
         }
     }
 }

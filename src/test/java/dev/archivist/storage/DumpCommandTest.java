@@ -35,14 +35,7 @@ class DumpCommandTest {
     @Test
     void aStoppedDumpLeavesNoPartOfTheFile() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(storage.resolve("video.raw")))) {
-            Random random = new Random(11);
-            byte[] block = new byte[1 << 20];
-            for (int i = 0; i < 300; i++) {
-                random.nextBytes(block);
-                out.write(block);
-            }
-        }
+        StorageFixtures.randomFile(storage.resolve("video.raw"), 300, 11);
         Path backups = tmp.resolve("backups");
         CliProcess cli = StorageFixtures.cli(tmp, storage, backups);
         CliProcess.Result backup = cli.run("backup", "storage", "--no-rotate");

@@ -108,14 +108,7 @@ class ReadOnlyBackupDirTest {
         Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
                 "running as root without setpriv: permission bits cannot make a folder read-only");
         Path storage = Files.createDirectories(tmp.resolve("storage"));
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(storage.resolve("video.raw")))) {
-            java.util.Random random = new java.util.Random(5);
-            byte[] block = new byte[1 << 20];
-            for (int i = 0; i < 300; i++) {
-                random.nextBytes(block);
-                out.write(block);
-            }
-        }
+        StorageFixtures.randomFile(storage.resolve("video.raw"), 300, 5);
         Path backups = tmp.resolve("backups");
         CliProcess cli = StorageFixtures.cli(tmp, storage, backups);
         CliProcess.Result made = cli.run("backup", "storage", "--no-rotate");

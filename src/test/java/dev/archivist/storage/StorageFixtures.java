@@ -118,6 +118,18 @@ final class StorageFixtures {
         return rel.endsWith(".tmp") || rel.startsWith("cache/");
     }
 
+    /** Writes {@code mib} MiB of seeded random bytes (incompressible, as a video's) to {@code file}. */
+    static void randomFile(Path file, int mib, long seed) throws IOException {
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            java.util.Random random = new java.util.Random(seed);
+            byte[] block = new byte[1 << 20];
+            for (int i = 0; i < mib; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        }
+    }
+
     static void mkfifo(Path p) throws IOException {
         try {
             sh("mkfifo " + q(p));
