@@ -28,29 +28,25 @@ class ListSizeOfMissingFilesTest {
     void aMissingPartIsNotCountedInTheSizeOfItsBackupNorOfItsFullBackup() throws Exception {
         Taken t = takeFullBackup();
         BackupService service = t.service();
-        Manifest full = t.full();
         Manifest part = t.storage();
-        Manifest database = t.database();
-        long index = part.json().path("index").path("size").asLong();
+        long index = t.index();
         Files.delete(service.catalog().dir(BackupType.STORAGE).resolve(part.parts().get(0).path()));
 
         ObjectNode storageRow = ListCommand.describe(service.catalog(), part);
         assertThat(storageRow.path("broken").asBoolean()).isTrue();
         assertThat(storageRow.path("total_size").asLong()).as("the index only").isEqualTo(index);
-        ObjectNode fullRow = ListCommand.describe(service.catalog(), full);
+        ObjectNode fullRow = ListCommand.describe(service.catalog(), t.full());
         assertThat(fullRow.path("broken").asBoolean()).isTrue();
-        assertThat(fullRow.path("total_size").asLong()).isEqualTo(database.storedBytes() + index);
-        assertThat(service.stats().totalBytes()).isEqualTo(database.storedBytes() + index);
+        assertThat(fullRow.path("total_size").asLong()).isEqualTo(t.database().storedBytes() + index);
+        assertThat(service.stats().totalBytes()).isEqualTo(t.database().storedBytes() + index);
     }
 
     @Test
     void aTruncatedPartCountsAtItsSizeOnDiskInItsBackupItsFullBackupAndStats() throws Exception {
         Taken t = takeFullBackup();
         BackupService service = t.service();
-        Manifest full = t.full();
         Manifest part = t.storage();
-        Manifest database = t.database();
-        long index = part.json().path("index").path("size").asLong();
+        long index = t.index();
         assertThat(part.parts().get(0).size()).isGreaterThan(1000);
         try (var ch = java.nio.channels.FileChannel.open(service.catalog().dir(BackupType.STORAGE)
                 .resolve(part.parts().get(0).path()), java.nio.file.StandardOpenOption.WRITE)) {
@@ -61,13 +57,17 @@ class ListSizeOfMissingFilesTest {
         assertThat(storageRow.path("broken").asBoolean()).isTrue();
         assertThat(storageRow.path("resized_files")).hasSize(1);
         assertThat(storageRow.path("total_size").asLong()).as("the part as it is and the index").isEqualTo(1000 + index);
-        ObjectNode fullRow = ListCommand.describe(service.catalog(), full);
-        assertThat(fullRow.path("total_size").asLong()).isEqualTo(database.storedBytes() + 1000 + index);
-        assertThat(service.stats().totalBytes()).isEqualTo(database.storedBytes() + 1000 + index);
+        ObjectNode fullRow = ListCommand.describe(service.catalog(), t.full());
+        assertThat(fullRow.path("total_size").asLong()).isEqualTo(t.database().storedBytes() + 1000 + index);
+        assertThat(service.stats().totalBytes()).isEqualTo(t.database().storedBytes() + 1000 + index);
     }
 
     /** A full backup of a small storage folder and database, and the service that took it. */
     private record Taken(BackupService service, Manifest full, Manifest storage, Manifest database) {
+        /** The size of the storage backup's per-file index. */
+        long index() {
+            return storage.json().path("index").path("size").asLong();
+        }
     }
 
     private Taken takeFullBackup() throws Exception {

@@ -137,12 +137,7 @@ class ProgressOutputTest {
      */
     @Test
     void aDatabaseCopyShowsItsOwnProgressThenTheArchiveItsOwn() throws Exception {
-        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
-        assumeTrue(StorageFixtures.hasCommand("sqlite3"), "sqlite3 builds the database quickly");
-        Path db = dev.archivist.testing.TestDb.createBig(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL,
-                48);
-        Map<String, String> env = new java.util.HashMap<>(env("b6"));
-        env.put("DATABASE_URL", "sqlite:///" + db);
+        Map<String, String> env = withBigDatabase("b6");
         // 24 MiB of random pages through gzip -9: over a second of copying
 
         CliProcess.Result d = inTerminal(env, "", "", "backup", "database", "--no-rotate");
@@ -201,12 +196,7 @@ class ProgressOutputTest {
      */
     @Test
     void aLogLineWrittenDuringProgressStartsOnALineOfItsOwn() throws Exception {
-        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
-        assumeTrue(StorageFixtures.hasCommand("sqlite3"), "sqlite3 builds the database quickly");
-        Path db = dev.archivist.testing.TestDb.createBig(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL,
-                48);
-        Map<String, String> env = new java.util.HashMap<>(env("b8"));
-        env.put("DATABASE_URL", "sqlite:///" + db);
+        Map<String, String> env = withBigDatabase("b8");
         env.put("LOG_LEVEL", "DEBUG");
 
         CliProcess.Result d = inTerminal(env, "", "", "backup", "database", "--no-rotate");
@@ -256,5 +246,19 @@ class ProgressOutputTest {
         return StorageFixtures.runWrapped(tmp, env, cmd -> List.of("script", "-qec",
                 before + cmd.stream().map(StorageFixtures::q).collect(Collectors.joining(" ")) + redirect, "/dev/null"),
                 args);
+    }
+
+    /**
+     * {@link #env} with a 48 MiB WAL database as {@code DATABASE_URL} (long enough to copy that its progress is drawn);
+     * skipped without {@code script} or {@code sqlite3}.
+     */
+    private Map<String, String> withBigDatabase(String backups) throws Exception {
+        assumeTrue(StorageFixtures.hasCommand("script"), "util-linux script is needed for a pseudo-terminal");
+        assumeTrue(StorageFixtures.hasCommand("sqlite3"), "sqlite3 builds the database quickly");
+        Path db = dev.archivist.testing.TestDb.createBig(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL,
+                48);
+        Map<String, String> env = new java.util.HashMap<>(env(backups));
+        env.put("DATABASE_URL", "sqlite:///" + db);
+        return env;
     }
 }
