@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -78,7 +79,11 @@ class WriteBehindTest {
             Thread.sleep(50);
         }
         assertThat(buffers).allSatisfy(r -> assertThat(r.get()).isNull());
-        assertThat(wb.buffersMade()).isEqualTo(3); // still referenced here, and so not collected itself
+        // the writer itself is still referenced here, and so not collected: its buffers went because close let go
+        // of them. How many it made depends on how fast its thread wrote (a freed buffer is taken before a new one
+        // is made), so only the bounds are certain
+        assertThat(wb.buffersMade()).isBetween(1, 3);
+        Reference.reachabilityFence(wb);
     }
 
     @Test
