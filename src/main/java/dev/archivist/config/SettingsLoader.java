@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Parses and validates a {@link RawConfig} into {@link Settings}, collecting every problem before failing so the
@@ -342,14 +343,17 @@ public final class SettingsLoader {
     }
 
     /**
-     * The level for {@code c}; with an unknown codec ({@code c} null) only whether it is a whole number: its range
-     * depends on the codec, and judging it against zstd's added a problem about a codec nobody asked for.
+     * The level for {@code c}; with an unknown codec ({@code c} null) only whether it is a whole number within some
+     * codec's range: which range applies depends on the codec, and judging it against zstd's added a problem about a
+     * codec nobody asked for, but a level no codec takes is wrong whichever was meant (all problems at once).
      */
     private int compressionLevel(Compression c) {
         String v = trimmed(ConfigKey.BACKUP_COMPRESSION_LEVEL);
         if (c == null) {
             if (!v.isEmpty() && !ASCII_INTEGER.matcher(v).matches()) {
                 problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "not an integer (or empty for the codec's default)");
+            } else if (!v.isEmpty() && !anyCodecTakes(clamped(v))) {
+                problem(ConfigKey.BACKUP_COMPRESSION_LEVEL, "out of range for every codec (" + levelRanges() + ")");
             }
             return Compression.ZSTD.defaultLevel();
         }
@@ -372,6 +376,18 @@ public final class SettingsLoader {
             return c.defaultLevel();
         }
         return (int) level;
+    }
+
+    private static boolean anyCodecTakes(long level) {
+        return Arrays.stream(Compression.values())
+                .anyMatch(k -> k != Compression.NONE && level >= k.minLevel() && level <= k.maxLevel());
+    }
+
+    /** {@code zstd 1-19, gz 1-9, xz 0-9}: the codecs that take a level, with their ranges. */
+    private static String levelRanges() {
+        return Arrays.stream(Compression.values()).filter(k -> k != Compression.NONE)
+                .map(k -> k.wireName() + " " + k.minLevel() + "-" + k.maxLevel())
+                .collect(Collectors.joining(", "));
     }
 
     /**

@@ -376,12 +376,13 @@ class ConfigValidationTest {
     }
 
     /**
-     * An unknown codec is the one problem: its level is not judged against zstd's range (a bzip2 level of 0, an lz4
-     * one of 20 were also "out of range 1-19 for zstd"), only whether it is a whole number at all.
+     * An unknown codec is the one problem when its level is one some codec takes: it is not judged against zstd's
+     * range (a bzip2 level of 0, an lz4 one of 12 were also "out of range 1-19 for zstd"); a level no codec takes, or
+     * one that is no whole number, is a second problem.
      */
     @Test
     void theLevelOfAnUnknownCodecIsNotJudgedAgainstZstd() {
-        for (String level : List.of("0", "20", "12")) {
+        for (String level : List.of("0", "19", "12")) {
             Map<String, String> env = new LinkedHashMap<>(baseEnv());
             env.put("BACKUP_COMPRESSION", "lz4");
             env.put("BACKUP_COMPRESSION_LEVEL", level);
@@ -389,6 +390,16 @@ class ConfigValidationTest {
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
             assertThat(r.stderr()).as(r.describe()).contains("invalid configuration (1 problem)")
                     .contains("BACKUP_COMPRESSION='lz4': unknown compression").doesNotContain("for zstd");
+        }
+        for (String level : List.of("20", "50", "-1")) { // no codec takes these: wrong whichever codec was meant
+            Map<String, String> env = new LinkedHashMap<>(baseEnv());
+            env.put("BACKUP_COMPRESSION", "lz4");
+            env.put("BACKUP_COMPRESSION_LEVEL", level);
+            InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", emptyEnvFile.toString());
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.describe()).contains("invalid configuration (2 problems)")
+                    .contains("BACKUP_COMPRESSION='lz4': unknown compression")
+                    .contains("BACKUP_COMPRESSION_LEVEL='" + level + "': out of range for every codec (zstd 1-19, gz 1-9, xz 0-9)");
         }
         Map<String, String> env = new LinkedHashMap<>(baseEnv());
         env.put("BACKUP_COMPRESSION", "lz4");
