@@ -18,6 +18,8 @@ import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Spec;
 public final class CronCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    private static final Pattern DATE_ALONE = Pattern.compile("\\d{4}-\\d\\d-\\d\\d");
+    private static final Pattern DATE_SPACE_TIME = Pattern.compile("(\\d{4}-\\d\\d-\\d\\d) +(\\d\\d:.*)");
 
     @Spec
     private CommandSpec spec;
@@ -54,7 +58,9 @@ public final class CronCommand implements Callable<Integer> {
             description = {"Start strictly after this time; default: now.",
                     "ISO-8601 with an offset (2024-11-03T01:30:00-04:00)",
                     "or without, read in the zone: the earlier offset",
-                    "if ambiguous, the end of the gap if skipped."})
+                    "if ambiguous, the end of the gap if skipped;",
+                    "a space for the T (2024-11-03 01:30) and a date",
+                    "alone (its midnight) are read too."})
     private String from;
 
     @Option(names = "--count", paramLabel = "<n>", defaultValue = "5",
@@ -157,7 +163,7 @@ public final class CronCommand implements Callable<Integer> {
         }
         try {
             TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(
-                    from, ZonedDateTime::from, LocalDateTime::from);
+                    isoDateTime(from.strip()), ZonedDateTime::from, LocalDateTime::from);
             if (parsed instanceof ZonedDateTime zoned) {
                 return zoned.withZoneSameInstant(zoneId);
             }
@@ -173,5 +179,17 @@ public final class CronCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from: cannot read '" + from
                     + "' (expected ISO-8601 such as 2024-11-03T01:30:00-04:00 or 2024-11-03T01:30)", e);
         }
+    }
+
+    /**
+     * The date-time as ISO_DATE_TIME reads it: RFC 3339's space between date and time becomes the {@code T}, and a
+     * date alone means its midnight ({@code 2024-11-03 01:30} and {@code 2024-11-03} are what an operator types).
+     */
+    private static String isoDateTime(String text) {
+        if (DATE_ALONE.matcher(text).matches()) {
+            return text + "T00:00";
+        }
+        Matcher spaced = DATE_SPACE_TIME.matcher(text);
+        return spaced.matches() ? spaced.group(1) + 'T' + spaced.group(2) : text;
     }
 }

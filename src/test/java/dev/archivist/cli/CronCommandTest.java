@@ -62,7 +62,11 @@ class CronCommandTest {
             // a time in a gap is read as the gap's end (the JDK shifts it by the gap's length: 03:30, past 03:00)
             "2024-03-10T02:30, 2024-03-10T03:00:00-04:00",
             "2024-03-10T06:00:00Z, 2024-03-10T01:15:00-05:00",
-            "2024-03-10T01:00-05:00[America/New_York], 2024-03-10T01:15:00-05:00"})
+            "2024-03-10T01:00-05:00[America/New_York], 2024-03-10T01:15:00-05:00",
+            // RFC 3339's space between date and time (issue 5's table writes its references so), and a date alone
+            "2024-11-03 01:30, 2024-11-03T01:45:00-04:00",
+            "2024-11-03 01:30:00-05:00, 2024-11-03T01:45:00-05:00",
+            "2024-03-10, 2024-03-10T00:15:00-05:00"})
     void readsFromInTheZone(String from, String expected) {
         assertThat(run("*/15 * * * *", "--zone", "America/New_York", "--from", from, "--count", "1")).isZero();
         assertThat(out.toString()).startsWith(expected + "  (");
