@@ -135,9 +135,9 @@ public final class SchedulerLoop {
     }
 
     /**
-     * Aborts the running job now, during a {@link #stop} (a second Ctrl-C or SIGTERM: the operator does not want to
-     * wait for the shutdown timeout); it removes its partial files as on the timeout. Does nothing before a stop, nor
-     * when no job runs: the worker thread, still alive for a moment while it notices the stop, is no job to abort.
+     * Aborts the running job now, during a {@link #stop} or after {@link #stopStarting} (a second Ctrl-C or SIGTERM:
+     * the operator does not want to wait for the shutdown timeout); it removes its partial files as on the timeout, and
+     * {@link #stop} returns false for it. Does nothing before a stop, nor when no job runs: the worker thread, still alive for a moment while it notices the stop, is no job to abort.
      */
     public void abortNow() {
         Thread w = worker;
@@ -152,8 +152,7 @@ public final class SchedulerLoop {
      * removes its partial files (waiting up to 30 s more for that). Returns true when no job had to be aborted.
      */
     public boolean stop(Duration timeout) {
-        stopping = true;
-        abortedEarly = false;
+        stopping = true; // abortedEarly is kept: set only once stopping, it is an abort of this shutdown
         scheduler.shutdown();
         Thread t = ticker;
         Thread w = worker;

@@ -154,6 +154,27 @@ class SchedulerLoopTest {
     }
 
     /**
+     * The daemon's first signal calls stopStarting and wakes the main thread, which logs and then calls stop(); a
+     * second signal in between (timeout(1) signals the process and then its group, microseconds apart) aborts the
+     * running job, and the stop says so. stop() cleared the abort: it returned true, the daemon logged a clean stop and
+     * swept no leftovers; the abortNow test above failed the same way when its second signal landed inside stop().
+     */
+    @Test
+    void anAbortBetweenTheFirstSignalAndTheStopCountsAsAnAbort() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Scheduler s = scheduler(untilInterrupted(started));
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        var outcome = s.trigger(JobId.DATABASE_BACKUP);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        loop.stopStarting(); // the first signal
+        loop.abortNow(); // the second, before the main thread got to stop()
+        assertThat(outcome.get(60, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
+        assertThat(loop.stop(Duration.ofHours(1))).as("had to abort").isFalse();
+    }
+
+    /**
      * A second signal that reaches an idle daemon while it stops (timeout(1) signals the process and then its group;
      * Ctrl-C pressed twice) aborts nothing: the stop was reported as "a running job was aborted" (and the daemon swept
      * for leftovers of a job that never ran), because the worker thread, still alive as it noticed the stop, was taken
