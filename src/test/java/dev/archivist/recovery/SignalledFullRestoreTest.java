@@ -65,9 +65,18 @@ class SignalledFullRestoreTest {
         assertThat(r.exitCode()).as(r.describe()).isIn(0, 143);
         assertThat(exitMillis).as("exits within the 5 s stop wait").isLessThan(6_000);
 
-        assertAllOldOrAllNew("right after the signal: " + r.describe());
+        // The safety backup is not interrupted: the undo follows its refused commit. On a loaded machine it can
+        // outlive the stop's 5 s wait (forced with a pause of 6 s before it); the process then ends between the two
+        // switches, as a killed one does, and the next command completes the restore from its journal
+        boolean outlivedTheWait = r.stderr().contains("had not ended after");
+        if (!outlivedTheWait) {
+            assertAllOldOrAllNew("right after the signal: " + r.describe());
+        }
         CliProcess.Result next = cli.run("rotate");
         assertThat(next.exitCode()).as(next.describe()).isZero();
+        if (outlivedTheWait) {
+            assertThat(next.stderr()).as(next.describe()).contains("an interrupted restore of");
+        }
         assertAllOldOrAllNew("after the next command: " + next.describe());
         assertThat(Fixture.names(dir)).noneMatch(n -> n.startsWith(".archivist-restore-"));
     }
