@@ -59,11 +59,8 @@ class SignalledFullRestoreTest {
     void sigtermBetweenTheStorageSwapAndTheDatabaseSwitchLeavesAllOldOrAllNew() throws Exception {
         CliProcess.Running run = startRestoreAndAwaitTheSwap();
         run.signal("TERM");
-        long signalled = System.nanoTime();
         CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
-        long exitMillis = (System.nanoTime() - signalled) / 1_000_000;
         assertThat(r.exitCode()).as(r.describe()).isIn(0, 143);
-        assertThat(exitMillis).as("exits within the 5 s stop wait").isLessThan(6_000);
 
         // The safety backup is not interrupted: the undo follows its refused commit. On a loaded machine it can
         // outlive the stop's 5 s wait (forced with a pause of 6 s before it); the process then ends between the two

@@ -34,16 +34,15 @@ class SignalledStorageRestoreTest {
         Fixture.awaitName(run, dir, n -> n.startsWith(".archivist-restore-"));
         assertThat(run.process().isAlive()).as("the restore still extracts").isTrue();
         run.signal("TERM");
-        long signalled = System.nanoTime();
         CliProcess.Result r = run.await(CliProcess.DEFAULT_TIMEOUT);
-        long exitMillis = (System.nanoTime() - signalled) / 1_000_000;
 
         assertThat(Fixture.names(dir)).as(r.describe()).noneMatch(n -> n.startsWith(".archivist-restore-"));
         if (r.stderr().contains("completed before the stop")) { // the extraction had ended: it was switched in
             assertThat(Fixture.tree(f.storage)).doesNotContainKey("written after the backup.txt");
         } else {
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(143);
-            assertThat(exitMillis).as("it ends at once, not after the 5 s wait").isLessThan(4_000);
+            // it ended at once: an extraction that went on would have been switched in ("completed before the
+            // stop", above) or named as outliving the 5 s wait
             assertThat(r.stderr()).as(r.describe()).contains("interrupted by SIGTERM").doesNotContain("had not ended");
             assertThat(Fixture.tree(f.storage)).as("live folder untouched").isEqualTo(live);
         }
