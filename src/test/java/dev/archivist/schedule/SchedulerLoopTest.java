@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -89,16 +90,9 @@ class SchedulerLoopTest {
 
     @Test
     void stopAbortsAJobThatOutlivesTheTimeout() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        Scheduler s = scheduler(untilInterrupted(started));
-        SchedulerLoop loop = new SchedulerLoop(s, clock);
-        s.start(true);
-        loop.start();
-        var outcome = s.trigger(JobId.DATABASE_BACKUP);
-        s.trigger(JobId.BACKUP_ROTATION);
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(loop.stop(Duration.ofMillis(200))).as("had to abort").isFalse();
-        assertThat(outcome.get(5, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
+        RunningJob running = aDatabaseBackupRunningUntilInterrupted(JobId.BACKUP_ROTATION);
+        assertThat(running.loop().stop(Duration.ofMillis(200))).as("had to abort").isFalse();
+        assertThat(running.outcome().get(5, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
         assertThat(new StateStore(dir).load()).containsOnlyKeys("database_backup");
         assertThat(new StateStore(dir).load().get("database_backup").lastOutcome()).isEqualTo("aborted");
     }
@@ -144,7 +138,7 @@ class SchedulerLoopTest {
         var outcome = s.trigger(JobId.DATABASE_BACKUP);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         loop.abortNow(); // not stopping yet: the job goes on
-        var stopped = java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.stop(Duration.ofHours(1)));
+        var stopped = CompletableFuture.supplyAsync(() -> loop.stop(Duration.ofHours(1)));
         assertThat(outcome.isDone()).as("abortNow outside a stop leaves the job running").isFalse();
         await(() -> { // once the stop has begun, abortNow ends the job
             loop.abortNow();
@@ -162,16 +156,11 @@ class SchedulerLoopTest {
      */
     @Test
     void anAbortBetweenTheFirstSignalAndTheStopCountsAsAnAbort() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        Scheduler s = scheduler(untilInterrupted(started));
-        SchedulerLoop loop = new SchedulerLoop(s, clock);
-        s.start(true);
-        loop.start();
-        var outcome = s.trigger(JobId.DATABASE_BACKUP);
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        RunningJob running = aDatabaseBackupRunningUntilInterrupted();
+        SchedulerLoop loop = running.loop();
         loop.stopStarting(); // the first signal
         loop.abortNow(); // the second, before the main thread got to stop()
-        assertThat(outcome.get(60, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
+        assertThat(running.outcome().get(60, TimeUnit.SECONDS).outcome()).isEqualTo("aborted");
         assertThat(loop.stop(Duration.ofHours(1))).as("had to abort").isFalse();
     }
 
@@ -189,7 +178,7 @@ class SchedulerLoopTest {
         loop.start();
         java.util.concurrent.CompletableFuture<Boolean> stopped;
         synchronized (s) { // the worker, waiting for work, cannot leave before this block ends: it is still alive
-            stopped = java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.stop(Duration.ofHours(1)));
+            stopped = CompletableFuture.supplyAsync(() -> loop.stop(Duration.ofHours(1)));
             await(loop::isStopping);
             loop.abortNow(); // the second signal, while the stop has begun
         }
@@ -261,6 +250,25 @@ class SchedulerLoopTest {
 
     private static int failures(Map<Thread, List<Long>> failedAt) {
         return failedAt.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** A started loop and the outcome of the database backup it runs, which has started and runs until interrupted. */
+    private record RunningJob(SchedulerLoop loop, CompletableFuture<Scheduler.RunOutcome> outcome) {
+    }
+
+    /** Starts a loop, triggers the database backup (then {@code alsoTriggered}) and waits until the backup runs. */
+    private RunningJob aDatabaseBackupRunningUntilInterrupted(JobId... alsoTriggered) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        Scheduler s = scheduler(untilInterrupted(started));
+        SchedulerLoop loop = new SchedulerLoop(s, clock);
+        s.start(true);
+        loop.start();
+        CompletableFuture<Scheduler.RunOutcome> outcome = s.trigger(JobId.DATABASE_BACKUP);
+        for (JobId also : alsoTriggered) {
+            s.trigger(also);
+        }
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        return new RunningJob(loop, outcome);
     }
 
     /** A job that says it started and then runs until it is interrupted (by a stop's timeout or abortNow). */
