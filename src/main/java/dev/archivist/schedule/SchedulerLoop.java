@@ -137,7 +137,8 @@ public final class SchedulerLoop {
     /**
      * Aborts the running job now, during a {@link #stop} or after {@link #stopStarting} (a second Ctrl-C or SIGTERM:
      * the operator does not want to wait for the shutdown timeout); it removes its partial files as on the timeout, and
-     * {@link #stop} returns false for it. Does nothing before a stop, nor when no job runs: the worker thread, still alive for a moment while it notices the stop, is no job to abort.
+     * {@link #stop} returns false for it. Does nothing before a stop, nor when no job runs: the worker thread, still
+     * alive for a moment while it notices the stop, is no job to abort.
      */
     public void abortNow() {
         Thread w = worker;
