@@ -93,6 +93,12 @@ public final class LoggingSetup {
 
         root.addAppender(appender);
         root.setLevel(Level.toLevel(level, Level.INFO));
+        if (context.getTurboFilterList().stream().noneMatch(ForeignSqliteLibraryFilter.class::isInstance)) {
+            ForeignSqliteLibraryFilter quiet = new ForeignSqliteLibraryFilter();
+            quiet.setContext(context);
+            quiet.start();
+            context.addTurboFilter(quiet);
+        }
         jsonLines = json;
         configured = true;
     }
