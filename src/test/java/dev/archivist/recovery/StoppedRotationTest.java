@@ -27,10 +27,7 @@ class StoppedRotationTest {
     @Test
     void aRotationOfAStoppingProcessRemovesNothing() throws Exception {
         Fixture f = new Fixture(dir).database(10).set("MAX_BACKUPS", "1");
-        BackupService service = f.service();
-        for (int i = 0; i < 3; i++) {
-            service.backupDatabase(false);
-        }
+        BackupService service = withDatabaseBackups(f, 3);
         Set<String> before = manifests(f);
 
         service.catalog().refuseCommits();
@@ -44,10 +41,7 @@ class StoppedRotationTest {
     void noBackupIsRemovedOnceTheStopWasAskedFor() throws Exception {
         int backups = 80;
         Fixture f = new Fixture(dir).database(10).set("MAX_BACKUPS", "1");
-        BackupService service = f.service();
-        for (int i = 0; i < backups; i++) {
-            service.backupDatabase(false);
-        }
+        BackupService service = withDatabaseBackups(f, backups);
         AtomicReference<Set<String>> atStop = new AtomicReference<>();
         Thread stopper = new Thread(() -> {
             try {
@@ -80,10 +74,7 @@ class StoppedRotationTest {
     void anInterruptedRotationStopsAtTheNextBackup() throws Exception {
         int backups = 80;
         Fixture f = new Fixture(dir).database(10).set("MAX_BACKUPS", "1");
-        BackupService service = f.service();
-        for (int i = 0; i < backups; i++) {
-            service.backupDatabase(false);
-        }
+        BackupService service = withDatabaseBackups(f, backups);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread rotation = new Thread(() -> {
             try {
@@ -104,6 +95,15 @@ class StoppedRotationTest {
         assertThat(manifests(f).size()).as("at most the backup being removed when interrupted is gone after it")
                 .isGreaterThanOrEqualTo(atInterrupt - 1);
         assertThat(failure.get()).hasMessageContaining("rotation stopped before it ended");
+    }
+
+    /** The service of {@code f} once it has taken {@code count} database backups (rotation left to the test). */
+    private static BackupService withDatabaseBackups(Fixture f, int count) throws Exception {
+        BackupService service = f.service();
+        for (int i = 0; i < count; i++) {
+            service.backupDatabase(false);
+        }
+        return service;
     }
 
     private static Set<String> manifests(Fixture f) throws Exception {

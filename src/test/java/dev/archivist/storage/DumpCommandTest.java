@@ -34,12 +34,7 @@ class DumpCommandTest {
      */
     @Test
     void aStoppedDumpLeavesNoPartOfTheFile() throws Exception {
-        Path storage = Files.createDirectories(tmp.resolve("storage"));
-        StorageFixtures.randomFile(storage.resolve("video.raw"), 300, 11);
-        Path backups = tmp.resolve("backups");
-        CliProcess cli = StorageFixtures.cli(tmp, storage, backups);
-        CliProcess.Result backup = cli.run("backup", "storage", "--no-rotate");
-        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        CliProcess cli = StorageFixtures.backedUpVideo(tmp, 11);
         Path into = Files.createDirectories(tmp.resolve("out"));
 
         CliProcess.Running dump = cli.start("dump", "latest", "video.raw", "--output", into.resolve("video.raw").toString());

@@ -107,12 +107,8 @@ class ReadOnlyBackupDirTest {
         boolean root = StorageFixtures.runningAsRoot();
         Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
                 "running as root without setpriv: permission bits cannot make a folder read-only");
-        Path storage = Files.createDirectories(tmp.resolve("storage"));
-        StorageFixtures.randomFile(storage.resolve("video.raw"), 300, 5);
+        CliProcess cli = StorageFixtures.backedUpVideo(tmp, 5);
         Path backups = tmp.resolve("backups");
-        CliProcess cli = StorageFixtures.cli(tmp, storage, backups);
-        CliProcess.Result made = cli.run("backup", "storage", "--no-rotate");
-        assertThat(made.exitCode()).as(made.describe()).isZero();
         Path places = Files.createDirectories(tmp.resolve("places"));
         setWritable(backups, false);
         try {

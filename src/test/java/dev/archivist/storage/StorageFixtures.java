@@ -217,6 +217,19 @@ final class StorageFixtures {
                 .env("JSON_LOGS", "false");
     }
 
+    /**
+     * A storage folder ({@code workDir/storage}) holding one 300 MiB incompressible {@code video.raw}, backed up once
+     * into {@code workDir/backups}: long enough to read back that a signal lands while it is read. Returns the CLI.
+     */
+    static CliProcess backedUpVideo(Path workDir, long seed) throws Exception {
+        Path storage = Files.createDirectories(workDir.resolve("storage"));
+        randomFile(storage.resolve("video.raw"), 300, seed);
+        CliProcess cli = cli(workDir, storage, workDir.resolve("backups"));
+        CliProcess.Result backup = cli.run("backup", "storage", "--no-rotate");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        return cli;
+    }
+
     /** Every path (relative) below {@code dir}, with sizes, sorted; empty when {@code dir} does not exist. */
     static List<String> snapshot(Path dir) throws IOException {
         if (!Files.exists(dir)) {
