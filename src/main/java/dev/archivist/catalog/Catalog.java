@@ -787,19 +787,19 @@ public final class Catalog {
      * does not count as a kept backup. Contents are verify's job.
      */
     public StoredFiles storedFiles(Manifest m) {
-        java.util.Map<String, Long> sizes;
+        Map<String, Long> sizes;
         try {
             sizes = m.recordedSizes();
             if (m.type() != BackupType.FULL && m.parts().isEmpty()) {
                 return new StoredFiles(List.of(m.type().wireName() + "/" + m.id() + " (its manifest lists no parts)"),
-                        java.util.Map.of());
+                        Map.of());
             }
         } catch (RuntimeException e) {
-            return new StoredFiles(List.of(), java.util.Map.of());
+            return new StoredFiles(List.of(), Map.of());
         }
         List<String> missing = new ArrayList<>();
-        java.util.Map<String, Long> resized = new java.util.LinkedHashMap<>();
-        for (java.util.Map.Entry<String, Long> f : sizes.entrySet()) {
+        Map<String, Long> resized = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Long> f : sizes.entrySet()) {
             String name = m.type().wireName() + "/" + f.getKey();
             long size;
             try {
@@ -819,7 +819,7 @@ public final class Catalog {
      * What {@link #storedFiles} found: the files not there and those of another size, as {@code <type>/<name>}; the
      * latter with their size on disk.
      */
-    public record StoredFiles(List<String> missing, java.util.Map<String, Long> resizedSizes) {
+    public record StoredFiles(List<String> missing, Map<String, Long> resizedSizes) {
         /** The files of another size than recorded. */
         public List<String> resized() {
             return List.copyOf(resizedSizes.keySet());
@@ -831,7 +831,7 @@ public final class Catalog {
      * (by id, or by type when the manifest names none); the stored files missing of the backup or of its components.
      */
     public record Completeness(List<Manifest> components, List<String> missingComponents, List<String> missingFiles,
-                               java.util.Map<String, Long> resizedSizes, List<String> editedManifests, boolean removed) {
+                               Map<String, Long> resizedSizes, List<String> editedManifests, boolean removed) {
         /** The stored files of another size than recorded (truncated?), as {@code <type>/<name>}. */
         public List<String> resizedFiles() {
             return List.copyOf(resizedSizes.keySet());
@@ -877,7 +877,7 @@ public final class Catalog {
         List<String> missingComponents = new ArrayList<>();
         StoredFiles own = storedFiles(m);
         List<String> missing = new ArrayList<>(own.missing());
-        java.util.Map<String, Long> resized = new java.util.LinkedHashMap<>(own.resizedSizes());
+        Map<String, Long> resized = new java.util.LinkedHashMap<>(own.resizedSizes());
         for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
             String id = m.componentId(t);
             Optional<Manifest> component = id == null ? Optional.empty() : lookup.apply(id).filter(c -> c.type() == t);
