@@ -61,7 +61,7 @@ final class DotEnv {
                 : secrets.getOrDefault(name, Set.of()));
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
-            String t = lines.get(i).strip();
+            String t = strip(lines.get(i));
             if (t.isEmpty() || t.startsWith("#")) {
                 continue;
             }
@@ -80,7 +80,7 @@ final class DotEnv {
                 }
                 continue;
             }
-            String name = t.substring(0, eq).strip();
+            String name = strip(t.substring(0, eq));
             if (!BARE_NAME.matcher(name).matches()) {
                 // python-dotenv's names hold no blank: "DATABASE_URL: sqlite:///x.db?mode=ro" or "BACKUP_KEY abc=" is no
                 // setting of a name up to the '=' in its value (one no variable has, so the line was ignored in silence,
@@ -88,7 +88,7 @@ final class DotEnv {
                 notASetting(t, file, number, problems, warnings);
                 continue;
             }
-            String raw = t.substring(eq + 1).strip();
+            String raw = strip(t.substring(eq + 1));
             int start = i;
             int firstNotUtf8 = 0; // a line of a quoted value that is not UTF-8 (its number): the whole value is dropped
             while (true) {
@@ -127,9 +127,32 @@ final class DotEnv {
 
     private static final java.util.regex.Pattern BARE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final java.util.regex.Pattern LEADING_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /** python-dotenv's {@code export[^\S\r\n]+}: any blanks after the word, a tab too. */
-    private static final java.util.regex.Pattern EXPORT = java.util.regex.Pattern.compile("export[ \t\f\u000B]+");
+    /** python-dotenv's {@code export[^\S\r\n]+}: any blanks after the word ({@link #isPythonSpace}), a tab too. */
+    private static final java.util.regex.Pattern EXPORT = java.util.regex.Pattern.compile(
+            "export[\\p{javaWhitespace}\\x{85}\\x{A0}\\x{2007}\\x{202F}&&[^\\r\\n]]+");
     private static final String SKIPPED = " (not one of Archivist's variables: skipped, as python-dotenv skips it)";
+
+    /**
+     * Whitespace as Python's {@code str.strip()} and {@code \s} see it, which python-dotenv strips around names and
+     * values: Java's {@link Character#isWhitespace} and also NEL and the no-break spaces (U+0085, U+00A0, U+2007,
+     * U+202F), which a line copied from a web page or a chat carries and which {@link String#strip()} kept.
+     */
+    private static boolean isPythonSpace(char c) {
+        return Character.isWhitespace(c) || c == '\u0085' || c == '\u00A0' || c == '\u2007' || c == '\u202F';
+    }
+
+    /** {@code s} without the {@link #isPythonSpace} characters at either end, as Python's {@code strip()}. */
+    private static String strip(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && isPythonSpace(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && isPythonSpace(s.charAt(to - 1))) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
 
     private static boolean isOurs(String name) {
         return java.util.Arrays.stream(ConfigKey.values()).anyMatch(k -> k.name().equals(name));
@@ -200,8 +223,8 @@ final class DotEnv {
             return quoted(v, '"', known);
         }
         for (int i = 1; i < v.length(); i++) { // a comment starts at a '#' after whitespace
-            if (v.charAt(i) == '#' && Character.isWhitespace(v.charAt(i - 1))) {
-                v = v.substring(0, i).strip();
+            if (v.charAt(i) == '#' && isPythonSpace(v.charAt(i - 1))) {
+                v = strip(v.substring(0, i));
                 break;
             }
         }
@@ -230,7 +253,7 @@ final class DotEnv {
         if (i >= v.length()) {
             throw new Unterminated(quote);
         }
-        String rest = v.substring(i + 1).strip();
+        String rest = strip(v.substring(i + 1));
         if (!rest.isEmpty() && !rest.startsWith("#")) {
             throw new IllegalArgumentException("unexpected text after the closing quote (a comment needs a #)");
         }

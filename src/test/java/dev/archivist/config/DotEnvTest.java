@@ -192,4 +192,25 @@ class DotEnvTest {
                 .containsEntry("SINGLE", "a\nb").containsEntry("MAX_BACKUPS", "3").containsEntry("LOG_LEVEL", "WARN")
                 .doesNotContainKey("FEATURE_FLAG").hasSize(4);
     }
+
+    /**
+     * A line copied from a wiki page or a chat often carries a no-break space (U+00A0, also U+2007, U+202F) or a NEL
+     * (U+0085), which Python counts as whitespace and Java's {@code strip()} does not: python-dotenv read
+     * {@code BACKUP_DIR=/srv/backups<NBSP>} as {@code /srv/backups}, and the backups went to a folder whose name ends
+     * in an invisible character.
+     */
+    @Test
+    void noBreakSpacesAroundNamesAndValuesAreBlanksAsPythonDotenvReadsThem() {
+        Map<String, String> v = parse(Map.of(),
+                "BACKUP_DIR=/srv/backups\u00a0",
+                "\u00a0STORAGE_PATH=\u202f/srv/storage\u2007",
+                "MAX_BACKUPS\u00a0=\u00a04\u00a0# keep four",
+                "LOG_LEVEL='WARN'\u0085# quoted",
+                "export\u00a0JSON_LOGS=false");
+        assertThat(problems).isEmpty();
+        assertThat(warnings).isEmpty();
+        assertThat(v).containsEntry("BACKUP_DIR", "/srv/backups").containsEntry("STORAGE_PATH", "/srv/storage")
+                .containsEntry("MAX_BACKUPS", "4").containsEntry("LOG_LEVEL", "WARN").containsEntry("JSON_LOGS", "false")
+                .hasSize(5);
+    }
 }
