@@ -47,7 +47,8 @@ public final class RawConfig {
         }
         List<String> warnings = new java.util.ArrayList<>();
         String[] envFileTz = {null};
-        if (envFile != null && (envFileRequired || Files.exists(envFile))) {
+        // a link that leads nowhere (a deploy's .env -> ../shared/.env whose target is gone) was meant to be read
+        if (envFile != null && (envFileRequired || Files.exists(envFile) || Files.isSymbolicLink(envFile))) {
             try {
                 Map<String, Set<String>> secrets = new java.util.HashMap<>();
                 DotEnv.parse(EnvFileLines.read(envFile), environment, problems, warnings, envFile.toString(), secrets)
@@ -61,7 +62,7 @@ public final class RawConfig {
             } catch (EnvFileLines.NotText e) {
                 problems.add("env file " + envFile + ": " + e.getMessage());
             } catch (IOException e) {
-                problems.add("env file " + envFile + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                problems.add("env file " + envFile + ": " + unreadable(envFile, e));
             }
         }
         environment.forEach((name, raw) -> {
@@ -71,6 +72,18 @@ public final class RawConfig {
         flags.forEach((key, raw) -> values.put(key, new ConfigValue(key, raw, ConfigOrigin.FLAG)));
         maxBackupsReplaced(values).ifPresent(warnings::add);
         return new RawConfig(values, envFile, warnings, envFileTz[0]);
+    }
+
+    /** Why {@code envFile} could not be read: for a symlink whose target does not exist, where it leads. */
+    private static String unreadable(Path envFile, IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException && Files.isSymbolicLink(envFile)) {
+            try {
+                return "a symlink to " + Files.readSymbolicLink(envFile) + ", which does not exist";
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // gone or changed meanwhile: the reason as it came
+            }
+        }
+        return "cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
     }
 
     private static final List<ConfigKey> KEEP_RULES = List.of(ConfigKey.BACKUP_KEEP_LAST, ConfigKey.BACKUP_KEEP_HOURLY,

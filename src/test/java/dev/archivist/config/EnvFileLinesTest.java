@@ -106,4 +106,21 @@ class EnvFileLinesTest {
         assertThat(problems).containsExactly("env file " + file
                 + ": it holds NUL bytes (a UTF-16 file without a byte-order mark?): save it as UTF-8 text");
     }
+
+    /**
+     * A deploy that links {@code .env} to a shared copy ({@code .env -> ../shared/.env}) whose target is gone: the link
+     * is there, so the file was meant to be read; it was taken for no {@code .env} at all, and every command ran on the
+     * defaults (another database, another backup directory) without a word.
+     */
+    @Test
+    void aDotEnvLinkThatLeadsNowhereIsAProblemNotAMissingFile() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve(".env"), dir.resolve("shared/.env"));
+        RawConfig raw = RawConfig.load(Map.of(), link, false, Map.of(), problems);
+        assertThat(problems).containsExactly("env file " + link + ": a symlink to " + dir.resolve("shared/.env")
+                + ", which does not exist");
+        assertThat(raw.get(ConfigKey.BACKUP_DIR).origin()).isEqualTo(ConfigOrigin.DEFAULT);
+        problems.clear();
+        RawConfig.load(Map.of(), dir.resolve("absent.env"), false, Map.of(), problems);
+        assertThat(problems).isEmpty();
+    }
 }
