@@ -201,7 +201,7 @@ public final class SettingsLoader {
             }
             return null;
         }
-        if (wrappedInQuotes(key) || homeShorthand(key, v) || unexpandedVariable(key, v)) {
+        if (wrappedInQuotes(key) || homeShorthand(key, v) || unexpandedVariable(key, v) || remoteUrl(key, v)) {
             return null;
         }
         try {
@@ -237,6 +237,24 @@ public final class SettingsLoader {
         if (path.equals("~") || path.startsWith("~/")) {
             problem(key, "starts with '~', which only a shell expands: here it would be a folder named '~' in the"
                     + " working directory; give the absolute path");
+            return true;
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern URL_SCHEME = java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):/{2}");
+
+    /**
+     * A path written as a URL ({@code sftp://nas/backups}, {@code s3://bucket/x}, {@code file:///srv/backups}), as a
+     * restic or rclone user names a remote: it was a relative path, a folder named {@code sftp:} in the working
+     * directory, so the backups the operator believed offsite lay on the application's own disk. Recorded as a problem.
+     */
+    private boolean remoteUrl(ConfigKey key, String path) {
+        java.util.regex.Matcher m = URL_SCHEME.matcher(path);
+        if (m.lookingAt()) {
+            problem(key, "a URL, but Archivist reads and writes local folders only: here it would be a folder named '"
+                    + m.group(1) + ":' in the working directory; give the absolute path of a local folder (or of the"
+                    + " mounted remote)");
             return true;
         }
         return false;

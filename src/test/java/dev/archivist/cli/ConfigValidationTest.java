@@ -74,6 +74,13 @@ class ConfigValidationTest {
                 Arguments.of("BACKUP_DIR", "\"/srv/backups\"", none, "wrapped in quotes, which would be part of the path"),
                 Arguments.of("BACKUP_STORAGE_EXCLUDE", "\"*.tmp,cache/**\"", none, "wrapped in quotes, which would be part of the globs"),
                 Arguments.of("STORAGE_PATH", "@FILE", none, "not a directory"),
+                // a remote as restic or rclone name one: it was a folder 'sftp:' in the working directory, on the
+                // application's own disk, holding the backups the operator believed offsite
+                Arguments.of("BACKUP_DIR", "sftp://backup@nas.example.org/srv/backups", none,
+                        "a URL, but Archivist reads and writes local folders only"),
+                Arguments.of("BACKUP_DIR", "s3://bucket/archivist", none, "a folder named 's3:' in the working directory"),
+                Arguments.of("BACKUP_DIR", "file:///srv/backups", none, "give the absolute path"),
+                Arguments.of("STORAGE_PATH", "smb://nas/share/storage", none, "a URL, but Archivist reads"),
                 Arguments.of("BACKUP_DIR", "", none, "must not be empty"),
                 Arguments.of("BACKUP_DIR", "@FILE", none, "not a directory"),
                 Arguments.of("BACKUP_DIR", "@FILE/sub", none, "not a directory"),
