@@ -94,10 +94,17 @@ final class DotEnv {
             while (true) {
                 try {
                     Set<String> hidden = new java.util.HashSet<>();
-                    String read = value(raw, known.into(hidden));
+                    Set<String> unset = new java.util.LinkedHashSet<>();
+                    String read = value(raw, known.into(hidden, unset));
                     if (firstNotUtf8 > 0) {
                         notUtf8(name, file, firstNotUtf8, problems, warnings);
                     } else {
+                        if (!unset.isEmpty() && isOurs(name) && !environment.containsKey(name)) {
+                            warnings.add(file + " line " + number + ": " + name + " refers to " + String.join(", ",
+                                    unset.stream().map(n -> "${" + n + "}").toList()) + ", which "
+                                    + (unset.size() == 1 ? "is" : "are") + " set neither in the environment nor on an"
+                                    + " earlier line: read as empty");
+                        }
                         result.put(name, read);
                         secrets.remove(name);
                         if (!hidden.isEmpty()) {
@@ -191,21 +198,29 @@ final class DotEnv {
 
     /**
      * How {@code ${NAME}} is resolved: its value, and the secrets that value carries ({@link #parse(EnvFileLines, Map,
-     * List, List, String, Map)}), which {@link #interpolate} adds to {@code found}, the secrets of the value being read.
+     * List, List, String, Map)}), which {@link #interpolate} adds to {@code found}, the secrets of the value being read,
+     * and the names set nowhere that it referred to without a default, in {@code unset}.
      */
-    private record References(Function<String, String> value, Function<String, Set<String>> carried, Set<String> found) {
+    private record References(Function<String, String> value, Function<String, Set<String>> carried, Set<String> found,
+                              Set<String> unset) {
         References(Function<String, String> value, Function<String, Set<String>> carried) {
-            this(value, carried, new java.util.HashSet<>());
+            this(value, carried, new java.util.HashSet<>(), new java.util.HashSet<>());
         }
 
-        References into(Set<String> hidden) {
-            return new References(value, carried, hidden);
+        References into(Set<String> hidden, Set<String> unsetNames) {
+            return new References(value, carried, hidden, unsetNames);
         }
 
-        /** The text {@code ${name}} stands for ({@code fallback} when {@code name} has no value), its secrets noted. */
+        /**
+         * The text {@code ${name}} stands for ({@code fallback} when {@code name} has no value; empty, and {@code name}
+         * noted as unset, when it has no default either: null), its secrets noted.
+         */
         String resolve(String name, String fallback) {
             String known = value.apply(name);
-            String used = known == null ? fallback : known;
+            if (known == null && fallback == null) {
+                unset.add(name);
+            }
+            String used = known != null ? known : fallback != null ? fallback : "";
             if (!used.isEmpty() && Redactor.isSensitiveName(name)) {
                 found.add(used);
             } else if (known != null) {
@@ -299,7 +314,7 @@ final class DotEnv {
                 continue;
             }
             String name = colon >= 0 ? ref.substring(0, colon) : ref;
-            String fallback = colon >= 0 ? ref.substring(colon + 2) : "";
+            String fallback = colon >= 0 ? ref.substring(colon + 2) : null;
             out.append(v, from, start).append(known.resolve(name, fallback));
             from = end + 1;
             start = v.indexOf("${", from);

@@ -72,6 +72,32 @@ class DotEnvTest {
     }
 
     /**
+     * A {@code .env} shared with docker compose, which expands {@code ${DATA_ROOT}} from the shell that starts it: run
+     * from cron, where {@code DATA_ROOT} is not set, {@code BACKUP_DIR=${DATA_ROOT}/backups} read as {@code /backups}
+     * (python-dotenv's empty value) without a word, and the backups went to the root file system. The value stays
+     * python-dotenv's; a reference without a default to a name set nowhere, in one of Archivist's variables, is named
+     * in a warning (the application's own lines, and a variable the environment sets itself, are left alone).
+     */
+    @Test
+    void aReferenceToANameSetNowhereInOneOfOurVariablesIsNamedInAWarning() {
+        Map<String, String> v = parse(Map.of("MAX_BACKUPS", "5"),
+                "BACKUP_DIR=${DATA_ROOT}/backups",
+                "STORAGE_PATH=${DATA_ROOT:-/srv/app}/storage",
+                "EXPLICIT_EMPTY=${NOPE:-}",
+                "APP_CACHE=${DATA_ROOT}/cache",
+                "MAX_BACKUPS=${KEEP}",
+                "BACKUP_STORAGE_EXCLUDE=${CACHE_DIR}/**,${TMP_DIR}/**");
+        assertThat(v).containsEntry("BACKUP_DIR", "/backups").containsEntry("STORAGE_PATH", "/srv/app/storage")
+                .containsEntry("APP_CACHE", "/cache");
+        assertThat(problems).isEmpty();
+        assertThat(warnings).containsExactly(
+                ".env line 1: BACKUP_DIR refers to ${DATA_ROOT}, which is set neither in the environment nor on an"
+                        + " earlier line: read as empty",
+                ".env line 6: BACKUP_STORAGE_EXCLUDE refers to ${CACHE_DIR}, ${TMP_DIR}, which are set neither in the"
+                        + " environment nor on an earlier line: read as empty");
+    }
+
+    /**
      * A shell's other forms are no references to python-dotenv (its names hold no {@code :}): {@code dotenv_values()}
      * keeps them as written, even for a variable that is set. Read as an unset name's empty value, a compose-style
      * {@code BACKUP_DIR=${ROOT:?set ROOT}/backups} sent the backups to {@code /backups}.
