@@ -81,7 +81,10 @@ final class DotEnv {
                 continue;
             }
             String name = strip(t.substring(0, eq));
-            if (!BARE_NAME.matcher(name).matches()) {
+            java.util.regex.Matcher quotedName = QUOTED_NAME.matcher(name);
+            if (quotedName.matches()) { // python-dotenv's '([^']+)': 'MAX_BACKUPS'=5 sets MAX_BACKUPS
+                name = quotedName.group(1);
+            } else if (!BARE_NAME.matcher(name).matches()) {
                 // python-dotenv's names hold no blank: "DATABASE_URL: sqlite:///x.db?mode=ro" or "BACKUP_KEY abc=" is no
                 // setting of a name up to the '=' in its value (one no variable has, so the line was ignored in silence,
                 // or named whole, value and all, in the warning for an unknown BACKUP_ name)
@@ -133,6 +136,7 @@ final class DotEnv {
     }
 
     private static final java.util.regex.Pattern BARE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    private static final java.util.regex.Pattern QUOTED_NAME = java.util.regex.Pattern.compile("'([^']+)'");
     private static final java.util.regex.Pattern LEADING_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** python-dotenv's {@code export[^\S\r\n]+}: any blanks after the word ({@link #isPythonSpace}), a tab too. */
     private static final java.util.regex.Pattern EXPORT = java.util.regex.Pattern.compile(

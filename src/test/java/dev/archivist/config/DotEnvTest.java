@@ -239,4 +239,17 @@ class DotEnvTest {
                 .containsEntry("MAX_BACKUPS", "4").containsEntry("LOG_LEVEL", "WARN").containsEntry("JSON_LOGS", "false")
                 .hasSize(5);
     }
+
+    /** python-dotenv reads a name in single quotes as the name ({@code 'MAX_BACKUPS'=5}); it was skipped with a warning. */
+    @Test
+    void aNameInSingleQuotesIsTheNameAsPythonDotenvReadsIt() {
+        Map<String, String> v = parse(Map.of(),
+                "'MAX_BACKUPS'=5",
+                "export 'BACKUP_DIR' = /srv/backups # where they go",
+                "'APP NAME'=x");
+        assertThat(problems).isEmpty();
+        assertThat(warnings).isEmpty();
+        assertThat(v).containsEntry("MAX_BACKUPS", "5").containsEntry("BACKUP_DIR", "/srv/backups")
+                .containsEntry("APP NAME", "x").hasSize(3);
+    }
 }
