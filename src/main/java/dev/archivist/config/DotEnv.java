@@ -128,6 +128,7 @@ final class DotEnv {
                     // reading goes on after the line where the value went wrong (python-dotenv's rule), which is a
                     // later one for a quoted value closed there with text after its quote
                     unreadable(name, file, number, e, problems, warnings);
+                    swallowed(lines, start + 1, i, name, number, file, problems);
                     break;
                 }
             }
@@ -167,6 +168,24 @@ final class DotEnv {
 
     private static boolean isOurs(String name) {
         return java.util.Arrays.stream(ConfigKey.values()).anyMatch(k -> k.name().equals(name));
+    }
+
+    /**
+     * The lines {@code from} to {@code to} (indexes), read as part of the value of {@code owner} (set on line
+     * {@code ownerLine}) that could not be read: each that sets one of Archivist's variables is a problem, as a line of
+     * ours that cannot be read is.
+     */
+    private static void swallowed(List<String> lines, int from, int to, String owner, int ownerLine, String file,
+                                  List<String> problems) {
+        for (int k = from; k <= to; k++) {
+            String line = strip(lines.get(k));
+            java.util.regex.Matcher export = EXPORT.matcher(line);
+            java.util.regex.Matcher word = LEADING_NAME.matcher(export.lookingAt() ? line.substring(export.end()) : line);
+            if (word.lookingAt() && isOurs(word.group())) {
+                problems.add(file + " line " + (k + 1) + ": " + word.group() + " is not read: the line is part of the value"
+                        + " of " + owner + " (line " + ownerLine + "), which could not be read");
+            }
+        }
     }
 
     /** A line that sets nothing: a problem where it starts with one of Archivist's names; its text is not shown. */

@@ -186,14 +186,26 @@ class DotEnvTest {
 
     /**
      * A quoted value that closes on a later line with text after its quote is skipped up to that line, as python-dotenv
-     * skips it (dotenv_values gives LOG_LEVEL only, then MAX_BACKUPS only): the lines it swallowed are not read.
+     * skips it (dotenv_values gives LOG_LEVEL only, then MAX_BACKUPS only): the lines it swallowed are not read. One of
+     * those that sets one of Archivist's variables is a problem, as a line of ours that cannot be read is: a Windows
+     * path in the application's line ({@code APP_DIR="C:\app\"}) took the {@code BACKUP_DIR} line after it into its
+     * value, and the backups went to the default folder with a warning naming only {@code APP_DIR}.
      */
     @Test
     void aValueGoneWrongOnALaterLineIsSkippedUpToThatLine() {
         assertThat(parse(Map.of(), "GREETING=\"Hello", "MAX_BACKUPS=3", "SIGNATURE=\"Bob\"", "LOG_LEVEL=WARN"))
                 .containsExactly(Map.entry("LOG_LEVEL", "WARN"));
         assertThat(warnings).singleElement().asString().startsWith(".env line 1: unexpected text after the closing quote");
+        assertThat(problems).containsExactly(".env line 2: MAX_BACKUPS is not read: the line is part of the value of"
+                + " GREETING (line 1), which could not be read");
         warnings.clear();
+        problems.clear();
+        assertThat(parse(Map.of(), "APP_DIR=\"C:\\app\\\"", "export BACKUP_DIR=\"/srv/backups\"", "LOG_LEVEL=WARN"))
+                .containsExactly(Map.entry("LOG_LEVEL", "WARN"));
+        assertThat(problems).containsExactly(".env line 2: BACKUP_DIR is not read: the line is part of the value of"
+                + " APP_DIR (line 1), which could not be read");
+        warnings.clear();
+        problems.clear();
         assertThat(parse(Map.of(), "PEM=\"-----BEGIN", "abc", "-----END\" junk", "MAX_BACKUPS=4"))
                 .containsExactly(Map.entry("MAX_BACKUPS", "4"));
         assertThat(warnings).hasSize(1);
