@@ -108,6 +108,7 @@ final class DotEnv {
                                     + (unset.size() == 1 ? "is" : "are") + " set neither in the environment nor on an"
                                     + " earlier line: read as empty");
                         }
+                        commentAfterComma(name, raw, file, number, warnings);
                         result.put(name, read);
                         secrets.remove(name);
                         if (!hidden.isEmpty()) {
@@ -260,13 +261,33 @@ final class DotEnv {
         if (v.startsWith("\"")) {
             return quoted(v, '"', known);
         }
-        for (int i = 1; i < v.length(); i++) { // a comment starts at a '#' after whitespace
+        int comment = commentStart(v);
+        return interpolate(comment < 0 ? v : strip(v.substring(0, comment)), known);
+    }
+
+    /** Where the comment of an unquoted value starts: at a {@code #} after whitespace; -1 for none. */
+    private static int commentStart(String v) {
+        for (int i = 1; i < v.length(); i++) {
             if (v.charAt(i) == '#' && isPythonSpace(v.charAt(i - 1))) {
-                v = strip(v.substring(0, i));
-                break;
+                return i;
             }
         }
-        return interpolate(v, known);
+        return -1;
+    }
+
+    /**
+     * An unquoted value of one of Archivist's variables that a comment cut right after a comma: a list written with
+     * blanks after its commas ({@code @eaDir/**, #recycle/**}) lost its next item to the comment without a word.
+     */
+    private static void commentAfterComma(String name, String raw, String file, int number, List<String> warnings) {
+        if (!isOurs(name) || raw.startsWith("'") || raw.startsWith("\"")) {
+            return;
+        }
+        int comment = commentStart(raw);
+        if (comment > 0 && strip(raw.substring(0, comment)).endsWith(",")) {
+            warnings.add(file + " line " + number + ": the value of " + name + " ends with ',' before a '#', which starts"
+                    + " a comment here (a '#' after a blank): quote the whole value to keep what follows");
+        }
     }
 
     private static String quoted(String v, char quote, References known) {
