@@ -57,7 +57,9 @@ public final class RawConfig {
                                 envFileTz[0] = raw;
                             }
                             put(values, name, raw, ConfigOrigin.DOTENV, secrets.getOrDefault(name, Set.of()));
-                            UnknownVariables.check(name, "in " + envFile).ifPresent(warnings::add);
+                            UnknownVariables.check(name, "in " + envFile)
+                                    .or(() -> UnknownVariables.launcherOnly(name, "in " + envFile, environment))
+                                    .ifPresent(warnings::add);
                         });
             } catch (EnvFileLines.NotText e) {
                 problems.add("env file " + envFile + ": " + e.getMessage());

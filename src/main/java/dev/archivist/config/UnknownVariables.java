@@ -28,7 +28,22 @@ final class UnknownVariables {
             Map.entry("BACKUP_FOLDER", ConfigKey.BACKUP_DIR),
             Map.entry("BACKUP_DIRECTORY", ConfigKey.BACKUP_DIR));
 
+    /** The variable {@code bin/archivist} reads (cli/LauncherVariables) from the environment, before Java starts. */
+    private static final String LAUNCHER_MAX_HEAP = "ARCHIVIST_MAX_HEAP";
+
     private UnknownVariables() {
+    }
+
+    /**
+     * The warning for a launcher's variable written in the {@code .env} file ({@code where}: "in app.env"), where it is
+     * never read: the heap is sized before Java starts. None when {@code environment} sets it, as the launcher reads it.
+     */
+    static Optional<String> launcherOnly(String name, String where, Map<String, String> environment) {
+        if (!LAUNCHER_MAX_HEAP.equals(name) || environment.containsKey(name)) {
+            return Optional.empty();
+        }
+        return Optional.of(name + " (" + where + ") is read by bin/archivist from the environment only, before Java"
+                + " starts: ignored here; set it in the environment (systemd's Environment=, the crontab line)");
     }
 
     /** The warning for {@code name} ({@code where}: "in app.env"), when it looks like a variable and is none. */

@@ -2,7 +2,12 @@ package dev.archivist.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UnknownVariablesTest {
     @Test
@@ -53,5 +58,19 @@ class UnknownVariablesTest {
         assertThat(UnknownVariables.distance("kitten", "sitting")).isEqualTo(3);
         assertThat(UnknownVariables.distance("MAX_BACKUP", "MAX_BACKUPS")).isEqualTo(1);
         assertThat(UnknownVariables.distance("same", "same")).isZero();
+    }
+    /**
+     * Running out of heap says to set {@code ARCHIVIST_MAX_HEAP=2g}; written into the {@code .env} beside the other
+     * settings, it was ignored without a word (the launcher sizes Java's heap from the environment, before the
+     * {@code .env} is read), and the next run ran out of heap again.
+     */
+    @Test
+    void theLaunchersHeapLimitInTheEnvFileIsNamedAsReadFromTheEnvironmentOnly(@TempDir Path dir) throws Exception {
+        Path env = Files.writeString(dir.resolve(".env"), "ARCHIVIST_MAX_HEAP=2g\n");
+        assertThat(RawConfig.load(Map.of(), env, true, Map.of(), new ArrayList<>()).warnings()).containsExactly(
+                "ARCHIVIST_MAX_HEAP (in " + env + ") is read by bin/archivist from the environment only, before Java"
+                        + " starts: ignored here; set it in the environment (systemd's Environment=, the crontab line)");
+        assertThat(RawConfig.load(Map.of("ARCHIVIST_MAX_HEAP", "2g"), env, true, Map.of(), new ArrayList<>()).warnings())
+                .isEmpty();
     }
 }
