@@ -242,19 +242,25 @@ public final class SettingsLoader {
         return false;
     }
 
-    private static final java.util.regex.Pattern URL_SCHEME = java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):/{2}");
+    private static final java.util.regex.Pattern URL_SCHEME = java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*:)/{2}");
+    /** restic's and rclone's remotes ({@code sftp:user@host:/srv/repo}, {@code rclone:gdrive:x}), scp's {@code user@host:/x}. */
+    private static final java.util.regex.Pattern REMOTE = java.util.regex.Pattern.compile(
+            "(?:sftp|s3|b2|azure|gs|swift|rest|rclone):[^/]*|[A-Za-z0-9._-]+(?::[^/@]*)?@[A-Za-z0-9.-]+:[^/]*");
 
     /**
-     * A path written as a URL ({@code sftp://nas/backups}, {@code s3://bucket/x}, {@code file:///srv/backups}), as a
-     * restic or rclone user names a remote: it was a relative path, a folder named {@code sftp:} in the working
-     * directory, so the backups the operator believed offsite lay on the application's own disk. Recorded as a problem.
+     * A path written as a URL ({@code sftp://nas/backups}, {@code s3://bucket/x}, {@code file:///srv/backups}) or as
+     * restic, rclone or scp name a remote ({@code sftp:user@nas:/srv/repo}, {@code backup@nas:/srv/backups}): it was a
+     * relative path, a folder named {@code sftp:} in the working directory, so the backups the operator believed
+     * offsite lay on the application's own disk. Recorded as a problem.
      */
     private boolean remoteUrl(ConfigKey key, String path) {
-        java.util.regex.Matcher m = URL_SCHEME.matcher(path);
-        if (m.lookingAt()) {
-            problem(key, "a URL, but Archivist reads and writes local folders only: here it would be a folder named '"
-                    + m.group(1) + ":' in the working directory; give the absolute path of a local folder (or of the"
-                    + " mounted remote)");
+        java.util.regex.Matcher url = URL_SCHEME.matcher(path);
+        java.util.regex.Matcher remote = REMOTE.matcher(path);
+        boolean isUrl = url.lookingAt();
+        if (isUrl || remote.lookingAt()) {
+            problem(key, (isUrl ? "a URL" : "a remote") + ", but Archivist reads and writes local folders only: here it"
+                    + " would be a folder named '" + raw.shown(key, isUrl ? url.group(1) : remote.group())
+                    + "' in the working directory; give the absolute path of a local folder (or of the mounted remote)");
             return true;
         }
         return false;
