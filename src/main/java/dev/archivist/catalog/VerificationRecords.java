@@ -53,16 +53,26 @@ public final class VerificationRecords {
     public static Boolean restorable(Path stateDir, Manifest m) {
         Result own = read(stateDir, m.id());
         Boolean restorable = own == null ? null : own.restorable();
-        if (m.type() == BackupType.FULL) {
-            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
-                String id = m.componentId(t);
-                Result part = id == null ? null : read(stateDir, id);
-                if (part != null && Boolean.FALSE.equals(part.restorable())) {
-                    restorable = false;
-                }
+        return failedComponent(stateDir, m) != null ? Boolean.FALSE : restorable;
+    }
+
+    /**
+     * For a full backup, the id of a part whose own last verify failed (the database part first), which makes the full
+     * backup one that cannot be restored whatever its own record says; null when there is none or {@code m} is no
+     * full backup.
+     */
+    public static String failedComponent(Path stateDir, Manifest m) {
+        if (m.type() != BackupType.FULL) {
+            return null;
+        }
+        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+            String id = m.componentId(t);
+            Result part = id == null ? null : read(stateDir, id);
+            if (part != null && Boolean.FALSE.equals(part.restorable())) {
+                return id;
             }
         }
-        return restorable;
+        return null;
     }
 
     /** The last result, or null when never verified. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupService;
 import dev.archivist.BackupType;
 import dev.archivist.Printable;
+import dev.archivist.catalog.BackupIds;
 import dev.archivist.catalog.Catalog;
 import dev.archivist.catalog.Json;
 import dev.archivist.catalog.Manifest;
@@ -77,7 +78,7 @@ public final class ListCommand implements Callable<Integer> {
         for (ObjectNode r : rows) {
             JsonNode v = r.path("last_verified");
             String verified = v.isObject() ? (v.path("clean").asBoolean() ? "clean " : "FAILED ")
-                    + (v.path("deep").asBoolean(true) ? "" : "(checksums) ") + shortTime(v.path("at").asText()) : "never";
+                    + verifiedHow(v) + shortTime(v.path("at").asText()) : "never";
             out.println(row(r.path("id").asText(), r.path("type").asText() + (r.path("pre_restore").asBoolean() ? "*" : ""),
                     Printable.controlsEscaped(shortTime(r.path("created_at").asText())), Output.size(r.path("total_size").asLong()),
                     verified + fullNote(r)));
@@ -87,6 +88,19 @@ public final class ListCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** "(checksums) " for a quick verify, "(storage part) " for a full backup's failed part, both, or nothing. */
+    private static String verifiedHow(JsonNode v) {
+        List<String> how = new ArrayList<>();
+        if (v.has("component")) {
+            how.add((BackupIds.isId(v.path("component").asText(), BackupType.DATABASE) ? "database" : "storage")
+                    + " part");
+        }
+        if (!v.path("deep").asBoolean(true)) {
+            how.add("checksums");
+        }
+        return how.isEmpty() ? "" : "(" + String.join(", ", how) + ") ";
     }
 
     /** When a row's backup was taken: its {@code created_at}, or the time in its id where that is no instant. */
@@ -181,11 +195,20 @@ public final class ListCommand implements Callable<Integer> {
     static ObjectNode describe(Catalog catalog, Manifest m) {
         ObjectNode row = m.json().deepCopy();
         VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
+        // a full backup whose part failed its own verify since cannot be restored (as rotation, stats and latest
+        // judge it): shown failed with that part's result, not clean with its own
+        String failedPart = v != null && !v.clean() ? null : VerificationRecords.failedComponent(catalog.stateDir(), m);
+        if (failedPart != null) {
+            v = VerificationRecords.read(catalog.stateDir(), failedPart);
+        }
         if (v == null) {
             row.putNull("last_verified");
         } else {
-            row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean())
+            ObjectNode last = row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean())
                     .put("deep", v.deep());
+            if (failedPart != null) {
+                last.put("component", failedPart);
+            }
         }
         Catalog.Completeness has = catalog.completeness(m, catalog::findById);
         if (has.removed()) {

@@ -386,6 +386,26 @@ class VerifyDetectsDamageTest {
         assertThat(after.path("at").asText()).isEqualTo(deepAt);
     }
 
+    /**
+     * A full backup verified clean, whose storage part is damaged later and found so by its own verify: it cannot be
+     * restored (rotation, stats and {@code restore full latest} pass it over), and {@code list} says so rather than
+     * show the full backup's own, older, clean result.
+     */
+    @Test
+    void aFullBackupWhosePartLaterFailsItsOwnVerifyIsListedFailed() throws Exception {
+        assertThat(problemsOf(full.id())).isEmpty();
+        Path part = sdir().resolve(storage.parts().get(1).path());
+        byte[] b = Files.readAllBytes(part);
+        b[b.length / 2] ^= 0x01;
+        Files.write(part, b);
+        assertThat(problemsOf(storage.id())).isNotEmpty();
+
+        JsonNode v = listRow(full.id()).path("last_verified");
+        assertThat(v.path("clean").asBoolean(true)).as(v.toString()).isFalse();
+        assertThat(v.path("component").asText()).isEqualTo(storage.id());
+        assertThat(f.cli("list", "--type", "full").stdout()).containsPattern(full.id() + ".*FAILED \\(storage part\\) ");
+    }
+
     private JsonNode listRow(String id) throws Exception {
         for (JsonNode row : Json.MAPPER.readTree(f.cli("list", "--json").stdout())) {
             if (row.path("id").asText().equals(id)) {
