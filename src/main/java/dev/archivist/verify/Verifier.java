@@ -11,6 +11,7 @@ import dev.archivist.archive.PipelinedInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.catalog.Catalog;
+import dev.archivist.catalog.ForeignOwner;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Compression;
 import dev.archivist.restore.EntryLayoutCheck;
@@ -74,6 +75,7 @@ public final class Verifier {
     }
 
     private VerifyReport check(Manifest m, boolean deep) {
+        refuseUnreadable(m);
         List<Problem> problems = new ArrayList<>();
         List<Problem> restoreWarnings = new ArrayList<>();
         long[] counters = new long[2];
@@ -167,6 +169,7 @@ public final class Verifier {
      * it extracts, before anything replaces live data.
      */
     public List<Problem> checkStructure(Manifest m) {
+        refuseUnreadable(m);
         List<Problem> problems = new ArrayList<>();
         checkSelf(m, problems);
         if (m.type() == BackupType.FULL) {
@@ -189,6 +192,37 @@ public final class Verifier {
             intactIndex(m, dir, problems);
         }
         return problems;
+    }
+
+    /**
+     * Refuses, as a backup this process cannot check rather than a damaged one, a backup with a stored file (a part,
+     * the index) it may not read: another user's (a backup taken by root, checked by the application's user). Read
+     * on, the archive looked cut short there, and the backup was reported and recorded as damaged.
+     */
+    private void refuseUnreadable(Manifest m) {
+        if (m.type() == BackupType.FULL) {
+            return; // its components are checked one by one
+        }
+        Path dir = catalog.dir(m.type());
+        List<String> names = new ArrayList<>();
+        m.parts().forEach(p -> names.add(p.path()));
+        if (m.type() == BackupType.STORAGE && m.indexFile() != null) {
+            names.add(m.indexFile());
+        }
+        for (String name : names) {
+            Path file = dir.resolve(name);
+            if (!Files.isRegularFile(file)) {
+                continue; // missing, or no regular file (a FIFO would block the open): the checks name it
+            }
+            try (var opened = Files.newByteChannel(file)) {
+                // readable
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new ArchivistException("cannot check " + m.id() + ": permission denied: " + file
+                        + ForeignOwner.hint(catalog.root(), file) + " (not recorded as damaged: it was not read)");
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile, or another failure: the checks name it
+            }
+        }
     }
 
     /** Compares the whole-archive SHA-256 and size with the manifest, once {@code in} has been read to the end. */
