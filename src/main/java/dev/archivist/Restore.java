@@ -6,6 +6,7 @@ import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.VerificationRecords;
 import dev.archivist.config.Settings;
+import dev.archivist.restore.DamagedArchiveException;
 import dev.archivist.restore.DatabaseRestorer;
 import dev.archivist.restore.ExtractionResult;
 import dev.archivist.restore.HeldFolder;
@@ -341,7 +342,12 @@ final class Restore {
         deleteDatabaseFiles(temp);
         List<String> notes = new ArrayList<>();
         try {
-            DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp, catalog::commitsRefused);
+            try {
+                DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp, catalog::commitsRefused);
+            } catch (DamagedArchiveException e) {
+                throw refusedAfterCheck(m, "the backup does not decompress, its checksums intact: "
+                        + ArchivistException.reason(e), 1, true);
+            }
             // as verify checks it: a file of another size is not the database this backup took (another database
             // put in its place, its checksums recomputed), however sound it is
             long expected = m.json().path("size_uncompressed").asLong(-1);
@@ -539,6 +545,9 @@ final class Restore {
                 }
             } catch (UnsafeEntryException e) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + ArchivistException.reason(e), e);
+            } catch (DamagedArchiveException e) {
+                throw refusedAfterCheck(m, "the archive does not decompress, its checksums intact: "
+                        + ArchivistException.reason(e), 1, true);
             }
             if (!include.unmatched().isEmpty()) { // every entry was offered to the selection while extracting
                 throw new ArchivistException("restore of " + m.id() + " refused: nothing in the backup matches --path "

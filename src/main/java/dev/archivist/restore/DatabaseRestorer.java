@@ -32,7 +32,8 @@ public final class DatabaseRestorer {
 
     /**
      * Decompresses a database backup's parts into {@code out} (created new, fsynced), ending with
-     * {@link StopAwareInputStream.Stopped} at the next read once {@code stopping} says so.
+     * {@link StopAwareInputStream.Stopped} at the next read once {@code stopping} says so; data that does not decompress
+     * ends it with a {@link DamagedArchiveException}.
      */
     public static void decompress(Path dir, Manifest m, Path out, java.util.function.BooleanSupplier stopping)
             throws IOException {
@@ -40,8 +41,18 @@ public final class DatabaseRestorer {
         if (codec == null) {
             throw new ArchivistException("backup " + m.id() + ": unknown compression '" + m.compression() + "'");
         }
-        try (InputStream in = new StopAwareInputStream(Codecs.decompressor(codec, PartStreams.open(dir, m.parts())),
-                stopping);
+        InputStream decompressed;
+        InputStream parts = PartStreams.open(dir, m.parts());
+        try {
+            decompressed = DamagedArchiveException.marking(Codecs.decompressor(codec, parts));
+        } catch (IOException e) { // a header that does not decode
+            parts.close();
+            throw new DamagedArchiveException(e);
+        } catch (RuntimeException e) {
+            parts.close();
+            throw e;
+        }
+        try (InputStream in = new StopAwareInputStream(decompressed, stopping);
              // owner-only, as every file Archivist writes: the live database's own mode is applied once it is checked
              OutputStream o = java.nio.channels.Channels.newOutputStream(Durable.createOwnerOnly(out))) {
             in.transferTo(new NamedWrites(o, out));

@@ -37,7 +37,8 @@ public final class StorageRestorer {
      * such rather than by whatever the damage made the tar reader say. With the per-file index ({@code indexFile}
      * and what {@code plan} read from it; both null to restore without it), the extraction is compared with it
      * ({@link SafeExtractor#extractAgainstIndex}). Once {@code stopping} says so, it ends with
-     * {@link StopAwareInputStream.Stopped} at the next read.
+     * {@link StopAwareInputStream.Stopped} at the next read. An archive that does not decompress, its parts intact,
+     * fails with a {@link DamagedArchiveException}.
      */
     public static ExtractionResult extract(Path dir, Manifest m, Path staging, Predicate<String> include,
                                            IndexPlan plan, Path indexFile, boolean keepOutsideLinks,
@@ -48,7 +49,7 @@ public final class StorageRestorer {
         }
         try (CheckedParts raw = new CheckedParts(dir, m.parts(), m.id(), partProblems);
              PipelinedInputStream tar = PipelinedInputStream.start("restore " + m.id(),
-                     () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)), raw::drain)) {
+                     () -> decompressed(codec, raw), raw::drain)) {
             ExtractionResult result;
             try {
                 InputStream stream = new BufferedInputStream(new StopAwareInputStream(tar, stopping), 1 << 16);
@@ -59,21 +60,32 @@ public final class StorageRestorer {
             } catch (StopAwareInputStream.Stopped e) {
                 throw e; // stopping: the rest of the parts is neither read nor checked
             } catch (IOException e) {
+                // the damage may have made the tar reader fail first: the decompressor then finds it as it reads on
+                DamagedArchiveException damaged = DamagedArchiveException.in(e);
                 try {
                     tar.finish();
-                } catch (IOException ignored) {
-                    // the parts are drained below either way
+                } catch (IOException rest) {
+                    damaged = damaged != null ? damaged : DamagedArchiveException.in(rest);
                 }
                 raw.drain();
                 Verifier.checkWhole(m, raw, partProblems);
                 if (!partProblems.isEmpty()) {
                     return null;
                 }
-                throw e;
+                throw damaged != null ? damaged : e;
             }
             raw.drain();
             Verifier.checkWhole(m, raw, partProblems);
             return result;
+        }
+    }
+
+    /** The archive decompressed from {@code raw}; what does not decompress fails with a {@link DamagedArchiveException}. */
+    private static InputStream decompressed(Compression codec, CheckedParts raw) throws IOException {
+        try {
+            return DamagedArchiveException.marking(Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)));
+        } catch (IOException e) { // a header that does not decode
+            throw new DamagedArchiveException(e);
         }
     }
 

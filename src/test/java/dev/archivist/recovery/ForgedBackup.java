@@ -1,5 +1,6 @@
 package dev.archivist.recovery;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupType;
 import dev.archivist.archive.Codecs;
@@ -257,9 +258,34 @@ final class ForgedBackup {
         Files.delete(scratch);
     }
 
+    /**
+     * Flips a bit in the middle of backup {@code m}'s stored (compressed) data, then recomputes every checksum of its
+     * manifest to match: only reading the data through (its decompression) can tell.
+     */
+    static void damageKeepingChecksums(Path backups, Manifest m) throws IOException {
+        Path dir = backups.resolve(m.type().wireName());
+        Manifest.Part middle = m.parts().get(m.parts().size() / 2);
+        Fixture.flipAByte(dir.resolve(middle.path()));
+        ObjectNode json = m.json().deepCopy();
+        MessageDigest whole = digest();
+        ArrayNode parts = (ArrayNode) json.path("parts");
+        for (int i = 0; i < parts.size(); i++) {
+            byte[] data = Files.readAllBytes(dir.resolve(parts.get(i).path("path").asText()));
+            whole.update(data);
+            ((ObjectNode) parts.get(i)).put("sha256", sha256(data));
+        }
+        json.put("checksum", HexFormat.of().formatHex(whole.digest()));
+        json.put(Manifest.SELF_CHECKSUM, Manifest.selfChecksum(json));
+        Files.write(dir.resolve(m.id() + ".json"), Manifest.toBytes(json));
+    }
+
     static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(digest().digest(data));
+    }
+
+    private static MessageDigest digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

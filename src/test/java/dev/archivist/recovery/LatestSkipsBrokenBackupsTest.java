@@ -145,6 +145,25 @@ class LatestSkipsBrokenBackupsTest {
     }
 
     /**
+     * As above for compressed data that does not decompress behind intact checksums (xz's check finds it): the restore
+     * failed with the decompressor's words alone ("restore database failed: Compressed data is corrupt"), not naming
+     * the backup as damaged nor recording it, so every restore of latest took the same backup and failed again.
+     */
+    @Test
+    void aBackupWhoseDataDoesNotDecompressIsRefusedAndPassedOverTheNextTime() throws Exception {
+        Fixture f = new Fixture(dir).set("BACKUP_COMPRESSION", "xz").database(3000).storage(17, 200_000);
+        Manifest olderDb = f.service().backupDatabase(false);
+        Manifest olderStorage = f.service().backupStorage(false, null);
+        Manifest newerDb = f.service().backupDatabase(false);
+        Manifest newerStorage = f.service().backupStorage(false, null);
+        ForgedBackup.damageKeepingChecksums(f.backups, newerDb);
+        ForgedBackup.damageKeepingChecksums(f.backups, newerStorage);
+
+        refusedThenPassedOver(f, new String[] {"database", newerDb.id(), olderDb.id(), "t.db", "does not decompress"},
+                new String[] {"storage", newerStorage.id(), olderStorage.id(), "t", "does not decompress"});
+    }
+
+    /**
      * A manifest that cannot be read is named once by a restore of latest, which resolved latest before it took the
      * lock and again under it, and once by a backup, which lists the catalog again for its rotation: each logged the same
      * warning twice.

@@ -1,0 +1,55 @@
+package dev.archivist.restore;
+
+import dev.archivist.ArchivistException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+
+/**
+ * A backup's data that could not be read on, its checksums intact: the decompressor found it corrupt (a gzip or xz
+ * check, zstd's frame format). Told apart from a failure to write what was read (a full disk), so that a restore
+ * refuses such a backup as damaged and records it as a failed verify, as a deep verify does.
+ */
+public final class DamagedArchiveException extends IOException {
+    public DamagedArchiveException(IOException cause) {
+        super(ArchivistException.reason(cause), cause);
+    }
+
+    /** {@code in} whose read failures, but for an interruption or a stop, become {@link DamagedArchiveException}s. */
+    public static InputStream marking(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (InterruptedIOException | DamagedArchiveException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new DamagedArchiveException(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (InterruptedIOException | DamagedArchiveException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new DamagedArchiveException(e);
+                }
+            }
+        };
+    }
+
+    /** The {@link DamagedArchiveException} in {@code e}'s causes ({@code e} itself included), or null. */
+    public static DamagedArchiveException in(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DamagedArchiveException d) {
+                return d;
+            }
+        }
+        return null;
+    }
+}
