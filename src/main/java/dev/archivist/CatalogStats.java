@@ -55,7 +55,8 @@ public record CatalogStats(List<TypeStats> types, long totalBackups, long totalB
                 }
                 list.add(m);
                 sum += m.type() == BackupType.FULL ? 0 : completeness.onDiskBytes(m);
-                VerificationRecords.Result r = VerificationRecords.read(catalog.stateDir(), m.id());
+                VerificationRecords.Shown shown = VerificationRecords.shown(catalog.stateDir(), m); // as list shows it
+                VerificationRecords.Result r = shown == null ? null : shown.result();
                 if (r != null && (lastVerified == null || r.verifiedAt().isAfter(lastVerified))) {
                     lastVerified = r.verifiedAt();
                     lastClean = r.clean();

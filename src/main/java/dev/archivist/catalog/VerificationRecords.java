@@ -75,6 +75,22 @@ public final class VerificationRecords {
         return null;
     }
 
+    /**
+     * The verification {@code list} and {@code stats} show for {@code m}: its own last result, or for a full backup one of
+     * whose parts failed its own last verify (so it cannot be restored, as {@link #restorable} judges it), unless its
+     * own result failed too, that part's result with the part's id; null when never verified.
+     */
+    public static Shown shown(Path stateDir, Manifest m) {
+        Result own = read(stateDir, m.id());
+        String failedPart = own != null && !own.clean() ? null : failedComponent(stateDir, m);
+        Result part = failedPart == null ? null : read(stateDir, failedPart);
+        return part != null ? new Shown(part, failedPart) : own == null ? null : new Shown(own, null);
+    }
+
+    /** A verification result as shown for a backup; {@code component}: the full backup's part it is of, or null. */
+    public record Shown(Result result, String component) {
+    }
+
     /** The last result, or null when never verified. */
     public static Result read(Path stateDir, String id) {
         Path f = file(stateDir, id);

@@ -194,20 +194,17 @@ public final class ListCommand implements Callable<Integer> {
      */
     static ObjectNode describe(Catalog catalog, Manifest m) {
         ObjectNode row = m.json().deepCopy();
-        VerificationRecords.Result v = VerificationRecords.read(catalog.stateDir(), m.id());
         // a full backup whose part failed its own verify since cannot be restored (as rotation, stats and latest
         // judge it): shown failed with that part's result, not clean with its own
-        String failedPart = v != null && !v.clean() ? null : VerificationRecords.failedComponent(catalog.stateDir(), m);
-        if (failedPart != null) {
-            v = VerificationRecords.read(catalog.stateDir(), failedPart);
-        }
-        if (v == null) {
+        VerificationRecords.Shown shown = VerificationRecords.shown(catalog.stateDir(), m);
+        if (shown == null) {
             row.putNull("last_verified");
         } else {
+            VerificationRecords.Result v = shown.result();
             ObjectNode last = row.putObject("last_verified").put("at", v.verifiedAt().toString()).put("clean", v.clean())
                     .put("deep", v.deep());
-            if (failedPart != null) {
-                last.put("component", failedPart);
+            if (shown.component() != null) {
+                last.put("component", shown.component());
             }
         }
         Catalog.Completeness has = catalog.completeness(m, catalog::findById);

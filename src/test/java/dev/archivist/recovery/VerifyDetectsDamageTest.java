@@ -388,8 +388,8 @@ class VerifyDetectsDamageTest {
 
     /**
      * A full backup verified clean, whose storage part is damaged later and found so by its own verify: it cannot be
-     * restored (rotation, stats and {@code restore full latest} pass it over), and {@code list} says so rather than
-     * show the full backup's own, older, clean result.
+     * restored (rotation, stats and {@code restore full latest} pass it over), and {@code list} and the last
+     * verification of {@code stats} say so rather than show the full backup's own, older, clean result.
      */
     @Test
     void aFullBackupWhosePartLaterFailsItsOwnVerifyIsListedFailed() throws Exception {
@@ -404,6 +404,8 @@ class VerifyDetectsDamageTest {
         assertThat(v.path("clean").asBoolean(true)).as(v.toString()).isFalse();
         assertThat(v.path("component").asText()).isEqualTo(storage.id());
         assertThat(f.cli("list", "--type", "full").stdout()).containsPattern(full.id() + ".*FAILED \\(storage part\\) ");
+        JsonNode stats = Json.MAPPER.readTree(f.cli("stats", "--json").stdout()).path("types").path("full");
+        assertThat(stats.path("last_verified_clean").asBoolean(true)).as("stats as list: " + stats).isFalse();
     }
 
     private JsonNode listRow(String id) throws Exception {
