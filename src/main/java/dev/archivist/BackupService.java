@@ -224,12 +224,16 @@ public final class BackupService {
     /**
      * As {@link #verify(Manifest, boolean)}, in a run over several backups ({@code verify --all}): a backup already
      * checked in the run, at the same depth, as a component of a full backup, gets that report again rather than
-     * being read a second time; {@code checkedThisRun} holds the reports by id.
+     * being read or recorded a second time; {@code checkedThisRun} holds the reports by id.
      */
     public VerifyReport verify(Manifest m, boolean deep, java.util.Map<String, VerifyReport> checkedThisRun) {
         Objects.requireNonNull(m, "backup must not be null");
         Objects.requireNonNull(checkedThisRun, "checkedThisRun must not be null");
+        VerifyReport earlier = checkedThisRun.get(m.id());
         VerifyReport report = new Verifier(catalog, clock, checkedThisRun).verify(m, deep);
+        if (report == earlier) {
+            return report; // checked earlier in the run, as a full backup's part, and recorded then
+        }
         if (!catalog.hasManifestFile(m.type(), m.id())) {
             return report; // removed while it was verified (a rotation in another process): nothing to record it for
         }

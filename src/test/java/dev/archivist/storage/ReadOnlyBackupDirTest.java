@@ -179,6 +179,36 @@ class ReadOnlyBackupDirTest {
         }
     }
 
+    /**
+     * {@code verify --all} of a full backup in a read-only backup directory says once per backup that its result
+     * cannot be recorded: a full backup's parts, checked with it and listed after it, were recorded (and named) a
+     * second time with the report the run had kept for them.
+     */
+    @Test
+    void verifyAllNamesEachBackupItCannotRecordOnce() throws Exception {
+        boolean root = StorageFixtures.runningAsRoot();
+        Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
+                "running as root without setpriv: permission bits cannot make a folder read-only");
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Files.writeString(storage.resolve("a.txt"), "alpha\n");
+        Path backups = tmp.resolve("backups");
+        dev.archivist.testing.TestDb.create(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 100);
+        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "full", "--no-rotate");
+        assertThat(made.exitCode()).as(made.describe()).isZero();
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", backups.toString(),
+                "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"), "JSON_LOGS", "false");
+        setWritable(backups, false);
+        try {
+            CliProcess.Result all = run(env, "verify", "--all");
+            assertThat(all.exitCode()).as(all.describe()).isZero();
+            assertThat(all.stdout()).contains("3 backups verified: 3 clean");
+            assertThat(all.stderr().lines().filter(l -> l.contains("cannot record the verification of")))
+                    .as(all.describe()).hasSize(3).doesNotHaveDuplicates();
+        } finally {
+            setWritable(backups, true);
+        }
+    }
+
     @Test
     void listingAMissingBackupDirCreatesNothing() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
