@@ -345,6 +345,9 @@ final class Restore {
             try {
                 DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp, catalog::commitsRefused);
             } catch (DamagedArchiveException e) {
+                if (catalog.commitsRefused()) {
+                    throw e; // stopped meanwhile: nothing is recorded
+                }
                 throw refusedAfterCheck(m, "the backup does not decompress, its checksums intact: "
                         + ArchivistException.reason(e), 1, true);
             }
@@ -546,6 +549,9 @@ final class Restore {
             } catch (UnsafeEntryException e) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + ArchivistException.reason(e), e);
             } catch (DamagedArchiveException e) {
+                if (catalog.commitsRefused()) {
+                    throw e; // stopped meanwhile: nothing is recorded
+                }
                 throw refusedAfterCheck(m, "the archive does not decompress, its checksums intact: "
                         + ArchivistException.reason(e), 1, true);
             }

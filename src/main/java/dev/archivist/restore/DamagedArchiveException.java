@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * A backup's data that could not be read on, its checksums intact: the decompressor found it corrupt (a gzip or xz
@@ -16,17 +17,19 @@ public final class DamagedArchiveException extends IOException {
         super(ArchivistException.reason(cause), cause);
     }
 
-    /** {@code in} whose read failures, but for an interruption or a stop, become {@link DamagedArchiveException}s. */
+    /**
+     * {@code in} whose read failures become {@link DamagedArchiveException}s, but for an interruption or a stop (an
+     * {@link InterruptedIOException}, a channel closed under the read, or any failure of an interrupted thread): a
+     * backup is never recorded as damaged because its restore was stopped.
+     */
     public static InputStream marking(InputStream in) {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
                 try {
                     return super.read();
-                } catch (InterruptedIOException | DamagedArchiveException e) {
-                    throw e;
                 } catch (IOException e) {
-                    throw new DamagedArchiveException(e);
+                    throw marked(e);
                 }
             }
 
@@ -34,13 +37,19 @@ public final class DamagedArchiveException extends IOException {
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
                     return super.read(b, off, len);
-                } catch (InterruptedIOException | DamagedArchiveException e) {
-                    throw e;
                 } catch (IOException e) {
-                    throw new DamagedArchiveException(e);
+                    throw marked(e);
                 }
             }
         };
+    }
+
+    private static IOException marked(IOException e) {
+        if (e instanceof DamagedArchiveException || e instanceof InterruptedIOException
+                || e instanceof ClosedChannelException || Thread.currentThread().isInterrupted()) {
+            return e;
+        }
+        return new DamagedArchiveException(e);
     }
 
     /** The {@link DamagedArchiveException} in {@code e}'s causes ({@code e} itself included), or null. */
