@@ -164,6 +164,25 @@ class LatestSkipsBrokenBackupsTest {
     }
 
     /**
+     * A zstd database backup changed inside its incompressible data (stored as zstd's raw literals, which decode
+     * whatever they hold), its checksums recomputed: SQLite's own check cannot see a changed blob, so only zstd's
+     * content checksum, written in every frame as the zstd tool writes it, tells. Before, such a backup was restored.
+     */
+    @Test
+    void aZstdBackupChangedInsideItsBlobsIsRefusedByItsContentChecksum() throws Exception {
+        Fixture f = new Fixture(dir).set("BACKUP_COMPRESSION", "zstd");
+        dev.archivist.testing.TestDb.create(f.db, dev.archivist.testing.TestDb.Mode.WAL, 40, 100_000);
+        Manifest older = f.service().backupDatabase(false);
+        Manifest newer = f.service().backupDatabase(false);
+        ForgedBackup.damageKeepingChecksums(f.backups, newer);
+
+        refusedThenPassedOver(f, new String[] {"database", newer.id(), older.id(), "t.db", "doesn't match checksum"});
+        Fixture.Run verify = f.cli("verify", newer.id());
+        assertThat(verify.exitCode()).as(verify.describe()).isEqualTo(1);
+        assertThat(verify.stdout()).contains("cannot decompress: Restored data doesn't match checksum");
+    }
+
+    /**
      * A manifest that cannot be read is named once by a restore of latest, which resolved latest before it took the
      * lock and again under it, and once by a backup, which lists the catalog again for its rotation: each logged the same
      * warning twice.
