@@ -31,8 +31,12 @@ class ReadOnlyBackupDirTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void readingCommandsWorkOnAReadOnlyBackupDirAndChangeNothing() throws Exception {
+    /** A storage folder holding {@code a.txt}, a 10-row database, the backup folder (not made yet) and the CLI's environment. */
+    private record App(Path storage, Path backups, Map<String, String> env) {
+    }
+
+    /** {@link App} in {@code tmp}; skipped as root without {@code setpriv}, which the read-only runs need. */
+    private App app() throws Exception {
         boolean root = StorageFixtures.runningAsRoot();
         Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
                 "running as root without setpriv: permission bits cannot make a folder read-only");
@@ -40,14 +44,23 @@ class ReadOnlyBackupDirTest {
         Files.writeString(storage.resolve("a.txt"), "alpha\n");
         Path backups = tmp.resolve("backups");
         dev.archivist.testing.TestDb.create(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 100);
+        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", backups.toString(),
+                "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"), "JSON_LOGS", "false");
+        return new App(storage, backups, env);
+    }
+
+    @Test
+    void readingCommandsWorkOnAReadOnlyBackupDirAndChangeNothing() throws Exception {
+        App app = app();
+        Path storage = app.storage();
+        Path backups = app.backups();
+        Map<String, String> env = app.env();
         CliProcess.Result madeDb = StorageFixtures.cli(tmp, storage, backups).run("backup", "database", "--no-rotate");
         assertThat(madeDb.exitCode()).as(madeDb.describe()).isZero();
         CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "storage", "--json", "--no-rotate");
         assertThat(made.exitCode()).as(made.describe()).isZero();
         String id = JSON.readTree(made.stdout()).path("id").asText();
         List<String> before = StorageFixtures.snapshot(backups);
-        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", backups.toString(),
-                "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"), "JSON_LOGS", "false");
         setWritable(backups, false);
         try {
             CliProcess.Result list = run(env, "list", "--json", "--type", "storage");
@@ -186,17 +199,11 @@ class ReadOnlyBackupDirTest {
      */
     @Test
     void verifyAllNamesEachBackupItCannotRecordOnce() throws Exception {
-        boolean root = StorageFixtures.runningAsRoot();
-        Assumptions.assumeTrue(!root || StorageFixtures.hasCommand("setpriv"),
-                "running as root without setpriv: permission bits cannot make a folder read-only");
-        Path storage = Files.createDirectories(tmp.resolve("storage"));
-        Files.writeString(storage.resolve("a.txt"), "alpha\n");
-        Path backups = tmp.resolve("backups");
-        dev.archivist.testing.TestDb.create(tmp.resolve("app.db"), dev.archivist.testing.TestDb.Mode.WAL, 10, 100);
-        CliProcess.Result made = StorageFixtures.cli(tmp, storage, backups).run("backup", "full", "--no-rotate");
+        App app = app();
+        CliProcess.Result made = StorageFixtures.cli(tmp, app.storage(), app.backups()).run("backup", "full", "--no-rotate");
         assertThat(made.exitCode()).as(made.describe()).isZero();
-        Map<String, String> env = Map.of("STORAGE_PATH", storage.toString(), "BACKUP_DIR", backups.toString(),
-                "DATABASE_URL", "sqlite:///" + tmp.resolve("app.db"), "JSON_LOGS", "false");
+        Path backups = app.backups();
+        Map<String, String> env = app.env();
         setWritable(backups, false);
         try {
             CliProcess.Result all = run(env, "verify", "--all");
