@@ -63,6 +63,9 @@ public final class ConfigCommand implements Callable<Integer> {
             eff.put("auto_split", archive.autoSplit());
             eff.put("max_size_mb", archive.maxSizeBytes() / MIB);
             eff.put("chunk_size_mb", archive.chunkSizeBytes() / MIB);
+            // the warnings of stderr, for a script that checks a configuration (a misspelt name, a reference to a
+            // variable set nowhere): stderr is often not read, or mixed with the logs
+            warnings.forEach(root.putArray("warnings")::add);
             Output.json(out, root);
             return ExitCodes.OK;
         }

@@ -59,6 +59,25 @@ class ConfigSourcesAndJsonOutputTest {
                 .containsPattern("BACKUP_JITTER_SECONDS\\s+=\\s+\\S+\\s+\\(\\.env \\(" + java.util.regex.Pattern.quote(other.toString()) + "\\)\\)");
     }
 
+    /** {@code config --json} carries the warnings it prints on stderr, for a script that checks a configuration. */
+    @Test
+    void configJsonCarriesItsWarnings() throws Exception {
+        Files.writeString(dir.resolve(".env"), "MAX_BACKUP=5\n");
+        CliProcess cli = new CliProcess(dir).env("BACKUP_DIR", dir.resolve("b").toString());
+        CliProcess.Result warned = cli.run("config", "--json");
+        assertThat(warned.exitCode()).as(warned.describe()).isZero();
+        JsonNode warnings = JSON.readTree(warned.stdout()).path("warnings");
+        assertThat(warnings.isArray()).as(warned.describe()).isTrue();
+        assertThat(warnings).singleElement().extracting(JsonNode::asText).asString().contains("MAX_BACKUP")
+                .contains("MAX_BACKUPS");
+        assertThat(warned.stderr()).contains(warnings.get(0).asText());
+
+        Files.writeString(dir.resolve(".env"), "MAX_BACKUPS=5\n");
+        CliProcess.Result clean = cli.run("config", "--json");
+        assertThat(JSON.readTree(clean.stdout()).path("warnings").isArray()).as(clean.describe()).isTrue();
+        assertThat(JSON.readTree(clean.stdout()).path("warnings")).isEmpty();
+    }
+
     /** With BACKUP_CHUNK_SIZE_MB unset and a BACKUP_MAX_SIZE_MB below its default, {@code config} shows the part size used. */
     @Test
     void configShowsThePartSizeUsedNotTheUnsetDefault() throws Exception {
