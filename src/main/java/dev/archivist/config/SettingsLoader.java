@@ -126,7 +126,12 @@ public final class SettingsLoader {
     }
 
     private void problem(ConfigKey key, String what) {
-        problems.add(key.name() + "='" + raw.shown(key) + "': " + what);
+        String shown = raw.shown(key);
+        // a variable set empty in the environment (docker compose's ${NAME} with nothing to expand, an exported blank)
+        // hides the .env file's value, which the operator then reads as the one in use
+        String where = shown.isBlank() && raw.get(key).origin() == ConfigOrigin.ENVIRONMENT
+                ? " (set empty in the process environment, which wins over the .env file)" : "";
+        problems.add(key.name() + "='" + shown + "'" + where + ": " + what);
     }
 
     private String trimmed(ConfigKey key) {

@@ -273,6 +273,22 @@ class ConfigValidationTest {
         assertThat(r.stderr()).contains("nope.env");
     }
 
+    /**
+     * A variable set empty in the environment (docker compose's {@code ${BACKUP_DIR}} with nothing to expand) hides the
+     * .env file's value: the problem says where the empty value came from, and a blank from the .env file does not.
+     */
+    @Test
+    void anEmptyValueFromTheEnvironmentIsNamedAsHidingTheEnvFile() throws Exception {
+        Path envFile = Files.writeString(dir.resolve("set.env"), "BACKUP_DIR=" + dir.resolve("b") + "\nMAX_BACKUPS=\n");
+        Map<String, String> env = new LinkedHashMap<>(baseEnv());
+        env.put("BACKUP_DIR", "");
+        InProcessCli.Result r = InProcessCli.run(env, "config", "--env-file", envFile.toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).as(r.describe())
+                .contains("BACKUP_DIR='' (set empty in the process environment, which wins over the .env file): must not be empty")
+                .contains("MAX_BACKUPS='':").doesNotContain("MAX_BACKUPS='' (set empty");
+    }
+
     /** {@code --env-file "$ENV_FILE"} with the variable unset: said as such, not as the working directory unreadable. */
     @Test
     void anEmptyEnvFileArgumentIsNamedAsEmpty() {
