@@ -263,7 +263,9 @@ final class EntryWriter {
         IndexEntry stored = new IndexEntry(e.relativePath(), IndexEntry.FILE, s.size(), IndexEntry.millis(s.lastModified()),
                 IndexEntry.octalMode(s.permissions()), null, sha);
         index.add(stored);
-        if (s.hardLinked()) {
+        // a name that changed while read may no longer be the walked inode (a new file renamed over it): its other
+        // names are then read themselves rather than stored as links to content they never had
+        if (s.hardLinked() && changeReason == null) {
             firstNames.put(s.inode(), stored);
         }
         files++;

@@ -114,4 +114,44 @@ class EntryWriterTest {
         assertThat(w[0].result().skipped()).singleElement()
                 .satisfies(s -> assertThat(s.reason()).isEqualTo("vanished"));
     }
+    /**
+     * Two names of one file, seen by the walk; the first is replaced by a new file renamed over it before it is read
+     * (small files, read ahead): the second name, untouched, is stored with its own content, never as a hard link to
+     * the content read under the first name.
+     */
+    @org.junit.jupiter.api.Test
+    void theOtherNameOfAHardLinkedFileReplacedBeforeItIsReadKeepsItsContent() throws Exception {
+        Path a = tmp.resolve("a.txt");
+        Path b = tmp.resolve("b.txt");
+        Files.writeString(a, "the original content");
+        Files.createLink(b, a);
+        WalkEntry ea = new WalkEntry(a, "a.txt", FileStat.lstat(a));
+        WalkEntry eb = new WalkEntry(b, "b.txt", FileStat.lstat(b));
+        Files.writeString(tmp.resolve("a.new"), "saved anew");
+        Files.move(tmp.resolve("a.new"), a, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PaxTarWriter tar = new PaxTarWriter(sink);
+        EntryWriter w;
+        try (IndexWriter index = new IndexWriter(tmp, "i.index.jsonl.zst")) {
+            w = new EntryWriter(tar, index, ProgressListener.NONE);
+            w.write(ea, FileLoader.load(ea));
+            w.write(eb, FileLoader.load(eb));
+            tar.finish();
+            index.finish();
+        }
+        assertThat(w.result().changed()).extracting(ChangedFile::path).contains("a.txt");
+        try (IndexReader in = new IndexReader(tmp.resolve("i.index.jsonl.zst"))) {
+            in.next();
+            IndexEntry second = in.next();
+            assertThat(second.path()).isEqualTo("b.txt");
+            assertThat(second.sha256()).isEqualTo(TestTrees.sha256("the original content".getBytes()));
+        }
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(sink.toByteArray()))) {
+            in.getNextEntry();
+            TarArchiveEntry second = in.getNextEntry();
+            assertThat(second.isLink()).isFalse();
+            assertThat(new String(in.readAllBytes())).isEqualTo("the original content");
+        }
+    }
 }

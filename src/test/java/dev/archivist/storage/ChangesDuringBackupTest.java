@@ -160,6 +160,41 @@ class ChangesDuringBackupTest {
     }
 
     /**
+     * A hard-linked file whose first name the application replaces (a new file renamed over it: an atomic save) after
+     * the walk saw both names: the other name, untouched, keeps its own content in the backup, never stored as a link
+     * to the replacing file's content it never had. Before, the other name was stored as a hard link to the first
+     * one's new content, silently: no other file's change was recorded.
+     */
+    @Test
+    void aHardLinkedFileReplacedUnderOneNameKeepsItsOtherNamesContent() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path backups = tmp.resolve("backups");
+        byte[] original = random(2 << 20, 16);
+        byte[] replacement = random(2 << 20, 17);
+        Files.write(storage.resolve("a-first.bin"), random(3 << 20, 18));
+        Files.write(storage.resolve("b-saved.bin"), original);
+        Files.createLink(storage.resolve("c-other-name.bin"), storage.resolve("b-saved.bin"));
+
+        Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
+            Files.write(storage.resolve("b-saved.bin.tmp"), replacement);
+            Files.move(storage.resolve("b-saved.bin.tmp"), storage.resolve("b-saved.bin"),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        });
+        JsonNode j = m.json();
+        // the other name is read itself: recorded too, as its link count (its status change time) changed meanwhile
+        assertThat(byPath(j.path("changed"))).containsOnlyKeys("b-saved.bin", "c-other-name.bin");
+        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
+        assertThat(service.verify(m, true).problems()).isEmpty();
+
+        Path dir = backups.resolve("storage");
+        Map<String, IndexEntry> index = StorageFixtures.readIndex(dir, j);
+        assertThat(index.get("c-other-name.bin").sha256()).isEqualTo(StorageFixtures.sha256(original));
+        Path out = StorageFixtures.extractWithStockTools(StorageFixtures.partPaths(dir, j), "zstd", tmp.resolve("out"));
+        assertThat(Files.readAllBytes(out.resolve("c-other-name.bin"))).isEqualTo(original);
+        assertThat(Files.readAllBytes(out.resolve("b-saved.bin"))).isEqualTo(replacement);
+    }
+
+    /**
      * Symlinks the application replaces after the walk listed them, one by a folder and one by a file, are skipped
      * with what replaced them (as files are), not as "vanished": their names never went away.
      */
