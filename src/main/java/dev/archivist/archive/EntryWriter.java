@@ -2,6 +2,7 @@ package dev.archivist.archive;
 
 import dev.archivist.source.DirectoryWalker;
 import dev.archivist.source.FileStat;
+import dev.archivist.source.OpenFileStat;
 import dev.archivist.source.SkippedEntry;
 import dev.archivist.source.WalkEntry;
 import java.io.IOException;
@@ -182,13 +183,14 @@ final class EntryWriter {
     }
 
     /** A large file: opened and its first chunk read before the header, then copied in chunks while hashing. */
-    private void streamedFile(WalkEntry e) throws IOException {
+    private void streamedFile(WalkEntry walked) throws IOException {
         String[] why = new String[1];
-        FileChannel ch = FileLoader.openWatchingForStuck(e, why);
+        FileChannel ch = FileLoader.openWatchingForStuck(walked, why);
         if (ch == null) {
-            skipped.add(new SkippedEntry(e.relativePath(), why[0]));
+            skipped.add(new SkippedEntry(walked.relativePath(), why[0]));
             return;
         }
+        WalkEntry e = asOpened(walked, ch);
         if (chunk == null) {
             chunk = new byte[CHUNK];
         }
@@ -237,6 +239,21 @@ final class EntryWriter {
                     : FileLoader.changeReason(e, ch, read, grew);
             fileDone(e, Sha256.hex(md.digest()), reason, read);
         }
+    }
+
+    /**
+     * The entry with the attributes of the file opened at its name when that is another file than the walk saw (a new
+     * file renamed over it since: an atomic save). Nothing of it is stored yet, so it is stored whole as it stood when
+     * opened, as GNU tar stats a file just before opening it, rather than cut or padded with zeros to the size of the
+     * file it replaced; a change while it is read is then judged against these attributes.
+     */
+    private static WalkEntry asOpened(WalkEntry walked, FileChannel ch) {
+        Object walkedInode = walked.stat().inode();
+        FileStat opened = walkedInode == null ? null : OpenFileStat.of(ch);
+        if (opened == null || opened.type() != FileStat.Type.FILE || walkedInode.equals(opened.inode())) {
+            return walked;
+        }
+        return new WalkEntry(walked.path(), walked.relativePath(), opened, walked.folder(), walked.name());
     }
 
     /** Reads into {@code chunk} from its start up to {@code max} bytes or EOF; returns the count. */

@@ -160,6 +160,47 @@ class ChangesDuringBackupTest {
     }
 
     /**
+     * Large files the application replaces after the walk listed them and before they are read (a new file renamed
+     * over each: an atomic save, one smaller, one larger): each is stored whole as the new file, with its own size and
+     * time, as GNU tar stores what it opens; not the new content padded with zeros or cut to the size of the file it
+     * replaced (a torn image or document, recorded as "shrank" or "grew" while it never changed while read).
+     */
+    @Test
+    void filesReplacedBeforeTheyAreReadAreStoredWholeAsTheNewFile() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("storage"));
+        Path backups = tmp.resolve("backups");
+        byte[] smaller = random(1536 << 10, 21);
+        byte[] larger = random(3 << 20, 22);
+        Files.write(storage.resolve("a-first.bin"), random(3 << 20, 19));
+        Files.write(storage.resolve("b-saved-smaller.bin"), random(2 << 20, 20));
+        Files.write(storage.resolve("c-saved-larger.bin"), random(2 << 20, 23));
+        StorageFixtures.setMtimes(storage, 1_700_000_000L);
+
+        Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
+            for (String name : List.of("b-saved-smaller.bin", "c-saved-larger.bin")) {
+                Files.write(storage.resolve(name + ".tmp"), name.startsWith("b") ? smaller : larger);
+                Files.move(storage.resolve(name + ".tmp"), storage.resolve(name),
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        });
+        JsonNode j = m.json();
+        assertThat(j.path("changed")).isEmpty();
+        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
+        assertThat(service.verify(m, true).problems()).isEmpty();
+
+        Path dir = backups.resolve("storage");
+        Map<String, IndexEntry> index = StorageFixtures.readIndex(dir, j);
+        assertThat(index.get("b-saved-smaller.bin").size()).isEqualTo(smaller.length);
+        assertThat(index.get("b-saved-smaller.bin").sha256()).isEqualTo(StorageFixtures.sha256(smaller));
+        assertThat(index.get("c-saved-larger.bin").size()).isEqualTo(larger.length);
+        assertThat(index.get("c-saved-larger.bin").mtime())
+                .isEqualTo(Files.getLastModifiedTime(storage.resolve("c-saved-larger.bin")).toMillis());
+        Path out = StorageFixtures.extractWithStockTools(StorageFixtures.partPaths(dir, j), "zstd", tmp.resolve("out"));
+        assertThat(Files.readAllBytes(out.resolve("b-saved-smaller.bin"))).isEqualTo(smaller);
+        assertThat(Files.readAllBytes(out.resolve("c-saved-larger.bin"))).isEqualTo(larger);
+    }
+
+    /**
      * A hard-linked file whose first name the application replaces (a new file renamed over it: an atomic save) after
      * the walk saw both names: the other name, untouched, keeps its own content in the backup, never stored as a link
      * to the replacing file's content it never had. Before, the other name was stored as a hard link to the first
@@ -181,8 +222,9 @@ class ChangesDuringBackupTest {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         });
         JsonNode j = m.json();
-        // the other name is read itself: recorded too, as its link count (its status change time) changed meanwhile
-        assertThat(byPath(j.path("changed"))).containsOnlyKeys("b-saved.bin", "c-other-name.bin");
+        // the replaced name is stored whole as the new file; the other name is read itself: recorded as changed, since
+        // its link count (its status change time) changed after the walk
+        assertThat(byPath(j.path("changed"))).containsOnlyKeys("c-other-name.bin");
         BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
         assertThat(service.verify(m, true).problems()).isEmpty();
 
