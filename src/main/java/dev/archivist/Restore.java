@@ -169,15 +169,16 @@ final class Restore {
         if (target != null) { // before the target is recorded: a refused one is never swept
             requireNewTarget(target.toAbsolutePath().normalize(), false);
         }
-        return intoTarget(target, m.id(), () -> {
-            PreparedDatabase p = prepareDatabase(m, target, deep);
+        List<Path> made = new ArrayList<>();
+        return removingMadeFoldersOnFailure(made, () -> intoTarget(target, m.id(), () -> {
+            PreparedDatabase p = prepareDatabase(m, target, deep, made);
             try {
                 refuseSwitchWhenStopping(m.id());
                 return commit(p, safetyBackup);
             } finally {
                 deleteDatabaseFiles(p.temp);
             }
-        });
+        }));
     }
 
     /**
@@ -187,21 +188,40 @@ final class Restore {
     RestoreResult storage(Manifest m, Path target, List<String> globs, boolean deep) throws IOException {
         // before the target is recorded: a refused one is never swept
         boolean intoEmptyFolder = target != null && requireNewTarget(target.toAbsolutePath().normalize(), true);
-        return intoTarget(target, m.id(), () -> {
-            PreparedStorage p = prepareStorage(m, target, intoEmptyFolder, globs, deep);
+        List<Path> made = new ArrayList<>();
+        return removingMadeFoldersOnFailure(made, () -> intoTarget(target, m.id(), () -> {
+            PreparedStorage p = prepareStorage(m, target, intoEmptyFolder, globs, deep, made);
             try {
                 refuseSwitchWhenStopping(m.id());
                 return commit(p).result;
             } finally {
                 Durable.deleteTree(p.staging);
             }
-        });
+        }));
     }
 
     /** One step of a restore, which may throw. */
     @FunctionalInterface
     private interface Step<T> {
         T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code restore}, which adds to {@code made} the folders it makes above its destination (as
+     * {@code mkdir -p}); if it fails, once it removed its own files, removes those folders again while they are empty,
+     * so a failed restore leaves nothing it made.
+     */
+    private static <T> T removingMadeFoldersOnFailure(List<Path> made, Step<T> restore) throws IOException {
+        try {
+            return restore.run();
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Durable.removeMadeFolders(made);
+            } catch (IOException | RuntimeException u) {
+                e.addSuppressed(u);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -262,10 +282,17 @@ final class Restore {
      */
     List<RestoreResult> full(Manifest database, Manifest storage, boolean deep, Supplier<Manifest> safetyBackup)
             throws IOException {
-        PreparedDatabase db = prepareDatabase(database, null, deep);
+        List<Path> made = new ArrayList<>();
+        return removingMadeFoldersOnFailure(made, () -> full(database, storage, deep, safetyBackup, made));
+    }
+
+    /** {@link #full(Manifest, Manifest, boolean, Supplier)}, adding the folders it makes to {@code made}. */
+    private List<RestoreResult> full(Manifest database, Manifest storage, boolean deep, Supplier<Manifest> safetyBackup,
+                                     List<Path> made) throws IOException {
+        PreparedDatabase db = prepareDatabase(database, null, deep, made);
         PreparedStorage st = null;
         try {
-            st = prepareStorage(storage, null, false, List.of(), deep);
+            st = prepareStorage(storage, null, false, List.of(), deep, made);
             refuseSwitchWhenStopping(storage.id() + " and " + database.id());
             Path planned = st.inPlace ? RestoreFiles.inPlaceAside(st.destination, st.m.id())
                     : RestoreFiles.aside(st.destination, st.m.id());
@@ -316,7 +343,7 @@ final class Restore {
     private record PreparedDatabase(Manifest m, Path destination, Path temp, boolean live, List<String> notes) {
     }
 
-    private PreparedDatabase prepareDatabase(Manifest m, Path target, boolean deep) throws IOException {
+    private PreparedDatabase prepareDatabase(Manifest m, Path target, boolean deep, List<Path> made) throws IOException {
         check(m);
         LinkTrust.check(target != null ? target : settings.databasePath(), target != null ? "restore target" : "database");
         Path destination = target != null ? target.toAbsolutePath().normalize()
@@ -333,7 +360,7 @@ final class Restore {
             // never through a link (its folder may be another user's, who could swap one in)
             destination = LinkTrust.resolve(settings.databasePath(), "database");
         }
-        Durable.createDirectories(destination.getParent());
+        made.addAll(Durable.createDirectories(destination.getParent()));
         // a live restore decompresses into the catalog's state folder: the live database's folder may be another
         // user's, who could swap a file there for a link to a database only root may read, and have the SQLite backup
         // API copy that into the live database
@@ -498,7 +525,7 @@ final class Restore {
      * checked against their SHA-256 as they are read, as an operator would recover with {@code cat | zstd -d | tar -x}.
      */
     private PreparedStorage prepareStorage(Manifest m, Path target, boolean intoEmptyFolder, List<String> globs,
-                                           boolean deep) throws IOException {
+                                           boolean deep, List<Path> made) throws IOException {
         List<Problem> structure = new Verifier(catalog, clock).checkStructure(m);
         boolean onlyIndex = !structure.isEmpty() && structure.stream().allMatch(Problem::aboutIndex);
         if (!structure.isEmpty() && (deep || !onlyIndex)) {
@@ -525,7 +552,7 @@ final class Restore {
         }
         boolean inPlace = inPlaceReason != null;
         PathSelection include = new PathSelection(globs);
-        Durable.createDirectories(destination.getParent());
+        made.addAll(Durable.createDirectories(destination.getParent()));
         Path staging = inPlace ? RestoreFiles.inPlaceStaging(destination, m.id()) : RestoreFiles.staging(destination, m.id());
         Durable.deleteTree(staging);
         Set<java.nio.file.attribute.PosixFilePermission> stagingMode = RestoreFiles.createClosed(staging);

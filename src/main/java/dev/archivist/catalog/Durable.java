@@ -281,26 +281,56 @@ public final class Durable {
      * Creates {@code dir} and its missing parents as {@code mkdir -p} does, each with all of its owner's bits, as GNU
      * tar makes the folders it needs: a umask such as {@code 277} would leave a folder its owner cannot write the next
      * one, or a file, into.
+     *
+     * @return the folders this call made, outermost first (none made by another process meanwhile), for
+     *         {@link #removeMadeFolders(List)}
      */
-    public static void createDirectories(Path dir) throws IOException {
+    public static List<Path> createDirectories(Path dir) throws IOException {
         if (dir == null || Files.isDirectory(dir)) {
-            return;
+            return new ArrayList<>();
         }
-        createDirectories(dir.toAbsolutePath().getParent());
+        List<Path> made = createDirectories(dir.toAbsolutePath().getParent());
         Set<PosixFilePermission> mode = mkdirMode();
         mode.addAll(OWNER_RWX);
-        created(dir, mode);
+        if (created(dir, mode)) {
+            made.add(dir.toAbsolutePath());
+        }
+        return made;
     }
 
-    /** Creates the folder {@code dir} with {@code mode} exactly; one another process made meanwhile is as good. */
-    private static void created(Path dir, Set<PosixFilePermission> mode) throws IOException {
+    /**
+     * Removes the folders {@link #createDirectories(Path)} made, deepest first, while they are empty: the first one
+     * that holds something (or is gone, or no folder any more) ends it, so nothing another process put there is ever
+     * removed.
+     */
+    public static void removeMadeFolders(List<Path> made) throws IOException {
+        for (int i = made.size() - 1; i >= 0; i--) {
+            if (!Files.isDirectory(made.get(i), LinkOption.NOFOLLOW_LINKS)) {
+                return; // replaced meanwhile: not this run's folder any more
+            }
+            try {
+                Files.delete(made.get(i)); // rmdir: only an empty folder
+            } catch (java.nio.file.DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Creates the folder {@code dir} with {@code mode} exactly; one another process made meanwhile is as good.
+     *
+     * @return whether this call made it
+     */
+    private static boolean created(Path dir, Set<PosixFilePermission> mode) throws IOException {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
             undoUmask(dir, mode);
+            return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir)) {
                 throw e; // a file of that name
             }
+            return false;
         }
     }
 
