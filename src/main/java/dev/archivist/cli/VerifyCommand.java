@@ -59,6 +59,11 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         BackupType filter = type == null ? null : BackupType.parseOrAll(type);
         BackupService service = Services.create(config.loadForReading(), spec);
+        java.nio.file.Path backupDir = service.settings().backupDir();
+        if (all && !java.nio.file.Files.isDirectory(backupDir)) { // a mistyped path must not keep a monitoring job green
+            throw new dev.archivist.NotFoundException("BACKUP_DIR " + backupDir + " does not exist: no backup to verify"
+                    + " (a mistyped path? an existing empty folder passes, as a fresh install)");
+        }
         Output.catalogNotices(service, spec.commandLine().getErr());
         List<Manifest> targets = all ? service.list(filter) : List.of(service.find(ref, filter));
         List<VerifyReport> reports = new ArrayList<>();
