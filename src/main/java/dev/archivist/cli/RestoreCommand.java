@@ -99,13 +99,20 @@ public final class RestoreCommand implements Callable<Integer> {
         service.sweepOnShutdown(StopNotice.reporter(service));
         Manifest m = service.findForRestore(ref, backupType);
         PrintWriter out = spec.commandLine().getOut();
-        String otherSource = target == null ? otherSource(m, service) : null;
-        if (otherSource != null) { // two applications sharing a BACKUP_DIR, or a DATABASE_URL changed since
-            spec.commandLine().getErr().println("archivist: warning: " + m.id() + " was taken from " + otherSource
-                    + ", not from the " + (m.type() == BackupType.DATABASE ? "database " : "storage folder ")
-                    + livePath(m, service) + " it restores into");
-            spec.commandLine().getErr().flush();
+        List<String> others = new ArrayList<>();
+        for (Manifest part : target == null ? restoredParts(m, service) : List.<Manifest>of()) {
+            String from = otherSource(part, service);
+            if (from != null) { // two applications sharing a BACKUP_DIR, or a DATABASE_URL changed since
+                others.add(from);
+                spec.commandLine().getErr().println("archivist: warning: " + part.id()
+                        + (part == m ? "" : " (" + part.type().wireName() + " part of " + m.id() + ")")
+                        + " was taken from " + from + ", not from the "
+                        + (part.type() == BackupType.DATABASE ? "database " : "storage folder ")
+                        + livePath(part, service) + " it restores into");
+                spec.commandLine().getErr().flush();
+            }
         }
+        String otherSource = others.isEmpty() ? null : String.join(" and ", others);
         if (!yes && target == null) {
             confirm(m, service, otherSource);
         }
@@ -137,6 +144,25 @@ public final class RestoreCommand implements Callable<Integer> {
     /** The live path {@code m} restores into (a database or storage backup). */
     private static Path livePath(Manifest m, BackupService service) {
         return m.type() == BackupType.DATABASE ? service.settings().databasePath() : service.settings().storagePath();
+    }
+
+    /**
+     * The database and storage backups {@code m} restores into the live data: itself, or a full backup's components
+     * (one it cannot take is left out: the restore refuses it, saying why).
+     */
+    private static List<Manifest> restoredParts(Manifest m, BackupService service) {
+        if (m.type() != BackupType.FULL) {
+            return List.of(m);
+        }
+        List<Manifest> parts = new ArrayList<>();
+        for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+            try {
+                parts.add(service.findForRestore(m.id(), t));
+            } catch (ArchivistException e) {
+                // named by the restore's own refusal
+            }
+        }
+        return parts;
     }
 
     /** Where a database or storage backup was taken from when that is not the live path it restores into, else null. */

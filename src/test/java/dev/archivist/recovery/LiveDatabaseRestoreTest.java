@@ -46,6 +46,35 @@ class LiveDatabaseRestoreTest {
     }
 
     /**
+     * Two applications sharing a BACKUP_DIR: {@code restore full} of the other one's full backup names each part taken
+     * from elsewhere, as {@code restore database} and {@code restore storage} do, before anything is restored.
+     */
+    @Test
+    void aFullBackupTakenFromAnotherApplicationIsNamedAsSuchBeforeItIsRestored() throws Exception {
+        Fixture f = new Fixture(dir).database(30).storage(3, 1_000);
+        Manifest own = f.service().backupFull(false, null);
+        Path otherDb = dir.resolve("other-app.db");
+        Path otherStorage = Files.createDirectories(dir.resolve("other-storage"));
+        Files.copy(f.db, otherDb);
+        Files.writeString(otherStorage.resolve("other.txt"), "the other application's");
+        Manifest foreign = f.set("DATABASE_URL", otherDb.toString()).set("STORAGE_PATH", otherStorage.toString())
+                .service().backupFull(false, null);
+        f.set("DATABASE_URL", f.db.toString()).set("STORAGE_PATH", f.storage.toString());
+
+        Fixture.Run r = f.cli("restore", "full", foreign.id(), "--yes");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stderr()).contains("warning: " + foreign.componentId(dev.archivist.BackupType.DATABASE)
+                + " (database part of " + foreign.id() + ") was taken from " + otherDb + ", not from the database "
+                + f.db);
+        assertThat(r.stderr()).contains("warning: " + foreign.componentId(dev.archivist.BackupType.STORAGE)
+                + " (storage part of " + foreign.id() + ") was taken from " + otherStorage
+                + ", not from the storage folder " + f.storage);
+        Fixture.Run same = f.cli("restore", "full", own.id(), "--yes");
+        assertThat(same.exitCode()).as(same.describe()).isZero();
+        assertThat(same.stderr()).doesNotContain("was taken from");
+    }
+
+    /**
      * A restore into the live database decompresses and checks the backup in the catalog's state folder, not beside
      * the database (that folder may be another user's, who could swap the file there for a link); what a killed one
      * left there is removed by the next command that takes the lock.
