@@ -99,7 +99,8 @@ final class Restore {
 
     /**
      * Refuses a {@code --target} that exists (a symlink too, even one that leads nowhere: it would be replaced) or
-     * that cannot be made, because the nearest existing folder above it is a file, or that lies in {@code BACKUP_DIR}.
+     * that cannot be made, because the nearest existing folder above it is a file or a symlink that leads nowhere, or
+     * that lies in {@code BACKUP_DIR}.
      * With {@code emptyFolderAllowed} (storage), an existing empty folder is taken: a freshly made or mounted volume,
      * restored into as restic does.
      *
@@ -119,6 +120,10 @@ final class Restore {
                     + (Files.isSymbolicLink(destination) ? " (a symlink)" : "") + "; refusing to overwrite it");
         }
         for (Path above = destination.getParent(); above != null; above = above.getParent()) {
+            if (Files.isSymbolicLink(above) && !Files.exists(above)) { // mkdir -p fails on it: "File exists"
+                throw new ArchivistException("restore target " + destination + " cannot be made: " + above
+                        + " is a symlink that leads nowhere (" + readLink(above) + ")");
+            }
             if (Files.exists(above)) {
                 if (!Files.isDirectory(above)) {
                     throw new ArchivistException("restore target " + destination + " cannot be made: " + above
@@ -128,6 +133,15 @@ final class Restore {
             }
         }
         return false;
+    }
+
+    /** The target of the symlink {@code link}, as written, for a message. */
+    private static String readLink(Path link) {
+        try {
+            return "-> " + Files.readSymbolicLink(link);
+        } catch (IOException e) {
+            return "its target cannot be read";
+        }
     }
 
     private static boolean isEmptyTarget(Path folder) {

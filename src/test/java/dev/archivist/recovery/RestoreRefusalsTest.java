@@ -133,6 +133,11 @@ class RestoreRefusalsTest {
             Fixture.Run under = f.cli("restore", type, id, "--target", aFile.resolve("x").toString());
             assertThat(under.exitCode()).as(under.describe()).isEqualTo(1);
             assertThat(under.stderr()).contains("cannot be made: " + aFile + " is not a folder");
+
+            Fixture.Run beyond = f.cli("restore", type, id, "--target", dangling.resolve("x").toString());
+            assertThat(beyond.exitCode()).as(beyond.describe()).isEqualTo(1);
+            assertThat(beyond.stderr()).contains("cannot be made: " + dangling + " is a symlink that leads nowhere (-> "
+                    + dir.resolve("nowhere") + ")");
         }
         assertThat(Files.readString(aFile)).isEqualTo("x");
     }
