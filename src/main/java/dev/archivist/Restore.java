@@ -560,6 +560,11 @@ final class Restore {
         }
         // an existing empty --target is filled in place: the folder itself stays (its owner, mode, mount)
         String inPlaceReason = intoEmptyFolder ? "is an existing empty folder" : null;
+        if (target == null && Files.isSymbolicLink(destination)) { // a link to a folder was resolved to that folder
+            throw new ArchivistException("restore of " + m.id() + " refused: the storage folder " + destination
+                    + " is a symlink that leads to no folder (" + readLink(destination) + "): a data volume that is not"
+                    + " mounted? Mount it or make that folder, or restore with --target; nothing was changed");
+        }
         if (target == null) {
             ReservedPaths.of(settings).refuseLiveSwap(destination);
             inPlaceReason = StorageSwap.inPlaceReason(destination);

@@ -53,4 +53,34 @@ class SymlinkedStorageRestoreTest {
         assertThat(Path.of(result.safetyCopy())).doesNotExist();
         assertThat(Fixture.tree(real)).isEqualTo(before);
     }
+
+    /**
+     * The link to a data volume that is not mounted leads nowhere: the restore is refused naming the link and where it
+     * leads before anything is extracted (it extracted the whole backup beside the link, then failed its swap with
+     * "Not a directory"), and the link and the folder it names are left as they are, for a whole restore too.
+     */
+    @Test
+    void aLiveRestoreThroughALinkThatLeadsNowhereIsRefusedBeforeAnythingIsExtracted() throws Exception {
+        Fixture f = new Fixture(dir).database(20).storage(7, 10_000);
+        Manifest full = f.service().backupFull(false, null);
+        Path real = dir.resolve("unmounted-volume/storage");
+        dev.archivist.catalog.Durable.deleteTree(f.storage);
+        Files.createSymbolicLink(f.storage, real);
+        List<String> rows = Fixture.rows(f.db);
+
+        for (String type : new String[] {"storage", "full"}) {
+            Fixture.Run r = f.cli("restore", type, full.id(), "--yes");
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stderr()).as(type).contains("the storage folder " + f.storage + " is a symlink that leads to no"
+                    + " folder (-> " + real + ")");
+            assertThat(r.stderr()).as(type).doesNotContain("Not a directory");
+            assertThat(Files.readSymbolicLink(f.storage)).isEqualTo(real);
+            assertThat(dir.resolve("unmounted-volume")).doesNotExist();
+            assertThat(Fixture.rows(f.db)).as(type + ": the live database").isEqualTo(rows);
+            try (var beside = Files.list(dir)) {
+                assertThat(beside.map(p -> p.getFileName().toString())).as(type + ": nothing left beside the link")
+                        .noneMatch(n -> n.contains("before-restore") || n.startsWith(".archivist-restore-"));
+            }
+        }
+    }
 }
