@@ -524,6 +524,12 @@ final class Restore {
                 + "; the manifest's skipped list names every one)";
     }
 
+    /** The refusal of a --path restore of {@code m} some of whose globs match no entry. */
+    private static ArchivistException nothingMatches(Manifest m, PathSelection include) {
+        return new ArchivistException("restore of " + m.id() + " refused: nothing in the backup matches --path "
+                + include.unmatched().stream().map(g -> "'" + g + "'").collect(java.util.stream.Collectors.joining(", ")));
+    }
+
     /** A checked, extracted tree in a staging folder beside its destination, ready to switch in. */
     private record PreparedStorage(Manifest m, Path destination, Path staging, boolean live, boolean inPlace, long files,
                                    long bytes, List<String> notes) {
@@ -587,6 +593,9 @@ final class Restore {
             try {
                 List<Problem> partProblems = new ArrayList<>();
                 IndexPlan plan = index == null ? null : IndexPlan.read(index, include);
+                if (!include.unmatched().isEmpty()) { // the index lists what the archive holds: no need to read it
+                    throw nothingMatches(m, include);
+                }
                 result = StorageRestorer.extract(catalog.dir(BackupType.STORAGE), m, inside, include, plan, index,
                         settings.restoreOutsideSymlinks(), partProblems, catalog::commitsRefused);
                 if (!partProblems.isEmpty()) {
@@ -602,8 +611,7 @@ final class Restore {
                         + ArchivistException.reason(e), 1, true);
             }
             if (!include.unmatched().isEmpty()) { // every entry was offered to the selection while extracting
-                throw new ArchivistException("restore of " + m.id() + " refused: nothing in the backup matches --path "
-                        + include.unmatched().stream().map(g -> "'" + g + "'").collect(java.util.stream.Collectors.joining(", ")));
+                throw nothingMatches(m, include);
             }
             long files = result.files();
             List<String> notes = new ArrayList<>();

@@ -39,9 +39,10 @@ public record IndexPlan(boolean inWalkOrder, Set<String> hardLinkTargets, Set<St
                 ordered = ordered && WalkOrder.isClean(path) && known(e.type())
                         && (previous == null || WalkOrder.compare(previous, path) < 0);
                 previous = path;
+                boolean included = include.test(e.path()); // every path: a --path glob matching none is known now
                 if (IndexEntry.HARDLINK.equals(e.type()) && e.link() != null) {
                     targets.add(e.link());
-                    if (include.test(e.path()) && !include.test(e.link())) {
+                    if (included && !include.test(e.link())) {
                         sources.add(e.link());
                     }
                 }

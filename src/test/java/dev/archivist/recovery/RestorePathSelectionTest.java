@@ -68,6 +68,23 @@ class RestorePathSelectionTest {
         }
     }
 
+    /**
+     * The per-file index tells at once that a glob matches nothing: the restore is refused before the archive is read
+     * (a typo in --path read a whole archive of many gigabytes before saying so). Here the archive is damaged behind
+     * intact checksums, so reading it would refuse the restore as damaged and record that as its last verify.
+     */
+    @Test
+    void aGlobThatMatchesNothingIsRefusedFromTheIndexBeforeTheArchiveIsRead() throws Exception {
+        ForgedBackup.damageKeepingChecksums(f.backups, backup);
+        Path target = dir.resolve("typo");
+        Fixture.Run r = f.cli("restore", "storage", backup.id(), "--target", target.toString(), "--path", "documnets");
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).contains("nothing in the backup matches --path 'documnets'")
+                .doesNotContain("does not decompress");
+        assertThat(target).doesNotExist();
+        assertThat(f.cli("list").stdout()).as("no verify recorded").doesNotContain("FAILED");
+    }
+
     /** {@code **} of a --path glob stopped at a line break in a name: such files were left out, with exit 0. */
     @Test
     void aDoubleStarSelectsNamesWithLineBreaks() throws Exception {
