@@ -119,20 +119,27 @@ final class Restore {
             throw new ArchivistException("restore target " + destination + " already exists"
                     + (Files.isSymbolicLink(destination) ? " (a symlink)" : "") + "; refusing to overwrite it");
         }
+        refuseUnmakable(destination, "restore target " + destination);
+        return false;
+    }
+
+    /**
+     * Refuses {@code destination} ({@code what}, for the message) when the folders above it cannot be made as
+     * {@code mkdir -p} makes them: the nearest existing one is a file, or a symlink on the way leads nowhere.
+     */
+    private static void refuseUnmakable(Path destination, String what) {
         for (Path above = destination.getParent(); above != null; above = above.getParent()) {
             if (Files.isSymbolicLink(above) && !Files.exists(above)) { // mkdir -p fails on it: "File exists"
-                throw new ArchivistException("restore target " + destination + " cannot be made: " + above
-                        + " is a symlink that leads nowhere (" + readLink(above) + ")");
+                throw new ArchivistException(what + " cannot be made: " + above + " is a symlink that leads nowhere ("
+                        + readLink(above) + ")");
             }
             if (Files.exists(above)) {
                 if (!Files.isDirectory(above)) {
-                    throw new ArchivistException("restore target " + destination + " cannot be made: " + above
-                            + " is not a folder");
+                    throw new ArchivistException(what + " cannot be made: " + above + " is not a folder");
                 }
-                return false;
+                return;
             }
         }
-        return false;
     }
 
     /** The target of the symlink {@code link}, as written, for a message. */
@@ -373,6 +380,15 @@ final class Restore {
             // from here on the live file is reached by the path its checked links resolved to, in the same pass,
             // never through a link (its folder may be another user's, who could swap one in)
             destination = LinkTrust.resolve(settings.databasePath(), "database");
+        }
+        if (target == null && !Files.isDirectory(destination.getParent())) {
+            Path configured = settings.databasePath().toAbsolutePath().normalize();
+            if (!configured.equals(destination)) { // SQLite opens the file behind the link: it never made folders
+                throw new ArchivistException("restore of " + m.id() + " refused: the database " + configured
+                        + " is a symlink to " + destination + ", whose folder does not exist (a data volume that is"
+                        + " not mounted?): mount it or make that folder; nothing was changed");
+            }
+            refuseUnmakable(destination, "restore of " + m.id() + " refused: the database " + destination);
         }
         made.addAll(Durable.createDirectories(destination.getParent()));
         // a live restore decompresses into the catalog's state folder: the live database's folder may be another

@@ -61,6 +61,35 @@ class SymlinkedDatabaseRestoreTest {
         assertThat(Fixture.names(real.getParent())).anyMatch(n -> n.startsWith("real.db.damaged-before-restore-"));
     }
 
+    /**
+     * A link into a folder that does not exist (its data volume not mounted, the link leading into a folder of it):
+     * SQLite never makes folders, so the application cannot have used that place. The restore made the folders on
+     * whatever file system lay below and wrote the database there, hidden once the volume is mounted; it is refused,
+     * naming the link and where it leads, with nothing made (a whole restore too).
+     */
+    @Test
+    void aLinkIntoAFolderThatDoesNotExistIsRefusedAndNothingIsMade() throws Exception {
+        Path real = realBehindLink();
+        Fixture f = new Fixture(dir).database(30).storage(3, 1_000);
+        Manifest full = f.service().backupFull(false, null);
+        Files.delete(f.db);
+        for (String suffix : List.of("-wal", "-shm")) {
+            Files.deleteIfExists(real.resolveSibling(real.getFileName() + suffix));
+        }
+        Path unmounted = dir.resolve("unmounted");
+        Files.createSymbolicLink(f.db, unmounted.resolve("app/real.db"));
+        java.util.Map<String, String> storage = Fixture.tree(f.storage);
+
+        for (String type : new String[] {"database", "full"}) {
+            Fixture.Run r = f.cli("restore", type, full.id(), "--yes");
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+            assertThat(r.stderr()).as(type).contains("the database " + f.db + " is a symlink to "
+                    + unmounted.resolve("app/real.db") + ", whose folder does not exist");
+            assertThat(unmounted).as(type).doesNotExist();
+            assertThat(Fixture.tree(f.storage)).as(type + ": the live storage folder").isEqualTo(storage);
+        }
+    }
+
     /** {@code app.db} is a relative symlink to {@code volume/real.db}; returns the real file's path. */
     private Path realBehindLink() throws Exception {
         Path volume = Files.createDirectories(dir.resolve("volume"));
