@@ -73,6 +73,12 @@ public final class RestoreCommand implements Callable<Integer> {
         if (target != null && target.toString().isEmpty()) { // Path.of("") is the working directory: "already exists"
             throw new IllegalArgumentException("--target is empty (a variable left unset in a script?): name the new file or folder");
         }
+        if (target != null && (target.toString().equals("~") || target.toString().startsWith("~/"))) {
+            // bash leaves '--target=~/x' as it is: a folder named '~' made here, which 'rm -rf ~' would not clean up
+            throw new IllegalArgumentException("--target " + target + " starts with '~', which only a shell expands"
+                    + " (never after '--target='): here it would be a folder named '~' in the working directory; give"
+                    + " the path with the home folder written out");
+        }
         if (backupType == BackupType.FULL && target != null) {
             throw new IllegalArgumentException("restore full restores the live database and storage; --target is for database or storage");
         }

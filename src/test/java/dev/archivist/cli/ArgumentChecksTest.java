@@ -57,6 +57,22 @@ class ArgumentChecksTest {
         }
     }
 
+    /**
+     * {@code --target=~/restored}, which bash does not expand, made a folder named {@code ~} in the working directory
+     * (which {@code rm -rf ~} would not remove but the home folder): a usage error, as {@code ~/} is in a path variable.
+     */
+    @Test
+    void aTargetStartingWithATildeIsAUsageError() {
+        for (String[] args : List.of(new String[] {"restore", "database", "latest", "--target=~/restored.db"},
+                new String[] {"restore", "storage", "latest", "--target", "~/restored"},
+                new String[] {"restore", "storage", "latest", "--target", "~"})) {
+            InProcessCli.Result r = run(args);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.stderr()).as(r.toString()).contains("starts with '~', which only a shell expands");
+        }
+        assertThat(Path.of("~")).doesNotExist();
+    }
+
     /** An unknown command is a usage error even with a help option after it, which picocli would let win. */
     @Test
     void anUnknownCommandIsAUsageErrorWhateverFollowsIt() {
