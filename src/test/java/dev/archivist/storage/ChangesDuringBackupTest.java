@@ -185,17 +185,14 @@ class ChangesDuringBackupTest {
         });
         JsonNode j = m.json();
         assertThat(j.path("changed")).isEmpty();
-        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
-        assertThat(service.verify(m, true).problems()).isEmpty();
-
-        Path dir = backups.resolve("storage");
-        Map<String, IndexEntry> index = StorageFixtures.readIndex(dir, j);
+        Checked checked = verifiedAndExtracted(storage, backups, m);
+        Map<String, IndexEntry> index = checked.index();
         assertThat(index.get("b-saved-smaller.bin").size()).isEqualTo(smaller.length);
         assertThat(index.get("b-saved-smaller.bin").sha256()).isEqualTo(StorageFixtures.sha256(smaller));
         assertThat(index.get("c-saved-larger.bin").size()).isEqualTo(larger.length);
         assertThat(index.get("c-saved-larger.bin").mtime())
                 .isEqualTo(Files.getLastModifiedTime(storage.resolve("c-saved-larger.bin")).toMillis());
-        Path out = StorageFixtures.extractWithStockTools(StorageFixtures.partPaths(dir, j), "zstd", tmp.resolve("out"));
+        Path out = checked.extracted();
         assertThat(Files.readAllBytes(out.resolve("b-saved-smaller.bin"))).isEqualTo(smaller);
         assertThat(Files.readAllBytes(out.resolve("c-saved-larger.bin"))).isEqualTo(larger);
     }
@@ -225,13 +222,9 @@ class ChangesDuringBackupTest {
         // the replaced name is stored whole as the new file; the other name is read itself: recorded as changed, since
         // its link count (its status change time) changed after the walk
         assertThat(byPath(j.path("changed"))).containsOnlyKeys("c-other-name.bin");
-        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
-        assertThat(service.verify(m, true).problems()).isEmpty();
-
-        Path dir = backups.resolve("storage");
-        Map<String, IndexEntry> index = StorageFixtures.readIndex(dir, j);
-        assertThat(index.get("c-other-name.bin").sha256()).isEqualTo(StorageFixtures.sha256(original));
-        Path out = StorageFixtures.extractWithStockTools(StorageFixtures.partPaths(dir, j), "zstd", tmp.resolve("out"));
+        Checked checked = verifiedAndExtracted(storage, backups, m);
+        assertThat(checked.index().get("c-other-name.bin").sha256()).isEqualTo(StorageFixtures.sha256(original));
+        Path out = checked.extracted();
         assertThat(Files.readAllBytes(out.resolve("c-other-name.bin"))).isEqualTo(original);
         assertThat(Files.readAllBytes(out.resolve("b-saved.bin"))).isEqualTo(replacement);
     }
@@ -297,22 +290,19 @@ class ChangesDuringBackupTest {
             Files.createSymbolicLink(storage.resolve("i-becomes-link.bin"), outside);
             StorageFixtures.sh("rm -rf " + StorageFixtures.q(storage.resolve("j-folder")));
         });
-        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
         JsonNode j = m.json();
 
         Map<String, String> changed = byPath(j.path("changed"));
         Map<String, String> skipped = byPath(j.path("skipped"));
         assertThat(changed).containsKey("g-shrinks.bin");
-        assertThat(service.verify(m, true).problems()).isEmpty();
-
-        Path dir = backups.resolve("storage");
-        Map<String, IndexEntry> index = StorageFixtures.readIndex(dir, j);
+        Checked checked = verifiedAndExtracted(storage, backups, m);
+        Map<String, IndexEntry> index = checked.index();
         String secretSha = StorageFixtures.sha256(secret);
         assertThat(index.values()).noneMatch(e -> secretSha.equals(e.sha256()));
         assertThat(index).doesNotContainKey("i-becomes-link.bin");
         assertThat(skipped).containsEntry("h-becomes-dir.bin", "replaced by a folder while the backup ran")
                 .containsEntry("i-becomes-link.bin", "replaced by a symlink while the backup ran (not followed)");
-        Path out = StorageFixtures.extractWithStockTools(StorageFixtures.partPaths(dir, j), "zstd", tmp.resolve("out"));
+        Path out = checked.extracted();
         try (Stream<Path> s = Files.walk(out)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -473,5 +463,18 @@ class ChangesDuringBackupTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** A backup's per-file index and its tree as GNU tar extracts it. */
+    private record Checked(Map<String, IndexEntry> index, Path extracted) {
+    }
+
+    /** Checks that zstd storage backup {@code m} passes a deep verify; its index and its tree extracted by stock tools. */
+    private Checked verifiedAndExtracted(Path storage, Path backups, Manifest m) throws Exception {
+        BackupService service = new BackupService(settings(storage, backups, "zstd"), Clock.systemUTC(), n -> { });
+        assertThat(service.verify(m, true).problems()).isEmpty();
+        Path dir = backups.resolve("storage");
+        return new Checked(StorageFixtures.readIndex(dir, m.json()),
+                StorageFixtures.extractWithStockTools(StorageFixtures.partPaths(dir, m.json()), "zstd", tmp.resolve("out")));
     }
 }
