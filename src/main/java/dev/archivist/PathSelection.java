@@ -30,6 +30,11 @@ final class PathSelection implements Predicate<String> {
             if (why != null) {
                 throw new IllegalArgumentException("--path '" + g + "': bad glob: " + why);
             }
+            // a usage error, as in BACKUP_STORAGE_EXCLUDE, not "nothing in the backup matches" after reading it
+            why = Globs.parentFolderProblem(g);
+            if (why != null) {
+                throw new IllegalArgumentException("--path '" + g + "': " + why);
+            }
         }
         this.globs = List.copyOf(globs);
         this.matchers = globs.stream().map(PathSelection::matchersOf).toList();

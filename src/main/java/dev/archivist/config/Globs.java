@@ -276,6 +276,15 @@ public final class Globs {
     }
 
     /**
+     * Why {@code glob} cannot match any entry of a storage backup because a folder of it is {@code ..}, or null: entries
+     * are paths inside the storage folder, which never hold one (shared by the excludes and {@code --path}).
+     */
+    public static String parentFolderProblem(String glob) {
+        return java.util.Arrays.asList(glob.split("/")).contains("..")
+                ? "'..' never matches: patterns are matched against paths inside the storage folder" : null;
+    }
+
+    /**
      * Why {@code glob} is not a valid glob, in one line ({@code Missing ']'}); null when it is.
      * The JDK's own message spans three lines (the pattern and a caret under the position).
      */

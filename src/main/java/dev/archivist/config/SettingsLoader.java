@@ -640,8 +640,8 @@ public final class SettingsLoader {
      * negation, it kept nothing in; a name starting with {@code !} is written {@code \!}.
      */
     private static String excludeProblem(String glob, Path storage) {
-        if (java.util.Arrays.asList(glob.split("/")).contains("..")) {
-            return "'..' never matches: patterns are matched against paths inside the storage folder";
+        if (Globs.parentFolderProblem(glob) != null) {
+            return Globs.parentFolderProblem(glob);
         }
         if (belowStorage(glob, storage).replaceAll("^(?:\\.?/+)+", "").replaceAll("/+$", "").matches("\\.?")) {
             return "it names the storage folder itself, which is what is backed up: it would exclude nothing";

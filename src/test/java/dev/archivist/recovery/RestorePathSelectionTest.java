@@ -135,6 +135,23 @@ class RestorePathSelectionTest {
         assertThat(target).doesNotExist();
     }
 
+    /**
+     * A glob with a {@code ..} folder can match nothing (entries are paths inside the storage folder): a usage error
+     * naming it, as in {@code BACKUP_STORAGE_EXCLUDE}, where it was "nothing in the backup matches" (exit 1).
+     */
+    @Test
+    void aGlobWithAParentFolderIsAUsageErrorNamingIt() throws Exception {
+        Path target = dir.resolve("parent");
+        for (String glob : new String[] {"../x", "documents/../a.txt"}) {
+            Fixture.Run r = f.cli("restore", "storage", backup.id(), "--target", target.toString(), "--path", glob);
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderr()).contains("--path '" + glob + "': '..' never matches");
+            assertThat(target).doesNotExist();
+        }
+        Fixture.Run ls = f.cli("ls", backup.id(), "--path", "../x");
+        assertThat(ls.exitCode()).as(ls.describe()).isEqualTo(2);
+    }
+
     /** --path without --target is a usage error (exit 2), told before the confirmation that has no terminal here. */
     @Test
     void pathWithoutTargetIsAUsageErrorBeforeAnyConfirmation() throws Exception {
