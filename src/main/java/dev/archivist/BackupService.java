@@ -353,7 +353,7 @@ public final class BackupService {
             Manifest full = findForRestore(ref, BackupType.FULL);
             VerifyReport report = new Verifier(catalog, clock).verify(full, false);
             if (!report.clean()) { // recorded as verify records it: latest passes over it from now on
-                throw Restore.refused(full, report.problems(), recordReport(full, report) ? Restore.RECORDED : "");
+                throw Restore.refused(full, report.problems(), Restore.recordNote(recordReport(full, report)));
             }
             Manifest db = catalog.find(full.componentId(BackupType.DATABASE), BackupType.DATABASE); // verified above
             Manifest storage = catalog.find(full.componentId(BackupType.STORAGE), BackupType.STORAGE);

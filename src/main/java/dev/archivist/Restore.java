@@ -43,6 +43,14 @@ final class Restore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Restore.class);
     /** Said of a refused backup whose problems were recorded as its last verify. */
     static final String RECORDED = "; recorded as its last verify, so latest passes over it from now on";
+    /** Said instead of {@link #RECORDED} where the result could not be written (a read-only {@code BACKUP_DIR}). */
+    static final String NOT_RECORDED = "; this could not be recorded (BACKUP_DIR cannot be written), so latest still"
+            + " takes it: name an older backup by its id (archivist list)";
+
+    /** What a refusal adds about its record: {@link #RECORDED} or {@link #NOT_RECORDED}. */
+    static String recordNote(boolean recorded) {
+        return recorded ? RECORDED : NOT_RECORDED;
+    }
     private final Settings settings;
     private final Catalog catalog;
     private final Clock clock;
@@ -71,7 +79,7 @@ final class Restore {
      * know the backup cannot be restored, so a second {@code restore latest} takes the newest one that can.
      */
     private ArchivistException refusedAndRecorded(Manifest m, List<Problem> problems, String advice) {
-        return refused(m, problems, recordFailure(m.id(), problems.size(), false) ? advice + RECORDED : advice);
+        return refused(m, problems, advice + recordNote(recordFailure(m.id(), problems.size(), false)));
     }
 
     /**
@@ -81,7 +89,7 @@ final class Restore {
      */
     private ArchivistException refusedAfterCheck(Manifest m, String reason, int problems, boolean deep) {
         return new ArchivistException("restore of " + m.id() + " refused: " + reason
-                + (recordFailure(m.id(), problems, deep) ? RECORDED : ""));
+                + recordNote(recordFailure(m.id(), problems, deep)));
     }
 
     /** Records a failed verify of {@code id} found by this restore ({@code deep}: its deep check); whether it was. */

@@ -216,6 +216,35 @@ class ReadOnlyBackupDirTest {
         }
     }
 
+    /**
+     * A restore of latest refused for damage in a read-only backup directory cannot record it, so latest would take the
+     * same backup again: the refusal says so and names the way out (an older backup by its id), instead of promising
+     * nothing.
+     */
+    @Test
+    void aRefusalThatCannotBeRecordedSaysToNameAnOlderBackup() throws Exception {
+        App app = app();
+        CliProcess.Result older = StorageFixtures.cli(tmp, app.storage(), app.backups()).run("backup", "storage", "--no-rotate");
+        assertThat(older.exitCode()).as(older.describe()).isZero();
+        CliProcess.Result newer = StorageFixtures.cli(tmp, app.storage(), app.backups()).run("backup", "storage", "--json", "--no-rotate");
+        assertThat(newer.exitCode()).as(newer.describe()).isZero();
+        Path part = StorageFixtures.partPaths(app.backups().resolve("storage"), JSON.readTree(newer.stdout())).get(0);
+        byte[] bytes = Files.readAllBytes(part);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(part, bytes);
+        setWritable(app.backups(), false);
+        try {
+            Path target = tmp.resolve("out");
+            CliProcess.Result refused = run(app.env(), "restore", "storage", "latest", "--target", target.toString());
+            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("refused").contains("could not be recorded")
+                    .contains("name an older backup by its id").doesNotContain("latest passes over it");
+            assertThat(target).doesNotExist();
+        } finally {
+            setWritable(app.backups(), true);
+        }
+    }
+
     @Test
     void listingAMissingBackupDirCreatesNothing() throws Exception {
         Path storage = Files.createDirectories(tmp.resolve("storage"));
