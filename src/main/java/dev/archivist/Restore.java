@@ -92,6 +92,20 @@ final class Restore {
                 + recordNote(recordFailure(m.id(), problems, deep)));
     }
 
+    /**
+     * The refusal of {@code m} whose {@code what} ("backup", "archive") does not decompress behind intact checksums,
+     * recorded as {@link #refusedAfterCheck} records it; once the process is stopping, {@code e} itself is thrown and
+     * nothing is recorded (the stop may be what ended the read).
+     */
+    private ArchivistException refusedUndecompressable(Manifest m, String what, DamagedArchiveException e)
+            throws DamagedArchiveException {
+        if (catalog.commitsRefused()) {
+            throw e;
+        }
+        return refusedAfterCheck(m, "the " + what + " does not decompress, its checksums intact: "
+                + ArchivistException.reason(e), 1, true);
+    }
+
     /** Records a failed verify of {@code id} found by this restore ({@code deep}: its deep check); whether it was. */
     private boolean recordFailure(String id, int problems, boolean deep) {
         if (catalog.readOnly()) { // read without the lock: nothing may be written there
@@ -410,11 +424,7 @@ final class Restore {
             try {
                 DatabaseRestorer.decompress(catalog.dir(BackupType.DATABASE), m, temp, catalog::commitsRefused);
             } catch (DamagedArchiveException e) {
-                if (catalog.commitsRefused()) {
-                    throw e; // stopped meanwhile: nothing is recorded
-                }
-                throw refusedAfterCheck(m, "the backup does not decompress, its checksums intact: "
-                        + ArchivistException.reason(e), 1, true);
+                throw refusedUndecompressable(m, "backup", e);
             }
             // as verify checks it: a file of another size is not the database this backup took (another database
             // put in its place, its checksums recomputed), however sound it is
@@ -628,11 +638,7 @@ final class Restore {
             } catch (UnsafeEntryException e) {
                 throw new ArchivistException("restore of " + m.id() + " refused: " + ArchivistException.reason(e), e);
             } catch (DamagedArchiveException e) {
-                if (catalog.commitsRefused()) {
-                    throw e; // stopped meanwhile: nothing is recorded
-                }
-                throw refusedAfterCheck(m, "the archive does not decompress, its checksums intact: "
-                        + ArchivistException.reason(e), 1, true);
+                throw refusedUndecompressable(m, "archive", e);
             }
             if (!include.unmatched().isEmpty()) { // every entry was offered to the selection while extracting
                 throw nothingMatches(m, include);

@@ -640,8 +640,9 @@ public final class SettingsLoader {
      * negation, it kept nothing in; a name starting with {@code !} is written {@code \!}.
      */
     private static String excludeProblem(String glob, Path storage) {
-        if (Globs.parentFolderProblem(glob) != null) {
-            return Globs.parentFolderProblem(glob);
+        String parentFolder = Globs.parentFolderProblem(glob);
+        if (parentFolder != null) {
+            return parentFolder;
         }
         if (belowStorage(glob, storage).replaceAll("^(?:\\.?/+)+", "").replaceAll("/+$", "").matches("\\.?")) {
             return "it names the storage folder itself, which is what is backed up: it would exclude nothing";

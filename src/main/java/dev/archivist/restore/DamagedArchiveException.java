@@ -1,6 +1,8 @@
 package dev.archivist.restore;
 
 import dev.archivist.ArchivistException;
+import dev.archivist.archive.Codecs;
+import dev.archivist.config.Compression;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +44,18 @@ public final class DamagedArchiveException extends IOException {
                 }
             }
         };
+    }
+
+    /**
+     * {@code codec}'s decompression of {@code in}, {@link #marking marking} its read failures; a header that does not
+     * decode is damage too. The one way the restorers open a backup's data.
+     */
+    public static InputStream decompressor(Compression codec, InputStream in) throws IOException {
+        try {
+            return marking(Codecs.decompressor(codec, in));
+        } catch (IOException e) {
+            throw marked(e);
+        }
     }
 
     private static IOException marked(IOException e) {

@@ -1,7 +1,6 @@
 package dev.archivist.restore;
 
 import dev.archivist.ArchivistException;
-import dev.archivist.archive.Codecs;
 import dev.archivist.catalog.Durable;
 import dev.archivist.catalog.Manifest;
 import dev.archivist.config.Compression;
@@ -44,11 +43,8 @@ public final class DatabaseRestorer {
         InputStream decompressed;
         InputStream parts = PartStreams.open(dir, m.parts());
         try {
-            decompressed = DamagedArchiveException.marking(Codecs.decompressor(codec, parts));
-        } catch (IOException e) { // a header that does not decode
-            parts.close();
-            throw new DamagedArchiveException(e);
-        } catch (RuntimeException e) {
+            decompressed = DamagedArchiveException.decompressor(codec, parts);
+        } catch (IOException | RuntimeException e) {
             parts.close();
             throw e;
         }

@@ -1,7 +1,6 @@
 package dev.archivist.restore;
 
 import dev.archivist.ArchivistException;
-import dev.archivist.archive.Codecs;
 import dev.archivist.archive.IndexEntry;
 import dev.archivist.archive.IndexReader;
 import dev.archivist.catalog.Manifest;
@@ -49,7 +48,7 @@ public final class StorageRestorer {
         }
         try (CheckedParts raw = new CheckedParts(dir, m.parts(), m.id(), partProblems);
              PipelinedInputStream tar = PipelinedInputStream.start("restore " + m.id(),
-                     () -> decompressed(codec, raw), raw::drain)) {
+                     () -> DamagedArchiveException.decompressor(codec, CloseShieldInputStream.wrap(raw)), raw::drain)) {
             ExtractionResult result;
             try {
                 InputStream stream = new BufferedInputStream(new StopAwareInputStream(tar, stopping), 1 << 16);
@@ -77,15 +76,6 @@ public final class StorageRestorer {
             raw.drain();
             Verifier.checkWhole(m, raw, partProblems);
             return result;
-        }
-    }
-
-    /** The archive decompressed from {@code raw}; what does not decompress fails with a {@link DamagedArchiveException}. */
-    private static InputStream decompressed(Compression codec, CheckedParts raw) throws IOException {
-        try {
-            return DamagedArchiveException.marking(Codecs.decompressor(codec, CloseShieldInputStream.wrap(raw)));
-        } catch (IOException e) { // a header that does not decode
-            throw new DamagedArchiveException(e);
         }
     }
 
