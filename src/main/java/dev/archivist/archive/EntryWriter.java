@@ -171,11 +171,12 @@ final class EntryWriter {
         files++;
     }
 
-    private void smallFile(WalkEntry e, FileLoader.Loaded loaded) throws IOException {
+    private void smallFile(WalkEntry walked, FileLoader.Loaded loaded) throws IOException {
         if (loaded.skipReason() != null) {
-            skipped.add(new SkippedEntry(e.relativePath(), loaded.skipReason()));
+            skipped.add(new SkippedEntry(walked.relativePath(), loaded.skipReason()));
             return;
         }
+        WalkEntry e = loaded.stored(walked);
         putFileHeader(e);
         tar.write(loaded.data(), loaded.offset(), (int) e.stat().size());
         tar.closeEntry();
@@ -241,19 +242,9 @@ final class EntryWriter {
         }
     }
 
-    /**
-     * The entry with the attributes of the file opened at its name when that is another file than the walk saw (a new
-     * file renamed over it since: an atomic save). Nothing of it is stored yet, so it is stored whole as it stood when
-     * opened, as GNU tar stats a file just before opening it, rather than cut or padded with zeros to the size of the
-     * file it replaced; a change while it is read is then judged against these attributes.
-     */
+    /** The entry to store for the file opened as {@code ch} at the walked entry's name: {@link FileLoader#asOpened}. */
     private static WalkEntry asOpened(WalkEntry walked, FileChannel ch) {
-        Object walkedInode = walked.stat().inode();
-        FileStat opened = walkedInode == null ? null : OpenFileStat.of(ch);
-        if (opened == null || opened.type() != FileStat.Type.FILE || walkedInode.equals(opened.inode())) {
-            return walked;
-        }
-        return new WalkEntry(walked.path(), walked.relativePath(), opened, walked.folder(), walked.name());
+        return walked.stat().inode() == null ? walked : FileLoader.asOpened(walked, OpenFileStat.of(ch));
     }
 
     /** Reads into {@code chunk} from its start up to {@code max} bytes or EOF; returns the count. */

@@ -55,9 +55,21 @@ final class FileLoader {
 
     /**
      * A small file read whole: its content (the declared size, padded/cut) at {@code offset} in {@code data}, its
-     * SHA-256, or why it was skipped.
+     * SHA-256, or why it was skipped. {@code storedAs} is the entry to store in the walked one's place when another file
+     * than the walk saw was opened at its name (an atomic save in between): its whole content, in an array of its own,
+     * with its own attributes; else null.
      */
-    record Loaded(byte[] data, int offset, int bytesRead, String sha256Hex, String changed, String skipReason) {
+    record Loaded(byte[] data, int offset, int bytesRead, String sha256Hex, String changed, String skipReason,
+            WalkEntry storedAs) {
+        /** The entry whose attributes and size are stored: {@code walked}, or the file opened in its place. */
+        WalkEntry stored(WalkEntry walked) {
+            return storedAs != null ? storedAs : walked;
+        }
+    }
+
+    /** Reads on from where a first read stopped: up to {@code length} bytes into {@code into} at {@code offset}. */
+    private interface ReadOn {
+        int read(byte[] into, int offset, int length) throws IOException;
     }
 
     /**
@@ -192,8 +204,13 @@ final class FileLoader {
                 // keep reading until full or EOF
             }
             n = bb.position() - offset;
+            FileStat opened = OpenFileStat.of(ch);
+            if (replaced(entry, opened)) {
+                return loadAsOpened(entry, opened, into, offset, n, (b, o, l) -> ch.read(ByteBuffer.wrap(b, o, l)),
+                        () -> OpenFileStat.of(ch));
+            }
             // growth after the declared size shows in the size after reading (no extra read for small files)
-            changed = changeReason(entry, ch, n, false);
+            changed = changeReason(entry, opened, n, false);
         } catch (IOException e) {
             return skipped(replacedOr(entry, "read error: " + ArchivistException.reason(e)));
         }
@@ -239,7 +256,17 @@ final class FileLoader {
                 return skipped(notAFile != null ? notAFile
                         : replacedOr(entry, "read error: " + ArchivistException.reason(failed)));
             }
+            if (replaced(entry, after)) {
+                buffer.get(0, into, offset, n);
+                return loadAsOpened(entry, after, into, offset, n, (b, o, l) -> {
+                    int r = DescriptorFiles.read(fd, buffer, 0, Math.min(l, buffer.capacity()), entry.path());
+                    buffer.get(0, b, o, r);
+                    return r > 0 ? r : -1;
+                }, () -> DescriptorFiles.stat(fd));
+            }
             buffer.get(0, into, offset, n);
+        } catch (IOException e) {
+            return skipped(replacedOr(entry, "read error: " + ArchivistException.reason(e)));
         } finally {
             DescriptorFiles.close(fd);
         }
@@ -247,7 +274,47 @@ final class FileLoader {
     }
 
     private static Loaded skipped(String reason) {
-        return new Loaded(null, 0, 0, null, null, reason);
+        return new Loaded(null, 0, 0, null, null, reason, null);
+    }
+
+    /**
+     * The entry to store for a file opened at {@code walked}'s name with the attributes {@code opened}: {@code walked},
+     * or, when that is another regular file than the walk saw (a new file renamed over it in between: an atomic save),
+     * that file with its own attributes. Nothing of it is stored yet, so it is stored whole as it stood when opened,
+     * as GNU tar stats a file just before opening it, rather than cut or padded with zeros to the size of the file it
+     * replaced; a change while it is read is then judged against these attributes.
+     */
+    static WalkEntry asOpened(WalkEntry walked, FileStat opened) {
+        Object walkedInode = walked.stat().inode();
+        if (walkedInode == null || opened == null || opened.type() != FileStat.Type.FILE
+                || walkedInode.equals(opened.inode())) {
+            return walked;
+        }
+        return new WalkEntry(walked.path(), walked.relativePath(), opened, walked.folder(), walked.name());
+    }
+
+    /** Whether {@code opened} is another file than the walk saw ({@link #asOpened}) and still a small one. */
+    private static boolean replaced(WalkEntry walked, FileStat opened) {
+        return asOpened(walked, opened) != walked && opened.size() <= MAX_DIRECT;
+    }
+
+    /**
+     * The small file opened in the walked entry's place ({@link #asOpened}), loaded whole into an array of its own: the
+     * {@code read} bytes already in {@code into} at {@code offset}, then the rest by {@code readOn}; a change while it
+     * is read is judged against {@code opened}, by {@code statAfter}.
+     */
+    private static Loaded loadAsOpened(WalkEntry walked, FileStat opened, byte[] into, int offset, int read,
+            ReadOn readOn, java.util.function.Supplier<FileStat> statAfter) throws IOException {
+        WalkEntry e = asOpened(walked, opened);
+        int size = (int) opened.size();
+        byte[] data = new byte[size];
+        int n = Math.min(read, size);
+        System.arraycopy(into, offset, data, 0, n);
+        for (int r; n < size && (r = readOn.read(data, n, size - n)) > 0; ) {
+            n += r;
+        }
+        Loaded l = hashed(data, 0, size, n, changeReason(e, statAfter.get(), n, false));
+        return new Loaded(l.data(), 0, n, l.sha256Hex(), l.changed(), null, e);
     }
 
     /** The small file's content, {@code read} of its {@code size} bytes at {@code offset}, padded and hashed. */
@@ -257,7 +324,7 @@ final class FileLoader {
         }
         MessageDigest md = DIGEST.get();
         md.update(into, offset, size);
-        return new Loaded(into, offset, read, Sha256.hex(md.digest()), changed, null);
+        return new Loaded(into, offset, read, Sha256.hex(md.digest()), changed, null, null);
     }
 
     /** This thread's direct buffer, of at least {@code size} bytes. */

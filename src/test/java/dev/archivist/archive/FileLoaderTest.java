@@ -54,6 +54,37 @@ class FileLoaderTest {
         assertThat(loaded.bytesRead()).isEqualTo(3);
     }
 
+    /**
+     * A small file the application replaced after the walk saw it and before it was read (a new file renamed over it:
+     * an atomic save), one smaller and one larger: each is loaded whole as the file opened, with its own size and
+     * time, in an array of its own, as GNU tar stores what it opens; not the new content cut or padded with zeros to
+     * the old size (a torn document, recorded as changed while it never changed as it was read).
+     */
+    @Test
+    void aFileReplacedBeforeItIsOpenedIsLoadedWholeAsTheFileOpened() throws Exception {
+        for (byte[] now : new byte[][] {"new".getBytes(), "a new, longer content".getBytes()}) {
+            Path f = Files.writeString(tmp.resolve("saved.txt"), "the old one");
+            WalkEntry seen = new WalkEntry(f, "saved.txt", FileStat.lstat(f));
+            Path newer = Files.write(tmp.resolve("saved.txt.tmp"), now);
+            Files.setLastModifiedTime(newer, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+            Files.move(newer, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            byte[] buffer = dirtyBuffer(32);
+
+            FileLoader.Loaded loaded = FileLoader.load(seen, buffer, 4);
+
+            assertThat(loaded.storedAs()).as("stored as the file opened").isNotNull();
+            assertThat(loaded.storedAs().stat().size()).isEqualTo(now.length);
+            assertThat(loaded.storedAs().stat().lastModified().toMillis()).isEqualTo(1_700_000_000_000L);
+            assertThat(loaded.storedAs().relativePath()).isEqualTo("saved.txt");
+            assertThat(Arrays.copyOfRange(loaded.data(), loaded.offset(), loaded.offset() + now.length)).isEqualTo(now);
+            assertThat(loaded.sha256Hex()).isEqualTo(Sha256.of(now));
+            assertThat(loaded.bytesRead()).isEqualTo(now.length);
+            assertThat(loaded.changed()).isNull();
+            assertThat(buffer[4 + "the old one".length()]).as("the walked file's slice is all it may use")
+                    .isEqualTo((byte) 0x5A);
+        }
+    }
+
     /** The check after reading looks at the file that was read (as GNU tar does), not at what is at its name by then. */
     @Test
     void theCheckAfterReadingIsOfTheFileThatWasReadNotOfItsName() throws Exception {
@@ -129,6 +160,8 @@ class FileLoaderTest {
         Files.writeString(tmp.resolve("now-a-link"), "content");
         Files.writeString(tmp.resolve("now-gone"), "content");
         Files.writeString(tmp.resolve("grows"), "12345");
+        Files.writeString(tmp.resolve("saved-larger"), "content");
+        Files.writeString(tmp.resolve("saved-smaller"), "content");
         java.util.Map<String, FileLoader.Loaded> loaded = new java.util.TreeMap<>();
         java.util.Map<String, Boolean> byDescriptor = new java.util.TreeMap<>();
         new dev.archivist.source.DirectoryWalker(tmp, java.util.List.of()).walk(new dev.archivist.source.DirectoryWalker.Visitor() {
@@ -154,6 +187,11 @@ class FileLoaderTest {
                         }
                         case "now-gone" -> Files.delete(p);
                         case "grows" -> Files.writeString(p, "1234567890");
+                        case "saved-larger", "saved-smaller" -> { // an atomic save: a new file renamed over it
+                            Path newer = Files.writeString(tmp.resolve(e.name() + ".tmp"),
+                                    e.name().equals("saved-larger") ? "a new, longer content" : "new");
+                            Files.move(newer, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        }
                         default -> { }
                     }
                     int fd = e.folder().openDescriptor("plain.txt");
@@ -185,5 +223,14 @@ class FileLoaderTest {
         assertThat(loaded.get("now-gone").skipReason()).isEqualTo(FileLoader.VANISHED);
         assertThat(loaded.get("grows").changed()).startsWith("file grew while being read");
         assertThat(Arrays.copyOfRange(loaded.get("grows").data(), 0, 5)).isEqualTo("12345".getBytes());
+        for (String saved : java.util.List.of("saved-larger", "saved-smaller")) {
+            FileLoader.Loaded l = loaded.get(saved);
+            byte[] now = Files.readAllBytes(tmp.resolve(saved));
+            assertThat(l.storedAs().stat().size()).as(saved).isEqualTo(now.length);
+            assertThat(Arrays.copyOfRange(l.data(), l.offset(), l.offset() + now.length)).as(saved).isEqualTo(now);
+            assertThat(l.sha256Hex()).as(saved).isEqualTo(Sha256.of(now));
+            assertThat(l.changed()).as(saved).isNull();
+        }
+        assertThat(loaded.get("plain.txt").storedAs()).isNull();
     }
 }
