@@ -231,6 +231,57 @@ class DiskFullTest {
         assertThat(fx.storage.resolve("big.bin")).hasBinaryContent(noise);
     }
 
+    /**
+     * A disk with room for the decompressed copy of a database backup, but not for the 32 KiB shared-memory file SQLite
+     * made beside a WAL-mode database it opened: verify and restore check the copy all the same. The check failed with
+     * SQLITE_IOERR_SHMSIZE, and the sound backup was recorded as damaged: {@code list} showed it FAILED and
+     * {@code latest} passed over it, so a restore onto a nearly full disk lost the newest backup for good.
+     */
+    @Test
+    void aCopyCheckedOnANearlyFullDiskIsNotTakenForDamaged() throws Exception {
+        Path mnt = mountTmpfs("nearly-full");
+        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(5, 100);
+        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
+            for (int i = 0; i < 200; i++) { // ~850 KB that does not compress: the backup and one copy fit the 4 MiB disk
+                ps.setString(1, "big-" + i);
+                ps.setInt(2, 4000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        var backup = fx.cli().run("backup", "database");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        long copy = fx.service().list(null).get(0).json().path("size_uncompressed").asLong();
+        assertThat(copy).isPositive();
+
+        Path filler = leaveFree(mnt, copy + 8192);
+        var verify = fx.cli().run("verify", "latest");
+        assertThat(verify.exitCode()).as(verify.describe()).isZero();
+        assertThat(verify.stdout()).as(verify.describe()).contains("clean");
+
+        Files.delete(filler);
+        filler = leaveFree(mnt, copy + 8192);
+        var restore = fx.cli().run("restore", "database", "latest", "--target", mnt.resolve("restored.db").toString());
+        assertThat(restore.exitCode()).as(restore.describe()).isZero();
+        Files.delete(filler);
+        assertThat(TestDb.count(mnt.resolve("restored.db"), "items")).isEqualTo(205);
+        var list = fx.cli().run("list");
+        assertThat(list.stdout()).as(list.describe()).doesNotContain("FAILED");
+    }
+
+    /** A file on {@code mnt} that leaves about {@code free} bytes of it unused. */
+    private static Path leaveFree(Path mnt, long free) throws Exception {
+        Path filler = mnt.resolve("filler");
+        long size = Files.getFileStore(mnt).getUsableSpace() - free;
+        byte[] page = new byte[4096];
+        try (var os = Files.newOutputStream(filler)) {
+            for (long left = size; left > 0; left -= page.length) {
+                os.write(page, 0, (int) Math.min(page.length, left));
+            }
+        }
+        return filler;
+    }
+
     private static void assertFailedForSpace(dev.archivist.testing.CliProcess.Result r) {
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
         assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("No space left").doesNotContain("\tat ");
