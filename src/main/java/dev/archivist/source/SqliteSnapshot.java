@@ -97,7 +97,7 @@ public final class SqliteSnapshot {
                 rs.next();
             }
         } catch (SQLException e) {
-            throw new ArchivistException("database " + source + ": " + describe(e), e);
+            throw new ArchivistException("database " + source + ": " + describe(e, real), e);
         }
         createOwnerOnly(dest);
         try (Connection scratch = DriverManager.getConnection("jdbc:sqlite:" + dest); Statement st = scratch.createStatement()) {
@@ -118,7 +118,7 @@ public final class SqliteSnapshot {
                         + " copied from is not the one checked; nothing was kept");
             }
         } catch (SQLException e) {
-            throw new ArchivistException("database " + source + ": " + describe(e), e);
+            throw new ArchivistException("database " + source + ": " + describe(e, real), e);
         }
         checkComplete(source, dest);
         return info(dest);
@@ -244,13 +244,34 @@ public final class SqliteSnapshot {
     /**
      * The damage {@link #check} (quick) finds in a live database, where a lock held by another connection all along
      * is no damage: the database is busy, not broken, and must not be taken for damaged (a restore replaces a damaged
-     * live database without a safety copy).
+     * live database without a safety copy). Nor is a disk too full for SQLite to open it ({@link #noRoomBeside}).
      */
     public static List<String> damage(Path db) {
         try {
             return problems(db, false);
         } catch (SQLException e) {
-            return busy(e) ? List.of() : List.of(describe(e));
+            return busy(e) || noRoomBeside(e, db) ? List.of() : List.of(describe(e));
+        }
+    }
+
+    /**
+     * Whether SQLite failed on {@code db} for want of room on its disk, which says nothing of the database: its -shm
+     * could not grow (SQLITE_IOERR_SHMSIZE), a write found the disk full (SQLITE_FULL), or it could not make its -wal
+     * or -shm (SQLITE_CANTOPEN) in a folder where no new file can be made (no inode left).
+     */
+    private static boolean noRoomBeside(SQLException e, Path db) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("SQLITE_FULL") || m.contains("SQLITE_IOERR_SHMSIZE")) {
+            return true;
+        }
+        if (!m.contains("SQLITE_CANTOPEN") || db.toAbsolutePath().getParent() == null) {
+            return false;
+        }
+        try {
+            Files.delete(Files.createTempFile(db.toAbsolutePath().getParent(), ".archivist-room-", ".tmp"));
+            return false;
+        } catch (java.io.IOException probe) {
+            return String.valueOf(probe.getMessage()).contains("No space left on device");
         }
     }
 
@@ -394,6 +415,19 @@ public final class SqliteSnapshot {
         try (ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : "";
         }
+    }
+
+    /**
+     * As {@link #describe(SQLException)}, for a failure to open {@code db} that a folder where no new file can be made
+     * (no inode left) explains: SQLite could not make its -wal or -shm there.
+     */
+    public static String describe(SQLException e, Path db) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("SQLITE_CANTOPEN") && noRoomBeside(e, db)) {
+            return "no space left on device: no file can be made in " + db.toAbsolutePath().getParent()
+                    + " for SQLite's -wal and -shm (no free inodes) (" + m + ")";
+        }
+        return describe(e);
     }
 
     /** Turns SQLite's error codes into words an operator understands. */

@@ -269,6 +269,37 @@ class DiskFullTest {
         assertThat(list.stdout()).as(list.describe()).doesNotContain("FAILED");
     }
 
+    /**
+     * A live database restore whose database lies on a disk with no room left for the -shm SQLite makes to open it
+     * (32 KiB, or an inode): neither its safety backup nor its check can open it, which is no damage. It was taken for
+     * damaged, and the restore failed copying it aside with "restore database failed: No space left on device",
+     * naming no file and no disk.
+     */
+    @Test
+    void aLiveDatabaseOnAFullDiskIsNotTakenForDamaged() throws Exception {
+        Path mnt = mountTmpfs("full-live");
+        Path live = mnt.resolve("app.db");
+        FaultFixture fx = new FaultFixture(dir).database(5, 100).set("DATABASE_URL", live.toString());
+        Files.copy(fx.db, live);
+        var backup = fx.cli().run("backup", "database");
+        assertThat(backup.exitCode()).as(backup.describe()).isZero();
+        try (var c = TestDb.open(live); var st = c.createStatement()) {
+            st.execute("INSERT INTO items(name, payload) VALUES ('after the backup', randomblob(10))");
+        }
+        String before = TestDb.sha256(live);
+
+        Path filler = leaveFree(mnt, 16384);
+        var restore = fx.cli().run("restore", "database", "latest", "--yes");
+        assertFailedForSpace(restore);
+        assertThat(restore.stderr()).as(restore.describe()).contains(live.toString()).doesNotContain("damaged");
+        Files.delete(filler);
+        assertThat(TestDb.sha256(live)).as("the live database as it was").isEqualTo(before);
+        try (var left = Files.list(mnt)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("nothing set aside as damaged")
+                    .noneMatch(n -> n.contains("damaged"));
+        }
+    }
+
     /** A file on {@code mnt} that leaves about {@code free} bytes of it unused. */
     private static Path leaveFree(Path mnt, long free) throws Exception {
         Path filler = mnt.resolve("filler");
