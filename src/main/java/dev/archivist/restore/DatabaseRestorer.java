@@ -164,9 +164,11 @@ public final class DatabaseRestorer {
         }
         try {
             long free = Files.getFileStore(live.toAbsolutePath().getParent()).getUsableSpace();
-            if (free < Files.size(restored)) {
+            long size = Files.size(restored);
+            if (free < spaceToCopy(restored, size)) {
                 return "not enough free space beside the live database (" + free + " bytes free, the restored database"
-                        + " has " + Files.size(restored) + ")";
+                        + " has " + size + ", and SQLite needs about " + spaceToCopy(restored, size) + " beside it while"
+                        + " it copies, with its -wal or journal)";
             }
         } catch (IOException | RuntimeException e) {
             // fall through to the usual reason
@@ -175,6 +177,16 @@ public final class DatabaseRestorer {
                 + (BUSY_SLEEP_MILLIS * BUSY_RETRIES / 1000 + 30) + " s (another connection kept a transaction open:"
                 + " a write one, or in rollback-journal mode a read one too), or could not write it; retry when the"
                 + " application is idle or stopped";
+    }
+
+    /**
+     * About what SQLite writes beside the live database to copy {@code size} bytes into it: the pages, a 24-byte -wal
+     * frame header (or an 8-byte journal record) and 8 bytes of -shm per page, and 64 KiB of headers and rounding. A
+     * disk with room for the pages alone failed the copy, which was then blamed on another connection's lock.
+     */
+    private static long spaceToCopy(Path restored, long size) {
+        long pages = size / Math.max(512, SqliteSnapshot.headerPageSize(restored)) + 1;
+        return size + pages * 32 + 64 * 1024;
     }
 
     private static long pragma(Path db, String name) throws SQLException {
