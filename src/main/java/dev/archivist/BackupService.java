@@ -215,7 +215,8 @@ public final class BackupService {
      * Verifies one backup (deep unless {@code deep=false}) and records the result; a full backup's verification is
      * also recorded for each component it checked (clean unless a problem names it), so {@code list} and rotation's
      * "newest verified" see it. Takes no lock; never writes to the backup. A backup removed while it was verified (by
-     * a rotation in another process) gets no record: {@link #removedWhileVerified} tells it from a failed one.
+     * a rotation in another process) gets no record: {@link #removedWhileVerified} tells it from a failed one. Stopped
+     * by an interrupt of the calling thread, it throws an {@link ArchivistException} and records nothing.
      */
     public VerifyReport verify(Manifest m, boolean deep) {
         return verify(m, deep, new java.util.HashMap<>());

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteOpenMode;
@@ -235,6 +237,25 @@ public final class SqliteSnapshot {
      */
     public static List<String> check(Path db, boolean full) {
         try (Connection conn = openCopy(db)) {
+            return problems(conn, full);
+        } catch (SQLException e) {
+            return new ArrayList<>(List.of(describe(e)));
+        }
+    }
+
+    /**
+     * As {@link #check(Path, boolean)}, ended by SQLite ({@code SQLITE_INTERRUPT}) soon after {@code stop} says so (it
+     * is asked every 10,000 steps of SQLite's machine, on the thread that runs the check): what it returns then is no
+     * finding, which the caller tells apart by asking {@code stop} again.
+     */
+    public static List<String> check(Path db, boolean full, BooleanSupplier stop) {
+        try (Connection conn = openCopy(db)) {
+            ProgressHandler.setHandler(conn, 10_000, new ProgressHandler() {
+                @Override
+                protected int progress() {
+                    return stop.getAsBoolean() ? 1 : 0;
+                }
+            });
             return problems(conn, full);
         } catch (SQLException e) {
             return new ArrayList<>(List.of(describe(e)));

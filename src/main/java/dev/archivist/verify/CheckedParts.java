@@ -5,10 +5,12 @@ import dev.archivist.catalog.Manifest;
 import dev.archivist.catalog.StoredFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads a backup's parts in order as one stream while checking, part by part, size and SHA-256 against the manifest
@@ -20,6 +22,7 @@ public final class CheckedParts extends InputStream {
     private final List<Manifest.Part> parts;
     private final String backupId;
     private final List<Problem> problems;
+    private final BooleanSupplier stopping;
     private final MessageDigest whole = Sha256.digest();
     private MessageDigest current;
     private InputStream in;
@@ -28,10 +31,20 @@ public final class CheckedParts extends InputStream {
     private long total;
 
     public CheckedParts(Path dir, List<Manifest.Part> parts, String backupId, List<Problem> problems) {
+        this(dir, parts, backupId, problems, () -> false);
+    }
+
+    /**
+     * As {@link #CheckedParts(Path, List, String, List)}, ending with an {@link InterruptedIOException} at the next
+     * read (on whichever thread reads it) once {@code stopping} says so.
+     */
+    public CheckedParts(Path dir, List<Manifest.Part> parts, String backupId, List<Problem> problems,
+                        BooleanSupplier stopping) {
         this.dir = dir;
         this.parts = parts;
         this.backupId = backupId;
         this.problems = problems;
+        this.stopping = stopping;
     }
 
     @Override
@@ -43,6 +56,9 @@ public final class CheckedParts extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (stopping.getAsBoolean()) {
+            throw new InterruptedIOException("stopped reading " + backupId);
+        }
         while (true) {
             if (in == null && !advance()) {
                 return -1;

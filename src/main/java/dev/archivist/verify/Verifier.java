@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -75,6 +76,7 @@ public final class Verifier {
     }
 
     private VerifyReport check(Manifest m, boolean deep) {
+        stopIfInterrupted(m);
         refuseUnreadable(m);
         List<Problem> problems = new ArrayList<>();
         List<Problem> restoreWarnings = new ArrayList<>();
@@ -89,8 +91,26 @@ public final class Verifier {
             }
             case FULL -> verifyFull(m, deep, problems, restoreWarnings, counters);
         }
+        stopIfInterrupted(m); // what the interrupt cut short reads as damage: no verdict
         return new VerifyReport(m.id(), m.type().wireName(), clock.instant(), deep, counters[0], counters[1], problems,
                 restoreWarnings);
+    }
+
+    /**
+     * Ends the verify of {@code m} once this thread is interrupted (an embedding application stopping it): the reads
+     * stop at their next call ({@link #interruptOfThisThread}), and what they found so far may be the interrupt's
+     * doing, so there is no report and the caller records nothing. The interrupt stays set.
+     */
+    private static void stopIfInterrupted(Manifest m) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ArchivistException("verify of " + m.id() + " stopped: its thread was interrupted (no verdict,"
+                    + " nothing recorded)");
+        }
+    }
+
+    /** Whether the verifying thread (this one, whichever thread asks) was interrupted: a pipeline's reader asks too. */
+    private static BooleanSupplier interruptOfThisThread() {
+        return Thread.currentThread()::isInterrupted;
     }
 
     private static void checkSelf(Manifest m, List<Problem> problems) {
@@ -154,7 +174,7 @@ public final class Verifier {
             if (!Files.isRegularFile(file)) {
                 continue;
             }
-            try (CheckedParts in = new CheckedParts(dir, List.of(p), m.id(), problems)) {
+            try (CheckedParts in = new CheckedParts(dir, List.of(p), m.id(), problems, interruptOfThisThread())) {
                 in.drain();
                 counters[0] += in.total();
             } catch (IOException e) {
@@ -245,7 +265,7 @@ public final class Verifier {
         Compression codec = codecOf(m, problems);
         Path temp = null;
         boolean decompressed = false;
-        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), problems)) {
+        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), problems, interruptOfThisThread())) {
             if (deep && codec != null) {
                 temp = VerifyScratch.create(catalog.stateDir(), m.id());
                 try (InputStream raw = Codecs.decompressor(codec, org.apache.commons.io.input.CloseShieldInputStream.wrap(in));
@@ -265,7 +285,7 @@ public final class Verifier {
                 if (expected >= 0 && size != expected) {
                     problems.add(new Problem(m.id(), "database file", "decompressed size " + size + " differs from " + expected));
                 }
-                for (String p : SqliteSnapshot.check(temp, true)) {
+                for (String p : SqliteSnapshot.check(temp, true, interruptOfThisThread())) {
                     problems.add(new Problem(m.id(), "database file", "integrity_check: " + p));
                 }
                 counters[1] = 1;
@@ -291,7 +311,7 @@ public final class Verifier {
         // Part problems are collected apart: the parts are read on the pipeline's thread while this one checks files.
         List<Problem> partProblems = new ArrayList<>();
         List<Problem> fileProblems = new ArrayList<>();
-        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), partProblems)) {
+        try (CheckedParts in = new CheckedParts(dir, m.parts(), m.id(), partProblems, interruptOfThisThread())) {
             if (deep && codec != null && index != null) {
                 try (PipelinedInputStream tar = PipelinedInputStream.start("verify " + m.id(),
                         () -> Codecs.decompressor(codec, CloseShieldInputStream.wrap(in)), in::drain)) {
@@ -324,7 +344,7 @@ public final class Verifier {
                 .takeWhile(p -> Files.isRegularFile(dir.resolve(p.path()))).toList();
         List<Problem> found = new ArrayList<>();
         long checked = 0;
-        try (CheckedParts in = new CheckedParts(dir, readable, m.id(), new ArrayList<>());
+        try (CheckedParts in = new CheckedParts(dir, readable, m.id(), new ArrayList<>(), interruptOfThisThread());
              InputStream tar = readable.isEmpty() ? InputStream.nullInputStream()
                      : Codecs.decompressor(codec, CloseShieldInputStream.wrap(in))) {
             checked = readArchive(m, tar, index, found, true);
