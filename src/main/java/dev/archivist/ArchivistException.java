@@ -37,13 +37,7 @@ public class ArchivistException extends RuntimeException {
             return reason(e.getCause()); // a wrapper with no words of its own (UncheckedIOException): not its class name
         }
         if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
-            String what = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                    : e instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
-                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
-                    : e instanceof java.nio.file.NotDirectoryException ? "not a directory"
-                    : e.getClass().getSimpleName();
-            return what + ": " + fs.getMessage();
+            return unworded(fs) + ": " + fs.getMessage();
         }
         if (e.getMessage() != null) {
             return e.getMessage();
@@ -60,5 +54,27 @@ public class ArchivistException extends RuntimeException {
             return "the file was already closed (the work was interrupted or had failed)";
         }
         return e.getClass().getSimpleName();
+    }
+
+    /**
+     * As {@link #reason(Throwable)}, for a message that names {@code file} already ("cannot create the snapshot
+     * FILE: "): a file-system error about that file alone gives what happened without its path a second time.
+     */
+    public static String reasonAbout(java.nio.file.Path file, Throwable e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getOtherFile() == null
+                && file.toString().equals(fs.getFile())) {
+            return fs.getReason() != null ? fs.getReason() : unworded(fs);
+        }
+        return reason(e);
+    }
+
+    /** What a file-system error that carries no reason of its own means, from its type. */
+    private static String unworded(java.nio.file.FileSystemException e) {
+        return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                : e instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                : e instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                : e.getClass().getSimpleName();
     }
 }

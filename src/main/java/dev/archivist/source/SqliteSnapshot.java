@@ -144,7 +144,8 @@ public final class SqliteSnapshot {
         try {
             Durable.createOwnerOnly(dest).close();
         } catch (java.io.IOException e) {
-            throw new ArchivistException("cannot create the snapshot " + dest + ": " + ArchivistException.reason(e), e);
+            throw new ArchivistException("cannot create the snapshot " + dest + ": "
+                    + ArchivistException.reasonAbout(dest, e), e);
         }
     }
 

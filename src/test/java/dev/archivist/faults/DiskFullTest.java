@@ -3,8 +3,10 @@ package dev.archivist.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.archivist.ArchivistException;
 import dev.archivist.BackupService;
 import dev.archivist.catalog.Manifest;
+import dev.archivist.source.SqliteSnapshot;
 import dev.archivist.testing.TestDb;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -186,6 +188,23 @@ class DiskFullTest {
             assertThat(backup.stderr()).as(backup.describe()).contains(mnt.resolve("backups").resolve("database") + "/");
             fx.assertNoLeftovers("after the " + codec + " database backup onto the full disk");
         }
+    }
+
+    /**
+     * A snapshot that cannot even be created (no inode left on the disk) names its path once, and why: it said
+     * "cannot create the snapshot X: X: No space left on device".
+     */
+    @Test
+    void aSnapshotThatCannotBeCreatedOnAFullDiskNamesItsPathOnce() throws Exception {
+        Path mnt = mountTmpfs("no-inode");
+        assertThat(run(List.of("mount", "-o", "remount,nr_inodes=1", mnt.toString()))).startsWith("0"); // its root's
+        Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 10, 10);
+        Path dest = mnt.resolve("snapshot.db");
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> SqliteSnapshot.copy(db, dest));
+
+        assertThat(thrown).isInstanceOf(ArchivistException.class)
+                .hasMessage("cannot create the snapshot " + dest + ": No space left on device");
     }
 
     /** A database restore onto a full disk names the file it could not write, and leaves nothing there. */
