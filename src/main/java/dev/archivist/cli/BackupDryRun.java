@@ -75,8 +75,16 @@ final class BackupDryRun {
             throw new ArchivistException("dry run: the " + type.wireName() + " backup would fail: "
                     + String.join("; ", problems));
         }
+        java.util.Optional<String> shortOfRoom = DryRunSpace.shortage(service, type,
+                databaseSize < 0 ? 0 : databaseSize + walSize);
+        shortOfRoom.ifPresent(warning -> {
+            err.println("archivist: warning: " + warning);
+            err.flush();
+        });
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode().put("dry_run", true).put("type", type.wireName());
+            ArrayNode warnings = root.putArray("warnings");
+            shortOfRoom.ifPresent(warnings::add);
             if (databaseSize >= 0) {
                 root.putObject("database").put("path", Redactor.redact(database.toString())).put("size", databaseSize)
                         .put("wal_size", walSize);

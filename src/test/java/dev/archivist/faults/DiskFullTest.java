@@ -207,6 +207,44 @@ class DiskFullTest {
                 .hasMessage("cannot create the snapshot " + dest + ": No space left on device");
     }
 
+    /**
+     * {@code backup --dry-run} on a disk without room for the backup warns, naming the free space and what the backup
+     * needs (the last backup's size, and the snapshot copy beside it), still exit 0; it foretold nothing, and the real
+     * backup then failed with "No space left on device".
+     */
+    @Test
+    void aDryRunOnADiskWithoutRoomForTheBackupWarnsOfIt() throws Exception {
+        Path mnt = mountTmpfs("dry-run-room");
+        FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(5, 100);
+        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
+            for (int i = 0; i < 250; i++) { // ~1 MB that does not compress: the copy and its file fit in 4 MiB
+                ps.setString(1, "big-" + i);
+                ps.setInt(2, 4000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        var first = fx.cli().run("backup", "database", "--no-rotate");
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        var roomy = fx.cli().run("backup", "database", "--dry-run");
+        assertThat(roomy.exitCode()).as(roomy.describe()).isZero();
+        assertThat(roomy.stderr()).as(roomy.describe()).doesNotContain("warning");
+
+        Path filler = leaveFree(mnt, 1 << 20);
+        var text = fx.cli().run("backup", "database", "--dry-run");
+        var json = fx.cli().run("backup", "database", "--dry-run", "--json");
+        var real = fx.cli().run("backup", "database", "--no-rotate");
+        Files.delete(filler);
+
+        assertThat(text.exitCode()).as(text.describe()).isZero();
+        assertThat(text.stderr()).as(text.describe()).contains("archivist: warning: BACKUP_DIR " + mnt.resolve("backups"))
+                .contains("the last database backup").contains("snapshot copy").contains("a real backup would fail");
+        assertThat(json.exitCode()).as(json.describe()).isZero();
+        assertThat(dev.archivist.catalog.Json.MAPPER.readTree(json.stdout()).path("warnings").get(0).asText())
+                .as(json.describe()).contains("a real backup would fail");
+        assertFailedForSpace(real); // as foretold
+    }
+
     /** A database restore onto a full disk names the file it could not write, and leaves nothing there. */
     @Test
     void aDatabaseRestoreOntoAFullDiskNamesWhereItCouldNotWrite() throws Exception {
