@@ -10,7 +10,7 @@ public final class Main {
     public static void main(String[] args) {
         SystemTimeZone.apply(System.getenv()); // before anything reads the default zone (an empty BACKUP_TIMEZONE)
         boolean training = ClassDataTraining.active();
-        if (takesTheLock(args)) { // a stop while the JVM starts and the configuration loads is reported too
+        if (reportsAStop(args)) { // a stop while the JVM starts and the configuration loads is reported too
             StopNotice.installOnProcessStreams(BooleanOptions.on(args, "--json"));
         } else if (training) {
             ClassDataTraining.beforeCommand();
@@ -28,13 +28,16 @@ public final class Main {
                 System.err)));
     }
 
-    /** Whether {@code args} name a command that takes the backup lock and reports a stop ({@link StopNotice}). */
-    private static boolean takesTheLock(String[] args) {
+    /**
+     * Whether {@code args} name a command that reports a stop ({@link StopNotice}): those that take the backup lock,
+     * and {@code verify}, which may read for minutes and whose {@code --json} a monitoring script parses.
+     */
+    private static boolean reportsAStop(String[] args) {
         if (args.length == 0) {
             return false;
         }
         return switch (args[0]) {
-            case "backup", "restore", "rotate" -> true;
+            case "backup", "restore", "rotate", "verify" -> true;
             case "run" -> java.util.Arrays.asList(args).contains("--once");
             default -> false;
         };
