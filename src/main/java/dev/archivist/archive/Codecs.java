@@ -90,7 +90,7 @@ public final class Codecs {
         switch (c) {
             case ZSTD:
                 try {
-                    return new BufferedInputStream(new ZstdInputStream(in), BUFFER);
+                    return new BufferedInputStream(ZstdDamageWords.decoding(in, ZstdInputStream::new), BUFFER);
                 } catch (LinkageError e) {
                     throw zstdUnavailable(e);
                 }

@@ -212,4 +212,31 @@ class CodecsTest {
         assertThatThrownBy(() -> Codecs.compressor(Compression.GZ, 0, new ByteArrayOutputStream()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * A zstd stream cut short, or a frame whose damaged header declares less content than it holds, is said as gzip's
+     * and xz's damage is ("unexpected end of data (truncated)", "zstd data damaged at about byte N of the archive"),
+     * not in zstd-jni's words ("Truncated source", "Destination buffer is too small").
+     */
+    @Test
+    void damagedZstdIsSaidAsDamageInTheWordsOfTheOtherCodecs() throws Exception {
+        byte[] data = "hello world ".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = com.github.luben.zstd.Zstd.compress(data); // one frame, its content size in the header
+        byte[] cut = java.util.Arrays.copyOf(frame, frame.length / 2);
+        assertThatThrownBy(() -> Codecs.decompressor(Compression.ZSTD, new ByteArrayInputStream(cut)).readAllBytes())
+                .isInstanceOf(java.io.EOFException.class).hasMessage("unexpected end of data (truncated)");
+
+        int descriptor = frame[4] & 0xff;
+        assertThat(descriptor >> 6).as("a 4-byte content size").isEqualTo(2);
+        int at = 5 + ((descriptor & 0x20) != 0 ? 0 : 1) + new int[] {0, 1, 2, 4}[descriptor & 3];
+        byte[] lying = frame.clone();
+        lying[at] = 0; // declares 4096 bytes where it holds 240,000
+        lying[at + 1] = 0x10;
+        lying[at + 2] = 0;
+        lying[at + 3] = 0;
+        assertThatThrownBy(() -> Codecs.decompressor(Compression.ZSTD, new ByteArrayInputStream(lying)).readAllBytes())
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("zstd data damaged at about byte ")
+                .hasMessageEndingWith(" of the archive: a frame holds more than its header declares");
+    }
 }
