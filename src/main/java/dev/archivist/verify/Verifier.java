@@ -285,7 +285,11 @@ public final class Verifier {
                 if (expected >= 0 && size != expected) {
                     problems.add(new Problem(m.id(), "database file", "decompressed size " + size + " differs from " + expected));
                 }
-                for (String p : SqliteSnapshot.check(temp, true, interruptOfThisThread())) {
+                List<String> found = SqliteSnapshot.check(temp, true, interruptOfThisThread());
+                if (!found.isEmpty()) {
+                    VerifyScratch.requireStillThere(temp, m.id());
+                }
+                for (String p : found) {
                     problems.add(new Problem(m.id(), "database file", "integrity_check: " + p));
                 }
                 counters[1] = 1;

@@ -174,6 +174,19 @@ final class VerifyScratch {
         }
     }
 
+    /**
+     * Fails when {@code scratch} is gone after integrity_check found problems in it: removed before SQLite opened it
+     * (by the exit of a process told to stop, {@link DeletedOnStop}), its "problems" are that removal's, no verdict on
+     * the backup, which must not be recorded as damaged.
+     */
+    static void requireStillThere(Path scratch, String backupId) {
+        if (!Files.exists(scratch)) {
+            throw new ArchivistException("cannot verify " + backupId + ": the decompressed copy for integrity_check, "
+                    + scratch + ", was removed while it was checked (the process is stopping, or another process"
+                    + " removed it): no verdict, nothing recorded");
+        }
+    }
+
     private static ArchivistException failure(String backupId, Path where, IOException e) {
         return new ArchivistException("cannot verify " + backupId + ": the decompressed copy for integrity_check could"
                 + " not be written to " + where + ": " + ArchivistException.reason(e) + " (nothing was found wrong with"

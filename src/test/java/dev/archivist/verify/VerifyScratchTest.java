@@ -167,4 +167,24 @@ class VerifyScratchTest {
                 .hasMessageContaining(scratch + ": No space left on device")
                 .hasMessageContaining("nothing was found wrong with the backup");
     }
+
+    /**
+     * A copy removed before SQLite opened it (the exit of a verify told to stop deletes it, DeletedOnStop, while the
+     * verify's thread goes on) makes integrity_check report problems that are the removal's: the verify then ends
+     * without a verdict, so that a sound backup is not recorded as damaged.
+     */
+    @Test
+    void problemsFoundInACopyRemovedUnderTheCheckAreNoVerdict() throws Exception {
+        Path copy = dir.resolve("archivist-verify-copy.db");
+        TestDb.create(copy, TestDb.Mode.WAL, 10, 5);
+        VerifyScratch.requireStillThere(copy, "db_backup_20260101T000000.000Z"); // present: a verdict stands
+        Files.delete(copy);
+        assertThat(dev.archivist.source.SqliteSnapshot.check(copy, true, () -> false))
+                .as("what the check finds in a removed copy").isNotEmpty();
+        assertThatThrownBy(() -> VerifyScratch.requireStillThere(copy, "db_backup_20260101T000000.000Z"))
+                .isInstanceOf(ArchivistException.class)
+                .hasMessageContaining("cannot verify db_backup_20260101T000000.000Z")
+                .hasMessageContaining("was removed while it was checked")
+                .hasMessageContaining("no verdict, nothing recorded");
+    }
 }
