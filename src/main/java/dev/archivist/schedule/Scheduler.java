@@ -45,12 +45,16 @@ import org.slf4j.LoggerFactory;
  *   <li>on {@link #start(boolean) start} with catch-up, an enabled job whose next fire time after its persisted last
  *       fire time has passed runs once (however many fire times were missed), regardless of the grace; a scheduled
  *       run that was aborted by a shutdown runs again;</li>
+ *   <li>a clock set back by more than {@link #STEP_BACK} has the next fire times computed again from it (Vixie
+ *       cron's rule); after a smaller step back they stay, so a job that has just run does not run again;</li>
  *   <li>after {@link #shutdown()} nothing new starts: queued runs are cancelled and ticks queue nothing.</li>
  * </ul>
  * Each finished run's fire time, outcome, message, duration and trigger are persisted through the {@link StateStore}.
  */
 public final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    /** How far the clock may be set back before the fire times are computed again from it (Vixie cron's 3 hours). */
+    static final Duration STEP_BACK = Duration.ofHours(3);
 
     /** Outcomes. */
     public static final String SUCCESS = "success";
@@ -74,6 +78,8 @@ public final class Scheduler {
     private final Deque<Run> queue = new ArrayDeque<>();
     /** Per job, the latest fire time let pass on purpose while one of its runs was queued or going. */
     private final Map<JobId, Instant> skippedThrough = new EnumMap<>(JobId.class);
+    /** The latest time the clock was read at to notice fire times (null before {@link #start}). */
+    private Instant latestNoticed;
     /** Held for the whole of a run: one job at a time, whichever threads call {@link #runNext()}. */
     private final ReentrantLock runLock = new ReentrantLock();
     private JobId running;
@@ -132,6 +138,7 @@ public final class Scheduler {
         }
         started = true;
         Instant now = clock.instant();
+        latestNoticed = now;
         Map<String, JobState> states = store.load();
         repairState();
         for (Job job : jobs) {
@@ -266,6 +273,7 @@ public final class Scheduler {
         if (shutdown) {
             return;
         }
+        rescheduleAfterAStepBack(now);
         boolean queued = false;
         for (Job job : jobs) {
             Instant due = nextDue.get(job.id());
@@ -301,6 +309,27 @@ public final class Scheduler {
         }
         if (queued) {
             notifyAll();
+        }
+    }
+
+    /**
+     * After the clock was set back by more than {@link #STEP_BACK} (a clock that was ahead, corrected), computes the
+     * next fire times again from it, as Vixie cron does: those computed on the wrong clock lay that far ahead, and the
+     * jobs would not have run for as long (days without a backup). A smaller step back keeps them, so that a job that
+     * has just run does not run again for the same time.
+     */
+    private void rescheduleAfterAStepBack(Instant now) {
+        if (latestNoticed != null && Duration.between(now, latestNoticed).compareTo(STEP_BACK) > 0) {
+            LOG.warn("the clock was set back from {} to {}: the next fire times are computed again from it",
+                    latestNoticed, now);
+            for (Job job : jobs) {
+                if (nextFire.containsKey(job.id())) {
+                    schedule(job, now);
+                }
+            }
+            latestNoticed = now;
+        } else if (latestNoticed == null || now.isAfter(latestNoticed)) {
+            latestNoticed = now;
         }
     }
 

@@ -161,6 +161,44 @@ class SchedulerTest {
         assertThat(runner.calls).hasSize(30);
     }
 
+    // ---- the clock set back -------------------------------------------------------------------------------------
+
+    /**
+     * A clock two days ahead (a wrong RTC) corrected by NTP while the daemon runs: the next fire time, computed on the
+     * wrong clock, lay two days ahead of the real one, so two days went without a backup. As Vixie cron does for a
+     * step back of more than 3 hours, the fire times are then computed again from the clock: the job runs at each
+     * real 02:00, once.
+     */
+    @Test
+    void aClockSetBackByDaysRunsTheJobAtItsNextRealFireTime() {
+        clock.set(Instant.parse("2024-05-08T01:00:00Z")); // two days ahead
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"));
+        s.start(true);
+        tickEveryMinute(s, Instant.parse("2024-05-08T01:00:00Z"), Instant.parse("2024-05-08T03:00:00Z"));
+        assertThat(runner.startsOf(JobId.DATABASE_BACKUP)).containsExactly(Instant.parse("2024-05-08T02:00:00Z"));
+
+        tickEveryMinute(s, Instant.parse("2024-05-06T03:00:00Z"), Instant.parse("2024-05-08T03:00:00Z")); // corrected
+
+        assertThat(runner.startsOf(JobId.DATABASE_BACKUP)).containsExactly(Instant.parse("2024-05-08T02:00:00Z"),
+                Instant.parse("2024-05-07T02:00:00Z"), Instant.parse("2024-05-08T02:00:00Z"));
+        assertThat(s.nextFire(JobId.DATABASE_BACKUP)).isEqualTo(Instant.parse("2024-05-09T02:00:00Z"));
+    }
+
+    /** A small step back (NTP correcting a few minutes) right after a run does not run the job again for its time. */
+    @Test
+    void aClockSetBackByMinutesAfterARunDoesNotRunItAgain() {
+        Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "0 2 * * *"), job(JobId.BACKUP_ROTATION, "*/30 * * * *"));
+        s.start(true);
+        tickEveryMinute(s, at("01:00:00"), at("02:01:00"));
+        assertThat(runner.startsOf(JobId.DATABASE_BACKUP)).containsExactly(at("02:00:00"));
+
+        tickEveryMinute(s, at("01:51:00"), at("02:31:00")); // set back 10 minutes
+
+        assertThat(runner.startsOf(JobId.DATABASE_BACKUP)).as("not twice").containsExactly(at("02:00:00"));
+        assertThat(runner.startsOf(JobId.BACKUP_ROTATION)).as("the next times still come")
+                .containsExactly(at("01:00:00"), at("01:30:00"), at("02:00:00"), at("02:30:00"));
+    }
+
     // ---- coalescing ---------------------------------------------------------------------------------------------
 
     @Test
@@ -559,6 +597,15 @@ class SchedulerTest {
         release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS).outcome()).isEqualTo("success");
         assertThat(s.runPending()).as("the queued rotation was cancelled").isEmpty();
+    }
+
+    /** A ticker that notices the clock once a minute from {@code from} to {@code until}, running what is due. */
+    private void tickEveryMinute(Scheduler s, Instant from, Instant until) {
+        for (Instant t = from; !t.isAfter(until); t = t.plus(Duration.ofMinutes(1))) {
+            clock.set(t);
+            s.tick();
+            s.runPending();
+        }
     }
 
     /** The test driver: clock := next due time (unless a long run already moved it past); tick; run what is due. */
