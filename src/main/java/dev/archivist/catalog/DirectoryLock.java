@@ -55,10 +55,11 @@ public final class DirectoryLock implements AutoCloseable {
      */
     public static DirectoryLock acquire(Path lockFile, Duration timeout, String command, Consumer<String> waiting) throws IOException {
         Durable.ensureDirectory(lockFile.getParent());
-        Instant deadline = Instant.now().plus(timeout);
+        // waits are measured on the monotonic clock: a wall clock set back (NTP) must not lengthen them by its step
+        long deadline = System.nanoTime() + timeout.toNanos();
         // a holder records itself just after taking the lock: a waiter that comes in between waits a moment for the
         // record rather than say "another process"
-        Instant holderDue = Instant.now().plus(HOLDER_RECORD_GRACE);
+        long holderDue = System.nanoTime() + HOLDER_RECORD_GRACE.toNanos();
         boolean told = false;
         while (true) {
             DirectoryLock taken = tryAcquire(lockFile, command);
@@ -66,8 +67,8 @@ public final class DirectoryLock implements AutoCloseable {
                 return taken;
             }
             LockHolder holder = readHolder(lockFile);
-            boolean waitsOn = Instant.now().isBefore(deadline); // if not, the exception below names the holder
-            if (!told && waitsOn && (holder != null || !Instant.now().isBefore(holderDue))) {
+            boolean waitsOn = System.nanoTime() - deadline < 0; // if not, the exception below names the holder
+            if (!told && waitsOn && (holder != null || System.nanoTime() - holderDue >= 0)) {
                 waiting.accept("waiting up to " + timeout.toSeconds() + " s for the lock on " + lockFile.getParent()
                         + " held by " + (holder == null ? "another process" : holder));
                 told = true;
@@ -95,12 +96,13 @@ public final class DirectoryLock implements AutoCloseable {
      * taking the lock, so one that won a race of starts a few milliseconds earlier is named rather than "unknown".
      */
     public static LockHolder holderOf(Path lockFile) throws InterruptedIOException {
-        return awaitHolder(lockFile, Instant.now().plus(HOLDER_RECORD_GRACE));
+        return awaitHolder(lockFile, System.nanoTime() + HOLDER_RECORD_GRACE.toNanos());
     }
 
-    private static LockHolder awaitHolder(Path lockFile, Instant due) throws InterruptedIOException {
+    /** @param due the end of the wait, on {@link System#nanoTime}'s scale */
+    private static LockHolder awaitHolder(Path lockFile, long due) throws InterruptedIOException {
         LockHolder holder = readHolder(lockFile);
-        while (holder == null && Instant.now().isBefore(due)) {
+        while (holder == null && System.nanoTime() - due < 0) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
