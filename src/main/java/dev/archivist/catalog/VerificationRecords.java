@@ -1,18 +1,26 @@
 package dev.archivist.catalog;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archivist.BackupType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When each backup was last verified, whether it was clean and how deep the check went, kept in
  * {@code .archivist/verified/<id>.json} so that verification never modifies a backup's own files.
  */
 public final class VerificationRecords {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VerificationRecords.class);
+    /** The damaged records already named by this process, as {@link #ignoring} identifies them. */
+    private static final Set<Object> NAMED = ConcurrentHashMap.newKeySet();
+
     private VerificationRecords() {
     }
 
@@ -91,19 +99,69 @@ public final class VerificationRecords {
     public record Shown(Result result, String component) {
     }
 
-    /** The last result, or null when never verified. */
+    /**
+     * The last result, or null when never verified. A record that is not this backup's (copied from another one's
+     * name: it would call clean a backup never checked) or that cannot be read (emptied, truncated, a field missing or
+     * of another kind, as a failure would be read from a missing {@code clean}) counts as no record: it is named in a
+     * warning, once per file as it is, and the next verify of the backup replaces it.
+     */
     public static Result read(Path stateDir, String id) {
         Path f = file(stateDir, id);
         if (!Files.isRegularFile(f)) {
             return null;
         }
         try {
-            var node = Json.MAPPER.readTree(f.toFile());
-            // records written before the depth was kept came from the default, deep, verify
-            return new Result(Instant.parse(node.path("verified_at").asText()), node.path("clean").asBoolean(),
-                    node.path("deep").asBoolean(true));
+            JsonNode node = Json.MAPPER.readTree(f.toFile());
+            String damage = damageOf(node, id);
+            if (damage == null) {
+                // records written before the depth was kept came from the default, deep, verify
+                return new Result(Instant.parse(node.get("verified_at").textValue()), node.get("clean").booleanValue(),
+                        !node.has("deep") || node.get("deep").booleanValue());
+            }
+            ignoring(f, id, damage);
         } catch (IOException | RuntimeException e) {
-            return null;
+            ignoring(f, id, dev.archivist.ArchivistException.reason(e));
+        }
+        return null;
+    }
+
+    /** What keeps {@code node} from being the verification record of {@code id}, or null when nothing does. */
+    private static String damageOf(JsonNode node, String id) {
+        if (node == null || node.isMissingNode()) {
+            return "it is empty";
+        }
+        if (!node.isObject()) {
+            return "it is no JSON object";
+        }
+        if (!id.equals(node.path("id").textValue())) {
+            return node.path("id").isTextual() ? "it is the record of " + node.path("id").textValue() : "it names no id";
+        }
+        try {
+            Instant.parse(node.path("verified_at").asText(""));
+        } catch (java.time.format.DateTimeParseException e) {
+            return "its verified_at is no time";
+        }
+        if (!node.path("clean").isBoolean()) {
+            return "its clean is not true or false";
+        }
+        if (node.has("deep") && !node.get("deep").isBoolean()) {
+            return "its deep is not true or false";
+        }
+        return null;
+    }
+
+    /** Warns that the record {@code f} of {@code id} is ignored, once per file as it is (path, inode, time, size). */
+    private static void ignoring(Path f, String id, String why) {
+        Object identity;
+        try {
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            identity = List.of(f.toAbsolutePath(), String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            identity = f.toAbsolutePath();
+        }
+        if (NAMED.add(identity)) {
+            LOG.warn("ignoring the verification record {} ({}): {} counts as not verified until it is verified again"
+                    + " (archivist verify {})", f, why, id, id);
         }
     }
 
