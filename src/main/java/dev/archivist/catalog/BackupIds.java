@@ -72,11 +72,17 @@ public final class BackupIds {
 
     /** The stamp in {@code last-id}, or -1 for a damaged file (emptied, overwritten), which must not stop every backup. */
     private static long lastIssued(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (Files.isDirectory(file)) { // read, it says "Is a directory" without naming it; a new id cannot be written
+            throw new IOException(file + " is a folder, not the file of the last backup id: remove it (ids go on after"
+                    + " the newest backup in the catalog)");
+        }
+        // bytes that are no UTF-8 (a bad block, garbage) are damage as much as any other text, not a reason to fail
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).strip();
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            LOG.warn("ignoring the damaged {} ('{}'): backup ids go on after the newest in the catalog", file, text);
+            LOG.warn("ignoring the damaged {} ('{}'): backup ids go on after the newest in the catalog", file,
+                    text.length() <= 40 ? text : text.substring(0, 37) + "...");
             return -1L;
         }
     }

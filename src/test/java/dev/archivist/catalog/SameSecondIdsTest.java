@@ -101,6 +101,30 @@ class SameSecondIdsTest {
     }
 
     /**
+     * A {@code last-id} of bytes that are no UTF-8 (a bad block) is damage like any other: the backup goes on after the
+     * newest id in the catalog. (It failed every backup with "Input length = 1", naming no file.) A folder at its name,
+     * where no id can be written, fails naming it and the mend rather than "Is a directory".
+     */
+    @Test
+    void aLastIdOfGarbageBytesStopsNoBackupAndAFolderThereIsNamed() throws Exception {
+        Settings s = settings();
+        Clock frozen = Clock.fixed(Instant.parse("2027-03-01T10:00:00Z"), ZoneOffset.UTC);
+        Manifest a = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+        Path lastId = dir.resolve("backups/.archivist/last-id");
+        Files.write(lastId, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28});
+
+        Manifest b = new BackupService(s, frozen, n -> { }).backupDatabase(false);
+        assertThat(b.id()).isGreaterThan(a.id());
+        assertThat(Files.readString(lastId)).isEqualTo(Long.toString(BackupIds.instantOf(b.id()).toEpochMilli()));
+
+        Files.delete(lastId);
+        Files.createDirectory(lastId);
+        BackupService service = new BackupService(s, frozen, n -> { });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.backupDatabase(false))
+                .hasMessageContaining(lastId + " is a folder").hasMessageContaining("remove it");
+    }
+
+    /**
      * After the clock steps back, the backup just taken is still the newest: its time is its id's, so list, latest
      * and rotation agree with the ids. (It used to carry the stepped-back clock's time: listed last, skipped by
      * {@code latest}, and deleted at once by its own rotation with {@code MAX_BACKUPS=1}, while exit 0 said success.)
