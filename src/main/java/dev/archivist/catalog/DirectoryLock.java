@@ -245,12 +245,12 @@ public final class DirectoryLock implements AutoCloseable {
     /**
      * Whether the file at the lock's path is still the one this lock holds. A lock file removed ({@code rm -rf
      * BACKUP_DIR/.archivist}) or a backup directory moved or replaced leaves the lock on a file nobody else can see:
-     * another process would take a new one at the path as if nobody held it.
+     * another process would take a new one at the path as if nobody held it. A lock file that is a symlink is the file
+     * it leads to, as for every process that opens it (and as {@link #fileKey} was read).
      */
     public boolean stillAtItsPath() {
         try {
-            return fileKey != null && fileKey.equals(Files.readAttributes(lockFile, BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey());
+            return fileKey != null && fileKey.equals(Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey());
         } catch (IOException e) {
             return false;
         }

@@ -73,6 +73,35 @@ class SchedulerLockWatchTest {
         }
     }
 
+    /**
+     * A lock file that is a symlink to a file elsewhere is locked where the link leads, as every process that opens it
+     * is: it is still at its path. (It was judged by the link's own inode, so the watch warned every 5 s that the lock
+     * had been removed and let go of it and took it again, a moment in which a second daemon could start; and its holder
+     * record outlived the lock, naming a holder that was gone.)
+     */
+    @Test
+    void aLockFileThatIsASymlinkStaysHeldAtItsPath() throws Exception {
+        Path lockFile = dir.resolve("backups").resolve(".archivist").resolve("daemon.lock");
+        Files.createDirectories(lockFile.getParent());
+        Path elsewhere = Files.createFile(dir.resolve("shared.lock"));
+        Files.createSymbolicLink(lockFile, elsewhere);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                SchedulerLockWatch.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        DirectoryLock lock = DirectoryLock.tryAcquire(lockFile, "archivist run");
+        try (SchedulerLockWatch watch = new SchedulerLockWatch(lock, lockFile, "archivist run", () -> { }, Long.MAX_VALUE)) {
+            assertThat(lock.stillAtItsPath()).isTrue();
+            watch.check();
+            assertThat(events.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
+        } finally {
+            logger.detachAppender(events);
+        }
+        assertThat(lockFile.resolveSibling("daemon.lock.holder")).as("the holder's record goes with the lock").doesNotExist();
+    }
+
     @Test
     void aRemovedBackupDirectoryIsMadeAgainOwnerOnly() throws Exception {
         Path backups = dir.resolve("backups");
