@@ -5,6 +5,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Says how to mend a permission denied inside {@code BACKUP_DIR} that comes from another user owning what Archivist
@@ -18,8 +20,8 @@ public final class ForeignOwner {
     /**
      * For a failure caused by a permission denied on a path inside {@code backupDir} ({@code backupDir} included): when
      * the deepest of that path and its parents that can be looked at is owned by another user than this process's,
-     * {@code " (PATH is owned by OWNER, not by USER: created by a run as OWNER? chown -R USER BACKUP_DIR)"}; else
-     * {@code ""}.
+     * {@code " (PATH is owned by OWNER, not by USER: created by a run as OWNER? chown -R USER BACKUP_DIR)"}; when it is
+     * this user's but its mode denies its owner (a {@code chmod 000}), the {@code chmod} that mends it; else {@code ""}.
      */
     public static String hint(Path backupDir, Throwable failure) {
         AccessDeniedException denied = deniedIn(failure);
@@ -41,7 +43,7 @@ public final class ForeignOwner {
                 continue; // missing, or in a folder that cannot be entered: its parent says why
             }
             if (ownerUid == myUid) {
-                return "";
+                return ownerBitsHint(p);
             }
             String name = System.getProperty("user.name", "?");
             String me = name.isEmpty() || name.equals("?") ? String.valueOf(myUid) : name;
@@ -49,6 +51,29 @@ public final class ForeignOwner {
                     + me + " " + root + ")";
         }
         return "";
+    }
+
+    /**
+     * For {@code p}, this user's own: when its mode denies its owner what Archivist needs (a folder without
+     * {@code rwx}, a file without {@code rw}, as a {@code chmod 000} leaves them),
+     * {@code " (PATH has mode ---------: chmod u+rwx PATH)"}; else {@code ""}.
+     */
+    private static String ownerBitsHint(Path p) {
+        try {
+            java.util.Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+            boolean folder = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            java.util.Set<PosixFilePermission> needed = folder
+                    ? java.util.EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.OWNER_EXECUTE)
+                    : java.util.EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            if (mode.containsAll(needed)) {
+                return "";
+            }
+            return " (" + p + " has mode " + PosixFilePermissions.toString(mode) + ": chmod u+" + (folder ? "rwx" : "rw")
+                    + " " + p + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
     }
 
     private static AccessDeniedException deniedIn(Throwable failure) {

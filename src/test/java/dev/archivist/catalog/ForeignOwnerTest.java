@@ -45,6 +45,28 @@ class ForeignOwnerTest {
                 .as("outside BACKUP_DIR: not Archivist's to chown").isEmpty();
     }
 
+    /**
+     * This user's own state folder with a mode that denies its owner ({@code chmod 000 BACKUP_DIR/.archivist}) failed
+     * every backup with "permission denied: …/.archivist/lock" alone: the hint now names the folder, its mode and the
+     * {@code chmod} that mends it (the file inside cannot be looked at, so its folder is the one named).
+     */
+    @Test
+    void aDenyingModeOfThisUsersOwnFolderIsNamedWithTheChmodThatMendsIt() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("backups/.archivist"));
+        Path lastId = Files.writeString(state.resolve("last-id"), "x");
+        Files.setPosixFilePermissions(lastId, PosixFilePermissions.fromString("r--------"));
+        assertThat(ForeignOwner.hint(dir.resolve("backups"), new AccessDeniedException(lastId.toString())))
+                .isEqualTo(" (" + lastId + " has mode r--------: chmod u+rw " + lastId + ")");
+        Files.setPosixFilePermissions(lastId, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("---------"));
+        try {
+            assertThat(ForeignOwner.hint(dir.resolve("backups"), new AccessDeniedException(state.resolve("lock").toString())))
+                    .contains(state + " has mode ---------: chmod u+rwx " + state);
+        } finally {
+            Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     @Test
     void aBackupDeniedItsLastIdSaysWhoOwnsItAndHowToGiveItBack() throws Exception {
         assumeRootAndSetpriv();
