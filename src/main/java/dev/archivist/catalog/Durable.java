@@ -327,11 +327,24 @@ public final class Durable {
             undoUmask(dir, mode);
             return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            if (!Files.isDirectory(dir)) {
-                throw e; // a file of that name
+            if (!Files.isDirectory(dir)) { // "already exists" alone reads as if the folder were there
+                throw new java.nio.file.FileAlreadyExistsException(dir.toString(), null, notAFolder(dir)
+                        + " where a folder is needed: move it away or remove it");
             }
             return false;
         }
+    }
+
+    /** What is at {@code path} instead of a folder: a file, or a symlink that leads to no folder (and where). */
+    private static String notAFolder(Path path) {
+        if (Files.isSymbolicLink(path)) {
+            try {
+                return "a symlink to " + Files.readSymbolicLink(path) + ", which leads to no folder,";
+            } catch (IOException | UnsupportedOperationException e) {
+                return "a symlink that leads to no folder";
+            }
+        }
+        return "a file";
     }
 
     /** The mode {@code mkdir} gives a new folder under this process's umask. */
