@@ -181,6 +181,11 @@ public final class DirectoryLock implements AutoCloseable {
             try {
                 return Durable.createOwnerOnly(lockFile);
             } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (Files.isSymbolicLink(lockFile) && !Files.isRegularFile(lockFile)) { // else "no such file" for a name ls shows
+                    throw new java.nio.file.FileSystemException(lockFile.toString(), null, "a symlink to "
+                            + Files.readSymbolicLink(lockFile) + ", which leads to no file: remove it (the lock file is"
+                            + " made again)");
+                }
                 try {
                     return FileChannel.open(lockFile, StandardOpenOption.WRITE);
                 } catch (java.nio.file.NoSuchFileException removed) { // meanwhile (rm -rf BACKUP_DIR/.archivist): anew

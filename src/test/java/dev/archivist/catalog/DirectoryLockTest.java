@@ -19,6 +19,27 @@ class DirectoryLockTest {
     @TempDir
     Path dir;
 
+    /**
+     * A lock file that is a symlink leading to no file (dangling, a loop, a folder) failed every command that takes the
+     * lock with "no such file or directory: …/lock", a name {@code ls} shows: it is now named as the symlink it is, with
+     * where it leads and the mend.
+     */
+    @Test
+    void aLockFileThatIsASymlinkToNoFileIsNamedAsOne() throws Exception {
+        Path lockFile = dir.resolve("lock");
+        for (Path target : List.of(dir.resolve("unmounted/lock"), lockFile, Files.createDirectory(dir.resolve("folder")))) {
+            Files.deleteIfExists(lockFile);
+            Files.createSymbolicLink(lockFile, target);
+            assertThatThrownBy(() -> DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist backup database", s -> { }))
+                    .as("%s", target).hasMessage(lockFile + ": a symlink to " + target + ", which leads to no file: remove"
+                            + " it (the lock file is made again)");
+        }
+        Files.delete(lockFile);
+        try (DirectoryLock held = DirectoryLock.acquire(lockFile, Duration.ZERO, "archivist backup database", s -> { })) {
+            assertThat(lockFile).isRegularFile();
+        }
+    }
+
     @Test
     void aWaiterThatComesBeforeTheHolderRecordedItselfWaitsForTheRecordBeforeSayingWhoHoldsTheLock() throws Exception {
         Path lockFile = dir.resolve("lock");
