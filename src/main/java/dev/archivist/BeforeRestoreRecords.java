@@ -16,7 +16,8 @@ final class BeforeRestoreRecords {
     private BeforeRestoreRecords() {
     }
 
-    private static Path file(Path stateDir, Path folder) {
+    /** The record of {@code folder}, to name it. */
+    static Path file(Path stateDir, Path folder) {
         return stateDir.resolve("before-restore").resolve(folder.getFileName() + ".json");
     }
 

@@ -236,7 +236,11 @@ final class Rotation {
         try (DirectoryStream<Path> dirs = RestoreFiles.namesStartingWith(parent, prefix)) {
             for (Path d : dirs) {
                 Instant asideAt = BeforeRestoreRecords.movedAsideAt(catalog.stateDir(), d);
-                if (asideAt != null && newest.isAfter(asideAt)) {
+                if (asideAt == null) { // its record lost (.archivist removed) or damaged: kept for good, not in silence
+                    LOG.warn("kept {}: when a restore moved it aside is not known (its record {} is missing or cannot"
+                            + " be read), so no newer storage backup can be said to replace it; remove it by hand once"
+                            + " its files are no longer needed", d, BeforeRestoreRecords.file(catalog.stateDir(), d));
+                } else if (newest.isAfter(asideAt)) {
                     if (!dryRun && (catalog.commitsRefused() || Thread.currentThread().isInterrupted())) {
                         throw new ArchivistException("rotation stopped before it ended: " + d + " is left to the next"
                                 + " rotation");

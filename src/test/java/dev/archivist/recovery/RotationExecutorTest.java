@@ -349,6 +349,30 @@ class RotationExecutorTest {
     }
 
     /**
+     * A folder a restore moved aside whose record in {@code .archivist/before-restore/} is gone ({@code .archivist}
+     * removed) or damaged is kept, since nothing says when it was moved aside, and named with the mend at each rotation:
+     * it was kept for good without a word, where README promises its removal once a newer storage backup exists.
+     */
+    @Test
+    void aFolderMovedAsideWhoseRecordIsLostIsKeptAndNamed() throws Exception {
+        Fixture f = new Fixture(dir).storage(3, 500);
+        assertThat(f.cli("backup", "storage").exitCode()).isZero();
+        Fixture.Run restored = f.cli("restore", "storage", "latest", "--yes");
+        assertThat(restored.exitCode()).as(restored.describe()).isZero();
+        List<Path> aside = beforeRestoreFolders(f.storage.getParent(), f.storage.getFileName() + ".before-restore-");
+        assertThat(aside).hasSize(1);
+        Path record = f.backups.resolve(".archivist/before-restore").resolve(aside.get(0).getFileName() + ".json");
+        Files.writeString(record, "{\"path\": ");
+        assertThat(f.cli("backup", "storage", "--no-rotate").exitCode()).isZero();
+
+        CliProcess.Result rotate = f.process().run("rotate");
+        assertThat(rotate.exitCode()).as(rotate.describe()).isZero();
+        assertThat(aside.get(0)).isDirectory();
+        assertThat(rotate.stderr()).contains("kept " + aside.get(0) + ": when a restore moved it aside is not known (its"
+                + " record " + record + " is missing or cannot be read)").contains("remove it by hand");
+    }
+
+    /**
      * After a clock that was ahead, the backups it dated stay in the future (ids only increase): the folder a restore
      * moves aside now is not older than them, and goes only with a storage backup taken after the restore.
      */
