@@ -233,11 +233,19 @@ public final class DirectoryLock implements AutoCloseable {
         }
     }
 
-    /** The recorded holder of a lock file, or null when unknown. */
+    /**
+     * The recorded holder of a lock file, or null when unknown: a record without a pid, command or start time (damaged,
+     * or of another version) names nobody ("pid 0 (null) since null"); keys this version does not know are ignored.
+     */
     public static LockHolder readHolder(Path lockFile) {
         try {
             byte[] bytes = Files.readAllBytes(holderFile(lockFile));
-            return Json.MAPPER.readValue(new String(bytes, StandardCharsets.UTF_8), LockHolder.class);
+            com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            if (n == null || !n.path("pid").canConvertToLong() || !n.path("pid").isIntegralNumber()
+                    || n.path("pid").longValue() <= 0 || !n.path("command").isTextual() || !n.path("since").isTextual()) {
+                return null;
+            }
+            return new LockHolder(n.path("pid").longValue(), n.path("command").textValue(), n.path("since").textValue());
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -20,6 +20,25 @@ class DirectoryLockTest {
     Path dir;
 
     /**
+     * A holder record without its pid, command or start time (damaged, or of another version) named the holder as
+     * "pid 0 (null) since null": it names nobody now. One with a key this version does not know (a newer version's)
+     * was "holder unknown": its holder is named.
+     */
+    @Test
+    void aHolderRecordWithMissingOrUnknownKeysNamesNobodyWrongly() throws Exception {
+        Path lockFile = dir.resolve("lock");
+        Path record = dir.resolve("lock.holder");
+        for (String missing : List.of("{}", "{\"pid\": 12}", "{\"pid\": 0, \"command\": \"x\", \"since\": \"y\"}",
+                "{\"pid\": \"12\", \"command\": \"x\", \"since\": \"y\"}", "[1]", "")) {
+            Files.writeString(record, missing);
+            assertThat(DirectoryLock.readHolder(lockFile)).as(missing).isNull();
+        }
+        Files.writeString(record, "{\"pid\": 12, \"command\": \"archivist run\", \"since\": \"2026-01-01T00:00:00Z\","
+                + " \"host\": \"web-1\"}");
+        assertThat(DirectoryLock.readHolder(lockFile)).hasToString("pid 12 (archivist run) since 2026-01-01T00:00:00Z");
+    }
+
+    /**
      * A lock file that is a symlink leading to no file (dangling, a loop, a folder) failed every command that takes the
      * lock with "no such file or directory: …/lock", a name {@code ls} shows: it is now named as the symlink it is, with
      * where it leads and the mend.
