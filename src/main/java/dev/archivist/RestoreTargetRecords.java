@@ -19,6 +19,8 @@ import java.util.List;
  * database and storage folder need no record: their places are configured.)
  */
 final class RestoreTargetRecords {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreTargetRecords.class);
+
     private RestoreTargetRecords() {
     }
 
@@ -46,7 +48,17 @@ final class RestoreTargetRecords {
         Files.deleteIfExists(file(stateDir, destination));
     }
 
-    /** Every recorded destination; a record that cannot be read is skipped (and kept, for a person to look at). */
+    /** Names a record {@link #recorded} skips, and why. */
+    private static void unreadable(Path record, String why) {
+        LOG.warn("ignoring the record {} of a restore into a new place (--target) ({}): what a killed restore left"
+                + " beside its target, a staging folder or temporary file, is not looked for; remove the record once"
+                + " that is checked", record, why);
+    }
+
+    /**
+     * Every recorded destination; a record that cannot be read, or names no destination, is skipped (and kept, for a
+     * person to look at), named in a warning: the leftovers of its restore are not looked for.
+     */
     static List<Recorded> recorded(Path stateDir) throws IOException {
         List<Recorded> out = new ArrayList<>();
         if (!Files.isDirectory(folder(stateDir))) {
@@ -56,12 +68,14 @@ final class RestoreTargetRecords {
             for (Path r : records) {
                 try {
                     var node = Json.MAPPER.readTree(r.toFile());
-                    String path = node.path("path").asText("");
+                    String path = node == null ? "" : node.path("path").asText("");
                     if (!path.isEmpty()) {
                         out.add(new Recorded(Path.of(path), node.path("backup_id").asText(null)));
+                    } else {
+                        unreadable(r, "it names no path");
                     }
                 } catch (IOException | RuntimeException e) {
-                    // unreadable: left where it is
+                    unreadable(r, dev.archivist.ArchivistException.reason(e));
                 }
             }
         }
