@@ -68,14 +68,7 @@ class DiskFullTest {
             fx.assertNoLeftovers("after the failed " + codec + " storage backup");
         }
 
-        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
-            for (int i = 0; i < 1500; i++) {
-                ps.setString(1, "big-" + i);
-                ps.setInt(2, 4000);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        addIncompressibleRows(fx, 1500);
         var database = fx.cli().run("backup", "database");
         assertFailedForSpace(database);
         fx.assertNoLeftovers("after the failed database backup");
@@ -174,14 +167,7 @@ class DiskFullTest {
     void aDatabaseBackupOntoAFullDiskNamesWhereItCouldNotWrite() throws Exception {
         Path mnt = mountTmpfs("small-backups");
         FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(5, 100);
-        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
-            for (int i = 0; i < 600; i++) { // ~2.5 MB that does not compress: the copy fits, the copy and its file do not
-                ps.setString(1, "big-" + i);
-                ps.setInt(2, 4000);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        addIncompressibleRows(fx, 600); // ~2.5 MB that does not compress: the copy fits, the copy and its file do not
         for (String codec : List.of("none", "zstd")) {
             var backup = fx.cli().env("BACKUP_COMPRESSION", codec).run("backup", "database", "--no-rotate");
             assertFailedForSpace(backup);
@@ -216,14 +202,7 @@ class DiskFullTest {
     void aDryRunOnADiskWithoutRoomForTheBackupWarnsOfIt() throws Exception {
         Path mnt = mountTmpfs("dry-run-room");
         FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(5, 100);
-        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
-            for (int i = 0; i < 250; i++) { // ~1 MB that does not compress: the copy and its file fit in 4 MiB
-                ps.setString(1, "big-" + i);
-                ps.setInt(2, 4000);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        addIncompressibleRows(fx, 250); // ~1 MB that does not compress: the copy and its file fit in 4 MiB
         var first = fx.cli().run("backup", "database", "--no-rotate");
         assertThat(first.exitCode()).as(first.describe()).isZero();
         var roomy = fx.cli().run("backup", "database", "--dry-run");
@@ -249,14 +228,7 @@ class DiskFullTest {
     @Test
     void aDatabaseRestoreOntoAFullDiskNamesWhereItCouldNotWrite() throws Exception {
         FaultFixture fx = new FaultFixture(dir).database(5, 100);
-        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
-            for (int i = 0; i < 1500; i++) { // ~6 MB that does not compress: more than the 4 MiB disk
-                ps.setString(1, "big-" + i);
-                ps.setInt(2, 4000);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        addIncompressibleRows(fx, 1500); // ~6 MB that does not compress: more than the 4 MiB disk
         var backup = fx.cli().run("backup", "database");
         assertThat(backup.exitCode()).as(backup.describe()).isZero();
         Path mnt = mountTmpfs("small-target");
@@ -298,14 +270,7 @@ class DiskFullTest {
     void aCopyCheckedOnANearlyFullDiskIsNotTakenForDamaged() throws Exception {
         Path mnt = mountTmpfs("nearly-full");
         FaultFixture fx = new FaultFixture(dir).set("BACKUP_DIR", mnt.resolve("backups").toString()).database(5, 100);
-        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
-            for (int i = 0; i < 200; i++) { // ~850 KB that does not compress: the backup and one copy fit the 4 MiB disk
-                ps.setString(1, "big-" + i);
-                ps.setInt(2, 4000);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        addIncompressibleRows(fx, 200); // ~850 KB that does not compress: the backup and one copy fit the 4 MiB disk
         var backup = fx.cli().run("backup", "database");
         assertThat(backup.exitCode()).as(backup.describe()).isZero();
         long copy = fx.service().list(null).get(0).json().path("size_uncompressed").asLong();
@@ -423,14 +388,7 @@ class DiskFullTest {
         fx.assertNoLeftovers("after the storage backup over the size limit");
         fx.assertNoInFlightMarks("after the storage backup over the size limit");
 
-        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
-            for (int i = 0; i < 800; i++) {
-                ps.setString(1, "big-" + i);
-                ps.setInt(2, 4000);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        addIncompressibleRows(fx, 800);
         Result database = limited(fx, LIMIT_KIB, "backup", "database");
         assertThat(database.exit).as(database.text).isEqualTo(1);
         assertThat(database.text).as(database.text).containsAnyOf("File too large", "file size limit", "No space left").doesNotContain("\tat ");
@@ -474,5 +432,17 @@ class DiskFullTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(1, TimeUnit.MINUTES);
         return p.exitValue() + " " + out.strip();
+    }
+
+    /** Adds {@code rows} rows of 4,000 random bytes (~4 KB each, which do not compress) to the fixture's database. */
+    private static void addIncompressibleRows(FaultFixture fx, int rows) throws Exception {
+        try (var c = TestDb.open(fx.db); var ps = c.prepareStatement("INSERT INTO items(name, payload) VALUES (?, randomblob(?))")) {
+            for (int i = 0; i < rows; i++) {
+                ps.setString(1, "big-" + i);
+                ps.setInt(2, 4000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 }
