@@ -205,8 +205,9 @@ final class FileLoader {
             }
             n = bb.position() - offset;
             FileStat opened = OpenFileStat.of(ch);
-            if (replaced(entry, opened)) {
-                return loadAsOpened(entry, opened, into, offset, n, (b, o, l) -> ch.read(ByteBuffer.wrap(b, o, l)),
+            WalkEntry stored = smallAsOpened(entry, opened);
+            if (stored != entry) {
+                return loadAsOpened(stored, into, offset, n, (b, o, l) -> ch.read(ByteBuffer.wrap(b, o, l)),
                         () -> OpenFileStat.of(ch));
             }
             // growth after the declared size shows in the size after reading (no extra read for small files)
@@ -256,9 +257,10 @@ final class FileLoader {
                 return skipped(notAFile != null ? notAFile
                         : replacedOr(entry, "read error: " + ArchivistException.reason(failed)));
             }
-            if (replaced(entry, after)) {
+            WalkEntry stored = smallAsOpened(entry, after);
+            if (stored != entry) {
                 buffer.get(0, into, offset, n);
-                return loadAsOpened(entry, after, into, offset, n, (b, o, l) -> {
+                return loadAsOpened(stored, into, offset, n, (b, o, l) -> {
                     int r = DescriptorFiles.read(fd, buffer, 0, Math.min(l, buffer.capacity()), entry.path());
                     buffer.get(0, b, o, r);
                     return r > 0 ? r : -1;
@@ -293,20 +295,23 @@ final class FileLoader {
         return new WalkEntry(walked.path(), walked.relativePath(), opened, walked.folder(), walked.name());
     }
 
-    /** Whether {@code opened} is another file than the walk saw ({@link #asOpened}) and still a small one. */
-    private static boolean replaced(WalkEntry walked, FileStat opened) {
-        return asOpened(walked, opened) != walked && opened.size() <= MAX_DIRECT;
+    /**
+     * {@link #asOpened}, where another file than the walk saw is stored as opened only while it is still a small one
+     * (read whole into memory); else {@code walked}.
+     */
+    private static WalkEntry smallAsOpened(WalkEntry walked, FileStat opened) {
+        WalkEntry e = asOpened(walked, opened);
+        return e != walked && opened.size() <= MAX_DIRECT ? e : walked;
     }
 
     /**
-     * The small file opened in the walked entry's place ({@link #asOpened}), loaded whole into an array of its own: the
-     * {@code read} bytes already in {@code into} at {@code offset}, then the rest by {@code readOn}; a change while it
-     * is read is judged against {@code opened}, by {@code statAfter}.
+     * The small file {@code e} opened in a walked entry's place ({@link #smallAsOpened}), loaded whole into an array of
+     * its own: the {@code read} bytes already in {@code into} at {@code offset}, then the rest by {@code readOn}; a
+     * change while it is read is judged against its attributes as opened, by {@code statAfter}.
      */
-    private static Loaded loadAsOpened(WalkEntry walked, FileStat opened, byte[] into, int offset, int read,
-            ReadOn readOn, java.util.function.Supplier<FileStat> statAfter) throws IOException {
-        WalkEntry e = asOpened(walked, opened);
-        int size = (int) opened.size();
+    private static Loaded loadAsOpened(WalkEntry e, byte[] into, int offset, int read, ReadOn readOn,
+            java.util.function.Supplier<FileStat> statAfter) throws IOException {
+        int size = (int) e.stat().size();
         byte[] data = new byte[size];
         int n = Math.min(read, size);
         System.arraycopy(into, offset, data, 0, n);

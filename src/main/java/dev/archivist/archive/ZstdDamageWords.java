@@ -13,18 +13,15 @@ import java.util.zip.ZipException;
  * zstd-jni's own words ("Truncated source", and "Destination buffer is too small" for a frame that decodes to more
  * than its damaged header declares, which reads as a problem of this machine rather than of the backup).
  */
-final class ZstdDamageWords extends FilterInputStream {
-    private final Counted source;
-
-    private ZstdDamageWords(InputStream decoded, Counted source) {
-        super(decoded);
-        this.source = source;
+final class ZstdDamageWords {
+    private ZstdDamageWords() {
     }
 
     /** {@code in} decoded by {@code decoder} (given {@code in} counted), its failures worded. */
     static InputStream decoding(InputStream in, Decoder decoder) throws IOException {
         Counted counted = new Counted(in);
-        return new ZstdDamageWords(decoder.open(counted), counted);
+        return new FailureWordingInputStream(decoder.open(counted),
+                e -> e instanceof ZstdIOException z ? worded(z, counted.count) : e);
     }
 
     /** Opens the zstd decoder over its source. */
@@ -33,40 +30,14 @@ final class ZstdDamageWords extends FilterInputStream {
         InputStream open(InputStream source) throws IOException;
     }
 
-    @Override
-    public int read() throws IOException {
-        try {
-            return super.read();
-        } catch (ZstdIOException e) {
-            throw worded(e);
-        }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        try {
-            return super.read(b, off, len);
-        } catch (ZstdIOException e) {
-            throw worded(e);
-        }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        try {
-            return super.skip(n);
-        } catch (ZstdIOException e) {
-            throw worded(e);
-        }
-    }
-
-    private IOException worded(ZstdIOException e) {
+    /** zstd-jni's failure {@code e}, {@code taken} compressed bytes into the archive, in the other codecs' words. */
+    private static IOException worded(ZstdIOException e, long taken) {
         String words = String.valueOf(e.getMessage());
         IOException said;
         if (words.contains("Truncated source")) {
             said = new EOFException("unexpected end of data (truncated)");
         } else {
-            said = new ZipException("zstd data damaged at about byte " + source.count + " of the archive: "
+            said = new ZipException("zstd data damaged at about byte " + taken + " of the archive: "
                     + (words.contains("Destination buffer is too small")
                     ? "a frame holds more than its header declares" : words));
         }

@@ -2,8 +2,8 @@ package dev.archivist.restore;
 
 import dev.archivist.ArchivistException;
 import dev.archivist.archive.Codecs;
+import dev.archivist.archive.FailureWordingInputStream;
 import dev.archivist.config.Compression;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -25,25 +25,7 @@ public final class DamagedArchiveException extends IOException {
      * backup is never recorded as damaged because its restore was stopped.
      */
     public static InputStream marking(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                try {
-                    return super.read();
-                } catch (IOException e) {
-                    throw marked(e);
-                }
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return super.read(b, off, len);
-                } catch (IOException e) {
-                    throw marked(e);
-                }
-            }
-        };
+        return new FailureWordingInputStream(in, DamagedArchiveException::marked);
     }
 
     /**

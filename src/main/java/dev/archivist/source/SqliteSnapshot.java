@@ -237,26 +237,24 @@ public final class SqliteSnapshot {
      * empty when it is "ok".
      */
     public static List<String> check(Path db, boolean full) {
-        try (Connection conn = openCopy(db)) {
-            return problems(conn, full);
-        } catch (SQLException e) {
-            return new ArrayList<>(List.of(describe(e)));
-        }
+        return check(db, full, null);
     }
 
     /**
      * As {@link #check(Path, boolean)}, ended by SQLite ({@code SQLITE_INTERRUPT}) soon after {@code stop} says so (it
      * is asked every 10,000 steps of SQLite's machine, on the thread that runs the check): what it returns then is no
-     * finding, which the caller tells apart by asking {@code stop} again.
+     * finding, which the caller tells apart by asking {@code stop} again. A null {@code stop} never ends it.
      */
     public static List<String> check(Path db, boolean full, BooleanSupplier stop) {
         try (Connection conn = openCopy(db)) {
-            ProgressHandler.setHandler(conn, 10_000, new ProgressHandler() {
-                @Override
-                protected int progress() {
-                    return stop.getAsBoolean() ? 1 : 0;
-                }
-            });
+            if (stop != null) {
+                ProgressHandler.setHandler(conn, 10_000, new ProgressHandler() {
+                    @Override
+                    protected int progress() {
+                        return stop.getAsBoolean() ? 1 : 0;
+                    }
+                });
+            }
             return problems(conn, full);
         } catch (SQLException e) {
             return new ArrayList<>(List.of(describe(e)));

@@ -178,9 +178,7 @@ class ChangesDuringBackupTest {
 
         Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
             for (String name : List.of("b-saved-smaller.bin", "c-saved-larger.bin")) {
-                Files.write(storage.resolve(name + ".tmp"), name.startsWith("b") ? smaller : larger);
-                Files.move(storage.resolve(name + ".tmp"), storage.resolve(name),
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                atomicSave(storage.resolve(name), name.startsWith("b") ? smaller : larger);
             }
         });
         JsonNode j = m.json();
@@ -214,9 +212,7 @@ class ChangesDuringBackupTest {
         Files.createLink(storage.resolve("c-other-name.bin"), storage.resolve("b-saved.bin"));
 
         Manifest m = backUpChangingTheTreeOnce(storage, backups, () -> {
-            Files.write(storage.resolve("b-saved.bin.tmp"), replacement);
-            Files.move(storage.resolve("b-saved.bin.tmp"), storage.resolve("b-saved.bin"),
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            atomicSave(storage.resolve("b-saved.bin"), replacement);
         });
         JsonNode j = m.json();
         // the replaced name is stored whole as the new file; the other name is read itself: recorded as changed, since
@@ -416,6 +412,13 @@ class ChangesDuringBackupTest {
                 .backupStorage(false, changeOnce);
         assertThat(callbackError.get()).isNull();
         return m;
+    }
+
+    /** What an application's atomic save does: {@code content} written to a new file renamed over {@code file}. */
+    private static void atomicSave(Path file, byte[] content) throws java.io.IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A manifest list of {@code {path, reason}} as a map. */
