@@ -76,7 +76,10 @@ public final class RawConfig {
         return new RawConfig(values, envFile, warnings, envFileTz[0]);
     }
 
-    /** Why {@code envFile} could not be read: for a symlink whose target does not exist, where it leads. */
+    /**
+     * Why {@code envFile} could not be read, in words: for a symlink whose target does not exist, where it leads; for a
+     * folder, that it is one.
+     */
     private static String unreadable(Path envFile, IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException && Files.isSymbolicLink(envFile)) {
             try {
@@ -85,7 +88,11 @@ public final class RawConfig {
                 // gone or changed meanwhile: the reason as it came
             }
         }
-        return "cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        if (Files.isDirectory(envFile)) { // read as a file it says only "Is a directory"
+            return "a folder, not a file: name the env file itself";
+        }
+        // in words ("no such file or directory"), not Java's exception class ("NoSuchFileException: <path>")
+        return "cannot read (" + dev.archivist.ArchivistException.reasonAbout(envFile, e) + ")";
     }
 
     private static final List<ConfigKey> KEEP_RULES = List.of(ConfigKey.BACKUP_KEEP_LAST, ConfigKey.BACKUP_KEEP_HOURLY,

@@ -274,6 +274,24 @@ class ConfigValidationTest {
     }
 
     /**
+     * An env file that is missing or a folder is said in words, as other file errors are: it was said in Java's terms,
+     * {@code cannot read (NoSuchFileException: /etc/archivist/prod.env)} and {@code (IOException: Is a directory)}.
+     */
+    @Test
+    void anEnvFileThatCannotBeReadIsSaidInWordsNotJavaExceptionNames() throws Exception {
+        Path missing = dir.resolve("nope.env");
+        InProcessCli.Result r = InProcessCli.run(baseEnv(), "config", "--env-file", missing.toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).as(r.describe())
+                .contains("env file " + missing + ": cannot read (no such file or directory)").doesNotContain("Exception");
+        Path folder = Files.createDirectory(dir.resolve("conf.env"));
+        r = InProcessCli.run(baseEnv(), "config", "--env-file", folder.toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderr()).as(r.describe())
+                .contains("env file " + folder + ": a folder, not a file").doesNotContain("Exception");
+    }
+
+    /**
      * A variable set empty in the environment (docker compose's {@code ${BACKUP_DIR}} with nothing to expand) hides the
      * .env file's value: the problem says where the empty value came from, and a blank from the .env file does not.
      */
