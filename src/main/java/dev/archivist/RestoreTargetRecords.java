@@ -75,7 +75,7 @@ final class RestoreTargetRecords {
                         unreadable(r, "it names no path");
                     }
                 } catch (IOException | RuntimeException e) {
-                    unreadable(r, dev.archivist.ArchivistException.reason(e));
+                    unreadable(r, Json.readFailure(e)); // one line, not Jackson's several
                 }
             }
         }

@@ -120,7 +120,7 @@ public final class VerificationRecords {
             }
             ignoring(f, id, damage);
         } catch (IOException | RuntimeException e) {
-            ignoring(f, id, dev.archivist.ArchivistException.reason(e));
+            ignoring(f, id, Json.readFailure(e)); // one line, not Jackson's several
         }
         return null;
     }

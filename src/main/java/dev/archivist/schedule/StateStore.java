@@ -61,7 +61,7 @@ public final class StateStore {
             }
         } catch (IOException | RuntimeException e) {
             unreadable = true;
-            report("cannot be read (" + dev.archivist.ArchivistException.reason(e) + "): each job's last fire time and"
+            report("cannot be read (" + Json.readFailure(e) + "): each job's last fire time and"
                     + " outcome are lost, so a fire time missed while the scheduler was down is not caught up");
             return new TreeMap<>();
         }

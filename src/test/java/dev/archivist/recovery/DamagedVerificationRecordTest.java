@@ -58,6 +58,21 @@ class DamagedVerificationRecordTest {
         assertThat(VerificationRecords.read(f.backups.resolve(".archivist"), backup.id()).clean()).isTrue();
     }
 
+    /** A truncated record is said in one line ("not valid JSON at line 1, column N: ..."), not in Jackson's words. */
+    @Test
+    void aTruncatedRecordIsNamedInOneLineOfWords() throws Exception {
+        Fixture f = new Fixture(dir).database(10);
+        Manifest backup = f.service().backupDatabase(false);
+        assertThat(f.cli("verify", backup.id()).exitCode()).isZero();
+        Path record = VerificationRecords.file(f.backups.resolve(".archivist"), backup.id());
+        Files.writeString(record, Files.readString(record).substring(0, 20));
+
+        CliProcess.Result list = f.process().run("list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.stderr()).as(list.describe()).contains("ignoring the verification record " + record)
+                .contains("not valid JSON at line 1, column ").doesNotContain("StreamReadFeature").doesNotContain("\\n");
+    }
+
     private static JsonNode row(String listJson, String id) throws Exception {
         for (JsonNode row : new ObjectMapper().readTree(listJson)) {
             if (id.equals(row.path("id").asText())) {

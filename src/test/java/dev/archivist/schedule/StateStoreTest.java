@@ -114,6 +114,27 @@ class StateStoreTest {
         assertThat(new StateStore(dir).load().get("database_backup").lastFireTime()).isEqualTo("2024-05-06T02:00:00Z");
     }
 
+    /**
+     * A truncated file is named in one line of words: the warning gave Jackson's message, over two lines (a literal
+     * {@code \n} in the log) and naming its own settings ({@code Source: REDACTED (`StreamReadFeature...` disabled)}).
+     */
+    @Test
+    void aTruncatedFileIsNamedInOneLineOfWords() throws Exception {
+        Path file = Files.writeString(dir.resolve("scheduler-state.json"), "{\"database_backup\": {\"last_fire_ti");
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StateStore.class);
+        var events = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            assertThat(new StateStore(dir).load()).isEmpty();
+        } finally {
+            logger.detachAppender(events);
+        }
+        assertThat(events.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).singleElement()
+                .satisfies(m -> assertThat(m).contains("the scheduler state " + file + " cannot be read (not valid JSON at line 1, column ")
+                        .doesNotContain("StreamReadFeature").doesNotContain("REDACTED").doesNotContain("\n"));
+    }
+
     /** A damaged file (truncated, hand-edited) reads as no state, and is kept aside, not replaced silently. */
     @Test
     void anUnreadableFileIsKeptAsideWhenTheStateIsNextSaved() throws Exception {
