@@ -282,6 +282,10 @@ public final class Scheduler {
             }
             Instant first = nextFire.get(job.id());
             Instant fire = latestFireAtOrBefore(job, first, now);
+            if (fire.isAfter(first)) { // the daemon was held up or the machine suspended: say what became of the others
+                LOG.warn("job {}: the fire times from {} to {} passed before they were noticed; they count as one, {}",
+                        job.id().id(), first, fire, fire);
+            }
             // lateness from the later of the jittered time and the latest fire time: fire times that passed while the
             // run waited for its jitter (a jitter longer than the period) do not make it late; after a stall, the
             // fire time that has just come is on time
