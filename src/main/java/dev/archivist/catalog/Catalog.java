@@ -238,6 +238,53 @@ public final class Catalog {
     }
 
     /**
+     * Backups of {@code type} (every type when null) whose files lie in their folder without any manifest, that no run
+     * is writing or removing and that no full backup names (the full's verify reports those): a manifest lost or moved
+     * away. The sweep leaves such files alone and names them; {@code verify --all} reports each as a failed backup, so
+     * a monitor does not stay green over backups that can no longer be listed or restored. Read without the lock: the
+     * in-flight marks are read after the folder and each manifest is looked for again, so a backup committed or
+     * removed meanwhile is not named. Returns id to type folder, sorted by id.
+     */
+    public java.util.SortedMap<String, BackupType> idsWithoutManifest(BackupType type) throws IOException {
+        Map<String, BackupType> candidates = new java.util.HashMap<>();
+        for (BackupType t : type == null ? List.of(BackupType.values()) : List.of(type)) {
+            if (!Files.isDirectory(dir(t))) {
+                continue;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir(t))) {
+                for (Path f : files) {
+                    java.util.regex.Matcher id = ID_PATTERN.matcher(f.getFileName().toString());
+                    if (id.lookingAt() && !Files.exists(dir(t).resolve(Manifest.fileName(id.group())),
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        candidates.put(id.group(), t);
+                    }
+                }
+            }
+        }
+        java.util.SortedMap<String, BackupType> result = new java.util.TreeMap<>();
+        if (candidates.isEmpty()) {
+            return result;
+        }
+        Set<String> readFulls = new HashSet<>();
+        Set<String> named = new HashSet<>();
+        for (Manifest full : listDir(BackupType.FULL)) {
+            readFulls.add(full.id());
+            for (BackupType t : List.of(BackupType.DATABASE, BackupType.STORAGE)) {
+                named.add(full.componentId(t));
+            }
+        }
+        named.addAll(idsNamedInRawText(unreadableManifests(BackupType.FULL, readFulls)).keySet());
+        Set<String> inFlight = InFlight.ids(stateDir());
+        candidates.forEach((id, t) -> {
+            if (!named.contains(id) && !inFlight.contains(id)
+                    && !Files.exists(dir(t).resolve(Manifest.fileName(id)), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                result.put(id, t);
+            }
+        });
+        return result;
+    }
+
+    /**
      * The manifest files in the folder of {@code type} (none when it does not exist yet). A folder that cannot be
      * listed fails the listing: shown as "no backups", it would read as an empty catalog to a person or a monitor.
      */

@@ -133,6 +133,28 @@ public final class VerifyCommand implements Callable<Integer> {
                     out.flush();
                 }
             }
+            // nor is a backup whose files are there without their manifest (deleted by hand, say, as the Python tool's
+            // metadata): passed over, it left verify --all green over backups nobody could list or restore any more
+            java.util.SortedMap<String, BackupType> withoutManifest;
+            try {
+                withoutManifest = service.catalog().idsWithoutManifest(filter);
+            } catch (java.io.IOException e) {
+                throw new ArchivistException("cannot look for backups without a manifest in " + backupDir + ": "
+                        + ArchivistException.reason(e), e);
+            }
+            for (Map.Entry<String, BackupType> e : withoutManifest.entrySet()) {
+                String id = e.getKey();
+                String folder = e.getValue().wireName();
+                VerifyReport r = new VerifyReport(id, folder, java.time.Instant.now(), !quick, 0, 0,
+                        List.of(new Problem(id, "manifest " + folder + "/" + Manifest.fileName(id), "missing, while"
+                                + " the backup's files are there (lost or moved away?): it cannot be listed, verified or"
+                                + " restored until the manifest is back; delete its files if it is not needed")));
+                reports.add(r);
+                if (!json) {
+                    out.printf("FAILED %s: %s%n    - %s%n", id, "1 problem", describe(r.problems().get(0), id));
+                    out.flush();
+                }
+            }
         }
         long failed = reports.stream().filter(r -> !r.clean()).count();
         if (json) {

@@ -303,6 +303,42 @@ class VerifyDetectsDamageTest {
         assertThat(all.path("reports").toString()).contains("manifest " + storage.id() + ".json");
     }
 
+    /**
+     * Nor may it pass over a backup whose manifest was deleted while its files stayed: it was skipped as no backup,
+     * and with every manifest gone verify --all said "0 backups verified" and exited 0. The files of a backup still
+     * being written (marked in flight) are no such backup.
+     */
+    @Test
+    void aBackupWhoseManifestIsGoneFailsVerifyAll() throws Exception {
+        Fixture.Run taken = f.cli("backup", "database", "--no-rotate");
+        assertThat(taken.exitCode()).as(taken.describe()).isZero();
+        Manifest standalone = f.service().list(BackupType.DATABASE).get(0);
+        assertThat(standalone.id()).isNotEqualTo(database.id());
+        Path ddir = f.backups.resolve("database");
+        Files.delete(ddir.resolve(Manifest.fileName(standalone.id())));
+        String writing = "db_backup_29990101T000000.000Z"; // a run at work: its data before its manifest
+        Files.writeString(ddir.resolve(writing + ".db.zst"), "partial");
+        Files.createDirectories(f.backups.resolve(".archivist/in-flight"));
+        Files.writeString(f.backups.resolve(".archivist/in-flight").resolve(writing), "");
+
+        Fixture.Run text = f.cli("verify", "--all");
+        assertThat(text.exitCode()).as(text.describe()).isEqualTo(1);
+        assertThat(text.stdout()).contains("FAILED " + standalone.id())
+                .contains("manifest database/" + standalone.id() + ".json: missing").doesNotContain(writing);
+        JsonNode all = Json.MAPPER.readTree(f.cli("verify", "--all", "--json").stdout());
+        assertThat(all.path("failed").asInt()).isEqualTo(1);
+        assertThat(all.path("reports").toString()).contains(standalone.id()).doesNotContain(writing);
+
+        for (Path m : List.of(ddir.resolve(Manifest.fileName(database.id())), sdir().resolve(Manifest.fileName(storage.id())),
+                f.backups.resolve("full").resolve(Manifest.fileName(full.id())))) {
+            Files.delete(m);
+        }
+        Fixture.Run none = f.cli("verify", "--all");
+        assertThat(none.exitCode()).as(none.describe()).isEqualTo(1);
+        assertThat(none.stdout()).contains("FAILED " + standalone.id()).contains("FAILED " + database.id())
+                .contains("FAILED " + storage.id()).contains("0 clean, 3 with problems");
+    }
+
     @Test
     void aDamagedIndexIsFound() throws Exception {
         Path index = sdir().resolve(storage.indexFile());
