@@ -3,6 +3,7 @@ package dev.archivist.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.archivist.testing.LoggedMessages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -202,20 +203,11 @@ class SchedulerTest {
     // ---- coalescing ---------------------------------------------------------------------------------------------
 
     @Test
-    void severalMissedFireTimesCoalesceIntoOneRunForTheLatest() {
+    void severalMissedFireTimesCoalesceIntoOneRunForTheLatest() throws Exception {
         Scheduler s = scheduler(job(JobId.DATABASE_BACKUP, "*/10 * * * *"));
         s.start(true);
         clock.set(at("00:54:00")); // 00:10 … 00:50 all passed unnoticed; the latest is within the grace
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Scheduler.class);
-        var events = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-        events.start();
-        logger.addAppender(events);
-        try {
-            s.tick();
-        } finally {
-            logger.detachAppender(events);
-        }
-        assertThat(events.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        assertThat(LoggedMessages.during(Scheduler.class, s::tick))
                 .as("the fire times passed over are said, not dropped in silence")
                 .contains("job database_backup: the fire times from 2024-05-06T00:10:00Z to 2024-05-06T00:50:00Z passed"
                         + " before they were noticed; they count as one, 2024-05-06T00:50:00Z");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archivist.testing.LoggedMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,16 +122,8 @@ class StateStoreTest {
     @Test
     void aTruncatedFileIsNamedInOneLineOfWords() throws Exception {
         Path file = Files.writeString(dir.resolve("scheduler-state.json"), "{\"database_backup\": {\"last_fire_ti");
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StateStore.class);
-        var events = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-        events.start();
-        logger.addAppender(events);
-        try {
-            assertThat(new StateStore(dir).load()).isEmpty();
-        } finally {
-            logger.detachAppender(events);
-        }
-        assertThat(events.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).singleElement()
+        List<String> messages = LoggedMessages.during(StateStore.class, () -> assertThat(new StateStore(dir).load()).isEmpty());
+        assertThat(messages).singleElement()
                 .satisfies(m -> assertThat(m).contains("the scheduler state " + file + " cannot be read (not valid JSON at line 1, column ")
                         .doesNotContain("StreamReadFeature").doesNotContain("REDACTED").doesNotContain("\n"));
     }
