@@ -282,7 +282,9 @@ public final class Scheduler {
             }
             Instant first = nextFire.get(job.id());
             Instant fire = latestFireAtOrBefore(job, first, now);
-            if (fire.isAfter(first)) { // the daemon was held up or the machine suspended: say what became of the others
+            // the daemon held up or the machine suspended past the next fire time (not one that came while this run
+            // waited for its jitter): say what became of the fire times passed over
+            if (fire.isAfter(first) && fire.isAfter(due)) {
                 LOG.warn("job {}: the fire times from {} to {} passed before they were noticed; they count as one, {}",
                         job.id().id(), first, fire, fire);
             }
