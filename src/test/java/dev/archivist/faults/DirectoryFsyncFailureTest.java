@@ -30,11 +30,7 @@ class DirectoryFsyncFailureTest {
         assumeTrue(TestDb.onPath("strace"), "strace is needed to inject the failure");
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 200, 100);
         Path storage = Files.createDirectories(dir.resolve("storage"));
-        for (int i = 0; i < 20; i++) {
-            byte[] content = new byte[160_000]; // 3.2 MB that does not compress: several 1 MiB parts
-            new java.util.Random(i).nextBytes(content);
-            Files.write(storage.resolve("f" + i + ".bin"), content);
-        }
+        FaultFixture.incompressibleFiles(storage, 20, 160_000); // 3.2 MB: several 1 MiB parts
         Path backups = dir.resolve("backups");
         CliProcess cli = new CliProcess(dir).env(Map.of("DATABASE_URL", db.toString(), "STORAGE_PATH", storage.toString(),
                 "BACKUP_DIR", backups.toString(), "BACKUP_MAX_SIZE_MB", "1", "BACKUP_CHUNK_SIZE_MB", "1",

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -50,11 +49,7 @@ class DurableCommitOrderTest {
         assumeTrue(TestDb.onPath("strace"), "strace is needed to read the order of the system calls");
         Path db = TestDb.create(dir.resolve("app.db"), TestDb.Mode.WAL, 200, 100);
         Path storage = Files.createDirectories(dir.resolve("storage"));
-        for (int i = 0; i < 3; i++) {
-            byte[] content = new byte[700_000]; // 2.1 MB that does not compress: three 1 MiB parts
-            new Random(i).nextBytes(content);
-            Files.write(storage.resolve("f" + i + ".bin"), content);
-        }
+        FaultFixture.incompressibleFiles(storage, 3, 700_000); // 2.1 MB: three 1 MiB parts
         Path backups = dir.resolve("backups");
         CliProcess cli = new CliProcess(dir).env(Map.of("DATABASE_URL", db.toString(), "STORAGE_PATH", storage.toString(),
                 "BACKUP_DIR", backups.toString(), "BACKUP_MAX_SIZE_MB", "1", "BACKUP_CHUNK_SIZE_MB", "1",

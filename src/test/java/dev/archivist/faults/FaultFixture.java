@@ -99,6 +99,18 @@ final class FaultFixture {
         }
     }
 
+    /**
+     * Fills {@code storage} with {@code files} random files ({@code f0.bin}, ...) of {@code size} bytes each, which do
+     * not compress: an archive of their total size, split into 1 MiB parts by {@code BACKUP_MAX_SIZE_MB=1}.
+     */
+    static void incompressibleFiles(Path storage, int files, int size) throws IOException {
+        for (int i = 0; i < files; i++) {
+            byte[] content = new byte[size];
+            new Random(i).nextBytes(content);
+            Files.write(storage.resolve("f" + i + ".bin"), content);
+        }
+    }
+
     /** Writes a storage tree: {@code files} files of about {@code size} bytes in a few folders, half random. */
     static void writeTree(Path dir, long seed, int files, int size) throws IOException {
         Random r = new Random(seed);
